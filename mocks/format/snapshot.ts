@@ -1,0 +1,85 @@
+// The snapshot: everything the mock host serves, as plain JSON.
+// The scenario builder produces one; a recording session in WinDbg (issue 8) produces one too,
+// and the mock host consumes either the same way. Addresses are lower-case hex strings, no 0x.
+import type { TypeDef } from './typedef';
+
+export const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
+
+export interface SnapshotHeader {
+  arch: 'x86' | 'x64';
+  pointerSize: 4 | 8;
+  /** Layout name the state was laid out with, or the real build for a recording. */
+  layout: string;
+  osVersion: string;
+  buildNumber: number;
+  dumpKind: 'complete' | 'kernel' | 'live';
+  /** Scenario id or dump file name. */
+  source: string;
+  /** x86 scenario laid out on an x64 layout: how addresses were relocated (see mocks/builder/relocate.ts). */
+  relocation?: { kind: 'x86-to-x64'; factor: number; kernelBase: string; userBase: string };
+  waitchainVersion?: string;
+  date?: string;
+}
+
+export interface SnapshotSymbol {
+  name: string;
+  address: string;
+  /** TypeRef of a data symbol; absent for code. */
+  type?: string;
+  /** Code symbols: size in bytes when known (used for `ln`-style symbolisation). */
+  size?: number;
+}
+
+export interface SnapshotModule {
+  name: string;
+  base: string;
+  size: number;
+  /** Kernel-mode image (nt, hal, drivers) or a user-mode DLL/EXE mapped in processes. */
+  kernel: boolean;
+  symbols: SnapshotSymbol[];
+}
+
+export interface MemoryRange {
+  address: string;
+  /** Contents, hex-encoded (two digits per byte): the JSON form. */
+  hex?: string;
+  /** Contents as bytes: the in-memory form the builder hands straight to the mock (large synthetic systems). */
+  bytes?: Uint8Array;
+  /** User-mode ranges belong to one process's address space (its EPROCESS address); kernel ranges have none. */
+  process?: string;
+}
+
+export interface SnapshotFrame {
+  /** As `k` prints the call site: "nt!KeWaitForSingleObject+0x346". */
+  text: string;
+  instructionOffset: string;
+  /** x86: EBP of the frame (arguments at FrameOffset + 2*ptr); x64: RBP-less, informational. */
+  frameOffset: string;
+  /** x64: Child-SP (home space, `kv` "Args to Child", at StackOffset + ptr); x86: ESP of the frame. */
+  stackOffset: string;
+}
+
+export interface SnapshotThread {
+  /** ETHREAD address (data model Thread.KernelObject). */
+  address: string;
+  frames: SnapshotFrame[];
+  /** Register values for the thread's saved context where known, e.g. { esp: "...", ebp: "..." }. */
+  registers?: Record<string, string>;
+}
+
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  header: SnapshotHeader;
+  modules: SnapshotModule[];
+  /** module name -> its types (nt, ntdll, drivers with private types). */
+  types: Record<string, TypeDef[]>;
+  memory: MemoryRange[];
+  /** Ranges that read as unreadable even though a range above covers them (paged out, corrupted, truncated). */
+  unreadable?: { address: string; size: number; process?: string }[];
+  /** Unwound stacks, keyed by nothing: one entry per thread that has a stack. */
+  threads: SnapshotThread[];
+  /** The debugger's current process/thread (EPROCESS / ETHREAD addresses). */
+  current?: { process?: string; thread?: string; processor?: number };
+  /** Free-form notes: what was neutral-filled, what was left out. */
+  notes?: string[];
+}
