@@ -1,0 +1,298 @@
+// !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
+// a report names. Returns plain data; rendering is elsewhere.
+import type { Addr } from '../core/addr';
+import { DispatcherReader } from '../kernel/dispatcher';
+import type { KernelContext } from '../kernel/context';
+import type { ProcessInfo, ThreadInfo } from '../kernel/model';
+import { readProcesses, type ProcessTable } from '../kernel/processes';
+import { StackReader } from '../kernel/stacks';
+import { readClock, type KernelClock } from '../kernel/time';
+import { conclude, type Chain, type Deadlock } from './conclusions';
+import { mutantRule, processObjectRule, threadObjectRule } from './rules/dispatcher';
+import { formatTicks, waitAge } from './ticks';
+import { buildWaitGraph, type EdgeRule, type Hop, type WaitGraph } from './waitgraph';
+
+const EDGE_RULES: readonly EdgeRule[] = [mutantRule, processObjectRule, threadObjectRule];
+
+/** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
+const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
+
+export type Scope = { kind: 'system' } | { kind: 'thread'; thread: Addr } | { kind: 'process'; match: ProcessMatch };
+export type ProcessMatch = { name: string } | { pid: number } | { address: Addr };
+
+export interface ThreadSummary {
+  address: Addr;
+  process: Addr;
+  processName: string;
+  pid: number;
+  tid: number;
+  state: string;
+  waitReason: string;
+  /** Ticks waited; undefined when unknown or inconsistent. */
+  waitTicks: number | undefined;
+  inconsistentWaitTime: boolean;
+  /** What it is doing when nothing leads further: "running on processor 1", "waiting on SynchronizationEvent ...". */
+  terminal: string;
+}
+
+export interface RootBlockerReport {
+  thread: Addr;
+  cycle?: Addr[];
+  blocked: Addr[];
+  tree: Hop[];
+  processesAffected: Addr[];
+}
+
+export interface ChainReport extends Chain {
+  blockedFirst: Addr | undefined;
+}
+
+export interface WaitChainReport {
+  verdict: string;
+  clock: KernelClock;
+  deadlocks: Deadlock[];
+  rootBlockers: RootBlockerReport[];
+  chains: ChainReport[];
+  longestWaiter: Addr | undefined;
+  waiterCounts: { object: Addr; kind: string; count: number }[];
+  threads: Map<Addr, ThreadSummary>;
+  scanned: number;
+  waiting: number;
+  inChains: number;
+  warnings: string[];
+  scopeError?: string;
+}
+
+export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainReport {
+  const clock = readClock(k);
+  const table = readProcesses(k);
+  const dispatcher = new DispatcherReader(k);
+  const graph = buildWaitGraph(table.threads, EDGE_RULES, { k, table, dispatcher });
+  const stacks = new StackReader(k);
+  const ages = new Map<Addr, ReturnType<typeof waitAge>>();
+  const ageOf = (t: ThreadInfo) => {
+    let a = ages.get(t.address);
+    if (!a) {
+      a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
+      ages.set(t.address, a);
+    }
+    return a;
+  };
+  const ticksOf = (addr: Addr) => {
+    const t = table.threadByAddress.get(addr);
+    const a = t && ageOf(t);
+    return a && a.ticks !== undefined ? a.ticks : -1;
+  };
+
+  const all = conclude(graph, ticksOf);
+  const scoped = applyScope(all, scope, table, graph);
+  const waitingThreads = table.threads.filter((t) => t.state === 'Waiting');
+
+  const named = new Set<Addr>();
+  scoped.deadlocks.forEach((d) => d.threads.concat(d.alsoInvolved).forEach((t) => named.add(t)));
+  scoped.roots.forEach((r) => {
+    named.add(r.thread);
+    r.blocked.forEach((t) => named.add(t));
+  });
+  scoped.chains.forEach((c) => c.path.forEach((t) => named.add(t)));
+  if (scope.kind === 'thread') named.add(scope.thread);
+
+  let longestWaiter: ThreadInfo | undefined;
+  for (const t of waitingThreads) {
+    const a = ageOf(t);
+    if (a.ticks === undefined || IDLE_WAIT_REASONS.test(t.waitReason)) continue;
+    if (scope.kind !== 'system' && !named.has(t.address)) continue;
+    if (!longestWaiter || a.ticks > ageOf(longestWaiter).ticks!) longestWaiter = t;
+  }
+  if (longestWaiter) named.add(longestWaiter.address);
+
+  const threads = new Map<Addr, ThreadSummary>();
+  named.forEach((addr) => {
+    const t = table.threadByAddress.get(addr);
+    if (t) threads.set(addr, summarize(t, ageOf(t), graph, stacks, k));
+  });
+
+  const chains: ChainReport[] = scoped.chains.map((c) => ({ ...c, blockedFirst: firstBlocked(c.path, ticksOf) }));
+  const rootBlockers: RootBlockerReport[] = scoped.roots.map((r) => ({
+    thread: r.thread,
+    cycle: r.cycle,
+    blocked: r.blocked,
+    tree: r.tree,
+    processesAffected: distinctProcesses(r.blocked.concat(r.cycle || [r.thread]), table),
+  }));
+
+  const inChains = new Set<Addr>();
+  scoped.chains.forEach((c) => c.path.forEach((t) => inChains.add(t)));
+  scoped.deadlocks.forEach((d) => d.threads.forEach((t) => inChains.add(t)));
+
+  const report: WaitChainReport = {
+    verdict: '',
+    clock,
+    deadlocks: scoped.deadlocks,
+    rootBlockers,
+    chains,
+    longestWaiter: longestWaiter && longestWaiter.address,
+    waiterCounts: waiterCounts(graph, named),
+    threads,
+    scanned: table.threads.length,
+    waiting: waitingThreads.length,
+    inChains: inChains.size,
+    warnings: k.warnings.summary(),
+    scopeError: scoped.error,
+  };
+  report.verdict = verdictOf(report, table);
+  return report;
+}
+
+function applyScope(all: ReturnType<typeof conclude>, scope: Scope, table: ProcessTable, graph: WaitGraph): ReturnType<typeof conclude> & { error?: string } {
+  if (scope.kind === 'system') return all;
+  let members: (t: Addr) => boolean;
+  if (scope.kind === 'thread') {
+    if (!table.threadByAddress.has(scope.thread)) {
+      return { deadlocks: [], roots: [], chains: [], error: `${scope.thread} is not a thread of any process in this dump` };
+    }
+    // Its chain forward to the root, and every thread waiting on it.
+    const related = new Set<Addr>([scope.thread]);
+    const forward = [scope.thread];
+    for (let i = 0; i < forward.length; i++) {
+      for (const h of graph.out.get(forward[i]) || []) if (!related.has(h.to)) (related.add(h.to), forward.push(h.to));
+    }
+    const backward = [scope.thread];
+    for (let i = 0; i < backward.length; i++) {
+      for (const h of graph.into.get(backward[i]) || []) if (!related.has(h.from)) (related.add(h.from), backward.push(h.from));
+    }
+    members = (t) => related.has(t);
+  } else {
+    const processes = table.processes.filter((p) => matches(p, scope.match));
+    if (!processes.length) return { deadlocks: [], roots: [], chains: [], error: `no process matches ${describeMatch(scope.match)}` };
+    const set = new Set<Addr>();
+    processes.forEach((p) => p.threads.forEach((t) => set.add(t.address)));
+    members = (t) => set.has(t);
+  }
+  const chains = all.chains.filter((c) => c.path.some(members));
+  const roots = all.roots.filter((r) => members(r.thread) || (r.cycle || []).some(members) || chains.some((c) => c.root === r.thread));
+  const deadlocks = all.deadlocks.filter((d) => d.threads.some(members) || chains.some((c) => d.threads.indexOf(c.root) >= 0));
+  return { deadlocks, roots, chains };
+}
+
+function matches(p: ProcessInfo, m: ProcessMatch): boolean {
+  if ('name' in m) return p.name.toLowerCase() === m.name.toLowerCase();
+  if ('pid' in m) return p.pid === m.pid;
+  return p.address === m.address;
+}
+
+function describeMatch(m: ProcessMatch): string {
+  if ('name' in m) return `'${m.name}'`;
+  if ('pid' in m) return `pid ${m.pid.toString(16)}`;
+  return m.address;
+}
+
+function firstBlocked(path: Addr[], ticksOf: (t: Addr) => number): Addr | undefined {
+  let best: Addr | undefined;
+  for (const t of path) if (ticksOf(t) >= 0 && (best === undefined || ticksOf(t) > ticksOf(best))) best = t;
+  return best;
+}
+
+function distinctProcesses(threads: Addr[], table: ProcessTable): Addr[] {
+  const out: Addr[] = [];
+  for (const t of threads) {
+    const info = table.threadByAddress.get(t);
+    if (info && out.indexOf(info.process.address) < 0) out.push(info.process.address);
+  }
+  return out;
+}
+
+function waiterCounts(graph: WaitGraph, named: Set<Addr>): { object: Addr; kind: string; count: number }[] {
+  const out: { object: Addr; kind: string; count: number }[] = [];
+  graph.waiters.forEach((w) => {
+    if (w.threads.length > 1 || w.threads.some((t) => named.has(t))) out.push({ object: w.object, kind: w.kind, count: w.threads.length });
+  });
+  return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
+}
+
+function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGraph, stacks: StackReader, k: KernelContext): ThreadSummary {
+  return {
+    address: t.address,
+    process: t.process.address,
+    processName: t.process.name,
+    pid: t.process.pid,
+    tid: t.tid,
+    state: t.state,
+    waitReason: t.waitReason,
+    waitTicks: age.ticks,
+    inconsistentWaitTime: age.inconsistent,
+    terminal: describeTerminal(t, graph, stacks, k),
+  };
+}
+
+/** "What is it doing": the end of a chain in words, with the blocking module as !stacks shows it. */
+export function describeTerminal(t: ThreadInfo, graph: WaitGraph, stacks: StackReader, k: KernelContext): string {
+  const where = () => {
+    const frame = stacks.blockingFrame(t);
+    return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
+  };
+  switch (t.state) {
+    case 'Running': {
+      const cpu = t.view.num('Tcb.NextProcessor');
+      return cpu === undefined ? 'running' : `running on processor ${cpu & 0x7fffffff}`;
+    }
+    case 'Ready':
+    case 'DeferredReady':
+    case 'Standby':
+      return `ready (priority ${t.priority})`;
+    case 'Terminated':
+      return 'terminated';
+    case 'Waiting':
+      break;
+    default:
+      return t.state.toLowerCase();
+  }
+  if (/DelayExecution$/.test(t.waitReason)) {
+    const frame = stacks.blockingFrame(t);
+    return `sleeping (KeDelayExecutionThread)${frame ? ` in ${frame}` : ''}`;
+  }
+  const parts: string[] = [];
+  for (const d of graph.deadEnds.get(t.address) || []) parts.push(d.text);
+  const followed = new Set((graph.out.get(t.address) || []).map((h: Hop) => h.object));
+  const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
+  for (const w of t.waits) {
+    if (followed.has(w.object) || dead.has(w.object)) continue;
+    const entry = graph.waiters.get(w.object);
+    const kind = entry ? entry.kind : 'object';
+    parts.push(`waiting on ${kind} ${w.object}, no known owner`);
+  }
+  if (!parts.length) parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
+  void k;
+  return parts.join('; ') + where();
+}
+
+function verdictOf(r: WaitChainReport, table: ProcessTable): string {
+  if (r.scopeError) return `ERROR: ${r.scopeError}`;
+  const name = (a: Addr) => {
+    const s = r.threads.get(a);
+    return s ? `${a} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : a;
+  };
+  if (r.deadlocks.length) {
+    const d = r.deadlocks[0];
+    const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
+    return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
+  }
+  if (r.rootBlockers.length) {
+    const root = r.rootBlockers[0];
+    const s = r.threads.get(root.thread);
+    const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
+    const n = root.blocked.length;
+    const procs = distinctProcesses(root.blocked, table).length;
+    return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}`;
+  }
+  return `No blocking chains among ${r.waiting} waiting threads`;
+}
+
+
+function formatAge(ticks: number, increment: number): string {
+  return formatTicks(ticks, increment);
+}
+
+export function hex4(n: number): string {
+  return n.toString(16).padStart(4, '0');
+}

@@ -1,0 +1,100 @@
+// The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
+// Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
+import type { Addr } from '../core/addr';
+import type { DispatcherObject, DispatcherReader } from '../kernel/dispatcher';
+import type { KernelContext } from '../kernel/context';
+import type { ThreadInfo, WaitBlockInfo } from '../kernel/model';
+import type { ProcessTable } from '../kernel/processes';
+
+export type HopKind = 'mutant' | 'process' | 'thread';
+
+export interface Hop {
+  from: Addr;
+  kind: HopKind;
+  object: Addr;
+  to: Addr;
+  /** What the evidence says, e.g. "owner", "ProcessC.EXE, 1 thread left". */
+  detail: string;
+}
+
+/** Something a waiting thread waits on that leads to no thread. */
+export interface DeadEnd {
+  object: Addr;
+  text: string;
+}
+
+export interface RuleEnv {
+  k: KernelContext;
+  table: ProcessTable;
+  dispatcher: DispatcherReader;
+}
+
+export interface WaitOutcome {
+  hops: Hop[];
+  deadEnds: DeadEnd[];
+  /** The kind name used for waiter counts ("mutant", "SynchronizationEvent"). */
+  objectKind: string;
+}
+
+/** A rule looks at one wait block of a waiting thread; undefined means "not mine". */
+export type EdgeRule = (thread: ThreadInfo, wait: WaitBlockInfo, object: DispatcherObject | undefined, env: RuleEnv) => WaitOutcome | undefined;
+
+export interface ObjectWaiters {
+  object: Addr;
+  kind: string;
+  threads: Addr[];
+}
+
+export interface WaitGraph {
+  hops: Hop[];
+  out: Map<Addr, Hop[]>;
+  into: Map<Addr, Hop[]>;
+  deadEnds: Map<Addr, DeadEnd[]>;
+  waiters: Map<Addr, ObjectWaiters>;
+}
+
+export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly EdgeRule[], env: RuleEnv): WaitGraph {
+  const graph: WaitGraph = { hops: [], out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+  for (const thread of threads) {
+    if (thread.state !== 'Waiting') continue;
+    for (const wait of thread.waits) {
+      const object = env.dispatcher.read(wait.object);
+      let outcome: WaitOutcome | undefined;
+      for (const rule of rules) {
+        outcome = rule(thread, wait, object, env);
+        if (outcome) break;
+      }
+      const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
+      countWaiter(graph, wait.object, kind, thread.address);
+      if (!outcome) continue;
+      for (const hop of outcome.hops) addHop(graph, hop);
+      if (outcome.deadEnds.length) {
+        const list = graph.deadEnds.get(thread.address) || [];
+        list.push(...outcome.deadEnds);
+        graph.deadEnds.set(thread.address, list);
+      }
+    }
+  }
+  return graph;
+}
+
+function addHop(graph: WaitGraph, hop: Hop): void {
+  graph.hops.push(hop);
+  push(graph.out, hop.from, hop);
+  push(graph.into, hop.to, hop);
+}
+
+function countWaiter(graph: WaitGraph, object: Addr, kind: string, thread: Addr): void {
+  let entry = graph.waiters.get(object);
+  if (!entry) {
+    entry = { object, kind, threads: [] };
+    graph.waiters.set(object, entry);
+  }
+  if (entry.threads.indexOf(thread) < 0) entry.threads.push(thread);
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,100 @@
+// Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
+// backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
+// Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
+// Arithmetic splits the value into two 32-bit halves.
+
+export type Addr = string;
+
+export const NULL_ADDR: Addr = '0';
+
+const TWO32 = 4294967296;
+
+/** Builds an address from unsigned 32-bit halves. */
+export function addrFromParts(low: number, high: number): Addr {
+  if (high === 0) return (low >>> 0).toString(16);
+  return (high >>> 0).toString(16) + (low >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Parses user or debugger text: `0x` prefix, WinDbg backtick, upper case, leading zeros. Returns undefined when not hex. */
+export function parseAddr(text: string): Addr | undefined {
+  let s = text.trim().toLowerCase().replace(/`/g, '');
+  if (s.startsWith('0x')) s = s.slice(2);
+  if (!/^[0-9a-f]{1,16}$/.test(s)) return undefined;
+  s = s.replace(/^0+/, '');
+  return s === '' ? NULL_ADDR : s;
+}
+
+export function addrHigh(a: Addr): number {
+  return a.length > 8 ? parseInt(a.slice(0, a.length - 8), 16) : 0;
+}
+
+export function addrLow(a: Addr): number {
+  return parseInt(a.length > 8 ? a.slice(a.length - 8) : a, 16);
+}
+
+export function isNull(a: Addr): boolean {
+  return a === NULL_ADDR;
+}
+
+/** a + delta (delta a JS integer, may be negative), wrapping modulo 2^64. */
+export function addrAdd(a: Addr, delta: number): Addr {
+  if (delta === 0) return a;
+  let low = addrLow(a) + delta;
+  let high = addrHigh(a);
+  if (low >= TWO32 || low < 0) {
+    const carry = Math.floor(low / TWO32);
+    low -= carry * TWO32;
+    high = (high + carry) >>> 0;
+  }
+  return addrFromParts(low, high);
+}
+
+/** a - b as a JS number; undefined when the distance does not fit in 2^52. */
+export function addrDiff(a: Addr, b: Addr): number | undefined {
+  const d = (addrHigh(a) - addrHigh(b)) * TWO32 + (addrLow(a) - addrLow(b));
+  return Math.abs(d) < 2 ** 52 ? d : undefined;
+}
+
+export function addrCompare(a: Addr, b: Addr): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** True when lo <= a < hi. */
+export function addrInRange(a: Addr, lo: Addr, hi: Addr): boolean {
+  return addrCompare(a, lo) >= 0 && addrCompare(a, hi) < 0;
+}
+
+export function addrAnd(a: Addr, mask: number): number {
+  return addrLow(a) & mask;
+}
+
+/** Clears the low bits given by mask (e.g. 3 for an owner-pointer tag). */
+export function addrClearLow(a: Addr, mask: number): Addr {
+  return addrFromParts((addrLow(a) & ~mask) >>> 0, addrHigh(a));
+}
+
+/** WinDbg's display form: 8 digits on x86, `ffffe001`2345a080` on x64. */
+export function formatAddr(a: Addr, pointerSize: number): string {
+  if (pointerSize === 4) return a.padStart(8, '0');
+  const s = a.padStart(16, '0');
+  return `${s.slice(0, 8)}\`${s.slice(8)}`;
+}
+
+/** Canonical for the architecture: x86 fits 32 bits; x64 bits 48..63 copy bit 47. */
+export function isCanonical(a: Addr, pointerSize: number): boolean {
+  if (pointerSize === 4) return a.length <= 8;
+  const high = addrHigh(a);
+  const top = high >>> 15; // bits 47..63 (17 bits)
+  return top === 0 || top === 0x1ffff;
+}
+
+export function isAligned(a: Addr, alignment: number): boolean {
+  return (addrLow(a) & (alignment - 1)) === 0;
+}
+
+/** Kernel half of the address space (x86 default split 2 GB; x64 canonical high half). */
+export function isKernelAddress(a: Addr, pointerSize: number): boolean {
+  if (pointerSize === 4) return a.length === 8 && parseInt(a[0], 16) >= 8;
+  return a.length === 16 && a[0] === 'f';
+}

@@ -1,0 +1,86 @@
+// Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
+// build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
+import { isNull, type Addr } from '../core/addr';
+import type { TypeLayout } from '../core/target';
+import type { KernelContext } from './context';
+
+export type DispatcherKind =
+  | 'NotificationEvent'
+  | 'SynchronizationEvent'
+  | 'Mutant'
+  | 'Process'
+  | 'Queue'
+  | 'Semaphore'
+  | 'Thread'
+  | 'Gate'
+  | 'NotificationTimer'
+  | 'SynchronizationTimer'
+  | 'Unknown';
+
+const KIND_BY_ENUMERATOR: { [name: string]: DispatcherKind } = {
+  EventNotificationObject: 'NotificationEvent',
+  EventSynchronizationObject: 'SynchronizationEvent',
+  MutantObject: 'Mutant',
+  ProcessObject: 'Process',
+  QueueObject: 'Queue',
+  SemaphoreObject: 'Semaphore',
+  ThreadObject: 'Thread',
+  GateObject: 'Gate',
+  TimerNotificationObject: 'NotificationTimer',
+  TimerSynchronizationObject: 'SynchronizationTimer',
+  Timer2NotificationObject: 'NotificationTimer',
+  Timer2SynchronizationObject: 'SynchronizationTimer',
+};
+
+export interface DispatcherObject {
+  address: Addr;
+  kind: DispatcherKind;
+  /** The raw DISPATCHER_HEADER.Type and the enumerator it names in this build. */
+  typeValue: number;
+  typeName: string;
+  signalState: number;
+  /** Mutants: the owning KTHREAD (undefined when free), abandonment. */
+  owner?: Addr;
+  abandoned?: boolean;
+}
+
+export class DispatcherReader {
+  private readonly cache = new Map<Addr, DispatcherObject | null>();
+  private readonly header: TypeLayout;
+  private readonly mutant: TypeLayout;
+
+  constructor(private readonly k: KernelContext) {
+    this.header = k.requireType('_DISPATCHER_HEADER');
+    this.mutant = k.requireType('_KMUTANT');
+  }
+
+  /** Reads the object once (a mutant-sized read covers every header field and the owner). */
+  read(address: Addr): DispatcherObject | undefined {
+    let hit = this.cache.get(address);
+    if (hit === undefined) {
+      hit = this.decode(address) || null;
+      this.cache.set(address, hit);
+    }
+    return hit || undefined;
+  }
+
+  private decode(address: Addr): DispatcherObject | undefined {
+    const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
+    if (!v) return undefined;
+    const typeValue = v.num('Header.Type');
+    if (typeValue === undefined) return undefined;
+    const typeName = this.k.enumName('_KOBJECTS', typeValue);
+    const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
+    const object: DispatcherObject = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
+    if (kind === 'Mutant') {
+      const owner = v.ptr('OwnerThread');
+      object.owner = owner && !isNull(owner) ? owner : undefined;
+      object.abandoned = v.num('Abandoned') === 1;
+    }
+    return object;
+  }
+
+  get headerSize(): number {
+    return this.header.size;
+  }
+}

@@ -1,0 +1,47 @@
+// Plain kernel facts read from a dump: what the analyses work on.
+import type { Addr } from '../core/addr';
+import type { StructView } from '../core/struct';
+
+export interface ProcessInfo {
+  address: Addr;
+  pid: number;
+  name: string;
+  exiting: boolean;
+  /** ActiveThreads as the kernel counts them (may exceed the threads the dump lists). */
+  activeThreads: number | undefined;
+  threads: ThreadInfo[];
+}
+
+export interface WaitBlockInfo {
+  object: Addr;
+  waitKey: number;
+  waitType: number;
+}
+
+export interface ThreadInfo {
+  address: Addr;
+  process: ProcessInfo;
+  tid: number;
+  state: string;
+  waitReason: string;
+  waitMode: string;
+  alertable: boolean;
+  waitTime: number;
+  kernelTime: number;
+  userTime: number;
+  priority: number;
+  basePriority: number;
+  /** Dispatcher objects the thread waits on, without its own timeout timer. */
+  waits: WaitBlockInfo[];
+  timedWait: boolean;
+  terminated: boolean;
+  stackBase: Addr | undefined;
+  stackLimit: Addr | undefined;
+  kernelStack: Addr | undefined;
+  stackResident: boolean | undefined;
+  /** The whole ETHREAD as read (other readers decode more fields from it without another read). */
+  view: StructView;
+}
+
+export const WAITING = 'Waiting';
+export const RUNNING = 'Running';

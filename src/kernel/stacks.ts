@@ -1,0 +1,39 @@
+// Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
+// one data-model walk per thread that a report actually describes.
+import type { FrameInfo } from '../core/target';
+import type { KernelContext } from './context';
+import type { ThreadInfo } from './model';
+
+/** Modules whose frames !stacks skips to name the blocking module. */
+const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
+
+export class StackReader {
+  private readonly cache = new Map<string, FrameInfo[] | null>();
+
+  constructor(private readonly k: KernelContext) {}
+
+  frames(thread: ThreadInfo): FrameInfo[] | undefined {
+    let hit = this.cache.get(thread.address);
+    if (hit === undefined) {
+      hit = thread.stackResident === false ? null : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid }) || null;
+      this.cache.set(thread.address, hit);
+    }
+    return hit || undefined;
+  }
+
+  /** The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b"). */
+  blockingFrame(thread: ThreadInfo): string | undefined {
+    const frames = this.frames(thread);
+    if (!frames) return undefined;
+    for (const f of frames) if (!KERNEL_CORE.test(f.text)) return f.text;
+    return undefined;
+  }
+
+  /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */
+  frameCalling(thread: ThreadInfo, functions: RegExp): string | undefined {
+    const frames = this.frames(thread);
+    if (!frames) return undefined;
+    for (const f of frames) if (functions.test(f.text)) return f.text;
+    return undefined;
+  }
+}

@@ -1,0 +1,129 @@
+// ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
+// Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
+// symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
+import { addrAdd, addrDiff, isNull, type Addr } from '../core/addr';
+import { StructView } from '../core/struct';
+import type { TypeLayout } from '../core/target';
+import type { KernelContext } from './context';
+import type { ProcessInfo, ThreadInfo, WaitBlockInfo } from './model';
+
+/** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
+const TIMEOUT_WAIT_KEY = 0x102;
+/** More wait blocks than this is damage (MAXIMUM_WAIT_OBJECTS is 64). */
+const MAX_WAIT_BLOCKS = 65;
+
+export interface ThreadReader {
+  ethread: TypeLayout;
+  kthread: TypeLayout;
+  waitBlock: TypeLayout;
+  /** Offset of Tcb (the KTHREAD) inside the ETHREAD. */
+  tcbOffset: number;
+  ring: boolean;
+}
+
+export function threadReader(k: KernelContext): ThreadReader {
+  const ethread = k.requireType('_ETHREAD');
+  const kthread = k.requireType('_KTHREAD');
+  const waitBlock = k.requireType('_KWAIT_BLOCK');
+  const tcb = ethread.field('Tcb');
+  return {
+    ethread,
+    kthread,
+    waitBlock,
+    tcbOffset: tcb ? tcb.offset : 0,
+    ring: waitBlock.field('NextWaitBlock') !== undefined,
+  };
+}
+
+export function readThread(k: KernelContext, r: ThreadReader, address: Addr, process: ProcessInfo): ThreadInfo | undefined {
+  const view = k.readStruct(r.ethread, address, 'thread');
+  if (!view) return undefined;
+  const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
+  const stateValue = kt.num('State');
+  const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
+  const resident = kt.num('KernelStackResident');
+  const thread: ThreadInfo = {
+    address,
+    process,
+    tid: parseInt(view.ptr('Cid.UniqueThread') || '0', 16),
+    state,
+    waitReason: k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0),
+    waitMode: (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode',
+    alertable: kt.num('Alertable') === 1,
+    waitTime: kt.num('WaitTime') || 0,
+    kernelTime: kt.num('KernelTime') || 0,
+    userTime: kt.num('UserTime') || 0,
+    priority: kt.num('Priority') || 0,
+    basePriority: kt.num('BasePriority') || 0,
+    waits: [],
+    timedWait: false,
+    terminated: state === 'Terminated' || view.num('Terminated') === 1,
+    stackBase: kt.ptr('StackBase'),
+    stackLimit: kt.ptr('StackLimit'),
+    kernelStack: kt.ptr('KernelStack'),
+    stackResident: resident === undefined ? undefined : resident === 1,
+    view,
+  };
+  if (state === 'Waiting') readWaitBlocks(k, r, thread, kt);
+  return thread;
+}
+
+function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView): void {
+  const first = kt.ptr('WaitBlockList');
+  if (!first || isNull(first)) return;
+  const timer = kt.addressOf('Timer');
+  const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
+  for (const b of blocks) {
+    const object = b.ptr('Object');
+    if (!object || isNull(object)) continue;
+    const waitKey = b.num('WaitKey') || 0;
+    if (object === timer || waitKey === TIMEOUT_WAIT_KEY) {
+      thread.timedWait = true;
+      continue;
+    }
+    const block: WaitBlockInfo = { object, waitKey, waitType: b.num('WaitType') || 0 };
+    thread.waits.push(block);
+  }
+}
+
+/** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
+function blockAt(k: KernelContext, r: ThreadReader, thread: ThreadInfo, address: Addr, count = 1): StructView | undefined {
+  const inside = addrDiff(address, thread.address);
+  const size = r.waitBlock.size * count;
+  if (inside !== undefined && inside >= 0 && inside + size <= r.ethread.size) {
+    return new StructView(r.waitBlock, address, thread.view.bytes, k.pointerSize, inside);
+  }
+  return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
+}
+
+function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first: Addr): StructView[] {
+  const out: StructView[] = [];
+  let at = first;
+  for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+    const b = blockAt(k, r, thread, at);
+    if (!b) return out;
+    out.push(b);
+    const next = b.ptr('NextWaitBlock');
+    if (!next || isNull(next) || next === first) return out;
+    at = next;
+  }
+  k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
+  return out;
+}
+
+function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView, first: Addr): StructView[] {
+  const declared = kt.num('WaitBlockCount');
+  const count = declared === undefined ? 1 : declared;
+  if (count === 0) return [];
+  if (count > MAX_WAIT_BLOCKS) {
+    k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
+    return [];
+  }
+  const all = blockAt(k, r, thread, first, count);
+  if (!all) return [];
+  const out: StructView[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
+  }
+  return out;
+}

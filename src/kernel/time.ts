@@ -1,0 +1,50 @@
+// Kernel clock: the current tick count and the tick length, as !thread uses them for "Ticks: N (d:hh:mm:ss.ms)".
+import { uint } from '../core/bytes';
+import type { KernelContext } from './context';
+
+/**
+ * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
+ * x64 kernels export no KeTickCount, so the tick count is read there.
+ */
+const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' } as const;
+const DEFAULT_INCREMENT = 156250;
+
+export interface KernelClock {
+  /** Low 32 bits of the interrupt tick count, as WaitTime is kept. */
+  currentTick: number | undefined;
+  /** KeMaximumIncrement, 100 ns units. */
+  increment: number;
+  incrementKnown: boolean;
+}
+
+export function readClock(k: KernelContext): KernelClock {
+  let increment = DEFAULT_INCREMENT;
+  let incrementKnown = false;
+  const incAddr = k.symbol('KeMaximumIncrement');
+  if (incAddr) {
+    const b = k.target.read(incAddr, 4);
+    if (b && uint(b, 0, 4) > 0) {
+      increment = uint(b, 0, 4);
+      incrementKnown = true;
+    }
+  }
+  if (!incrementKnown) k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
+  return { currentTick: readTick(k), increment, incrementKnown };
+}
+
+function readTick(k: KernelContext): number | undefined {
+  const systemTime = k.type('_KSYSTEM_TIME');
+  const tickSymbol = k.symbol('KeTickCount');
+  if (tickSymbol && systemTime) {
+    const v = k.readStruct(systemTime, tickSymbol, 'nt!KeTickCount');
+    const low = v && v.num('LowPart');
+    if (low !== undefined) return low;
+  }
+  const shared = k.type('_KUSER_SHARED_DATA');
+  if (!shared) return undefined;
+  const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize as 4 | 8], 'KUSER_SHARED_DATA');
+  if (!v) return undefined;
+  const fromQuad = v.num('TickCount.LowPart');
+  if (fromQuad !== undefined) return fromQuad;
+  return v.num('TickCountLow');
+}

@@ -1,0 +1,50 @@
+// The structured result (`--json` in the harness, the data behind `dx @$waitchain()`):
+// addresses as lower-case hex without 0x or backtick.
+import type { WaitChainReport } from '../analysis/waitchain';
+import type { Hop } from '../analysis/waitgraph';
+
+export interface HopJson {
+  from: string;
+  kind: string;
+  object: string;
+  to: string;
+  detail: string;
+}
+
+export function waitChainJson(r: WaitChainReport): object {
+  const counts: { [object: string]: number } = {};
+  for (const w of r.waiterCounts) counts[w.object] = w.count;
+  const longest = r.longestWaiter ? r.threads.get(r.longestWaiter) : undefined;
+  return {
+    verdict: r.verdict,
+    deadlocks: r.deadlocks.map((d) => ({ threads: d.threads, hops: d.hops.map(hopJson), alsoInvolved: d.alsoInvolved })),
+    rootBlockers: r.rootBlockers.map((root) => {
+      const s = r.threads.get(root.thread);
+      return {
+        thread: root.thread,
+        process: s ? s.process : undefined,
+        processName: s ? s.processName : undefined,
+        blocked: root.blocked.length,
+        processesAffected: root.processesAffected,
+        waitTicks: s ? s.waitTicks : undefined,
+        cycle: root.cycle,
+        description: s ? s.terminal : undefined,
+      };
+    }),
+    chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
+    longestWaiter: r.longestWaiter,
+    longestWaitTicks: longest ? longest.waitTicks : undefined,
+    waiterCounts: counts,
+    threadsScanned: r.scanned,
+    waiting: r.waiting,
+    inChains: r.inChains,
+    currentTick: r.clock.currentTick,
+    tickIncrement: r.clock.increment,
+    warnings: r.warnings,
+    error: r.scopeError,
+  };
+}
+
+function hopJson(h: Hop): HopJson {
+  return { from: h.from, kind: h.kind, object: h.object, to: h.to, detail: h.detail };
+}

@@ -1,0 +1,95 @@
+// The object `dx @$waitchain()` returns: collections a user can click through in WinDbg, each
+// thread node exposing its native _ETHREAD (created only when expanded). toString is the verdict,
+// so the `!waitchain` echo line reads as the conclusion.
+import type { Addr } from '../core/addr';
+import type { Target } from '../core/target';
+import { formatTicks } from '../analysis/ticks';
+import { hex4, type WaitChainReport } from '../analysis/waitchain';
+import type { Hop } from '../analysis/waitgraph';
+import { waitChainJson } from './waitchainJson';
+
+class ThreadNode {
+  readonly Address: string;
+  readonly Process: string;
+  readonly Id: string;
+  readonly State: string;
+  readonly Waiting: string;
+  readonly Doing: string;
+
+  constructor(
+    report: WaitChainReport,
+    address: Addr,
+    private readonly __target: Target,
+  ) {
+    const s = report.threads.get(address);
+    this.Address = address;
+    this.Process = s ? s.processName : '';
+    this.Id = s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
+    this.State = s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
+    this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, report.clock.increment) : '';
+    this.Doing = s ? s.terminal : '';
+  }
+
+  /** The native object, for click-through. */
+  get KernelObject(): unknown {
+    return this.__target.native(this.Address, 'nt', '_ETHREAD');
+  }
+
+  toString(): string {
+    return `${this.Address} ${this.Process} ${this.Id}`;
+  }
+}
+
+class HopNode {
+  readonly From: string;
+  readonly Kind: string;
+  readonly Object: string;
+  readonly To: string;
+  readonly Detail: string;
+  constructor(h: Hop) {
+    this.From = h.from;
+    this.Kind = h.kind;
+    this.Object = h.object;
+    this.To = h.to;
+    this.Detail = h.detail;
+  }
+  toString(): string {
+    return `${this.From} -> ${this.Kind} ${this.Object} -> ${this.To}`;
+  }
+}
+
+export class WaitChainModel {
+  readonly Verdict: string;
+  readonly Deadlocks: { Threads: ThreadNode[]; Hops: HopNode[]; toString(): string }[];
+  readonly RootBlockers: (ThreadNode & { Blocked: number })[];
+  readonly Chains: { Path: ThreadNode[]; Hops: HopNode[]; toString(): string }[];
+  readonly Threads: ThreadNode[];
+
+  constructor(private readonly __report: WaitChainReport, target: Target) {
+    const node = (a: Addr) => new ThreadNode(__report, a, target);
+    this.Verdict = __report.verdict;
+    this.Deadlocks = __report.deadlocks.map((d) => ({
+      Threads: d.threads.map(node),
+      Hops: d.hops.map((h) => new HopNode(h)),
+      toString: () => d.threads.join(' -> '),
+    }));
+    this.RootBlockers = __report.rootBlockers.map((r) => Object.assign(node(r.thread), { Blocked: r.blocked.length }));
+    this.Chains = __report.chains.map((c) => ({
+      Path: c.path.map(node),
+      Hops: c.hops.map((h) => new HopNode(h)),
+      toString: () => c.path.join(' -> '),
+    }));
+    const all: ThreadNode[] = [];
+    __report.threads.forEach((_, a) => all.push(node(a)));
+    this.Threads = all;
+  }
+
+  toString(): string {
+    return this.Verdict;
+  }
+
+  /** The harness's --json (hidden from dx by the double underscore). */
+  __toJSON(): object {
+    return waitChainJson(this.__report);
+  }
+}

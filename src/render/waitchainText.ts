@@ -1,0 +1,115 @@
+// The !waitchain text report: verdict first, then deadlocks, then each root blocker's wait tree
+// (largest first), then a summary line. Stays readable with thousands of waiters: leaves with the
+// same hop fold into one line with a count, long child lists end with "and N more".
+import type { Addr } from '../core/addr';
+import type { RootBlockerReport, WaitChainReport } from '../analysis/waitchain';
+import type { Hop } from '../analysis/waitgraph';
+import { Labels } from './labels';
+
+const MAX_CHILDREN = 12;
+const FOLD_AT = 4;
+const MAX_ROOTS = 20;
+
+export function renderWaitChainText(report: WaitChainReport, pointerSize: number): string {
+  const L = new Labels(report, pointerSize);
+  const out: string[] = [report.verdict, ''];
+  if (report.scopeError) return out.join('\n');
+
+  if (report.deadlocks.length) {
+    out.push('Deadlocks:');
+    report.deadlocks.forEach((d, i) => {
+      out.push(`  ${i + 1}. ${d.threads.length}-thread cycle`);
+      d.hops.forEach((h) => out.push(`     ${L.thread(h.from)}  --${L.hop(h)}-->  ${L.thread(h.to)}`));
+      if (d.alsoInvolved.length) out.push(`     also in the cycle's component: ${d.alsoInvolved.map((t) => L.thread(t)).join(', ')}`);
+    });
+    out.push('');
+  }
+
+  if (report.rootBlockers.length) {
+    out.push('Root blockers (most blocked threads first):');
+    report.rootBlockers.slice(0, MAX_ROOTS).forEach((root, i) => renderRoot(out, L, report, root, i + 1));
+    if (report.rootBlockers.length > MAX_ROOTS) out.push(`  and ${report.rootBlockers.length - MAX_ROOTS} more root blockers`);
+    out.push('');
+  }
+
+  if (report.longestWaiter) {
+    const s = report.threads.get(report.longestWaiter);
+    out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
+  }
+  const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
+  for (const w of busy) out.push(`${w.count} threads wait on ${w.kind} ${L.addr(w.object)}`);
+  out.push(
+    `Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`,
+  );
+  return out.join('\n') + '\n';
+}
+
+function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: RootBlockerReport, n: number): void {
+  const s = report.threads.get(root.thread);
+  const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
+  out.push(`  ${n}. ${head}`);
+  out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+  if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
+  const children = new Map<Addr, Hop[]>();
+  for (const h of root.tree) {
+    const list = children.get(h.to);
+    if (list) list.push(h);
+    else children.set(h.to, [h]);
+  }
+  const starts = root.cycle || [root.thread];
+  for (const start of starts) {
+    out.push(`     ${L.thread(start)}`);
+    renderChildren(out, L, report, children, start, '       ');
+  }
+}
+
+/** Depth-first with an explicit stack of pending lines and subtrees: trees can be thousands of levels deep. */
+function renderChildren(out: string[], L: Labels, report: WaitChainReport, children: Map<Addr, Hop[]>, start: Addr, indent: string): void {
+  type Item = { text: string } | { node: Addr; depth: number };
+  const stack: Item[] = [{ node: start, depth: 0 }];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if ('text' in item) {
+      out.push(item.text);
+      continue;
+    }
+    const { node, depth } = item;
+    const pad = indent + '  '.repeat(Math.min(depth, 40));
+    const leaves = new Map<string, Hop[]>();
+    const inner: Hop[] = [];
+    for (const h of children.get(node) || []) {
+      if (children.has(h.from)) inner.push(h);
+      else {
+        const key = `${h.kind}:${h.object}`;
+        const list = leaves.get(key);
+        if (list) list.push(h);
+        else leaves.set(key, [h]);
+      }
+    }
+    const items: Item[] = [];
+    for (const h of inner) items.push({ text: line(L, report, h, pad) }, { node: h.from, depth: depth + 1 });
+    leaves.forEach((group) => {
+      if (group.length >= FOLD_AT) {
+        const names = group.slice(0, 3).map((h) => L.thread(h.from)).join(', ');
+        items.push({ text: `${pad}<- ${group.length} threads wait on ${L.hop(group[0])}: ${names}, ...` });
+      } else group.forEach((h) => items.push({ text: line(L, report, h, pad) }));
+    });
+    let lines = 0;
+    const kept: Item[] = [];
+    for (const it of items) {
+      if ('text' in it) {
+        if (lines === MAX_CHILDREN) break;
+        lines++;
+      }
+      kept.push(it);
+    }
+    const hidden = items.filter((it) => 'text' in it).length - lines;
+    if (hidden > 0) kept.push({ text: `${pad}and ${hidden} more` });
+    for (let i = kept.length - 1; i >= 0; i--) stack.push(kept[i]);
+  }
+}
+
+function line(L: Labels, report: WaitChainReport, h: Hop, pad: string): string {
+  const s = report.threads.get(h.from);
+  return `${pad}<- ${L.thread(h.from)} waits on ${L.hop(h)}${s ? `  ${L.age(s)}` : ''}`;
+}

@@ -1,0 +1,28 @@
+// Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
+// Only this folder sees host values; everything else gets Addr or plain numbers.
+import { addrFromParts, type Addr } from '../core/addr';
+
+export function isInt64(value: unknown): value is host.Int64 {
+  return typeof value === 'object' && value !== null && typeof (value as host.Int64).getLowPart === 'function' &&
+    typeof (value as host.Int64).getHighPart === 'function';
+}
+
+/** Int64 or number -> Addr without going through JS number precision. */
+export function toAddr(value: number | host.Int64): Addr {
+  if (typeof value === 'number') {
+    if (value < 0) return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
+    return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
+  }
+  return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
+}
+
+export function toHostAddress(a: Addr): host.Int64 {
+  return host.parseInt64(a, 16);
+}
+
+/** A size or offset the host may give as number or Int64. */
+export function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (isInt64(value)) return value.asNumber();
+  return Number(value);
+}
