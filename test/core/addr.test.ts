@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { addrAdd, addrCompare, addrDiff, formatAddr, isCanonical, isKernelAddress, parseAddr } from '../../src/core/addr';
+import { bits, ptr, sint } from '../../src/core/bytes';
+
+describe('addresses are 64-bit safe strings', () => {
+  it('normalises debugger spellings', () => {
+    expect(parseAddr('0xFFFFE001`2345A080')).toBe('ffffe0012345a080');
+    expect(parseAddr('00000000`89a9dc38')).toBe('89a9dc38');
+    expect(parseAddr('0')).toBe('0');
+    expect(parseAddr('svchost.exe')).toBeUndefined();
+  });
+
+  it('adds across the 32-bit boundary and wraps at 2^64', () => {
+    expect(addrAdd('fffffffe', 4)).toBe('100000002');
+    expect(addrAdd('ffffffffffffffff', 1)).toBe('0');
+    expect(addrAdd('fffff80000001000', -0x30)).toBe('fffff80000000fd0');
+  });
+
+  it('subtracts and compares without losing precision', () => {
+    expect(addrDiff('fffffade6f337040', 'fffffade6f337000')).toBe(0x40);
+    expect(addrCompare('fffffade6f337041', 'fffffade6f337040')).toBe(1);
+    expect(addrCompare('89a9dc38', 'fffffade6f337040')).toBe(-1);
+  });
+
+  it('formats like WinDbg', () => {
+    expect(formatAddr('89a9dc38', 4)).toBe('89a9dc38');
+    expect(formatAddr('fffffade6f337040', 8)).toBe('fffffade`6f337040');
+  });
+
+  it('knows canonical and kernel halves', () => {
+    expect(isCanonical('fffffade6f337040', 8)).toBe(true);
+    expect(isCanonical('8000000000000000', 8)).toBe(false);
+    expect(isKernelAddress('89a9dc38', 4)).toBe(true);
+    expect(isKernelAddress('7c980600', 4)).toBe(false);
+    expect(isKernelAddress('000007ff7b8c3500'.replace(/^0+/, ''), 8)).toBe(false);
+  });
+
+  it('decodes pointers, signed values and bit fields from bytes', () => {
+    const b = [0x40, 0x70, 0x33, 0x6f, 0xde, 0xfa, 0xff, 0xff];
+    expect(ptr(b, 0, 8)).toBe('fffffade6f337040');
+    expect(ptr(b, 0, 4)).toBe('6f337040');
+    expect(sint([0xea, 0xff, 0xff, 0xff], 0, 4)).toBe(-22);
+    expect(bits([0x10, 0, 0, 0], 0, 4, 4, 1)).toBe(1);
+    expect(bits([0, 0, 0x02, 0], 0, 4, 17, 1)).toBe(1);
+  });
+});
