@@ -4,18 +4,14 @@
 import { pendingCommand } from './commands/pending';
 import { waitchainCommand } from './commands/waitchain';
 import { print } from './target/hostIo';
-
-/** JsProvider API version whose behaviour the script relies on (1.1: null from getModuleType; 1.2: compareTo). */
-const API_MAJOR = 1;
-const API_MINOR = 7;
+import { registrations } from './target/registrations';
 
 export function initializeScript(): unknown[] {
-  return [
-    new host.apiVersionSupport(API_MAJOR, API_MINOR),
-    new host.functionAlias(waitchainCommand, 'waitchain'),
-    new host.functionAlias(pendingCommand('stalecheck', 'issue 4: !stalecheck'), 'stalecheck'),
-    new host.functionAlias(pendingCommand('ringdump', 'issue 5: !ringdump'), 'ringdump'),
-  ];
+  return registrations({
+    waitchain: waitchainCommand,
+    stalecheck: pendingCommand('stalecheck', 'issue 4: !stalecheck'),
+    ringdump: pendingCommand('ringdump', 'issue 5: !ringdump'),
+  });
 }
 
 export function invokeScript(): void {

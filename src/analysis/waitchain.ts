@@ -233,8 +233,10 @@ export function describeTerminal(t: ThreadInfo, graph: WaitGraph, stacks: StackR
   };
   switch (t.state) {
     case 'Running': {
-      const cpu = t.view.num('Tcb.NextProcessor');
-      return cpu === undefined ? 'running' : `running on processor ${cpu & 0x7fffffff}`;
+      // Win10 splits NextProcessor into NextProcessorNumber and a flag bit: probe the narrower field first.
+      const number = t.view.num('Tcb.NextProcessorNumber');
+      const cpu = number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+      return cpu === undefined ? 'running' : `running on processor ${cpu}`;
     }
     case 'Ready':
     case 'DeferredReady':
