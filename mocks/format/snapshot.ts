@@ -13,6 +13,8 @@ export interface SnapshotHeader {
   osVersion: string;
   buildNumber: number;
   dumpKind: 'complete' | 'kernel' | 'live';
+  /** A user-mode session or dump (default: kernel). */
+  targetKind?: 'kernel' | 'user';
   /** Scenario id or dump file name. */
   source: string;
   /** x86 scenario laid out on an x64 layout: how addresses were relocated (see mocks/builder/relocate.ts). */

@@ -143,8 +143,8 @@ export function createDataModel(env: Env): DataModel {
     Processes: processes,
     Attributes: () => makeModel(env, {
       Target: () => makeModel(env, {
-        IsKernelTarget: () => true,
-        IsUserTarget: () => false,
+        IsKernelTarget: () => h.targetKind !== 'user',
+        IsUserTarget: () => h.targetKind === 'user',
         IsLiveTarget: () => h.dumpKind === 'live',
         IsTTDTarget: () => false,
       }),
@@ -153,7 +153,7 @@ export function createDataModel(env: Env): DataModel {
         PageSize: () => i64.make(0x1000),
       }),
     }),
-  }, { toString: () => `Kernel session (${h.source})` }, { kind: 'session' });
+  }, { toString: () => `${h.targetKind === 'user' ? 'User' : 'Kernel'} session (${h.source})` }, { kind: 'session' });
 
   const sessions = makeCollection(env, 'Sessions', () => [session], {
     indexable: true,

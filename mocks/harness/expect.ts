@@ -1,0 +1,99 @@
+// Checks a scenario's `expect` block against the commands' structured results.
+// "Tests assert exactly what is given and nothing more" (scenario-format.md): each present field
+// is one check, absent fields are not checked.
+
+export type ExpectKind =
+  | 'deadlocks'
+  | 'noDeadlock'
+  | 'rootBlockers'
+  | 'notRootBlockers'
+  | 'chains'
+  | 'longestWaiter'
+  | 'blockedFirst'
+  | 'waiterCounts'
+  | 'findings'
+  | 'absentFindings'
+  | 'ring';
+
+/** Which command's result each expectation is checked against. */
+export const COMMAND_OF: Record<ExpectKind, 'waitchain' | 'stalecheck' | 'ringdump'> = {
+  deadlocks: 'waitchain',
+  noDeadlock: 'waitchain',
+  rootBlockers: 'waitchain',
+  notRootBlockers: 'waitchain',
+  chains: 'waitchain',
+  longestWaiter: 'waitchain',
+  blockedFirst: 'waitchain',
+  waiterCounts: 'waitchain',
+  findings: 'stalecheck',
+  absentFindings: 'stalecheck',
+  ring: 'ringdump',
+};
+
+export function expectKinds(expect: Record<string, unknown> | undefined): ExpectKind[] {
+  if (!expect) return [];
+  return (Object.keys(COMMAND_OF) as ExpectKind[]).filter((k) => expect[k] !== undefined && expect[k] !== false);
+}
+
+interface WaitChainJson {
+  deadlocks: { threads: string[]; alsoInvolved?: string[] }[];
+  rootBlockers: { thread: string; cycle?: string[] }[];
+  chains: { path: string[]; blockedFirst?: string }[];
+  longestWaiter?: string;
+  waiterCounts: Record<string, number>;
+}
+
+/** Unmet expectations of one kind, as readable lines (empty when met). */
+export function checkWaitChain(kind: ExpectKind, expected: any, r: WaitChainJson): string[] {
+  const fails: string[] = [];
+  switch (kind) {
+    case 'deadlocks':
+      for (const cycle of expected as string[][]) {
+        const want = [...cycle].sort().join(',');
+        const found = r.deadlocks.some((d) => [...d.threads, ...(d.alsoInvolved || [])].sort().join(',') === want);
+        if (!found) fails.push(`deadlock {${cycle.join(', ')}} not reported (got ${r.deadlocks.map((d) => `{${d.threads.join(', ')}}`).join(' ') || 'none'})`);
+      }
+      break;
+    case 'noDeadlock':
+      if (r.deadlocks.length) fails.push(`expected no deadlock, got ${r.deadlocks.map((d) => `{${d.threads.join(', ')}}`).join(' ')}`);
+      break;
+    case 'rootBlockers': {
+      const roots = new Set<string>();
+      r.rootBlockers.forEach((b) => [b.thread, ...(b.cycle || [])].forEach((t) => roots.add(t)));
+      for (const t of expected as string[]) if (!roots.has(t)) fails.push(`root blocker ${t} not reported (got ${[...roots].join(', ') || 'none'})`);
+      break;
+    }
+    case 'notRootBlockers':
+      for (const t of expected as string[]) if (r.rootBlockers.some((b) => b.thread === t)) fails.push(`${t} reported as a root blocker`);
+      break;
+    case 'chains':
+      for (const chain of expected as string[][]) {
+        if (!r.chains.some((c) => isSubsequence(chain, c.path))) {
+          fails.push(`chain ${chain.join(' -> ')} not found (got ${r.chains.map((c) => c.path.join(' -> ')).join(' | ') || 'no chains'})`);
+        }
+      }
+      break;
+    case 'longestWaiter':
+      if (r.longestWaiter !== expected) fails.push(`longest waiter ${r.longestWaiter || 'none'}, expected ${expected}`);
+      break;
+    case 'blockedFirst':
+      if (!r.chains.some((c) => c.blockedFirst === expected)) {
+        fails.push(`blocked first ${expected} not reported (chains say ${r.chains.map((c) => c.blockedFirst).join(', ') || 'nothing'})`);
+      }
+      break;
+    case 'waiterCounts':
+      for (const [object, n] of Object.entries(expected as Record<string, number>)) {
+        if (r.waiterCounts[object] !== n) fails.push(`${object}: ${r.waiterCounts[object] === undefined ? 'no' : r.waiterCounts[object]} waiters reported, expected ${n}`);
+      }
+      break;
+    default:
+      fails.push(`${kind} is not a !waitchain expectation`);
+  }
+  return fails;
+}
+
+function isSubsequence(want: string[], path: string[]): boolean {
+  let i = 0;
+  for (const p of path) if (p === want[i]) i++;
+  return i === want.length;
+}

@@ -1,0 +1,162 @@
+// Runs a command of the real bundle (dist/waitchain.js) on the mock debugger, for one scenario
+// under one layout or for a snapshot: the harness CLI, the tests and the benchmark all go through here.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSnapshot, loadScenario, relocationFor, scenarioLayouts, type Relocation } from '../builder';
+import type { Snapshot } from '../format/snapshot';
+import { loadScript } from '../loader';
+import { COMMAND_OF, checkWaitChain, expectKinds, type ExpectKind } from './expect';
+import { relocateExpect } from '../builder';
+
+export const BUNDLE_PATH = fileURLToPath(new URL('../../dist/waitchain.js', import.meta.url));
+
+let bundle: string | undefined;
+export function bundleCode(): string {
+  if (bundle === undefined) bundle = readFileSync(BUNDLE_PATH, 'utf8');
+  return bundle;
+}
+
+export interface CommandRun {
+  layout: string;
+  command: string;
+  /** What the script printed, with relocated addresses mapped back to the scenario's. */
+  output: string;
+  /** The structured result (`__toJSON()` of the returned object), addresses mapped back. */
+  json: unknown;
+  /** The error WinDbg would print when the command threw (it never should). */
+  error?: string;
+  hostCalls: number;
+  bytesRead: number;
+  callsByApi: Record<string, number>;
+}
+
+export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: Relocation | null = null): CommandRun {
+  const script = loadScript(bundleCode(), snapshot);
+  script.counters.reset();
+  const r = script.run(command);
+  const counts = script.counters.snapshot();
+  const json = r.value && typeof (r.value as { __toJSON?: unknown }).__toJSON === 'function' ? (r.value as { __toJSON(): unknown }).__toJSON() : undefined;
+  return {
+    layout: snapshot.header.layout,
+    command,
+    output: relocation ? relocateText(r.output, relocation) : r.output,
+    json: relocation ? relocateJson(json, relocation) : json,
+    error: r.error,
+    hostCalls: counts.total,
+    bytesRead: counts.bytesRead,
+    callsByApi: counts.byApi,
+  };
+}
+
+export function runOnScenario(scenarioIdOrPath: string, layout: string, command: string): CommandRun {
+  const scenario = loadScenario(scenarioIdOrPath);
+  const snapshot = buildSnapshot(scenario, layout);
+  return runOnSnapshot(snapshot, command, displayRelocation(scenario, layout));
+}
+
+/**
+ * Maps back only the relocated images of addresses the scenario names: an address the builder
+ * computed (a field inside an object, an allocated event) has no x86 original and stays as laid out.
+ */
+export function displayRelocation(scenario: object, layout: string): Relocation | null {
+  const r = relocationFor(scenario as Parameters<typeof relocationFor>[0], layout);
+  if (!r) return null;
+  const known = new Map<string, string>();
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') {
+      const m = /^(?:0x)?([0-9a-f]{8})$/i.exec(v.replace(/`/g, ''));
+      if (m) known.set(r.toTarget(m[1].toLowerCase()), m[1].toLowerCase());
+    } else if (Array.isArray(v)) v.forEach(visit);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        visit(k);
+        visit(x);
+      }
+    }
+  };
+  visit(scenario);
+  return { toTarget: (a) => r.toTarget(a), toScenario: (a) => known.get(a) ?? null };
+}
+
+export function layoutsOf(scenarioIdOrPath: string): string[] {
+  return scenarioLayouts(loadScenario(scenarioIdOrPath));
+}
+
+/** Commands of waitchain that have landed; the others answer "not available yet". */
+export const LANDED = new Set(['waitchain']);
+
+export interface CheckResult {
+  layout: string;
+  /** Unmet expectations by kind (only kinds present in `expect`). */
+  unmet: Partial<Record<ExpectKind, string[]>>;
+  /** Kinds whose command has not landed: listed, not checked. */
+  pending: ExpectKind[];
+  errors: string[];
+}
+
+/** Runs every landed command the scenario's expect block concerns and checks each expectation. */
+export function checkScenario(scenarioIdOrPath: string, layout: string): CheckResult {
+  const scenario = loadScenario(scenarioIdOrPath);
+  const expect = (scenario as { expect?: Record<string, unknown> }).expect;
+  const result: CheckResult = { layout, unmet: {}, pending: [], errors: [] };
+  const kinds = expectKinds(expect);
+  const snapshot = buildSnapshot(scenario, layout);
+  const relocation = displayRelocation(scenario, layout);
+  const targetExpect = relocateExpect(expect, relocation) as Record<string, unknown>;
+  const results = new Map<string, CommandRun>();
+  for (const kind of kinds) {
+    const command = COMMAND_OF[kind];
+    if (!LANDED.has(command)) {
+      result.pending.push(kind);
+      continue;
+    }
+    let run = results.get(command);
+    if (!run) {
+      run = runOnSnapshot(snapshot, `!${command}`);
+      results.set(command, run);
+      if (run.error) result.errors.push(`!${command}: ${run.error}`);
+    }
+    const json = run.json as Parameters<typeof checkWaitChain>[2] | undefined;
+    if (!json) {
+      result.unmet[kind] = [`!${command} returned no result`];
+      continue;
+    }
+    const fails = checkWaitChain(kind, targetExpect[kind], json).map((f) => (relocation ? relocateText(f, relocation) : f));
+    if (fails.length) result.unmet[kind] = fails;
+  }
+  return result;
+}
+
+const HEX_TOKEN = /\b([0-9a-f]{8})`([0-9a-f]{8})\b|\b([0-9a-f]{9,16})\b/g;
+
+/** Maps relocated 64-bit addresses in text back to the scenario's 32-bit ones. */
+export function relocateText(text: string, r: Relocation): string {
+  return text.replace(HEX_TOKEN, (whole, high?: string, low?: string, plain?: string) => {
+    const value = plain !== undefined ? plain : `${high}${low}`;
+    const back = r.toScenario(value.replace(/^0+/, '') || '0');
+    return back === null ? whole : back.padStart(8, '0');
+  });
+}
+
+export function relocateJson(value: unknown, r: Relocation): unknown {
+  if (typeof value === 'string') {
+    if (/^[0-9a-f]{9,16}$/.test(value)) {
+      const back = r.toScenario(value);
+      return back === null ? value : back;
+    }
+    return relocateText(value, r);
+  }
+  if (Array.isArray(value)) return value.map((v) => relocateJson(v, r));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[relocateKey(k, r)] = relocateJson(v, r);
+    return out;
+  }
+  return value;
+}
+
+function relocateKey(key: string, r: Relocation): string {
+  if (!/^[0-9a-f]{9,16}$/.test(key)) return key;
+  const back = r.toScenario(key);
+  return back === null ? key : back;
+}

@@ -1,0 +1,112 @@
+// The command surface as a WinDbg user meets it: .scriptload registrations, !name and dx forms,
+// usage and one-line errors for bad arguments, commands that have not landed, wrong targets.
+import { describe, expect, it } from 'vitest';
+import { buildSnapshot, loadScenario } from '../../mocks/builder';
+import { bundleCode } from '../../mocks/harness/run';
+import { loadScript } from '../../mocks/loader';
+import type { Snapshot } from '../../mocks/format/snapshot';
+
+const ID = '002-lpc-mutant-process-eresource-fastmutex';
+const snapshot = (layout = 'win10-19041-x64') => buildSnapshot(loadScenario(ID), layout);
+
+describe('.scriptload', () => {
+  const script = loadScript(bundleCode(), snapshot());
+
+  it('registers API 1.7 and the three aliases from initializeScript', () => {
+    expect(script.registrations.apiVersion).toMatchObject({ major: 1, minor: 7 });
+    expect([...script.aliases.keys()].sort()).toEqual(['ringdump', 'stalecheck', 'waitchain']);
+  });
+
+  it('.scriptrun prints how to use it', () => {
+    expect(script.invokeScript().output).toContain('!waitchain');
+  });
+
+  it.each(['!stalecheck', '!ringdump', 'dx @$ringdump("x")'])('%s says plainly that it has not landed', (cmd) => {
+    const r = script.run(cmd);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toMatch(/not available yet in this version of waitchain \(issue \d/);
+  });
+});
+
+describe('!waitchain arguments', () => {
+  const script = loadScript(bundleCode(), snapshot());
+
+  it('"-?" prints the usage', () => {
+    const r = script.run('!waitchain "-?"');
+    expect(r.output).toMatch(/^usage: !waitchain/);
+    expect(r.value).toBeUndefined();
+  });
+
+  it.each([
+    ['!waitchain "-x"', /^waitchain: unknown option -x\nusage:/],
+    ['!waitchain "-p"', /^waitchain: -p needs a value\nusage:/],
+    ['!waitchain "zz-not-hex"', /^waitchain: 'zz-not-hex' is not a thread address\nusage:/],
+    ['!waitchain "-p nosuch.exe"', /^ERROR: no process matches 'nosuch.exe'/],
+    ['!waitchain 0x1234', /^ERROR: 1234 is not a thread of any process in this dump/],
+  ])('%s gives a one-line message', (cmd, pattern) => {
+    const r = script.run(cmd);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toMatch(pattern);
+  });
+
+  it('a dx syntax error is the debugger\'s, not the script\'s', () => {
+    const r = script.run('!waitchain -p svchost.exe');
+    expect(r.error).toMatch(/^Error: /);
+    expect(r.output).toBe('');
+  });
+
+  it('accepts a thread address (bare or in the option string) and a process filter', () => {
+    const x86 = loadScript(bundleCode(), snapshot('xpsp3-x86'));
+    for (const cmd of ['!waitchain 0x866d63e8', '!waitchain "866d63e8"']) {
+      const r = x86.run(cmd);
+      expect(r.output).toMatch(/866d63e8 ProcessB.exe 1524.3984/);
+      expect(r.output).not.toMatch(/87432520/); // ProcessA's LPC client is not on this chain yet (issue 3)
+    }
+    const onX64 = script.run(`!waitchain 0x${addressOf('866d63e8')}`);
+    expect(onX64.output).toContain(`${addressOf('866d63e8').slice(0, 8)}\`${addressOf('866d63e8').slice(8)}`);
+    for (const filter of ['"-p ProcessB.exe"', '"-p 1524"', '"-p 0n5412"']) {
+      const byProcess = x86.run(`!waitchain ${filter}`);
+      expect(byProcess.output, filter).toMatch(/^ROOT BLOCKER/);
+      expect(byProcess.output, filter).toMatch(/ProcessB.exe/);
+    }
+  });
+
+  it('dx @$waitchain() returns the data model object with the verdict as its display string', () => {
+    const r = script.run('dx @$waitchain()');
+    const value = r.value as { Verdict: string; Chains: unknown[]; Threads: { KernelObject: unknown }[]; toString(): string };
+    expect(String(value)).toBe(value.Verdict);
+    expect(value.Chains.length).toBeGreaterThan(0);
+    expect(value.Threads[0].KernelObject).toBeTruthy();
+  });
+
+  it('"-dot" prints a Graphviz graph', () => {
+    const r = script.run('!waitchain "-dot"');
+    expect(r.output).toMatch(/^digraph waitchain \{/);
+    expect(r.output).toMatch(/-> "o/);
+  });
+});
+
+describe('wrong targets', () => {
+  it('a user-mode session gets a clear message', () => {
+    const user: Snapshot = JSON.parse(JSON.stringify({ ...snapshot(), memory: [] }));
+    user.header = { ...user.header, targetKind: 'user' };
+    const script = loadScript(bundleCode(), user);
+    const r = script.run('!waitchain');
+    expect(r.error).toBeUndefined();
+    expect(r.output).toMatch(/^waitchain: .*(user-mode|kernel)/);
+  });
+
+  it('missing nt symbols get a clear message', () => {
+    const s = snapshot();
+    const noTypes: Snapshot = { ...s, types: { ...s.types, nt: [] } };
+    const script = loadScript(bundleCode(), noTypes);
+    const r = script.run('!waitchain');
+    expect(r.error).toBeUndefined();
+    expect(r.output).toMatch(/^waitchain: type nt!_\w+ not found: are the kernel symbols loaded/);
+  });
+});
+
+/** x86 scenario addresses as they are laid out on the x64 layout. */
+function addressOf(x86: string): string {
+  return (0xffffa00000000000n + (BigInt('0x' + x86) - 0x80000000n) * 8n).toString(16);
+}
