@@ -1,6 +1,6 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
-import type { Addr } from '../core/addr';
+import { formatAddr, type Addr } from '../core/addr';
 import { DispatcherReader } from '../kernel/dispatcher';
 import type { KernelContext } from '../kernel/context';
 import type { ProcessInfo, ThreadInfo } from '../kernel/model';
@@ -118,7 +118,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     cycle: r.cycle,
     blocked: r.blocked,
     tree: r.tree,
-    processesAffected: distinctProcesses(r.blocked.concat(r.cycle || [r.thread]), table),
+    processesAffected: distinctProcesses(r.blocked, table),
   }));
 
   const inChains = new Set<Addr>();
@@ -140,7 +140,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     warnings: k.warnings.summary(),
     scopeError: scoped.error,
   };
-  report.verdict = verdictOf(report, table);
+  report.verdict = verdictOf(report);
   return report;
 }
 
@@ -261,14 +261,13 @@ export function describeTerminal(t: ThreadInfo, graph: WaitGraph, stacks: StackR
     if (followed.has(w.object) || dead.has(w.object)) continue;
     const entry = graph.waiters.get(w.object);
     const kind = entry ? entry.kind : 'object';
-    parts.push(`waiting on ${kind} ${w.object}, no known owner`);
+    parts.push(`waiting on ${kind} ${formatAddr(w.object, k.pointerSize)}, no known owner`);
   }
   if (!parts.length) parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-  void k;
   return parts.join('; ') + where();
 }
 
-function verdictOf(r: WaitChainReport, table: ProcessTable): string {
+function verdictOf(r: WaitChainReport): string {
   if (r.scopeError) return `ERROR: ${r.scopeError}`;
   const name = (a: Addr) => {
     const s = r.threads.get(a);
@@ -284,7 +283,7 @@ function verdictOf(r: WaitChainReport, table: ProcessTable): string {
     const s = r.threads.get(root.thread);
     const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
     const n = root.blocked.length;
-    const procs = distinctProcesses(root.blocked, table).length;
+    const procs = root.processesAffected.length;
     return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}`;
   }
   return `No blocking chains among ${r.waiting} waiting threads`;

@@ -1,3 +1,4 @@
+import { formatAddr } from '../../core/addr';
 // Edges through dispatcher objects that name a thread: a mutant's owner, a process object's
 // remaining threads (the waiter waits for that process to exit), a thread object itself.
 import type { EdgeRule, WaitOutcome } from '../waitgraph';
@@ -7,13 +8,13 @@ export const mutantRule: EdgeRule = (thread, wait, object, env) => {
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'mutant' };
   const abandoned = object.abandoned ? ', abandoned' : '';
   if (!object.owner) {
-    outcome.deadEnds.push({ object: wait.object, text: `mutant ${wait.object} has no owner${abandoned}` });
+    outcome.deadEnds.push({ object: wait.object, text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} has no owner${abandoned}` });
     return outcome;
   }
   const owner = env.table.threadByAddress.get(object.owner);
   if (!owner) {
-    env.k.warnings.add('owners not found among threads', `mutant ${wait.object}: owner ${object.owner} is not a thread of any process`);
-    outcome.deadEnds.push({ object: wait.object, text: `mutant ${wait.object} owned by ${object.owner}, which is not a thread of any listed process${abandoned}` });
+    env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
+    outcome.deadEnds.push({ object: wait.object, text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}` });
     return outcome;
   }
   outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, detail: `owner${abandoned}` });
@@ -25,14 +26,14 @@ export const processObjectRule: EdgeRule = (thread, wait, object, env) => {
   if (!process && (!object || object.kind !== 'Process')) return undefined;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'process' };
   if (!process) {
-    outcome.deadEnds.push({ object: wait.object, text: `process ${wait.object}, not in the process list` });
+    outcome.deadEnds.push({ object: wait.object, text: `process ${formatAddr(wait.object, env.k.pointerSize)}, not in the process list` });
     return outcome;
   }
   const remaining = process.threads.filter((t) => !t.terminated && t.address !== thread.address);
   const exiting = process.exiting ? ', exiting' : '';
   const left = `${remaining.length} thread${remaining.length === 1 ? '' : 's'} left`;
   if (!remaining.length) {
-    outcome.deadEnds.push({ object: wait.object, text: `process ${wait.object} (${process.name}${exiting}) with no threads left` });
+    outcome.deadEnds.push({ object: wait.object, text: `process ${formatAddr(wait.object, env.k.pointerSize)} (${process.name}${exiting}) with no threads left` });
     return outcome;
   }
   for (const t of remaining) {
@@ -46,7 +47,7 @@ export const threadObjectRule: EdgeRule = (thread, wait, object, env) => {
   if (!target && (!object || object.kind !== 'Thread')) return undefined;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'thread' };
   if (!target) {
-    outcome.deadEnds.push({ object: wait.object, text: `thread ${wait.object}, not in any process's thread list` });
+    outcome.deadEnds.push({ object: wait.object, text: `thread ${formatAddr(wait.object, env.k.pointerSize)}, not in any process's thread list` });
     return outcome;
   }
   outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address, detail: 'until it exits' });
