@@ -1005,6 +1005,8 @@ var __waitchain = (function (exports) {
         return undefined;
     }
 
+    const criticalSectionRule = () => undefined;
+
     const mutantRule = (thread, wait, object, env) => {
         if (!object || object.kind !== 'Mutant')
             return undefined;
@@ -1057,6 +1059,75 @@ var __waitchain = (function (exports) {
         return outcome;
     };
 
+    const lpcRule = () => undefined;
+    const alpcRule = () => undefined;
+
+    const fastMutexRule = () => undefined;
+
+    const resourceRule = () => undefined;
+
+    // Every edge rule, in the order they are tried on each wait block (first match wins).
+    // One module per object kind.
+    const EDGE_RULES = [
+        lpcRule,
+        alpcRule,
+        resourceRule,
+        fastMutexRule,
+        criticalSectionRule,
+        mutantRule,
+        processObjectRule,
+        threadObjectRule,
+    ];
+
+    // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
+    // engineer would say it after !thread and !stacks ("running on processor 1", "ready (priority 9)",
+    // "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on SynchronizationEvent
+    // 8a8d7438, no known owner, blocked in DriverA!Block+0x1b").
+    function describeTerminal(t, graph, env) {
+        const { stacks, k } = env;
+        const where = () => {
+            const frame = stacks.blockingFrame(t);
+            return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
+        };
+        switch (t.state) {
+            case 'Running': {
+                // Win10 splits NextProcessor into NextProcessorNumber and a flag bit: probe the narrower field first.
+                const number = t.view.num('Tcb.NextProcessorNumber');
+                const cpu = number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+                return cpu === undefined ? 'running' : `running on processor ${cpu}`;
+            }
+            case 'Ready':
+            case 'DeferredReady':
+            case 'Standby':
+                return `ready (priority ${t.priority})`;
+            case 'Terminated':
+                return 'terminated';
+            case 'Waiting':
+                break;
+            default:
+                return t.state.toLowerCase();
+        }
+        if (/DelayExecution$/.test(t.waitReason)) {
+            const frame = stacks.blockingFrame(t);
+            return `sleeping (KeDelayExecutionThread)${frame ? ` in ${frame}` : ''}`;
+        }
+        const parts = [];
+        for (const d of graph.deadEnds.get(t.address) || [])
+            parts.push(d.text);
+        const followed = new Set((graph.out.get(t.address) || []).map((h) => h.object));
+        const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
+        for (const w of t.waits) {
+            if (followed.has(w.object) || dead.has(w.object))
+                continue;
+            const entry = graph.waiters.get(w.object);
+            const kind = entry ? entry.kind : 'object';
+            parts.push(`waiting on ${kind} ${formatAddr(w.object, k.pointerSize)}, no known owner`);
+        }
+        if (!parts.length)
+            parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
+        return parts.join('; ') + where();
+    }
+
     // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
     function waitAge(currentTick, waitTime) {
         if (currentTick === undefined)
@@ -1093,7 +1164,7 @@ var __waitchain = (function (exports) {
                         break;
                 }
                 const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
-                countWaiter(graph, wait.object, kind, thread.address);
+                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
                 if (!outcome)
                     continue;
                 for (const hop of outcome.hops)
@@ -1112,7 +1183,7 @@ var __waitchain = (function (exports) {
         push(graph.out, hop.from, hop);
         push(graph.into, hop.to, hop);
     }
-    function countWaiter(graph, object, kind, thread) {
+    function countWaiter(graph, object, kind, thread, carried) {
         let entry = graph.waiters.get(object);
         if (!entry) {
             entry = { object, kind, threads: [] };
@@ -1120,6 +1191,8 @@ var __waitchain = (function (exports) {
         }
         if (entry.threads.indexOf(thread) < 0)
             entry.threads.push(thread);
+        if (carried !== undefined && carried > (entry.carried || 0))
+            entry.carried = carried;
     }
     function push(map, key, value) {
         const list = map.get(key);
@@ -1129,17 +1202,21 @@ var __waitchain = (function (exports) {
             map.set(key, [value]);
     }
 
-    // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
-    // a report names. Returns plain data; rendering is elsewhere.
-    const EDGE_RULES = [mutantRule, processObjectRule, threadObjectRule];
     /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
     const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
     function analyzeWaitChains(k, scope) {
         const clock = readClock(k);
         const table = readProcesses(k);
         const dispatcher = new DispatcherReader(k);
-        const graph = buildWaitGraph(table.threads, EDGE_RULES, { k, table, dispatcher });
         const stacks = new StackReader(k);
+        const memos = new Map();
+        const memo = (key, build) => {
+            if (!memos.has(key))
+                memos.set(key, build());
+            return memos.get(key);
+        };
+        const env = { k, table, dispatcher, stacks, memo };
+        const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
         const ages = new Map();
         const ageOf = (t) => {
             let a = ages.get(t.address);
@@ -1182,7 +1259,7 @@ var __waitchain = (function (exports) {
         named.forEach((addr) => {
             const t = table.threadByAddress.get(addr);
             if (t)
-                threads.set(addr, summarize(t, ageOf(t), graph, stacks, k));
+                threads.set(addr, summarize(t, ageOf(t), graph, env));
         });
         const chains = scoped.chains.map((c) => (Object.assign(Object.assign({}, c), { blockedFirst: firstBlocked(c.path, ticksOf) })));
         const rootBlockers = scoped.roots.map((r) => ({
@@ -1201,6 +1278,7 @@ var __waitchain = (function (exports) {
             deadlocks: scoped.deadlocks,
             rootBlockers,
             chains,
+            edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
             longestWaiter: longestWaiter && longestWaiter.address,
             waiterCounts: waiterCounts(graph, named),
             threads,
@@ -1280,15 +1358,18 @@ var __waitchain = (function (exports) {
         }
         return out;
     }
+    /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
+    const LOCK_KINDS = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
     function waiterCounts(graph, named) {
         const out = [];
         graph.waiters.forEach((w) => {
-            if (w.threads.length > 1 || w.threads.some((t) => named.has(t)))
-                out.push({ object: w.object, kind: w.kind, count: w.threads.length });
+            const count = Math.max(w.threads.length, w.carried || 0);
+            if (count > 1 || LOCK_KINDS.test(w.kind) || w.threads.some((t) => named.has(t)))
+                out.push({ object: w.object, kind: w.kind, count });
         });
         return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
     }
-    function summarize(t, age, graph, stacks, k) {
+    function summarize(t, age, graph, env) {
         return {
             address: t.address,
             process: t.process.address,
@@ -1299,52 +1380,8 @@ var __waitchain = (function (exports) {
             waitReason: t.waitReason,
             waitTicks: age.ticks,
             inconsistentWaitTime: age.inconsistent,
-            terminal: describeTerminal(t, graph, stacks, k),
+            terminal: describeTerminal(t, graph, env),
         };
-    }
-    /** "What is it doing": the end of a chain in words, with the blocking module as !stacks shows it. */
-    function describeTerminal(t, graph, stacks, k) {
-        const where = () => {
-            const frame = stacks.blockingFrame(t);
-            return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-        };
-        switch (t.state) {
-            case 'Running': {
-                // Win10 splits NextProcessor into NextProcessorNumber and a flag bit: probe the narrower field first.
-                const number = t.view.num('Tcb.NextProcessorNumber');
-                const cpu = number !== undefined ? number : t.view.num('Tcb.NextProcessor');
-                return cpu === undefined ? 'running' : `running on processor ${cpu}`;
-            }
-            case 'Ready':
-            case 'DeferredReady':
-            case 'Standby':
-                return `ready (priority ${t.priority})`;
-            case 'Terminated':
-                return 'terminated';
-            case 'Waiting':
-                break;
-            default:
-                return t.state.toLowerCase();
-        }
-        if (/DelayExecution$/.test(t.waitReason)) {
-            const frame = stacks.blockingFrame(t);
-            return `sleeping (KeDelayExecutionThread)${frame ? ` in ${frame}` : ''}`;
-        }
-        const parts = [];
-        for (const d of graph.deadEnds.get(t.address) || [])
-            parts.push(d.text);
-        const followed = new Set((graph.out.get(t.address) || []).map((h) => h.object));
-        const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
-        for (const w of t.waits) {
-            if (followed.has(w.object) || dead.has(w.object))
-                continue;
-            const entry = graph.waiters.get(w.object);
-            const kind = entry ? entry.kind : 'object';
-            parts.push(`waiting on ${kind} ${formatAddr(w.object, k.pointerSize)}, no known owner`);
-        }
-        if (!parts.length)
-            parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-        return parts.join('; ') + where();
     }
     function verdictOf(r) {
         if (r.scopeError)
@@ -1478,6 +1515,7 @@ var __waitchain = (function (exports) {
                 };
             }),
             chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
+            edges: r.edges.map(hopJson),
             longestWaiter: r.longestWaiter,
             longestWaitTicks: longest ? longest.waitTicks : undefined,
             waiterCounts: counts,
@@ -1699,7 +1737,11 @@ var __waitchain = (function (exports) {
         const s = report.threads.get(root.thread);
         const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
         out.push(`  ${n}. ${head}`);
-        out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+        if (root.blocked.length) {
+            out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+        }
+        else
+            out.push('     no other thread waits on it');
         if (s && !root.cycle)
             out.push(`     ${L.age(s)}; ${s.terminal}`);
         const children = new Map();

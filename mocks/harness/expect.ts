@@ -11,6 +11,7 @@ export type ExpectKind =
   | 'longestWaiter'
   | 'blockedFirst'
   | 'waiterCounts'
+  | 'absentEdges'
   | 'findings'
   | 'absentFindings'
   | 'ring';
@@ -25,6 +26,7 @@ export const COMMAND_OF: Record<ExpectKind, 'waitchain' | 'stalecheck' | 'ringdu
   longestWaiter: 'waitchain',
   blockedFirst: 'waitchain',
   waiterCounts: 'waitchain',
+  absentEdges: 'waitchain',
   findings: 'stalecheck',
   absentFindings: 'stalecheck',
   ring: 'ringdump',
@@ -41,6 +43,7 @@ interface WaitChainJson {
   chains: { path: string[]; blockedFirst?: string }[];
   longestWaiter?: string;
   waiterCounts: Record<string, number>;
+  edges?: { from: string; kind: string; object: string; to: string }[];
 }
 
 /** Unmet expectations of one kind, as readable lines (empty when met). */
@@ -84,6 +87,13 @@ export function checkWaitChain(kind: ExpectKind, expected: any, r: WaitChainJson
     case 'waiterCounts':
       for (const [object, n] of Object.entries(expected as Record<string, number>)) {
         if (r.waiterCounts[object] !== n) fails.push(`${object}: ${r.waiterCounts[object] === undefined ? 'no' : r.waiterCounts[object]} waiters reported, expected ${n}`);
+      }
+      break;
+    case 'absentEdges':
+      // Extension (docs/scenario-extensions.md): near misses that must not produce an edge.
+      for (const [from, to] of expected as [string, string][]) {
+        const hit = (r.edges || []).find((e) => e.from === from && e.to === to);
+        if (hit) fails.push(`edge ${from} -> ${to} reported (${hit.kind} ${hit.object}) but must not exist`);
       }
       break;
     default:

@@ -1,6 +1,6 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
-import { formatAddr, type Addr } from '../core/addr';
+import type { Addr } from '../core/addr';
 import { DispatcherReader } from '../kernel/dispatcher';
 import type { KernelContext } from '../kernel/context';
 import type { ProcessInfo, ThreadInfo } from '../kernel/model';
@@ -8,11 +8,10 @@ import { readProcesses, type ProcessTable } from '../kernel/processes';
 import { StackReader } from '../kernel/stacks';
 import { readClock, type KernelClock } from '../kernel/time';
 import { conclude, type Chain, type Deadlock } from './conclusions';
-import { mutantRule, processObjectRule, threadObjectRule } from './rules/dispatcher';
+import { EDGE_RULES } from './rules';
+import { describeTerminal } from './terminals';
 import { formatTicks, waitAge } from './ticks';
-import { buildWaitGraph, type EdgeRule, type Hop, type WaitGraph } from './waitgraph';
-
-const EDGE_RULES: readonly EdgeRule[] = [mutantRule, processObjectRule, threadObjectRule];
+import { buildWaitGraph, type Hop, type RuleEnv, type WaitGraph } from './waitgraph';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
 const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
@@ -53,6 +52,8 @@ export interface WaitChainReport {
   deadlocks: Deadlock[];
   rootBlockers: RootBlockerReport[];
   chains: ChainReport[];
+  /** Every thread -> thread hop among the threads in scope. */
+  edges: Hop[];
   longestWaiter: Addr | undefined;
   waiterCounts: { object: Addr; kind: string; count: number }[];
   threads: Map<Addr, ThreadSummary>;
@@ -67,8 +68,14 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
   const clock = readClock(k);
   const table = readProcesses(k);
   const dispatcher = new DispatcherReader(k);
-  const graph = buildWaitGraph(table.threads, EDGE_RULES, { k, table, dispatcher });
   const stacks = new StackReader(k);
+  const memos = new Map<string, unknown>();
+  const memo = <T>(key: string, build: () => T): T => {
+    if (!memos.has(key)) memos.set(key, build());
+    return memos.get(key) as T;
+  };
+  const env = { k, table, dispatcher, stacks, memo };
+  const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
   const ages = new Map<Addr, ReturnType<typeof waitAge>>();
   const ageOf = (t: ThreadInfo) => {
     let a = ages.get(t.address);
@@ -109,7 +116,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
   const threads = new Map<Addr, ThreadSummary>();
   named.forEach((addr) => {
     const t = table.threadByAddress.get(addr);
-    if (t) threads.set(addr, summarize(t, ageOf(t), graph, stacks, k));
+    if (t) threads.set(addr, summarize(t, ageOf(t), graph, env));
   });
 
   const chains: ChainReport[] = scoped.chains.map((c) => ({ ...c, blockedFirst: firstBlocked(c.path, ticksOf) }));
@@ -131,6 +138,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     deadlocks: scoped.deadlocks,
     rootBlockers,
     chains,
+    edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
     longestWaiter: longestWaiter && longestWaiter.address,
     waiterCounts: waiterCounts(graph, named),
     threads,
@@ -202,15 +210,19 @@ function distinctProcesses(threads: Addr[], table: ProcessTable): Addr[] {
   return out;
 }
 
+/** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
+const LOCK_KINDS = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
+
 function waiterCounts(graph: WaitGraph, named: Set<Addr>): { object: Addr; kind: string; count: number }[] {
   const out: { object: Addr; kind: string; count: number }[] = [];
   graph.waiters.forEach((w) => {
-    if (w.threads.length > 1 || w.threads.some((t) => named.has(t))) out.push({ object: w.object, kind: w.kind, count: w.threads.length });
+    const count = Math.max(w.threads.length, w.carried || 0);
+    if (count > 1 || LOCK_KINDS.test(w.kind) || w.threads.some((t) => named.has(t))) out.push({ object: w.object, kind: w.kind, count });
   });
   return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
 }
 
-function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGraph, stacks: StackReader, k: KernelContext): ThreadSummary {
+function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGraph, env: RuleEnv): ThreadSummary {
   return {
     address: t.address,
     process: t.process.address,
@@ -221,50 +233,8 @@ function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGr
     waitReason: t.waitReason,
     waitTicks: age.ticks,
     inconsistentWaitTime: age.inconsistent,
-    terminal: describeTerminal(t, graph, stacks, k),
+    terminal: describeTerminal(t, graph, env),
   };
-}
-
-/** "What is it doing": the end of a chain in words, with the blocking module as !stacks shows it. */
-export function describeTerminal(t: ThreadInfo, graph: WaitGraph, stacks: StackReader, k: KernelContext): string {
-  const where = () => {
-    const frame = stacks.blockingFrame(t);
-    return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-  };
-  switch (t.state) {
-    case 'Running': {
-      // Win10 splits NextProcessor into NextProcessorNumber and a flag bit: probe the narrower field first.
-      const number = t.view.num('Tcb.NextProcessorNumber');
-      const cpu = number !== undefined ? number : t.view.num('Tcb.NextProcessor');
-      return cpu === undefined ? 'running' : `running on processor ${cpu}`;
-    }
-    case 'Ready':
-    case 'DeferredReady':
-    case 'Standby':
-      return `ready (priority ${t.priority})`;
-    case 'Terminated':
-      return 'terminated';
-    case 'Waiting':
-      break;
-    default:
-      return t.state.toLowerCase();
-  }
-  if (/DelayExecution$/.test(t.waitReason)) {
-    const frame = stacks.blockingFrame(t);
-    return `sleeping (KeDelayExecutionThread)${frame ? ` in ${frame}` : ''}`;
-  }
-  const parts: string[] = [];
-  for (const d of graph.deadEnds.get(t.address) || []) parts.push(d.text);
-  const followed = new Set((graph.out.get(t.address) || []).map((h: Hop) => h.object));
-  const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
-  for (const w of t.waits) {
-    if (followed.has(w.object) || dead.has(w.object)) continue;
-    const entry = graph.waiters.get(w.object);
-    const kind = entry ? entry.kind : 'object';
-    parts.push(`waiting on ${kind} ${formatAddr(w.object, k.pointerSize)}, no known owner`);
-  }
-  if (!parts.length) parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-  return parts.join('; ') + where();
 }
 
 function verdictOf(r: WaitChainReport): string {

@@ -5,8 +5,9 @@ import type { DispatcherObject, DispatcherReader } from '../kernel/dispatcher';
 import type { KernelContext } from '../kernel/context';
 import type { ThreadInfo, WaitBlockInfo } from '../kernel/model';
 import type { ProcessTable } from '../kernel/processes';
+import type { StackReader } from '../kernel/stacks';
 
-export type HopKind = 'mutant' | 'process' | 'thread';
+export type HopKind = 'mutant' | 'process' | 'thread' | 'resource' | 'fast-mutex' | 'guarded-mutex' | 'critical-section' | 'lpc' | 'alpc';
 
 export interface Hop {
   from: Addr;
@@ -27,13 +28,20 @@ export interface RuleEnv {
   k: KernelContext;
   table: ProcessTable;
   dispatcher: DispatcherReader;
+  stacks: StackReader;
+  /** Indexes built once per run, on first use (waiter object -> resource, message id -> server thread...). */
+  memo<T>(key: string, build: () => T): T;
 }
 
 export interface WaitOutcome {
   hops: Hop[];
   deadEnds: DeadEnd[];
-  /** The kind name used for waiter counts ("mutant", "SynchronizationEvent"). */
+  /** The kind name used for waiter counts ("mutant", "SynchronizationEvent", "resource"). */
   objectKind: string;
+  /** The lock the waiter counts go to when it is not the waited object (an ERESOURCE, not its event). */
+  lock?: Addr;
+  /** Waiters the lock itself counts (NumberOfExclusiveWaiters, a critical section's LockCount), which may exceed those the dump shows. */
+  carriedWaiters?: number;
 }
 
 /** A rule looks at one wait block of a waiting thread; undefined means "not mine". */
@@ -43,6 +51,8 @@ export interface ObjectWaiters {
   object: Addr;
   kind: string;
   threads: Addr[];
+  /** The count the lock carries, when larger than the threads seen waiting. */
+  carried?: number;
 }
 
 export interface WaitGraph {
@@ -65,7 +75,7 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
         if (outcome) break;
       }
       const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
-      countWaiter(graph, wait.object, kind, thread.address);
+      countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
       if (!outcome) continue;
       for (const hop of outcome.hops) addHop(graph, hop);
       if (outcome.deadEnds.length) {
@@ -84,13 +94,14 @@ function addHop(graph: WaitGraph, hop: Hop): void {
   push(graph.into, hop.to, hop);
 }
 
-function countWaiter(graph: WaitGraph, object: Addr, kind: string, thread: Addr): void {
+function countWaiter(graph: WaitGraph, object: Addr, kind: string, thread: Addr, carried: number | undefined): void {
   let entry = graph.waiters.get(object);
   if (!entry) {
     entry = { object, kind, threads: [] };
     graph.waiters.set(object, entry);
   }
   if (entry.threads.indexOf(thread) < 0) entry.threads.push(thread);
+  if (carried !== undefined && carried > (entry.carried || 0)) entry.carried = carried;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

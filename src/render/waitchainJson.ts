@@ -32,6 +32,7 @@ export function waitChainJson(r: WaitChainReport): object {
       };
     }),
     chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
+    edges: r.edges.map(hopJson),
     longestWaiter: r.longestWaiter,
     longestWaitTicks: longest ? longest.waitTicks : undefined,
     waiterCounts: counts,

@@ -48,7 +48,9 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
   const s = report.threads.get(root.thread);
   const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
   out.push(`  ${n}. ${head}`);
-  out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+  if (root.blocked.length) {
+    out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+  } else out.push('     no other thread waits on it');
   if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
   const children = new Map<Addr, Hop[]>();
   for (const h of root.tree) {

@@ -1,0 +1,19 @@
+// Every edge rule, in the order they are tried on each wait block (first match wins).
+// One module per object kind.
+import { criticalSectionRule } from './critsecs';
+import { mutantRule, processObjectRule, threadObjectRule } from './dispatcher';
+import { alpcRule, lpcRule } from './lpc';
+import { fastMutexRule } from './mutexes';
+import { resourceRule } from './resources';
+import type { EdgeRule } from '../waitgraph';
+
+export const EDGE_RULES: readonly EdgeRule[] = [
+  lpcRule,
+  alpcRule,
+  resourceRule,
+  fastMutexRule,
+  criticalSectionRule,
+  mutantRule,
+  processObjectRule,
+  threadObjectRule,
+];
