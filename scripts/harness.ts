@@ -2,13 +2,15 @@
 // npm run harness -- --snapshot <file> --command '...'
 // Loads dist/waitchain.js into a fresh node:vm context with the mock WinDbg host, performs
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
 import type { Snapshot } from '../mocks/format/snapshot';
 import { snapshotFromJson } from '../mocks/host';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
+       npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
        npm run harness -- --scenario <file|id> [--layout <name>|all] --check
        npm run harness -- --snapshot <file> --command '<!cmd args>' [--json]
 layouts: ${Object.keys(LAYOUTS).join(', ')}`;
@@ -20,6 +22,7 @@ interface Args {
   command?: string;
   json: boolean;
   check: boolean;
+  saveSnapshot?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -36,6 +39,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--layout') args.layout = value();
     else if (a === '--command') args.command = value();
     else if (a === '--json') args.json = true;
+    else if (a === '--save-snapshot') args.saveSnapshot = value();
     else if (a === '--check') args.check = true;
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
@@ -71,6 +75,13 @@ function main(): number {
   for (const l of layouts) {
     if (!LAYOUTS[l]) fail(`unknown layout ${l}`);
     if (allowed.indexOf(l) < 0) fail(`scenario does not run on ${l} (it allows ${allowed.join(', ')})`);
+  }
+  if (args.saveSnapshot) {
+    if (layouts.length !== 1) fail('--save-snapshot needs one --layout');
+    const snapshot = buildSnapshot(loadScenario(args.scenario), layouts[0]);
+    writeFileSync(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)));
+    console.log(`wrote ${args.saveSnapshot} (${layouts[0]})`);
+    return 0;
   }
   if (args.check) {
     let failed = 0;
