@@ -40,19 +40,40 @@ class ThreadNode {
   }
 }
 
+/** The native type of the object a hop goes through, for click-through (LPC hops carry a message id, no object). */
+const NATIVE_TYPE_OF_HOP: { [kind: string]: string } = {
+  mutant: '_KMUTANT',
+  process: '_EPROCESS',
+  thread: '_ETHREAD',
+  resource: '_ERESOURCE',
+  'fast-mutex': '_FAST_MUTEX',
+  'guarded-mutex': '_KGUARDED_MUTEX',
+  alpc: '_KALPC_MESSAGE',
+};
+
 class HopNode {
   readonly From: string;
   readonly Kind: string;
   readonly Object: string;
   readonly To: string;
   readonly Detail: string;
-  constructor(h: Hop) {
+  constructor(
+    h: Hop,
+    private readonly __target: Target,
+  ) {
     this.From = h.from;
     this.Kind = h.kind;
     this.Object = h.object;
     this.To = h.to;
     this.Detail = h.detail;
   }
+
+  /** The object the hop goes through, as a native object. */
+  get KernelObject(): unknown {
+    const type = NATIVE_TYPE_OF_HOP[this.Kind];
+    return type ? this.__target.native(this.Object, 'nt', type) : undefined;
+  }
+
   toString(): string {
     return `${this.From} -> ${this.Kind} ${this.Object} -> ${this.To}`;
   }
@@ -70,13 +91,13 @@ export class WaitChainModel {
     this.Verdict = __report.verdict;
     this.Deadlocks = __report.deadlocks.map((d) => ({
       Threads: d.threads.map(node),
-      Hops: d.hops.map((h) => new HopNode(h)),
+      Hops: d.hops.map((h) => new HopNode(h, target)),
       toString: () => d.threads.join(' -> '),
     }));
     this.RootBlockers = __report.rootBlockers.map((r) => Object.assign(node(r.thread), { Blocked: r.blocked.length }));
     this.Chains = __report.chains.map((c) => ({
       Path: c.path.map(node),
-      Hops: c.hops.map((h) => new HopNode(h)),
+      Hops: c.hops.map((h) => new HopNode(h, target)),
       toString: () => c.path.join(' -> '),
     }));
     const all: ThreadNode[] = [];

@@ -52,6 +52,8 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
     out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
   } else out.push('     no other thread waits on it');
   if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
+  const first = blockedFirst(report, root);
+  if (first && first !== root.thread) out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
   const children = new Map<Addr, Hop[]>();
   for (const h of root.tree) {
     const list = children.get(h.to);
@@ -63,6 +65,20 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
     out.push(`     ${L.thread(start)}`);
     renderChildren(out, L, report, children, start, '       ');
   }
+}
+
+/** The member of the root's tree (root included) that has waited longest, by consistent wait times. */
+function blockedFirst(report: WaitChainReport, root: RootBlockerReport): Addr | undefined {
+  let best: Addr | undefined;
+  let ticks = -1;
+  for (const t of [root.thread, ...(root.cycle || []), ...root.blocked]) {
+    const s = report.threads.get(t);
+    if (s && s.waitTicks !== undefined && s.waitTicks > ticks) {
+      best = t;
+      ticks = s.waitTicks;
+    }
+  }
+  return best;
 }
 
 /** Depth-first with an explicit stack of pending lines and subtrees: trees can be thousands of levels deep. */
