@@ -32,6 +32,10 @@ import * as records from './host/records';
 export interface LoadOptions {
   /** Script name as WinDbg derives it from the file name (Debugger.State.Scripts.<Name>). Default 'waitchain'. */
   scriptName?: string;
+  /** Host round trips one command may make before every further call throws (hang detection). */
+  stepLimit?: number;
+  /** Wall-clock bound of one command, enforced by node:vm (catches loops that make no host calls). */
+  timeoutMs?: number;
 }
 
 export interface RunResult {
@@ -43,6 +47,8 @@ export interface RunResult {
   error?: string;
   /** The raw thrown value, for tests. */
   thrown?: unknown;
+  /** The command went past the step limit or the time bound: a hang. */
+  hang?: 'steps' | 'timeout';
 }
 
 export interface Registrations {
@@ -139,13 +145,33 @@ export function loadScript(code: string, snapshot: Snapshot, options: LoadOption
 
   let unloaded = false;
 
+  if (options.stepLimit !== undefined) mock.counters.stepLimit = options.stepLimit;
+
+  /** Calls into the script inside the vm, so a time bound can interrupt it. */
+  const invoke = (fn: Function, args: unknown[]): unknown => {
+    if (options.timeoutMs === undefined) return fn(...args);
+    const g = context as Record<string, unknown>;
+    g.__mockInvoke = () => fn(...args);
+    try {
+      return vm.runInContext('__mockInvoke()', context, { timeout: options.timeoutMs });
+    } finally {
+      delete g.__mockInvoke;
+    }
+  };
+
   const call = (fn: Function, args: unknown[]): RunResult => {
     mock.output.clear();
+    mock.counters.limitHit = false;
     try {
-      const value = fn(...args);
-      return { output: mock.output.text(), value };
+      const value = invoke(fn, args);
+      const r: RunResult = { output: mock.output.text(), value };
+      if (mock.counters.limitHit) r.hang = 'steps';
+      return r;
     } catch (e) {
-      return { output: mock.output.text(), value: undefined, error: formatError(e, filename, scriptName), thrown: e };
+      const r: RunResult = { output: mock.output.text(), value: undefined, error: formatError(e, filename, scriptName), thrown: e };
+      if (mock.counters.limitHit) r.hang = 'steps';
+      else if (e && typeof e === 'object' && (e as { code?: string }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') r.hang = 'timeout';
+      return r;
     }
   };
 

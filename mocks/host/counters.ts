@@ -13,14 +13,32 @@ export interface CounterSnapshot {
   bytesRead: number;
 }
 
+/** Thrown once a run made more round trips than its step limit: the fuzzer's definition of a hang. */
+export class StepLimitExceeded extends Error {
+  constructor(readonly limit: number) {
+    super(`mock: step limit exceeded (${limit} host round trips)`);
+    this.name = 'StepLimitExceeded';
+  }
+}
+
 export class Counters {
   private calls = new Map<string, number>();
   private bytes = 0;
   private suspended = 0;
+  private steps = 0;
+  /** Round trips allowed since the last reset(); past it every call throws StepLimitExceeded. */
+  stepLimit = Infinity;
+  /** Set when the limit was hit (the script may have caught the error; the run still counts as a hang). */
+  limitHit = false;
 
   count(api: string, n = 1): void {
     if (this.suspended) return;
     this.calls.set(api, (this.calls.get(api) ?? 0) + n);
+    this.steps += n;
+    if (this.steps > this.stepLimit) {
+      this.limitHit = true;
+      throw new StepLimitExceeded(this.stepLimit);
+    }
   }
 
   addBytes(n: number): void {
@@ -54,5 +72,7 @@ export class Counters {
   reset(): void {
     this.calls.clear();
     this.bytes = 0;
+    this.steps = 0;
+    this.limitHit = false;
   }
 }

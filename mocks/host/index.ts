@@ -2,7 +2,7 @@
 export { createMockHost } from './host';
 export { snapshotFromJson } from './snapshotJson';
 export type { MockHost, MockHostOptions, OutputBuffer } from './host';
-export { Counters } from './counters';
+export { Counters, StepLimitExceeded } from './counters';
 export type { CounterSnapshot } from './counters';
 export { PRECISION_MESSAGE, createInt64Factory, installNumberMethods } from './int64';
 export type { Int64, Int64Constructor, Int64Factory } from './int64';

@@ -165,3 +165,24 @@ function initializeScript() { return [new host.apiVersionSupport(1, 9), new host
     expect(s.counters.snapshot().byApi.currentProcess).toBe(1);
   });
 });
+
+describe('hang detection (fuzzer support)', () => {
+  const looping = `
+    function initializeScript() { return [new host.apiVersionSupport(1, 7), new host.functionAlias(spin, 'spin'), new host.functionAlias(busy, 'busy')]; }
+    function spin() { for (;;) { try { host.memory.readMemoryValues(0, 1, 1); } catch (e) { /* swallows the step-limit error too */ } } }
+    function busy() { for (;;) {} }
+    function invokeScript() {} function uninitializeScript() {}`;
+
+  it('a command past its step limit is a hang even when the script swallows the error', () => {
+    const s = loadScript(looping, buildSystem(), { stepLimit: 1000, timeoutMs: 2000 });
+    const r = s.run('!spin');
+    expect(r.hang).toBe('steps');
+  });
+
+  it('a command that loops without host calls is stopped by the time bound', () => {
+    const s = loadScript(looping, buildSystem(), { timeoutMs: 200 });
+    const r = s.run('!busy');
+    expect(r.hang).toBe('timeout');
+    expect(r.error).toMatch(/timed out/);
+  });
+});
