@@ -1,4 +1,97 @@
-// Edges through executive resources (waiter event/semaphore or Win10 wait chain -> owners). Issue 3.
-import type { EdgeRule } from '../waitgraph';
+// Edges through executive resources: a thread waiting on a resource's waiter object (the
+// ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
+// entry) waits for every owner of that resource. The index of waiter objects is built once per run.
+// A WrResource waiter the index does not know is recovered from its nt!ExpWaitForResource frame.
+import { formatAddr, type Addr } from '../../core/addr';
+import type { ThreadInfo } from '../../kernel/model';
+import { ResourceReader, resourceFromWaitFrame, type ResourceIndex, type ResourceInfo, type ResourceMode } from '../../kernel/resources';
+import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
-export const resourceRule: EdgeRule = () => undefined;
+/**
+ * Objects resource waiters block on: the exclusive-waiters event, the shared-waiters semaphore, a wait-chain entry's
+ * event (whose event type is unconfirmed, hence both kinds). Only a pre-filter: the index lookup decides.
+ */
+const WAITER_OBJECT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore|Unknown)$/;
+
+interface Resources {
+  reader: ResourceReader | undefined;
+  index: ResourceIndex | undefined;
+}
+
+function resourcesOf(env: RuleEnv): Resources {
+  return env.memo('resources', () => {
+    const reader = ResourceReader.create(env.k);
+    return { reader, index: reader && reader.buildIndex() };
+  });
+}
+
+export const resourceRule: EdgeRule = (thread, wait, object, env) => {
+  // ExpWaitForResource waits in kernel mode; anything else is not a resource wait.
+  if (thread.waitMode !== 'KernelMode') return undefined;
+  const wrResource = thread.waitReason === 'WrResource';
+  if (!wrResource && object && !WAITER_OBJECT_KINDS.test(object.kind)) return undefined;
+  const { reader, index } = resourcesOf(env);
+  if (!reader || !index) return undefined;
+  const link = index.byWaitObject.get(wait.object) || (wrResource ? index.byWaiterThread.get(thread.address) : undefined);
+  if (link) return resourceOutcome(thread, wait.object, link.resource, link.mode, env, '');
+  if (!wrResource) return undefined;
+  return recoverFromStack(thread, wait.object, object ? object.kind : 'object', reader, index, env);
+};
+
+/** Dead ends name the object waited on (as terminals match them to the thread's waits); hops name the resource. */
+function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInfo, mode: ResourceMode | undefined, env: RuleEnv, via: string): WaitOutcome {
+  const { k, table } = env;
+  const fmt = (a: Addr) => formatAddr(a, k.pointerSize);
+  const name = `ERESOURCE ${fmt(resource.address)}`;
+  const outcome: WaitOutcome = {
+    hops: [],
+    deadEnds: [],
+    objectKind: 'resource',
+    lock: resource.address,
+    carriedWaiters: resource.exclusiveWaiters + resource.sharedWaiters,
+  };
+  const wants = mode ? ` (${mode} waiter)` : '';
+  for (const o of resource.owners) {
+    const owner = table.threadByAddress.get(o.thread);
+    let detail = `${o.mode} owner`;
+    if (o.ownerPointer) {
+      if (!owner) {
+        outcome.deadEnds.push({ object: waited, text: `${name}${wants}: owner pointer ${fmt(o.value)}, not a thread` });
+        continue;
+      }
+      detail += ` (owner pointer ${fmt(o.value)}, not a thread; actual thread ${fmt(owner.address)})`;
+    } else if (!owner) {
+      k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
+      outcome.deadEnds.push({ object: waited, text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process` });
+      continue;
+    }
+    if (owner.address === thread.address) detail += ', itself';
+    outcome.hops.push({ from: thread.address, kind: 'resource', object: resource.address, to: owner.address, detail: detail + via });
+  }
+  if (!resource.owners.length) outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
+  if (resource.damage) outcome.deadEnds.push({ object: waited, text: `${name}: ${resource.damage}, owners may be missing` });
+  return outcome;
+}
+
+/**
+ * A WrResource waiter whose wait object belongs to no listed resource: the resource is the first argument of its
+ * nt!ExpWaitForResource* frame when the stack can be unwound (only these threads' stacks are asked for).
+ */
+function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader: ResourceReader, index: ResourceIndex, env: RuleEnv): WaitOutcome {
+  const { k } = env;
+  const frames = env.stacks.frames(thread);
+  const found = frames && resourceFromWaitFrame(k, thread, frames);
+  const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
+  if (found && resource) {
+    k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
+    return resourceOutcome(thread, waited, resource, undefined, env, `, resource from ${found.frame.replace(/\+.*$/, '')}`);
+  }
+  return {
+    hops: [],
+    deadEnds: [{
+      object: waited,
+      text: `waits for an executive resource (WrResource) on ${kind} ${formatAddr(waited, k.pointerSize)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${frames ? '' : ' (stack not available)'}`,
+    }],
+    objectKind: kind,
+  };
+}

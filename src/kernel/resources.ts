@@ -1,0 +1,266 @@
+// Executive resources (ERESOURCE), indexed once per run from nt!ExpSystemResourcesList, as !locks
+// finds them: owners (exclusive, shared, the owner table), waiter counters, and which waiter object
+// leads to which resource. Up to 8.1 the waiters wait on the resource's ExclusiveWaiters KEVENT /
+// SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
+// entries on the waiters' own stacks there instead, each with the waiting thread and the event it
+// waits on. Which of the two a field holds is probed from its type, never from a build number.
+import { addrAdd, addrAnd, addrClearLow, formatAddr, isNull, type Addr } from '../core/addr';
+import { StructView } from '../core/struct';
+import type { FrameInfo, TypeLayout } from '../core/target';
+import type { KernelContext } from './context';
+import { frameArguments } from './frames';
+import { walkList } from './lists';
+import type { ThreadInfo } from './model';
+
+/** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
+const RESOURCE_OWNED_EXCLUSIVE = 0x80;
+/** ERESOURCE_THREAD values with both low bits set are owner pointers (ExSetResourceOwnerPointer), not threads. */
+const OWNER_POINTER_TAG = 3;
+/** More owner-table entries than this is damage (one per concurrent shared owner). */
+const MAX_OWNER_TABLE = 4096;
+/** Bound on one waiter chain (a waiter has one entry on its stack; more than this is a corrupt chain). */
+const MAX_CHAIN_ENTRIES = 65536;
+
+export type ResourceMode = 'exclusive' | 'shared';
+
+export interface ResourceOwner {
+  /** The ERESOURCE_THREAD as recorded: a KTHREAD, or an owner pointer (`& 3 == 3`). */
+  value: Addr;
+  ownerPointer: boolean;
+  /** The thread to try: the value itself, or `value & ~3` for an owner pointer (!locks' "Actual Thread"). */
+  thread: Addr;
+  /** Acquisition (recursion) count of this owner. */
+  count: number;
+  mode: ResourceMode;
+}
+
+export interface ResourceInfo {
+  address: Addr;
+  exclusive: boolean;
+  activeCount: number;
+  contentionCount: number;
+  exclusiveWaiters: number;
+  sharedWaiters: number;
+  owners: ResourceOwner[];
+  /** Why the owners may be incomplete (unreadable owner table...). */
+  damage?: string;
+}
+
+export interface WaiterLink {
+  resource: ResourceInfo;
+  mode: ResourceMode;
+}
+
+export interface ResourceIndex {
+  /** Resources that are held or waited on (ActiveCount 0 without waiters is skipped, as !locks does without -d). */
+  byAddress: Map<Addr, ResourceInfo>;
+  /** Waiter object -> resource: the ExclusiveWaiters event / SharedWaiters semaphore, or a wait-chain entry's Event. */
+  byWaitObject: Map<Addr, WaiterLink>;
+  /** Wait-chain builds: waiting thread -> resource, from the chain entries' Thread. */
+  byWaiterThread: Map<Addr, WaiterLink>;
+}
+
+/** An ERESOURCE_THREAD: a KTHREAD, or an owner pointer (`& 3 == 3`) whose cleared value is what !locks calls the actual thread. */
+export function decodeOwnerValue(value: Addr): { ownerPointer: boolean; thread: Addr } {
+  const ownerPointer = addrAnd(value, OWNER_POINTER_TAG) === OWNER_POINTER_TAG;
+  return { ownerPointer, thread: ownerPointer ? addrClearLow(value, OWNER_POINTER_TAG) : value };
+}
+
+export class ResourceReader {
+  readonly eresource: TypeLayout;
+  private readonly owner: TypeLayout;
+  private readonly chainEntry: TypeLayout | undefined;
+
+  private constructor(
+    private readonly k: KernelContext,
+    eresource: TypeLayout,
+    owner: TypeLayout,
+  ) {
+    this.eresource = eresource;
+    this.owner = owner;
+    this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
+  }
+
+  /** Undefined when the symbols lack the resource types (then no resource edges, never an exception). */
+  static create(k: KernelContext): ResourceReader | undefined {
+    const eresource = k.type('_ERESOURCE');
+    const owner = k.type('_OWNER_ENTRY');
+    if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
+      k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
+      return undefined;
+    }
+    return new ResourceReader(k, eresource, owner);
+  }
+
+  /** Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry. */
+  buildIndex(): ResourceIndex {
+    const k = this.k;
+    const index: ResourceIndex = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
+    const head = k.symbol('ExpSystemResourcesList');
+    if (!head) {
+      k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
+      return index;
+    }
+    walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
+      const address = k.containing(entry, this.eresource, 'SystemResourcesList');
+      const view = k.readStruct(this.eresource, address, 'ERESOURCE');
+      if (!view) return null;
+      const info = this.decode(view);
+      if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
+        index.byAddress.set(address, info);
+        this.indexWaiters(view, info, index);
+      }
+      return view.ptr('SystemResourcesList.Flink');
+    });
+    return index;
+  }
+
+  /** One resource not found on the list (e.g. recovered from a waiter's stack); undefined when unreadable. */
+  read(address: Addr): ResourceInfo | undefined {
+    const view = this.k.readStruct(this.eresource, address, 'ERESOURCE');
+    if (!view) return undefined;
+    // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
+    if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
+      this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
+      return undefined;
+    }
+    return this.decode(view);
+  }
+
+  decode(view: StructView): ResourceInfo {
+    // Win10 splits Flag into ReservedLowFlags (still carrying 0x80) and WaiterPriority: probe the narrow field first.
+    const flag = view.has('ReservedLowFlags') ? view.num('ReservedLowFlags') : view.num('Flag');
+    const info: ResourceInfo = {
+      address: view.address,
+      exclusive: ((flag || 0) & RESOURCE_OWNED_EXCLUSIVE) !== 0,
+      activeCount: view.num('ActiveCount') || 0,
+      contentionCount: view.num('ContentionCount') || 0,
+      exclusiveWaiters: view.num('NumberOfExclusiveWaiters') || 0,
+      sharedWaiters: view.num('NumberOfSharedWaiters') || 0,
+      owners: [],
+    };
+    if (info.activeCount === 0 && !info.exclusive) return info;
+    // XP keeps OwnerThreads[2] ([0] exclusive owner, [1] first shared owner); later builds one OwnerEntry for both.
+    const first = view.has('OwnerThreads') ? this.element(view, 'OwnerThreads', info.exclusive ? 0 : 1) : view.sub('OwnerEntry', this.owner);
+    if (first) this.addOwner(info, first);
+    if (info.exclusive) return info;
+    const table = view.ptr('OwnerTable');
+    if (table && !isNull(table)) this.readOwnerTable(info, table);
+    return info;
+  }
+
+  private element(view: StructView, field: string, i: number): StructView | undefined {
+    const f = view.layout.field(field);
+    if (!f || f.elementSize === undefined || f.count === undefined || i >= f.count) return undefined;
+    const at = f.offset + i * f.elementSize;
+    return new StructView(this.owner, addrAdd(view.address, at), view.bytes, this.k.pointerSize, view.base + at);
+  }
+
+  private addOwner(info: ResourceInfo, entry: StructView): void {
+    const value = entry.ptr('OwnerThread');
+    if (!value || isNull(value)) return;
+    const owner = decodeOwnerValue(value);
+    if (owner.ownerPointer) {
+      this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
+    }
+    info.owners.push({ value, ...owner, count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' });
+  }
+
+  /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
+  private readOwnerTable(info: ResourceInfo, table: Addr): void {
+    const k = this.k;
+    const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
+    if (!k.plausible(table)) {
+      info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
+      k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+      return;
+    }
+    const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
+    if (!head) {
+      info.damage = 'owner table unreadable';
+      return;
+    }
+    const size = head.num('TableSize') || 0;
+    if (size <= 1) return;
+    if (size > MAX_OWNER_TABLE) {
+      info.damage = `owner table size ${size} is not plausible`;
+      k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+      return;
+    }
+    const esize = this.owner.size;
+    const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
+    if (!rest) {
+      info.damage = 'owner table unreadable';
+      return;
+    }
+    for (let i = 0; i < size - 1; i++) {
+      this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
+    }
+  }
+
+  private indexWaiters(view: StructView, info: ResourceInfo, index: ResourceIndex): void {
+    this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index);
+    this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index);
+  }
+
+  private indexWaiterField(view: StructView, field: string, link: WaiterLink, index: ResourceIndex): void {
+    const value = view.ptr(field);
+    if (!value || isNull(value)) return;
+    if (!this.headsWaitChain(field)) {
+      index.byWaitObject.set(value, link);
+      return;
+    }
+    this.walkChain(value, link, index);
+  }
+
+  /**
+   * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
+   * untyped pointer heads a wait chain where the build has _KWAIT_CHAIN_ENTRY (10240 types only SharedWaiters as
+   * a chain, later builds both as PVOID).
+   */
+  private headsWaitChain(field: string): boolean {
+    if (!this.chainEntry) return false;
+    const f = this.eresource.field(field);
+    return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
+  }
+
+  private walkChain(first: Addr, link: WaiterLink, index: ResourceIndex): void {
+    const k = this.k;
+    const layout = this.chainEntry!;
+    const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
+    const seen = new Set<Addr>();
+    let at = first;
+    while (!isNull(at)) {
+      if (!k.plausible(at)) {
+        k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
+        return;
+      }
+      if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
+        k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
+        return;
+      }
+      seen.add(at);
+      const entry = k.readStruct(layout, at, 'wait-chain entry');
+      if (!entry) return;
+      const event = entry.addressOf('Event');
+      if (event) index.byWaitObject.set(event, link);
+      const thread = entry.ptr('Thread');
+      if (thread && !isNull(thread)) index.byWaiterThread.set(thread, link);
+      at = entry.ptr('ListEntry.Flink') || '0';
+    }
+  }
+}
+
+const EXP_WAIT_FOR_RESOURCE = /!ExpWaitForResource\w*(\+|$)/i;
+
+/**
+ * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
+ * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
+ */
+export function resourceFromWaitFrame(k: KernelContext, thread: ThreadInfo, frames: readonly FrameInfo[]): { resource: Addr; frame: string } | undefined {
+  const frame = frames.find((f) => EXP_WAIT_FOR_RESOURCE.test(f.text));
+  if (!frame) return undefined;
+  const args = frameArguments(k, thread, frame, 1);
+  const resource = args && args[0];
+  return k.plausible(resource) ? { resource, frame: frame.text } : undefined;
+}
