@@ -42,6 +42,10 @@ export function conclude(graph: WaitGraph, waitTicks: (t: Addr) => number): Conc
   graph.into.forEach((_, to) => {
     if (!graph.out.has(to)) nodes.push(to);
   });
+  const holders = graph.holders || new Map<Addr, unknown>();
+  holders.forEach((_, holder) => {
+    if (!graph.out.has(holder) && !graph.into.has(holder)) nodes.push(holder);
+  });
   const next = (n: string) => (graph.out.get(n) || []).map((h) => h.to);
   const previous = (n: string) => (graph.into.get(n) || []).map((h) => h.from);
   const components = stronglyConnected(nodes, next);
@@ -73,12 +77,19 @@ export function conclude(graph: WaitGraph, waitTicks: (t: Addr) => number): Conc
       blocked.push(n);
       if (toward !== null) tree.push(hopBetween(graph, n, toward)!);
     });
-    if (!cyclic && blocked.length === 0) return;
+    const holds = component.some((n) => holders.has(n));
+    if (!cyclic && blocked.length === 0 && !holds) return;
     const representative = cyclic ? deadlocks[deadlocks.length - 1].threads[0] : component[0];
     roots.push({ thread: representative, cycle: cyclic ? deadlocks[deadlocks.length - 1].threads : undefined, blocked, tree });
   });
 
-  roots.sort((a, b) => b.blocked.length - a.blocked.length || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
+  // Threads held up: those seen waiting plus those only a held lock counts (a CS's 52 unseen waiters).
+  const weight = (r: RootBlocker) => {
+    let carried = 0;
+    for (const t of r.cycle || [r.thread]) for (const h of (holders.get(t) as { carried: number }[] | undefined) || []) carried += h.carried;
+    return r.blocked.length + carried;
+  };
+  roots.sort((a, b) => weight(b) - weight(a) || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
 
   const chains: Chain[] = [];
   for (const root of roots) {

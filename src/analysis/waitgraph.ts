@@ -55,8 +55,18 @@ export interface ObjectWaiters {
   carried?: number;
 }
 
+/** A lock a thread holds whose waiters the lock counts but no thread of the dump shows (a CS's LockCount). */
+export interface HeldLock {
+  lock: Addr;
+  kind: string;
+  carried: number;
+  detail: string;
+}
+
 export interface WaitGraph {
   hops: Hop[];
+  /** Threads holding locks with waiters that are not threads of the dump (absent: none). */
+  holders?: Map<Addr, HeldLock[]>;
   out: Map<Addr, Hop[]>;
   into: Map<Addr, Hop[]>;
   deadEnds: Map<Addr, DeadEnd[]>;
@@ -64,7 +74,7 @@ export interface WaitGraph {
 }
 
 export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly EdgeRule[], env: RuleEnv): WaitGraph {
-  const graph: WaitGraph = { hops: [], out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+  const graph: WaitGraph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
   for (const thread of threads) {
     if (thread.state !== 'Waiting') continue;
     for (const wait of thread.waits) {
@@ -86,6 +96,18 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
     }
   }
   return graph;
+}
+
+/** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
+export function addHeldLock(graph: WaitGraph, owner: Addr, held: HeldLock): void {
+  if (!graph.holders) graph.holders = new Map();
+  push(graph.holders, owner, held);
+  let entry = graph.waiters.get(held.lock);
+  if (!entry) {
+    entry = { object: held.lock, kind: held.kind, threads: [] };
+    graph.waiters.set(held.lock, entry);
+  }
+  if (held.carried > (entry.carried || 0)) entry.carried = held.carried;
 }
 
 function addHop(graph: WaitGraph, hop: Hop): void {

@@ -1,4 +1,246 @@
-// Edges through user-mode critical sections (frame argument -> OwningThread). Issue 3.
-import type { EdgeRule } from '../waitgraph';
+// Edges through user-mode critical sections, what `kv` + `!cs -l -o -s` give by hand: a thread waiting
+// (UserMode) on an event/semaphore with RtlEnterCriticalSection / RtlpWaitForCriticalSection /
+// RtlpWaitOnCriticalSection / RtlpEnterCriticalSectionContended on its stack wants the section named by
+// that frame's first argument; the section's OwningThread is a TID of the SAME process.
+//
+// Only such waiters have their stacks unwound (never every thread), once per thread. Waits without a
+// dispatcher object (Win10+ WrAlertByThreadId) never reach edge rules: not covered here.
+import { formatAddr, type Addr } from '../../core/addr';
+import {
+  debugInfoPointsBack,
+  isUserPointer,
+  listHolds,
+  lockedSections,
+  readCriticalSection,
+  readCriticalSectionList,
+  type CriticalSection,
+  type CritSecList,
+} from '../../kernel/critsecs';
+import { frameArguments } from '../../kernel/frames';
+import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
+import type { DeadEnd, EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
-export const criticalSectionRule: EdgeRule = () => undefined;
+/** ntdll routines whose first argument is the critical section the thread is entering. */
+const CS_FRAME = /!(RtlEnterCriticalSection|RtlpWaitForCriticalSection|RtlpWaitOnCriticalSection|RtlpEnterCriticalSectionContended)(\+0x[0-9a-f]+)?(\s|$)/i;
+/** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
+const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
+/** A symbol further than this from the section is not its name. */
+const MAX_SYMBOL_OFFSET = 0x1000;
+/** Locked sections quoted in a note. */
+const NOTE_SECTIONS = 4;
+
+/** What a waiter's stack says about the section it wants. */
+type SectionWait =
+  | { kind: 'section'; frame: string; cs: CriticalSection }
+  | { kind: 'no-user-memory'; frame: string }
+  | { kind: 'unreadable'; frame: string; address: Addr }
+  | { kind: 'unnamed'; frame: string };
+
+export const criticalSectionRule: EdgeRule = (thread, wait, object, env) => {
+  // A critical-section waiter blocks in NtWaitForSingleObject from user mode, on one object.
+  if (thread.waitMode !== 'UserMode' || thread.waits.length !== 1) return undefined;
+  if (!object || !LOCK_WAIT_KINDS.test(object.kind)) return undefined;
+  const byThread = env.memo('critsec:outcome-by-thread', () => new Map<Addr, WaitOutcome | null>());
+  let hit = byThread.get(thread.address);
+  if (hit === undefined) {
+    const found = sectionWaitOf(thread, env);
+    hit = found ? outcomeOf(thread, wait.object, object.kind, found, env) : null;
+    byThread.set(thread.address, hit);
+  }
+  return hit || undefined;
+};
+
+function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefined {
+  const { k } = env;
+  const frames = env.stacks.frames(thread);
+  if (!frames) return undefined;
+  const csFrames = frames.filter((f) => CS_FRAME.test(f.text));
+  if (!csFrames.length) return undefined;
+
+  // Innermost first: the first argument of each, when it can be a user-mode address.
+  let stackReadable = false;
+  const candidates: { address: Addr; frame: string }[] = [];
+  for (const f of csFrames) {
+    const args = frameArguments(k, thread, f, 1);
+    if (!args) continue;
+    stackReadable = true;
+    if (isUserPointer(k, args[0]) && !candidates.some((c) => c.address === args[0])) candidates.push({ address: args[0], frame: f.text });
+  }
+  const frame = csFrames[0].text;
+  if (!stackReadable) return { kind: 'no-user-memory', frame };
+  if (!candidates.length) return { kind: 'unnamed', frame };
+
+  // kv's "arguments" are whatever the stack holds (an XP RtlpWaitForCriticalSection frame shows junk,
+  // an x64 home slot may be stale): prefer a candidate that is a section on its process's list, then
+  // one whose DebugInfo points back at it, then the innermost readable one.
+  const list = listOf(thread.process, env);
+  let fallback: { cs: CriticalSection; frame: string } | undefined;
+  let backed: { cs: CriticalSection; frame: string } | undefined;
+  for (const c of candidates) {
+    const onList = listHolds(list, c.address);
+    // Off a complete list: only worth a read while no other candidate is readable.
+    if (!onList && list.sections && !list.cut && fallback) continue;
+    const cs = readCriticalSection(k, c.address, thread.process, true);
+    if (!cs) continue;
+    if (onList) return { kind: 'section', frame: c.frame, cs };
+    if (!backed && debugInfoPointsBack(k, cs)) backed = { cs, frame: c.frame };
+    if (!fallback) fallback = { cs, frame: c.frame };
+  }
+  const chosen = backed || fallback;
+  if (chosen) return { kind: 'section', frame: chosen.frame, cs: chosen.cs };
+  return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
+}
+
+function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found: SectionWait, env: RuleEnv): WaitOutcome {
+  const { k } = env;
+  // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
+  const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
+  const deadEnd = (text: string): WaitOutcome => {
+    const d: DeadEnd = { object: waitObject, text };
+    outcome.deadEnds.push(d);
+    return outcome;
+  };
+  switch (found.kind) {
+    case 'no-user-memory':
+      return deadEnd('critical section wait, user memory not in this dump');
+    case 'unreadable':
+      return deadEnd(`critical section ${formatAddr(found.address, k.pointerSize)} (argument of ${found.frame}) is unreadable`);
+    case 'unnamed':
+      return deadEnd(`critical section wait (${found.frame}), no frame argument names the section${lockedNote(thread.process, env)}`);
+    default:
+      break;
+  }
+  const cs = found.cs;
+  const name = nameOf(cs, env);
+  outcome.lock = cs.address;
+  outcome.carriedWaiters = cs.state.waiters;
+  const damaged = cs.state.inconsistent ? ` (LockCount ${cs.lockCount} is not a valid ${cs.state.encoding} value: damaged?)` : '';
+  if (cs.state.inconsistent) k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
+  if (!cs.state.locked) return deadEnd(`critical section ${name} is free${damaged}`);
+  if (cs.badOwner || cs.ownerTid === 0) return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
+  const owner = threadOfProcess(thread.process, cs.ownerTid, env);
+  if (!owner) return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`);
+  if (owner === thread) return deadEnd(`critical section ${name} is owned by the waiting thread itself${damaged}`);
+  const symbol = symbolOf(cs.address, env);
+  outcome.hops.push({
+    from: thread.address,
+    kind: 'critical-section',
+    object: cs.address,
+    to: owner.address,
+    detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}`,
+  });
+  return outcome;
+}
+
+/** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
+function threadOfProcess(process: ProcessInfo, tid: number, env: RuleEnv): ThreadInfo | undefined {
+  const index = env.memo('critsec:threads-by-tid', () => {
+    const byProcess = new Map<Addr, Map<number, ThreadInfo>>();
+    for (const p of env.table.processes) {
+      const tids = new Map<number, ThreadInfo>();
+      for (const t of p.threads) if (!tids.has(t.tid)) tids.set(t.tid, t);
+      byProcess.set(p.address, tids);
+    }
+    return byProcess;
+  });
+  const tids = index.get(process.address);
+  return tids && tids.get(tid);
+}
+
+/** The process's critical-section list, walked once per process that has a critical-section waiter. */
+function listOf(process: ProcessInfo, env: RuleEnv): CritSecList {
+  const lists = env.memo('critsec:lists', () => new Map<Addr, CritSecList>());
+  let list = lists.get(process.address);
+  if (!list) {
+    list = readCriticalSectionList(env.k, process);
+    lists.set(process.address, list);
+  }
+  return list;
+}
+
+/** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
+function lockedNote(process: ProcessInfo, env: RuleEnv): string {
+  const list = listOf(process, env);
+  if (!list.sections) return '';
+  const notes = env.memo('critsec:locked-notes', () => new Map<Addr, string>());
+  let note = notes.get(process.address);
+  if (note === undefined) {
+    const locked = lockedSections(env.k, process, list);
+    const contended = locked.filter((cs) => cs.state.waiters > 0);
+    const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
+    const total = contended.length ? contended.length : locked.length;
+    const what = contended.length ? 'locked with waiters' : 'locked';
+    note = !shown.length
+      ? `; no locked section on ${process.name}'s critical-section list`
+      : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
+    notes.set(process.address, note);
+  }
+  return note;
+}
+
+function describeSection(cs: CriticalSection, env: RuleEnv): string {
+  const owner = threadOfProcess(cs.process, cs.ownerTid, env);
+  const ownerText = cs.ownerTid === 0 ? 'no owner' : `owner tid ${tidText(cs.ownerTid)}${owner ? ` = ${formatAddr(owner.address, env.k.pointerSize)}` : ', not a thread of the process'}`;
+  return `${nameOf(cs, env)} (${ownerText}, ${cs.state.waiters} waiter${cs.state.waiters === 1 ? '' : 's'})`;
+}
+
+function nameOf(cs: CriticalSection, env: RuleEnv): string {
+  const symbol = symbolOf(cs.address, env);
+  return `${formatAddr(cs.address, env.k.pointerSize)}${symbol ? ` (${symbol})` : ''}`;
+}
+
+/** `ln` of the section when it is a named global (ntdll!LdrpLoaderLock, ipnathlp!gFwMain), not a bare module offset. */
+function symbolOf(address: Addr, env: RuleEnv): string | undefined {
+  const s = env.k.target.nearestSymbol(address);
+  if (!s || s.indexOf('!') < 0) return undefined;
+  const m = /\+0x([0-9a-f]+)$/i.exec(s);
+  return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
+}
+
+function tidText(tid: number): string {
+  return tid.toString(16).padStart(4, '0');
+}
+
+/** A section held by a thread of the dump, with waiters the section counts but no edge of the graph shows. */
+export interface UnseenSectionWaiters {
+  lock: Addr;
+  process: Addr;
+  /** The owning thread. */
+  owner: Addr;
+  /** Waiters the section's LockCount counts. */
+  carried: number;
+  /** "ntdll!LdrpLoaderLock, owner tid 3b3c, 12 waiters" */
+  detail: string;
+}
+
+/**
+ * `!cs -l -o -s` over every process with a user address space: the locked sections whose waiters the
+ * dump does not show as threads (`shown(lock)` false), so that their owners are reported as blocking
+ * them (seed 002-cs-high-contention: 52 waiters, none of them in the dump). One bounded list walk per
+ * process (shared with the rule), and one read per section some thread ever waited for
+ * (DEBUG.ContentionCount > 0). Sections without debug info are not on the list and are not found here.
+ * An extension point for the wait graph (not wired in by this module).
+ */
+export function sectionsWithUnseenWaiters(env: RuleEnv, shown: (lock: Addr) => boolean): UnseenSectionWaiters[] {
+  const out: UnseenSectionWaiters[] = [];
+  for (const process of env.table.processes) {
+    if (!process.threads.length) continue;
+    const list = listOf(process, env);
+    if (!list.sections) continue;
+    for (const cs of lockedSections(env.k, process, list, true)) {
+      if (cs.state.waiters === 0 || shown(cs.address)) continue;
+      const owner = threadOfProcess(process, cs.ownerTid, env);
+      if (!owner) continue;
+      const symbol = symbolOf(cs.address, env);
+      const n = cs.state.waiters;
+      out.push({
+        lock: cs.address,
+        process: process.address,
+        owner: owner.address,
+        carried: n,
+        detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}, ${n} waiter${n === 1 ? '' : 's'} not in the dump`,
+      });
+    }
+  }
+  return out;
+}
