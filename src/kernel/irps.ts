@@ -1,0 +1,316 @@
+// A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
+// who serves the current location: device -> driver object -> DriverName, file object -> FileName.
+// Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
+// stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
+import { addrAdd, isNull, type Addr } from '../core/addr';
+import { utf16, type Bytes } from '../core/bytes';
+import { StructView } from '../core/struct';
+import type { TypeLayout } from '../core/target';
+import type { KernelContext } from './context';
+import type { ThreadInfo } from './model';
+
+/** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
+const IO_TYPE_DEVICE = 3;
+const IO_TYPE_DRIVER = 4;
+const IO_TYPE_FILE = 5;
+const IO_TYPE_IRP = 6;
+/** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
+const LOCATIONS_IN_FIRST_READ = 12;
+/** A CCHAR holds StackCount: more than this is damage. */
+const MAX_STACK_COUNT = 127;
+/** IRPs walked per thread; a leaking thread can have thousands, a description needs a few. */
+export const MAX_IRPS_PER_THREAD = 256;
+
+/** IRP_MJ_* by value (wdm.h). */
+const MAJOR_FUNCTIONS = [
+  'CREATE', 'CREATE_NAMED_PIPE', 'CLOSE', 'READ', 'WRITE', 'QUERY_INFORMATION', 'SET_INFORMATION', 'QUERY_EA',
+  'SET_EA', 'FLUSH_BUFFERS', 'QUERY_VOLUME_INFORMATION', 'SET_VOLUME_INFORMATION', 'DIRECTORY_CONTROL',
+  'FILE_SYSTEM_CONTROL', 'DEVICE_CONTROL', 'INTERNAL_DEVICE_CONTROL', 'SHUTDOWN', 'LOCK_CONTROL', 'CLEANUP',
+  'CREATE_MAILSLOT', 'QUERY_SECURITY', 'SET_SECURITY', 'POWER', 'SYSTEM_CONTROL', 'DEVICE_CHANGE', 'QUERY_QUOTA',
+  'SET_QUOTA', 'PNP',
+];
+
+export function majorFunctionName(value: number): string {
+  return value < MAJOR_FUNCTIONS.length ? `IRP_MJ_${MAJOR_FUNCTIONS[value]}` : `IRP_MJ_0x${value.toString(16)}`;
+}
+
+/**
+ * The 1-based stack location being served. A fresh IRP has CurrentLocation = StackCount + 1, each
+ * IoCallDriver moves it down one; above StackCount the IRP is not yet sent or already completed back.
+ */
+export function currentLocationIndex(stackCount: number, currentLocation: number): number | undefined {
+  return currentLocation >= 1 && currentLocation <= stackCount ? currentLocation : undefined;
+}
+
+/** Stack locations follow the IRP: location i (1-based) is at irp + sizeof(IRP) + (i - 1) * sizeof(IO_STACK_LOCATION). */
+export function stackLocationOffset(irpSize: number, locationSize: number, index: number): number {
+  return irpSize + (index - 1) * locationSize;
+}
+
+export interface IrpStackLocationInfo {
+  /** 1-based, as !irp numbers them. */
+  index: number;
+  address: Addr;
+  majorFunction: number;
+  minorFunction: number;
+  control: number;
+  deviceObject: Addr | undefined;
+  fileObject: Addr | undefined;
+  completionRoutine: Addr | undefined;
+  context: Addr | undefined;
+}
+
+export interface IrpInfo {
+  address: Addr;
+  /** Tail.Overlay.Thread: the issuing thread. */
+  thread: Addr | undefined;
+  stackCount: number;
+  currentLocation: number;
+  /** The location being served; undefined when not yet sent or completed (CurrentLocation > StackCount). */
+  current: IrpStackLocationInfo | undefined;
+  /** Every location, 1..StackCount; empty when they could not be read. */
+  locations: IrpStackLocationInfo[];
+  userIosb: Addr | undefined;
+  userEvent: Addr | undefined;
+  pendingReturned: boolean;
+  cancel: boolean;
+  /** IoStatus.Status as a signed NTSTATUS. */
+  status: number | undefined;
+  originalFileObject: Addr | undefined;
+}
+
+export interface DeviceTarget {
+  device: Addr;
+  driverObject: Addr | undefined;
+  /** "\Driver\DriverB", "\FileSystem\Mup"; undefined when unreadable. */
+  driverName: string | undefined;
+}
+
+/** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
+export function unicodeStringSpan(length: number, maximumLength: number | undefined, bufferPlausible: boolean): { bytes: number } | { invalid: string } {
+  if (length === 0) return { bytes: 0 };
+  if (length % 2 !== 0) return { invalid: `odd Length ${length}` };
+  if (maximumLength !== undefined && length > maximumLength) return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
+  if (!bufferPlausible) return { invalid: 'bad Buffer' };
+  return { bytes: length };
+}
+
+/** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
+export function decodeUnicodeString(bytes: Bytes, length: number): string {
+  return utf16(bytes, 0, length);
+}
+
+/** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
+export function readUnicodeString(k: KernelContext, view: StructView, path: string, what: string): string | undefined {
+  const length = view.num(`${path}.Length`);
+  const buffer = view.ptr(`${path}.Buffer`);
+  if (length === undefined || buffer === undefined) return undefined;
+  const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
+  if ('invalid' in span) {
+    k.warnings.add('bad strings', `${what}: ${span.invalid}`);
+    return undefined;
+  }
+  if (span.bytes === 0) return '';
+  const bytes = k.target.read(buffer, span.bytes);
+  if (!bytes) {
+    k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
+    return undefined;
+  }
+  return decodeUnicodeString(bytes, span.bytes);
+}
+
+interface IoTypes {
+  irp: TypeLayout;
+  location: TypeLayout;
+  device: TypeLayout | undefined;
+  driver: TypeLayout | undefined;
+  file: TypeLayout | undefined;
+}
+
+/** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
+export class IrpReader {
+  private readonly types: IoTypes | undefined;
+  private readonly devices = new Map<Addr, DeviceTarget | null>();
+  private readonly drivers = new Map<Addr, string | null>();
+  private readonly files = new Map<Addr, string | null>();
+
+  constructor(private readonly k: KernelContext) {
+    const irp = k.type('_IRP');
+    const location = k.type('_IO_STACK_LOCATION');
+    this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
+  }
+
+  /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
+  threadIrps(thread: ThreadInfo): IrpInfo[] {
+    const out: IrpInfo[] = [];
+    const types = this.types;
+    const head = thread.view.addressOf('IrpList');
+    let entry = thread.view.ptr('IrpList.Flink');
+    if (!types || !head || !entry) return out;
+    const what = `IRP list of thread ${thread.address}`;
+    const seen = new Set<Addr>();
+    while (entry !== head) {
+      if (!this.k.plausible(entry)) {
+        this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+        break;
+      }
+      if (seen.has(entry)) {
+        this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+        break;
+      }
+      if (seen.size >= MAX_IRPS_PER_THREAD) break;
+      seen.add(entry);
+      const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
+      if (!irp) break;
+      out.push(irp.info);
+      entry = irp.next;
+      if (isNull(entry)) {
+        this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** One IRP with its stack locations. */
+  readIrp(address: Addr): IrpInfo | undefined {
+    const types = this.types;
+    const hit = types ? this.readIrpAt(address, types) : undefined;
+    return hit && hit.info;
+  }
+
+  /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
+  deviceTarget(device: Addr): DeviceTarget | undefined {
+    let hit = this.devices.get(device);
+    if (hit === undefined) {
+      hit = this.readDeviceTarget(device) || null;
+      this.devices.set(device, hit);
+    }
+    return hit || undefined;
+  }
+
+  /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
+  fileName(file: Addr): string | undefined {
+    let hit = this.files.get(file);
+    if (hit === undefined) {
+      hit = null;
+      const layout = this.types && this.types.file;
+      const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
+      if (view && this.typed(view, IO_TYPE_FILE, 'file object')) hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
+      this.files.set(file, hit);
+    }
+    return hit === null ? undefined : hit;
+  }
+
+  private readDeviceTarget(device: Addr): DeviceTarget | undefined {
+    const layout = this.types && this.types.device;
+    if (!layout || !this.k.plausible(device)) return undefined;
+    const view = this.k.readStruct(layout, device, 'device object');
+    if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object')) return undefined;
+    const driverObject = view.ptr('DriverObject');
+    if (!driverObject || !this.k.plausible(driverObject)) return { device, driverObject: undefined, driverName: undefined };
+    let name = this.drivers.get(driverObject);
+    if (name === undefined) {
+      name = this.readDriverName(driverObject) || null;
+      this.drivers.set(driverObject, name);
+    }
+    return { device, driverObject, driverName: name === null ? undefined : name };
+  }
+
+  private readDriverName(driver: Addr): string | undefined {
+    const layout = this.types && this.types.driver;
+    const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
+    if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object')) return undefined;
+    return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
+  }
+
+  /** The I/O manager's Type header says what a structure is; anything else is damage. */
+  private typed(view: StructView, expected: number, what: string): boolean {
+    const type = view.num('Type');
+    if (type === expected) return true;
+    this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
+    return false;
+  }
+
+  /**
+   * One read for the IRP and its first LOCATIONS_IN_FIRST_READ stack locations (StackCount is inside the
+   * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
+   * unreadable memory falls back to the IRP alone.
+   */
+  private readIrpAt(address: Addr, types: IoTypes): { info: IrpInfo; next: Addr } | undefined {
+    const k = this.k;
+    const irpSize = types.irp.size;
+    const locationSize = types.location.size;
+    const bytes = k.target.read(address, stackLocationOffset(irpSize, locationSize, LOCATIONS_IN_FIRST_READ + 1));
+    let view: StructView | undefined = bytes ? new StructView(types.irp, address, bytes, k.pointerSize) : undefined;
+    if (!view) view = k.readStruct(types.irp, address, 'IRP');
+    if (!view) return undefined;
+    if (!this.typed(view, IO_TYPE_IRP, 'IRP')) return undefined;
+    const stackCount = view.num('StackCount') || 0;
+    const currentLocation = view.num('CurrentLocation') || 0;
+    const info: IrpInfo = {
+      address,
+      thread: nonNull(view.ptr('Tail.Overlay.Thread')),
+      stackCount,
+      currentLocation,
+      current: undefined,
+      locations: [],
+      userIosb: nonNull(view.ptr('UserIosb')),
+      userEvent: nonNull(view.ptr('UserEvent')),
+      pendingReturned: !!view.num('PendingReturned'),
+      cancel: !!view.num('Cancel'),
+      status: view.num('IoStatus.Status'),
+      originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
+    };
+    const next = view.ptr('ThreadListEntry.Flink') || '0';
+    if (stackCount > MAX_STACK_COUNT) {
+      k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
+      return { info, next };
+    }
+    const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
+    if (!locationBytes) return { info, next };
+    for (let index = 1; index <= stackCount; index++) {
+      const offset = stackLocationOffset(irpSize, locationSize, index);
+      const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
+      info.locations.push({
+        index,
+        address: sl.address,
+        majorFunction: sl.num('MajorFunction') || 0,
+        minorFunction: sl.num('MinorFunction') || 0,
+        control: sl.num('Control') || 0,
+        deviceObject: nonNull(sl.ptr('DeviceObject')),
+        fileObject: nonNull(sl.ptr('FileObject')),
+        completionRoutine: nonNull(sl.ptr('CompletionRoutine')),
+        context: nonNull(sl.ptr('Context')),
+      });
+    }
+    const current = currentLocationIndex(stackCount, currentLocation);
+    if (current !== undefined) info.current = info.locations[current - 1];
+    return { info, next };
+  }
+
+  /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
+  private locationBytes(address: Addr, have: Bytes, end: number, irpSize: number, locationSize: number): Bytes | undefined {
+    if (have.length >= end) return have;
+    // Whole locations already in hand are kept; the read starts at the first one missing.
+    const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
+    const rest = this.k.target.read(addrAdd(address, kept), end - kept);
+    if (!rest) {
+      this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
+      return undefined;
+    }
+    const joined: number[] = [];
+    for (let i = 0; i < kept; i++) joined.push(have[i]);
+    for (let i = 0; i < rest.length; i++) joined.push(rest[i]);
+    return joined;
+  }
+}
+
+function nonNull(a: Addr | undefined): Addr | undefined {
+  return a === undefined || isNull(a) ? undefined : a;
+}
+
+/** The IRP reader of this run (its caches live as long as the run). */
+export function irpReaderOf(env: { k: KernelContext; memo<T>(key: string, build: () => T): T }): IrpReader {
+  return env.memo('irp-reader', () => new IrpReader(env.k));
+}
