@@ -2,6 +2,7 @@
 // root code, then initializeScript (registrations only: the target is not reachable yet),
 // invokeScript on .scriptrun, uninitializeScript on .scriptunload.
 import { pendingCommand } from './commands/pending';
+import { ringdumpCommand } from './commands/ringdump';
 import { waitchainCommand } from './commands/waitchain';
 import { print } from './target/hostIo';
 import { registrations } from './target/registrations';
@@ -10,7 +11,7 @@ export function initializeScript(): unknown[] {
   return registrations({
     waitchain: waitchainCommand,
     stalecheck: pendingCommand('stalecheck', 'issue 4: !stalecheck'),
-    ringdump: pendingCommand('ringdump', 'issue 5: !ringdump'),
+    ringdump: ringdumpCommand,
   });
 }
 

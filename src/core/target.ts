@@ -29,6 +29,45 @@ export interface TypeLayout {
   field(path: string): FieldLayout | undefined;
 }
 
+/**
+ * A type as the symbols describe it, members in declaration order: what a generic decoder of
+ * driver-defined structures (ring entries) walks. Plain data, cached per session by the target.
+ */
+export interface TypeShape {
+  module: string;
+  name: string;
+  kind: FieldKind;
+  size: number;
+  signed: boolean;
+  /** Character types (char, UCHAR, WCHAR): arrays of them print as text. */
+  char?: 'narrow' | 'wide';
+  bool?: boolean;
+  /** Structures and unions: members in declaration order (empty when the symbols give none). */
+  members?: MemberShape[];
+  /** Arrays: element type and count. */
+  element?: TypeShape;
+  count?: number;
+  /** Pointers: the pointed-to type's name (not expanded: types may be recursive). */
+  pointee?: string;
+  /** Enums: enumerators. */
+  enumerators?: { value: number; name: string }[];
+}
+
+export interface MemberShape {
+  name: string;
+  /** Offset inside the enclosing type. */
+  offset: number;
+  bitPos?: number;
+  bitLen?: number;
+  type: TypeShape;
+}
+
+/** A global variable: where it is, and its declared type when the symbols give one. */
+export interface SymbolShape {
+  address: Addr;
+  type?: TypeShape;
+}
+
 /** User-mode addresses are read in one process's address space. */
 export interface ProcessContext {
   pid: number;
@@ -63,6 +102,10 @@ export interface Target {
   /** Enumerator value -> name for an enum type of the module. */
   enumNames(module: string, name: string): Map<number, string> | undefined;
   symbolAddress(module: string, name: string): Addr | undefined;
+  /** A type by name with its members in order (driver structures); undefined when unknown. */
+  typeShape?(module: string, name: string): TypeShape | undefined;
+  /** A global's address and declared type; undefined when there is no such symbol. */
+  symbolShape?(module: string, name: string): SymbolShape | undefined;
   /** `ln`-style "module!symbol+0xoff" for a code or data address. */
   nearestSymbol(address: Addr): string | undefined;
   /** One round trip; undefined when any byte is unreadable. */

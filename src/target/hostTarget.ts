@@ -11,11 +11,26 @@ import {
   type ProcessContext,
   type Target,
   type TargetStats,
+  type SymbolShape,
   type ThreadKey,
   type TypeLayout,
+  type TypeShape,
 } from '../core/target';
-import { toAddr, toHostAddress, toNumber } from './int64';
-import { HostTypeLayout, readEnum } from './typeLayout';
+import { isInt64, toAddr, toHostAddress, toNumber } from './int64';
+import { HostTypeLayout, readEnum, ShapeBuilder } from './typeLayout';
+
+/** A typed native object handed to a command (dx argument), as plain data. */
+export interface NativeInfo {
+  /** Where it lives; undefined for a value without an address. */
+  address?: Addr;
+  type?: TypeShape;
+  /** `module!symbol` when the object is exactly a global. */
+  symbol?: string;
+  /** A pointer: the address it holds (a pointer object's `.address` is its value, not its location). */
+  pointerValue?: Addr;
+  /** A pointer: the pointed-to type (one level; a TypeShape does not expand pointers). */
+  pointee?: TypeShape;
+}
 
 export class HostTarget implements Target {
   readonly pointerSize: 4 | 8;
@@ -27,6 +42,9 @@ export class HostTarget implements Target {
   private readonly symbols = new Map<string, Addr | null>();
   private readonly nearest = new Map<Addr, string | null>();
   private readonly processObjects = new Map<number, host.Process | null>();
+  private readonly shapes: ShapeBuilder;
+  private readonly typeShapes = new Map<string, TypeShape | null>();
+  private readonly symbolShapes = new Map<string, SymbolShape | null>();
 
   constructor() {
     const session = host.currentSession;
@@ -36,6 +54,7 @@ export class HostTarget implements Target {
     this.isLive = !!attributes.Target.IsLiveTarget;
     const size = toNumber(attributes.Machine.PointerSize);
     this.pointerSize = size === 4 ? 4 : 8;
+    this.shapes = new ShapeBuilder(this.pointerSize);
   }
 
   type(module: string, name: string): TypeLayout | undefined {
@@ -68,6 +87,96 @@ export class HostTarget implements Target {
       this.enums.set(key, hit);
     }
     return hit || undefined;
+  }
+
+  typeShape(module: string, name: string): TypeShape | undefined {
+    const key = `${module}!${name}`;
+    let hit = this.typeShapes.get(key);
+    if (hit === undefined) {
+      hit = null;
+      try {
+        const t = host.getModuleType(module, name);
+        if (t) hit = this.shapes.build(module, t);
+      } catch (e) {
+        hit = null;
+      }
+      this.typeShapes.set(key, hit);
+    }
+    return hit || undefined;
+  }
+
+  symbolShape(module: string, name: string): SymbolShape | undefined {
+    const key = `${module}!${name}`;
+    let hit = this.symbolShapes.get(key);
+    if (hit === undefined) {
+      const address = this.symbolAddress(module, name);
+      hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
+      this.symbolShapes.set(key, hit);
+    }
+    return hit || undefined;
+  }
+
+  /** The declared type of a global: a struct or array global arrives as a native object with
+   *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
+   *  information at its address. */
+  private globalType(module: string, name: string, address: Addr): TypeShape | undefined {
+    try {
+      const value = host.getModuleSymbol(module, name) as unknown;
+      if (value && typeof value === 'object' && !isInt64(value) && (value as host.NativeObject).targetType) {
+        return this.shapes.build(module, (value as host.NativeObject).targetType);
+      }
+    } catch (e) {
+      // unreadable scalar, or public symbols only: try the symbol information below
+    }
+    try {
+      const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+      if (info && info.type && toAddr(info.address) === address) {
+        const bare = info.name.indexOf('!') >= 0 ? info.name.slice(info.name.indexOf('!') + 1) : info.name;
+        if (bare.toLowerCase() === name.toLowerCase()) return this.shapes.build(module, info.type);
+      }
+    } catch (e) {
+      // no type information
+    }
+    return undefined;
+  }
+
+  /** A dx argument that is a typed native object (`mydriver!g_History`), as plain data. */
+  nativeInfo(value: unknown): NativeInfo | undefined {
+    if (!value || typeof value !== 'object' || isInt64(value)) return undefined;
+    const v = value as host.NativeObject;
+    let type: host.TypeObject | undefined;
+    try {
+      type = v.targetType;
+    } catch (e) {
+      return undefined;
+    }
+    if (!type) return undefined;
+    const info: NativeInfo = {};
+    try {
+      if (type.typeKind === 'pointer') info.pointerValue = toAddr(v.address);
+      else info.address = toAddr(v.address);
+    } catch (e) {
+      info.address = undefined; // a value without an address (a register, a constant)
+    }
+    let module = '';
+    if (info.address !== undefined) {
+      const symbol = this.nearestSymbol(info.address);
+      if (symbol !== undefined) {
+        module = symbol.slice(0, Math.max(0, symbol.indexOf('!')));
+        if (symbol.indexOf('+') < 0) info.symbol = symbol;
+      }
+    }
+    try {
+      if (module === '' && info.pointerValue !== undefined) {
+        const target = this.nearestSymbol(info.pointerValue);
+        if (target !== undefined && target.indexOf('!') > 0) module = target.slice(0, target.indexOf('!'));
+      }
+      info.type = this.shapes.build(module, type);
+      if (type.typeKind === 'pointer' && type.baseType) info.pointee = this.shapes.build(module, type.baseType);
+    } catch (e) {
+      info.type = undefined;
+    }
+    return info;
   }
 
   symbolAddress(module: string, name: string): Addr | undefined {

@@ -1,0 +1,172 @@
+// !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
+// Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
+// over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
+// names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
+import { parseAddr, type Addr } from '../core/addr';
+import { u64FromHex, u64FromNumber } from '../analysis/ring';
+import { analyzeRings, type RingRequest } from '../analysis/ringdump';
+import { KernelContext } from '../kernel/context';
+import type { Ref } from '../kernel/ringSource';
+import { entryLine } from '../render/ringFormat';
+import { ringModel } from '../render/ringModel';
+import { renderRingText } from '../render/ringText';
+import { describeArgument, print } from '../target/hostIo';
+import { HostTarget } from '../target/hostTarget';
+import { parseNumber, tokenize, TokenStream, UsageError } from './options';
+import { runCommand } from './run';
+
+export const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
+                                                index variable as dx values (mydriver!g_History, mydriver!g_Index)
+       !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
+       !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
+       !ringdump "-array <symbol>"              plain slot order, no ring reasoning (caches: g_MyStructCache[2])
+       !ringdump "-?"                           this help
+       dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
+                                                dx -g shows them as a grid
+options:
+  -pre            slot = ++index % N: InterlockedIncrement's new value, the first write in slot 1 (default)
+  -post           slot = index++ % N: the first write in slot 0
+  -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
+  -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
+  -f <a,b.c>      show only these fields
+  -n <N>          only the newest N entries
+  -grep <text>    only entries whose text contains <text>
+<array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
+also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+`;
+
+export interface RingdumpOptions {
+  help: boolean;
+  request: RingRequest;
+}
+
+/** A typed native object as a Ref (the target layer reads its address and type). */
+export type NativeResolver = (value: unknown) => Ref | undefined;
+
+export function parseRingdumpArgs(args: unknown[], native: NativeResolver): RingdumpOptions {
+  const request: RingRequest = { mode: 'pre', selection: {} };
+  const options: RingdumpOptions = { help: false, request };
+  const positional: Ref[] = [];
+  const texts: string[] = [];
+  for (const arg of args) {
+    if (arg === undefined || arg === null) continue;
+    if (typeof arg === 'string') {
+      texts.push(arg);
+      continue;
+    }
+    if (typeof arg === 'number') {
+      positional.push(numberRef(arg, positional.length));
+      continue;
+    }
+    const described = describeArgument(arg);
+    if (described.kind === 'address') {
+      positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
+    } else if (described.kind === 'native') {
+      const ref = native(arg);
+      if (!ref) throw new UsageError('an argument could not be read as a typed object');
+      positional.push(ref);
+    } else if (described.kind === 'invalid') throw new UsageError(described.description);
+  }
+  const tokens = new TokenStream(tokenize(texts.join(' ')));
+  while (!tokens.done) {
+    const t = tokens.next();
+    if (t === '-?' || t === '-h' || t === '-help') options.help = true;
+    else if (t === '-pre') request.mode = 'pre';
+    else if (t === '-post') request.mode = 'post';
+    else if (t === '-seq') request.seqField = tokens.value('-seq');
+    else if (t === '-type') request.typeName = tokens.value('-type');
+    else if (t === '-count') request.count = count('-count', tokens.value('-count'), 1);
+    else if (t === '-n') request.selection.newest = count('-n', tokens.value('-n'), 0);
+    else if (t === '-grep') request.selection.grep = tokens.value('-grep');
+    else if (t === '-f') request.fields = tokens.value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
+    else if (t === '-devnode') request.devnode = devnodeTarget(tokens.value('-devnode'));
+    else if (t === '-array') {
+      request.plain = true;
+      positional.unshift(ringTextRef(tokens.value('-array')));
+    } else if (t.startsWith('-') && !/^-\d/.test(t)) throw new UsageError(`unknown option ${t}`);
+    else positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
+  }
+  if (options.help) return options;
+  if (positional.length > 2) throw new UsageError('too many arguments: a ring and its index at most');
+  if (request.devnode !== undefined) {
+    if (positional.length) throw new UsageError('-devnode takes no ring or index of its own');
+    return options;
+  }
+  if (!positional.length) throw new UsageError('name the ring (an array symbol), or -devnode');
+  request.ring = positional[0];
+  if (positional.length > 1) {
+    if (request.plain) throw new UsageError('-array dumps in slot order: it takes no index');
+    request.index = positional[1];
+  }
+  return options;
+}
+
+function count(option: string, text: string, min: number): number {
+  const n = parseNumber(text);
+  if (n === undefined || n < min) throw new UsageError(`${option}: '${text}' is not a count (hex, or 0n for decimal)`);
+  return n;
+}
+
+function devnodeTarget(text: string): Addr | 'all' {
+  if (text.toLowerCase() === 'all') return 'all';
+  const a = parseAddr(text);
+  if (!a || a === '0') throw new UsageError(`-devnode: '${text}' is not a device node address (or all)`);
+  return a;
+}
+
+function ringTextRef(text: string): Ref {
+  if (text.indexOf('!') > 0) return { kind: 'symbol', text };
+  const a = parseAddr(text);
+  if (!a) throw new UsageError(`'${text}' is not a ring: a module!symbol or an address`);
+  return { kind: 'address', address: a };
+}
+
+/** The index in text: a module!symbol, or a number (hex, 0x, or 0n decimal). */
+function indexTextRef(text: string): Ref {
+  if (text.indexOf('!') > 0) return { kind: 'symbol', text };
+  const t = text.trim().toLowerCase();
+  if (/^0n\d+$/.test(t)) {
+    const n = parseInt(t.slice(2), 10);
+    if (n <= Number.MAX_SAFE_INTEGER) return { kind: 'value', value: u64FromNumber(n), widthBits: 64, text: '' };
+  }
+  const v = u64FromHex(t.replace(/^0x/, '').replace(/`/g, ''));
+  if (!v) throw new UsageError(`'${text}' is not an index: a module!symbol or a number`);
+  return { kind: 'value', value: v, widthBits: 64, text: '' };
+}
+
+/** A dx number: the ring's address in first place, else the index's value (a 32-bit value: 64-bit ones arrive as Int64). */
+function numberRef(n: number, position: number): Ref {
+  if (!Number.isInteger(n)) throw new UsageError(`${n} is not an integer`);
+  if (position === 0) {
+    if (n < 0) throw new UsageError(`${n} is not an address`);
+    return { kind: 'address', address: u64ToAddr(n) };
+  }
+  const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+  return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
+}
+
+function valueRef(a: Addr): Ref {
+  return { kind: 'value', value: u64FromHex(a) || { hi: 0, lo: 0 }, widthBits: 64, text: '' };
+}
+
+function u64ToAddr(n: number): Addr {
+  return n.toString(16);
+}
+
+export function ringdumpCommand(...args: unknown[]): unknown {
+  return runCommand('ringdump', RINGDUMP_USAGE, () => {
+    const target = new HostTarget();
+    const options = parseRingdumpArgs(args, (value) => {
+      const info = target.nativeInfo(value);
+      return info ? { kind: 'native', address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee } : undefined;
+    });
+    if (options.help) {
+      print(RINGDUMP_USAGE);
+      return undefined;
+    }
+    const k = new KernelContext(target);
+    const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+    print(renderRingText(result, target.pointerSize));
+    return ringModel(result, target);
+  });
+}
