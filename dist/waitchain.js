@@ -10,7 +10,7 @@ var __waitchain = (function (exports) {
     // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
     // Arithmetic splits the value into two 32-bit halves.
     const NULL_ADDR = '0';
-    const TWO32 = 4294967296;
+    const TWO32$1 = 4294967296;
     /** Builds an address from unsigned 32-bit halves. */
     function addrFromParts(low, high) {
         if (high === 0)
@@ -42,17 +42,29 @@ var __waitchain = (function (exports) {
             return a;
         let low = addrLow(a) + delta;
         let high = addrHigh(a);
-        if (low >= TWO32 || low < 0) {
-            const carry = Math.floor(low / TWO32);
-            low -= carry * TWO32;
+        if (low >= TWO32$1 || low < 0) {
+            const carry = Math.floor(low / TWO32$1);
+            low -= carry * TWO32$1;
             high = (high + carry) >>> 0;
         }
         return addrFromParts(low, high);
     }
     /** a - b as a JS number; undefined when the distance does not fit in 2^52. */
     function addrDiff(a, b) {
-        const d = (addrHigh(a) - addrHigh(b)) * TWO32 + (addrLow(a) - addrLow(b));
+        const d = (addrHigh(a) - addrHigh(b)) * TWO32$1 + (addrLow(a) - addrLow(b));
         return Math.abs(d) < 2 ** 52 ? d : undefined;
+    }
+    function addrCompare(a, b) {
+        if (a.length !== b.length)
+            return a.length < b.length ? -1 : 1;
+        return a < b ? -1 : a > b ? 1 : 0;
+    }
+    function addrAnd(a, mask) {
+        return addrLow(a) & mask;
+    }
+    /** Clears the low bits given by mask (e.g. 3 for an owner-pointer tag). */
+    function addrClearLow(a, mask) {
+        return addrFromParts((addrLow(a) & -4) >>> 0, addrHigh(a));
     }
     /** WinDbg's display form: 8 digits on x86, `ffffe001`2345a080` on x64. */
     function formatAddr(a, pointerSize) {
@@ -159,80 +171,235 @@ var __waitchain = (function (exports) {
         };
     }
 
-    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
-    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
-    const KIND_BY_ENUMERATOR = {
-        EventNotificationObject: 'NotificationEvent',
-        EventSynchronizationObject: 'SynchronizationEvent',
-        MutantObject: 'Mutant',
-        ProcessObject: 'Process',
-        QueueObject: 'Queue',
-        SemaphoreObject: 'Semaphore',
-        ThreadObject: 'Thread',
-        GateObject: 'Gate',
-        TimerNotificationObject: 'NotificationTimer',
-        TimerSynchronizationObject: 'SynchronizationTimer',
-        Timer2NotificationObject: 'NotificationTimer',
-        Timer2SynchronizationObject: 'SynchronizationTimer',
-    };
-    class DispatcherReader {
-        constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "header", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "mutant", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            this.header = k.requireType('_DISPATCHER_HEADER');
-            this.mutant = k.requireType('_KMUTANT');
+    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
+    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
+    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
+    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
+    // does not fit a JS number), and every modulo is computed on the halves.
+    const TWO32 = 4294967296;
+    /**
+     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
+     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
+     */
+    function u64FromBytes(b, off, size) {
+        let lo = 0;
+        let hi = 0;
+        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
+            const byte = b[off + i] & 0xff;
+            if (i >= 4)
+                hi = hi * 256 + byte;
+            else
+                lo = lo * 256 + byte;
         }
-        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
-        read(address) {
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.decode(address) || null;
-                this.cache.set(address, hit);
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
+    function u64FromNumber(n, widthBits = 64) {
+        if (n >= 0) {
+            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
+            return u64Mask(v, widthBits);
+        }
+        // two's complement of |n| over 64 bits, then cut to the width
+        const m = -n;
+        let lo = (TWO32 - (m % TWO32)) % TWO32;
+        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
+        if (lo === 0)
+            hi = (hi + 1) % TWO32;
+        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
+    }
+    /** Hex digits (no 0x), up to 16. */
+    function u64FromHex(text) {
+        const t = text.replace(/^0+/, '') || '0';
+        if (!/^[0-9a-f]{1,16}$/i.test(t))
+            return undefined;
+        const lo = parseInt(t.slice(-8), 16);
+        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    function u64Mask(a, widthBits) {
+        if (widthBits >= 64)
+            return a;
+        if (widthBits > 32)
+            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
+        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
+    }
+    function u64Compare(a, b) {
+        if (a.hi !== b.hi)
+            return a.hi < b.hi ? -1 : 1;
+        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
+    }
+    /** a - b modulo 2^64. */
+    function u64Sub(a, b) {
+        let lo = a.lo - b.lo;
+        let borrow = 0;
+        if (lo < 0) {
+            lo += TWO32;
+            borrow = 1;
+        }
+        let hi = a.hi - b.hi - borrow;
+        if (hi < 0)
+            hi += TWO32;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
+    function u64AddSmall(a, n) {
+        const lo = a.lo + (n % TWO32);
+        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
+        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
+    }
+    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
+    function mulMod(x, y, n) {
+        if (x * y < 2 ** 53)
+            return (x * y) % n;
+        let result = 0;
+        let base = x % n;
+        let k = y;
+        while (k > 0) {
+            if (k % 2 === 1)
+                result = (result + base) % n;
+            base = (base * 2) % n;
+            k = Math.floor(k / 2);
+        }
+        return result;
+    }
+    /** a mod n (n a positive JS integer below 2^52). */
+    function u64Mod(a, n) {
+        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
+    }
+    /** The value as a JS number when exact (below 2^53), else undefined. */
+    function u64ToNumber(a) {
+        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
+    }
+    function u64ToHex(a) {
+        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
+    }
+    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
+    function u64ToDecimal(a) {
+        const exact = u64ToNumber(a);
+        if (exact !== undefined)
+            return String(exact);
+        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
+        let digits = '';
+        while (limbs.some((l) => l !== 0)) {
+            let rem = 0;
+            limbs = limbs.map((l) => {
+                const cur = rem * 65536 + l;
+                rem = cur % 10;
+                return Math.floor(cur / 10);
+            });
+            digits = String(rem) + digits;
+        }
+        return digits || '0';
+    }
+    /**
+     * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
+     * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
+     * slot = index++ % N (the first write lands in slot 0; the newest is (index - 1) % N).
+     * A ring that has not wrapped holds `index` entries; the others were never written.
+     */
+    function orderByIndex(capacity, index, mode) {
+        if (capacity <= 0)
+            return { slots: [], sequences: [], wrapped: false };
+        const writes = index; // pre and post alike: the counter equals the number of writes so far
+        const full = u64Compare(writes, u64FromNumber(capacity)) >= 0;
+        const count = full ? capacity : u64ToNumber(writes);
+        if (count === 0)
+            return { slots: [], sequences: [], wrapped: false };
+        // the counter value of the newest write: pre writes n to slot n % N (n = 1..index); post writes n to
+        // slot n % N (n = 0..index-1)
+        const newestWrite = mode === 'pre' ? writes : u64Sub(writes, { hi: 0, lo: 1 });
+        const newestSlot = u64Mod(newestWrite, capacity);
+        const slots = [];
+        const sequences = [];
+        const firstWrite = u64Sub(newestWrite, u64FromNumber(count - 1));
+        for (let p = 0; p < count; p++) {
+            slots.push((newestSlot - (count - 1 - p) + capacity * 2) % capacity);
+            sequences.push(u64ToDecimal(u64AddSmall(firstWrite, p)));
+        }
+        return { slots, sequences, newestSlot, wrapped: full };
+    }
+    /**
+     * A "next slot to write" index already reduced modulo N (the kernel's `_DEVICE_NODE.StateHistoryEntry`):
+     * once wrapped, the next slot holds the oldest entry; before, slots 0..next-1 are the entries.
+     * `nextSlotWritten` says whether the next slot already holds an entry (the ring has wrapped).
+     */
+    function orderByNextSlot(capacity, next, nextSlotWritten) {
+        if (next < 0 || next >= capacity || Math.floor(next) !== next)
+            return undefined;
+        const slots = [];
+        if (nextSlotWritten)
+            for (let i = 0; i < capacity; i++)
+                slots.push((next + i) % capacity);
+        else
+            for (let i = 0; i < next; i++)
+                slots.push(i);
+        return { slots, newestSlot: slots.length ? slots[slots.length - 1] : undefined, wrapped: nextSlotWritten };
+    }
+    /**
+     * `-seq <field>`: order by a per-entry sequence number that may itself have wrapped (unsigned, any
+     * width). The written entries span a window far smaller than 2^width, so the largest circular gap
+     * between sorted sequence values is where the counter wrapped: the entry after it is the oldest.
+     * `sequences[slot]` is undefined for a slot that holds no entry (never written, unreadable).
+     */
+    function orderBySequence(capacity, sequences, widthBits) {
+        const written = [];
+        for (let slot = 0; slot < capacity; slot++) {
+            const seq = sequences[slot];
+            if (seq)
+                written.push({ slot, seq });
+        }
+        written.sort((a, b) => u64Compare(a.seq, b.seq) || a.slot - b.slot);
+        let start = 0;
+        if (written.length > 1) {
+            // the gap from the last value round to the first (the wrap of the counter) wins ties: no wrap
+            let best = u64Mask(u64Sub(written[0].seq, written[written.length - 1].seq), widthBits);
+            for (let i = 1; i < written.length; i++) {
+                const gap = u64Sub(written[i].seq, written[i - 1].seq);
+                if (u64Compare(gap, best) > 0) {
+                    best = gap;
+                    start = i;
+                }
             }
-            return hit || undefined;
         }
-        decode(address) {
-            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
-            if (!v)
-                return undefined;
-            const typeValue = v.num('Header.Type');
-            if (typeValue === undefined)
-                return undefined;
-            const typeName = this.k.enumName('_KOBJECTS', typeValue);
-            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
-            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
-            if (kind === 'Mutant') {
-                const owner = v.ptr('OwnerThread');
-                object.owner = owner && !isNull(owner) ? owner : undefined;
-                object.abandoned = v.num('Abandoned') === 1;
-            }
-            return object;
+        const ordered = written.slice(start).concat(written.slice(0, start));
+        return {
+            slots: ordered.map((w) => w.slot),
+            sequences: ordered.map((w) => u64ToDecimal(w.seq)),
+            newestSlot: ordered.length ? ordered[ordered.length - 1].slot : undefined,
+            wrapped: written.length === capacity,
+        };
+    }
+    /** Plain slot order (no index, or a cache such as g_MyStructCache[2]): no time order claimed. */
+    function slotOrder(capacity, include = () => true) {
+        const slots = [];
+        for (let slot = 0; slot < capacity; slot++)
+            if (include(slot))
+                slots.push(slot);
+        return { slots };
+    }
+    /** `-grep` then `-n` over entries in time order (positions stay those of the whole ring). */
+    function selectEntries(entries, selection, textOf) {
+        let out = entries;
+        if (selection.grep !== undefined && selection.grep !== '') {
+            const needle = selection.grep.toLowerCase();
+            out = out.filter((e) => textOf(e).toLowerCase().indexOf(needle) >= 0);
         }
-        get headerSize() {
-            return this.header.size;
-        }
+        if (selection.newest !== undefined && out.length > selection.newest)
+            out = out.slice(out.length - selection.newest);
+        return out;
+    }
+    /**
+     * `-f a,b.c`: a field is kept when its path equals a requested name or lies under it
+     * (`Irp` keeps `Irp.MajorFunction`), case-insensitively.
+     */
+    function fieldMatcher(names) {
+        const wanted = names.map((n) => n.toLowerCase());
+        return {
+            keep: (path) => {
+                const p = path.toLowerCase();
+                return wanted.some((w) => p === w || p.startsWith(`${w}.`) || p.startsWith(`${w}[`));
+            },
+        };
     }
 
     // Little-endian decoding of a structure read in one piece (one host round trip per structure).
@@ -296,6 +463,17 @@ var __waitchain = (function (exports) {
         }
         return s;
     }
+    /** A UTF-16LE string of `byteLength` bytes. */
+    function utf16(b, off, byteLength) {
+        let s = '';
+        for (let i = 0; i + 1 < byteLength; i += 2) {
+            const c = u16(b, off + i);
+            if (c === 0)
+                break;
+            s += String.fromCharCode(c);
+        }
+        return s;
+    }
 
     /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
     class TargetUnsupported extends Error {
@@ -303,6 +481,755 @@ var __waitchain = (function (exports) {
             super(message);
             this.name = 'TargetUnsupported';
         }
+    }
+
+    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
+    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
+    // Child/Sibling with a visited set and a cap.
+    /** More device nodes than any real machine has: a corrupt tree is cut here. */
+    const DEVNODE_WALK_CAP = 20000;
+    const MAX_PATH_BYTES = 2048;
+    function devnodeLayout(k) {
+        const layout = k.requireType('_DEVICE_NODE');
+        const history = layout.field('StateHistory');
+        if (!history || history.kind !== 'array' || !history.count) {
+            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
+        }
+        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
+        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
+    }
+    /** One device node; undefined (and a warning) when it is unreadable. */
+    function readDevnode(k, address, dl = devnodeLayout(k)) {
+        const view = k.readStruct(dl.layout, address, 'device node');
+        if (!view)
+            return undefined;
+        return decodeDevnode(k, view, dl);
+    }
+    function decodeDevnode(k, view, dl) {
+        const h = dl.layout.field('StateHistory');
+        const slotSize = h.elementSize || 4;
+        const capacity = h.count || 0;
+        const history = [];
+        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
+        for (let i = 0; i < capacity; i++)
+            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
+        return {
+            address: view.address,
+            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
+            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
+            state: view.num('State'),
+            previousState: view.num('PreviousState'),
+            stateEnum: dl.stateEnum,
+            historyAddress: addrAdd(view.address, h.offset),
+            capacity,
+            slotSize,
+            history,
+            next: view.num('StateHistoryEntry'),
+        };
+    }
+    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
+    function unicodeString(k, view, member, ustr) {
+        if (!ustr || !view.has(member))
+            return '';
+        const s = view.sub(member, ustr);
+        if (!s)
+            return '';
+        const length = s.num('Length') || 0;
+        const buffer = s.ptr('Buffer');
+        if (!length || !buffer || isNull(buffer))
+            return '';
+        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
+        if (!bytes) {
+            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+            return '';
+        }
+        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
+    }
+    /**
+     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
+     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+     */
+    function readAllDevnodes(k) {
+        const dl = devnodeLayout(k);
+        const rootPointer = k.symbol('IopRootDeviceNode');
+        if (!rootPointer)
+            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
+        const rootBytes = k.target.read(rootPointer, k.pointerSize);
+        if (!rootBytes)
+            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
+        const root = ptr(rootBytes, 0, k.pointerSize);
+        const out = [];
+        const seen = new Set();
+        const stack = [root];
+        while (stack.length) {
+            const address = stack.pop();
+            if (!k.plausible(address, 4)) {
+                if (!isNull(address))
+                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+                continue;
+            }
+            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
+                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+                continue;
+            }
+            seen.add(address);
+            const view = k.readStruct(dl.layout, address, 'device node');
+            if (!view)
+                continue;
+            out.push(decodeDevnode(k, view, dl));
+            const sibling = view.ptr('Sibling');
+            const child = view.ptr('Child');
+            if (sibling && !isNull(sibling))
+                stack.push(sibling);
+            if (child && !isNull(child))
+                stack.push(child);
+        }
+        return out;
+    }
+
+    // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
+    // order, as the symbols give them): nested structures flatten to dotted paths (`Irp.MajorFunction`),
+    // arrays of structures to `Entries[0].Key`, char arrays become text, other scalar arrays become lists
+    // (a list of pointers is a backtrace when its values symbolise). Pure: no debugger access.
+    /** Longest scalar list shown, longest byte dump, most structure elements expanded. */
+    const MAX_LIST = 64;
+    const MAX_BYTES = 32;
+    const MAX_STRUCT_ELEMENTS = 16;
+    /** Decodes the element at `off` in `bytes`. A scalar element is one field named `scalarName`. */
+    function decodeElement(shape, bytes, off, pointerSize, scalarName = 'Value') {
+        const out = [];
+        if (shape.kind === 'struct')
+            decodeStruct(shape, bytes, off, pointerSize, '', out);
+        else
+            decodeInto(shape, bytes, off, pointerSize, scalarName, out);
+        return out;
+    }
+    /** True when a structure type carries no member list (public symbols, a forward declaration). */
+    function hasNoFields(shape) {
+        return shape.kind === 'struct' && (!shape.members || shape.members.length === 0);
+    }
+    function decodeStruct(shape, bytes, off, pointerSize, prefix, out) {
+        const members = shape.members || [];
+        if (!members.length) {
+            out.push({ path: prefix || 'Bytes', value: rawBytes(bytes, off, shape.size) });
+            return;
+        }
+        for (const m of members) {
+            const path = prefix ? `${prefix}.${m.name}` : m.name;
+            if (m.bitLen !== undefined)
+                out.push({ path, value: bitField(m, bytes, off + m.offset) });
+            else
+                decodeInto(m.type, bytes, off + m.offset, pointerSize, path, out);
+        }
+    }
+    function decodeInto(t, bytes, off, pointerSize, path, out) {
+        switch (t.kind) {
+            case 'struct':
+                decodeStruct(t, bytes, off, pointerSize, path, out);
+                return;
+            case 'array':
+                decodeArray(t, bytes, off, pointerSize, path, out);
+                return;
+            default:
+                out.push({ path, value: scalar(t, bytes, off, pointerSize) });
+        }
+    }
+    function decodeArray(t, bytes, off, pointerSize, path, out) {
+        const e = t.element;
+        const count = t.count || 0;
+        if (!e || e.size <= 0) {
+            out.push({ path, value: rawBytes(bytes, off, t.size) });
+            return;
+        }
+        if (e.char && e.kind === 'int') {
+            out.push({ path, value: charArray(bytes, off, count, e.char === 'wide' ? 2 : 1) });
+            return;
+        }
+        if (e.kind === 'struct' || e.kind === 'array') {
+            const shown = Math.min(count, MAX_STRUCT_ELEMENTS);
+            for (let i = 0; i < shown; i++)
+                decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
+            if (count > shown)
+                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
+            return;
+        }
+        const shown = Math.min(count, MAX_LIST);
+        const items = [];
+        for (let i = 0; i < shown; i++)
+            items.push(scalar(e, bytes, off + i * e.size, pointerSize));
+        out.push({ path, value: { kind: 'list', items, truncated: count > shown } });
+    }
+    function scalar(t, bytes, off, pointerSize) {
+        switch (t.kind) {
+            case 'pointer':
+                return { kind: 'pointer', address: ptr(bytes, off, t.size === 4 || t.size === 8 ? t.size : pointerSize) };
+            case 'enum': {
+                const value = t.size <= 4 && (t.size === 1 || t.size === 2 || t.size === 4) ? (t.signed ? sint(bytes, off, t.size) : uint(bytes, off, t.size)) : uint(bytes, off, 8);
+                return enumValue(t, value);
+            }
+            case 'int':
+                if (t.bool)
+                    return { kind: 'bool', value: bytes[off] !== 0 };
+                if (t.size === 1 || t.size === 2 || t.size === 4 || t.size === 8)
+                    return { kind: 'int', value: u64FromBytes(bytes, off, t.size), signed: t.signed, size: t.size };
+                return rawBytes(bytes, off, t.size);
+            default:
+                return rawBytes(bytes, off, t.size);
+        }
+    }
+    function enumValue(t, value) {
+        const hit = (t.enumerators || []).filter((e) => e.value === value)[0];
+        return hit ? { kind: 'enum', value, name: hit.name } : { kind: 'enum', value };
+    }
+    function bitField(m, bytes, off) {
+        const size = Math.min(m.type.size, 8);
+        const raw = u64FromBytes(bytes, off, size);
+        const pos = m.bitPos || 0;
+        const len = m.bitLen || 1;
+        // shift right by pos and keep len bits, on the halves
+        let lo;
+        let hi;
+        if (pos >= 32) {
+            lo = raw.hi >>> (pos - 32);
+            hi = 0;
+        }
+        else if (pos === 0) {
+            lo = raw.lo;
+            hi = raw.hi;
+        }
+        else {
+            lo = ((raw.lo >>> pos) | (raw.hi << (32 - pos))) >>> 0;
+            hi = raw.hi >>> pos;
+        }
+        const value = len >= 64 ? { hi, lo } : len > 32 ? { hi: (hi % 2 ** (len - 32)) >>> 0, lo } : { hi: 0, lo: len === 32 ? lo : (lo % 2 ** len) >>> 0 };
+        if (m.type.kind === 'enum')
+            return enumValue(m.type, value.lo);
+        if (m.type.bool)
+            return { kind: 'bool', value: value.lo !== 0 };
+        return { kind: 'int', value, signed: false, size };
+    }
+    /** Text when the characters up to the first NUL are printable, else the bytes. */
+    function charArray(bytes, off, count, width) {
+        let text = '';
+        for (let i = 0; i < count; i++) {
+            const c = width === 1 ? bytes[off + i] : bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8);
+            if (c === 0)
+                break;
+            if (c < 0x20 && c !== 9)
+                return rawBytes(bytes, off, count * width);
+            if (width === 1 && c > 0x7e)
+                return rawBytes(bytes, off, count * width);
+            text += String.fromCharCode(c);
+        }
+        return { kind: 'text', text };
+    }
+    function rawBytes(bytes, off, size) {
+        const n = Math.min(size, MAX_BYTES);
+        let hex = '';
+        for (let i = 0; i < n; i++)
+            hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
+        return { kind: 'bytes', hex, truncated: size > n };
+    }
+    /**
+     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
+     * offset and type; undefined when the type has no such member or the index is past the array.
+     */
+    function memberAt(shape, path) {
+        let t = shape;
+        let offset = 0;
+        let bits;
+        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
+        let m;
+        let parts = 0;
+        while ((m = re.exec(path)) !== null) {
+            parts++;
+            if (m[3] !== undefined)
+                return undefined;
+            if (m[1] !== undefined) {
+                const name = m[1].toLowerCase();
+                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
+                if (!member)
+                    return undefined;
+                offset += member.offset;
+                t = member.type;
+                bits = member.bitLen !== undefined ? member : undefined;
+            }
+            else {
+                const i = parseInt(m[2], 10);
+                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
+                    return undefined;
+                offset += i * t.element.size;
+                t = t.element;
+                bits = undefined;
+            }
+        }
+        if (!parts)
+            return undefined;
+        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
+    }
+
+    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
+    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
+    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
+    // it is unreadable), and the index variable is read with its own type's size.
+    /** The biggest ring read (bytes): more is not a trace buffer. */
+    const MAX_RING_BYTES = 64 * 1024 * 1024;
+    const PAGE = 4096;
+    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
+    function parseSymbolText(text) {
+        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
+        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
+    }
+    function resolveSymbol(target, text) {
+        const parsed = parseSymbolText(text);
+        if (!parsed)
+            return { error: `'${text}' is not a symbol (module!name)` };
+        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
+        if (!shape)
+            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
+        if (!parsed.path)
+            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
+        if (!shape.type)
+            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+        const member = memberAt(shape.type, parsed.path);
+        if (!member)
+            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
+        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+    }
+    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
+    function resolveTypeName(target, text, defaultModule) {
+        const bang = text.indexOf('!');
+        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
+        const name = bang > 0 ? text.slice(bang + 1) : text;
+        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
+        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+    }
+    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
+    function locateRing(target, req) {
+        const ref = req.ring;
+        let name;
+        let address;
+        let type;
+        let module = 'nt';
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type, module } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            if (ref.address === undefined && ref.pointerValue === undefined)
+                return { error: 'the ring argument has no address' };
+            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
+            name = ref.symbol || formatAddr(shown, target.pointerSize);
+            address = ref.address;
+            type = ref.type;
+            if (ref.symbol && ref.symbol.indexOf('!') > 0)
+                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
+            else if (type && type.module)
+                module = type.module;
+        }
+        else if (ref.kind === 'address') {
+            name = formatAddr(ref.address, target.pointerSize);
+            address = ref.address;
+        }
+        else {
+            return { error: 'a value is not a ring' };
+        }
+        let element;
+        let capacity;
+        if (type && type.kind === 'array' && type.element) {
+            element = type.element;
+            capacity = type.count;
+        }
+        else if (type && type.kind === 'pointer') {
+            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
+            if (ref.kind === 'native' && ref.pointerValue !== undefined)
+                address = ref.pointerValue;
+            else {
+                if (address === undefined)
+                    return { error: `${name} has no address` };
+                const bytes = target.read(address, target.pointerSize);
+                if (!bytes)
+                    return { error: `${name} (the pointer to the ring) is unreadable` };
+                address = ptr(bytes, 0, target.pointerSize);
+            }
+            if (isNull(address))
+                return { error: `${name} is NULL: the ring is not allocated` };
+            if (req.count === undefined)
+                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
+            if (!req.typeName) {
+                if (!pointee || pointee === 'void')
+                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
+                    element = ref.pointee;
+                else {
+                    const t = resolveTypeName(target, pointee, module);
+                    if ('error' in t)
+                        return t;
+                    element = t.ok;
+                }
+            }
+        }
+        else if (type && ref.kind !== 'address' && !req.typeName) {
+            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+        }
+        else if (!type && !req.typeName) {
+            return {
+                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
+            };
+        }
+        if (req.typeName) {
+            const t = resolveTypeName(target, req.typeName, module);
+            if ('error' in t)
+                return t;
+            element = t.ok;
+            if (capacity !== undefined && type && type.kind === 'array')
+                capacity = Math.floor(type.size / Math.max(1, element.size));
+        }
+        if (req.count !== undefined)
+            capacity = req.count;
+        if (!element || capacity === undefined)
+            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
+        if (element.size <= 0)
+            return { error: `${name}: element type ${element.name} has no size` };
+        if (capacity <= 0)
+            return { error: `${name}: the ring has no slots` };
+        if (capacity * element.size > MAX_RING_BYTES)
+            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        return { ok: { name, address, element, capacity } };
+    }
+    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
+    const MAX_PROBE_READS = 2048;
+    /**
+     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
+     * failed page is halved down to single slots (within a read budget), so the readable slots still
+     * show (a partial result) and the others are flagged.
+     */
+    function readRing(target, where) {
+        const size = where.capacity * where.element.size;
+        const whole = target.read(where.address, size);
+        const unreadable = [];
+        for (let i = 0; i < where.capacity; i++)
+            unreadable.push(false);
+        if (whole)
+            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
+        const bytes = [];
+        const bad = [];
+        for (let i = 0; i < size; i++) {
+            bytes.push(0);
+            bad.push(false);
+        }
+        const budget = { reads: MAX_PROBE_READS };
+        let off = 0;
+        while (off < size) {
+            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
+            const n = Math.min(size - off, toPage);
+            readPiece(target, where, off, n, bytes, bad, budget);
+            off += n;
+        }
+        for (let slot = 0; slot < where.capacity; slot++) {
+            for (let i = 0; i < where.element.size; i++) {
+                if (bad[slot * where.element.size + i]) {
+                    unreadable[slot] = true;
+                    break;
+                }
+            }
+        }
+        return Object.assign(Object.assign({}, where), { bytes, unreadable });
+    }
+    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
+    function readPiece(target, where, off, n, bytes, bad, budget) {
+        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
+        budget.reads--;
+        if (chunk) {
+            for (let i = 0; i < n; i++)
+                bytes[off + i] = chunk[i];
+            return;
+        }
+        const size = where.element.size;
+        const firstSlot = Math.floor(off / size);
+        const lastSlot = Math.floor((off + n - 1) / size);
+        if (firstSlot === lastSlot || budget.reads <= 0) {
+            for (let i = off; i < off + n; i++)
+                bad[i] = true;
+            return;
+        }
+        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
+        readPiece(target, where, off, mid - off, bytes, bad, budget);
+        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
+    }
+    /** The index variable's value, read with its own type's size (any width, signed or not). */
+    function readIndex(target, ref) {
+        if (ref.kind === 'value')
+            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
+        let name;
+        let address;
+        let type;
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+            address = ref.address;
+            type = ref.type;
+        }
+        else {
+            return { error: `the index must be a variable or a number, not an address` };
+        }
+        if (!type)
+            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
+        if (type.kind !== 'int' && type.kind !== 'enum')
+            return { error: `${name} is not an integer (${type.name})` };
+        if ([1, 2, 4, 8].indexOf(type.size) < 0)
+            return { error: `${name}: unsupported integer size ${type.size}` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        const bytes = target.read(address, type.size);
+        if (!bytes)
+            return { error: `${name} is unreadable` };
+        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
+    }
+
+    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
+    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
+    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
+    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
+    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
+    function analyzeRings(k, req, textOf) {
+        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
+        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
+        if (result.reports.some((r) => !r.error))
+            result.notes.push(...k.warnings.summary());
+        return result;
+    }
+    // ---- driver rings ----
+    function refName(ref, pointerSize) {
+        if (!ref)
+            return 'ring';
+        switch (ref.kind) {
+            case 'symbol':
+                return ref.text;
+            case 'address':
+                return formatAddr(ref.address, pointerSize);
+            case 'native':
+                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+            default:
+                return 'ring';
+        }
+    }
+    function emptyReport(array, order, error) {
+        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
+    }
+    function driverRing(k, req, textOf) {
+        const target = k.target;
+        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
+        if (!req.ring)
+            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
+        if ('error' in where)
+            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+        const ring = readRing(target, where.ok);
+        const element = ring.element;
+        const report = {
+            array: ring.name,
+            address: ring.address,
+            elementType: element.name,
+            elementModule: element.module,
+            elementSize: element.size,
+            capacity: ring.capacity,
+            order: orderKind,
+            seqField: req.seqField,
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+        };
+        const bad = ring.unreadable.filter((u) => u).length;
+        if (bad)
+            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
+        if (hasNoFields(element))
+            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+        const slotBytesZero = (slot) => {
+            for (let i = 0; i < element.size; i++)
+                if (ring.bytes[slot * element.size + i])
+                    return false;
+            return true;
+        };
+        let order;
+        if (req.plain)
+            order = slotOrder(ring.capacity);
+        else if (req.seqField) {
+            const seq = sequenceMember(element, req.seqField);
+            if ('error' in seq) {
+                report.warnings.push(`${seq.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                // a slot that was never written is all zero (the ring lives in zeroed memory)
+                const sequences = [];
+                for (let slot = 0; slot < ring.capacity; slot++) {
+                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
+                }
+                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
+            }
+        }
+        else if (req.index) {
+            const index = readIndex(target, req.index);
+            if ('error' in index) {
+                report.warnings.push(`index: ${index.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                report.index = index.ok;
+                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
+            }
+        }
+        else
+            order = slotOrder(ring.capacity);
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => ({
+            position,
+            slot,
+            sequence: order.sequences ? order.sequences[position] : undefined,
+            address: addrAdd(ring.address, slot * element.size),
+            unreadable: ring.unreadable[slot],
+            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
+        }));
+        finish(k, report, entries, req, textOf, element);
+        return report;
+    }
+    function sequenceMember(element, path) {
+        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
+        if (!m)
+            return { error: `-seq ${path}: ${element.name} has no such field` };
+        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
+            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+        }
+        return { offset: m.offset, size: m.type.size };
+    }
+    /** Selection, field choice and symbols: the steps every ring report shares. */
+    function finish(k, report, entries, req, textOf, element) {
+        report.total = entries.length;
+        if (req.selection.grep)
+            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
+        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
+        if (req.fields && req.fields.length)
+            shown = pickFields(report, shown, req.fields, element);
+        report.entries = shown;
+        symbolise(k, report, shown);
+    }
+    function pickFields(report, entries, names, element) {
+        const sample = entries.filter((e) => !e.unreadable)[0];
+        const paths = sample ? sample.fields.map((f) => f.path) : [];
+        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
+        const unknown = names.filter((n) => known.indexOf(n) < 0);
+        if (sample && unknown.length) {
+            const top = element && element.members ? element.members.map((m) => m.name) : paths;
+            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+        }
+        if (!known.length)
+            return entries;
+        const matcher = fieldMatcher(known);
+        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
+    }
+    function pointersOf(v, out) {
+        if (v.kind === 'pointer' && !isNull(v.address))
+            out.push(v.address);
+        else if (v.kind === 'list')
+            v.items.forEach((i) => pointersOf(i, out));
+    }
+    /** `ln` for every non-null pointer value shown (the target caches each address once). */
+    function symbolise(k, report, entries) {
+        const addresses = [];
+        for (const e of entries)
+            for (const f of e.fields)
+                pointersOf(f.value, addresses);
+        for (const a of addresses) {
+            if (report.symbols.has(a))
+                continue;
+            const name = k.target.nearestSymbol(a);
+            if (name !== undefined)
+                report.symbols.set(a, name);
+        }
+    }
+    // ---- PnP device nodes ----
+    function devnodeRings(k, req, textOf) {
+        if (!k.target.isKernel)
+            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+        if (req.devnode === 'all') {
+            const all = readAllDevnodes(k);
+            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
+            return {
+                reports: withHistory,
+                notes: [`${all.length} device nodes, ${withHistory.length} with a state history`],
+                multiple: true,
+            };
+        }
+        const address = req.devnode;
+        const d = readDevnode(k, address);
+        if (!d)
+            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
+    }
+    function devnodeReport(k, d, req, textOf) {
+        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
+        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+        const report = {
+            array: `${d.address}.StateHistory`,
+            address: d.historyAddress,
+            elementType: d.stateEnum,
+            elementModule: 'nt',
+            elementSize: d.slotSize,
+            capacity: d.capacity,
+            order: 'next',
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+            devnode: {
+                address: d.address,
+                instancePath: d.instancePath,
+                serviceName: d.serviceName,
+                state: stateName(d.state),
+                previousState: stateName(d.previousState),
+            },
+        };
+        if (d.state !== undefined && /^#/.test(stateName(d.state)))
+            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+        let order;
+        if (d.next !== undefined) {
+            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+            // 0 is not a state: an unused slot before the first wrap
+            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
+        }
+        if (!order) {
+            report.warnings.push(d.next === undefined
+                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
+                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
+            report.order = 'slots';
+            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
+        }
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => {
+            const value = d.history[slot];
+            const name = k.enumName(d.stateEnum, value);
+            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
+            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
+        });
+        finish(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
+        return report;
     }
 
     // A structure read in one piece, decoded field by field from the type layout.
@@ -518,48 +1445,1344 @@ var __waitchain = (function (exports) {
         }
     }
 
+    // How a ring entry's field values read, in every output: enums as dt prints them
+    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
+    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
+    /** dt's way with enum values: small ones in decimal, the rest in hex. */
+    function enumNumber(value) {
+        if (value >= 0 && value < 10)
+            return String(value);
+        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+    }
+    function isNegative(v, size) {
+        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
+    }
+    /** The magnitude of a negative two's-complement value of `size` bytes. */
+    function magnitude(v, size) {
+        if (size === 8)
+            return u64Sub({ hi: 0, lo: 0 }, v);
+        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
+    }
+    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
+    function intText(v) {
+        if (v.signed && isNegative(v.value, v.size))
+            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
+        return `0x${u64ToHex(v.value)}`;
+    }
+    /** The value as a JS number when exact, with its sign. */
+    function intNumber(v) {
+        const negative = v.signed && isNegative(v.value, v.size);
+        const m = negative ? magnitude(v.value, v.size) : v.value;
+        if (m.hi >= 2 ** 21)
+            return undefined;
+        const n = m.hi * 4294967296 + m.lo;
+        return negative ? -n : n;
+    }
+    function pointerText(a, symbols, pointerSize) {
+        const s = symbols.get(a);
+        return s !== undefined ? s : formatAddr(a, pointerSize);
+    }
+    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
+    function isFrameList(v) {
+        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
+    }
+    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
+    function frames(v, symbols, pointerSize) {
+        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
+        let end = addrs.length;
+        while (end > 0 && isNull(addrs[end - 1]))
+            end--;
+        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
+    }
+    function valueText(v, symbols, pointerSize) {
+        switch (v.kind) {
+            case 'int':
+                return intText(v);
+            case 'bool':
+                return v.value ? 'true' : 'false';
+            case 'enum':
+                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
+            case 'pointer':
+                return pointerText(v.address, symbols, pointerSize);
+            case 'text':
+                return `"${v.text}"`;
+            case 'bytes':
+                return `${v.hex}${v.truncated ? '...' : ''}`;
+            case 'list':
+                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
+        }
+    }
+    function fieldText(f, symbols, pointerSize) {
+        if (isFrameList(f.value)) {
+            const list = frames(f.value, symbols, pointerSize);
+            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
+        }
+        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
+    }
+    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
+    function entryLine(e, report, pointerSize) {
+        if (e.unreadable)
+            return `slot ${e.slot}: <unreadable>`;
+        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
+    }
+
+    // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
+    // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
+    // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
+    // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
+    // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
+    function ringResultJson(result) {
+        if (result.reports.length === 1 && !result.multiple) {
+            const one = ringJson(result.reports[0]);
+            if (result.notes.length)
+                one.notes = result.notes;
+            return one;
+        }
+        return { rings: result.reports.map(ringJson), notes: result.notes };
+    }
+    function ringJson(r) {
+        const out = {
+            array: r.array,
+            address: r.address,
+            elementType: r.elementType,
+            capacity: r.capacity,
+            order: r.order,
+            newestSlot: r.newestSlot === undefined ? null : r.newestSlot,
+            wrapped: r.wrapped === undefined ? null : r.wrapped,
+            total: r.total,
+            entries: r.entries.map((e) => entryJson(e, r.symbols)),
+            warnings: r.warnings,
+        };
+        if (r.index)
+            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
+        if (r.seqField)
+            out.seqField = r.seqField;
+        if (r.devnode)
+            out.devnode = r.devnode;
+        if (r.error)
+            out.error = r.error;
+        return out;
+    }
+    function entryJson(e, symbols) {
+        const fields = {};
+        const names = {};
+        const enumValues = {};
+        let named = false;
+        let enums = false;
+        for (const f of e.fields) {
+            fields[f.path] = valueJson(f.value);
+            const sym = symbolJson(f.value, symbols);
+            if (sym !== null) {
+                names[f.path] = sym;
+                named = true;
+            }
+            if (f.value.kind === 'enum' && f.value.name !== undefined) {
+                enumValues[f.path] = f.value.value;
+                enums = true;
+            }
+        }
+        const out = { position: e.position, slot: e.slot };
+        if (e.sequence !== undefined)
+            out.sequence = e.sequence;
+        out.address = e.address;
+        if (e.unreadable)
+            out.unreadable = true;
+        out.fields = fields;
+        if (named)
+            out.symbols = names;
+        if (enums)
+            out.enumValues = enumValues;
+        return out;
+    }
+    function valueJson(v) {
+        switch (v.kind) {
+            case 'int': {
+                const n = intNumber(v);
+                return n !== undefined ? n : `0x${u64ToHex(v.value)}`;
+            }
+            case 'bool':
+                return v.value;
+            case 'enum':
+                return v.name !== undefined ? v.name : v.value;
+            case 'pointer':
+                return v.address;
+            case 'text':
+                return v.text;
+            case 'bytes':
+                return v.hex;
+            case 'list':
+                return v.items.map(valueJson);
+        }
+    }
+    /** `ln` names of a pointer or a list of pointers; null when none resolves. */
+    function symbolJson(v, symbols) {
+        if (v.kind === 'pointer') {
+            const s = symbols.get(v.address);
+            return s === undefined ? null : s;
+        }
+        if (v.kind === 'list' && v.items.some((i) => i.kind === 'pointer' && symbols.has(i.address))) {
+            return v.items.map((i) => (i.kind === 'pointer' && symbols.has(i.address) ? symbols.get(i.address) : null));
+        }
+        return null;
+    }
+
+    class RingEntryNode {
+        constructor(__entry, __report, __target) {
+            Object.defineProperty(this, "__entry", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __entry
+            });
+            Object.defineProperty(this, "__report", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __report
+            });
+            Object.defineProperty(this, "__target", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __target
+            });
+            Object.defineProperty(this, "Position", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Slot", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Sequence", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.Position = __entry.position;
+            this.Slot = __entry.slot;
+            const seq = __entry.sequence;
+            this.Sequence = seq === undefined ? undefined : seq.length < 16 ? Number(seq) : seq;
+            const ps = __target.pointerSize;
+            for (const f of __entry.fields) {
+                if (f.path === 'Position' || f.path === 'Slot' || f.path === 'Sequence' || f.path === 'Element')
+                    continue;
+                this[f.path] = isFrameList(f.value) ? frames(f.value, __report.symbols, ps).join(', ') : valueText(f.value, __report.symbols, ps);
+            }
+            if (__entry.unreadable)
+                this.Unreadable = true;
+        }
+        /** The native element, for click-through. */
+        get Element() {
+            const r = this.__report;
+            return r.elementType ? this.__target.native(this.__entry.address, r.elementModule || 'nt', r.elementType) : undefined;
+        }
+        toString() {
+            return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
+        }
+    }
+    function summary(r) {
+        if (r.error)
+            return `ERROR: ${r.error}`;
+        const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
+        const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
+        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
+    }
+    function entries(r, target) {
+        const list = r.entries.map((e) => new RingEntryNode(e, r, target));
+        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
+        return list;
+    }
+    class RingNode {
+        constructor(__report, target) {
+            Object.defineProperty(this, "__report", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __report
+            });
+            Object.defineProperty(this, "Array", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Devnode", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "InstancePath", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "State", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Entries", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.Array = __report.array;
+            this.Devnode = __report.devnode ? __report.devnode.address : undefined;
+            this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
+            this.State = __report.devnode ? __report.devnode.state : undefined;
+            this.Entries = entries(__report, target);
+        }
+        toString() {
+            return summary(this.__report);
+        }
+    }
+    /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
+    function ringModel(result, target) {
+        const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
+        if (!(result.reports.length === 1 && !result.multiple)) {
+            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
+            Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
+        }
+        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
+        return value;
+    }
+
+    // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
+    // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
+    // lists continued one frame per line, then warnings. A failure is one `ERROR:` line.
+    function renderRingText(result, pointerSize) {
+        const out = [];
+        result.reports.forEach((r, i) => {
+            if (i > 0)
+                out.push('');
+            renderReport(out, r, pointerSize);
+        });
+        for (const n of result.notes)
+            out.push(n);
+        return out.join('\n') + '\n';
+    }
+    function orderLine(r) {
+        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
+        switch (r.order) {
+            case 'pre':
+                return `index ${index}, -pre: slot = ++index % ${r.capacity}`;
+            case 'post':
+                return `index ${index}, -post: slot = index++ % ${r.capacity}`;
+            case 'seq':
+                return `ordered by -seq ${r.seqField}`;
+            case 'next':
+                return `${index}: the next slot to write`;
+            default:
+                return '';
+        }
+    }
+    function stateLine(r) {
+        const n = r.total;
+        if (r.order === 'slots') {
+            const why = r.index || r.seqField || r.warnings.length ? '' : ' (no index: give the index variable, or -seq <field>, for time order)';
+            return `slot order, ${n} slot${n === 1 ? '' : 's'}${why}`;
+        }
+        if (n === 0)
+            return 'empty: nothing written yet';
+        const newest = r.newestSlot !== undefined ? `; newest in slot ${r.newestSlot}` : '';
+        return r.wrapped
+            ? `wrapped: all ${r.capacity} slots hold entries, oldest first${newest}`
+            : `not wrapped: ${n} of ${r.capacity} slots written, oldest first${newest}`;
+    }
+    function renderReport(out, r, pointerSize) {
+        if (!r.devnode) {
+            renderRing(out, r, pointerSize);
+            return;
+        }
+        const d = r.devnode;
+        out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
+        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+        const ring = [];
+        renderRing(ring, r, pointerSize);
+        for (const line of ring)
+            out.push(`  ${line}`);
+    }
+    function renderRing(out, r, pointerSize) {
+        if (r.error) {
+            out.push(`ERROR: ${r.error}`);
+            return;
+        }
+        const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
+        const what = r.devnode ? 'StateHistory' : r.array;
+        const order = orderLine(r);
+        out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
+        out.push(`  ${stateLine(r)}`);
+        for (const w of r.warnings)
+            out.push(`  WARNING: ${w}`);
+        if (!r.entries.length) {
+            if (r.total)
+                out.push('  no entry matches');
+            return;
+        }
+        const posWidth = String(r.total - 1).length;
+        const slotWidth = String(Math.max(0, r.capacity - 1)).length;
+        const seqWidth = r.entries.reduce((w, e) => Math.max(w, e.sequence !== undefined ? e.sequence.length + 1 : 0), 0);
+        for (const e of r.entries)
+            renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth);
+        if (r.entries.length < r.total)
+            out.push(`  ${r.entries.length} of ${r.total} entries shown`);
+    }
+    function renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth) {
+        const seq = seqWidth ? ` ${(e.sequence !== undefined ? `#${e.sequence}` : '').padEnd(seqWidth)}` : '';
+        const lead = `  ${String(e.position).padStart(posWidth)} [${String(e.slot).padStart(slotWidth)}]${seq} `;
+        const newest = r.order !== 'slots' && e.slot === r.newestSlot && e.position === r.total - 1 ? '  <- newest' : '';
+        if (e.unreadable) {
+            out.push(`${lead} <unreadable>${newest}`);
+            return;
+        }
+        const inline = e.fields.filter((f) => !isFrameList(f.value));
+        const frameFields = e.fields.filter((f) => isFrameList(f.value));
+        out.push(`${lead} ${inline.map((f) => fieldText(f, r.symbols, pointerSize)).join('  ')}${newest}`.replace(/\s+$/, ''));
+        const indent = ' '.repeat(lead.length + 1);
+        for (const f of frameFields) {
+            const list = isFrameList(f.value) ? frames(f.value, r.symbols, pointerSize) : [];
+            const head = `${f.path}: `;
+            // an all-null capture (a slot written without a stack) prints nothing
+            list.forEach((frame, i) => out.push(`${indent}${i === 0 ? head : ' '.repeat(head.length)}${frame}`));
+        }
+    }
+
+    const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
+    function resolveType(t, pointerSize) {
+        let type = t;
+        // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
+        for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
+            type = type.baseType;
+        const name = type.name;
+        switch (type.typeKind) {
+            case 'pointer':
+                return { kind: 'pointer', size: pointerSize, signed: false, typeName: name, type };
+            case 'udt':
+                return { kind: 'struct', size: toNumber(type.size), signed: false, typeName: name, type };
+            case 'array':
+                return { kind: 'array', size: toNumber(type.size), signed: false, typeName: name, type };
+            case 'enum':
+                return { kind: 'enum', size: toNumber(type.size), signed: false, typeName: name, type };
+            case 'intrinsic':
+                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(name), typeName: name, type };
+            default:
+                return { kind: 'other', size: toNumber(type.size), signed: false, typeName: name, type };
+        }
+    }
+    class HostTypeLayout {
+        constructor(module, name, type, pointerSize) {
+            Object.defineProperty(this, "module", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: module
+            });
+            Object.defineProperty(this, "name", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: name
+            });
+            Object.defineProperty(this, "type", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: type
+            });
+            Object.defineProperty(this, "pointerSize", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: pointerSize
+            });
+            Object.defineProperty(this, "size", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "cache", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            this.size = toNumber(type.size);
+        }
+        field(path) {
+            let hit = this.cache.get(path);
+            if (hit === undefined) {
+                hit = this.resolve(path) || null;
+                this.cache.set(path, hit);
+            }
+            return hit || undefined;
+        }
+        resolve(path) {
+            let type = this.type;
+            let offset = 0;
+            let last;
+            let member;
+            for (const part of path.split('.')) {
+                if (last && last.kind !== 'struct')
+                    return undefined;
+                const fields = type.fields;
+                member = fields ? fields[part] : undefined;
+                if (!member || member.offset === undefined)
+                    return undefined;
+                offset += toNumber(member.offset);
+                last = resolveType(member.type, this.pointerSize);
+                type = last.type;
+            }
+            if (!last || !member)
+                return undefined;
+            const layout = { offset, size: last.size, kind: last.kind, signed: last.signed, typeName: last.typeName };
+            const declared = member.type;
+            if (declared.isBitField && declared.bitFieldPositions) {
+                layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
+                layout.bitLen = toNumber(declared.bitFieldPositions.length);
+            }
+            if (last.kind === 'array' && last.type.baseType) {
+                const element = resolveType(last.type.baseType, this.pointerSize);
+                layout.elementSize = element.size;
+                layout.elementKind = element.kind;
+                layout.elementTypeName = element.typeName;
+                layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
+            }
+            return layout;
+        }
+    }
+    /** Enumerators of an enum type: its `fields` are constants carrying `value` (see typings). */
+    function readEnum(type) {
+        const names = new Map();
+        const fields = type.fields || {};
+        for (const name of Object.getOwnPropertyNames(fields)) {
+            const f = fields[name];
+            if (f && f.value !== undefined && f.value !== null)
+                names.set(toNumber(f.value), name);
+        }
+        return names;
+    }
+    const NARROW_CHARS = /^(char|signed char|unsigned char|CHAR|UCHAR)$/;
+    const WIDE_CHARS = /^(wchar_t|WCHAR)$/;
+    const MAX_SHAPE_DEPTH = 16;
+    /**
+     * TypeShapes built from host type objects, one per named type per session: driver structures are
+     * decoded generically (ring entries), so the decoder needs the members in declaration order, which
+     * a path lookup (HostTypeLayout) does not give.
+     */
+    class ShapeBuilder {
+        constructor(pointerSize) {
+            Object.defineProperty(this, "pointerSize", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: pointerSize
+            });
+            Object.defineProperty(this, "named", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+        }
+        build(module, t, depth = 0) {
+            let type = t;
+            for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
+                type = type.baseType;
+            const name = type.name;
+            const size = toNumber(type.size);
+            switch (type.typeKind) {
+                case 'pointer':
+                    return { module, name, kind: 'pointer', size: this.pointerSize, signed: false, pointee: type.baseType ? type.baseType.name : undefined };
+                case 'array': {
+                    const element = type.baseType ? this.build(module, type.baseType, depth + 1) : undefined;
+                    const count = element && element.size > 0 ? Math.floor(size / element.size) : 0;
+                    return { module, name, kind: 'array', size, signed: false, element, count };
+                }
+                case 'enum':
+                case 'udt': {
+                    const key = `${module}!${type.typeKind}!${name}`;
+                    const hit = this.named.get(key);
+                    if (hit)
+                        return hit;
+                    const shape = type.typeKind === 'enum'
+                        ? { module, name, kind: 'enum', size, signed: size >= 4, enumerators: enumerators(type) }
+                        : { module, name, kind: 'struct', size, signed: false, members: [] };
+                    this.named.set(key, shape); // before the members: a member's type never contains its owner, but be safe
+                    if (shape.members && depth < MAX_SHAPE_DEPTH)
+                        shape.members = this.members(module, type, depth);
+                    return shape;
+                }
+                case 'intrinsic': {
+                    const shape = { module, name, kind: 'int', size, signed: SIGNED_INTRINSICS.test(name) || name === 'signed char' };
+                    if (NARROW_CHARS.test(name))
+                        shape.char = 'narrow';
+                    else if (WIDE_CHARS.test(name))
+                        shape.char = 'wide';
+                    if (name === 'bool')
+                        shape.bool = true;
+                    return shape;
+                }
+                default:
+                    return { module, name, kind: 'other', size, signed: false };
+            }
+        }
+        members(module, type, depth) {
+            const out = [];
+            const fields = type.fields || {};
+            for (const name of Object.getOwnPropertyNames(fields)) {
+                const f = fields[name];
+                if (!f || f.offset === undefined || f.offset === null || (f.locationKind && f.locationKind !== 'member'))
+                    continue;
+                const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
+                if (f.type.isBitField && f.type.bitFieldPositions) {
+                    member.bitPos = toNumber(f.type.bitFieldPositions.lsb);
+                    member.bitLen = toNumber(f.type.bitFieldPositions.length);
+                }
+                out.push(member);
+            }
+            return out;
+        }
+    }
+    function enumerators(type) {
+        const out = [];
+        readEnum(type).forEach((name, value) => out.push({ value, name }));
+        return out;
+    }
+
+    // The Target over WinDbg's JavaScript provider. The only place (with its siblings) that calls `host`.
+    // Processes and threads are NOT taken from the data model here: the kernel readers walk the kernel's
+    // own lists with one batched read per structure, which costs ~1 round trip per object where the data
+    // model costs one per property. The data model is used for what only the debugger can compute:
+    // unwound stacks, and the process context for user-mode reads.
+    class HostTarget {
+        constructor() {
+            Object.defineProperty(this, "pointerSize", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "isKernel", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "isLive", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "stats", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: { unreadableReads: 0 }
+            });
+            Object.defineProperty(this, "types", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "enums", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "symbols", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "nearest", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "processObjects", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "shapes", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "typeShapes", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "symbolShapes", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            const session = host.currentSession;
+            if (!session)
+                throw new TargetUnsupported('no debugging session');
+            const attributes = session.Attributes;
+            this.isKernel = !!attributes.Target.IsKernelTarget;
+            this.isLive = !!attributes.Target.IsLiveTarget;
+            const size = toNumber(attributes.Machine.PointerSize);
+            this.pointerSize = size === 4 ? 4 : 8;
+            this.shapes = new ShapeBuilder(this.pointerSize);
+        }
+        type(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.types.get(key);
+            if (hit === undefined) {
+                let t = null;
+                try {
+                    t = host.getModuleType(module, name);
+                }
+                catch (e) {
+                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
+                }
+                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
+                this.types.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        enumNames(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.enums.get(key);
+            if (hit === undefined) {
+                let t = null;
+                try {
+                    t = host.getModuleType(module, name);
+                }
+                catch (e) {
+                    t = null;
+                }
+                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+                this.enums.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        typeShape(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.typeShapes.get(key);
+            if (hit === undefined) {
+                hit = null;
+                try {
+                    const t = host.getModuleType(module, name);
+                    if (t)
+                        hit = this.shapes.build(module, t);
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.typeShapes.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        symbolShape(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.symbolShapes.get(key);
+            if (hit === undefined) {
+                const address = this.symbolAddress(module, name);
+                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
+                this.symbolShapes.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        /** The declared type of a global: a struct or array global arrives as a native object with
+         *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
+         *  information at its address. */
+        globalType(module, name, address) {
+            try {
+                const value = host.getModuleSymbol(module, name);
+                if (value && typeof value === 'object' && !isInt64(value) && value.targetType) {
+                    return this.shapes.build(module, value.targetType);
+                }
+            }
+            catch (e) {
+                // unreadable scalar, or public symbols only: try the symbol information below
+            }
+            try {
+                const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+                if (info && info.type && toAddr(info.address) === address) {
+                    const bare = info.name.indexOf('!') >= 0 ? info.name.slice(info.name.indexOf('!') + 1) : info.name;
+                    if (bare.toLowerCase() === name.toLowerCase())
+                        return this.shapes.build(module, info.type);
+                }
+            }
+            catch (e) {
+                // no type information
+            }
+            return undefined;
+        }
+        /** A dx argument that is a typed native object (`mydriver!g_History`), as plain data. */
+        nativeInfo(value) {
+            if (!value || typeof value !== 'object' || isInt64(value))
+                return undefined;
+            const v = value;
+            let type;
+            try {
+                type = v.targetType;
+            }
+            catch (e) {
+                return undefined;
+            }
+            if (!type)
+                return undefined;
+            const info = {};
+            try {
+                if (type.typeKind === 'pointer')
+                    info.pointerValue = toAddr(v.address);
+                else
+                    info.address = toAddr(v.address);
+            }
+            catch (e) {
+                info.address = undefined; // a value without an address (a register, a constant)
+            }
+            let module = '';
+            if (info.address !== undefined) {
+                const symbol = this.nearestSymbol(info.address);
+                if (symbol !== undefined) {
+                    module = symbol.slice(0, Math.max(0, symbol.indexOf('!')));
+                    if (symbol.indexOf('+') < 0)
+                        info.symbol = symbol;
+                }
+            }
+            try {
+                if (module === '' && info.pointerValue !== undefined) {
+                    const target = this.nearestSymbol(info.pointerValue);
+                    if (target !== undefined && target.indexOf('!') > 0)
+                        module = target.slice(0, target.indexOf('!'));
+                }
+                info.type = this.shapes.build(module, type);
+                if (type.typeKind === 'pointer' && type.baseType)
+                    info.pointee = this.shapes.build(module, type.baseType);
+            }
+            catch (e) {
+                info.type = undefined;
+            }
+            return info;
+        }
+        symbolAddress(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.symbols.get(key);
+            if (hit === undefined) {
+                let a = null;
+                try {
+                    a = host.getModuleSymbolAddress(module, name);
+                }
+                catch (e) {
+                    a = null;
+                }
+                hit = a === null || a === undefined ? null : toAddr(a);
+                this.symbols.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        nearestSymbol(address) {
+            let hit = this.nearest.get(address);
+            if (hit === undefined) {
+                hit = null;
+                try {
+                    const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+                    if (info && info.name) {
+                        const start = toAddr(info.address);
+                        const delta = addrDiff(address, start) || 0;
+                        const name = info.module && info.name.indexOf('!') < 0 ? `${info.module}!${info.name}` : info.name;
+                        hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
+                    }
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.nearest.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        read(address, size, context) {
+            try {
+                const where = toHostAddress(address);
+                if (context && !isKernelAddress(address, this.pointerSize)) {
+                    const process = this.processObject(context.pid);
+                    if (!process) {
+                        this.stats.unreadableReads++;
+                        return undefined;
+                    }
+                    return host.memory.readMemoryValues(where, size, 1, false, process);
+                }
+                return host.memory.readMemoryValues(where, size, 1, false);
+            }
+            catch (e) {
+                this.stats.unreadableReads++;
+                return undefined;
+            }
+        }
+        frames(thread) {
+            try {
+                const process = this.processObject(thread.pid);
+                if (!process)
+                    return undefined;
+                const modelThread = process.Threads.getValueAt(thread.tid);
+                const out = [];
+                for (const frame of modelThread.Stack.Frames) {
+                    const attributes = frame.Attributes;
+                    out.push({
+                        text: frame.ToDisplayString(),
+                        instruction: addrOf(attributes.InstructionOffset),
+                        frameOffset: addrOf(attributes.FrameOffset),
+                        stackOffset: addrOf(attributes.StackOffset),
+                    });
+                }
+                return out;
+            }
+            catch (e) {
+                return undefined;
+            }
+        }
+        native(address, module, typeName) {
+            try {
+                return host.createTypedObject(toHostAddress(address), module, typeName);
+            }
+            catch (e) {
+                return undefined;
+            }
+        }
+        processObject(pid) {
+            let hit = this.processObjects.get(pid);
+            if (hit === undefined) {
+                try {
+                    hit = host.currentSession.Processes.getValueAt(pid);
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.processObjects.set(pid, hit);
+            }
+            return hit;
+        }
+    }
+    function addrOf(value) {
+        return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+    }
+
+    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
+    // so every command parses its own small option language from that string.
+    class UsageError extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'UsageError';
+        }
+    }
+    /** Splits on white space; double quotes group words. */
+    function tokenize(text) {
+        const out = [];
+        const re = /"([^"]*)"|(\S+)/g;
+        let m;
+        while ((m = re.exec(text)) !== null)
+            out.push(m[1] !== undefined ? m[1] : m[2]);
+        return out;
+    }
+    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
+    function parseNumber(token) {
+        const t = token.trim().toLowerCase();
+        if (/^0n\d+$/.test(t))
+            return parseInt(t.slice(2), 10);
+        const hex = t.startsWith('0x') ? t.slice(2) : t;
+        if (/^[0-9a-f]{1,13}$/.test(hex))
+            return parseInt(hex, 16);
+        return undefined;
+    }
+    function parseAddressToken(token) {
+        return parseAddr(token);
+    }
+    /** Walks tokens; each option consumes what it needs. */
+    class TokenStream {
+        constructor(tokens) {
+            Object.defineProperty(this, "tokens", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: tokens
+            });
+            Object.defineProperty(this, "i", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: 0
+            });
+        }
+        get done() {
+            return this.i >= this.tokens.length;
+        }
+        next() {
+            return this.tokens[this.i++];
+        }
+        value(option) {
+            if (this.done)
+                throw new UsageError(`${option} needs a value`);
+            return this.next();
+        }
+    }
+
+    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
+    // never a stack trace, and the usage where it helps.
+    function runCommand(name, usage, body) {
+        try {
+            return body();
+        }
+        catch (e) {
+            if (e instanceof UsageError) {
+                print(`${name}: ${e.message}\n${usage}`);
+                return undefined;
+            }
+            if (e instanceof TargetUnsupported) {
+                print(`${name}: ${e.message}\n`);
+                return undefined;
+            }
+            print(`${name}: internal error: ${messageOf(e)}\n`);
+            return undefined;
+        }
+    }
+
+    // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
+    // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
+    // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
+    // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
+    const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
+                                                index variable as dx values (mydriver!g_History, mydriver!g_Index)
+       !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
+       !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
+       !ringdump "-array <symbol>"              plain slot order, no ring reasoning (caches: g_MyStructCache[2])
+       !ringdump "-?"                           this help
+       dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
+                                                dx -g shows them as a grid
+options:
+  -pre            slot = ++index % N: InterlockedIncrement's new value, the first write in slot 1 (default)
+  -post           slot = index++ % N: the first write in slot 0
+  -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
+  -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
+  -f <a,b.c>      show only these fields
+  -n <N>          only the newest N entries
+  -grep <text>    only entries whose text contains <text>
+<array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
+also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+`;
+    function parseRingdumpArgs(args, native) {
+        const request = { mode: 'pre', selection: {} };
+        const options = { help: false, request };
+        const positional = [];
+        const texts = [];
+        for (const arg of args) {
+            if (arg === undefined || arg === null)
+                continue;
+            if (typeof arg === 'string') {
+                texts.push(arg);
+                continue;
+            }
+            if (typeof arg === 'number') {
+                positional.push(numberRef(arg, positional.length));
+                continue;
+            }
+            const described = describeArgument(arg);
+            if (described.kind === 'address') {
+                positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
+            }
+            else if (described.kind === 'native') {
+                const ref = native(arg);
+                if (!ref)
+                    throw new UsageError('an argument could not be read as a typed object');
+                positional.push(ref);
+            }
+            else if (described.kind === 'invalid')
+                throw new UsageError(described.description);
+        }
+        const tokens = new TokenStream(tokenize(texts.join(' ')));
+        while (!tokens.done) {
+            const t = tokens.next();
+            if (t === '-?' || t === '-h' || t === '-help')
+                options.help = true;
+            else if (t === '-pre')
+                request.mode = 'pre';
+            else if (t === '-post')
+                request.mode = 'post';
+            else if (t === '-seq')
+                request.seqField = tokens.value('-seq');
+            else if (t === '-type')
+                request.typeName = tokens.value('-type');
+            else if (t === '-count')
+                request.count = count('-count', tokens.value('-count'), 1);
+            else if (t === '-n')
+                request.selection.newest = count('-n', tokens.value('-n'), 0);
+            else if (t === '-grep')
+                request.selection.grep = tokens.value('-grep');
+            else if (t === '-f')
+                request.fields = tokens.value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
+            else if (t === '-devnode')
+                request.devnode = devnodeTarget(tokens.value('-devnode'));
+            else if (t === '-array') {
+                request.plain = true;
+                positional.unshift(ringTextRef(tokens.value('-array')));
+            }
+            else if (t.startsWith('-') && !/^-\d/.test(t))
+                throw new UsageError(`unknown option ${t}`);
+            else
+                positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
+        }
+        if (options.help)
+            return options;
+        if (positional.length > 2)
+            throw new UsageError('too many arguments: a ring and its index at most');
+        if (request.devnode !== undefined) {
+            if (positional.length)
+                throw new UsageError('-devnode takes no ring or index of its own');
+            return options;
+        }
+        if (!positional.length)
+            throw new UsageError('name the ring (an array symbol), or -devnode');
+        request.ring = positional[0];
+        if (positional.length > 1) {
+            if (request.plain)
+                throw new UsageError('-array dumps in slot order: it takes no index');
+            request.index = positional[1];
+        }
+        return options;
+    }
+    function count(option, text, min) {
+        const n = parseNumber(text);
+        if (n === undefined || n < min)
+            throw new UsageError(`${option}: '${text}' is not a count (hex, or 0n for decimal)`);
+        return n;
+    }
+    function devnodeTarget(text) {
+        if (text.toLowerCase() === 'all')
+            return 'all';
+        const a = parseAddr(text);
+        if (!a || a === '0')
+            throw new UsageError(`-devnode: '${text}' is not a device node address (or all)`);
+        return a;
+    }
+    function ringTextRef(text) {
+        if (text.indexOf('!') > 0)
+            return { kind: 'symbol', text };
+        const a = parseAddr(text);
+        if (!a)
+            throw new UsageError(`'${text}' is not a ring: a module!symbol or an address`);
+        return { kind: 'address', address: a };
+    }
+    /** The index in text: a module!symbol, or a number (hex, 0x, or 0n decimal). */
+    function indexTextRef(text) {
+        if (text.indexOf('!') > 0)
+            return { kind: 'symbol', text };
+        const t = text.trim().toLowerCase();
+        if (/^0n\d+$/.test(t)) {
+            const n = parseInt(t.slice(2), 10);
+            if (n <= Number.MAX_SAFE_INTEGER)
+                return { kind: 'value', value: u64FromNumber(n), widthBits: 64, text: '' };
+        }
+        const v = u64FromHex(t.replace(/^0x/, '').replace(/`/g, ''));
+        if (!v)
+            throw new UsageError(`'${text}' is not an index: a module!symbol or a number`);
+        return { kind: 'value', value: v, widthBits: 64, text: '' };
+    }
+    /** A dx number: the ring's address in first place, else the index's value (a 32-bit value: 64-bit ones arrive as Int64). */
+    function numberRef(n, position) {
+        if (!Number.isInteger(n))
+            throw new UsageError(`${n} is not an integer`);
+        if (position === 0) {
+            if (n < 0)
+                throw new UsageError(`${n} is not an address`);
+            return { kind: 'address', address: u64ToAddr(n) };
+        }
+        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+        return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
+    }
+    function valueRef(a) {
+        return { kind: 'value', value: u64FromHex(a) || { hi: 0, lo: 0 }, widthBits: 64, text: '' };
+    }
+    function u64ToAddr(n) {
+        return n.toString(16);
+    }
+    function ringdumpCommand(...args) {
+        return runCommand('ringdump', RINGDUMP_USAGE, () => {
+            const target = new HostTarget();
+            const options = parseRingdumpArgs(args, (value) => {
+                const info = target.nativeInfo(value);
+                return info ? { kind: 'native', address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee } : undefined;
+            });
+            if (options.help) {
+                print(RINGDUMP_USAGE);
+                return undefined;
+            }
+            const k = new KernelContext(target);
+            const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+            print(renderRingText(result, target.pointerSize));
+            return ringModel(result, target);
+        });
+    }
+
+    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
+    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
+    const KIND_BY_ENUMERATOR = {
+        EventNotificationObject: 'NotificationEvent',
+        EventSynchronizationObject: 'SynchronizationEvent',
+        MutantObject: 'Mutant',
+        ProcessObject: 'Process',
+        QueueObject: 'Queue',
+        SemaphoreObject: 'Semaphore',
+        ThreadObject: 'Thread',
+        GateObject: 'Gate',
+        TimerNotificationObject: 'NotificationTimer',
+        TimerSynchronizationObject: 'SynchronizationTimer',
+        Timer2NotificationObject: 'NotificationTimer',
+        Timer2SynchronizationObject: 'SynchronizationTimer',
+    };
+    class DispatcherReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "cache", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "header", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "mutant", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.header = k.requireType('_DISPATCHER_HEADER');
+            this.mutant = k.requireType('_KMUTANT');
+        }
+        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
+        read(address) {
+            let hit = this.cache.get(address);
+            if (hit === undefined) {
+                hit = this.decode(address) || null;
+                this.cache.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        decode(address) {
+            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
+            if (!v)
+                return undefined;
+            const typeValue = v.num('Header.Type');
+            if (typeValue === undefined)
+                return undefined;
+            const typeName = this.k.enumName('_KOBJECTS', typeValue);
+            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
+            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
+            if (kind === 'Mutant') {
+                const owner = v.ptr('OwnerThread');
+                object.owner = owner && !isNull(owner) ? owner : undefined;
+                object.abandoned = v.num('Abandoned') === 1;
+            }
+            return object;
+        }
+        get headerSize() {
+            return this.header.size;
+        }
+    }
+
     // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
-    // with a warning instead of a hang.
+    // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
+    // recovered backwards from the head through Blink: one smashed Flink does not hide every element
+    // after it.
     /**
      * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
-     * entry's Flink when it already read it (one read per element), or undefined to let the walker read
-     * the LIST_ENTRY itself.
+     * entry's Flink when it already read it (one read per element), undefined to let the walker read
+     * the LIST_ENTRY itself, or null when the element is unreadable.
      */
     function walkList(k, head, what, visit) {
-        const headBytes = k.target.read(head, k.pointerSize);
+        const p = k.pointerSize;
+        const headBytes = k.target.read(head, 2 * p);
         if (!headBytes) {
             k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
             return;
         }
-        let entry = ptr(headBytes, 0, k.pointerSize);
         const seen = new Set();
+        if (walkForward(k, head, ptr(headBytes, 0, p), what, visit, seen))
+            return;
+        walkBackward(k, head, ptr(headBytes, p, p), what, visit, seen);
+    }
+    /** True when the walk came back to the head. */
+    function walkForward(k, head, first, what, visit, seen) {
+        let entry = first;
         while (entry !== head) {
             if (!k.plausible(entry)) {
                 k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                return;
+                return false;
             }
             if (seen.has(entry) || seen.size >= LIST_WALK_CAP) {
                 k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                return;
+                return false;
             }
             seen.add(entry);
             let next = visit(entry);
             if (next === null)
-                return; // the visitor could not read the element: the rest is unreachable
+                return false;
             if (next === undefined) {
                 const bytes = k.target.read(entry, k.pointerSize);
                 if (!bytes) {
                     k.warnings.add('lists cut at a bad link', `${what}: entry ${entry} is unreadable`);
-                    return;
+                    return false;
                 }
                 next = ptr(bytes, 0, k.pointerSize);
             }
             if (isNull(next)) {
                 k.warnings.add('lists cut at a bad link', `${what}: null link after ${entry}`);
-                return;
+                return false;
             }
             entry = next;
         }
+        return true;
+    }
+    /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
+    function walkBackward(k, head, last, what, visit, seen) {
+        let entry = last;
+        let recovered = 0;
+        while (entry !== head && k.plausible(entry) && !seen.has(entry) && seen.size < LIST_WALK_CAP) {
+            seen.add(entry);
+            const links = k.target.read(entry, 2 * k.pointerSize);
+            if (!links)
+                break;
+            visit(entry);
+            recovered++;
+            entry = ptr(links, k.pointerSize, k.pointerSize);
+        }
+        if (recovered)
+            k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
     }
 
     // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
@@ -780,7 +3003,7 @@ var __waitchain = (function (exports) {
      * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
      * x64 kernels export no KeTickCount, so the tick count is read there.
      */
-    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
     const DEFAULT_INCREMENT = 156250;
     function readClock(k) {
         let increment = DEFAULT_INCREMENT;
@@ -809,7 +3032,7 @@ var __waitchain = (function (exports) {
         const shared = k.type('_KUSER_SHARED_DATA');
         if (!shared)
             return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
+        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
         if (!v)
             return undefined;
         const fromQuad = v.num('TickCount.LowPart');
@@ -944,6 +3167,11 @@ var __waitchain = (function (exports) {
             if (!graph.out.has(to))
                 nodes.push(to);
         });
+        const holders = graph.holders || new Map();
+        holders.forEach((_, holder) => {
+            if (!graph.out.has(holder) && !graph.into.has(holder))
+                nodes.push(holder);
+        });
         const next = (n) => (graph.out.get(n) || []).map((h) => h.to);
         const previous = (n) => (graph.into.get(n) || []).map((h) => h.from);
         const components = stronglyConnected(nodes, next);
@@ -976,12 +3204,21 @@ var __waitchain = (function (exports) {
                 if (toward !== null)
                     tree.push(hopBetween(graph, n, toward));
             });
-            if (!cyclic && blocked.length === 0)
+            const holds = component.some((n) => holders.has(n));
+            if (!cyclic && blocked.length === 0 && !holds)
                 return;
             const representative = cyclic ? deadlocks[deadlocks.length - 1].threads[0] : component[0];
             roots.push({ thread: representative, cycle: cyclic ? deadlocks[deadlocks.length - 1].threads : undefined, blocked, tree });
         });
-        roots.sort((a, b) => b.blocked.length - a.blocked.length || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
+        // Threads held up: those seen waiting plus those only a held lock counts (a CS's 52 unseen waiters).
+        const weight = (r) => {
+            let carried = 0;
+            for (const t of r.cycle || [r.thread])
+                for (const h of holders.get(t) || [])
+                    carried += h.carried;
+            return r.blocked.length + carried;
+        };
+        roots.sort((a, b) => weight(b) - weight(a) || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
         const chains = [];
         for (const root of roots) {
             const targets = root.cycle || [root.thread];
@@ -1005,7 +3242,468 @@ var __waitchain = (function (exports) {
         return undefined;
     }
 
-    const criticalSectionRule = () => undefined;
+    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
+    // thread's own process (user stacks exist only in that address space).
+    //
+    // Where they are is a calling-convention fact, not a structure offset:
+    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
+    //   The unwinder's FrameOffset is that ebp.
+    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
+    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
+    //   A callee may or may not have spilled its register arguments there: callers of this module validate
+    //   what they read (a critical section is cross-checked against its process's list).
+    /** The address of a frame's first argument, as kv reads it. */
+    function firstArgumentAddress(frame, pointerSize) {
+        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
+    }
+    /** The process context user-mode addresses of this process are read in. */
+    function processContext(process) {
+        return { pid: process.pid, address: process.address };
+    }
+    /**
+     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
+     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
+     */
+    function frameArguments(k, thread, frame, count = 1) {
+        const size = k.pointerSize;
+        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
+        if (!bytes)
+            return undefined;
+        const out = [];
+        for (let i = 0; i < count; i++)
+            out.push(ptr(bytes, i * size, size));
+        return out;
+    }
+
+    /**
+     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
+     * offset (the same constant as in time.ts).
+     */
+    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    const cache = new WeakMap();
+    /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
+    function readOsVersion(k) {
+        let hit = cache.get(k);
+        if (hit === undefined) {
+            hit = decode(k) || null;
+            cache.set(k, hit);
+        }
+        return hit || undefined;
+    }
+    function decode(k) {
+        const shared = k.type('_KUSER_SHARED_DATA');
+        if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
+            return undefined;
+        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
+        if (!v)
+            return undefined;
+        const major = v.num('NtMajorVersion');
+        const minor = v.num('NtMinorVersion');
+        // A zeroed page (damaged or synthetic dump) names no version.
+        if (major === undefined || minor === undefined || major === 0)
+            return undefined;
+        return { major, minor };
+    }
+
+    // User-mode critical sections (ntdll's _RTL_CRITICAL_SECTION), read in the owning process's address
+    // space: lock state, owner TID and waiter count as `!cs` decodes them, and the process's list of
+    // sections (ntdll!RtlCriticalSectionList through _RTL_CRITICAL_SECTION_DEBUG.ProcessLocksList) as
+    // `!cs -l -o -s` walks it.
+    /** More sections than this on one process's list is damage (or not worth a default run): the walk stops. */
+    const MAX_SECTIONS_PER_PROCESS = 20000;
+    /** User space starts at 64 KB: lower "pointers" are flags and counts. */
+    const LOWEST_USER_ADDRESS = '10000';
+    /**
+     * NT 5.2 is 2003 RTM (raw) as well as 2003 SP1+/XP x64 (bits); the version does not tell them apart,
+     * so 5.2 is taken as 'bits' and decodeLockCount falls back to 'raw' for a non-negative LockCount there
+     * (a value the bit encoding never produces).
+     */
+    function lockCountEncoding(version) {
+        if (!version)
+            return undefined;
+        if (version.major < 5 || (version.major === 5 && version.minor <= 1))
+            return 'raw';
+        return 'bits';
+    }
+    /**
+     * Decodes LockCount (a LONG). `encoding` undefined (version unknown): the two encodings do not overlap
+     * except at -1 (free in both), so the sign decides.
+     */
+    function decodeLockCount(lockCount, recursionCount, encoding, ntMinorIs2003 = false) {
+        const lc = lockCount | 0;
+        let enc = encoding || (lc >= 0 ? 'raw' : 'bits');
+        if (enc === 'bits' && ntMinorIs2003 && lc >= 0)
+            enc = 'raw'; // Windows Server 2003 RTM
+        if (enc === 'raw') {
+            if (lc < 0)
+                return { locked: false, waiters: 0, encoding: enc, inconsistent: lc !== -1 };
+            const recursion = recursionCount > 0 ? recursionCount : 1;
+            const waiters = lc - (recursion - 1);
+            return { locked: true, waiters: waiters > 0 ? waiters : 0, encoding: enc, inconsistent: waiters < 0 || recursionCount <= 0 };
+        }
+        const waiters = ((-1 - lc) | 0) >> 2;
+        const locked = (lc & 1) === 0;
+        return {
+            locked,
+            waiters: waiters > 0 ? waiters : 0,
+            waiterWoken: (lc & 2) === 0,
+            encoding: enc,
+            inconsistent: waiters < 0 || (locked && recursionCount <= 0),
+        };
+    }
+    const typesCache = new WeakMap();
+    /** ntdll's own types, else the kernel PDB's copies (the same layout). */
+    function critSecTypes(k) {
+        let hit = typesCache.get(k);
+        if (hit === undefined) {
+            hit = null;
+            for (const module of ['ntdll', 'nt']) {
+                const section = k.type('_RTL_CRITICAL_SECTION', module);
+                if (section && section.field('LockCount') && section.field('OwningThread')) {
+                    hit = { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
+                    break;
+                }
+            }
+            typesCache.set(k, hit);
+        }
+        return hit || undefined;
+    }
+    /** A plausible user-mode address of the target (not a count, not kernel space, pointer-aligned to 4). */
+    function isUserPointer(k, a) {
+        return k.plausible(a, 4) && !isKernelAddress(a, k.pointerSize) && addrCompare(a, LOWEST_USER_ADDRESS) >= 0;
+    }
+    /**
+     * One read of the section in its process's address space; undefined when unreadable. `probe`: the
+     * address is only a candidate (a frame argument), so an unreadable one is not counted as damage.
+     */
+    function readCriticalSection(k, address, process, probe = false) {
+        const types = critSecTypes(k);
+        if (!types)
+            return undefined;
+        let v;
+        if (probe) {
+            const bytes = k.target.read(address, types.section.size, processContext(process));
+            v = bytes && new StructView(types.section, address, bytes, k.pointerSize);
+        }
+        else {
+            v = k.readStruct(types.section, address, `critical section in ${process.name}`, processContext(process));
+        }
+        if (!v)
+            return undefined;
+        const owner = v.ptr('OwningThread') || '0';
+        const recursionCount = (v.num('RecursionCount') || 0) | 0;
+        const lockCount = (v.num('LockCount') || 0) | 0;
+        const version = readOsVersion(k);
+        const is2003 = !!version && version.major === 5 && version.minor === 2;
+        return {
+            address,
+            process,
+            ownerTid: addrHigh(owner) === 0 ? addrLow(owner) : 0,
+            recursionCount,
+            lockCount,
+            lockSemaphore: v.ptr('LockSemaphore') || '0',
+            debugInfo: v.ptr('DebugInfo') || '0',
+            state: decodeLockCount(lockCount, recursionCount, lockCountEncoding(version), is2003),
+            badOwner: addrHigh(owner) !== 0,
+        };
+    }
+    /** The DebugInfo back-pointer check: the section's debug record points back at it (one read). */
+    function debugInfoPointsBack(k, cs) {
+        const types = critSecTypes(k);
+        if (!types || !types.debug || !isUserPointer(k, cs.debugInfo))
+            return false;
+        const v = k.readStruct(types.debug, cs.debugInfo, `critical section debug info in ${cs.process.name}`, processContext(cs.process));
+        return !!v && v.ptr('CriticalSection') === cs.address;
+    }
+    /**
+     * Walks the process's copy of ntdll!RtlCriticalSectionList (the head is an ntdll global, at the same
+     * address in every process) through DEBUG.ProcessLocksList, one read per debug record, bounded.
+     * Sections created without debug info are not on it.
+     */
+    function readCriticalSectionList(k, process) {
+        const types = critSecTypes(k);
+        const head = k.symbol('RtlCriticalSectionList', 'ntdll');
+        if (!types || !types.debug || !head)
+            return { sections: undefined, cut: false };
+        const debug = types.debug;
+        if (!debug.field('ProcessLocksList') || !debug.field('CriticalSection'))
+            return { sections: undefined, cut: false };
+        const context = processContext(process);
+        const what = `critical section list of ${process.name}`;
+        // No user space (System, Idle, a kernel dump): nothing to walk, and nothing to warn about.
+        const headBytes = k.target.read(head, k.pointerSize, context);
+        if (!headBytes)
+            return { sections: undefined, cut: false };
+        const sections = [];
+        const seen = new Set();
+        let entry = ptr(headBytes, 0, k.pointerSize);
+        while (entry !== head) {
+            if (!isUserPointer(k, entry))
+                return cutAt(k, sections, `${what}: bad link ${entry}`);
+            if (seen.has(entry))
+                return cutAt(k, sections, `${what}: cycle at ${entry}`);
+            if (seen.size >= MAX_SECTIONS_PER_PROCESS)
+                return cutAt(k, sections, `${what}: more than ${MAX_SECTIONS_PER_PROCESS} sections`);
+            seen.add(entry);
+            const v = k.readStruct(debug, k.containing(entry, debug, 'ProcessLocksList'), 'critical section debug info', context);
+            if (!v)
+                return cutAt(k, sections, `${what}: entry ${entry} is unreadable`);
+            const cs = v.ptr('CriticalSection');
+            if (isUserPointer(k, cs))
+                sections.push({ address: cs, contentionCount: v.num('ContentionCount') });
+            entry = v.ptr('ProcessLocksList.Flink') || '0';
+        }
+        return { sections, cut: false };
+    }
+    /** True when the list holds the section. */
+    function listHolds(list, address) {
+        return !!list.sections && list.sections.some((e) => e.address === address);
+    }
+    function cutAt(k, sections, detail) {
+        k.warnings.add('critical section lists cut', detail);
+        return { sections, cut: true };
+    }
+    /**
+     * The locked sections on the process's list, like `!cs -l -o -s`: list order, one read each.
+     * `contendedOnly`: skip sections no thread ever waited for (DEBUG.ContentionCount 0), which cannot
+     * have waiters now: most of a process's sections, so most of the reads.
+     */
+    function lockedSections(k, process, list, contendedOnly = false) {
+        const out = [];
+        for (const e of list.sections || []) {
+            if (contendedOnly && e.contentionCount === 0)
+                continue;
+            const cs = readCriticalSection(k, e.address, process);
+            if (cs && cs.state.locked)
+                out.push(cs);
+        }
+        return out;
+    }
+
+    // Edges through user-mode critical sections, what `kv` + `!cs -l -o -s` give by hand: a thread waiting
+    // (UserMode) on an event/semaphore with RtlEnterCriticalSection / RtlpWaitForCriticalSection /
+    // RtlpWaitOnCriticalSection / RtlpEnterCriticalSectionContended on its stack wants the section named by
+    // that frame's first argument; the section's OwningThread is a TID of the SAME process.
+    //
+    // Only such waiters have their stacks unwound (never every thread), once per thread. Waits without a
+    // dispatcher object (Win10+ WrAlertByThreadId) never reach edge rules: not covered here.
+    /** ntdll routines whose first argument is the critical section the thread is entering. */
+    const CS_FRAME = /!(RtlEnterCriticalSection|RtlpWaitForCriticalSection|RtlpWaitOnCriticalSection|RtlpEnterCriticalSectionContended)(\+0x[0-9a-f]+)?(\s|$)/i;
+    /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
+    const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
+    /** A symbol further than this from the section is not its name. */
+    const MAX_SYMBOL_OFFSET = 0x1000;
+    /** Locked sections quoted in a note. */
+    const NOTE_SECTIONS = 4;
+    const criticalSectionRule = (thread, wait, object, env) => {
+        // A critical-section waiter blocks in NtWaitForSingleObject from user mode, on one object.
+        if (thread.waitMode !== 'UserMode' || thread.waits.length !== 1)
+            return undefined;
+        if (!object || !LOCK_WAIT_KINDS.test(object.kind))
+            return undefined;
+        const byThread = env.memo('critsec:outcome-by-thread', () => new Map());
+        let hit = byThread.get(thread.address);
+        if (hit === undefined) {
+            const found = sectionWaitOf(thread, env);
+            hit = found ? outcomeOf(thread, wait.object, object.kind, found, env) : null;
+            byThread.set(thread.address, hit);
+        }
+        return hit || undefined;
+    };
+    function sectionWaitOf(thread, env) {
+        const { k } = env;
+        const frames = env.stacks.frames(thread);
+        if (!frames)
+            return undefined;
+        const csFrames = frames.filter((f) => CS_FRAME.test(f.text));
+        if (!csFrames.length)
+            return undefined;
+        // Innermost first: the first argument of each, when it can be a user-mode address.
+        let stackReadable = false;
+        const candidates = [];
+        for (const f of csFrames) {
+            const args = frameArguments(k, thread, f, 1);
+            if (!args)
+                continue;
+            stackReadable = true;
+            if (isUserPointer(k, args[0]) && !candidates.some((c) => c.address === args[0]))
+                candidates.push({ address: args[0], frame: f.text });
+        }
+        const frame = csFrames[0].text;
+        if (!stackReadable)
+            return { kind: 'no-user-memory', frame };
+        if (!candidates.length)
+            return { kind: 'unnamed', frame };
+        // kv's "arguments" are whatever the stack holds (an XP RtlpWaitForCriticalSection frame shows junk,
+        // an x64 home slot may be stale): prefer a candidate that is a section on its process's list, then
+        // one whose DebugInfo points back at it, then the innermost readable one.
+        const list = listOf(thread.process, env);
+        let fallback;
+        let backed;
+        for (const c of candidates) {
+            const onList = listHolds(list, c.address);
+            // Off a complete list: only worth a read while no other candidate is readable.
+            if (!onList && list.sections && !list.cut && fallback)
+                continue;
+            const cs = readCriticalSection(k, c.address, thread.process, true);
+            if (!cs)
+                continue;
+            if (onList)
+                return { kind: 'section', frame: c.frame, cs };
+            if (!backed && debugInfoPointsBack(k, cs))
+                backed = { cs, frame: c.frame };
+            if (!fallback)
+                fallback = { cs, frame: c.frame };
+        }
+        const chosen = backed || fallback;
+        if (chosen)
+            return { kind: 'section', frame: chosen.frame, cs: chosen.cs };
+        return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
+    }
+    function outcomeOf(thread, waitObject, waitKind, found, env) {
+        const { k } = env;
+        // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
+        const outcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
+        const deadEnd = (text) => {
+            const d = { object: waitObject, text };
+            outcome.deadEnds.push(d);
+            return outcome;
+        };
+        switch (found.kind) {
+            case 'no-user-memory':
+                return deadEnd('critical section wait, user memory not in this dump');
+            case 'unreadable':
+                return deadEnd(`critical section ${formatAddr(found.address, k.pointerSize)} (argument of ${found.frame}) is unreadable`);
+            case 'unnamed':
+                return deadEnd(`critical section wait (${found.frame}), no frame argument names the section${lockedNote(thread.process, env)}`);
+        }
+        const cs = found.cs;
+        const name = nameOf(cs, env);
+        outcome.lock = cs.address;
+        outcome.carriedWaiters = cs.state.waiters;
+        const damaged = cs.state.inconsistent ? ` (LockCount ${cs.lockCount} is not a valid ${cs.state.encoding} value: damaged?)` : '';
+        if (cs.state.inconsistent)
+            k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
+        if (!cs.state.locked)
+            return deadEnd(`critical section ${name} is free${damaged}`);
+        if (cs.badOwner || cs.ownerTid === 0)
+            return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
+        const owner = threadOfProcess(thread.process, cs.ownerTid, env);
+        if (!owner)
+            return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`);
+        if (owner === thread)
+            return deadEnd(`critical section ${name} is owned by the waiting thread itself${damaged}`);
+        const symbol = symbolOf(cs.address, env);
+        outcome.hops.push({
+            from: thread.address,
+            kind: 'critical-section',
+            object: cs.address,
+            to: owner.address,
+            detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}`,
+        });
+        return outcome;
+    }
+    /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
+    function threadOfProcess(process, tid, env) {
+        const index = env.memo('critsec:threads-by-tid', () => {
+            const byProcess = new Map();
+            for (const p of env.table.processes) {
+                const tids = new Map();
+                for (const t of p.threads)
+                    if (!tids.has(t.tid))
+                        tids.set(t.tid, t);
+                byProcess.set(p.address, tids);
+            }
+            return byProcess;
+        });
+        const tids = index.get(process.address);
+        return tids && tids.get(tid);
+    }
+    /** The process's critical-section list, walked once per process that has a critical-section waiter. */
+    function listOf(process, env) {
+        const lists = env.memo('critsec:lists', () => new Map());
+        let list = lists.get(process.address);
+        if (!list) {
+            list = readCriticalSectionList(env.k, process);
+            lists.set(process.address, list);
+        }
+        return list;
+    }
+    /** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
+    function lockedNote(process, env) {
+        const list = listOf(process, env);
+        if (!list.sections)
+            return '';
+        const notes = env.memo('critsec:locked-notes', () => new Map());
+        let note = notes.get(process.address);
+        if (note === undefined) {
+            const locked = lockedSections(env.k, process, list);
+            const contended = locked.filter((cs) => cs.state.waiters > 0);
+            const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
+            const total = contended.length ? contended.length : locked.length;
+            const what = contended.length ? 'locked with waiters' : 'locked';
+            note = !shown.length
+                ? `; no locked section on ${process.name}'s critical-section list`
+                : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
+            notes.set(process.address, note);
+        }
+        return note;
+    }
+    function describeSection(cs, env) {
+        const owner = threadOfProcess(cs.process, cs.ownerTid, env);
+        const ownerText = cs.ownerTid === 0 ? 'no owner' : `owner tid ${tidText(cs.ownerTid)}${owner ? ` = ${formatAddr(owner.address, env.k.pointerSize)}` : ', not a thread of the process'}`;
+        return `${nameOf(cs, env)} (${ownerText}, ${cs.state.waiters} waiter${cs.state.waiters === 1 ? '' : 's'})`;
+    }
+    function nameOf(cs, env) {
+        const symbol = symbolOf(cs.address, env);
+        return `${formatAddr(cs.address, env.k.pointerSize)}${symbol ? ` (${symbol})` : ''}`;
+    }
+    /** `ln` of the section when it is a named global (ntdll!LdrpLoaderLock, ipnathlp!gFwMain), not a bare module offset. */
+    function symbolOf(address, env) {
+        const s = env.k.target.nearestSymbol(address);
+        if (!s || s.indexOf('!') < 0)
+            return undefined;
+        const m = /\+0x([0-9a-f]+)$/i.exec(s);
+        return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
+    }
+    function tidText(tid) {
+        return tid.toString(16).padStart(4, '0');
+    }
+    /**
+     * `!cs -l -o -s` over every process with a user address space: the locked sections whose waiters the
+     * dump does not show as threads (`shown(lock)` false), so that their owners are reported as blocking
+     * them (seed 002-cs-high-contention: 52 waiters, none of them in the dump). One bounded list walk per
+     * process (shared with the rule), and one read per section some thread ever waited for
+     * (DEBUG.ContentionCount > 0). Sections without debug info are not on the list and are not found here.
+     * An extension point for the wait graph (not wired in by this module).
+     */
+    function sectionsWithUnseenWaiters(env, shown) {
+        const out = [];
+        for (const process of env.table.processes) {
+            if (!process.threads.length)
+                continue;
+            const list = listOf(process, env);
+            if (!list.sections)
+                continue;
+            for (const cs of lockedSections(env.k, process, list, true)) {
+                if (cs.state.waiters === 0 || shown(cs.address))
+                    continue;
+                const owner = threadOfProcess(process, cs.ownerTid, env);
+                if (!owner)
+                    continue;
+                const symbol = symbolOf(cs.address, env);
+                const n = cs.state.waiters;
+                out.push({
+                    lock: cs.address,
+                    process: process.address,
+                    owner: owner.address,
+                    carried: n,
+                    detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}, ${n} waiter${n === 1 ? '' : 's'} not in the dump`,
+                });
+            }
+        }
+        return out;
+    }
 
     const mutantRule = (thread, wait, object, env) => {
         if (!object || object.kind !== 'Mutant')
@@ -1059,12 +3757,1006 @@ var __waitchain = (function (exports) {
         return outcome;
     };
 
-    const lpcRule = () => undefined;
-    const alpcRule = () => undefined;
+    // ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
+    //
+    // A client waiting for a reply (WrLpcReply) waits on the AlpcWaitSemaphore inside its own ETHREAD;
+    // ETHREAD.AlpcMessage points at the _KALPC_MESSAGE it sent (AlpcMessageId = its PortMessage.MessageId).
+    // The message names its WaitingThread (the client), the ServerThread working on it (NULL while it is
+    // still on the port's MainQueue) and the port it is queued on (PortQueue, owned by the server process).
+    // A port keeps its queue depths itself (MainQueueLength, PendingQueueLength, WaitQueueLength): no walk.
+    // Thread facts come from the ETHREAD bytes already read; a message and a port cost one read each, once.
+    function hasAlpc(view) {
+        return view.has('AlpcMessage');
+    }
+    function alpcFacts(thread) {
+        const v = thread.view;
+        if (!hasAlpc(v))
+            return undefined;
+        const message = v.ptr('AlpcMessage');
+        return {
+            message: message && !isNull(message) ? message : undefined,
+            messageId: v.num('AlpcMessageId') || 0,
+            waitSemaphore: v.addressOf('AlpcWaitSemaphore'),
+        };
+    }
+    /** Messages and ports, each read once per run. */
+    class AlpcReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "messageType", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "portType", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "messages", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "ports", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            this.messageType = k.type('_KALPC_MESSAGE');
+            this.portType = k.type('_ALPC_PORT');
+        }
+        get hasMessageType() {
+            return this.messageType !== undefined;
+        }
+        message(address) {
+            let hit = this.messages.get(address);
+            if (hit === undefined) {
+                hit = this.readMessage(address) || null;
+                this.messages.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        port(address) {
+            let hit = this.ports.get(address);
+            if (hit === undefined) {
+                hit = this.readPort(address) || null;
+                this.ports.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        readMessage(address) {
+            if (!this.messageType)
+                return undefined;
+            const v = this.k.readStruct(this.messageType, address, 'ALPC message');
+            if (!v)
+                return undefined;
+            const p = (field) => {
+                const a = v.ptr(field);
+                return this.k.plausible(a) ? a : undefined;
+            };
+            return {
+                address,
+                id: v.num('PortMessage.MessageId') || 0,
+                waitingThread: p('WaitingThread'),
+                serverThread: p('ServerThread'),
+                queuePort: p('PortQueue') || p('ConnectionPort'),
+                ownerPort: p('OwnerPort'),
+            };
+        }
+        readPort(address) {
+            if (!this.portType)
+                return undefined;
+            const v = this.k.readStruct(this.portType, address, 'ALPC port');
+            if (!v)
+                return undefined;
+            const owner = v.ptr('OwnerProcess');
+            return {
+                address,
+                ownerProcess: this.k.plausible(owner) ? owner : undefined,
+                mainQueueLength: v.num('MainQueueLength') || 0,
+                pendingQueueLength: v.num('PendingQueueLength') || 0,
+                waitQueueLength: v.num('WaitQueueLength') || 0,
+            };
+        }
+    }
+    /** Whether a message still belongs to the wait of `thread`: a recycled message names another waiter or id. */
+    function messageBelongsTo(message, thread, threadMessageId) {
+        if (message.waitingThread !== undefined && message.waitingThread !== thread)
+            return false;
+        if (threadMessageId && message.id && threadMessageId !== message.id)
+            return false;
+        return true;
+    }
 
-    const fastMutexRule = () => undefined;
+    // Legacy LPC (XP/2003, kernel-structures.md §5.1): what `!lpc message` and `!lpc thread` find by hand.
+    //
+    // A client in NtRequestWaitReplyPort records the message id in ETHREAD.LpcReplyMessageId, the port in
+    // LpcWaitingOnPort (tagged with bit 0, WRK lpcp.h LpcpSetPortToThread), links its LpcReplyChain into the
+    // rundown port's LpcReplyChainHead and waits on the LpcReplySemaphore inside its own ETHREAD. A server
+    // that took the message off the port's MsgQueue.ReceiveHead records its id in LpcReceivedMessageId,
+    // which shares storage with Win32StartAddress and is only meaningful while LpcReceivedMsgIdValid is set.
+    // Thread facts are decoded from the ETHREAD bytes already read; ports are read on demand, once each.
+    /** LpcWaitingOnPort tag bits (WRK lpcp.h): bit 0 = the union holds a port (else the reply message), bit 1 = no impersonation. */
+    const LPCP_PORT_BIT = 1;
+    /** A port queue longer than this is reported as "at least" (each queued message costs one read). */
+    const LPC_QUEUE_WALK_CAP = 1024;
+    function decodeWaitingOnPort(value) {
+        if (value === undefined || isNull(value))
+            return { kind: 'none' };
+        const pointer = addrClearLow(value);
+        if (isNull(pointer))
+            return { kind: 'none' };
+        return addrAnd(value, LPCP_PORT_BIT) ? { kind: 'port', port: pointer } : { kind: 'untagged', pointer };
+    }
+    /** An LPC message id as `!lpc message` takes it: 8 hex digits. */
+    function formatMessageId(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** True when this build has the legacy LPC thread fields (XP/2003). */
+    function hasLegacyLpc(view) {
+        return view.has('LpcReplyMessageId');
+    }
+    function lpcFacts(thread) {
+        const v = thread.view;
+        if (!hasLegacyLpc(v))
+            return undefined;
+        let received;
+        if (v.has('LpcReceivedMessageId')) {
+            // Without the valid bit in the symbols the storage cannot be told from Win32StartAddress: trust it (no such build known).
+            const valid = v.has('LpcReceivedMsgIdValid') ? v.num('LpcReceivedMsgIdValid') === 1 : true;
+            const id = v.num('LpcReceivedMessageId');
+            if (valid && id)
+                received = id;
+        }
+        return {
+            replyMessageId: v.num('LpcReplyMessageId') || 0,
+            receivedMessageId: received,
+            replySemaphore: v.addressOf('LpcReplySemaphore'),
+            waitingOn: decodeWaitingOnPort(v.ptr('LpcWaitingOnPort')),
+            replyChain: v.addressOf('LpcReplyChain'),
+            replyChainFlink: v.ptr('LpcReplyChain.Flink'),
+        };
+    }
+    function buildLpcIndex(threads) {
+        const index = { servers: new Map(), chainOwners: new Map() };
+        for (const t of threads) {
+            const f = lpcFacts(t);
+            if (!f)
+                return index; // one build per dump: no legacy fields on one thread means none on any
+            if (f.receivedMessageId !== undefined) {
+                const list = index.servers.get(f.receivedMessageId);
+                if (list)
+                    list.push(t);
+                else
+                    index.servers.set(f.receivedMessageId, [t]);
+            }
+            if (f.replyChain)
+                index.chainOwners.set(f.replyChain, t);
+        }
+        return index;
+    }
+    /**
+     * `!lpc thread`'s rundown-queue search without a read: follow the client's LpcReplyChain through the
+     * entries of other known threads; the first entry that belongs to no thread is the port's
+     * LpcReplyChainHead. `nextOf(entry)` gives a thread entry's Flink, or undefined when no thread owns it.
+     */
+    function replyChainHead(own, first, nextOf, isOwned, plausible, cap) {
+        let entry = first;
+        for (let i = 0; i <= cap; i++) {
+            if (!plausible(entry) || entry === own)
+                return undefined; // never linked, or a ring of threads without a head
+            if (!isOwned(entry))
+                return entry;
+            entry = nextOf(entry);
+        }
+        return undefined;
+    }
+    /** Port objects and their queues, each read once per run. */
+    class LpcPortReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "port", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "message", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "views", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "queues", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            this.port = k.type('_LPCP_PORT_OBJECT');
+            this.message = k.type('_LPCP_MESSAGE');
+        }
+        /** The port named by a client, resolved to its connection port; `strict` also requires the connection port to point at itself (as LpcpCreatePort sets it), for untagged pointers that may be a message. */
+        resolve(port, strict) {
+            const view = this.view(port);
+            if (!view)
+                return undefined;
+            const connectionPort = view.ptr('ConnectionPort');
+            if (!this.k.plausible(connectionPort))
+                return undefined;
+            const connection = connectionPort === port ? view : this.view(connectionPort);
+            if (!connection)
+                return undefined;
+            if (strict && connection.ptr('ConnectionPort') !== connectionPort)
+                return undefined;
+            const server = connection.ptr('ServerProcess');
+            return { connectionPort, serverProcess: this.k.plausible(server) ? server : undefined };
+        }
+        /** The port whose LpcReplyChainHead is at `head`. */
+        portOfReplyChainHead(head) {
+            return this.port && this.port.field('LpcReplyChainHead') ? this.k.containing(head, this.port, 'LpcReplyChainHead') : undefined;
+        }
+        /** The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. */
+        queue(portAddress) {
+            const cached = this.queues.get(portAddress);
+            if (cached)
+                return cached;
+            const view = this.view(portAddress);
+            const head = view && view.addressOf('MsgQueue.ReceiveHead');
+            if (!view || !head)
+                return undefined;
+            const q = { count: 0, cut: false, ids: new Set() };
+            const seen = new Set();
+            let entry = view.ptr('MsgQueue.ReceiveHead.Flink');
+            while (entry !== head) {
+                if (q.count >= LPC_QUEUE_WALK_CAP) {
+                    q.cut = true; // long, not damaged: the text says "at least"
+                    break;
+                }
+                if (!this.k.plausible(entry) || seen.has(entry)) {
+                    const kind = entry !== undefined && seen.has(entry) ? 'list cycles cut' : 'lists cut at a bad link';
+                    this.k.warnings.add(kind, `LPC port ${portAddress}: message queue cut at ${entry}`);
+                    q.cut = true;
+                    break;
+                }
+                seen.add(entry);
+                q.count++;
+                const next = this.messageAt(entry, q);
+                if (next === undefined) {
+                    q.cut = true;
+                    break;
+                }
+                entry = next;
+            }
+            this.queues.set(portAddress, q);
+            return q;
+        }
+        /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its Flink. */
+        messageAt(entry, q) {
+            if (!this.message || !this.message.field('Entry')) {
+                // No message type in the symbols: still count, from the links alone.
+                const bytes = this.k.target.read(entry, this.k.pointerSize);
+                return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
+            }
+            const m = this.k.readStruct(this.message, this.k.containing(entry, this.message, 'Entry'), 'LPC message');
+            if (!m)
+                return undefined;
+            const id = m.num('Request.MessageId');
+            if (id)
+                q.ids.add(id);
+            return m.ptr('Entry.Flink');
+        }
+        view(address) {
+            if (!this.port)
+                return undefined;
+            let hit = this.views.get(address);
+            if (hit === undefined) {
+                hit = this.k.readStruct(this.port, address, 'LPC port') || null;
+                this.views.set(address, hit);
+            }
+            return hit || undefined;
+        }
+    }
 
-    const resourceRule = () => undefined;
+    // Edges through legacy LPC (XP/2003) and ALPC (Vista+) messages: a client waiting for a reply -> the
+    // server thread working on its message, across processes (`!lpc message`, `!alpc /m` by hand).
+    //
+    // Both clients wait on a semaphore inside their OWN ETHREAD (LpcReplySemaphore / AlpcWaitSemaphore,
+    // kernel-structures.md §1.6), never an ordinary semaphore with an owner to look for. The wait object is
+    // recognised by address (thread + the member's offset, compared as Addr strings), so a thread waiting
+    // on ANOTHER thread's reply semaphore is not taken for a client.
+    //
+    // Waiter counts go to the server port when it is known (how many clients wait on one server), else to
+    // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
+    // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
+    const lpcIndex = (env) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));
+    const lpcPorts = (env) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
+    const alpcReader = (env) => env.memo('alpc.reader', () => new AlpcReader(env.k));
+    /** Keyed-event waits use the same semaphore (KeyedWaitSemaphore is the same storage): not a message wait. */
+    const KEYED = 'WrKeyedEvent';
+    // ---------------------------------------------------------------------------------------------------
+    // Legacy LPC
+    const lpcRule = (thread, wait, _object, env) => {
+        const f = lpcFacts(thread);
+        if (!f || !f.replySemaphore || wait.object !== f.replySemaphore)
+            return undefined;
+        // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
+        if (thread.waitReason === KEYED || (!f.replyMessageId && thread.waitReason !== 'WrLpcReply'))
+            return undefined;
+        const k = env.k;
+        const outcome = { hops: [], deadEnds: [], objectKind: 'lpc' };
+        if (!f.replyMessageId) {
+            outcome.deadEnds.push({ object: wait.object, text: 'waiting for an LPC reply with no message id (LpcReplyMessageId is 0: reply being delivered, or damaged)' });
+            return outcome;
+        }
+        const id = formatMessageId(f.replyMessageId);
+        const index = lpcIndex(env);
+        const port = serverPortOf(thread, f, index, env);
+        if (port)
+            outcome.lock = port.connectionPort;
+        const servers = (index.servers.get(f.replyMessageId) || []).filter((s) => s.address !== thread.address);
+        if (servers.length > 1)
+            k.warnings.add('LPC messages claimed by several threads', `LPC message ${id}: ${servers.map((s) => s.address).join(', ')}`);
+        for (const s of servers) {
+            outcome.hops.push({ from: thread.address, kind: 'lpc', object: id, to: s.address, detail: `served by ${s.process.name}` });
+        }
+        if (!servers.length)
+            outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env) });
+        return outcome;
+    };
+    /**
+     * The server's connection port, as `!lpc thread` finds it: LpcWaitingOnPort when tagged as a port,
+     * else the port whose LpcReplyChainHead the client's reply chain leads to, else an untagged
+     * LpcWaitingOnPort that reads as a connection port.
+     */
+    function serverPortOf(thread, f, index, env) {
+        const ports = lpcPorts(env);
+        if (f.waitingOn.kind === 'port') {
+            const p = ports.resolve(f.waitingOn.port, false);
+            if (p)
+                return p;
+        }
+        if (f.replyChain) {
+            const head = replyChainHead(f.replyChain, f.replyChainFlink, (entry) => {
+                const owner = index.chainOwners.get(entry);
+                return owner && owner.view.ptr('LpcReplyChain.Flink');
+            }, (entry) => index.chainOwners.has(entry), (a) => env.k.plausible(a), index.chainOwners.size);
+            const rundown = head && ports.portOfReplyChainHead(head);
+            const p = rundown && ports.resolve(rundown, false);
+            if (p)
+                return p;
+        }
+        if (f.waitingOn.kind === 'untagged')
+            return ports.resolve(f.waitingOn.pointer, true);
+        return undefined;
+    }
+    function unservedLpcText(id, port, messageId, env) {
+        if (!port)
+            return `LPC message ${id}: no thread is serving it (server port unknown: the client is on no port's reply chain)`;
+        const k = env.k;
+        const server = port.serverProcess ? env.table.processByAddress.get(port.serverProcess) : undefined;
+        const to = server ? server.name : port.serverProcess ? `process ${formatAddr(port.serverProcess, k.pointerSize)} (not in the process list)` : 'an unknown server process';
+        const parts = [`LPC message ${id} to ${to} (port ${formatAddr(port.connectionPort, k.pointerSize)}): no thread is serving it`];
+        const q = lpcPorts(env).queue(port.connectionPort);
+        if (q) {
+            const n = `${q.cut ? 'at least ' : ''}${q.count} message${q.count === 1 ? '' : 's'} queued on the port`;
+            if (q.ids.has(messageId))
+                parts.push(`still queued (${n})`);
+            else if (!q.cut)
+                parts.push(`taken off the queue but no thread claims it (${n})`);
+            else
+                parts.push(n);
+        }
+        if (server) {
+            const exiting = processState(server);
+            if (exiting)
+                parts.push(exiting);
+        }
+        return parts.join('; ');
+    }
+    function processState(p) {
+        const left = p.threads.filter((t) => !t.terminated).length;
+        if (p.exiting)
+            return `${p.name} is exiting (${left} thread${left === 1 ? '' : 's'} left)`;
+        if (!left)
+            return `${p.name} has no threads left`;
+        return undefined;
+    }
+    // ---------------------------------------------------------------------------------------------------
+    // ALPC
+    const alpcRule = (thread, wait, _object, env) => {
+        const f = alpcFacts(thread);
+        if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED)
+            return undefined;
+        const receiving = thread.waitReason === 'WrLpcReceive';
+        if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply')
+            return undefined;
+        const k = env.k;
+        const outcome = { hops: [], deadEnds: [], objectKind: 'alpc' };
+        const dead = (text) => {
+            outcome.deadEnds.push({ object: wait.object, text });
+            return outcome;
+        };
+        if (receiving)
+            return dead('waiting to receive ALPC messages (an idle server thread)');
+        if (!f.message)
+            return dead('waiting for an ALPC reply with no message recorded (AlpcMessage is null)');
+        const at = formatAddr(f.message, k.pointerSize);
+        if (!k.plausible(f.message))
+            return dead(`waiting for an ALPC reply; AlpcMessage ${at} is not a valid pointer`);
+        const reader = alpcReader(env);
+        if (!reader.hasMessageType)
+            return dead(`waiting for a reply to ALPC message ${at} (no _KALPC_MESSAGE in the symbols)`);
+        const m = reader.message(f.message);
+        if (!m)
+            return dead(`waiting for a reply to ALPC message ${at}, which is unreadable`);
+        const idText = formatMessageId(m.id);
+        if (!messageBelongsTo(m, thread.address, f.messageId)) {
+            k.warnings.add('stale ALPC messages', `thread ${thread.address}: AlpcMessage ${f.message} names waiter ${m.waitingThread || '0'}, id ${idText}`);
+            const names = [];
+            if (m.waitingThread && m.waitingThread !== thread.address)
+                names.push(`waiter ${formatAddr(m.waitingThread, k.pointerSize)}`);
+            if (f.messageId && m.id !== f.messageId)
+                names.push(`id ${idText} (this thread waits for id ${formatMessageId(f.messageId)})`);
+            return dead(`waiting for a reply to ALPC message ${at}, which now names ${names.join(' and ')}: recycled or damaged`);
+        }
+        if (m.queuePort)
+            outcome.lock = m.queuePort;
+        if (m.serverThread) {
+            const server = env.table.threadByAddress.get(m.serverThread);
+            if (server && server.address !== thread.address) {
+                outcome.hops.push(alpcHop(thread, m, server, at, idText));
+                return outcome;
+            }
+            if (!server) {
+                k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
+                return dead(`ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`);
+            }
+        }
+        return dead(unservedAlpcText(m, at, idText, env));
+    };
+    function alpcHop(thread, m, server, at, idText) {
+        return { from: thread.address, kind: 'alpc', object: m.address, to: server.address, detail: `id ${idText}, served by ${server.process.name}` };
+    }
+    /** No thread has picked the message up: what the port it waits in says about its server. */
+    function unservedAlpcText(m, at, idText, env) {
+        const k = env.k;
+        if (!m.queuePort)
+            return `ALPC message ${at} (id ${idText}) is on no port's queue and no thread is working on it`;
+        const portText = formatAddr(m.queuePort, k.pointerSize);
+        const port = alpcReader(env).port(m.queuePort);
+        if (!port)
+            return `ALPC message ${at} (id ${idText}) queued on port ${portText} (unreadable), no thread working on it`;
+        const owner = port.ownerProcess ? env.table.processByAddress.get(port.ownerProcess) : undefined;
+        const ownerName = owner ? owner.name : port.ownerProcess ? `process ${formatAddr(port.ownerProcess, k.pointerSize)}` : 'an unknown process';
+        const n = port.mainQueueLength;
+        const parts = [`${n} message${n === 1 ? '' : 's'} queued on ${ownerName}'s port ${portText}, no thread working on them`];
+        if (port.pendingQueueLength)
+            parts.push(`${port.pendingQueueLength} more received and not yet answered`);
+        if (port.waitQueueLength)
+            parts.push(`${port.waitQueueLength} server thread${port.waitQueueLength === 1 ? '' : 's'} waiting to receive`);
+        if (owner) {
+            const state = processState(owner);
+            if (state)
+                parts.push(state);
+        }
+        parts.push(`waiting for ALPC message ${at} (id ${idText})`);
+        return parts.join('; ');
+    }
+
+    // Fast and guarded mutexes, found from the event (or gate) their waiters block on: the mutex is the
+    // structure that embeds that object (CONTAINING_RECORD through _FAST_MUTEX.Event, or
+    // _KGUARDED_MUTEX.Gate where the build has that type). Owner is the owning KTHREAD; Count's encoding
+    // changed in NT 6.0 without any change to the field, so only it is decoded by the OS version.
+    /** Vista+ (FM_LOCK_BIT / GM_LOCK_BIT 1 = unlocked, bit 1 = waiter woken, waiters in units of 4 (GM_LOCK_WAITER_INC)). */
+    const LOCK_BIT = 1;
+    const WAITER_SHIFT = 2;
+    /**
+     * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
+     * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
+     */
+    function decodeMutexCount(count, ntMajor) {
+        if (ntMajor === undefined)
+            return {};
+        if (ntMajor >= 6)
+            return { locked: (count & LOCK_BIT) === 0, waiters: (count >>> 0) >>> WAITER_SHIFT };
+        return { locked: count <= 0, waiters: count < 0 ? -count : 0 };
+    }
+    class MutexReader {
+        constructor(k, version) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "version", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: version
+            });
+            Object.defineProperty(this, "cache", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "fast", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "guarded", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.fast = shape(k.type('_FAST_MUTEX'));
+            this.guarded = shape(k.type('_KGUARDED_MUTEX'));
+        }
+        /**
+         * The mutex whose Event/Gate is `object`. A guarded mutex (wait reason, gate object or acquire frame) is read as
+         * _KGUARDED_MUTEX where the build has it; from Windows 8 both are _FAST_MUTEX. Undefined when unreadable.
+         */
+        fromWaitObject(object, kind) {
+            const s = kind === 'guarded-mutex' && this.guarded ? this.guarded : this.fast || this.guarded;
+            if (!s)
+                return undefined;
+            const address = this.k.containing(object, s.layout, s.field);
+            let hit = this.cache.get(address);
+            if (hit === undefined) {
+                hit = this.read(address, s, kind) || null;
+                this.cache.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        read(address, s, kind) {
+            const v = this.k.readStruct(s.layout, address, kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex');
+            if (!v)
+                return undefined;
+            const owner = v.ptr('Owner');
+            const count = v.num('Count') || 0;
+            const info = {
+                address,
+                kind,
+                structure: s.layout.name,
+                owner: owner && !isNull(owner) ? owner : undefined,
+                count,
+                state: decodeMutexCount(count, this.version && this.version.major),
+                contention: v.num('Contention') || 0,
+            };
+            if (this.version === undefined) {
+                this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
+            }
+            return info;
+        }
+    }
+    function shape(layout) {
+        if (!layout)
+            return undefined;
+        // Headers name the embedded object Gate in guarded mutexes and Event in fast mutexes: probe both.
+        const field = layout.field('Gate') ? 'Gate' : layout.field('Event') ? 'Event' : undefined;
+        return field ? { layout, field } : undefined;
+    }
+
+    // Edges through fast and guarded mutexes: a kernel-mode waiter on a mutex's Event/Gate waits for the
+    // mutex's Owner. Which waits are mutex waits: the wait reason says so (WrFastMutex / WrGuardedMutex,
+    // by enumerator name), or, where it does not (XP waits with Executive), the thread is inside an
+    // acquire routine that called the wait directly. Stacks are asked for only in that second case.
+    const KIND_BY_REASON = { WrFastMutex: 'fast-mutex', WrGuardedMutex: 'guarded-mutex' };
+    /** nt/hal routines that wait for a fast or guarded mutex (hal exports ExAcquireFastMutex on x86 XP). */
+    const ACQUIRE_FRAME = /^(nt\w*|hal\w*)!(Ki|Ke|Kx|Ex|Exf|Exi|Exp)Acquire(FastMutex|GuardedMutex)\w*(\+|$)/i;
+    /** Kernel frames between the wait and the acquire routine; a driver frame, a fault or an APC there means the wait is something else. */
+    const KERNEL_FRAME = /^(nt\w*|hal\w*)!/i;
+    const NOT_THE_ACQUIRE_WAIT = /!(KiTrap\w*|KiPageFault|MmAccessFault|Mi\w+|KiDeliverApc|KiExceptionDispatch|KiDispatchException|Io\w+)(\+|$)/i;
+    const fastMutexRule = (thread, wait, object, env) => {
+        if (!object || (object.kind !== 'SynchronizationEvent' && object.kind !== 'Gate'))
+            return undefined;
+        if (thread.waitMode !== 'KernelMode')
+            return undefined;
+        const kind = mutexWaitKind(thread, object.kind === 'Gate', env);
+        if (!kind)
+            return undefined;
+        const reader = env.memo('mutexes', () => new MutexReader(env.k, readOsVersion(env.k)));
+        const mutex = reader.fromWaitObject(wait.object, kind);
+        const { k, table } = env;
+        const fmt = (a) => formatAddr(a, k.pointerSize);
+        const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex';
+        if (!mutex) {
+            return { hops: [], deadEnds: [{ object: wait.object, text: `${label} around ${object.kind} ${fmt(wait.object)} is unreadable` }], objectKind: kind };
+        }
+        const outcome = { hops: [], deadEnds: [], objectKind: kind, lock: mutex.address, carriedWaiters: mutex.state.waiters };
+        const waiters = mutex.state.waiters === undefined ? '?' : String(mutex.state.waiters);
+        const free = mutex.state.locked === false ? `, Count ${mutex.count} says free` : '';
+        if (!mutex.owner) {
+            outcome.deadEnds.push({ object: wait.object, text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}), owner not recorded${free}` });
+            return outcome;
+        }
+        const owner = table.threadByAddress.get(mutex.owner);
+        if (!owner) {
+            k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
+            outcome.deadEnds.push({ object: wait.object, text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process` });
+            return outcome;
+        }
+        const detail = owner.address === thread.address ? 'owner, itself (recursive acquire)' : 'owner';
+        outcome.hops.push({ from: thread.address, kind, object: mutex.address, to: owner.address, detail: detail + free });
+        return outcome;
+    };
+    function mutexWaitKind(thread, gate, env) {
+        const byReason = KIND_BY_REASON[thread.waitReason];
+        if (byReason)
+            return gate ? 'guarded-mutex' : byReason;
+        // Builds with those reasons name the mutex in the reason; XP-era acquires wait with (Wr)Executive.
+        if (!/^(Wr)?Executive$/.test(thread.waitReason) && env.k.enumValue('_KWAIT_REASON', 'WrFastMutex') !== undefined)
+            return undefined;
+        const frame = env.stacks.frameCalling(thread, ACQUIRE_FRAME);
+        if (!frame || !waitsInAcquire(env.stacks.frames(thread) || [], frame))
+            return undefined;
+        return gate || /GuardedMutex/i.test(frame) ? 'guarded-mutex' : 'fast-mutex';
+    }
+    /** The acquire routine must be the kernel caller of the wait: only nt/hal wait frames inside it. */
+    function waitsInAcquire(frames, acquire) {
+        for (const f of frames) {
+            if (f.text === acquire)
+                return true;
+            if (!KERNEL_FRAME.test(f.text) || NOT_THE_ACQUIRE_WAIT.test(f.text))
+                return false;
+        }
+        return false;
+    }
+
+    // Executive resources (ERESOURCE), indexed once per run from nt!ExpSystemResourcesList, as !locks
+    // finds them: owners (exclusive, shared, the owner table), waiter counters, and which waiter object
+    // leads to which resource. Up to 8.1 the waiters wait on the resource's ExclusiveWaiters KEVENT /
+    // SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
+    // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
+    // waits on. Which of the two a field holds is probed from its type, never from a build number.
+    /** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
+    const RESOURCE_OWNED_EXCLUSIVE = 0x80;
+    /** ERESOURCE_THREAD values with both low bits set are owner pointers (ExSetResourceOwnerPointer), not threads. */
+    const OWNER_POINTER_TAG = 3;
+    /** More owner-table entries than this is damage (one per concurrent shared owner). */
+    const MAX_OWNER_TABLE = 4096;
+    /** Bound on one waiter chain (a waiter has one entry on its stack; more than this is a corrupt chain). */
+    const MAX_CHAIN_ENTRIES = 65536;
+    /** An ERESOURCE_THREAD: a KTHREAD, or an owner pointer (`& 3 == 3`) whose cleared value is what !locks calls the actual thread. */
+    function decodeOwnerValue(value) {
+        const ownerPointer = addrAnd(value, OWNER_POINTER_TAG) === OWNER_POINTER_TAG;
+        return { ownerPointer, thread: ownerPointer ? addrClearLow(value) : value };
+    }
+    class ResourceReader {
+        constructor(k, eresource, owner) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "eresource", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "owner", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "chainEntry", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.eresource = eresource;
+            this.owner = owner;
+            this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
+        }
+        /** Undefined when the symbols lack the resource types (then no resource edges, never an exception). */
+        static create(k) {
+            const eresource = k.type('_ERESOURCE');
+            const owner = k.type('_OWNER_ENTRY');
+            if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
+                k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
+                return undefined;
+            }
+            return new ResourceReader(k, eresource, owner);
+        }
+        /** Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry. */
+        buildIndex() {
+            const k = this.k;
+            const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
+            const head = k.symbol('ExpSystemResourcesList');
+            if (!head) {
+                k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
+                return index;
+            }
+            walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
+                const address = k.containing(entry, this.eresource, 'SystemResourcesList');
+                const view = k.readStruct(this.eresource, address, 'ERESOURCE');
+                if (!view)
+                    return null;
+                const info = this.decode(view);
+                if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
+                    index.byAddress.set(address, info);
+                    this.indexWaiters(view, info, index);
+                }
+                return view.ptr('SystemResourcesList.Flink');
+            });
+            return index;
+        }
+        /** One resource not found on the list (e.g. recovered from a waiter's stack); undefined when unreadable. */
+        read(address) {
+            const view = this.k.readStruct(this.eresource, address, 'ERESOURCE');
+            if (!view)
+                return undefined;
+            // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
+            if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
+                this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
+                return undefined;
+            }
+            return this.decode(view);
+        }
+        decode(view) {
+            // Win10 splits Flag into ReservedLowFlags (still carrying 0x80) and WaiterPriority: probe the narrow field first.
+            const flag = view.has('ReservedLowFlags') ? view.num('ReservedLowFlags') : view.num('Flag');
+            const info = {
+                address: view.address,
+                exclusive: ((flag || 0) & RESOURCE_OWNED_EXCLUSIVE) !== 0,
+                activeCount: view.num('ActiveCount') || 0,
+                contentionCount: view.num('ContentionCount') || 0,
+                exclusiveWaiters: view.num('NumberOfExclusiveWaiters') || 0,
+                sharedWaiters: view.num('NumberOfSharedWaiters') || 0,
+                owners: [],
+            };
+            if (info.activeCount === 0 && !info.exclusive)
+                return info;
+            // XP keeps OwnerThreads[2] ([0] exclusive owner, [1] first shared owner); later builds one OwnerEntry for both.
+            const first = view.has('OwnerThreads') ? this.element(view, 'OwnerThreads', info.exclusive ? 0 : 1) : view.sub('OwnerEntry', this.owner);
+            if (first)
+                this.addOwner(info, first);
+            if (info.exclusive)
+                return info;
+            const table = view.ptr('OwnerTable');
+            if (table && !isNull(table))
+                this.readOwnerTable(info, table);
+            return info;
+        }
+        element(view, field, i) {
+            const f = view.layout.field(field);
+            if (!f || f.elementSize === undefined || f.count === undefined || i >= f.count)
+                return undefined;
+            const at = f.offset + i * f.elementSize;
+            return new StructView(this.owner, addrAdd(view.address, at), view.bytes, this.k.pointerSize, view.base + at);
+        }
+        addOwner(info, entry) {
+            const value = entry.ptr('OwnerThread');
+            if (!value || isNull(value))
+                return;
+            const owner = decodeOwnerValue(value);
+            if (owner.ownerPointer) {
+                this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
+            }
+            info.owners.push(Object.assign(Object.assign({ value }, owner), { count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' }));
+        }
+        /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
+        readOwnerTable(info, table) {
+            const k = this.k;
+            const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
+            if (!k.plausible(table)) {
+                info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
+                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+                return;
+            }
+            const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
+            if (!head) {
+                info.damage = 'owner table unreadable';
+                return;
+            }
+            const size = head.num('TableSize') || 0;
+            if (size <= 1)
+                return;
+            if (size > MAX_OWNER_TABLE) {
+                info.damage = `owner table size ${size} is not plausible`;
+                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+                return;
+            }
+            const esize = this.owner.size;
+            const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
+            if (!rest) {
+                info.damage = 'owner table unreadable';
+                return;
+            }
+            for (let i = 0; i < size - 1; i++) {
+                this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
+            }
+        }
+        indexWaiters(view, info, index) {
+            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index);
+            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index);
+        }
+        indexWaiterField(view, field, link, index) {
+            const value = view.ptr(field);
+            if (!value || isNull(value))
+                return;
+            if (!this.headsWaitChain(field)) {
+                index.byWaitObject.set(value, link);
+                return;
+            }
+            this.walkChain(value, link, index);
+        }
+        /**
+         * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
+         * untyped pointer heads a wait chain where the build has _KWAIT_CHAIN_ENTRY (10240 types only SharedWaiters as
+         * a chain, later builds both as PVOID).
+         */
+        headsWaitChain(field) {
+            if (!this.chainEntry)
+                return false;
+            const f = this.eresource.field(field);
+            return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
+        }
+        walkChain(first, link, index) {
+            const k = this.k;
+            const layout = this.chainEntry;
+            const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
+            const seen = new Set();
+            let at = first;
+            while (!isNull(at)) {
+                if (!k.plausible(at)) {
+                    k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
+                    return;
+                }
+                if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
+                    k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
+                    return;
+                }
+                seen.add(at);
+                const entry = k.readStruct(layout, at, 'wait-chain entry');
+                if (!entry)
+                    return;
+                const event = entry.addressOf('Event');
+                if (event)
+                    index.byWaitObject.set(event, link);
+                const thread = entry.ptr('Thread');
+                if (thread && !isNull(thread))
+                    index.byWaiterThread.set(thread, link);
+                at = entry.ptr('ListEntry.Flink') || '0';
+            }
+        }
+    }
+    const EXP_WAIT_FOR_RESOURCE = /!ExpWaitForResource\w*(\+|$)/i;
+    /**
+     * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
+     * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
+     */
+    function resourceFromWaitFrame(k, thread, frames) {
+        const frame = frames.find((f) => EXP_WAIT_FOR_RESOURCE.test(f.text));
+        if (!frame)
+            return undefined;
+        const args = frameArguments(k, thread, frame, 1);
+        const resource = args && args[0];
+        return k.plausible(resource) ? { resource, frame: frame.text } : undefined;
+    }
+
+    // Edges through executive resources: a thread waiting on a resource's waiter object (the
+    // ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
+    // entry) waits for every owner of that resource. The index of waiter objects is built once per run.
+    // A WrResource waiter the index does not know is recovered from its nt!ExpWaitForResource frame.
+    /**
+     * Objects resource waiters block on: the exclusive-waiters event, the shared-waiters semaphore, a wait-chain entry's
+     * event (whose event type is unconfirmed, hence both kinds). Only a pre-filter: the index lookup decides.
+     */
+    const WAITER_OBJECT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore|Unknown)$/;
+    function resourcesOf(env) {
+        return env.memo('resources', () => {
+            const reader = ResourceReader.create(env.k);
+            return { reader, index: reader && reader.buildIndex() };
+        });
+    }
+    const resourceRule = (thread, wait, object, env) => {
+        // ExpWaitForResource waits in kernel mode; anything else is not a resource wait.
+        if (thread.waitMode !== 'KernelMode')
+            return undefined;
+        const wrResource = thread.waitReason === 'WrResource';
+        if (!wrResource && object && !WAITER_OBJECT_KINDS.test(object.kind))
+            return undefined;
+        const { reader, index } = resourcesOf(env);
+        if (!reader || !index)
+            return undefined;
+        const link = index.byWaitObject.get(wait.object) || (wrResource ? index.byWaiterThread.get(thread.address) : undefined);
+        if (link)
+            return resourceOutcome(thread, wait.object, link.resource, link.mode, env, '');
+        if (!wrResource)
+            return undefined;
+        return recoverFromStack(thread, wait.object, object ? object.kind : 'object', reader, index, env);
+    };
+    /** Dead ends name the object waited on (as terminals match them to the thread's waits); hops name the resource. */
+    function resourceOutcome(thread, waited, resource, mode, env, via) {
+        const { k, table } = env;
+        const fmt = (a) => formatAddr(a, k.pointerSize);
+        const name = `ERESOURCE ${fmt(resource.address)}`;
+        const outcome = {
+            hops: [],
+            deadEnds: [],
+            objectKind: 'resource',
+            lock: resource.address,
+            carriedWaiters: resource.exclusiveWaiters + resource.sharedWaiters,
+        };
+        const wants = mode ? ` (${mode} waiter)` : '';
+        for (const o of resource.owners) {
+            const owner = table.threadByAddress.get(o.thread);
+            let detail = `${o.mode} owner`;
+            if (o.ownerPointer) {
+                if (!owner) {
+                    outcome.deadEnds.push({ object: waited, text: `${name}${wants}: owner pointer ${fmt(o.value)}, not a thread` });
+                    continue;
+                }
+                detail += ` (owner pointer ${fmt(o.value)}, not a thread; actual thread ${fmt(owner.address)})`;
+            }
+            else if (!owner) {
+                k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
+                outcome.deadEnds.push({ object: waited, text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process` });
+                continue;
+            }
+            if (owner.address === thread.address)
+                detail += ', itself';
+            outcome.hops.push({ from: thread.address, kind: 'resource', object: resource.address, to: owner.address, detail: detail + via });
+        }
+        if (!resource.owners.length)
+            outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
+        if (resource.damage)
+            outcome.deadEnds.push({ object: waited, text: `${name}: ${resource.damage}, owners may be missing` });
+        return outcome;
+    }
+    /**
+     * A WrResource waiter whose wait object belongs to no listed resource: the resource is the first argument of its
+     * nt!ExpWaitForResource* frame when the stack can be unwound (only these threads' stacks are asked for).
+     */
+    function recoverFromStack(thread, waited, kind, reader, index, env) {
+        const { k } = env;
+        const frames = env.stacks.frames(thread);
+        const found = frames && resourceFromWaitFrame(k, thread, frames);
+        const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
+        if (found && resource) {
+            k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
+            return resourceOutcome(thread, waited, resource, undefined, env, `, resource from ${found.frame.replace(/\+.*$/, '')}`);
+        }
+        return {
+            hops: [],
+            deadEnds: [{
+                    object: waited,
+                    text: `waits for an executive resource (WrResource) on ${kind} ${formatAddr(waited, k.pointerSize)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${frames ? '' : ' (stack not available)'}`,
+                }],
+            objectKind: kind,
+        };
+    }
 
     // Every edge rule, in the order they are tried on each wait block (first match wins).
     // One module per object kind.
@@ -1079,53 +4771,742 @@ var __waitchain = (function (exports) {
         threadObjectRule,
     ];
 
-    // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
-    // engineer would say it after !thread and !stacks ("running on processor 1", "ready (priority 9)",
-    // "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on SynchronizationEvent
-    // 8a8d7438, no known owner, blocked in DriverA!Block+0x1b").
-    function describeTerminal(t, graph, env) {
-        const { stacks, k } = env;
-        const where = () => {
-            const frame = stacks.blockingFrame(t);
-            return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-        };
-        switch (t.state) {
-            case 'Running': {
-                // Win10 splits NextProcessor into NextProcessorNumber and a flag bit: probe the narrower field first.
-                const number = t.view.num('Tcb.NextProcessorNumber');
-                const cpu = number !== undefined ? number : t.view.num('Tcb.NextProcessor');
-                return cpu === undefined ? 'running' : `running on processor ${cpu}`;
+    // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
+    // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
+    // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
+    // stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
+    /** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
+    const IO_TYPE_DEVICE = 3;
+    const IO_TYPE_DRIVER = 4;
+    const IO_TYPE_FILE = 5;
+    const IO_TYPE_IRP = 6;
+    /** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
+    const LOCATIONS_IN_FIRST_READ = 12;
+    /** A CCHAR holds StackCount: more than this is damage. */
+    const MAX_STACK_COUNT = 127;
+    /** IRPs walked per thread; a leaking thread can have thousands, a description needs a few. */
+    const MAX_IRPS_PER_THREAD = 256;
+    /** IRP_MJ_* by value (wdm.h). */
+    const MAJOR_FUNCTIONS = [
+        'CREATE', 'CREATE_NAMED_PIPE', 'CLOSE', 'READ', 'WRITE', 'QUERY_INFORMATION', 'SET_INFORMATION', 'QUERY_EA',
+        'SET_EA', 'FLUSH_BUFFERS', 'QUERY_VOLUME_INFORMATION', 'SET_VOLUME_INFORMATION', 'DIRECTORY_CONTROL',
+        'FILE_SYSTEM_CONTROL', 'DEVICE_CONTROL', 'INTERNAL_DEVICE_CONTROL', 'SHUTDOWN', 'LOCK_CONTROL', 'CLEANUP',
+        'CREATE_MAILSLOT', 'QUERY_SECURITY', 'SET_SECURITY', 'POWER', 'SYSTEM_CONTROL', 'DEVICE_CHANGE', 'QUERY_QUOTA',
+        'SET_QUOTA', 'PNP',
+    ];
+    function majorFunctionName(value) {
+        return value < MAJOR_FUNCTIONS.length ? `IRP_MJ_${MAJOR_FUNCTIONS[value]}` : `IRP_MJ_0x${value.toString(16)}`;
+    }
+    /**
+     * The 1-based stack location being served. A fresh IRP has CurrentLocation = StackCount + 1, each
+     * IoCallDriver moves it down one; above StackCount the IRP is not yet sent or already completed back.
+     */
+    function currentLocationIndex(stackCount, currentLocation) {
+        return currentLocation >= 1 && currentLocation <= stackCount ? currentLocation : undefined;
+    }
+    /** Stack locations follow the IRP: location i (1-based) is at irp + sizeof(IRP) + (i - 1) * sizeof(IO_STACK_LOCATION). */
+    function stackLocationOffset(irpSize, locationSize, index) {
+        return irpSize + (index - 1) * locationSize;
+    }
+    /** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
+    function unicodeStringSpan(length, maximumLength, bufferPlausible) {
+        if (length === 0)
+            return { bytes: 0 };
+        if (length % 2 !== 0)
+            return { invalid: `odd Length ${length}` };
+        if (maximumLength !== undefined && length > maximumLength)
+            return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
+        if (!bufferPlausible)
+            return { invalid: 'bad Buffer' };
+        return { bytes: length };
+    }
+    /** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
+    function decodeUnicodeString(bytes, length) {
+        return utf16(bytes, 0, length);
+    }
+    /** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
+    function readUnicodeString(k, view, path, what) {
+        const length = view.num(`${path}.Length`);
+        const buffer = view.ptr(`${path}.Buffer`);
+        if (length === undefined || buffer === undefined)
+            return undefined;
+        const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
+        if ('invalid' in span) {
+            k.warnings.add('bad strings', `${what}: ${span.invalid}`);
+            return undefined;
+        }
+        if (span.bytes === 0)
+            return '';
+        const bytes = k.target.read(buffer, span.bytes);
+        if (!bytes) {
+            k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
+            return undefined;
+        }
+        return decodeUnicodeString(bytes, span.bytes);
+    }
+    /** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
+    class IrpReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "types", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "devices", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "drivers", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "files", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            const irp = k.type('_IRP');
+            const location = k.type('_IO_STACK_LOCATION');
+            this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
+        }
+        /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
+        threadIrps(thread) {
+            const out = [];
+            const types = this.types;
+            const head = thread.view.addressOf('IrpList');
+            let entry = thread.view.ptr('IrpList.Flink');
+            if (!types || !head || !entry)
+                return out;
+            const what = `IRP list of thread ${thread.address}`;
+            const seen = new Set();
+            while (entry !== head) {
+                if (!this.k.plausible(entry)) {
+                    this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                    break;
+                }
+                if (seen.has(entry)) {
+                    this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                    break;
+                }
+                if (seen.size >= MAX_IRPS_PER_THREAD)
+                    break;
+                seen.add(entry);
+                const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
+                if (!irp)
+                    break;
+                out.push(irp.info);
+                entry = irp.next;
+                if (isNull(entry)) {
+                    this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
+                    break;
+                }
             }
+            return out;
+        }
+        /** One IRP with its stack locations. */
+        readIrp(address) {
+            const types = this.types;
+            const hit = types ? this.readIrpAt(address, types) : undefined;
+            return hit && hit.info;
+        }
+        /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
+        deviceTarget(device) {
+            let hit = this.devices.get(device);
+            if (hit === undefined) {
+                hit = this.readDeviceTarget(device) || null;
+                this.devices.set(device, hit);
+            }
+            return hit || undefined;
+        }
+        /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
+        fileName(file) {
+            let hit = this.files.get(file);
+            if (hit === undefined) {
+                hit = null;
+                const layout = this.types && this.types.file;
+                const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
+                if (view && this.typed(view, IO_TYPE_FILE, 'file object'))
+                    hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
+                this.files.set(file, hit);
+            }
+            return hit === null ? undefined : hit;
+        }
+        readDeviceTarget(device) {
+            const layout = this.types && this.types.device;
+            if (!layout || !this.k.plausible(device))
+                return undefined;
+            const view = this.k.readStruct(layout, device, 'device object');
+            if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object'))
+                return undefined;
+            const driverObject = view.ptr('DriverObject');
+            if (!driverObject || !this.k.plausible(driverObject))
+                return { device, driverObject: undefined, driverName: undefined };
+            let name = this.drivers.get(driverObject);
+            if (name === undefined) {
+                name = this.readDriverName(driverObject) || null;
+                this.drivers.set(driverObject, name);
+            }
+            return { device, driverObject, driverName: name === null ? undefined : name };
+        }
+        readDriverName(driver) {
+            const layout = this.types && this.types.driver;
+            const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
+            if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object'))
+                return undefined;
+            return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
+        }
+        /** The I/O manager's Type header says what a structure is; anything else is damage. */
+        typed(view, expected, what) {
+            const type = view.num('Type');
+            if (type === expected)
+                return true;
+            this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
+            return false;
+        }
+        /**
+         * One read for the IRP and its first LOCATIONS_IN_FIRST_READ stack locations (StackCount is inside the
+         * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
+         * unreadable memory falls back to the IRP alone.
+         */
+        readIrpAt(address, types) {
+            const k = this.k;
+            const irpSize = types.irp.size;
+            const locationSize = types.location.size;
+            const bytes = k.target.read(address, stackLocationOffset(irpSize, locationSize, LOCATIONS_IN_FIRST_READ + 1));
+            let view = bytes ? new StructView(types.irp, address, bytes, k.pointerSize) : undefined;
+            if (!view)
+                view = k.readStruct(types.irp, address, 'IRP');
+            if (!view)
+                return undefined;
+            if (!this.typed(view, IO_TYPE_IRP, 'IRP'))
+                return undefined;
+            const stackCount = view.num('StackCount') || 0;
+            const currentLocation = view.num('CurrentLocation') || 0;
+            const info = {
+                address,
+                thread: nonNull(view.ptr('Tail.Overlay.Thread')),
+                stackCount,
+                currentLocation,
+                current: undefined,
+                locations: [],
+                userIosb: nonNull(view.ptr('UserIosb')),
+                userEvent: nonNull(view.ptr('UserEvent')),
+                pendingReturned: !!view.num('PendingReturned'),
+                cancel: !!view.num('Cancel'),
+                status: view.num('IoStatus.Status'),
+                originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
+            };
+            const next = view.ptr('ThreadListEntry.Flink') || '0';
+            if (stackCount > MAX_STACK_COUNT) {
+                k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
+                return { info, next };
+            }
+            const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
+            if (!locationBytes)
+                return { info, next };
+            for (let index = 1; index <= stackCount; index++) {
+                const offset = stackLocationOffset(irpSize, locationSize, index);
+                const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
+                info.locations.push({
+                    index,
+                    address: sl.address,
+                    majorFunction: sl.num('MajorFunction') || 0,
+                    minorFunction: sl.num('MinorFunction') || 0,
+                    control: sl.num('Control') || 0,
+                    deviceObject: nonNull(sl.ptr('DeviceObject')),
+                    fileObject: nonNull(sl.ptr('FileObject')),
+                    completionRoutine: nonNull(sl.ptr('CompletionRoutine')),
+                    context: nonNull(sl.ptr('Context')),
+                });
+            }
+            const current = currentLocationIndex(stackCount, currentLocation);
+            if (current !== undefined)
+                info.current = info.locations[current - 1];
+            return { info, next };
+        }
+        /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
+        locationBytes(address, have, end, irpSize, locationSize) {
+            if (have.length >= end)
+                return have;
+            // Whole locations already in hand are kept; the read starts at the first one missing.
+            const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
+            const rest = this.k.target.read(addrAdd(address, kept), end - kept);
+            if (!rest) {
+                this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
+                return undefined;
+            }
+            const joined = [];
+            for (let i = 0; i < kept; i++)
+                joined.push(have[i]);
+            for (let i = 0; i < rest.length; i++)
+                joined.push(rest[i]);
+            return joined;
+        }
+    }
+    function nonNull(a) {
+        return a === undefined || isNull(a) ? undefined : a;
+    }
+    /** The IRP reader of this run (its caches live as long as the run). */
+    function irpReaderOf(env) {
+        return env.memo('irp-reader', () => new IrpReader(env.k));
+    }
+
+    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
+    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
+    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
+    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
+    const MAX_PROCESSORS = 2048;
+    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
+    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
+    function readProcessors(k) {
+        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
+        const prcbType = k.type('_KPRCB');
+        const ethread = k.type('_ETHREAD');
+        const block = k.symbol('KiProcessorBlock');
+        if (!prcbType || !ethread || !block) {
+            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
+            return table;
+        }
+        const declared = processorCount(k);
+        const blockType = symbolType(k, 'KiProcessorBlock');
+        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
+        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
+        const entries = entryCount(declared, capacity);
+        if (entries === undefined) {
+            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
+            return table;
+        }
+        if (declared !== undefined && capacity !== undefined && declared > capacity) {
+            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
+        }
+        const pointers = k.target.read(block, entries * k.pointerSize);
+        if (!pointers) {
+            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
+            return table;
+        }
+        table.known = true;
+        const pcr = pcrLocator(k, prcbType);
+        const span = prcbSpan(prcbType);
+        for (let i = 0; i < entries; i++) {
+            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
+            if (isNull(prcb))
+                break; // the array ends at the first NULL entry
+            if (!k.plausible(prcb)) {
+                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
+                table.unreadable.push(i);
+                continue;
+            }
+            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
+            if (!info) {
+                table.unreadable.push(i);
+                continue;
+            }
+            addProcessor(table, info);
+        }
+        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
+        return table;
+    }
+    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
+    function entryCount(declared, capacity) {
+        if (declared !== undefined && capacity !== undefined)
+            return Math.min(declared, capacity);
+        if (declared !== undefined)
+            return declared;
+        return capacity;
+    }
+    function addProcessor(table, info) {
+        table.processors.push(info);
+        table.byNumber.set(info.number, info);
+        if (info.currentThread) {
+            const list = table.runningOn.get(info.currentThread);
+            if (list)
+                list.push(info);
+            else
+                table.runningOn.set(info.currentThread, [info]);
+        }
+        if (info.nextThread)
+            table.nextOn.set(info.nextThread, info);
+    }
+    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
+    function processorCount(k) {
+        const at = k.symbol('KeNumberProcessors');
+        const type = symbolType(k, 'KeNumberProcessors');
+        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
+            return undefined;
+        const b = k.target.read(at, type.size);
+        if (!b)
+            return undefined;
+        const n = uint(b, 0, type.size);
+        if (n > 0 && n <= MAX_PROCESSORS)
+            return n;
+        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
+        return undefined;
+    }
+    /** A global's declared type (undefined with public symbols only). */
+    function symbolType(k, name) {
+        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
+        return shape && shape.type;
+    }
+    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
+    function pcrLocator(k, prcbType) {
+        const layout = k.type('_KPCR');
+        if (!layout)
+            return undefined;
+        for (const name of ['PrcbData', 'Prcb']) {
+            const f = layout.field(name);
+            if (f && f.kind === 'struct' && f.size === prcbType.size)
+                return { layout, field: name, prcbOffset: f.offset };
+        }
+        return undefined;
+    }
+    function prcbSpan(prcbType) {
+        let end = 0;
+        for (const name of PRCB_FIELDS) {
+            const f = prcbType.field(name);
+            if (f && f.offset + f.size > end)
+                end = f.offset + f.size;
+        }
+        return end;
+    }
+    /**
+     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
+     * KPCR can be located; else the KPRCB part alone.
+     */
+    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
+        let view;
+        let irql;
+        if (pcr) {
+            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
+            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
+            if (bytes) {
+                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
+                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
+                if (pcrConsistent(pcrView, pcrAddress, prcb))
+                    irql = pcrView.num('Irql');
+                else
+                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
+            }
+        }
+        if (!view)
+            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
+        if (!view)
+            return undefined;
+        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
+        const tcb = ethread.field('Tcb');
+        const toThread = (field) => {
+            const kthread = view.ptr(field);
+            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
+        };
+        const number = view.num('Number');
+        const currentThread = toThread('CurrentThread');
+        const idleThread = toThread('IdleThread');
+        return {
+            number: number === undefined ? index : number,
+            prcb,
+            currentThread,
+            nextThread: toThread('NextThread'),
+            idleThread,
+            idle: currentThread !== undefined && currentThread === idleThread,
+            irql,
+        };
+    }
+    /**
+     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
+     * containing-record arithmetic; a field this build lacks is no evidence either way.
+     */
+    function pcrConsistent(pcr, pcrAddress, prcb) {
+        for (const name of ['SelfPcr', 'Self']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== pcrAddress)
+                    return false;
+                break;
+            }
+        }
+        for (const name of ['Prcb', 'CurrentPrcb']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== prcb)
+                    return false;
+                break;
+            }
+        }
+        return true;
+    }
+    /** The processor table of this run (built on first use). */
+    function processorsOf(env) {
+        return env.memo('processors', () => readProcessors(env.k));
+    }
+
+    // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
+    // engineer would say it after !thread, !running, !irp and !stacks ("running on processor 1",
+    // "ready (priority 9)", "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on
+    // SynchronizationEvent 8a8d7438, no known owner, blocked in DriverA!Block+0x1b; I/O pending: IRP ...").
+    // Cheap facts first (fields already read), then the processor table and IRP lists (read once per
+    // run / per thread described), frames last (lazy and cached).
+    /** Pending IRPs named per thread; the rest are counted. */
+    const MAX_IRPS_SHOWN = 3;
+    /** IRQL from which a running thread cannot be preempted (DISPATCH_LEVEL, a WDK value). */
+    const DISPATCH_LEVEL = 2;
+    /** Network redirectors: an IRP pending in one of them waits on another machine. */
+    const REMOTE_DRIVERS = /^\\(FileSystem|Driver)\\(Mup|MRxSmb\d*|Rdbss|MRxDAV|MRxNfs|NfsRdr|LanmanRedirector|Rdpdr)$/i;
+    /** Frames of a thread waiting in win32k for input or for another thread to take its message. */
+    const GUI_WAIT_FRAMES = /!(NtUserMessageCall|NtUserWaitMessage|NtUserGetMessage|NtUserPeekMessage|NtUserMsgWaitForMultipleObjects\w*|NtUserWaitForMsgAndEvent|xxxSleepThread|xxxRealWaitMessageEx|xxxInterSendMsgEx|MessageBox\w*|SoftModalMessageBox)\b/;
+    const MESSAGE_BOX_FRAME = /!(\w*MessageBox\w*)\b/;
+    const DIALOG_BOX_FRAME = /!(\w*DialogBox\w*)\b/;
+    const SEND_MESSAGE_FRAME = /!(\w*SendMessage\w*|xxxInterSendMsgEx)\b/;
+    const MESSAGE_LOOP_FRAME = /!(\w*GetMessage\w*|\w*PeekMessage\w*|\w*WaitMessage\w*|\w*MsgWaitForMultipleObjects\w*)\b/;
+    /** The calls that sleep, kernel and user side. */
+    const SLEEP_FRAME = /!((Ke|Nt|Zw)DelayExecution\w*|Sleep|SleepEx)(\+|$)/;
+    /** System-call glue: not worth naming as the caller of a GUI API. */
+    const GLUE_FRAME = /^(nt|ntdll|hal)!/i;
+    function describeTerminal(t, graph, env) {
+        switch (t.state) {
+            case 'Running':
+                return describeRunning(t, env);
             case 'Ready':
             case 'DeferredReady':
-            case 'Standby':
-                return `ready (priority ${t.priority})`;
+                return describeReady(t, env);
+            case 'Standby': {
+                const p = processorsOf(env).nextOn.get(t.address);
+                return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
+            }
+            case 'Transition':
+                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
             case 'Terminated':
                 return 'terminated';
             case 'Waiting':
-                break;
+                return (t.terminated ? 'terminating, ' : '') + describeWait(t, graph, env);
             default:
                 return t.state.toLowerCase();
         }
-        if (/DelayExecution$/.test(t.waitReason)) {
-            const frame = stacks.blockingFrame(t);
-            return `sleeping (KeDelayExecutionThread)${frame ? ` in ${frame}` : ''}`;
+    }
+    // ---- running, ready ----
+    /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
+    function claimedProcessor(t) {
+        const number = t.view.num('Tcb.NextProcessorNumber');
+        return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+    }
+    /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
+    function runningClaims(env) {
+        return env.memo('running-claims', () => {
+            const claims = new Map();
+            for (const t of env.table.threads) {
+                if (t.state !== 'Running')
+                    continue;
+                const n = claimedProcessor(t);
+                if (n === undefined)
+                    continue;
+                const list = claims.get(n);
+                if (list)
+                    list.push(t.address);
+                else
+                    claims.set(n, [t.address]);
+            }
+            return claims;
+        });
+    }
+    function describeRunning(t, env) {
+        const cpus = processorsOf(env);
+        const claimed = claimedProcessor(t);
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        if (!cpus.known)
+            return claimed === undefined ? 'running' : `running on processor ${claimed}`;
+        const on = cpus.runningOn.get(t.address) || [];
+        if (on.length > 1)
+            return `current thread of processors ${on.map((p) => p.number).join(' and ')} at once (inconsistent dump)`;
+        if (on.length === 1) {
+            const p = on[0];
+            let text = p.idle ? `idle thread of processor ${p.number}` : `running on processor ${p.number}${irqlNote(p)}`;
+            const rivals = (runningClaims(env).get(p.number) || []).filter((x) => x !== t.address);
+            if (rivals.length) {
+                text += `; ${rivals.map(a).join(', ')} also claim${rivals.length === 1 ? 's' : ''} to be running on processor ${p.number} (inconsistent dump)`;
+            }
+            return text;
         }
-        const parts = [];
-        for (const d of graph.deadEnds.get(t.address) || [])
-            parts.push(d.text);
-        const followed = new Set((graph.out.get(t.address) || []).map((h) => h.object));
+        if (claimed === undefined)
+            return 'claims to be running, but no processor runs it (inconsistent dump)';
+        const p = cpus.byNumber.get(claimed);
+        if (!p) {
+            if (cpus.unreadable.indexOf(claimed) >= 0)
+                return `running on processor ${claimed} (its processor block is unreadable)`;
+            return `claims to be running on processor ${claimed}, which this dump does not have (inconsistent dump)`;
+        }
+        const runs = !p.currentThread ? 'no thread' : p.idle ? `its idle thread ${a(p.currentThread)}` : `thread ${a(p.currentThread)}`;
+        return `claims to be running on processor ${claimed}, but processor ${claimed} runs ${runs} (inconsistent dump)`;
+    }
+    function irqlNote(p) {
+        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? ` at IRQL ${p.irql}` : '';
+    }
+    function describeReady(t, env) {
+        const text = `ready (priority ${t.priority})`;
+        const cpus = processorsOf(env);
+        if (!cpus.known || !cpus.processors.length)
+            return text;
+        const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
+        // A ready thread next to an idle processor points at affinity or an inconsistent dump; none idle, at CPU starvation.
+        if (idle.length)
+            return `${text}, while processor${idle.length === 1 ? '' : 's'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} idle`;
+        return cpus.processors.length > 1 ? `${text}, all ${cpus.processors.length} processors busy` : `${text}, the only processor busy`;
+    }
+    // ---- waiting ----
+    function describeWait(t, graph, env) {
+        const io = describeIrps(t, env);
+        if (isSleeping(t)) {
+            const frame = sleepingIn(t, env);
+            const where = frame ? ` in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
+            return joinParts([io.remote, `sleeping (KeDelayExecutionThread)${where}`, io.local]);
+        }
+        const parts = (graph.deadEnds.get(t.address) || []).map((d) => d.text);
+        const hops = graph.out.get(t.address) || [];
+        if (hops.length) {
+            // Not the end of a chain (the longest waiter can be anywhere in one): say where its waits lead.
+            // A rule may key its hop by the lock rather than the waited object, so no wait is listed as unexplained.
+            // No frames: thousands of waiters can be named, and their own frames are not what blocks them.
+            parts.push(...describeHops(hops, env));
+            return joinParts([io.remote, parts.join('; '), io.local]);
+        }
         const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
+        const unexplained = [];
         for (const w of t.waits) {
-            if (followed.has(w.object) || dead.has(w.object))
+            if (dead.has(w.object))
                 continue;
             const entry = graph.waiters.get(w.object);
-            const kind = entry ? entry.kind : 'object';
-            parts.push(`waiting on ${kind} ${formatAddr(w.object, k.pointerSize)}, no known owner`);
+            unexplained.push(`waiting on ${entry ? entry.kind : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
         }
-        if (!parts.length)
-            parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-        return parts.join('; ') + where();
+        // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
+        const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
+        if (gui)
+            parts.push(gui);
+        else {
+            parts.push(...unexplained);
+            if (!parts.length)
+                parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
+            parts[parts.length - 1] += blockedIn(t, env);
+        }
+        return joinParts([io.remote, parts.join('; '), io.local]);
+    }
+    /** One phrase per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
+    function describeHops(hops, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const byObject = new Map();
+        for (const h of hops) {
+            const key = `${h.kind}:${h.object}`;
+            const list = byObject.get(key);
+            if (list)
+                list.push(h);
+            else
+                byObject.set(key, [h]);
+        }
+        const out = [];
+        byObject.forEach((group) => {
+            const h = group[0];
+            const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
+            // A legacy LPC hop is keyed by the message id, not by an address.
+            const object = h.kind === 'lpc' ? `LPC message ${h.object}` : `${h.kind} ${a(h.object)}`;
+            out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
+        });
+        return out;
+    }
+    /** KeDelayExecutionThread: the wait reason says so, or the only wait block is the thread's own timer. */
+    function isSleeping(t) {
+        return /^(Wr)?DelayExecution$/.test(t.waitReason) || (t.timedWait && !t.waits.length);
+    }
+    /** Who sleeps: the caller of the outermost sleep call (KeDelayExecutionThread, Sleep), else the first frame outside nt/hal. */
+    function sleepingIn(t, env) {
+        const frames = env.stacks.frames(t);
+        if (frames) {
+            for (let i = frames.length - 1; i >= 0; i--) {
+                if (SLEEP_FRAME.test(frames[i].text)) {
+                    if (i + 1 < frames.length)
+                        return frames[i + 1].text;
+                    break;
+                }
+            }
+        }
+        return env.stacks.blockingFrame(t);
+    }
+    function blockedIn(t, env) {
+        const frame = env.stacks.blockingFrame(t);
+        return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
+    }
+    /** A thread waiting for window messages or for another thread to take one: its frames say which. */
+    function guiWait(t, env) {
+        const frames = env.stacks.frames(t);
+        if (!frames || !frames.some((f) => GUI_WAIT_FRAMES.test(f.text)))
+            return undefined;
+        const box = outermostCall(frames, MESSAGE_BOX_FRAME);
+        if (box)
+            return `waiting in the GUI: a message box (${box})`;
+        const dialog = outermostCall(frames, DIALOG_BOX_FRAME);
+        if (dialog)
+            return `waiting in the GUI: a dialog box (${dialog})`;
+        const send = outermostCall(frames, SEND_MESSAGE_FRAME);
+        if (send)
+            return `waiting in the GUI: sending a window message to another thread (${send})`;
+        const loop = outermostCall(frames, MESSAGE_LOOP_FRAME);
+        if (loop)
+            return `waiting in the GUI: a message loop (${loop})`;
+        for (const f of frames)
+            if (GUI_WAIT_FRAMES.test(f.text))
+                return `waiting in the GUI: a message loop (${f.text})`;
+        return undefined;
+    }
+    /** The outermost frame matching `re` (the API the program called) and its caller, unless the caller is system-call glue. */
+    function outermostCall(frames, re) {
+        for (let i = frames.length - 1; i >= 0; i--) {
+            if (!re.test(frames[i].text))
+                continue;
+            const caller = frames[i + 1];
+            return caller && !GLUE_FRAME.test(caller.text) ? `${frames[i].text}, called from ${caller.text}` : frames[i].text;
+        }
+        return undefined;
+    }
+    function joinParts(parts) {
+        return parts.filter((p) => p).join('; ');
+    }
+    /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
+    function describeIrps(t, env) {
+        const reader = irpReaderOf(env);
+        const pending = [];
+        for (const irp of reader.threadIrps(t)) {
+            const device = irp.current && irp.current.deviceObject;
+            if (!device)
+                continue;
+            // Device -> driver is cached per device and driver: cheap for every IRP; file names only for those shown.
+            const target = reader.deviceTarget(device);
+            pending.push({ irp, target, remote: !!target && !!target.driverName && REMOTE_DRIVERS.test(target.driverName) });
+        }
+        if (!pending.length)
+            return {};
+        const ordered = pending.filter((p) => p.remote).concat(pending.filter((p) => !p.remote));
+        const shown = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => describeIrp(p.irp, p.target, env));
+        if (ordered.length > MAX_IRPS_SHOWN)
+            shown.push(`and ${ordered.length - MAX_IRPS_SHOWN} more`);
+        const list = shown.join(', ');
+        return ordered[0].remote ? { remote: `waiting on a remote machine: ${list}` } : { local: `I/O pending: ${list}` };
+    }
+    /** "IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", with " on <file>" when the file is named. */
+    function describeIrp(irp, target, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const location = irp.current;
+        const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
+        const fileObject = location.fileObject || irp.originalFileObject;
+        const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
+        const on = file ? ` on ${file}` : '';
+        return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
     }
 
     // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
@@ -1151,7 +5532,7 @@ var __waitchain = (function (exports) {
     }
 
     function buildWaitGraph(threads, rules, env) {
-        const graph = { hops: [], out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
         for (const thread of threads) {
             if (thread.state !== 'Waiting')
                 continue;
@@ -1178,6 +5559,19 @@ var __waitchain = (function (exports) {
         }
         return graph;
     }
+    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
+    function addHeldLock(graph, owner, held) {
+        if (!graph.holders)
+            graph.holders = new Map();
+        push(graph.holders, owner, held);
+        let entry = graph.waiters.get(held.lock);
+        if (!entry) {
+            entry = { object: held.lock, kind: held.kind, threads: [] };
+            graph.waiters.set(held.lock, entry);
+        }
+        if (held.carried > (entry.carried || 0))
+            entry.carried = held.carried;
+    }
     function addHop(graph, hop) {
         graph.hops.push(hop);
         push(graph.out, hop.from, hop);
@@ -1202,6 +5596,8 @@ var __waitchain = (function (exports) {
             map.set(key, [value]);
     }
 
+    // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
+    // a report names. Returns plain data; rendering is elsewhere.
     /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
     const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
     function analyzeWaitChains(k, scope) {
@@ -1217,6 +5613,9 @@ var __waitchain = (function (exports) {
         };
         const env = { k, table, dispatcher, stacks, memo };
         const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
+        for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
+            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+        }
         const ages = new Map();
         const ageOf = (t) => {
             let a = ages.get(t.address);
@@ -1268,6 +5667,7 @@ var __waitchain = (function (exports) {
             blocked: r.blocked,
             tree: r.tree,
             processesAffected: distinctProcesses(r.blocked, table),
+            holds: (graph.holders && graph.holders.get(r.thread)) || [],
         }));
         const inChains = new Set();
         scoped.chains.forEach((c) => c.path.forEach((t) => inChains.add(t)));
@@ -1287,8 +5687,9 @@ var __waitchain = (function (exports) {
             inChains: inChains.size,
             warnings: k.warnings.summary(),
             scopeError: scoped.error,
+            focus: scope.kind === 'thread' ? scope.thread : undefined,
         };
-        report.verdict = verdictOf(report);
+        report.verdict = verdictOf(report, k.pointerSize);
         return report;
     }
     function applyScope(all, scope, table, graph) {
@@ -1383,12 +5784,13 @@ var __waitchain = (function (exports) {
             terminal: describeTerminal(t, graph, env),
         };
     }
-    function verdictOf(r) {
+    function verdictOf(r, pointerSize) {
+        const at = (a) => formatAddr(a, pointerSize);
         if (r.scopeError)
             return `ERROR: ${r.scopeError}`;
         const name = (a) => {
             const s = r.threads.get(a);
-            return s ? `${a} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : a;
+            return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
         };
         if (r.deadlocks.length) {
             const d = r.deadlocks[0];
@@ -1401,7 +5803,9 @@ var __waitchain = (function (exports) {
             const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
             const n = root.blocked.length;
             const procs = root.processesAffected.length;
-            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}`;
+            const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
+            const holds = root.holds.map((h) => `, holds ${h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
         }
         return `No blocking chains among ${r.waiting} waiting threads`;
     }
@@ -1447,19 +5851,25 @@ var __waitchain = (function (exports) {
                 return 'Ticks: unknown';
             return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
         }
+        /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
         hop(h) {
-            switch (h.kind) {
-                case 'mutant':
-                    return `mutant ${this.addr(h.object)} (${h.detail})`;
-                case 'process':
-                    return `process ${this.addr(h.object)} (${h.detail})`;
-                case 'thread':
-                    return `thread object ${this.addr(h.object)} (${h.detail})`;
-                default:
-                    return `${h.kind} ${this.addr(h.object)}`;
-            }
+            const what = HOP_NAMES[h.kind] || h.kind;
+            // LPC hops go through a message id, not an object address.
+            const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
+            return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
         }
     }
+    const HOP_NAMES = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+    };
 
     function renderWaitChainDot(r, pointerSize) {
         const L = new Labels(r, pointerSize);
@@ -1511,11 +5921,13 @@ var __waitchain = (function (exports) {
                     processesAffected: root.processesAffected,
                     waitTicks: s ? s.waitTicks : undefined,
                     cycle: root.cycle,
+                    holds: root.holds.map((h) => ({ lock: h.lock, kind: h.kind, waiters: h.carried })),
                     description: s ? s.terminal : undefined,
                 };
             }),
             chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
             edges: r.edges.map(hopJson),
+            threads: threadsJson(r),
             longestWaiter: r.longestWaiter,
             longestWaitTicks: longest ? longest.waitTicks : undefined,
             waiterCounts: counts,
@@ -1527,6 +5939,14 @@ var __waitchain = (function (exports) {
             warnings: r.warnings,
             error: r.scopeError,
         };
+    }
+    /** Every thread the report names, with what it is doing. */
+    function threadsJson(r) {
+        const out = {};
+        r.threads.forEach((s, a) => {
+            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: s.terminal };
+        });
+        return out;
     }
     function hopJson(h) {
         return { from: h.from, kind: h.kind, object: h.object, to: h.to, detail: h.detail };
@@ -1592,8 +6012,24 @@ var __waitchain = (function (exports) {
             return `${this.Address} ${this.Process} ${this.Id}`;
         }
     }
+    /** The native type of the object a hop goes through, for click-through (LPC hops carry a message id, no object). */
+    const NATIVE_TYPE_OF_HOP = {
+        mutant: '_KMUTANT',
+        process: '_EPROCESS',
+        thread: '_ETHREAD',
+        resource: '_ERESOURCE',
+        'fast-mutex': '_FAST_MUTEX',
+        'guarded-mutex': '_KGUARDED_MUTEX',
+        alpc: '_KALPC_MESSAGE',
+    };
     class HopNode {
-        constructor(h) {
+        constructor(h, __target) {
+            Object.defineProperty(this, "__target", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __target
+            });
             Object.defineProperty(this, "From", {
                 enumerable: true,
                 configurable: true,
@@ -1629,6 +6065,11 @@ var __waitchain = (function (exports) {
             this.Object = h.object;
             this.To = h.to;
             this.Detail = h.detail;
+        }
+        /** The object the hop goes through, as a native object. */
+        get KernelObject() {
+            const type = NATIVE_TYPE_OF_HOP[this.Kind];
+            return type ? this.__target.native(this.Object, 'nt', type) : undefined;
         }
         toString() {
             return `${this.From} -> ${this.Kind} ${this.Object} -> ${this.To}`;
@@ -1676,13 +6117,13 @@ var __waitchain = (function (exports) {
             this.Verdict = __report.verdict;
             this.Deadlocks = __report.deadlocks.map((d) => ({
                 Threads: d.threads.map(node),
-                Hops: d.hops.map((h) => new HopNode(h)),
+                Hops: d.hops.map((h) => new HopNode(h, target)),
                 toString: () => d.threads.join(' -> '),
             }));
             this.RootBlockers = __report.rootBlockers.map((r) => Object.assign(node(r.thread), { Blocked: r.blocked.length }));
             this.Chains = __report.chains.map((c) => ({
                 Path: c.path.map(node),
-                Hops: c.hops.map((h) => new HopNode(h)),
+                Hops: c.hops.map((h) => new HopNode(h, target)),
                 toString: () => c.path.join(' -> '),
             }));
             const all = [];
@@ -1706,6 +6147,10 @@ var __waitchain = (function (exports) {
         const out = [report.verdict, ''];
         if (report.scopeError)
             return out.join('\n');
+        if (report.focus) {
+            const s = report.threads.get(report.focus);
+            out.push(`Thread ${L.thread(report.focus)}: ${L.age(s)}${s ? `; ${s.terminal}` : ''}`, '');
+        }
         if (report.deadlocks.length) {
             out.push('Deadlocks:');
             report.deadlocks.forEach((d, i) => {
@@ -1740,10 +6185,16 @@ var __waitchain = (function (exports) {
         if (root.blocked.length) {
             out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
         }
-        else
+        else if (!root.holds.length)
             out.push('     no other thread waits on it');
+        for (const held of root.holds) {
+            out.push(`     holds ${held.kind.replace(/-/g, ' ')} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+        }
         if (s && !root.cycle)
             out.push(`     ${L.age(s)}; ${s.terminal}`);
+        const first = blockedFirst(report, root);
+        if (first && first !== root.thread)
+            out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
         const children = new Map();
         for (const h of root.tree) {
             const list = children.get(h.to);
@@ -1757,6 +6208,19 @@ var __waitchain = (function (exports) {
             out.push(`     ${L.thread(start)}`);
             renderChildren(out, L, report, children, start, '       ');
         }
+    }
+    /** The member of the root's tree (root included) that has waited longest, by consistent wait times. */
+    function blockedFirst(report, root) {
+        let best;
+        let ticks = -1;
+        for (const t of [root.thread, ...(root.cycle || []), ...root.blocked]) {
+            const s = report.threads.get(t);
+            if (s && s.waitTicks !== undefined && s.waitTicks > ticks) {
+                best = t;
+                ticks = s.waitTicks;
+            }
+        }
+        return best;
     }
     /** Depth-first with an explicit stack of pending lines and subtrees: trees can be thousands of levels deep. */
     function renderChildren(out, L, report, children, start, indent) {
@@ -1814,405 +6278,6 @@ var __waitchain = (function (exports) {
     function line(L, report, h, pad) {
         const s = report.threads.get(h.from);
         return `${pad}<- ${L.thread(h.from)} waits on ${L.hop(h)}${s ? `  ${L.age(s)}` : ''}`;
-    }
-
-    const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
-    function resolveType(t, pointerSize) {
-        let type = t;
-        // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
-        for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
-            type = type.baseType;
-        const name = type.name;
-        switch (type.typeKind) {
-            case 'pointer':
-                return { kind: 'pointer', size: pointerSize, signed: false, typeName: name, type };
-            case 'udt':
-                return { kind: 'struct', size: toNumber(type.size), signed: false, typeName: name, type };
-            case 'array':
-                return { kind: 'array', size: toNumber(type.size), signed: false, typeName: name, type };
-            case 'enum':
-                return { kind: 'enum', size: toNumber(type.size), signed: false, typeName: name, type };
-            case 'intrinsic':
-                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(name), typeName: name, type };
-            default:
-                return { kind: 'other', size: toNumber(type.size), signed: false, typeName: name, type };
-        }
-    }
-    class HostTypeLayout {
-        constructor(module, name, type, pointerSize) {
-            Object.defineProperty(this, "module", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: module
-            });
-            Object.defineProperty(this, "name", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: name
-            });
-            Object.defineProperty(this, "type", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: type
-            });
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
-            Object.defineProperty(this, "size", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            this.size = toNumber(type.size);
-        }
-        field(path) {
-            let hit = this.cache.get(path);
-            if (hit === undefined) {
-                hit = this.resolve(path) || null;
-                this.cache.set(path, hit);
-            }
-            return hit || undefined;
-        }
-        resolve(path) {
-            let type = this.type;
-            let offset = 0;
-            let last;
-            let member;
-            for (const part of path.split('.')) {
-                if (last && last.kind !== 'struct')
-                    return undefined;
-                const fields = type.fields;
-                member = fields ? fields[part] : undefined;
-                if (!member || member.offset === undefined)
-                    return undefined;
-                offset += toNumber(member.offset);
-                last = resolveType(member.type, this.pointerSize);
-                type = last.type;
-            }
-            if (!last || !member)
-                return undefined;
-            const layout = { offset, size: last.size, kind: last.kind, signed: last.signed, typeName: last.typeName };
-            const declared = member.type;
-            if (declared.isBitField && declared.bitFieldPositions) {
-                layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
-                layout.bitLen = toNumber(declared.bitFieldPositions.length);
-            }
-            if (last.kind === 'array' && last.type.baseType) {
-                const element = resolveType(last.type.baseType, this.pointerSize);
-                layout.elementSize = element.size;
-                layout.elementKind = element.kind;
-                layout.elementTypeName = element.typeName;
-                layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
-            }
-            return layout;
-        }
-    }
-    /** Enumerators of an enum type: its `fields` are constants carrying `value` (see typings). */
-    function readEnum(type) {
-        const names = new Map();
-        const fields = type.fields || {};
-        for (const name of Object.getOwnPropertyNames(fields)) {
-            const f = fields[name];
-            if (f && f.value !== undefined && f.value !== null)
-                names.set(toNumber(f.value), name);
-        }
-        return names;
-    }
-
-    // The Target over WinDbg's JavaScript provider. The only place (with its siblings) that calls `host`.
-    // Processes and threads are NOT taken from the data model here: the kernel readers walk the kernel's
-    // own lists with one batched read per structure, which costs ~1 round trip per object where the data
-    // model costs one per property. The data model is used for what only the debugger can compute:
-    // unwound stacks, and the process context for user-mode reads.
-    class HostTarget {
-        constructor() {
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "isKernel", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "isLive", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "stats", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: { unreadableReads: 0 }
-            });
-            Object.defineProperty(this, "types", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "enums", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "symbols", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "nearest", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "processObjects", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            const session = host.currentSession;
-            if (!session)
-                throw new TargetUnsupported('no debugging session');
-            const attributes = session.Attributes;
-            this.isKernel = !!attributes.Target.IsKernelTarget;
-            this.isLive = !!attributes.Target.IsLiveTarget;
-            const size = toNumber(attributes.Machine.PointerSize);
-            this.pointerSize = size === 4 ? 4 : 8;
-        }
-        type(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.types.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-                }
-                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
-                this.types.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        enumNames(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.enums.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null;
-                }
-                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
-                this.enums.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        symbolAddress(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.symbols.get(key);
-            if (hit === undefined) {
-                let a = null;
-                try {
-                    a = host.getModuleSymbolAddress(module, name);
-                }
-                catch (e) {
-                    a = null;
-                }
-                hit = a === null || a === undefined ? null : toAddr(a);
-                this.symbols.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        nearestSymbol(address) {
-            let hit = this.nearest.get(address);
-            if (hit === undefined) {
-                hit = null;
-                try {
-                    const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
-                    if (info && info.name) {
-                        const start = toAddr(info.address);
-                        const delta = addrDiff(address, start) || 0;
-                        const name = info.module && info.name.indexOf('!') < 0 ? `${info.module}!${info.name}` : info.name;
-                        hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
-                    }
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.nearest.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        read(address, size, context) {
-            try {
-                const where = toHostAddress(address);
-                if (context && !isKernelAddress(address, this.pointerSize)) {
-                    const process = this.processObject(context.pid);
-                    if (!process) {
-                        this.stats.unreadableReads++;
-                        return undefined;
-                    }
-                    return host.memory.readMemoryValues(where, size, 1, false, process);
-                }
-                return host.memory.readMemoryValues(where, size, 1, false);
-            }
-            catch (e) {
-                this.stats.unreadableReads++;
-                return undefined;
-            }
-        }
-        frames(thread) {
-            try {
-                const process = this.processObject(thread.pid);
-                if (!process)
-                    return undefined;
-                const modelThread = process.Threads.getValueAt(thread.tid);
-                const out = [];
-                for (const frame of modelThread.Stack.Frames) {
-                    const attributes = frame.Attributes;
-                    out.push({
-                        text: frame.ToDisplayString(),
-                        instruction: addrOf(attributes.InstructionOffset),
-                        frameOffset: addrOf(attributes.FrameOffset),
-                        stackOffset: addrOf(attributes.StackOffset),
-                    });
-                }
-                return out;
-            }
-            catch (e) {
-                return undefined;
-            }
-        }
-        native(address, module, typeName) {
-            try {
-                return host.createTypedObject(toHostAddress(address), module, typeName);
-            }
-            catch (e) {
-                return undefined;
-            }
-        }
-        processObject(pid) {
-            let hit = this.processObjects.get(pid);
-            if (hit === undefined) {
-                try {
-                    hit = host.currentSession.Processes.getValueAt(pid);
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.processObjects.set(pid, hit);
-            }
-            return hit;
-        }
-    }
-    function addrOf(value) {
-        return value === undefined ? addrFromParts(0, 0) : toAddr(value);
-    }
-
-    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
-    // so every command parses its own small option language from that string.
-    class UsageError extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'UsageError';
-        }
-    }
-    /** Splits on white space; double quotes group words. */
-    function tokenize(text) {
-        const out = [];
-        const re = /"([^"]*)"|(\S+)/g;
-        let m;
-        while ((m = re.exec(text)) !== null)
-            out.push(m[1] !== undefined ? m[1] : m[2]);
-        return out;
-    }
-    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
-    function parseNumber(token) {
-        const t = token.trim().toLowerCase();
-        if (/^0n\d+$/.test(t))
-            return parseInt(t.slice(2), 10);
-        const hex = t.startsWith('0x') ? t.slice(2) : t;
-        if (/^[0-9a-f]{1,13}$/.test(hex))
-            return parseInt(hex, 16);
-        return undefined;
-    }
-    function parseAddressToken(token) {
-        return parseAddr(token);
-    }
-    /** Walks tokens; each option consumes what it needs. */
-    class TokenStream {
-        constructor(tokens) {
-            Object.defineProperty(this, "tokens", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: tokens
-            });
-            Object.defineProperty(this, "i", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: 0
-            });
-        }
-        get done() {
-            return this.i >= this.tokens.length;
-        }
-        next() {
-            return this.tokens[this.i++];
-        }
-        value(option) {
-            if (this.done)
-                throw new UsageError(`${option} needs a value`);
-            return this.next();
-        }
-    }
-
-    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
-    // never a stack trace, and the usage where it helps.
-    function runCommand(name, usage, body) {
-        try {
-            return body();
-        }
-        catch (e) {
-            if (e instanceof UsageError) {
-                print(`${name}: ${e.message}\n${usage}`);
-                return undefined;
-            }
-            if (e instanceof TargetUnsupported) {
-                print(`${name}: ${e.message}\n`);
-                return undefined;
-            }
-            print(`${name}: internal error: ${messageOf(e)}\n`);
-            return undefined;
-        }
     }
 
     // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
@@ -2307,7 +6372,7 @@ var __waitchain = (function (exports) {
         return registrations({
             waitchain: waitchainCommand,
             stalecheck: pendingCommand('stalecheck', 'issue 4: !stalecheck'),
-            ringdump: pendingCommand('ringdump', 'issue 5: !ringdump'),
+            ringdump: ringdumpCommand,
         });
     }
     function invokeScript() {

@@ -85,7 +85,9 @@ export function checkWaitChain(kind: ExpectKind, expected: any, r: WaitChainJson
       }
       break;
     case 'waiterCounts':
-      for (const [object, n] of Object.entries(expected as Record<string, number>)) {
+      for (const [key, n] of Object.entries(expected as Record<string, number>)) {
+        // Scenario addresses may carry leading zeros ("0032be30"); results are canonical ("32be30").
+        const object = key.replace(/^0+(?=[0-9a-f])/, '');
         if (r.waiterCounts[object] !== n) fails.push(`${object}: ${r.waiterCounts[object] === undefined ? 'no' : r.waiterCounts[object]} waiters reported, expected ${n}`);
       }
       break;

@@ -7,6 +7,7 @@ import type { Snapshot } from '../format/snapshot';
 import { loadScript } from '../loader';
 import { COMMAND_OF, checkWaitChain, expectKinds, type ExpectKind } from './expect';
 import { relocateExpect } from '../builder';
+import { checkRingOn } from './ringExpect';
 
 export const BUNDLE_PATH = fileURLToPath(new URL('../../dist/waitchain.js', import.meta.url));
 
@@ -83,7 +84,7 @@ export function layoutsOf(scenarioIdOrPath: string): string[] {
 }
 
 /** Commands of waitchain that have landed; the others answer "not available yet". */
-export const LANDED = new Set(['waitchain']);
+export const LANDED = new Set(['waitchain', 'ringdump']);
 
 export interface CheckResult {
   layout: string;
@@ -108,6 +109,12 @@ export function checkScenario(scenarioIdOrPath: string, layout: string): CheckRe
     const command = COMMAND_OF[kind];
     if (!LANDED.has(command)) {
       result.pending.push(kind);
+      continue;
+    }
+    if (kind === 'ring') {
+      // Each ring names its own command line (mocks/harness/ringExpect.ts).
+      const fails = checkRingOn(targetExpect.ring, (c) => runOnSnapshot(snapshot, c)).map((f) => (relocation ? relocateText(f, relocation) : f));
+      if (fails.length) result.unmet.ring = fails;
       continue;
     }
     let run = results.get(command);

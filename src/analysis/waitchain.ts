@@ -1,6 +1,6 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
-import type { Addr } from '../core/addr';
+import { formatAddr, type Addr } from '../core/addr';
 import { DispatcherReader } from '../kernel/dispatcher';
 import type { KernelContext } from '../kernel/context';
 import type { ProcessInfo, ThreadInfo } from '../kernel/model';
@@ -11,7 +11,8 @@ import { conclude, type Chain, type Deadlock } from './conclusions';
 import { EDGE_RULES } from './rules';
 import { describeTerminal } from './terminals';
 import { formatTicks, waitAge } from './ticks';
-import { buildWaitGraph, type Hop, type RuleEnv, type WaitGraph } from './waitgraph';
+import { sectionsWithUnseenWaiters } from './rules/critsecs';
+import { addHeldLock, buildWaitGraph, type HeldLock, type Hop, type RuleEnv, type WaitGraph } from './waitgraph';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
 const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
@@ -40,6 +41,8 @@ export interface RootBlockerReport {
   blocked: Addr[];
   tree: Hop[];
   processesAffected: Addr[];
+  /** Locks it holds whose waiters only the lock counts (no waiting thread in the dump shows them). */
+  holds: HeldLock[];
 }
 
 export interface ChainReport extends Chain {
@@ -62,6 +65,8 @@ export interface WaitChainReport {
   inChains: number;
   warnings: string[];
   scopeError?: string;
+  /** `!waitchain <thread>`: the thread asked about. */
+  focus?: Addr;
 }
 
 export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainReport {
@@ -76,6 +81,9 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
   };
   const env = { k, table, dispatcher, stacks, memo };
   const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
+  for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
+    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+  }
   const ages = new Map<Addr, ReturnType<typeof waitAge>>();
   const ageOf = (t: ThreadInfo) => {
     let a = ages.get(t.address);
@@ -126,6 +134,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     blocked: r.blocked,
     tree: r.tree,
     processesAffected: distinctProcesses(r.blocked, table),
+    holds: (graph.holders && graph.holders.get(r.thread)) || [],
   }));
 
   const inChains = new Set<Addr>();
@@ -147,8 +156,9 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     inChains: inChains.size,
     warnings: k.warnings.summary(),
     scopeError: scoped.error,
+    focus: scope.kind === 'thread' ? scope.thread : undefined,
   };
-  report.verdict = verdictOf(report);
+  report.verdict = verdictOf(report, k.pointerSize);
   return report;
 }
 
@@ -237,11 +247,12 @@ function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGr
   };
 }
 
-function verdictOf(r: WaitChainReport): string {
+function verdictOf(r: WaitChainReport, pointerSize: number): string {
+  const at = (a: Addr) => formatAddr(a, pointerSize);
   if (r.scopeError) return `ERROR: ${r.scopeError}`;
   const name = (a: Addr) => {
     const s = r.threads.get(a);
-    return s ? `${a} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : a;
+    return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
   };
   if (r.deadlocks.length) {
     const d = r.deadlocks[0];
@@ -254,7 +265,9 @@ function verdictOf(r: WaitChainReport): string {
     const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
     const n = root.blocked.length;
     const procs = root.processesAffected.length;
-    return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}`;
+    const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
+    const holds = root.holds.map((h) => `, holds ${h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+    return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
   }
   return `No blocking chains among ${r.waiting} waiting threads`;
 }

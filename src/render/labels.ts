@@ -28,16 +28,23 @@ export class Labels {
     return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
   }
 
+  /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
   hop(h: Hop): string {
-    switch (h.kind) {
-      case 'mutant':
-        return `mutant ${this.addr(h.object)} (${h.detail})`;
-      case 'process':
-        return `process ${this.addr(h.object)} (${h.detail})`;
-      case 'thread':
-        return `thread object ${this.addr(h.object)} (${h.detail})`;
-      default:
-        return `${h.kind} ${this.addr(h.object)}`;
-    }
+    const what = HOP_NAMES[h.kind] || h.kind;
+    // LPC hops go through a message id, not an object address.
+    const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
+    return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
   }
 }
+
+const HOP_NAMES: { [kind: string]: string } = {
+  mutant: 'mutant',
+  process: 'process',
+  thread: 'thread object',
+  resource: 'ERESOURCE',
+  'fast-mutex': 'fast mutex',
+  'guarded-mutex': 'guarded mutex',
+  'critical-section': 'critical section',
+  lpc: 'LPC message',
+  alpc: 'ALPC message',
+};

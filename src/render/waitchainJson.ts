@@ -28,11 +28,13 @@ export function waitChainJson(r: WaitChainReport): object {
         processesAffected: root.processesAffected,
         waitTicks: s ? s.waitTicks : undefined,
         cycle: root.cycle,
+        holds: root.holds.map((h) => ({ lock: h.lock, kind: h.kind, waiters: h.carried })),
         description: s ? s.terminal : undefined,
       };
     }),
     chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
     edges: r.edges.map(hopJson),
+    threads: threadsJson(r),
     longestWaiter: r.longestWaiter,
     longestWaitTicks: longest ? longest.waitTicks : undefined,
     waiterCounts: counts,
@@ -44,6 +46,15 @@ export function waitChainJson(r: WaitChainReport): object {
     warnings: r.warnings,
     error: r.scopeError,
   };
+}
+
+/** Every thread the report names, with what it is doing. */
+function threadsJson(r: WaitChainReport): object {
+  const out: { [address: string]: object } = {};
+  r.threads.forEach((s, a) => {
+    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: s.terminal };
+  });
+  return out;
 }
 
 function hopJson(h: Hop): HopJson {

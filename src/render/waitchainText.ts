@@ -14,6 +14,10 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
   const L = new Labels(report, pointerSize);
   const out: string[] = [report.verdict, ''];
   if (report.scopeError) return out.join('\n');
+  if (report.focus) {
+    const s = report.threads.get(report.focus);
+    out.push(`Thread ${L.thread(report.focus)}: ${L.age(s)}${s ? `; ${s.terminal}` : ''}`, '');
+  }
 
   if (report.deadlocks.length) {
     out.push('Deadlocks:');
@@ -50,7 +54,10 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
   out.push(`  ${n}. ${head}`);
   if (root.blocked.length) {
     out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
-  } else out.push('     no other thread waits on it');
+  } else if (!root.holds.length) out.push('     no other thread waits on it');
+  for (const held of root.holds) {
+    out.push(`     holds ${held.kind.replace(/-/g, ' ')} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+  }
   if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
   const first = blockedFirst(report, root);
   if (first && first !== root.thread) out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
