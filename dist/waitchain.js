@@ -5,6 +5,83 @@
 var __waitchain = (function (exports) {
     'use strict';
 
+    // Damage found while reading, counted by kind so a report can end with one summary line
+    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
+    class Warnings {
+        constructor() {
+            Object.defineProperty(this, "counts", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "details", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: []
+            });
+        }
+        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
+        add(kind, detail) {
+            this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
+            if (detail !== undefined && this.details.length < 200)
+                this.details.push(detail);
+        }
+        get total() {
+            let n = 0;
+            this.counts.forEach((c) => (n += c));
+            return n;
+        }
+        summary() {
+            const out = [];
+            this.counts.forEach((c, kind) => out.push(`${c} ${kind}`));
+            return out;
+        }
+        list() {
+            return this.details.slice();
+        }
+    }
+    function messageOfError(e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+
+    const apcToNonAlertableWaiterRule = { id: 'apc-to-nonalertable-waiter', run: () => [] };
+
+    const dispatchLevelSpinRule = { id: 'dispatch-level-spin', run: () => [] };
+
+    const inconsistentDumpRule = { id: 'inconsistent-dump', run: () => [] };
+
+    const longWaitRule = { id: 'long-wait', run: () => [] };
+
+    const orphanedOwnerRule = { id: 'orphaned-owner', run: () => [] };
+
+    const staleIosbRule = { id: 'stale-iosb', run: () => [] };
+
+    const unservedMessageRule = { id: 'unserved-message', run: () => [] };
+
+    // Every !stalecheck rule, one module per rule.
+    const STALE_RULES = [
+        staleIosbRule,
+        apcToNonAlertableWaiterRule,
+        dispatchLevelSpinRule,
+        orphanedOwnerRule,
+        unservedMessageRule,
+        longWaitRule,
+        inconsistentDumpRule,
+    ];
+
+    const RULE_IDS = [
+        'stale-iosb',
+        'apc-to-nonalertable-waiter',
+        'dispatch-level-spin',
+        'long-wait',
+        'orphaned-owner',
+        'unserved-message',
+        'inconsistent-dump',
+    ];
+    const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
     // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
     // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
@@ -88,318 +165,80 @@ var __waitchain = (function (exports) {
         return a.length === 16 && a[0] === 'f';
     }
 
-    // Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
-    // Only this folder sees host values; everything else gets Addr or plain numbers.
-    function isInt64(value) {
-        return typeof value === 'object' && value !== null && typeof value.getLowPart === 'function' &&
-            typeof value.getHighPart === 'function';
-    }
-    /** Int64 or number -> Addr without going through JS number precision. */
-    function toAddr(value) {
-        if (typeof value === 'number') {
-            if (value < 0)
-                return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
-            return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
-        }
-        return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
-    }
-    function toHostAddress(a) {
-        return host.parseInt64(a, 16);
-    }
-    /** A size or offset the host may give as number or Int64. */
-    function toNumber(value) {
-        if (typeof value === 'number')
-            return value;
-        if (isInt64(value))
-            return value.asNumber();
-        return Number(value);
-    }
-
-    function describeArgument(value) {
-        if (value === undefined || value === null)
-            return { kind: 'none' };
-        if (typeof value === 'string')
-            return { kind: 'text', text: value };
-        if (typeof value === 'number') {
-            if (!Number.isInteger(value))
-                return { kind: 'invalid', description: `${value} is not an address` };
-            return { kind: 'address', address: toAddr(value) };
-        }
-        if (isInt64(value))
-            return { kind: 'address', address: toAddr(value) };
-        if (typeof value === 'object') {
-            const v = value;
-            try {
-                // A data-model thread or process (@$curthread, @$curprocess): its kernel object.
-                if (v.KernelObject !== undefined && v.KernelObject !== null)
-                    return describeArgument(v.KernelObject);
-                if (v.targetType !== undefined) {
-                    const type = v.targetType;
-                    const isPointer = type.typeKind === 'pointer';
-                    let address;
-                    if (isPointer)
-                        address = toAddr(v.address);
-                    else {
-                        try {
-                            address = toAddr(v.address);
-                        }
-                        catch (e) {
-                            address = undefined; // a value without an address (a register, a constant)
-                        }
-                    }
-                    return { kind: 'native', address, typeName: type.name, isPointer, value };
-                }
-            }
-            catch (e) {
-                return { kind: 'invalid', description: `unreadable argument (${messageOf(e)})` };
-            }
-        }
-        return { kind: 'invalid', description: `unsupported argument ${String(value)}` };
-    }
-    function print(text) {
-        host.diagnostics.debugLog(text);
-    }
-    function messageOf(e) {
-        return e instanceof Error ? e.message : String(e);
-    }
-
-    // Commands whose issue has not landed yet say so plainly instead of pretending.
-    function pendingCommand(name, issue) {
-        return () => {
-            print(`${name}: not available yet in this version of waitchain (${issue}); !waitchain works.\n`);
-            return undefined;
-        };
-    }
-
-    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
-    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
-    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
-    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
-    // does not fit a JS number), and every modulo is computed on the halves.
-    const TWO32 = 4294967296;
-    /**
-     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
-     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
-     */
-    function u64FromBytes(b, off, size) {
-        let lo = 0;
-        let hi = 0;
-        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
-            const byte = b[off + i] & 0xff;
-            if (i >= 4)
-                hi = hi * 256 + byte;
-            else
-                lo = lo * 256 + byte;
-        }
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
-    function u64FromNumber(n, widthBits = 64) {
-        if (n >= 0) {
-            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
-            return u64Mask(v, widthBits);
-        }
-        // two's complement of |n| over 64 bits, then cut to the width
-        const m = -n;
-        let lo = (TWO32 - (m % TWO32)) % TWO32;
-        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
-        if (lo === 0)
-            hi = (hi + 1) % TWO32;
-        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
-    }
-    /** Hex digits (no 0x), up to 16. */
-    function u64FromHex(text) {
-        const t = text.replace(/^0+/, '') || '0';
-        if (!/^[0-9a-f]{1,16}$/i.test(t))
-            return undefined;
-        const lo = parseInt(t.slice(-8), 16);
-        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    function u64Mask(a, widthBits) {
-        if (widthBits >= 64)
-            return a;
-        if (widthBits > 32)
-            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
-        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
-    }
-    function u64Compare(a, b) {
-        if (a.hi !== b.hi)
-            return a.hi < b.hi ? -1 : 1;
-        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
-    }
-    /** a - b modulo 2^64. */
-    function u64Sub(a, b) {
-        let lo = a.lo - b.lo;
-        let borrow = 0;
-        if (lo < 0) {
-            lo += TWO32;
-            borrow = 1;
-        }
-        let hi = a.hi - b.hi - borrow;
-        if (hi < 0)
-            hi += TWO32;
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
-    function u64AddSmall(a, n) {
-        const lo = a.lo + (n % TWO32);
-        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
-        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
-    }
-    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
-    function mulMod(x, y, n) {
-        if (x * y < 2 ** 53)
-            return (x * y) % n;
-        let result = 0;
-        let base = x % n;
-        let k = y;
-        while (k > 0) {
-            if (k % 2 === 1)
-                result = (result + base) % n;
-            base = (base * 2) % n;
-            k = Math.floor(k / 2);
-        }
-        return result;
-    }
-    /** a mod n (n a positive JS integer below 2^52). */
-    function u64Mod(a, n) {
-        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
-    }
-    /** The value as a JS number when exact (below 2^53), else undefined. */
-    function u64ToNumber(a) {
-        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
-    }
-    function u64ToHex(a) {
-        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
-    }
-    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
-    function u64ToDecimal(a) {
-        const exact = u64ToNumber(a);
-        if (exact !== undefined)
-            return String(exact);
-        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
-        let digits = '';
-        while (limbs.some((l) => l !== 0)) {
-            let rem = 0;
-            limbs = limbs.map((l) => {
-                const cur = rem * 65536 + l;
-                rem = cur % 10;
-                return Math.floor(cur / 10);
+    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
+    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
+    const KIND_BY_ENUMERATOR = {
+        EventNotificationObject: 'NotificationEvent',
+        EventSynchronizationObject: 'SynchronizationEvent',
+        MutantObject: 'Mutant',
+        ProcessObject: 'Process',
+        QueueObject: 'Queue',
+        SemaphoreObject: 'Semaphore',
+        ThreadObject: 'Thread',
+        GateObject: 'Gate',
+        TimerNotificationObject: 'NotificationTimer',
+        TimerSynchronizationObject: 'SynchronizationTimer',
+        Timer2NotificationObject: 'NotificationTimer',
+        Timer2SynchronizationObject: 'SynchronizationTimer',
+    };
+    class DispatcherReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
             });
-            digits = String(rem) + digits;
+            Object.defineProperty(this, "cache", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "header", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "mutant", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.header = k.requireType('_DISPATCHER_HEADER');
+            this.mutant = k.requireType('_KMUTANT');
         }
-        return digits || '0';
-    }
-    /**
-     * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
-     * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
-     * slot = index++ % N (the first write lands in slot 0; the newest is (index - 1) % N).
-     * A ring that has not wrapped holds `index` entries; the others were never written.
-     */
-    function orderByIndex(capacity, index, mode) {
-        if (capacity <= 0)
-            return { slots: [], sequences: [], wrapped: false };
-        const writes = index; // pre and post alike: the counter equals the number of writes so far
-        const full = u64Compare(writes, u64FromNumber(capacity)) >= 0;
-        const count = full ? capacity : u64ToNumber(writes);
-        if (count === 0)
-            return { slots: [], sequences: [], wrapped: false };
-        // the counter value of the newest write: pre writes n to slot n % N (n = 1..index); post writes n to
-        // slot n % N (n = 0..index-1)
-        const newestWrite = mode === 'pre' ? writes : u64Sub(writes, { hi: 0, lo: 1 });
-        const newestSlot = u64Mod(newestWrite, capacity);
-        const slots = [];
-        const sequences = [];
-        const firstWrite = u64Sub(newestWrite, u64FromNumber(count - 1));
-        for (let p = 0; p < count; p++) {
-            slots.push((newestSlot - (count - 1 - p) + capacity * 2) % capacity);
-            sequences.push(u64ToDecimal(u64AddSmall(firstWrite, p)));
-        }
-        return { slots, sequences, newestSlot, wrapped: full };
-    }
-    /**
-     * A "next slot to write" index already reduced modulo N (the kernel's `_DEVICE_NODE.StateHistoryEntry`):
-     * once wrapped, the next slot holds the oldest entry; before, slots 0..next-1 are the entries.
-     * `nextSlotWritten` says whether the next slot already holds an entry (the ring has wrapped).
-     */
-    function orderByNextSlot(capacity, next, nextSlotWritten) {
-        if (next < 0 || next >= capacity || Math.floor(next) !== next)
-            return undefined;
-        const slots = [];
-        if (nextSlotWritten)
-            for (let i = 0; i < capacity; i++)
-                slots.push((next + i) % capacity);
-        else
-            for (let i = 0; i < next; i++)
-                slots.push(i);
-        return { slots, newestSlot: slots.length ? slots[slots.length - 1] : undefined, wrapped: nextSlotWritten };
-    }
-    /**
-     * `-seq <field>`: order by a per-entry sequence number that may itself have wrapped (unsigned, any
-     * width). The written entries span a window far smaller than 2^width, so the largest circular gap
-     * between sorted sequence values is where the counter wrapped: the entry after it is the oldest.
-     * `sequences[slot]` is undefined for a slot that holds no entry (never written, unreadable).
-     */
-    function orderBySequence(capacity, sequences, widthBits) {
-        const written = [];
-        for (let slot = 0; slot < capacity; slot++) {
-            const seq = sequences[slot];
-            if (seq)
-                written.push({ slot, seq });
-        }
-        written.sort((a, b) => u64Compare(a.seq, b.seq) || a.slot - b.slot);
-        let start = 0;
-        if (written.length > 1) {
-            // the gap from the last value round to the first (the wrap of the counter) wins ties: no wrap
-            let best = u64Mask(u64Sub(written[0].seq, written[written.length - 1].seq), widthBits);
-            for (let i = 1; i < written.length; i++) {
-                const gap = u64Sub(written[i].seq, written[i - 1].seq);
-                if (u64Compare(gap, best) > 0) {
-                    best = gap;
-                    start = i;
-                }
+        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
+        read(address) {
+            let hit = this.cache.get(address);
+            if (hit === undefined) {
+                hit = this.decode(address) || null;
+                this.cache.set(address, hit);
             }
+            return hit || undefined;
         }
-        const ordered = written.slice(start).concat(written.slice(0, start));
-        return {
-            slots: ordered.map((w) => w.slot),
-            sequences: ordered.map((w) => u64ToDecimal(w.seq)),
-            newestSlot: ordered.length ? ordered[ordered.length - 1].slot : undefined,
-            wrapped: written.length === capacity,
-        };
-    }
-    /** Plain slot order (no index, or a cache such as g_MyStructCache[2]): no time order claimed. */
-    function slotOrder(capacity, include = () => true) {
-        const slots = [];
-        for (let slot = 0; slot < capacity; slot++)
-            if (include(slot))
-                slots.push(slot);
-        return { slots };
-    }
-    /** `-grep` then `-n` over entries in time order (positions stay those of the whole ring). */
-    function selectEntries(entries, selection, textOf) {
-        let out = entries;
-        if (selection.grep !== undefined && selection.grep !== '') {
-            const needle = selection.grep.toLowerCase();
-            out = out.filter((e) => textOf(e).toLowerCase().indexOf(needle) >= 0);
+        decode(address) {
+            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
+            if (!v)
+                return undefined;
+            const typeValue = v.num('Header.Type');
+            if (typeValue === undefined)
+                return undefined;
+            const typeName = this.k.enumName('_KOBJECTS', typeValue);
+            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
+            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
+            if (kind === 'Mutant') {
+                const owner = v.ptr('OwnerThread');
+                object.owner = owner && !isNull(owner) ? owner : undefined;
+                object.abandoned = v.num('Abandoned') === 1;
+            }
+            return object;
         }
-        if (selection.newest !== undefined && out.length > selection.newest)
-            out = out.slice(out.length - selection.newest);
-        return out;
-    }
-    /**
-     * `-f a,b.c`: a field is kept when its path equals a requested name or lies under it
-     * (`Irp` keeps `Irp.MajorFunction`), case-insensitively.
-     */
-    function fieldMatcher(names) {
-        const wanted = names.map((n) => n.toLowerCase());
-        return {
-            keep: (path) => {
-                const p = path.toLowerCase();
-                return wanted.some((w) => p === w || p.startsWith(`${w}.`) || p.startsWith(`${w}[`));
-            },
-        };
+        get headerSize() {
+            return this.header.size;
+        }
     }
 
     // Little-endian decoding of a structure read in one piece (one host round trip per structure).
@@ -483,755 +322,6 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
-    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
-    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
-    // Child/Sibling with a visited set and a cap.
-    /** More device nodes than any real machine has: a corrupt tree is cut here. */
-    const DEVNODE_WALK_CAP = 20000;
-    const MAX_PATH_BYTES = 2048;
-    function devnodeLayout(k) {
-        const layout = k.requireType('_DEVICE_NODE');
-        const history = layout.field('StateHistory');
-        if (!history || history.kind !== 'array' || !history.count) {
-            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
-        }
-        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
-        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
-    }
-    /** One device node; undefined (and a warning) when it is unreadable. */
-    function readDevnode(k, address, dl = devnodeLayout(k)) {
-        const view = k.readStruct(dl.layout, address, 'device node');
-        if (!view)
-            return undefined;
-        return decodeDevnode(k, view, dl);
-    }
-    function decodeDevnode(k, view, dl) {
-        const h = dl.layout.field('StateHistory');
-        const slotSize = h.elementSize || 4;
-        const capacity = h.count || 0;
-        const history = [];
-        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
-        for (let i = 0; i < capacity; i++)
-            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
-        return {
-            address: view.address,
-            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
-            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
-            state: view.num('State'),
-            previousState: view.num('PreviousState'),
-            stateEnum: dl.stateEnum,
-            historyAddress: addrAdd(view.address, h.offset),
-            capacity,
-            slotSize,
-            history,
-            next: view.num('StateHistoryEntry'),
-        };
-    }
-    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
-    function unicodeString(k, view, member, ustr) {
-        if (!ustr || !view.has(member))
-            return '';
-        const s = view.sub(member, ustr);
-        if (!s)
-            return '';
-        const length = s.num('Length') || 0;
-        const buffer = s.ptr('Buffer');
-        if (!length || !buffer || isNull(buffer))
-            return '';
-        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
-        if (!bytes) {
-            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
-            return '';
-        }
-        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
-    }
-    /**
-     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
-     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
-     */
-    function readAllDevnodes(k) {
-        const dl = devnodeLayout(k);
-        const rootPointer = k.symbol('IopRootDeviceNode');
-        if (!rootPointer)
-            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
-        const rootBytes = k.target.read(rootPointer, k.pointerSize);
-        if (!rootBytes)
-            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
-        const root = ptr(rootBytes, 0, k.pointerSize);
-        const out = [];
-        const seen = new Set();
-        const stack = [root];
-        while (stack.length) {
-            const address = stack.pop();
-            if (!k.plausible(address, 4)) {
-                if (!isNull(address))
-                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
-                continue;
-            }
-            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
-                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
-                continue;
-            }
-            seen.add(address);
-            const view = k.readStruct(dl.layout, address, 'device node');
-            if (!view)
-                continue;
-            out.push(decodeDevnode(k, view, dl));
-            const sibling = view.ptr('Sibling');
-            const child = view.ptr('Child');
-            if (sibling && !isNull(sibling))
-                stack.push(sibling);
-            if (child && !isNull(child))
-                stack.push(child);
-        }
-        return out;
-    }
-
-    // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
-    // order, as the symbols give them): nested structures flatten to dotted paths (`Irp.MajorFunction`),
-    // arrays of structures to `Entries[0].Key`, char arrays become text, other scalar arrays become lists
-    // (a list of pointers is a backtrace when its values symbolise). Pure: no debugger access.
-    /** Longest scalar list shown, longest byte dump, most structure elements expanded. */
-    const MAX_LIST = 64;
-    const MAX_BYTES = 32;
-    const MAX_STRUCT_ELEMENTS = 16;
-    /** Decodes the element at `off` in `bytes`. A scalar element is one field named `scalarName`. */
-    function decodeElement(shape, bytes, off, pointerSize, scalarName = 'Value') {
-        const out = [];
-        if (shape.kind === 'struct')
-            decodeStruct(shape, bytes, off, pointerSize, '', out);
-        else
-            decodeInto(shape, bytes, off, pointerSize, scalarName, out);
-        return out;
-    }
-    /** True when a structure type carries no member list (public symbols, a forward declaration). */
-    function hasNoFields(shape) {
-        return shape.kind === 'struct' && (!shape.members || shape.members.length === 0);
-    }
-    function decodeStruct(shape, bytes, off, pointerSize, prefix, out) {
-        const members = shape.members || [];
-        if (!members.length) {
-            out.push({ path: prefix || 'Bytes', value: rawBytes(bytes, off, shape.size) });
-            return;
-        }
-        for (const m of members) {
-            const path = prefix ? `${prefix}.${m.name}` : m.name;
-            if (m.bitLen !== undefined)
-                out.push({ path, value: bitField(m, bytes, off + m.offset) });
-            else
-                decodeInto(m.type, bytes, off + m.offset, pointerSize, path, out);
-        }
-    }
-    function decodeInto(t, bytes, off, pointerSize, path, out) {
-        switch (t.kind) {
-            case 'struct':
-                decodeStruct(t, bytes, off, pointerSize, path, out);
-                return;
-            case 'array':
-                decodeArray(t, bytes, off, pointerSize, path, out);
-                return;
-            default:
-                out.push({ path, value: scalar(t, bytes, off, pointerSize) });
-        }
-    }
-    function decodeArray(t, bytes, off, pointerSize, path, out) {
-        const e = t.element;
-        const count = t.count || 0;
-        if (!e || e.size <= 0) {
-            out.push({ path, value: rawBytes(bytes, off, t.size) });
-            return;
-        }
-        if (e.char && e.kind === 'int') {
-            out.push({ path, value: charArray(bytes, off, count, e.char === 'wide' ? 2 : 1) });
-            return;
-        }
-        if (e.kind === 'struct' || e.kind === 'array') {
-            const shown = Math.min(count, MAX_STRUCT_ELEMENTS);
-            for (let i = 0; i < shown; i++)
-                decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
-            if (count > shown)
-                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
-            return;
-        }
-        const shown = Math.min(count, MAX_LIST);
-        const items = [];
-        for (let i = 0; i < shown; i++)
-            items.push(scalar(e, bytes, off + i * e.size, pointerSize));
-        out.push({ path, value: { kind: 'list', items, truncated: count > shown } });
-    }
-    function scalar(t, bytes, off, pointerSize) {
-        switch (t.kind) {
-            case 'pointer':
-                return { kind: 'pointer', address: ptr(bytes, off, t.size === 4 || t.size === 8 ? t.size : pointerSize) };
-            case 'enum': {
-                const value = t.size <= 4 && (t.size === 1 || t.size === 2 || t.size === 4) ? (t.signed ? sint(bytes, off, t.size) : uint(bytes, off, t.size)) : uint(bytes, off, 8);
-                return enumValue(t, value);
-            }
-            case 'int':
-                if (t.bool)
-                    return { kind: 'bool', value: bytes[off] !== 0 };
-                if (t.size === 1 || t.size === 2 || t.size === 4 || t.size === 8)
-                    return { kind: 'int', value: u64FromBytes(bytes, off, t.size), signed: t.signed, size: t.size };
-                return rawBytes(bytes, off, t.size);
-            default:
-                return rawBytes(bytes, off, t.size);
-        }
-    }
-    function enumValue(t, value) {
-        const hit = (t.enumerators || []).filter((e) => e.value === value)[0];
-        return hit ? { kind: 'enum', value, name: hit.name } : { kind: 'enum', value };
-    }
-    function bitField(m, bytes, off) {
-        const size = Math.min(m.type.size, 8);
-        const raw = u64FromBytes(bytes, off, size);
-        const pos = m.bitPos || 0;
-        const len = m.bitLen || 1;
-        // shift right by pos and keep len bits, on the halves
-        let lo;
-        let hi;
-        if (pos >= 32) {
-            lo = raw.hi >>> (pos - 32);
-            hi = 0;
-        }
-        else if (pos === 0) {
-            lo = raw.lo;
-            hi = raw.hi;
-        }
-        else {
-            lo = ((raw.lo >>> pos) | (raw.hi << (32 - pos))) >>> 0;
-            hi = raw.hi >>> pos;
-        }
-        const value = len >= 64 ? { hi, lo } : len > 32 ? { hi: (hi % 2 ** (len - 32)) >>> 0, lo } : { hi: 0, lo: len === 32 ? lo : (lo % 2 ** len) >>> 0 };
-        if (m.type.kind === 'enum')
-            return enumValue(m.type, value.lo);
-        if (m.type.bool)
-            return { kind: 'bool', value: value.lo !== 0 };
-        return { kind: 'int', value, signed: false, size };
-    }
-    /** Text when the characters up to the first NUL are printable, else the bytes. */
-    function charArray(bytes, off, count, width) {
-        let text = '';
-        for (let i = 0; i < count; i++) {
-            const c = width === 1 ? bytes[off + i] : bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8);
-            if (c === 0)
-                break;
-            if (c < 0x20 && c !== 9)
-                return rawBytes(bytes, off, count * width);
-            if (width === 1 && c > 0x7e)
-                return rawBytes(bytes, off, count * width);
-            text += String.fromCharCode(c);
-        }
-        return { kind: 'text', text };
-    }
-    function rawBytes(bytes, off, size) {
-        const n = Math.min(size, MAX_BYTES);
-        let hex = '';
-        for (let i = 0; i < n; i++)
-            hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
-        return { kind: 'bytes', hex, truncated: size > n };
-    }
-    /**
-     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
-     * offset and type; undefined when the type has no such member or the index is past the array.
-     */
-    function memberAt(shape, path) {
-        let t = shape;
-        let offset = 0;
-        let bits;
-        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
-        let m;
-        let parts = 0;
-        while ((m = re.exec(path)) !== null) {
-            parts++;
-            if (m[3] !== undefined)
-                return undefined;
-            if (m[1] !== undefined) {
-                const name = m[1].toLowerCase();
-                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
-                if (!member)
-                    return undefined;
-                offset += member.offset;
-                t = member.type;
-                bits = member.bitLen !== undefined ? member : undefined;
-            }
-            else {
-                const i = parseInt(m[2], 10);
-                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
-                    return undefined;
-                offset += i * t.element.size;
-                t = t.element;
-                bits = undefined;
-            }
-        }
-        if (!parts)
-            return undefined;
-        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
-    }
-
-    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
-    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
-    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
-    // it is unreadable), and the index variable is read with its own type's size.
-    /** The biggest ring read (bytes): more is not a trace buffer. */
-    const MAX_RING_BYTES = 64 * 1024 * 1024;
-    const PAGE = 4096;
-    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
-    function parseSymbolText(text) {
-        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
-        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
-    }
-    function resolveSymbol(target, text) {
-        const parsed = parseSymbolText(text);
-        if (!parsed)
-            return { error: `'${text}' is not a symbol (module!name)` };
-        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
-        if (!shape)
-            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
-        if (!parsed.path)
-            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
-        if (!shape.type)
-            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
-        const member = memberAt(shape.type, parsed.path);
-        if (!member)
-            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
-        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
-    }
-    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
-    function resolveTypeName(target, text, defaultModule) {
-        const bang = text.indexOf('!');
-        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
-        const name = bang > 0 ? text.slice(bang + 1) : text;
-        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
-        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
-    }
-    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
-    function locateRing(target, req) {
-        const ref = req.ring;
-        let name;
-        let address;
-        let type;
-        let module = 'nt';
-        if (ref.kind === 'symbol') {
-            const s = resolveSymbol(target, ref.text);
-            if ('error' in s)
-                return s;
-            ({ name, address, type, module } = s.ok);
-        }
-        else if (ref.kind === 'native') {
-            if (ref.address === undefined && ref.pointerValue === undefined)
-                return { error: 'the ring argument has no address' };
-            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
-            name = ref.symbol || formatAddr(shown, target.pointerSize);
-            address = ref.address;
-            type = ref.type;
-            if (ref.symbol && ref.symbol.indexOf('!') > 0)
-                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
-            else if (type && type.module)
-                module = type.module;
-        }
-        else if (ref.kind === 'address') {
-            name = formatAddr(ref.address, target.pointerSize);
-            address = ref.address;
-        }
-        else {
-            return { error: 'a value is not a ring' };
-        }
-        let element;
-        let capacity;
-        if (type && type.kind === 'array' && type.element) {
-            element = type.element;
-            capacity = type.count;
-        }
-        else if (type && type.kind === 'pointer') {
-            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
-            if (ref.kind === 'native' && ref.pointerValue !== undefined)
-                address = ref.pointerValue;
-            else {
-                if (address === undefined)
-                    return { error: `${name} has no address` };
-                const bytes = target.read(address, target.pointerSize);
-                if (!bytes)
-                    return { error: `${name} (the pointer to the ring) is unreadable` };
-                address = ptr(bytes, 0, target.pointerSize);
-            }
-            if (isNull(address))
-                return { error: `${name} is NULL: the ring is not allocated` };
-            if (req.count === undefined)
-                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
-            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
-            if (!req.typeName) {
-                if (!pointee || pointee === 'void')
-                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
-                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
-                    element = ref.pointee;
-                else {
-                    const t = resolveTypeName(target, pointee, module);
-                    if ('error' in t)
-                        return t;
-                    element = t.ok;
-                }
-            }
-        }
-        else if (type && ref.kind !== 'address' && !req.typeName) {
-            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
-        }
-        else if (!type && !req.typeName) {
-            return {
-                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
-            };
-        }
-        if (req.typeName) {
-            const t = resolveTypeName(target, req.typeName, module);
-            if ('error' in t)
-                return t;
-            element = t.ok;
-            if (capacity !== undefined && type && type.kind === 'array')
-                capacity = Math.floor(type.size / Math.max(1, element.size));
-        }
-        if (req.count !== undefined)
-            capacity = req.count;
-        if (!element || capacity === undefined)
-            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
-        if (element.size <= 0)
-            return { error: `${name}: element type ${element.name} has no size` };
-        if (capacity <= 0)
-            return { error: `${name}: the ring has no slots` };
-        if (capacity * element.size > MAX_RING_BYTES)
-            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
-        if (address === undefined)
-            return { error: `${name} has no address` };
-        return { ok: { name, address, element, capacity } };
-    }
-    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
-    const MAX_PROBE_READS = 2048;
-    /**
-     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
-     * failed page is halved down to single slots (within a read budget), so the readable slots still
-     * show (a partial result) and the others are flagged.
-     */
-    function readRing(target, where) {
-        const size = where.capacity * where.element.size;
-        const whole = target.read(where.address, size);
-        const unreadable = [];
-        for (let i = 0; i < where.capacity; i++)
-            unreadable.push(false);
-        if (whole)
-            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
-        const bytes = [];
-        const bad = [];
-        for (let i = 0; i < size; i++) {
-            bytes.push(0);
-            bad.push(false);
-        }
-        const budget = { reads: MAX_PROBE_READS };
-        let off = 0;
-        while (off < size) {
-            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
-            const n = Math.min(size - off, toPage);
-            readPiece(target, where, off, n, bytes, bad, budget);
-            off += n;
-        }
-        for (let slot = 0; slot < where.capacity; slot++) {
-            for (let i = 0; i < where.element.size; i++) {
-                if (bad[slot * where.element.size + i]) {
-                    unreadable[slot] = true;
-                    break;
-                }
-            }
-        }
-        return Object.assign(Object.assign({}, where), { bytes, unreadable });
-    }
-    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
-    function readPiece(target, where, off, n, bytes, bad, budget) {
-        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
-        budget.reads--;
-        if (chunk) {
-            for (let i = 0; i < n; i++)
-                bytes[off + i] = chunk[i];
-            return;
-        }
-        const size = where.element.size;
-        const firstSlot = Math.floor(off / size);
-        const lastSlot = Math.floor((off + n - 1) / size);
-        if (firstSlot === lastSlot || budget.reads <= 0) {
-            for (let i = off; i < off + n; i++)
-                bad[i] = true;
-            return;
-        }
-        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
-        readPiece(target, where, off, mid - off, bytes, bad, budget);
-        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
-    }
-    /** The index variable's value, read with its own type's size (any width, signed or not). */
-    function readIndex(target, ref) {
-        if (ref.kind === 'value')
-            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
-        let name;
-        let address;
-        let type;
-        if (ref.kind === 'symbol') {
-            const s = resolveSymbol(target, ref.text);
-            if ('error' in s)
-                return s;
-            ({ name, address, type } = s.ok);
-        }
-        else if (ref.kind === 'native') {
-            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
-            address = ref.address;
-            type = ref.type;
-        }
-        else {
-            return { error: `the index must be a variable or a number, not an address` };
-        }
-        if (!type)
-            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
-        if (type.kind !== 'int' && type.kind !== 'enum')
-            return { error: `${name} is not an integer (${type.name})` };
-        if ([1, 2, 4, 8].indexOf(type.size) < 0)
-            return { error: `${name}: unsupported integer size ${type.size}` };
-        if (address === undefined)
-            return { error: `${name} has no address` };
-        const bytes = target.read(address, type.size);
-        if (!bytes)
-            return { error: `${name} is unreadable` };
-        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
-    }
-
-    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
-    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
-    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
-    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
-    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-    function analyzeRings(k, req, textOf) {
-        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
-        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
-        if (result.reports.some((r) => !r.error))
-            result.notes.push(...k.warnings.summary());
-        return result;
-    }
-    // ---- driver rings ----
-    function refName(ref, pointerSize) {
-        if (!ref)
-            return 'ring';
-        switch (ref.kind) {
-            case 'symbol':
-                return ref.text;
-            case 'address':
-                return formatAddr(ref.address, pointerSize);
-            case 'native':
-                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
-            default:
-                return 'ring';
-        }
-    }
-    function emptyReport(array, order, error) {
-        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
-    }
-    function driverRing(k, req, textOf) {
-        const target = k.target;
-        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
-        if (!req.ring)
-            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
-        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
-        if ('error' in where)
-            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
-        const ring = readRing(target, where.ok);
-        const element = ring.element;
-        const report = {
-            array: ring.name,
-            address: ring.address,
-            elementType: element.name,
-            elementModule: element.module,
-            elementSize: element.size,
-            capacity: ring.capacity,
-            order: orderKind,
-            seqField: req.seqField,
-            total: 0,
-            entries: [],
-            symbols: new Map(),
-            warnings: [],
-        };
-        const bad = ring.unreadable.filter((u) => u).length;
-        if (bad)
-            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
-        if (hasNoFields(element))
-            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
-        const slotBytesZero = (slot) => {
-            for (let i = 0; i < element.size; i++)
-                if (ring.bytes[slot * element.size + i])
-                    return false;
-            return true;
-        };
-        let order;
-        if (req.plain)
-            order = slotOrder(ring.capacity);
-        else if (req.seqField) {
-            const seq = sequenceMember(element, req.seqField);
-            if ('error' in seq) {
-                report.warnings.push(`${seq.error}: slot order shown`);
-                report.order = 'slots';
-                order = slotOrder(ring.capacity);
-            }
-            else {
-                // a slot that was never written is all zero (the ring lives in zeroed memory)
-                const sequences = [];
-                for (let slot = 0; slot < ring.capacity; slot++) {
-                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
-                }
-                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
-            }
-        }
-        else if (req.index) {
-            const index = readIndex(target, req.index);
-            if ('error' in index) {
-                report.warnings.push(`index: ${index.error}: slot order shown`);
-                report.order = 'slots';
-                order = slotOrder(ring.capacity);
-            }
-            else {
-                report.index = index.ok;
-                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
-            }
-        }
-        else
-            order = slotOrder(ring.capacity);
-        report.newestSlot = order.newestSlot;
-        report.wrapped = order.wrapped;
-        const entries = order.slots.map((slot, position) => ({
-            position,
-            slot,
-            sequence: order.sequences ? order.sequences[position] : undefined,
-            address: addrAdd(ring.address, slot * element.size),
-            unreadable: ring.unreadable[slot],
-            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
-        }));
-        finish(k, report, entries, req, textOf, element);
-        return report;
-    }
-    function sequenceMember(element, path) {
-        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
-        if (!m)
-            return { error: `-seq ${path}: ${element.name} has no such field` };
-        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
-            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
-        }
-        return { offset: m.offset, size: m.type.size };
-    }
-    /** Selection, field choice and symbols: the steps every ring report shares. */
-    function finish(k, report, entries, req, textOf, element) {
-        report.total = entries.length;
-        if (req.selection.grep)
-            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
-        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
-        if (req.fields && req.fields.length)
-            shown = pickFields(report, shown, req.fields, element);
-        report.entries = shown;
-        symbolise(k, report, shown);
-    }
-    function pickFields(report, entries, names, element) {
-        const sample = entries.filter((e) => !e.unreadable)[0];
-        const paths = sample ? sample.fields.map((f) => f.path) : [];
-        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
-        const unknown = names.filter((n) => known.indexOf(n) < 0);
-        if (sample && unknown.length) {
-            const top = element && element.members ? element.members.map((m) => m.name) : paths;
-            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
-        }
-        if (!known.length)
-            return entries;
-        const matcher = fieldMatcher(known);
-        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
-    }
-    function pointersOf(v, out) {
-        if (v.kind === 'pointer' && !isNull(v.address))
-            out.push(v.address);
-        else if (v.kind === 'list')
-            v.items.forEach((i) => pointersOf(i, out));
-    }
-    /** `ln` for every non-null pointer value shown (the target caches each address once). */
-    function symbolise(k, report, entries) {
-        const addresses = [];
-        for (const e of entries)
-            for (const f of e.fields)
-                pointersOf(f.value, addresses);
-        for (const a of addresses) {
-            if (report.symbols.has(a))
-                continue;
-            const name = k.target.nearestSymbol(a);
-            if (name !== undefined)
-                report.symbols.set(a, name);
-        }
-    }
-    // ---- PnP device nodes ----
-    function devnodeRings(k, req, textOf) {
-        if (!k.target.isKernel)
-            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
-        if (req.devnode === 'all') {
-            const all = readAllDevnodes(k);
-            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
-            return {
-                reports: withHistory,
-                notes: [`${all.length} device nodes, ${withHistory.length} with a state history`],
-                multiple: true,
-            };
-        }
-        const address = req.devnode;
-        const d = readDevnode(k, address);
-        if (!d)
-            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
-        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
-    }
-    function devnodeReport(k, d, req, textOf) {
-        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
-        const report = {
-            array: `${d.address}.StateHistory`,
-            address: d.historyAddress,
-            elementType: d.stateEnum,
-            elementModule: 'nt',
-            elementSize: d.slotSize,
-            capacity: d.capacity,
-            order: 'next',
-            total: 0,
-            entries: [],
-            symbols: new Map(),
-            warnings: [],
-            devnode: {
-                address: d.address,
-                instancePath: d.instancePath,
-                serviceName: d.serviceName,
-                state: stateName(d.state),
-                previousState: stateName(d.previousState),
-            },
-        };
-        if (d.state !== undefined && /^#/.test(stateName(d.state)))
-            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
-        let order;
-        if (d.next !== undefined) {
-            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
-            // 0 is not a state: an unused slot before the first wrap
-            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
-        }
-        if (!order) {
-            report.warnings.push(d.next === undefined
-                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
-                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
-            report.order = 'slots';
-            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
-        }
-        report.newestSlot = order.newestSlot;
-        report.wrapped = order.wrapped;
-        const entries = order.slots.map((slot, position) => {
-            const value = d.history[slot];
-            const name = k.enumName(d.stateEnum, value);
-            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
-            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
-        });
-        finish(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
-        return report;
-    }
-
     // A structure read in one piece, decoded field by field from the type layout.
     // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
     class StructView {
@@ -1310,44 +400,6 @@ var __waitchain = (function (exports) {
             return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
         const size = f.size > 8 ? 8 : f.size;
         return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
-    }
-
-    // Damage found while reading, counted by kind so a report can end with one summary line
-    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
-    class Warnings {
-        constructor() {
-            Object.defineProperty(this, "counts", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "details", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: []
-            });
-        }
-        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
-        add(kind, detail) {
-            this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
-            if (detail !== undefined && this.details.length < 200)
-                this.details.push(detail);
-        }
-        get total() {
-            let n = 0;
-            this.counts.forEach((c) => (n += c));
-            return n;
-        }
-        summary() {
-            const out = [];
-            this.counts.forEach((c, kind) => out.push(`${c} ${kind}`));
-            return out;
-        }
-        list() {
-            return this.details.slice();
-        }
     }
 
     // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
@@ -1442,1276 +494,6 @@ var __waitchain = (function (exports) {
             if (!f)
                 throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
             return addrAdd(entry, -f.offset);
-        }
-    }
-
-    // How a ring entry's field values read, in every output: enums as dt prints them
-    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
-    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
-    /** dt's way with enum values: small ones in decimal, the rest in hex. */
-    function enumNumber(value) {
-        if (value >= 0 && value < 10)
-            return String(value);
-        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
-    }
-    function isNegative(v, size) {
-        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
-    }
-    /** The magnitude of a negative two's-complement value of `size` bytes. */
-    function magnitude(v, size) {
-        if (size === 8)
-            return u64Sub({ hi: 0, lo: 0 }, v);
-        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
-    }
-    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
-    function intText(v) {
-        if (v.signed && isNegative(v.value, v.size))
-            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
-        return `0x${u64ToHex(v.value)}`;
-    }
-    /** The value as a JS number when exact, with its sign. */
-    function intNumber(v) {
-        const negative = v.signed && isNegative(v.value, v.size);
-        const m = negative ? magnitude(v.value, v.size) : v.value;
-        if (m.hi >= 2 ** 21)
-            return undefined;
-        const n = m.hi * 4294967296 + m.lo;
-        return negative ? -n : n;
-    }
-    function pointerText(a, symbols, pointerSize) {
-        const s = symbols.get(a);
-        return s !== undefined ? s : formatAddr(a, pointerSize);
-    }
-    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
-    function isFrameList(v) {
-        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
-    }
-    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
-    function frames(v, symbols, pointerSize) {
-        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
-        let end = addrs.length;
-        while (end > 0 && isNull(addrs[end - 1]))
-            end--;
-        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
-    }
-    function valueText(v, symbols, pointerSize) {
-        switch (v.kind) {
-            case 'int':
-                return intText(v);
-            case 'bool':
-                return v.value ? 'true' : 'false';
-            case 'enum':
-                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
-            case 'pointer':
-                return pointerText(v.address, symbols, pointerSize);
-            case 'text':
-                return `"${v.text}"`;
-            case 'bytes':
-                return `${v.hex}${v.truncated ? '...' : ''}`;
-            case 'list':
-                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
-        }
-    }
-    function fieldText(f, symbols, pointerSize) {
-        if (isFrameList(f.value)) {
-            const list = frames(f.value, symbols, pointerSize);
-            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
-        }
-        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
-    }
-    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
-    function entryLine(e, report, pointerSize) {
-        if (e.unreadable)
-            return `slot ${e.slot}: <unreadable>`;
-        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
-    }
-
-    // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
-    // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
-    // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
-    // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
-    // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
-    function ringResultJson(result) {
-        if (result.reports.length === 1 && !result.multiple) {
-            const one = ringJson(result.reports[0]);
-            if (result.notes.length)
-                one.notes = result.notes;
-            return one;
-        }
-        return { rings: result.reports.map(ringJson), notes: result.notes };
-    }
-    function ringJson(r) {
-        const out = {
-            array: r.array,
-            address: r.address,
-            elementType: r.elementType,
-            capacity: r.capacity,
-            order: r.order,
-            newestSlot: r.newestSlot === undefined ? null : r.newestSlot,
-            wrapped: r.wrapped === undefined ? null : r.wrapped,
-            total: r.total,
-            entries: r.entries.map((e) => entryJson(e, r.symbols)),
-            warnings: r.warnings,
-        };
-        if (r.index)
-            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
-        if (r.seqField)
-            out.seqField = r.seqField;
-        if (r.devnode)
-            out.devnode = r.devnode;
-        if (r.error)
-            out.error = r.error;
-        return out;
-    }
-    function entryJson(e, symbols) {
-        const fields = {};
-        const names = {};
-        const enumValues = {};
-        let named = false;
-        let enums = false;
-        for (const f of e.fields) {
-            fields[f.path] = valueJson(f.value);
-            const sym = symbolJson(f.value, symbols);
-            if (sym !== null) {
-                names[f.path] = sym;
-                named = true;
-            }
-            if (f.value.kind === 'enum' && f.value.name !== undefined) {
-                enumValues[f.path] = f.value.value;
-                enums = true;
-            }
-        }
-        const out = { position: e.position, slot: e.slot };
-        if (e.sequence !== undefined)
-            out.sequence = e.sequence;
-        out.address = e.address;
-        if (e.unreadable)
-            out.unreadable = true;
-        out.fields = fields;
-        if (named)
-            out.symbols = names;
-        if (enums)
-            out.enumValues = enumValues;
-        return out;
-    }
-    function valueJson(v) {
-        switch (v.kind) {
-            case 'int': {
-                const n = intNumber(v);
-                return n !== undefined ? n : `0x${u64ToHex(v.value)}`;
-            }
-            case 'bool':
-                return v.value;
-            case 'enum':
-                return v.name !== undefined ? v.name : v.value;
-            case 'pointer':
-                return v.address;
-            case 'text':
-                return v.text;
-            case 'bytes':
-                return v.hex;
-            case 'list':
-                return v.items.map(valueJson);
-        }
-    }
-    /** `ln` names of a pointer or a list of pointers; null when none resolves. */
-    function symbolJson(v, symbols) {
-        if (v.kind === 'pointer') {
-            const s = symbols.get(v.address);
-            return s === undefined ? null : s;
-        }
-        if (v.kind === 'list' && v.items.some((i) => i.kind === 'pointer' && symbols.has(i.address))) {
-            return v.items.map((i) => (i.kind === 'pointer' && symbols.has(i.address) ? symbols.get(i.address) : null));
-        }
-        return null;
-    }
-
-    class RingEntryNode {
-        constructor(__entry, __report, __target) {
-            Object.defineProperty(this, "__entry", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __entry
-            });
-            Object.defineProperty(this, "__report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __report
-            });
-            Object.defineProperty(this, "__target", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __target
-            });
-            Object.defineProperty(this, "Position", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Slot", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Sequence", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            this.Position = __entry.position;
-            this.Slot = __entry.slot;
-            const seq = __entry.sequence;
-            this.Sequence = seq === undefined ? undefined : seq.length < 16 ? Number(seq) : seq;
-            const ps = __target.pointerSize;
-            for (const f of __entry.fields) {
-                if (f.path === 'Position' || f.path === 'Slot' || f.path === 'Sequence' || f.path === 'Element')
-                    continue;
-                this[f.path] = isFrameList(f.value) ? frames(f.value, __report.symbols, ps).join(', ') : valueText(f.value, __report.symbols, ps);
-            }
-            if (__entry.unreadable)
-                this.Unreadable = true;
-        }
-        /** The native element, for click-through. */
-        get Element() {
-            const r = this.__report;
-            return r.elementType ? this.__target.native(this.__entry.address, r.elementModule || 'nt', r.elementType) : undefined;
-        }
-        toString() {
-            return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
-        }
-    }
-    function summary(r) {
-        if (r.error)
-            return `ERROR: ${r.error}`;
-        const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
-        const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
-        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
-    }
-    function entries(r, target) {
-        const list = r.entries.map((e) => new RingEntryNode(e, r, target));
-        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
-        return list;
-    }
-    class RingNode {
-        constructor(__report, target) {
-            Object.defineProperty(this, "__report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __report
-            });
-            Object.defineProperty(this, "Array", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Devnode", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "InstancePath", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "State", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Entries", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            this.Array = __report.array;
-            this.Devnode = __report.devnode ? __report.devnode.address : undefined;
-            this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
-            this.State = __report.devnode ? __report.devnode.state : undefined;
-            this.Entries = entries(__report, target);
-        }
-        toString() {
-            return summary(this.__report);
-        }
-    }
-    /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
-    function ringModel(result, target) {
-        const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
-        if (!(result.reports.length === 1 && !result.multiple)) {
-            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
-            Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
-        }
-        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
-        return value;
-    }
-
-    // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
-    // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
-    // lists continued one frame per line, then warnings. A failure is one `ERROR:` line.
-    function renderRingText(result, pointerSize) {
-        const out = [];
-        result.reports.forEach((r, i) => {
-            if (i > 0)
-                out.push('');
-            renderReport(out, r, pointerSize);
-        });
-        for (const n of result.notes)
-            out.push(n);
-        return out.join('\n') + '\n';
-    }
-    function orderLine(r) {
-        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
-        switch (r.order) {
-            case 'pre':
-                return `index ${index}, -pre: slot = ++index % ${r.capacity}`;
-            case 'post':
-                return `index ${index}, -post: slot = index++ % ${r.capacity}`;
-            case 'seq':
-                return `ordered by -seq ${r.seqField}`;
-            case 'next':
-                return `${index}: the next slot to write`;
-            default:
-                return '';
-        }
-    }
-    function stateLine(r) {
-        const n = r.total;
-        if (r.order === 'slots') {
-            const why = r.index || r.seqField || r.warnings.length ? '' : ' (no index: give the index variable, or -seq <field>, for time order)';
-            return `slot order, ${n} slot${n === 1 ? '' : 's'}${why}`;
-        }
-        if (n === 0)
-            return 'empty: nothing written yet';
-        const newest = r.newestSlot !== undefined ? `; newest in slot ${r.newestSlot}` : '';
-        return r.wrapped
-            ? `wrapped: all ${r.capacity} slots hold entries, oldest first${newest}`
-            : `not wrapped: ${n} of ${r.capacity} slots written, oldest first${newest}`;
-    }
-    function renderReport(out, r, pointerSize) {
-        if (!r.devnode) {
-            renderRing(out, r, pointerSize);
-            return;
-        }
-        const d = r.devnode;
-        out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
-        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
-        const ring = [];
-        renderRing(ring, r, pointerSize);
-        for (const line of ring)
-            out.push(`  ${line}`);
-    }
-    function renderRing(out, r, pointerSize) {
-        if (r.error) {
-            out.push(`ERROR: ${r.error}`);
-            return;
-        }
-        const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
-        const what = r.devnode ? 'StateHistory' : r.array;
-        const order = orderLine(r);
-        out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
-        out.push(`  ${stateLine(r)}`);
-        for (const w of r.warnings)
-            out.push(`  WARNING: ${w}`);
-        if (!r.entries.length) {
-            if (r.total)
-                out.push('  no entry matches');
-            return;
-        }
-        const posWidth = String(r.total - 1).length;
-        const slotWidth = String(Math.max(0, r.capacity - 1)).length;
-        const seqWidth = r.entries.reduce((w, e) => Math.max(w, e.sequence !== undefined ? e.sequence.length + 1 : 0), 0);
-        for (const e of r.entries)
-            renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth);
-        if (r.entries.length < r.total)
-            out.push(`  ${r.entries.length} of ${r.total} entries shown`);
-    }
-    function renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth) {
-        const seq = seqWidth ? ` ${(e.sequence !== undefined ? `#${e.sequence}` : '').padEnd(seqWidth)}` : '';
-        const lead = `  ${String(e.position).padStart(posWidth)} [${String(e.slot).padStart(slotWidth)}]${seq} `;
-        const newest = r.order !== 'slots' && e.slot === r.newestSlot && e.position === r.total - 1 ? '  <- newest' : '';
-        if (e.unreadable) {
-            out.push(`${lead} <unreadable>${newest}`);
-            return;
-        }
-        const inline = e.fields.filter((f) => !isFrameList(f.value));
-        const frameFields = e.fields.filter((f) => isFrameList(f.value));
-        out.push(`${lead} ${inline.map((f) => fieldText(f, r.symbols, pointerSize)).join('  ')}${newest}`.replace(/\s+$/, ''));
-        const indent = ' '.repeat(lead.length + 1);
-        for (const f of frameFields) {
-            const list = isFrameList(f.value) ? frames(f.value, r.symbols, pointerSize) : [];
-            const head = `${f.path}: `;
-            // an all-null capture (a slot written without a stack) prints nothing
-            list.forEach((frame, i) => out.push(`${indent}${i === 0 ? head : ' '.repeat(head.length)}${frame}`));
-        }
-    }
-
-    const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
-    function resolveType(t, pointerSize) {
-        let type = t;
-        // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
-        for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
-            type = type.baseType;
-        const name = type.name;
-        switch (type.typeKind) {
-            case 'pointer':
-                return { kind: 'pointer', size: pointerSize, signed: false, typeName: name, type };
-            case 'udt':
-                return { kind: 'struct', size: toNumber(type.size), signed: false, typeName: name, type };
-            case 'array':
-                return { kind: 'array', size: toNumber(type.size), signed: false, typeName: name, type };
-            case 'enum':
-                return { kind: 'enum', size: toNumber(type.size), signed: false, typeName: name, type };
-            case 'intrinsic':
-                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(name), typeName: name, type };
-            default:
-                return { kind: 'other', size: toNumber(type.size), signed: false, typeName: name, type };
-        }
-    }
-    class HostTypeLayout {
-        constructor(module, name, type, pointerSize) {
-            Object.defineProperty(this, "module", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: module
-            });
-            Object.defineProperty(this, "name", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: name
-            });
-            Object.defineProperty(this, "type", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: type
-            });
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
-            Object.defineProperty(this, "size", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            this.size = toNumber(type.size);
-        }
-        field(path) {
-            let hit = this.cache.get(path);
-            if (hit === undefined) {
-                hit = this.resolve(path) || null;
-                this.cache.set(path, hit);
-            }
-            return hit || undefined;
-        }
-        resolve(path) {
-            let type = this.type;
-            let offset = 0;
-            let last;
-            let member;
-            for (const part of path.split('.')) {
-                if (last && last.kind !== 'struct')
-                    return undefined;
-                const fields = type.fields;
-                member = fields ? fields[part] : undefined;
-                if (!member || member.offset === undefined)
-                    return undefined;
-                offset += toNumber(member.offset);
-                last = resolveType(member.type, this.pointerSize);
-                type = last.type;
-            }
-            if (!last || !member)
-                return undefined;
-            const layout = { offset, size: last.size, kind: last.kind, signed: last.signed, typeName: last.typeName };
-            const declared = member.type;
-            if (declared.isBitField && declared.bitFieldPositions) {
-                layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
-                layout.bitLen = toNumber(declared.bitFieldPositions.length);
-            }
-            if (last.kind === 'array' && last.type.baseType) {
-                const element = resolveType(last.type.baseType, this.pointerSize);
-                layout.elementSize = element.size;
-                layout.elementKind = element.kind;
-                layout.elementTypeName = element.typeName;
-                layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
-            }
-            return layout;
-        }
-    }
-    /** Enumerators of an enum type: its `fields` are constants carrying `value` (see typings). */
-    function readEnum(type) {
-        const names = new Map();
-        const fields = type.fields || {};
-        for (const name of Object.getOwnPropertyNames(fields)) {
-            const f = fields[name];
-            if (f && f.value !== undefined && f.value !== null)
-                names.set(toNumber(f.value), name);
-        }
-        return names;
-    }
-    const NARROW_CHARS = /^(char|signed char|unsigned char|CHAR|UCHAR)$/;
-    const WIDE_CHARS = /^(wchar_t|WCHAR)$/;
-    const MAX_SHAPE_DEPTH = 16;
-    /**
-     * TypeShapes built from host type objects, one per named type per session: driver structures are
-     * decoded generically (ring entries), so the decoder needs the members in declaration order, which
-     * a path lookup (HostTypeLayout) does not give.
-     */
-    class ShapeBuilder {
-        constructor(pointerSize) {
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
-            Object.defineProperty(this, "named", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-        }
-        build(module, t, depth = 0) {
-            let type = t;
-            for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
-                type = type.baseType;
-            const name = type.name;
-            const size = toNumber(type.size);
-            switch (type.typeKind) {
-                case 'pointer':
-                    return { module, name, kind: 'pointer', size: this.pointerSize, signed: false, pointee: type.baseType ? type.baseType.name : undefined };
-                case 'array': {
-                    const element = type.baseType ? this.build(module, type.baseType, depth + 1) : undefined;
-                    const count = element && element.size > 0 ? Math.floor(size / element.size) : 0;
-                    return { module, name, kind: 'array', size, signed: false, element, count };
-                }
-                case 'enum':
-                case 'udt': {
-                    const key = `${module}!${type.typeKind}!${name}`;
-                    const hit = this.named.get(key);
-                    if (hit)
-                        return hit;
-                    const shape = type.typeKind === 'enum'
-                        ? { module, name, kind: 'enum', size, signed: size >= 4, enumerators: enumerators(type) }
-                        : { module, name, kind: 'struct', size, signed: false, members: [] };
-                    this.named.set(key, shape); // before the members: a member's type never contains its owner, but be safe
-                    if (shape.members && depth < MAX_SHAPE_DEPTH)
-                        shape.members = this.members(module, type, depth);
-                    return shape;
-                }
-                case 'intrinsic': {
-                    const shape = { module, name, kind: 'int', size, signed: SIGNED_INTRINSICS.test(name) || name === 'signed char' };
-                    if (NARROW_CHARS.test(name))
-                        shape.char = 'narrow';
-                    else if (WIDE_CHARS.test(name))
-                        shape.char = 'wide';
-                    if (name === 'bool')
-                        shape.bool = true;
-                    return shape;
-                }
-                default:
-                    return { module, name, kind: 'other', size, signed: false };
-            }
-        }
-        members(module, type, depth) {
-            const out = [];
-            const fields = type.fields || {};
-            for (const name of Object.getOwnPropertyNames(fields)) {
-                const f = fields[name];
-                if (!f || f.offset === undefined || f.offset === null || (f.locationKind && f.locationKind !== 'member'))
-                    continue;
-                const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
-                if (f.type.isBitField && f.type.bitFieldPositions) {
-                    member.bitPos = toNumber(f.type.bitFieldPositions.lsb);
-                    member.bitLen = toNumber(f.type.bitFieldPositions.length);
-                }
-                out.push(member);
-            }
-            return out;
-        }
-    }
-    function enumerators(type) {
-        const out = [];
-        readEnum(type).forEach((name, value) => out.push({ value, name }));
-        return out;
-    }
-
-    // The Target over WinDbg's JavaScript provider. The only place (with its siblings) that calls `host`.
-    // Processes and threads are NOT taken from the data model here: the kernel readers walk the kernel's
-    // own lists with one batched read per structure, which costs ~1 round trip per object where the data
-    // model costs one per property. The data model is used for what only the debugger can compute:
-    // unwound stacks, and the process context for user-mode reads.
-    class HostTarget {
-        constructor() {
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "isKernel", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "isLive", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "stats", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: { unreadableReads: 0 }
-            });
-            Object.defineProperty(this, "types", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "enums", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "symbols", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "nearest", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "processObjects", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "shapes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "typeShapes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "symbolShapes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            const session = host.currentSession;
-            if (!session)
-                throw new TargetUnsupported('no debugging session');
-            const attributes = session.Attributes;
-            this.isKernel = !!attributes.Target.IsKernelTarget;
-            this.isLive = !!attributes.Target.IsLiveTarget;
-            const size = toNumber(attributes.Machine.PointerSize);
-            this.pointerSize = size === 4 ? 4 : 8;
-            this.shapes = new ShapeBuilder(this.pointerSize);
-        }
-        type(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.types.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-                }
-                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
-                this.types.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        enumNames(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.enums.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null;
-                }
-                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
-                this.enums.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        typeShape(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.typeShapes.get(key);
-            if (hit === undefined) {
-                hit = null;
-                try {
-                    const t = host.getModuleType(module, name);
-                    if (t)
-                        hit = this.shapes.build(module, t);
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.typeShapes.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        symbolShape(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.symbolShapes.get(key);
-            if (hit === undefined) {
-                const address = this.symbolAddress(module, name);
-                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
-                this.symbolShapes.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        /** The declared type of a global: a struct or array global arrives as a native object with
-         *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
-         *  information at its address. */
-        globalType(module, name, address) {
-            try {
-                const value = host.getModuleSymbol(module, name);
-                if (value && typeof value === 'object' && !isInt64(value) && value.targetType) {
-                    return this.shapes.build(module, value.targetType);
-                }
-            }
-            catch (e) {
-                // unreadable scalar, or public symbols only: try the symbol information below
-            }
-            try {
-                const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
-                if (info && info.type && toAddr(info.address) === address) {
-                    const bare = info.name.indexOf('!') >= 0 ? info.name.slice(info.name.indexOf('!') + 1) : info.name;
-                    if (bare.toLowerCase() === name.toLowerCase())
-                        return this.shapes.build(module, info.type);
-                }
-            }
-            catch (e) {
-                // no type information
-            }
-            return undefined;
-        }
-        /** A dx argument that is a typed native object (`mydriver!g_History`), as plain data. */
-        nativeInfo(value) {
-            if (!value || typeof value !== 'object' || isInt64(value))
-                return undefined;
-            const v = value;
-            let type;
-            try {
-                type = v.targetType;
-            }
-            catch (e) {
-                return undefined;
-            }
-            if (!type)
-                return undefined;
-            const info = {};
-            try {
-                if (type.typeKind === 'pointer')
-                    info.pointerValue = toAddr(v.address);
-                else
-                    info.address = toAddr(v.address);
-            }
-            catch (e) {
-                info.address = undefined; // a value without an address (a register, a constant)
-            }
-            let module = '';
-            if (info.address !== undefined) {
-                const symbol = this.nearestSymbol(info.address);
-                if (symbol !== undefined) {
-                    module = symbol.slice(0, Math.max(0, symbol.indexOf('!')));
-                    if (symbol.indexOf('+') < 0)
-                        info.symbol = symbol;
-                }
-            }
-            try {
-                if (module === '' && info.pointerValue !== undefined) {
-                    const target = this.nearestSymbol(info.pointerValue);
-                    if (target !== undefined && target.indexOf('!') > 0)
-                        module = target.slice(0, target.indexOf('!'));
-                }
-                info.type = this.shapes.build(module, type);
-                if (type.typeKind === 'pointer' && type.baseType)
-                    info.pointee = this.shapes.build(module, type.baseType);
-            }
-            catch (e) {
-                info.type = undefined;
-            }
-            return info;
-        }
-        symbolAddress(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.symbols.get(key);
-            if (hit === undefined) {
-                let a = null;
-                try {
-                    a = host.getModuleSymbolAddress(module, name);
-                }
-                catch (e) {
-                    a = null;
-                }
-                hit = a === null || a === undefined ? null : toAddr(a);
-                this.symbols.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        nearestSymbol(address) {
-            let hit = this.nearest.get(address);
-            if (hit === undefined) {
-                hit = null;
-                try {
-                    const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
-                    if (info && info.name) {
-                        const start = toAddr(info.address);
-                        const delta = addrDiff(address, start) || 0;
-                        const name = info.module && info.name.indexOf('!') < 0 ? `${info.module}!${info.name}` : info.name;
-                        hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
-                    }
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.nearest.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        read(address, size, context) {
-            try {
-                const where = toHostAddress(address);
-                if (context && !isKernelAddress(address, this.pointerSize)) {
-                    const process = this.processObject(context.pid);
-                    if (!process) {
-                        this.stats.unreadableReads++;
-                        return undefined;
-                    }
-                    return host.memory.readMemoryValues(where, size, 1, false, process);
-                }
-                return host.memory.readMemoryValues(where, size, 1, false);
-            }
-            catch (e) {
-                this.stats.unreadableReads++;
-                return undefined;
-            }
-        }
-        frames(thread) {
-            try {
-                const process = this.processObject(thread.pid);
-                if (!process)
-                    return undefined;
-                const modelThread = process.Threads.getValueAt(thread.tid);
-                const out = [];
-                for (const frame of modelThread.Stack.Frames) {
-                    const attributes = frame.Attributes;
-                    out.push({
-                        text: frame.ToDisplayString(),
-                        instruction: addrOf(attributes.InstructionOffset),
-                        frameOffset: addrOf(attributes.FrameOffset),
-                        stackOffset: addrOf(attributes.StackOffset),
-                    });
-                }
-                return out;
-            }
-            catch (e) {
-                return undefined;
-            }
-        }
-        native(address, module, typeName) {
-            try {
-                return host.createTypedObject(toHostAddress(address), module, typeName);
-            }
-            catch (e) {
-                return undefined;
-            }
-        }
-        processObject(pid) {
-            let hit = this.processObjects.get(pid);
-            if (hit === undefined) {
-                try {
-                    hit = host.currentSession.Processes.getValueAt(pid);
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.processObjects.set(pid, hit);
-            }
-            return hit;
-        }
-    }
-    function addrOf(value) {
-        return value === undefined ? addrFromParts(0, 0) : toAddr(value);
-    }
-
-    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
-    // so every command parses its own small option language from that string.
-    class UsageError extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'UsageError';
-        }
-    }
-    /** Splits on white space; double quotes group words. */
-    function tokenize(text) {
-        const out = [];
-        const re = /"([^"]*)"|(\S+)/g;
-        let m;
-        while ((m = re.exec(text)) !== null)
-            out.push(m[1] !== undefined ? m[1] : m[2]);
-        return out;
-    }
-    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
-    function parseNumber(token) {
-        const t = token.trim().toLowerCase();
-        if (/^0n\d+$/.test(t))
-            return parseInt(t.slice(2), 10);
-        const hex = t.startsWith('0x') ? t.slice(2) : t;
-        if (/^[0-9a-f]{1,13}$/.test(hex))
-            return parseInt(hex, 16);
-        return undefined;
-    }
-    function parseAddressToken(token) {
-        return parseAddr(token);
-    }
-    /** Walks tokens; each option consumes what it needs. */
-    class TokenStream {
-        constructor(tokens) {
-            Object.defineProperty(this, "tokens", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: tokens
-            });
-            Object.defineProperty(this, "i", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: 0
-            });
-        }
-        get done() {
-            return this.i >= this.tokens.length;
-        }
-        next() {
-            return this.tokens[this.i++];
-        }
-        value(option) {
-            if (this.done)
-                throw new UsageError(`${option} needs a value`);
-            return this.next();
-        }
-    }
-
-    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
-    // never a stack trace, and the usage where it helps.
-    function runCommand(name, usage, body) {
-        try {
-            return body();
-        }
-        catch (e) {
-            if (e instanceof UsageError) {
-                print(`${name}: ${e.message}\n${usage}`);
-                return undefined;
-            }
-            if (e instanceof TargetUnsupported) {
-                print(`${name}: ${e.message}\n`);
-                return undefined;
-            }
-            print(`${name}: internal error: ${messageOf(e)}\n`);
-            return undefined;
-        }
-    }
-
-    // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
-    // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
-    // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
-    // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
-    const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
-                                                index variable as dx values (mydriver!g_History, mydriver!g_Index)
-       !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
-       !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
-       !ringdump "-array <symbol>"              plain slot order, no ring reasoning (caches: g_MyStructCache[2])
-       !ringdump "-?"                           this help
-       dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
-                                                dx -g shows them as a grid
-options:
-  -pre            slot = ++index % N: InterlockedIncrement's new value, the first write in slot 1 (default)
-  -post           slot = index++ % N: the first write in slot 0
-  -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
-  -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
-  -f <a,b.c>      show only these fields
-  -n <N>          only the newest N entries
-  -grep <text>    only entries whose text contains <text>
-<array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
-also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
-`;
-    function parseRingdumpArgs(args, native) {
-        const request = { mode: 'pre', selection: {} };
-        const options = { help: false, request };
-        const positional = [];
-        const texts = [];
-        for (const arg of args) {
-            if (arg === undefined || arg === null)
-                continue;
-            if (typeof arg === 'string') {
-                texts.push(arg);
-                continue;
-            }
-            if (typeof arg === 'number') {
-                positional.push(numberRef(arg, positional.length));
-                continue;
-            }
-            const described = describeArgument(arg);
-            if (described.kind === 'address') {
-                positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
-            }
-            else if (described.kind === 'native') {
-                const ref = native(arg);
-                if (!ref)
-                    throw new UsageError('an argument could not be read as a typed object');
-                positional.push(ref);
-            }
-            else if (described.kind === 'invalid')
-                throw new UsageError(described.description);
-        }
-        const tokens = new TokenStream(tokenize(texts.join(' ')));
-        while (!tokens.done) {
-            const t = tokens.next();
-            if (t === '-?' || t === '-h' || t === '-help')
-                options.help = true;
-            else if (t === '-pre')
-                request.mode = 'pre';
-            else if (t === '-post')
-                request.mode = 'post';
-            else if (t === '-seq')
-                request.seqField = tokens.value('-seq');
-            else if (t === '-type')
-                request.typeName = tokens.value('-type');
-            else if (t === '-count')
-                request.count = count('-count', tokens.value('-count'), 1);
-            else if (t === '-n')
-                request.selection.newest = count('-n', tokens.value('-n'), 0);
-            else if (t === '-grep')
-                request.selection.grep = tokens.value('-grep');
-            else if (t === '-f')
-                request.fields = tokens.value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
-            else if (t === '-devnode')
-                request.devnode = devnodeTarget(tokens.value('-devnode'));
-            else if (t === '-array') {
-                request.plain = true;
-                positional.unshift(ringTextRef(tokens.value('-array')));
-            }
-            else if (t.startsWith('-') && !/^-\d/.test(t))
-                throw new UsageError(`unknown option ${t}`);
-            else
-                positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
-        }
-        if (options.help)
-            return options;
-        if (positional.length > 2)
-            throw new UsageError('too many arguments: a ring and its index at most');
-        if (request.devnode !== undefined) {
-            if (positional.length)
-                throw new UsageError('-devnode takes no ring or index of its own');
-            return options;
-        }
-        if (!positional.length)
-            throw new UsageError('name the ring (an array symbol), or -devnode');
-        request.ring = positional[0];
-        if (positional.length > 1) {
-            if (request.plain)
-                throw new UsageError('-array dumps in slot order: it takes no index');
-            request.index = positional[1];
-        }
-        return options;
-    }
-    function count(option, text, min) {
-        const n = parseNumber(text);
-        if (n === undefined || n < min)
-            throw new UsageError(`${option}: '${text}' is not a count (hex, or 0n for decimal)`);
-        return n;
-    }
-    function devnodeTarget(text) {
-        if (text.toLowerCase() === 'all')
-            return 'all';
-        const a = parseAddr(text);
-        if (!a || a === '0')
-            throw new UsageError(`-devnode: '${text}' is not a device node address (or all)`);
-        return a;
-    }
-    function ringTextRef(text) {
-        if (text.indexOf('!') > 0)
-            return { kind: 'symbol', text };
-        const a = parseAddr(text);
-        if (!a)
-            throw new UsageError(`'${text}' is not a ring: a module!symbol or an address`);
-        return { kind: 'address', address: a };
-    }
-    /** The index in text: a module!symbol, or a number (hex, 0x, or 0n decimal). */
-    function indexTextRef(text) {
-        if (text.indexOf('!') > 0)
-            return { kind: 'symbol', text };
-        const t = text.trim().toLowerCase();
-        if (/^0n\d+$/.test(t)) {
-            const n = parseInt(t.slice(2), 10);
-            if (n <= Number.MAX_SAFE_INTEGER)
-                return { kind: 'value', value: u64FromNumber(n), widthBits: 64, text: '' };
-        }
-        const v = u64FromHex(t.replace(/^0x/, '').replace(/`/g, ''));
-        if (!v)
-            throw new UsageError(`'${text}' is not an index: a module!symbol or a number`);
-        return { kind: 'value', value: v, widthBits: 64, text: '' };
-    }
-    /** A dx number: the ring's address in first place, else the index's value (a 32-bit value: 64-bit ones arrive as Int64). */
-    function numberRef(n, position) {
-        if (!Number.isInteger(n))
-            throw new UsageError(`${n} is not an integer`);
-        if (position === 0) {
-            if (n < 0)
-                throw new UsageError(`${n} is not an address`);
-            return { kind: 'address', address: u64ToAddr(n) };
-        }
-        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
-        return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
-    }
-    function valueRef(a) {
-        return { kind: 'value', value: u64FromHex(a) || { hi: 0, lo: 0 }, widthBits: 64, text: '' };
-    }
-    function u64ToAddr(n) {
-        return n.toString(16);
-    }
-    function ringdumpCommand(...args) {
-        return runCommand('ringdump', RINGDUMP_USAGE, () => {
-            const target = new HostTarget();
-            const options = parseRingdumpArgs(args, (value) => {
-                const info = target.nativeInfo(value);
-                return info ? { kind: 'native', address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee } : undefined;
-            });
-            if (options.help) {
-                print(RINGDUMP_USAGE);
-                return undefined;
-            }
-            const k = new KernelContext(target);
-            const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-            print(renderRingText(result, target.pointerSize));
-            return ringModel(result, target);
-        });
-    }
-
-    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
-    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
-    const KIND_BY_ENUMERATOR = {
-        EventNotificationObject: 'NotificationEvent',
-        EventSynchronizationObject: 'SynchronizationEvent',
-        MutantObject: 'Mutant',
-        ProcessObject: 'Process',
-        QueueObject: 'Queue',
-        SemaphoreObject: 'Semaphore',
-        ThreadObject: 'Thread',
-        GateObject: 'Gate',
-        TimerNotificationObject: 'NotificationTimer',
-        TimerSynchronizationObject: 'SynchronizationTimer',
-        Timer2NotificationObject: 'NotificationTimer',
-        Timer2SynchronizationObject: 'SynchronizationTimer',
-    };
-    class DispatcherReader {
-        constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "header", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "mutant", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            this.header = k.requireType('_DISPATCHER_HEADER');
-            this.mutant = k.requireType('_KMUTANT');
-        }
-        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
-        read(address) {
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.decode(address) || null;
-                this.cache.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        decode(address) {
-            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
-            if (!v)
-                return undefined;
-            const typeValue = v.num('Header.Type');
-            if (typeValue === undefined)
-                return undefined;
-            const typeName = this.k.enumName('_KOBJECTS', typeValue);
-            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
-            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
-            if (kind === 'Mutant') {
-                const owner = v.ptr('OwnerThread');
-                object.owner = owner && !isNull(owner) ? owner : undefined;
-                object.abandoned = v.num('Abandoned') === 1;
-            }
-            return object;
-        }
-        get headerSize() {
-            return this.header.size;
         }
     }
 
@@ -3039,207 +821,6 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
         if (fromQuad !== undefined)
             return fromQuad;
         return v.num('TickCountLow');
-    }
-
-    // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
-    // must not exhaust the JS stack of the debugger's engine.
-    /** Tarjan's strongly connected components, iterative. Components come out in reverse topological order. */
-    function stronglyConnected(nodes, next) {
-        const index = new Map();
-        const low = new Map();
-        const onStack = new Set();
-        const stack = [];
-        const components = [];
-        let counter = 0;
-        for (const start of nodes) {
-            if (index.has(start))
-                continue;
-            const work = [];
-            const enter = (node) => {
-                index.set(node, counter);
-                low.set(node, counter);
-                counter++;
-                stack.push(node);
-                onStack.add(node);
-                work.push({ node, succ: next(node), i: 0 });
-            };
-            enter(start);
-            while (work.length) {
-                const top = work[work.length - 1];
-                if (top.i < top.succ.length) {
-                    const w = top.succ[top.i++];
-                    if (!index.has(w))
-                        enter(w);
-                    else if (onStack.has(w))
-                        low.set(top.node, Math.min(low.get(top.node), index.get(w)));
-                    continue;
-                }
-                work.pop();
-                if (work.length) {
-                    const parent = work[work.length - 1].node;
-                    low.set(parent, Math.min(low.get(parent), low.get(top.node)));
-                }
-                if (low.get(top.node) === index.get(top.node)) {
-                    const component = [];
-                    let w;
-                    do {
-                        w = stack.pop();
-                        onStack.delete(w);
-                        component.push(w);
-                    } while (w !== top.node);
-                    components.push(component);
-                }
-            }
-        }
-        return components;
-    }
-    /** A component is a cycle when it has several members or a self edge. */
-    function isCycle(component, next) {
-        return component.length > 1 || next(component[0]).indexOf(component[0]) >= 0;
-    }
-    /**
-     * One elementary cycle through the component, starting at `start`, following edges inside it
-     * (breadth-first, so the shortest way back to the start).
-     */
-    function cycleThrough(start, members, next) {
-        const parent = new Map();
-        const queue = [start];
-        for (let q = 0; q < queue.length; q++) {
-            const node = queue[q];
-            for (const w of next(node)) {
-                if (!members.has(w))
-                    continue;
-                if (w === start) {
-                    const path = [node];
-                    let at = node;
-                    while (at !== start) {
-                        at = parent.get(at);
-                        path.push(at);
-                    }
-                    return path.reverse();
-                }
-                if (!parent.has(w)) {
-                    parent.set(w, node);
-                    queue.push(w);
-                }
-            }
-        }
-        return [start];
-    }
-    /**
-     * Breadth-first search backwards from `targets` along predecessor edges. Returns, for every node
-     * that can reach a target, the next node on its shortest path towards the targets.
-     */
-    function towards(targets, previous) {
-        const nextHop = new Map();
-        const queue = [];
-        for (const t of targets) {
-            nextHop.set(t, null);
-            queue.push(t);
-        }
-        for (let q = 0; q < queue.length; q++) {
-            const node = queue[q];
-            for (const p of previous(node)) {
-                if (nextHop.has(p))
-                    continue;
-                nextHop.set(p, node);
-                queue.push(p);
-            }
-        }
-        return nextHop;
-    }
-    /** The path from `from` to the target it reaches, following `towards` results. */
-    function pathTo(from, nextHop) {
-        const path = [from];
-        let at = nextHop.get(from);
-        while (at !== null && at !== undefined) {
-            path.push(at);
-            at = nextHop.get(at);
-        }
-        return path;
-    }
-
-    /** `waitTicks` ranks roots with equal reach (longer wait first). */
-    function conclude(graph, waitTicks) {
-        const nodes = [];
-        graph.out.forEach((_, from) => nodes.push(from));
-        graph.into.forEach((_, to) => {
-            if (!graph.out.has(to))
-                nodes.push(to);
-        });
-        const holders = graph.holders || new Map();
-        holders.forEach((_, holder) => {
-            if (!graph.out.has(holder) && !graph.into.has(holder))
-                nodes.push(holder);
-        });
-        const next = (n) => (graph.out.get(n) || []).map((h) => h.to);
-        const previous = (n) => (graph.into.get(n) || []).map((h) => h.from);
-        const components = stronglyConnected(nodes, next);
-        const componentOf = new Map();
-        components.forEach((c, i) => c.forEach((n) => componentOf.set(n, i)));
-        const deadlocks = [];
-        const roots = [];
-        components.forEach((component, i) => {
-            const cyclic = isCycle(component, next);
-            const leaves = component.every((n) => next(n).every((w) => componentOf.get(w) === i));
-            if (cyclic) {
-                const members = new Set(component);
-                const start = component.slice().sort()[0];
-                const order = cycleThrough(start, members, next);
-                deadlocks.push({
-                    threads: order,
-                    hops: order.map((t, j) => hopBetween(graph, t, order[(j + 1) % order.length])),
-                    alsoInvolved: component.filter((n) => order.indexOf(n) < 0),
-                });
-            }
-            if (!leaves)
-                return; // waits on something outside: not a root
-            const reach = towards(component, previous);
-            const blocked = [];
-            const tree = [];
-            reach.forEach((toward, n) => {
-                if (componentOf.get(n) === i)
-                    return;
-                blocked.push(n);
-                if (toward !== null)
-                    tree.push(hopBetween(graph, n, toward));
-            });
-            const holds = component.some((n) => holders.has(n));
-            if (!cyclic && blocked.length === 0 && !holds)
-                return;
-            const representative = cyclic ? deadlocks[deadlocks.length - 1].threads[0] : component[0];
-            roots.push({ thread: representative, cycle: cyclic ? deadlocks[deadlocks.length - 1].threads : undefined, blocked, tree });
-        });
-        // Threads held up: those seen waiting plus those only a held lock counts (a CS's 52 unseen waiters).
-        const weight = (r) => {
-            let carried = 0;
-            for (const t of r.cycle || [r.thread])
-                for (const h of holders.get(t) || [])
-                    carried += h.carried;
-            return r.blocked.length + carried;
-        };
-        roots.sort((a, b) => weight(b) - weight(a) || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
-        const chains = [];
-        for (const root of roots) {
-            const targets = root.cycle || [root.thread];
-            const reach = towards(targets, previous);
-            const starts = root.blocked.filter((n) => previous(n).length === 0);
-            for (const start of starts.sort()) {
-                const path = pathTo(start, reach);
-                const hops = [];
-                for (let j = 0; j + 1 < path.length; j++)
-                    hops.push(hopBetween(graph, path[j], path[j + 1]));
-                chains.push({ path, hops, root: root.thread });
-            }
-        }
-        return { deadlocks, roots, chains };
-    }
-    function hopBetween(graph, from, to) {
-        const hops = graph.out.get(from) || [];
-        for (const h of hops)
-            if (h.to === to)
-                return h;
-        return undefined;
     }
 
     // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
@@ -4771,6 +2352,2769 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
         threadObjectRule,
     ];
 
+    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
+    function waitAge(currentTick, waitTime) {
+        if (currentTick === undefined)
+            return { ticks: undefined, inconsistent: false };
+        if (waitTime > currentTick)
+            return { ticks: undefined, inconsistent: true };
+        return { ticks: currentTick - waitTime, inconsistent: false };
+    }
+    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
+    function formatTicks(ticks, increment) {
+        const ms = Math.floor((ticks * increment) / 10000);
+        const days = Math.floor(ms / 86400000);
+        const hours = Math.floor(ms / 3600000) % 24;
+        const minutes = Math.floor(ms / 60000) % 60;
+        const seconds = Math.floor(ms / 1000) % 60;
+        const millis = ms % 1000;
+        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+    }
+    function pad(n, width) {
+        return String(n).padStart(width, '0');
+    }
+
+    function buildWaitGraph(threads, rules, env) {
+        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+        for (const thread of threads) {
+            if (thread.state !== 'Waiting')
+                continue;
+            for (const wait of thread.waits) {
+                const object = env.dispatcher.read(wait.object);
+                let outcome;
+                for (const rule of rules) {
+                    outcome = rule(thread, wait, object, env);
+                    if (outcome)
+                        break;
+                }
+                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
+                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
+                if (!outcome)
+                    continue;
+                for (const hop of outcome.hops)
+                    addHop(graph, hop);
+                if (outcome.deadEnds.length) {
+                    const list = graph.deadEnds.get(thread.address) || [];
+                    list.push(...outcome.deadEnds);
+                    graph.deadEnds.set(thread.address, list);
+                }
+            }
+        }
+        return graph;
+    }
+    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
+    function addHeldLock(graph, owner, held) {
+        if (!graph.holders)
+            graph.holders = new Map();
+        push(graph.holders, owner, held);
+        let entry = graph.waiters.get(held.lock);
+        if (!entry) {
+            entry = { object: held.lock, kind: held.kind, threads: [] };
+            graph.waiters.set(held.lock, entry);
+        }
+        if (held.carried > (entry.carried || 0))
+            entry.carried = held.carried;
+    }
+    function addHop(graph, hop) {
+        graph.hops.push(hop);
+        push(graph.out, hop.from, hop);
+        push(graph.into, hop.to, hop);
+    }
+    function countWaiter(graph, object, kind, thread, carried) {
+        let entry = graph.waiters.get(object);
+        if (!entry) {
+            entry = { object, kind, threads: [] };
+            graph.waiters.set(object, entry);
+        }
+        if (entry.threads.indexOf(thread) < 0)
+            entry.threads.push(thread);
+        if (carried !== undefined && carried > (entry.carried || 0))
+            entry.carried = carried;
+    }
+    function push(map, key, value) {
+        const list = map.get(key);
+        if (list)
+            list.push(value);
+        else
+            map.set(key, [value]);
+    }
+
+    function readWaitModel(k) {
+        const clock = readClock(k);
+        const table = readProcesses(k);
+        const memos = new Map();
+        const memo = (key, build) => {
+            if (!memos.has(key))
+                memos.set(key, build());
+            return memos.get(key);
+        };
+        const env = { k, table, dispatcher: new DispatcherReader(k), stacks: new StackReader(k), memo };
+        const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
+        for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
+            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+        }
+        const ages = new Map();
+        const ageOf = (t) => {
+            let a = ages.get(t.address);
+            if (!a) {
+                a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
+                ages.set(t.address, a);
+            }
+            return a;
+        };
+        const ticksOf = (addr) => {
+            const t = table.threadByAddress.get(addr);
+            const a = t && ageOf(t);
+            return a && a.ticks !== undefined ? a.ticks : -1;
+        };
+        return { k, clock, table, env, graph, ageOf, ticksOf };
+    }
+
+    function runStaleCheck(k, rules, options) {
+        const model = readWaitModel(k);
+        const findings = [];
+        for (const rule of STALE_RULES) {
+            if (rules.indexOf(rule.id) < 0)
+                continue;
+            try {
+                findings.push(...rule.run({ model, options }));
+            }
+            catch (e) {
+                // A rule that trips over damage it did not expect loses its findings, not the whole report.
+                k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
+            }
+        }
+        findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
+        return { findings, rulesRun: rules.slice(), threadsScanned: model.table.threads.length, warnings: k.warnings.summary() };
+    }
+    function RULE_RANK(id) {
+        return STALE_RULES.findIndex((r) => r.id === id);
+    }
+
+    // The !stalecheck report: one line per finding (most severe first), its evidence indented, the
+    // next command to run, and a summary line.
+    function renderStaleText(r, pointerSize) {
+        const out = [];
+        if (!r.findings.length)
+            out.push(`No findings (${r.rulesRun.join(', ')}) among ${r.threadsScanned} threads`);
+        r.findings.forEach((f, i) => {
+            const at = [];
+            if (f.thread)
+                at.push(`thread ${formatAddr(f.thread, pointerSize)}`);
+            if (f.irp)
+                at.push(`IRP ${formatAddr(f.irp, pointerSize)}`);
+            out.push(`${i + 1}. [${f.severity}] ${f.rule}: ${f.summary}${at.length ? ` (${at.join(', ')})` : ''}`);
+            for (const e of f.evidence)
+                out.push(`     ${e}`);
+            out.push(`     next: ${f.next}`);
+        });
+        const counts = ['error', 'warning', 'info'].map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}${s === 'info' ? '' : 's'}`);
+        out.push(`Summary: ${r.findings.length} findings (${counts.join(', ')}), ${r.threadsScanned} threads scanned, ${r.warnings.length ? r.warnings.join(', ') : '0 warnings'}`);
+        return out.join('\n') + '\n';
+    }
+
+    function staleJson(r) {
+        return {
+            findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, summary: f.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: f.evidence, next: f.next })),
+            rulesRun: r.rulesRun,
+            threadsScanned: r.threadsScanned,
+            warnings: r.warnings,
+        };
+    }
+
+    class FindingNode {
+        constructor(__finding, __target) {
+            Object.defineProperty(this, "__finding", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __finding
+            });
+            Object.defineProperty(this, "__target", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __target
+            });
+            Object.defineProperty(this, "Rule", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Severity", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Summary", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Evidence", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Next", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.Rule = __finding.rule;
+            this.Severity = __finding.severity;
+            this.Summary = __finding.summary;
+            this.Evidence = __finding.evidence;
+            this.Next = __finding.next;
+        }
+        get Thread() {
+            return this.__finding.thread ? this.__target.native(this.__finding.thread, 'nt', '_ETHREAD') : undefined;
+        }
+        get Irp() {
+            return this.__finding.irp ? this.__target.native(this.__finding.irp, 'nt', '_IRP') : undefined;
+        }
+        toString() {
+            return `[${this.Severity}] ${this.Rule}: ${this.Summary}`;
+        }
+    }
+    class StaleModel {
+        constructor(__report, target) {
+            Object.defineProperty(this, "__report", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __report
+            });
+            Object.defineProperty(this, "Findings", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.Findings = __report.findings.map((f) => new FindingNode(f, target));
+        }
+        toString() {
+            return `${this.__report.findings.length} findings`;
+        }
+        __toJSON() {
+            return staleJson(this.__report);
+        }
+    }
+
+    // Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
+    // Only this folder sees host values; everything else gets Addr or plain numbers.
+    function isInt64(value) {
+        return typeof value === 'object' && value !== null && typeof value.getLowPart === 'function' &&
+            typeof value.getHighPart === 'function';
+    }
+    /** Int64 or number -> Addr without going through JS number precision. */
+    function toAddr(value) {
+        if (typeof value === 'number') {
+            if (value < 0)
+                return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
+            return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
+        }
+        return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
+    }
+    function toHostAddress(a) {
+        return host.parseInt64(a, 16);
+    }
+    /** A size or offset the host may give as number or Int64. */
+    function toNumber(value) {
+        if (typeof value === 'number')
+            return value;
+        if (isInt64(value))
+            return value.asNumber();
+        return Number(value);
+    }
+
+    function describeArgument(value) {
+        if (value === undefined || value === null)
+            return { kind: 'none' };
+        if (typeof value === 'string')
+            return { kind: 'text', text: value };
+        if (typeof value === 'number') {
+            if (!Number.isInteger(value))
+                return { kind: 'invalid', description: `${value} is not an address` };
+            return { kind: 'address', address: toAddr(value) };
+        }
+        if (isInt64(value))
+            return { kind: 'address', address: toAddr(value) };
+        if (typeof value === 'object') {
+            const v = value;
+            try {
+                // A data-model thread or process (@$curthread, @$curprocess): its kernel object.
+                if (v.KernelObject !== undefined && v.KernelObject !== null)
+                    return describeArgument(v.KernelObject);
+                if (v.targetType !== undefined) {
+                    const type = v.targetType;
+                    const isPointer = type.typeKind === 'pointer';
+                    let address;
+                    if (isPointer)
+                        address = toAddr(v.address);
+                    else {
+                        try {
+                            address = toAddr(v.address);
+                        }
+                        catch (e) {
+                            address = undefined; // a value without an address (a register, a constant)
+                        }
+                    }
+                    return { kind: 'native', address, typeName: type.name, isPointer, value };
+                }
+            }
+            catch (e) {
+                return { kind: 'invalid', description: `unreadable argument (${messageOf(e)})` };
+            }
+        }
+        return { kind: 'invalid', description: `unsupported argument ${String(value)}` };
+    }
+    function print(text) {
+        host.diagnostics.debugLog(text);
+    }
+    function messageOf(e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+
+    const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
+    function resolveType(t, pointerSize) {
+        let type = t;
+        // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
+        for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
+            type = type.baseType;
+        const name = type.name;
+        switch (type.typeKind) {
+            case 'pointer':
+                return { kind: 'pointer', size: pointerSize, signed: false, typeName: name, type };
+            case 'udt':
+                return { kind: 'struct', size: toNumber(type.size), signed: false, typeName: name, type };
+            case 'array':
+                return { kind: 'array', size: toNumber(type.size), signed: false, typeName: name, type };
+            case 'enum':
+                return { kind: 'enum', size: toNumber(type.size), signed: false, typeName: name, type };
+            case 'intrinsic':
+                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(name), typeName: name, type };
+            default:
+                return { kind: 'other', size: toNumber(type.size), signed: false, typeName: name, type };
+        }
+    }
+    class HostTypeLayout {
+        constructor(module, name, type, pointerSize) {
+            Object.defineProperty(this, "module", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: module
+            });
+            Object.defineProperty(this, "name", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: name
+            });
+            Object.defineProperty(this, "type", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: type
+            });
+            Object.defineProperty(this, "pointerSize", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: pointerSize
+            });
+            Object.defineProperty(this, "size", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "cache", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            this.size = toNumber(type.size);
+        }
+        field(path) {
+            let hit = this.cache.get(path);
+            if (hit === undefined) {
+                hit = this.resolve(path) || null;
+                this.cache.set(path, hit);
+            }
+            return hit || undefined;
+        }
+        resolve(path) {
+            let type = this.type;
+            let offset = 0;
+            let last;
+            let member;
+            for (const part of path.split('.')) {
+                if (last && last.kind !== 'struct')
+                    return undefined;
+                const fields = type.fields;
+                member = fields ? fields[part] : undefined;
+                if (!member || member.offset === undefined)
+                    return undefined;
+                offset += toNumber(member.offset);
+                last = resolveType(member.type, this.pointerSize);
+                type = last.type;
+            }
+            if (!last || !member)
+                return undefined;
+            const layout = { offset, size: last.size, kind: last.kind, signed: last.signed, typeName: last.typeName };
+            const declared = member.type;
+            if (declared.isBitField && declared.bitFieldPositions) {
+                layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
+                layout.bitLen = toNumber(declared.bitFieldPositions.length);
+            }
+            if (last.kind === 'array' && last.type.baseType) {
+                const element = resolveType(last.type.baseType, this.pointerSize);
+                layout.elementSize = element.size;
+                layout.elementKind = element.kind;
+                layout.elementTypeName = element.typeName;
+                layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
+            }
+            return layout;
+        }
+    }
+    /** Enumerators of an enum type: its `fields` are constants carrying `value` (see typings). */
+    function readEnum(type) {
+        const names = new Map();
+        const fields = type.fields || {};
+        for (const name of Object.getOwnPropertyNames(fields)) {
+            const f = fields[name];
+            if (f && f.value !== undefined && f.value !== null)
+                names.set(toNumber(f.value), name);
+        }
+        return names;
+    }
+    const NARROW_CHARS = /^(char|signed char|unsigned char|CHAR|UCHAR)$/;
+    const WIDE_CHARS = /^(wchar_t|WCHAR)$/;
+    const MAX_SHAPE_DEPTH = 16;
+    /**
+     * TypeShapes built from host type objects, one per named type per session: driver structures are
+     * decoded generically (ring entries), so the decoder needs the members in declaration order, which
+     * a path lookup (HostTypeLayout) does not give.
+     */
+    class ShapeBuilder {
+        constructor(pointerSize) {
+            Object.defineProperty(this, "pointerSize", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: pointerSize
+            });
+            Object.defineProperty(this, "named", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+        }
+        build(module, t, depth = 0) {
+            let type = t;
+            for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
+                type = type.baseType;
+            const name = type.name;
+            const size = toNumber(type.size);
+            switch (type.typeKind) {
+                case 'pointer':
+                    return { module, name, kind: 'pointer', size: this.pointerSize, signed: false, pointee: type.baseType ? type.baseType.name : undefined };
+                case 'array': {
+                    const element = type.baseType ? this.build(module, type.baseType, depth + 1) : undefined;
+                    const count = element && element.size > 0 ? Math.floor(size / element.size) : 0;
+                    return { module, name, kind: 'array', size, signed: false, element, count };
+                }
+                case 'enum':
+                case 'udt': {
+                    const key = `${module}!${type.typeKind}!${name}`;
+                    const hit = this.named.get(key);
+                    if (hit)
+                        return hit;
+                    const shape = type.typeKind === 'enum'
+                        ? { module, name, kind: 'enum', size, signed: size >= 4, enumerators: enumerators(type) }
+                        : { module, name, kind: 'struct', size, signed: false, members: [] };
+                    this.named.set(key, shape); // before the members: a member's type never contains its owner, but be safe
+                    if (shape.members && depth < MAX_SHAPE_DEPTH)
+                        shape.members = this.members(module, type, depth);
+                    return shape;
+                }
+                case 'intrinsic': {
+                    const shape = { module, name, kind: 'int', size, signed: SIGNED_INTRINSICS.test(name) || name === 'signed char' };
+                    if (NARROW_CHARS.test(name))
+                        shape.char = 'narrow';
+                    else if (WIDE_CHARS.test(name))
+                        shape.char = 'wide';
+                    if (name === 'bool')
+                        shape.bool = true;
+                    return shape;
+                }
+                default:
+                    return { module, name, kind: 'other', size, signed: false };
+            }
+        }
+        members(module, type, depth) {
+            const out = [];
+            const fields = type.fields || {};
+            for (const name of Object.getOwnPropertyNames(fields)) {
+                const f = fields[name];
+                if (!f || f.offset === undefined || f.offset === null || (f.locationKind && f.locationKind !== 'member'))
+                    continue;
+                const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
+                if (f.type.isBitField && f.type.bitFieldPositions) {
+                    member.bitPos = toNumber(f.type.bitFieldPositions.lsb);
+                    member.bitLen = toNumber(f.type.bitFieldPositions.length);
+                }
+                out.push(member);
+            }
+            return out;
+        }
+    }
+    function enumerators(type) {
+        const out = [];
+        readEnum(type).forEach((name, value) => out.push({ value, name }));
+        return out;
+    }
+
+    // The Target over WinDbg's JavaScript provider. The only place (with its siblings) that calls `host`.
+    // Processes and threads are NOT taken from the data model here: the kernel readers walk the kernel's
+    // own lists with one batched read per structure, which costs ~1 round trip per object where the data
+    // model costs one per property. The data model is used for what only the debugger can compute:
+    // unwound stacks, and the process context for user-mode reads.
+    class HostTarget {
+        constructor() {
+            Object.defineProperty(this, "pointerSize", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "isKernel", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "isLive", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "stats", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: { unreadableReads: 0 }
+            });
+            Object.defineProperty(this, "types", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "enums", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "symbols", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "nearest", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "processObjects", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "shapes", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "typeShapes", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "symbolShapes", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            const session = host.currentSession;
+            if (!session)
+                throw new TargetUnsupported('no debugging session');
+            const attributes = session.Attributes;
+            this.isKernel = !!attributes.Target.IsKernelTarget;
+            this.isLive = !!attributes.Target.IsLiveTarget;
+            const size = toNumber(attributes.Machine.PointerSize);
+            this.pointerSize = size === 4 ? 4 : 8;
+            this.shapes = new ShapeBuilder(this.pointerSize);
+        }
+        type(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.types.get(key);
+            if (hit === undefined) {
+                let t = null;
+                try {
+                    t = host.getModuleType(module, name);
+                }
+                catch (e) {
+                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
+                }
+                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
+                this.types.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        enumNames(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.enums.get(key);
+            if (hit === undefined) {
+                let t = null;
+                try {
+                    t = host.getModuleType(module, name);
+                }
+                catch (e) {
+                    t = null;
+                }
+                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+                this.enums.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        typeShape(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.typeShapes.get(key);
+            if (hit === undefined) {
+                hit = null;
+                try {
+                    const t = host.getModuleType(module, name);
+                    if (t)
+                        hit = this.shapes.build(module, t);
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.typeShapes.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        symbolShape(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.symbolShapes.get(key);
+            if (hit === undefined) {
+                const address = this.symbolAddress(module, name);
+                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
+                this.symbolShapes.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        /** The declared type of a global: a struct or array global arrives as a native object with
+         *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
+         *  information at its address. */
+        globalType(module, name, address) {
+            try {
+                const value = host.getModuleSymbol(module, name);
+                if (value && typeof value === 'object' && !isInt64(value) && value.targetType) {
+                    return this.shapes.build(module, value.targetType);
+                }
+            }
+            catch (e) {
+                // unreadable scalar, or public symbols only: try the symbol information below
+            }
+            try {
+                const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+                if (info && info.type && toAddr(info.address) === address) {
+                    const bare = info.name.indexOf('!') >= 0 ? info.name.slice(info.name.indexOf('!') + 1) : info.name;
+                    if (bare.toLowerCase() === name.toLowerCase())
+                        return this.shapes.build(module, info.type);
+                }
+            }
+            catch (e) {
+                // no type information
+            }
+            return undefined;
+        }
+        /** A dx argument that is a typed native object (`mydriver!g_History`), as plain data. */
+        nativeInfo(value) {
+            if (!value || typeof value !== 'object' || isInt64(value))
+                return undefined;
+            const v = value;
+            let type;
+            try {
+                type = v.targetType;
+            }
+            catch (e) {
+                return undefined;
+            }
+            if (!type)
+                return undefined;
+            const info = {};
+            try {
+                if (type.typeKind === 'pointer')
+                    info.pointerValue = toAddr(v.address);
+                else
+                    info.address = toAddr(v.address);
+            }
+            catch (e) {
+                info.address = undefined; // a value without an address (a register, a constant)
+            }
+            let module = '';
+            if (info.address !== undefined) {
+                const symbol = this.nearestSymbol(info.address);
+                if (symbol !== undefined) {
+                    module = symbol.slice(0, Math.max(0, symbol.indexOf('!')));
+                    if (symbol.indexOf('+') < 0)
+                        info.symbol = symbol;
+                }
+            }
+            try {
+                if (module === '' && info.pointerValue !== undefined) {
+                    const target = this.nearestSymbol(info.pointerValue);
+                    if (target !== undefined && target.indexOf('!') > 0)
+                        module = target.slice(0, target.indexOf('!'));
+                }
+                info.type = this.shapes.build(module, type);
+                if (type.typeKind === 'pointer' && type.baseType)
+                    info.pointee = this.shapes.build(module, type.baseType);
+            }
+            catch (e) {
+                info.type = undefined;
+            }
+            return info;
+        }
+        symbolAddress(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.symbols.get(key);
+            if (hit === undefined) {
+                let a = null;
+                try {
+                    a = host.getModuleSymbolAddress(module, name);
+                }
+                catch (e) {
+                    a = null;
+                }
+                hit = a === null || a === undefined ? null : toAddr(a);
+                this.symbols.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        nearestSymbol(address) {
+            let hit = this.nearest.get(address);
+            if (hit === undefined) {
+                hit = null;
+                try {
+                    const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+                    if (info && info.name) {
+                        const start = toAddr(info.address);
+                        const delta = addrDiff(address, start) || 0;
+                        const name = info.module && info.name.indexOf('!') < 0 ? `${info.module}!${info.name}` : info.name;
+                        hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
+                    }
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.nearest.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        read(address, size, context) {
+            try {
+                const where = toHostAddress(address);
+                if (context && !isKernelAddress(address, this.pointerSize)) {
+                    const process = this.processObject(context.pid);
+                    if (!process) {
+                        this.stats.unreadableReads++;
+                        return undefined;
+                    }
+                    return host.memory.readMemoryValues(where, size, 1, false, process);
+                }
+                return host.memory.readMemoryValues(where, size, 1, false);
+            }
+            catch (e) {
+                this.stats.unreadableReads++;
+                return undefined;
+            }
+        }
+        frames(thread) {
+            try {
+                const process = this.processObject(thread.pid);
+                if (!process)
+                    return undefined;
+                const modelThread = process.Threads.getValueAt(thread.tid);
+                const out = [];
+                for (const frame of modelThread.Stack.Frames) {
+                    const attributes = frame.Attributes;
+                    out.push({
+                        text: frame.ToDisplayString(),
+                        instruction: addrOf(attributes.InstructionOffset),
+                        frameOffset: addrOf(attributes.FrameOffset),
+                        stackOffset: addrOf(attributes.StackOffset),
+                    });
+                }
+                return out;
+            }
+            catch (e) {
+                return undefined;
+            }
+        }
+        native(address, module, typeName) {
+            try {
+                return host.createTypedObject(toHostAddress(address), module, typeName);
+            }
+            catch (e) {
+                return undefined;
+            }
+        }
+        processObject(pid) {
+            let hit = this.processObjects.get(pid);
+            if (hit === undefined) {
+                try {
+                    hit = host.currentSession.Processes.getValueAt(pid);
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.processObjects.set(pid, hit);
+            }
+            return hit;
+        }
+    }
+    function addrOf(value) {
+        return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+    }
+
+    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
+    // so every command parses its own small option language from that string.
+    class UsageError extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'UsageError';
+        }
+    }
+    /** Splits on white space; double quotes group words. */
+    function tokenize(text) {
+        const out = [];
+        const re = /"([^"]*)"|(\S+)/g;
+        let m;
+        while ((m = re.exec(text)) !== null)
+            out.push(m[1] !== undefined ? m[1] : m[2]);
+        return out;
+    }
+    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
+    function parseNumber(token) {
+        const t = token.trim().toLowerCase();
+        if (/^0n\d+$/.test(t))
+            return parseInt(t.slice(2), 10);
+        const hex = t.startsWith('0x') ? t.slice(2) : t;
+        if (/^[0-9a-f]{1,13}$/.test(hex))
+            return parseInt(hex, 16);
+        return undefined;
+    }
+    function parseAddressToken(token) {
+        return parseAddr(token);
+    }
+    /** Walks tokens; each option consumes what it needs. */
+    class TokenStream {
+        constructor(tokens) {
+            Object.defineProperty(this, "tokens", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: tokens
+            });
+            Object.defineProperty(this, "i", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: 0
+            });
+        }
+        get done() {
+            return this.i >= this.tokens.length;
+        }
+        next() {
+            return this.tokens[this.i++];
+        }
+        value(option) {
+            if (this.done)
+                throw new UsageError(`${option} needs a value`);
+            return this.next();
+        }
+    }
+
+    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
+    // never a stack trace, and the usage where it helps.
+    function runCommand(name, usage, body) {
+        try {
+            return body();
+        }
+        catch (e) {
+            if (e instanceof UsageError) {
+                print(`${name}: ${e.message}\n${usage}`);
+                return undefined;
+            }
+            if (e instanceof TargetUnsupported) {
+                print(`${name}: ${e.message}\n`);
+                return undefined;
+            }
+            print(`${name}: internal error: ${messageOf(e)}\n`);
+            return undefined;
+        }
+    }
+
+    // !stalecheck: stale stack references, APCs into non-alertable waits, dispatch-level spins, orphaned
+    // owners, unserved messages, long waits, and what makes the dump itself inconsistent.
+    const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
+       !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}
+       !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600)
+       !stalecheck "-?"                this help
+       dx @$stalecheck()               the findings as data-model objects
+`;
+    function parseStaleCheckArgs(arg) {
+        const args = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false };
+        const a = describeArgument(arg);
+        if (a.kind === 'none')
+            return args;
+        if (a.kind !== 'text')
+            throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
+        const tokens = new TokenStream(tokenize(a.text));
+        while (!tokens.done) {
+            const t = tokens.next();
+            if (t === '-?' || t === '-h' || t === '-help')
+                args.help = true;
+            else if (t === '-r') {
+                const names = tokens.value('-r').split(',').filter((n) => n !== '');
+                for (const n of names)
+                    if (RULE_IDS.indexOf(n) < 0)
+                        throw new UsageError(`unknown rule ${n}`);
+                if (!names.length)
+                    throw new UsageError('-r needs at least one rule');
+                args.rules = names;
+            }
+            else if (t === '-t') {
+                // Seconds are decimal here (a duration, not an address); 0x for hex.
+                const v = tokens.value('-t');
+                const seconds = /^\d+$/.test(v) ? parseInt(v, 10) : parseNumber(v);
+                if (seconds === undefined || seconds < 0)
+                    throw new UsageError(`-t needs a number of seconds, not '${v}'`);
+                args.options.longWaitSeconds = seconds;
+            }
+            else
+                throw new UsageError(`unknown option ${t}`);
+        }
+        return args;
+    }
+    function stalecheckCommand(arg) {
+        return runCommand('stalecheck', STALECHECK_USAGE, () => {
+            const args = parseStaleCheckArgs(arg);
+            if (args.help) {
+                print(STALECHECK_USAGE);
+                return undefined;
+            }
+            const target = new HostTarget();
+            if (!target.isKernel)
+                throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
+            const k = new KernelContext(target);
+            const report = runStaleCheck(k, args.rules, args.options);
+            print(renderStaleText(report, target.pointerSize));
+            return new StaleModel(report, target);
+        });
+    }
+
+    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
+    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
+    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
+    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
+    // does not fit a JS number), and every modulo is computed on the halves.
+    const TWO32 = 4294967296;
+    /**
+     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
+     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
+     */
+    function u64FromBytes(b, off, size) {
+        let lo = 0;
+        let hi = 0;
+        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
+            const byte = b[off + i] & 0xff;
+            if (i >= 4)
+                hi = hi * 256 + byte;
+            else
+                lo = lo * 256 + byte;
+        }
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
+    function u64FromNumber(n, widthBits = 64) {
+        if (n >= 0) {
+            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
+            return u64Mask(v, widthBits);
+        }
+        // two's complement of |n| over 64 bits, then cut to the width
+        const m = -n;
+        let lo = (TWO32 - (m % TWO32)) % TWO32;
+        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
+        if (lo === 0)
+            hi = (hi + 1) % TWO32;
+        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
+    }
+    /** Hex digits (no 0x), up to 16. */
+    function u64FromHex(text) {
+        const t = text.replace(/^0+/, '') || '0';
+        if (!/^[0-9a-f]{1,16}$/i.test(t))
+            return undefined;
+        const lo = parseInt(t.slice(-8), 16);
+        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    function u64Mask(a, widthBits) {
+        if (widthBits >= 64)
+            return a;
+        if (widthBits > 32)
+            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
+        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
+    }
+    function u64Compare(a, b) {
+        if (a.hi !== b.hi)
+            return a.hi < b.hi ? -1 : 1;
+        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
+    }
+    /** a - b modulo 2^64. */
+    function u64Sub(a, b) {
+        let lo = a.lo - b.lo;
+        let borrow = 0;
+        if (lo < 0) {
+            lo += TWO32;
+            borrow = 1;
+        }
+        let hi = a.hi - b.hi - borrow;
+        if (hi < 0)
+            hi += TWO32;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
+    function u64AddSmall(a, n) {
+        const lo = a.lo + (n % TWO32);
+        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
+        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
+    }
+    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
+    function mulMod(x, y, n) {
+        if (x * y < 2 ** 53)
+            return (x * y) % n;
+        let result = 0;
+        let base = x % n;
+        let k = y;
+        while (k > 0) {
+            if (k % 2 === 1)
+                result = (result + base) % n;
+            base = (base * 2) % n;
+            k = Math.floor(k / 2);
+        }
+        return result;
+    }
+    /** a mod n (n a positive JS integer below 2^52). */
+    function u64Mod(a, n) {
+        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
+    }
+    /** The value as a JS number when exact (below 2^53), else undefined. */
+    function u64ToNumber(a) {
+        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
+    }
+    function u64ToHex(a) {
+        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
+    }
+    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
+    function u64ToDecimal(a) {
+        const exact = u64ToNumber(a);
+        if (exact !== undefined)
+            return String(exact);
+        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
+        let digits = '';
+        while (limbs.some((l) => l !== 0)) {
+            let rem = 0;
+            limbs = limbs.map((l) => {
+                const cur = rem * 65536 + l;
+                rem = cur % 10;
+                return Math.floor(cur / 10);
+            });
+            digits = String(rem) + digits;
+        }
+        return digits || '0';
+    }
+    /**
+     * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
+     * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
+     * slot = index++ % N (the first write lands in slot 0; the newest is (index - 1) % N).
+     * A ring that has not wrapped holds `index` entries; the others were never written.
+     */
+    function orderByIndex(capacity, index, mode) {
+        if (capacity <= 0)
+            return { slots: [], sequences: [], wrapped: false };
+        const writes = index; // pre and post alike: the counter equals the number of writes so far
+        const full = u64Compare(writes, u64FromNumber(capacity)) >= 0;
+        const count = full ? capacity : u64ToNumber(writes);
+        if (count === 0)
+            return { slots: [], sequences: [], wrapped: false };
+        // the counter value of the newest write: pre writes n to slot n % N (n = 1..index); post writes n to
+        // slot n % N (n = 0..index-1)
+        const newestWrite = mode === 'pre' ? writes : u64Sub(writes, { hi: 0, lo: 1 });
+        const newestSlot = u64Mod(newestWrite, capacity);
+        const slots = [];
+        const sequences = [];
+        const firstWrite = u64Sub(newestWrite, u64FromNumber(count - 1));
+        for (let p = 0; p < count; p++) {
+            slots.push((newestSlot - (count - 1 - p) + capacity * 2) % capacity);
+            sequences.push(u64ToDecimal(u64AddSmall(firstWrite, p)));
+        }
+        return { slots, sequences, newestSlot, wrapped: full };
+    }
+    /**
+     * A "next slot to write" index already reduced modulo N (the kernel's `_DEVICE_NODE.StateHistoryEntry`):
+     * once wrapped, the next slot holds the oldest entry; before, slots 0..next-1 are the entries.
+     * `nextSlotWritten` says whether the next slot already holds an entry (the ring has wrapped).
+     */
+    function orderByNextSlot(capacity, next, nextSlotWritten) {
+        if (next < 0 || next >= capacity || Math.floor(next) !== next)
+            return undefined;
+        const slots = [];
+        if (nextSlotWritten)
+            for (let i = 0; i < capacity; i++)
+                slots.push((next + i) % capacity);
+        else
+            for (let i = 0; i < next; i++)
+                slots.push(i);
+        return { slots, newestSlot: slots.length ? slots[slots.length - 1] : undefined, wrapped: nextSlotWritten };
+    }
+    /**
+     * `-seq <field>`: order by a per-entry sequence number that may itself have wrapped (unsigned, any
+     * width). The written entries span a window far smaller than 2^width, so the largest circular gap
+     * between sorted sequence values is where the counter wrapped: the entry after it is the oldest.
+     * `sequences[slot]` is undefined for a slot that holds no entry (never written, unreadable).
+     */
+    function orderBySequence(capacity, sequences, widthBits) {
+        const written = [];
+        for (let slot = 0; slot < capacity; slot++) {
+            const seq = sequences[slot];
+            if (seq)
+                written.push({ slot, seq });
+        }
+        written.sort((a, b) => u64Compare(a.seq, b.seq) || a.slot - b.slot);
+        let start = 0;
+        if (written.length > 1) {
+            // the gap from the last value round to the first (the wrap of the counter) wins ties: no wrap
+            let best = u64Mask(u64Sub(written[0].seq, written[written.length - 1].seq), widthBits);
+            for (let i = 1; i < written.length; i++) {
+                const gap = u64Sub(written[i].seq, written[i - 1].seq);
+                if (u64Compare(gap, best) > 0) {
+                    best = gap;
+                    start = i;
+                }
+            }
+        }
+        const ordered = written.slice(start).concat(written.slice(0, start));
+        return {
+            slots: ordered.map((w) => w.slot),
+            sequences: ordered.map((w) => u64ToDecimal(w.seq)),
+            newestSlot: ordered.length ? ordered[ordered.length - 1].slot : undefined,
+            wrapped: written.length === capacity,
+        };
+    }
+    /** Plain slot order (no index, or a cache such as g_MyStructCache[2]): no time order claimed. */
+    function slotOrder(capacity, include = () => true) {
+        const slots = [];
+        for (let slot = 0; slot < capacity; slot++)
+            if (include(slot))
+                slots.push(slot);
+        return { slots };
+    }
+    /** `-grep` then `-n` over entries in time order (positions stay those of the whole ring). */
+    function selectEntries(entries, selection, textOf) {
+        let out = entries;
+        if (selection.grep !== undefined && selection.grep !== '') {
+            const needle = selection.grep.toLowerCase();
+            out = out.filter((e) => textOf(e).toLowerCase().indexOf(needle) >= 0);
+        }
+        if (selection.newest !== undefined && out.length > selection.newest)
+            out = out.slice(out.length - selection.newest);
+        return out;
+    }
+    /**
+     * `-f a,b.c`: a field is kept when its path equals a requested name or lies under it
+     * (`Irp` keeps `Irp.MajorFunction`), case-insensitively.
+     */
+    function fieldMatcher(names) {
+        const wanted = names.map((n) => n.toLowerCase());
+        return {
+            keep: (path) => {
+                const p = path.toLowerCase();
+                return wanted.some((w) => p === w || p.startsWith(`${w}.`) || p.startsWith(`${w}[`));
+            },
+        };
+    }
+
+    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
+    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
+    // Child/Sibling with a visited set and a cap.
+    /** More device nodes than any real machine has: a corrupt tree is cut here. */
+    const DEVNODE_WALK_CAP = 20000;
+    const MAX_PATH_BYTES = 2048;
+    function devnodeLayout(k) {
+        const layout = k.requireType('_DEVICE_NODE');
+        const history = layout.field('StateHistory');
+        if (!history || history.kind !== 'array' || !history.count) {
+            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
+        }
+        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
+        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
+    }
+    /** One device node; undefined (and a warning) when it is unreadable. */
+    function readDevnode(k, address, dl = devnodeLayout(k)) {
+        const view = k.readStruct(dl.layout, address, 'device node');
+        if (!view)
+            return undefined;
+        return decodeDevnode(k, view, dl);
+    }
+    function decodeDevnode(k, view, dl) {
+        const h = dl.layout.field('StateHistory');
+        const slotSize = h.elementSize || 4;
+        const capacity = h.count || 0;
+        const history = [];
+        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
+        for (let i = 0; i < capacity; i++)
+            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
+        return {
+            address: view.address,
+            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
+            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
+            state: view.num('State'),
+            previousState: view.num('PreviousState'),
+            stateEnum: dl.stateEnum,
+            historyAddress: addrAdd(view.address, h.offset),
+            capacity,
+            slotSize,
+            history,
+            next: view.num('StateHistoryEntry'),
+        };
+    }
+    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
+    function unicodeString(k, view, member, ustr) {
+        if (!ustr || !view.has(member))
+            return '';
+        const s = view.sub(member, ustr);
+        if (!s)
+            return '';
+        const length = s.num('Length') || 0;
+        const buffer = s.ptr('Buffer');
+        if (!length || !buffer || isNull(buffer))
+            return '';
+        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
+        if (!bytes) {
+            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+            return '';
+        }
+        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
+    }
+    /**
+     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
+     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+     */
+    function readAllDevnodes(k) {
+        const dl = devnodeLayout(k);
+        const rootPointer = k.symbol('IopRootDeviceNode');
+        if (!rootPointer)
+            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
+        const rootBytes = k.target.read(rootPointer, k.pointerSize);
+        if (!rootBytes)
+            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
+        const root = ptr(rootBytes, 0, k.pointerSize);
+        const out = [];
+        const seen = new Set();
+        const stack = [root];
+        while (stack.length) {
+            const address = stack.pop();
+            if (!k.plausible(address, 4)) {
+                if (!isNull(address))
+                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+                continue;
+            }
+            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
+                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+                continue;
+            }
+            seen.add(address);
+            const view = k.readStruct(dl.layout, address, 'device node');
+            if (!view)
+                continue;
+            out.push(decodeDevnode(k, view, dl));
+            const sibling = view.ptr('Sibling');
+            const child = view.ptr('Child');
+            if (sibling && !isNull(sibling))
+                stack.push(sibling);
+            if (child && !isNull(child))
+                stack.push(child);
+        }
+        return out;
+    }
+
+    // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
+    // order, as the symbols give them): nested structures flatten to dotted paths (`Irp.MajorFunction`),
+    // arrays of structures to `Entries[0].Key`, char arrays become text, other scalar arrays become lists
+    // (a list of pointers is a backtrace when its values symbolise). Pure: no debugger access.
+    /** Longest scalar list shown, longest byte dump, most structure elements expanded. */
+    const MAX_LIST = 64;
+    const MAX_BYTES = 32;
+    const MAX_STRUCT_ELEMENTS = 16;
+    /** Decodes the element at `off` in `bytes`. A scalar element is one field named `scalarName`. */
+    function decodeElement(shape, bytes, off, pointerSize, scalarName = 'Value') {
+        const out = [];
+        if (shape.kind === 'struct')
+            decodeStruct(shape, bytes, off, pointerSize, '', out);
+        else
+            decodeInto(shape, bytes, off, pointerSize, scalarName, out);
+        return out;
+    }
+    /** True when a structure type carries no member list (public symbols, a forward declaration). */
+    function hasNoFields(shape) {
+        return shape.kind === 'struct' && (!shape.members || shape.members.length === 0);
+    }
+    function decodeStruct(shape, bytes, off, pointerSize, prefix, out) {
+        const members = shape.members || [];
+        if (!members.length) {
+            out.push({ path: prefix || 'Bytes', value: rawBytes(bytes, off, shape.size) });
+            return;
+        }
+        for (const m of members) {
+            const path = prefix ? `${prefix}.${m.name}` : m.name;
+            if (m.bitLen !== undefined)
+                out.push({ path, value: bitField(m, bytes, off + m.offset) });
+            else
+                decodeInto(m.type, bytes, off + m.offset, pointerSize, path, out);
+        }
+    }
+    function decodeInto(t, bytes, off, pointerSize, path, out) {
+        switch (t.kind) {
+            case 'struct':
+                decodeStruct(t, bytes, off, pointerSize, path, out);
+                return;
+            case 'array':
+                decodeArray(t, bytes, off, pointerSize, path, out);
+                return;
+            default:
+                out.push({ path, value: scalar(t, bytes, off, pointerSize) });
+        }
+    }
+    function decodeArray(t, bytes, off, pointerSize, path, out) {
+        const e = t.element;
+        const count = t.count || 0;
+        if (!e || e.size <= 0) {
+            out.push({ path, value: rawBytes(bytes, off, t.size) });
+            return;
+        }
+        if (e.char && e.kind === 'int') {
+            out.push({ path, value: charArray(bytes, off, count, e.char === 'wide' ? 2 : 1) });
+            return;
+        }
+        if (e.kind === 'struct' || e.kind === 'array') {
+            const shown = Math.min(count, MAX_STRUCT_ELEMENTS);
+            for (let i = 0; i < shown; i++)
+                decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
+            if (count > shown)
+                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
+            return;
+        }
+        const shown = Math.min(count, MAX_LIST);
+        const items = [];
+        for (let i = 0; i < shown; i++)
+            items.push(scalar(e, bytes, off + i * e.size, pointerSize));
+        out.push({ path, value: { kind: 'list', items, truncated: count > shown } });
+    }
+    function scalar(t, bytes, off, pointerSize) {
+        switch (t.kind) {
+            case 'pointer':
+                return { kind: 'pointer', address: ptr(bytes, off, t.size === 4 || t.size === 8 ? t.size : pointerSize) };
+            case 'enum': {
+                const value = t.size <= 4 && (t.size === 1 || t.size === 2 || t.size === 4) ? (t.signed ? sint(bytes, off, t.size) : uint(bytes, off, t.size)) : uint(bytes, off, 8);
+                return enumValue(t, value);
+            }
+            case 'int':
+                if (t.bool)
+                    return { kind: 'bool', value: bytes[off] !== 0 };
+                if (t.size === 1 || t.size === 2 || t.size === 4 || t.size === 8)
+                    return { kind: 'int', value: u64FromBytes(bytes, off, t.size), signed: t.signed, size: t.size };
+                return rawBytes(bytes, off, t.size);
+            default:
+                return rawBytes(bytes, off, t.size);
+        }
+    }
+    function enumValue(t, value) {
+        const hit = (t.enumerators || []).filter((e) => e.value === value)[0];
+        return hit ? { kind: 'enum', value, name: hit.name } : { kind: 'enum', value };
+    }
+    function bitField(m, bytes, off) {
+        const size = Math.min(m.type.size, 8);
+        const raw = u64FromBytes(bytes, off, size);
+        const pos = m.bitPos || 0;
+        const len = m.bitLen || 1;
+        // shift right by pos and keep len bits, on the halves
+        let lo;
+        let hi;
+        if (pos >= 32) {
+            lo = raw.hi >>> (pos - 32);
+            hi = 0;
+        }
+        else if (pos === 0) {
+            lo = raw.lo;
+            hi = raw.hi;
+        }
+        else {
+            lo = ((raw.lo >>> pos) | (raw.hi << (32 - pos))) >>> 0;
+            hi = raw.hi >>> pos;
+        }
+        const value = len >= 64 ? { hi, lo } : len > 32 ? { hi: (hi % 2 ** (len - 32)) >>> 0, lo } : { hi: 0, lo: len === 32 ? lo : (lo % 2 ** len) >>> 0 };
+        if (m.type.kind === 'enum')
+            return enumValue(m.type, value.lo);
+        if (m.type.bool)
+            return { kind: 'bool', value: value.lo !== 0 };
+        return { kind: 'int', value, signed: false, size };
+    }
+    /** Text when the characters up to the first NUL are printable, else the bytes. */
+    function charArray(bytes, off, count, width) {
+        let text = '';
+        for (let i = 0; i < count; i++) {
+            const c = width === 1 ? bytes[off + i] : bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8);
+            if (c === 0)
+                break;
+            if (c < 0x20 && c !== 9)
+                return rawBytes(bytes, off, count * width);
+            if (width === 1 && c > 0x7e)
+                return rawBytes(bytes, off, count * width);
+            text += String.fromCharCode(c);
+        }
+        return { kind: 'text', text };
+    }
+    function rawBytes(bytes, off, size) {
+        const n = Math.min(size, MAX_BYTES);
+        let hex = '';
+        for (let i = 0; i < n; i++)
+            hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
+        return { kind: 'bytes', hex, truncated: size > n };
+    }
+    /**
+     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
+     * offset and type; undefined when the type has no such member or the index is past the array.
+     */
+    function memberAt(shape, path) {
+        let t = shape;
+        let offset = 0;
+        let bits;
+        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
+        let m;
+        let parts = 0;
+        while ((m = re.exec(path)) !== null) {
+            parts++;
+            if (m[3] !== undefined)
+                return undefined;
+            if (m[1] !== undefined) {
+                const name = m[1].toLowerCase();
+                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
+                if (!member)
+                    return undefined;
+                offset += member.offset;
+                t = member.type;
+                bits = member.bitLen !== undefined ? member : undefined;
+            }
+            else {
+                const i = parseInt(m[2], 10);
+                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
+                    return undefined;
+                offset += i * t.element.size;
+                t = t.element;
+                bits = undefined;
+            }
+        }
+        if (!parts)
+            return undefined;
+        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
+    }
+
+    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
+    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
+    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
+    // it is unreadable), and the index variable is read with its own type's size.
+    /** The biggest ring read (bytes): more is not a trace buffer. */
+    const MAX_RING_BYTES = 64 * 1024 * 1024;
+    const PAGE = 4096;
+    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
+    function parseSymbolText(text) {
+        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
+        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
+    }
+    function resolveSymbol(target, text) {
+        const parsed = parseSymbolText(text);
+        if (!parsed)
+            return { error: `'${text}' is not a symbol (module!name)` };
+        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
+        if (!shape)
+            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
+        if (!parsed.path)
+            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
+        if (!shape.type)
+            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+        const member = memberAt(shape.type, parsed.path);
+        if (!member)
+            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
+        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+    }
+    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
+    function resolveTypeName(target, text, defaultModule) {
+        const bang = text.indexOf('!');
+        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
+        const name = bang > 0 ? text.slice(bang + 1) : text;
+        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
+        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+    }
+    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
+    function locateRing(target, req) {
+        const ref = req.ring;
+        let name;
+        let address;
+        let type;
+        let module = 'nt';
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type, module } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            if (ref.address === undefined && ref.pointerValue === undefined)
+                return { error: 'the ring argument has no address' };
+            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
+            name = ref.symbol || formatAddr(shown, target.pointerSize);
+            address = ref.address;
+            type = ref.type;
+            if (ref.symbol && ref.symbol.indexOf('!') > 0)
+                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
+            else if (type && type.module)
+                module = type.module;
+        }
+        else if (ref.kind === 'address') {
+            name = formatAddr(ref.address, target.pointerSize);
+            address = ref.address;
+        }
+        else {
+            return { error: 'a value is not a ring' };
+        }
+        let element;
+        let capacity;
+        if (type && type.kind === 'array' && type.element) {
+            element = type.element;
+            capacity = type.count;
+        }
+        else if (type && type.kind === 'pointer') {
+            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
+            if (ref.kind === 'native' && ref.pointerValue !== undefined)
+                address = ref.pointerValue;
+            else {
+                if (address === undefined)
+                    return { error: `${name} has no address` };
+                const bytes = target.read(address, target.pointerSize);
+                if (!bytes)
+                    return { error: `${name} (the pointer to the ring) is unreadable` };
+                address = ptr(bytes, 0, target.pointerSize);
+            }
+            if (isNull(address))
+                return { error: `${name} is NULL: the ring is not allocated` };
+            if (req.count === undefined)
+                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
+            if (!req.typeName) {
+                if (!pointee || pointee === 'void')
+                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
+                    element = ref.pointee;
+                else {
+                    const t = resolveTypeName(target, pointee, module);
+                    if ('error' in t)
+                        return t;
+                    element = t.ok;
+                }
+            }
+        }
+        else if (type && ref.kind !== 'address' && !req.typeName) {
+            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+        }
+        else if (!type && !req.typeName) {
+            return {
+                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
+            };
+        }
+        if (req.typeName) {
+            const t = resolveTypeName(target, req.typeName, module);
+            if ('error' in t)
+                return t;
+            element = t.ok;
+            if (capacity !== undefined && type && type.kind === 'array')
+                capacity = Math.floor(type.size / Math.max(1, element.size));
+        }
+        if (req.count !== undefined)
+            capacity = req.count;
+        if (!element || capacity === undefined)
+            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
+        if (element.size <= 0)
+            return { error: `${name}: element type ${element.name} has no size` };
+        if (capacity <= 0)
+            return { error: `${name}: the ring has no slots` };
+        if (capacity * element.size > MAX_RING_BYTES)
+            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        return { ok: { name, address, element, capacity } };
+    }
+    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
+    const MAX_PROBE_READS = 2048;
+    /**
+     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
+     * failed page is halved down to single slots (within a read budget), so the readable slots still
+     * show (a partial result) and the others are flagged.
+     */
+    function readRing(target, where) {
+        const size = where.capacity * where.element.size;
+        const whole = target.read(where.address, size);
+        const unreadable = [];
+        for (let i = 0; i < where.capacity; i++)
+            unreadable.push(false);
+        if (whole)
+            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
+        const bytes = [];
+        const bad = [];
+        for (let i = 0; i < size; i++) {
+            bytes.push(0);
+            bad.push(false);
+        }
+        const budget = { reads: MAX_PROBE_READS };
+        let off = 0;
+        while (off < size) {
+            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
+            const n = Math.min(size - off, toPage);
+            readPiece(target, where, off, n, bytes, bad, budget);
+            off += n;
+        }
+        for (let slot = 0; slot < where.capacity; slot++) {
+            for (let i = 0; i < where.element.size; i++) {
+                if (bad[slot * where.element.size + i]) {
+                    unreadable[slot] = true;
+                    break;
+                }
+            }
+        }
+        return Object.assign(Object.assign({}, where), { bytes, unreadable });
+    }
+    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
+    function readPiece(target, where, off, n, bytes, bad, budget) {
+        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
+        budget.reads--;
+        if (chunk) {
+            for (let i = 0; i < n; i++)
+                bytes[off + i] = chunk[i];
+            return;
+        }
+        const size = where.element.size;
+        const firstSlot = Math.floor(off / size);
+        const lastSlot = Math.floor((off + n - 1) / size);
+        if (firstSlot === lastSlot || budget.reads <= 0) {
+            for (let i = off; i < off + n; i++)
+                bad[i] = true;
+            return;
+        }
+        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
+        readPiece(target, where, off, mid - off, bytes, bad, budget);
+        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
+    }
+    /** The index variable's value, read with its own type's size (any width, signed or not). */
+    function readIndex(target, ref) {
+        if (ref.kind === 'value')
+            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
+        let name;
+        let address;
+        let type;
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+            address = ref.address;
+            type = ref.type;
+        }
+        else {
+            return { error: `the index must be a variable or a number, not an address` };
+        }
+        if (!type)
+            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
+        if (type.kind !== 'int' && type.kind !== 'enum')
+            return { error: `${name} is not an integer (${type.name})` };
+        if ([1, 2, 4, 8].indexOf(type.size) < 0)
+            return { error: `${name}: unsupported integer size ${type.size}` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        const bytes = target.read(address, type.size);
+        if (!bytes)
+            return { error: `${name} is unreadable` };
+        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
+    }
+
+    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
+    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
+    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
+    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
+    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
+    function analyzeRings(k, req, textOf) {
+        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
+        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
+        if (result.reports.some((r) => !r.error))
+            result.notes.push(...k.warnings.summary());
+        return result;
+    }
+    // ---- driver rings ----
+    function refName(ref, pointerSize) {
+        if (!ref)
+            return 'ring';
+        switch (ref.kind) {
+            case 'symbol':
+                return ref.text;
+            case 'address':
+                return formatAddr(ref.address, pointerSize);
+            case 'native':
+                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+            default:
+                return 'ring';
+        }
+    }
+    function emptyReport(array, order, error) {
+        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
+    }
+    function driverRing(k, req, textOf) {
+        const target = k.target;
+        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
+        if (!req.ring)
+            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
+        if ('error' in where)
+            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+        const ring = readRing(target, where.ok);
+        const element = ring.element;
+        const report = {
+            array: ring.name,
+            address: ring.address,
+            elementType: element.name,
+            elementModule: element.module,
+            elementSize: element.size,
+            capacity: ring.capacity,
+            order: orderKind,
+            seqField: req.seqField,
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+        };
+        const bad = ring.unreadable.filter((u) => u).length;
+        if (bad)
+            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
+        if (hasNoFields(element))
+            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+        const slotBytesZero = (slot) => {
+            for (let i = 0; i < element.size; i++)
+                if (ring.bytes[slot * element.size + i])
+                    return false;
+            return true;
+        };
+        let order;
+        if (req.plain)
+            order = slotOrder(ring.capacity);
+        else if (req.seqField) {
+            const seq = sequenceMember(element, req.seqField);
+            if ('error' in seq) {
+                report.warnings.push(`${seq.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                // a slot that was never written is all zero (the ring lives in zeroed memory)
+                const sequences = [];
+                for (let slot = 0; slot < ring.capacity; slot++) {
+                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
+                }
+                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
+            }
+        }
+        else if (req.index) {
+            const index = readIndex(target, req.index);
+            if ('error' in index) {
+                report.warnings.push(`index: ${index.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                report.index = index.ok;
+                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
+            }
+        }
+        else
+            order = slotOrder(ring.capacity);
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => ({
+            position,
+            slot,
+            sequence: order.sequences ? order.sequences[position] : undefined,
+            address: addrAdd(ring.address, slot * element.size),
+            unreadable: ring.unreadable[slot],
+            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
+        }));
+        finish(k, report, entries, req, textOf, element);
+        return report;
+    }
+    function sequenceMember(element, path) {
+        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
+        if (!m)
+            return { error: `-seq ${path}: ${element.name} has no such field` };
+        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
+            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+        }
+        return { offset: m.offset, size: m.type.size };
+    }
+    /** Selection, field choice and symbols: the steps every ring report shares. */
+    function finish(k, report, entries, req, textOf, element) {
+        report.total = entries.length;
+        if (req.selection.grep)
+            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
+        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
+        if (req.fields && req.fields.length)
+            shown = pickFields(report, shown, req.fields, element);
+        report.entries = shown;
+        symbolise(k, report, shown);
+    }
+    function pickFields(report, entries, names, element) {
+        const sample = entries.filter((e) => !e.unreadable)[0];
+        const paths = sample ? sample.fields.map((f) => f.path) : [];
+        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
+        const unknown = names.filter((n) => known.indexOf(n) < 0);
+        if (sample && unknown.length) {
+            const top = element && element.members ? element.members.map((m) => m.name) : paths;
+            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+        }
+        if (!known.length)
+            return entries;
+        const matcher = fieldMatcher(known);
+        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
+    }
+    function pointersOf(v, out) {
+        if (v.kind === 'pointer' && !isNull(v.address))
+            out.push(v.address);
+        else if (v.kind === 'list')
+            v.items.forEach((i) => pointersOf(i, out));
+    }
+    /** `ln` for every non-null pointer value shown (the target caches each address once). */
+    function symbolise(k, report, entries) {
+        const addresses = [];
+        for (const e of entries)
+            for (const f of e.fields)
+                pointersOf(f.value, addresses);
+        for (const a of addresses) {
+            if (report.symbols.has(a))
+                continue;
+            const name = k.target.nearestSymbol(a);
+            if (name !== undefined)
+                report.symbols.set(a, name);
+        }
+    }
+    // ---- PnP device nodes ----
+    function devnodeRings(k, req, textOf) {
+        if (!k.target.isKernel)
+            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+        if (req.devnode === 'all') {
+            const all = readAllDevnodes(k);
+            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
+            return {
+                reports: withHistory,
+                notes: [`${all.length} device nodes, ${withHistory.length} with a state history`],
+                multiple: true,
+            };
+        }
+        const address = req.devnode;
+        const d = readDevnode(k, address);
+        if (!d)
+            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
+    }
+    function devnodeReport(k, d, req, textOf) {
+        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
+        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+        const report = {
+            array: `${d.address}.StateHistory`,
+            address: d.historyAddress,
+            elementType: d.stateEnum,
+            elementModule: 'nt',
+            elementSize: d.slotSize,
+            capacity: d.capacity,
+            order: 'next',
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+            devnode: {
+                address: d.address,
+                instancePath: d.instancePath,
+                serviceName: d.serviceName,
+                state: stateName(d.state),
+                previousState: stateName(d.previousState),
+            },
+        };
+        if (d.state !== undefined && /^#/.test(stateName(d.state)))
+            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+        let order;
+        if (d.next !== undefined) {
+            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+            // 0 is not a state: an unused slot before the first wrap
+            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
+        }
+        if (!order) {
+            report.warnings.push(d.next === undefined
+                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
+                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
+            report.order = 'slots';
+            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
+        }
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => {
+            const value = d.history[slot];
+            const name = k.enumName(d.stateEnum, value);
+            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
+            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
+        });
+        finish(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
+        return report;
+    }
+
+    // How a ring entry's field values read, in every output: enums as dt prints them
+    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
+    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
+    /** dt's way with enum values: small ones in decimal, the rest in hex. */
+    function enumNumber(value) {
+        if (value >= 0 && value < 10)
+            return String(value);
+        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+    }
+    function isNegative(v, size) {
+        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
+    }
+    /** The magnitude of a negative two's-complement value of `size` bytes. */
+    function magnitude(v, size) {
+        if (size === 8)
+            return u64Sub({ hi: 0, lo: 0 }, v);
+        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
+    }
+    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
+    function intText(v) {
+        if (v.signed && isNegative(v.value, v.size))
+            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
+        return `0x${u64ToHex(v.value)}`;
+    }
+    /** The value as a JS number when exact, with its sign. */
+    function intNumber(v) {
+        const negative = v.signed && isNegative(v.value, v.size);
+        const m = negative ? magnitude(v.value, v.size) : v.value;
+        if (m.hi >= 2 ** 21)
+            return undefined;
+        const n = m.hi * 4294967296 + m.lo;
+        return negative ? -n : n;
+    }
+    function pointerText(a, symbols, pointerSize) {
+        const s = symbols.get(a);
+        return s !== undefined ? s : formatAddr(a, pointerSize);
+    }
+    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
+    function isFrameList(v) {
+        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
+    }
+    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
+    function frames(v, symbols, pointerSize) {
+        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
+        let end = addrs.length;
+        while (end > 0 && isNull(addrs[end - 1]))
+            end--;
+        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
+    }
+    function valueText(v, symbols, pointerSize) {
+        switch (v.kind) {
+            case 'int':
+                return intText(v);
+            case 'bool':
+                return v.value ? 'true' : 'false';
+            case 'enum':
+                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
+            case 'pointer':
+                return pointerText(v.address, symbols, pointerSize);
+            case 'text':
+                return `"${v.text}"`;
+            case 'bytes':
+                return `${v.hex}${v.truncated ? '...' : ''}`;
+            case 'list':
+                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
+        }
+    }
+    function fieldText(f, symbols, pointerSize) {
+        if (isFrameList(f.value)) {
+            const list = frames(f.value, symbols, pointerSize);
+            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
+        }
+        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
+    }
+    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
+    function entryLine(e, report, pointerSize) {
+        if (e.unreadable)
+            return `slot ${e.slot}: <unreadable>`;
+        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
+    }
+
+    // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
+    // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
+    // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
+    // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
+    // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
+    function ringResultJson(result) {
+        if (result.reports.length === 1 && !result.multiple) {
+            const one = ringJson(result.reports[0]);
+            if (result.notes.length)
+                one.notes = result.notes;
+            return one;
+        }
+        return { rings: result.reports.map(ringJson), notes: result.notes };
+    }
+    function ringJson(r) {
+        const out = {
+            array: r.array,
+            address: r.address,
+            elementType: r.elementType,
+            capacity: r.capacity,
+            order: r.order,
+            newestSlot: r.newestSlot === undefined ? null : r.newestSlot,
+            wrapped: r.wrapped === undefined ? null : r.wrapped,
+            total: r.total,
+            entries: r.entries.map((e) => entryJson(e, r.symbols)),
+            warnings: r.warnings,
+        };
+        if (r.index)
+            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
+        if (r.seqField)
+            out.seqField = r.seqField;
+        if (r.devnode)
+            out.devnode = r.devnode;
+        if (r.error)
+            out.error = r.error;
+        return out;
+    }
+    function entryJson(e, symbols) {
+        const fields = {};
+        const names = {};
+        const enumValues = {};
+        let named = false;
+        let enums = false;
+        for (const f of e.fields) {
+            fields[f.path] = valueJson(f.value);
+            const sym = symbolJson(f.value, symbols);
+            if (sym !== null) {
+                names[f.path] = sym;
+                named = true;
+            }
+            if (f.value.kind === 'enum' && f.value.name !== undefined) {
+                enumValues[f.path] = f.value.value;
+                enums = true;
+            }
+        }
+        const out = { position: e.position, slot: e.slot };
+        if (e.sequence !== undefined)
+            out.sequence = e.sequence;
+        out.address = e.address;
+        if (e.unreadable)
+            out.unreadable = true;
+        out.fields = fields;
+        if (named)
+            out.symbols = names;
+        if (enums)
+            out.enumValues = enumValues;
+        return out;
+    }
+    function valueJson(v) {
+        switch (v.kind) {
+            case 'int': {
+                const n = intNumber(v);
+                return n !== undefined ? n : `0x${u64ToHex(v.value)}`;
+            }
+            case 'bool':
+                return v.value;
+            case 'enum':
+                return v.name !== undefined ? v.name : v.value;
+            case 'pointer':
+                return v.address;
+            case 'text':
+                return v.text;
+            case 'bytes':
+                return v.hex;
+            case 'list':
+                return v.items.map(valueJson);
+        }
+    }
+    /** `ln` names of a pointer or a list of pointers; null when none resolves. */
+    function symbolJson(v, symbols) {
+        if (v.kind === 'pointer') {
+            const s = symbols.get(v.address);
+            return s === undefined ? null : s;
+        }
+        if (v.kind === 'list' && v.items.some((i) => i.kind === 'pointer' && symbols.has(i.address))) {
+            return v.items.map((i) => (i.kind === 'pointer' && symbols.has(i.address) ? symbols.get(i.address) : null));
+        }
+        return null;
+    }
+
+    class RingEntryNode {
+        constructor(__entry, __report, __target) {
+            Object.defineProperty(this, "__entry", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __entry
+            });
+            Object.defineProperty(this, "__report", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __report
+            });
+            Object.defineProperty(this, "__target", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __target
+            });
+            Object.defineProperty(this, "Position", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Slot", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Sequence", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.Position = __entry.position;
+            this.Slot = __entry.slot;
+            const seq = __entry.sequence;
+            this.Sequence = seq === undefined ? undefined : seq.length < 16 ? Number(seq) : seq;
+            const ps = __target.pointerSize;
+            for (const f of __entry.fields) {
+                if (f.path === 'Position' || f.path === 'Slot' || f.path === 'Sequence' || f.path === 'Element')
+                    continue;
+                this[f.path] = isFrameList(f.value) ? frames(f.value, __report.symbols, ps).join(', ') : valueText(f.value, __report.symbols, ps);
+            }
+            if (__entry.unreadable)
+                this.Unreadable = true;
+        }
+        /** The native element, for click-through. */
+        get Element() {
+            const r = this.__report;
+            return r.elementType ? this.__target.native(this.__entry.address, r.elementModule || 'nt', r.elementType) : undefined;
+        }
+        toString() {
+            return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
+        }
+    }
+    function summary(r) {
+        if (r.error)
+            return `ERROR: ${r.error}`;
+        const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
+        const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
+        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
+    }
+    function entries(r, target) {
+        const list = r.entries.map((e) => new RingEntryNode(e, r, target));
+        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
+        return list;
+    }
+    class RingNode {
+        constructor(__report, target) {
+            Object.defineProperty(this, "__report", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: __report
+            });
+            Object.defineProperty(this, "Array", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Devnode", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "InstancePath", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "State", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "Entries", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.Array = __report.array;
+            this.Devnode = __report.devnode ? __report.devnode.address : undefined;
+            this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
+            this.State = __report.devnode ? __report.devnode.state : undefined;
+            this.Entries = entries(__report, target);
+        }
+        toString() {
+            return summary(this.__report);
+        }
+    }
+    /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
+    function ringModel(result, target) {
+        const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
+        if (!(result.reports.length === 1 && !result.multiple)) {
+            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
+            Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
+        }
+        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
+        return value;
+    }
+
+    // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
+    // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
+    // lists continued one frame per line, then warnings. A failure is one `ERROR:` line.
+    function renderRingText(result, pointerSize) {
+        const out = [];
+        result.reports.forEach((r, i) => {
+            if (i > 0)
+                out.push('');
+            renderReport(out, r, pointerSize);
+        });
+        for (const n of result.notes)
+            out.push(n);
+        return out.join('\n') + '\n';
+    }
+    function orderLine(r) {
+        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
+        switch (r.order) {
+            case 'pre':
+                return `index ${index}, -pre: slot = ++index % ${r.capacity}`;
+            case 'post':
+                return `index ${index}, -post: slot = index++ % ${r.capacity}`;
+            case 'seq':
+                return `ordered by -seq ${r.seqField}`;
+            case 'next':
+                return `${index}: the next slot to write`;
+            default:
+                return '';
+        }
+    }
+    function stateLine(r) {
+        const n = r.total;
+        if (r.order === 'slots') {
+            const why = r.index || r.seqField || r.warnings.length ? '' : ' (no index: give the index variable, or -seq <field>, for time order)';
+            return `slot order, ${n} slot${n === 1 ? '' : 's'}${why}`;
+        }
+        if (n === 0)
+            return 'empty: nothing written yet';
+        const newest = r.newestSlot !== undefined ? `; newest in slot ${r.newestSlot}` : '';
+        return r.wrapped
+            ? `wrapped: all ${r.capacity} slots hold entries, oldest first${newest}`
+            : `not wrapped: ${n} of ${r.capacity} slots written, oldest first${newest}`;
+    }
+    function renderReport(out, r, pointerSize) {
+        if (!r.devnode) {
+            renderRing(out, r, pointerSize);
+            return;
+        }
+        const d = r.devnode;
+        out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
+        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+        const ring = [];
+        renderRing(ring, r, pointerSize);
+        for (const line of ring)
+            out.push(`  ${line}`);
+    }
+    function renderRing(out, r, pointerSize) {
+        if (r.error) {
+            out.push(`ERROR: ${r.error}`);
+            return;
+        }
+        const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
+        const what = r.devnode ? 'StateHistory' : r.array;
+        const order = orderLine(r);
+        out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
+        out.push(`  ${stateLine(r)}`);
+        for (const w of r.warnings)
+            out.push(`  WARNING: ${w}`);
+        if (!r.entries.length) {
+            if (r.total)
+                out.push('  no entry matches');
+            return;
+        }
+        const posWidth = String(r.total - 1).length;
+        const slotWidth = String(Math.max(0, r.capacity - 1)).length;
+        const seqWidth = r.entries.reduce((w, e) => Math.max(w, e.sequence !== undefined ? e.sequence.length + 1 : 0), 0);
+        for (const e of r.entries)
+            renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth);
+        if (r.entries.length < r.total)
+            out.push(`  ${r.entries.length} of ${r.total} entries shown`);
+    }
+    function renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth) {
+        const seq = seqWidth ? ` ${(e.sequence !== undefined ? `#${e.sequence}` : '').padEnd(seqWidth)}` : '';
+        const lead = `  ${String(e.position).padStart(posWidth)} [${String(e.slot).padStart(slotWidth)}]${seq} `;
+        const newest = r.order !== 'slots' && e.slot === r.newestSlot && e.position === r.total - 1 ? '  <- newest' : '';
+        if (e.unreadable) {
+            out.push(`${lead} <unreadable>${newest}`);
+            return;
+        }
+        const inline = e.fields.filter((f) => !isFrameList(f.value));
+        const frameFields = e.fields.filter((f) => isFrameList(f.value));
+        out.push(`${lead} ${inline.map((f) => fieldText(f, r.symbols, pointerSize)).join('  ')}${newest}`.replace(/\s+$/, ''));
+        const indent = ' '.repeat(lead.length + 1);
+        for (const f of frameFields) {
+            const list = isFrameList(f.value) ? frames(f.value, r.symbols, pointerSize) : [];
+            const head = `${f.path}: `;
+            // an all-null capture (a slot written without a stack) prints nothing
+            list.forEach((frame, i) => out.push(`${indent}${i === 0 ? head : ' '.repeat(head.length)}${frame}`));
+        }
+    }
+
+    // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
+    // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
+    // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
+    // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
+    const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
+                                                index variable as dx values (mydriver!g_History, mydriver!g_Index)
+       !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
+       !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
+       !ringdump "-array <symbol>"              plain slot order, no ring reasoning (caches: g_MyStructCache[2])
+       !ringdump "-?"                           this help
+       dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
+                                                dx -g shows them as a grid
+options:
+  -pre            slot = ++index % N: InterlockedIncrement's new value, the first write in slot 1 (default)
+  -post           slot = index++ % N: the first write in slot 0
+  -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
+  -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
+  -f <a,b.c>      show only these fields
+  -n <N>          only the newest N entries
+  -grep <text>    only entries whose text contains <text>
+<array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
+also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+`;
+    function parseRingdumpArgs(args, native) {
+        const request = { mode: 'pre', selection: {} };
+        const options = { help: false, request };
+        const positional = [];
+        const texts = [];
+        for (const arg of args) {
+            if (arg === undefined || arg === null)
+                continue;
+            if (typeof arg === 'string') {
+                texts.push(arg);
+                continue;
+            }
+            if (typeof arg === 'number') {
+                positional.push(numberRef(arg, positional.length));
+                continue;
+            }
+            const described = describeArgument(arg);
+            if (described.kind === 'address') {
+                positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
+            }
+            else if (described.kind === 'native') {
+                const ref = native(arg);
+                if (!ref)
+                    throw new UsageError('an argument could not be read as a typed object');
+                positional.push(ref);
+            }
+            else if (described.kind === 'invalid')
+                throw new UsageError(described.description);
+        }
+        const tokens = new TokenStream(tokenize(texts.join(' ')));
+        while (!tokens.done) {
+            const t = tokens.next();
+            if (t === '-?' || t === '-h' || t === '-help')
+                options.help = true;
+            else if (t === '-pre')
+                request.mode = 'pre';
+            else if (t === '-post')
+                request.mode = 'post';
+            else if (t === '-seq')
+                request.seqField = tokens.value('-seq');
+            else if (t === '-type')
+                request.typeName = tokens.value('-type');
+            else if (t === '-count')
+                request.count = count('-count', tokens.value('-count'), 1);
+            else if (t === '-n')
+                request.selection.newest = count('-n', tokens.value('-n'), 0);
+            else if (t === '-grep')
+                request.selection.grep = tokens.value('-grep');
+            else if (t === '-f')
+                request.fields = tokens.value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
+            else if (t === '-devnode')
+                request.devnode = devnodeTarget(tokens.value('-devnode'));
+            else if (t === '-array') {
+                request.plain = true;
+                positional.unshift(ringTextRef(tokens.value('-array')));
+            }
+            else if (t.startsWith('-') && !/^-\d/.test(t))
+                throw new UsageError(`unknown option ${t}`);
+            else
+                positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
+        }
+        if (options.help)
+            return options;
+        if (positional.length > 2)
+            throw new UsageError('too many arguments: a ring and its index at most');
+        if (request.devnode !== undefined) {
+            if (positional.length)
+                throw new UsageError('-devnode takes no ring or index of its own');
+            return options;
+        }
+        if (!positional.length)
+            throw new UsageError('name the ring (an array symbol), or -devnode');
+        request.ring = positional[0];
+        if (positional.length > 1) {
+            if (request.plain)
+                throw new UsageError('-array dumps in slot order: it takes no index');
+            request.index = positional[1];
+        }
+        return options;
+    }
+    function count(option, text, min) {
+        const n = parseNumber(text);
+        if (n === undefined || n < min)
+            throw new UsageError(`${option}: '${text}' is not a count (hex, or 0n for decimal)`);
+        return n;
+    }
+    function devnodeTarget(text) {
+        if (text.toLowerCase() === 'all')
+            return 'all';
+        const a = parseAddr(text);
+        if (!a || a === '0')
+            throw new UsageError(`-devnode: '${text}' is not a device node address (or all)`);
+        return a;
+    }
+    function ringTextRef(text) {
+        if (text.indexOf('!') > 0)
+            return { kind: 'symbol', text };
+        const a = parseAddr(text);
+        if (!a)
+            throw new UsageError(`'${text}' is not a ring: a module!symbol or an address`);
+        return { kind: 'address', address: a };
+    }
+    /** The index in text: a module!symbol, or a number (hex, 0x, or 0n decimal). */
+    function indexTextRef(text) {
+        if (text.indexOf('!') > 0)
+            return { kind: 'symbol', text };
+        const t = text.trim().toLowerCase();
+        if (/^0n\d+$/.test(t)) {
+            const n = parseInt(t.slice(2), 10);
+            if (n <= Number.MAX_SAFE_INTEGER)
+                return { kind: 'value', value: u64FromNumber(n), widthBits: 64, text: '' };
+        }
+        const v = u64FromHex(t.replace(/^0x/, '').replace(/`/g, ''));
+        if (!v)
+            throw new UsageError(`'${text}' is not an index: a module!symbol or a number`);
+        return { kind: 'value', value: v, widthBits: 64, text: '' };
+    }
+    /** A dx number: the ring's address in first place, else the index's value (a 32-bit value: 64-bit ones arrive as Int64). */
+    function numberRef(n, position) {
+        if (!Number.isInteger(n))
+            throw new UsageError(`${n} is not an integer`);
+        if (position === 0) {
+            if (n < 0)
+                throw new UsageError(`${n} is not an address`);
+            return { kind: 'address', address: u64ToAddr(n) };
+        }
+        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+        return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
+    }
+    function valueRef(a) {
+        return { kind: 'value', value: u64FromHex(a) || { hi: 0, lo: 0 }, widthBits: 64, text: '' };
+    }
+    function u64ToAddr(n) {
+        return n.toString(16);
+    }
+    function ringdumpCommand(...args) {
+        return runCommand('ringdump', RINGDUMP_USAGE, () => {
+            const target = new HostTarget();
+            const options = parseRingdumpArgs(args, (value) => {
+                const info = target.nativeInfo(value);
+                return info ? { kind: 'native', address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee } : undefined;
+            });
+            if (options.help) {
+                print(RINGDUMP_USAGE);
+                return undefined;
+            }
+            const k = new KernelContext(target);
+            const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+            print(renderRingText(result, target.pointerSize));
+            return ringModel(result, target);
+        });
+    }
+
+    // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
+    // must not exhaust the JS stack of the debugger's engine.
+    /** Tarjan's strongly connected components, iterative. Components come out in reverse topological order. */
+    function stronglyConnected(nodes, next) {
+        const index = new Map();
+        const low = new Map();
+        const onStack = new Set();
+        const stack = [];
+        const components = [];
+        let counter = 0;
+        for (const start of nodes) {
+            if (index.has(start))
+                continue;
+            const work = [];
+            const enter = (node) => {
+                index.set(node, counter);
+                low.set(node, counter);
+                counter++;
+                stack.push(node);
+                onStack.add(node);
+                work.push({ node, succ: next(node), i: 0 });
+            };
+            enter(start);
+            while (work.length) {
+                const top = work[work.length - 1];
+                if (top.i < top.succ.length) {
+                    const w = top.succ[top.i++];
+                    if (!index.has(w))
+                        enter(w);
+                    else if (onStack.has(w))
+                        low.set(top.node, Math.min(low.get(top.node), index.get(w)));
+                    continue;
+                }
+                work.pop();
+                if (work.length) {
+                    const parent = work[work.length - 1].node;
+                    low.set(parent, Math.min(low.get(parent), low.get(top.node)));
+                }
+                if (low.get(top.node) === index.get(top.node)) {
+                    const component = [];
+                    let w;
+                    do {
+                        w = stack.pop();
+                        onStack.delete(w);
+                        component.push(w);
+                    } while (w !== top.node);
+                    components.push(component);
+                }
+            }
+        }
+        return components;
+    }
+    /** A component is a cycle when it has several members or a self edge. */
+    function isCycle(component, next) {
+        return component.length > 1 || next(component[0]).indexOf(component[0]) >= 0;
+    }
+    /**
+     * One elementary cycle through the component, starting at `start`, following edges inside it
+     * (breadth-first, so the shortest way back to the start).
+     */
+    function cycleThrough(start, members, next) {
+        const parent = new Map();
+        const queue = [start];
+        for (let q = 0; q < queue.length; q++) {
+            const node = queue[q];
+            for (const w of next(node)) {
+                if (!members.has(w))
+                    continue;
+                if (w === start) {
+                    const path = [node];
+                    let at = node;
+                    while (at !== start) {
+                        at = parent.get(at);
+                        path.push(at);
+                    }
+                    return path.reverse();
+                }
+                if (!parent.has(w)) {
+                    parent.set(w, node);
+                    queue.push(w);
+                }
+            }
+        }
+        return [start];
+    }
+    /**
+     * Breadth-first search backwards from `targets` along predecessor edges. Returns, for every node
+     * that can reach a target, the next node on its shortest path towards the targets.
+     */
+    function towards(targets, previous) {
+        const nextHop = new Map();
+        const queue = [];
+        for (const t of targets) {
+            nextHop.set(t, null);
+            queue.push(t);
+        }
+        for (let q = 0; q < queue.length; q++) {
+            const node = queue[q];
+            for (const p of previous(node)) {
+                if (nextHop.has(p))
+                    continue;
+                nextHop.set(p, node);
+                queue.push(p);
+            }
+        }
+        return nextHop;
+    }
+    /** The path from `from` to the target it reaches, following `towards` results. */
+    function pathTo(from, nextHop) {
+        const path = [from];
+        let at = nextHop.get(from);
+        while (at !== null && at !== undefined) {
+            path.push(at);
+            at = nextHop.get(at);
+        }
+        return path;
+    }
+
+    /** `waitTicks` ranks roots with equal reach (longer wait first). */
+    function conclude(graph, waitTicks) {
+        const nodes = [];
+        graph.out.forEach((_, from) => nodes.push(from));
+        graph.into.forEach((_, to) => {
+            if (!graph.out.has(to))
+                nodes.push(to);
+        });
+        const holders = graph.holders || new Map();
+        holders.forEach((_, holder) => {
+            if (!graph.out.has(holder) && !graph.into.has(holder))
+                nodes.push(holder);
+        });
+        const next = (n) => (graph.out.get(n) || []).map((h) => h.to);
+        const previous = (n) => (graph.into.get(n) || []).map((h) => h.from);
+        const components = stronglyConnected(nodes, next);
+        const componentOf = new Map();
+        components.forEach((c, i) => c.forEach((n) => componentOf.set(n, i)));
+        const deadlocks = [];
+        const roots = [];
+        components.forEach((component, i) => {
+            const cyclic = isCycle(component, next);
+            const leaves = component.every((n) => next(n).every((w) => componentOf.get(w) === i));
+            if (cyclic) {
+                const members = new Set(component);
+                const start = component.slice().sort()[0];
+                const order = cycleThrough(start, members, next);
+                deadlocks.push({
+                    threads: order,
+                    hops: order.map((t, j) => hopBetween(graph, t, order[(j + 1) % order.length])),
+                    alsoInvolved: component.filter((n) => order.indexOf(n) < 0),
+                });
+            }
+            if (!leaves)
+                return; // waits on something outside: not a root
+            const reach = towards(component, previous);
+            const blocked = [];
+            const tree = [];
+            reach.forEach((toward, n) => {
+                if (componentOf.get(n) === i)
+                    return;
+                blocked.push(n);
+                if (toward !== null)
+                    tree.push(hopBetween(graph, n, toward));
+            });
+            const holds = component.some((n) => holders.has(n));
+            if (!cyclic && blocked.length === 0 && !holds)
+                return;
+            const representative = cyclic ? deadlocks[deadlocks.length - 1].threads[0] : component[0];
+            roots.push({ thread: representative, cycle: cyclic ? deadlocks[deadlocks.length - 1].threads : undefined, blocked, tree });
+        });
+        // Threads held up: those seen waiting plus those only a held lock counts (a CS's 52 unseen waiters).
+        const weight = (r) => {
+            let carried = 0;
+            for (const t of r.cycle || [r.thread])
+                for (const h of holders.get(t) || [])
+                    carried += h.carried;
+            return r.blocked.length + carried;
+        };
+        roots.sort((a, b) => weight(b) - weight(a) || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
+        const chains = [];
+        for (const root of roots) {
+            const targets = root.cycle || [root.thread];
+            const reach = towards(targets, previous);
+            const starts = root.blocked.filter((n) => previous(n).length === 0);
+            for (const start of starts.sort()) {
+                const path = pathTo(start, reach);
+                const hops = [];
+                for (let j = 0; j + 1 < path.length; j++)
+                    hops.push(hopBetween(graph, path[j], path[j + 1]));
+                chains.push({ path, hops, root: root.thread });
+            }
+        }
+        return { deadlocks, roots, chains };
+    }
+    function hopBetween(graph, from, to) {
+        const hops = graph.out.get(from) || [];
+        for (const h of hops)
+            if (h.to === to)
+                return h;
+        return undefined;
+    }
+
     // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
     // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
     // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
@@ -5509,127 +5853,13 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
         return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
     }
 
-    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
-    function waitAge(currentTick, waitTime) {
-        if (currentTick === undefined)
-            return { ticks: undefined, inconsistent: false };
-        if (waitTime > currentTick)
-            return { ticks: undefined, inconsistent: true };
-        return { ticks: currentTick - waitTime, inconsistent: false };
-    }
-    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
-    function formatTicks(ticks, increment) {
-        const ms = Math.floor((ticks * increment) / 10000);
-        const days = Math.floor(ms / 86400000);
-        const hours = Math.floor(ms / 3600000) % 24;
-        const minutes = Math.floor(ms / 60000) % 60;
-        const seconds = Math.floor(ms / 1000) % 60;
-        const millis = ms % 1000;
-        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
-    }
-    function pad(n, width) {
-        return String(n).padStart(width, '0');
-    }
-
-    function buildWaitGraph(threads, rules, env) {
-        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
-        for (const thread of threads) {
-            if (thread.state !== 'Waiting')
-                continue;
-            for (const wait of thread.waits) {
-                const object = env.dispatcher.read(wait.object);
-                let outcome;
-                for (const rule of rules) {
-                    outcome = rule(thread, wait, object, env);
-                    if (outcome)
-                        break;
-                }
-                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
-                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
-                if (!outcome)
-                    continue;
-                for (const hop of outcome.hops)
-                    addHop(graph, hop);
-                if (outcome.deadEnds.length) {
-                    const list = graph.deadEnds.get(thread.address) || [];
-                    list.push(...outcome.deadEnds);
-                    graph.deadEnds.set(thread.address, list);
-                }
-            }
-        }
-        return graph;
-    }
-    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
-    function addHeldLock(graph, owner, held) {
-        if (!graph.holders)
-            graph.holders = new Map();
-        push(graph.holders, owner, held);
-        let entry = graph.waiters.get(held.lock);
-        if (!entry) {
-            entry = { object: held.lock, kind: held.kind, threads: [] };
-            graph.waiters.set(held.lock, entry);
-        }
-        if (held.carried > (entry.carried || 0))
-            entry.carried = held.carried;
-    }
-    function addHop(graph, hop) {
-        graph.hops.push(hop);
-        push(graph.out, hop.from, hop);
-        push(graph.into, hop.to, hop);
-    }
-    function countWaiter(graph, object, kind, thread, carried) {
-        let entry = graph.waiters.get(object);
-        if (!entry) {
-            entry = { object, kind, threads: [] };
-            graph.waiters.set(object, entry);
-        }
-        if (entry.threads.indexOf(thread) < 0)
-            entry.threads.push(thread);
-        if (carried !== undefined && carried > (entry.carried || 0))
-            entry.carried = carried;
-    }
-    function push(map, key, value) {
-        const list = map.get(key);
-        if (list)
-            list.push(value);
-        else
-            map.set(key, [value]);
-    }
-
     // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
     // a report names. Returns plain data; rendering is elsewhere.
     /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
     const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
     function analyzeWaitChains(k, scope) {
-        const clock = readClock(k);
-        const table = readProcesses(k);
-        const dispatcher = new DispatcherReader(k);
-        const stacks = new StackReader(k);
-        const memos = new Map();
-        const memo = (key, build) => {
-            if (!memos.has(key))
-                memos.set(key, build());
-            return memos.get(key);
-        };
-        const env = { k, table, dispatcher, stacks, memo };
-        const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
-        for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
-            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
-        }
-        const ages = new Map();
-        const ageOf = (t) => {
-            let a = ages.get(t.address);
-            if (!a) {
-                a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
-                ages.set(t.address, a);
-            }
-            return a;
-        };
-        const ticksOf = (addr) => {
-            const t = table.threadByAddress.get(addr);
-            const a = t && ageOf(t);
-            return a && a.ticks !== undefined ? a.ticks : -1;
-        };
+        const model = readWaitModel(k);
+        const { clock, table, graph, env, ageOf, ticksOf } = model;
         const all = conclude(graph, ticksOf);
         const scoped = applyScope(all, scope, table, graph);
         const waitingThreads = table.threads.filter((t) => t.state === 'Waiting');
@@ -6371,7 +6601,7 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
     function initializeScript() {
         return registrations({
             waitchain: waitchainCommand,
-            stalecheck: pendingCommand('stalecheck', 'issue 4: !stalecheck'),
+            stalecheck: stalecheckCommand,
             ringdump: ringdumpCommand,
         });
     }

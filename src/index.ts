@@ -1,7 +1,7 @@
 // waitchain: WinDbg JavaScript extension. Entry points as the JavaScript provider calls them:
 // root code, then initializeScript (registrations only: the target is not reachable yet),
 // invokeScript on .scriptrun, uninitializeScript on .scriptunload.
-import { pendingCommand } from './commands/pending';
+import { stalecheckCommand } from './commands/stalecheck';
 import { ringdumpCommand } from './commands/ringdump';
 import { waitchainCommand } from './commands/waitchain';
 import { print } from './target/hostIo';
@@ -10,7 +10,7 @@ import { registrations } from './target/registrations';
 export function initializeScript(): unknown[] {
   return registrations({
     waitchain: waitchainCommand,
-    stalecheck: pendingCommand('stalecheck', 'issue 4: !stalecheck'),
+    stalecheck: stalecheckCommand,
     ringdump: ringdumpCommand,
   });
 }

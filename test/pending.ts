@@ -15,10 +15,7 @@ export const PENDING: PendingExpectation[] = [
   { scenario: '001-dispatch-level-spin-inqueued-lock', kind: 'findings', issue: 'issue 4', why: '!stalecheck dispatch-level-spin rule' },
   { scenario: '002-alpc-serviceA-372-narrative', kind: 'findings', issue: 'issue 4', why: '!stalecheck unserved-message rule' },
   { scenario: '002-mistake8-mutant-owner-vs-older-driver-wait', kind: 'findings', issue: 'issue 4', why: '!stalecheck long-wait rule' },
-  { scenario: '002-spiking-running-threads-truncated-hooked', kind: 'absentFindings', issue: 'issue 4', why: '!stalecheck (near miss: no dispatch-level-spin for PASSIVE_LEVEL spinners)' },
   { scenario: '002-userinit-lpc-cs-mup-coupled-machines', kind: 'findings', issue: 'issue 4', why: '!stalecheck long-wait rule' },
-  { scenario: '002-x64-wow64-short-wait-control', kind: 'absentFindings', issue: 'issue 4', why: '!stalecheck (near miss: a short timed wait is not a long-wait)' },
-  { scenario: '003-aspnet-monitor-chain-eresource-ntfs-filter', kind: 'absentFindings', issue: 'issue 4', why: '!stalecheck (near miss: an event in a live frame is not stale-iosb)' },
 ];
 
 export function isPending(scenario: string, kind: string, layout: string): PendingExpectation | undefined {

@@ -109,3 +109,33 @@ function isSubsequence(want: string[], path: string[]): boolean {
   for (const p of path) if (p === want[i]) i++;
   return i === want.length;
 }
+
+interface StaleCheckJson {
+  findings: { rule: string; thread?: string; irp?: string; object?: string }[];
+}
+
+type FindingPattern = { rule: string; thread?: string; irp?: string; object?: string };
+
+function matchesFinding(p: FindingPattern, f: StaleCheckJson['findings'][0]): boolean {
+  return f.rule === p.rule && (['thread', 'irp', 'object'] as const).every((k) => p[k] === undefined || canonical(p[k]!) === f[k]);
+}
+
+function canonical(a: string): string {
+  return a.replace(/^0+(?=[0-9a-f])/, '');
+}
+
+function describeFinding(p: FindingPattern): string {
+  return [p.rule, p.thread && `thread ${p.thread}`, p.irp && `irp ${p.irp}`, p.object && `object ${p.object}`].filter(Boolean).join(' ');
+}
+
+/** findings: each pattern must match a reported finding (only the fields it gives); absentFindings: none may. */
+export function checkStaleCheck(kind: ExpectKind, expected: FindingPattern[], r: StaleCheckJson): string[] {
+  const fails: string[] = [];
+  const got = () => r.findings.map((f) => describeFinding(f)).join('; ') || 'no findings';
+  for (const p of expected) {
+    const hit = r.findings.some((f) => matchesFinding(p, f));
+    if (kind === 'findings' && !hit) fails.push(`finding ${describeFinding(p)} not reported (got ${got()})`);
+    if (kind === 'absentFindings' && hit) fails.push(`finding ${describeFinding(p)} reported but must not be`);
+  }
+  return fails;
+}

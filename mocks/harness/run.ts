@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSnapshot, loadScenario, relocationFor, scenarioLayouts, type Relocation } from '../builder';
 import type { Snapshot } from '../format/snapshot';
 import { loadScript } from '../loader';
-import { COMMAND_OF, checkWaitChain, expectKinds, type ExpectKind } from './expect';
+import { COMMAND_OF, checkStaleCheck, checkWaitChain, expectKinds, type ExpectKind } from './expect';
 import { relocateExpect } from '../builder';
 import { checkRingOn } from './ringExpect';
 
@@ -84,7 +84,7 @@ export function layoutsOf(scenarioIdOrPath: string): string[] {
 }
 
 /** Commands of waitchain that have landed; the others answer "not available yet". */
-export const LANDED = new Set(['waitchain', 'ringdump']);
+export const LANDED = new Set(['waitchain', 'stalecheck', 'ringdump']);
 
 export interface CheckResult {
   layout: string;
@@ -123,12 +123,15 @@ export function checkScenario(scenarioIdOrPath: string, layout: string): CheckRe
       results.set(command, run);
       if (run.error) result.errors.push(`!${command}: ${run.error}`);
     }
-    const json = run.json as Parameters<typeof checkWaitChain>[2] | undefined;
-    if (!json) {
+    if (!run.json) {
       result.unmet[kind] = [`!${command} returned no result`];
       continue;
     }
-    const fails = checkWaitChain(kind, targetExpect[kind], json).map((f) => (relocation ? relocateText(f, relocation) : f));
+    const fails = (
+      command === 'stalecheck'
+        ? checkStaleCheck(kind, targetExpect[kind] as Parameters<typeof checkStaleCheck>[1], run.json as Parameters<typeof checkStaleCheck>[2])
+        : checkWaitChain(kind, targetExpect[kind], run.json as Parameters<typeof checkWaitChain>[2])
+    ).map((f) => (relocation ? relocateText(f, relocation) : f));
     if (fails.length) result.unmet[kind] = fails;
   }
   return result;

@@ -1,18 +1,15 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
 import { formatAddr, type Addr } from '../core/addr';
-import { DispatcherReader } from '../kernel/dispatcher';
 import type { KernelContext } from '../kernel/context';
 import type { ProcessInfo, ThreadInfo } from '../kernel/model';
-import { readProcesses, type ProcessTable } from '../kernel/processes';
-import { StackReader } from '../kernel/stacks';
-import { readClock, type KernelClock } from '../kernel/time';
+import type { ProcessTable } from '../kernel/processes';
+import type { KernelClock } from '../kernel/time';
 import { conclude, type Chain, type Deadlock } from './conclusions';
-import { EDGE_RULES } from './rules';
 import { describeTerminal } from './terminals';
 import { formatTicks, waitAge } from './ticks';
-import { sectionsWithUnseenWaiters } from './rules/critsecs';
-import { addHeldLock, buildWaitGraph, type HeldLock, type Hop, type RuleEnv, type WaitGraph } from './waitgraph';
+import type { HeldLock, Hop, RuleEnv, WaitGraph } from './waitgraph';
+import { readWaitModel } from './waitModel';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
 const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
@@ -70,34 +67,8 @@ export interface WaitChainReport {
 }
 
 export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainReport {
-  const clock = readClock(k);
-  const table = readProcesses(k);
-  const dispatcher = new DispatcherReader(k);
-  const stacks = new StackReader(k);
-  const memos = new Map<string, unknown>();
-  const memo = <T>(key: string, build: () => T): T => {
-    if (!memos.has(key)) memos.set(key, build());
-    return memos.get(key) as T;
-  };
-  const env = { k, table, dispatcher, stacks, memo };
-  const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
-  for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
-    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
-  }
-  const ages = new Map<Addr, ReturnType<typeof waitAge>>();
-  const ageOf = (t: ThreadInfo) => {
-    let a = ages.get(t.address);
-    if (!a) {
-      a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
-      ages.set(t.address, a);
-    }
-    return a;
-  };
-  const ticksOf = (addr: Addr) => {
-    const t = table.threadByAddress.get(addr);
-    const a = t && ageOf(t);
-    return a && a.ticks !== undefined ? a.ticks : -1;
-  };
+  const model = readWaitModel(k);
+  const { clock, table, graph, env, ageOf, ticksOf } = model;
 
   const all = conclude(graph, ticksOf);
   const scoped = applyScope(all, scope, table, graph);

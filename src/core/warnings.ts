@@ -27,3 +27,7 @@ export class Warnings {
     return this.details.slice();
   }
 }
+
+export function messageOfError(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -2,7 +2,7 @@
 // space: lock state, owner TID and waiter count as `!cs` decodes them, and the process's list of
 // sections (ntdll!RtlCriticalSectionList through _RTL_CRITICAL_SECTION_DEBUG.ProcessLocksList) as
 // `!cs -l -o -s` walks it.
-import { addrCompare, addrHigh, addrLow, isKernelAddress, isNull, type Addr } from '../core/addr';
+import { addrCompare, addrHigh, addrLow, isKernelAddress, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';

@@ -22,10 +22,17 @@ describe('.scriptload', () => {
     expect(script.invokeScript().output).toContain('!waitchain');
   });
 
-  it.each(['!stalecheck', 'dx @$stalecheck()'])('%s says plainly that it has not landed', (cmd) => {
+  it.each([
+    ['!stalecheck "-?"', /^usage: !stalecheck/],
+    ['!stalecheck "-r nosuch"', /^stalecheck: unknown rule nosuch\nusage:/],
+    ['!stalecheck "-t"', /^stalecheck: -t needs a value\nusage:/],
+    ['!stalecheck "-t soon"', /^stalecheck: -t needs a number of seconds, not 'soon'\nusage:/],
+    ['!stalecheck 0x1234', /^stalecheck: options go in one quoted string/],
+    ['!stalecheck "-r long-wait -t 60"', /\nSummary: \d+ findings .*\n$/],
+  ])('%s', (cmd, pattern) => {
     const r = script.run(cmd);
     expect(r.error).toBeUndefined();
-    expect(r.output).toMatch(/not available yet in this version of waitchain \(issue \d/);
+    expect(r.output).toMatch(pattern);
   });
 });
 

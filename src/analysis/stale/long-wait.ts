@@ -1,0 +1,4 @@
+// !stalecheck rule 'long-wait'. Issue 4.
+import type { StaleRule } from './model';
+
+export const longWaitRule: StaleRule = { id: 'long-wait', run: () => [] };

@@ -1,0 +1,33 @@
+// !stalecheck's analysis: run the chosen rules over the shared wait model, most severe first.
+import type { KernelContext } from '../kernel/context';
+import { messageOfError } from '../core/warnings';
+import { STALE_RULES } from './stale';
+import { SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions } from './stale/model';
+import { readWaitModel } from './waitModel';
+
+export interface StaleReport {
+  findings: Finding[];
+  rulesRun: RuleId[];
+  threadsScanned: number;
+  warnings: string[];
+}
+
+export function runStaleCheck(k: KernelContext, rules: readonly RuleId[], options: StaleOptions): StaleReport {
+  const model = readWaitModel(k);
+  const findings: Finding[] = [];
+  for (const rule of STALE_RULES) {
+    if (rules.indexOf(rule.id) < 0) continue;
+    try {
+      findings.push(...rule.run({ model, options }));
+    } catch (e) {
+      // A rule that trips over damage it did not expect loses its findings, not the whole report.
+      k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
+    }
+  }
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
+  return { findings, rulesRun: rules.slice(), threadsScanned: model.table.threads.length, warnings: k.warnings.summary() };
+}
+
+function RULE_RANK(id: RuleId): number {
+  return STALE_RULES.findIndex((r) => r.id === id);
+}

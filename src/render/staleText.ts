@@ -1,0 +1,20 @@
+// The !stalecheck report: one line per finding (most severe first), its evidence indented, the
+// next command to run, and a summary line.
+import { formatAddr } from '../core/addr';
+import type { StaleReport } from '../analysis/stalecheck';
+
+export function renderStaleText(r: StaleReport, pointerSize: number): string {
+  const out: string[] = [];
+  if (!r.findings.length) out.push(`No findings (${r.rulesRun.join(', ')}) among ${r.threadsScanned} threads`);
+  r.findings.forEach((f, i) => {
+    const at: string[] = [];
+    if (f.thread) at.push(`thread ${formatAddr(f.thread, pointerSize)}`);
+    if (f.irp) at.push(`IRP ${formatAddr(f.irp, pointerSize)}`);
+    out.push(`${i + 1}. [${f.severity}] ${f.rule}: ${f.summary}${at.length ? ` (${at.join(', ')})` : ''}`);
+    for (const e of f.evidence) out.push(`     ${e}`);
+    out.push(`     next: ${f.next}`);
+  });
+  const counts = (['error', 'warning', 'info'] as const).map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}${s === 'info' ? '' : 's'}`);
+  out.push(`Summary: ${r.findings.length} findings (${counts.join(', ')}), ${r.threadsScanned} threads scanned, ${r.warnings.length ? r.warnings.join(', ') : '0 warnings'}`);
+  return out.join('\n') + '\n';
+}
