@@ -6089,6 +6089,19 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
             return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
         }
     }
+    /** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
+    function waitedKindName(kind) {
+        return WAITED_NAMES[kind] || kind;
+    }
+    const WAITED_NAMES = {
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+    };
     const HOP_NAMES = {
         mutant: 'mutant',
         process: 'process',
@@ -6404,7 +6417,7 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
         }
         const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
         for (const w of busy)
-            out.push(`${w.count} threads wait on ${w.kind} ${L.addr(w.object)}`);
+            out.push(`${w.count} threads wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
         out.push(`Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`);
         return out.join('\n') + '\n';
     }

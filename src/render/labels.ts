@@ -37,6 +37,21 @@ export class Labels {
   }
 }
 
+/** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
+export function waitedKindName(kind: string): string {
+  return WAITED_NAMES[kind] || kind;
+}
+
+const WAITED_NAMES: { [kind: string]: string } = {
+  thread: 'thread object',
+  resource: 'ERESOURCE',
+  'fast-mutex': 'fast mutex',
+  'guarded-mutex': 'guarded mutex',
+  'critical-section': 'critical section',
+  lpc: 'LPC port',
+  alpc: 'ALPC port',
+};
+
 const HOP_NAMES: { [kind: string]: string } = {
   mutant: 'mutant',
   process: 'process',

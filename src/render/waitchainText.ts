@@ -4,7 +4,7 @@
 import type { Addr } from '../core/addr';
 import type { RootBlockerReport, WaitChainReport } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
-import { Labels } from './labels';
+import { Labels, waitedKindName } from './labels';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
@@ -41,7 +41,7 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
     out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
   }
   const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
-  for (const w of busy) out.push(`${w.count} threads wait on ${w.kind} ${L.addr(w.object)}`);
+  for (const w of busy) out.push(`${w.count} threads wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
   out.push(
     `Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`,
   );
