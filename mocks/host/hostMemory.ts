@@ -71,10 +71,12 @@ export function createMemoryApi(env: Env) {
       : size === 2 ? (signed ? R.Int16Array : R.Uint16Array)
         : signed ? R.Int32Array : R.Uint32Array;
     const out = new Ctor(count);
-    for (let i = 0; i < count; i++) {
-      const v = Number(readUnsigned(bytes, i * size, size));
-      out[i] = v; // typed-array stores wrap to the signed range for the Int* kinds
+    if (size === 1) {
+      out.set(signed ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : bytes);
+      return out;
     }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < count; i++) out[i] = size === 2 ? view.getUint16(i * 2, true) : view.getUint32(i * 4, true); // stores wrap to the signed range for Int* kinds
     return out;
   }
 

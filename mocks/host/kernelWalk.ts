@@ -71,7 +71,29 @@ export function processInfo(env: Env, eprocess: bigint): ProcessRecord {
   return { eprocess, pid, name };
 }
 
+/**
+ * The mock target is read-only (writeMemoryValues throws), so the process and thread lists a host
+ * derives from memory cannot change while it lives: derive them once per host, as the real debugger
+ * caches its process list, instead of once per getValueAt.
+ */
+const walks = new WeakMap<Env, { processes?: ProcessRecord[]; threads: Map<bigint, ThreadRecord[]> }>();
+
+function walkCache(env: Env) {
+  let c = walks.get(env);
+  if (!c) {
+    c = { threads: new Map() };
+    walks.set(env, c);
+  }
+  return c;
+}
+
 export function walkProcesses(env: Env): ProcessRecord[] {
+  const c = walkCache(env);
+  if (!c.processes) c.processes = walkProcessesUncached(env);
+  return c.processes;
+}
+
+function walkProcessesUncached(env: Env): ProcessRecord[] {
   const head = env.modules.symbol('nt', 'PsActiveProcessHead');
   if (!head) throw mockError('nt!PsActiveProcessHead is not in the snapshot (needed to derive processes)');
   const links = BigInt(offsetOf(env, ntType(env, '_EPROCESS'), 'ActiveProcessLinks'));
@@ -90,6 +112,16 @@ export function threadInfo(env: Env, ethread: bigint, eprocess: bigint): ThreadR
 }
 
 export function walkThreads(env: Env, eprocess: bigint): ThreadRecord[] {
+  const c = walkCache(env);
+  let hit = c.threads.get(eprocess);
+  if (!hit) {
+    hit = walkThreadsUncached(env, eprocess);
+    c.threads.set(eprocess, hit);
+  }
+  return hit;
+}
+
+function walkThreadsUncached(env: Env, eprocess: bigint): ThreadRecord[] {
   const ep = ntType(env, '_EPROCESS');
   const et = ntType(env, '_ETHREAD');
   const direct = env.types.fieldPath(ep, 'ThreadListHead') && env.types.fieldPath(et, 'ThreadListEntry');
