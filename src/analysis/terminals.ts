@@ -53,13 +53,13 @@ export function describeTerminal(t: ThreadInfo, graph: WaitGraph, env: RuleEnv):
 // ---- running, ready ----
 
 /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
-function claimedProcessor(t: ThreadInfo): number | undefined {
+export function claimedProcessor(t: ThreadInfo): number | undefined {
   const number = t.view.num('Tcb.NextProcessorNumber');
   return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
 }
 
 /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
-function runningClaims(env: RuleEnv): Map<number, Addr[]> {
+export function runningClaims(env: RuleEnv): Map<number, Addr[]> {
   return env.memo('running-claims', () => {
     const claims = new Map<number, Addr[]>();
     for (const t of env.table.threads) {

@@ -12,7 +12,7 @@ import type { HeldLock, Hop, RuleEnv, WaitGraph } from './waitgraph';
 import { readWaitModel } from './waitModel';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
-const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
+export const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
 
 export type Scope = { kind: 'system' } | { kind: 'thread'; thread: Addr } | { kind: 'process'; match: ProcessMatch };
 export type ProcessMatch = { name: string } | { pid: number } | { address: Addr };

@@ -22,6 +22,40 @@ export interface Hop {
 export interface DeadEnd {
   object: Addr;
   text: string;
+  /** The facts behind the text when the dead end is a lock owned by no thread of the dump (!stalecheck orphaned-owner). */
+  ownerNotFound?: OwnerNotFound;
+  /** The facts behind the text when the dead end is a request no server thread works on (!stalecheck unserved-message). */
+  unserved?: UnservedMessage;
+}
+
+/** A lock whose recorded owner is not a thread of any listed process. */
+export interface OwnerNotFound {
+  kind: HopKind;
+  lock: Addr;
+  /** The owner as recorded (a KTHREAD pointer); undefined for a critical section, which records a thread ID. */
+  owner?: Addr;
+  ownerTid?: number;
+}
+
+/** A message a client waits a reply to, with no server thread working on it. */
+export interface UnservedMessage {
+  kind: 'lpc' | 'alpc';
+  /** ALPC: the message address; LPC: the message id as `!lpc message` takes it (8 hex digits). */
+  message: string;
+  id: number;
+  /** The port it waits in (ALPC: the queue port; LPC: the server's connection port), when known. */
+  port?: Addr;
+  serverProcess?: Addr;
+  /** The server thread the message names when that is no thread of any listed process. */
+  lostServer?: Addr;
+  /** Messages on the port's queue (ALPC MainQueueLength; LPC: counted, a lower bound when `queueCut`). */
+  queued?: number;
+  queueCut?: boolean;
+  /** LPC: the message is still on the port's queue (false: taken off, no thread claims it). */
+  stillQueued?: boolean;
+  /** ALPC: received and not yet answered (PendingQueueLength), server threads waiting to receive (WaitQueueLength). */
+  pending?: number;
+  waitingServers?: number;
 }
 
 export interface RuleEnv {

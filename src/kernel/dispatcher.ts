@@ -1,6 +1,7 @@
 // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
 // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
 import { isNull, type Addr } from '../core/addr';
+import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 
@@ -64,9 +65,26 @@ export class DispatcherReader {
     return hit || undefined;
   }
 
+  /**
+   * Like read, for an address that may hold no object at all (an owner no thread list has): an
+   * unreadable one is an answer, not damage, so it is not counted as a warning.
+   */
+  probe(address: Addr): DispatcherObject | undefined {
+    const hit = this.cache.get(address);
+    if (hit !== undefined) return hit || undefined;
+    const bytes = this.k.target.read(address, this.mutant.size);
+    const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
+    this.cache.set(address, object || null);
+    return object;
+  }
+
   private decode(address: Addr): DispatcherObject | undefined {
     const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
-    if (!v) return undefined;
+    return v && this.decodeView(v);
+  }
+
+  private decodeView(v: StructView): DispatcherObject | undefined {
+    const address = v.address;
     const typeValue = v.num('Header.Type');
     if (typeValue === undefined) return undefined;
     const typeName = this.k.enumName('_KOBJECTS', typeValue);

@@ -21,12 +21,21 @@ export class StackReader {
     return hit || undefined;
   }
 
-  /** The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b"). */
-  blockingFrame(thread: ThreadInfo): string | undefined {
+  /**
+   * The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b").
+   * `alsoSkip`: further modules to look past (e.g. the Win32 wait wrappers) when a frame beyond them exists.
+   */
+  blockingFrame(thread: ThreadInfo, alsoSkip?: RegExp): string | undefined {
     const frames = this.frames(thread);
     if (!frames) return undefined;
-    for (const f of frames) if (!KERNEL_CORE.test(f.text)) return f.text;
-    return undefined;
+    let first: string | undefined;
+    for (const f of frames) {
+      if (KERNEL_CORE.test(f.text)) continue;
+      if (!alsoSkip) return f.text;
+      if (first === undefined) first = f.text;
+      if (!alsoSkip.test(f.text)) return f.text;
+    }
+    return first;
   }
 
   /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */

@@ -40,6 +40,9 @@ export const criticalSectionRule: EdgeRule = (thread, wait, object, env) => {
   // A critical-section waiter blocks in NtWaitForSingleObject from user mode, on one object.
   if (thread.waitMode !== 'UserMode' || thread.waits.length !== 1) return undefined;
   if (!object || !LOCK_WAIT_KINDS.test(object.kind)) return undefined;
+  // Unwinding a stack is the dearest thing a debugger does: only in processes that can have a
+  // critical-section waiter at all (see mayHaveSectionWaiters).
+  if (!mayHaveSectionWaiters(thread.process, env)) return undefined;
   const byThread = env.memo('critsec:outcome-by-thread', () => new Map<Addr, WaitOutcome | null>());
   let hit = byThread.get(thread.address);
   if (hit === undefined) {
@@ -95,8 +98,8 @@ function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found
   const { k } = env;
   // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
-  const deadEnd = (text: string): WaitOutcome => {
-    const d: DeadEnd = { object: waitObject, text };
+  const deadEnd = (text: string, ownerNotFound?: DeadEnd['ownerNotFound']): WaitOutcome => {
+    const d: DeadEnd = { object: waitObject, text, ownerNotFound };
     outcome.deadEnds.push(d);
     return outcome;
   };
@@ -119,7 +122,13 @@ function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found
   if (!cs.state.locked) return deadEnd(`critical section ${name} is free${damaged}`);
   if (cs.badOwner || cs.ownerTid === 0) return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
   const owner = threadOfProcess(thread.process, cs.ownerTid, env);
-  if (!owner) return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`);
+  if (!owner) {
+    return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`, {
+      kind: 'critical-section',
+      lock: cs.address,
+      ownerTid: cs.ownerTid,
+    });
+  }
   if (owner === thread) return deadEnd(`critical section ${name} is owned by the waiting thread itself${damaged}`);
   const symbol = symbolOf(cs.address, env);
   outcome.hops.push({
@@ -148,6 +157,23 @@ function threadOfProcess(process: ProcessInfo, tid: number, env: RuleEnv): Threa
 }
 
 /** The process's critical-section list, walked once per process that has a critical-section waiter. */
+/**
+ * A process whose critical-section list cannot be read has no user memory in this dump (a kernel
+ * dump): a waiter's frame arguments could not be read either, so its stack is not worth unwinding.
+ * A readable list with no locked, contended section means no waiter of a listed section; the list
+ * misses sections created without debug info, so a cut or capped list keeps the door open.
+ */
+function mayHaveSectionWaiters(process: ProcessInfo, env: RuleEnv): boolean {
+  const verdicts = env.memo('critsec:process-may-wait', () => new Map<Addr, boolean>());
+  let verdict = verdicts.get(process.address);
+  if (verdict === undefined) {
+    const list = listOf(process, env);
+    verdict = list.sections !== undefined && (list.cut || lockedSections(env.k, process, list, true).some((cs) => cs.state.waiters > 0));
+    verdicts.set(process.address, verdict);
+  }
+  return verdict;
+}
+
 function listOf(process: ProcessInfo, env: RuleEnv): CritSecList {
   const lists = env.memo('critsec:lists', () => new Map<Addr, CritSecList>());
   let list = lists.get(process.address);

@@ -14,7 +14,11 @@ export const mutantRule: EdgeRule = (thread, wait, object, env) => {
   const owner = env.table.threadByAddress.get(object.owner);
   if (!owner) {
     env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
-    outcome.deadEnds.push({ object: wait.object, text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}` });
+    outcome.deadEnds.push({
+      object: wait.object,
+      text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}`,
+      ownerNotFound: { kind: 'mutant', lock: wait.object, owner: object.owner },
+    });
     return outcome;
   }
   outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, detail: `owner${abandoned}` });

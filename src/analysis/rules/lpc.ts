@@ -22,7 +22,7 @@ import {
   type LpcThreadFacts,
 } from '../../kernel/lpc';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
-import type { EdgeRule, Hop, RuleEnv, WaitOutcome } from '../waitgraph';
+import type { EdgeRule, Hop, RuleEnv, UnservedMessage, WaitOutcome } from '../waitgraph';
 
 const lpcIndex = (env: RuleEnv) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));
 const lpcPorts = (env: RuleEnv) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
@@ -55,7 +55,9 @@ export const lpcRule: EdgeRule = (thread, wait, _object, env) => {
   for (const s of servers) {
     outcome.hops.push({ from: thread.address, kind: 'lpc', object: id, to: s.address, detail: `served by ${s.process.name}` });
   }
-  if (!servers.length) outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env) });
+  if (!servers.length) {
+    outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env), unserved: unservedLpc(id, f.replyMessageId, port, env) });
+  }
   return outcome;
 };
 
@@ -110,6 +112,21 @@ function unservedLpcText(id: string, port: LpcPortInfo | undefined, messageId: n
   return parts.join('; ');
 }
 
+function unservedLpc(id: string, messageId: number, port: LpcPortInfo | undefined, env: RuleEnv): UnservedMessage {
+  const facts: UnservedMessage = { kind: 'lpc', message: id, id: messageId };
+  if (!port) return facts;
+  facts.port = port.connectionPort;
+  facts.serverProcess = port.serverProcess;
+  const q = lpcPorts(env).queue(port.connectionPort); // read once by the text above
+  if (q) {
+    facts.queued = q.count;
+    facts.queueCut = q.cut;
+    if (q.ids.has(messageId)) facts.stillQueued = true;
+    else if (!q.cut) facts.stillQueued = false;
+  }
+  return facts;
+}
+
 function processState(p: ProcessInfo): string | undefined {
   const left = p.threads.filter((t) => !t.terminated).length;
   if (p.exiting) return `${p.name} is exiting (${left} thread${left === 1 ? '' : 's'} left)`;
@@ -156,11 +173,30 @@ export const alpcRule: EdgeRule = (thread, wait, _object, env) => {
     }
     if (!server) {
       k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
-      return dead(`ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`);
+      outcome.deadEnds.push({
+        object: wait.object,
+        text: `ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`,
+        unserved: unservedAlpc(m, env, m.serverThread),
+      });
+      return outcome;
     }
   }
-  return dead(unservedAlpcText(m, at, idText, env));
+  outcome.deadEnds.push({ object: wait.object, text: unservedAlpcText(m, at, idText, env), unserved: unservedAlpc(m, env) });
+  return outcome;
 };
+
+/** The facts of an unserved ALPC message; its port is the one the text read (cached). */
+function unservedAlpc(m: AlpcMessageInfo, env: RuleEnv, lostServer?: Addr): UnservedMessage {
+  const facts: UnservedMessage = { kind: 'alpc', message: m.address, id: m.id, port: m.queuePort, lostServer };
+  const port = m.queuePort && alpcReader(env).port(m.queuePort);
+  if (port) {
+    facts.serverProcess = port.ownerProcess;
+    facts.queued = port.mainQueueLength;
+    facts.pending = port.pendingQueueLength;
+    facts.waitingServers = port.waitQueueLength;
+  }
+  return facts;
+}
 
 function alpcHop(thread: ThreadInfo, m: AlpcMessageInfo, server: ThreadInfo, at: string, idText: string): Hop {
   return { from: thread.address, kind: 'alpc', object: m.address, to: server.address, detail: `id ${idText}, served by ${server.process.name}` };

@@ -40,7 +40,11 @@ export const fastMutexRule: EdgeRule = (thread, wait, object, env) => {
   const owner = table.threadByAddress.get(mutex.owner);
   if (!owner) {
     k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
-    outcome.deadEnds.push({ object: wait.object, text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process` });
+    outcome.deadEnds.push({
+      object: wait.object,
+      text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process`,
+      ownerNotFound: { kind, lock: mutex.address, owner: mutex.owner },
+    });
     return outcome;
   }
   const detail = owner.address === thread.address ? 'owner, itself (recursive acquire)' : 'owner';

@@ -13,12 +13,13 @@ import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
  */
 const WAITER_OBJECT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore|Unknown)$/;
 
-interface Resources {
+export interface Resources {
   reader: ResourceReader | undefined;
   index: ResourceIndex | undefined;
 }
 
-function resourcesOf(env: RuleEnv): Resources {
+/** The resource reader and index of this run (built on first use; shared with !stalecheck). */
+export function resourcesOf(env: RuleEnv): Resources {
   return env.memo('resources', () => {
     const reader = ResourceReader.create(env.k);
     return { reader, index: reader && reader.buildIndex() };
@@ -62,7 +63,11 @@ function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInf
       detail += ` (owner pointer ${fmt(o.value)}, not a thread; actual thread ${fmt(owner.address)})`;
     } else if (!owner) {
       k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
-      outcome.deadEnds.push({ object: waited, text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process` });
+      outcome.deadEnds.push({
+        object: waited,
+        text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process`,
+        ownerNotFound: { kind: 'resource', lock: resource.address, owner: o.value },
+      });
       continue;
     }
     if (owner.address === thread.address) detail += ', itself';

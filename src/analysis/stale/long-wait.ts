@@ -1,4 +1,136 @@
-// !stalecheck rule 'long-wait'. Issue 4.
-import type { StaleRule } from './model';
+// !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
+// default 600 s) in a wait that matters, grouped by the module they block in (the first frame
+// outside nt/hal and the Win32 wait wrappers, as !stacks names the blocking module).
+//
+// Not long waits (a server waiting for work waits forever by design):
+// - the idle wait reasons !waitchain never ranks: a queue (worker threads, I/O completion ports,
+//   worker factories: WrQueue), an LPC/ALPC receive (WrLpcReceive), event pairs, ...;
+// - the idle threads (the pid 0 process);
+// - a thread pool waiting for work whose wait reason the dump does not record: its innermost
+//   system call is the worker-factory / completion-port wait (frames are asked for only for
+//   threads already past the threshold);
+// - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
+//   recorded (WaitTime 0): no age at all.
+import { formatAddr, type Addr } from '../../core/addr';
+import type { FrameInfo } from '../../core/target';
+import type { ThreadInfo } from '../../kernel/model';
+import { describeTerminal } from '../terminals';
+import { formatTicks } from '../ticks';
+import { hex4, IDLE_WAIT_REASONS } from '../waitchain';
+import type { Finding, StaleEnv, StaleRule } from './model';
 
-export const longWaitRule: StaleRule = { id: 'long-wait', run: () => [] };
+/** 100 ns units per second (tick lengths are in 100 ns units). */
+const UNITS_PER_SECOND = 10000000;
+/** User-mode wait wrappers and the RPC runtime: the blocking module is their caller (an RPC client stub's module). */
+const WAIT_WRAPPERS = /^(kernel32|kernelbase|wow64|wow64cpu|wow64win|ntdll_[0-9a-f]+|rpcrt4)!/i;
+/** Calls that only a pool's own idle loop makes: a thread inside one waits for work. */
+const POOL_IDLE_CALL = /!((Nt|Zw)WaitForWorkViaWorkerFactory|(Nt|Zw|Io)RemoveIoCompletion(Ex)?|KeRemoveQueue(Ex)?|ThreadpoolMgr::SafeWait)(\+|$)/i;
+/** APC delivery: frames beyond it belong to the interrupted wait, not to what the thread blocks in now. */
+const APC_DISPATCH = /!(KiDeliverApc|KiUserApcDispatcher|KiApcInterrupt|KiUserCallbackDispatcher)(\+|$)/i;
+/** Group members named in each finding's evidence. */
+const MEMBERS_SHOWN = 8;
+
+interface LongWait {
+  thread: ThreadInfo;
+  ticks: number;
+  frame: string | undefined;
+  /** The blocking module, or "<wait reason>, no stack" when no frame is known. */
+  group: string;
+  /** Where it blocks, in words: "in DriverA", "in a wait (WrLpcReply), stack not available". */
+  where: string;
+}
+
+export const longWaitRule: StaleRule = {
+  id: 'long-wait',
+  run(env: StaleEnv): Finding[] {
+    const { model, options } = env;
+    const increment = model.clock.increment;
+    const waits: LongWait[] = [];
+    for (const t of model.table.threads) {
+      if (t.state !== 'Waiting' || t.process.pid === 0 || IDLE_WAIT_REASONS.test(t.waitReason)) continue;
+      // WaitTime 0 is a wait start never recorded (no thread of a running system starts waiting at boot tick 0).
+      if (t.waitTime === 0) continue;
+      const ticks = model.ageOf(t).ticks;
+      if (ticks === undefined || !overThreshold(ticks, increment, options.longWaitSeconds)) continue;
+      const frames = model.env.stacks.frames(t);
+      if (frames && waitsForPoolWork(frames)) continue;
+      // Frames all in nt/ntdll (a loader or PEB lock wait): the outermost one says what the thread was doing.
+      const frame = model.env.stacks.blockingFrame(t, WAIT_WRAPPERS) || (frames && frames.length ? frames[frames.length - 1].text : undefined);
+      waits.push({ thread: t, ticks, frame, ...groupOf(frame, t) });
+    }
+    return groupsOf(waits).reduce<Finding[]>((out, g) => out.concat(g.map((w) => findingOf(w, g, env))), []);
+  },
+};
+
+/** Strictly longer than the threshold, in the dump's own tick length. */
+export function overThreshold(ticks: number, increment: number, seconds: number): boolean {
+  return ticks * increment > seconds * UNITS_PER_SECOND;
+}
+
+/** The thread sits in a pool's wait-for-work call (innermost first, up to any APC delivery). */
+export function waitsForPoolWork(frames: readonly FrameInfo[]): boolean {
+  for (const f of frames) {
+    if (APC_DISPATCH.test(f.text)) return false;
+    if (POOL_IDLE_CALL.test(f.text)) return true;
+  }
+  return false;
+}
+
+/** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE). */
+export function moduleOfFrame(frame: string): string {
+  const m = /^([^!+\s]+)/.exec(frame);
+  if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1])) return 'unknown code';
+  return m[1];
+}
+
+/** Threads without frames are grouped by their wait reason instead. */
+function groupOf(frame: string | undefined, t: ThreadInfo): { group: string; where: string } {
+  if (frame) {
+    const module = moduleOfFrame(frame);
+    return { group: module, where: `in ${module}` };
+  }
+  const why = t.stackResident === false ? 'kernel stack not resident' : 'stack not available';
+  return { group: `${t.waitReason}, no stack`, where: `in a wait (${t.waitReason}), ${why}` };
+}
+
+/** Groups, the one with the longest wait first; in each, the longest waits first. */
+function groupsOf(waits: LongWait[]): LongWait[][] {
+  const byGroup = new Map<string, LongWait[]>();
+  for (const w of waits) {
+    const list = byGroup.get(w.group);
+    if (list) list.push(w);
+    else byGroup.set(w.group, [w]);
+  }
+  const groups: LongWait[][] = [];
+  byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));
+  return groups.sort((a, b) => b[0].ticks - a[0].ticks || (a[0].group < b[0].group ? -1 : 1));
+}
+
+function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): Finding {
+  const { model, options } = env;
+  const { k, clock } = model;
+  const t = w.thread;
+  const at = (a: Addr) => formatAddr(a, k.pointerSize);
+  const age = formatTicks(w.ticks, clock.increment);
+  const n = group.length;
+  const others = group.filter((g) => g !== w);
+  const members = others.slice(0, MEMBERS_SHOWN).map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
+  if (others.length > MEMBERS_SHOWN) members.push(`and ${others.length - MEMBERS_SHOWN} more`);
+  const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
+  if (t.timedWait) how.push('with a timeout');
+  if (t.terminated) how.push('thread terminating');
+  return {
+    rule: 'long-wait',
+    severity: 'warning',
+    summary: `${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)} has waited ${age} ${w.where} (group ${w.group}: ${n} long wait${n === 1 ? '' : 's'})`,
+    thread: t.address,
+    evidence: [
+      `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
+      `Wait: ${how.join(', ')}`,
+      `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
+      `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
+      others.length ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
+    ],
+    next: `!thread ${at(t.address)}`,
+  };
+}
