@@ -46,42 +46,6 @@ var __waitchain = (function (exports) {
         return e instanceof Error ? e.message : String(e);
     }
 
-    const apcToNonAlertableWaiterRule = { id: 'apc-to-nonalertable-waiter', run: () => [] };
-
-    const dispatchLevelSpinRule = { id: 'dispatch-level-spin', run: () => [] };
-
-    const inconsistentDumpRule = { id: 'inconsistent-dump', run: () => [] };
-
-    const longWaitRule = { id: 'long-wait', run: () => [] };
-
-    const orphanedOwnerRule = { id: 'orphaned-owner', run: () => [] };
-
-    const staleIosbRule = { id: 'stale-iosb', run: () => [] };
-
-    const unservedMessageRule = { id: 'unserved-message', run: () => [] };
-
-    // Every !stalecheck rule, one module per rule.
-    const STALE_RULES = [
-        staleIosbRule,
-        apcToNonAlertableWaiterRule,
-        dispatchLevelSpinRule,
-        orphanedOwnerRule,
-        unservedMessageRule,
-        longWaitRule,
-        inconsistentDumpRule,
-    ];
-
-    const RULE_IDS = [
-        'stale-iosb',
-        'apc-to-nonalertable-waiter',
-        'dispatch-level-spin',
-        'long-wait',
-        'orphaned-owner',
-        'unserved-message',
-        'inconsistent-dump',
-    ];
-    const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
-
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
     // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
     // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
@@ -136,6 +100,10 @@ var __waitchain = (function (exports) {
             return a.length < b.length ? -1 : 1;
         return a < b ? -1 : a > b ? 1 : 0;
     }
+    /** True when lo <= a < hi. */
+    function addrInRange(a, lo, hi) {
+        return addrCompare(a, lo) >= 0 && addrCompare(a, hi) < 0;
+    }
     function addrAnd(a, mask) {
         return addrLow(a) & mask;
     }
@@ -163,82 +131,6 @@ var __waitchain = (function (exports) {
         if (pointerSize === 4)
             return a.length === 8 && parseInt(a[0], 16) >= 8;
         return a.length === 16 && a[0] === 'f';
-    }
-
-    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
-    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
-    const KIND_BY_ENUMERATOR = {
-        EventNotificationObject: 'NotificationEvent',
-        EventSynchronizationObject: 'SynchronizationEvent',
-        MutantObject: 'Mutant',
-        ProcessObject: 'Process',
-        QueueObject: 'Queue',
-        SemaphoreObject: 'Semaphore',
-        ThreadObject: 'Thread',
-        GateObject: 'Gate',
-        TimerNotificationObject: 'NotificationTimer',
-        TimerSynchronizationObject: 'SynchronizationTimer',
-        Timer2NotificationObject: 'NotificationTimer',
-        Timer2SynchronizationObject: 'SynchronizationTimer',
-    };
-    class DispatcherReader {
-        constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "header", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "mutant", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            this.header = k.requireType('_DISPATCHER_HEADER');
-            this.mutant = k.requireType('_KMUTANT');
-        }
-        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
-        read(address) {
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.decode(address) || null;
-                this.cache.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        decode(address) {
-            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
-            if (!v)
-                return undefined;
-            const typeValue = v.num('Header.Type');
-            if (typeValue === undefined)
-                return undefined;
-            const typeName = this.k.enumName('_KOBJECTS', typeValue);
-            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
-            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
-            if (kind === 'Mutant') {
-                const owner = v.ptr('OwnerThread');
-                object.owner = owner && !isNull(owner) ? owner : undefined;
-                object.abandoned = v.num('Abandoned') === 1;
-            }
-            return object;
-        }
-        get headerSize() {
-            return this.header.size;
-        }
     }
 
     // Little-endian decoding of a structure read in one piece (one host round trip per structure).
@@ -314,11 +206,187 @@ var __waitchain = (function (exports) {
         return s;
     }
 
-    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
-    class TargetUnsupported extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'TargetUnsupported';
+    // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
+    // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
+    // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
+    /** APCs walked per thread: a thread with more queued kernel APCs than this is described by the first ones. */
+    const MAX_APCS_PER_THREAD = 64;
+    /** KPROCESSOR_MODE values (wdm.h), the index into ApcListHead when the symbols have no _MODE enum. */
+    const KERNEL_MODE = 0;
+    /** APC_LEVEL (wdm.h). */
+    const APC_LEVEL = 1;
+    /** The delivery controls, from the ETHREAD view (no read). The disable counts are signed whatever their declared width. */
+    function apcControls(thread) {
+        const v = thread.view;
+        const pending = v.num('Tcb.ApcState.KernelApcPending');
+        return {
+            kernelApcPending: pending === undefined ? undefined : pending !== 0,
+            kernelApcDisable: signedCount(v.num('Tcb.KernelApcDisable'), fieldSize(thread, 'Tcb.KernelApcDisable')),
+            specialApcDisable: signedCount(v.num('Tcb.SpecialApcDisable'), fieldSize(thread, 'Tcb.SpecialApcDisable')),
+            waitIrql: v.num('Tcb.WaitIrql'),
+        };
+    }
+    function fieldSize(thread, path) {
+        const f = thread.view.layout.field(path);
+        return f ? f.size : 0;
+    }
+    /** XP declares KernelApcDisable a ULONG that the kernel decrements below zero: read it as the signed count it is. */
+    function signedCount(value, size) {
+        if (value === undefined)
+            return undefined;
+        if (size === 4 && value >= 0x80000000)
+            return value - 0x100000000;
+        if (size === 2 && value >= 0x8000)
+            return value - 0x10000;
+        if (size === 1 && value >= 0x80)
+            return value - 0x100;
+        return value;
+    }
+    /**
+     * Whether a special kernel APC queued to a waiting thread is delivered into its wait (KiInsertQueueApc
+     * unwaits the thread with STATUS_KERNEL_APC): only when the thread waits at PASSIVE_LEVEL and is not in
+     * a guarded region. Undefined when the controls are unknown.
+     */
+    function specialApcDeliverable(c) {
+        if (c.waitIrql === undefined)
+            return undefined;
+        if (c.waitIrql >= APC_LEVEL)
+            return false;
+        if (c.specialApcDisable !== undefined && c.specialApcDisable !== 0)
+            return false;
+        return true;
+    }
+    /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
+    function listHead(k, thread, state, mode) {
+        const f = thread.view.layout.field(`Tcb.${state}.ApcListHead`);
+        if (!f)
+            return undefined;
+        const element = f.elementSize || 2 * k.pointerSize;
+        const offset = f.offset + mode * element;
+        if (offset + k.pointerSize > thread.view.bytes.length - thread.view.base)
+            return undefined;
+        return { head: addrAdd(thread.address, offset), flink: ptr(thread.view.bytes, thread.view.base + offset, k.pointerSize) };
+    }
+    /**
+     * The APC states whose kernel lists hold APCs for this thread: ApcState, plus SavedApcState while the
+     * thread is attached to another process (ApcStateIndex 1): an APC for its own process environment,
+     * such as an I/O completion, is queued there meanwhile. SavedApcState is stale when not attached.
+     */
+    function kernelLists(k, thread) {
+        const mode = kernelModeIndex(k);
+        const out = [];
+        const states = thread.view.num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
+        for (const state of states) {
+            const h = listHead(k, thread, state, mode);
+            if (h && h.flink !== h.head && !isNull(h.flink))
+                out.push(h);
+        }
+        return out;
+    }
+    /** True when a kernel-mode APC list of the thread is not empty (decided from the ETHREAD as read, no read). */
+    function hasKernelApcs(k, thread) {
+        return kernelLists(k, thread).length > 0;
+    }
+    function kernelModeIndex(k) {
+        const v = k.enumValue('_MODE', 'KernelMode');
+        return v === undefined ? KERNEL_MODE : v;
+    }
+    /** The thread's queued kernel-mode APCs in list order; one read per APC, at most MAX_APCS_PER_THREAD, damage counted. */
+    function readKernelApcs(k, thread) {
+        const out = [];
+        const layout = k.type('_KAPC');
+        if (!layout || !layout.field('ApcListEntry'))
+            return out;
+        for (const h of kernelLists(k, thread))
+            walkApcs(k, thread, layout, h, out);
+        return out;
+    }
+    function walkApcs(k, thread, layout, h, out) {
+        const what = `kernel APC list of thread ${thread.address}`;
+        const seen = new Set();
+        let entry = h.flink;
+        while (entry !== h.head) {
+            if (!k.plausible(entry)) {
+                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                return;
+            }
+            if (seen.has(entry)) {
+                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                return;
+            }
+            if (out.length >= MAX_APCS_PER_THREAD)
+                return;
+            seen.add(entry);
+            const address = k.containing(entry, layout, 'ApcListEntry');
+            const view = k.readStruct(layout, address, 'APC');
+            if (!view)
+                return;
+            const normalRoutine = nonNull$1(view.ptr('NormalRoutine'));
+            const mode = view.num('ApcMode');
+            out.push({
+                address,
+                kernelRoutine: nonNull$1(view.ptr('KernelRoutine')),
+                normalRoutine,
+                systemArgument1: nonNull$1(view.ptr('SystemArgument1')),
+                systemArgument2: nonNull$1(view.ptr('SystemArgument2')),
+                mode,
+                inserted: view.num('Inserted') !== 0,
+                special: mode === kernelModeIndex(k) && normalRoutine === undefined,
+            });
+            const next = view.ptr('ApcListEntry.Flink');
+            if (!next || isNull(next)) {
+                k.warnings.add('lists cut at a bad link', `${what}: null link after ${address}`);
+                return;
+            }
+            entry = next;
+        }
+    }
+    function nonNull$1(a) {
+        return a === undefined || isNull(a) ? undefined : a;
+    }
+    /** nt!IopCompleteRequest: the I/O manager's completion APC (the kernel module may be named nt, ntoskrnl, ntkrnlpa...). */
+    const IO_COMPLETION_ROUTINE = /^(nt|ntoskrnl|ntkrnl\w*|ntkrpamp)!IopCompleteRequest$/i;
+    function isIoCompletionSymbol(symbol) {
+        return symbol !== undefined && IO_COMPLETION_ROUTINE.test(symbol);
+    }
+    /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */
+    class RoutineNames {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "names", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "completion", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.completion = k.symbol('IopCompleteRequest');
+        }
+        name(address) {
+            let hit = this.names.get(address);
+            if (hit === undefined) {
+                hit = this.k.target.nearestSymbol(address) || null;
+                this.names.set(address, hit);
+            }
+            return hit === null ? undefined : hit;
+        }
+        /** KernelRoutine is nt!IopCompleteRequest: by the symbol's address when the symbols give it, else by name. */
+        isIoCompletion(address) {
+            if (address === undefined)
+                return false;
+            if (this.completion !== undefined && address === this.completion)
+                return true;
+            return isIoCompletionSymbol(this.name(address));
         }
     }
 
@@ -400,6 +468,1996 @@ var __waitchain = (function (exports) {
             return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
         const size = f.size > 8 ? 8 : f.size;
         return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
+    }
+
+    // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
+    // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
+    // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
+    // stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
+    /** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
+    const IO_TYPE_DEVICE = 3;
+    const IO_TYPE_DRIVER = 4;
+    const IO_TYPE_FILE = 5;
+    const IO_TYPE_IRP$1 = 6;
+    /** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
+    const LOCATIONS_IN_FIRST_READ = 12;
+    /** A CCHAR holds StackCount: more than this is damage. */
+    const MAX_STACK_COUNT = 127;
+    /** IRPs walked per thread; a leaking thread can have thousands, a description needs a few. */
+    const MAX_IRPS_PER_THREAD = 256;
+    /** IRP_MJ_* by value (wdm.h). */
+    const MAJOR_FUNCTIONS = [
+        'CREATE', 'CREATE_NAMED_PIPE', 'CLOSE', 'READ', 'WRITE', 'QUERY_INFORMATION', 'SET_INFORMATION', 'QUERY_EA',
+        'SET_EA', 'FLUSH_BUFFERS', 'QUERY_VOLUME_INFORMATION', 'SET_VOLUME_INFORMATION', 'DIRECTORY_CONTROL',
+        'FILE_SYSTEM_CONTROL', 'DEVICE_CONTROL', 'INTERNAL_DEVICE_CONTROL', 'SHUTDOWN', 'LOCK_CONTROL', 'CLEANUP',
+        'CREATE_MAILSLOT', 'QUERY_SECURITY', 'SET_SECURITY', 'POWER', 'SYSTEM_CONTROL', 'DEVICE_CHANGE', 'QUERY_QUOTA',
+        'SET_QUOTA', 'PNP',
+    ];
+    function majorFunctionName(value) {
+        return value < MAJOR_FUNCTIONS.length ? `IRP_MJ_${MAJOR_FUNCTIONS[value]}` : `IRP_MJ_0x${value.toString(16)}`;
+    }
+    /**
+     * The 1-based stack location being served. A fresh IRP has CurrentLocation = StackCount + 1, each
+     * IoCallDriver moves it down one; above StackCount the IRP is not yet sent or already completed back.
+     */
+    function currentLocationIndex(stackCount, currentLocation) {
+        return currentLocation >= 1 && currentLocation <= stackCount ? currentLocation : undefined;
+    }
+    /** Stack locations follow the IRP: location i (1-based) is at irp + sizeof(IRP) + (i - 1) * sizeof(IO_STACK_LOCATION). */
+    function stackLocationOffset(irpSize, locationSize, index) {
+        return irpSize + (index - 1) * locationSize;
+    }
+    /** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
+    function unicodeStringSpan(length, maximumLength, bufferPlausible) {
+        if (length === 0)
+            return { bytes: 0 };
+        if (length % 2 !== 0)
+            return { invalid: `odd Length ${length}` };
+        if (maximumLength !== undefined && length > maximumLength)
+            return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
+        if (!bufferPlausible)
+            return { invalid: 'bad Buffer' };
+        return { bytes: length };
+    }
+    /** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
+    function decodeUnicodeString(bytes, length) {
+        return utf16(bytes, 0, length);
+    }
+    /** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
+    function readUnicodeString(k, view, path, what) {
+        const length = view.num(`${path}.Length`);
+        const buffer = view.ptr(`${path}.Buffer`);
+        if (length === undefined || buffer === undefined)
+            return undefined;
+        const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
+        if ('invalid' in span) {
+            k.warnings.add('bad strings', `${what}: ${span.invalid}`);
+            return undefined;
+        }
+        if (span.bytes === 0)
+            return '';
+        const bytes = k.target.read(buffer, span.bytes);
+        if (!bytes) {
+            k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
+            return undefined;
+        }
+        return decodeUnicodeString(bytes, span.bytes);
+    }
+    /** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
+    class IrpReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "types", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "devices", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "drivers", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "files", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            const irp = k.type('_IRP');
+            const location = k.type('_IO_STACK_LOCATION');
+            this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
+        }
+        /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
+        threadIrps(thread) {
+            const out = [];
+            const types = this.types;
+            const head = thread.view.addressOf('IrpList');
+            let entry = thread.view.ptr('IrpList.Flink');
+            if (!types || !head || !entry)
+                return out;
+            const what = `IRP list of thread ${thread.address}`;
+            const seen = new Set();
+            while (entry !== head) {
+                if (!this.k.plausible(entry)) {
+                    this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                    break;
+                }
+                if (seen.has(entry)) {
+                    this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                    break;
+                }
+                if (seen.size >= MAX_IRPS_PER_THREAD)
+                    break;
+                seen.add(entry);
+                const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
+                if (!irp)
+                    break;
+                out.push(irp.info);
+                entry = irp.next;
+                if (isNull(entry)) {
+                    this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
+                    break;
+                }
+            }
+            return out;
+        }
+        /** One IRP with its stack locations. */
+        readIrp(address) {
+            const types = this.types;
+            const hit = types ? this.readIrpAt(address, types) : undefined;
+            return hit && hit.info;
+        }
+        /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
+        deviceTarget(device) {
+            let hit = this.devices.get(device);
+            if (hit === undefined) {
+                hit = this.readDeviceTarget(device) || null;
+                this.devices.set(device, hit);
+            }
+            return hit || undefined;
+        }
+        /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
+        fileName(file) {
+            let hit = this.files.get(file);
+            if (hit === undefined) {
+                hit = null;
+                const layout = this.types && this.types.file;
+                const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
+                if (view && this.typed(view, IO_TYPE_FILE, 'file object'))
+                    hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
+                this.files.set(file, hit);
+            }
+            return hit === null ? undefined : hit;
+        }
+        readDeviceTarget(device) {
+            const layout = this.types && this.types.device;
+            if (!layout || !this.k.plausible(device))
+                return undefined;
+            const view = this.k.readStruct(layout, device, 'device object');
+            if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object'))
+                return undefined;
+            const driverObject = view.ptr('DriverObject');
+            if (!driverObject || !this.k.plausible(driverObject))
+                return { device, driverObject: undefined, driverName: undefined };
+            let name = this.drivers.get(driverObject);
+            if (name === undefined) {
+                name = this.readDriverName(driverObject) || null;
+                this.drivers.set(driverObject, name);
+            }
+            return { device, driverObject, driverName: name === null ? undefined : name };
+        }
+        readDriverName(driver) {
+            const layout = this.types && this.types.driver;
+            const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
+            if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object'))
+                return undefined;
+            return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
+        }
+        /** The I/O manager's Type header says what a structure is; anything else is damage. */
+        typed(view, expected, what) {
+            const type = view.num('Type');
+            if (type === expected)
+                return true;
+            this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
+            return false;
+        }
+        /**
+         * One read for the IRP and its first LOCATIONS_IN_FIRST_READ stack locations (StackCount is inside the
+         * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
+         * unreadable memory falls back to the IRP alone.
+         */
+        readIrpAt(address, types) {
+            const k = this.k;
+            const irpSize = types.irp.size;
+            const locationSize = types.location.size;
+            const bytes = k.target.read(address, stackLocationOffset(irpSize, locationSize, LOCATIONS_IN_FIRST_READ + 1));
+            let view = bytes ? new StructView(types.irp, address, bytes, k.pointerSize) : undefined;
+            if (!view)
+                view = k.readStruct(types.irp, address, 'IRP');
+            if (!view)
+                return undefined;
+            if (!this.typed(view, IO_TYPE_IRP$1, 'IRP'))
+                return undefined;
+            const stackCount = view.num('StackCount') || 0;
+            const currentLocation = view.num('CurrentLocation') || 0;
+            const info = {
+                address,
+                thread: nonNull(view.ptr('Tail.Overlay.Thread')),
+                stackCount,
+                currentLocation,
+                current: undefined,
+                locations: [],
+                userIosb: nonNull(view.ptr('UserIosb')),
+                userEvent: nonNull(view.ptr('UserEvent')),
+                pendingReturned: !!view.num('PendingReturned'),
+                cancel: !!view.num('Cancel'),
+                status: view.num('IoStatus.Status'),
+                originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
+            };
+            const next = view.ptr('ThreadListEntry.Flink') || '0';
+            if (stackCount > MAX_STACK_COUNT) {
+                k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
+                return { info, next };
+            }
+            const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
+            if (!locationBytes)
+                return { info, next };
+            for (let index = 1; index <= stackCount; index++) {
+                const offset = stackLocationOffset(irpSize, locationSize, index);
+                const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
+                info.locations.push({
+                    index,
+                    address: sl.address,
+                    majorFunction: sl.num('MajorFunction') || 0,
+                    minorFunction: sl.num('MinorFunction') || 0,
+                    control: sl.num('Control') || 0,
+                    deviceObject: nonNull(sl.ptr('DeviceObject')),
+                    fileObject: nonNull(sl.ptr('FileObject')),
+                    completionRoutine: nonNull(sl.ptr('CompletionRoutine')),
+                    context: nonNull(sl.ptr('Context')),
+                });
+            }
+            const current = currentLocationIndex(stackCount, currentLocation);
+            if (current !== undefined)
+                info.current = info.locations[current - 1];
+            return { info, next };
+        }
+        /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
+        locationBytes(address, have, end, irpSize, locationSize) {
+            if (have.length >= end)
+                return have;
+            // Whole locations already in hand are kept; the read starts at the first one missing.
+            const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
+            const rest = this.k.target.read(addrAdd(address, kept), end - kept);
+            if (!rest) {
+                this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
+                return undefined;
+            }
+            const joined = [];
+            for (let i = 0; i < kept; i++)
+                joined.push(have[i]);
+            for (let i = 0; i < rest.length; i++)
+                joined.push(rest[i]);
+            return joined;
+        }
+    }
+    function nonNull(a) {
+        return a === undefined || isNull(a) ? undefined : a;
+    }
+    /** The IRP reader of this run (its caches live as long as the run). */
+    function irpReaderOf(env) {
+        return env.memo('irp-reader', () => new IrpReader(env.k));
+    }
+
+    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
+    // thread's own process (user stacks exist only in that address space).
+    //
+    // Where they are is a calling-convention fact, not a structure offset:
+    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
+    //   The unwinder's FrameOffset is that ebp.
+    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
+    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
+    //   A callee may or may not have spilled its register arguments there: callers of this module validate
+    //   what they read (a critical section is cross-checked against its process's list).
+    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
+    const KV_ARGUMENTS = { 4: 3, 8: 4 };
+    /** The address of a frame's first argument, as kv reads it. */
+    function firstArgumentAddress(frame, pointerSize) {
+        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
+    }
+    /** The process context user-mode addresses of this process are read in. */
+    function processContext(process) {
+        return { pid: process.pid, address: process.address };
+    }
+    /**
+     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
+     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
+     */
+    function frameArguments(k, thread, frame, count = 1) {
+        const size = k.pointerSize;
+        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
+        if (!bytes)
+            return undefined;
+        const out = [];
+        for (let i = 0; i < count; i++)
+            out.push(ptr(bytes, i * size, size));
+        return out;
+    }
+
+    // Where an address an IRP will write on completion (UserIosb, UserEvent) lies relative to the threads'
+    // stacks: on no stack, in a live frame of a thread, or below that thread's stack pointer (in a frame that
+    // has returned). Kernel stacks are [StackLimit, StackBase) of every thread, indexed once per run; user
+    // stacks are the TEB's NtTib bounds of the issuing process's threads (complete dumps only), read once per
+    // thread when an IRP of that process points into user space. Shared by stale-iosb and the APC rule.
+    /** A stack range larger than this is damage, not a stack (kernel stacks are at most 72 KB; user stacks reserve 1 MB by default, rarely more than a few MB). */
+    const MAX_STACK_SIZE = 0x4000000;
+    /** Stacks that may overlap one address (a reused stack range in a thread object not yet freed): a few at most. */
+    const MAX_OVERLAP = 16;
+    /** Pure: a stack grows down, so anything below the stack pointer belongs to frames that have returned. */
+    function frameState(address, sp) {
+        if (sp === undefined)
+            return 'unknown';
+        return addrCompare(address, sp) < 0 ? 'returned' : 'live';
+    }
+    /** All plausible kernel stack ranges, sorted by StackLimit (built once per run). */
+    function kernelStacks(env) {
+        return env.memo('stale:kernel-stacks', () => {
+            const ps = env.k.pointerSize;
+            const out = [];
+            for (const t of env.table.threads) {
+                const { stackLimit: limit, stackBase: base } = t;
+                if (!limit || !base || isNull(limit) || !isKernelAddress(limit, ps) || !isKernelAddress(base, ps))
+                    continue;
+                const size = addrDiff(base, limit);
+                if (size === undefined || size <= 0 || size > MAX_STACK_SIZE)
+                    continue;
+                out.push({ thread: t, limit, base, user: false });
+            }
+            return out.sort((a, b) => addrCompare(a.limit, b.limit));
+        });
+    }
+    /** Kernel stacks containing the address: binary search on StackLimit, then back over the few that can overlap. */
+    function kernelStacksHolding(address, env) {
+        const ranges = kernelStacks(env);
+        let lo = 0;
+        let hi = ranges.length;
+        while (lo < hi) {
+            const mid = (lo + hi) >> 1;
+            if (addrCompare(ranges[mid].limit, address) <= 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        const out = [];
+        for (let i = lo - 1; i >= 0 && lo - i <= MAX_OVERLAP; i--)
+            if (addrInRange(address, ranges[i].limit, ranges[i].base))
+                out.push(ranges[i]);
+        return out;
+    }
+    /** The user stacks of a process's threads from their TEBs (NtTib.StackLimit/StackBase), read once per process, silently absent in kernel dumps. */
+    function userStacks(process, env) {
+        const all = env.memo('stale:user-stacks', () => new Map());
+        let ranges = all.get(process.address);
+        if (ranges)
+            return ranges;
+        ranges = [];
+        all.set(process.address, ranges);
+        const k = env.k;
+        const teb = k.type('_TEB');
+        const baseField = teb && teb.field('NtTib.StackBase');
+        const limitField = teb && teb.field('NtTib.StackLimit');
+        if (!teb || !baseField || !limitField)
+            return ranges;
+        const span = Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size);
+        for (const t of process.threads) {
+            const tebAddress = t.view.ptr('Tcb.Teb');
+            if (!tebAddress || isNull(tebAddress) || isKernelAddress(tebAddress, k.pointerSize))
+                continue;
+            // A kernel dump has no user memory: an unreadable TEB is expected there, not damage.
+            const bytes = k.target.read(tebAddress, span, processContext(process));
+            if (!bytes)
+                continue;
+            const base = ptr(bytes, baseField.offset, k.pointerSize);
+            const limit = ptr(bytes, limitField.offset, k.pointerSize);
+            const size = addrDiff(base, limit);
+            if (size === undefined || size <= 0 || size > MAX_STACK_SIZE)
+                continue;
+            ranges.push({ thread: t, limit, base, user: true });
+        }
+        return ranges;
+    }
+    /**
+     * The thread's stack pointer on that stack. Kernel: KernelStack, saved when it last left a processor; a
+     * running thread's real one is in the processor, so the innermost frame the debugger unwound is used.
+     * User: the innermost user-mode frame (the data model gives no user registers otherwise).
+     */
+    function stackPointer(range, env) {
+        const t = range.thread;
+        const inRange = (a) => a !== undefined && addrCompare(a, range.limit) >= 0 && addrCompare(a, range.base) <= 0;
+        if (!range.user && t.state !== 'Running') {
+            return inRange(t.kernelStack) ? { sp: t.kernelStack, source: 'saved stack pointer (KernelStack)' } : { sp: undefined, source: 'KernelStack outside the stack' };
+        }
+        const frames = env.stacks.frames(t);
+        const innermost = frames && innermostFrameIn(frames, range.limit, range.base);
+        if (innermost)
+            return { sp: innermost.stackOffset, source: `innermost ${range.user ? 'user-mode ' : ''}frame ${innermost.text}` };
+        return { sp: undefined, source: range.user ? 'no user-mode frames' : 'running, and no frames give its stack pointer' };
+    }
+    function innermostFrameIn(frames, limit, base) {
+        for (const f of frames)
+            if (addrInRange(f.stackOffset, limit, base))
+                return f;
+        return undefined;
+    }
+    /** Every stack holding the address, the issuer's own first; user addresses are looked up in the issuer's process. */
+    function locateOnStacks(address, issuer, env) {
+        const kernel = isKernelAddress(address, env.k.pointerSize);
+        const ranges = kernel ? kernelStacksHolding(address, env) : userStacks(issuer.process, env).filter((r) => addrInRange(address, r.limit, r.base));
+        ranges.sort((a, b) => (a.thread === issuer ? -1 : b.thread === issuer ? 1 : 0));
+        const positions = ranges.map((range) => {
+            const { sp, source } = stackPointer(range, env);
+            const below = sp === undefined ? undefined : addrDiff(sp, address);
+            return { range, sp, spSource: source, state: frameState(address, sp), below };
+        });
+        return { address, kernel, positions };
+    }
+    /** Every thread's IRP list (one read per IRP; threads with an empty list cost nothing). */
+    function irpsByThread(env) {
+        return env.memo('stale:irps', () => {
+            const reader = irpReaderOf(env);
+            const out = [];
+            for (const thread of env.table.threads) {
+                const irps = reader.threadIrps(thread);
+                if (irps.length)
+                    out.push({ thread, irps });
+            }
+            return out;
+        });
+    }
+    /** "IRP_MJ_WRITE to \FileSystem\Ntfs", or why no driver is named. */
+    function irpTarget(irp, env) {
+        const location = irp.current;
+        if (!location)
+            return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
+        const target = location.deviceObject ? irpReaderOf(env).deviceTarget(location.deviceObject) : undefined;
+        const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
+        return `${majorFunctionName(location.majorFunction)} to ${driver}`;
+    }
+    /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
+    function fileObjectEvent(irp, env) {
+        const layout = env.k.type('_FILE_OBJECT');
+        const event = layout && layout.field('Event');
+        let file = irp.originalFileObject;
+        if (!file)
+            for (const l of irp.locations)
+                if (l.fileObject)
+                    file = l.fileObject;
+        return event && file ? addrAdd(file, event.offset) : undefined;
+    }
+    /** The thread waits on the IRP's UserEvent or on its file object's Event: it is waiting for this request's completion. */
+    function waitsOnIrpEvent(t, irp, env) {
+        if (!t.waits.length)
+            return false;
+        const objects = t.waits.map((w) => w.object);
+        if (irp.userEvent && objects.indexOf(irp.userEvent) >= 0)
+            return true;
+        const fileEvent = fileObjectEvent(irp, env);
+        return !!fileEvent && objects.indexOf(fileEvent) >= 0;
+    }
+    /** "0x44" */
+    function hexBytes(n) {
+        return `0x${n.toString(16)}`;
+    }
+
+    // !stalecheck rule 'stale-iosb': an IRP still on a thread's IRP list (not yet completed back to the I/O
+    // manager) whose UserIosb or UserEvent lies
+    //  - on the issuing thread's stack BELOW its stack pointer: in a frame that has returned (seed 000: a
+    //    ZwWriteFile with a stack IO_STATUS_BLOCK returned STATUS_PENDING, the caller went on, and the
+    //    completion later wrote over an in-stack queued spin lock handle), or on the stack of an issuer that
+    //    has terminated;
+    //  - on another thread's stack (the completion writes where the issuing thread has no frame).
+    // nt!IopCompleteRequest writes the IO_STATUS_BLOCK and signals the event wherever they point, so every
+    // such IRP is memory corruption waiting to happen. The issuing thread is the one whose IrpList holds the
+    // IRP (Tail.Overlay.Thread is overlaid by the completion APC on x86 once completion has begun).
+    // Silent: an IoStatusBlock/event in a live frame of the issuer (the synchronous-request pattern), an
+    // address on no known stack (pool), a running issuer whose stack pointer the dump does not give, a
+    // user-mode request whose issuer waits on its event or its file object's event (synchronous I/O).
+    /**
+     * The verdict on one address the completion will write. Pure over the located place: the issuer's own
+     * stack decides when the address is on it; else the first other stack holding it.
+     */
+    function judgeReference(place, issuer, irp) {
+        const own = place.positions.find((p) => p.range.thread === issuer);
+        if (own) {
+            if (issuer.terminated)
+                return { reason: 'terminated', position: own, severity: 'error' };
+            if (own.state === 'returned')
+                return { reason: 'returned', position: own, severity: 'error' };
+            return undefined; // a live frame of the issuer, or its stack pointer is unknown
+        }
+        const other = place.positions[0];
+        if (!other)
+            return undefined;
+        const o = other.range.thread;
+        // A thread that handed its stack IOSB/event to a worker and waits for that event in the live frame is
+        // the one legitimate variant: still worth a look, not corruption yet.
+        const handedOver = !o.terminated && other.state === 'live' && o.state === 'Waiting' && !!irp.userEvent && o.waits.some((w) => w.object === irp.userEvent);
+        return { reason: 'other-thread', position: other, severity: handedOver ? 'warning' : 'error' };
+    }
+    /** Every stale reference of the dump (computed once per run; the APC rule asks for them too). */
+    function staleReferences(env) {
+        return env.memo('stale:references', () => {
+            const out = [];
+            for (const { thread, irps } of irpsByThread(env)) {
+                for (const irp of irps) {
+                    for (const field of ['UserIosb', 'UserEvent']) {
+                        const address = field === 'UserIosb' ? irp.userIosb : irp.userEvent;
+                        if (!address)
+                            continue;
+                        // A user-mode request whose issuer waits on its event (or its file object's) is the synchronous
+                        // pattern, its IOSB in the live syscall frame: deciding it would cost a stack walk per waiting thread.
+                        if (!isKernelAddress(address, env.k.pointerSize) && waitsOnIrpEvent(thread, irp, env))
+                            continue;
+                        const place = locateOnStacks(address, thread, env);
+                        const verdict = judgeReference(place, thread, irp);
+                        if (verdict)
+                            out.push(Object.assign({ issuer: thread, irp, field, place }, verdict));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+    /** IRPs with a stale reference, by address (for the APC rule's severity). */
+    function staleIrpAddresses(env) {
+        const s = new Set();
+        for (const r of staleReferences(env))
+            s.add(r.irp.address);
+        return s;
+    }
+    const WHAT = { UserIosb: 'IoStatusBlock', UserEvent: 'event' };
+    const staleIosbRule = {
+        id: 'stale-iosb',
+        run({ model }) {
+            const env = model.env;
+            const byIrp = new Map();
+            for (const r of staleReferences(env)) {
+                const list = byIrp.get(r.irp.address);
+                if (list)
+                    list.push(r);
+                else
+                    byIrp.set(r.irp.address, [r]);
+            }
+            const findings = [];
+            byIrp.forEach((refs) => findings.push(findingOf$4(refs, env)));
+            return findings;
+        },
+    };
+    function findingOf$4(refs, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const { issuer, irp } = refs[0];
+        const severity = refs.some((r) => r.severity === 'error') ? 'error' : 'warning';
+        const evidence = [
+            `IRP ${a(irp.address)} (${irpTarget(irp, env)}${irp.pendingReturned ? ', PendingReturned' : ''}) is on the IRP list of thread ${a(issuer.address)} (${issuer.process.name}), ${stateText(issuer, env)}`,
+        ];
+        if (irp.thread && irp.thread !== issuer.address)
+            evidence.push(`its Tail.Overlay.Thread reads ${a(irp.thread)} (overlaid by the completion APC once completion has begun, or damage)`);
+        for (const r of refs)
+            evidence.push(...referenceEvidence(r, env));
+        const first = refs[0];
+        const target = first.position.range.thread;
+        const stack = first.place.kernel ? 'kernel stack' : 'user-mode stack';
+        const what = refs.map((r) => WHAT[r.field]).filter((w, i, all) => all.indexOf(w) === i).join(' and ');
+        const summary = first.reason === 'returned'
+            ? `IRP ${a(irp.address)}'s ${what} lies in a returned frame of thread ${a(issuer.address)}'s ${stack}: its completion will write into dead stack`
+            : first.reason === 'terminated'
+                ? `IRP ${a(irp.address)}'s ${what} lies on the ${stack} of thread ${a(issuer.address)}, which has terminated`
+                : `IRP ${a(irp.address)} of thread ${a(issuer.address)} has its ${what} on the ${stack} of another thread, ${a(target.address)}`;
+        return { rule: 'stale-iosb', severity, summary, thread: issuer.address, irp: irp.address, object: first.place.address, evidence, next: `!irp ${a(irp.address)}` };
+    }
+    function referenceEvidence(r, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const p = r.position;
+        const t = p.range.thread;
+        const stack = r.place.kernel ? 'kernel stack' : 'user-mode stack (TEB bounds)';
+        const owner = t === r.issuer ? 'the issuing thread' : `thread ${a(t.address)} (${t.process.name}), not the issuing thread`;
+        const lines = [`${r.field} ${a(r.place.address)} lies on the ${stack} of ${owner}: [${a(p.range.limit)}, ${a(p.range.base)})${p.sp ? `, ${p.spSource} ${a(p.sp)}` : ` (${p.spSource})`}`];
+        if (p.state === 'returned' && p.below !== undefined)
+            lines.push(`${r.field} is ${hexBytes(p.below)} bytes below the ${p.range.user ? 'innermost frame' : 'saved stack pointer'}: in a frame that has returned`);
+        else if (p.state === 'live' && p.below !== undefined && r.reason !== 'terminated')
+            lines.push(`${r.field} is ${hexBytes(-p.below)} bytes above that thread's stack pointer, in one of its live frames`);
+        if (r.reason === 'terminated')
+            lines.push(`the issuing thread has terminated: its stack is freed or about to be`);
+        if (r.reason === 'other-thread') {
+            lines.push(r.severity === 'warning'
+                ? `that thread waits on the IRP's UserEvent in a live frame: a request handed to another thread; it is safe only while that thread stays in the frame`
+                : `${t.terminated ? 'that thread has terminated' : `that thread is ${stateText(t, env)}`}: nothing ties its frames to this IRP`);
+        }
+        lines.push(r.field === 'UserIosb'
+            ? 'completing the IRP (nt!IopCompleteRequest) writes the IO_STATUS_BLOCK there, over whatever that stack holds by then'
+            : 'completing the IRP (nt!IopCompleteRequest) signals a KEVENT there: KeSetEvent on whatever that stack holds by then');
+        return lines;
+    }
+    function stateText(t, env) {
+        if (t.state !== 'Waiting')
+            return t.state;
+        const on = t.waits.map((w) => formatAddr(w.object, env.k.pointerSize));
+        return `Waiting (${t.waitReason}${t.alertable ? ', alertable' : ''})${on.length ? ` on ${on.join(', ')}` : ''}`;
+    }
+
+    // !stalecheck rule 'apc-to-nonalertable-waiter': a thread in a non-alertable wait with an I/O completion
+    // APC (nt!IopCompleteRequest) queued for an IRP it is not waiting for. The seed 000 signature: a request
+    // its issuer believed finished went pending, and its completion arrives in the middle of an unrelated
+    // wait, writing the IoStatusBlock wherever the issuer left it.
+    //
+    // How false positives are avoided. Special kernel APCs are routine (I/O completion, get/set context,
+    // scheduler and termination APCs) and the kernel delivers them even into non-alertable waits: a queued
+    // special APC is not a bug by itself. This rule speaks only when ALL of these hold:
+    //  1. the thread is Waiting and the wait is NOT alertable (an alertable wait expects APCs);
+    //  2. the APC is on the KernelMode APC list and its KernelRoutine is nt!IopCompleteRequest (by the
+    //     symbol's address, else by name): no other APC routine is ever flagged;
+    //  3. the thread does not wait for that IRP: its wait objects include neither the IRP's UserEvent nor
+    //     the Event of the IRP's file object (synchronous file I/O waits there), and neither the UserIosb
+    //     nor the UserEvent lies in a live frame of its stack (or where its stack pointer is unknown);
+    //  4. the IRP was issued from kernel mode (UserIosb/UserEvent in kernel space) or its IoStatusBlock or
+    //     event lies on a thread's stack: a user-mode overlapped request (IOSB in the process's heap)
+    //     completing during an unrelated wait is ordinary traffic;
+    //  5. the APC's IRP is known: the APC is the IRP's Tail.Apc, or SystemArgument1/2 names an IRP on the
+    //     thread's list, or, failing both, IRPs on the thread's list meet 3 and 4 (named as candidates).
+    // Whether the kernel will deliver it (WaitIrql < APC_LEVEL and SpecialApcDisable zero) does not decide
+    // the finding, it decides what happens next; it is reported with the disable counts as evidence.
+    // Severity warning; error when stale-iosb finds the same IRP (the completion will corrupt a stack).
+    /** IO_TYPE_IRP (WDK): the Type header of an _IRP. */
+    const IO_TYPE_IRP = 6;
+    /** Candidate IRPs named when the APC does not say which IRP it completes. */
+    const MAX_CANDIDATES_SHOWN = 3;
+    const apcToNonAlertableWaiterRule = {
+        id: 'apc-to-nonalertable-waiter',
+        run({ model }) {
+            const env = model.env;
+            const k = env.k;
+            const names = env.memo('stale:routine-names', () => new RoutineNames(k));
+            const findings = [];
+            for (const t of env.table.threads) {
+                if (t.state !== 'Waiting' || t.alertable)
+                    continue;
+                if (!hasKernelApcs(k, t))
+                    continue; // decided from the ETHREAD as read: most threads cost nothing
+                const completions = readKernelApcs(k, t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
+                if (!completions.length)
+                    continue;
+                const irps = irpsOf(t, env);
+                const unmatched = [];
+                for (const apc of completions) {
+                    const m = matchIrp(apc, irps, env);
+                    if (!m)
+                        unmatched.push(apc);
+                    else if (flaggable(t, m.irp, env))
+                        findings.push(findingOf$3(t, [apc], [m.irp], m.how, env));
+                }
+                if (unmatched.length) {
+                    const candidates = irps.filter((irp) => flaggable(t, irp, env));
+                    if (candidates.length) {
+                        const how = candidates.length === 1
+                            ? `the APC does not name its IRP (not inside an IRP, SystemArgument1/2 name none); ${formatAddr(candidates[0].address, k.pointerSize)} is the only IRP on the thread's list that the thread does not wait for`
+                            : `the APC does not name its IRP; ${candidates.length} IRPs on the thread's list are not waited for`;
+                        findings.push(findingOf$3(t, unmatched, candidates, how, env));
+                    }
+                }
+            }
+            return findings;
+        },
+    };
+    function irpsOf(t, env) {
+        const entry = irpsByThread(env).find((x) => x.thread === t);
+        return entry ? entry.irps : [];
+    }
+    /** Which IRP the completion APC completes: it is the IRP's Tail.Apc (IopfCompleteRequest queues exactly that), or an argument names it. */
+    function matchIrp(apc, irps, env) {
+        const k = env.k;
+        const a = (x) => formatAddr(x, k.pointerSize);
+        const layout = k.type('_IRP');
+        const tailApc = layout && layout.field('Tail.Apc');
+        const container = layout && tailApc ? k.containing(apc.address, layout, 'Tail.Apc') : undefined;
+        if (container) {
+            const onList = irps.find((irp) => irp.address === container);
+            if (onList)
+                return { irp: onList, how: `the APC is IRP ${a(container)}'s Tail.Apc` };
+        }
+        for (const arg of [apc.systemArgument1, apc.systemArgument2]) {
+            const hit = arg && irps.find((irp) => irp.address === arg);
+            if (hit)
+                return { irp: hit, how: `its SystemArgument${arg === apc.systemArgument1 ? 1 : 2} names IRP ${a(hit.address)}` };
+        }
+        // Not on the thread's list (completion may already have dequeued it): the Tail.Apc container is an IRP
+        // when its Type header says so; a two-byte probe first, so a pool neighbour is not read as an IRP.
+        if (layout && container && k.plausible(container)) {
+            const type = layout.field('Type');
+            const probe = type && k.target.read(addrAdd(container, type.offset), type.size);
+            if (type && probe && uint(probe, 0, type.size) === IO_TYPE_IRP) {
+                const irp = irpReaderOf(env).readIrp(container);
+                if (irp)
+                    return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
+            }
+        }
+        return undefined;
+    }
+    /** Conditions 3 and 4 of the header comment. */
+    function flaggable(t, irp, env) {
+        return !waitsFor(t, irp, env) && fromKernelOrStack(t, irp, env);
+    }
+    /** The thread waits for this IRP: on its UserEvent, on its file object's Event, or in the frame that holds its IOSB/event. */
+    function waitsFor(t, irp, env) {
+        if (waitsOnIrpEvent(t, irp, env))
+            return true;
+        for (const address of [irp.userIosb, irp.userEvent]) {
+            if (!address)
+                continue;
+            const own = locateOnStacks(address, t, env).positions.find((p) => p.range.thread === t);
+            if (own && own.state !== 'returned')
+                return true;
+        }
+        return false;
+    }
+    function fromKernelOrStack(t, irp, env) {
+        for (const address of [irp.userIosb, irp.userEvent]) {
+            if (!address)
+                continue;
+            if (isKernelAddress(address, env.k.pointerSize))
+                return true;
+            if (locateOnStacks(address, t, env).positions.length)
+                return true;
+        }
+        return false;
+    }
+    function findingOf$3(t, apcs, irps, how, env) {
+        const k = env.k;
+        const a = (x) => formatAddr(x, k.pointerSize);
+        const names = env.memo('stale:routine-names', () => new RoutineNames(k));
+        const c = apcControls(t);
+        const single = irps.length === 1 ? irps[0] : undefined;
+        const stale = staleIrpAddresses(env);
+        const corrupting = irps.filter((irp) => stale.has(irp.address));
+        const evidence = [
+            `thread ${a(t.address)} (${t.process.name}) waits non-alertably (${t.waitReason}, ${t.waitMode}) on ${t.waits.map((w) => a(w.object)).join(', ') || 'no dispatcher object'}${c.kernelApcPending ? '; KernelApcPending set' : ''}`,
+        ];
+        for (const apc of apcs) {
+            const routine = apc.kernelRoutine ? names.name(apc.kernelRoutine) || a(apc.kernelRoutine) : '?';
+            const args = [apc.systemArgument1, apc.systemArgument2].map((x) => (x ? a(x) : '0')).join(', ');
+            evidence.push(`kernel APC ${a(apc.address)}: KernelRoutine ${routine} (I/O completion), ${apc.special ? 'special (no NormalRoutine)' : 'normal'}, SystemArgument1/2 ${args}${apc.inserted ? ', inserted' : ''}`);
+        }
+        evidence.push(how);
+        for (const irp of irps.slice(0, MAX_CANDIDATES_SHOWN))
+            evidence.push(irpLine(t, irp, env));
+        if (irps.length > MAX_CANDIDATES_SHOWN)
+            evidence.push(`and ${irps.length - MAX_CANDIDATES_SHOWN} more IRPs`);
+        evidence.push(deliveryLine(c));
+        if (corrupting.length)
+            evidence.push(`stale-iosb: ${corrupting.map((irp) => a(irp.address)).join(', ')} will write into a stack location nothing owns any more: delivering this APC corrupts memory`);
+        const summary = single
+            ? `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for IRP ${a(single.address)}, which it is not waiting for`
+            : `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for one of ${irps.length} IRPs it is not waiting for`;
+        return {
+            rule: 'apc-to-nonalertable-waiter',
+            severity: corrupting.length ? 'error' : 'warning',
+            summary,
+            thread: t.address,
+            irp: single && single.address,
+            object: apcs[0].address,
+            evidence,
+            next: `!apc thre ${a(t.address)}`,
+        };
+    }
+    /** "IRP 89d1a008 (IRP_MJ_WRITE to \FileSystem\Ntfs): UserIosb a9750cdc 0x44 bytes below the saved stack pointer, UserEvent none; not waited for" */
+    function irpLine(t, irp, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const where = (address) => {
+            if (!address)
+                return 'none';
+            const own = locateOnStacks(address, t, env).positions.find((p) => p.range.thread === t);
+            if (own && own.state === 'returned' && own.below !== undefined)
+                return `${a(address)} (${hexBytes(own.below)} bytes below this thread's stack pointer)`;
+            return a(address);
+        };
+        return `IRP ${a(irp.address)} (${irpTarget(irp, env)}): UserIosb ${where(irp.userIosb)}, UserEvent ${where(irp.userEvent)}; the thread waits neither on its event nor on its file object's event, nor in the frame holding them`;
+    }
+    function deliveryLine(c) {
+        const counts = `WaitIrql ${c.waitIrql === undefined ? '?' : c.waitIrql}, KernelApcDisable ${c.kernelApcDisable === undefined ? '?' : c.kernelApcDisable}, SpecialApcDisable ${c.specialApcDisable === undefined ? 'n/a' : c.specialApcDisable}`;
+        const deliverable = specialApcDeliverable(c);
+        if (deliverable === true)
+            return `${counts}: the kernel delivers a special APC into this wait although it is non-alertable: IopCompleteRequest runs on this thread's stack while it waits for something else`;
+        if (deliverable === false)
+            return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
+        return `${counts}: whether the kernel delivers it now is unknown`;
+    }
+
+    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
+    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
+    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
+    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
+    const MAX_PROCESSORS = 2048;
+    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
+    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
+    function readProcessors(k) {
+        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
+        const prcbType = k.type('_KPRCB');
+        const ethread = k.type('_ETHREAD');
+        const block = k.symbol('KiProcessorBlock');
+        if (!prcbType || !ethread || !block) {
+            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
+            return table;
+        }
+        const declared = processorCount(k);
+        const blockType = symbolType(k, 'KiProcessorBlock');
+        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
+        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
+        const entries = entryCount(declared, capacity);
+        if (entries === undefined) {
+            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
+            return table;
+        }
+        if (declared !== undefined && capacity !== undefined && declared > capacity) {
+            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
+        }
+        const pointers = k.target.read(block, entries * k.pointerSize);
+        if (!pointers) {
+            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
+            return table;
+        }
+        table.known = true;
+        const pcr = pcrLocator(k, prcbType);
+        const span = prcbSpan(prcbType);
+        for (let i = 0; i < entries; i++) {
+            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
+            if (isNull(prcb))
+                break; // the array ends at the first NULL entry
+            if (!k.plausible(prcb)) {
+                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
+                table.unreadable.push(i);
+                continue;
+            }
+            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
+            if (!info) {
+                table.unreadable.push(i);
+                continue;
+            }
+            addProcessor(table, info);
+        }
+        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
+        return table;
+    }
+    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
+    function entryCount(declared, capacity) {
+        if (declared !== undefined && capacity !== undefined)
+            return Math.min(declared, capacity);
+        if (declared !== undefined)
+            return declared;
+        return capacity;
+    }
+    function addProcessor(table, info) {
+        table.processors.push(info);
+        table.byNumber.set(info.number, info);
+        if (info.currentThread) {
+            const list = table.runningOn.get(info.currentThread);
+            if (list)
+                list.push(info);
+            else
+                table.runningOn.set(info.currentThread, [info]);
+        }
+        if (info.nextThread)
+            table.nextOn.set(info.nextThread, info);
+    }
+    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
+    function processorCount(k) {
+        const at = k.symbol('KeNumberProcessors');
+        const type = symbolType(k, 'KeNumberProcessors');
+        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
+            return undefined;
+        const b = k.target.read(at, type.size);
+        if (!b)
+            return undefined;
+        const n = uint(b, 0, type.size);
+        if (n > 0 && n <= MAX_PROCESSORS)
+            return n;
+        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
+        return undefined;
+    }
+    /** A global's declared type (undefined with public symbols only). */
+    function symbolType(k, name) {
+        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
+        return shape && shape.type;
+    }
+    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
+    function pcrLocator(k, prcbType) {
+        const layout = k.type('_KPCR');
+        if (!layout)
+            return undefined;
+        for (const name of ['PrcbData', 'Prcb']) {
+            const f = layout.field(name);
+            if (f && f.kind === 'struct' && f.size === prcbType.size)
+                return { layout, field: name, prcbOffset: f.offset };
+        }
+        return undefined;
+    }
+    function prcbSpan(prcbType) {
+        let end = 0;
+        for (const name of PRCB_FIELDS) {
+            const f = prcbType.field(name);
+            if (f && f.offset + f.size > end)
+                end = f.offset + f.size;
+        }
+        return end;
+    }
+    /**
+     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
+     * KPCR can be located; else the KPRCB part alone.
+     */
+    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
+        let view;
+        let irql;
+        if (pcr) {
+            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
+            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
+            if (bytes) {
+                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
+                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
+                if (pcrConsistent(pcrView, pcrAddress, prcb))
+                    irql = pcrView.num('Irql');
+                else
+                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
+            }
+        }
+        if (!view)
+            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
+        if (!view)
+            return undefined;
+        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
+        const tcb = ethread.field('Tcb');
+        const toThread = (field) => {
+            const kthread = view.ptr(field);
+            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
+        };
+        const number = view.num('Number');
+        const currentThread = toThread('CurrentThread');
+        const idleThread = toThread('IdleThread');
+        return {
+            number: number === undefined ? index : number,
+            prcb,
+            currentThread,
+            nextThread: toThread('NextThread'),
+            idleThread,
+            idle: currentThread !== undefined && currentThread === idleThread,
+            irql,
+        };
+    }
+    /**
+     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
+     * containing-record arithmetic; a field this build lacks is no evidence either way.
+     */
+    function pcrConsistent(pcr, pcrAddress, prcb) {
+        for (const name of ['SelfPcr', 'Self']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== pcrAddress)
+                    return false;
+                break;
+            }
+        }
+        for (const name of ['Prcb', 'CurrentPrcb']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== prcb)
+                    return false;
+                break;
+            }
+        }
+        return true;
+    }
+    /** The processor table of this run (built on first use). */
+    function processorsOf(env) {
+        return env.memo('processors', () => readProcessors(env.k));
+    }
+
+    // Queued spin locks as the kernel keeps them (kernel-structures.md §3.4): each acquirer links a
+    // _KSPIN_LOCK_QUEUE { Next, Lock } (for in-stack queued locks the LockQueue of a KLOCK_QUEUE_HANDLE on
+    // its own stack) into a queue whose TAIL the lock word holds. Entry.Lock is the lock's address with two
+    // documented flags in its low bits: LOCK_QUEUE_WAIT (1) = still spinning for the predecessor to hand the
+    // lock over, LOCK_QUEUE_OWNER (2) = holds the lock. Nothing points backwards, so a waiter's predecessor
+    // is found by looking for the entry whose Next is the waiter: on stacks read once and scanned.
+    const LOCK_QUEUE_WAIT = 1;
+    const LOCK_QUEUE_OWNER = 2;
+    /** Bytes of stack read for one scan: beyond any kernel stack (x64 large stacks are 72 KB) with room for relocated test images. */
+    const MAX_STACK_SCAN = 0x40000;
+    const PAGE$1 = 0x1000;
+    /** Queue entries followed from a waiter to the tail before giving up (a queue is as long as the processors spinning on it). */
+    const MAX_CHAIN = 64;
+    /** Lock words and queue entries read per run while validating candidates: random stack words must not cost unbounded reads. */
+    const MAX_VALIDATION_READS = 256;
+    /**
+     * Words of stack memory that have the shape of a queued-lock entry: exactly one of the two flags set,
+     * a pointer-aligned kernel lock address under them, and Next null or a pointer-aligned kernel address.
+     * Pure; callers still validate candidates against the lock word (random stack words can look like this).
+     */
+    function scanQueueEntries(block, pointerSize, o) {
+        const out = [];
+        const b = block.bytes;
+        for (let at = 0; at + o.size <= b.length; at += pointerSize) {
+            const lockValue = ptr(b, at + o.lock, pointerSize);
+            const flags = addrAnd(lockValue, 3);
+            if (flags !== LOCK_QUEUE_WAIT && flags !== LOCK_QUEUE_OWNER)
+                continue;
+            const lock = addrClearLow(lockValue);
+            if (!isKernelAddress(lock, pointerSize) || addrAnd(lock, pointerSize - 1) !== 0)
+                continue;
+            const next = ptr(b, at + o.next, pointerSize);
+            if (!isNull(next) && (!isKernelAddress(next, pointerSize) || addrAnd(next, pointerSize - 1) !== 0))
+                continue;
+            out.push({ address: addrAdd(block.start, at), next, lockValue, lock, flags });
+        }
+        return out;
+    }
+    function flagText(flags) {
+        return flags === LOCK_QUEUE_WAIT ? 'LOCK_QUEUE_WAIT' : flags === LOCK_QUEUE_OWNER ? 'LOCK_QUEUE_OWNER' : `flags ${flags}`;
+    }
+    /** Stack reads and lock-queue validation of one run (lock words and off-stack entries cached). */
+    class QueuedLockReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "offsets", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "words", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "entries", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "reads", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: 0
+            });
+            const layout = k.type('_KSPIN_LOCK_QUEUE');
+            const next = layout && layout.field('Next');
+            const lock = layout && layout.field('Lock');
+            this.offsets = layout && next && lock ? { next: next.offset, lock: lock.offset, size: layout.size } : undefined;
+        }
+        get known() {
+            return this.offsets !== undefined;
+        }
+        /**
+         * [low, high) of a kernel stack: one read when it is all readable, else page by page (a paged-out or
+         * never-touched page costs its page, not the scan). Bounded by MAX_STACK_SCAN from the top.
+         */
+        readStack(low, high) {
+            const size = addrDiff(high, low);
+            if (size === undefined || size <= 0)
+                return [];
+            const span = Math.min(size, MAX_STACK_SCAN);
+            const start = addrAdd(high, -span);
+            const whole = this.k.target.read(start, span);
+            if (whole)
+                return [{ start, bytes: whole }];
+            const out = [];
+            let at = start;
+            // the first piece runs to the next page boundary
+            let piece = PAGE$1 - addrAnd(start, PAGE$1 - 1);
+            for (let done = 0; done < span; done += piece, at = addrAdd(at, piece), piece = PAGE$1) {
+                const n = Math.min(piece, span - done);
+                const bytes = this.k.target.read(at, n);
+                if (bytes)
+                    out.push({ start: at, bytes });
+            }
+            return out;
+        }
+        /** Queue-entry-shaped words of the stack pieces. */
+        scan(pieces) {
+            const o = this.offsets;
+            if (!o)
+                return [];
+            const out = [];
+            for (const p of pieces)
+                out.push(...scanQueueEntries(p, this.k.pointerSize, o));
+            return out;
+        }
+        /**
+         * The waiter's position when it really is in the queue of its lock: following Next from it reaches
+         * an entry with Next NULL that is the lock word's tail, every entry on the way naming the same lock.
+         */
+        position(waiter, known) {
+            const word = this.lockWord(waiter.lock);
+            if (word === undefined || isNull(word))
+                return undefined;
+            const tail = addrClearLow(word);
+            const toTail = [waiter.address];
+            let cur = waiter;
+            for (let i = 0; i < MAX_CHAIN; i++) {
+                if (isNull(cur.next))
+                    return cur.address === tail ? { waiter, tail, toTail } : undefined;
+                const next = known.get(cur.next) || this.entryAt(cur.next);
+                if (!next || next.lock !== waiter.lock || toTail.indexOf(next.address) >= 0)
+                    return undefined;
+                toTail.push(next.address);
+                cur = next;
+            }
+            return undefined;
+        }
+        /** The lock word (cached per lock); undefined when unreadable or over the read budget. */
+        lockWord(lock) {
+            let hit = this.words.get(lock);
+            if (hit === undefined) {
+                hit = null;
+                if (this.spend()) {
+                    const b = this.k.target.read(lock, this.k.pointerSize);
+                    if (b)
+                        hit = ptr(b, 0, this.k.pointerSize);
+                }
+                this.words.set(lock, hit);
+            }
+            return hit === null ? undefined : hit;
+        }
+        /** A queue entry that is on no scanned stack (one read, cached). */
+        entryAt(address) {
+            const o = this.offsets;
+            if (!o)
+                return undefined;
+            let hit = this.entries.get(address);
+            if (hit === undefined) {
+                hit = null;
+                if (this.spend()) {
+                    const b = this.k.target.read(address, o.size);
+                    if (b) {
+                        const lockValue = ptr(b, o.lock, this.k.pointerSize);
+                        hit = { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue), flags: addrAnd(lockValue, 3) };
+                    }
+                }
+                this.entries.set(address, hit);
+            }
+            return hit === null ? undefined : hit;
+        }
+        spend() {
+            if (this.reads >= MAX_VALIDATION_READS)
+                return false;
+            this.reads++;
+            return true;
+        }
+    }
+    /** Candidates by address, for following Next without reads. */
+    function entryMap(entries) {
+        const m = new Map();
+        for (const e of entries)
+            m.set(e.address, e);
+        return m;
+    }
+    /** Innermost first: on a stack the most recent acquisition is the lowest address. */
+    function innermostFirst(entries) {
+        return entries.slice().sort((a, b) => addrCompare(a.address, b.address));
+    }
+    /** The queued-lock reader of this run. */
+    function queuedLockReaderOf(env) {
+        return env.memo('queued-lock-reader', () => new QueuedLockReader(env.k));
+    }
+
+    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
+    function waitAge(currentTick, waitTime) {
+        if (currentTick === undefined)
+            return { ticks: undefined, inconsistent: false };
+        if (waitTime > currentTick)
+            return { ticks: undefined, inconsistent: true };
+        return { ticks: currentTick - waitTime, inconsistent: false };
+    }
+    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
+    function formatTicks(ticks, increment) {
+        const ms = Math.floor((ticks * increment) / 10000);
+        const days = Math.floor(ms / 86400000);
+        const hours = Math.floor(ms / 3600000) % 24;
+        const minutes = Math.floor(ms / 60000) % 60;
+        const seconds = Math.floor(ms / 1000) % 60;
+        const millis = ms % 1000;
+        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+    }
+    function pad(n, width) {
+        return String(n).padStart(width, '0');
+    }
+
+    // !stalecheck rule 'dispatch-level-spin': a thread running on a processor that spins for a spin lock
+    // (a spin-acquire routine in its frames) or has run at DISPATCH_LEVEL or above far beyond its last wait,
+    // and what can release the lock. For a queued lock the spinner's _KSPIN_LOCK_QUEUE (LOCK_QUEUE_WAIT
+    // set) is found in the frame's arguments or on its own stack (one read of the stack, scanned), checked
+    // against the lock word (which holds the tail entry), and its predecessor (the entry whose Next is the
+    // spinner's) is looked for on the spinner's own stack — a recursive acquisition, seed 001: two
+    // KLOCK_QUEUE_HANDLEs of one thread on one lock — then on the stacks of the threads the other processors
+    // run. Nothing can release the lock when the predecessor is the spinner itself or every other processor
+    // is idle. A snapshot of ordinary contention (holder running elsewhere, a short time since the last wait)
+    // is not reported; neither is a busy thread at PASSIVE_LEVEL (seed 002's spiking threads).
+    /** DISPATCH_LEVEL (wdm.h): nothing preempts a thread at or above it. */
+    const DISPATCH_LEVEL$1 = 2;
+    /** "Far beyond its last wait": at least this long since the thread last waited... */
+    const LONG_SPIN_SECONDS = 10;
+    /** ...with kernel time covering at least this share of it (it has been in kernel mode all along). */
+    const KERNEL_SHARE = 0.9;
+    /** Routines that spin until a spin lock is theirs (x86 HAL, x64 kernel, executive spin locks). Try-acquire routines do not spin. */
+    const SPIN_ROUTINE = /!(KeAcquireInStackQueuedSpinLock\w*|KxWaitForLockOwnership\w*|KeAcquireQueuedSpinLock\w*|KiAcquireQueuedSpinLock\w*|KxAcquireQueuedSpinLock\w*|KeAcquireSpinLock\w*|KefAcquireSpinLock\w*|KfAcquireSpinLock\w*|KiAcquireSpinLock\w*|KxAcquireSpinLock\w*|KxWaitForSpinLockAndAcquire\w*|ExpWaitForSpinLock\w*|ExAcquireSpinLock\w*|KeAcquireInterruptSpinLock|KiAcquireInterruptSpinLock\w*)(\+|$)/;
+    const QUEUED_ROUTINE = /QueuedSpinLock|LockOwnership/;
+    function isSpinFrame(text) {
+        return SPIN_ROUTINE.test(text);
+    }
+    /** Pure: spinning since its last wait — long enough, and (nearly) all of it in kernel mode. */
+    function longKernelRun(ticksSinceWait, kernelTime, increment) {
+        if (ticksSinceWait === undefined || ticksSinceWait <= 0)
+            return false;
+        const seconds = (ticksSinceWait * increment) / 1e7;
+        return seconds >= LONG_SPIN_SECONDS && kernelTime >= KERNEL_SHARE * ticksSinceWait;
+    }
+    const dispatchLevelSpinRule = {
+        id: 'dispatch-level-spin',
+        run({ model }) {
+            const env = model.env;
+            const cpus = processorsOf(env);
+            const findings = [];
+            for (const t of env.table.threads) {
+                if (t.state !== 'Running')
+                    continue;
+                const on = cpus.runningOn.get(t.address);
+                const cpu = on && on.length === 1 ? on[0] : undefined;
+                if (cpu && cpu.idle)
+                    continue;
+                // Claims Running but no processor runs it: the inconsistent-dump rule's business, not a spin.
+                if (cpus.known && !cpu)
+                    continue;
+                const f = spinFinding(t, cpu, cpus, model);
+                if (f)
+                    findings.push(f);
+            }
+            return findings;
+        },
+    };
+    function spinFinding(t, cpu, cpus, model) {
+        const env = model.env;
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const irql = cpu ? cpu.irql : undefined;
+        if (irql !== undefined && irql < DISPATCH_LEVEL$1)
+            return undefined; // preemptible: a spiking thread, not a spin
+        const ticks = model.clock.currentTick !== undefined && t.waitTime <= model.clock.currentTick ? model.clock.currentTick - t.waitTime : undefined;
+        const long = irql !== undefined && longKernelRun(ticks, t.kernelTime, model.clock.increment);
+        const frames = env.stacks.frames(t);
+        const spinFrame = frames && frames.find((fr) => isSpinFrame(fr.text));
+        if (!spinFrame && !long)
+            return undefined;
+        const queued = queuedLock(t, spinFrame, cpus, env);
+        const others = cpus.processors.filter((p) => p !== cpu);
+        const othersIdle = cpus.known && others.every((p) => p.idle);
+        const nothingReleases = (queued && queued.release.kind === 'self') || othersIdle;
+        if (!nothingReleases && !long)
+            return undefined; // a snapshot of ordinary contention
+        const where = cpu ? `processor ${cpu.number}${irql !== undefined ? ` at IRQL ${irql}${irql === DISPATCH_LEVEL$1 ? ' (DISPATCH_LEVEL)' : ''}` : ''}` : 'a processor the dump does not name';
+        const evidence = [`running on ${where}${spinFrame ? ` in ${spinFrame.text}` : ''}`];
+        if (ticks !== undefined) {
+            const inc = model.clock.increment;
+            evidence.push(`Ticks since its last wait: ${ticks} (${formatTicks(ticks, inc)}); KernelTime ${t.kernelTime} ticks (${formatTicks(t.kernelTime, inc)})${long ? ': it has run in kernel mode ever since' : ''}`);
+        }
+        let lock;
+        if (queued) {
+            const { position: pos, release } = queued;
+            const w = pos.waiter;
+            lock = w.lock;
+            evidence.push(`its queue entry ${a(w.address)} (${queued.source}) has Lock = ${a(w.lockValue)}: ${flagText(w.flags)} set, spinning until its predecessor hands the lock over`);
+            evidence.push(`lock word ${a(w.lock)} = ${a(pos.tail)}: the tail of the queue is ${pos.tail === w.address ? 'this entry' : `${a(pos.tail)}, ${pos.toTail.length - 1} entr${pos.toTail.length === 2 ? 'y' : 'ies'} behind it`}`);
+            if (release.kind === 'self') {
+                evidence.push(`its predecessor ${a(release.predecessor.address)} (Lock ${a(release.predecessor.lockValue)}: ${flagText(release.predecessor.flags)}${release.predecessor.flags === LOCK_QUEUE_OWNER ? ', the holder' : ''}) is on the same thread's stack: the thread already holds this lock (recursive acquisition); only it could release it, and it is spinning`);
+            }
+            else if (release.kind === 'other-running') {
+                const holderFrames = env.stacks.frames(release.holder);
+                const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
+                evidence.push(`its predecessor ${a(release.predecessor.address)} (${flagText(release.predecessor.flags)}) is on the stack of thread ${a(release.holder.address)}, running on processor ${release.processor.number}` +
+                    (holderSpin ? `, which itself spins in ${holderSpin.text}: a spin-lock deadlock if it waits for a lock this thread holds` : ': it can release the lock once it gets there'));
+            }
+            else {
+                evidence.push(`its predecessor is on no stack the dump shows running (a numbered queued lock in a KPRCB, or a holder that no longer runs)`);
+            }
+        }
+        else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) {
+            evidence.push(`no queue entry with LOCK_QUEUE_WAIT that the lock word confirms was found in the frame's arguments or on the thread's stack`);
+        }
+        else if (spinFrame) {
+            const plain = plainLock(t, spinFrame, env);
+            if (plain) {
+                lock = plain.lock;
+                evidence.push(`spin lock ${a(plain.lock)} (the frame's first argument as kv shows it) holds 0x${plain.word}: taken; a plain spin lock records no owner`);
+            }
+            else
+                evidence.push(`a plain spin lock: the frame's arguments do not name a held lock, and the lock word records no owner`);
+        }
+        if (cpus.known) {
+            if (!others.length)
+                evidence.push(`this is the only processor: nothing else runs to release the lock`);
+            else if (othersIdle)
+                evidence.push(`every other processor (${others.map((p) => p.number).join(', ')}) is idle: nothing else runs that could release it`);
+            else
+                evidence.push(`other processors: ${others.map((p) => `${p.number} ${p.idle ? 'idle' : p.currentThread ? `runs ${a(p.currentThread)}` : 'runs nothing known'}`).join(', ')}`);
+        }
+        const since = ticks !== undefined ? ` for ${formatTicks(ticks, model.clock.increment)} since its last wait` : ' long since its last wait';
+        const release = queued ? queued.release : undefined;
+        const why = release && release.kind === 'self'
+            ? ', which it already holds itself (recursive acquisition): nothing can release it'
+            : othersIdle
+                ? ' while every other processor is idle: nothing can release it'
+                : release && release.kind === 'other-running'
+                    ? `${since}, behind thread ${a(release.holder.address)} on processor ${release.processor.number}`
+                    : since;
+        const what = queued ? `queued spin lock ${a(queued.position.waiter.lock)}` : lock ? `spin lock ${a(lock)}` : 'a spin lock';
+        const summary = spinFrame || queued ? `thread ${a(t.address)} spins for ${what}${why}` : `thread ${a(t.address)} runs at IRQL ${irql}${why}`;
+        return { rule: 'dispatch-level-spin', severity: 'error', summary, thread: t.address, object: lock, evidence, next: nextCommand$1(t, queued, lock, spinFrame, env) };
+    }
+    /** The entry to dump when found; the lock word of a plain lock; the numbered queued locks; else what every processor runs. */
+    function nextCommand$1(t, queued, lock, spinFrame, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        if (queued)
+            return `dt nt!_KSPIN_LOCK_QUEUE ${a(queued.position.waiter.address)}`;
+        if (lock)
+            return `dp ${a(lock)} L1`;
+        if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text))
+            return '!qlocks';
+        return t.state === 'Running' ? '!running -t' : `!thread ${a(t.address)}`;
+    }
+    /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
+    function queuedLock(t, spinFrame, cpus, env) {
+        const reader = queuedLockReaderOf(env);
+        if (!reader.known || !t.stackLimit || !t.stackBase)
+            return undefined;
+        const own = stackEntries(t, env);
+        if (!own.length)
+            return undefined;
+        const known = entryMap(own);
+        // kv arguments of the spin frame that point at an entry on the thread's stack come first (x86 fastcall
+        // and x64 register arguments may not be there: the stack scan is the fallback).
+        const fromArgs = new Set();
+        if (spinFrame) {
+            const args = frameArguments(env.k, t, spinFrame, KV_ARGUMENTS[env.k.pointerSize]) || [];
+            for (const x of args)
+                if (known.has(x))
+                    fromArgs.add(x);
+        }
+        const waiters = innermostFirst(own.filter((e) => e.flags === LOCK_QUEUE_WAIT));
+        waiters.sort((x, y) => (fromArgs.has(x.address) ? 0 : 1) - (fromArgs.has(y.address) ? 0 : 1));
+        for (const w of waiters) {
+            const position = reader.position(w, known);
+            if (!position)
+                continue;
+            const source = fromArgs.has(w.address) ? `an argument of ${spinFrame.text}` : `on its own stack [${formatAddr(t.stackLimit, env.k.pointerSize)}, ${formatAddr(t.stackBase, env.k.pointerSize)})`;
+            return { position, source, release: releaseOf(t, w, own, cpus, env) };
+        }
+        return undefined;
+    }
+    function releaseOf(t, w, own, cpus, env) {
+        const mine = own.find((e) => e.next === w.address && e.lock === w.lock);
+        if (mine)
+            return { kind: 'self', predecessor: mine };
+        for (const p of cpus.processors) {
+            if (p.idle || !p.currentThread || p.currentThread === t.address)
+                continue;
+            const holder = env.table.threadByAddress.get(p.currentThread);
+            if (!holder)
+                continue;
+            const hit = stackEntries(holder, env).find((e) => e.next === w.address && e.lock === w.lock);
+            if (hit)
+                return { kind: 'other-running', predecessor: hit, holder, processor: p };
+        }
+        return { kind: 'unknown' };
+    }
+    /**
+     * A plain spin lock from the spin frame's first kv argument (KeAcquireSpinLock*, KxWaitForSpinLockAndAcquire
+     * take it first): believed only when it is a pointer-aligned kernel address whose lock word is non-zero (held).
+     */
+    function plainLock(t, frame, env) {
+        const k = env.k;
+        const args = frameArguments(k, t, frame, 1);
+        const lock = args && args[0];
+        if (!lock || !isKernelAddress(lock, k.pointerSize) || addrAnd(lock, k.pointerSize - 1) !== 0)
+            return undefined;
+        const word = queuedLockReaderOf(env).lockWord(lock);
+        return word && !isNull(word) ? { lock, word } : undefined;
+    }
+    /** Queue-entry-shaped words of a thread's whole kernel stack (a running thread's stack pointer is not in the dump), once per thread. */
+    function stackEntries(t, env) {
+        const cache = env.memo('stale:stack-queue-entries', () => new Map());
+        let hit = cache.get(t.address);
+        if (!hit) {
+            hit = [];
+            const reader = queuedLockReaderOf(env);
+            if (t.stackLimit && t.stackBase && t.stackResident !== false) {
+                hit = reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit, t.stackBase));
+            }
+            cache.set(t.address, hit);
+        }
+        return hit;
+    }
+
+    // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
+    // engineer would say it after !thread, !running, !irp and !stacks ("running on processor 1",
+    // "ready (priority 9)", "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on
+    // SynchronizationEvent 8a8d7438, no known owner, blocked in DriverA!Block+0x1b; I/O pending: IRP ...").
+    // Cheap facts first (fields already read), then the processor table and IRP lists (read once per
+    // run / per thread described), frames last (lazy and cached).
+    /** Pending IRPs named per thread; the rest are counted. */
+    const MAX_IRPS_SHOWN = 3;
+    /** IRQL from which a running thread cannot be preempted (DISPATCH_LEVEL, a WDK value). */
+    const DISPATCH_LEVEL = 2;
+    /** Network redirectors: an IRP pending in one of them waits on another machine. */
+    const REMOTE_DRIVERS = /^\\(FileSystem|Driver)\\(Mup|MRxSmb\d*|Rdbss|MRxDAV|MRxNfs|NfsRdr|LanmanRedirector|Rdpdr)$/i;
+    /** Frames of a thread waiting in win32k for input or for another thread to take its message. */
+    const GUI_WAIT_FRAMES = /!(NtUserMessageCall|NtUserWaitMessage|NtUserGetMessage|NtUserPeekMessage|NtUserMsgWaitForMultipleObjects\w*|NtUserWaitForMsgAndEvent|xxxSleepThread|xxxRealWaitMessageEx|xxxInterSendMsgEx|MessageBox\w*|SoftModalMessageBox)\b/;
+    const MESSAGE_BOX_FRAME = /!(\w*MessageBox\w*)\b/;
+    const DIALOG_BOX_FRAME = /!(\w*DialogBox\w*)\b/;
+    const SEND_MESSAGE_FRAME = /!(\w*SendMessage\w*|xxxInterSendMsgEx)\b/;
+    const MESSAGE_LOOP_FRAME = /!(\w*GetMessage\w*|\w*PeekMessage\w*|\w*WaitMessage\w*|\w*MsgWaitForMultipleObjects\w*)\b/;
+    /** The calls that sleep, kernel and user side. */
+    const SLEEP_FRAME = /!((Ke|Nt|Zw)DelayExecution\w*|Sleep|SleepEx)(\+|$)/;
+    /** System-call glue: not worth naming as the caller of a GUI API. */
+    const GLUE_FRAME = /^(nt|ntdll|hal)!/i;
+    function describeTerminal(t, graph, env) {
+        switch (t.state) {
+            case 'Running':
+                return describeRunning(t, env);
+            case 'Ready':
+            case 'DeferredReady':
+                return describeReady(t, env);
+            case 'Standby': {
+                const p = processorsOf(env).nextOn.get(t.address);
+                return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
+            }
+            case 'Transition':
+                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
+            case 'Terminated':
+                return 'terminated';
+            case 'Waiting':
+                return (t.terminated ? 'terminating, ' : '') + describeWait(t, graph, env);
+            default:
+                return t.state.toLowerCase();
+        }
+    }
+    // ---- running, ready ----
+    /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
+    function claimedProcessor(t) {
+        const number = t.view.num('Tcb.NextProcessorNumber');
+        return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+    }
+    /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
+    function runningClaims(env) {
+        return env.memo('running-claims', () => {
+            const claims = new Map();
+            for (const t of env.table.threads) {
+                if (t.state !== 'Running')
+                    continue;
+                const n = claimedProcessor(t);
+                if (n === undefined)
+                    continue;
+                const list = claims.get(n);
+                if (list)
+                    list.push(t.address);
+                else
+                    claims.set(n, [t.address]);
+            }
+            return claims;
+        });
+    }
+    function describeRunning(t, env) {
+        const cpus = processorsOf(env);
+        const claimed = claimedProcessor(t);
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        if (!cpus.known)
+            return claimed === undefined ? 'running' : `running on processor ${claimed}`;
+        const on = cpus.runningOn.get(t.address) || [];
+        if (on.length > 1)
+            return `current thread of processors ${on.map((p) => p.number).join(' and ')} at once (inconsistent dump)`;
+        if (on.length === 1) {
+            const p = on[0];
+            let text = p.idle ? `idle thread of processor ${p.number}` : `running on processor ${p.number}${irqlNote(p)}`;
+            const rivals = (runningClaims(env).get(p.number) || []).filter((x) => x !== t.address);
+            if (rivals.length) {
+                text += `; ${rivals.map(a).join(', ')} also claim${rivals.length === 1 ? 's' : ''} to be running on processor ${p.number} (inconsistent dump)`;
+            }
+            return text;
+        }
+        if (claimed === undefined)
+            return 'claims to be running, but no processor runs it (inconsistent dump)';
+        const p = cpus.byNumber.get(claimed);
+        if (!p) {
+            if (cpus.unreadable.indexOf(claimed) >= 0)
+                return `running on processor ${claimed} (its processor block is unreadable)`;
+            return `claims to be running on processor ${claimed}, which this dump does not have (inconsistent dump)`;
+        }
+        const runs = !p.currentThread ? 'no thread' : p.idle ? `its idle thread ${a(p.currentThread)}` : `thread ${a(p.currentThread)}`;
+        return `claims to be running on processor ${claimed}, but processor ${claimed} runs ${runs} (inconsistent dump)`;
+    }
+    function irqlNote(p) {
+        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? ` at IRQL ${p.irql}` : '';
+    }
+    function describeReady(t, env) {
+        const text = `ready (priority ${t.priority})`;
+        const cpus = processorsOf(env);
+        if (!cpus.known || !cpus.processors.length)
+            return text;
+        const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
+        // A ready thread next to an idle processor points at affinity or an inconsistent dump; none idle, at CPU starvation.
+        if (idle.length)
+            return `${text}, while processor${idle.length === 1 ? '' : 's'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} idle`;
+        return cpus.processors.length > 1 ? `${text}, all ${cpus.processors.length} processors busy` : `${text}, the only processor busy`;
+    }
+    // ---- waiting ----
+    function describeWait(t, graph, env) {
+        const io = describeIrps(t, env);
+        if (isSleeping(t)) {
+            const frame = sleepingIn(t, env);
+            const where = frame ? ` in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
+            return joinParts([io.remote, `sleeping (KeDelayExecutionThread)${where}`, io.local]);
+        }
+        const parts = (graph.deadEnds.get(t.address) || []).map((d) => d.text);
+        const hops = graph.out.get(t.address) || [];
+        if (hops.length) {
+            // Not the end of a chain (the longest waiter can be anywhere in one): say where its waits lead.
+            // A rule may key its hop by the lock rather than the waited object, so no wait is listed as unexplained.
+            // No frames: thousands of waiters can be named, and their own frames are not what blocks them.
+            parts.push(...describeHops(hops, env));
+            return joinParts([io.remote, parts.join('; '), io.local]);
+        }
+        const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
+        const unexplained = [];
+        for (const w of t.waits) {
+            if (dead.has(w.object))
+                continue;
+            const entry = graph.waiters.get(w.object);
+            unexplained.push(`waiting on ${entry ? entry.kind : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
+        }
+        // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
+        const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
+        if (gui)
+            parts.push(gui);
+        else {
+            parts.push(...unexplained);
+            if (!parts.length)
+                parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
+            parts[parts.length - 1] += blockedIn(t, env);
+        }
+        return joinParts([io.remote, parts.join('; '), io.local]);
+    }
+    /** One phrase per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
+    function describeHops(hops, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const byObject = new Map();
+        for (const h of hops) {
+            const key = `${h.kind}:${h.object}`;
+            const list = byObject.get(key);
+            if (list)
+                list.push(h);
+            else
+                byObject.set(key, [h]);
+        }
+        const out = [];
+        byObject.forEach((group) => {
+            const h = group[0];
+            const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
+            // A legacy LPC hop is keyed by the message id, not by an address.
+            const object = h.kind === 'lpc' ? `LPC message ${h.object}` : `${h.kind} ${a(h.object)}`;
+            out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
+        });
+        return out;
+    }
+    /** KeDelayExecutionThread: the wait reason says so, or the only wait block is the thread's own timer. */
+    function isSleeping(t) {
+        return /^(Wr)?DelayExecution$/.test(t.waitReason) || (t.timedWait && !t.waits.length);
+    }
+    /** Who sleeps: the caller of the outermost sleep call (KeDelayExecutionThread, Sleep), else the first frame outside nt/hal. */
+    function sleepingIn(t, env) {
+        const frames = env.stacks.frames(t);
+        if (frames) {
+            for (let i = frames.length - 1; i >= 0; i--) {
+                if (SLEEP_FRAME.test(frames[i].text)) {
+                    if (i + 1 < frames.length)
+                        return frames[i + 1].text;
+                    break;
+                }
+            }
+        }
+        return env.stacks.blockingFrame(t);
+    }
+    function blockedIn(t, env) {
+        const frame = env.stacks.blockingFrame(t);
+        return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
+    }
+    /** A thread waiting for window messages or for another thread to take one: its frames say which. */
+    function guiWait(t, env) {
+        const frames = env.stacks.frames(t);
+        if (!frames || !frames.some((f) => GUI_WAIT_FRAMES.test(f.text)))
+            return undefined;
+        const box = outermostCall(frames, MESSAGE_BOX_FRAME);
+        if (box)
+            return `waiting in the GUI: a message box (${box})`;
+        const dialog = outermostCall(frames, DIALOG_BOX_FRAME);
+        if (dialog)
+            return `waiting in the GUI: a dialog box (${dialog})`;
+        const send = outermostCall(frames, SEND_MESSAGE_FRAME);
+        if (send)
+            return `waiting in the GUI: sending a window message to another thread (${send})`;
+        const loop = outermostCall(frames, MESSAGE_LOOP_FRAME);
+        if (loop)
+            return `waiting in the GUI: a message loop (${loop})`;
+        for (const f of frames)
+            if (GUI_WAIT_FRAMES.test(f.text))
+                return `waiting in the GUI: a message loop (${f.text})`;
+        return undefined;
+    }
+    /** The outermost frame matching `re` (the API the program called) and its caller, unless the caller is system-call glue. */
+    function outermostCall(frames, re) {
+        for (let i = frames.length - 1; i >= 0; i--) {
+            if (!re.test(frames[i].text))
+                continue;
+            const caller = frames[i + 1];
+            return caller && !GLUE_FRAME.test(caller.text) ? `${frames[i].text}, called from ${caller.text}` : frames[i].text;
+        }
+        return undefined;
+    }
+    function joinParts(parts) {
+        return parts.filter((p) => p).join('; ');
+    }
+    /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
+    function describeIrps(t, env) {
+        const reader = irpReaderOf(env);
+        const pending = [];
+        for (const irp of reader.threadIrps(t)) {
+            const device = irp.current && irp.current.deviceObject;
+            if (!device)
+                continue;
+            // Device -> driver is cached per device and driver: cheap for every IRP; file names only for those shown.
+            const target = reader.deviceTarget(device);
+            pending.push({ irp, target, remote: !!target && !!target.driverName && REMOTE_DRIVERS.test(target.driverName) });
+        }
+        if (!pending.length)
+            return {};
+        const ordered = pending.filter((p) => p.remote).concat(pending.filter((p) => !p.remote));
+        const shown = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => describeIrp(p.irp, p.target, env));
+        if (ordered.length > MAX_IRPS_SHOWN)
+            shown.push(`and ${ordered.length - MAX_IRPS_SHOWN} more`);
+        const list = shown.join(', ');
+        return ordered[0].remote ? { remote: `waiting on a remote machine: ${list}` } : { local: `I/O pending: ${list}` };
+    }
+    /** "IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", with " on <file>" when the file is named. */
+    function describeIrp(irp, target, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const location = irp.current;
+        const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
+        const fileObject = location.fileObject || irp.originalFileObject;
+        const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
+        const on = file ? ` on ${file}` : '';
+        return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
+    }
+
+    // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
+    // must not exhaust the JS stack of the debugger's engine.
+    /** Tarjan's strongly connected components, iterative. Components come out in reverse topological order. */
+    function stronglyConnected(nodes, next) {
+        const index = new Map();
+        const low = new Map();
+        const onStack = new Set();
+        const stack = [];
+        const components = [];
+        let counter = 0;
+        for (const start of nodes) {
+            if (index.has(start))
+                continue;
+            const work = [];
+            const enter = (node) => {
+                index.set(node, counter);
+                low.set(node, counter);
+                counter++;
+                stack.push(node);
+                onStack.add(node);
+                work.push({ node, succ: next(node), i: 0 });
+            };
+            enter(start);
+            while (work.length) {
+                const top = work[work.length - 1];
+                if (top.i < top.succ.length) {
+                    const w = top.succ[top.i++];
+                    if (!index.has(w))
+                        enter(w);
+                    else if (onStack.has(w))
+                        low.set(top.node, Math.min(low.get(top.node), index.get(w)));
+                    continue;
+                }
+                work.pop();
+                if (work.length) {
+                    const parent = work[work.length - 1].node;
+                    low.set(parent, Math.min(low.get(parent), low.get(top.node)));
+                }
+                if (low.get(top.node) === index.get(top.node)) {
+                    const component = [];
+                    let w;
+                    do {
+                        w = stack.pop();
+                        onStack.delete(w);
+                        component.push(w);
+                    } while (w !== top.node);
+                    components.push(component);
+                }
+            }
+        }
+        return components;
+    }
+    /** A component is a cycle when it has several members or a self edge. */
+    function isCycle(component, next) {
+        return component.length > 1 || next(component[0]).indexOf(component[0]) >= 0;
+    }
+    /**
+     * One elementary cycle through the component, starting at `start`, following edges inside it
+     * (breadth-first, so the shortest way back to the start).
+     */
+    function cycleThrough(start, members, next) {
+        const parent = new Map();
+        const queue = [start];
+        for (let q = 0; q < queue.length; q++) {
+            const node = queue[q];
+            for (const w of next(node)) {
+                if (!members.has(w))
+                    continue;
+                if (w === start) {
+                    const path = [node];
+                    let at = node;
+                    while (at !== start) {
+                        at = parent.get(at);
+                        path.push(at);
+                    }
+                    return path.reverse();
+                }
+                if (!parent.has(w)) {
+                    parent.set(w, node);
+                    queue.push(w);
+                }
+            }
+        }
+        return [start];
+    }
+    /**
+     * Breadth-first search backwards from `targets` along predecessor edges. Returns, for every node
+     * that can reach a target, the next node on its shortest path towards the targets.
+     */
+    function towards(targets, previous) {
+        const nextHop = new Map();
+        const queue = [];
+        for (const t of targets) {
+            nextHop.set(t, null);
+            queue.push(t);
+        }
+        for (let q = 0; q < queue.length; q++) {
+            const node = queue[q];
+            for (const p of previous(node)) {
+                if (nextHop.has(p))
+                    continue;
+                nextHop.set(p, node);
+                queue.push(p);
+            }
+        }
+        return nextHop;
+    }
+    /** The path from `from` to the target it reaches, following `towards` results. */
+    function pathTo(from, nextHop) {
+        const path = [from];
+        let at = nextHop.get(from);
+        while (at !== null && at !== undefined) {
+            path.push(at);
+            at = nextHop.get(at);
+        }
+        return path;
+    }
+
+    /** `waitTicks` ranks roots with equal reach (longer wait first). */
+    function conclude(graph, waitTicks) {
+        const nodes = [];
+        graph.out.forEach((_, from) => nodes.push(from));
+        graph.into.forEach((_, to) => {
+            if (!graph.out.has(to))
+                nodes.push(to);
+        });
+        const holders = graph.holders || new Map();
+        holders.forEach((_, holder) => {
+            if (!graph.out.has(holder) && !graph.into.has(holder))
+                nodes.push(holder);
+        });
+        const next = (n) => (graph.out.get(n) || []).map((h) => h.to);
+        const previous = (n) => (graph.into.get(n) || []).map((h) => h.from);
+        const components = stronglyConnected(nodes, next);
+        const componentOf = new Map();
+        components.forEach((c, i) => c.forEach((n) => componentOf.set(n, i)));
+        const deadlocks = [];
+        const roots = [];
+        components.forEach((component, i) => {
+            const cyclic = isCycle(component, next);
+            const leaves = component.every((n) => next(n).every((w) => componentOf.get(w) === i));
+            if (cyclic) {
+                const members = new Set(component);
+                const start = component.slice().sort()[0];
+                const order = cycleThrough(start, members, next);
+                deadlocks.push({
+                    threads: order,
+                    hops: order.map((t, j) => hopBetween(graph, t, order[(j + 1) % order.length])),
+                    alsoInvolved: component.filter((n) => order.indexOf(n) < 0),
+                });
+            }
+            if (!leaves)
+                return; // waits on something outside: not a root
+            const reach = towards(component, previous);
+            const blocked = [];
+            const tree = [];
+            reach.forEach((toward, n) => {
+                if (componentOf.get(n) === i)
+                    return;
+                blocked.push(n);
+                if (toward !== null)
+                    tree.push(hopBetween(graph, n, toward));
+            });
+            const holds = component.some((n) => holders.has(n));
+            if (!cyclic && blocked.length === 0 && !holds)
+                return;
+            const representative = cyclic ? deadlocks[deadlocks.length - 1].threads[0] : component[0];
+            roots.push({ thread: representative, cycle: cyclic ? deadlocks[deadlocks.length - 1].threads : undefined, blocked, tree });
+        });
+        // Threads held up: those seen waiting plus those only a held lock counts (a CS's 52 unseen waiters).
+        const weight = (r) => {
+            let carried = 0;
+            for (const t of r.cycle || [r.thread])
+                for (const h of holders.get(t) || [])
+                    carried += h.carried;
+            return r.blocked.length + carried;
+        };
+        roots.sort((a, b) => weight(b) - weight(a) || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
+        const chains = [];
+        for (const root of roots) {
+            const targets = root.cycle || [root.thread];
+            const reach = towards(targets, previous);
+            const starts = root.blocked.filter((n) => previous(n).length === 0);
+            for (const start of starts.sort()) {
+                const path = pathTo(start, reach);
+                const hops = [];
+                for (let j = 0; j + 1 < path.length; j++)
+                    hops.push(hopBetween(graph, path[j], path[j + 1]));
+                chains.push({ path, hops, root: root.thread });
+            }
+        }
+        return { deadlocks, roots, chains };
+    }
+    function hopBetween(graph, from, to) {
+        const hops = graph.out.get(from) || [];
+        for (const h of hops)
+            if (h.to === to)
+                return h;
+        return undefined;
+    }
+
+    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
+    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
+    const KIND_BY_ENUMERATOR = {
+        EventNotificationObject: 'NotificationEvent',
+        EventSynchronizationObject: 'SynchronizationEvent',
+        MutantObject: 'Mutant',
+        ProcessObject: 'Process',
+        QueueObject: 'Queue',
+        SemaphoreObject: 'Semaphore',
+        ThreadObject: 'Thread',
+        GateObject: 'Gate',
+        TimerNotificationObject: 'NotificationTimer',
+        TimerSynchronizationObject: 'SynchronizationTimer',
+        Timer2NotificationObject: 'NotificationTimer',
+        Timer2SynchronizationObject: 'SynchronizationTimer',
+    };
+    class DispatcherReader {
+        constructor(k) {
+            Object.defineProperty(this, "k", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: k
+            });
+            Object.defineProperty(this, "cache", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: new Map()
+            });
+            Object.defineProperty(this, "header", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            Object.defineProperty(this, "mutant", {
+                enumerable: true,
+                configurable: true,
+                writable: true,
+                value: void 0
+            });
+            this.header = k.requireType('_DISPATCHER_HEADER');
+            this.mutant = k.requireType('_KMUTANT');
+        }
+        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
+        read(address) {
+            let hit = this.cache.get(address);
+            if (hit === undefined) {
+                hit = this.decode(address) || null;
+                this.cache.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        /**
+         * Like read, for an address that may hold no object at all (an owner no thread list has): an
+         * unreadable one is an answer, not damage, so it is not counted as a warning.
+         */
+        probe(address) {
+            const hit = this.cache.get(address);
+            if (hit !== undefined)
+                return hit || undefined;
+            const bytes = this.k.target.read(address, this.mutant.size);
+            const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
+            this.cache.set(address, object || null);
+            return object;
+        }
+        decode(address) {
+            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
+            return v && this.decodeView(v);
+        }
+        decodeView(v) {
+            const address = v.address;
+            const typeValue = v.num('Header.Type');
+            if (typeValue === undefined)
+                return undefined;
+            const typeName = this.k.enumName('_KOBJECTS', typeValue);
+            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
+            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
+            if (kind === 'Mutant') {
+                const owner = v.ptr('OwnerThread');
+                object.owner = owner && !isNull(owner) ? owner : undefined;
+                object.abandoned = v.num('Abandoned') === 1;
+            }
+            return object;
+        }
+        get headerSize() {
+            return this.header.size;
+        }
+    }
+
+    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
+    class TargetUnsupported extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'TargetUnsupported';
+        }
     }
 
     // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
@@ -758,15 +2816,26 @@ var __waitchain = (function (exports) {
             }
             return hit || undefined;
         }
-        /** The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b"). */
-        blockingFrame(thread) {
+        /**
+         * The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b").
+         * `alsoSkip`: further modules to look past (e.g. the Win32 wait wrappers) when a frame beyond them exists.
+         */
+        blockingFrame(thread, alsoSkip) {
             const frames = this.frames(thread);
             if (!frames)
                 return undefined;
-            for (const f of frames)
-                if (!KERNEL_CORE.test(f.text))
+            let first;
+            for (const f of frames) {
+                if (KERNEL_CORE.test(f.text))
+                    continue;
+                if (!alsoSkip)
                     return f.text;
-            return undefined;
+                if (first === undefined)
+                    first = f.text;
+                if (!alsoSkip.test(f.text))
+                    return f.text;
+            }
+            return first;
         }
         /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */
         frameCalling(thread, functions) {
@@ -821,39 +2890,6 @@ var __waitchain = (function (exports) {
         if (fromQuad !== undefined)
             return fromQuad;
         return v.num('TickCountLow');
-    }
-
-    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
-    // thread's own process (user stacks exist only in that address space).
-    //
-    // Where they are is a calling-convention fact, not a structure offset:
-    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
-    //   The unwinder's FrameOffset is that ebp.
-    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
-    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
-    //   A callee may or may not have spilled its register arguments there: callers of this module validate
-    //   what they read (a critical section is cross-checked against its process's list).
-    /** The address of a frame's first argument, as kv reads it. */
-    function firstArgumentAddress(frame, pointerSize) {
-        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
-    }
-    /** The process context user-mode addresses of this process are read in. */
-    function processContext(process) {
-        return { pid: process.pid, address: process.address };
-    }
-    /**
-     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
-     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
-     */
-    function frameArguments(k, thread, frame, count = 1) {
-        const size = k.pointerSize;
-        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
-        if (!bytes)
-            return undefined;
-        const out = [];
-        for (let i = 0; i < count; i++)
-            out.push(ptr(bytes, i * size, size));
-        return out;
     }
 
     /**
@@ -1082,6 +3118,10 @@ var __waitchain = (function (exports) {
             return undefined;
         if (!object || !LOCK_WAIT_KINDS.test(object.kind))
             return undefined;
+        // Unwinding a stack is the dearest thing a debugger does: only in processes that can have a
+        // critical-section waiter at all (see mayHaveSectionWaiters).
+        if (!mayHaveSectionWaiters(thread.process, env))
+            return undefined;
         const byThread = env.memo('critsec:outcome-by-thread', () => new Map());
         let hit = byThread.get(thread.address);
         if (hit === undefined) {
@@ -1145,8 +3185,8 @@ var __waitchain = (function (exports) {
         const { k } = env;
         // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
         const outcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
-        const deadEnd = (text) => {
-            const d = { object: waitObject, text };
+        const deadEnd = (text, ownerNotFound) => {
+            const d = { object: waitObject, text, ownerNotFound };
             outcome.deadEnds.push(d);
             return outcome;
         };
@@ -1170,8 +3210,13 @@ var __waitchain = (function (exports) {
         if (cs.badOwner || cs.ownerTid === 0)
             return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
         const owner = threadOfProcess(thread.process, cs.ownerTid, env);
-        if (!owner)
-            return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`);
+        if (!owner) {
+            return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`, {
+                kind: 'critical-section',
+                lock: cs.address,
+                ownerTid: cs.ownerTid,
+            });
+        }
         if (owner === thread)
             return deadEnd(`critical section ${name} is owned by the waiting thread itself${damaged}`);
         const symbol = symbolOf(cs.address, env);
@@ -1201,6 +3246,22 @@ var __waitchain = (function (exports) {
         return tids && tids.get(tid);
     }
     /** The process's critical-section list, walked once per process that has a critical-section waiter. */
+    /**
+     * A process whose critical-section list cannot be read has no user memory in this dump (a kernel
+     * dump): a waiter's frame arguments could not be read either, so its stack is not worth unwinding.
+     * A readable list with no locked, contended section means no waiter of a listed section; the list
+     * misses sections created without debug info, so a cut or capped list keeps the door open.
+     */
+    function mayHaveSectionWaiters(process, env) {
+        const verdicts = env.memo('critsec:process-may-wait', () => new Map());
+        let verdict = verdicts.get(process.address);
+        if (verdict === undefined) {
+            const list = listOf(process, env);
+            verdict = list.sections !== undefined && (list.cut || lockedSections(env.k, process, list, true).some((cs) => cs.state.waiters > 0));
+            verdicts.set(process.address, verdict);
+        }
+        return verdict;
+    }
     function listOf(process, env) {
         const lists = env.memo('critsec:lists', () => new Map());
         let list = lists.get(process.address);
@@ -1298,7 +3359,11 @@ var __waitchain = (function (exports) {
         const owner = env.table.threadByAddress.get(object.owner);
         if (!owner) {
             env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
-            outcome.deadEnds.push({ object: wait.object, text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}` });
+            outcome.deadEnds.push({
+                object: wait.object,
+                text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}`,
+                ownerNotFound: { kind: 'mutant', lock: wait.object, owner: object.owner },
+            });
             return outcome;
         }
         outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, detail: `owner${abandoned}` });
@@ -1702,8 +3767,9 @@ var __waitchain = (function (exports) {
         for (const s of servers) {
             outcome.hops.push({ from: thread.address, kind: 'lpc', object: id, to: s.address, detail: `served by ${s.process.name}` });
         }
-        if (!servers.length)
-            outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env) });
+        if (!servers.length) {
+            outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env), unserved: unservedLpc(id, f.replyMessageId, port, env) });
+        }
         return outcome;
     };
     /**
@@ -1755,6 +3821,23 @@ var __waitchain = (function (exports) {
                 parts.push(exiting);
         }
         return parts.join('; ');
+    }
+    function unservedLpc(id, messageId, port, env) {
+        const facts = { kind: 'lpc', message: id, id: messageId };
+        if (!port)
+            return facts;
+        facts.port = port.connectionPort;
+        facts.serverProcess = port.serverProcess;
+        const q = lpcPorts(env).queue(port.connectionPort); // read once by the text above
+        if (q) {
+            facts.queued = q.count;
+            facts.queueCut = q.cut;
+            if (q.ids.has(messageId))
+                facts.stillQueued = true;
+            else if (!q.cut)
+                facts.stillQueued = false;
+        }
+        return facts;
     }
     function processState(p) {
         const left = p.threads.filter((t) => !t.terminated).length;
@@ -1812,11 +3895,29 @@ var __waitchain = (function (exports) {
             }
             if (!server) {
                 k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
-                return dead(`ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`);
+                outcome.deadEnds.push({
+                    object: wait.object,
+                    text: `ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`,
+                    unserved: unservedAlpc(m, env, m.serverThread),
+                });
+                return outcome;
             }
         }
-        return dead(unservedAlpcText(m, at, idText, env));
+        outcome.deadEnds.push({ object: wait.object, text: unservedAlpcText(m, at, idText, env), unserved: unservedAlpc(m, env) });
+        return outcome;
     };
+    /** The facts of an unserved ALPC message; its port is the one the text read (cached). */
+    function unservedAlpc(m, env, lostServer) {
+        const facts = { kind: 'alpc', message: m.address, id: m.id, port: m.queuePort, lostServer };
+        const port = m.queuePort && alpcReader(env).port(m.queuePort);
+        if (port) {
+            facts.serverProcess = port.ownerProcess;
+            facts.queued = port.mainQueueLength;
+            facts.pending = port.pendingQueueLength;
+            facts.waitingServers = port.waitQueueLength;
+        }
+        return facts;
+    }
     function alpcHop(thread, m, server, at, idText) {
         return { from: thread.address, kind: 'alpc', object: m.address, to: server.address, detail: `id ${idText}, served by ${server.process.name}` };
     }
@@ -1980,7 +4081,11 @@ var __waitchain = (function (exports) {
         const owner = table.threadByAddress.get(mutex.owner);
         if (!owner) {
             k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
-            outcome.deadEnds.push({ object: wait.object, text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process` });
+            outcome.deadEnds.push({
+                object: wait.object,
+                text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process`,
+                ownerNotFound: { kind, lock: mutex.address, owner: mutex.owner },
+            });
             return outcome;
         }
         const detail = owner.address === thread.address ? 'owner, itself (recursive acquire)' : 'owner';
@@ -2255,6 +4360,7 @@ var __waitchain = (function (exports) {
      * event (whose event type is unconfirmed, hence both kinds). Only a pre-filter: the index lookup decides.
      */
     const WAITER_OBJECT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore|Unknown)$/;
+    /** The resource reader and index of this run (built on first use; shared with !stalecheck). */
     function resourcesOf(env) {
         return env.memo('resources', () => {
             const reader = ResourceReader.create(env.k);
@@ -2303,7 +4409,11 @@ var __waitchain = (function (exports) {
             }
             else if (!owner) {
                 k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
-                outcome.deadEnds.push({ object: waited, text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process` });
+                outcome.deadEnds.push({
+                    object: waited,
+                    text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process`,
+                    ownerNotFound: { kind: 'resource', lock: resource.address, owner: o.value },
+                });
                 continue;
             }
             if (owner.address === thread.address)
@@ -2351,28 +4461,6 @@ var __waitchain = (function (exports) {
         processObjectRule,
         threadObjectRule,
     ];
-
-    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
-    function waitAge(currentTick, waitTime) {
-        if (currentTick === undefined)
-            return { ticks: undefined, inconsistent: false };
-        if (waitTime > currentTick)
-            return { ticks: undefined, inconsistent: true };
-        return { ticks: currentTick - waitTime, inconsistent: false };
-    }
-    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
-    function formatTicks(ticks, increment) {
-        const ms = Math.floor((ticks * increment) / 10000);
-        const days = Math.floor(ms / 86400000);
-        const hours = Math.floor(ms / 3600000) % 24;
-        const minutes = Math.floor(ms / 60000) % 60;
-        const seconds = Math.floor(ms / 1000) % 60;
-        const millis = ms % 1000;
-        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
-    }
-    function pad(n, width) {
-        return String(n).padStart(width, '0');
-    }
 
     function buildWaitGraph(threads, rules, env) {
         const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
@@ -2469,6 +4557,866 @@ var __waitchain = (function (exports) {
         };
         return { k, clock, table, env, graph, ageOf, ticksOf };
     }
+
+    // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
+    // a report names. Returns plain data; rendering is elsewhere.
+    /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
+    const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
+    function analyzeWaitChains(k, scope) {
+        const model = readWaitModel(k);
+        const { clock, table, graph, env, ageOf, ticksOf } = model;
+        const all = conclude(graph, ticksOf);
+        const scoped = applyScope(all, scope, table, graph);
+        const waitingThreads = table.threads.filter((t) => t.state === 'Waiting');
+        const named = new Set();
+        scoped.deadlocks.forEach((d) => d.threads.concat(d.alsoInvolved).forEach((t) => named.add(t)));
+        scoped.roots.forEach((r) => {
+            named.add(r.thread);
+            r.blocked.forEach((t) => named.add(t));
+        });
+        scoped.chains.forEach((c) => c.path.forEach((t) => named.add(t)));
+        if (scope.kind === 'thread')
+            named.add(scope.thread);
+        let longestWaiter;
+        for (const t of waitingThreads) {
+            const a = ageOf(t);
+            if (a.ticks === undefined || IDLE_WAIT_REASONS.test(t.waitReason))
+                continue;
+            if (scope.kind !== 'system' && !named.has(t.address))
+                continue;
+            if (!longestWaiter || a.ticks > ageOf(longestWaiter).ticks)
+                longestWaiter = t;
+        }
+        if (longestWaiter)
+            named.add(longestWaiter.address);
+        const threads = new Map();
+        named.forEach((addr) => {
+            const t = table.threadByAddress.get(addr);
+            if (t)
+                threads.set(addr, summarize(t, ageOf(t), graph, env));
+        });
+        const chains = scoped.chains.map((c) => (Object.assign(Object.assign({}, c), { blockedFirst: firstBlocked(c.path, ticksOf) })));
+        const rootBlockers = scoped.roots.map((r) => ({
+            thread: r.thread,
+            cycle: r.cycle,
+            blocked: r.blocked,
+            tree: r.tree,
+            processesAffected: distinctProcesses(r.blocked, table),
+            holds: (graph.holders && graph.holders.get(r.thread)) || [],
+        }));
+        const inChains = new Set();
+        scoped.chains.forEach((c) => c.path.forEach((t) => inChains.add(t)));
+        scoped.deadlocks.forEach((d) => d.threads.forEach((t) => inChains.add(t)));
+        const report = {
+            verdict: '',
+            clock,
+            deadlocks: scoped.deadlocks,
+            rootBlockers,
+            chains,
+            edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
+            longestWaiter: longestWaiter && longestWaiter.address,
+            waiterCounts: waiterCounts(graph, named),
+            threads,
+            scanned: table.threads.length,
+            waiting: waitingThreads.length,
+            inChains: inChains.size,
+            warnings: k.warnings.summary(),
+            scopeError: scoped.error,
+            focus: scope.kind === 'thread' ? scope.thread : undefined,
+        };
+        report.verdict = verdictOf(report, k.pointerSize);
+        return report;
+    }
+    function applyScope(all, scope, table, graph) {
+        if (scope.kind === 'system')
+            return all;
+        let members;
+        if (scope.kind === 'thread') {
+            if (!table.threadByAddress.has(scope.thread)) {
+                return { deadlocks: [], roots: [], chains: [], error: `${scope.thread} is not a thread of any process in this dump` };
+            }
+            // Its chain forward to the root, and every thread waiting on it.
+            const related = new Set([scope.thread]);
+            const forward = [scope.thread];
+            for (let i = 0; i < forward.length; i++) {
+                for (const h of graph.out.get(forward[i]) || [])
+                    if (!related.has(h.to))
+                        (related.add(h.to), forward.push(h.to));
+            }
+            const backward = [scope.thread];
+            for (let i = 0; i < backward.length; i++) {
+                for (const h of graph.into.get(backward[i]) || [])
+                    if (!related.has(h.from))
+                        (related.add(h.from), backward.push(h.from));
+            }
+            members = (t) => related.has(t);
+        }
+        else {
+            const processes = table.processes.filter((p) => matches(p, scope.match));
+            if (!processes.length)
+                return { deadlocks: [], roots: [], chains: [], error: `no process matches ${describeMatch(scope.match)}` };
+            const set = new Set();
+            processes.forEach((p) => p.threads.forEach((t) => set.add(t.address)));
+            members = (t) => set.has(t);
+        }
+        const chains = all.chains.filter((c) => c.path.some(members));
+        const roots = all.roots.filter((r) => members(r.thread) || (r.cycle || []).some(members) || chains.some((c) => c.root === r.thread));
+        const deadlocks = all.deadlocks.filter((d) => d.threads.some(members) || chains.some((c) => d.threads.indexOf(c.root) >= 0));
+        return { deadlocks, roots, chains };
+    }
+    function matches(p, m) {
+        if ('name' in m)
+            return p.name.toLowerCase() === m.name.toLowerCase();
+        if ('pid' in m)
+            return p.pid === m.pid;
+        return p.address === m.address;
+    }
+    function describeMatch(m) {
+        if ('name' in m)
+            return `'${m.name}'`;
+        if ('pid' in m)
+            return `pid ${m.pid.toString(16)}`;
+        return m.address;
+    }
+    function firstBlocked(path, ticksOf) {
+        let best;
+        for (const t of path)
+            if (ticksOf(t) >= 0 && (best === undefined || ticksOf(t) > ticksOf(best)))
+                best = t;
+        return best;
+    }
+    function distinctProcesses(threads, table) {
+        const out = [];
+        for (const t of threads) {
+            const info = table.threadByAddress.get(t);
+            if (info && out.indexOf(info.process.address) < 0)
+                out.push(info.process.address);
+        }
+        return out;
+    }
+    /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
+    const LOCK_KINDS$1 = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
+    function waiterCounts(graph, named) {
+        const out = [];
+        graph.waiters.forEach((w) => {
+            const count = Math.max(w.threads.length, w.carried || 0);
+            if (count > 1 || LOCK_KINDS$1.test(w.kind) || w.threads.some((t) => named.has(t)))
+                out.push({ object: w.object, kind: w.kind, count });
+        });
+        return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
+    }
+    function summarize(t, age, graph, env) {
+        return {
+            address: t.address,
+            process: t.process.address,
+            processName: t.process.name,
+            pid: t.process.pid,
+            tid: t.tid,
+            state: t.state,
+            waitReason: t.waitReason,
+            waitTicks: age.ticks,
+            inconsistentWaitTime: age.inconsistent,
+            terminal: describeTerminal(t, graph, env),
+        };
+    }
+    function verdictOf(r, pointerSize) {
+        const at = (a) => formatAddr(a, pointerSize);
+        if (r.scopeError)
+            return `ERROR: ${r.scopeError}`;
+        const name = (a) => {
+            const s = r.threads.get(a);
+            return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
+        };
+        if (r.deadlocks.length) {
+            const d = r.deadlocks[0];
+            const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
+            return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
+        }
+        if (r.rootBlockers.length) {
+            const root = r.rootBlockers[0];
+            const s = r.threads.get(root.thread);
+            const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
+            const n = root.blocked.length;
+            const procs = root.processesAffected.length;
+            const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
+            const holds = root.holds.map((h) => `, holds ${h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
+        }
+        return `No blocking chains among ${r.waiting} waiting threads`;
+    }
+    function formatAge(ticks, increment) {
+        return formatTicks(ticks, increment);
+    }
+    function hex4(n) {
+        return n.toString(16).padStart(4, '0');
+    }
+
+    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
+    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
+    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
+    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
+    // and processor involved; all of it from the model (processor table read once, ages computed once).
+    /** Threads named one by one in an evidence list; the rest are counted. */
+    const SHOWN = 20;
+    const inconsistentDumpRule = {
+        id: 'inconsistent-dump',
+        run(env) {
+            const out = [];
+            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
+                const f = kind(env);
+                if (f)
+                    out.push(f);
+            }
+            return out;
+        },
+    };
+    /** Threads and processors that disagree about who is running where. */
+    function runningConflicts(env) {
+        const { model } = env;
+        const { k, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const cpus = processorsOf(model.env);
+        const lines = [];
+        // The threads whose Running state is in doubt (not the processor's own current thread).
+        const suspects = [];
+        const name = (a) => describe(table.threadByAddress.get(a), a, env);
+        const suspect = (a) => {
+            if (suspects.indexOf(a) < 0)
+                suspects.push(a);
+            return name(a);
+        };
+        runningClaims(model.env).forEach((claimants, number) => {
+            const p = cpus.byNumber.get(number);
+            if (cpus.known && p) {
+                const rivals = claimants.filter((t) => t !== p.currentThread);
+                if (!rivals.length)
+                    return;
+                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
+                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
+            }
+            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
+                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
+            }
+            else if (claimants.length > 1) {
+                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
+            }
+        });
+        if (cpus.known) {
+            cpus.runningOn.forEach((list, thread) => {
+                if (list.length > 1)
+                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
+            });
+            for (const t of table.threads) {
+                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
+                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
+            }
+            for (const p of cpus.processors) {
+                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
+                if (t && t.state !== 'Running')
+                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
+            }
+        }
+        if (!lines.length)
+            return undefined;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
+            thread: suspects.length === 1 ? suspects[0] : undefined,
+            evidence: lines,
+            next: '!running -t',
+        };
+    }
+    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
+    function waitsAfterNow(env) {
+        const { model } = env;
+        const { clock, table } = model;
+        if (clock.currentTick === undefined)
+            return undefined;
+        const late = [];
+        for (const t of table.threads) {
+            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
+            if (inconsistent)
+                late.push({ t, ahead: t.waitTime - clock.currentTick });
+        }
+        if (!late.length)
+            return undefined;
+        late.sort((a, b) => b.ahead - a.ahead);
+        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
+        if (late.length > SHOWN)
+            lines.push(`and ${late.length - SHOWN} more`);
+        const n = late.length;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
+            thread: n === 1 ? late[0].t.address : undefined,
+            evidence: lines,
+            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
+        };
+    }
+    /** A processor's current thread (not its idle thread) that no listed process has. */
+    function unlistedCurrentThreads(env) {
+        const { model } = env;
+        const { k, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const cpus = processorsOf(model.env);
+        if (!cpus.known)
+            return undefined;
+        const lines = [];
+        const threads = [];
+        for (const p of cpus.processors) {
+            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
+                continue;
+            threads.push(p.currentThread);
+            const object = model.env.dispatcher.probe(p.currentThread);
+            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
+            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
+        }
+        if (!lines.length)
+            return undefined;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
+            thread: threads.length === 1 ? threads[0] : undefined,
+            evidence: lines,
+            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
+        };
+    }
+    /** "8b56cb10 (System 0004.0010, Running)". */
+    function describe(t, a, env) {
+        const at = formatAddr(a, env.model.k.pointerSize);
+        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
+    }
+
+    // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
+    // default 600 s) in a wait that matters, grouped by the module they block in (the first frame
+    // outside nt/hal and the Win32 wait wrappers, as !stacks names the blocking module).
+    //
+    // Not long waits (a server waiting for work waits forever by design):
+    // - the idle wait reasons !waitchain never ranks: a queue (worker threads, I/O completion ports,
+    //   worker factories: WrQueue), an LPC/ALPC receive (WrLpcReceive), event pairs, ...;
+    // - the idle threads (the pid 0 process);
+    // - a thread pool waiting for work whose wait reason the dump does not record: its innermost
+    //   system call is the worker-factory / completion-port wait (frames are asked for only for
+    //   threads already past the threshold);
+    // - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
+    //   recorded (WaitTime 0): no age at all.
+    /** 100 ns units per second (tick lengths are in 100 ns units). */
+    const UNITS_PER_SECOND = 10000000;
+    /** User-mode wait wrappers and the RPC runtime: the blocking module is their caller (an RPC client stub's module). */
+    const WAIT_WRAPPERS = /^(kernel32|kernelbase|wow64|wow64cpu|wow64win|ntdll_[0-9a-f]+|rpcrt4)!/i;
+    /** Calls that only a pool's own idle loop makes: a thread inside one waits for work. */
+    const POOL_IDLE_CALL = /!((Nt|Zw)WaitForWorkViaWorkerFactory|(Nt|Zw|Io)RemoveIoCompletion(Ex)?|KeRemoveQueue(Ex)?|ThreadpoolMgr::SafeWait)(\+|$)/i;
+    /** APC delivery: frames beyond it belong to the interrupted wait, not to what the thread blocks in now. */
+    const APC_DISPATCH = /!(KiDeliverApc|KiUserApcDispatcher|KiApcInterrupt|KiUserCallbackDispatcher)(\+|$)/i;
+    /** Group members named in each finding's evidence. */
+    const MEMBERS_SHOWN = 8;
+    const longWaitRule = {
+        id: 'long-wait',
+        run(env) {
+            const { model, options } = env;
+            const increment = model.clock.increment;
+            const waits = [];
+            for (const t of model.table.threads) {
+                if (t.state !== 'Waiting' || t.process.pid === 0 || IDLE_WAIT_REASONS.test(t.waitReason))
+                    continue;
+                // WaitTime 0 is a wait start never recorded (no thread of a running system starts waiting at boot tick 0).
+                if (t.waitTime === 0)
+                    continue;
+                const ticks = model.ageOf(t).ticks;
+                if (ticks === undefined || !overThreshold(ticks, increment, options.longWaitSeconds))
+                    continue;
+                const frames = model.env.stacks.frames(t);
+                if (frames && waitsForPoolWork(frames))
+                    continue;
+                // Frames all in nt/ntdll (a loader or PEB lock wait): the outermost one says what the thread was doing.
+                const frame = model.env.stacks.blockingFrame(t, WAIT_WRAPPERS) || (frames && frames.length ? frames[frames.length - 1].text : undefined);
+                waits.push(Object.assign({ thread: t, ticks, frame }, groupOf(frame, t)));
+            }
+            return groupsOf(waits).reduce((out, g) => out.concat(g.map((w) => findingOf$2(w, g, env))), []);
+        },
+    };
+    /** Strictly longer than the threshold, in the dump's own tick length. */
+    function overThreshold(ticks, increment, seconds) {
+        return ticks * increment > seconds * UNITS_PER_SECOND;
+    }
+    /** The thread sits in a pool's wait-for-work call (innermost first, up to any APC delivery). */
+    function waitsForPoolWork(frames) {
+        for (const f of frames) {
+            if (APC_DISPATCH.test(f.text))
+                return false;
+            if (POOL_IDLE_CALL.test(f.text))
+                return true;
+        }
+        return false;
+    }
+    /** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE). */
+    function moduleOfFrame(frame) {
+        const m = /^([^!+\s]+)/.exec(frame);
+        if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1]))
+            return 'unknown code';
+        return m[1];
+    }
+    /** Threads without frames are grouped by their wait reason instead. */
+    function groupOf(frame, t) {
+        if (frame) {
+            const module = moduleOfFrame(frame);
+            return { group: module, where: `in ${module}` };
+        }
+        const why = t.stackResident === false ? 'kernel stack not resident' : 'stack not available';
+        return { group: `${t.waitReason}, no stack`, where: `in a wait (${t.waitReason}), ${why}` };
+    }
+    /** Groups, the one with the longest wait first; in each, the longest waits first. */
+    function groupsOf(waits) {
+        const byGroup = new Map();
+        for (const w of waits) {
+            const list = byGroup.get(w.group);
+            if (list)
+                list.push(w);
+            else
+                byGroup.set(w.group, [w]);
+        }
+        const groups = [];
+        byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));
+        return groups.sort((a, b) => b[0].ticks - a[0].ticks || (a[0].group < b[0].group ? -1 : 1));
+    }
+    function findingOf$2(w, group, env) {
+        const { model, options } = env;
+        const { k, clock } = model;
+        const t = w.thread;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const age = formatTicks(w.ticks, clock.increment);
+        const n = group.length;
+        const others = group.filter((g) => g !== w);
+        const members = others.slice(0, MEMBERS_SHOWN).map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
+        if (others.length > MEMBERS_SHOWN)
+            members.push(`and ${others.length - MEMBERS_SHOWN} more`);
+        const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
+        if (t.timedWait)
+            how.push('with a timeout');
+        if (t.terminated)
+            how.push('thread terminating');
+        return {
+            rule: 'long-wait',
+            severity: 'warning',
+            summary: `${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)} has waited ${age} ${w.where} (group ${w.group}: ${n} long wait${n === 1 ? '' : 's'})`,
+            thread: t.address,
+            evidence: [
+                `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
+                `Wait: ${how.join(', ')}`,
+                `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
+                `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
+                others.length ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
+            ],
+            next: `!thread ${at(t.address)}`,
+        };
+    }
+
+    // !stalecheck rule 'orphaned-owner': a mutant, ERESOURCE, fast/guarded mutex or critical section held
+    // by an owner that will never release it: a thread that has terminated (or is terminating), a thread
+    // whose process is exiting, or an owner that is no thread of any listed process at all.
+    //
+    // Where the locks come from (all already in the model, nothing rescanned):
+    // - the wait graph: lock hops name the owner thread; the rules' dead ends carry the owner they could
+    //   not find among the threads; held critical sections with waiters only the lock counts;
+    // - the resource index (nt!ExpSystemResourcesList, built once per run): held resources nobody waits on;
+    // - the MutantListHead of the few threads that are terminating or belong to an exiting process:
+    //   mutants they still own that nobody waits on.
+    // Severity: error when threads wait on the lock (they are stuck for good), warning otherwise.
+    /** Hop kinds that go from a waiter to the owner of a lock. */
+    const LOCK_KINDS = ['mutant', 'resource', 'fast-mutex', 'guarded-mutex', 'critical-section'];
+    /** Waiters named in the evidence; the rest are counted. */
+    const WAITERS_SHOWN = 6;
+    const orphanedOwnerRule = {
+        id: 'orphaned-owner',
+        run(env) {
+            const out = [];
+            collectLocks(env).forEach((l) => {
+                const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l, env) })).filter((o) => o.why);
+                if (orphans.length)
+                    out.push(findingOf$1(l, orphans, env));
+            });
+            return out;
+        },
+    };
+    function collectLocks(env) {
+        const { model } = env;
+        const { graph, table } = model;
+        const locks = new Map();
+        const lockOf = (kind, lock) => {
+            const key = `${kind}:${lock}`;
+            let l = locks.get(key);
+            if (!l) {
+                l = { kind, lock, owners: [], waiters: [], carried: 0 };
+                locks.set(key, l);
+            }
+            return l;
+        };
+        const addWaiter = (l, waiter) => {
+            if (l.waiters.indexOf(waiter) < 0)
+                l.waiters.push(waiter);
+            const t = table.threadByAddress.get(waiter);
+            if (l.kind === 'critical-section' && t && !l.process)
+                l.process = t.process;
+        };
+        for (const h of graph.hops) {
+            if (LOCK_KINDS.indexOf(h.kind) < 0)
+                continue;
+            const l = lockOf(h.kind, h.object);
+            addOwner(l, { thread: table.threadByAddress.get(h.to) });
+            addWaiter(l, h.from);
+        }
+        graph.deadEnds.forEach((ends, thread) => {
+            for (const d of ends) {
+                const lost = d.ownerNotFound;
+                if (!lost)
+                    continue;
+                const l = lockOf(lost.kind, lost.lock);
+                addOwner(l, { recorded: lost.owner, tid: lost.ownerTid });
+                addWaiter(l, thread);
+            }
+        });
+        if (graph.holders) {
+            graph.holders.forEach((held, owner) => {
+                const thread = table.threadByAddress.get(owner);
+                for (const h of held) {
+                    if (LOCK_KINDS.indexOf(h.kind) < 0 || !thread)
+                        continue;
+                    const l = lockOf(h.kind, h.lock);
+                    addOwner(l, { thread });
+                    if (h.kind === 'critical-section' && !l.process)
+                        l.process = thread.process;
+                    l.carried = Math.max(l.carried, h.carried);
+                }
+            });
+        }
+        addResources(env, lockOf);
+        addMutantsOfDyingThreads(env, lockOf);
+        // Waiters as the graph counts them, and the counts the locks carry.
+        locks.forEach((l) => {
+            const w = graph.waiters.get(l.lock);
+            if (!w)
+                return;
+            for (const t of w.threads)
+                addWaiter(l, t);
+            if (w.carried !== undefined)
+                l.carried = Math.max(l.carried, w.carried);
+        });
+        return locks;
+    }
+    function addOwner(l, o) {
+        const same = l.owners.some((x) => (o.thread ? x.thread === o.thread : x.recorded === o.recorded && x.tid === o.tid));
+        if (!same && (o.thread || o.recorded || o.tid !== undefined))
+            l.owners.push(o);
+    }
+    /** Held resources, with or without waiters: every owner that is a thread (owner pointers are not). */
+    function addResources(env, lockOf) {
+        const { index } = resourcesOf(env.model.env);
+        if (!index)
+            return;
+        const { table } = env.model;
+        index.byAddress.forEach((r) => {
+            for (const o of r.owners) {
+                const thread = table.threadByAddress.get(o.thread);
+                if (o.ownerPointer && !thread)
+                    continue; // ExSetResourceOwnerPointer: owned on behalf of a driver, not by a thread
+                const l = lockOf('resource', r.address);
+                l.resource = r;
+                l.carried = Math.max(l.carried, r.exclusiveWaiters + r.sharedWaiters);
+                addOwner(l, thread ? { thread } : { recorded: o.value });
+            }
+        });
+    }
+    /**
+     * Mutants still owned by a thread that is terminating or whose process is exiting, found on its
+     * KTHREAD.MutantListHead (bounded walk; only such threads, usually none or a few).
+     */
+    function addMutantsOfDyingThreads(env, lockOf) {
+        const { k, table, env: ruleEnv } = env.model;
+        const mutantType = k.type('_KMUTANT');
+        if (!mutantType || !mutantType.field('MutantListEntry'))
+            return;
+        for (const t of table.threads) {
+            if (!dyingThread(t))
+                continue;
+            const head = t.view.addressOf('Tcb.MutantListHead');
+            const first = t.view.ptr('Tcb.MutantListHead.Flink');
+            if (!head || !first || isNull(first) || first === head)
+                continue;
+            walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+                const mutant = k.containing(entry, mutantType, 'MutantListEntry');
+                const object = ruleEnv.dispatcher.read(mutant);
+                if (object && object.kind === 'Mutant' && object.owner === t.address)
+                    addOwner(lockOf('mutant', mutant), { thread: t });
+                return undefined;
+            });
+        }
+    }
+    function dyingThread(t) {
+        return t.terminated || t.process.exiting;
+    }
+    /** Why this owner will never release the lock, in words; undefined when it is alive. */
+    function orphanedBecause(o, l, env) {
+        const { k } = env.model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        if (o.thread) {
+            const t = o.thread;
+            const who = `thread ${at(t.address)} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)})`;
+            if (t.state === 'Terminated')
+                return `${who}, which has terminated`;
+            if (t.terminated)
+                return `${who}, which is terminating (Terminated flag set, state ${t.state})`;
+            if (t.process.exiting)
+                return `${who}, whose process is exiting`;
+            return undefined;
+        }
+        if (o.recorded)
+            return `${at(o.recorded)}, which is not a thread of any listed process`;
+        if (o.tid !== undefined)
+            return `tid ${hex4(o.tid)}, which is not a thread of ${l.process ? l.process.name : 'its process'} (exited?)`;
+        return undefined;
+    }
+    function findingOf$1(l, orphans, env) {
+        const { k, table, env: ruleEnv } = env.model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const name = lockName(l, env);
+        const waiting = Math.max(l.waiters.length, l.carried);
+        const severity = waiting > 0 ? 'error' : 'warning';
+        const evidence = [`Lock: ${name}${lockState(l, env)}`];
+        let thread;
+        for (const { owner, why } of orphans) {
+            evidence.push(`Owner: ${why}`);
+            if (owner.thread) {
+                if (!thread)
+                    thread = owner.thread.address;
+                const p = owner.thread.process;
+                if (p.exiting)
+                    evidence.push(`${p.name}: exiting, ${describeProcess(p)}`);
+            }
+            else if (owner.recorded) {
+                // A recorded owner that is no listed thread: does the address still hold a thread object?
+                const object = ruleEnv.dispatcher.probe(owner.recorded);
+                if (object && object.kind === 'Thread') {
+                    if (!thread)
+                        thread = owner.recorded;
+                    evidence.push(`${at(owner.recorded)} still holds a thread object, on no process's thread list (terminated, not yet freed?)`);
+                }
+                else if (object)
+                    evidence.push(`${at(owner.recorded)} holds a ${object.typeName} now, no thread (freed and reused)`);
+                else
+                    evidence.push(`${at(owner.recorded)} is unreadable or holds no dispatcher object (freed?)`);
+            }
+        }
+        const alive = l.owners.length - orphans.length;
+        if (alive > 0)
+            evidence.push(`${alive} other owner${alive === 1 ? '' : 's'} alive (shared owners can release only their own share)`);
+        if (l.waiters.length) {
+            const shown = l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
+                const t = table.threadByAddress.get(w);
+                return t ? `${at(w)} (${t.process.name})` : at(w);
+            });
+            if (l.waiters.length > WAITERS_SHOWN)
+                shown.push(`and ${l.waiters.length - WAITERS_SHOWN} more`);
+            evidence.push(`Waiting on it: ${shown.join(', ')}${l.carried > l.waiters.length ? `; the lock counts ${l.carried} waiters` : ''}`);
+        }
+        else if (l.carried)
+            evidence.push(`The lock counts ${l.carried} waiter${l.carried === 1 ? '' : 's'}, none of them a thread of this dump`);
+        else
+            evidence.push('No thread waits on it yet: the next one to acquire it will hang');
+        const damage = incompleteThreadLists(l, orphans, env);
+        if (damage)
+            evidence.push(damage);
+        return {
+            rule: 'orphaned-owner',
+            severity,
+            summary: `${name} is owned by ${orphans[0].why}${waiting ? `; ${waiting} waiter${waiting === 1 ? '' : 's'} stuck` : ', no waiters yet'}`,
+            thread,
+            object: l.lock,
+            evidence,
+            next: nextCommand(l, env),
+        };
+    }
+    function lockName(l, env) {
+        const { k } = env.model;
+        const at = formatAddr(l.lock, k.pointerSize);
+        switch (l.kind) {
+            case 'resource':
+                return `ERESOURCE ${at}`;
+            case 'fast-mutex':
+                return `fast mutex ${at}`;
+            case 'guarded-mutex':
+                return `guarded mutex ${at}`;
+            case 'critical-section': {
+                const symbol = k.target.nearestSymbol(l.lock);
+                const named = symbol && /![^+]+$/.test(symbol) ? ` (${symbol})` : '';
+                return `critical section ${at}${named}${l.process ? ` in ${l.process.name}` : ''}`;
+            }
+            default:
+                return `${l.kind} ${at}`;
+        }
+    }
+    /** What the lock itself says: a resource's mode and counters, a mutant's abandonment. */
+    function lockState(l, env) {
+        if (l.resource) {
+            const r = l.resource;
+            return `, ${r.exclusive ? 'exclusive' : 'shared'}, ActiveCount ${r.activeCount}, ${r.exclusiveWaiters} exclusive and ${r.sharedWaiters} shared waiters`;
+        }
+        if (l.kind === 'mutant') {
+            const m = env.model.env.dispatcher.read(l.lock);
+            return m && m.abandoned ? ', abandoned' : '';
+        }
+        return '';
+    }
+    function describeProcess(p) {
+        const left = p.threads.filter((t) => !t.terminated).length;
+        return `${left} thread${left === 1 ? '' : 's'} left${p.activeThreads !== undefined ? ` (ActiveThreads ${p.activeThreads})` : ''}`;
+    }
+    /** An owner "not found" proves little when the dump lists fewer threads than the kernel counts. */
+    function incompleteThreadLists(l, orphans, env) {
+        if (orphans.every((o) => o.owner.thread))
+            return undefined;
+        const { table } = env.model;
+        const short = (l.process ? [l.process] : table.processes).filter((p) => p.activeThreads !== undefined && p.activeThreads > p.threads.length);
+        if (!short.length)
+            return undefined;
+        const named = short.slice(0, 3).map((p) => `${p.name} lists ${p.threads.length} of its ${p.activeThreads} threads`);
+        return `Caution: ${named.join('; ')}${short.length > 3 ? ` (and ${short.length - 3} more processes)` : ''}: the owner may be among the threads not listed`;
+    }
+    function nextCommand(l, env) {
+        const { k } = env.model;
+        const at = formatAddr(l.lock, k.pointerSize);
+        switch (l.kind) {
+            case 'resource':
+                return `!locks ${at}`;
+            case 'critical-section':
+                return l.process ? `.process /r /p ${formatAddr(l.process.address, k.pointerSize)}; !cs ${at}` : `!cs ${at}`;
+            case 'fast-mutex':
+                return `dt nt!_FAST_MUTEX ${at}`;
+            case 'guarded-mutex':
+                return `dt nt!${k.type('_KGUARDED_MUTEX') ? '_KGUARDED_MUTEX' : '_FAST_MUTEX'} ${at}`;
+            default:
+                return `dt nt!_KMUTANT ${at}`;
+        }
+    }
+
+    // !stalecheck rule 'unserved-message': a client waits for the reply to an LPC/ALPC request that no
+    // server thread is working on (`!alpc /m` shows no ServerThread; `!lpc message` no server thread),
+    // with the depth of the port's queue, what the server process is doing, and how many clients of the
+    // dump wait in the same port. The LPC/ALPC edge rules found these (their dead ends carry the facts:
+    // message, port, queue lengths, server process); nothing is read again here.
+    const unservedMessageRule = {
+        id: 'unserved-message',
+        run(env) {
+            const { model } = env;
+            const found = [];
+            model.graph.deadEnds.forEach((ends, thread) => {
+                const client = model.table.threadByAddress.get(thread);
+                if (!client)
+                    return;
+                for (const d of ends)
+                    if (d.unserved)
+                        found.push({ client, facts: d.unserved });
+            });
+            // Clients per port, to say how many of the dump's threads wait in the same queue.
+            const perPort = new Map();
+            for (const f of found)
+                if (f.facts.port)
+                    perPort.set(f.facts.port, (perPort.get(f.facts.port) || 0) + 1);
+            return found.map((f) => findingOf(f.client, f.facts, perPort, env));
+        },
+    };
+    function findingOf(client, m, perPort, env) {
+        const { model } = env;
+        const { k, clock, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const server = m.serverProcess ? table.processByAddress.get(m.serverProcess) : undefined;
+        const serverName = server ? server.name : m.serverProcess ? `process ${at(m.serverProcess)} (not in the process list)` : 'an unknown server';
+        const what = m.kind === 'alpc' ? `ALPC message ${at(m.message)} (id ${formatMessageId(m.id)})` : `LPC message ${m.message}`;
+        const dead = server ? serverDead(server) : undefined;
+        const queued = m.queued === undefined ? '' : `, ${m.queueCut ? 'at least ' : ''}${m.queued} queued`;
+        const port = m.port ? ` on ${server ? `${server.name}'s ` : ''}port ${at(m.port)}${queued}` : ' (server port unknown)';
+        const age = model.ageOf(client);
+        const waited = age.ticks !== undefined ? `for ${formatTicks(age.ticks, clock.increment)}` : age.inconsistent ? '(Wait Start after the current tick)' : '';
+        const evidence = [
+            `Client: ${at(client.address)} ${client.process.name} ${hex4(client.process.pid)}.${hex4(client.tid)}, ${client.waitReason} ${waited}`.trim(),
+            `Message: ${what}, ${m.lostServer ? `served by thread ${at(m.lostServer)}, which is not a thread of any listed process` : 'no server thread working on it'}`,
+        ];
+        if (m.port)
+            evidence.push(`Port ${at(m.port)} of ${serverName}: ${queueText(m)}`);
+        else
+            evidence.push(`Port: unknown (the client is on no port's reply chain)`);
+        const waiting = m.port ? perPort.get(m.port) || 1 : 1;
+        if (waiting > 1)
+            evidence.push(`${waiting} clients of this dump wait for replies on this port`);
+        const left = server ? liveThreads(server) : 0;
+        evidence.push(`Server: ${dead || (server ? `${server.name}, ${left} thread${left === 1 ? '' : 's'}, none working on this message` : serverName)}`);
+        return {
+            rule: 'unserved-message',
+            severity: dead ? 'error' : 'warning',
+            summary: `${client.process.name} waits for a reply to ${what}${port}: ${m.lostServer ? `its server thread ${at(m.lostServer)} is in no thread list` : 'no server thread works on it'}${dead ? ` (${dead})` : ''}`,
+            thread: client.address,
+            // ALPC: the message address; LPC: the message id, 8 hex digits as `!lpc message` takes it.
+            object: m.message,
+            evidence,
+            next: m.kind === 'alpc' ? `!alpc /m ${at(m.message)}` : `!lpc message ${m.message}`,
+        };
+    }
+    /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
+    function queueText(m) {
+        if (m.kind === 'alpc') {
+            const parts = [`${m.queued === undefined ? '?' : m.queued} message${m.queued === 1 ? '' : 's'} queued (MainQueueLength)`];
+            if (m.pending !== undefined)
+                parts.push(`${m.pending} received and not answered (PendingQueueLength)`);
+            if (m.waitingServers !== undefined)
+                parts.push(`${m.waitingServers} server thread${m.waitingServers === 1 ? '' : 's'} waiting to receive (WaitQueueLength)`);
+            return parts.join(', ');
+        }
+        if (m.queued === undefined)
+            return 'message queue unreadable';
+        const n = `${m.queueCut ? 'at least ' : ''}${m.queued} message${m.queued === 1 ? '' : 's'} queued (MsgQueue.ReceiveHead)`;
+        if (m.stillQueued === true)
+            return `${n}, this one still among them`;
+        if (m.stillQueued === false)
+            return `${n}; this one was taken off the queue but no thread claims it`;
+        return n;
+    }
+    /** Why the server can never answer ("ServiceA.exe is exiting, 1 thread left"): it is exiting, or has no thread left. */
+    function serverDead(p) {
+        const left = liveThreads(p);
+        if (p.exiting)
+            return `${p.name} is exiting, ${left} thread${left === 1 ? '' : 's'} left`;
+        // ActiveThreads confirms it when the thread list is merely incomplete.
+        if (!left && !p.activeThreads)
+            return `${p.name} has no threads left`;
+        return undefined;
+    }
+    function liveThreads(p) {
+        return p.threads.filter((t) => !t.terminated).length;
+    }
+
+    // Every !stalecheck rule, one module per rule.
+    const STALE_RULES = [
+        staleIosbRule,
+        apcToNonAlertableWaiterRule,
+        dispatchLevelSpinRule,
+        orphanedOwnerRule,
+        unservedMessageRule,
+        longWaitRule,
+        inconsistentDumpRule,
+    ];
+
+    const RULE_IDS = [
+        'stale-iosb',
+        'apc-to-nonalertable-waiter',
+        'dispatch-level-spin',
+        'long-wait',
+        'orphaned-owner',
+        'unserved-message',
+        'inconsistent-dump',
+    ];
+    const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
 
     function runStaleCheck(k, rules, options) {
         const model = readWaitModel(k);
@@ -4912,1138 +7860,6 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
             print(renderRingText(result, target.pointerSize));
             return ringModel(result, target);
         });
-    }
-
-    // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
-    // must not exhaust the JS stack of the debugger's engine.
-    /** Tarjan's strongly connected components, iterative. Components come out in reverse topological order. */
-    function stronglyConnected(nodes, next) {
-        const index = new Map();
-        const low = new Map();
-        const onStack = new Set();
-        const stack = [];
-        const components = [];
-        let counter = 0;
-        for (const start of nodes) {
-            if (index.has(start))
-                continue;
-            const work = [];
-            const enter = (node) => {
-                index.set(node, counter);
-                low.set(node, counter);
-                counter++;
-                stack.push(node);
-                onStack.add(node);
-                work.push({ node, succ: next(node), i: 0 });
-            };
-            enter(start);
-            while (work.length) {
-                const top = work[work.length - 1];
-                if (top.i < top.succ.length) {
-                    const w = top.succ[top.i++];
-                    if (!index.has(w))
-                        enter(w);
-                    else if (onStack.has(w))
-                        low.set(top.node, Math.min(low.get(top.node), index.get(w)));
-                    continue;
-                }
-                work.pop();
-                if (work.length) {
-                    const parent = work[work.length - 1].node;
-                    low.set(parent, Math.min(low.get(parent), low.get(top.node)));
-                }
-                if (low.get(top.node) === index.get(top.node)) {
-                    const component = [];
-                    let w;
-                    do {
-                        w = stack.pop();
-                        onStack.delete(w);
-                        component.push(w);
-                    } while (w !== top.node);
-                    components.push(component);
-                }
-            }
-        }
-        return components;
-    }
-    /** A component is a cycle when it has several members or a self edge. */
-    function isCycle(component, next) {
-        return component.length > 1 || next(component[0]).indexOf(component[0]) >= 0;
-    }
-    /**
-     * One elementary cycle through the component, starting at `start`, following edges inside it
-     * (breadth-first, so the shortest way back to the start).
-     */
-    function cycleThrough(start, members, next) {
-        const parent = new Map();
-        const queue = [start];
-        for (let q = 0; q < queue.length; q++) {
-            const node = queue[q];
-            for (const w of next(node)) {
-                if (!members.has(w))
-                    continue;
-                if (w === start) {
-                    const path = [node];
-                    let at = node;
-                    while (at !== start) {
-                        at = parent.get(at);
-                        path.push(at);
-                    }
-                    return path.reverse();
-                }
-                if (!parent.has(w)) {
-                    parent.set(w, node);
-                    queue.push(w);
-                }
-            }
-        }
-        return [start];
-    }
-    /**
-     * Breadth-first search backwards from `targets` along predecessor edges. Returns, for every node
-     * that can reach a target, the next node on its shortest path towards the targets.
-     */
-    function towards(targets, previous) {
-        const nextHop = new Map();
-        const queue = [];
-        for (const t of targets) {
-            nextHop.set(t, null);
-            queue.push(t);
-        }
-        for (let q = 0; q < queue.length; q++) {
-            const node = queue[q];
-            for (const p of previous(node)) {
-                if (nextHop.has(p))
-                    continue;
-                nextHop.set(p, node);
-                queue.push(p);
-            }
-        }
-        return nextHop;
-    }
-    /** The path from `from` to the target it reaches, following `towards` results. */
-    function pathTo(from, nextHop) {
-        const path = [from];
-        let at = nextHop.get(from);
-        while (at !== null && at !== undefined) {
-            path.push(at);
-            at = nextHop.get(at);
-        }
-        return path;
-    }
-
-    /** `waitTicks` ranks roots with equal reach (longer wait first). */
-    function conclude(graph, waitTicks) {
-        const nodes = [];
-        graph.out.forEach((_, from) => nodes.push(from));
-        graph.into.forEach((_, to) => {
-            if (!graph.out.has(to))
-                nodes.push(to);
-        });
-        const holders = graph.holders || new Map();
-        holders.forEach((_, holder) => {
-            if (!graph.out.has(holder) && !graph.into.has(holder))
-                nodes.push(holder);
-        });
-        const next = (n) => (graph.out.get(n) || []).map((h) => h.to);
-        const previous = (n) => (graph.into.get(n) || []).map((h) => h.from);
-        const components = stronglyConnected(nodes, next);
-        const componentOf = new Map();
-        components.forEach((c, i) => c.forEach((n) => componentOf.set(n, i)));
-        const deadlocks = [];
-        const roots = [];
-        components.forEach((component, i) => {
-            const cyclic = isCycle(component, next);
-            const leaves = component.every((n) => next(n).every((w) => componentOf.get(w) === i));
-            if (cyclic) {
-                const members = new Set(component);
-                const start = component.slice().sort()[0];
-                const order = cycleThrough(start, members, next);
-                deadlocks.push({
-                    threads: order,
-                    hops: order.map((t, j) => hopBetween(graph, t, order[(j + 1) % order.length])),
-                    alsoInvolved: component.filter((n) => order.indexOf(n) < 0),
-                });
-            }
-            if (!leaves)
-                return; // waits on something outside: not a root
-            const reach = towards(component, previous);
-            const blocked = [];
-            const tree = [];
-            reach.forEach((toward, n) => {
-                if (componentOf.get(n) === i)
-                    return;
-                blocked.push(n);
-                if (toward !== null)
-                    tree.push(hopBetween(graph, n, toward));
-            });
-            const holds = component.some((n) => holders.has(n));
-            if (!cyclic && blocked.length === 0 && !holds)
-                return;
-            const representative = cyclic ? deadlocks[deadlocks.length - 1].threads[0] : component[0];
-            roots.push({ thread: representative, cycle: cyclic ? deadlocks[deadlocks.length - 1].threads : undefined, blocked, tree });
-        });
-        // Threads held up: those seen waiting plus those only a held lock counts (a CS's 52 unseen waiters).
-        const weight = (r) => {
-            let carried = 0;
-            for (const t of r.cycle || [r.thread])
-                for (const h of holders.get(t) || [])
-                    carried += h.carried;
-            return r.blocked.length + carried;
-        };
-        roots.sort((a, b) => weight(b) - weight(a) || waitTicks(b.thread) - waitTicks(a.thread) || (a.thread < b.thread ? -1 : 1));
-        const chains = [];
-        for (const root of roots) {
-            const targets = root.cycle || [root.thread];
-            const reach = towards(targets, previous);
-            const starts = root.blocked.filter((n) => previous(n).length === 0);
-            for (const start of starts.sort()) {
-                const path = pathTo(start, reach);
-                const hops = [];
-                for (let j = 0; j + 1 < path.length; j++)
-                    hops.push(hopBetween(graph, path[j], path[j + 1]));
-                chains.push({ path, hops, root: root.thread });
-            }
-        }
-        return { deadlocks, roots, chains };
-    }
-    function hopBetween(graph, from, to) {
-        const hops = graph.out.get(from) || [];
-        for (const h of hops)
-            if (h.to === to)
-                return h;
-        return undefined;
-    }
-
-    // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
-    // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
-    // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
-    // stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
-    /** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
-    const IO_TYPE_DEVICE = 3;
-    const IO_TYPE_DRIVER = 4;
-    const IO_TYPE_FILE = 5;
-    const IO_TYPE_IRP = 6;
-    /** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
-    const LOCATIONS_IN_FIRST_READ = 12;
-    /** A CCHAR holds StackCount: more than this is damage. */
-    const MAX_STACK_COUNT = 127;
-    /** IRPs walked per thread; a leaking thread can have thousands, a description needs a few. */
-    const MAX_IRPS_PER_THREAD = 256;
-    /** IRP_MJ_* by value (wdm.h). */
-    const MAJOR_FUNCTIONS = [
-        'CREATE', 'CREATE_NAMED_PIPE', 'CLOSE', 'READ', 'WRITE', 'QUERY_INFORMATION', 'SET_INFORMATION', 'QUERY_EA',
-        'SET_EA', 'FLUSH_BUFFERS', 'QUERY_VOLUME_INFORMATION', 'SET_VOLUME_INFORMATION', 'DIRECTORY_CONTROL',
-        'FILE_SYSTEM_CONTROL', 'DEVICE_CONTROL', 'INTERNAL_DEVICE_CONTROL', 'SHUTDOWN', 'LOCK_CONTROL', 'CLEANUP',
-        'CREATE_MAILSLOT', 'QUERY_SECURITY', 'SET_SECURITY', 'POWER', 'SYSTEM_CONTROL', 'DEVICE_CHANGE', 'QUERY_QUOTA',
-        'SET_QUOTA', 'PNP',
-    ];
-    function majorFunctionName(value) {
-        return value < MAJOR_FUNCTIONS.length ? `IRP_MJ_${MAJOR_FUNCTIONS[value]}` : `IRP_MJ_0x${value.toString(16)}`;
-    }
-    /**
-     * The 1-based stack location being served. A fresh IRP has CurrentLocation = StackCount + 1, each
-     * IoCallDriver moves it down one; above StackCount the IRP is not yet sent or already completed back.
-     */
-    function currentLocationIndex(stackCount, currentLocation) {
-        return currentLocation >= 1 && currentLocation <= stackCount ? currentLocation : undefined;
-    }
-    /** Stack locations follow the IRP: location i (1-based) is at irp + sizeof(IRP) + (i - 1) * sizeof(IO_STACK_LOCATION). */
-    function stackLocationOffset(irpSize, locationSize, index) {
-        return irpSize + (index - 1) * locationSize;
-    }
-    /** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
-    function unicodeStringSpan(length, maximumLength, bufferPlausible) {
-        if (length === 0)
-            return { bytes: 0 };
-        if (length % 2 !== 0)
-            return { invalid: `odd Length ${length}` };
-        if (maximumLength !== undefined && length > maximumLength)
-            return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
-        if (!bufferPlausible)
-            return { invalid: 'bad Buffer' };
-        return { bytes: length };
-    }
-    /** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
-    function decodeUnicodeString(bytes, length) {
-        return utf16(bytes, 0, length);
-    }
-    /** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
-    function readUnicodeString(k, view, path, what) {
-        const length = view.num(`${path}.Length`);
-        const buffer = view.ptr(`${path}.Buffer`);
-        if (length === undefined || buffer === undefined)
-            return undefined;
-        const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
-        if ('invalid' in span) {
-            k.warnings.add('bad strings', `${what}: ${span.invalid}`);
-            return undefined;
-        }
-        if (span.bytes === 0)
-            return '';
-        const bytes = k.target.read(buffer, span.bytes);
-        if (!bytes) {
-            k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
-            return undefined;
-        }
-        return decodeUnicodeString(bytes, span.bytes);
-    }
-    /** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
-    class IrpReader {
-        constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "types", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "devices", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "drivers", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "files", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            const irp = k.type('_IRP');
-            const location = k.type('_IO_STACK_LOCATION');
-            this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
-        }
-        /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
-        threadIrps(thread) {
-            const out = [];
-            const types = this.types;
-            const head = thread.view.addressOf('IrpList');
-            let entry = thread.view.ptr('IrpList.Flink');
-            if (!types || !head || !entry)
-                return out;
-            const what = `IRP list of thread ${thread.address}`;
-            const seen = new Set();
-            while (entry !== head) {
-                if (!this.k.plausible(entry)) {
-                    this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                    break;
-                }
-                if (seen.has(entry)) {
-                    this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                    break;
-                }
-                if (seen.size >= MAX_IRPS_PER_THREAD)
-                    break;
-                seen.add(entry);
-                const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
-                if (!irp)
-                    break;
-                out.push(irp.info);
-                entry = irp.next;
-                if (isNull(entry)) {
-                    this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
-                    break;
-                }
-            }
-            return out;
-        }
-        /** One IRP with its stack locations. */
-        readIrp(address) {
-            const types = this.types;
-            const hit = types ? this.readIrpAt(address, types) : undefined;
-            return hit && hit.info;
-        }
-        /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
-        deviceTarget(device) {
-            let hit = this.devices.get(device);
-            if (hit === undefined) {
-                hit = this.readDeviceTarget(device) || null;
-                this.devices.set(device, hit);
-            }
-            return hit || undefined;
-        }
-        /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
-        fileName(file) {
-            let hit = this.files.get(file);
-            if (hit === undefined) {
-                hit = null;
-                const layout = this.types && this.types.file;
-                const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
-                if (view && this.typed(view, IO_TYPE_FILE, 'file object'))
-                    hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
-                this.files.set(file, hit);
-            }
-            return hit === null ? undefined : hit;
-        }
-        readDeviceTarget(device) {
-            const layout = this.types && this.types.device;
-            if (!layout || !this.k.plausible(device))
-                return undefined;
-            const view = this.k.readStruct(layout, device, 'device object');
-            if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object'))
-                return undefined;
-            const driverObject = view.ptr('DriverObject');
-            if (!driverObject || !this.k.plausible(driverObject))
-                return { device, driverObject: undefined, driverName: undefined };
-            let name = this.drivers.get(driverObject);
-            if (name === undefined) {
-                name = this.readDriverName(driverObject) || null;
-                this.drivers.set(driverObject, name);
-            }
-            return { device, driverObject, driverName: name === null ? undefined : name };
-        }
-        readDriverName(driver) {
-            const layout = this.types && this.types.driver;
-            const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
-            if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object'))
-                return undefined;
-            return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
-        }
-        /** The I/O manager's Type header says what a structure is; anything else is damage. */
-        typed(view, expected, what) {
-            const type = view.num('Type');
-            if (type === expected)
-                return true;
-            this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
-            return false;
-        }
-        /**
-         * One read for the IRP and its first LOCATIONS_IN_FIRST_READ stack locations (StackCount is inside the
-         * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
-         * unreadable memory falls back to the IRP alone.
-         */
-        readIrpAt(address, types) {
-            const k = this.k;
-            const irpSize = types.irp.size;
-            const locationSize = types.location.size;
-            const bytes = k.target.read(address, stackLocationOffset(irpSize, locationSize, LOCATIONS_IN_FIRST_READ + 1));
-            let view = bytes ? new StructView(types.irp, address, bytes, k.pointerSize) : undefined;
-            if (!view)
-                view = k.readStruct(types.irp, address, 'IRP');
-            if (!view)
-                return undefined;
-            if (!this.typed(view, IO_TYPE_IRP, 'IRP'))
-                return undefined;
-            const stackCount = view.num('StackCount') || 0;
-            const currentLocation = view.num('CurrentLocation') || 0;
-            const info = {
-                address,
-                thread: nonNull(view.ptr('Tail.Overlay.Thread')),
-                stackCount,
-                currentLocation,
-                current: undefined,
-                locations: [],
-                userIosb: nonNull(view.ptr('UserIosb')),
-                userEvent: nonNull(view.ptr('UserEvent')),
-                pendingReturned: !!view.num('PendingReturned'),
-                cancel: !!view.num('Cancel'),
-                status: view.num('IoStatus.Status'),
-                originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
-            };
-            const next = view.ptr('ThreadListEntry.Flink') || '0';
-            if (stackCount > MAX_STACK_COUNT) {
-                k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
-                return { info, next };
-            }
-            const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
-            if (!locationBytes)
-                return { info, next };
-            for (let index = 1; index <= stackCount; index++) {
-                const offset = stackLocationOffset(irpSize, locationSize, index);
-                const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
-                info.locations.push({
-                    index,
-                    address: sl.address,
-                    majorFunction: sl.num('MajorFunction') || 0,
-                    minorFunction: sl.num('MinorFunction') || 0,
-                    control: sl.num('Control') || 0,
-                    deviceObject: nonNull(sl.ptr('DeviceObject')),
-                    fileObject: nonNull(sl.ptr('FileObject')),
-                    completionRoutine: nonNull(sl.ptr('CompletionRoutine')),
-                    context: nonNull(sl.ptr('Context')),
-                });
-            }
-            const current = currentLocationIndex(stackCount, currentLocation);
-            if (current !== undefined)
-                info.current = info.locations[current - 1];
-            return { info, next };
-        }
-        /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
-        locationBytes(address, have, end, irpSize, locationSize) {
-            if (have.length >= end)
-                return have;
-            // Whole locations already in hand are kept; the read starts at the first one missing.
-            const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
-            const rest = this.k.target.read(addrAdd(address, kept), end - kept);
-            if (!rest) {
-                this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
-                return undefined;
-            }
-            const joined = [];
-            for (let i = 0; i < kept; i++)
-                joined.push(have[i]);
-            for (let i = 0; i < rest.length; i++)
-                joined.push(rest[i]);
-            return joined;
-        }
-    }
-    function nonNull(a) {
-        return a === undefined || isNull(a) ? undefined : a;
-    }
-    /** The IRP reader of this run (its caches live as long as the run). */
-    function irpReaderOf(env) {
-        return env.memo('irp-reader', () => new IrpReader(env.k));
-    }
-
-    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
-    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
-    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
-    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
-    const MAX_PROCESSORS = 2048;
-    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
-    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
-    function readProcessors(k) {
-        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
-        const prcbType = k.type('_KPRCB');
-        const ethread = k.type('_ETHREAD');
-        const block = k.symbol('KiProcessorBlock');
-        if (!prcbType || !ethread || !block) {
-            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
-            return table;
-        }
-        const declared = processorCount(k);
-        const blockType = symbolType(k, 'KiProcessorBlock');
-        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
-        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
-        const entries = entryCount(declared, capacity);
-        if (entries === undefined) {
-            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
-            return table;
-        }
-        if (declared !== undefined && capacity !== undefined && declared > capacity) {
-            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
-        }
-        const pointers = k.target.read(block, entries * k.pointerSize);
-        if (!pointers) {
-            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
-            return table;
-        }
-        table.known = true;
-        const pcr = pcrLocator(k, prcbType);
-        const span = prcbSpan(prcbType);
-        for (let i = 0; i < entries; i++) {
-            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
-            if (isNull(prcb))
-                break; // the array ends at the first NULL entry
-            if (!k.plausible(prcb)) {
-                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
-                table.unreadable.push(i);
-                continue;
-            }
-            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
-            if (!info) {
-                table.unreadable.push(i);
-                continue;
-            }
-            addProcessor(table, info);
-        }
-        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
-        return table;
-    }
-    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
-    function entryCount(declared, capacity) {
-        if (declared !== undefined && capacity !== undefined)
-            return Math.min(declared, capacity);
-        if (declared !== undefined)
-            return declared;
-        return capacity;
-    }
-    function addProcessor(table, info) {
-        table.processors.push(info);
-        table.byNumber.set(info.number, info);
-        if (info.currentThread) {
-            const list = table.runningOn.get(info.currentThread);
-            if (list)
-                list.push(info);
-            else
-                table.runningOn.set(info.currentThread, [info]);
-        }
-        if (info.nextThread)
-            table.nextOn.set(info.nextThread, info);
-    }
-    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
-    function processorCount(k) {
-        const at = k.symbol('KeNumberProcessors');
-        const type = symbolType(k, 'KeNumberProcessors');
-        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
-            return undefined;
-        const b = k.target.read(at, type.size);
-        if (!b)
-            return undefined;
-        const n = uint(b, 0, type.size);
-        if (n > 0 && n <= MAX_PROCESSORS)
-            return n;
-        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
-        return undefined;
-    }
-    /** A global's declared type (undefined with public symbols only). */
-    function symbolType(k, name) {
-        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
-        return shape && shape.type;
-    }
-    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
-    function pcrLocator(k, prcbType) {
-        const layout = k.type('_KPCR');
-        if (!layout)
-            return undefined;
-        for (const name of ['PrcbData', 'Prcb']) {
-            const f = layout.field(name);
-            if (f && f.kind === 'struct' && f.size === prcbType.size)
-                return { layout, field: name, prcbOffset: f.offset };
-        }
-        return undefined;
-    }
-    function prcbSpan(prcbType) {
-        let end = 0;
-        for (const name of PRCB_FIELDS) {
-            const f = prcbType.field(name);
-            if (f && f.offset + f.size > end)
-                end = f.offset + f.size;
-        }
-        return end;
-    }
-    /**
-     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
-     * KPCR can be located; else the KPRCB part alone.
-     */
-    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
-        let view;
-        let irql;
-        if (pcr) {
-            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
-            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
-            if (bytes) {
-                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
-                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
-                if (pcrConsistent(pcrView, pcrAddress, prcb))
-                    irql = pcrView.num('Irql');
-                else
-                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
-            }
-        }
-        if (!view)
-            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
-        if (!view)
-            return undefined;
-        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
-        const tcb = ethread.field('Tcb');
-        const toThread = (field) => {
-            const kthread = view.ptr(field);
-            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
-        };
-        const number = view.num('Number');
-        const currentThread = toThread('CurrentThread');
-        const idleThread = toThread('IdleThread');
-        return {
-            number: number === undefined ? index : number,
-            prcb,
-            currentThread,
-            nextThread: toThread('NextThread'),
-            idleThread,
-            idle: currentThread !== undefined && currentThread === idleThread,
-            irql,
-        };
-    }
-    /**
-     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
-     * containing-record arithmetic; a field this build lacks is no evidence either way.
-     */
-    function pcrConsistent(pcr, pcrAddress, prcb) {
-        for (const name of ['SelfPcr', 'Self']) {
-            const f = pcr.layout.field(name);
-            if (f && f.kind === 'pointer') {
-                if (pcr.ptr(name) !== pcrAddress)
-                    return false;
-                break;
-            }
-        }
-        for (const name of ['Prcb', 'CurrentPrcb']) {
-            const f = pcr.layout.field(name);
-            if (f && f.kind === 'pointer') {
-                if (pcr.ptr(name) !== prcb)
-                    return false;
-                break;
-            }
-        }
-        return true;
-    }
-    /** The processor table of this run (built on first use). */
-    function processorsOf(env) {
-        return env.memo('processors', () => readProcessors(env.k));
-    }
-
-    // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
-    // engineer would say it after !thread, !running, !irp and !stacks ("running on processor 1",
-    // "ready (priority 9)", "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on
-    // SynchronizationEvent 8a8d7438, no known owner, blocked in DriverA!Block+0x1b; I/O pending: IRP ...").
-    // Cheap facts first (fields already read), then the processor table and IRP lists (read once per
-    // run / per thread described), frames last (lazy and cached).
-    /** Pending IRPs named per thread; the rest are counted. */
-    const MAX_IRPS_SHOWN = 3;
-    /** IRQL from which a running thread cannot be preempted (DISPATCH_LEVEL, a WDK value). */
-    const DISPATCH_LEVEL = 2;
-    /** Network redirectors: an IRP pending in one of them waits on another machine. */
-    const REMOTE_DRIVERS = /^\\(FileSystem|Driver)\\(Mup|MRxSmb\d*|Rdbss|MRxDAV|MRxNfs|NfsRdr|LanmanRedirector|Rdpdr)$/i;
-    /** Frames of a thread waiting in win32k for input or for another thread to take its message. */
-    const GUI_WAIT_FRAMES = /!(NtUserMessageCall|NtUserWaitMessage|NtUserGetMessage|NtUserPeekMessage|NtUserMsgWaitForMultipleObjects\w*|NtUserWaitForMsgAndEvent|xxxSleepThread|xxxRealWaitMessageEx|xxxInterSendMsgEx|MessageBox\w*|SoftModalMessageBox)\b/;
-    const MESSAGE_BOX_FRAME = /!(\w*MessageBox\w*)\b/;
-    const DIALOG_BOX_FRAME = /!(\w*DialogBox\w*)\b/;
-    const SEND_MESSAGE_FRAME = /!(\w*SendMessage\w*|xxxInterSendMsgEx)\b/;
-    const MESSAGE_LOOP_FRAME = /!(\w*GetMessage\w*|\w*PeekMessage\w*|\w*WaitMessage\w*|\w*MsgWaitForMultipleObjects\w*)\b/;
-    /** The calls that sleep, kernel and user side. */
-    const SLEEP_FRAME = /!((Ke|Nt|Zw)DelayExecution\w*|Sleep|SleepEx)(\+|$)/;
-    /** System-call glue: not worth naming as the caller of a GUI API. */
-    const GLUE_FRAME = /^(nt|ntdll|hal)!/i;
-    function describeTerminal(t, graph, env) {
-        switch (t.state) {
-            case 'Running':
-                return describeRunning(t, env);
-            case 'Ready':
-            case 'DeferredReady':
-                return describeReady(t, env);
-            case 'Standby': {
-                const p = processorsOf(env).nextOn.get(t.address);
-                return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
-            }
-            case 'Transition':
-                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
-            case 'Terminated':
-                return 'terminated';
-            case 'Waiting':
-                return (t.terminated ? 'terminating, ' : '') + describeWait(t, graph, env);
-            default:
-                return t.state.toLowerCase();
-        }
-    }
-    // ---- running, ready ----
-    /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
-    function claimedProcessor(t) {
-        const number = t.view.num('Tcb.NextProcessorNumber');
-        return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
-    }
-    /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
-    function runningClaims(env) {
-        return env.memo('running-claims', () => {
-            const claims = new Map();
-            for (const t of env.table.threads) {
-                if (t.state !== 'Running')
-                    continue;
-                const n = claimedProcessor(t);
-                if (n === undefined)
-                    continue;
-                const list = claims.get(n);
-                if (list)
-                    list.push(t.address);
-                else
-                    claims.set(n, [t.address]);
-            }
-            return claims;
-        });
-    }
-    function describeRunning(t, env) {
-        const cpus = processorsOf(env);
-        const claimed = claimedProcessor(t);
-        const a = (x) => formatAddr(x, env.k.pointerSize);
-        if (!cpus.known)
-            return claimed === undefined ? 'running' : `running on processor ${claimed}`;
-        const on = cpus.runningOn.get(t.address) || [];
-        if (on.length > 1)
-            return `current thread of processors ${on.map((p) => p.number).join(' and ')} at once (inconsistent dump)`;
-        if (on.length === 1) {
-            const p = on[0];
-            let text = p.idle ? `idle thread of processor ${p.number}` : `running on processor ${p.number}${irqlNote(p)}`;
-            const rivals = (runningClaims(env).get(p.number) || []).filter((x) => x !== t.address);
-            if (rivals.length) {
-                text += `; ${rivals.map(a).join(', ')} also claim${rivals.length === 1 ? 's' : ''} to be running on processor ${p.number} (inconsistent dump)`;
-            }
-            return text;
-        }
-        if (claimed === undefined)
-            return 'claims to be running, but no processor runs it (inconsistent dump)';
-        const p = cpus.byNumber.get(claimed);
-        if (!p) {
-            if (cpus.unreadable.indexOf(claimed) >= 0)
-                return `running on processor ${claimed} (its processor block is unreadable)`;
-            return `claims to be running on processor ${claimed}, which this dump does not have (inconsistent dump)`;
-        }
-        const runs = !p.currentThread ? 'no thread' : p.idle ? `its idle thread ${a(p.currentThread)}` : `thread ${a(p.currentThread)}`;
-        return `claims to be running on processor ${claimed}, but processor ${claimed} runs ${runs} (inconsistent dump)`;
-    }
-    function irqlNote(p) {
-        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? ` at IRQL ${p.irql}` : '';
-    }
-    function describeReady(t, env) {
-        const text = `ready (priority ${t.priority})`;
-        const cpus = processorsOf(env);
-        if (!cpus.known || !cpus.processors.length)
-            return text;
-        const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
-        // A ready thread next to an idle processor points at affinity or an inconsistent dump; none idle, at CPU starvation.
-        if (idle.length)
-            return `${text}, while processor${idle.length === 1 ? '' : 's'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} idle`;
-        return cpus.processors.length > 1 ? `${text}, all ${cpus.processors.length} processors busy` : `${text}, the only processor busy`;
-    }
-    // ---- waiting ----
-    function describeWait(t, graph, env) {
-        const io = describeIrps(t, env);
-        if (isSleeping(t)) {
-            const frame = sleepingIn(t, env);
-            const where = frame ? ` in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-            return joinParts([io.remote, `sleeping (KeDelayExecutionThread)${where}`, io.local]);
-        }
-        const parts = (graph.deadEnds.get(t.address) || []).map((d) => d.text);
-        const hops = graph.out.get(t.address) || [];
-        if (hops.length) {
-            // Not the end of a chain (the longest waiter can be anywhere in one): say where its waits lead.
-            // A rule may key its hop by the lock rather than the waited object, so no wait is listed as unexplained.
-            // No frames: thousands of waiters can be named, and their own frames are not what blocks them.
-            parts.push(...describeHops(hops, env));
-            return joinParts([io.remote, parts.join('; '), io.local]);
-        }
-        const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
-        const unexplained = [];
-        for (const w of t.waits) {
-            if (dead.has(w.object))
-                continue;
-            const entry = graph.waiters.get(w.object);
-            unexplained.push(`waiting on ${entry ? entry.kind : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
-        }
-        // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
-        const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
-        if (gui)
-            parts.push(gui);
-        else {
-            parts.push(...unexplained);
-            if (!parts.length)
-                parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-            parts[parts.length - 1] += blockedIn(t, env);
-        }
-        return joinParts([io.remote, parts.join('; '), io.local]);
-    }
-    /** One phrase per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
-    function describeHops(hops, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
-        const byObject = new Map();
-        for (const h of hops) {
-            const key = `${h.kind}:${h.object}`;
-            const list = byObject.get(key);
-            if (list)
-                list.push(h);
-            else
-                byObject.set(key, [h]);
-        }
-        const out = [];
-        byObject.forEach((group) => {
-            const h = group[0];
-            const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
-            // A legacy LPC hop is keyed by the message id, not by an address.
-            const object = h.kind === 'lpc' ? `LPC message ${h.object}` : `${h.kind} ${a(h.object)}`;
-            out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
-        });
-        return out;
-    }
-    /** KeDelayExecutionThread: the wait reason says so, or the only wait block is the thread's own timer. */
-    function isSleeping(t) {
-        return /^(Wr)?DelayExecution$/.test(t.waitReason) || (t.timedWait && !t.waits.length);
-    }
-    /** Who sleeps: the caller of the outermost sleep call (KeDelayExecutionThread, Sleep), else the first frame outside nt/hal. */
-    function sleepingIn(t, env) {
-        const frames = env.stacks.frames(t);
-        if (frames) {
-            for (let i = frames.length - 1; i >= 0; i--) {
-                if (SLEEP_FRAME.test(frames[i].text)) {
-                    if (i + 1 < frames.length)
-                        return frames[i + 1].text;
-                    break;
-                }
-            }
-        }
-        return env.stacks.blockingFrame(t);
-    }
-    function blockedIn(t, env) {
-        const frame = env.stacks.blockingFrame(t);
-        return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-    }
-    /** A thread waiting for window messages or for another thread to take one: its frames say which. */
-    function guiWait(t, env) {
-        const frames = env.stacks.frames(t);
-        if (!frames || !frames.some((f) => GUI_WAIT_FRAMES.test(f.text)))
-            return undefined;
-        const box = outermostCall(frames, MESSAGE_BOX_FRAME);
-        if (box)
-            return `waiting in the GUI: a message box (${box})`;
-        const dialog = outermostCall(frames, DIALOG_BOX_FRAME);
-        if (dialog)
-            return `waiting in the GUI: a dialog box (${dialog})`;
-        const send = outermostCall(frames, SEND_MESSAGE_FRAME);
-        if (send)
-            return `waiting in the GUI: sending a window message to another thread (${send})`;
-        const loop = outermostCall(frames, MESSAGE_LOOP_FRAME);
-        if (loop)
-            return `waiting in the GUI: a message loop (${loop})`;
-        for (const f of frames)
-            if (GUI_WAIT_FRAMES.test(f.text))
-                return `waiting in the GUI: a message loop (${f.text})`;
-        return undefined;
-    }
-    /** The outermost frame matching `re` (the API the program called) and its caller, unless the caller is system-call glue. */
-    function outermostCall(frames, re) {
-        for (let i = frames.length - 1; i >= 0; i--) {
-            if (!re.test(frames[i].text))
-                continue;
-            const caller = frames[i + 1];
-            return caller && !GLUE_FRAME.test(caller.text) ? `${frames[i].text}, called from ${caller.text}` : frames[i].text;
-        }
-        return undefined;
-    }
-    function joinParts(parts) {
-        return parts.filter((p) => p).join('; ');
-    }
-    /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
-    function describeIrps(t, env) {
-        const reader = irpReaderOf(env);
-        const pending = [];
-        for (const irp of reader.threadIrps(t)) {
-            const device = irp.current && irp.current.deviceObject;
-            if (!device)
-                continue;
-            // Device -> driver is cached per device and driver: cheap for every IRP; file names only for those shown.
-            const target = reader.deviceTarget(device);
-            pending.push({ irp, target, remote: !!target && !!target.driverName && REMOTE_DRIVERS.test(target.driverName) });
-        }
-        if (!pending.length)
-            return {};
-        const ordered = pending.filter((p) => p.remote).concat(pending.filter((p) => !p.remote));
-        const shown = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => describeIrp(p.irp, p.target, env));
-        if (ordered.length > MAX_IRPS_SHOWN)
-            shown.push(`and ${ordered.length - MAX_IRPS_SHOWN} more`);
-        const list = shown.join(', ');
-        return ordered[0].remote ? { remote: `waiting on a remote machine: ${list}` } : { local: `I/O pending: ${list}` };
-    }
-    /** "IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", with " on <file>" when the file is named. */
-    function describeIrp(irp, target, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
-        const location = irp.current;
-        const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
-        const fileObject = location.fileObject || irp.originalFileObject;
-        const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
-        const on = file ? ` on ${file}` : '';
-        return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
-    }
-
-    // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
-    // a report names. Returns plain data; rendering is elsewhere.
-    /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
-    const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
-    function analyzeWaitChains(k, scope) {
-        const model = readWaitModel(k);
-        const { clock, table, graph, env, ageOf, ticksOf } = model;
-        const all = conclude(graph, ticksOf);
-        const scoped = applyScope(all, scope, table, graph);
-        const waitingThreads = table.threads.filter((t) => t.state === 'Waiting');
-        const named = new Set();
-        scoped.deadlocks.forEach((d) => d.threads.concat(d.alsoInvolved).forEach((t) => named.add(t)));
-        scoped.roots.forEach((r) => {
-            named.add(r.thread);
-            r.blocked.forEach((t) => named.add(t));
-        });
-        scoped.chains.forEach((c) => c.path.forEach((t) => named.add(t)));
-        if (scope.kind === 'thread')
-            named.add(scope.thread);
-        let longestWaiter;
-        for (const t of waitingThreads) {
-            const a = ageOf(t);
-            if (a.ticks === undefined || IDLE_WAIT_REASONS.test(t.waitReason))
-                continue;
-            if (scope.kind !== 'system' && !named.has(t.address))
-                continue;
-            if (!longestWaiter || a.ticks > ageOf(longestWaiter).ticks)
-                longestWaiter = t;
-        }
-        if (longestWaiter)
-            named.add(longestWaiter.address);
-        const threads = new Map();
-        named.forEach((addr) => {
-            const t = table.threadByAddress.get(addr);
-            if (t)
-                threads.set(addr, summarize(t, ageOf(t), graph, env));
-        });
-        const chains = scoped.chains.map((c) => (Object.assign(Object.assign({}, c), { blockedFirst: firstBlocked(c.path, ticksOf) })));
-        const rootBlockers = scoped.roots.map((r) => ({
-            thread: r.thread,
-            cycle: r.cycle,
-            blocked: r.blocked,
-            tree: r.tree,
-            processesAffected: distinctProcesses(r.blocked, table),
-            holds: (graph.holders && graph.holders.get(r.thread)) || [],
-        }));
-        const inChains = new Set();
-        scoped.chains.forEach((c) => c.path.forEach((t) => inChains.add(t)));
-        scoped.deadlocks.forEach((d) => d.threads.forEach((t) => inChains.add(t)));
-        const report = {
-            verdict: '',
-            clock,
-            deadlocks: scoped.deadlocks,
-            rootBlockers,
-            chains,
-            edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
-            longestWaiter: longestWaiter && longestWaiter.address,
-            waiterCounts: waiterCounts(graph, named),
-            threads,
-            scanned: table.threads.length,
-            waiting: waitingThreads.length,
-            inChains: inChains.size,
-            warnings: k.warnings.summary(),
-            scopeError: scoped.error,
-            focus: scope.kind === 'thread' ? scope.thread : undefined,
-        };
-        report.verdict = verdictOf(report, k.pointerSize);
-        return report;
-    }
-    function applyScope(all, scope, table, graph) {
-        if (scope.kind === 'system')
-            return all;
-        let members;
-        if (scope.kind === 'thread') {
-            if (!table.threadByAddress.has(scope.thread)) {
-                return { deadlocks: [], roots: [], chains: [], error: `${scope.thread} is not a thread of any process in this dump` };
-            }
-            // Its chain forward to the root, and every thread waiting on it.
-            const related = new Set([scope.thread]);
-            const forward = [scope.thread];
-            for (let i = 0; i < forward.length; i++) {
-                for (const h of graph.out.get(forward[i]) || [])
-                    if (!related.has(h.to))
-                        (related.add(h.to), forward.push(h.to));
-            }
-            const backward = [scope.thread];
-            for (let i = 0; i < backward.length; i++) {
-                for (const h of graph.into.get(backward[i]) || [])
-                    if (!related.has(h.from))
-                        (related.add(h.from), backward.push(h.from));
-            }
-            members = (t) => related.has(t);
-        }
-        else {
-            const processes = table.processes.filter((p) => matches(p, scope.match));
-            if (!processes.length)
-                return { deadlocks: [], roots: [], chains: [], error: `no process matches ${describeMatch(scope.match)}` };
-            const set = new Set();
-            processes.forEach((p) => p.threads.forEach((t) => set.add(t.address)));
-            members = (t) => set.has(t);
-        }
-        const chains = all.chains.filter((c) => c.path.some(members));
-        const roots = all.roots.filter((r) => members(r.thread) || (r.cycle || []).some(members) || chains.some((c) => c.root === r.thread));
-        const deadlocks = all.deadlocks.filter((d) => d.threads.some(members) || chains.some((c) => d.threads.indexOf(c.root) >= 0));
-        return { deadlocks, roots, chains };
-    }
-    function matches(p, m) {
-        if ('name' in m)
-            return p.name.toLowerCase() === m.name.toLowerCase();
-        if ('pid' in m)
-            return p.pid === m.pid;
-        return p.address === m.address;
-    }
-    function describeMatch(m) {
-        if ('name' in m)
-            return `'${m.name}'`;
-        if ('pid' in m)
-            return `pid ${m.pid.toString(16)}`;
-        return m.address;
-    }
-    function firstBlocked(path, ticksOf) {
-        let best;
-        for (const t of path)
-            if (ticksOf(t) >= 0 && (best === undefined || ticksOf(t) > ticksOf(best)))
-                best = t;
-        return best;
-    }
-    function distinctProcesses(threads, table) {
-        const out = [];
-        for (const t of threads) {
-            const info = table.threadByAddress.get(t);
-            if (info && out.indexOf(info.process.address) < 0)
-                out.push(info.process.address);
-        }
-        return out;
-    }
-    /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
-    const LOCK_KINDS = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
-    function waiterCounts(graph, named) {
-        const out = [];
-        graph.waiters.forEach((w) => {
-            const count = Math.max(w.threads.length, w.carried || 0);
-            if (count > 1 || LOCK_KINDS.test(w.kind) || w.threads.some((t) => named.has(t)))
-                out.push({ object: w.object, kind: w.kind, count });
-        });
-        return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
-    }
-    function summarize(t, age, graph, env) {
-        return {
-            address: t.address,
-            process: t.process.address,
-            processName: t.process.name,
-            pid: t.process.pid,
-            tid: t.tid,
-            state: t.state,
-            waitReason: t.waitReason,
-            waitTicks: age.ticks,
-            inconsistentWaitTime: age.inconsistent,
-            terminal: describeTerminal(t, graph, env),
-        };
-    }
-    function verdictOf(r, pointerSize) {
-        const at = (a) => formatAddr(a, pointerSize);
-        if (r.scopeError)
-            return `ERROR: ${r.scopeError}`;
-        const name = (a) => {
-            const s = r.threads.get(a);
-            return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
-        };
-        if (r.deadlocks.length) {
-            const d = r.deadlocks[0];
-            const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
-            return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
-        }
-        if (r.rootBlockers.length) {
-            const root = r.rootBlockers[0];
-            const s = r.threads.get(root.thread);
-            const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
-            const n = root.blocked.length;
-            const procs = root.processesAffected.length;
-            const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
-            const holds = root.holds.map((h) => `, holds ${h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
-            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
-        }
-        return `No blocking chains among ${r.waiting} waiting threads`;
-    }
-    function formatAge(ticks, increment) {
-        return formatTicks(ticks, increment);
-    }
-    function hex4(n) {
-        return n.toString(16).padStart(4, '0');
     }
 
     // Shared wording: how a thread, a hop and a waiting time read in every output.

@@ -11,11 +11,6 @@ export interface PendingExpectation {
 }
 
 export const PENDING: PendingExpectation[] = [
-  { scenario: '000-sftfs-stale-iosb-apc', kind: 'findings', issue: 'issue 4', why: '!stalecheck stale-iosb and apc-to-nonalertable-waiter rules' },
-  { scenario: '001-dispatch-level-spin-inqueued-lock', kind: 'findings', issue: 'issue 4', why: '!stalecheck dispatch-level-spin rule' },
-  { scenario: '002-alpc-serviceA-372-narrative', kind: 'findings', issue: 'issue 4', why: '!stalecheck unserved-message rule' },
-  { scenario: '002-mistake8-mutant-owner-vs-older-driver-wait', kind: 'findings', issue: 'issue 4', why: '!stalecheck long-wait rule' },
-  { scenario: '002-userinit-lpc-cs-mup-coupled-machines', kind: 'findings', issue: 'issue 4', why: '!stalecheck long-wait rule' },
 ];
 
 export function isPending(scenario: string, kind: string, layout: string): PendingExpectation | undefined {

@@ -117,7 +117,7 @@ interface StaleCheckJson {
 type FindingPattern = { rule: string; thread?: string; irp?: string; object?: string };
 
 function matchesFinding(p: FindingPattern, f: StaleCheckJson['findings'][0]): boolean {
-  return f.rule === p.rule && (['thread', 'irp', 'object'] as const).every((k) => p[k] === undefined || canonical(p[k]!) === f[k]);
+  return f.rule === p.rule && (['thread', 'irp', 'object'] as const).every((k) => p[k] === undefined || (f[k] !== undefined && canonical(p[k]!) === canonical(f[k]!)));
 }
 
 function canonical(a: string): string {

@@ -1,0 +1,106 @@
+// npm run bench [-- --quick]: host round trips, bytes read and Node time of every command on synthetic
+// systems (bench/generate.ts) of 1k, 10k and 100k threads under an x86 and an x64 layout, next to the
+// host calls of a field-by-field reference walk (bench/reference.ts). Writes bench/results.json.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSnapshot } from '../mocks/builder';
+import type { Snapshot } from '../mocks/format/snapshot';
+import { bundleCode } from '../mocks/harness/run';
+import { loadScript } from '../mocks/loader';
+import { generateRing, generateSystem } from './generate';
+import { REFERENCE_SCRIPT } from './reference';
+
+interface Row {
+  command: string;
+  layout: string;
+  threads: number;
+  hostCalls: number;
+  bytesRead: number;
+  ms: number;
+  referenceHostCalls: number | null;
+  hostCallsPerThread?: number;
+  referenceRatio?: number;
+}
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick ? [1000, 10000] : [1000, 10000, 100000];
+const LAYOUTS = ['win7sp1-x86', 'win10-19041-x64'];
+const COMMANDS = ['!waitchain', '!stalecheck'];
+
+function median(values: number[]): number {
+  const s = values.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(snapshot: Snapshot, command: string, runs: number): { hostCalls: number; bytesRead: number; ms: number } {
+  const script = loadScript(bundleCode(), snapshot);
+  const times: number[] = [];
+  let hostCalls = 0;
+  let bytesRead = 0;
+  for (let i = 0; i < runs; i++) {
+    script.counters.reset();
+    const t0 = process.hrtime.bigint();
+    const r = script.run(command);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    if (r.error) throw new Error(`${command}: ${r.error}`);
+    const c = script.counters.snapshot();
+    hostCalls = c.total;
+    bytesRead = c.bytesRead;
+  }
+  return { hostCalls, bytesRead, ms: Math.round(median(times)) };
+}
+
+function referenceCalls(snapshot: Snapshot): number {
+  const script = loadScript(REFERENCE_SCRIPT, snapshot, { scriptName: 'reference' });
+  script.counters.reset();
+  const r = script.run('!referencewalk');
+  if (r.error) throw new Error(`reference walk: ${r.error}`);
+  return script.counters.snapshot().total;
+}
+
+const rows: Row[] = [];
+function record(row: Row): void {
+  row.hostCallsPerThread = row.threads ? Math.round((row.hostCalls / row.threads) * 100) / 100 : undefined;
+  row.referenceRatio = row.referenceHostCalls ? Math.round((row.referenceHostCalls / row.hostCalls) * 10) / 10 : undefined;
+  rows.push(row);
+  console.error(`  ${row.command} ${row.layout} ${row.threads}: ${row.hostCalls} calls, ${row.ms} ms`);
+}
+
+for (const threads of SIZES) {
+  const system = generateSystem(threads);
+  for (const layout of LAYOUTS) {
+    const t0 = Date.now();
+    const snapshot = buildSnapshot(system.scenario as never, layout);
+    console.error(`${threads} threads on ${layout}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const reference = referenceCalls(snapshot);
+    const runs = threads >= 100000 ? 3 : 5;
+    for (const command of COMMANDS) {
+      record({ command, layout, threads, ...measure(snapshot, command, runs), referenceHostCalls: command === '!waitchain' ? reference : null });
+    }
+  }
+}
+
+// !ringdump: a 65,536-entry driver ring (and the small seed-sized one).
+for (const layout of LAYOUTS) {
+  for (const entries of quick ? [4096] : [4096, 65536]) {
+    const snapshot = buildSnapshot(generateRing(entries) as never, layout);
+    record({ command: `!ringdump (${entries} entries)`, layout, threads: 0, ...measure(snapshot, '!ringdump (benchdrv!g_Ring, benchdrv!g_RingIndex)', 5), referenceHostCalls: null });
+  }
+}
+
+const out = fileURLToPath(new URL('./results.json', import.meta.url));
+writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
+const header = ['command', 'layout', 'threads', 'hostCalls', 'per thread', 'bytesRead', 'ms', 'reference', 'ratio'];
+const table = rows.map((r) => [r.command, r.layout, String(r.threads), String(r.hostCalls), r.hostCallsPerThread === undefined ? '' : String(r.hostCallsPerThread), String(r.bytesRead), String(r.ms), r.referenceHostCalls === null ? '' : String(r.referenceHostCalls), r.referenceRatio === undefined ? '' : `${r.referenceRatio}x`]);
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log(line(header));
+for (const t of table) console.log(line(t));
+const scale = LAYOUTS.map((l) => {
+  const at = (n: number) => rows.find((r) => r.command === '!waitchain' && r.layout === l && r.threads === n);
+  const a = at(10000);
+  const b = at(100000);
+  return a && b ? `${l}: time(100k)/time(10k) = ${(b.ms / a.ms).toFixed(1)}` : '';
+}).filter(Boolean);
+if (scale.length) console.log(scale.join('; '));
+console.log(`wrote ${out}`);
