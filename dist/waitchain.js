@@ -9,18 +9,8 @@ var __waitchain = (function (exports) {
     // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
     class Warnings {
         constructor() {
-            Object.defineProperty(this, "counts", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "details", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: []
-            });
+            this.counts = new Map();
+            this.details = [];
         }
         /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
         add(kind, detail) {
@@ -56,7 +46,14 @@ var __waitchain = (function (exports) {
     function addrFromParts(low, high) {
         if (high === 0)
             return (low >>> 0).toString(16);
-        return (high >>> 0).toString(16) + (low >>> 0).toString(16).padStart(8, '0');
+        return (high >>> 0).toString(16) + hex8(low >>> 0);
+    }
+    /** Two hex digits per byte value: padding a 32-bit half byte by byte is cheaper than padStart. */
+    const BYTE_HEX = [];
+    for (let i = 0; i < 256; i++)
+        BYTE_HEX.push((i < 16 ? '0' : '') + i.toString(16));
+    function hex8(v) {
+        return BYTE_HEX[(v >>> 24) & 0xff] + BYTE_HEX[(v >>> 16) & 0xff] + BYTE_HEX[(v >>> 8) & 0xff] + BYTE_HEX[v & 0xff];
     }
     /** Parses user or debugger text: `0x` prefix, WinDbg backtick, upper case, leading zeros. Returns undefined when not hex. */
     function parseAddr(text) {
@@ -352,24 +349,8 @@ var __waitchain = (function (exports) {
     /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */
     class RoutineNames {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "names", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "completion", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.k = k;
+            this.names = new Map();
             this.completion = k.symbol('IopCompleteRequest');
         }
         name(address) {
@@ -396,36 +377,11 @@ var __waitchain = (function (exports) {
         constructor(layout, address, bytes, pointerSize, 
         /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
         base = 0) {
-            Object.defineProperty(this, "layout", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: layout
-            });
-            Object.defineProperty(this, "address", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: address
-            });
-            Object.defineProperty(this, "bytes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: bytes
-            });
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
-            Object.defineProperty(this, "base", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: base
-            });
+            this.layout = layout;
+            this.address = address;
+            this.bytes = bytes;
+            this.pointerSize = pointerSize;
+            this.base = base;
         }
         has(path) {
             return this.layout.field(path) !== undefined;
@@ -546,36 +502,10 @@ var __waitchain = (function (exports) {
     /** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
     class IrpReader {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "types", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "devices", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "drivers", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "files", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.k = k;
+            this.devices = new Map();
+            this.drivers = new Map();
+            this.files = new Map();
             const irp = k.type('_IRP');
             const location = k.type('_IO_STACK_LOCATION');
             this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
@@ -1515,36 +1445,10 @@ var __waitchain = (function (exports) {
     /** Stack reads and lock-queue validation of one run (lock words and off-stack entries cached). */
     class QueuedLockReader {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "offsets", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "words", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "entries", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "reads", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: 0
-            });
+            this.k = k;
+            this.words = new Map();
+            this.entries = new Map();
+            this.reads = 0;
             const layout = k.type('_KSPIN_LOCK_QUEUE');
             const next = layout && layout.field('Next');
             const lock = layout && layout.field('Lock');
@@ -2379,30 +2283,8 @@ var __waitchain = (function (exports) {
     };
     class DispatcherReader {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "header", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "mutant", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.k = k;
+            this.cache = new Map();
             this.header = k.requireType('_DISPATCHER_HEADER');
             this.mutant = k.requireType('_KMUTANT');
         }
@@ -2466,30 +2348,10 @@ var __waitchain = (function (exports) {
     const LIST_WALK_CAP = 1000000;
     class KernelContext {
         constructor(target) {
-            Object.defineProperty(this, "target", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: target
-            });
-            Object.defineProperty(this, "warnings", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Warnings()
-            });
-            Object.defineProperty(this, "enumCache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "enumValueCache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.target = target;
+            this.warnings = new Warnings();
+            this.enumCache = new Map();
+            this.enumValueCache = new Map();
         }
         get pointerSize() {
             return this.target.pointerSize;
@@ -2795,18 +2657,8 @@ var __waitchain = (function (exports) {
     const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
     class StackReader {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.k = k;
+            this.cache = new Map();
         }
         frames(thread) {
             let hit = this.cache.get(thread.address);
@@ -3428,36 +3280,9 @@ var __waitchain = (function (exports) {
     /** Messages and ports, each read once per run. */
     class AlpcReader {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "messageType", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "portType", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "messages", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "ports", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.k = k;
+            this.messages = new Map();
+            this.ports = new Map();
             this.messageType = k.type('_KALPC_MESSAGE');
             this.portType = k.type('_ALPC_PORT');
         }
@@ -3610,36 +3435,9 @@ var __waitchain = (function (exports) {
     /** Port objects and their queues, each read once per run. */
     class LpcPortReader {
         constructor(k) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "port", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "message", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "views", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "queues", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.k = k;
+            this.views = new Map();
+            this.queues = new Map();
             this.port = k.type('_LPCP_PORT_OBJECT');
             this.message = k.type('_LPCP_MESSAGE');
         }
@@ -3967,36 +3765,9 @@ var __waitchain = (function (exports) {
     }
     class MutexReader {
         constructor(k, version) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "version", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: version
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "fast", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "guarded", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.k = k;
+            this.version = version;
+            this.cache = new Map();
             this.fast = shape(k.type('_FAST_MUTEX'));
             this.guarded = shape(k.type('_KGUARDED_MUTEX'));
         }
@@ -4136,30 +3907,7 @@ var __waitchain = (function (exports) {
     }
     class ResourceReader {
         constructor(k, eresource, owner) {
-            Object.defineProperty(this, "k", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: k
-            });
-            Object.defineProperty(this, "eresource", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "owner", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "chainEntry", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.k = k;
             this.eresource = eresource;
             this.owner = owner;
             this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
@@ -5472,48 +5220,8 @@ var __waitchain = (function (exports) {
 
     class FindingNode {
         constructor(__finding, __target) {
-            Object.defineProperty(this, "__finding", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __finding
-            });
-            Object.defineProperty(this, "__target", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __target
-            });
-            Object.defineProperty(this, "Rule", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Severity", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Summary", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Evidence", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Next", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__finding = __finding;
+            this.__target = __target;
             this.Rule = __finding.rule;
             this.Severity = __finding.severity;
             this.Summary = __finding.summary;
@@ -5532,18 +5240,7 @@ var __waitchain = (function (exports) {
     }
     class StaleModel {
         constructor(__report, target) {
-            Object.defineProperty(this, "__report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __report
-            });
-            Object.defineProperty(this, "Findings", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__report = __report;
             this.Findings = __report.findings.map((f) => new FindingNode(f, target));
         }
         toString() {
@@ -5569,8 +5266,13 @@ var __waitchain = (function (exports) {
         }
         return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
     }
+    /**
+     * An address as the host takes it: a plain number while it is exact in a double (every x86 address,
+     * x64 user addresses), an Int64 above that. Locations accept both (reference §2.3), and a number
+     * costs the debugger no Int64 object.
+     */
     function toHostAddress(a) {
-        return host.parseInt64(a, 16);
+        return a.length <= 13 ? parseInt(a, 16) : host.parseInt64(a, 16);
     }
     /** A size or offset the host may give as number or Int64. */
     function toNumber(value) {
@@ -5653,42 +5355,11 @@ var __waitchain = (function (exports) {
     }
     class HostTypeLayout {
         constructor(module, name, type, pointerSize) {
-            Object.defineProperty(this, "module", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: module
-            });
-            Object.defineProperty(this, "name", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: name
-            });
-            Object.defineProperty(this, "type", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: type
-            });
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
-            Object.defineProperty(this, "size", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "cache", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.module = module;
+            this.name = name;
+            this.type = type;
+            this.pointerSize = pointerSize;
+            this.cache = new Map();
             this.size = toNumber(type.size);
         }
         field(path) {
@@ -5754,18 +5425,8 @@ var __waitchain = (function (exports) {
      */
     class ShapeBuilder {
         constructor(pointerSize) {
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
-            Object.defineProperty(this, "named", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.pointerSize = pointerSize;
+            this.named = new Map();
         }
         build(module, t, depth = 0) {
             let type = t;
@@ -5839,78 +5500,14 @@ var __waitchain = (function (exports) {
     // unwound stacks, and the process context for user-mode reads.
     class HostTarget {
         constructor() {
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "isKernel", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "isLive", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "stats", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: { unreadableReads: 0 }
-            });
-            Object.defineProperty(this, "types", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "enums", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "symbols", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "nearest", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "processObjects", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "shapes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "typeShapes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
-            Object.defineProperty(this, "symbolShapes", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: new Map()
-            });
+            this.stats = { unreadableReads: 0 };
+            this.types = new Map();
+            this.enums = new Map();
+            this.symbols = new Map();
+            this.nearest = new Map();
+            this.processObjects = new Map();
+            this.typeShapes = new Map();
+            this.symbolShapes = new Map();
             const session = host.currentSession;
             if (!session)
                 throw new TargetUnsupported('no debugging session');
@@ -6142,7 +5739,10 @@ var __waitchain = (function (exports) {
             let hit = this.processObjects.get(pid);
             if (hit === undefined) {
                 try {
-                    hit = host.currentSession.Processes.getValueAt(pid);
+                    // One round trip for the collection, then one per process asked for.
+                    if (!this.processCollection)
+                        this.processCollection = host.currentSession.Processes;
+                    hit = this.processCollection.getValueAt(pid);
                 }
                 catch (e) {
                     hit = null;
@@ -6189,18 +5789,8 @@ var __waitchain = (function (exports) {
     /** Walks tokens; each option consumes what it needs. */
     class TokenStream {
         constructor(tokens) {
-            Object.defineProperty(this, "tokens", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: tokens
-            });
-            Object.defineProperty(this, "i", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: 0
-            });
+            this.tokens = tokens;
+            this.i = 0;
         }
         get done() {
             return this.i >= this.tokens.length;
@@ -7457,42 +7047,9 @@ var __waitchain = (function (exports) {
 
     class RingEntryNode {
         constructor(__entry, __report, __target) {
-            Object.defineProperty(this, "__entry", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __entry
-            });
-            Object.defineProperty(this, "__report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __report
-            });
-            Object.defineProperty(this, "__target", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __target
-            });
-            Object.defineProperty(this, "Position", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Slot", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Sequence", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__entry = __entry;
+            this.__report = __report;
+            this.__target = __target;
             this.Position = __entry.position;
             this.Slot = __entry.slot;
             const seq = __entry.sequence;
@@ -7529,42 +7086,7 @@ var __waitchain = (function (exports) {
     }
     class RingNode {
         constructor(__report, target) {
-            Object.defineProperty(this, "__report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __report
-            });
-            Object.defineProperty(this, "Array", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Devnode", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "InstancePath", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "State", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Entries", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__report = __report;
             this.Array = __report.array;
             this.Devnode = __report.devnode ? __report.devnode.address : undefined;
             this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
@@ -7865,18 +7387,8 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
     // Shared wording: how a thread, a hop and a waiting time read in every output.
     class Labels {
         constructor(report, pointerSize) {
-            Object.defineProperty(this, "report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: report
-            });
-            Object.defineProperty(this, "pointerSize", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: pointerSize
-            });
+            this.report = report;
+            this.pointerSize = pointerSize;
         }
         addr(a) {
             return formatAddr(a, this.pointerSize);
@@ -8013,48 +7525,7 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
 
     class ThreadNode {
         constructor(report, address, __target) {
-            Object.defineProperty(this, "__target", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __target
-            });
-            Object.defineProperty(this, "Address", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Process", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Id", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "State", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Waiting", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Doing", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__target = __target;
             const s = report.threads.get(address);
             this.Address = address;
             this.Process = s ? s.processName : '';
@@ -8083,42 +7554,7 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
     };
     class HopNode {
         constructor(h, __target) {
-            Object.defineProperty(this, "__target", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __target
-            });
-            Object.defineProperty(this, "From", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Kind", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Object", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "To", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Detail", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__target = __target;
             this.From = h.from;
             this.Kind = h.kind;
             this.Object = h.object;
@@ -8136,42 +7572,7 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
     }
     class WaitChainModel {
         constructor(__report, target) {
-            Object.defineProperty(this, "__report", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: __report
-            });
-            Object.defineProperty(this, "Verdict", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Deadlocks", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "RootBlockers", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Chains", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
-            Object.defineProperty(this, "Threads", {
-                enumerable: true,
-                configurable: true,
-                writable: true,
-                value: void 0
-            });
+            this.__report = __report;
             const node = (a) => new ThreadNode(__report, a, target);
             this.Verdict = __report.verdict;
             this.Deadlocks = __report.deadlocks.map((d) => ({

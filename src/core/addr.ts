@@ -12,7 +12,15 @@ const TWO32 = 4294967296;
 /** Builds an address from unsigned 32-bit halves. */
 export function addrFromParts(low: number, high: number): Addr {
   if (high === 0) return (low >>> 0).toString(16);
-  return (high >>> 0).toString(16) + (low >>> 0).toString(16).padStart(8, '0');
+  return (high >>> 0).toString(16) + hex8(low >>> 0);
+}
+
+/** Two hex digits per byte value: padding a 32-bit half byte by byte is cheaper than padStart. */
+const BYTE_HEX: string[] = [];
+for (let i = 0; i < 256; i++) BYTE_HEX.push((i < 16 ? '0' : '') + i.toString(16));
+
+function hex8(v: number): string {
+  return BYTE_HEX[(v >>> 24) & 0xff] + BYTE_HEX[(v >>> 16) & 0xff] + BYTE_HEX[(v >>> 8) & 0xff] + BYTE_HEX[v & 0xff];
 }
 
 /** Parses user or debugger text: `0x` prefix, WinDbg backtick, upper case, leading zeros. Returns undefined when not hex. */

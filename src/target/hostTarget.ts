@@ -262,11 +262,15 @@ export class HostTarget implements Target {
     }
   }
 
+  private processCollection: host.ModelCollection<host.Process> | undefined;
+
   private processObject(pid: number): host.Process | null {
     let hit = this.processObjects.get(pid);
     if (hit === undefined) {
       try {
-        hit = host.currentSession.Processes.getValueAt(pid);
+        // One round trip for the collection, then one per process asked for.
+        if (!this.processCollection) this.processCollection = host.currentSession.Processes;
+        hit = this.processCollection.getValueAt(pid);
       } catch (e) {
         hit = null;
       }

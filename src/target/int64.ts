@@ -16,8 +16,13 @@ export function toAddr(value: number | host.Int64): Addr {
   return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
 }
 
-export function toHostAddress(a: Addr): host.Int64 {
-  return host.parseInt64(a, 16);
+/**
+ * An address as the host takes it: a plain number while it is exact in a double (every x86 address,
+ * x64 user addresses), an Int64 above that. Locations accept both (reference §2.3), and a number
+ * costs the debugger no Int64 object.
+ */
+export function toHostAddress(a: Addr): number | host.Int64 {
+  return a.length <= 13 ? parseInt(a, 16) : host.parseInt64(a, 16);
 }
 
 /** A size or offset the host may give as number or Int64. */
