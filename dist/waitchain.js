@@ -2706,7 +2706,7 @@ var __waitchain = (function (exports) {
      * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
      * x64 kernels export no KeTickCount, so the tick count is read there.
      */
-    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    const SHARED_USER_DATA$2 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
     const DEFAULT_INCREMENT = 156250;
     function readClock(k) {
         let increment = DEFAULT_INCREMENT;
@@ -2735,7 +2735,7 @@ var __waitchain = (function (exports) {
         const shared = k.type('_KUSER_SHARED_DATA');
         if (!shared)
             return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
+        const v = k.readStruct(shared, SHARED_USER_DATA$2[k.pointerSize], 'KUSER_SHARED_DATA');
         if (!v)
             return undefined;
         const fromQuad = v.num('TickCount.LowPart');
@@ -2748,7 +2748,7 @@ var __waitchain = (function (exports) {
      * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
      * offset (the same constant as in time.ts).
      */
-    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
     const cache = new WeakMap();
     /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
     function readOsVersion(k) {
@@ -2763,7 +2763,7 @@ var __waitchain = (function (exports) {
         const shared = k.type('_KUSER_SHARED_DATA');
         if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
             return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
+        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
         if (!v)
             return undefined;
         const major = v.num('NtMajorVersion');
@@ -4368,7 +4368,10 @@ var __waitchain = (function (exports) {
             scanned: table.threads.length,
             waiting: waitingThreads.length,
             inChains: inChains.size,
-            warnings: k.warnings.summary(),
+            // Live: describing a chain's end may read (and find damage in) IRPs and stacks while rendering.
+            get warnings() {
+                return k.warnings.summary();
+            },
             scopeError: scoped.error,
             focus: scope.kind === 'thread' ? scope.thread : undefined,
         };
@@ -4454,6 +4457,7 @@ var __waitchain = (function (exports) {
         return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
     }
     function summarize(t, age, graph, env) {
+        let terminal;
         return {
             address: t.address,
             process: t.process.address,
@@ -4464,7 +4468,11 @@ var __waitchain = (function (exports) {
             waitReason: t.waitReason,
             waitTicks: age.ticks,
             inconsistentWaitTime: age.inconsistent,
-            terminal: describeTerminal(t, graph, env),
+            get terminal() {
+                if (terminal === undefined)
+                    terminal = describeTerminal(t, graph, env);
+                return terminal;
+            },
         };
     }
     function verdictOf(r, pointerSize) {
@@ -5331,6 +5339,75 @@ var __waitchain = (function (exports) {
         return e instanceof Error ? e.message : String(e);
     }
 
+    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
+    // so every command parses its own small option language from that string.
+    class UsageError extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'UsageError';
+        }
+    }
+    /** Splits on white space; double quotes group words. */
+    function tokenize(text) {
+        const out = [];
+        const re = /"([^"]*)"|(\S+)/g;
+        let m;
+        while ((m = re.exec(text)) !== null)
+            out.push(m[1] !== undefined ? m[1] : m[2]);
+        return out;
+    }
+    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
+    function parseNumber(token) {
+        const t = token.trim().toLowerCase();
+        if (/^0n\d+$/.test(t))
+            return parseInt(t.slice(2), 10);
+        const hex = t.startsWith('0x') ? t.slice(2) : t;
+        if (/^[0-9a-f]{1,13}$/.test(hex))
+            return parseInt(hex, 16);
+        return undefined;
+    }
+    function parseAddressToken(token) {
+        return parseAddr(token);
+    }
+    /** Walks tokens; each option consumes what it needs. */
+    class TokenStream {
+        constructor(tokens) {
+            this.tokens = tokens;
+            this.i = 0;
+        }
+        get done() {
+            return this.i >= this.tokens.length;
+        }
+        next() {
+            return this.tokens[this.i++];
+        }
+        value(option) {
+            if (this.done)
+                throw new UsageError(`${option} needs a value`);
+            return this.next();
+        }
+    }
+
+    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
+    // never a stack trace, and the usage where it helps.
+    function runCommand(name, usage, body) {
+        try {
+            return body();
+        }
+        catch (e) {
+            if (e instanceof UsageError) {
+                print(`${name}: ${e.message}\n${usage}`);
+                return undefined;
+            }
+            if (e instanceof TargetUnsupported) {
+                print(`${name}: ${e.message}\n`);
+                return undefined;
+            }
+            print(`${name}: internal error: ${messageOf(e)}\n`);
+            return undefined;
+        }
+    }
+
     const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
     function resolveType(t, pointerSize) {
         let type = t;
@@ -5756,73 +5833,1078 @@ var __waitchain = (function (exports) {
         return value === undefined ? addrFromParts(0, 0) : toAddr(value);
     }
 
-    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
-    // so every command parses its own small option language from that string.
-    class UsageError extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'UsageError';
+    // The memory a recording keeps: every successful read, merged into ranges per address space
+    // (adjacent and overlapping reads become one range), written compactly: runs of zero bytes as
+    // { address, zeros: n }, the rest base64-encoded. Bounded: past the cap, reads are no longer kept
+    // (the analysis still sees them; the snapshot says how many were left out).
+    /** 32 MiB of recorded reads: far more than a hang analysis reads from a dump with thousands of threads. */
+    const DEFAULT_MEMORY_CAP = 32 * 1024 * 1024;
+    /** Zero runs at least this long are written as { zeros: n }. */
+    const MIN_ZERO_RUN = 32;
+    /** Bytes per base64 line: keeps the snapshot's lines of a size any editor opens. */
+    const CHUNK = 48 * 1024;
+    class MemoryLog {
+        constructor(cap = DEFAULT_MEMORY_CAP) {
+            this.cap = cap;
+            this.reads = [];
+            this.seen = {};
+            this.bytes = 0;
+            this.droppedReads = 0;
+            this.droppedBytes = 0;
+        }
+        get capped() {
+            return this.droppedReads > 0;
+        }
+        /** The record of this read (the earlier one when the same bytes were read before); undefined past the cap. */
+        add(address, size, space, bytes) {
+            if (size <= 0)
+                return undefined;
+            const key = `${space}|${address}|${size}`;
+            const had = this.seen[key];
+            if (had)
+                return had;
+            if (this.bytes + size > this.cap) {
+                this.droppedReads++;
+                this.droppedBytes += size;
+                return undefined;
+            }
+            const record = { address, size, space, bytes };
+            this.seen[key] = record;
+            this.bytes += size;
+            this.reads.push(record);
+            return record;
         }
     }
-    /** Splits on white space; double quotes group words. */
-    function tokenize(text) {
+    /** Reads merged per address space, in address order. */
+    function mergeReads(reads) {
+        const spaces = {};
+        const order = [];
+        for (const r of reads) {
+            if (!spaces[r.space]) {
+                spaces[r.space] = [];
+                order.push(r.space);
+            }
+            spaces[r.space].push(r);
+        }
+        order.sort();
         const out = [];
-        const re = /"([^"]*)"|(\S+)/g;
-        let m;
-        while ((m = re.exec(text)) !== null)
-            out.push(m[1] !== undefined ? m[1] : m[2]);
+        for (const space of order) {
+            const list = spaces[space].slice().sort((a, b) => addrCompare(a.address, b.address) || b.size - a.size);
+            let group = [];
+            let start = '0';
+            let length = 0;
+            const flush = () => {
+                if (!group.length)
+                    return;
+                const bytes = new Uint8Array(length);
+                const members = [];
+                for (const r of group) {
+                    const offset = addrDiff(r.address, start);
+                    for (let i = 0; i < r.size; i++)
+                        bytes[offset + i] = r.bytes[i];
+                    members.push({ record: r, offset });
+                }
+                out.push({ space, address: start, bytes, reads: members });
+                group = [];
+            };
+            for (const r of list) {
+                const gap = group.length ? addrDiff(r.address, addrAdd(start, length)) : undefined;
+                if (gap !== undefined && gap <= 0) {
+                    const end = addrDiff(r.address, start) + r.size;
+                    if (end > length)
+                        length = end;
+                    group.push(r);
+                }
+                else {
+                    flush();
+                    group = [r];
+                    start = r.address;
+                    length = r.size;
+                }
+            }
+            flush();
+        }
         return out;
     }
-    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
-    function parseNumber(token) {
-        const t = token.trim().toLowerCase();
-        if (/^0n\d+$/.test(t))
-            return parseInt(t.slice(2), 10);
-        const hex = t.startsWith('0x') ? t.slice(2) : t;
-        if (/^[0-9a-f]{1,13}$/.test(hex))
-            return parseInt(hex, 16);
-        return undefined;
+    /** The JSON entries of merged ranges: zero runs as { zeros }, the rest base64 in chunks. */
+    function encodeRanges(ranges) {
+        const out = [];
+        for (const r of ranges) {
+            const emit = (from, to, zero) => {
+                for (let at = from; at < to; at += zero ? to - from : CHUNK) {
+                    const end = zero ? to : Math.min(to, at + CHUNK);
+                    const entry = { address: addrAdd(r.address, at) };
+                    if (zero)
+                        entry.zeros = end - at;
+                    else
+                        entry.base64 = base64(r.bytes, at, end);
+                    if (r.space)
+                        entry.process = r.space;
+                    out.push(entry);
+                }
+            };
+            let i = 0;
+            let dataStart = 0;
+            while (i < r.bytes.length) {
+                if (r.bytes[i] !== 0) {
+                    i++;
+                    continue;
+                }
+                let j = i;
+                while (j < r.bytes.length && r.bytes[j] === 0)
+                    j++;
+                if (j - i >= MIN_ZERO_RUN) {
+                    if (i > dataStart)
+                        emit(dataStart, i, false);
+                    emit(i, j, true);
+                    dataStart = j;
+                }
+                i = j;
+            }
+            if (dataStart < r.bytes.length)
+                emit(dataStart, r.bytes.length, false);
+        }
+        return out;
     }
-    function parseAddressToken(token) {
-        return parseAddr(token);
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    /** Standard base64 (RFC 4648, with padding) of bytes[from, to): no Node or browser API in WinDbg. */
+    function base64(bytes, from = 0, to = bytes.length) {
+        const parts = [];
+        let i = from;
+        for (; i + 2 < to; i += 3) {
+            const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63) + ALPHABET.charAt(n & 63));
+        }
+        if (to - i === 1) {
+            const n = bytes[i] << 16;
+            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + '==');
+        }
+        else if (to - i === 2) {
+            const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63) + '=');
+        }
+        return parts.join('');
     }
-    /** Walks tokens; each option consumes what it needs. */
-    class TokenStream {
-        constructor(tokens) {
-            this.tokens = tokens;
-            this.i = 0;
+
+    /** Integer names the snapshot's type references understand (C spellings as the debugger prints them). */
+    const KNOWN_INTRINSICS = {
+        'unsigned char': true, char: true, 'signed char': true, bool: true, 'unsigned short': true, short: true,
+        wchar_t: true, 'unsigned long': true, long: true, 'unsigned int': true, int: true, 'unsigned __int64': true,
+        __int64: true, void: true, UCHAR: true, CHAR: true, BOOLEAN: true, USHORT: true, SHORT: true, WCHAR: true,
+        ULONG: true, LONG: true, ULONG64: true, ULONGLONG: true, LONG64: true, LONGLONG: true, VOID: true,
+    };
+    /** An integer type the format knows, of the same size and signedness, for one it does not (float, long long...). */
+    const INTEGER_BY_SIZE = {
+        1: ['unsigned char', 'char'],
+        2: ['unsigned short', 'short'],
+        4: ['unsigned long', 'long'],
+        8: ['unsigned __int64', '__int64'],
+    };
+    const ENUM_BASE_BY_SIZE = { 1: 'UCHAR', 2: 'USHORT', 4: 'LONG', 8: 'LONG64' };
+    /** Trailing array dimensions of a reference: "T[2][3]" -> ["T", "[2][3]"]. */
+    function splitDims(ref) {
+        const m = /^(.*?)\s*((?:\[\s*\d+\s*\])*)$/.exec(ref);
+        return m ? [m[1], m[2].replace(/\s+/g, '')] : [ref, ''];
+    }
+    class TypeBook {
+        constructor() {
+            /** module (lower case) -> type name -> variants (anonymous types of different sizes share a name). */
+            this.modules = new Map();
+            this.spelling = new Map();
+            /** module!name the debugger did not know: never invented by a pointer's placeholder. */
+            this.missing = new Set();
+            this.shapesSeen = new Set();
+            this.notes = [];
         }
-        get done() {
-            return this.i >= this.tokens.length;
+        markMissing(module, name) {
+            this.missing.add(`${module.toLowerCase()}!${name}`);
         }
-        next() {
-            return this.tokens[this.i++];
+        variants(module, name) {
+            const key = module.toLowerCase();
+            if (!this.spelling.has(key))
+                this.spelling.set(key, module);
+            let types = this.modules.get(key);
+            if (!types) {
+                types = new Map();
+                this.modules.set(key, types);
+            }
+            let list = types.get(name);
+            if (!list) {
+                list = [];
+                types.set(name, list);
+            }
+            return list;
         }
-        value(option) {
-            if (this.done)
-                throw new UsageError(`${option} needs a value`);
-            return this.next();
+        /** A structure of that name and size (a same-named one of another size becomes "name#2"). */
+        struct(module, name, size, placeholder = false) {
+            const list = this.variants(module, name);
+            if (placeholder) {
+                if (list.length)
+                    return list[0];
+            }
+            else {
+                for (const e of list) {
+                    if (e.placeholder) {
+                        e.placeholder = false;
+                        e.def.size = size;
+                        return e;
+                    }
+                    if (e.def.size === size && e.def.kind === 'struct')
+                        return e;
+                }
+            }
+            const def = { name: list.length ? `${name}#${list.length + 1}` : name, kind: 'struct', size: placeholder ? 0 : size, fields: [] };
+            if (list.length)
+                this.notes.push(`type ${module}!${name}: ${list.length + 1} different types of that name, recorded as ${def.name}`);
+            const entry = { def, placeholder, byName: {} };
+            list.push(entry);
+            return entry;
+        }
+        enumType(module, name, size, values) {
+            const list = this.variants(module, name);
+            let entry = list[0];
+            if (!entry) {
+                entry = { def: { name, kind: 'enum', size, values: {} }, placeholder: false, byName: {} };
+                list.push(entry);
+            }
+            else if (entry.def.kind !== 'enum') {
+                entry.def.kind = 'enum';
+                delete entry.def.fields;
+                entry.def.values = {};
+                entry.placeholder = false;
+            }
+            if (size > 0)
+                entry.def.size = size;
+            entry.def.baseType = ENUM_BASE_BY_SIZE[entry.def.size] || 'LONG';
+            const out = entry.def.values || (entry.def.values = {});
+            if (values instanceof Map)
+                values.forEach((n, v) => { out[n] = v; });
+            else if (values)
+                for (const e of values)
+                    out[e.name] = e.value;
+            return entry.def.name;
+        }
+        addField(owner, field, module) {
+            const had = owner.byName[field.name];
+            if (had) {
+                if (had.offset !== field.offset)
+                    this.notes.push(`type ${module}!${owner.def.name}: member ${field.name} seen at two offsets, kept +0x${had.offset.toString(16)}`);
+                return;
+            }
+            owner.byName[field.name] = field;
+            (owner.def.fields || (owner.def.fields = [])).push(field);
+        }
+        /** A member path the analysis resolved on `root` (module!name): every type along it. */
+        recordPath(module, rootName, rootSize, parts, layouts) {
+            let owner = this.struct(module, rootName, rootSize);
+            let base = 0;
+            for (let i = 0; i < parts.length; i++) {
+                const f = layouts[i];
+                // A member the path goes through is a structure: its own entry holds the next member.
+                const inner = i + 1 < parts.length ? this.struct(module, f.typeName, f.size) : undefined;
+                const field = { name: parts[i], offset: f.offset - base, type: inner ? inner.def.name : this.refOfLayout(module, f) };
+                if (f.bitPos !== undefined && f.bitLen !== undefined) {
+                    field.bitPos = f.bitPos;
+                    field.bitLen = f.bitLen;
+                }
+                this.addField(owner, field, module);
+                if (inner) {
+                    owner = inner;
+                    base = f.offset;
+                }
+            }
+        }
+        /** A type reference for what a FieldLayout describes, defining the named types it needs. */
+        refOfLayout(module, f) {
+            switch (f.kind) {
+                case 'pointer':
+                    return this.pointerRef(module, f.typeName);
+                case 'int':
+                    return this.intrinsic(f.typeName, f.size, f.signed);
+                case 'enum':
+                    return this.enumType(module, f.typeName, f.size);
+                case 'struct':
+                    return this.struct(module, f.typeName, f.size).def.name;
+                case 'array': {
+                    const count = f.count || 0;
+                    const elementSize = f.elementSize || 0;
+                    let element;
+                    if (f.elementKind && f.elementTypeName !== undefined) {
+                        element = f.elementKind === 'array'
+                            ? this.nestedArrayRef(module, f.elementTypeName, elementSize)
+                            : this.refOfLayout(module, { offset: 0, size: elementSize, kind: f.elementKind, signed: false, typeName: f.elementTypeName });
+                    }
+                    else
+                        element = 'UCHAR';
+                    return arrayRef(element, count);
+                }
+                default:
+                    this.notes.push(`a member of type '${f.typeName}' (${f.size} bytes) is recorded as an integer of that size`);
+                    return this.intrinsic(f.typeName, f.size, false);
+            }
+        }
+        /** A TypeShape (driver structures, globals): every member, recursively. */
+        refOfShape(shape) {
+            const module = shape.module;
+            switch (shape.kind) {
+                case 'pointer':
+                    return this.pointerRef(module, (shape.pointee || 'void') + ' *');
+                case 'int':
+                    return this.intrinsic(shape.name, shape.size, shape.signed);
+                case 'enum':
+                    return this.enumType(module, shape.name, shape.size, shape.enumerators);
+                case 'array': {
+                    const element = shape.element ? this.refOfShape(shape.element) : 'UCHAR';
+                    return arrayRef(element, shape.count || 0);
+                }
+                case 'struct': {
+                    const entry = this.struct(module, shape.name, shape.size);
+                    if (!this.shapesSeen.has(shape)) {
+                        this.shapesSeen.add(shape);
+                        const order = [];
+                        for (const m of shape.members || []) {
+                            const field = { name: m.name, offset: m.offset, type: this.refOfShape(m.type) };
+                            if (m.bitPos !== undefined && m.bitLen !== undefined) {
+                                field.bitPos = m.bitPos;
+                                field.bitLen = m.bitLen;
+                            }
+                            this.addField(entry, field, module);
+                            order.push(m.name);
+                        }
+                        if (!entry.shapeOrder)
+                            entry.shapeOrder = order;
+                    }
+                    return entry.def.name;
+                }
+                default:
+                    return this.intrinsic(shape.name, shape.size, shape.signed);
+            }
+        }
+        intrinsic(name, size, signed) {
+            if (KNOWN_INTRINSICS[name])
+                return name;
+            const pair = INTEGER_BY_SIZE[size];
+            if (pair) {
+                this.notes.push(`integer type '${name}' recorded as '${pair[signed ? 1 : 0]}'`);
+                return pair[signed ? 1 : 0];
+            }
+            this.notes.push(`type '${name}' (${size} bytes) recorded as a byte array`);
+            return `UCHAR[${size}]`;
+        }
+        /** "T *", "T * *": T gets a placeholder (a name without members) unless it is an integer or void. */
+        pointerRef(module, typeName) {
+            let base = typeName.trim();
+            let stars = 0;
+            while (base.length && base.charAt(base.length - 1) === '*') {
+                base = base.slice(0, -1).trim();
+                stars++;
+            }
+            if (!stars)
+                stars = 1;
+            if (!base || /[()[\]]/.test(base) || this.missing.has(`${module.toLowerCase()}!${base}`)) {
+                if (base && base !== 'void')
+                    this.notes.push(`pointer to '${base}' recorded as a pointer to void`);
+                base = 'void';
+            }
+            else if (!KNOWN_INTRINSICS[base]) {
+                base = this.struct(module, base, 0, true).def.name;
+            }
+            let ref = base;
+            for (let i = 0; i < stars; i++)
+                ref += ' *';
+            return ref;
+        }
+        /** An element that is itself an array ("T [3]"): its element type by name only. */
+        nestedArrayRef(module, typeName, size) {
+            const parts = splitDims(typeName);
+            const dims = parts[1].match(/\d+/g) || [];
+            let count = 1;
+            for (const d of dims)
+                count *= parseInt(d, 10);
+            const elementSize = count > 0 ? Math.floor(size / count) : 0;
+            const base = KNOWN_INTRINSICS[parts[0]] ? parts[0] : this.struct(module, parts[0], elementSize).def.name;
+            return base + parts[1];
+        }
+        /** module -> TypeDefs, members in declaration order where a TypeShape gave it, else by offset. */
+        toJson() {
+            const out = {};
+            this.modules.forEach((types, key) => {
+                const defs = [];
+                types.forEach((list) => {
+                    for (const e of list) {
+                        if (e.def.fields)
+                            e.def.fields = ordered(e);
+                        defs.push(e.def);
+                    }
+                });
+                out[this.spelling.get(key) || key] = defs;
+            });
+            return out;
+        }
+    }
+    function ordered(e) {
+        const fields = e.def.fields || [];
+        if (e.shapeOrder) {
+            const first = e.shapeOrder.map((n) => e.byName[n]).filter((f) => f !== undefined);
+            return first.concat(fields.filter((f) => e.shapeOrder.indexOf(f.name) < 0));
+        }
+        return fields
+            .map((f, i) => ({ f, i }))
+            .sort((a, b) => a.f.offset - b.f.offset || a.i - b.i)
+            .map((x) => x.f);
+    }
+    /** `count` elements of `element`: "T[2]" of "T[3]" is "T[2][3]" (the snapshot's C spelling). */
+    function arrayRef(element, count) {
+        const parts = splitDims(element);
+        return `${parts[0]}[${count}]${parts[1]}`;
+    }
+
+    // -redact: names that identify a company's software become stable hashes, so a snapshot can leave
+    // the building and still replay to the same conclusions (the same name always hashes the same way;
+    // the hash fits where the name was: EPROCESS.ImageFileName holds 15 bytes).
+    // Kept: Windows' own processes and core modules (nothing to hide, and the analysis recognises
+    // nt/hal/ntdll frames by name), and every module the analysis itself asked for by name.
+    /** Processes every Windows system has. */
+    const WINDOWS_PROCESSES = /^(system|idle|registry|memcompression|secure system|smss\.exe|csrss\.exe|wininit\.exe|winlogon\.exe|services\.exe|lsass\.exe|lsaiso\.exe|svchost\.exe|spoolsv\.exe|dwm\.exe|explorer\.exe|userinit\.exe|taskmgr\.exe|rundll32\.exe|dllhost\.exe|conhost\.exe|fontdrvhost\.exe)$/i;
+    /**
+     * Kernel, HAL, ntdll, win32k and the user-mode core the frames of every hang go through; the
+     * analysis recognises some by name (nt/hal frames, the kernel32/rpcrt4/wow64 wait wrappers).
+     */
+    const WINDOWS_MODULES = /^(nt\w*|hal\w*|win32k\w*|kernel32|kernelbase|user32|gdi32\w*|wow64\w*|rpcrt4|msvcrt|ucrtbase|advapi32|sechost|combase|ole32|oleaut32|shell32|shlwapi|ws2_32|mswsock|dnsapi|wldap32|crypt32|winspool|ci|clfs|fltmgr|ntfs|mup|rdbss|mrxsmb\w*|tcpip|afd|ndis|ksecdd|cng|volmgr|partmgr|disk|classpnp|storport|acpi|pci|wdf01000|wdfldr)$/i;
+    /** FNV-1a, 32 bits, of the lower-cased name: stable across runs, machines and JavaScript engines. */
+    function nameHash(name) {
+        let h = 0x811c9dc5;
+        const s = name.toLowerCase();
+        for (let i = 0; i < s.length; i++) {
+            h ^= s.charCodeAt(i) & 0xffff;
+            h = Math.imul(h, 0x01000193) >>> 0;
+        }
+        return ('0000000' + h.toString(16)).slice(-8);
+    }
+    /** "AppA.exe" -> "p1b2c3d4e.exe" (the extension stays, at most 4 characters with its dot). */
+    function redactProcessName(name) {
+        if (!name || WINDOWS_PROCESSES.test(name))
+            return name;
+        const dot = name.lastIndexOf('.');
+        const ext = dot > 0 && name.length - dot <= 4 ? name.slice(dot) : '';
+        return `p${nameHash(name)}${ext}`;
+    }
+    /** "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names. */
+    function redactModuleName(name, asked) {
+        if (!name || WINDOWS_MODULES.test(name) || asked[name.toLowerCase()])
+            return name;
+        return `m${nameHash(name)}`;
+    }
+    /** The module part of "mod!func+0x1b" / "mod+0x270d" redacted; other texts unchanged. */
+    function redactSymbolText(text, asked) {
+        const m = /^([A-Za-z_][\w.$-]*)(?=!|\+0x)/.exec(text);
+        if (!m || /^[0-9a-f]+$/i.test(m[1]))
+            return text; // a bare address, not a module
+        return redactModuleName(m[1], asked) + text.slice(m[1].length);
+    }
+
+    // A Target that records what the analysis reads, for `-record <file>`: it wraps the real target
+    // (HostTarget), answers every question with the wrapped target's answer, unchanged and in the same
+    // order, and keeps a copy of the answer: type layouts and the member paths resolved on them, enums,
+    // symbols, `ln` answers, stacks, every successful memory read. `snapshot()` turns that into the
+    // snapshot form the offline harness replays (mocks/format/snapshot.ts): the same questions then get
+    // the same answers, and any other read is unreadable memory.
+    // Only `-record` creates one: a normal run talks to HostTarget directly and pays nothing for this.
+    /** The version written into snapshot headers (package.json's; a test keeps them equal). */
+    const WAITCHAIN_VERSION = '0.1.0';
+    const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
+    /** A layout as the analysis sees it, noting every member path asked for and the answer. */
+    class RecordingLayout {
+        constructor(inner) {
+            this.inner = inner;
+            this.paths = new Map();
+            this.module = inner.module;
+            this.name = inner.name;
+            this.size = inner.size;
+        }
+        field(path) {
+            const f = this.inner.field(path);
+            if (!this.paths.has(path))
+                this.paths.set(path, f);
+            return f;
+        }
+    }
+    /** Members the debugger's own process and thread lists are derived from (a replaying debugger walks them too). */
+    const DATA_MODEL_MEMBERS = [
+        { type: '_EPROCESS', paths: [['ActiveProcessLinks'], ['UniqueProcessId'], ['ImageFileName'], ['ThreadListHead', 'Pcb.ThreadListHead']] },
+        { type: '_ETHREAD', paths: [['ThreadListEntry', 'Tcb.ThreadListEntry'], ['Cid.UniqueThread']] },
+    ];
+    class RecordingTarget {
+        constructor(inner, options) {
+            this.inner = inner;
+            this.options = options;
+            this.layouts = new Map();
+            this.layoutOrder = [];
+            this.missingTypes = [];
+            this.enums = [];
+            this.symbols = [];
+            this.typeShapes = [];
+            this.symbolShapes = [];
+            this.natives = [];
+            this.nearest = new Map();
+            this.stacks = new Map();
+            this.noStacks = [];
+            /** Modules the analysis named itself (lower case): they keep their names under -redact. */
+            this.asked = {};
+            this.memory = new MemoryLog(options.memoryCap);
+        }
+        get pointerSize() {
+            return this.inner.pointerSize;
+        }
+        get isKernel() {
+            return this.inner.isKernel;
+        }
+        get isLive() {
+            return this.inner.isLive;
+        }
+        get stats() {
+            return this.inner.stats;
+        }
+        type(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const t = this.inner.type(module, name);
+            if (!t) {
+                this.missingTypes.push({ module, name });
+                return undefined;
+            }
+            let wrapped = this.layouts.get(t);
+            if (!wrapped) {
+                wrapped = new RecordingLayout(t);
+                this.layouts.set(t, wrapped);
+                this.layoutOrder.push(wrapped);
+            }
+            return wrapped;
+        }
+        enumNames(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const names = this.inner.enumNames(module, name);
+            if (names)
+                this.enums.push({ module, name, names });
+            return names;
+        }
+        symbolAddress(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const a = this.inner.symbolAddress(module, name);
+            if (a !== undefined)
+                this.symbols.push({ module, name, address: a });
+            return a;
+        }
+        typeShape(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const shape = this.inner.typeShape ? this.inner.typeShape(module, name) : undefined;
+            if (shape)
+                this.typeShapes.push(shape);
+            else
+                this.missingTypes.push({ module, name });
+            return shape;
+        }
+        symbolShape(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const shape = this.inner.symbolShape ? this.inner.symbolShape(module, name) : undefined;
+            if (shape)
+                this.symbolShapes.push({ module, name, shape });
+            return shape;
+        }
+        nearestSymbol(address) {
+            const s = this.inner.nearestSymbol(address);
+            if (!this.nearest.has(address))
+                this.nearest.set(address, s);
+            return s;
+        }
+        read(address, size, context) {
+            const bytes = this.inner.read(address, size, context);
+            if (!bytes)
+                return bytes;
+            const user = !isKernelAddress(address, this.pointerSize);
+            // User memory belongs to one process: the one asked for, else the debugger's current one.
+            const record = this.memory.add(address, size, user ? (context ? context.address : '@current') : '', bytes);
+            return record && this.options.redact ? watched(bytes, record) : bytes;
+        }
+        frames(thread) {
+            const frames = this.inner.frames(thread);
+            if (frames) {
+                if (!this.stacks.has(thread.address))
+                    this.stacks.set(thread.address, frames);
+            }
+            else
+                this.noStacks.push(thread.address);
+            return frames;
+        }
+        native(address, module, typeName) {
+            return this.inner.native(address, module, typeName);
+        }
+        /** A dx argument (a typed global such as `mydriver!g_History`): its symbol and type go into the snapshot. */
+        nativeInfo(value) {
+            const info = this.inner.nativeInfo ? this.inner.nativeInfo(value) : undefined;
+            if (info) {
+                this.natives.push(info);
+                if (info.symbol && info.symbol.indexOf('!') > 0)
+                    this.asked[info.symbol.slice(0, info.symbol.indexOf('!')).toLowerCase()] = true;
+            }
+            return info;
+        }
+        /** Everything recorded, as the snapshot the harness replays. Call once, when the command is done. */
+        snapshot(facts) {
+            const redact = this.options.redact;
+            this.recordDataModelMembers();
+            for (const n of this.natives) {
+                // The same `ln` answers the host gave while building the argument (cached: no new round trip).
+                if (n.address !== undefined)
+                    this.nearestSymbol(n.address);
+                if (n.pointerValue !== undefined)
+                    this.nearestSymbol(n.pointerValue);
+            }
+            const book = new TypeBook();
+            for (const m of this.missingTypes)
+                book.markMissing(m.module, m.name);
+            this.recordLayouts(book);
+            const layoutSize = (module, name) => {
+                for (const l of this.layoutOrder)
+                    if (l.module === module && l.name === name)
+                        return l.size;
+                return 4;
+            };
+            for (const e of this.enums)
+                book.enumType(e.module, e.name, layoutSize(e.module, e.name), e.names);
+            for (const s of this.typeShapes)
+                book.refOfShape(s);
+            const symbols = new SymbolTable();
+            for (const s of this.symbols)
+                symbols.add(s.module, s.name, s.address);
+            for (const s of this.symbolShapes)
+                symbols.add(s.module, s.name, s.shape.address, s.shape.type ? book.refOfShape(s.shape.type) : undefined);
+            for (const n of this.natives) {
+                if (n.pointee)
+                    book.refOfShape(n.pointee);
+                if (n.address !== undefined && n.symbol && n.symbol.indexOf('!') > 0 && n.type) {
+                    const bang = n.symbol.indexOf('!');
+                    symbols.add(n.symbol.slice(0, bang), n.symbol.slice(bang + 1), n.address, book.refOfShape(n.type));
+                }
+                else if (n.type)
+                    book.refOfShape(n.type);
+            }
+            const moduleName = (m) => (redact ? redactModuleName(m, this.asked) : m);
+            this.nearest.forEach((text, address) => {
+                if (text !== undefined)
+                    symbols.addAnswer(address, redact ? redactSymbolText(text, this.asked) : text);
+            });
+            const current = facts.current || {};
+            const ranges = mergeReads(this.memory.reads.map((r) => (r.space === '@current' ? { address: r.address, size: r.size, bytes: r.bytes, touched: r.touched, space: current.process || '' } : r)));
+            if (redact)
+                this.redactMemory(ranges);
+            const memory = encodeRanges(ranges);
+            const notes = [];
+            if (this.memory.capped) {
+                notes.push(`capped: the recording keeps at most ${this.memory.cap} bytes of memory; ${this.memory.droppedReads} reads (${this.memory.droppedBytes} bytes) past that were not kept and replay as unreadable memory`);
+            }
+            if (redact) {
+                notes.push('redacted: memory the analysis did not look at is zero-filled; process names and module names other than Windows\' own and those the analysis asked for are hashed (docs/snapshots.md)');
+            }
+            if (this.noStacks.length)
+                notes.push(`${this.noStacks.length} threads had no stack from the debugger`);
+            for (const n of symbols.notes.concat(book.notes))
+                if (notes.indexOf(n) < 0)
+                    notes.push(n);
+            const arch = this.pointerSize === 8 ? 'x64' : 'x86';
+            const userMemory = ranges.some((r) => !isKernelAddress(r.address, this.pointerSize));
+            const snapshot = {
+                format: SNAPSHOT_FORMAT,
+                header: {
+                    arch,
+                    pointerSize: this.pointerSize,
+                    layout: `${facts.osVersion}-${arch}`,
+                    osVersion: facts.osVersion,
+                    buildNumber: facts.buildNumber,
+                    dumpKind: this.isLive ? 'live' : userMemory ? 'complete' : 'kernel',
+                    targetKind: this.isKernel ? 'kernel' : 'user',
+                    source: redact ? 'redacted' : facts.source || 'windbg',
+                    waitchainVersion: WAITCHAIN_VERSION,
+                    recording: { command: facts.command, redacted: redact, reads: this.memory.reads.length, bytes: this.memory.bytes },
+                },
+                modules: symbols.modules(moduleName, this.pointerSize),
+                types: book.toJson(),
+                threads: [],
+                notes,
+                memory,
+            };
+            if (facts.date)
+                snapshot.header.date = facts.date;
+            if (this.memory.capped)
+                snapshot.header.recording.capped = { reads: this.memory.droppedReads, bytes: this.memory.droppedBytes };
+            this.stacks.forEach((frames, address) => {
+                snapshot.threads.push({
+                    address,
+                    frames: frames.map((f) => ({
+                        text: redact ? redactSymbolText(f.text, this.asked) : f.text,
+                        instructionOffset: f.instruction,
+                        frameOffset: f.frameOffset,
+                        stackOffset: f.stackOffset,
+                    })),
+                });
+            });
+            if (current.process !== undefined || current.thread !== undefined) {
+                snapshot.current = {};
+                if (current.process !== undefined)
+                    snapshot.current.process = current.process;
+                if (current.thread !== undefined)
+                    snapshot.current.thread = current.thread;
+            }
+            return snapshot;
+        }
+        /** What a replaying debugger needs to list processes and threads as this one did. */
+        recordDataModelMembers() {
+            if (!this.isKernel)
+                return;
+            this.symbolAddress('nt', 'PsActiveProcessHead');
+            for (const t of DATA_MODEL_MEMBERS) {
+                const layout = this.type('nt', t.type);
+                if (!layout)
+                    continue;
+                for (const choices of t.paths) {
+                    for (const path of choices)
+                        if (layout.field(path))
+                            break;
+                }
+            }
+        }
+        recordLayouts(book) {
+            for (const l of this.layoutOrder) {
+                book.struct(l.module, l.name, l.size);
+                l.paths.forEach((f, path) => {
+                    if (!f)
+                        return;
+                    const parts = path.split('.');
+                    const along = [];
+                    for (let i = 1; i < parts.length; i++) {
+                        const prefix = l.inner.field(parts.slice(0, i).join('.'));
+                        if (!prefix)
+                            return;
+                        along.push(prefix);
+                    }
+                    along.push(f);
+                    book.recordPath(l.module, l.name, l.size, parts, along);
+                });
+            }
+        }
+        /**
+         * -redact: only the bytes the analysis looked at keep their value (every read was watched), plus
+         * the members a replaying debugger derives its process and thread lists from; the rest is
+         * zero-filled. Process names are hashed where EPROCESS holds them.
+         */
+        redactMemory(ranges) {
+            const layout = (name) => this.layoutOrder.filter((l) => l.module === 'nt' && l.name === name)[0];
+            const listMembers = new Map();
+            for (const t of DATA_MODEL_MEMBERS) {
+                const l = layout(t.type);
+                if (!l)
+                    continue;
+                const list = [];
+                for (const choices of t.paths) {
+                    for (const path of choices) {
+                        const f = l.paths.get(path);
+                        if (f)
+                            list.push({ from: f.offset, to: f.offset + f.size });
+                    }
+                }
+                listMembers.set(l.size, list);
+            }
+            const eprocess = layout('_EPROCESS');
+            const imageName = eprocess ? eprocess.paths.get('ImageFileName') : undefined;
+            for (const r of ranges) {
+                const keep = new Uint8Array(r.bytes.length);
+                for (const m of r.reads) {
+                    const touched = m.record.touched;
+                    for (let i = 0; i < m.record.size; i++)
+                        if (!touched || touched[i])
+                            keep[m.offset + i] = 1;
+                    const members = listMembers.get(m.record.size);
+                    if (members)
+                        for (const f of members)
+                            for (let i = f.from; i < f.to && i < m.record.size; i++)
+                                keep[m.offset + i] = 1;
+                }
+                for (let i = 0; i < keep.length; i++)
+                    if (!keep[i])
+                        r.bytes[i] = 0;
+                if (eprocess && imageName) {
+                    for (const m of r.reads) {
+                        if (m.record.size === eprocess.size)
+                            hashImageName(r.bytes, m.offset + imageName.offset, imageName.size);
+                    }
+                }
+            }
+        }
+    }
+    /**
+     * The bytes of a read, as the analysis gets them, noting which ones it looks at (-redact keeps
+     * only those). The analysis indexes its byte arrays and asks their length, nothing else.
+     */
+    function watched(bytes, record) {
+        const touched = record.touched || (record.touched = new Uint8Array(record.size));
+        const size = record.size;
+        return new Proxy(bytes, {
+            get(target, key) {
+                if (typeof key === 'string') {
+                    const c = key.charCodeAt(0);
+                    if (c >= 48 && c <= 57) {
+                        const i = +key;
+                        if (i < size)
+                            touched[i] = 1;
+                    }
+                }
+                return target[key];
+            },
+        });
+    }
+    /** EPROCESS.ImageFileName (ASCII, NUL-padded) replaced by its hash, in place. */
+    function hashImageName(bytes, at, length) {
+        let name = '';
+        for (let i = 0; i < length; i++) {
+            const c = bytes[at + i];
+            if (!c)
+                break;
+            if (c < 0x20 || c > 0x7e)
+                return; // not a name: leave it alone
+            name += String.fromCharCode(c);
+        }
+        const hashed = redactProcessName(name);
+        if (hashed === name)
+            return;
+        for (let i = 0; i < length; i++)
+            bytes[at + i] = i < hashed.length ? hashed.charCodeAt(i) : 0;
+    }
+    /** Symbols by module, from symbol lookups and `ln` answers; modules span what their symbols cover. */
+    class SymbolTable {
+        constructor() {
+            this.byModule = new Map();
+            this.notes = [];
+        }
+        add(module, name, address, type) {
+            const key = module.toLowerCase();
+            let m = this.byModule.get(key);
+            if (!m) {
+                m = { name: module, symbols: new Map() };
+                this.byModule.set(key, m);
+            }
+            let s = m.symbols.get(name);
+            if (!s) {
+                s = { name, address, size: 1, answer: false };
+                m.symbols.set(name, s);
+            }
+            else if (s.address !== address) {
+                this.notes.push(`symbol ${module}!${name} seen at two addresses, kept ${s.address}`);
+            }
+            if (type !== undefined && s.type === undefined)
+                s.type = type;
+            return s;
+        }
+        /** "mod!name+0x1b" at `address`: name starts 0x1b bytes before and covers at least that far. */
+        addAnswer(address, text) {
+            const bang = text.indexOf('!');
+            const module = bang >= 0 ? text.slice(0, bang) : '';
+            const rest = bang >= 0 ? text.slice(bang + 1) : text;
+            const m = /^(.*?)(?:\+0x([0-9a-f]+))?$/i.exec(rest);
+            if (!m || !m[1])
+                return;
+            const offset = m[2] ? parseInt(m[2], 16) : 0;
+            const s = this.add(module, m[1], addrAdd(address, -offset));
+            s.answer = true;
+            if (offset + 1 > s.size)
+                s.size = offset + 1;
+        }
+        modules(rename, pointerSize) {
+            const out = [];
+            this.byModule.forEach((m) => {
+                const list = [];
+                m.symbols.forEach((s) => list.push(s));
+                if (!list.length)
+                    return;
+                list.sort((a, b) => addrCompare(a.address, b.address) || Number(a.answer) - Number(b.answer));
+                const base = list[0].address;
+                let end = 0;
+                for (const s of list) {
+                    const d = addrDiff(s.address, base);
+                    if (d === undefined) {
+                        this.notes.push(`module ${m.name}: symbol ${s.name} too far from the others to be in one module`);
+                        continue;
+                    }
+                    if (d + s.size > end)
+                        end = d + s.size;
+                }
+                out.push({
+                    name: rename(m.name),
+                    base,
+                    size: end,
+                    kernel: isKernelAddress(base, pointerSize),
+                    symbols: list.map((s) => {
+                        const j = { name: s.name, address: s.address, size: s.size };
+                        if (s.type !== undefined)
+                            j.type = s.type;
+                        return j;
+                    }),
+                });
+            });
+            return out;
         }
     }
 
-    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
-    // never a stack trace, and the usage where it helps.
-    function runCommand(name, usage, body) {
+    /** The debugger's current process and thread (their EPROCESS / ETHREAD), where it has them. */
+    function currentObjects() {
+        const out = {};
         try {
-            return body();
+            const p = host.currentProcess;
+            if (p && p.KernelObject)
+                out.process = toAddr(p.KernelObject.address);
         }
         catch (e) {
-            if (e instanceof UsageError) {
-                print(`${name}: ${e.message}\n${usage}`);
-                return undefined;
-            }
-            if (e instanceof TargetUnsupported) {
-                print(`${name}: ${e.message}\n`);
-                return undefined;
-            }
-            print(`${name}: internal error: ${messageOf(e)}\n`);
+            // a user-mode session or no process context: none
+        }
+        try {
+            const t = host.currentThread;
+            if (t && t.KernelObject)
+                out.thread = toAddr(t.KernelObject.address);
+        }
+        catch (e) {
+            // none
+        }
+        return out;
+    }
+    /** The session as the debugger shows it (the dump file), or undefined. */
+    function sessionName() {
+        try {
+            const s = host.currentSession;
+            const text = s && typeof s.ToDisplayString === 'function' ? s.ToDisplayString() : String(s);
+            return text && text !== '[object Object]' ? text : undefined;
+        }
+        catch (e) {
             return undefined;
         }
+    }
+    /** Writes `lines` to `path` (replaced if it exists). Throws with the debugger's message on failure. */
+    function writeTextFile(path, lines) {
+        const fs = host.namespace.Debugger.Utility.FileSystem;
+        const file = fs.CreateFile(path, 'CreateAlways');
+        try {
+            const writer = fs.CreateTextWriter(file);
+            for (const line of lines)
+                writer.WriteLine(line);
+        }
+        finally {
+            file.Close();
+        }
+    }
+
+    // The Target every command runs on, and `-record <file>` / `-redact` (the same on every command):
+    // without -record a command gets HostTarget itself; with it, a RecordingTarget around HostTarget
+    // that sees the same answers, and the snapshot is written when the command ends (even when it
+    // failed: a recording of a failing run is the best bug report).
+    const RECORD_USAGE = `  -record <file>  also write what the command read to <file>, a snapshot the offline harness replays
+                  (docs/snapshots.md); in a string, double the backslashes: "-record C:\\\\dumps\\\\hang1.json"
+  -redact         with -record: zero what the analysis did not decode, hash process and module names
+`;
+    /** Consumes `-record <file>` or `-redact`; false for any other token. */
+    function recordOption(token, tokens, options) {
+        if (token === '-record') {
+            options.record = tokens.value('-record');
+            return true;
+        }
+        if (token === '-redact') {
+            options.redact = true;
+            return true;
+        }
+        return false;
+    }
+    function checkRecordOptions(options) {
+        if (options.redact && options.record === undefined)
+            throw new UsageError('-redact goes with -record <file>');
+    }
+    /**
+     * Runs `body` on the session's target; with -record, on a recording one, then writes the snapshot
+     * (`command` is the command line to replay it with, or makes it once the body has run) and says
+     * where it went.
+     */
+    function withTarget(name, command, options, body) {
+        const session = new HostTarget();
+        if (options.record === undefined)
+            return body(session);
+        const path = options.record;
+        const recorder = new RecordingTarget(session, { redact: options.redact });
+        try {
+            return body(recorder);
+        }
+        finally {
+            saveRecording(name, path, recorder, session, typeof command === 'string' ? command : command());
+        }
+    }
+    function saveRecording(name, path, recorder, session, command) {
+        let snapshot;
+        try {
+            snapshot = recorder.snapshot(sessionFacts(session, command));
+            writeTextFile(path, snapshotLines(snapshot));
+        }
+        catch (e) {
+            print(`${name}: the recording could not be written to ${path}: ${messageOf(e)}\n`);
+            return;
+        }
+        const r = snapshot.header.recording;
+        const extra = (r.redacted ? ', redacted' : '') + (r.capped ? `, CAPPED (${r.capped.reads} reads not kept)` : '');
+        print(`${name}: recorded to ${path}: ${r.reads} reads, ${r.bytes} bytes of memory, ${snapshot.threads.length} stacks${extra}\n`);
+    }
+    /** The snapshot as JSON text, a few lines long: one line per memory range, ASCII only. */
+    function snapshotLines(s) {
+        const json = (v) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4));
+        const lines = ['{'];
+        const keys = ['format', 'header', 'current', 'notes', 'modules', 'types', 'threads'];
+        for (const k of keys)
+            if (s[k] !== undefined)
+                lines.push(`${json(k)}: ${json(s[k])},`);
+        lines.push('"memory": [');
+        s.memory.forEach((m, i) => lines.push(json(m) + (i + 1 < s.memory.length ? ',' : '')));
+        lines.push(']', '}');
+        return lines;
+    }
+    /** KUSER_SHARED_DATA's address is fixed by the ABI (MM_SHARED_USER_DATA_VA; as in kernel/version.ts). */
+    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    /** What the header says about the session: read after the command, outside the recording. */
+    function sessionFacts(session, command) {
+        const facts = { command, osVersion: 'unknown', buildNumber: 0, current: currentObjects(), date: new Date().toISOString() };
+        const source = sessionName();
+        if (source)
+            facts.source = source;
+        if (!session.isKernel)
+            return facts;
+        const k = new KernelContext(session);
+        const version = readOsVersion(k);
+        facts.buildNumber = buildNumber(k);
+        if (version)
+            facts.osVersion = `${version.major}.${version.minor}${facts.buildNumber ? '.' + facts.buildNumber : ''}`;
+        return facts;
+    }
+    /** KUSER_SHARED_DATA.NtBuildNumber (Windows 10 on), else nt!NtBuildNumber; the low 16 bits are the build. */
+    function buildNumber(k) {
+        const shared = k.type('_KUSER_SHARED_DATA');
+        const field = shared && shared.field('NtBuildNumber');
+        if (shared && field) {
+            const bytes = k.target.read(addrAdd(SHARED_USER_DATA[k.pointerSize], field.offset), 4);
+            if (bytes && uint(bytes, 0, 4))
+                return uint(bytes, 0, 4) & 0xffff;
+        }
+        const symbol = k.symbol('NtBuildNumber');
+        const bytes = symbol ? k.target.read(symbol, 4) : undefined;
+        return bytes ? uint(bytes, 0, 4) & 0xffff : 0;
+    }
+    /** A dx string literal of `text`: how the recorded command line quotes its options. */
+    function dxString(text) {
+        return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    }
+    /** Options as one text again, without -record/-redact (tokens with spaces re-quoted). */
+    function optionText(tokens) {
+        return tokens.map((t) => (/\s/.test(t) ? `"${t}"` : t)).join(' ');
     }
 
     // !stalecheck: stale stack references, APCs into non-alertable waits, dispatch-level spins, orphaned
@@ -5832,9 +6914,10 @@ var __waitchain = (function (exports) {
        !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600)
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
-`;
+recording (docs/snapshots.md):
+${RECORD_USAGE}`;
     function parseStaleCheckArgs(arg) {
-        const args = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false };
+        const args = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false, redact: false, replay: [] };
         const a = describeArgument(arg);
         if (a.kind === 'none')
             return args;
@@ -5843,16 +6926,20 @@ var __waitchain = (function (exports) {
         const tokens = new TokenStream(tokenize(a.text));
         while (!tokens.done) {
             const t = tokens.next();
+            if (recordOption(t, tokens, args))
+                continue;
             if (t === '-?' || t === '-h' || t === '-help')
                 args.help = true;
             else if (t === '-r') {
-                const names = tokens.value('-r').split(',').filter((n) => n !== '');
+                const value = tokens.value('-r');
+                const names = value.split(',').filter((n) => n !== '');
                 for (const n of names)
                     if (RULE_IDS.indexOf(n) < 0)
                         throw new UsageError(`unknown rule ${n}`);
                 if (!names.length)
                     throw new UsageError('-r needs at least one rule');
                 args.rules = names;
+                args.replay.push(t, value);
             }
             else if (t === '-t') {
                 // Seconds are decimal here (a duration, not an address); 0x for hex.
@@ -5861,10 +6948,12 @@ var __waitchain = (function (exports) {
                 if (seconds === undefined || seconds < 0)
                     throw new UsageError(`-t needs a number of seconds, not '${v}'`);
                 args.options.longWaitSeconds = seconds;
+                args.replay.push(t, v);
             }
             else
                 throw new UsageError(`unknown option ${t}`);
         }
+        checkRecordOptions(args);
         return args;
     }
     function stalecheckCommand(arg) {
@@ -5874,13 +6963,15 @@ var __waitchain = (function (exports) {
                 print(STALECHECK_USAGE);
                 return undefined;
             }
-            const target = new HostTarget();
-            if (!target.isKernel)
-                throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
-            const k = new KernelContext(target);
-            const report = runStaleCheck(k, args.rules, args.options);
-            print(renderStaleText(report, target.pointerSize));
-            return new StaleModel(report, target);
+            const command = args.replay.length ? `!stalecheck ${dxString(optionText(args.replay))}` : '!stalecheck';
+            return withTarget('stalecheck', command, args, (target) => {
+                if (!target.isKernel)
+                    throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
+                const k = new KernelContext(target);
+                const report = runStaleCheck(k, args.rules, args.options);
+                print(renderStaleText(report, target.pointerSize));
+                return new StaleModel(report, target);
+            });
         });
     }
 
@@ -7230,10 +8321,10 @@ options:
   -grep <text>    only entries whose text contains <text>
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
-`;
+${RECORD_USAGE}`;
     function parseRingdumpArgs(args, native) {
         const request = { mode: 'pre', selection: {} };
-        const options = { help: false, request };
+        const options = { help: false, request, redact: false, replay: [] };
         const positional = [];
         const texts = [];
         for (const arg of args) {
@@ -7261,8 +8352,16 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
                 throw new UsageError(described.description);
         }
         const tokens = new TokenStream(tokenize(texts.join(' ')));
+        const value = (option) => {
+            const v = tokens.value(option);
+            options.replay.push(v);
+            return v;
+        };
         while (!tokens.done) {
             const t = tokens.next();
+            if (recordOption(t, tokens, options))
+                continue;
+            options.replay.push(t);
             if (t === '-?' || t === '-h' || t === '-help')
                 options.help = true;
             else if (t === '-pre')
@@ -7270,28 +8369,29 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
             else if (t === '-post')
                 request.mode = 'post';
             else if (t === '-seq')
-                request.seqField = tokens.value('-seq');
+                request.seqField = value('-seq');
             else if (t === '-type')
-                request.typeName = tokens.value('-type');
+                request.typeName = value('-type');
             else if (t === '-count')
-                request.count = count('-count', tokens.value('-count'), 1);
+                request.count = count('-count', value('-count'), 1);
             else if (t === '-n')
-                request.selection.newest = count('-n', tokens.value('-n'), 0);
+                request.selection.newest = count('-n', value('-n'), 0);
             else if (t === '-grep')
-                request.selection.grep = tokens.value('-grep');
+                request.selection.grep = value('-grep');
             else if (t === '-f')
-                request.fields = tokens.value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
+                request.fields = value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
             else if (t === '-devnode')
-                request.devnode = devnodeTarget(tokens.value('-devnode'));
+                request.devnode = devnodeTarget(value('-devnode'));
             else if (t === '-array') {
                 request.plain = true;
-                positional.unshift(ringTextRef(tokens.value('-array')));
+                positional.unshift(ringTextRef(value('-array')));
             }
             else if (t.startsWith('-') && !/^-\d/.test(t))
                 throw new UsageError(`unknown option ${t}`);
             else
                 positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
         }
+        checkRecordOptions(options);
         if (options.help)
             return options;
         if (positional.length > 2)
@@ -7368,20 +8468,56 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
     }
     function ringdumpCommand(...args) {
         return runCommand('ringdump', RINGDUMP_USAGE, () => {
-            const target = new HostTarget();
+            // Typed dx arguments are read once the target exists (a recording one when -record, which may
+            // come after them, asks for it): until then they are placeholders filled in below.
+            const natives = [];
             const options = parseRingdumpArgs(args, (value) => {
-                const info = target.nativeInfo(value);
-                return info ? { kind: 'native', address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee } : undefined;
+                const ref = { kind: 'native' };
+                natives.push({ value, ref });
+                return ref;
             });
             if (options.help) {
                 print(RINGDUMP_USAGE);
                 return undefined;
             }
-            const k = new KernelContext(target);
-            const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-            print(renderRingText(result, target.pointerSize));
-            return ringModel(result, target);
+            return withTarget('ringdump', () => replayCommand(args, natives, options.replay), options, (target) => {
+                for (const n of natives) {
+                    const info = target.nativeInfo(n.value);
+                    if (!info)
+                        throw new UsageError('an argument could not be read as a typed object');
+                    Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
+                }
+                const k = new KernelContext(target);
+                const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+                print(renderRingText(result, target.pointerSize));
+                return ringModel(result, target);
+            });
         });
+    }
+    /** The command line a recording replays with: dx values as their symbol, address or number, then the options. */
+    function replayCommand(args, natives, replay) {
+        const values = [];
+        for (const arg of args) {
+            if (arg === undefined || arg === null || typeof arg === 'string')
+                continue;
+            if (typeof arg === 'number') {
+                values.push(arg < 0 ? `-0x${(-arg).toString(16)}` : `0x${arg.toString(16)}`);
+                continue;
+            }
+            const native = natives.filter((n) => n.value === arg)[0];
+            if (native && native.ref.kind === 'native') {
+                const r = native.ref;
+                const where = r.address !== undefined ? r.address : r.pointerValue;
+                values.push(r.symbol || (where !== undefined ? `0x${where}` : '?'));
+                continue;
+            }
+            const described = describeArgument(arg);
+            values.push(described.kind === 'address' ? `0x${described.address}` : '?');
+        }
+        const text = replay.length ? dxString(optionText(replay)) : '';
+        if (!values.length)
+            return text ? `!ringdump ${text}` : '!ringdump';
+        return `!ringdump (${values.concat(text ? [text] : []).join(', ')})`;
     }
 
     // Shared wording: how a thread, a hop and a waiting time read in every output.
@@ -7511,11 +8647,20 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
             error: r.scopeError,
         };
     }
-    /** Every thread the report names, with what it is doing. */
+    /**
+     * Every thread the report names; what it is doing for the threads where a chain ends or that the report
+     * singles out (a chain member's doing is its hop, in `edges`).
+     */
     function threadsJson(r) {
+        const ends = new Set();
+        r.rootBlockers.forEach((b) => [b.thread, ...(b.cycle || [])].forEach((t) => ends.add(t)));
+        if (r.longestWaiter)
+            ends.add(r.longestWaiter);
+        if (r.focus)
+            ends.add(r.focus);
         const out = {};
         r.threads.forEach((s, a) => {
-            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: s.terminal };
+            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
         });
         return out;
     }
@@ -7524,15 +8669,20 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
     }
 
     class ThreadNode {
-        constructor(report, address, __target) {
+        constructor(__report, address, __target) {
+            this.__report = __report;
             this.__target = __target;
-            const s = report.threads.get(address);
+            const s = __report.threads.get(address);
             this.Address = address;
             this.Process = s ? s.processName : '';
             this.Id = s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
             this.State = s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
-            this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, report.clock.increment) : '';
-            this.Doing = s ? s.terminal : '';
+            this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, __report.clock.increment) : '';
+        }
+        /** What it is doing (computed when displayed: it may need the thread's stack). */
+        get Doing() {
+            const s = this.__report.threads.get(this.Address);
+            return s ? s.terminal : '';
         }
         /** The native object, for click-through. */
         get KernelObject() {
@@ -7748,33 +8898,53 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
        !waitchain "-dot"               the wait graph in Graphviz DOT
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
-`;
-    function parseWaitChainArgs(arg) {
-        const options = { scope: { kind: 'system' }, dot: false, help: false };
+       !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
+recording (docs/snapshots.md):
+${RECORD_USAGE}`;
+    /** One dx argument (a thread, or the options), optionally followed by an options string. */
+    function parseWaitChainArgs(arg, more) {
+        const options = { scope: { kind: 'system' }, dot: false, help: false, redact: false, replay: [] };
         const a = describeArgument(arg);
+        let text = '';
         switch (a.kind) {
             case 'none':
-                return options;
+                break;
             case 'address':
                 options.scope = { kind: 'thread', thread: a.address };
-                return options;
+                options.replay.push(a.address);
+                break;
             case 'native':
                 if (!a.address)
                     throw new UsageError('the argument has no address');
                 options.scope = { kind: 'thread', thread: a.address };
-                return options;
+                options.replay.push(a.address);
+                break;
             case 'invalid':
                 throw new UsageError(a.description);
+            case 'text':
+                text = a.text;
+                break;
         }
-        const tokens = new TokenStream(tokenize(a.text));
+        if (more !== undefined && more !== null) {
+            if (typeof more !== 'string')
+                throw new UsageError('options go in one quoted string, e.g. !waitchain (@$curthread, "-dot")');
+            text += ' ' + more;
+        }
+        const tokens = new TokenStream(tokenize(text));
         while (!tokens.done) {
             const t = tokens.next();
+            if (recordOption(t, tokens, options))
+                continue;
             if (t === '-?' || t === '-h' || t === '-help')
                 options.help = true;
             else if (t === '-dot')
                 options.dot = true;
-            else if (t === '-p')
-                options.scope = { kind: 'process', match: processMatch(tokens.value('-p')) };
+            else if (t === '-p') {
+                const value = tokens.value('-p');
+                options.scope = { kind: 'process', match: processMatch(value) };
+                options.replay.push(t, value);
+                continue;
+            }
             else if (t.startsWith('-'))
                 throw new UsageError(`unknown option ${t}`);
             else {
@@ -7783,7 +8953,9 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
                     throw new UsageError(`'${t}' is not a thread address`);
                 options.scope = { kind: 'thread', thread };
             }
+            options.replay.push(t);
         }
+        checkRecordOptions(options);
         return options;
     }
     /** `-p`: a name (svchost.exe), a pid (hex as WinDbg prints it, or 0n decimal), or an EPROCESS address. */
@@ -7796,20 +8968,22 @@ also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-
             return { pid };
         return { name: value };
     }
-    function waitchainCommand(arg) {
+    function waitchainCommand(arg, more) {
         return runCommand('waitchain', WAITCHAIN_USAGE, () => {
-            const options = parseWaitChainArgs(arg);
+            const options = parseWaitChainArgs(arg, more);
             if (options.help) {
                 print(WAITCHAIN_USAGE);
                 return undefined;
             }
-            const target = new HostTarget();
-            if (!target.isKernel)
-                throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
-            const k = new KernelContext(target);
-            const report = analyzeWaitChains(k, options.scope);
-            print(options.dot ? renderWaitChainDot(report, target.pointerSize) : renderWaitChainText(report, target.pointerSize));
-            return new WaitChainModel(report, target);
+            const command = options.replay.length ? `!waitchain ${dxString(optionText(options.replay))}` : '!waitchain';
+            return withTarget('waitchain', command, options, (target) => {
+                if (!target.isKernel)
+                    throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
+                const k = new KernelContext(target);
+                const report = analyzeWaitChains(k, options.scope);
+                print(options.dot ? renderWaitChainDot(report, target.pointerSize) : renderWaitChainText(report, target.pointerSize));
+                return new WaitChainModel(report, target);
+            });
         });
     }
 

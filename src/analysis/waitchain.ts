@@ -28,8 +28,11 @@ export interface ThreadSummary {
   /** Ticks waited; undefined when unknown or inconsistent. */
   waitTicks: number | undefined;
   inconsistentWaitTime: boolean;
-  /** What it is doing when nothing leads further: "running on processor 1", "waiting on SynchronizationEvent ...". */
-  terminal: string;
+  /**
+   * What it is doing when nothing leads further: "running on processor 1", "waiting on SynchronizationEvent
+   * ...". Computed on first read: it may need the thread's stack, and most named threads never print it.
+   */
+  readonly terminal: string;
 }
 
 export interface RootBlockerReport {
@@ -60,7 +63,7 @@ export interface WaitChainReport {
   scanned: number;
   waiting: number;
   inChains: number;
-  warnings: string[];
+  readonly warnings: string[];
   scopeError?: string;
   /** `!waitchain <thread>`: the thread asked about. */
   focus?: Addr;
@@ -125,7 +128,10 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     scanned: table.threads.length,
     waiting: waitingThreads.length,
     inChains: inChains.size,
-    warnings: k.warnings.summary(),
+    // Live: describing a chain's end may read (and find damage in) IRPs and stacks while rendering.
+    get warnings(): string[] {
+      return k.warnings.summary();
+    },
     scopeError: scoped.error,
     focus: scope.kind === 'thread' ? scope.thread : undefined,
   };
@@ -204,6 +210,7 @@ function waiterCounts(graph: WaitGraph, named: Set<Addr>): { object: Addr; kind:
 }
 
 function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGraph, env: RuleEnv): ThreadSummary {
+  let terminal: string | undefined;
   return {
     address: t.address,
     process: t.process.address,
@@ -214,7 +221,10 @@ function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGr
     waitReason: t.waitReason,
     waitTicks: age.ticks,
     inconsistentWaitTime: age.inconsistent,
-    terminal: describeTerminal(t, graph, env),
+    get terminal(): string {
+      if (terminal === undefined) terminal = describeTerminal(t, graph, env);
+      return terminal;
+    },
   };
 }
 

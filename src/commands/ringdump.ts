@@ -11,9 +11,9 @@ import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
 import { describeArgument, print } from '../target/hostIo';
-import { HostTarget } from '../target/hostTarget';
 import { parseNumber, tokenize, TokenStream, UsageError } from './options';
 import { runCommand } from './run';
+import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
 export const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
                                                 index variable as dx values (mydriver!g_History, mydriver!g_Index)
@@ -33,11 +33,13 @@ options:
   -grep <text>    only entries whose text contains <text>
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
-`;
+${RECORD_USAGE}`;
 
-export interface RingdumpOptions {
+export interface RingdumpOptions extends RecordOptions {
   help: boolean;
   request: RingRequest;
+  /** The option tokens without -record/-redact: how a recording replays this run. */
+  replay: string[];
 }
 
 /** A typed native object as a Ref (the target layer reads its address and type). */
@@ -45,7 +47,7 @@ export type NativeResolver = (value: unknown) => Ref | undefined;
 
 export function parseRingdumpArgs(args: unknown[], native: NativeResolver): RingdumpOptions {
   const request: RingRequest = { mode: 'pre', selection: {} };
-  const options: RingdumpOptions = { help: false, request };
+  const options: RingdumpOptions = { help: false, request, redact: false, replay: [] };
   const positional: Ref[] = [];
   const texts: string[] = [];
   for (const arg of args) {
@@ -68,24 +70,32 @@ export function parseRingdumpArgs(args: unknown[], native: NativeResolver): Ring
     } else if (described.kind === 'invalid') throw new UsageError(described.description);
   }
   const tokens = new TokenStream(tokenize(texts.join(' ')));
+  const value = (option: string) => {
+    const v = tokens.value(option);
+    options.replay.push(v);
+    return v;
+  };
   while (!tokens.done) {
     const t = tokens.next();
+    if (recordOption(t, tokens, options)) continue;
+    options.replay.push(t);
     if (t === '-?' || t === '-h' || t === '-help') options.help = true;
     else if (t === '-pre') request.mode = 'pre';
     else if (t === '-post') request.mode = 'post';
-    else if (t === '-seq') request.seqField = tokens.value('-seq');
-    else if (t === '-type') request.typeName = tokens.value('-type');
-    else if (t === '-count') request.count = count('-count', tokens.value('-count'), 1);
-    else if (t === '-n') request.selection.newest = count('-n', tokens.value('-n'), 0);
-    else if (t === '-grep') request.selection.grep = tokens.value('-grep');
-    else if (t === '-f') request.fields = tokens.value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
-    else if (t === '-devnode') request.devnode = devnodeTarget(tokens.value('-devnode'));
+    else if (t === '-seq') request.seqField = value('-seq');
+    else if (t === '-type') request.typeName = value('-type');
+    else if (t === '-count') request.count = count('-count', value('-count'), 1);
+    else if (t === '-n') request.selection.newest = count('-n', value('-n'), 0);
+    else if (t === '-grep') request.selection.grep = value('-grep');
+    else if (t === '-f') request.fields = value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
+    else if (t === '-devnode') request.devnode = devnodeTarget(value('-devnode'));
     else if (t === '-array') {
       request.plain = true;
-      positional.unshift(ringTextRef(tokens.value('-array')));
+      positional.unshift(ringTextRef(value('-array')));
     } else if (t.startsWith('-') && !/^-\d/.test(t)) throw new UsageError(`unknown option ${t}`);
     else positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
   }
+  checkRecordOptions(options);
   if (options.help) return options;
   if (positional.length > 2) throw new UsageError('too many arguments: a ring and its index at most');
   if (request.devnode !== undefined) {
@@ -155,18 +165,52 @@ function u64ToAddr(n: number): Addr {
 
 export function ringdumpCommand(...args: unknown[]): unknown {
   return runCommand('ringdump', RINGDUMP_USAGE, () => {
-    const target = new HostTarget();
+    // Typed dx arguments are read once the target exists (a recording one when -record, which may
+    // come after them, asks for it): until then they are placeholders filled in below.
+    const natives: { value: unknown; ref: Ref }[] = [];
     const options = parseRingdumpArgs(args, (value) => {
-      const info = target.nativeInfo(value);
-      return info ? { kind: 'native', address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee } : undefined;
+      const ref: Ref = { kind: 'native' };
+      natives.push({ value, ref });
+      return ref;
     });
     if (options.help) {
       print(RINGDUMP_USAGE);
       return undefined;
     }
-    const k = new KernelContext(target);
-    const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-    print(renderRingText(result, target.pointerSize));
-    return ringModel(result, target);
+    return withTarget('ringdump', () => replayCommand(args, natives, options.replay), options, (target) => {
+      for (const n of natives) {
+        const info = target.nativeInfo(n.value);
+        if (!info) throw new UsageError('an argument could not be read as a typed object');
+        Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
+      }
+      const k = new KernelContext(target);
+      const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+      print(renderRingText(result, target.pointerSize));
+      return ringModel(result, target);
+    });
   });
+}
+
+/** The command line a recording replays with: dx values as their symbol, address or number, then the options. */
+function replayCommand(args: unknown[], natives: { value: unknown; ref: Ref }[], replay: string[]): string {
+  const values: string[] = [];
+  for (const arg of args) {
+    if (arg === undefined || arg === null || typeof arg === 'string') continue;
+    if (typeof arg === 'number') {
+      values.push(arg < 0 ? `-0x${(-arg).toString(16)}` : `0x${arg.toString(16)}`);
+      continue;
+    }
+    const native = natives.filter((n) => n.value === arg)[0];
+    if (native && native.ref.kind === 'native') {
+      const r = native.ref;
+      const where = r.address !== undefined ? r.address : r.pointerValue;
+      values.push(r.symbol || (where !== undefined ? `0x${where}` : '?'));
+      continue;
+    }
+    const described = describeArgument(arg);
+    values.push(described.kind === 'address' ? `0x${described.address}` : '?');
+  }
+  const text = replay.length ? dxString(optionText(replay)) : '';
+  if (!values.length) return text ? `!ringdump ${text}` : '!ringdump';
+  return `!ringdump (${values.concat(text ? [text] : []).join(', ')})`;
 }

@@ -7,45 +7,53 @@ import { KernelContext } from '../kernel/context';
 import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
 import { describeArgument, print } from '../target/hostIo';
-import { HostTarget } from '../target/hostTarget';
 import { parseNumber, tokenize, TokenStream, UsageError } from './options';
 import { runCommand } from './run';
+import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
 export const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
        !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}
        !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600)
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
-`;
+recording (docs/snapshots.md):
+${RECORD_USAGE}`;
 
-interface StaleCheckArgs {
+interface StaleCheckArgs extends RecordOptions {
   rules: RuleId[];
   options: StaleOptions;
   help: boolean;
+  /** The options without -record/-redact: how a recording replays this run. */
+  replay: string[];
 }
 
 export function parseStaleCheckArgs(arg: unknown): StaleCheckArgs {
-  const args: StaleCheckArgs = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false };
+  const args: StaleCheckArgs = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false, redact: false, replay: [] };
   const a = describeArgument(arg);
   if (a.kind === 'none') return args;
   if (a.kind !== 'text') throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
   const tokens = new TokenStream(tokenize(a.text));
   while (!tokens.done) {
     const t = tokens.next();
+    if (recordOption(t, tokens, args)) continue;
     if (t === '-?' || t === '-h' || t === '-help') args.help = true;
     else if (t === '-r') {
-      const names = tokens.value('-r').split(',').filter((n) => n !== '');
+      const value = tokens.value('-r');
+      const names = value.split(',').filter((n) => n !== '');
       for (const n of names) if (RULE_IDS.indexOf(n as RuleId) < 0) throw new UsageError(`unknown rule ${n}`);
       if (!names.length) throw new UsageError('-r needs at least one rule');
       args.rules = names as RuleId[];
+      args.replay.push(t, value);
     } else if (t === '-t') {
       // Seconds are decimal here (a duration, not an address); 0x for hex.
       const v = tokens.value('-t');
       const seconds = /^\d+$/.test(v) ? parseInt(v, 10) : parseNumber(v);
       if (seconds === undefined || seconds < 0) throw new UsageError(`-t needs a number of seconds, not '${v}'`);
       args.options.longWaitSeconds = seconds;
+      args.replay.push(t, v);
     } else throw new UsageError(`unknown option ${t}`);
   }
+  checkRecordOptions(args);
   return args;
 }
 
@@ -56,11 +64,13 @@ export function stalecheckCommand(arg?: unknown): unknown {
       print(STALECHECK_USAGE);
       return undefined;
     }
-    const target = new HostTarget();
-    if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
-    const k = new KernelContext(target);
-    const report = runStaleCheck(k, args.rules, args.options);
-    print(renderStaleText(report, target.pointerSize));
-    return new StaleModel(report, target);
+    const command = args.replay.length ? `!stalecheck ${dxString(optionText(args.replay))}` : '!stalecheck';
+    return withTarget('stalecheck', command, args, (target) => {
+      if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
+      const k = new KernelContext(target);
+      const report = runStaleCheck(k, args.rules, args.options);
+      print(renderStaleText(report, target.pointerSize));
+      return new StaleModel(report, target);
+    });
   });
 }

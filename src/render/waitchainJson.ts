@@ -48,11 +48,18 @@ export function waitChainJson(r: WaitChainReport): object {
   };
 }
 
-/** Every thread the report names, with what it is doing. */
+/**
+ * Every thread the report names; what it is doing for the threads where a chain ends or that the report
+ * singles out (a chain member's doing is its hop, in `edges`).
+ */
 function threadsJson(r: WaitChainReport): object {
+  const ends = new Set<string>();
+  r.rootBlockers.forEach((b) => [b.thread, ...(b.cycle || [])].forEach((t) => ends.add(t)));
+  if (r.longestWaiter) ends.add(r.longestWaiter);
+  if (r.focus) ends.add(r.focus);
   const out: { [address: string]: object } = {};
   r.threads.forEach((s, a) => {
-    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: s.terminal };
+    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
   });
   return out;
 }

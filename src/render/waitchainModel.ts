@@ -14,20 +14,24 @@ class ThreadNode {
   readonly Id: string;
   readonly State: string;
   readonly Waiting: string;
-  readonly Doing: string;
 
   constructor(
-    report: WaitChainReport,
+    private readonly __report: WaitChainReport,
     address: Addr,
     private readonly __target: Target,
   ) {
-    const s = report.threads.get(address);
+    const s = __report.threads.get(address);
     this.Address = address;
     this.Process = s ? s.processName : '';
     this.Id = s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
     this.State = s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
-    this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, report.clock.increment) : '';
-    this.Doing = s ? s.terminal : '';
+    this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, __report.clock.increment) : '';
+  }
+
+  /** What it is doing (computed when displayed: it may need the thread's stack). */
+  get Doing(): string {
+    const s = this.__report.threads.get(this.Address);
+    return s ? s.terminal : '';
   }
 
   /** The native object, for click-through. */
