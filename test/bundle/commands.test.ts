@@ -120,3 +120,27 @@ describe('wrong targets', () => {
 function addressOf(x86: string): string {
   return (0xffffa00000000000n + (BigInt('0x' + x86) - 0x80000000n) * 8n).toString(16);
 }
+
+describe('wrong targets, every command', () => {
+  const userMode = (): Snapshot => {
+    const s = snapshot();
+    return { ...s, header: { ...s.header, targetKind: 'user' } };
+  };
+  const noSymbols = (): Snapshot => {
+    const s = snapshot();
+    return { ...s, types: { ...s.types, nt: [] } };
+  };
+
+  it.each(['!waitchain', '!stalecheck', '!ringdump "-devnode all"'])('%s in a user-mode session says what it needs', (cmd) => {
+    const r = loadScript(bundleCode(), userMode()).run(cmd);
+    expect(r.error).toBeUndefined();
+    expect(r.output.split('\n')[0]).toMatch(/(user-mode|kernel)/);
+  });
+
+  it.each(['!waitchain', '!stalecheck', '!ringdump "-devnode all"'])('%s without nt symbols says what is missing', (cmd) => {
+    const r = loadScript(bundleCode(), noSymbols()).run(cmd);
+    expect(r.error).toBeUndefined();
+    expect(r.output).toMatch(/(not found|symbols)/);
+    expect(r.output).not.toMatch(/internal error/);
+  });
+});

@@ -1,0 +1,43 @@
+// Host round-trip budgets per command on mid-size synthetic systems (bench/generate.ts). Counts are
+// deterministic, so these are exact guards against a change that starts reading field by field or
+// unwinding every stack; wall time is measured by `npm run bench`, never asserted here.
+import { describe, expect, it } from 'vitest';
+import { generateRing, generateSystem } from '../../bench/generate';
+import { buildSnapshot } from '../../mocks/builder';
+import { runOnSnapshot } from '../../mocks/harness/run';
+
+const THREADS = 2000;
+
+describe.each(['win7sp1-x86', 'win10-19041-x64'])('%s, %i-thread system', (layout) => {
+  const snapshot = buildSnapshot(generateSystem(THREADS).scenario as never, layout);
+
+  it.each([
+    ['!waitchain', 2.5],
+    ['!waitchain "-dot"', 2.5],
+    ['!stalecheck', 5.5],
+  ])('%s stays within %f host calls per thread', (command, perThread) => {
+    const run = runOnSnapshot(snapshot, command);
+    expect(run.error).toBeUndefined();
+    expect(run.hostCalls / THREADS).toBeLessThanOrEqual(perThread);
+    // Frames are the dearest round trips: !waitchain unwinds only the threads whose report needs them
+    // (!stalecheck unwinds every long waiter, to name its blocking module).
+    if (command.startsWith('!waitchain')) expect(run.callsByApi['dataModel.Frames'] || 0).toBeLessThan(THREADS / 10);
+  });
+
+  it('a thread query reads far less than the whole-system report', () => {
+    const whole = runOnSnapshot(snapshot, '!waitchain');
+    const json = whole.json as { rootBlockers: { thread: string }[] };
+    const one = runOnSnapshot(snapshot, `!waitchain "${json.rootBlockers[0].thread}"`);
+    expect(one.error).toBeUndefined();
+    expect(one.hostCalls).toBeLessThanOrEqual(whole.hostCalls);
+  });
+});
+
+describe('!ringdump budget', () => {
+  it('reads a 4,096-entry ring in a handful of reads plus one symbol lookup per distinct pointer', () => {
+    const run = runOnSnapshot(buildSnapshot(generateRing(4096) as never, 'win10-19041-x64'), '!ringdump (benchdrv!g_Ring, benchdrv!g_RingIndex)');
+    expect(run.error).toBeUndefined();
+    expect(run.callsByApi.readMemoryValues || 0).toBeLessThanOrEqual(8);
+    expect(run.hostCalls).toBeLessThanOrEqual(4096 + 200);
+  });
+});
