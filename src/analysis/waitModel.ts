@@ -10,6 +10,7 @@ import { StackReader } from '../kernel/stacks';
 import { readClock, type KernelClock } from '../kernel/time';
 import { EDGE_RULES } from './rules';
 import { sectionsWithUnseenWaiters } from './rules/critsecs';
+import { resourcesWithUnseenWaiters } from './rules/resources';
 import { waitAge, type WaitAge } from './ticks';
 import { addHeldLock, buildWaitGraph, type RuleEnv, type WaitGraph } from './waitgraph';
 
@@ -37,6 +38,13 @@ export function readWaitModel(k: KernelContext): WaitModel {
   const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
   for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
     addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+  }
+  const visible = (lock: Addr) => {
+    const w = graph.waiters.get(lock);
+    return w ? w.threads.length : 0;
+  };
+  for (const u of resourcesWithUnseenWaiters(env, visible)) {
+    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
   }
   const ages = new Map<Addr, WaitAge>();
   const ageOf = (t: ThreadInfo): WaitAge => {

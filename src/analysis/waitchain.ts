@@ -247,7 +247,7 @@ function verdictOf(r: WaitChainReport, pointerSize: number): string {
     const n = root.blocked.length;
     const procs = root.processesAffected.length;
     const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
-    const holds = root.holds.map((h) => `, holds ${h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+    const holds = root.holds.map((h) => `, holds ${h.kind === 'resource' ? 'ERESOURCE' : h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
     return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
   }
   return `No blocking chains among ${r.waiting} waiting threads`;

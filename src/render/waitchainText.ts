@@ -56,7 +56,7 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
     out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
   } else if (!root.holds.length) out.push('     no other thread waits on it');
   for (const held of root.holds) {
-    out.push(`     holds ${held.kind.replace(/-/g, ' ')} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+    out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
   }
   if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
   const first = blockedFirst(report, root);

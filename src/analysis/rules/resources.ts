@@ -100,3 +100,22 @@ function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader
     objectKind: kind,
   };
 }
+
+/**
+ * Resources whose waiter counters exceed the waiters the dump shows (seed 002 busy system: 3591
+ * waiters, none listed): their owners hold up threads no wait block names. Built from the same index.
+ */
+export function resourcesWithUnseenWaiters(env: RuleEnv, visibleWaiters: (lock: Addr) => number): { owner: Addr; lock: Addr; carried: number; detail: string }[] {
+  const { index } = resourcesOf(env);
+  const out: { owner: Addr; lock: Addr; carried: number; detail: string }[] = [];
+  if (!index) return out;
+  index.byAddress.forEach((r) => {
+    const carried = r.exclusiveWaiters + r.sharedWaiters;
+    if (carried <= visibleWaiters(r.address)) return;
+    for (const o of r.owners) {
+      if (!env.table.threadByAddress.has(o.thread)) continue;
+      out.push({ owner: o.thread, lock: r.address, carried, detail: `${o.mode} owner, ${carried} waiters counted by the resource` });
+    }
+  });
+  return out;
+}
