@@ -137,7 +137,7 @@ export function checkScenario(scenarioIdOrPath: string, layout: string): CheckRe
   return result;
 }
 
-const HEX_TOKEN = /\b([0-9a-f]{8})`([0-9a-f]{8})\b|\b([0-9a-f]{9,16})\b/g;
+const HEX_TOKEN = /\b([0-9a-f]{8})`([0-9a-f]{8})\b|\b([0-9a-f]{6,16})\b/g;
 
 /** Maps relocated 64-bit addresses in text back to the scenario's 32-bit ones. */
 export function relocateText(text: string, r: Relocation): string {
@@ -150,7 +150,7 @@ export function relocateText(text: string, r: Relocation): string {
 
 export function relocateJson(value: unknown, r: Relocation): unknown {
   if (typeof value === 'string') {
-    if (/^[0-9a-f]{9,16}$/.test(value)) {
+    if (/^[0-9a-f]{1,16}$/.test(value)) {
       const back = r.toScenario(value);
       return back === null ? value : back;
     }
@@ -166,7 +166,7 @@ export function relocateJson(value: unknown, r: Relocation): unknown {
 }
 
 function relocateKey(key: string, r: Relocation): string {
-  if (!/^[0-9a-f]{9,16}$/.test(key)) return key;
+  if (!/^[0-9a-f]{1,16}$/.test(key)) return key;
   const back = r.toScenario(key);
   return back === null ? key : back;
 }
