@@ -66,7 +66,8 @@ export function displayRelocation(scenario: object, layout: string): Relocation 
   const visit = (v: unknown): void => {
     if (typeof v === 'string') {
       const m = /^(?:0x)?([0-9a-f]{8})$/i.exec(v.replace(/`/g, ''));
-      if (m) known.set(r.toTarget(m[1].toLowerCase()), m[1].toLowerCase());
+      // Null and small values (ids, counts) are not addresses: mapping them back would rewrite numbers.
+      if (m && parseInt(m[1], 16) >= 0x10000) known.set(r.toTarget(m[1].toLowerCase()), m[1].toLowerCase());
     } else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
