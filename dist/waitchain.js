@@ -4196,6 +4196,27 @@ var __waitchain = (function (exports) {
             objectKind: kind,
         };
     }
+    /**
+     * Resources whose waiter counters exceed the waiters the dump shows (seed 002 busy system: 3591
+     * waiters, none listed): their owners hold up threads no wait block names. Built from the same index.
+     */
+    function resourcesWithUnseenWaiters(env, visibleWaiters) {
+        const { index } = resourcesOf(env);
+        const out = [];
+        if (!index)
+            return out;
+        index.byAddress.forEach((r) => {
+            const carried = r.exclusiveWaiters + r.sharedWaiters;
+            if (carried <= visibleWaiters(r.address))
+                return;
+            for (const o of r.owners) {
+                if (!env.table.threadByAddress.has(o.thread))
+                    continue;
+                out.push({ owner: o.thread, lock: r.address, carried, detail: `${o.mode} owner, ${carried} waiters counted by the resource` });
+            }
+        });
+        return out;
+    }
 
     // Every edge rule, in the order they are tried on each wait block (first match wins).
     // One module per object kind.
@@ -4288,6 +4309,13 @@ var __waitchain = (function (exports) {
         const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
         for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
             addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+        }
+        const visible = (lock) => {
+            const w = graph.waiters.get(lock);
+            return w ? w.threads.length : 0;
+        };
+        for (const u of resourcesWithUnseenWaiters(env, visible)) {
+            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
         }
         const ages = new Map();
         const ageOf = (t) => {
@@ -4495,7 +4523,7 @@ var __waitchain = (function (exports) {
             const n = root.blocked.length;
             const procs = root.processesAffected.length;
             const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
-            const holds = root.holds.map((h) => `, holds ${h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+            const holds = root.holds.map((h) => `, holds ${h.kind === 'resource' ? 'ERESOURCE' : h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
             return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
         }
         return `No blocking chains among ${r.waiting} waiting threads`;
@@ -5837,8 +5865,11 @@ var __waitchain = (function (exports) {
     // (adjacent and overlapping reads become one range), written compactly: runs of zero bytes as
     // { address, zeros: n }, the rest base64-encoded. Bounded: past the cap, reads are no longer kept
     // (the analysis still sees them; the snapshot says how many were left out).
-    /** 32 MiB of recorded reads: far more than a hang analysis reads from a dump with thousands of threads. */
-    const DEFAULT_MEMORY_CAP = 32 * 1024 * 1024;
+    /**
+     * 64 MiB of recorded reads. !waitchain reads about 2.2 KB per thread on x64 (11 MB for 5,000
+     * threads, a 7.7 MB file with zero runs folded): room for the largest hang dumps.
+     */
+    const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
     /** Zero runs at least this long are written as { zeros: n }. */
     const MIN_ZERO_RUN = 32;
     /** Bytes per base64 line: keeps the snapshot's lines of a size any editor opens. */
@@ -6044,6 +6075,8 @@ var __waitchain = (function (exports) {
             }
             else {
                 for (const e of list) {
+                    if (e.def.kind === 'enum')
+                        return e; // an enum the analysis also asked a layout of (its size)
                     if (e.placeholder) {
                         e.placeholder = false;
                         e.def.size = size;
@@ -6075,7 +6108,6 @@ var __waitchain = (function (exports) {
             }
             if (size > 0)
                 entry.def.size = size;
-            entry.def.baseType = ENUM_BASE_BY_SIZE[entry.def.size] || 'LONG';
             const out = entry.def.values || (entry.def.values = {});
             if (values instanceof Map)
                 values.forEach((n, v) => { out[n] = v; });
@@ -6234,6 +6266,11 @@ var __waitchain = (function (exports) {
                     for (const e of list) {
                         if (e.def.fields)
                             e.def.fields = ordered(e);
+                        if (e.def.kind === 'enum') {
+                            if (!e.def.size)
+                                e.def.size = 4;
+                            e.def.baseType = ENUM_BASE_BY_SIZE[e.def.size] || 'LONG';
+                        }
                         defs.push(e.def);
                     }
                 });
@@ -6289,11 +6326,15 @@ var __waitchain = (function (exports) {
         const ext = dot > 0 && name.length - dot <= 4 ? name.slice(dot) : '';
         return `p${nameHash(name)}${ext}`;
     }
-    /** "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names. */
+    /**
+     * "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names.
+     * The hash is of the bare name ("ipnathlp" for ipnathlp.dll), so every spelling hashes the same.
+     */
     function redactModuleName(name, asked) {
-        if (!name || WINDOWS_MODULES.test(name) || asked[name.toLowerCase()])
+        const bare = name.replace(/^.*[\\/]/, '').replace(/\.(sys|dll|exe|drv)$/i, '');
+        if (!bare || WINDOWS_MODULES.test(bare) || asked[name.toLowerCase()] || asked[bare.toLowerCase()])
             return name;
-        return `m${nameHash(name)}`;
+        return `m${nameHash(bare)}`;
     }
     /** The module part of "mod!func+0x1b" / "mod+0x270d" redacted; other texts unchanged. */
     function redactSymbolText(text, asked) {
@@ -6467,7 +6508,7 @@ var __waitchain = (function (exports) {
                 for (const l of this.layoutOrder)
                     if (l.module === module && l.name === name)
                         return l.size;
-                return 4;
+                return 0; // unknown here: a member of that type may give it; else 4 (TypeBook.toJson)
             };
             for (const e of this.enums)
                 book.enumType(e.module, e.name, layoutSize(e.module, e.name), e.names);
@@ -6488,7 +6529,6 @@ var __waitchain = (function (exports) {
                 else if (n.type)
                     book.refOfShape(n.type);
             }
-            const moduleName = (m) => (redact ? redactModuleName(m, this.asked) : m);
             this.nearest.forEach((text, address) => {
                 if (text !== undefined)
                     symbols.addAnswer(address, redact ? redactSymbolText(text, this.asked) : text);
@@ -6526,7 +6566,7 @@ var __waitchain = (function (exports) {
                     waitchainVersion: WAITCHAIN_VERSION,
                     recording: { command: facts.command, redacted: redact, reads: this.memory.reads.length, bytes: this.memory.bytes },
                 },
-                modules: symbols.modules(moduleName, this.pointerSize),
+                modules: symbols.modules(this.pointerSize),
                 types: book.toJson(),
                 threads: [],
                 notes,
@@ -6717,7 +6757,8 @@ var __waitchain = (function (exports) {
             if (offset + 1 > s.size)
                 s.size = offset + 1;
         }
-        modules(rename, pointerSize) {
+        /** Module names as recorded (under -redact, `ln` answers were hashed as they were added). */
+        modules(pointerSize) {
             const out = [];
             this.byModule.forEach((m) => {
                 const list = [];
@@ -6737,7 +6778,7 @@ var __waitchain = (function (exports) {
                         end = d + s.size;
                 }
                 out.push({
-                    name: rename(m.name),
+                    name: m.name,
                     base,
                     size: end,
                     kernel: isKernelAddress(base, pointerSize),
@@ -6805,7 +6846,7 @@ var __waitchain = (function (exports) {
     // failed: a recording of a failing run is the best bug report).
     const RECORD_USAGE = `  -record <file>  also write what the command read to <file>, a snapshot the offline harness replays
                   (docs/snapshots.md); in a string, double the backslashes: "-record C:\\\\dumps\\\\hang1.json"
-  -redact         with -record: zero what the analysis did not decode, hash process and module names
+  -redact         with -record: zero what the analysis did not look at, hash process and module names
 `;
     /** Consumes `-record <file>` or `-redact`; false for any other token. */
     function recordOption(token, tokens, options) {
@@ -6835,7 +6876,19 @@ var __waitchain = (function (exports) {
         const path = options.record;
         const recorder = new RecordingTarget(session, { redact: options.redact });
         try {
-            return body(recorder);
+            const result = body(recorder);
+            // The structured result (dx @$waitchain(), the harness's --json) describes some threads only
+            // when asked: ask now, while recording, so a replay can answer it too.
+            const json = result;
+            if (json && typeof json.__toJSON === 'function') {
+                try {
+                    json.__toJSON();
+                }
+                catch (e) {
+                    // the result is the command's business: a failure here shows when it is used
+                }
+            }
+            return result;
         }
         finally {
             saveRecording(name, path, recorder, session, typeof command === 'string' ? command : command());
@@ -8321,6 +8374,7 @@ options:
   -grep <text>    only entries whose text contains <text>
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+recording (docs/snapshots.md; record the string form, which reads the index itself):
 ${RECORD_USAGE}`;
     function parseRingdumpArgs(args, native) {
         const request = { mode: 'pre', selection: {} };
@@ -8798,7 +8852,7 @@ ${RECORD_USAGE}`;
         else if (!root.holds.length)
             out.push('     no other thread waits on it');
         for (const held of root.holds) {
-            out.push(`     holds ${held.kind.replace(/-/g, ' ')} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+            out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
         }
         if (s && !root.cycle)
             out.push(`     ${L.age(s)}; ${s.terminal}`);
@@ -8975,7 +9029,9 @@ ${RECORD_USAGE}`;
                 print(WAITCHAIN_USAGE);
                 return undefined;
             }
-            const command = options.replay.length ? `!waitchain ${dxString(optionText(options.replay))}` : '!waitchain';
+            // A redacted recording replays with the hashed name the snapshot holds: `-p p3627e199.exe`.
+            const replay = options.replay.map((t, i) => (options.redact && options.replay[i - 1] === '-p' && 'name' in processMatch(t) ? redactProcessName(t) : t));
+            const command = replay.length ? `!waitchain ${dxString(optionText(replay))}` : '!waitchain';
             return withTarget('waitchain', command, options, (target) => {
                 if (!target.isKernel)
                     throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');

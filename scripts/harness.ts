@@ -1,18 +1,21 @@
 // npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json] [--check]
-// npm run harness -- --snapshot <file> --command '...'
+// npm run harness -- --snapshot <file> [--command '...']
+// npm run harness -- --scenario <file|id> --layout <name> --command '...' --record <file> [--redact]
 // Loads dist/waitchain.js into a fresh node:vm context with the mock WinDbg host, performs
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
-import type { Snapshot } from '../mocks/format/snapshot';
-import { snapshotFromJson } from '../mocks/host';
+import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
        npm run harness -- --scenario <file|id> [--layout <name>|all] --check
-       npm run harness -- --snapshot <file> --command '<!cmd args>' [--json]
+       npm run harness -- --snapshot <file> [--command '<!cmd args>'] [--json]
+       npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
+--record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
+replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
 layouts: ${Object.keys(LAYOUTS).join(', ')}`;
 
 interface Args {
@@ -23,10 +26,12 @@ interface Args {
   json: boolean;
   check: boolean;
   saveSnapshot?: string;
+  record?: string;
+  redact: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, check: false };
+  const args: Args = { json: false, check: false, redact: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,6 +46,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--json') args.json = true;
     else if (a === '--save-snapshot') args.saveSnapshot = value();
     else if (a === '--check') args.check = true;
+    else if (a === '--record') args.record = value();
+    else if (a === '--redact') args.redact = true;
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -64,11 +71,14 @@ function printRun(run: CommandRun, json: boolean, multi: boolean): void {
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
   if (args.snapshot) {
-    if (!args.command) fail('--snapshot needs --command');
-    const snapshot: Snapshot = snapshotFromJson(JSON.parse(readFileSync(args.snapshot, 'utf8')));
-    printRun(runOnSnapshot(snapshot, args.command), args.json, false);
+    const snapshot = readSnapshotFile(args.snapshot);
+    const command = args.command || snapshot.header.recording?.command;
+    if (!command) fail('--snapshot needs --command (this snapshot does not name the command it was recorded with)');
+    if (args.record) fail('--record takes a --scenario');
+    printRun(runOnSnapshot(snapshot, command), args.json, false);
     return 0;
   }
+  if (args.redact && !args.record) fail('--redact goes with --record <file>');
   if (!args.scenario) fail('--scenario or --snapshot is required');
   const allowed = layoutsOf(args.scenario);
   const layouts = !args.layout ? [allowed[0]] : args.layout === 'all' ? allowed : [args.layout];
@@ -82,6 +92,22 @@ function main(): number {
     writeFileSync(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)));
     console.log(`wrote ${args.saveSnapshot} (${layouts[0]})`);
     return 0;
+  }
+  if (args.record) {
+    if (layouts.length !== 1) fail('--record needs one --layout');
+    if (!args.command) fail('--record needs --command');
+    // Output as the target holds it (x86 scenarios on x64 layouts: relocated), as a replay prints it.
+    let recording: ReturnType<typeof recordOnSnapshot>;
+    try {
+      recording = recordOnSnapshot(buildSnapshot(loadScenario(args.scenario), layouts[0]), args.command, { redact: args.redact });
+    } catch (e) {
+      console.error(`harness: ${e instanceof Error ? e.message : String(e)}`);
+      return 1;
+    }
+    writeFileSync(args.record, recording.text);
+    printRun(recording.run, args.json, false);
+    console.error(`harness: wrote ${args.record} (${recording.text.length} bytes; replay: npm run harness -- --snapshot ${args.record})`);
+    return recording.run.error ? 1 : 0;
   }
   if (args.check) {
     let failed = 0;

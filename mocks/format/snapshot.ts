@@ -21,6 +21,18 @@ export interface SnapshotHeader {
   relocation?: { kind: 'x86-to-x64'; factor: number; kernelBase: string; userBase: string };
   waitchainVersion?: string;
   date?: string;
+  /** A recording (`-record`, docs/snapshots.md): the command that made it and what it kept. */
+  recording?: {
+    /** The command line to replay it with, e.g. `!waitchain "-p svchost.exe"`. */
+    command: string;
+    /** Made with -redact: undecoded memory zero-filled, process/module names hashed. */
+    redacted: boolean;
+    /** Reads kept and their bytes (before merging). */
+    reads: number;
+    bytes: number;
+    /** The memory cap was reached: reads past it were not kept (they replay as unreadable). */
+    capped?: { reads: number; bytes: number };
+  };
 }
 
 export interface SnapshotSymbol {
@@ -45,6 +57,13 @@ export interface MemoryRange {
   address: string;
   /** Contents, hex-encoded (two digits per byte): the JSON form. */
   hex?: string;
+  /**
+   * Contents, base64-encoded (RFC 4648): the compact JSON form recordings use. Decoded to `bytes` by
+   * mocks/harness/record.ts (decodeSnapshotJson) before the mock host sees the snapshot.
+   */
+  base64?: string;
+  /** A range of this many zero bytes (recordings write zero runs this way). Decoded like base64. */
+  zeros?: number;
   /** Contents as bytes: the in-memory form the builder hands straight to the mock (large synthetic systems). */
   bytes?: Uint8Array;
   /** User-mode ranges belong to one process's address space (its EPROCESS address); kernel ranges have none. */

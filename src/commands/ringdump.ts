@@ -33,6 +33,7 @@ options:
   -grep <text>    only entries whose text contains <text>
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+recording (docs/snapshots.md; record the string form, which reads the index itself):
 ${RECORD_USAGE}`;
 
 export interface RingdumpOptions extends RecordOptions {

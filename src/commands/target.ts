@@ -15,7 +15,7 @@ import { UsageError, type TokenStream } from './options';
 
 export const RECORD_USAGE = `  -record <file>  also write what the command read to <file>, a snapshot the offline harness replays
                   (docs/snapshots.md); in a string, double the backslashes: "-record C:\\\\dumps\\\\hang1.json"
-  -redact         with -record: zero what the analysis did not decode, hash process and module names
+  -redact         with -record: zero what the analysis did not look at, hash process and module names
 `;
 
 export interface RecordOptions {
@@ -54,7 +54,18 @@ export function withTarget<T>(name: string, command: string | (() => string), op
   const path = options.record;
   const recorder = new RecordingTarget(session, { redact: options.redact });
   try {
-    return body(recorder);
+    const result = body(recorder);
+    // The structured result (dx @$waitchain(), the harness's --json) describes some threads only
+    // when asked: ask now, while recording, so a replay can answer it too.
+    const json = result as unknown as { __toJSON?: () => unknown } | undefined;
+    if (json && typeof json.__toJSON === 'function') {
+      try {
+        json.__toJSON();
+      } catch (e) {
+        // the result is the command's business: a failure here shows when it is used
+      }
+    }
+    return result;
   } finally {
     saveRecording(name, path, recorder, session, typeof command === 'string' ? command : command());
   }

@@ -6,6 +6,7 @@ import { WaitChainModel } from '../render/waitchainModel';
 import { renderWaitChainText } from '../render/waitchainText';
 import { TargetUnsupported } from '../core/target';
 import { describeArgument, print } from '../target/hostIo';
+import { redactProcessName } from '../target/redact';
 import { parseAddressToken, parseNumber, tokenize, TokenStream, UsageError } from './options';
 import { runCommand } from './run';
 import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
@@ -95,7 +96,9 @@ export function waitchainCommand(arg?: unknown, more?: unknown): unknown {
       print(WAITCHAIN_USAGE);
       return undefined;
     }
-    const command = options.replay.length ? `!waitchain ${dxString(optionText(options.replay))}` : '!waitchain';
+    // A redacted recording replays with the hashed name the snapshot holds: `-p p3627e199.exe`.
+    const replay = options.replay.map((t, i) => (options.redact && options.replay[i - 1] === '-p' && 'name' in processMatch(t) ? redactProcessName(t) : t));
+    const command = replay.length ? `!waitchain ${dxString(optionText(replay))}` : '!waitchain';
     return withTarget('waitchain', command, options, (target) => {
       if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
       const k = new KernelContext(target);

@@ -91,6 +91,7 @@ export class TypeBook {
       if (list.length) return list[0];
     } else {
       for (const e of list) {
+        if (e.def.kind === 'enum') return e; // an enum the analysis also asked a layout of (its size)
         if (e.placeholder) {
           e.placeholder = false;
           e.def.size = size;
@@ -119,7 +120,6 @@ export class TypeBook {
       entry.placeholder = false;
     }
     if (size > 0) entry.def.size = size;
-    entry.def.baseType = ENUM_BASE_BY_SIZE[entry.def.size] || 'LONG';
     const out = entry.def.values || (entry.def.values = {});
     if (values instanceof Map) values.forEach((n, v) => { out[n] = v; });
     else if (values) for (const e of values) out[e.name] = e.value;
@@ -272,6 +272,10 @@ export class TypeBook {
       types.forEach((list) => {
         for (const e of list) {
           if (e.def.fields) e.def.fields = ordered(e);
+          if (e.def.kind === 'enum') {
+            if (!e.def.size) e.def.size = 4;
+            e.def.baseType = ENUM_BASE_BY_SIZE[e.def.size] || 'LONG';
+          }
           defs.push(e.def);
         }
       });

@@ -21,7 +21,7 @@ import type {
 import type { NativeInfo } from './hostTarget';
 import { encodeRanges, mergeReads, MemoryLog, type MemoryJson, type MergedRange, type ReadRecord } from './recordedMemory';
 import { TypeBook, type TypeDefJson } from './recordedTypes';
-import { redactModuleName, redactProcessName, redactSymbolText } from './redact';
+import { redactProcessName, redactSymbolText } from './redact';
 
 /** The version written into snapshot headers (package.json's; a test keeps them equal). */
 export const WAITCHAIN_VERSION = '0.1.0';
@@ -260,7 +260,7 @@ export class RecordingTarget implements Target {
     this.recordLayouts(book);
     const layoutSize = (module: string, name: string) => {
       for (const l of this.layoutOrder) if (l.module === module && l.name === name) return l.size;
-      return 4;
+      return 0; // unknown here: a member of that type may give it; else 4 (TypeBook.toJson)
     };
     for (const e of this.enums) book.enumType(e.module, e.name, layoutSize(e.module, e.name), e.names);
     for (const s of this.typeShapes) book.refOfShape(s);
@@ -275,7 +275,6 @@ export class RecordingTarget implements Target {
         symbols.add(n.symbol.slice(0, bang), n.symbol.slice(bang + 1), n.address, book.refOfShape(n.type));
       } else if (n.type) book.refOfShape(n.type);
     }
-    const moduleName = (m: string) => (redact ? redactModuleName(m, this.asked) : m);
     this.nearest.forEach((text, address) => {
       if (text !== undefined) symbols.addAnswer(address, redact ? redactSymbolText(text, this.asked) : text);
     });
@@ -311,7 +310,7 @@ export class RecordingTarget implements Target {
         waitchainVersion: WAITCHAIN_VERSION,
         recording: { command: facts.command, redacted: redact, reads: this.memory.reads.length, bytes: this.memory.bytes },
       },
-      modules: symbols.modules(moduleName, this.pointerSize),
+      modules: symbols.modules(this.pointerSize),
       types: book.toJson(),
       threads: [],
       notes,
@@ -491,7 +490,8 @@ class SymbolTable {
     if (offset + 1 > s.size) s.size = offset + 1;
   }
 
-  modules(rename: (name: string) => string, pointerSize: 4 | 8): ModuleJson[] {
+  /** Module names as recorded (under -redact, `ln` answers were hashed as they were added). */
+  modules(pointerSize: 4 | 8): ModuleJson[] {
     const out: ModuleJson[] = [];
     this.byModule.forEach((m) => {
       const list: SymbolEntry[] = [];
@@ -509,7 +509,7 @@ class SymbolTable {
         if (d + s.size > end) end = d + s.size;
       }
       out.push({
-        name: rename(m.name),
+        name: m.name,
         base,
         size: end,
         kernel: isKernelAddress(base, pointerSize),

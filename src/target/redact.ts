@@ -32,10 +32,14 @@ export function redactProcessName(name: string): string {
   return `p${nameHash(name)}${ext}`;
 }
 
-/** "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names. */
+/**
+ * "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names.
+ * The hash is of the bare name ("ipnathlp" for ipnathlp.dll), so every spelling hashes the same.
+ */
 export function redactModuleName(name: string, asked: { [lowerName: string]: true }): string {
-  if (!name || WINDOWS_MODULES.test(name) || asked[name.toLowerCase()]) return name;
-  return `m${nameHash(name)}`;
+  const bare = name.replace(/^.*[\\/]/, '').replace(/\.(sys|dll|exe|drv)$/i, '');
+  if (!bare || WINDOWS_MODULES.test(bare) || asked[name.toLowerCase()] || asked[bare.toLowerCase()]) return name;
+  return `m${nameHash(bare)}`;
 }
 
 /** The module part of "mod!func+0x1b" / "mod+0x270d" redacted; other texts unchanged. */
