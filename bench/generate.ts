@@ -53,7 +53,8 @@ export function generateSystem(threadCount: number, seed = 1): BenchSystem {
       state: 'Waiting',
       waitReason: 'UserRequest',
       waitMode: 'UserMode',
-      waitTime: tick - Math.floor(rand() * 100000),
+      // Idle threads waited seconds (under the long-wait threshold); chain members are set older below.
+      waitTime: tick - Math.floor(rand() * 3000),
       kernelStack: { limit: hex(STACK_BASE + i * STACK_STRIDE), base: hex(STACK_BASE + (i + 1) * STACK_STRIDE), current: hex(STACK_BASE + (i + 1) * STACK_STRIDE - 0x100) },
     });
   }
@@ -74,6 +75,7 @@ export function generateSystem(threadCount: number, seed = 1): BenchSystem {
     for (let d = 0; d < depth; d++) {
       const owner = take();
       t(waiter).waits = [{ object: newObject('Mutant', { owner: t(owner).address }) }];
+      t(waiter).waitTime = tick - 50000 - Math.floor(rand() * 100000);
       waiter = owner;
     }
     t(waiter).state = 'Ready';

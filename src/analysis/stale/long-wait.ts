@@ -58,7 +58,9 @@ export const longWaitRule: StaleRule = {
       const frame = model.env.stacks.blockingFrame(t, WAIT_WRAPPERS) || (frames && frames.length ? frames[frames.length - 1].text : undefined);
       waits.push({ thread: t, ticks, frame, ...groupOf(frame, t) });
     }
-    return groupsOf(waits).reduce<Finding[]>((out, g) => out.concat(g.map((w) => findingOf(w, g, env))), []);
+    const findings: Finding[] = [];
+    for (const g of groupsOf(waits)) for (const w of g) findings.push(findingOf(w, g, env));
+    return findings;
   },
 };
 
@@ -113,9 +115,12 @@ function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): Finding {
   const at = (a: Addr) => formatAddr(a, k.pointerSize);
   const age = formatTicks(w.ticks, clock.increment);
   const n = group.length;
-  const others = group.filter((g) => g !== w);
-  const members = others.slice(0, MEMBERS_SHOWN).map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
-  if (others.length > MEMBERS_SHOWN) members.push(`and ${others.length - MEMBERS_SHOWN} more`);
+  // Only the first few other members are named: never copy the group (one can hold every thread).
+  const othersCount = group.length - 1;
+  const shown: LongWait[] = [];
+  for (let i = 0; i < group.length && shown.length < MEMBERS_SHOWN; i++) if (group[i] !== w) shown.push(group[i]);
+  const members = shown.map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
+  if (othersCount > MEMBERS_SHOWN) members.push(`and ${othersCount - MEMBERS_SHOWN} more`);
   const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
   if (t.timedWait) how.push('with a timeout');
   if (t.terminated) how.push('thread terminating');
@@ -129,7 +134,7 @@ function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): Finding {
       `Wait: ${how.join(', ')}`,
       `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
       `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
-      others.length ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
+      othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
     ],
     next: `!thread ${at(t.address)}`,
   };
