@@ -12,8 +12,6 @@ export interface U64 {
 
 const TWO32 = 4294967296;
 
-export const U64_ZERO: U64 = { hi: 0, lo: 0 };
-
 /**
  * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
  * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
@@ -61,10 +59,6 @@ export function u64Mask(a: U64, widthBits: number): U64 {
 export function u64Compare(a: U64, b: U64): number {
   if (a.hi !== b.hi) return a.hi < b.hi ? -1 : 1;
   return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
-}
-
-export function u64IsZero(a: U64): boolean {
-  return a.hi === 0 && a.lo === 0;
 }
 
 /** a - b modulo 2^64. */

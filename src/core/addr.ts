@@ -97,9 +97,6 @@ export function isCanonical(a: Addr, pointerSize: number): boolean {
   return top === 0 || top === 0x1ffff;
 }
 
-export function isAligned(a: Addr, alignment: number): boolean {
-  return (addrLow(a) & (alignment - 1)) === 0;
-}
 
 /** Kernel half of the address space (x86 default split 2 GB; x64 canonical high half). */
 export function isKernelAddress(a: Addr, pointerSize: number): boolean {

@@ -43,5 +43,3 @@ export interface ThreadInfo {
   view: StructView;
 }
 
-export const WAITING = 'Waiting';
-export const RUNNING = 'Running';
