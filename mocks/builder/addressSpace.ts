@@ -3,54 +3,72 @@
 // real dump). Structures are *claimed* as intervals: a claim that overlaps another claim throws, naming both.
 // Builder-created objects come from arenas that avoid every claim and every address the scenario mentions.
 import { alignUp, fmt } from './hex';
+import { SortedIntervals } from './sortedClaims';
 
 export const PAGE = 0x1000n;
+const PAGE_BYTES = 0x1000;
+/**
+ * Shared by every page that was laid out but never written (most of a kernel stack): copied on the
+ * first write, never copied into ranges(), so big synthetic systems cost memory only for what they hold.
+ */
+const ZERO_PAGE = new Uint8Array(PAGE_BYTES);
+/** Merged ranges stop here (typed arrays have a length limit; 100k-thread systems span gigabytes of stacks). */
+const MAX_RANGE_PAGES = 0x10000;
 
 export interface Claim { start: bigint; end: bigint; label: string }
 
 export class OverlapError extends Error {}
 
 export class Space {
-  readonly pages = new Map<bigint, Uint8Array>();
-  /** Sorted by start, pairwise disjoint. */
-  readonly claims: Claim[] = [];
+  /** Page index (address / 4 KB, exact as a number: 2^52 pages cover 2^64 bytes) → page bytes. */
+  readonly pages = new Map<number, Uint8Array>();
+  /** Pairwise disjoint. */
+  private readonly claims = new SortedIntervals<Claim>();
   /** Sorted addresses the scenario mentions in this space (allocations avoid them). */
   points: bigint[] = [];
 
   constructor(readonly name: string, readonly process: bigint | null) {}
 
   ensure(addr: bigint, size: number | bigint): void {
-    const end = addr + BigInt(size);
-    for (let p = addr / PAGE; p * PAGE < end; p++) if (!this.pages.has(p)) this.pages.set(p, new Uint8Array(Number(PAGE)));
+    if (BigInt(size) <= 0n) return;
+    const first = Number(addr / PAGE);
+    const last = Number((addr + BigInt(size) - 1n) / PAGE);
+    for (let p = first; p <= last; p++) if (!this.pages.has(p)) this.pages.set(p, ZERO_PAGE);
   }
 
   has(addr: bigint, size = 1): boolean {
-    const end = addr + BigInt(size);
-    for (let p = addr / PAGE; p * PAGE < end; p++) if (!this.pages.has(p)) return false;
+    if (size <= 0) return true;
+    const first = Number(addr / PAGE);
+    const last = Number((addr + BigInt(size) - 1n) / PAGE);
+    for (let p = first; p <= last; p++) if (!this.pages.has(p)) return false;
     return true;
   }
 
   write(addr: bigint, bytes: Uint8Array): void {
     this.ensure(addr, bytes.length);
-    for (let i = 0; i < bytes.length; ) {
-      const a = addr + BigInt(i);
-      const page = this.pages.get(a / PAGE)!;
-      const off = Number(a % PAGE);
-      const n = Math.min(bytes.length - i, Number(PAGE) - off);
-      page.set(bytes.subarray(i, i + n), off);
+    let page = Number(addr / PAGE);
+    let off = Number(addr % PAGE);
+    for (let i = 0; i < bytes.length; page++, off = 0) {
+      const n = Math.min(bytes.length - i, PAGE_BYTES - off);
+      let target = this.pages.get(page)!;
+      if (target === ZERO_PAGE) {
+        target = new Uint8Array(PAGE_BYTES);
+        this.pages.set(page, target);
+      }
+      target.set(bytes.subarray(i, i + n), off);
       i += n;
     }
   }
 
   read(addr: bigint, size: number): Uint8Array | null {
     const out = new Uint8Array(size);
-    for (let i = 0; i < size; ) {
-      const a = addr + BigInt(i);
-      const page = this.pages.get(a / PAGE);
-      if (!page) return null;
-      const off = Number(a % PAGE);
-      const n = Math.min(size - i, Number(PAGE) - off);
-      out.set(page.subarray(off, off + n), i);
+    let page = Number(addr / PAGE);
+    let off = Number(addr % PAGE);
+    for (let i = 0; i < size; page++, off = 0) {
+      const bytes = this.pages.get(page);
+      if (!bytes) return null;
+      const n = Math.min(size - i, PAGE_BYTES - off);
+      out.set(bytes.subarray(off, off + n), i);
       i += n;
     }
     return out;
@@ -73,14 +91,7 @@ export class Space {
 
   /** The claim overlapping [start, end), if any. */
   overlapping(start: bigint, end: bigint): Claim | undefined {
-    const cs = this.claims;
-    let lo = 0;
-    let hi = cs.length; // first index with claim.start >= end
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cs[mid]!.start < end) lo = mid + 1; else hi = mid;
-    }
-    const last = cs[lo - 1];
+    const last = this.claims.lastStartingBefore(end);
     return last && last.end > start ? last : undefined;
   }
 
@@ -109,8 +120,7 @@ export class Space {
       throw new OverlapError(`overlap in ${this.name}: ${label} [${fmt(start)}, ${fmt(end)}) overlaps ${o.label} [${fmt(o.start)}, ${fmt(o.end)})`);
     }
     const c: Claim = { start, end, label };
-    const i = this.claims.findIndex((x) => x.start > start);
-    if (i < 0) this.claims.push(c); else this.claims.splice(i, 0, c);
+    this.claims.insert(c);
     this.ensure(start, size);
     return c;
   }
@@ -121,15 +131,18 @@ export class Space {
 
   /** Contiguous readable ranges (merged pages). */
   ranges(): { address: bigint; bytes: Uint8Array }[] {
-    const keys = [...this.pages.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const keys = Float64Array.from(this.pages.keys()).sort();
     const out: { address: bigint; bytes: Uint8Array }[] = [];
     let i = 0;
     while (i < keys.length) {
       let j = i;
-      while (j + 1 < keys.length && keys[j + 1] === keys[j]! + 1n) j++;
-      const bytes = new Uint8Array((j - i + 1) * Number(PAGE));
-      for (let k = i; k <= j; k++) bytes.set(this.pages.get(keys[k]!)!, (k - i) * Number(PAGE));
-      out.push({ address: keys[i]! * PAGE, bytes });
+      while (j + 1 < keys.length && keys[j + 1] === keys[j]! + 1 && j + 1 - i < MAX_RANGE_PAGES) j++;
+      const bytes = new Uint8Array((j - i + 1) * PAGE_BYTES);
+      for (let k = i; k <= j; k++) {
+        const page = this.pages.get(keys[k]!)!;
+        if (page !== ZERO_PAGE) bytes.set(page, (k - i) * PAGE_BYTES);
+      }
+      out.push({ address: BigInt(keys[i]!) * PAGE, bytes });
       i = j + 1;
     }
     return out;
