@@ -45,8 +45,8 @@ var __waitchain = (function (exports) {
     /** Builds an address from unsigned 32-bit halves. */
     function addrFromParts(low, high) {
         if (high === 0)
-            return (low >>> 0).toString(16);
-        return (high >>> 0).toString(16) + hex8(low >>> 0);
+            return hexNoZeros(low >>> 0);
+        return hexNoZeros(high >>> 0) + hex8(low >>> 0);
     }
     /** Two hex digits per byte value: padding a 32-bit half byte by byte is cheaper than padStart. */
     const BYTE_HEX = [];
@@ -54,6 +54,18 @@ var __waitchain = (function (exports) {
         BYTE_HEX.push((i < 16 ? '0' : '') + i.toString(16));
     function hex8(v) {
         return BYTE_HEX[(v >>> 24) & 0xff] + BYTE_HEX[(v >>> 16) & 0xff] + BYTE_HEX[(v >>> 8) & 0xff] + BYTE_HEX[v & 0xff];
+    }
+    const NIBBLE_HEX = '0123456789abcdef';
+    /** An unsigned 32-bit value in hex without leading zeros: Number#toString(16) is several times slower. */
+    function hexNoZeros(v) {
+        if (v >= 0x10000000)
+            return hex8(v);
+        let s = '';
+        do {
+            s = NIBBLE_HEX[v & 15] + s;
+            v >>>= 4;
+        } while (v);
+        return s;
     }
     /** Parses user or debugger text: `0x` prefix, WinDbg backtick, upper case, leading zeros. Returns undefined when not hex. */
     function parseAddr(text) {
@@ -2281,6 +2293,8 @@ var __waitchain = (function (exports) {
         Timer2NotificationObject: 'NotificationTimer',
         Timer2SynchronizationObject: 'SynchronizationTimer',
     };
+    /** Kinds `remember` decodes from a header alone (a mutant's owner lies past an embedded event's bytes). */
+    const EMBEDDABLE = /^(NotificationEvent|SynchronizationEvent|Semaphore)$/;
     class DispatcherReader {
         constructor(k) {
             this.k = k;
@@ -2309,6 +2323,18 @@ var __waitchain = (function (exports) {
             const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
             this.cache.set(address, object || null);
             return object;
+        }
+        /**
+         * Caches an event or semaphore embedded in a structure already read (a Win10 wait-chain entry's
+         * Event), so the waiter's wait on it costs no read of its own. `bytes[offset]` is the object's
+         * header; anything whose header does not say event or semaphore is left to a read of its own.
+         */
+        remember(address, bytes, offset) {
+            if (this.cache.has(address))
+                return;
+            const object = this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize, offset));
+            if (object && EMBEDDABLE.test(object.kind))
+                this.cache.set(address, object);
         }
         decode(address) {
             const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
@@ -2424,19 +2450,29 @@ var __waitchain = (function (exports) {
     /**
      * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
      * entry's Flink when it already read it (one read per element), undefined to let the walker read
-     * the LIST_ENTRY itself, or null when the element is unreadable.
+     * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
      */
-    function walkList(k, head, what, visit) {
-        const p = k.pointerSize;
-        const headBytes = k.target.read(head, 2 * p);
-        if (!headBytes) {
-            k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
-            return;
+    function walkList(k, head, what, visit, links) {
+        let known = links;
+        if (!known) {
+            const p = k.pointerSize;
+            const headBytes = k.target.read(head, 2 * p);
+            if (!headBytes) {
+                k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
+                return;
+            }
+            known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
         }
         const seen = new Set();
-        if (walkForward(k, head, ptr(headBytes, 0, p), what, visit, seen))
+        if (walkForward(k, head, known.flink, what, visit, seen))
             return;
-        walkBackward(k, head, ptr(headBytes, p, p), what, visit, seen);
+        walkBackward(k, head, known.blink, what, visit, seen);
+    }
+    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+    function headLinks(view, path) {
+        const flink = view.ptr(`${path}.Flink`);
+        const blink = view.ptr(`${path}.Blink`);
+        return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
     }
     /** True when the walk came back to the head. */
     function walkForward(k, head, first, what, visit, seen) {
@@ -2633,12 +2669,12 @@ var __waitchain = (function (exports) {
             };
             table.processes.push(process);
             table.processByAddress.set(address, process);
-            readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), table);
+            readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
             return view.ptr('ActiveProcessLinks.Flink');
         });
         return table;
     }
-    function readThreadsOf(k, reader, process, head, table) {
+    function readThreadsOf(k, reader, process, head, links, table) {
         if (!head)
             return;
         walkList(k, head, `thread list of ${process.name}`, (entry) => {
@@ -2650,7 +2686,7 @@ var __waitchain = (function (exports) {
             table.threads.push(thread);
             table.threadByAddress.set(address, thread);
             return thread.view.ptr('ThreadListEntry.Flink');
-        });
+        }, links);
     }
 
     /** Modules whose frames !stacks skips to name the blocking module. */
@@ -3922,8 +3958,11 @@ var __waitchain = (function (exports) {
             }
             return new ResourceReader(k, eresource, owner);
         }
-        /** Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry. */
-        buildIndex() {
+        /**
+         * Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry.
+         * A wait-chain entry holds the event its thread waits on: `dispatcher` learns it from the entry's bytes.
+         */
+        buildIndex(dispatcher) {
             const k = this.k;
             const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
             const head = k.symbol('ExpSystemResourcesList');
@@ -3939,7 +3978,7 @@ var __waitchain = (function (exports) {
                 const info = this.decode(view);
                 if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
                     index.byAddress.set(address, info);
-                    this.indexWaiters(view, info, index);
+                    this.indexWaiters(view, info, index, dispatcher);
                 }
                 return view.ptr('SystemResourcesList.Flink');
             });
@@ -4031,11 +4070,11 @@ var __waitchain = (function (exports) {
                 this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
             }
         }
-        indexWaiters(view, info, index) {
-            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index);
-            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index);
+        indexWaiters(view, info, index, dispatcher) {
+            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index, dispatcher);
+            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index, dispatcher);
         }
-        indexWaiterField(view, field, link, index) {
+        indexWaiterField(view, field, link, index, dispatcher) {
             const value = view.ptr(field);
             if (!value || isNull(value))
                 return;
@@ -4043,7 +4082,7 @@ var __waitchain = (function (exports) {
                 index.byWaitObject.set(value, link);
                 return;
             }
-            this.walkChain(value, link, index);
+            this.walkChain(value, link, index, dispatcher);
         }
         /**
          * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
@@ -4056,7 +4095,7 @@ var __waitchain = (function (exports) {
             const f = this.eresource.field(field);
             return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
         }
-        walkChain(first, link, index) {
+        walkChain(first, link, index, dispatcher) {
             const k = this.k;
             const layout = this.chainEntry;
             const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
@@ -4076,8 +4115,12 @@ var __waitchain = (function (exports) {
                 if (!entry)
                     return;
                 const event = entry.addressOf('Event');
-                if (event)
+                if (event) {
                     index.byWaitObject.set(event, link);
+                    const offset = this.chainEntry.field('Event').offset;
+                    if (dispatcher && entry.base + offset + dispatcher.headerSize <= entry.bytes.length)
+                        dispatcher.remember(event, entry.bytes, entry.base + offset);
+                }
                 const thread = entry.ptr('Thread');
                 if (thread && !isNull(thread))
                     index.byWaiterThread.set(thread, link);
@@ -4112,7 +4155,7 @@ var __waitchain = (function (exports) {
     function resourcesOf(env) {
         return env.memo('resources', () => {
             const reader = ResourceReader.create(env.k);
-            return { reader, index: reader && reader.buildIndex() };
+            return { reader, index: reader && reader.buildIndex(env.dispatcher) };
         });
     }
     const resourceRule = (thread, wait, object, env) => {
@@ -4944,7 +4987,7 @@ var __waitchain = (function (exports) {
                 if (object && object.kind === 'Mutant' && object.owner === t.address)
                     addOwner(lockOf('mutant', mutant), { thread: t });
                 return undefined;
-            });
+            }, headLinks(t.view, 'Tcb.MutantListHead'));
         }
     }
     function dyingThread(t) {
@@ -5448,23 +5491,31 @@ var __waitchain = (function (exports) {
     const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
     function resolveType(t, pointerSize) {
         let type = t;
+        let typeKind = type.typeKind;
         // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
-        for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
-            type = type.baseType;
-        const name = type.name;
-        switch (type.typeKind) {
+        for (let i = 0; i < 8 && typeKind === 'typedef'; i++) {
+            const base = type.baseType;
+            if (!base)
+                break;
+            type = base;
+            typeKind = type.typeKind;
+        }
+        const resolved = type;
+        let name;
+        const typeName = () => (name === undefined ? (name = resolved.name) : name);
+        switch (typeKind) {
             case 'pointer':
-                return { kind: 'pointer', size: pointerSize, signed: false, typeName: name, type };
+                return { kind: 'pointer', size: pointerSize, signed: false, type, typeName };
             case 'udt':
-                return { kind: 'struct', size: toNumber(type.size), signed: false, typeName: name, type };
+                return { kind: 'struct', size: toNumber(type.size), signed: false, type, typeName };
             case 'array':
-                return { kind: 'array', size: toNumber(type.size), signed: false, typeName: name, type };
+                return { kind: 'array', size: toNumber(type.size), signed: false, type, typeName };
             case 'enum':
-                return { kind: 'enum', size: toNumber(type.size), signed: false, typeName: name, type };
+                return { kind: 'enum', size: toNumber(type.size), signed: false, type, typeName };
             case 'intrinsic':
-                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(name), typeName: name, type };
+                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
             default:
-                return { kind: 'other', size: toNumber(type.size), signed: false, typeName: name, type };
+                return { kind: 'other', size: toNumber(type.size), signed: false, type, typeName };
         }
     }
     class HostTypeLayout {
@@ -5474,6 +5525,8 @@ var __waitchain = (function (exports) {
             this.type = type;
             this.pointerSize = pointerSize;
             this.cache = new Map();
+            /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
+            this.fieldsByPrefix = new Map();
             this.size = toNumber(type.size);
         }
         field(path) {
@@ -5484,27 +5537,46 @@ var __waitchain = (function (exports) {
             }
             return hit || undefined;
         }
+        fieldsOf(prefix, type) {
+            if (this.fieldsByPrefix.has(prefix))
+                return this.fieldsByPrefix.get(prefix);
+            const fields = type.fields;
+            this.fieldsByPrefix.set(prefix, fields);
+            return fields;
+        }
         resolve(path) {
             let type = this.type;
             let offset = 0;
             let last;
             let member;
+            let prefix = '';
             for (const part of path.split('.')) {
                 if (last && last.kind !== 'struct')
                     return undefined;
-                const fields = type.fields;
+                const fields = this.fieldsOf(prefix, type);
                 member = fields ? fields[part] : undefined;
                 if (!member || member.offset === undefined)
                     return undefined;
                 offset += toNumber(member.offset);
                 last = resolveType(member.type, this.pointerSize);
                 type = last.type;
+                prefix = prefix ? `${prefix}.${part}` : part;
             }
             if (!last || !member)
                 return undefined;
-            const layout = { offset, size: last.size, kind: last.kind, signed: last.signed, typeName: last.typeName };
+            const typeName = last.typeName;
+            const layout = {
+                offset,
+                size: last.size,
+                kind: last.kind,
+                signed: last.signed,
+                get typeName() {
+                    return typeName();
+                },
+            };
             const declared = member.type;
-            if (declared.isBitField && declared.bitFieldPositions) {
+            // Only integers and enums can be bit fields: other members spare the two round trips.
+            if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {
                 layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
                 layout.bitLen = toNumber(declared.bitFieldPositions.length);
             }
@@ -5512,7 +5584,7 @@ var __waitchain = (function (exports) {
                 const element = resolveType(last.type.baseType, this.pointerSize);
                 layout.elementSize = element.size;
                 layout.elementKind = element.kind;
-                layout.elementTypeName = element.typeName;
+                layout.elementTypeName = element.typeName();
                 layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
             }
             return layout;

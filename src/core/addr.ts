@@ -11,8 +11,8 @@ const TWO32 = 4294967296;
 
 /** Builds an address from unsigned 32-bit halves. */
 export function addrFromParts(low: number, high: number): Addr {
-  if (high === 0) return (low >>> 0).toString(16);
-  return (high >>> 0).toString(16) + hex8(low >>> 0);
+  if (high === 0) return hexNoZeros(low >>> 0);
+  return hexNoZeros(high >>> 0) + hex8(low >>> 0);
 }
 
 /** Two hex digits per byte value: padding a 32-bit half byte by byte is cheaper than padStart. */
@@ -21,6 +21,19 @@ for (let i = 0; i < 256; i++) BYTE_HEX.push((i < 16 ? '0' : '') + i.toString(16)
 
 function hex8(v: number): string {
   return BYTE_HEX[(v >>> 24) & 0xff] + BYTE_HEX[(v >>> 16) & 0xff] + BYTE_HEX[(v >>> 8) & 0xff] + BYTE_HEX[v & 0xff];
+}
+
+const NIBBLE_HEX = '0123456789abcdef';
+
+/** An unsigned 32-bit value in hex without leading zeros: Number#toString(16) is several times slower. */
+function hexNoZeros(v: number): string {
+  if (v >= 0x10000000) return hex8(v);
+  let s = '';
+  do {
+    s = NIBBLE_HEX[v & 15] + s;
+    v >>>= 4;
+  } while (v);
+  return s;
 }
 
 /** Parses user or debugger text: `0x` prefix, WinDbg backtick, upper case, leading zeros. Returns undefined when not hex. */

@@ -1,6 +1,7 @@
 // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
 // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
 import { isNull, type Addr } from '../core/addr';
+import type { Bytes } from '../core/bytes';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
@@ -32,6 +33,9 @@ const KIND_BY_ENUMERATOR: { [name: string]: DispatcherKind } = {
   Timer2NotificationObject: 'NotificationTimer',
   Timer2SynchronizationObject: 'SynchronizationTimer',
 };
+
+/** Kinds `remember` decodes from a header alone (a mutant's owner lies past an embedded event's bytes). */
+const EMBEDDABLE = /^(NotificationEvent|SynchronizationEvent|Semaphore)$/;
 
 export interface DispatcherObject {
   address: Addr;
@@ -76,6 +80,17 @@ export class DispatcherReader {
     const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
     this.cache.set(address, object || null);
     return object;
+  }
+
+  /**
+   * Caches an event or semaphore embedded in a structure already read (a Win10 wait-chain entry's
+   * Event), so the waiter's wait on it costs no read of its own. `bytes[offset]` is the object's
+   * header; anything whose header does not say event or semaphore is left to a read of its own.
+   */
+  remember(address: Addr, bytes: Bytes, offset: number): void {
+    if (this.cache.has(address)) return;
+    const object = this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize, offset));
+    if (object && EMBEDDABLE.test(object.kind)) this.cache.set(address, object);
   }
 
   private decode(address: Addr): DispatcherObject | undefined {

@@ -4,28 +4,47 @@
 // after it.
 import { isNull, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
+import type { StructView } from '../core/struct';
 import { LIST_WALK_CAP, type KernelContext } from './context';
+
+/** A LIST_ENTRY's links, when the caller already holds the bytes of the structure embedding the head. */
+export interface ListLinks {
+  flink: Addr;
+  blink: Addr;
+}
 
 /**
  * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
  * entry's Flink when it already read it (one read per element), undefined to let the walker read
- * the LIST_ENTRY itself, or null when the element is unreadable.
+ * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
  */
 export function walkList(
   k: KernelContext,
   head: Addr,
   what: string,
   visit: (entry: Addr) => Addr | undefined | null,
+  links?: ListLinks,
 ): void {
-  const p = k.pointerSize;
-  const headBytes = k.target.read(head, 2 * p);
-  if (!headBytes) {
-    k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
-    return;
+  let known = links;
+  if (!known) {
+    const p = k.pointerSize;
+    const headBytes = k.target.read(head, 2 * p);
+    if (!headBytes) {
+      k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
+      return;
+    }
+    known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
   }
   const seen = new Set<Addr>();
-  if (walkForward(k, head, ptr(headBytes, 0, p), what, visit, seen)) return;
-  walkBackward(k, head, ptr(headBytes, p, p), what, visit, seen);
+  if (walkForward(k, head, known.flink, what, visit, seen)) return;
+  walkBackward(k, head, known.blink, what, visit, seen);
+}
+
+/** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+export function headLinks(view: StructView, path: string): ListLinks | undefined {
+  const flink = view.ptr(`${path}.Flink`);
+  const blink = view.ptr(`${path}.Blink`);
+  return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
 }
 
 /** True when the walk came back to the head. */

@@ -4,7 +4,7 @@ import { ascii } from '../core/bytes';
 import { TargetUnsupported } from '../core/target';
 import type { Addr } from '../core/addr';
 import type { KernelContext } from './context';
-import { walkList } from './lists';
+import { headLinks, type ListLinks, walkList } from './lists';
 import type { ProcessInfo, ThreadInfo } from './model';
 import { readThread, type ThreadReader, threadReader } from './threads';
 
@@ -40,13 +40,13 @@ export function readProcesses(k: KernelContext): ProcessTable {
     };
     table.processes.push(process);
     table.processByAddress.set(address, process);
-    readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), table);
+    readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
     return view.ptr('ActiveProcessLinks.Flink');
   });
   return table;
 }
 
-function readThreadsOf(k: KernelContext, reader: ThreadReader, process: ProcessInfo, head: Addr | undefined, table: ProcessTable): void {
+function readThreadsOf(k: KernelContext, reader: ThreadReader, process: ProcessInfo, head: Addr | undefined, links: ListLinks | undefined, table: ProcessTable): void {
   if (!head) return;
   walkList(k, head, `thread list of ${process.name}`, (entry) => {
     const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
@@ -56,5 +56,5 @@ function readThreadsOf(k: KernelContext, reader: ThreadReader, process: ProcessI
     table.threads.push(thread);
     table.threadByAddress.set(address, thread);
     return thread.view.ptr('ThreadListEntry.Flink');
-  });
+  }, links);
 }

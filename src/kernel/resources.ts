@@ -8,6 +8,7 @@ import { addrAdd, addrAnd, addrClearLow, formatAddr, isNull, type Addr } from '.
 import { StructView } from '../core/struct';
 import type { FrameInfo, TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import type { DispatcherReader } from './dispatcher';
 import { frameArguments } from './frames';
 import { walkList } from './lists';
 import type { ThreadInfo } from './model';
@@ -92,8 +93,11 @@ export class ResourceReader {
     return new ResourceReader(k, eresource, owner);
   }
 
-  /** Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry. */
-  buildIndex(): ResourceIndex {
+  /**
+   * Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry.
+   * A wait-chain entry holds the event its thread waits on: `dispatcher` learns it from the entry's bytes.
+   */
+  buildIndex(dispatcher?: DispatcherReader): ResourceIndex {
     const k = this.k;
     const index: ResourceIndex = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
     const head = k.symbol('ExpSystemResourcesList');
@@ -108,7 +112,7 @@ export class ResourceReader {
       const info = this.decode(view);
       if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
         index.byAddress.set(address, info);
-        this.indexWaiters(view, info, index);
+        this.indexWaiters(view, info, index, dispatcher);
       }
       return view.ptr('SystemResourcesList.Flink');
     });
@@ -198,19 +202,19 @@ export class ResourceReader {
     }
   }
 
-  private indexWaiters(view: StructView, info: ResourceInfo, index: ResourceIndex): void {
-    this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index);
-    this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index);
+  private indexWaiters(view: StructView, info: ResourceInfo, index: ResourceIndex, dispatcher: DispatcherReader | undefined): void {
+    this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index, dispatcher);
+    this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index, dispatcher);
   }
 
-  private indexWaiterField(view: StructView, field: string, link: WaiterLink, index: ResourceIndex): void {
+  private indexWaiterField(view: StructView, field: string, link: WaiterLink, index: ResourceIndex, dispatcher: DispatcherReader | undefined): void {
     const value = view.ptr(field);
     if (!value || isNull(value)) return;
     if (!this.headsWaitChain(field)) {
       index.byWaitObject.set(value, link);
       return;
     }
-    this.walkChain(value, link, index);
+    this.walkChain(value, link, index, dispatcher);
   }
 
   /**
@@ -224,7 +228,7 @@ export class ResourceReader {
     return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
   }
 
-  private walkChain(first: Addr, link: WaiterLink, index: ResourceIndex): void {
+  private walkChain(first: Addr, link: WaiterLink, index: ResourceIndex, dispatcher: DispatcherReader | undefined): void {
     const k = this.k;
     const layout = this.chainEntry!;
     const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
@@ -243,7 +247,11 @@ export class ResourceReader {
       const entry = k.readStruct(layout, at, 'wait-chain entry');
       if (!entry) return;
       const event = entry.addressOf('Event');
-      if (event) index.byWaitObject.set(event, link);
+      if (event) {
+        index.byWaitObject.set(event, link);
+        const offset = this.chainEntry!.field('Event')!.offset;
+        if (dispatcher && entry.base + offset + dispatcher.headerSize <= entry.bytes.length) dispatcher.remember(event, entry.bytes, entry.base + offset);
+      }
       const thread = entry.ptr('Thread');
       if (thread && !isNull(thread)) index.byWaiterThread.set(thread, link);
       at = entry.ptr('ListEntry.Flink') || '0';

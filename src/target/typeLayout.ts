@@ -5,38 +5,51 @@ import { toNumber } from './int64';
 
 const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
 
+type TypeFields = host.TypeObject['fields'];
+
 interface Resolved {
   kind: FieldKind;
   size: number;
   signed: boolean;
-  typeName: string;
   type: host.TypeObject;
+  /** Read on demand: most fields never need their type's name (a round trip each). */
+  typeName(): string;
 }
 
 function resolveType(t: host.TypeObject, pointerSize: number): Resolved {
   let type = t;
+  let typeKind = type.typeKind;
   // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
-  for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++) type = type.baseType;
-  const name = type.name;
-  switch (type.typeKind) {
+  for (let i = 0; i < 8 && typeKind === 'typedef'; i++) {
+    const base = type.baseType;
+    if (!base) break;
+    type = base;
+    typeKind = type.typeKind;
+  }
+  const resolved = type;
+  let name: string | undefined;
+  const typeName = () => (name === undefined ? (name = resolved.name) : name);
+  switch (typeKind) {
     case 'pointer':
-      return { kind: 'pointer', size: pointerSize, signed: false, typeName: name, type };
+      return { kind: 'pointer', size: pointerSize, signed: false, type, typeName };
     case 'udt':
-      return { kind: 'struct', size: toNumber(type.size), signed: false, typeName: name, type };
+      return { kind: 'struct', size: toNumber(type.size), signed: false, type, typeName };
     case 'array':
-      return { kind: 'array', size: toNumber(type.size), signed: false, typeName: name, type };
+      return { kind: 'array', size: toNumber(type.size), signed: false, type, typeName };
     case 'enum':
-      return { kind: 'enum', size: toNumber(type.size), signed: false, typeName: name, type };
+      return { kind: 'enum', size: toNumber(type.size), signed: false, type, typeName };
     case 'intrinsic':
-      return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(name), typeName: name, type };
+      return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
     default:
-      return { kind: 'other', size: toNumber(type.size), signed: false, typeName: name, type };
+      return { kind: 'other', size: toNumber(type.size), signed: false, type, typeName };
   }
 }
 
 export class HostTypeLayout implements TypeLayout {
   readonly size: number;
   private readonly cache = new Map<string, FieldLayout | null>();
+  /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
+  private readonly fieldsByPrefix = new Map<string, TypeFields | undefined>();
 
   constructor(
     readonly module: string,
@@ -56,24 +69,43 @@ export class HostTypeLayout implements TypeLayout {
     return hit || undefined;
   }
 
+  private fieldsOf(prefix: string, type: host.TypeObject): TypeFields | undefined {
+    if (this.fieldsByPrefix.has(prefix)) return this.fieldsByPrefix.get(prefix);
+    const fields = type.fields;
+    this.fieldsByPrefix.set(prefix, fields);
+    return fields;
+  }
+
   private resolve(path: string): FieldLayout | undefined {
     let type: host.TypeObject = this.type;
     let offset = 0;
     let last: Resolved | undefined;
     let member: host.TypeField | undefined;
+    let prefix = '';
     for (const part of path.split('.')) {
       if (last && last.kind !== 'struct') return undefined;
-      const fields = type.fields;
+      const fields = this.fieldsOf(prefix, type);
       member = fields ? fields[part] : undefined;
       if (!member || member.offset === undefined) return undefined;
       offset += toNumber(member.offset);
       last = resolveType(member.type, this.pointerSize);
       type = last.type;
+      prefix = prefix ? `${prefix}.${part}` : part;
     }
     if (!last || !member) return undefined;
-    const layout: FieldLayout = { offset, size: last.size, kind: last.kind, signed: last.signed, typeName: last.typeName };
+    const typeName = last.typeName;
+    const layout: FieldLayout = {
+      offset,
+      size: last.size,
+      kind: last.kind,
+      signed: last.signed,
+      get typeName() {
+        return typeName();
+      },
+    };
     const declared = member.type;
-    if (declared.isBitField && declared.bitFieldPositions) {
+    // Only integers and enums can be bit fields: other members spare the two round trips.
+    if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {
       layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
       layout.bitLen = toNumber(declared.bitFieldPositions.length);
     }
@@ -81,7 +113,7 @@ export class HostTypeLayout implements TypeLayout {
       const element = resolveType(last.type.baseType, this.pointerSize);
       layout.elementSize = element.size;
       layout.elementKind = element.kind;
-      layout.elementTypeName = element.typeName;
+      layout.elementTypeName = element.typeName();
       layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
     }
     return layout;

@@ -24,6 +24,21 @@ describe.each(['win7sp1-x86', 'win10-19041-x64'])('%s, %i-thread system', (layou
     if (command.startsWith('!waitchain')) expect(run.callsByApi['dataModel.Frames'] || 0).toBeLessThan(THREADS / 10);
   });
 
+  it('reads each thread, process and waited-on object once, and each wait-chain entry once (its event comes with it)', () => {
+    const scenario = generateSystem(THREADS).scenario as { processes: unknown[]; objects: unknown[]; resources: { exclusiveWaiters: unknown[] }[] };
+    const run = runOnSnapshot(snapshot, '!waitchain');
+    const chainEntries = layout.startsWith('win10') ? scenario.resources.reduce((n, r) => n + r.exclusiveWaiters.length, 0) : 0;
+    // Per process: its EPROCESS (the thread-list head comes with it) and one probe of its critical-section list.
+    const expected = THREADS + 2 * scenario.processes.length + scenario.objects.length + chainEntries;
+    expect(run.callsByApi.readMemoryValues).toBeLessThanOrEqual(expected + 60);
+  });
+
+  it('learns type layouts in a few hundred symbol queries, once', () => {
+    const run = runOnSnapshot(snapshot, '!waitchain');
+    const typeQueries = Object.entries(run.callsByApi).filter(([api]) => api.startsWith('typeObject.')).reduce((n, [, c]) => n + c, 0);
+    expect(typeQueries).toBeLessThanOrEqual(400);
+  });
+
   it('a thread query reads far less than the whole-system report', () => {
     const whole = runOnSnapshot(snapshot, '!waitchain');
     const json = whole.json as { rootBlockers: { thread: string }[] };

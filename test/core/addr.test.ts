@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addrAdd, addrCompare, addrDiff, formatAddr, isCanonical, isKernelAddress, parseAddr } from '../../src/core/addr';
+import { addrAdd, addrCompare, addrFromParts, addrDiff, formatAddr, isCanonical, isKernelAddress, parseAddr } from '../../src/core/addr';
 import { bits, ptr, sint } from '../../src/core/bytes';
 
 describe('addresses are 64-bit safe strings', () => {
@@ -8,6 +8,15 @@ describe('addresses are 64-bit safe strings', () => {
     expect(parseAddr('00000000`89a9dc38')).toBe('89a9dc38');
     expect(parseAddr('0')).toBe('0');
     expect(parseAddr('svchost.exe')).toBeUndefined();
+  });
+
+  it('builds canonical hex from 32-bit halves (no leading zeros, every digit count)', () => {
+    for (const v of [0, 1, 0xf, 0x10, 0xabc, 0xfffffff, 0x10000000, 0x89a9dc38, 0xffffffff]) {
+      expect(addrFromParts(v, 0)).toBe(v.toString(16));
+      expect(addrFromParts(v, 0x1)).toBe('1' + v.toString(16).padStart(8, '0'));
+    }
+    expect(addrFromParts(0x6f337040, 0xfffffade)).toBe('fffffade6f337040');
+    expect(addrFromParts(0, 0x7ff)).toBe('7ff00000000');
   });
 
   it('adds across the 32-bit boundary and wraps at 2^64', () => {

@@ -22,7 +22,7 @@ export interface Resources {
 export function resourcesOf(env: RuleEnv): Resources {
   return env.memo('resources', () => {
     const reader = ResourceReader.create(env.k);
-    return { reader, index: reader && reader.buildIndex() };
+    return { reader, index: reader && reader.buildIndex(env.dispatcher) };
   });
 }
 

@@ -10,7 +10,7 @@
 //   mutants they still own that nobody waits on.
 // Severity: error when threads wait on the lock (they are stuck for good), warning otherwise.
 import { formatAddr, isNull, type Addr } from '../../core/addr';
-import { walkList } from '../../kernel/lists';
+import { headLinks, walkList } from '../../kernel/lists';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ResourceInfo } from '../../kernel/resources';
 import { resourcesOf } from '../rules/resources';
@@ -157,7 +157,7 @@ function addMutantsOfDyingThreads(env: StaleEnv, lockOf: (kind: HopKind, lock: A
       const object = ruleEnv.dispatcher.read(mutant);
       if (object && object.kind === 'Mutant' && object.owner === t.address) addOwner(lockOf('mutant', mutant), { thread: t });
       return undefined;
-    });
+    }, headLinks(t.view, 'Tcb.MutantListHead'));
   }
 }
 
