@@ -129,10 +129,14 @@ export function generateSystem(threadCount: number, seed = 1): BenchSystem {
   return { scenario, threads: threadCount };
 }
 
-/** A driver ring of `entries` slots (wrapped), for !ringdump's benchmark. */
-export function generateRing(entries: number): Record<string, unknown> {
+/**
+ * A driver ring of `entries` slots (wrapped), for !ringdump's benchmark: Information holds pool
+ * addresses, or with `codeEvery` every n-th slot a code address inside benchdrv (BenchRead+slot).
+ */
+export function generateRing(entries: number, codeEvery = 0): Record<string, unknown> {
   const index = entries * 3 + 17; // wrapped three times and then some
-  const history = Array.from({ length: entries }, (_, slot) => ({ Sequence: slot, Information: hex(0x89000000 + slot * 16), State: slot % 3 }));
+  const information = (slot: number) => (codeEvery && slot % codeEvery === 0 ? 0x8f001000 + (slot % 0x100) : 0x89000000 + slot * 16);
+  const history = Array.from({ length: entries }, (_, slot) => ({ Sequence: slot, Information: hex(information(slot)), State: slot % 3 }));
   return {
     format: 'waitchain-scenario/1',
     id: `bench-ring-${entries}`,

@@ -5853,6 +5853,24 @@ var __waitchain = (function (exports) {
             }
             return hit || undefined;
         }
+        moduleRanges() {
+            if (this.modules === undefined) {
+                this.modules = null;
+                try {
+                    const out = [];
+                    for (const m of host.currentProcess.Modules) {
+                        const base = toAddr(m.BaseAddress);
+                        out.push({ base, end: addrAdd(base, toNumber(m.Size)) });
+                    }
+                    if (out.length)
+                        this.modules = out;
+                }
+                catch (e) {
+                    this.modules = null;
+                }
+            }
+            return this.modules || undefined;
+        }
         nearestSymbol(address) {
             let hit = this.nearest.get(address);
             if (hit === undefined) {
@@ -6537,6 +6555,13 @@ var __waitchain = (function (exports) {
             if (!this.nearest.has(address))
                 this.nearest.set(address, s);
             return s;
+        }
+        /**
+         * Delegated, not recorded: replay lists the modules the recorded `ln` answers span, which cover every
+         * address that was looked up and resolved, so filtering by them gives the same symbols.
+         */
+        moduleRanges() {
+            return this.inner.moduleRanges ? this.inner.moduleRanges() : undefined;
         }
         read(address, size, context) {
             const bytes = this.inner.read(address, size, context);
@@ -7340,6 +7365,36 @@ ${RECORD_USAGE}`;
         };
     }
 
+    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
+    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
+    function rangeSet(ranges) {
+        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
+        const merged = [];
+        for (const r of sorted) {
+            const last = merged[merged.length - 1];
+            if (last && addrCompare(r.base, last.end) <= 0) {
+                if (addrCompare(r.end, last.end) > 0)
+                    merged[merged.length - 1] = { base: last.base, end: r.end };
+            }
+            else
+                merged.push(r);
+        }
+        return {
+            contains(address) {
+                let lo = 0;
+                let hi = merged.length; // first range whose base is above the address
+                while (lo < hi) {
+                    const mid = (lo + hi) >> 1;
+                    if (addrCompare(merged[mid].base, address) <= 0)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
+            },
+        };
+    }
+
     // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
     // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
     // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
@@ -8006,19 +8061,47 @@ ${RECORD_USAGE}`;
         else if (v.kind === 'list')
             v.items.forEach((i) => pointersOf(i, out));
     }
-    /** `ln` for every non-null pointer value shown (the target caches each address once). */
+    /** Past this many distinct pointers, listing the loaded modules once is cheaper than one `ln` each. */
+    const MODULE_FILTER_MIN = 64;
+    /**
+     * `ln` for every non-null pointer value shown (the target caches each address once). A big ring holds
+     * mostly pool pointers, which no module contains: with many pointers, only those inside a loaded
+     * image are looked up. A half of the address space the module list says nothing about (no module
+     * there) is not filtered: a list without kernel modules must not hide driver symbols.
+     */
     function symbolise(k, report, entries) {
-        const addresses = [];
+        const all = [];
         for (const e of entries)
             for (const f of e.fields)
-                pointersOf(f.value, addresses);
-        for (const a of addresses) {
-            if (report.symbols.has(a))
+                pointersOf(f.value, all);
+        const distinct = [];
+        const seen = new Set();
+        for (const a of all) {
+            if (seen.has(a) || report.symbols.has(a))
+                continue;
+            seen.add(a);
+            distinct.push(a);
+        }
+        const worthLooking = distinct.length > MODULE_FILTER_MIN ? imageFilter(k) : undefined;
+        for (const a of distinct) {
+            if (worthLooking && !worthLooking(a))
                 continue;
             const name = k.target.nearestSymbol(a);
             if (name !== undefined)
                 report.symbols.set(a, name);
         }
+    }
+    function imageFilter(k) {
+        const ranges = k.target.moduleRanges ? k.target.moduleRanges() : undefined;
+        if (!ranges || !ranges.length)
+            return undefined;
+        const images = rangeSet(ranges);
+        const kernelListed = ranges.some((r) => isKernelAddress(r.base, k.pointerSize));
+        const userListed = ranges.some((r) => !isKernelAddress(r.base, k.pointerSize));
+        return (a) => {
+            const listed = isKernelAddress(a, k.pointerSize) ? kernelListed : userListed;
+            return !listed || images.contains(a);
+        };
     }
     // ---- PnP device nodes ----
     function devnodeRings(k, req, textOf) {

@@ -130,6 +130,8 @@ declare namespace host {
     Name: string;
     KernelObject: NativeObject;
     Threads: ModelCollection<Thread>;
+    /** §4 Modules: Name (may be a full path), BaseAddress and Size (Int64). */
+    Modules: ModelCollection<{ Name: string; BaseAddress: Int64 | number; Size: Int64 | number }>;
   }
   interface Session {
     Processes: ModelCollection<Process>;

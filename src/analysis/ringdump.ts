@@ -3,7 +3,8 @@
 // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
 // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
 // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-import { addrAdd, formatAddr, isNull, type Addr } from '../core/addr';
+import { addrAdd, formatAddr, isKernelAddress, isNull, type Addr } from '../core/addr';
+import { rangeSet } from '../core/ranges';
 import type { TypeShape } from '../core/target';
 import type { KernelContext } from '../kernel/context';
 import { readAllDevnodes, readDevnode, type DevnodeInfo } from '../kernel/devnodes';
@@ -235,15 +236,43 @@ function pointersOf(v: FieldValue, out: Addr[]): void {
   else if (v.kind === 'list') v.items.forEach((i) => pointersOf(i, out));
 }
 
-/** `ln` for every non-null pointer value shown (the target caches each address once). */
+/** Past this many distinct pointers, listing the loaded modules once is cheaper than one `ln` each. */
+const MODULE_FILTER_MIN = 64;
+
+/**
+ * `ln` for every non-null pointer value shown (the target caches each address once). A big ring holds
+ * mostly pool pointers, which no module contains: with many pointers, only those inside a loaded
+ * image are looked up. A half of the address space the module list says nothing about (no module
+ * there) is not filtered: a list without kernel modules must not hide driver symbols.
+ */
 function symbolise(k: KernelContext, report: RingReport, entries: RingEntry[]): void {
-  const addresses: Addr[] = [];
-  for (const e of entries) for (const f of e.fields) pointersOf(f.value, addresses);
-  for (const a of addresses) {
-    if (report.symbols.has(a)) continue;
+  const all: Addr[] = [];
+  for (const e of entries) for (const f of e.fields) pointersOf(f.value, all);
+  const distinct: Addr[] = [];
+  const seen = new Set<Addr>();
+  for (const a of all) {
+    if (seen.has(a) || report.symbols.has(a)) continue;
+    seen.add(a);
+    distinct.push(a);
+  }
+  const worthLooking = distinct.length > MODULE_FILTER_MIN ? imageFilter(k) : undefined;
+  for (const a of distinct) {
+    if (worthLooking && !worthLooking(a)) continue;
     const name = k.target.nearestSymbol(a);
     if (name !== undefined) report.symbols.set(a, name);
   }
+}
+
+function imageFilter(k: KernelContext): ((a: Addr) => boolean) | undefined {
+  const ranges = k.target.moduleRanges ? k.target.moduleRanges() : undefined;
+  if (!ranges || !ranges.length) return undefined;
+  const images = rangeSet(ranges);
+  const kernelListed = ranges.some((r) => isKernelAddress(r.base, k.pointerSize));
+  const userListed = ranges.some((r) => !isKernelAddress(r.base, k.pointerSize));
+  return (a) => {
+    const listed = isKernelAddress(a, k.pointerSize) ? kernelListed : userListed;
+    return !listed || images.contains(a);
+  };
 }
 
 // ---- PnP device nodes ----

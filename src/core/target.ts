@@ -68,6 +68,12 @@ export interface SymbolShape {
   type?: TypeShape;
 }
 
+/** [base, end) of a loaded image. */
+export interface AddrRange {
+  base: Addr;
+  end: Addr;
+}
+
 /** User-mode addresses are read in one process's address space. */
 export interface ProcessContext {
   pid: number;
@@ -108,6 +114,8 @@ export interface Target {
   symbolShape?(module: string, name: string): SymbolShape | undefined;
   /** `ln`-style "module!symbol+0xoff" for a code or data address. */
   nearestSymbol(address: Addr): string | undefined;
+  /** The loaded modules' address ranges (one enumeration, cached); undefined when the debugger lists none. */
+  moduleRanges?(): readonly AddrRange[] | undefined;
   /** One round trip; undefined when any byte is unreadable. */
   read(address: Addr, size: number, context?: ProcessContext): Bytes | undefined;
   /** The debugger's unwound stack of a thread; undefined when it cannot give one. */

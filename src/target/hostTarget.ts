@@ -3,10 +3,11 @@
 // own lists with one batched read per structure, which costs ~1 round trip per object where the data
 // model costs one per property. The data model is used for what only the debugger can compute:
 // unwound stacks, and the process context for user-mode reads.
-import { addrDiff, addrFromParts, isKernelAddress, type Addr } from '../core/addr';
+import { addrAdd, addrDiff, addrFromParts, isKernelAddress, type Addr } from '../core/addr';
 import type { Bytes } from '../core/bytes';
 import {
   TargetUnsupported,
+  type AddrRange,
   type FrameInfo,
   type ProcessContext,
   type Target,
@@ -193,6 +194,25 @@ export class HostTarget implements Target {
       this.symbols.set(key, hit);
     }
     return hit || undefined;
+  }
+
+  private modules: readonly AddrRange[] | null | undefined;
+
+  moduleRanges(): readonly AddrRange[] | undefined {
+    if (this.modules === undefined) {
+      this.modules = null;
+      try {
+        const out: AddrRange[] = [];
+        for (const m of host.currentProcess.Modules) {
+          const base = toAddr(m.BaseAddress);
+          out.push({ base, end: addrAdd(base, toNumber(m.Size)) });
+        }
+        if (out.length) this.modules = out;
+      } catch (e) {
+        this.modules = null;
+      }
+    }
+    return this.modules || undefined;
   }
 
   nearestSymbol(address: Addr): string | undefined {

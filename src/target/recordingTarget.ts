@@ -8,6 +8,7 @@
 import { addrAdd, addrCompare, addrDiff, isKernelAddress, type Addr } from '../core/addr';
 import type { Bytes } from '../core/bytes';
 import type {
+  AddrRange,
   FieldLayout,
   FrameInfo,
   ProcessContext,
@@ -212,6 +213,14 @@ export class RecordingTarget implements Target {
     const s = this.inner.nearestSymbol(address);
     if (!this.nearest.has(address)) this.nearest.set(address, s);
     return s;
+  }
+
+  /**
+   * Delegated, not recorded: replay lists the modules the recorded `ln` answers span, which cover every
+   * address that was looked up and resolved, so filtering by them gives the same symbols.
+   */
+  moduleRanges(): readonly AddrRange[] | undefined {
+    return this.inner.moduleRanges ? this.inner.moduleRanges() : undefined;
   }
 
   read(address: Addr, size: number, context?: ProcessContext): Bytes | undefined {
