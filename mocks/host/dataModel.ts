@@ -18,7 +18,7 @@ import type { Env } from './env';
 import { contextOf } from './env';
 import { makeCollection, makeModel } from './collections';
 import { hex } from './memory';
-import { processInfo, threadInfo, walkProcesses, walkThreads, ownerOf } from './kernelWalk';
+import { ownerOf, processByPid, processInfo, threadInfo, walkProcesses, walkThreads } from './kernelWalk';
 import { makeNative } from './typedObjects';
 import type { SnapshotThread } from '../format/snapshot';
 
@@ -131,7 +131,7 @@ export function createDataModel(env: Env): DataModel {
           if (ctx === undefined) throw new env.realm.RangeError('No process for this context');
           return process(ctx);
         }
-        const p = walkProcesses(env).find((x) => BigInt(x.pid) === pid);
+        const p = pid <= BigInt(Number.MAX_SAFE_INTEGER) ? processByPid(env, Number(pid)) : undefined;
         if (!p) throw new env.realm.RangeError(`No process with Id 0x${pid.toString(16)}`);
         return process(p.eprocess);
       },

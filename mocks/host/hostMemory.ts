@@ -40,7 +40,10 @@ export function createMemoryApi(env: Env) {
 
   const where = (location: unknown, ctx: unknown, method: string) => {
     const r = resolveLocation(env, location, method);
-    const process = contextOf(env, ctx, () => (r.fromObject && r.process !== undefined ? r.process : env.currentProcess()));
+    if (ctx === undefined && !env.mem.isUser(r.address)) return { address: r.address, process: undefined };
+    // The process only selects user memory: a kernel address needs no current process.
+    const fallback = () => (!env.mem.isUser(r.address) ? undefined : r.fromObject && r.process !== undefined ? r.process : env.currentProcess());
+    const process = contextOf(env, ctx, fallback);
     return { address: r.address, process };
   };
 
@@ -54,7 +57,7 @@ export function createMemoryApi(env: Env) {
     if (![1, 2, 4, 8].includes(size)) throw new env.realm.RangeError('readMemoryValues: element size must be 1, 2, 4 or 8');
     let bytes: Uint8Array;
     try {
-      bytes = env.mem.read(address, count * size, process);
+      bytes = env.mem.view(address, count * size, process); // copied into the script's arrays below
     } catch (e) {
       if (e instanceof MemoryFault) throw failed(address, 'readMemoryValues');
       throw e;

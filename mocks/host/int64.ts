@@ -68,7 +68,10 @@ export interface Int64Factory {
 }
 
 export function createInt64Factory(realm: Realm): Int64Factory {
-  const values = new WeakMap<object, bigint>();
+  // The value rides on the frozen object under a symbol only this factory knows (a WeakMap entry per
+  // value made creating an Int64 twice as dear).
+  const VALUE = Symbol('Int64 value');
+  const valueIn = (x: object): bigint | undefined => (x as { [VALUE]?: bigint })[VALUE];
   const live = new Map<bigint, WeakRef<Int64>>();
   // Dead entries are swept when the map has doubled since the last sweep: a FinalizationRegistry
   // registration per value made creating an Int64 the mock's dearest operation at 100k threads.
@@ -79,7 +82,7 @@ export function createInt64Factory(realm: Realm): Int64Factory {
   };
 
   function isInt64(x: unknown): x is Int64 {
-    return typeof x === 'object' && x !== null && values.has(x);
+    return typeof x === 'object' && x !== null && valueIn(x) !== undefined;
   }
 
   function numberToBigInt(n: number, what: string): bigint {
@@ -92,7 +95,7 @@ export function createInt64Factory(realm: Realm): Int64Factory {
 
   function toBigInt(x: unknown, what = 'Int64'): bigint {
     if (typeof x === 'number') return numberToBigInt(x, what);
-    if (isInt64(x)) return values.get(x)!;
+    if (isInt64(x)) return valueIn(x)!;
     throw new realm.TypeError(`${what}: expected a number or an Int64`);
   }
 
@@ -101,7 +104,7 @@ export function createInt64Factory(realm: Realm): Int64Factory {
     const existing = live.get(key)?.deref();
     if (existing) return existing;
     const obj = Object.create(Int64Ctor.prototype) as Int64;
-    values.set(obj, key);
+    Object.defineProperty(obj, VALUE, { value: key });
     Object.freeze(obj);
     live.set(key, new WeakRef(obj));
     if (live.size > sweepAt) sweep();
@@ -127,7 +130,7 @@ export function createInt64Factory(realm: Realm): Int64Factory {
   const arg = (v: unknown) => toBigInt(v, 'Int64 argument');
   const self = (t: unknown): bigint => {
     if (!isInt64(t)) throw new realm.TypeError('Int64 method called on an object that is not an Int64');
-    return values.get(t)!;
+    return valueIn(t)!;
   };
   const shiftCount = (n: unknown): bigint => {
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 63) {

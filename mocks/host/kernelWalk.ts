@@ -76,7 +76,7 @@ export function processInfo(env: Env, eprocess: bigint): ProcessRecord {
  * derives from memory cannot change while it lives: derive them once per host, as the real debugger
  * caches its process list, instead of once per getValueAt.
  */
-const walks = new WeakMap<Env, { processes?: ProcessRecord[]; threads: Map<bigint, ThreadRecord[]> }>();
+const walks = new WeakMap<Env, { processes?: ProcessRecord[]; byPid?: Map<number, ProcessRecord>; threads: Map<bigint, ThreadRecord[]> }>();
 
 function walkCache(env: Env) {
   let c = walks.get(env);
@@ -91,6 +91,16 @@ export function walkProcesses(env: Env): ProcessRecord[] {
   const c = walkCache(env);
   if (!c.processes) c.processes = walkProcessesUncached(env);
   return c.processes;
+}
+
+/** getValueAt(pid): the first process of the list with that id (an index, not a scan per call). */
+export function processByPid(env: Env, pid: number): ProcessRecord | undefined {
+  const c = walkCache(env);
+  if (!c.byPid) {
+    c.byPid = new Map();
+    for (const p of walkProcesses(env)) if (!c.byPid.has(p.pid)) c.byPid.set(p.pid, p);
+  }
+  return c.byPid.get(pid);
 }
 
 function walkProcessesUncached(env: Env): ProcessRecord[] {

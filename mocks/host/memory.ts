@@ -5,8 +5,14 @@
 import type { Snapshot } from '../format/snapshot';
 
 export class MemoryFault extends Error {
-  constructor(readonly address: bigint) {
+  readonly address: bigint;
+  constructor(address: bigint) {
+    // Caught inside the mock and turned into the debugger's error: no stack to capture (thousands per run).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`mock: unreadable target memory at 0x${address.toString(16)}`);
+    Error.stackTraceLimit = limit;
+    this.address = address;
   }
 }
 
@@ -66,6 +72,25 @@ export class MemoryImage {
 
   /** Reads `length` bytes or throws MemoryFault with the first unreadable address. */
   read(address: bigint, length: number, process: bigint | undefined): Uint8Array {
+    return this.view(address, length, process).slice();
+  }
+
+  /**
+   * Like read, but a read inside one range (the common case) is a view of the image, not a copy:
+   * for callers that copy it anyway (readMemoryValues) and never write to it.
+   */
+  view(address: bigint, length: number, process: bigint | undefined): Uint8Array {
+    if (this.holes.length === 0) {
+      const range = this.find(address, process);
+      if (range) {
+        const off = Number(address - range.start);
+        if (off + length <= range.bytes.length) return range.bytes.subarray(off, off + length);
+      }
+    }
+    return this.gather(address, length, process);
+  }
+
+  private gather(address: bigint, length: number, process: bigint | undefined): Uint8Array {
     const out = new Uint8Array(length);
     let done = 0;
     while (done < length) {
