@@ -90,6 +90,21 @@ var __waitchain = (function (exports) {
     function addrAdd(a, delta) {
         if (delta === 0)
             return a;
+        // Fast path: no carry into the high half, which then stays as it is (field offsets, list links).
+        const n = a.length;
+        if (n > 8) {
+            const low = parseInt(a.slice(n - 8), 16) + delta;
+            if (low >= 0 && low < TWO32$1)
+                return a.slice(0, n - 8) + hex8(low);
+        }
+        else {
+            const low = parseInt(a, 16) + delta;
+            if (low >= 0 && low < TWO32$1)
+                return hexNoZeros(low);
+        }
+        return addrAddCarry(a, delta);
+    }
+    function addrAddCarry(a, delta) {
         let low = addrLow(a) + delta;
         let high = addrHigh(a);
         if (low >= TWO32$1 || low < 0) {
@@ -101,6 +116,11 @@ var __waitchain = (function (exports) {
     }
     /** a - b as a JS number; undefined when the distance does not fit in 2^52. */
     function addrDiff(a, b) {
+        const n = a.length;
+        // Same high half (a structure and a member of it): only the low halves differ.
+        if (n === b.length && (n <= 8 || a.slice(0, n - 8) === b.slice(0, n - 8))) {
+            return n <= 8 ? parseInt(a, 16) - parseInt(b, 16) : parseInt(a.slice(n - 8), 16) - parseInt(b.slice(n - 8), 16);
+        }
         const d = (addrHigh(a) - addrHigh(b)) * TWO32$1 + (addrLow(a) - addrLow(b));
         return Math.abs(d) < 2 ** 52 ? d : undefined;
     }
@@ -131,9 +151,13 @@ var __waitchain = (function (exports) {
     function isCanonical(a, pointerSize) {
         if (pointerSize === 4)
             return a.length <= 8;
-        const high = addrHigh(a);
-        const top = high >>> 15; // bits 47..63 (17 bits)
-        return top === 0 || top === 0x1ffff;
+        // Bits 47..63 all clear (at most 12 digits, the 12th below 8) or all set (ffff and a 5th digit of 8..f).
+        const n = a.length;
+        if (n <= 11)
+            return true;
+        if (n === 12)
+            return a.charCodeAt(0) < 0x38;
+        return n === 16 && a.charCodeAt(0) === 0x66 && a.charCodeAt(1) === 0x66 && a.charCodeAt(2) === 0x66 && a.charCodeAt(3) === 0x66 && a.charCodeAt(4) >= 0x38;
     }
     /** Kernel half of the address space (x86 default split 2 GB; x64 canonical high half). */
     function isKernelAddress(a, pointerSize) {
@@ -2633,6 +2657,8 @@ var __waitchain = (function (exports) {
         const all = blockAt(k, r, thread, first, count);
         if (!all)
             return [];
+        if (count === 1)
+            return [all];
         const out = [];
         for (let i = 0; i < count; i++) {
             out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
@@ -3578,6 +3604,8 @@ var __waitchain = (function (exports) {
     // ---------------------------------------------------------------------------------------------------
     // Legacy LPC
     const lpcRule = (thread, wait, _object, env) => {
+        if (thread.view.addressOf('LpcReplySemaphore') !== wait.object)
+            return undefined;
         const f = lpcFacts(thread);
         if (!f || !f.replySemaphore || wait.object !== f.replySemaphore)
             return undefined;
@@ -3684,6 +3712,9 @@ var __waitchain = (function (exports) {
     // ---------------------------------------------------------------------------------------------------
     // ALPC
     const alpcRule = (thread, wait, _object, env) => {
+        // Most waits are not on the thread's own ALPC semaphore: compare its address before decoding the rest.
+        if (thread.view.addressOf('AlpcWaitSemaphore') !== wait.object)
+            return undefined;
         const f = alpcFacts(thread);
         if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED)
             return undefined;

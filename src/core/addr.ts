@@ -60,6 +60,19 @@ export function isNull(a: Addr): boolean {
 /** a + delta (delta a JS integer, may be negative), wrapping modulo 2^64. */
 export function addrAdd(a: Addr, delta: number): Addr {
   if (delta === 0) return a;
+  // Fast path: no carry into the high half, which then stays as it is (field offsets, list links).
+  const n = a.length;
+  if (n > 8) {
+    const low = parseInt(a.slice(n - 8), 16) + delta;
+    if (low >= 0 && low < TWO32) return a.slice(0, n - 8) + hex8(low);
+  } else {
+    const low = parseInt(a, 16) + delta;
+    if (low >= 0 && low < TWO32) return hexNoZeros(low);
+  }
+  return addrAddCarry(a, delta);
+}
+
+function addrAddCarry(a: Addr, delta: number): Addr {
   let low = addrLow(a) + delta;
   let high = addrHigh(a);
   if (low >= TWO32 || low < 0) {
@@ -72,6 +85,11 @@ export function addrAdd(a: Addr, delta: number): Addr {
 
 /** a - b as a JS number; undefined when the distance does not fit in 2^52. */
 export function addrDiff(a: Addr, b: Addr): number | undefined {
+  const n = a.length;
+  // Same high half (a structure and a member of it): only the low halves differ.
+  if (n === b.length && (n <= 8 || a.slice(0, n - 8) === b.slice(0, n - 8))) {
+    return n <= 8 ? parseInt(a, 16) - parseInt(b, 16) : parseInt(a.slice(n - 8), 16) - parseInt(b.slice(n - 8), 16);
+  }
   const d = (addrHigh(a) - addrHigh(b)) * TWO32 + (addrLow(a) - addrLow(b));
   return Math.abs(d) < 2 ** 52 ? d : undefined;
 }
@@ -105,9 +123,11 @@ export function formatAddr(a: Addr, pointerSize: number): string {
 /** Canonical for the architecture: x86 fits 32 bits; x64 bits 48..63 copy bit 47. */
 export function isCanonical(a: Addr, pointerSize: number): boolean {
   if (pointerSize === 4) return a.length <= 8;
-  const high = addrHigh(a);
-  const top = high >>> 15; // bits 47..63 (17 bits)
-  return top === 0 || top === 0x1ffff;
+  // Bits 47..63 all clear (at most 12 digits, the 12th below 8) or all set (ffff and a 5th digit of 8..f).
+  const n = a.length;
+  if (n <= 11) return true;
+  if (n === 12) return a.charCodeAt(0) < 0x38;
+  return n === 16 && a.charCodeAt(0) === 0x66 && a.charCodeAt(1) === 0x66 && a.charCodeAt(2) === 0x66 && a.charCodeAt(3) === 0x66 && a.charCodeAt(4) >= 0x38;
 }
 
 

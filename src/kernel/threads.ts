@@ -121,6 +121,7 @@ function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: 
   }
   const all = blockAt(k, r, thread, first, count);
   if (!all) return [];
+  if (count === 1) return [all];
   const out: StructView[] = [];
   for (let i = 0; i < count; i++) {
     out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));

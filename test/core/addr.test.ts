@@ -53,3 +53,32 @@ describe('addresses are 64-bit safe strings', () => {
     expect(bits([0, 0, 0x02, 0], 0, 4, 17, 1)).toBe(1);
   });
 });
+
+describe('address arithmetic agrees with 64-bit integers', () => {
+  const big = (a: string) => BigInt('0x' + a);
+  const samples = ['0', '1', 'fff', '7fffffff', '80000000', 'fffffff0', 'ffffffff', '100000000', '7fffffffffff', '800000000000',
+    'ffff7fffffffffff', 'ffff800000000000', 'fffff80002a00ff8', 'fffffade6f337040', 'ffffffffffffffff', '1234567890ab', '12345678900'];
+  const deltas = [0, 1, 8, 0x40, 0x1000, -1, -8, -0x30, 0x7fffffff, -0x80000000, 2 ** 40];
+
+  it('addrAdd wraps modulo 2^64 with and without a carry into the high half', () => {
+    for (const a of samples) for (const d of deltas) {
+      expect(addrAdd(a, d)).toBe(BigInt.asUintN(64, big(a) + BigInt(d)).toString(16));
+    }
+  });
+
+  it('addrDiff is exact whether or not the high halves match (undefined past 2^52)', () => {
+    for (const a of samples) for (const d of deltas) {
+      const b = addrAdd(a, d);
+      const exact = big(b) - big(a);
+      const abs = exact < 0n ? -exact : exact;
+      expect(addrDiff(b, a)).toBe(abs < 2n ** 52n ? Number(exact) : undefined);
+    }
+  });
+
+  it('isCanonical on x64 means bits 47..63 all equal', () => {
+    for (const a of samples) {
+      const top = big(a) >> 47n;
+      expect(isCanonical(a, 8)).toBe(top === 0n || top === 0x1ffffn);
+    }
+  });
+});

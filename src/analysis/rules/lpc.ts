@@ -35,6 +35,7 @@ const KEYED = 'WrKeyedEvent';
 // Legacy LPC
 
 export const lpcRule: EdgeRule = (thread, wait, _object, env) => {
+  if (thread.view.addressOf('LpcReplySemaphore') !== wait.object) return undefined;
   const f = lpcFacts(thread);
   if (!f || !f.replySemaphore || wait.object !== f.replySemaphore) return undefined;
   // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
@@ -138,6 +139,8 @@ function processState(p: ProcessInfo): string | undefined {
 // ALPC
 
 export const alpcRule: EdgeRule = (thread, wait, _object, env) => {
+  // Most waits are not on the thread's own ALPC semaphore: compare its address before decoding the rest.
+  if (thread.view.addressOf('AlpcWaitSemaphore') !== wait.object) return undefined;
   const f = alpcFacts(thread);
   if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED) return undefined;
   const receiving = thread.waitReason === 'WrLpcReceive';
