@@ -412,12 +412,15 @@ var __waitchain = (function (exports) {
     class StructView {
         constructor(layout, address, bytes, pointerSize, 
         /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
-        base = 0) {
+        base = 0, 
+        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
+        rest) {
             this.layout = layout;
             this.address = address;
-            this.bytes = bytes;
             this.pointerSize = pointerSize;
             this.base = base;
+            this.bytes = bytes;
+            this.rest = rest;
         }
         has(path) {
             return this.layout.field(path) !== undefined;
@@ -425,17 +428,17 @@ var __waitchain = (function (exports) {
         /** An integer, enum or bit-field value; undefined when this build has no such field. */
         num(path) {
             const f = this.layout.field(path);
-            return f === undefined ? undefined : readNumber(this.bytes, this.base, f);
+            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
         }
         /** A pointer-sized field as an address. */
         ptr(path) {
             const f = this.layout.field(path);
-            return f === undefined ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
+            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
         }
         /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
         nonZero(path) {
             const f = this.layout.field(path);
-            if (f === undefined)
+            if (f === undefined || !this.holds(f.offset, f.size))
                 return undefined;
             for (let i = 0; i < f.size; i++)
                 if (this.bytes[this.base + f.offset + i] !== 0)
@@ -450,9 +453,22 @@ var __waitchain = (function (exports) {
         /** A view of an embedded structure member. */
         sub(path, layout) {
             const f = this.layout.field(path);
-            if (f === undefined)
+            if (f === undefined || !this.holds(f.offset, f.size))
                 return undefined;
             return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
+        }
+        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
+        holds(offset, size) {
+            if (this.base + offset + size <= this.bytes.length)
+                return true;
+            const rest = this.rest;
+            if (!rest)
+                return false;
+            this.rest = undefined;
+            const whole = rest();
+            if (whole)
+                this.bytes = whole;
+            return this.base + offset + size <= this.bytes.length;
         }
     }
     function readNumber(bytes, base, f) {
@@ -2458,6 +2474,25 @@ var __waitchain = (function (exports) {
             }
             return new StructView(layout, address, bytes, this.pointerSize);
         }
+        /**
+         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
+         * costs one more read (of the whole structure), never a wrong value.
+         */
+        readStructPrefix(layout, address, what, prefix) {
+            if (prefix >= layout.size)
+                return this.readStruct(layout, address, what);
+            const bytes = this.target.read(address, prefix);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
+                const whole = this.target.read(address, layout.size);
+                if (!whole)
+                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+                return whole;
+            });
+        }
         /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
         containing(entry, layout, field) {
             const f = layout.field(field);
@@ -2554,13 +2589,27 @@ var __waitchain = (function (exports) {
     const TIMEOUT_WAIT_KEY = 0x102;
     /** More wait blocks than this is damage (MAXIMUM_WAIT_OBJECTS is 64). */
     const MAX_WAIT_BLOCKS = 65;
+    /**
+     * ETHREAD members the analyses decode (the KTHREAD whole, then the ETHREAD's own): a thread is read up
+     * to the last of them, about 60% of an x64 ETHREAD. Decoding any other member costs one more read.
+     */
+    const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
+        'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
+        'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
     function threadReader(k) {
         const ethread = k.requireType('_ETHREAD');
         const kthread = k.requireType('_KTHREAD');
         const waitBlock = k.requireType('_KWAIT_BLOCK');
         const tcb = ethread.field('Tcb');
+        let readSize = kthread.size + (tcb ? tcb.offset : 0);
+        for (const name of DECODED_MEMBERS) {
+            const f = ethread.field(name);
+            if (f && f.offset + f.size > readSize)
+                readSize = f.offset + f.size;
+        }
         return {
             ethread,
+            readSize: Math.min(readSize, ethread.size),
             kthread,
             waitBlock,
             tcbOffset: tcb ? tcb.offset : 0,
@@ -2568,7 +2617,7 @@ var __waitchain = (function (exports) {
         };
     }
     function readThread(k, r, address, process) {
-        const view = k.readStruct(r.ethread, address, 'thread');
+        const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
         if (!view)
             return undefined;
         const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
@@ -2624,7 +2673,7 @@ var __waitchain = (function (exports) {
     function blockAt(k, r, thread, address, count = 1) {
         const inside = addrDiff(address, thread.address);
         const size = r.waitBlock.size * count;
-        if (inside !== undefined && inside >= 0 && inside + size <= r.ethread.size) {
+        if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
             return new StructView(r.waitBlock, address, thread.view.bytes, k.pointerSize, inside);
         }
         return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);

@@ -74,6 +74,24 @@ export class KernelContext {
     return new StructView(layout, address, bytes, this.pointerSize);
   }
 
+  /**
+   * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
+   * costs one more read (of the whole structure), never a wrong value.
+   */
+  readStructPrefix(layout: TypeLayout, address: Addr, what: string, prefix: number): StructView | undefined {
+    if (prefix >= layout.size) return this.readStruct(layout, address, what);
+    const bytes = this.target.read(address, prefix);
+    if (!bytes) {
+      this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+      return undefined;
+    }
+    return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
+      const whole = this.target.read(address, layout.size);
+      if (!whole) this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+      return whole;
+    });
+  }
+
   /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
   containing(entry: Addr, layout: TypeLayout, field: string): Addr {
     const f = layout.field(field);

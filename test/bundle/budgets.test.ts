@@ -33,6 +33,12 @@ describe.each(['win7sp1-x86', 'win10-19041-x64'])('%s, %i-thread system', (layou
     expect(run.callsByApi.readMemoryValues).toBeLessThanOrEqual(expected + 60);
   });
 
+  it('reads a thread only up to the last member the analyses decode', () => {
+    const run = runOnSnapshot(snapshot, '!waitchain');
+    // Whole ETHREADs were 740 (x86) / 2,353 (x64) bytes per thread here; through AlpcMessage they are 708 / 1,489.
+    expect(run.bytesRead / THREADS).toBeLessThanOrEqual(layout.startsWith('win10') ? 1800 : 720);
+  });
+
   it('learns type layouts in a few hundred symbol queries, once', () => {
     const run = runOnSnapshot(snapshot, '!waitchain');
     const typeQueries = Object.entries(run.callsByApi).filter(([api]) => api.startsWith('typeObject.')).reduce((n, [, c]) => n + c, 0);
