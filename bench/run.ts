@@ -32,6 +32,9 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** A full collection before each timed run (npm run bench passes --expose-gc): a run pays for its own garbage, not for an earlier section's. */
+const collect = (globalThis as { gc?: () => void }).gc || (() => undefined);
+
 function measure(snapshot: Snapshot, command: string, runs: number): { hostCalls: number; bytesRead: number; ms: number } {
   const script = loadScript(bundleCode(), snapshot);
   const times: number[] = [];
@@ -39,6 +42,7 @@ function measure(snapshot: Snapshot, command: string, runs: number): { hostCalls
   let bytesRead = 0;
   for (let i = 0; i < runs; i++) {
     script.counters.reset();
+    collect();
     const t0 = process.hrtime.bigint();
     const r = script.run(command);
     times.push(Number(process.hrtime.bigint() - t0) / 1e6);
