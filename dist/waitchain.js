@@ -46,14 +46,21 @@ var __waitchain = (function (exports) {
     function addrFromParts(low, high) {
         if (high === 0)
             return hexNoZeros(low >>> 0);
-        return hexNoZeros(high >>> 0) + hex8(low >>> 0);
+        const h = high >>> 0;
+        return h >= 0x10000000 ? hex16(h, low >>> 0) : hexNoZeros(h) + hex8(low >>> 0);
     }
-    /** Two hex digits per byte value: padding a 32-bit half byte by byte is cheaper than padStart. */
-    const BYTE_HEX = [];
-    for (let i = 0; i < 256; i++)
-        BYTE_HEX.push((i < 16 ? '0' : '') + i.toString(16));
+    // Addresses are built a million times on a 100k-thread system: one String.fromCharCode makes one flat
+    // string, where concatenating digit pairs makes several intermediate strings and a rope.
+    const HEX_CODES = [];
+    for (let i = 0; i < 16; i++)
+        HEX_CODES.push('0123456789abcdef'.charCodeAt(i));
+    const X = HEX_CODES;
     function hex8(v) {
-        return BYTE_HEX[(v >>> 24) & 0xff] + BYTE_HEX[(v >>> 16) & 0xff] + BYTE_HEX[(v >>> 8) & 0xff] + BYTE_HEX[v & 0xff];
+        return String.fromCharCode(X[v >>> 28], X[(v >>> 24) & 15], X[(v >>> 20) & 15], X[(v >>> 16) & 15], X[(v >>> 12) & 15], X[(v >>> 8) & 15], X[(v >>> 4) & 15], X[v & 15]);
+    }
+    /** Sixteen digits of a high half with its top digit set (x64 kernel addresses). */
+    function hex16(h, l) {
+        return String.fromCharCode(X[h >>> 28], X[(h >>> 24) & 15], X[(h >>> 20) & 15], X[(h >>> 16) & 15], X[(h >>> 12) & 15], X[(h >>> 8) & 15], X[(h >>> 4) & 15], X[h & 15], X[l >>> 28], X[(l >>> 24) & 15], X[(l >>> 20) & 15], X[(l >>> 16) & 15], X[(l >>> 12) & 15], X[(l >>> 8) & 15], X[(l >>> 4) & 15], X[l & 15]);
     }
     const NIBBLE_HEX = '0123456789abcdef';
     /** An unsigned 32-bit value in hex without leading zeros: Number#toString(16) is several times slower. */
@@ -92,7 +99,12 @@ var __waitchain = (function (exports) {
             return a;
         // Fast path: no carry into the high half, which then stays as it is (field offsets, list links).
         const n = a.length;
-        if (n > 8) {
+        if (n === 16) {
+            const low = parseInt(a.slice(8), 16) + delta;
+            if (low >= 0 && low < TWO32$1)
+                return hex16(parseInt(a.slice(0, 8), 16), low);
+        }
+        else if (n > 8) {
             const low = parseInt(a.slice(n - 8), 16) + delta;
             if (low >= 0 && low < TWO32$1)
                 return a.slice(0, n - 8) + hex8(low);
@@ -2616,6 +2628,40 @@ var __waitchain = (function (exports) {
             ring: waitBlock.field('NextWaitBlock') !== undefined,
         };
     }
+    /**
+     * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
+     * three 64-bit address strings per thread are a good share of a 100k-thread model.
+     */
+    class ThreadRecord {
+        constructor(address, process, view, kt) {
+            this.tid = 0;
+            this.state = 'Unknown';
+            this.waitReason = '';
+            this.waitMode = 'KernelMode';
+            this.alertable = false;
+            this.waitTime = 0;
+            this.kernelTime = 0;
+            this.userTime = 0;
+            this.priority = 0;
+            this.basePriority = 0;
+            this.waits = [];
+            this.timedWait = false;
+            this.terminated = false;
+            this.address = address;
+            this.process = process;
+            this.view = view;
+            this.kt = kt;
+        }
+        get stackBase() {
+            return this.kt.ptr('StackBase');
+        }
+        get stackLimit() {
+            return this.kt.ptr('StackLimit');
+        }
+        get kernelStack() {
+            return this.kt.ptr('KernelStack');
+        }
+    }
     function readThread(k, r, address, process) {
         const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
         if (!view)
@@ -2624,28 +2670,19 @@ var __waitchain = (function (exports) {
         const stateValue = kt.num('State');
         const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
         const resident = kt.num('KernelStackResident');
-        const thread = {
-            address,
-            process,
-            tid: parseInt(view.ptr('Cid.UniqueThread') || '0', 16),
-            state,
-            waitReason: k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0),
-            waitMode: (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode',
-            alertable: kt.num('Alertable') === 1,
-            waitTime: kt.num('WaitTime') || 0,
-            kernelTime: kt.num('KernelTime') || 0,
-            userTime: kt.num('UserTime') || 0,
-            priority: kt.num('Priority') || 0,
-            basePriority: kt.num('BasePriority') || 0,
-            waits: [],
-            timedWait: false,
-            terminated: state === 'Terminated' || view.num('Terminated') === 1,
-            stackBase: kt.ptr('StackBase'),
-            stackLimit: kt.ptr('StackLimit'),
-            kernelStack: kt.ptr('KernelStack'),
-            stackResident: resident === undefined ? undefined : resident === 1,
-            view,
-        };
+        const thread = new ThreadRecord(address, process, view, kt);
+        thread.tid = view.num('Cid.UniqueThread') || 0;
+        thread.state = state;
+        thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
+        thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
+        thread.alertable = kt.num('Alertable') === 1;
+        thread.waitTime = kt.num('WaitTime') || 0;
+        thread.kernelTime = kt.num('KernelTime') || 0;
+        thread.userTime = kt.num('UserTime') || 0;
+        thread.priority = kt.num('Priority') || 0;
+        thread.basePriority = kt.num('BasePriority') || 0;
+        thread.terminated = state === 'Terminated' || view.num('Terminated') === 1;
+        thread.stackResident = resident === undefined ? undefined : resident === 1;
         if (state === 'Waiting')
             readWaitBlocks(k, r, thread, kt);
         return thread;
@@ -3648,12 +3685,16 @@ var __waitchain = (function (exports) {
     const lpcIndex = (env) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));
     const lpcPorts = (env) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
     const alpcReader = (env) => env.memo('alpc.reader', () => new AlpcReader(env.k));
+    /** A thread's LPC/ALPC semaphore is a KSEMAPHORE; an unreadable or unrecognised header may still be one. */
+    function mayBeSemaphore(object) {
+        return !object || object.kind === 'Semaphore' || object.kind === 'Unknown';
+    }
     /** Keyed-event waits use the same semaphore (KeyedWaitSemaphore is the same storage): not a message wait. */
     const KEYED = 'WrKeyedEvent';
     // ---------------------------------------------------------------------------------------------------
     // Legacy LPC
-    const lpcRule = (thread, wait, _object, env) => {
-        if (thread.view.addressOf('LpcReplySemaphore') !== wait.object)
+    const lpcRule = (thread, wait, object, env) => {
+        if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object)
             return undefined;
         const f = lpcFacts(thread);
         if (!f || !f.replySemaphore || wait.object !== f.replySemaphore)
@@ -3760,9 +3801,9 @@ var __waitchain = (function (exports) {
     }
     // ---------------------------------------------------------------------------------------------------
     // ALPC
-    const alpcRule = (thread, wait, _object, env) => {
-        // Most waits are not on the thread's own ALPC semaphore: compare its address before decoding the rest.
-        if (thread.view.addressOf('AlpcWaitSemaphore') !== wait.object)
+    const alpcRule = (thread, wait, object, env) => {
+        // Most waits are not on the thread's own ALPC semaphore: rule them out before decoding anything.
+        if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object)
             return undefined;
         const f = alpcFacts(thread);
         if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED)

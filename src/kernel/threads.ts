@@ -51,6 +51,50 @@ export function threadReader(k: KernelContext): ThreadReader {
   };
 }
 
+/**
+ * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
+ * three 64-bit address strings per thread are a good share of a 100k-thread model.
+ */
+class ThreadRecord implements ThreadInfo {
+  address: Addr;
+  process: ProcessInfo;
+  tid = 0;
+  state = 'Unknown';
+  waitReason = '';
+  waitMode = 'KernelMode';
+  alertable = false;
+  waitTime = 0;
+  kernelTime = 0;
+  userTime = 0;
+  priority = 0;
+  basePriority = 0;
+  waits: WaitBlockInfo[] = [];
+  timedWait = false;
+  terminated = false;
+  stackResident: boolean | undefined;
+  view: StructView;
+  private readonly kt: StructView;
+
+  constructor(address: Addr, process: ProcessInfo, view: StructView, kt: StructView) {
+    this.address = address;
+    this.process = process;
+    this.view = view;
+    this.kt = kt;
+  }
+
+  get stackBase(): Addr | undefined {
+    return this.kt.ptr('StackBase');
+  }
+
+  get stackLimit(): Addr | undefined {
+    return this.kt.ptr('StackLimit');
+  }
+
+  get kernelStack(): Addr | undefined {
+    return this.kt.ptr('KernelStack');
+  }
+}
+
 export function readThread(k: KernelContext, r: ThreadReader, address: Addr, process: ProcessInfo): ThreadInfo | undefined {
   const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
   if (!view) return undefined;
@@ -58,28 +102,19 @@ export function readThread(k: KernelContext, r: ThreadReader, address: Addr, pro
   const stateValue = kt.num('State');
   const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
   const resident = kt.num('KernelStackResident');
-  const thread: ThreadInfo = {
-    address,
-    process,
-    tid: parseInt(view.ptr('Cid.UniqueThread') || '0', 16),
-    state,
-    waitReason: k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0),
-    waitMode: (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode',
-    alertable: kt.num('Alertable') === 1,
-    waitTime: kt.num('WaitTime') || 0,
-    kernelTime: kt.num('KernelTime') || 0,
-    userTime: kt.num('UserTime') || 0,
-    priority: kt.num('Priority') || 0,
-    basePriority: kt.num('BasePriority') || 0,
-    waits: [],
-    timedWait: false,
-    terminated: state === 'Terminated' || view.num('Terminated') === 1,
-    stackBase: kt.ptr('StackBase'),
-    stackLimit: kt.ptr('StackLimit'),
-    kernelStack: kt.ptr('KernelStack'),
-    stackResident: resident === undefined ? undefined : resident === 1,
-    view,
-  };
+  const thread = new ThreadRecord(address, process, view, kt);
+  thread.tid = view.num('Cid.UniqueThread') || 0;
+  thread.state = state;
+  thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
+  thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
+  thread.alertable = kt.num('Alertable') === 1;
+  thread.waitTime = kt.num('WaitTime') || 0;
+  thread.kernelTime = kt.num('KernelTime') || 0;
+  thread.userTime = kt.num('UserTime') || 0;
+  thread.priority = kt.num('Priority') || 0;
+  thread.basePriority = kt.num('BasePriority') || 0;
+  thread.terminated = state === 'Terminated' || view.num('Terminated') === 1;
+  thread.stackResident = resident === undefined ? undefined : resident === 1;
   if (state === 'Waiting') readWaitBlocks(k, r, thread, kt);
   return thread;
 }

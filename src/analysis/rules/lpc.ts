@@ -21,6 +21,7 @@ import {
   type LpcPortInfo,
   type LpcThreadFacts,
 } from '../../kernel/lpc';
+import type { DispatcherObject } from '../../kernel/dispatcher';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { EdgeRule, Hop, RuleEnv, UnservedMessage, WaitOutcome } from '../waitgraph';
 
@@ -28,14 +29,19 @@ const lpcIndex = (env: RuleEnv) => env.memo('lpc.index', () => buildLpcIndex(env
 const lpcPorts = (env: RuleEnv) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
 const alpcReader = (env: RuleEnv) => env.memo('alpc.reader', () => new AlpcReader(env.k));
 
+/** A thread's LPC/ALPC semaphore is a KSEMAPHORE; an unreadable or unrecognised header may still be one. */
+function mayBeSemaphore(object: DispatcherObject | undefined): boolean {
+  return !object || object.kind === 'Semaphore' || object.kind === 'Unknown';
+}
+
 /** Keyed-event waits use the same semaphore (KeyedWaitSemaphore is the same storage): not a message wait. */
 const KEYED = 'WrKeyedEvent';
 
 // ---------------------------------------------------------------------------------------------------
 // Legacy LPC
 
-export const lpcRule: EdgeRule = (thread, wait, _object, env) => {
-  if (thread.view.addressOf('LpcReplySemaphore') !== wait.object) return undefined;
+export const lpcRule: EdgeRule = (thread, wait, object, env) => {
+  if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object) return undefined;
   const f = lpcFacts(thread);
   if (!f || !f.replySemaphore || wait.object !== f.replySemaphore) return undefined;
   // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
@@ -138,9 +144,9 @@ function processState(p: ProcessInfo): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 // ALPC
 
-export const alpcRule: EdgeRule = (thread, wait, _object, env) => {
-  // Most waits are not on the thread's own ALPC semaphore: compare its address before decoding the rest.
-  if (thread.view.addressOf('AlpcWaitSemaphore') !== wait.object) return undefined;
+export const alpcRule: EdgeRule = (thread, wait, object, env) => {
+  // Most waits are not on the thread's own ALPC semaphore: rule them out before decoding anything.
+  if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object) return undefined;
   const f = alpcFacts(thread);
   if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED) return undefined;
   const receiving = thread.waitReason === 'WrLpcReceive';
