@@ -9008,15 +9008,27 @@ ${RECORD_USAGE}`;
     }
 
     class ThreadNode {
+        // A report may hold 100k threads: each node's text is made when displayed, not when the model is built.
         constructor(__report, address, __target) {
             this.__report = __report;
             this.__target = __target;
-            const s = __report.threads.get(address);
             this.Address = address;
-            this.Process = s ? s.processName : '';
-            this.Id = s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
-            this.State = s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
-            this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, __report.clock.increment) : '';
+        }
+        get Process() {
+            const s = this.__report.threads.get(this.Address);
+            return s ? s.processName : '';
+        }
+        get Id() {
+            const s = this.__report.threads.get(this.Address);
+            return s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
+        }
+        get State() {
+            const s = this.__report.threads.get(this.Address);
+            return s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
+        }
+        get Waiting() {
+            const s = this.__report.threads.get(this.Address);
+            return s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, this.__report.clock.increment) : '';
         }
         /** What it is doing (computed when displayed: it may need the thread's stack). */
         get Doing() {

@@ -10,22 +10,34 @@ import { waitChainJson } from './waitchainJson';
 
 class ThreadNode {
   readonly Address: string;
-  readonly Process: string;
-  readonly Id: string;
-  readonly State: string;
-  readonly Waiting: string;
 
+  // A report may hold 100k threads: each node's text is made when displayed, not when the model is built.
   constructor(
     private readonly __report: WaitChainReport,
     address: Addr,
     private readonly __target: Target,
   ) {
-    const s = __report.threads.get(address);
     this.Address = address;
-    this.Process = s ? s.processName : '';
-    this.Id = s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
-    this.State = s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
-    this.Waiting = s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, __report.clock.increment) : '';
+  }
+
+  get Process(): string {
+    const s = this.__report.threads.get(this.Address);
+    return s ? s.processName : '';
+  }
+
+  get Id(): string {
+    const s = this.__report.threads.get(this.Address);
+    return s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
+  }
+
+  get State(): string {
+    const s = this.__report.threads.get(this.Address);
+    return s ? (s.state === 'Waiting' ? `Waiting (${s.waitReason})` : s.state) : '';
+  }
+
+  get Waiting(): string {
+    const s = this.__report.threads.get(this.Address);
+    return s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, this.__report.clock.increment) : '';
   }
 
   /** What it is doing (computed when displayed: it may need the thread's stack). */
