@@ -5610,6 +5610,16 @@ var __waitchain = (function (exports) {
     }
 
     const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
+    /**
+     * Sizes of the C base types as the debugger names them (the MSVC ABI: the same on x86 and x64, `long`
+     * included): the name is read anyway for the signedness, so the size needs no round trip of its own.
+     */
+    const INTRINSIC_SIZES = {
+        char: 1, 'signed char': 1, 'unsigned char': 1, bool: 1,
+        short: 2, 'unsigned short': 2, wchar_t: 2,
+        int: 4, 'unsigned int': 4, long: 4, 'unsigned long': 4, float: 4,
+        __int64: 8, 'unsigned __int64': 8, 'long long': 8, 'unsigned long long': 8, double: 8,
+    };
     function resolveType(t, pointerSize) {
         let type = t;
         let typeKind = type.typeKind;
@@ -5624,19 +5634,23 @@ var __waitchain = (function (exports) {
         const resolved = type;
         let name;
         const typeName = () => (name === undefined ? (name = resolved.name) : name);
+        let bytes;
+        const size = () => (bytes === undefined ? (bytes = toNumber(resolved.size)) : bytes);
         switch (typeKind) {
             case 'pointer':
-                return { kind: 'pointer', size: pointerSize, signed: false, type, typeName };
+                return { kind: 'pointer', size: () => pointerSize, signed: false, type, typeName };
             case 'udt':
-                return { kind: 'struct', size: toNumber(type.size), signed: false, type, typeName };
+                return { kind: 'struct', size, signed: false, type, typeName };
             case 'array':
-                return { kind: 'array', size: toNumber(type.size), signed: false, type, typeName };
+                return { kind: 'array', size, signed: false, type, typeName };
             case 'enum':
-                return { kind: 'enum', size: toNumber(type.size), signed: false, type, typeName };
-            case 'intrinsic':
-                return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
+                return { kind: 'enum', size, signed: false, type, typeName };
+            case 'intrinsic': {
+                const known = Object.prototype.hasOwnProperty.call(INTRINSIC_SIZES, typeName()) ? INTRINSIC_SIZES[typeName()] : undefined;
+                return { kind: 'int', size: known !== undefined ? () => known : size, signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
+            }
             default:
-                return { kind: 'other', size: toNumber(type.size), signed: false, type, typeName };
+                return { kind: 'other', size, signed: false, type, typeName };
         }
     }
     class HostTypeLayout {
@@ -5686,15 +5700,29 @@ var __waitchain = (function (exports) {
             if (!last || !member)
                 return undefined;
             const typeName = last.typeName;
-            const layout = {
-                offset,
-                size: last.size,
-                kind: last.kind,
-                signed: last.signed,
-                get typeName() {
-                    return typeName();
-                },
-            };
+            const size = last.size;
+            const lazySize = last.kind === 'struct' || last.kind === 'array';
+            const layout = lazySize
+                ? {
+                    offset,
+                    kind: last.kind,
+                    signed: last.signed,
+                    get size() {
+                        return size();
+                    },
+                    get typeName() {
+                        return typeName();
+                    },
+                }
+                : {
+                    offset,
+                    kind: last.kind,
+                    signed: last.signed,
+                    size: size(),
+                    get typeName() {
+                        return typeName();
+                    },
+                };
             const declared = member.type;
             // Only integers and enums can be bit fields: other members spare the two round trips.
             if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {
@@ -5703,10 +5731,11 @@ var __waitchain = (function (exports) {
             }
             if (last.kind === 'array' && last.type.baseType) {
                 const element = resolveType(last.type.baseType, this.pointerSize);
-                layout.elementSize = element.size;
+                const elementSize = element.size();
+                layout.elementSize = elementSize;
                 layout.elementKind = element.kind;
                 layout.elementTypeName = element.typeName();
-                layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
+                layout.count = elementSize > 0 ? Math.floor(size() / elementSize) : 0;
             }
             return layout;
         }
@@ -5818,9 +5847,11 @@ var __waitchain = (function (exports) {
             const session = host.currentSession;
             if (!session)
                 throw new TargetUnsupported('no debugging session');
+            this.session = session;
             const attributes = session.Attributes;
-            this.isKernel = !!attributes.Target.IsKernelTarget;
-            this.isLive = !!attributes.Target.IsLiveTarget;
+            const target = attributes.Target;
+            this.isKernel = !!target.IsKernelTarget;
+            this.isLive = !!target.IsLiveTarget;
             const size = toNumber(attributes.Machine.PointerSize);
             this.pointerSize = size === 4 ? 4 : 8;
             this.shapes = new ShapeBuilder(this.pointerSize);
@@ -6066,7 +6097,7 @@ var __waitchain = (function (exports) {
                 try {
                     // One round trip for the collection, then one per process asked for.
                     if (!this.processCollection)
-                        this.processCollection = host.currentSession.Processes;
+                        this.processCollection = this.session.Processes;
                     hit = this.processCollection.getValueAt(pid);
                 }
                 catch (e) {

@@ -47,12 +47,17 @@ export class HostTarget implements Target {
   private readonly typeShapes = new Map<string, TypeShape | null>();
   private readonly symbolShapes = new Map<string, SymbolShape | null>();
 
+  /** The session, asked for once: every property read on the data model is a round trip. */
+  private readonly session: host.Session;
+
   constructor() {
     const session = host.currentSession;
     if (!session) throw new TargetUnsupported('no debugging session');
+    this.session = session;
     const attributes = session.Attributes;
-    this.isKernel = !!attributes.Target.IsKernelTarget;
-    this.isLive = !!attributes.Target.IsLiveTarget;
+    const target = attributes.Target;
+    this.isKernel = !!target.IsKernelTarget;
+    this.isLive = !!target.IsLiveTarget;
     const size = toNumber(attributes.Machine.PointerSize);
     this.pointerSize = size === 4 ? 4 : 8;
     this.shapes = new ShapeBuilder(this.pointerSize);
@@ -289,7 +294,7 @@ export class HostTarget implements Target {
     if (hit === undefined) {
       try {
         // One round trip for the collection, then one per process asked for.
-        if (!this.processCollection) this.processCollection = host.currentSession.Processes;
+        if (!this.processCollection) this.processCollection = this.session.Processes;
         hit = this.processCollection.getValueAt(pid);
       } catch (e) {
         hit = null;

@@ -7,9 +7,21 @@ const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|
 
 type TypeFields = host.TypeObject['fields'];
 
+/**
+ * Sizes of the C base types as the debugger names them (the MSVC ABI: the same on x86 and x64, `long`
+ * included): the name is read anyway for the signedness, so the size needs no round trip of its own.
+ */
+const INTRINSIC_SIZES: { [name: string]: number } = {
+  char: 1, 'signed char': 1, 'unsigned char': 1, bool: 1,
+  short: 2, 'unsigned short': 2, wchar_t: 2,
+  int: 4, 'unsigned int': 4, long: 4, 'unsigned long': 4, float: 4,
+  __int64: 8, 'unsigned __int64': 8, 'long long': 8, 'unsigned long long': 8, double: 8,
+};
+
 interface Resolved {
   kind: FieldKind;
-  size: number;
+  /** Read on demand for structures: a member path's intermediate structures never need theirs. */
+  size(): number;
   signed: boolean;
   type: host.TypeObject;
   /** Read on demand: most fields never need their type's name (a round trip each). */
@@ -29,19 +41,23 @@ function resolveType(t: host.TypeObject, pointerSize: number): Resolved {
   const resolved = type;
   let name: string | undefined;
   const typeName = () => (name === undefined ? (name = resolved.name) : name);
+  let bytes: number | undefined;
+  const size = () => (bytes === undefined ? (bytes = toNumber(resolved.size)) : bytes);
   switch (typeKind) {
     case 'pointer':
-      return { kind: 'pointer', size: pointerSize, signed: false, type, typeName };
+      return { kind: 'pointer', size: () => pointerSize, signed: false, type, typeName };
     case 'udt':
-      return { kind: 'struct', size: toNumber(type.size), signed: false, type, typeName };
+      return { kind: 'struct', size, signed: false, type, typeName };
     case 'array':
-      return { kind: 'array', size: toNumber(type.size), signed: false, type, typeName };
+      return { kind: 'array', size, signed: false, type, typeName };
     case 'enum':
-      return { kind: 'enum', size: toNumber(type.size), signed: false, type, typeName };
-    case 'intrinsic':
-      return { kind: 'int', size: toNumber(type.size), signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
+      return { kind: 'enum', size, signed: false, type, typeName };
+    case 'intrinsic': {
+      const known = Object.prototype.hasOwnProperty.call(INTRINSIC_SIZES, typeName()) ? INTRINSIC_SIZES[typeName()] : undefined;
+      return { kind: 'int', size: known !== undefined ? () => known : size, signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
+    }
     default:
-      return { kind: 'other', size: toNumber(type.size), signed: false, type, typeName };
+      return { kind: 'other', size, signed: false, type, typeName };
   }
 }
 
@@ -94,15 +110,29 @@ export class HostTypeLayout implements TypeLayout {
     }
     if (!last || !member) return undefined;
     const typeName = last.typeName;
-    const layout: FieldLayout = {
-      offset,
-      size: last.size,
-      kind: last.kind,
-      signed: last.signed,
-      get typeName() {
-        return typeName();
-      },
-    };
+    const size = last.size;
+    const lazySize = last.kind === 'struct' || last.kind === 'array';
+    const layout: FieldLayout = lazySize
+      ? {
+        offset,
+        kind: last.kind,
+        signed: last.signed,
+        get size() {
+          return size();
+        },
+        get typeName() {
+          return typeName();
+        },
+      }
+      : {
+        offset,
+        kind: last.kind,
+        signed: last.signed,
+        size: size(),
+        get typeName() {
+          return typeName();
+        },
+      };
     const declared = member.type;
     // Only integers and enums can be bit fields: other members spare the two round trips.
     if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {
@@ -111,10 +141,11 @@ export class HostTypeLayout implements TypeLayout {
     }
     if (last.kind === 'array' && last.type.baseType) {
       const element = resolveType(last.type.baseType, this.pointerSize);
-      layout.elementSize = element.size;
+      const elementSize = element.size();
+      layout.elementSize = elementSize;
       layout.elementKind = element.kind;
       layout.elementTypeName = element.typeName();
-      layout.count = element.size > 0 ? Math.floor(last.size / element.size) : 0;
+      layout.count = elementSize > 0 ? Math.floor(size() / elementSize) : 0;
     }
     return layout;
   }
