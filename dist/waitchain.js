@@ -2633,7 +2633,7 @@ var __waitchain = (function (exports) {
      * three 64-bit address strings per thread are a good share of a 100k-thread model.
      */
     class ThreadRecord {
-        constructor(address, process, view, kt) {
+        constructor(address, process, view) {
             this.tid = 0;
             this.state = 'Unknown';
             this.waitReason = '';
@@ -2650,16 +2650,15 @@ var __waitchain = (function (exports) {
             this.address = address;
             this.process = process;
             this.view = view;
-            this.kt = kt;
         }
         get stackBase() {
-            return this.kt.ptr('StackBase');
+            return this.view.ptr('Tcb.StackBase');
         }
         get stackLimit() {
-            return this.kt.ptr('StackLimit');
+            return this.view.ptr('Tcb.StackLimit');
         }
         get kernelStack() {
-            return this.kt.ptr('KernelStack');
+            return this.view.ptr('Tcb.KernelStack');
         }
     }
     function readThread(k, r, address, process) {
@@ -2670,7 +2669,7 @@ var __waitchain = (function (exports) {
         const stateValue = kt.num('State');
         const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
         const resident = kt.num('KernelStackResident');
-        const thread = new ThreadRecord(address, process, view, kt);
+        const thread = new ThreadRecord(address, process, view);
         thread.tid = view.num('Cid.UniqueThread') || 0;
         thread.state = state;
         thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
@@ -2691,14 +2690,15 @@ var __waitchain = (function (exports) {
         const first = kt.ptr('WaitBlockList');
         if (!first || isNull(first))
             return;
-        const timer = kt.addressOf('Timer');
+        // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
+        const timer = kt.layout.field('Timer');
         const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
         for (const b of blocks) {
             const object = b.ptr('Object');
             if (!object || isNull(object))
                 continue;
             const waitKey = b.num('WaitKey') || 0;
-            if (object === timer || waitKey === TIMEOUT_WAIT_KEY) {
+            if (waitKey === TIMEOUT_WAIT_KEY || (timer !== undefined && addrDiff(object, kt.address) === timer.offset)) {
                 thread.timedWait = true;
                 continue;
             }

@@ -54,7 +54,7 @@ export function createMemoryApi(env: Env) {
     const count = Number(numElements);
     const size = Number(elementSize);
     if (!Number.isInteger(count) || count < 0) throw new env.realm.RangeError('readMemoryValues: invalid element count');
-    if (![1, 2, 4, 8].includes(size)) throw new env.realm.RangeError('readMemoryValues: element size must be 1, 2, 4 or 8');
+    if (size !== 1 && size !== 2 && size !== 4 && size !== 8) throw new env.realm.RangeError('readMemoryValues: element size must be 1, 2, 4 or 8');
     let bytes: Uint8Array;
     try {
       bytes = env.mem.view(address, count * size, process); // copied into the script's arrays below

@@ -73,25 +73,23 @@ class ThreadRecord implements ThreadInfo {
   terminated = false;
   stackResident: boolean | undefined;
   view: StructView;
-  private readonly kt: StructView;
 
-  constructor(address: Addr, process: ProcessInfo, view: StructView, kt: StructView) {
+  constructor(address: Addr, process: ProcessInfo, view: StructView) {
     this.address = address;
     this.process = process;
     this.view = view;
-    this.kt = kt;
   }
 
   get stackBase(): Addr | undefined {
-    return this.kt.ptr('StackBase');
+    return this.view.ptr('Tcb.StackBase');
   }
 
   get stackLimit(): Addr | undefined {
-    return this.kt.ptr('StackLimit');
+    return this.view.ptr('Tcb.StackLimit');
   }
 
   get kernelStack(): Addr | undefined {
-    return this.kt.ptr('KernelStack');
+    return this.view.ptr('Tcb.KernelStack');
   }
 }
 
@@ -102,7 +100,7 @@ export function readThread(k: KernelContext, r: ThreadReader, address: Addr, pro
   const stateValue = kt.num('State');
   const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
   const resident = kt.num('KernelStackResident');
-  const thread = new ThreadRecord(address, process, view, kt);
+  const thread = new ThreadRecord(address, process, view);
   thread.tid = view.num('Cid.UniqueThread') || 0;
   thread.state = state;
   thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
@@ -122,13 +120,14 @@ export function readThread(k: KernelContext, r: ThreadReader, address: Addr, pro
 function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView): void {
   const first = kt.ptr('WaitBlockList');
   if (!first || isNull(first)) return;
-  const timer = kt.addressOf('Timer');
+  // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
+  const timer = kt.layout.field('Timer');
   const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
   for (const b of blocks) {
     const object = b.ptr('Object');
     if (!object || isNull(object)) continue;
     const waitKey = b.num('WaitKey') || 0;
-    if (object === timer || waitKey === TIMEOUT_WAIT_KEY) {
+    if (waitKey === TIMEOUT_WAIT_KEY || (timer !== undefined && addrDiff(object, kt.address) === timer.offset)) {
       thread.timedWait = true;
       continue;
     }
