@@ -1,6 +1,8 @@
 // npm run bench [-- --quick]: host round trips, bytes read and Node time of every command on synthetic
 // systems (bench/generate.ts) of 1k, 10k and 100k threads under an x86 and an x64 layout, next to the
-// host calls of a field-by-field reference walk (bench/reference.ts). Writes bench/results.json.
+// host calls of a field-by-field reference walk (bench/reference.ts). Writes bench/results.json. Each
+// system and ring is measured in a child process of its own (`--case <system|ring> <size> <layout>`).
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../mocks/builder';
@@ -28,6 +30,8 @@ const quick = process.argv.includes('--quick');
 const SIZES = quick ? [1000, 10000] : [1000, 10000, 100000];
 const LAYOUTS = ['win7sp1-x86', 'win10-19041-x64'];
 const COMMANDS = ['!waitchain', '!stalecheck'];
+/** Timed runs per command, after the cold one. */
+const RUNS = 5;
 
 function median(values: number[]): number {
   const s = values.slice().sort((a, b) => a - b);
@@ -79,27 +83,40 @@ function record(row: Row): void {
   console.error(`  ${row.command} ${row.layout} ${row.threads}: ${row.hostCalls} calls, ${row.ms} ms (cold ${row.coldMs} ms)`);
 }
 
-for (const threads of SIZES) {
-  for (const layout of LAYOUTS) {
-    const t0 = Date.now();
-    // Generated per layout (deterministic): only the snapshot stays in the heap the commands run in.
-    const snapshot = buildSnapshot(generateSystem(threads).scenario as never, layout);
-    console.error(`${threads} threads on ${layout}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    const runs = 5;
-    // The commands first: the reference walk leaves a heap of typed objects behind it.
-    const measured = COMMANDS.map((command) => ({ command, ...measure(snapshot, command, runs) }));
-    const reference = referenceCalls(snapshot);
-    for (const m of measured) record({ layout, threads, ...m, referenceHostCalls: m.command === '!waitchain' ? reference : null });
+/** One case, in this process: a system (or a ring) under one layout. Its rows go to stdout as JSON. */
+function runCase(kind: string, size: number, layout: string): Row[] {
+  if (kind === 'ring') {
+    const snapshot = buildSnapshot(generateRing(size) as never, layout);
+    return [{ command: `!ringdump (${size} entries)`, layout, threads: 0, ...measure(snapshot, '!ringdump (benchdrv!g_Ring, benchdrv!g_RingIndex)', RUNS), referenceHostCalls: null }];
   }
+  const t0 = Date.now();
+  const snapshot = buildSnapshot(generateSystem(size).scenario as never, layout);
+  console.error(`${size} threads on ${layout}: built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // The commands first: the reference walk leaves a heap of typed objects behind it.
+  const measured = COMMANDS.map((command) => ({ command, ...measure(snapshot, command, RUNS) }));
+  const reference = referenceCalls(snapshot);
+  return measured.map((m) => ({ layout, threads: size, ...m, referenceHostCalls: m.command === '!waitchain' ? reference : null }));
 }
 
-// !ringdump: a 65,536-entry driver ring (and the small seed-sized one).
-for (const layout of LAYOUTS) {
-  for (const entries of quick ? [4096] : [4096, 65536]) {
-    const snapshot = buildSnapshot(generateRing(entries) as never, layout);
-    record({ command: `!ringdump (${entries} entries)`, layout, threads: 0, ...measure(snapshot, '!ringdump (benchdrv!g_Ring, benchdrv!g_RingIndex)', 5), referenceHostCalls: null });
-  }
+const caseAt = process.argv.indexOf('--case');
+if (caseAt >= 0) {
+  const [kind, size, layout] = process.argv.slice(caseAt + 1, caseAt + 4);
+  process.stdout.write(JSON.stringify(runCase(kind, Number(size), layout)));
+  process.exit(0);
 }
+
+// Each case in a process of its own (same Node flags): a measurement never runs in the heap an
+// earlier case left behind (a 100k-thread x86 system, a reference walk's typed objects).
+const script = fileURLToPath(import.meta.url);
+function inChild(kind: string, size: number, layout: string): void {
+  const r = spawnSync(process.execPath, [...process.execArgv, script, '--case', kind, String(size), layout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`bench case ${kind} ${size} ${layout} failed (exit ${r.status})`);
+  for (const row of JSON.parse(r.stdout) as Row[]) record(row);
+}
+
+for (const threads of SIZES) for (const layout of LAYOUTS) inChild('system', threads, layout);
+// !ringdump: a 65,536-entry driver ring (and a 4,096-entry one).
+for (const layout of LAYOUTS) for (const entries of quick ? [4096] : [4096, 65536]) inChild('ring', entries, layout);
 
 const out = fileURLToPath(new URL('./results.json', import.meta.url));
 writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
