@@ -84,11 +84,32 @@ var __waitchain = (function (exports) {
         s = s.replace(/^0+/, '');
         return s === '' ? NULL_ADDR : s;
     }
+    /** The value of the (lower-case) hex digits a[from, to), at most 13 of them: no slice, no parseInt. */
+    function hexDigits(a, from, to) {
+        let v = 0;
+        for (let i = from; i < to; i++) {
+            const c = a.charCodeAt(i);
+            v = v * 16 + (c < 58 ? c - 48 : c - 87);
+        }
+        return v;
+    }
     function addrHigh(a) {
-        return a.length > 8 ? parseInt(a.slice(0, a.length - 8), 16) : 0;
+        const n = a.length;
+        return n > 8 ? hexDigits(a, 0, n - 8) : 0;
     }
     function addrLow(a) {
-        return parseInt(a.length > 8 ? a.slice(a.length - 8) : a, 16);
+        const n = a.length;
+        return hexDigits(a, n > 8 ? n - 8 : 0, n);
+    }
+    /** True when a and b have the same digits above the low 32 bits. */
+    function sameHigh(a, b) {
+        const n = a.length;
+        if (n !== b.length)
+            return false;
+        for (let i = 0; i < n - 8; i++)
+            if (a.charCodeAt(i) !== b.charCodeAt(i))
+                return false;
+        return true;
     }
     function isNull(a) {
         return a === NULL_ADDR;
@@ -100,17 +121,17 @@ var __waitchain = (function (exports) {
         // Fast path: no carry into the high half, which then stays as it is (field offsets, list links).
         const n = a.length;
         if (n === 16) {
-            const low = parseInt(a.slice(8), 16) + delta;
+            const low = hexDigits(a, 8, 16) + delta;
             if (low >= 0 && low < TWO32$1)
-                return hex16(parseInt(a.slice(0, 8), 16), low);
+                return hex16(hexDigits(a, 0, 8), low);
         }
         else if (n > 8) {
-            const low = parseInt(a.slice(n - 8), 16) + delta;
+            const low = hexDigits(a, n - 8, n) + delta;
             if (low >= 0 && low < TWO32$1)
                 return a.slice(0, n - 8) + hex8(low);
         }
         else {
-            const low = parseInt(a, 16) + delta;
+            const low = hexDigits(a, 0, n) + delta;
             if (low >= 0 && low < TWO32$1)
                 return hexNoZeros(low);
         }
@@ -128,11 +149,9 @@ var __waitchain = (function (exports) {
     }
     /** a - b as a JS number; undefined when the distance does not fit in 2^52. */
     function addrDiff(a, b) {
-        const n = a.length;
         // Same high half (a structure and a member of it): only the low halves differ.
-        if (n === b.length && (n <= 8 || a.slice(0, n - 8) === b.slice(0, n - 8))) {
-            return n <= 8 ? parseInt(a, 16) - parseInt(b, 16) : parseInt(a.slice(n - 8), 16) - parseInt(b.slice(n - 8), 16);
-        }
+        if (sameHigh(a, b))
+            return addrLow(a) - addrLow(b);
         const d = (addrHigh(a) - addrHigh(b)) * TWO32$1 + (addrLow(a) - addrLow(b));
         return Math.abs(d) < 2 ** 52 ? d : undefined;
     }
@@ -220,6 +239,15 @@ var __waitchain = (function (exports) {
         // Read only the bytes that hold the field: keeps it exact for 64-bit storage units.
         const firstByte = pos >> 3;
         const shift = pos & 7;
+        if (shift + len <= 32) {
+            // The common case (flags of a ULONG/UCHAR): at most four bytes, integer shifts.
+            const end = size < firstByte + 4 ? size : firstByte + 4;
+            let v = 0;
+            for (let i = end - 1; i >= firstByte; i--)
+                v = ((v << 8) | b[off + i]) >>> 0;
+            const field = v >>> shift;
+            return len >= 32 ? field : field & ((1 << len) - 1);
+        }
         let value = 0;
         let scale = 1;
         for (let i = firstByte; i < size && i <= firstByte + 4; i++) {

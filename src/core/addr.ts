@@ -57,12 +57,32 @@ export function parseAddr(text: string): Addr | undefined {
   return s === '' ? NULL_ADDR : s;
 }
 
+/** The value of the (lower-case) hex digits a[from, to), at most 13 of them: no slice, no parseInt. */
+function hexDigits(a: Addr, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = a.charCodeAt(i);
+    v = v * 16 + (c < 58 ? c - 48 : c - 87);
+  }
+  return v;
+}
+
 export function addrHigh(a: Addr): number {
-  return a.length > 8 ? parseInt(a.slice(0, a.length - 8), 16) : 0;
+  const n = a.length;
+  return n > 8 ? hexDigits(a, 0, n - 8) : 0;
 }
 
 export function addrLow(a: Addr): number {
-  return parseInt(a.length > 8 ? a.slice(a.length - 8) : a, 16);
+  const n = a.length;
+  return hexDigits(a, n > 8 ? n - 8 : 0, n);
+}
+
+/** True when a and b have the same digits above the low 32 bits. */
+function sameHigh(a: Addr, b: Addr): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n - 8; i++) if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
+  return true;
 }
 
 export function isNull(a: Addr): boolean {
@@ -75,13 +95,13 @@ export function addrAdd(a: Addr, delta: number): Addr {
   // Fast path: no carry into the high half, which then stays as it is (field offsets, list links).
   const n = a.length;
   if (n === 16) {
-    const low = parseInt(a.slice(8), 16) + delta;
-    if (low >= 0 && low < TWO32) return hex16(parseInt(a.slice(0, 8), 16), low);
+    const low = hexDigits(a, 8, 16) + delta;
+    if (low >= 0 && low < TWO32) return hex16(hexDigits(a, 0, 8), low);
   } else if (n > 8) {
-    const low = parseInt(a.slice(n - 8), 16) + delta;
+    const low = hexDigits(a, n - 8, n) + delta;
     if (low >= 0 && low < TWO32) return a.slice(0, n - 8) + hex8(low);
   } else {
-    const low = parseInt(a, 16) + delta;
+    const low = hexDigits(a, 0, n) + delta;
     if (low >= 0 && low < TWO32) return hexNoZeros(low);
   }
   return addrAddCarry(a, delta);
@@ -100,11 +120,8 @@ function addrAddCarry(a: Addr, delta: number): Addr {
 
 /** a - b as a JS number; undefined when the distance does not fit in 2^52. */
 export function addrDiff(a: Addr, b: Addr): number | undefined {
-  const n = a.length;
   // Same high half (a structure and a member of it): only the low halves differ.
-  if (n === b.length && (n <= 8 || a.slice(0, n - 8) === b.slice(0, n - 8))) {
-    return n <= 8 ? parseInt(a, 16) - parseInt(b, 16) : parseInt(a.slice(n - 8), 16) - parseInt(b.slice(n - 8), 16);
-  }
+  if (sameHigh(a, b)) return addrLow(a) - addrLow(b);
   const d = (addrHigh(a) - addrHigh(b)) * TWO32 + (addrLow(a) - addrLow(b));
   return Math.abs(d) < 2 ** 52 ? d : undefined;
 }

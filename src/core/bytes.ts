@@ -51,6 +51,14 @@ export function bits(b: Bytes, off: number, size: number, pos: number, len: numb
   // Read only the bytes that hold the field: keeps it exact for 64-bit storage units.
   const firstByte = pos >> 3;
   const shift = pos & 7;
+  if (shift + len <= 32) {
+    // The common case (flags of a ULONG/UCHAR): at most four bytes, integer shifts.
+    const end = size < firstByte + 4 ? size : firstByte + 4;
+    let v = 0;
+    for (let i = end - 1; i >= firstByte; i--) v = ((v << 8) | b[off + i]) >>> 0;
+    const field = v >>> shift;
+    return len >= 32 ? field : field & ((1 << len) - 1);
+  }
   let value = 0;
   let scale = 1;
   for (let i = firstByte; i < size && i <= firstByte + 4; i++) {

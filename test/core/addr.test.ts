@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addrAdd, addrCompare, addrFromParts, addrDiff, formatAddr, isCanonical, isKernelAddress, parseAddr } from '../../src/core/addr';
+import { addrAdd, addrCompare, addrFromParts, addrHigh, addrLow, addrDiff, formatAddr, isCanonical, isKernelAddress, parseAddr } from '../../src/core/addr';
 import { bits, ptr, sint } from '../../src/core/bytes';
 
 describe('addresses are 64-bit safe strings', () => {
@@ -75,10 +75,41 @@ describe('address arithmetic agrees with 64-bit integers', () => {
     }
   });
 
+  it('addrHigh and addrLow split any canonical address exactly', () => {
+    for (const a of samples) {
+      expect(addrHigh(a)).toBe(Number(big(a) >> 32n));
+      expect(addrLow(a)).toBe(Number(big(a) & 0xffffffffn));
+    }
+  });
+
   it('isCanonical on x64 means bits 47..63 all equal', () => {
     for (const a of samples) {
       const top = big(a) >> 47n;
       expect(isCanonical(a, 8)).toBe(top === 0n || top === 0x1ffffn);
+    }
+  });
+});
+
+describe('bit fields', () => {
+  // The arithmetic definition, byte by byte: the reference for the integer fast path.
+  function reference(b: number[], off: number, size: number, pos: number, len: number): number {
+    let value = 0n;
+    for (let i = size - 1; i >= 0; i--) value = (value << 8n) | BigInt(b[off + i]);
+    return Number((value >> BigInt(pos)) & ((1n << BigInt(len)) - 1n));
+  }
+
+  it('agree with the arithmetic definition for every position and width in 1, 2, 4 and 8-byte units', () => {
+    let state = 12345;
+    const rand = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) & 0xff;
+    for (let round = 0; round < 20; round++) {
+      const b = Array.from({ length: 12 }, rand);
+      for (const size of [1, 2, 4, 8]) {
+        for (let pos = 0; pos < size * 8; pos++) {
+          for (let len = 1; len <= Math.min(32, size * 8 - pos); len++) {
+            expect(bits(b, 2, size, pos, len)).toBe(reference(b, 2, size, pos, len));
+          }
+        }
+      }
     }
   });
 });
