@@ -51,9 +51,10 @@ var __waitchain = (function (exports) {
     }
     // Addresses are built a million times on a 100k-thread system: one String.fromCharCode makes one flat
     // string, where concatenating digit pairs makes several intermediate strings and a rope.
+    const NIBBLE_HEX = '0123456789abcdef';
     const HEX_CODES = [];
     for (let i = 0; i < 16; i++)
-        HEX_CODES.push('0123456789abcdef'.charCodeAt(i));
+        HEX_CODES.push(NIBBLE_HEX.charCodeAt(i));
     const X = HEX_CODES;
     function hex8(v) {
         return String.fromCharCode(X[v >>> 28], X[(v >>> 24) & 15], X[(v >>> 20) & 15], X[(v >>> 16) & 15], X[(v >>> 12) & 15], X[(v >>> 8) & 15], X[(v >>> 4) & 15], X[v & 15]);
@@ -62,7 +63,6 @@ var __waitchain = (function (exports) {
     function hex16(h, l) {
         return String.fromCharCode(X[h >>> 28], X[(h >>> 24) & 15], X[(h >>> 20) & 15], X[(h >>> 16) & 15], X[(h >>> 12) & 15], X[(h >>> 8) & 15], X[(h >>> 4) & 15], X[h & 15], X[l >>> 28], X[(l >>> 24) & 15], X[(l >>> 20) & 15], X[(l >>> 16) & 15], X[(l >>> 12) & 15], X[(l >>> 8) & 15], X[(l >>> 4) & 15], X[l & 15]);
     }
-    const NIBBLE_HEX = '0123456789abcdef';
     /** An unsigned 32-bit value in hex without leading zeros: Number#toString(16) is several times slower. */
     function hexNoZeros(v) {
         if (v >= 0x10000000)
@@ -2379,7 +2379,6 @@ var __waitchain = (function (exports) {
         constructor(k) {
             this.k = k;
             this.cache = new Map();
-            this.header = k.requireType('_DISPATCHER_HEADER');
             this.mutant = k.requireType('_KMUTANT');
         }
         /** Reads the object once (a mutant-sized read covers every header field and the owner). */
@@ -2434,9 +2433,6 @@ var __waitchain = (function (exports) {
                 object.abandoned = v.num('Abandoned') === 1;
             }
             return object;
-        }
-        get headerSize() {
-            return this.header.size;
         }
     }
 
@@ -3725,7 +3721,7 @@ var __waitchain = (function (exports) {
         if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object)
             return undefined;
         const f = lpcFacts(thread);
-        if (!f || !f.replySemaphore || wait.object !== f.replySemaphore)
+        if (!f)
             return undefined;
         // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
         if (thread.waitReason === KEYED || (!f.replyMessageId && thread.waitReason !== 'WrLpcReply'))
@@ -3834,7 +3830,7 @@ var __waitchain = (function (exports) {
         if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object)
             return undefined;
         const f = alpcFacts(thread);
-        if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED)
+        if (!f || thread.waitReason === KEYED)
             return undefined;
         const receiving = thread.waitReason === 'WrLpcReceive';
         if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply')
@@ -4266,9 +4262,9 @@ var __waitchain = (function (exports) {
                 const event = entry.addressOf('Event');
                 if (event) {
                     index.byWaitObject.set(event, link);
-                    const offset = this.chainEntry.field('Event').offset;
-                    if (dispatcher && entry.base + offset + dispatcher.headerSize <= entry.bytes.length)
-                        dispatcher.remember(event, entry.bytes, entry.base + offset);
+                    // A header past the entry's bytes decodes as nothing and is left to a read of its own.
+                    if (dispatcher)
+                        dispatcher.remember(event, entry.bytes, entry.base + layout.field('Event').offset);
                 }
                 const thread = entry.ptr('Thread');
                 if (thread && !isNull(thread))
@@ -5729,28 +5725,20 @@ var __waitchain = (function (exports) {
                 return undefined;
             const typeName = last.typeName;
             const size = last.size;
-            const lazySize = last.kind === 'struct' || last.kind === 'array';
-            const layout = lazySize
-                ? {
-                    offset,
-                    kind: last.kind,
-                    signed: last.signed,
-                    get size() {
-                        return size();
-                    },
-                    get typeName() {
-                        return typeName();
-                    },
-                }
-                : {
-                    offset,
-                    kind: last.kind,
-                    signed: last.signed,
-                    size: size(),
-                    get typeName() {
-                        return typeName();
-                    },
-                };
+            const layout = {
+                offset,
+                kind: last.kind,
+                signed: last.signed,
+                size: 0,
+                get typeName() {
+                    return typeName();
+                },
+            };
+            // Integers and pointers carry their size (read on every decode); a structure's is asked for when used.
+            if (last.kind === 'struct' || last.kind === 'array')
+                Object.defineProperty(layout, 'size', { get: size, enumerable: true });
+            else
+                layout.size = size();
             const declared = member.type;
             // Only integers and enums can be bit fields: other members spare the two round trips.
             if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {

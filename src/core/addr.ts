@@ -18,8 +18,9 @@ export function addrFromParts(low: number, high: number): Addr {
 
 // Addresses are built a million times on a 100k-thread system: one String.fromCharCode makes one flat
 // string, where concatenating digit pairs makes several intermediate strings and a rope.
+const NIBBLE_HEX = '0123456789abcdef';
 const HEX_CODES: number[] = [];
-for (let i = 0; i < 16; i++) HEX_CODES.push('0123456789abcdef'.charCodeAt(i));
+for (let i = 0; i < 16; i++) HEX_CODES.push(NIBBLE_HEX.charCodeAt(i));
 const X = HEX_CODES;
 
 function hex8(v: number): string {
@@ -34,8 +35,6 @@ function hex16(h: number, l: number): string {
     X[l >>> 28], X[(l >>> 24) & 15], X[(l >>> 20) & 15], X[(l >>> 16) & 15],
     X[(l >>> 12) & 15], X[(l >>> 8) & 15], X[(l >>> 4) & 15], X[l & 15]);
 }
-
-const NIBBLE_HEX = '0123456789abcdef';
 
 /** An unsigned 32-bit value in hex without leading zeros: Number#toString(16) is several times slower. */
 function hexNoZeros(v: number): string {

@@ -51,11 +51,9 @@ export interface DispatcherObject {
 
 export class DispatcherReader {
   private readonly cache = new Map<Addr, DispatcherObject | null>();
-  private readonly header: TypeLayout;
   private readonly mutant: TypeLayout;
 
   constructor(private readonly k: KernelContext) {
-    this.header = k.requireType('_DISPATCHER_HEADER');
     this.mutant = k.requireType('_KMUTANT');
   }
 
@@ -111,9 +109,5 @@ export class DispatcherReader {
       object.abandoned = v.num('Abandoned') === 1;
     }
     return object;
-  }
-
-  get headerSize(): number {
-    return this.header.size;
   }
 }

@@ -249,8 +249,8 @@ export class ResourceReader {
       const event = entry.addressOf('Event');
       if (event) {
         index.byWaitObject.set(event, link);
-        const offset = this.chainEntry!.field('Event')!.offset;
-        if (dispatcher && entry.base + offset + dispatcher.headerSize <= entry.bytes.length) dispatcher.remember(event, entry.bytes, entry.base + offset);
+        // A header past the entry's bytes decodes as nothing and is left to a read of its own.
+        if (dispatcher) dispatcher.remember(event, entry.bytes, entry.base + layout.field('Event')!.offset);
       }
       const thread = entry.ptr('Thread');
       if (thread && !isNull(thread)) index.byWaiterThread.set(thread, link);

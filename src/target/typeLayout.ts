@@ -111,28 +111,18 @@ export class HostTypeLayout implements TypeLayout {
     if (!last || !member) return undefined;
     const typeName = last.typeName;
     const size = last.size;
-    const lazySize = last.kind === 'struct' || last.kind === 'array';
-    const layout: FieldLayout = lazySize
-      ? {
-        offset,
-        kind: last.kind,
-        signed: last.signed,
-        get size() {
-          return size();
-        },
-        get typeName() {
-          return typeName();
-        },
-      }
-      : {
-        offset,
-        kind: last.kind,
-        signed: last.signed,
-        size: size(),
-        get typeName() {
-          return typeName();
-        },
-      };
+    const layout: FieldLayout = {
+      offset,
+      kind: last.kind,
+      signed: last.signed,
+      size: 0,
+      get typeName() {
+        return typeName();
+      },
+    };
+    // Integers and pointers carry their size (read on every decode); a structure's is asked for when used.
+    if (last.kind === 'struct' || last.kind === 'array') Object.defineProperty(layout, 'size', { get: size, enumerable: true });
+    else layout.size = size();
     const declared = member.type;
     // Only integers and enums can be bit fields: other members spare the two round trips.
     if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {

@@ -43,7 +43,7 @@ const KEYED = 'WrKeyedEvent';
 export const lpcRule: EdgeRule = (thread, wait, object, env) => {
   if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object) return undefined;
   const f = lpcFacts(thread);
-  if (!f || !f.replySemaphore || wait.object !== f.replySemaphore) return undefined;
+  if (!f) return undefined;
   // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
   if (thread.waitReason === KEYED || (!f.replyMessageId && thread.waitReason !== 'WrLpcReply')) return undefined;
   const k = env.k;
@@ -148,7 +148,7 @@ export const alpcRule: EdgeRule = (thread, wait, object, env) => {
   // Most waits are not on the thread's own ALPC semaphore: rule them out before decoding anything.
   if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object) return undefined;
   const f = alpcFacts(thread);
-  if (!f || !f.waitSemaphore || wait.object !== f.waitSemaphore || thread.waitReason === KEYED) return undefined;
+  if (!f || thread.waitReason === KEYED) return undefined;
   const receiving = thread.waitReason === 'WrLpcReceive';
   if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply') return undefined;
   const k = env.k;
