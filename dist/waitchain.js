@@ -5397,7 +5397,7 @@ var __waitchain = (function (exports) {
         'unserved-message',
         'inconsistent-dump',
     ];
-    const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+    const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
 
     function runStaleCheck(k, rules, options) {
         const model = readWaitModel(k);
@@ -5413,7 +5413,7 @@ var __waitchain = (function (exports) {
                 k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
             }
         }
-        findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
+        findings.sort((a, b) => SEVERITY_ORDER$1[a.severity] - SEVERITY_ORDER$1[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
         return { findings, rulesRun: rules.slice(), threadsScanned: model.table.threads.length, warnings: k.warnings.summary() };
     }
     function RULE_RANK(id) {
@@ -5611,6 +5611,209 @@ var __waitchain = (function (exports) {
                 throw new UsageError(`${option} needs a value`);
             return this.next();
         }
+    }
+
+    /** The debugger's current process and thread (their EPROCESS / ETHREAD), where it has them. */
+    function currentObjects() {
+        const out = {};
+        try {
+            const p = host.currentProcess;
+            if (p && p.KernelObject)
+                out.process = toAddr(p.KernelObject.address);
+        }
+        catch (e) {
+            // a user-mode session or no process context: none
+        }
+        try {
+            const t = host.currentThread;
+            if (t && t.KernelObject)
+                out.thread = toAddr(t.KernelObject.address);
+        }
+        catch (e) {
+            // none
+        }
+        return out;
+    }
+    /** The session as the debugger shows it (the dump file), or undefined. */
+    function sessionName() {
+        try {
+            const s = host.currentSession;
+            const text = s && typeof s.ToDisplayString === 'function' ? s.ToDisplayString() : String(s);
+            return text && text !== '[object Object]' ? text : undefined;
+        }
+        catch (e) {
+            return undefined;
+        }
+    }
+    /** Writes `lines` to `path` (replaced if it exists). Throws with the debugger's message on failure. */
+    function writeTextFile(path, lines) {
+        const fs = host.namespace.Debugger.Utility.FileSystem;
+        const file = fs.CreateFile(path, 'CreateAlways');
+        try {
+            const writer = fs.CreateTextWriter(file);
+            for (const line of lines)
+                writer.WriteLine(line);
+        }
+        finally {
+            file.Close();
+        }
+    }
+
+    // `-html <file>` (the same on every command): also write the report as one self-contained HTML page
+    // (src/render/html/) through Debugger.Utility.FileSystem, as -record writes its snapshot.
+    const HTML_USAGE = `  -html <file>    also write the report as one self-contained HTML page (the wait graph drawn, tables)
+`;
+    /** Consumes `-html <file>`; false for any other token. */
+    function htmlOption(token, tokens, options) {
+        if (token !== '-html')
+            return false;
+        options.html = tokens.value('-html');
+        return true;
+    }
+    /** Writes the page when -html was given; a failure is one line, the command's own output stands. */
+    function writeHtmlReport(name, options, page) {
+        if (options.html === undefined)
+            return;
+        let size;
+        try {
+            const text = page();
+            size = text.length;
+            writeTextFile(options.html, text.split('\n'));
+        }
+        catch (e) {
+            print(`${name}: the HTML report could not be written to ${options.html}: ${messageOf(e)}\n`);
+            return;
+        }
+        print(`${name}: HTML report written to ${options.html} (${size} characters)\n`);
+    }
+
+    // Everything a page shows comes from the dump (process, module, symbol names, ring strings): every
+    // string goes through `esc` before it reaches markup, text or attribute (always double-quoted), SVG
+    // included; data for the page's script goes through `scriptJson`, which cannot close its element.
+    const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    function esc(text) {
+        return String(text === undefined ? '' : text).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+    }
+    /**
+     * JSON for a `<script type="application/json">` element: `<` as \u003c, so no `</script>` or `<!--`
+     * can appear, and U+2028/U+2029 escaped (HTML spec, "Restrictions for contents of script elements").
+     */
+    function scriptJson(value) {
+        return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    }
+    /** At most `max` characters, an ellipsis when cut (the full text goes in a title or the details). */
+    function clip(text, max) {
+        return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
+    }
+
+    // The page shell shared by the three commands' HTML reports: one self-contained file (inline style
+    // and script, no external resource of any kind, so it opens from a file share or an air-gapped box),
+    // data for the script as escaped JSON, tables sortable by clicking a header.
+    function table(id, headers, rows) {
+        const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+        const body = rows.map((r) => '<tr>' + r.map(cellHtml).join('') + '</tr>').join('\n');
+        return `<table class="sortable" id="${esc(id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+    }
+    function cellHtml(c) {
+        if (typeof c === 'object')
+            return c.sort === undefined ? `<td>${c.html}</td>` : `<td data-sort="${esc(c.sort)}">${c.html}</td>`;
+        return typeof c === 'number' ? `<td data-sort="${c}">${c}</td>` : `<td>${esc(c)}</td>`;
+    }
+    /** A WinDbg command to run next, with a copy button. */
+    function command(text) {
+        return `<code class="cmd">${esc(text)}</code><button type="button" class="copy" data-copy="${esc(text)}">copy</button>`;
+    }
+    function htmlPage(p) {
+        return [
+            '<!DOCTYPE html>',
+            '<html lang="en"><head><meta charset="utf-8">',
+            // Nothing may load from anywhere: a page from a dump must not call out, even if markup slipped through.
+            `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+            `<title>${esc(p.title)}</title>`,
+            `<style>${CSS}</style></head><body>`,
+            `<header><h1>${esc(p.title)}</h1>${p.headline.map((l, i) => `<p class="${i === 0 ? 'verdict' : 'summary'}">${esc(l)}</p>`).join('')}</header>`,
+            p.sections.join('\n'),
+            `<details><summary>Text report</summary><pre>${esc(p.text)}</pre></details>`,
+            `<script type="application/json" id="wc-data">${scriptJson(p.data || {})}</script>`,
+            `<script>${SCRIPT}</script>`,
+            '</body></html>',
+            '',
+        ].join('\n');
+    }
+    const CSS = [
+        'body{font:13px/1.4 system-ui,sans-serif;margin:0 16px 24px;color:#222;background:#fff}',
+        'h1{font-size:18px;margin:12px 0 4px}h2{font-size:15px;margin:18px 0 6px}',
+        '.verdict{font:bold 14px monospace;margin:4px 0;color:#a00}.summary{font-family:monospace;margin:2px 0}',
+        'pre,code{font-family:Consolas,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}',
+        'table{border-collapse:collapse;margin:4px 0 12px}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}',
+        'th{background:#eee;cursor:pointer;user-select:none}th:after{content:" \\2195";color:#999}',
+        '.copy{margin-left:4px;font-size:11px}.cmd{background:#f4f4f4;padding:0 3px}',
+        '#graph-box{overflow:auto;max-height:75vh;border:1px solid #ccc;margin:6px 0}',
+        '#bar{position:sticky;top:0;background:#fff;padding:6px 0;z-index:2}#bar input{width:320px}',
+        '#details{border:1px solid #999;padding:6px 10px;margin:6px 0;background:#fafafa;min-height:2em}',
+        '.n{cursor:pointer}.n rect{fill:#eef4fb;stroke:#5a7fa8}.n.root rect{fill:#fff3d6;stroke:#b07b00}',
+        '.n.cyc rect{fill:#fde2e2;stroke:#c00;stroke-width:2}.n.fold rect{fill:#e8f5e4;stroke:#3b7d2e;stroke-dasharray:4 2}',
+        '.n.more rect{fill:#f0f0f0;stroke:#888;stroke-dasharray:2 2}.n.hit rect{stroke:#e60;stroke-width:4}.n.sel rect{stroke:#000;stroke-width:3}',
+        '.n text{font:11px Consolas,monospace;fill:#222}.n .b{font-weight:bold}.n .end{fill:#8a4b00}',
+        '.e path{fill:none;stroke:#777;stroke-width:1.2}.e text{font:10px Consolas,monospace;fill:#444}',
+        '.e.cycle path{stroke:#c00;stroke-width:2.2}.e.cycle text{fill:#c00;font-weight:bold}.e.cross path{stroke-dasharray:5 3;stroke:#99a}',
+        '.sev-error{color:#a00;font-weight:bold}.sev-warning{color:#a60}',
+    ].join('');
+    // The page's script: plain ES5 so it runs in any browser; builds every node it shows with
+    // textContent (never innerHTML from data).
+    const SCRIPT = `(function(){
+var D=JSON.parse(document.getElementById('wc-data').textContent),det=document.getElementById('details');
+function el(t,x,c){var e=document.createElement(t);if(x!=null)e.textContent=x;if(c)e.className=c;return e}
+function cmd(p,x){var c=el('code',x,'cmd'),b=el('button','copy','copy');b.type='button';b.setAttribute('data-copy',x);p.appendChild(c);p.appendChild(b)}
+function list(title,items,f){if(!items||!items.length)return;det.appendChild(el('h3',title));var u=el('ul');items.forEach(function(x){var li=el('li');f?f(li,x):li.textContent=x;u.appendChild(li)});det.appendChild(u)}
+function thread(a){var t=D.threads&&D.threads[a];det.innerHTML='';if(!t){det.appendChild(el('p','thread '+a));return}
+det.appendChild(el('h3',t.label));det.appendChild(el('p',t.state+(t.age?'  '+t.age:'')));
+if(t.end)det.appendChild(el('p','Chain ends: '+t.end));
+list('Waits on',t.out);list('Waited on by',t.ins,function(li,x){var b=el('a',x[1]);b.href='#';b.onclick=function(e){e.preventDefault();thread(x[0])};li.appendChild(b)});
+list('Holds',t.holds);list('Next commands',t.cmds,cmd);}
+function node(i){var n=D.nodes[i];var s=document.querySelectorAll('.n.sel');for(var k=0;k<s.length;k++)s[k].classList.remove('sel');
+var g=document.querySelector('.n[data-i="'+i+'"]');if(g)g.classList.add('sel');
+if(n.t){thread(n.t);return}det.innerHTML='';det.appendChild(el('h3',n.label));
+list(n.m.length+' threads',n.m,function(li,a){var t=D.threads[a],b=el('a',t?t.label:a);b.href='#';b.onclick=function(e){e.preventDefault();thread(a)};li.appendChild(b)});}
+var svg=document.getElementById('graph');
+if(svg){svg.addEventListener('click',function(e){var g=e.target.closest&&e.target.closest('.n');if(g)node(+g.getAttribute('data-i'))});
+svg.addEventListener('keydown',function(e){var g=e.target.closest&&e.target.closest('.n');if(g&&(e.key==='Enter'||e.key===' ')){e.preventDefault();node(+g.getAttribute('data-i'))}});}
+document.addEventListener('click',function(e){var b=e.target;if(!b.getAttribute||!b.hasAttribute('data-copy'))return;var x=b.getAttribute('data-copy');
+if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(x).catch(function(){});b.textContent='copied'});
+var q=document.getElementById('search');
+if(q)q.addEventListener('input',function(){var v=q.value.trim().toLowerCase(),gs=document.querySelectorAll('.n'),hits=0,first=null;
+for(var k=0;k<gs.length;k++){var n=D.nodes[+gs[k].getAttribute('data-i')],h=v!==''&&n.s.indexOf(v)>=0;gs[k].classList.toggle('hit',h);if(h){hits++;first=first||gs[k]}}
+document.getElementById('hits').textContent=v?hits+' matching node'+(hits===1?'':'s'):'';if(first&&first.scrollIntoView)first.scrollIntoView({block:'center',inline:'center'})});
+var ts=document.querySelectorAll('table.sortable th');
+for(var k=0;k<ts.length;k++)ts[k].addEventListener('click',function(){var th=this,tb=th.closest('table').tBodies[0],c=th.cellIndex,up=th.getAttribute('data-dir')!=='up';
+th.setAttribute('data-dir',up?'up':'down');var rs=Array.prototype.slice.call(tb.rows);
+function key(r){var d=r.cells[c];if(!d)return'';var s=d.getAttribute('data-sort');return s!=null&&s!==''&&!isNaN(+s)?+s:(s!=null?s:d.textContent)}
+rs.sort(function(a,b){var x=key(a),y=key(b),r=typeof x==='number'&&typeof y==='number'?x-y:String(x).localeCompare(String(y));return up?r:-r});
+rs.forEach(function(r){tb.appendChild(r)})});
+})();`;
+
+    // !stalecheck "-html <path>": the summary in the text report's words and the findings as a table,
+    // each with its evidence and the command to run next.
+    const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
+    function renderStaleHtml(r, pointerSize, text) {
+        const at = (a) => (a ? formatAddr(a, pointerSize) : '');
+        const headline = text.split('\n').filter((l) => l.indexOf('Summary: ') === 0 || l.indexOf('No findings') === 0);
+        const rows = r.findings.map((f, i) => [
+            i + 1,
+            { html: `<span class="sev-${esc(f.severity)}">${esc(f.severity)}</span>`, sort: SEVERITY_ORDER[f.severity] },
+            f.rule,
+            f.summary,
+            at(f.thread),
+            at(f.irp),
+            at(f.object),
+            { html: `<pre>${esc(f.evidence.join('\n'))}</pre>` },
+            { html: command(f.next), sort: f.next },
+        ]);
+        const sections = [
+            '<h2>Findings</h2>',
+            r.findings.length ? table('findings', ['#', 'severity', 'rule', 'finding', 'thread', 'IRP', 'object', 'evidence', 'next'], rows) : '<p>No findings.</p>',
+        ];
+        return htmlPage({ title: '!stalecheck', headline, sections, text });
     }
 
     // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
@@ -7068,52 +7271,6 @@ var __waitchain = (function (exports) {
         }
     }
 
-    /** The debugger's current process and thread (their EPROCESS / ETHREAD), where it has them. */
-    function currentObjects() {
-        const out = {};
-        try {
-            const p = host.currentProcess;
-            if (p && p.KernelObject)
-                out.process = toAddr(p.KernelObject.address);
-        }
-        catch (e) {
-            // a user-mode session or no process context: none
-        }
-        try {
-            const t = host.currentThread;
-            if (t && t.KernelObject)
-                out.thread = toAddr(t.KernelObject.address);
-        }
-        catch (e) {
-            // none
-        }
-        return out;
-    }
-    /** The session as the debugger shows it (the dump file), or undefined. */
-    function sessionName() {
-        try {
-            const s = host.currentSession;
-            const text = s && typeof s.ToDisplayString === 'function' ? s.ToDisplayString() : String(s);
-            return text && text !== '[object Object]' ? text : undefined;
-        }
-        catch (e) {
-            return undefined;
-        }
-    }
-    /** Writes `lines` to `path` (replaced if it exists). Throws with the debugger's message on failure. */
-    function writeTextFile(path, lines) {
-        const fs = host.namespace.Debugger.Utility.FileSystem;
-        const file = fs.CreateFile(path, 'CreateAlways');
-        try {
-            const writer = fs.CreateTextWriter(file);
-            for (const line of lines)
-                writer.WriteLine(line);
-        }
-        finally {
-            file.Close();
-        }
-    }
-
     // The Target every command runs on, and `-record <file>` / `-redact` (the same on every command):
     // without -record a command gets HostTarget itself; with it, a RecordingTarget around HostTarget
     // that sees the same answers, and the snapshot is written when the command ends (even when it
@@ -7242,7 +7399,7 @@ var __waitchain = (function (exports) {
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
 recording (docs/snapshots.md):
-${RECORD_USAGE}`;
+${RECORD_USAGE}${HTML_USAGE}`;
     function parseStaleCheckArgs(arg) {
         const args = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false, redact: false, replay: [] };
         const a = describeArgument(arg);
@@ -7253,7 +7410,7 @@ ${RECORD_USAGE}`;
         const tokens = new TokenStream(tokenize(a.text));
         while (!tokens.done) {
             const t = tokens.next();
-            if (recordOption(t, tokens, args))
+            if (recordOption(t, tokens, args) || htmlOption(t, tokens, args))
                 continue;
             if (t === '-?' || t === '-h' || t === '-help')
                 args.help = true;
@@ -7296,7 +7453,9 @@ ${RECORD_USAGE}`;
                     throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
                 const k = new KernelContext(target);
                 const report = runStaleCheck(k, args.rules, args.options);
-                print(renderStaleText(report, target.pointerSize));
+                const text = renderStaleText(report, target.pointerSize);
+                print(text);
+                writeHtmlReport('stalecheck', args, () => renderStaleHtml(report, target.pointerSize, text));
                 return new StaleModel(report, target);
             });
         });
@@ -8684,6 +8843,47 @@ ${RECORD_USAGE}`;
         }
     }
 
+    function renderRingHtml(result, pointerSize, text) {
+        const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
+        if (result.notes.length)
+            sections.push(`<pre>${esc(result.notes.join('\n'))}</pre>`);
+        const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
+        return htmlPage({ title: '!ringdump', headline, sections, text });
+    }
+    function ringSection(r, i, pointerSize) {
+        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : r.array;
+        const out = [`<h2>${esc(what)}${r.elementType ? esc(`: ${r.elementType}[${r.capacity}]`) : ''}${r.address ? esc(` at ${formatAddr(r.address, pointerSize)}`) : ''}</h2>`];
+        if (r.error)
+            return out.concat(`<p class="verdict">${esc(`ERROR: ${r.error}`)}</p>`).join('\n');
+        for (const w of r.warnings)
+            out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
+        const paths = [];
+        for (const e of r.entries)
+            for (const f of e.fields)
+                if (paths.indexOf(f.path) < 0)
+                    paths.push(f.path);
+        const seq = r.entries.some((e) => e.sequence !== undefined);
+        const headers = ['position', 'slot'].concat(seq ? ['sequence'] : [], paths);
+        const rows = r.entries.map((e) => {
+            const row = [e.position, e.slot];
+            if (seq)
+                row.push(e.sequence !== undefined ? { html: esc(e.sequence), sort: e.sequence } : '');
+            for (const p of paths) {
+                const f = e.unreadable ? undefined : e.fields.filter((x) => x.path === p)[0];
+                if (!f)
+                    row.push(e.unreadable ? '<unreadable>' : '');
+                else if (isFrameList(f.value))
+                    row.push({ html: `<pre>${esc(frames(f.value, r.symbols, pointerSize).join('\n'))}</pre>` });
+                else
+                    row.push(valueText(f.value, r.symbols, pointerSize));
+            }
+            return row;
+        });
+        out.push(`<p>${r.entries.length} of ${r.total} entries, oldest first (position 0 = oldest); click a header to sort.</p>`);
+        out.push(table(`ring${i}`, headers, rows));
+        return out.join('\n');
+    }
+
     // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
     // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
     // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
@@ -8707,7 +8907,7 @@ options:
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
 recording (docs/snapshots.md; record the string form, which reads the index itself):
-${RECORD_USAGE}`;
+${RECORD_USAGE}${HTML_USAGE}`;
     function parseRingdumpArgs(args, native) {
         const request = { mode: 'pre', selection: {} };
         const options = { help: false, request, redact: false, replay: [] };
@@ -8745,7 +8945,7 @@ ${RECORD_USAGE}`;
         };
         while (!tokens.done) {
             const t = tokens.next();
-            if (recordOption(t, tokens, options))
+            if (recordOption(t, tokens, options) || htmlOption(t, tokens, options))
                 continue;
             options.replay.push(t);
             if (t === '-?' || t === '-h' || t === '-help')
@@ -8875,7 +9075,9 @@ ${RECORD_USAGE}`;
                 }
                 const k = new KernelContext(target);
                 const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-                print(renderRingText(result, target.pointerSize));
+                const text = renderRingText(result, target.pointerSize);
+                print(text);
+                writeHtmlReport('ringdump', options, () => renderRingHtml(result, target.pointerSize, text));
                 return ringModel(result, target);
             });
         });
@@ -9288,6 +9490,413 @@ ${RECORD_USAGE}`;
         return `${pad}<- ${L.thread(h.from)} waits on ${L.hop(h)}${s ? `  ${L.age(s)}` : ''}`;
     }
 
+    const LIMITS = { roots: 40, nodes: 400, children: 16, depth: 24, foldAt: 4, crossEdges: 2000 };
+    function layoutWaitGraph(report, limits = LIMITS) {
+        const nodes = [];
+        const edges = [];
+        const byThread = new Map();
+        const drawnHop = new Set();
+        const add = (kind, layer, members, thread) => {
+            const n = { id: nodes.length, kind, thread, members, layer, row: 0, root: false, cycle: false, kids: [] };
+            nodes.push(n);
+            if (thread !== undefined)
+                byThread.set(thread, n);
+            return n;
+        };
+        const edge = (from, to, hop, kind, nth, of) => {
+            const key = `${hop.from}>${hop.object}>${hop.to}`;
+            if (from.kind === 'thread' && drawnHop.has(key))
+                return;
+            drawnHop.add(key);
+            edges.push({ from: from.id, to: to.id, hop, kind, nth, of });
+        };
+        const starts = [];
+        const roots = report.rootBlockers.slice(0, limits.roots);
+        for (const root of roots) {
+            const children = new Map();
+            for (const h of root.tree) {
+                const list = children.get(h.to);
+                if (list)
+                    list.push(h);
+                else
+                    children.set(h.to, [h]);
+            }
+            const subtreeSize = (from) => {
+                const out = [];
+                const stack = [from];
+                const seen = new Set();
+                while (stack.length) {
+                    const a = stack.pop();
+                    if (seen.has(a))
+                        continue;
+                    seen.add(a);
+                    out.push(a);
+                    for (const h of children.get(a) || [])
+                        stack.push(h.from);
+                }
+                return out;
+            };
+            const pending = [];
+            for (const t of root.cycle || [root.thread]) {
+                if (byThread.has(t))
+                    continue;
+                const n = add('thread', 0, [], t);
+                n.root = true;
+                n.cycle = !!root.cycle;
+                starts.push(n);
+                pending.push(n);
+            }
+            // Breadth-first, so the node budget goes to the levels nearest the root.
+            for (let i = 0; i < pending.length; i++) {
+                const parent = pending[i];
+                const hops = (children.get(parent.thread) || []).filter((h) => {
+                    const drawn = byThread.get(h.from);
+                    if (drawn)
+                        edge(drawn, parent, h, 'cross');
+                    return !drawn;
+                });
+                if (!hops.length)
+                    continue;
+                const inner = [];
+                const leaves = new Map();
+                for (const h of hops) {
+                    if (children.has(h.from))
+                        inner.push(h);
+                    else {
+                        const key = `${h.kind}:${h.object}`;
+                        const list = leaves.get(key);
+                        if (list)
+                            list.push(h);
+                        else
+                            leaves.set(key, [h]);
+                    }
+                }
+                const items = inner.map((hop) => ({ hop }));
+                leaves.forEach((group) => {
+                    if (group.length >= limits.foldAt)
+                        items.push({ fold: group });
+                    else
+                        group.forEach((hop) => items.push({ hop }));
+                });
+                const room = parent.layer + 1 >= limits.depth ? 0 : Math.max(0, Math.min(limits.children, limits.nodes - nodes.length));
+                const shown = items.length > room ? items.slice(0, Math.max(0, room - 1)) : items;
+                for (const it of shown) {
+                    if ('hop' in it) {
+                        const n = add('thread', parent.layer + 1, [], it.hop.from);
+                        parent.kids.push(n);
+                        edge(n, parent, it.hop, 'tree');
+                        pending.push(n);
+                    }
+                    else {
+                        const n = add('fold', parent.layer + 1, it.fold.map((h) => h.from));
+                        n.hop = it.fold[0];
+                        parent.kids.push(n);
+                        edge(n, parent, it.fold[0], 'tree');
+                    }
+                }
+                if (shown.length < items.length) {
+                    const members = [];
+                    for (const it of items.slice(shown.length)) {
+                        if ('hop' in it)
+                            members.push(...subtreeSize(it.hop.from));
+                        else
+                            members.push(...it.fold.map((h) => h.from));
+                    }
+                    const n = add('more', parent.layer + 1, members);
+                    parent.kids.push(n);
+                }
+            }
+        }
+        for (const d of report.deadlocks) {
+            d.hops.forEach((h, i) => {
+                const a = byThread.get(h.from);
+                const b = byThread.get(h.to);
+                if (a && b)
+                    edge(a, b, h, 'cycle', i, d.hops.length);
+            });
+        }
+        let cross = 0;
+        for (const h of report.edges) {
+            if (cross >= limits.crossEdges)
+                break;
+            const a = byThread.get(h.from);
+            const b = byThread.get(h.to);
+            if (!a || !b || drawnHop.has(`${h.from}>${h.object}>${h.to}`))
+                continue;
+            edge(a, b, h, 'cross');
+            cross++;
+        }
+        const rows = assignRows(starts);
+        let layers = 0;
+        for (const n of nodes)
+            layers = Math.max(layers, n.layer + 1);
+        return { nodes, edges, rows, layers, rootsLeftOut: report.rootBlockers.length - roots.length };
+    }
+    /** Leaves take the next free row in depth-first order; a parent sits on the middle of its children's rows. */
+    function assignRows(starts) {
+        let next = 0;
+        for (const start of starts) {
+            const stack = [{ n: start, done: false }];
+            while (stack.length) {
+                const top = stack.pop();
+                const n = top.n;
+                if (!n.kids.length) {
+                    n.row = next++;
+                    continue;
+                }
+                if (top.done) {
+                    n.row = (n.kids[0].row + n.kids[n.kids.length - 1].row) / 2;
+                    continue;
+                }
+                stack.push({ n, done: true });
+                for (let i = n.kids.length - 1; i >= 0; i--)
+                    stack.push({ n: n.kids[i], done: false });
+            }
+            next += 0.5;
+        }
+        let last = 0;
+        for (const start of starts)
+            last = Math.max(last, lastRow(start));
+        return last;
+    }
+    function lastRow(start) {
+        let n = start;
+        while (n.kids.length)
+            n = n.kids[n.kids.length - 1];
+        return Math.max(start.row, n.row);
+    }
+
+    const W = 250;
+    const H = 60;
+    const ROW = 72;
+    const GAP = 190;
+    const PAD = 16;
+    const CHARS = 36;
+    function renderWaitChainHtml(report, pointerSize, text) {
+        const L = new Labels(report, pointerSize);
+        const lines = text.split('\n');
+        const summary = lines.filter((l) => l.indexOf('Summary: ') === 0);
+        const headline = [report.verdict].concat(summary);
+        if (report.scopeError)
+            return htmlPage({ title: '!waitchain', headline, sections: [], text });
+        const drawing = layoutWaitGraph(report);
+        // The threads whose chain end the text report describes (their description is already read).
+        const ends = new Set();
+        report.rootBlockers.forEach((r) => {
+            if (!r.cycle)
+                ends.add(r.thread);
+        });
+        if (report.longestWaiter)
+            ends.add(report.longestWaiter);
+        if (report.focus)
+            ends.add(report.focus);
+        const threads = threadData(report, L, ends);
+        const key = (a) => L.addr(a);
+        const nodes = drawing.nodes.map((n) => ({
+            t: n.thread !== undefined ? key(n.thread) : undefined,
+            m: n.kind === 'thread' ? undefined : n.members.map(key),
+            label: nodeLines(n, report, L, ends).join(' '),
+            s: (n.thread !== undefined ? [n.thread] : n.members).map((a) => searchText(a, report, L)).join('|'),
+        }));
+        const notes = [];
+        if (drawing.rootsLeftOut > 0)
+            notes.push(`${drawing.rootsLeftOut} more root blockers are not drawn: see the table below.`);
+        if (drawing.nodes.some((n) => n.kind === 'more'))
+            notes.push('Grey boxes stand for threads not drawn (the drawing stays readable): click one to list them.');
+        const sections = [
+            `<div id="bar"><input id="search" type="search" placeholder="Search: thread address, process name, pid" aria-label="search"> <span id="hits"></span></div>`,
+            '<h2>Wait graph</h2>',
+            '<p>Root blockers on the left, their waiters to the right; an arrow goes from a waiter to the thread it waits on, labelled with the hop. Red: a deadlock cycle. Green: threads folded into one box (same hop). Click a box for details.</p>',
+            notes.map((n) => `<p>${esc(n)}</p>`).join(''),
+            `<div id="graph-box">${drawing.nodes.length ? svg(drawing, report, L, ends) : '<p>No wait chains to draw.</p>'}</div>`,
+            '<div id="details">Click a thread in the graph for its waits, what it holds, and the commands to run next.</div>',
+            tables(report, L, ends),
+        ];
+        return htmlPage({ title: '!waitchain', headline, sections, text, data: { nodes, threads } });
+    }
+    function searchText(a, report, L) {
+        const s = report.threads.get(a);
+        return (s ? `${a} ${L.addr(a)} ${s.processName} ${hex4(s.pid)}.${hex4(s.tid)} pid ${hex4(s.pid)} 0n${s.pid}` : `${a} ${L.addr(a)}`).toLowerCase();
+    }
+    function shortAge(s, report, L) {
+        if (s && s.state === 'Waiting' && s.waitTicks !== undefined)
+            return `waiting ${formatTicks(s.waitTicks, report.clock.increment)}`;
+        return L.age(s);
+    }
+    function nodeLines(n, report, L, ends) {
+        if (n.kind === 'fold')
+            return [`${n.members.length} threads wait on`, L.hop(n.hop), 'click to list them'];
+        if (n.kind === 'more')
+            return [`${n.members.length} more threads`, 'wait here (not drawn)', 'click to list them'];
+        const a = n.thread;
+        const s = report.threads.get(a);
+        const out = [s ? `${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}` : `thread ${L.addr(a)}`, s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
+        if (n.cycle)
+            out.push('in a deadlock cycle');
+        else if (n.root && s && ends.has(a))
+            out.push(`ends: ${s.terminal}`);
+        return out;
+    }
+    function svg(d, report, L, ends) {
+        // Arcs between threads of one column (a deadlock's) bend out to the left, each hop of a cycle
+        // further out than the one before, with its label beside its bend: the margin makes room for them.
+        const bend = (e) => 50 + 30 * Math.min(e.nth || 0, 8) + Math.min(100, (Math.abs(d.nodes[e.from].row - d.nodes[e.to].row) * ROW) / 4);
+        let left = PAD;
+        for (const e of d.edges) {
+            if (d.nodes[e.from].layer === d.nodes[e.to].layer)
+                left = Math.max(left, Math.ceil(bend(e) * 0.75 + 12 + 7 * clip(L.hop(e.hop), 30).length));
+        }
+        const x = (n) => left + n.layer * (W + GAP);
+        const y = (n) => PAD + n.row * ROW;
+        const width = left + d.layers * (W + GAP) - GAP + PAD;
+        const height = PAD * 2 + d.rows * ROW + H;
+        const out = [
+            `<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+            '<defs><marker id="ar" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#777"/></marker>',
+            '<marker id="arc" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#c00"/></marker></defs>',
+        ];
+        for (const e of d.edges) {
+            const a = d.nodes[e.from];
+            const b = d.nodes[e.to];
+            const ay = y(a) + H / 2;
+            const by = y(b) + H / 2;
+            let path;
+            let lx;
+            let ly;
+            let anchor = 'middle';
+            if (a.layer === b.layer) {
+                // Same column (a deadlock's threads): an arc out to the left.
+                const k = bend(e);
+                path = `M${x(a)},${ay}C${x(a) - k},${ay} ${x(b) - k},${by} ${x(b)},${by}`;
+                lx = x(a) - k * 0.75 - 4;
+                ly = (ay + by) / 2 + 4 + 14 * ((e.nth || 0) - ((e.of || 1) - 1) / 2);
+                anchor = 'end';
+            }
+            else if (a.layer > b.layer) {
+                const sx = x(a);
+                const ex = x(b) + W;
+                path = `M${sx},${ay}C${sx - GAP / 2},${ay} ${ex + GAP / 2},${by} ${ex},${by}`;
+                lx = (sx + ex) / 2;
+                ly = (ay + by) / 2 - 4;
+            }
+            else {
+                const sx = x(a) + W;
+                const ex = x(b);
+                path = `M${sx},${ay}C${sx + GAP / 2},${ay} ${ex - GAP / 2},${by} ${ex},${by}`;
+                lx = (sx + ex) / 2;
+                ly = (ay + by) / 2 - 4;
+            }
+            const label = L.hop(e.hop);
+            out.push(`<g class="e ${e.kind}" data-kind="${esc(e.hop.kind)}" data-from="${esc(L.addr(e.hop.from))}" data-to="${esc(L.addr(e.hop.to))}"><title>${esc(`${L.thread(e.hop.from)} waits on ${label} -> ${L.thread(e.hop.to)}`)}</title>` +
+                `<path d="${path}" marker-end="url(#${e.kind === 'cycle' ? 'arc' : 'ar'})"/><text x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(label, 30))}</text></g>`);
+        }
+        for (const n of d.nodes) {
+            const cls = ['n', n.kind === 'thread' ? '' : n.kind, n.root ? 'root' : '', n.cycle ? 'cyc' : ''].filter((c) => c).join(' ');
+            const attrs = n.kind === 'thread' ? ` data-t="${esc(L.addr(n.thread))}"` : ` data-count="${n.members.length}"`;
+            const lines = nodeLines(n, report, L, ends);
+            const tx = x(n) + 6;
+            const spans = lines
+                .map((l, i) => `<tspan x="${tx}" y="${y(n) + 14 + i * 13}"${i === 0 ? ' class="b"' : i === 3 ? ' class="end"' : ''}>${esc(clip(l, CHARS))}</tspan>`)
+                .join('');
+            out.push(`<g class="${cls}" data-i="${n.id}"${attrs} tabindex="0"><title>${esc(lines.join('\n'))}</title><rect x="${x(n)}" y="${y(n)}" width="${W}" height="${H}" rx="4"/><text>${spans}</text></g>`);
+        }
+        out.push('</svg>');
+        return out.join('\n');
+    }
+    function threadData(report, L, ends) {
+        const outs = new Map();
+        const ins = new Map();
+        const push = (m, k, h) => {
+            const l = m.get(k);
+            if (l)
+                l.push(h);
+            else
+                m.set(k, [h]);
+        };
+        for (const h of report.edges) {
+            if (report.threads.has(h.from))
+                push(outs, h.from, h);
+            if (report.threads.has(h.to))
+                push(ins, h.to, h);
+        }
+        const holders = new Map();
+        report.rootBlockers.forEach((r) => holders.set(r.thread, r.holds.map((h) => `${waitedKindName(h.kind)} ${L.addr(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'} the dump does not show`)));
+        const out = {};
+        report.threads.forEach((s, a) => {
+            const held = new Map();
+            for (const h of ins.get(a) || []) {
+                const k = L.hop(Object.assign({}, h, { detail: '' }));
+                held.set(k, (held.get(k) || 0) + 1);
+            }
+            const holds = [];
+            held.forEach((count, k) => holds.push(`${k}: ${count} waiter${count === 1 ? '' : 's'} here`));
+            out[L.addr(a)] = {
+                label: L.thread(a),
+                state: `${s.state}${s.waitReason ? ` (${s.waitReason})` : ''}`,
+                age: L.age(s),
+                end: ends.has(a) ? s.terminal : undefined,
+                out: (outs.get(a) || []).map((h) => `${L.hop(h)} -> ${L.thread(h.to)}`),
+                ins: (ins.get(a) || []).map((h) => [L.addr(h.from), `${L.thread(h.from)} via ${L.hop(h)}`]),
+                holds: holds.concat(holders.get(a) || []),
+                cmds: [`!thread ${L.addr(a)}`, `dx -r1 (nt!_ETHREAD *)0x${a}`, `!waitchain ${L.addr(a)}`],
+            };
+        });
+        return out;
+    }
+    function tables(report, L, ends) {
+        const out = [];
+        if (report.deadlocks.length) {
+            out.push('<h2>Deadlocks</h2>');
+            const rows = report.deadlocks.map((d, i) => [
+                i + 1,
+                d.threads.length,
+                { html: `<pre>${esc(d.hops.map((h) => `${L.thread(h.from)}  --${L.hop(h)}-->  ${L.thread(h.to)}`).join('\n'))}</pre>` },
+                d.alsoInvolved.map((t) => L.thread(t)).join(', '),
+            ]);
+            out.push(table('deadlocks', ['#', 'threads', 'cycle', 'also in its component'], rows));
+        }
+        if (report.rootBlockers.length) {
+            out.push('<h2>Root blockers</h2>');
+            const rows = report.rootBlockers.map((r, i) => {
+                const s = report.threads.get(r.thread);
+                return [
+                    i + 1,
+                    r.cycle ? `deadlock of ${r.cycle.map((t) => L.thread(t)).join(', ')}` : L.thread(r.thread),
+                    r.blocked.length,
+                    r.processesAffected.length,
+                    { html: esc(L.age(s)), sort: s && s.waitTicks !== undefined ? s.waitTicks : -1 },
+                    r.cycle ? 'deadlock' : s && ends.has(r.thread) ? s.terminal : '',
+                    r.holds.map((h) => `${waitedKindName(h.kind)} ${L.addr(h.lock)} (${h.carried} waiters not shown)`).join(', '),
+                ];
+            });
+            out.push(table('roots', ['#', 'root blocker', 'blocks threads', 'processes', 'waiting', 'ends in', 'holds'], rows));
+        }
+        const waiters = [];
+        report.threads.forEach((s) => {
+            if (s.state === 'Waiting' && s.waitTicks !== undefined)
+                waiters.push(s);
+        });
+        waiters.sort((a, b) => b.waitTicks - a.waitTicks);
+        if (waiters.length) {
+            const outs = new Map();
+            for (const h of report.edges)
+                if (!outs.has(h.from))
+                    outs.set(h.from, h);
+            out.push('<h2>Longest waiters</h2>');
+            const rows = waiters.slice(0, 25).map((s) => {
+                const h = outs.get(s.address);
+                return [L.thread(s.address), s.waitReason, { html: esc(L.age(s)), sort: s.waitTicks }, h ? `${L.hop(h)} -> ${L.thread(h.to)}` : ends.has(s.address) ? s.terminal : ''];
+            });
+            out.push(table('longest', ['thread', 'wait reason', 'waiting', 'waits on'], rows));
+        }
+        if (report.waiterCounts.length) {
+            out.push('<h2>Lock waiter counts</h2>');
+            const rows = report.waiterCounts.slice(0, 200).map((w) => [waitedKindName(w.kind), L.addr(w.object), w.count]);
+            out.push(table('waiters', ['object', 'address', 'waiting threads'], rows));
+        }
+        return out.join('\n');
+    }
+
     // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
     const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
        !waitchain <thread>             that thread's chain to its root, and its waiters
@@ -9298,7 +9907,7 @@ ${RECORD_USAGE}`;
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
 recording (docs/snapshots.md):
-${RECORD_USAGE}`;
+${RECORD_USAGE}${HTML_USAGE}`;
     /** One dx argument (a thread, or the options), optionally followed by an options string. */
     function parseWaitChainArgs(arg, more) {
         const options = { scope: { kind: 'system' }, dot: false, help: false, redact: false, replay: [] };
@@ -9331,7 +9940,7 @@ ${RECORD_USAGE}`;
         const tokens = new TokenStream(tokenize(text));
         while (!tokens.done) {
             const t = tokens.next();
-            if (recordOption(t, tokens, options))
+            if (recordOption(t, tokens, options) || htmlOption(t, tokens, options))
                 continue;
             if (t === '-?' || t === '-h' || t === '-help')
                 options.help = true;
@@ -9381,7 +9990,9 @@ ${RECORD_USAGE}`;
                     throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
                 const k = new KernelContext(target);
                 const report = analyzeWaitChains(k, options.scope);
-                print(options.dot ? renderWaitChainDot(report, target.pointerSize) : renderWaitChainText(report, target.pointerSize));
+                const text = options.dot && options.html === undefined ? '' : renderWaitChainText(report, target.pointerSize);
+                print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
+                writeHtmlReport('waitchain', options, () => renderWaitChainHtml(report, target.pointerSize, text));
                 return new WaitChainModel(report, target);
             });
         });

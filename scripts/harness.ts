@@ -8,6 +8,9 @@ import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
 import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
+import { runWithHtml } from '../mocks/harness/html';
+import { displayRelocation } from '../mocks/harness/run';
+import { resolve as resolvePath } from 'node:path';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
@@ -16,6 +19,8 @@ const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|a
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
+--html <file> (with --scenario or --snapshot and --command) also writes the command's HTML report to <file>
+(with several layouts, the first to <file>, the others to <file>.<layout>.html).
 layouts: ${Object.keys(LAYOUTS).join(', ')}`;
 
 interface Args {
@@ -28,6 +33,7 @@ interface Args {
   saveSnapshot?: string;
   record?: string;
   redact: boolean;
+  html?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -48,6 +54,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--check') args.check = true;
     else if (a === '--record') args.record = value();
     else if (a === '--redact') args.redact = true;
+    else if (a === '--html') args.html = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -76,6 +83,7 @@ function main(): number {
     if (!command) fail('--snapshot needs --command (this snapshot does not name the command it was recorded with)');
     if (args.record) fail('--record takes a --scenario');
     printRun(runOnSnapshot(snapshot, command), args.json, false);
+    if (args.html) return writeHtml(args.html, () => runWithHtml(snapshot, command));
     return 0;
   }
   if (args.redact && !args.record) fail('--redact goes with --record <file>');
@@ -124,6 +132,27 @@ function main(): number {
   }
   if (!args.command) fail('--command is required (or --check)');
   for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command), args.json, layouts.length > 1);
+  if (args.html) {
+    const scenario = loadScenario(args.scenario);
+    let failed = 0;
+    layouts.forEach((layout, i) => {
+      const file = i === 0 ? args.html! : `${args.html!.replace(/\.html?$/i, '')}.${layout}.html`;
+      failed |= writeHtml(file, () => runWithHtml(buildSnapshot(scenario, layout), args.command!, displayRelocation(scenario, layout)));
+    });
+    return failed;
+  }
+  return 0;
+}
+
+/** Runs the command with -html and writes the page it made to the local disk; says where. */
+function writeHtml(file: string, run: () => ReturnType<typeof runWithHtml>): number {
+  const r = run();
+  if (r.html === undefined) {
+    console.error(`harness: the command wrote no HTML report${r.error ? `: ${r.error}` : ''}`);
+    return 1;
+  }
+  writeFileSync(file, r.html);
+  console.error(`harness: HTML report written to ${resolvePath(file)} (${Buffer.byteLength(r.html)} bytes)`);
   return 0;
 }
 

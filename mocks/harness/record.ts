@@ -34,7 +34,11 @@ export interface Recording {
  * into the last string argument, else as a string argument of its own.
  */
 export function withRecordOption(command: string, path = RECORDING_PATH, redact = false): string {
-  const option = `-record ${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}${redact ? ' -redact' : ''}`;
+  return withCommandOption(command, `-record ${path.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}${redact ? ' -redact' : ''}`);
+}
+
+/** The command line with `option` (already escaped for a dx string) added where the command reads its options. */
+export function withCommandOption(command: string, option: string): string {
   const dx = /^(dx\s+@\$\w+\s*)\(([\s\S]*)\)\s*$/.exec(command.trim());
   if (dx) return `${dx[1]}(${appendToArguments(dx[2], option)})`;
   const bang = /^(!\w+)\s*([\s\S]*)$/.exec(command.trim());

@@ -12,6 +12,8 @@ import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
 import { describeArgument, print } from '../target/hostIo';
 import { parseNumber, tokenize, TokenStream, UsageError } from './options';
+import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
+import { renderRingHtml } from '../render/html/ringHtml';
 import { runCommand } from './run';
 import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
@@ -34,9 +36,9 @@ options:
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
 recording (docs/snapshots.md; record the string form, which reads the index itself):
-${RECORD_USAGE}`;
+${RECORD_USAGE}${HTML_USAGE}`;
 
-export interface RingdumpOptions extends RecordOptions {
+export interface RingdumpOptions extends RecordOptions, HtmlOptions {
   help: boolean;
   request: RingRequest;
   /** The option tokens without -record/-redact: how a recording replays this run. */
@@ -78,7 +80,7 @@ export function parseRingdumpArgs(args: unknown[], native: NativeResolver): Ring
   };
   while (!tokens.done) {
     const t = tokens.next();
-    if (recordOption(t, tokens, options)) continue;
+    if (recordOption(t, tokens, options) || htmlOption(t, tokens, options)) continue;
     options.replay.push(t);
     if (t === '-?' || t === '-h' || t === '-help') options.help = true;
     else if (t === '-pre') request.mode = 'pre';
@@ -186,7 +188,9 @@ export function ringdumpCommand(...args: unknown[]): unknown {
       }
       const k = new KernelContext(target);
       const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-      print(renderRingText(result, target.pointerSize));
+      const text = renderRingText(result, target.pointerSize);
+      print(text);
+      writeHtmlReport('ringdump', options, () => renderRingHtml(result, target.pointerSize, text));
       return ringModel(result, target);
     });
   });

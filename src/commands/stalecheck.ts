@@ -8,6 +8,8 @@ import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
 import { describeArgument, print } from '../target/hostIo';
 import { parseNumber, tokenize, TokenStream, UsageError } from './options';
+import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
+import { renderStaleHtml } from '../render/html/staleHtml';
 import { runCommand } from './run';
 import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
@@ -17,9 +19,9 @@ export const STALECHECK_USAGE = `usage: !stalecheck                      every r
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
 recording (docs/snapshots.md):
-${RECORD_USAGE}`;
+${RECORD_USAGE}${HTML_USAGE}`;
 
-interface StaleCheckArgs extends RecordOptions {
+interface StaleCheckArgs extends RecordOptions, HtmlOptions {
   rules: RuleId[];
   options: StaleOptions;
   help: boolean;
@@ -35,7 +37,7 @@ export function parseStaleCheckArgs(arg: unknown): StaleCheckArgs {
   const tokens = new TokenStream(tokenize(a.text));
   while (!tokens.done) {
     const t = tokens.next();
-    if (recordOption(t, tokens, args)) continue;
+    if (recordOption(t, tokens, args) || htmlOption(t, tokens, args)) continue;
     if (t === '-?' || t === '-h' || t === '-help') args.help = true;
     else if (t === '-r') {
       const value = tokens.value('-r');
@@ -69,7 +71,9 @@ export function stalecheckCommand(arg?: unknown): unknown {
       if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
       const k = new KernelContext(target);
       const report = runStaleCheck(k, args.rules, args.options);
-      print(renderStaleText(report, target.pointerSize));
+      const text = renderStaleText(report, target.pointerSize);
+      print(text);
+      writeHtmlReport('stalecheck', args, () => renderStaleHtml(report, target.pointerSize, text));
       return new StaleModel(report, target);
     });
   });

@@ -8,6 +8,8 @@ import { TargetUnsupported } from '../core/target';
 import { describeArgument, print } from '../target/hostIo';
 import { redactProcessName } from '../target/redact';
 import { parseAddressToken, parseNumber, tokenize, TokenStream, UsageError } from './options';
+import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
+import { renderWaitChainHtml } from '../render/html/waitchainHtml';
 import { runCommand } from './run';
 import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
@@ -20,9 +22,9 @@ export const WAITCHAIN_USAGE = `usage: !waitchain                      whole sys
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
 recording (docs/snapshots.md):
-${RECORD_USAGE}`;
+${RECORD_USAGE}${HTML_USAGE}`;
 
-interface WaitChainOptions extends RecordOptions {
+interface WaitChainOptions extends RecordOptions, HtmlOptions {
   scope: Scope;
   dot: boolean;
   help: boolean;
@@ -60,7 +62,7 @@ export function parseWaitChainArgs(arg: unknown, more?: unknown): WaitChainOptio
   const tokens = new TokenStream(tokenize(text));
   while (!tokens.done) {
     const t = tokens.next();
-    if (recordOption(t, tokens, options)) continue;
+    if (recordOption(t, tokens, options) || htmlOption(t, tokens, options)) continue;
     if (t === '-?' || t === '-h' || t === '-help') options.help = true;
     else if (t === '-dot') options.dot = true;
     else if (t === '-p') {
@@ -103,7 +105,9 @@ export function waitchainCommand(arg?: unknown, more?: unknown): unknown {
       if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
       const k = new KernelContext(target);
       const report = analyzeWaitChains(k, options.scope);
-      print(options.dot ? renderWaitChainDot(report, target.pointerSize) : renderWaitChainText(report, target.pointerSize));
+      const text = options.dot && options.html === undefined ? '' : renderWaitChainText(report, target.pointerSize);
+      print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
+      writeHtmlReport('waitchain', options, () => renderWaitChainHtml(report, target.pointerSize, text));
       return new WaitChainModel(report, target);
     });
   });
