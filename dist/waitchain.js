@@ -9669,7 +9669,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     const W = 250;
     const H = 60;
     const ROW = 72;
-    const GAP = 190;
+    const GAP = 220;
     const PAD = 16;
     const CHARS = 36;
     function renderWaitChainHtml(report, pointerSize, text) {
@@ -9744,7 +9744,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         let left = PAD;
         for (const e of d.edges) {
             if (d.nodes[e.from].layer === d.nodes[e.to].layer)
-                left = Math.max(left, Math.ceil(bend(e) * 0.75 + 12 + 7 * clip(L.hop(e.hop), 30).length));
+                left = Math.max(left, Math.ceil(bend(e) * 0.75 + 12 + 7 * clip(L.hop(e.hop), 34).length));
         }
         const x = (n) => left + n.layer * (W + GAP);
         const y = (n) => PAD + n.row * ROW;
@@ -9788,7 +9788,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             }
             const label = L.hop(e.hop);
             out.push(`<g class="e ${e.kind}" data-kind="${esc(e.hop.kind)}" data-from="${esc(L.addr(e.hop.from))}" data-to="${esc(L.addr(e.hop.to))}"><title>${esc(`${L.thread(e.hop.from)} waits on ${label} -> ${L.thread(e.hop.to)}`)}</title>` +
-                `<path d="${path}" marker-end="url(#${e.kind === 'cycle' ? 'arc' : 'ar'})"/><text x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(label, 30))}</text></g>`);
+                `<path d="${path}" marker-end="url(#${e.kind === 'cycle' ? 'arc' : 'ar'})"/><text x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(label, 34))}</text></g>`);
         }
         for (const n of d.nodes) {
             const cls = ['n', n.kind === 'thread' ? '' : n.kind, n.root ? 'root' : '', n.cycle ? 'cyc' : ''].filter((c) => c).join(' ');

@@ -14,7 +14,7 @@ import { layoutWaitGraph, type GraphEdge, type GraphNode, type WaitDrawing } fro
 const W = 250;
 const H = 60;
 const ROW = 72;
-const GAP = 190;
+const GAP = 220;
 const PAD = 16;
 const CHARS = 36;
 
@@ -82,7 +82,7 @@ function svg(d: WaitDrawing, report: WaitChainReport, L: Labels, ends: Set<Addr>
   const bend = (e: GraphEdge) => 50 + 30 * Math.min(e.nth || 0, 8) + Math.min(100, (Math.abs(d.nodes[e.from].row - d.nodes[e.to].row) * ROW) / 4);
   let left = PAD;
   for (const e of d.edges) {
-    if (d.nodes[e.from].layer === d.nodes[e.to].layer) left = Math.max(left, Math.ceil(bend(e) * 0.75 + 12 + 7 * clip(L.hop(e.hop), 30).length));
+    if (d.nodes[e.from].layer === d.nodes[e.to].layer) left = Math.max(left, Math.ceil(bend(e) * 0.75 + 12 + 7 * clip(L.hop(e.hop), 34).length));
   }
   const x = (n: GraphNode) => left + n.layer * (W + GAP);
   const y = (n: GraphNode) => PAD + n.row * ROW;
@@ -125,7 +125,7 @@ function svg(d: WaitDrawing, report: WaitChainReport, L: Labels, ends: Set<Addr>
     const label = L.hop(e.hop);
     out.push(
       `<g class="e ${e.kind}" data-kind="${esc(e.hop.kind)}" data-from="${esc(L.addr(e.hop.from))}" data-to="${esc(L.addr(e.hop.to))}"><title>${esc(`${L.thread(e.hop.from)} waits on ${label} -> ${L.thread(e.hop.to)}`)}</title>` +
-        `<path d="${path}" marker-end="url(#${e.kind === 'cycle' ? 'arc' : 'ar'})"/><text x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(label, 30))}</text></g>`,
+        `<path d="${path}" marker-end="url(#${e.kind === 'cycle' ? 'arc' : 'ar'})"/><text x="${lx}" y="${ly}" text-anchor="${anchor}">${esc(clip(label, 34))}</text></g>`,
     );
   }
   for (const n of d.nodes) {
