@@ -5768,7 +5768,7 @@ function cmd(p,x){var c=el('code',x,'cmd'),b=el('button','copy','copy');b.type='
 function list(title,items,f){if(!items||!items.length)return;det.appendChild(el('h3',title));var u=el('ul');items.forEach(function(x){var li=el('li');f?f(li,x):li.textContent=x;u.appendChild(li)});det.appendChild(u)}
 function thread(a){var t=D.threads&&D.threads[a];det.innerHTML='';if(!t){det.appendChild(el('p','thread '+a));return}
 det.appendChild(el('h3',t.label));det.appendChild(el('p',t.state+(t.age?'  '+t.age:'')));
-if(t.end)det.appendChild(el('p','Chain ends: '+t.end));
+if(t.end)det.appendChild(el('p','Doing: '+t.end));
 list('Waits on',t.out);list('Waited on by',t.ins,function(li,x){var b=el('a',x[1]);b.href='#';b.onclick=function(e){e.preventDefault();thread(x[0])};li.appendChild(b)});
 list('Holds',t.holds);list('Next commands',t.cmds,cmd);}
 function node(i){var n=D.nodes[i];var s=document.querySelectorAll('.n.sel');for(var k=0;k<s.length;k++)s[k].classList.remove('sel');
@@ -9670,6 +9670,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     const H = 60;
     const ROW = 72;
     const GAP = 220;
+    const HGAP = 40;
+    const VGAP = 56;
     const PAD = 16;
     const CHARS = 36;
     function renderWaitChainHtml(report, pointerSize, text) {
@@ -9706,7 +9708,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const sections = [
             `<div id="bar"><input id="search" type="search" placeholder="Search: thread address, process name, pid" aria-label="search"> <span id="hits"></span></div>`,
             '<h2>Wait graph</h2>',
-            '<p>Root blockers on the left, their waiters to the right; an arrow goes from a waiter to the thread it waits on, labelled with the hop. Red: a deadlock cycle. Green: threads folded into one box (same hop). Click a box for details.</p>',
+            '<p>Root blockers at the top (or on the left), their waiters below them (or to the right); an arrow goes from a waiter to the thread it waits on, labelled with the hop. Red: a deadlock cycle. Green: threads folded into one box (same hop). Click a box for details.</p>',
             notes.map((n) => `<p>${esc(n)}</p>`).join(''),
             `<div id="graph-box">${drawing.nodes.length ? svg(drawing, report, L, ends) : '<p>No wait chains to draw.</p>'}</div>`,
             '<div id="details">Click a thread in the graph for its waits, what it holds, and the commands to run next.</div>',
@@ -9738,53 +9740,82 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return out;
     }
     function svg(d, report, L, ends) {
-        // Arcs between threads of one column (a deadlock's) bend out to the left, each hop of a cycle
-        // further out than the one before, with its label beside its bend: the margin makes room for them.
-        const bend = (e) => 50 + 30 * Math.min(e.nth || 0, 8) + Math.min(100, (Math.abs(d.nodes[e.from].row - d.nodes[e.to].row) * ROW) / 4);
-        let left = PAD;
+        // Two orientations of the same layered tree: roots at the top and waiters below (deep chains), or
+        // roots on the left and waiters to the right (many chains); whichever fits a screen better.
+        const across = { width: (d.rows + 1) * (W + HGAP), height: d.layers * (H + VGAP) };
+        const along = { width: d.layers * (W + GAP), height: (d.rows + 1) * ROW };
+        const down = Math.max(across.width / 1600, across.height / 900) <= Math.max(along.width / 1600, along.height / 900);
+        // Arcs between threads of one layer (a deadlock's) bend out (up, or left), each hop of a cycle
+        // further out than the one before, with its label at its bend: the margin makes room for them.
+        const spread = (e) => Math.abs(d.nodes[e.from].row - d.nodes[e.to].row) * (down ? W + HGAP : ROW);
+        const bend = (e) => 50 + 30 * Math.min(e.nth || 0, 8) + Math.min(100, spread(e) / 4);
+        let margin = PAD;
         for (const e of d.edges) {
-            if (d.nodes[e.from].layer === d.nodes[e.to].layer)
-                left = Math.max(left, Math.ceil(bend(e) * 0.75 + 12 + 7 * clip(L.hop(e.hop), 34).length));
+            if (d.nodes[e.from].layer !== d.nodes[e.to].layer)
+                continue;
+            margin = Math.max(margin, Math.ceil(bend(e) * 0.75 + 16 + (down ? 0 : 7 * clip(L.hop(e.hop), 34).length)));
         }
-        const x = (n) => left + n.layer * (W + GAP);
-        const y = (n) => PAD + n.row * ROW;
-        const width = left + d.layers * (W + GAP) - GAP + PAD;
-        const height = PAD * 2 + d.rows * ROW + H;
+        const x = (n) => (down ? PAD + n.row * (W + HGAP) : margin + n.layer * (W + GAP));
+        const y = (n) => (down ? margin + n.layer * (H + VGAP) : PAD + n.row * ROW);
+        // Down: room on the right for the last column's edge labels, which start beside the edge.
+        const width = down ? PAD * 2 + d.rows * (W + HGAP) + W + 150 : margin + d.layers * (W + GAP) - GAP + PAD;
+        const height = down ? margin + d.layers * (H + VGAP) - VGAP + PAD : PAD * 2 + d.rows * ROW + H;
         const out = [
-            `<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+            `<svg id="graph" class="${down ? 'down' : 'right'}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
             '<defs><marker id="ar" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#777"/></marker>',
             '<marker id="arc" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0L10,5L0,10z" fill="#c00"/></marker></defs>',
         ];
         for (const e of d.edges) {
             const a = d.nodes[e.from];
             const b = d.nodes[e.to];
-            const ay = y(a) + H / 2;
-            const by = y(b) + H / 2;
             let path;
             let lx;
             let ly;
             let anchor = 'middle';
-            if (a.layer === b.layer) {
-                // Same column (a deadlock's threads): an arc out to the left.
-                const k = bend(e);
-                path = `M${x(a)},${ay}C${x(a) - k},${ay} ${x(b) - k},${by} ${x(b)},${by}`;
-                lx = x(a) - k * 0.75 - 4;
-                ly = (ay + by) / 2 + 4 + 14 * ((e.nth || 0) - ((e.of || 1) - 1) / 2);
-                anchor = 'end';
-            }
-            else if (a.layer > b.layer) {
-                const sx = x(a);
-                const ex = x(b) + W;
-                path = `M${sx},${ay}C${sx - GAP / 2},${ay} ${ex + GAP / 2},${by} ${ex},${by}`;
-                lx = (sx + ex) / 2;
-                ly = (ay + by) / 2 - 4;
+            const shift = 14 * ((e.nth || 0) - ((e.of || 1) - 1) / 2);
+            if (down) {
+                let ax = x(a) + W / 2;
+                let bx = x(b) + W / 2;
+                if (a.layer === b.layer) {
+                    // The hops of one cycle leave and reach a box at different points, so both arrows show.
+                    ax += 2 * shift;
+                    bx += 2 * shift;
+                    const k = bend(e);
+                    path = `M${ax},${y(a)}C${ax},${y(a) - k} ${bx},${y(b) - k} ${bx},${y(b)}`;
+                    lx = (ax + bx) / 2;
+                    ly = y(a) - k * 0.75 - 4;
+                }
+                else {
+                    // From the waiter's top edge to the blocker's bottom edge (or back up for a cross edge).
+                    const up = a.layer > b.layer;
+                    const sy = up ? y(a) : y(a) + H;
+                    const ey = up ? y(b) + H : y(b);
+                    const c = up ? -VGAP / 2 : VGAP / 2;
+                    path = `M${ax},${sy}C${ax},${sy + c} ${bx},${ey - c} ${bx},${ey}`;
+                    lx = ax + 4;
+                    ly = up ? sy - 6 : sy + 12;
+                    anchor = 'start';
+                }
             }
             else {
-                const sx = x(a) + W;
-                const ex = x(b);
-                path = `M${sx},${ay}C${sx + GAP / 2},${ay} ${ex - GAP / 2},${by} ${ex},${by}`;
-                lx = (sx + ex) / 2;
-                ly = (ay + by) / 2 - 4;
+                const ay = y(a) + H / 2;
+                const by = y(b) + H / 2;
+                if (a.layer === b.layer) {
+                    const k = bend(e);
+                    path = `M${x(a)},${ay}C${x(a) - k},${ay} ${x(b) - k},${by} ${x(b)},${by}`;
+                    lx = x(a) - k * 0.75 - 4;
+                    ly = (ay + by) / 2 + 4 + shift;
+                    anchor = 'end';
+                }
+                else {
+                    const up = a.layer > b.layer;
+                    const sx = up ? x(a) : x(a) + W;
+                    const ex = up ? x(b) + W : x(b);
+                    const c = up ? -GAP / 2 : GAP / 2;
+                    path = `M${sx},${ay}C${sx + c},${ay} ${ex - c},${by} ${ex},${by}`;
+                    lx = (sx + ex) / 2;
+                    ly = (ay + by) / 2 - 4;
+                }
             }
             const label = L.hop(e.hop);
             out.push(`<g class="e ${e.kind}" data-kind="${esc(e.hop.kind)}" data-from="${esc(L.addr(e.hop.from))}" data-to="${esc(L.addr(e.hop.to))}"><title>${esc(`${L.thread(e.hop.from)} waits on ${label} -> ${L.thread(e.hop.to)}`)}</title>` +

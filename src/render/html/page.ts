@@ -81,7 +81,7 @@ function cmd(p,x){var c=el('code',x,'cmd'),b=el('button','copy','copy');b.type='
 function list(title,items,f){if(!items||!items.length)return;det.appendChild(el('h3',title));var u=el('ul');items.forEach(function(x){var li=el('li');f?f(li,x):li.textContent=x;u.appendChild(li)});det.appendChild(u)}
 function thread(a){var t=D.threads&&D.threads[a];det.innerHTML='';if(!t){det.appendChild(el('p','thread '+a));return}
 det.appendChild(el('h3',t.label));det.appendChild(el('p',t.state+(t.age?'  '+t.age:'')));
-if(t.end)det.appendChild(el('p','Chain ends: '+t.end));
+if(t.end)det.appendChild(el('p','Doing: '+t.end));
 list('Waits on',t.out);list('Waited on by',t.ins,function(li,x){var b=el('a',x[1]);b.href='#';b.onclick=function(e){e.preventDefault();thread(x[0])};li.appendChild(b)});
 list('Holds',t.holds);list('Next commands',t.cmds,cmd);}
 function node(i){var n=D.nodes[i];var s=document.querySelectorAll('.n.sel');for(var k=0;k<s.length;k++)s[k].classList.remove('sel');
