@@ -9684,7 +9684,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const drawing = layoutWaitGraph(report);
         // The threads whose chain end the text report describes (their description is already read).
         const ends = new Set();
-        report.rootBlockers.forEach((r) => {
+        report.rootBlockers.slice(0, MAX_ROOTS).forEach((r) => {
             if (!r.cycle)
                 ends.add(r.thread);
         });
@@ -9735,8 +9735,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const out = [s ? `${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}` : `thread ${L.addr(a)}`, s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
         if (n.cycle)
             out.push('in a deadlock cycle');
-        else if (n.root && s && ends.has(a))
-            out.push(`ends: ${s.terminal}`);
+        else if (n.root && s)
+            out.push(ends.has(a) ? `ends: ${s.terminal}` : `ends: see !waitchain ${L.addr(a)}`);
         return out;
     }
     function svg(d, report, L, ends) {

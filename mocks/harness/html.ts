@@ -18,12 +18,16 @@ export interface HtmlRun {
   error?: string;
   /** The page, or undefined when the command wrote none. */
   html?: string;
+  /** Host calls of the run by API (the page's own file writes included). */
+  callsByApi: Record<string, number>;
 }
 
 export function runWithHtml(snapshot: Snapshot, command: string, relocation: Relocation | null = null): HtmlRun {
   const script = loadScript(bundleCode(), snapshot);
+  script.counters.reset();
   const r = script.run(withCommandOption(command, `-html ${HTML_PATH.replace(/\\/g, '\\\\')}`));
   const html = script.fileSystem.read(HTML_PATH);
   const map = (t: string) => (relocation ? relocateText(t, relocation) : t);
-  return { output: map(r.output.replace(HTML_NOTE, '')), error: r.error, html: html === undefined ? undefined : map(html) };
+  const callsByApi = script.counters.snapshot().byApi;
+  return { output: map(r.output.replace(HTML_NOTE, '')), error: r.error, html: html === undefined ? undefined : map(html), callsByApi };
 }

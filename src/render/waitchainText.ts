@@ -8,7 +8,7 @@ import { Labels, waitedKindName } from './labels';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
-const MAX_ROOTS = 20;
+export const MAX_ROOTS = 20;
 
 export function renderWaitChainText(report: WaitChainReport, pointerSize: number): string {
   const L = new Labels(report, pointerSize);

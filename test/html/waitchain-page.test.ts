@@ -123,5 +123,10 @@ describe('!waitchain -html on a generated 5,000-thread system', () => {
     expect(missing).toEqual([]);
     // The page costs little next to the analysis (the issue's bound: under a second of script time).
     expect(htmlMs - plainMs).toBeLessThan(1000);
+    // and it is drawn from the analysis' results: not one debugger call more than the text report's,
+    // but the file it writes.
+    const fileSystem = /^(FileSystem\.|namespace$|dataModel\.(Debugger|Utility|FileSystem)$)/;
+    const calls = Object.fromEntries(Object.entries(r.callsByApi).filter(([api]) => !fileSystem.test(api)));
+    expect(calls).toEqual(plain.callsByApi);
   });
 });

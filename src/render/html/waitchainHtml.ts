@@ -1,12 +1,13 @@
 // !waitchain "-html <path>": the verdict and summary in the text report's words, the wait graph as
 // SVG (layout: waitGraphLayout.ts), thread details on click, search, and the report's tables. Built
 // only from the analysis result the text and JSON renderers use: no memory is read here (a chain's
-// end is described only for the threads the text report describes).
+// end is described only for the threads the text report describes: reading one may read its stack).
 import type { Addr } from '../../core/addr';
 import { formatTicks } from '../../analysis/ticks';
 import { hex4, type ThreadSummary, type WaitChainReport } from '../../analysis/waitchain';
 import type { Hop } from '../../analysis/waitgraph';
 import { Labels, waitedKindName } from '../labels';
+import { MAX_ROOTS } from '../waitchainText';
 import { clip, esc } from './escape';
 import { htmlPage, table, type Cell } from './page';
 import { layoutWaitGraph, type GraphEdge, type GraphNode, type WaitDrawing } from './waitGraphLayout';
@@ -29,7 +30,7 @@ export function renderWaitChainHtml(report: WaitChainReport, pointerSize: number
   const drawing = layoutWaitGraph(report);
   // The threads whose chain end the text report describes (their description is already read).
   const ends = new Set<Addr>();
-  report.rootBlockers.forEach((r) => {
+  report.rootBlockers.slice(0, MAX_ROOTS).forEach((r) => {
     if (!r.cycle) ends.add(r.thread);
   });
   if (report.longestWaiter) ends.add(report.longestWaiter);
@@ -74,7 +75,7 @@ function nodeLines(n: GraphNode, report: WaitChainReport, L: Labels, ends: Set<A
   const s = report.threads.get(a);
   const out = [s ? `${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}` : `thread ${L.addr(a)}`, s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
   if (n.cycle) out.push('in a deadlock cycle');
-  else if (n.root && s && ends.has(a)) out.push(`ends: ${s.terminal}`);
+  else if (n.root && s) out.push(ends.has(a) ? `ends: ${s.terminal}` : `ends: see !waitchain ${L.addr(a)}`);
   return out;
 }
 
