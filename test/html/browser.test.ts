@@ -32,7 +32,7 @@ describe.skipIf(!chromium)(`in headless Chromium${chromium ? ` (${chromium})` : 
       const page = await browser.newPage();
       const problems: string[] = [];
       page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warn') problems.push(`${m.type()}: ${m.text()}`);
+        if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
       });
       page.on('pageerror', (e) => problems.push(`pageerror: ${String(e)}`));
       page.on('request', (r) => {
