@@ -2,6 +2,8 @@
 // systems (bench/generate.ts) of 1k, 10k and 100k threads under an x86 and an x64 layout, next to the
 // host calls of a field-by-field reference walk (bench/reference.ts). Writes bench/results.json. Each
 // system and ring is measured in a child process of its own (`--case <system|ring> <size> <layout>`).
+// --quick (1k and 10k only) prints its table and writes nothing unless --out <file> asks; a full run
+// writes bench/results.json (or --out). Unknown flags are errors (exit 2); --help prints the usage.
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +28,45 @@ interface Row {
   referenceRatio?: number;
 }
 
-const quick = process.argv.includes('--quick');
+const BENCH_USAGE = `usage: npm run bench [-- --quick] [-- --out <file>]
+  (no flag)     1k, 10k and 100k threads; writes bench/results.json (the README table: npm run readme:perf)
+  --quick       1k and 10k threads only; prints the table, writes no file unless --out is given
+  --out <file>  write the rows to <file> instead
+  --help        this help`;
+
+interface BenchArgs {
+  quick: boolean;
+  out?: string;
+  /** Internal: measure one case in this process (what the parent spawns). */
+  caseArgs?: string[];
+}
+
+function parseBenchArgs(argv: string[]): BenchArgs {
+  const args: BenchArgs = { quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') args.quick = true;
+    else if (a === '--out') {
+      if (argv[i + 1] === undefined) usageError('--out needs a file');
+      args.out = argv[++i];
+    } else if (a === '--case') {
+      args.caseArgs = argv.slice(i + 1, i + 4);
+      i += 3;
+    } else if (a === '--help' || a === '-h') {
+      console.log(BENCH_USAGE);
+      process.exit(0);
+    } else usageError(`unknown argument ${a}`);
+  }
+  return args;
+}
+
+function usageError(message: string): never {
+  console.error(`bench: ${message}\n${BENCH_USAGE}`);
+  process.exit(2);
+}
+
+const benchArgs = parseBenchArgs(process.argv.slice(2));
+const quick = benchArgs.quick;
 const SIZES = quick ? [1000, 10000] : [1000, 10000, 100000];
 const LAYOUTS = ['win7sp1-x86', 'win10-19041-x64'];
 const COMMANDS = ['!waitchain', '!stalecheck'];
@@ -98,9 +138,8 @@ function runCase(kind: string, size: number, layout: string): Row[] {
   return measured.map((m) => ({ layout, threads: size, ...m, referenceHostCalls: m.command === '!waitchain' ? reference : null }));
 }
 
-const caseAt = process.argv.indexOf('--case');
-if (caseAt >= 0) {
-  const [kind, size, layout] = process.argv.slice(caseAt + 1, caseAt + 4);
+if (benchArgs.caseArgs) {
+  const [kind, size, layout] = benchArgs.caseArgs;
   process.stdout.write(JSON.stringify(runCase(kind, Number(size), layout)));
   process.exit(0);
 }
@@ -118,8 +157,9 @@ for (const threads of SIZES) for (const layout of LAYOUTS) inChild('system', thr
 // !ringdump: a 65,536-entry driver ring (and a 4,096-entry one).
 for (const layout of LAYOUTS) for (const entries of quick ? [4096] : [4096, 65536]) inChild('ring', entries, layout);
 
-const out = fileURLToPath(new URL('./results.json', import.meta.url));
-writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
+// A quick run never replaces the committed full results (the README table is generated from them).
+const out = benchArgs.out ?? (quick ? undefined : fileURLToPath(new URL('./results.json', import.meta.url)));
+if (out) writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
 const header = ['command', 'layout', 'threads', 'hostCalls', 'per thread', 'bytesRead', 'ms', 'cold ms', 'reference', 'ratio'];
 const table = rows.map((r) => [r.command, r.layout, String(r.threads), String(r.hostCalls), r.hostCallsPerThread === undefined ? '' : String(r.hostCallsPerThread), String(r.bytesRead), String(r.ms), r.coldMs === undefined ? '' : String(r.coldMs), r.referenceHostCalls === null ? '' : String(r.referenceHostCalls), r.referenceRatio === undefined ? '' : `${r.referenceRatio}x`]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
@@ -133,4 +173,4 @@ const scale = LAYOUTS.map((l) => {
   return a && b ? `${l}: time(100k)/time(10k) = ${(b.ms / a.ms).toFixed(1)}` : '';
 }).filter(Boolean);
 if (scale.length) console.log(scale.join('; '));
-console.log(`wrote ${out}`);
+console.log(out ? `wrote ${out}` : 'quick run: no file written (--out <file> to keep it)');

@@ -1,22 +1,31 @@
 // npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json] [--check]
 // npm run harness -- --snapshot <file> [--command '...']
 // npm run harness -- --scenario <file|id> --layout <name> --command '...' --record <file> [--redact]
+// npm run harness -- --list-scenarios
+// Exit status: 0 the command ran and reported; 1 the command reported an error (its one-line
+// `<command>: ...` message, a debugger error) or --check found unmet expectations; 2 bad harness
+// usage or an unusable input/output file (one line naming the file and what is wrong).
 // Loads dist/waitchain.js into a fresh node:vm context with the mock WinDbg host, performs
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
-import { writeFileSync } from 'node:fs';
-import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
+import { scenarioLayouts, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
-import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
-import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
+import { commandFailed, checkScenario, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
+import { recordOnSnapshot } from '../mocks/harness/record';
+import { buildScenarioInput, HarnessInputError, listScenarios, loadScenarioInput, loadSnapshotInput, writeOutput } from '../mocks/harness/inputs';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
        npm run harness -- --scenario <file|id> [--layout <name>|all] --check
        npm run harness -- --snapshot <file> [--command '<!cmd args>'] [--json]
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
+       npm run harness -- --list-scenarios
+--scenario takes a path or an id from --list-scenarios; --layout defaults to the first layout the
+scenario allows (--list-scenarios shows them), 'all' runs every one.
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
-layouts: ${Object.keys(LAYOUTS).join(', ')}`;
+layouts: ${Object.keys(LAYOUTS).join(', ')}
+exit status: 0 ran and reported; 1 the command reported an error or --check found unmet
+expectations; 2 bad harness usage or input file.`;
 
 interface Args {
   scenario?: string;
@@ -28,10 +37,11 @@ interface Args {
   saveSnapshot?: string;
   record?: string;
   redact: boolean;
+  listScenarios: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, check: false, redact: false };
+  const args: Args = { json: false, check: false, redact: false, listScenarios: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -48,6 +58,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--check') args.check = true;
     else if (a === '--record') args.record = value();
     else if (a === '--redact') args.redact = true;
+    else if (a === '--list-scenarios') args.listScenarios = true;
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -70,17 +81,33 @@ function printRun(run: CommandRun, json: boolean, multi: boolean): void {
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
+  if (args.listScenarios) {
+    // One line per scenario: the id --scenario takes, the layouts it allows (the first is the default), where it lives.
+    for (const s of listScenarios()) {
+      let layouts: string;
+      try {
+        layouts = scenarioLayouts(loadScenarioInput(s.path)).join(',');
+      } catch (e) {
+        layouts = `(unusable: ${e instanceof Error ? e.message : String(e)})`;
+      }
+      console.log(`${s.id}  ${layouts}  ${s.path.replace(process.cwd() + '/', '')}`);
+    }
+    return 0;
+  }
   if (args.snapshot) {
-    const snapshot = readSnapshotFile(args.snapshot);
+    if (args.scenario) fail('--snapshot and --scenario exclude each other');
+    if (args.record) fail('--record takes a --scenario');
+    const snapshot = loadSnapshotInput(args.snapshot);
     const command = args.command || snapshot.header.recording?.command;
     if (!command) fail('--snapshot needs --command (this snapshot does not name the command it was recorded with)');
-    if (args.record) fail('--record takes a --scenario');
-    printRun(runOnSnapshot(snapshot, command), args.json, false);
-    return 0;
+    const run = runOnSnapshot(snapshot, command);
+    printRun(run, args.json, false);
+    return commandFailed(run) ? 1 : 0;
   }
   if (args.redact && !args.record) fail('--redact goes with --record <file>');
   if (!args.scenario) fail('--scenario or --snapshot is required');
-  const allowed = layoutsOf(args.scenario);
+  const scenario = loadScenarioInput(args.scenario);
+  const allowed = scenarioLayouts(scenario);
   const layouts = !args.layout ? [allowed[0]] : args.layout === 'all' ? allowed : [args.layout];
   for (const l of layouts) {
     if (!LAYOUTS[l]) fail(`unknown layout ${l}`);
@@ -88,8 +115,8 @@ function main(): number {
   }
   if (args.saveSnapshot) {
     if (layouts.length !== 1) fail('--save-snapshot needs one --layout');
-    const snapshot = buildSnapshot(loadScenario(args.scenario), layouts[0]);
-    writeFileSync(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)));
+    const snapshot = buildScenarioInput(scenario, layouts[0]);
+    writeOutput(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)), '--save-snapshot');
     console.log(`wrote ${args.saveSnapshot} (${layouts[0]})`);
     return 0;
   }
@@ -97,22 +124,17 @@ function main(): number {
     if (layouts.length !== 1) fail('--record needs one --layout');
     if (!args.command) fail('--record needs --command');
     // Output as the target holds it (x86 scenarios on x64 layouts: relocated), as a replay prints it.
-    let recording: ReturnType<typeof recordOnSnapshot>;
-    try {
-      recording = recordOnSnapshot(buildSnapshot(loadScenario(args.scenario), layouts[0]), args.command, { redact: args.redact });
-    } catch (e) {
-      console.error(`harness: ${e instanceof Error ? e.message : String(e)}`);
-      return 1;
-    }
-    writeFileSync(args.record, recording.text);
-    printRun(recording.run, args.json, false);
+    const recording = recordOnSnapshot(buildScenarioInput(scenario, layouts[0]), args.command, { redact: args.redact });
+    writeOutput(args.record, recording.text, '--record');
+    // The command's own "recorded to" line names the path it wrote inside the (mock) debugger; the file is args.record.
+    printRun({ ...recording.run, output: recording.run.output.replace(RECORDED_TO, (_, command: string, rest: string) => `${command}recorded to ${args.record}${rest}`) }, args.json, false);
     console.error(`harness: wrote ${args.record} (${recording.text.length} bytes; replay: npm run harness -- --snapshot ${args.record})`);
-    return recording.run.error ? 1 : 0;
+    return commandFailed(recording.run) ? 1 : 0;
   }
   if (args.check) {
     let failed = 0;
     for (const layout of layouts) {
-      const r = checkScenario(args.scenario, layout);
+      const r = checkScenario(scenario, layout);
       const unmet = Object.entries(r.unmet);
       const ok = !unmet.length && !r.errors.length;
       if (!ok) failed++;
@@ -123,8 +145,28 @@ function main(): number {
     return failed ? 1 : 0;
   }
   if (!args.command) fail('--command is required (or --check)');
-  for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command), args.json, layouts.length > 1);
-  return 0;
+  let failed = false;
+  for (const layout of layouts) {
+    const run = runOnScenario(scenario, layout, args.command);
+    printRun(run, args.json, layouts.length > 1);
+    if (commandFailed(run)) failed = true;
+  }
+  return failed ? 1 : 0;
 }
 
-process.exitCode = main();
+/** "<command>: recorded to <path>: ..." as the command printed it. */
+const RECORDED_TO = /^((?:waitchain|stalecheck|ringdump): )recorded to [^\n]*?(: \d+ reads)/m;
+
+// `... | head`: a closed pipe ends the output, not in a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  if (!(e instanceof HarnessInputError)) throw e;
+  console.error(`harness: ${e.message}`);
+  process.exitCode = 2;
+}
