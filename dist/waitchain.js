@@ -5,6 +5,122 @@
 var __waitchain = (function (exports) {
     'use strict';
 
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
+    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
+    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
+    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
+    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
+    const HOP_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+    };
+    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
+    const WAITED_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+    };
+    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
+    function hopNoun(kind) {
+        return HOP_NOUNS[kind] || readable(kind);
+    }
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
+    function waitedNoun(kind) {
+        return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
+    function readable(kind) {
+        return kind.replace(/-/g, ' ');
+    }
+    /** Nouns whose plural is not noun + "s". */
+    const IRREGULAR = {
+        process: 'processes',
+        'device node': 'device nodes',
+        'critical section': 'critical sections',
+        ERESOURCE: 'ERESOURCEs',
+        info: 'info',
+        entry: 'entries',
+        'fast mutex': 'fast mutexes',
+        'guarded mutex': 'guarded mutexes',
+    };
+    function pluralOf(noun) {
+        if (IRREGULAR[noun])
+            return IRREGULAR[noun];
+        if (/(s|x|ch|sh)$/.test(noun))
+            return `${noun}es`;
+        if (/[^aeiou]y$/.test(noun))
+            return `${noun.slice(0, -1)}ies`;
+        return `${noun}s`;
+    }
+    /** "1 thread", "2 threads", "1 process", "3 processes". */
+    function count$1(n, noun) {
+        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
+    }
+    /**
+     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
+     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
+     * kind src/ registers is here).
+     */
+    const WARNING_SINGULAR = {
+        'I/O objects of the wrong type': 'I/O object of the wrong type',
+        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
+        'bad IRP stack counts': 'bad IRP stack count',
+        'bad processor block entries': 'bad processor block entry',
+        'bad strings': 'bad string',
+        'bad wait block counts': 'bad wait block count',
+        'clock values assumed': 'clock value assumed',
+        'critical section lists cut': 'critical section list cut',
+        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
+        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
+        'devnode tree cycles cut': 'devnode tree cycle cut',
+        'list cycles cut': 'list cycle cut',
+        'list elements recovered backwards': 'list element recovered backwards',
+        'list heads unreadable': 'list head unreadable',
+        'lists cut at a bad link': 'list cut at a bad link',
+        'mutex counts not decoded': 'mutex count not decoded',
+        'objects unreadable': 'object unreadable',
+        'owner entries not threads': 'owner entry not a thread',
+        'owners not found among threads': 'owner not found among threads',
+        'processor control regions inconsistent': 'processor control region inconsistent',
+        'processor counts implausible': 'processor count implausible',
+        'processors unknown': 'processor unknown',
+        'resource lists missing': 'resource list missing',
+        'resource owner tables unreadable': 'resource owner table unreadable',
+        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
+        'resources not valid': 'resource not valid',
+        'rules stopped by bad data': 'rule stopped by bad data',
+        'stale ALPC messages': 'stale ALPC message',
+        'strings unreadable': 'string unreadable',
+        'wait block rings cut': 'wait block ring cut',
+        'warnings': 'warning',
+    };
+    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
+    function warningCount(n, pluralKind) {
+        if (n !== 1)
+            return `${n} ${pluralKind}`;
+        if (WARNING_SINGULAR[pluralKind])
+            return `1 ${WARNING_SINGULAR[pluralKind]}`;
+        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
+        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
+    }
+    /** "0 warnings" or the warning counts, for summary lines. */
+    function warningsText(summary) {
+        return summary.length ? summary.join(', ') : '0 warnings';
+    }
+
     // Damage found while reading, counted by kind so a report can end with one summary line
     // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
     class Warnings {
@@ -25,7 +141,7 @@ var __waitchain = (function (exports) {
         }
         summary() {
             const out = [];
-            this.counts.forEach((c, kind) => out.push(`${c} ${kind}`));
+            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
             return out;
         }
         list() {
@@ -2031,7 +2147,7 @@ var __waitchain = (function (exports) {
             if (dead.has(w.object))
                 continue;
             const entry = graph.waiters.get(w.object);
-            unexplained.push(`waiting on ${entry ? entry.kind : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
+            unexplained.push(`waiting on ${entry ? waitedNoun(entry.kind) : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
         }
         // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
         const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
@@ -2062,7 +2178,7 @@ var __waitchain = (function (exports) {
             const h = group[0];
             const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
             // A legacy LPC hop is keyed by the message id, not by an address.
-            const object = h.kind === 'lpc' ? `LPC message ${h.object}` : `${h.kind} ${a(h.object)}`;
+            const object = `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : a(h.object)}`;
             out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
         });
         return out;
@@ -4710,11 +4826,11 @@ var __waitchain = (function (exports) {
             const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
             const n = root.blocked.length;
             const procs = root.processesAffected.length;
-            const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
-            const holds = root.holds.map((h) => `, holds ${h.kind === 'resource' ? 'ERESOURCE' : h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+            const blocks = n ? `, blocks ${count$1(n, 'thread')} in ${count$1(procs, 'process')}` : '';
+            const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count$1(h.carried, 'waiter')}`).join('');
             return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
         }
-        return `No blocking chains among ${r.waiting} waiting threads`;
+        return `No blocking chains among ${count$1(r.waiting, 'waiting thread')}`;
     }
     function formatAge(ticks, increment) {
         return formatTicks(ticks, increment);
@@ -5425,7 +5541,7 @@ var __waitchain = (function (exports) {
     function renderStaleText(r, pointerSize) {
         const out = [];
         if (!r.findings.length)
-            out.push(`No findings (${r.rulesRun.join(', ')}) among ${r.threadsScanned} threads`);
+            out.push(`No findings (${r.rulesRun.join(', ')}) among ${count$1(r.threadsScanned, 'thread')}`);
         r.findings.forEach((f, i) => {
             const at = [];
             if (f.thread)
@@ -5437,8 +5553,8 @@ var __waitchain = (function (exports) {
                 out.push(`     ${e}`);
             out.push(`     next: ${f.next}`);
         });
-        const counts = ['error', 'warning', 'info'].map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}${s === 'info' ? '' : 's'}`);
-        out.push(`Summary: ${r.findings.length} findings (${counts.join(', ')}), ${r.threadsScanned} threads scanned, ${r.warnings.length ? r.warnings.join(', ') : '0 warnings'}`);
+        const counts = ['error', 'warning', 'info'].map((s) => count$1(r.findings.filter((f) => f.severity === s).length, s));
+        out.push(`Summary: ${count$1(r.findings.length, 'finding')} (${counts.join(', ')}), ${count$1(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
         return out.join('\n') + '\n';
     }
 
@@ -8280,7 +8396,7 @@ ${RECORD_USAGE}`;
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,
-                notes: [`${all.length} device nodes, ${withHistory.length} with a state history`],
+                notes: [`${count$1(all.length, 'device node')}, ${withHistory.length} with a state history`],
                 multiple: true,
             };
         }
@@ -8931,9 +9047,17 @@ ${RECORD_USAGE}`;
                 return 'Ticks: unknown';
             return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
         }
+        /**
+         * A thread's waiting time and where its chain ends: "Ticks: 711678 (...); waiting on ...". A thread
+         * that is not waiting has no waiting time, and its end ("running on processor 1", "initialized")
+         * already says its state: printed once, not as "Running; running on processor 1".
+         */
+        stateAndEnd(s) {
+            return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
+        }
         /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
         hop(h) {
-            const what = HOP_NAMES[h.kind] || h.kind;
+            const what = hopNoun(h.kind);
             // LPC hops go through a message id, not an object address.
             const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
             return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
@@ -8941,28 +9065,8 @@ ${RECORD_USAGE}`;
     }
     /** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
     function waitedKindName(kind) {
-        return WAITED_NAMES[kind] || kind;
+        return waitedNoun(kind);
     }
-    const WAITED_NAMES = {
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC port',
-        alpc: 'ALPC port',
-    };
-    const HOP_NAMES = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC message',
-        alpc: 'ALPC message',
-    };
 
     function renderWaitChainDot(r, pointerSize) {
         const L = new Labels(r, pointerSize);
@@ -8983,7 +9087,7 @@ ${RECORD_USAGE}`;
         for (const h of hops) {
             node(`t${h.from}`, L.thread(h.from), 'box');
             node(`t${h.to}`, L.thread(h.to), 'box');
-            node(`o${h.object}`, `${h.kind} ${L.addr(h.object)}`, 'ellipse');
+            node(`o${h.object}`, `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : L.addr(h.object)}`, 'ellipse');
             const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`) ? ' [color=red, penwidth=2]' : '';
             for (const e of [`"t${h.from}" -> "o${h.object}"${red};`, `"o${h.object}" -> "t${h.to}"${red};`]) {
                 if (!edges.has(e)) {
@@ -9157,7 +9261,7 @@ ${RECORD_USAGE}`;
             return out.join('\n');
         if (report.focus) {
             const s = report.threads.get(report.focus);
-            out.push(`Thread ${L.thread(report.focus)}: ${L.age(s)}${s ? `; ${s.terminal}` : ''}`, '');
+            out.push(`Thread ${L.thread(report.focus)}: ${s ? L.stateAndEnd(s) : ''}`, '');
         }
         if (report.deadlocks.length) {
             out.push('Deadlocks:');
@@ -9182,8 +9286,8 @@ ${RECORD_USAGE}`;
         }
         const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
         for (const w of busy)
-            out.push(`${w.count} threads wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
-        out.push(`Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`);
+            out.push(`${count$1(w.count, 'thread')} wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
+        out.push(`Summary: ${count$1(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(report.warnings)}`);
         return out.join('\n') + '\n';
     }
     function renderRoot(out, L, report, root, n) {
@@ -9191,15 +9295,15 @@ ${RECORD_USAGE}`;
         const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
         out.push(`  ${n}. ${head}`);
         if (root.blocked.length) {
-            out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+            out.push(`     blocks ${count$1(root.blocked.length, 'thread')} in ${count$1(root.processesAffected.length, 'process')}`);
         }
         else if (!root.holds.length)
             out.push('     no other thread waits on it');
         for (const held of root.holds) {
-            out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+            out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${count$1(held.carried, 'waiter')} the dump does not show`);
         }
         if (s && !root.cycle)
-            out.push(`     ${L.age(s)}; ${s.terminal}`);
+            out.push(`     ${L.stateAndEnd(s)}`);
         const first = blockedFirst(report, root);
         if (first && first !== root.thread)
             out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);

@@ -10,6 +10,7 @@ import { describeTerminal } from './terminals';
 import { formatTicks, waitAge } from './ticks';
 import type { HeldLock, Hop, RuleEnv, WaitGraph } from './waitgraph';
 import { readWaitModel } from './waitModel';
+import { count, waitedNoun } from '../render/vocabulary';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
 export const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
@@ -246,11 +247,11 @@ function verdictOf(r: WaitChainReport, pointerSize: number): string {
     const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
     const n = root.blocked.length;
     const procs = root.processesAffected.length;
-    const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
-    const holds = root.holds.map((h) => `, holds ${h.kind === 'resource' ? 'ERESOURCE' : h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+    const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(procs, 'process')}` : '';
+    const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
     return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
   }
-  return `No blocking chains among ${r.waiting} waiting threads`;
+  return `No blocking chains among ${count(r.waiting, 'waiting thread')}`;
 }
 
 

@@ -1,6 +1,7 @@
 // The wait graph in Graphviz DOT: threads as boxes, objects as ellipses, cycle edges in red.
 import type { WaitChainReport } from '../analysis/waitchain';
 import { Labels } from './labels';
+import { hopNoun } from './vocabulary';
 
 export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): string {
   const L = new Labels(r, pointerSize);
@@ -20,7 +21,7 @@ export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): str
   for (const h of hops) {
     node(`t${h.from}`, L.thread(h.from), 'box');
     node(`t${h.to}`, L.thread(h.to), 'box');
-    node(`o${h.object}`, `${h.kind} ${L.addr(h.object)}`, 'ellipse');
+    node(`o${h.object}`, `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : L.addr(h.object)}`, 'ellipse');
     const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`) ? ' [color=red, penwidth=2]' : '';
     for (const e of [`"t${h.from}" -> "o${h.object}"${red};`, `"o${h.object}" -> "t${h.to}"${red};`]) {
       if (!edges.has(e)) {

@@ -5,6 +5,7 @@ import type { Addr } from '../core/addr';
 import type { RootBlockerReport, WaitChainReport } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
 import { Labels, waitedKindName } from './labels';
+import { count, warningsText } from './vocabulary';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
@@ -16,7 +17,7 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
   if (report.scopeError) return out.join('\n');
   if (report.focus) {
     const s = report.threads.get(report.focus);
-    out.push(`Thread ${L.thread(report.focus)}: ${L.age(s)}${s ? `; ${s.terminal}` : ''}`, '');
+    out.push(`Thread ${L.thread(report.focus)}: ${s ? L.stateAndEnd(s) : ''}`, '');
   }
 
   if (report.deadlocks.length) {
@@ -41,10 +42,8 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
     out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
   }
   const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
-  for (const w of busy) out.push(`${w.count} threads wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
-  out.push(
-    `Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`,
-  );
+  for (const w of busy) out.push(`${count(w.count, 'thread')} wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
+  out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(report.warnings)}`);
   return out.join('\n') + '\n';
 }
 
@@ -53,12 +52,12 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
   const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
   out.push(`  ${n}. ${head}`);
   if (root.blocked.length) {
-    out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+    out.push(`     blocks ${count(root.blocked.length, 'thread')} in ${count(root.processesAffected.length, 'process')}`);
   } else if (!root.holds.length) out.push('     no other thread waits on it');
   for (const held of root.holds) {
-    out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+    out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
   }
-  if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
+  if (s && !root.cycle) out.push(`     ${L.stateAndEnd(s)}`);
   const first = blockedFirst(report, root);
   if (first && first !== root.thread) out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
   const children = new Map<Addr, Hop[]>();
