@@ -49,8 +49,8 @@ describe('!waitchain arguments', () => {
     ['!waitchain "-x"', /^waitchain: unknown option -x\nusage:/],
     ['!waitchain "-p"', /^waitchain: -p needs a value\nusage:/],
     ['!waitchain "zz-not-hex"', /^waitchain: 'zz-not-hex' is not a thread address\nusage:/],
-    ['!waitchain "-p nosuch.exe"', /^ERROR: no process matches 'nosuch.exe'/],
-    ['!waitchain 0x1234', /^ERROR: 1234 is not a thread of any process in this dump/],
+    ['!waitchain "-p nosuch.exe"', /^waitchain: no process matches 'nosuch.exe'/],
+    ['!waitchain 0x1234', /^waitchain: 1234 is not a thread of any process in this dump/],
   ])('%s gives a one-line message', (cmd, pattern) => {
     const r = script.run(cmd);
     expect(r.error).toBeUndefined();
