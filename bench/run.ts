@@ -5,7 +5,7 @@
 // --quick (1k and 10k only) prints its table and writes nothing unless --out <file> asks; a full run
 // writes bench/results.json (or --out). Unknown flags are errors (exit 2); --help prints the usage.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot } from '../mocks/builder';
 import type { Snapshot } from '../mocks/format/snapshot';
@@ -13,6 +13,7 @@ import { bundleCode } from '../mocks/harness/run';
 import { loadScript } from '../mocks/loader';
 import { generateRing, generateSystem } from './generate';
 import { REFERENCE_SCRIPT } from './reference';
+import { benchArgsOrExit, resultsPath } from './args';
 
 interface Row {
   command: string;
@@ -28,44 +29,7 @@ interface Row {
   referenceRatio?: number;
 }
 
-const BENCH_USAGE = `usage: npm run bench [-- --quick] [-- --out <file>]
-  (no flag)     1k, 10k and 100k threads; writes bench/results.json (the README table: npm run readme:perf)
-  --quick       1k and 10k threads only; prints the table, writes no file unless --out is given
-  --out <file>  write the rows to <file> instead
-  --help        this help`;
-
-interface BenchArgs {
-  quick: boolean;
-  out?: string;
-  /** Internal: measure one case in this process (what the parent spawns). */
-  caseArgs?: string[];
-}
-
-function parseBenchArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { quick: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') args.quick = true;
-    else if (a === '--out') {
-      if (argv[i + 1] === undefined) usageError('--out needs a file');
-      args.out = argv[++i];
-    } else if (a === '--case') {
-      args.caseArgs = argv.slice(i + 1, i + 4);
-      i += 3;
-    } else if (a === '--help' || a === '-h') {
-      console.log(BENCH_USAGE);
-      process.exit(0);
-    } else usageError(`unknown argument ${a}`);
-  }
-  return args;
-}
-
-function usageError(message: string): never {
-  console.error(`bench: ${message}\n${BENCH_USAGE}`);
-  process.exit(2);
-}
-
-const benchArgs = parseBenchArgs(process.argv.slice(2));
+const benchArgs = benchArgsOrExit(process.argv.slice(2));
 const quick = benchArgs.quick;
 const SIZES = quick ? [1000, 10000] : [1000, 10000, 100000];
 const LAYOUTS = ['win7sp1-x86', 'win10-19041-x64'];
@@ -123,8 +87,26 @@ function record(row: Row): void {
   console.error(`  ${row.command} ${row.layout} ${row.threads}: ${row.hostCalls} calls, ${row.ms} ms (cold ${row.coldMs} ms)`);
 }
 
+/** Host calls and bytes of one run (counts are deterministic: no timing, no reference walk). */
+function countOnce(snapshot: Snapshot, command: string): { hostCalls: number; bytesRead: number } {
+  const script = loadScript(bundleCode(), snapshot);
+  script.counters.reset();
+  const r = script.run(command);
+  if (r.error) throw new Error(`${command}: ${r.error}`);
+  const c = script.counters.snapshot();
+  return { hostCalls: c.total, bytesRead: c.bytesRead };
+}
+
 /** One case, in this process: a system (or a ring) under one layout. Its rows go to stdout as JSON. */
 function runCase(kind: string, size: number, layout: string): Row[] {
+  if (kind === 'counts') {
+    const snapshot = buildSnapshot(generateSystem(size).scenario as never, layout);
+    return COMMANDS.map((command) => ({ command, layout, threads: size, ...countOnce(snapshot, command), ms: 0, referenceHostCalls: null }));
+  }
+  if (kind === 'ring-counts') {
+    const snapshot = buildSnapshot(generateRing(size) as never, layout);
+    return [{ command: `!ringdump (${size} entries)`, layout, threads: 0, ...countOnce(snapshot, '!ringdump (benchdrv!g_Ring, benchdrv!g_RingIndex)'), ms: 0, referenceHostCalls: null }];
+  }
   if (kind === 'ring') {
     const snapshot = buildSnapshot(generateRing(size) as never, layout);
     return [{ command: `!ringdump (${size} entries)`, layout, threads: 0, ...measure(snapshot, '!ringdump (benchdrv!g_Ring, benchdrv!g_RingIndex)', RUNS), referenceHostCalls: null }];
@@ -153,12 +135,38 @@ function inChild(kind: string, size: number, layout: string): void {
   for (const row of JSON.parse(r.stdout) as Row[]) record(row);
 }
 
+if (benchArgs.counts) {
+  // Refresh the deterministic columns of the committed rows in place (README table: npm run readme:perf).
+  const out = resultsPath(benchArgs)!;
+  const saved = JSON.parse(readFileSync(out, 'utf8')) as Row[];
+  const fresh: Row[] = [];
+  const collectChild = (kind: string, size: number, layout: string) => {
+    const r = spawnSync(process.execPath, [...process.execArgv, script, '--case', kind, String(size), layout], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`bench case ${kind} ${size} ${layout} failed (exit ${r.status})`);
+    fresh.push(...(JSON.parse(r.stdout) as Row[]));
+  };
+  for (const size of [...new Set(saved.filter((r) => r.threads > 0).map((r) => r.threads))]) for (const layout of LAYOUTS) collectChild('counts', size, layout);
+  for (const row of saved.filter((r) => r.threads === 0)) collectChild('ring-counts', Number(/\((\d+) entries\)/.exec(row.command)![1]), row.layout);
+  for (const row of saved) {
+    const f = fresh.find((x) => x.command === row.command && x.layout === row.layout && x.threads === row.threads);
+    if (!f) continue;
+    if (f.hostCalls !== row.hostCalls) console.error(`  ${row.command} ${row.layout} ${row.threads}: ${row.hostCalls} -> ${f.hostCalls} host calls`);
+    row.hostCalls = f.hostCalls;
+    row.bytesRead = f.bytesRead;
+    if (row.threads) row.hostCallsPerThread = Math.round((row.hostCalls / row.threads) * 100) / 100;
+    if (row.referenceHostCalls) row.referenceRatio = Math.round((row.referenceHostCalls / row.hostCalls) * 10) / 10;
+  }
+  writeFileSync(out, JSON.stringify(saved, null, 2) + '\n');
+  console.log(`updated host calls and bytes in ${out}`);
+  process.exit(0);
+}
+
 for (const threads of SIZES) for (const layout of LAYOUTS) inChild('system', threads, layout);
 // !ringdump: a 65,536-entry driver ring (and a 4,096-entry one).
 for (const layout of LAYOUTS) for (const entries of quick ? [4096] : [4096, 65536]) inChild('ring', entries, layout);
 
 // A quick run never replaces the committed full results (the README table is generated from them).
-const out = benchArgs.out ?? (quick ? undefined : fileURLToPath(new URL('./results.json', import.meta.url)));
+const out = resultsPath(benchArgs);
 if (out) writeFileSync(out, JSON.stringify(rows, null, 2) + '\n');
 const header = ['command', 'layout', 'threads', 'hostCalls', 'per thread', 'bytesRead', 'ms', 'cold ms', 'reference', 'ratio'];
 const table = rows.map((r) => [r.command, r.layout, String(r.threads), String(r.hostCalls), r.hostCallsPerThread === undefined ? '' : String(r.hostCallsPerThread), String(r.bytesRead), String(r.ms), r.coldMs === undefined ? '' : String(r.coldMs), r.referenceHostCalls === null ? '' : String(r.referenceHostCalls), r.referenceRatio === undefined ? '' : `${r.referenceRatio}x`]);

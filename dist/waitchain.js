@@ -9319,6 +9319,9 @@ ${RECORD_USAGE}`;
         return { from: h.from, kind: h.kind, object: h.object, to: h.to, detail: h.detail };
     }
 
+    // The object `dx @$waitchain()` returns: collections a user can click through in WinDbg, each
+    // thread node exposing its native _ETHREAD (created only when expanded). toString is the verdict,
+    // so the `!waitchain` echo line reads as the conclusion.
     class ThreadNode {
         // A report may hold 100k threads: each node's text is made when displayed, not when the model is built.
         constructor(__report, address, __target) {
@@ -9380,7 +9383,7 @@ ${RECORD_USAGE}`;
             return type ? this.__target.native(this.Object, 'nt', type) : undefined;
         }
         toString() {
-            return `${this.From} -> ${this.Kind} ${this.Object} -> ${this.To}`;
+            return `${this.From} -> ${hopNoun(this.Kind)} ${this.Object} -> ${this.To}`;
         }
     }
     class WaitChainModel {
@@ -9402,6 +9405,7 @@ ${RECORD_USAGE}`;
             const all = [];
             __report.threads.forEach((_, a) => all.push(node(a)));
             this.Threads = all;
+            this.Unserved = __report.unserved.map((u) => node(u.thread));
         }
         toString() {
             return this.Verdict;

@@ -76,7 +76,18 @@ function printRun(run: CommandRun, json: boolean, multi: boolean): void {
   if (multi) console.log(`== ${run.layout}: ${run.command}`);
   if (json) console.log(JSON.stringify(run.json === undefined ? null : run.json, null, 2));
   else process.stdout.write(run.output);
-  if (run.error) console.log(run.error);
+  if (run.error) console.log(errorLine(run));
+}
+
+/**
+ * The debugger's own error (dx could not parse the arguments, so the command never ran) in the
+ * commands' one error style, naming the command, with WinDbg's text and how arguments are typed.
+ */
+function errorLine(run: CommandRun): string {
+  const name = /^(?:!|dx\s+@\$)(\w+)/.exec(run.command.trim());
+  if (!name || !/^Error: /.test(run.error || '')) return run.error || '';
+  const dx = run.error!.replace(/^Error: /, '');
+  return `${name[1]}: the debugger could not read the arguments, the command did not run (WinDbg prints "Error: ${dx}"); dx reads 0x87f0d790 or ffffe001\`2345a080 as an address and 1234 as decimal, and options go in one quoted string: !${name[1]} "-?"`;
 }
 
 function main(): number {
