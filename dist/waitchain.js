@@ -5,6 +5,122 @@
 var __waitchain = (function (exports) {
     'use strict';
 
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
+    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
+    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
+    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
+    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
+    const HOP_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+    };
+    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
+    const WAITED_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+    };
+    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
+    function hopNoun(kind) {
+        return HOP_NOUNS[kind] || readable(kind);
+    }
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
+    function waitedNoun(kind) {
+        return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
+    function readable(kind) {
+        return kind.replace(/-/g, ' ');
+    }
+    /** Nouns whose plural is not noun + "s". */
+    const IRREGULAR = {
+        process: 'processes',
+        'device node': 'device nodes',
+        'critical section': 'critical sections',
+        ERESOURCE: 'ERESOURCEs',
+        info: 'info',
+        entry: 'entries',
+        'fast mutex': 'fast mutexes',
+        'guarded mutex': 'guarded mutexes',
+    };
+    function pluralOf(noun) {
+        if (IRREGULAR[noun])
+            return IRREGULAR[noun];
+        if (/(s|x|ch|sh)$/.test(noun))
+            return `${noun}es`;
+        if (/[^aeiou]y$/.test(noun))
+            return `${noun.slice(0, -1)}ies`;
+        return `${noun}s`;
+    }
+    /** "1 thread", "2 threads", "1 process", "3 processes". */
+    function count(n, noun) {
+        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
+    }
+    /**
+     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
+     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
+     * kind src/ registers is here).
+     */
+    const WARNING_SINGULAR = {
+        'I/O objects of the wrong type': 'I/O object of the wrong type',
+        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
+        'bad IRP stack counts': 'bad IRP stack count',
+        'bad processor block entries': 'bad processor block entry',
+        'bad strings': 'bad string',
+        'bad wait block counts': 'bad wait block count',
+        'clock values assumed': 'clock value assumed',
+        'critical section lists cut': 'critical section list cut',
+        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
+        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
+        'devnode tree cycles cut': 'devnode tree cycle cut',
+        'list cycles cut': 'list cycle cut',
+        'list elements recovered backwards': 'list element recovered backwards',
+        'list heads unreadable': 'list head unreadable',
+        'lists cut at a bad link': 'list cut at a bad link',
+        'mutex counts not decoded': 'mutex count not decoded',
+        'objects unreadable': 'object unreadable',
+        'owner entries not threads': 'owner entry not a thread',
+        'owners not found among threads': 'owner not found among threads',
+        'processor control regions inconsistent': 'processor control region inconsistent',
+        'processor counts implausible': 'processor count implausible',
+        'processors unknown': 'processor unknown',
+        'resource lists missing': 'resource list missing',
+        'resource owner tables unreadable': 'resource owner table unreadable',
+        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
+        'resources not valid': 'resource not valid',
+        'rules stopped by bad data': 'rule stopped by bad data',
+        'stale ALPC messages': 'stale ALPC message',
+        'strings unreadable': 'string unreadable',
+        'wait block rings cut': 'wait block ring cut',
+        'warnings': 'warning',
+    };
+    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
+    function warningCount(n, pluralKind) {
+        if (n !== 1)
+            return `${n} ${pluralKind}`;
+        if (WARNING_SINGULAR[pluralKind])
+            return `1 ${WARNING_SINGULAR[pluralKind]}`;
+        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
+        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
+    }
+    /** "0 warnings" or the warning counts, for summary lines. */
+    function warningsText(summary) {
+        return summary.length ? summary.join(', ') : '0 warnings';
+    }
+
     // Damage found while reading, counted by kind so a report can end with one summary line
     // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
     class Warnings {
@@ -25,7 +141,7 @@ var __waitchain = (function (exports) {
         }
         summary() {
             const out = [];
-            this.counts.forEach((c, kind) => out.push(`${c} ${kind}`));
+            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
             return out;
         }
         list() {
@@ -2031,7 +2147,7 @@ var __waitchain = (function (exports) {
             if (dead.has(w.object))
                 continue;
             const entry = graph.waiters.get(w.object);
-            unexplained.push(`waiting on ${entry ? entry.kind : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
+            unexplained.push(`waiting on ${entry ? waitedNoun(entry.kind) : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
         }
         // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
         const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
@@ -2062,7 +2178,7 @@ var __waitchain = (function (exports) {
             const h = group[0];
             const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
             // A legacy LPC hop is keyed by the message id, not by an address.
-            const object = h.kind === 'lpc' ? `LPC message ${h.object}` : `${h.kind} ${a(h.object)}`;
+            const object = `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : a(h.object)}`;
             out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
         });
         return out;
@@ -4530,8 +4646,9 @@ var __waitchain = (function (exports) {
         const model = readWaitModel(k);
         const { clock, table, graph, env, ageOf, ticksOf } = model;
         const all = conclude(graph, ticksOf);
-        const scoped = applyScope(all, scope, table, graph);
+        const scoped = applyScope(all, scope, table, graph, env);
         const waitingThreads = table.threads.filter((t) => t.state === 'Waiting');
+        const inScope = scoped.members || (() => true);
         const named = new Set();
         scoped.deadlocks.forEach((d) => d.threads.concat(d.alsoInvolved).forEach((t) => named.add(t)));
         scoped.roots.forEach((r) => {
@@ -4539,14 +4656,17 @@ var __waitchain = (function (exports) {
             r.blocked.forEach((t) => named.add(t));
         });
         scoped.chains.forEach((c) => c.path.forEach((t) => named.add(t)));
-        if (scope.kind === 'thread')
-            named.add(scope.thread);
+        if (scope.kind === 'thread' && !scoped.error)
+            focusOf(scope).forEach((t) => named.add(t));
+        const allUnserved = unservedWaits(waitingThreads, graph, ticksOf);
+        const unserved = scoped.error ? [] : allUnserved.filter((u) => inScope(u.thread));
+        unserved.forEach((u) => named.add(u.thread));
         let longestWaiter;
         for (const t of waitingThreads) {
             const a = ageOf(t);
             if (a.ticks === undefined || IDLE_WAIT_REASONS.test(t.waitReason))
                 continue;
-            if (scope.kind !== 'system' && !named.has(t.address))
+            if (scope.kind !== 'system' && (!named.has(t.address) || !inScope(t.address)))
                 continue;
             if (!longestWaiter || a.ticks > ageOf(longestWaiter).ticks)
                 longestWaiter = t;
@@ -4571,15 +4691,30 @@ var __waitchain = (function (exports) {
         const inChains = new Set();
         scoped.chains.forEach((c) => c.path.forEach((t) => inChains.add(t)));
         scoped.deadlocks.forEach((d) => d.threads.forEach((t) => inChains.add(t)));
+        const scopeInfo = scope.kind === 'system' || scoped.error
+            ? undefined
+            : {
+                kind: scope.kind,
+                threads: scope.kind === 'thread' ? focusOf(scope) : [],
+                processes: (scoped.processes || []).map((p) => ({ address: p.address, name: p.name, pid: p.pid })),
+                members: table.threads.filter((t) => inScope(t.address)).length,
+                waiting: waitingThreads.filter((t) => inScope(t.address)).length,
+                inChains: 0,
+                systemDeadlocks: all.deadlocks.length,
+                systemRootBlockers: all.roots.filter((r) => !r.cycle).length,
+                systemUnserved: allUnserved.length,
+            };
         const report = {
             verdict: '',
+            scope: scopeInfo,
+            unserved,
             clock,
             deadlocks: scoped.deadlocks,
             rootBlockers,
             chains,
             edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
             longestWaiter: longestWaiter && longestWaiter.address,
-            waiterCounts: waiterCounts(graph, named),
+            waiterCounts: waiterCounts(graph, named, scope.kind === 'system' ? undefined : inScope),
             threads,
             scanned: table.threads.length,
             waiting: waitingThreads.length,
@@ -4590,27 +4725,39 @@ var __waitchain = (function (exports) {
             },
             scopeError: scoped.error,
             focus: scope.kind === 'thread' ? scope.thread : undefined,
+            focusAll: scope.kind === 'thread' ? focusOf(scope) : undefined,
         };
+        if (scopeInfo) {
+            let n = 0;
+            inChains.forEach((t) => (n += inScope(t) ? 1 : 0));
+            scopeInfo.inChains = n;
+        }
         report.verdict = verdictOf(report, k.pointerSize);
         return report;
     }
-    function applyScope(all, scope, table, graph) {
+    function focusOf(scope) {
+        return [scope.thread, ...(scope.more || []).filter((t) => t !== scope.thread)];
+    }
+    function applyScope(all, scope, table, graph, env) {
         if (scope.kind === 'system')
             return all;
         let members;
+        let processes;
         if (scope.kind === 'thread') {
-            if (!table.threadByAddress.has(scope.thread)) {
-                return { deadlocks: [], roots: [], chains: [], error: `${scope.thread} is not a thread of any process in this dump` };
+            const asked = focusOf(scope);
+            for (const t of asked) {
+                if (!table.threadByAddress.has(t))
+                    return { deadlocks: [], roots: [], chains: [], error: notAThread(t, table, env) };
             }
-            // Its chain forward to the root, and every thread waiting on it.
-            const related = new Set([scope.thread]);
-            const forward = [scope.thread];
+            // Each thread's chain forward to the root, and every thread waiting on it.
+            const related = new Set(asked);
+            const forward = asked.slice();
             for (let i = 0; i < forward.length; i++) {
                 for (const h of graph.out.get(forward[i]) || [])
                     if (!related.has(h.to))
                         (related.add(h.to), forward.push(h.to));
             }
-            const backward = [scope.thread];
+            const backward = asked.slice();
             for (let i = 0; i < backward.length; i++) {
                 for (const h of graph.into.get(backward[i]) || [])
                     if (!related.has(h.from))
@@ -4619,9 +4766,9 @@ var __waitchain = (function (exports) {
             members = (t) => related.has(t);
         }
         else {
-            const processes = table.processes.filter((p) => matches(p, scope.match));
+            processes = table.processes.filter((p) => matches(p, scope.match));
             if (!processes.length)
-                return { deadlocks: [], roots: [], chains: [], error: `no process matches ${describeMatch(scope.match)}` };
+                return { deadlocks: [], roots: [], chains: [], error: noProcess(scope.match, table) };
             const set = new Set();
             processes.forEach((p) => p.threads.forEach((t) => set.add(t.address)));
             members = (t) => set.has(t);
@@ -4629,7 +4776,68 @@ var __waitchain = (function (exports) {
         const chains = all.chains.filter((c) => c.path.some(members));
         const roots = all.roots.filter((r) => members(r.thread) || (r.cycle || []).some(members) || chains.some((c) => c.root === r.thread));
         const deadlocks = all.deadlocks.filter((d) => d.threads.some(members) || chains.some((c) => d.threads.indexOf(c.root) >= 0));
-        return { deadlocks, roots, chains };
+        return { deadlocks, roots, chains, members, processes };
+    }
+    /**
+     * Why an address given as a thread is none, and what to do: a processor's idle thread (what
+     * @$curthread is on a processor that was idle at the break) belongs to no process; a number dx
+     * read as decimal may be a thread when read as hex.
+     */
+    function notAThread(a, table, env) {
+        const text = `${a} is not a thread of any process in this dump`;
+        const cpus = processorsOf(env);
+        if (cpus.known) {
+            const idleOf = cpus.processors.filter((p) => p.idleThread === a);
+            if (idleOf.length) {
+                const n = idleOf[0].number;
+                return `${a} is processor ${n}'s idle thread, not a thread of any process: it waits on nothing and nothing waits on it (@$curthread is the idle thread when processor ${n} was idle at the break). Run !waitchain for the whole system, or give a thread from !process 0 7`;
+            }
+            const running = cpus.processors.filter((p) => p.currentThread === a);
+            if (running.length)
+                return `${text} (it is processor ${running[0].number}'s current thread but in no process's thread list: an inconsistent or damaged dump)`;
+        }
+        // dx reads a bare 1234 as decimal (0n1234 = 0x4d2): its digits read as hex may be the thread meant.
+        if (/^[0-9a-f]{1,13}$/.test(a)) {
+            const decimal = parseInt(a, 16).toString(10);
+            const asHex = decimal.replace(/^0+/, '') || '0';
+            if (asHex !== a && table.threadByAddress.has(asHex))
+                return `${text}; dx read ${decimal} as a decimal number: did you mean 0x${decimal}? (type addresses as 0x${decimal}, in quotes, or with a backtick)`;
+            if (parseInt(a, 16) < 0x10000)
+                return `${text}; a bare number is decimal in dx (${decimal} = 0x${a}): type an address as 0x<hex>, in quotes ("<hex>"), or ffffe001\`2345a080`;
+        }
+        return text;
+    }
+    /** No process matches: a name without its extension gets the name that matches (`userinit` -> userinit.exe). */
+    function noProcess(m, table) {
+        const text = `no process matches ${describeMatch(m)}`;
+        if ('name' in m) {
+            const wanted = m.name.toLowerCase();
+            const close = table.processes.filter((p) => {
+                const n = p.name.toLowerCase();
+                return n.replace(/\.[^.]*$/, '') === wanted || (n.length >= 14 && wanted.startsWith(n)) || n.startsWith(wanted + '.');
+            });
+            const names = close.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i);
+            if (names.length)
+                return `${text}: did you mean ${names.map((n) => `-p ${n}`).join(' or ')}? (names match whole, as !process 0 0 prints them; ImageFileName keeps 15 characters)`;
+            return `${text} (names match whole, with the extension, as !process 0 0 prints them)`;
+        }
+        return text;
+    }
+    /** Waiting threads whose wait ends at a request no server thread works on, longest wait first. */
+    function unservedWaits(waiting, graph, ticksOf) {
+        const out = [];
+        for (const t of waiting) {
+            // A thread with a hop to a thread is in a chain; its unserved part is a side note of its wait.
+            if ((graph.out.get(t.address) || []).length)
+                continue;
+            for (const d of graph.deadEnds.get(t.address) || []) {
+                if (d.unserved) {
+                    out.push({ thread: t.address, object: d.object, message: d.unserved });
+                    break;
+                }
+            }
+        }
+        return out.sort((a, b) => ticksOf(b.thread) - ticksOf(a.thread) || (a.thread < b.thread ? -1 : 1));
     }
     function matches(p, m) {
         if ('name' in m)
@@ -4663,12 +4871,20 @@ var __waitchain = (function (exports) {
     }
     /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
     const LOCK_KINDS$1 = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
-    function waiterCounts(graph, named) {
+    function waiterCounts(graph, named, inScope) {
         const out = [];
         graph.waiters.forEach((w) => {
-            const count = Math.max(w.threads.length, w.carried || 0);
-            if (count > 1 || LOCK_KINDS$1.test(w.kind) || w.threads.some((t) => named.has(t)))
-                out.push({ object: w.object, kind: w.kind, count });
+            const system = Math.max(w.threads.length, w.carried || 0);
+            if (!inScope) {
+                if (system > 1 || LOCK_KINDS$1.test(w.kind) || w.threads.some((t) => named.has(t)))
+                    out.push({ object: w.object, kind: w.kind, count: system, listed: w.threads.length });
+                return;
+            }
+            // A scoped report counts the waiters in its scope; the system-wide count rides along when it differs.
+            const listed = w.threads.filter(inScope).length;
+            if (!listed)
+                return;
+            out.push({ object: w.object, kind: w.kind, count: listed, listed, systemCount: system !== listed ? system : undefined });
         });
         return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
     }
@@ -4694,7 +4910,7 @@ var __waitchain = (function (exports) {
     function verdictOf(r, pointerSize) {
         const at = (a) => formatAddr(a, pointerSize);
         if (r.scopeError)
-            return `ERROR: ${r.scopeError}`;
+            return `waitchain: ${r.scopeError}`;
         const name = (a) => {
             const s = r.threads.get(a);
             return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
@@ -4710,11 +4926,27 @@ var __waitchain = (function (exports) {
             const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
             const n = root.blocked.length;
             const procs = root.processesAffected.length;
-            const blocks = n ? `, blocks ${n} thread${n === 1 ? '' : 's'} in ${procs} process${procs === 1 ? '' : 'es'}` : '';
-            const holds = root.holds.map((h) => `, holds ${h.kind === 'resource' ? 'ERESOURCE' : h.kind.replace(/-/g, ' ')} ${at(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'}`).join('');
+            const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(procs, 'process')}` : '';
+            const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
             return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
         }
-        return `No blocking chains among ${r.waiting} waiting threads`;
+        if (r.unserved.length) {
+            // Clients waiting on a server that does not serve them are blocked as surely as on a lock owner.
+            const u = r.unserved[0];
+            const s = r.threads.get(u.thread);
+            const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
+            const more = r.unserved.length > 1 ? ` (and ${count(r.unserved.length - 1, 'more unserved wait')})` : '';
+            return `UNSERVED: thread ${name(u.thread)}${waiting} for ${unservedPhrase(u.message, at)}${more}`;
+        }
+        return `No blocking chains among ${count(r.scope ? r.scope.waiting : r.waiting, 'waiting thread')}${r.scope ? ' in this scope' : ''}`;
+    }
+    /** "a reply to ALPC message ... on ServiceA.exe's port ..., 372 queued, no server thread working on it". */
+    function unservedPhrase(m, at) {
+        const message = m.kind === 'lpc' ? `LPC message ${m.message}` : `ALPC message ${at(m.message)}`;
+        const port = m.port ? ` on port ${at(m.port)}` : '';
+        const queued = m.queued !== undefined ? `, ${m.queued}${m.queueCut ? '+' : ''} queued` : '';
+        const why = m.lostServer ? `its server thread ${at(m.lostServer)} is no thread of the dump` : 'no server thread works on it';
+        return `a reply to ${message}${port}${queued}: ${why}`;
     }
     function formatAge(ticks, increment) {
         return formatTicks(ticks, increment);
@@ -5425,7 +5657,7 @@ var __waitchain = (function (exports) {
     function renderStaleText(r, pointerSize) {
         const out = [];
         if (!r.findings.length)
-            out.push(`No findings (${r.rulesRun.join(', ')}) among ${r.threadsScanned} threads`);
+            out.push(`No findings (${r.rulesRun.join(', ')}) among ${count(r.threadsScanned, 'thread')}`);
         r.findings.forEach((f, i) => {
             const at = [];
             if (f.thread)
@@ -5437,8 +5669,8 @@ var __waitchain = (function (exports) {
                 out.push(`     ${e}`);
             out.push(`     next: ${f.next}`);
         });
-        const counts = ['error', 'warning', 'info'].map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}${s === 'info' ? '' : 's'}`);
-        out.push(`Summary: ${r.findings.length} findings (${counts.join(', ')}), ${r.threadsScanned} threads scanned, ${r.warnings.length ? r.warnings.join(', ') : '0 warnings'}`);
+        const counts = ['error', 'warning', 'info'].map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
+        out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
         return out.join('\n') + '\n';
     }
 
@@ -5581,15 +5813,37 @@ var __waitchain = (function (exports) {
             out.push(m[1] !== undefined ? m[1] : m[2]);
         return out;
     }
-    /** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
+    // Numeric options, one rule for every command (README "Numbers in options"):
+    //   addresses, pids, ring index values: hex as WinDbg prints them (0x optional), 0n for decimal
+    //     -- parseNumber;
+    //   counts and durations (-t seconds, -n entries, -count slots): decimal as people count, 0x for hex
+    //     -- parseCount.
+    // Anything else (abc, 1e3, 1.5, -3, 20s) is an error naming the option, never a guess.
+    /** A number as WinDbg reads an address or pid: hex by default, 0x prefix, 0n for decimal. */
     function parseNumber(token) {
         const t = token.trim().toLowerCase();
-        if (/^0n\d+$/.test(t))
+        if (/^0n\d{1,15}$/.test(t))
             return parseInt(t.slice(2), 10);
+        if (/^0n\d+$/.test(t))
+            return Number.POSITIVE_INFINITY;
         const hex = t.startsWith('0x') ? t.slice(2) : t;
         if (/^[0-9a-f]{1,13}$/.test(hex))
             return parseInt(hex, 16);
         return undefined;
+    }
+    /** A count or duration: decimal digits (0n allowed), or 0x hex; at least `min`. */
+    function parseCount(option, token, min, unit = 'number') {
+        const t = token.trim().toLowerCase();
+        let n;
+        if (/^(0n)?\d{1,15}$/.test(t))
+            n = parseInt(t.replace(/^0n/, ''), 10);
+        else if (/^0x[0-9a-f]{1,13}$/.test(t))
+            n = parseInt(t.slice(2), 16);
+        if (n === undefined)
+            throw new UsageError(`${option} takes a decimal ${unit} (0x for hex), not '${token}'`);
+        if (n < min)
+            throw new UsageError(`${option} must be at least ${min}, not '${token}'`);
+        return n;
     }
     function parseAddressToken(token) {
         return parseAddr(token);
@@ -7395,7 +7649,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
     // owners, unserved messages, long waits, and what makes the dump itself inconsistent.
     const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
        !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}
-       !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600)
+       !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600; 0x for hex)
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
 recording (docs/snapshots.md):
@@ -7408,6 +7662,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         if (a.kind !== 'text')
             throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
         const tokens = new TokenStream(tokenize(a.text));
+        let seenThreshold;
+        let rules;
         while (!tokens.done) {
             const t = tokens.next();
             if (recordOption(t, tokens, args) || htmlOption(t, tokens, args))
@@ -7422,15 +7678,18 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                         throw new UsageError(`unknown rule ${n}`);
                 if (!names.length)
                     throw new UsageError('-r needs at least one rule');
-                args.rules = names;
+                // Several -r add up (-r a -r b = -r a,b).
+                rules = (rules || []).concat(names.filter((n) => (rules || []).indexOf(n) < 0));
+                args.rules = rules;
                 args.replay.push(t, value);
             }
             else if (t === '-t') {
-                // Seconds are decimal here (a duration, not an address); 0x for hex.
+                // Seconds are a duration: decimal (src/commands/options.ts, parseCount); a second -t is a contradiction.
                 const v = tokens.value('-t');
-                const seconds = /^\d+$/.test(v) ? parseInt(v, 10) : parseNumber(v);
-                if (seconds === undefined || seconds < 0)
-                    throw new UsageError(`-t needs a number of seconds, not '${v}'`);
+                const seconds = parseCount('-t', v, 0, 'number of seconds');
+                if (seenThreshold !== undefined && seenThreshold !== seconds)
+                    throw new UsageError(`-t given twice (${seenThreshold}, ${seconds} seconds): give one threshold`);
+                seenThreshold = seconds;
                 args.options.longWaitSeconds = seconds;
                 args.replay.push(t, v);
             }
@@ -8439,7 +8698,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,
-                notes: [`${all.length} device nodes, ${withHistory.length} with a state history`],
+                notes: [`${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
                 multiple: true,
             };
         }
@@ -8709,7 +8968,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     }
     function summary(r) {
         if (r.error)
-            return `ERROR: ${r.error}`;
+            return `ringdump: ${r.error}`;
         const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
         const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
         return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
@@ -8745,7 +9004,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
 
     // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
     // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
-    // lists continued one frame per line, then warnings. A failure is one `ERROR:` line.
+    // lists continued one frame per line, then warnings. A failure is one `ringdump: <what is wrong>` line (one error style for every command).
     function renderRingText(result, pointerSize) {
         const out = [];
         result.reports.forEach((r, i) => {
@@ -8800,7 +9059,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     }
     function renderRing(out, r, pointerSize) {
         if (r.error) {
-            out.push(`ERROR: ${r.error}`);
+            out.push(`ringdump: ${r.error}`);
             return;
         }
         const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
@@ -8905,7 +9164,8 @@ options:
   -n <N>          only the newest N entries
   -grep <text>    only entries whose text contains <text>
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
-also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are counts: decimal
+(-n 20 = twenty; 0x for hex). An option given twice with different values is an error.
 recording (docs/snapshots.md; record the string form, which reads the index itself):
 ${RECORD_USAGE}${HTML_USAGE}`;
     function parseRingdumpArgs(args, native) {
@@ -8943,6 +9203,17 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             options.replay.push(v);
             return v;
         };
+        // Each option once: a repeat with another value (-pre -post, -n 3 -n 5) contradicts the first.
+        const given = new Map();
+        const once = (option, v) => {
+            const text = String(v);
+            const before = given.get(option);
+            if (before !== undefined && before !== text) {
+                throw new UsageError(option === 'mode' ? `-${before} and -${text} contradict each other: give one` : `${option} given twice (${before}, ${text}): give one`);
+            }
+            given.set(option, text);
+            return v;
+        };
         while (!tokens.done) {
             const t = tokens.next();
             if (recordOption(t, tokens, options) || htmlOption(t, tokens, options))
@@ -8950,24 +9221,22 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             options.replay.push(t);
             if (t === '-?' || t === '-h' || t === '-help')
                 options.help = true;
-            else if (t === '-pre')
-                request.mode = 'pre';
-            else if (t === '-post')
-                request.mode = 'post';
+            else if (t === '-pre' || t === '-post')
+                request.mode = once('mode', t.slice(1));
             else if (t === '-seq')
-                request.seqField = value('-seq');
+                request.seqField = once('-seq', value('-seq'));
             else if (t === '-type')
-                request.typeName = value('-type');
+                request.typeName = once('-type', value('-type'));
             else if (t === '-count')
-                request.count = count('-count', value('-count'), 1);
+                request.count = once('-count', parseCount('-count', value('-count'), 1, 'count'));
             else if (t === '-n')
-                request.selection.newest = count('-n', value('-n'), 0);
+                request.selection.newest = once('-n', parseCount('-n', value('-n'), 0, 'count'));
             else if (t === '-grep')
-                request.selection.grep = value('-grep');
+                request.selection.grep = once('-grep', value('-grep'));
             else if (t === '-f')
                 request.fields = value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
             else if (t === '-devnode')
-                request.devnode = devnodeTarget(value('-devnode'));
+                request.devnode = once('-devnode', devnodeTarget(value('-devnode')));
             else if (t === '-array') {
                 request.plain = true;
                 positional.unshift(ringTextRef(value('-array')));
@@ -8996,12 +9265,6 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             request.index = positional[1];
         }
         return options;
-    }
-    function count(option, text, min) {
-        const n = parseNumber(text);
-        if (n === undefined || n < min)
-            throw new UsageError(`${option}: '${text}' is not a count (hex, or 0n for decimal)`);
-        return n;
     }
     function devnodeTarget(text) {
         if (text.toLowerCase() === 'all')
@@ -9133,9 +9396,17 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 return 'Ticks: unknown';
             return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
         }
+        /**
+         * A thread's waiting time and where its chain ends: "Ticks: 711678 (...); waiting on ...". A thread
+         * that is not waiting has no waiting time, and its end ("running on processor 1", "initialized")
+         * already says its state: printed once, not as "Running; running on processor 1".
+         */
+        stateAndEnd(s) {
+            return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
+        }
         /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
         hop(h) {
-            const what = HOP_NAMES[h.kind] || h.kind;
+            const what = hopNoun(h.kind);
             // LPC hops go through a message id, not an object address.
             const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
             return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
@@ -9143,28 +9414,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     }
     /** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
     function waitedKindName(kind) {
-        return WAITED_NAMES[kind] || kind;
+        return waitedNoun(kind);
     }
-    const WAITED_NAMES = {
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC port',
-        alpc: 'ALPC port',
-    };
-    const HOP_NAMES = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC message',
-        alpc: 'ALPC message',
-    };
 
     function renderWaitChainDot(r, pointerSize) {
         const L = new Labels(r, pointerSize);
@@ -9178,22 +9429,20 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             declared.add(id);
             lines.push(`  "${id}" [shape=${shape}, label="${label.replace(/"/g, '\\"')}"];`);
         };
-        const edges = new Set();
+        // One edge per (from, to) pair: a hop seen both in a chain and in a cycle is drawn once, red.
+        const edges = new Map();
         const hops = r.chains.reduce((all, c) => all.concat(c.hops), []);
         r.deadlocks.forEach((d) => hops.push(...d.hops));
         r.rootBlockers.forEach((root) => hops.push(...root.tree));
         for (const h of hops) {
             node(`t${h.from}`, L.thread(h.from), 'box');
             node(`t${h.to}`, L.thread(h.to), 'box');
-            node(`o${h.object}`, `${h.kind} ${L.addr(h.object)}`, 'ellipse');
-            const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`) ? ' [color=red, penwidth=2]' : '';
-            for (const e of [`"t${h.from}" -> "o${h.object}"${red};`, `"o${h.object}" -> "t${h.to}"${red};`]) {
-                if (!edges.has(e)) {
-                    edges.add(e);
-                    lines.push(`  ${e}`);
-                }
-            }
+            node(`o${h.object}`, `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : L.addr(h.object)}`, 'ellipse');
+            const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`);
+            for (const e of [`"t${h.from}" -> "o${h.object}"`, `"o${h.object}" -> "t${h.to}"`])
+                edges.set(e, red || edges.get(e) === true);
         }
+        edges.forEach((red, e) => lines.push(`  ${e}${red ? ' [color=red, penwidth=2]' : ''};`));
         lines.push('}');
         return lines.join('\n') + '\n';
     }
@@ -9233,7 +9482,23 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             tickIncrement: r.clock.increment,
             warnings: r.warnings,
             error: r.scopeError,
+            // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
+            unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),
+            waitersListed: listedCounts(r),
+            scope: r.scope,
         };
+    }
+    /** Objects whose waiter count includes waiters only the lock counts: how many the dump lists. */
+    function listedCounts(r) {
+        const out = {};
+        let any = false;
+        for (const w of r.waiterCounts) {
+            if (w.listed !== w.count) {
+                out[w.object] = w.listed;
+                any = true;
+            }
+        }
+        return any ? out : undefined;
     }
     /**
      * Every thread the report names; what it is doing for the threads where a chain ends or that the report
@@ -9256,6 +9521,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return { from: h.from, kind: h.kind, object: h.object, to: h.to, detail: h.detail };
     }
 
+    // The object `dx @$waitchain()` returns: collections a user can click through in WinDbg, each
+    // thread node exposing its native _ETHREAD (created only when expanded). toString is the verdict,
+    // so the `!waitchain` echo line reads as the conclusion.
     class ThreadNode {
         // A report may hold 100k threads: each node's text is made when displayed, not when the model is built.
         constructor(__report, address, __target) {
@@ -9317,7 +9585,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             return type ? this.__target.native(this.Object, 'nt', type) : undefined;
         }
         toString() {
-            return `${this.From} -> ${this.Kind} ${this.Object} -> ${this.To}`;
+            return `${this.From} -> ${hopNoun(this.Kind)} ${this.Object} -> ${this.To}`;
         }
     }
     class WaitChainModel {
@@ -9339,6 +9607,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             const all = [];
             __report.threads.forEach((_, a) => all.push(node(a)));
             this.Threads = all;
+            this.Unserved = __report.unserved.map((u) => node(u.thread));
         }
         toString() {
             return this.Verdict;
@@ -9354,13 +9623,18 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     const MAX_ROOTS = 20;
     function renderWaitChainText(report, pointerSize) {
         const L = new Labels(report, pointerSize);
-        const out = [report.verdict, ''];
         if (report.scopeError)
-            return out.join('\n');
-        if (report.focus) {
-            const s = report.threads.get(report.focus);
-            out.push(`Thread ${L.thread(report.focus)}: ${L.age(s)}${s ? `; ${s.terminal}` : ''}`, '');
+            return `${report.verdict}\n`;
+        const out = report.scope ? [scopeLine(L, report.scope), report.verdict] : [report.verdict];
+        if (report.scope)
+            out.push(systemLine(report.scope));
+        out.push('');
+        for (const focus of report.focusAll || (report.focus ? [report.focus] : [])) {
+            const s = report.threads.get(focus);
+            out.push(`Thread ${L.thread(focus)}: ${s ? L.stateAndEnd(s) : ''}`);
         }
+        if (report.focus)
+            out.push('');
         if (report.deadlocks.length) {
             out.push('Deadlocks:');
             report.deadlocks.forEach((d, i) => {
@@ -9378,30 +9652,74 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 out.push(`  and ${report.rootBlockers.length - MAX_ROOTS} more root blockers`);
             out.push('');
         }
+        if (report.unserved.length) {
+            out.push('Waiting on a server that does not serve them (longest first):');
+            report.unserved.slice(0, MAX_ROOTS).forEach((u, i) => {
+                const s = report.threads.get(u.thread);
+                out.push(`  ${i + 1}. ${L.thread(u.thread)}  ${s ? L.stateAndEnd(s) : ''}`);
+            });
+            if (report.unserved.length > MAX_ROOTS)
+                out.push(`  and ${report.unserved.length - MAX_ROOTS} more`);
+            out.push('');
+        }
         if (report.longestWaiter) {
             const s = report.threads.get(report.longestWaiter);
             out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
         }
         const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
         for (const w of busy)
-            out.push(`${w.count} threads wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
-        out.push(`Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`);
+            out.push(waiterLine(L, w, !!report.scope));
+        if (report.scope) {
+            const sc = report.scope;
+            out.push(`Summary: ${count(sc.members, 'thread')} in this scope (${report.scanned} scanned), ${sc.waiting} waiting, ${sc.inChains} in chains, ${warningsText(report.warnings)}`);
+        }
+        else
+            out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(report.warnings)}`);
         return out.join('\n') + '\n';
+    }
+    /**
+     * "16 threads wait on critical section 7c980600 (4 in this dump, 12 more counted by the lock)": the
+     * waiters the dump lists apart from those only the lock's own count shows; a scoped report counts
+     * its scope and names the system-wide count beside it.
+     */
+    function waiterLine(L, w, scoped) {
+        const what = `${waitedKindName(w.kind)} ${L.addr(w.object)}`;
+        if (scoped) {
+            const also = w.systemCount !== undefined ? ` (${w.systemCount} system-wide)` : '';
+            return `${count(w.count, 'thread')} in this scope ${w.count === 1 ? 'waits' : 'wait'} on ${what}${also}`;
+        }
+        const hidden = w.count - w.listed;
+        const split = hidden > 0 ? ` (${w.listed} in this dump, ${hidden} more counted by the lock)` : '';
+        return `${count(w.count, 'thread')} ${w.count === 1 ? 'waits' : 'wait'} on ${what}${split}`;
+    }
+    /** The first line of a scoped report: what it is about and how many threads that is. */
+    function scopeLine(L, sc) {
+        if (sc.kind === 'thread') {
+            const who = sc.threads.map((t) => L.thread(t)).join(', ');
+            return `Scope: ${sc.threads.length === 1 ? 'thread' : 'threads'} ${who}, with ${sc.threads.length === 1 ? 'its chain' : 'their chains'} and waiters: ${count(sc.members, 'thread')}`;
+        }
+        const procs = sc.processes.map((p) => `${p.name} (pid ${hex4(p.pid)}, ${L.addr(p.address)})`).join(', ');
+        return `Scope: ${sc.processes.length === 1 ? 'process' : `${sc.processes.length} processes:`} ${procs}: ${count(sc.members, 'thread')}, ${sc.waiting} waiting, ${sc.inChains} in chains`;
+    }
+    /** The system-wide picture, labelled, after a scoped verdict. */
+    function systemLine(sc) {
+        const parts = [count(sc.systemDeadlocks, 'deadlock'), count(sc.systemRootBlockers, 'root blocker'), count(sc.systemUnserved, 'unserved wait')];
+        return `System-wide: ${parts.join(', ')} (!waitchain without arguments for all of them)`;
     }
     function renderRoot(out, L, report, root, n) {
         const s = report.threads.get(root.thread);
         const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
         out.push(`  ${n}. ${head}`);
         if (root.blocked.length) {
-            out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+            out.push(`     blocks ${count(root.blocked.length, 'thread')} in ${count(root.processesAffected.length, 'process')}`);
         }
         else if (!root.holds.length)
             out.push('     no other thread waits on it');
         for (const held of root.holds) {
-            out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+            out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
         }
         if (s && !root.cycle)
-            out.push(`     ${L.age(s)}; ${s.terminal}`);
+            out.push(`     ${L.stateAndEnd(s)}`);
         const first = blockedFirst(report, root);
         if (first && first !== root.thread)
             out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
@@ -9931,8 +10249,11 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
     const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
        !waitchain <thread>             that thread's chain to its root, and its waiters
-                                       (an address, @$curthread, or a thread object)
-       !waitchain "-p <name|pid|addr>" chains touching that process
+                                       (0x87f0d790, ffffe001\`2345a080, @$curthread, a thread object;
+                                       a bare 87f0d790 is no dx number and 1234 is decimal to dx)
+       !waitchain "<thread> <thread>"  several threads (hex in the string, as !thread prints them)
+       !waitchain "-p <name|pid|addr>" chains touching that process (name with its extension, as
+                                       !process 0 0 prints it; pid hex, or 0n decimal)
        !waitchain "-dot"               the wait graph in Graphviz DOT
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
@@ -9969,6 +10290,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             text += ' ' + more;
         }
         const tokens = new TokenStream(tokenize(text));
+        const threads = options.scope.kind === 'thread' ? [options.scope.thread] : [];
+        let process;
         while (!tokens.done) {
             const t = tokens.next();
             if (recordOption(t, tokens, options) || htmlOption(t, tokens, options))
@@ -9979,6 +10302,10 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 options.dot = true;
             else if (t === '-p') {
                 const value = tokens.value('-p');
+                // One process per run: a second -p naming another is a contradiction, not "the last one wins".
+                if (process !== undefined && process.toLowerCase() !== value.toLowerCase())
+                    throw new UsageError(`-p given twice (${process}, ${value}): one process per run`);
+                process = value;
                 options.scope = { kind: 'process', match: processMatch(value) };
                 options.replay.push(t, value);
                 continue;
@@ -9988,11 +10315,17 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             else {
                 const thread = parseAddressToken(t);
                 if (!thread)
-                    throw new UsageError(`'${t}' is not a thread address`);
-                options.scope = { kind: 'thread', thread };
+                    throw new UsageError(`'${t}' is not a thread address (hex, as !thread prints it)`);
+                // Several threads are one question (each one's chain and waiters); the same one twice is that thread.
+                if (threads.indexOf(thread) < 0)
+                    threads.push(thread);
             }
             options.replay.push(t);
         }
+        if (threads.length && process !== undefined)
+            throw new UsageError('a thread and -p exclude each other: give threads, or one process');
+        if (threads.length)
+            options.scope = { kind: 'thread', thread: threads[0], more: threads.slice(1) };
         checkRecordOptions(options);
         return options;
     }
@@ -10002,8 +10335,14 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         if (address && address.length >= 8)
             return { address };
         const pid = parseNumber(value);
-        if (pid !== undefined)
+        if (pid !== undefined) {
+            // A pid is 32 bits (a multiple of 4); anything larger is no pid, not a number to wrap around.
+            if (pid > 0xffffffff)
+                throw new UsageError(`-p: ${value} is no pid (larger than 0xffffffff)`);
             return { pid };
+        }
+        if (/^0n/i.test(value) || /^0x/i.test(value))
+            throw new UsageError(`-p: '${value}' is no number (pid: hex, or 0n decimal)`);
         return { name: value };
     }
     function waitchainCommand(arg, more) {
@@ -10021,6 +10360,11 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                     throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
                 const k = new KernelContext(target);
                 const report = analyzeWaitChains(k, options.scope);
+                // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
+                if (report.scopeError) {
+                    print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);
+                    return new WaitChainModel(report, target);
+                }
                 const text = options.dot && options.html === undefined ? '' : renderWaitChainText(report, target.pointerSize);
                 print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
                 writeHtmlReport('waitchain', options, () => renderWaitChainHtml(report, target.pointerSize, text));

@@ -1,21 +1,37 @@
-// npm run fuzz -- --cases <N> [--seed <S>]
+// npm run fuzz -- --cases <N> [--seed <S>]   (--help: usage; unknown flags exit 2)
 // Runs N random-damage cases (see mocks/harness/fuzz.ts) and prints each failure with the seed that
 // reproduces it; the last line is `fuzz: <N> cases, <C> crashes, <H> hangs`.
 import { fuzzScenarios, makeCase, runCase, type FuzzFailure } from '../mocks/harness/fuzz';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) {
-    console.error(`fuzz: ${name} takes a whole number\nusage: npm run fuzz -- --cases <N> [--seed <S>]`);
-    process.exit(2);
-  }
-  return v;
+const USAGE = `usage: npm run fuzz -- [--cases <N>] [--seed <S>]
+  --cases <N>  random-damage cases to run (default 10000)
+  --seed <S>   the first case's seed (default 1); a failure prints the seed that reproduces it
+  --help       this help`;
+
+function usageError(message: string): never {
+  console.error(`fuzz: ${message}\n${USAGE}`);
+  process.exit(2);
 }
 
-const cases = arg('--cases', 10000);
-const first = arg('--seed', 1);
+/** Flags as given; an unknown flag or a bad number is an error, never a silent 10,000-case default run. */
+function parseFuzzArgs(argv: string[]): { cases: number; seed: number } {
+  const args = { cases: 10000, seed: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    if (a !== '--cases' && a !== '--seed') usageError(`unknown argument ${a}`);
+    const text = argv[++i];
+    if (text === undefined) usageError(`${a} needs a whole number`);
+    if (!/^\d+$/.test(text)) usageError(`${a} takes a whole number, not '${text}'`);
+    args[a === '--cases' ? 'cases' : 'seed'] = Number(text);
+  }
+  return args;
+}
+
+const { cases, seed: first } = parseFuzzArgs(process.argv.slice(2));
 const scenarios = fuzzScenarios();
 const failures: FuzzFailure[] = [];
 const started = Date.now();

@@ -1,15 +1,18 @@
 // npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json] [--check]
 // npm run harness -- --snapshot <file> [--command '...']
 // npm run harness -- --scenario <file|id> --layout <name> --command '...' --record <file> [--redact]
+// npm run harness -- --list-scenarios
+// Exit status: 0 the command ran and reported; 1 the command reported an error (its one-line
+// `<command>: ...` message, a debugger error) or --check found unmet expectations; 2 bad harness
+// usage or an unusable input/output file (one line naming the file and what is wrong).
 // Loads dist/waitchain.js into a fresh node:vm context with the mock WinDbg host, performs
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
-import { writeFileSync } from 'node:fs';
-import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
+import { scenarioLayouts, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
-import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
-import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
+import { commandFailed, checkScenario, displayRelocation, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
+import { recordOnSnapshot } from '../mocks/harness/record';
+import { buildScenarioInput, HarnessInputError, listScenarios, loadScenarioInput, loadSnapshotInput, writeOutput } from '../mocks/harness/inputs';
 import { runWithHtml } from '../mocks/harness/html';
-import { displayRelocation } from '../mocks/harness/run';
 import { resolve as resolvePath } from 'node:path';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
@@ -17,11 +20,16 @@ const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|a
        npm run harness -- --scenario <file|id> [--layout <name>|all] --check
        npm run harness -- --snapshot <file> [--command '<!cmd args>'] [--json]
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
+       npm run harness -- --list-scenarios
+--scenario takes a path or an id from --list-scenarios; --layout defaults to the first layout the
+scenario allows (--list-scenarios shows them), 'all' runs every one.
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
 --html <file> (with --scenario or --snapshot and --command) also writes the command's HTML report to <file>
 (with several layouts, the first to <file>, the others to <file>.<layout>.html).
-layouts: ${Object.keys(LAYOUTS).join(', ')}`;
+layouts: ${Object.keys(LAYOUTS).join(', ')}
+exit status: 0 ran and reported; 1 the command reported an error or --check found unmet
+expectations; 2 bad harness usage or input file.`;
 
 interface Args {
   scenario?: string;
@@ -33,11 +41,12 @@ interface Args {
   saveSnapshot?: string;
   record?: string;
   redact: boolean;
+  listScenarios: boolean;
   html?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, check: false, redact: false };
+  const args: Args = { json: false, check: false, redact: false, listScenarios: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -54,6 +63,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--check') args.check = true;
     else if (a === '--record') args.record = value();
     else if (a === '--redact') args.redact = true;
+    else if (a === '--list-scenarios') args.listScenarios = true;
     else if (a === '--html') args.html = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
@@ -72,23 +82,50 @@ function printRun(run: CommandRun, json: boolean, multi: boolean): void {
   if (multi) console.log(`== ${run.layout}: ${run.command}`);
   if (json) console.log(JSON.stringify(run.json === undefined ? null : run.json, null, 2));
   else process.stdout.write(run.output);
-  if (run.error) console.log(run.error);
+  if (run.error) console.log(errorLine(run));
+}
+
+/**
+ * The debugger's own error (dx could not parse the arguments, so the command never ran) in the
+ * commands' one error style, naming the command, with WinDbg's text and how arguments are typed.
+ */
+function errorLine(run: CommandRun): string {
+  const name = /^(?:!|dx\s+@\$)(\w+)/.exec(run.command.trim());
+  if (!name || !/^Error: /.test(run.error || '')) return run.error || '';
+  const dx = run.error!.replace(/^Error: /, '');
+  return `${name[1]}: the debugger could not read the arguments, the command did not run (WinDbg prints "Error: ${dx}"); dx reads 0x87f0d790 or ffffe001\`2345a080 as an address and 1234 as decimal, and options go in one quoted string: !${name[1]} "-?"`;
 }
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
+  if (args.listScenarios) {
+    // One line per scenario: the id --scenario takes, the layouts it allows (the first is the default), where it lives.
+    for (const s of listScenarios()) {
+      let layouts: string;
+      try {
+        layouts = scenarioLayouts(loadScenarioInput(s.path)).join(',');
+      } catch (e) {
+        layouts = `(unusable: ${e instanceof Error ? e.message : String(e)})`;
+      }
+      console.log(`${s.id}  ${layouts}  ${s.path.replace(process.cwd() + '/', '')}`);
+    }
+    return 0;
+  }
   if (args.snapshot) {
-    const snapshot = readSnapshotFile(args.snapshot);
+    if (args.scenario) fail('--snapshot and --scenario exclude each other');
+    if (args.record) fail('--record takes a --scenario');
+    const snapshot = loadSnapshotInput(args.snapshot);
     const command = args.command || snapshot.header.recording?.command;
     if (!command) fail('--snapshot needs --command (this snapshot does not name the command it was recorded with)');
-    if (args.record) fail('--record takes a --scenario');
-    printRun(runOnSnapshot(snapshot, command), args.json, false);
-    if (args.html) return writeHtml(args.html, () => runWithHtml(snapshot, command));
-    return 0;
+    const run = runOnSnapshot(snapshot, command);
+    printRun(run, args.json, false);
+    if (commandFailed(run)) return 1;
+    return args.html ? writeHtml(args.html, () => runWithHtml(snapshot, command)) : 0;
   }
   if (args.redact && !args.record) fail('--redact goes with --record <file>');
   if (!args.scenario) fail('--scenario or --snapshot is required');
-  const allowed = layoutsOf(args.scenario);
+  const scenario = loadScenarioInput(args.scenario);
+  const allowed = scenarioLayouts(scenario);
   const layouts = !args.layout ? [allowed[0]] : args.layout === 'all' ? allowed : [args.layout];
   for (const l of layouts) {
     if (!LAYOUTS[l]) fail(`unknown layout ${l}`);
@@ -96,8 +133,8 @@ function main(): number {
   }
   if (args.saveSnapshot) {
     if (layouts.length !== 1) fail('--save-snapshot needs one --layout');
-    const snapshot = buildSnapshot(loadScenario(args.scenario), layouts[0]);
-    writeFileSync(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)));
+    const snapshot = buildScenarioInput(scenario, layouts[0]);
+    writeOutput(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)), '--save-snapshot');
     console.log(`wrote ${args.saveSnapshot} (${layouts[0]})`);
     return 0;
   }
@@ -105,22 +142,17 @@ function main(): number {
     if (layouts.length !== 1) fail('--record needs one --layout');
     if (!args.command) fail('--record needs --command');
     // Output as the target holds it (x86 scenarios on x64 layouts: relocated), as a replay prints it.
-    let recording: ReturnType<typeof recordOnSnapshot>;
-    try {
-      recording = recordOnSnapshot(buildSnapshot(loadScenario(args.scenario), layouts[0]), args.command, { redact: args.redact });
-    } catch (e) {
-      console.error(`harness: ${e instanceof Error ? e.message : String(e)}`);
-      return 1;
-    }
-    writeFileSync(args.record, recording.text);
-    printRun(recording.run, args.json, false);
+    const recording = recordOnSnapshot(buildScenarioInput(scenario, layouts[0]), args.command, { redact: args.redact });
+    writeOutput(args.record, recording.text, '--record');
+    // The command's own "recorded to" line names the path it wrote inside the (mock) debugger; the file is args.record.
+    printRun({ ...recording.run, output: recording.run.output.replace(RECORDED_TO, (_, command: string, rest: string) => `${command}recorded to ${args.record}${rest}`) }, args.json, false);
     console.error(`harness: wrote ${args.record} (${recording.text.length} bytes; replay: npm run harness -- --snapshot ${args.record})`);
-    return recording.run.error ? 1 : 0;
+    return commandFailed(recording.run) ? 1 : 0;
   }
   if (args.check) {
     let failed = 0;
     for (const layout of layouts) {
-      const r = checkScenario(args.scenario, layout);
+      const r = checkScenario(scenario, layout);
       const unmet = Object.entries(r.unmet);
       const ok = !unmet.length && !r.errors.length;
       if (!ok) failed++;
@@ -131,17 +163,20 @@ function main(): number {
     return failed ? 1 : 0;
   }
   if (!args.command) fail('--command is required (or --check)');
-  for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command), args.json, layouts.length > 1);
-  if (args.html) {
-    const scenario = loadScenario(args.scenario);
-    let failed = 0;
-    layouts.forEach((layout, i) => {
-      const file = i === 0 ? args.html! : `${args.html!.replace(/\.html?$/i, '')}.${layout}.html`;
-      failed |= writeHtml(file, () => runWithHtml(buildSnapshot(scenario, layout), args.command!, displayRelocation(scenario, layout)));
-    });
-    return failed;
+  let failed = false;
+  for (const layout of layouts) {
+    const run = runOnScenario(scenario, layout, args.command);
+    printRun(run, args.json, layouts.length > 1);
+    if (commandFailed(run)) failed = true;
   }
-  return 0;
+  if (failed) return 1;
+  if (!args.html) return 0;
+  let htmlFailed = 0;
+  layouts.forEach((layout, i) => {
+    const file = i === 0 ? args.html! : `${args.html!.replace(/\.html?$/i, '')}.${layout}.html`;
+    htmlFailed |= writeHtml(file, () => runWithHtml(buildScenarioInput(scenario, layout), args.command!, displayRelocation(scenario, layout)));
+  });
+  return htmlFailed;
 }
 
 /** Runs the command with -html and writes the page it made to the local disk; says where. */
@@ -151,9 +186,24 @@ function writeHtml(file: string, run: () => ReturnType<typeof runWithHtml>): num
     console.error(`harness: the command wrote no HTML report${r.error ? `: ${r.error}` : ''}`);
     return 1;
   }
-  writeFileSync(file, r.html);
+  writeOutput(file, r.html, '--html');
   console.error(`harness: HTML report written to ${resolvePath(file)} (${Buffer.byteLength(r.html)} bytes)`);
   return 0;
 }
 
-process.exitCode = main();
+/** "<command>: recorded to <path>: ..." as the command printed it. */
+const RECORDED_TO = /^((?:waitchain|stalecheck|ringdump): )recorded to [^\n]*?(: \d+ reads)/m;
+
+// `... | head`: a closed pipe ends the output, not in a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
+try {
+  process.exitCode = main();
+} catch (e) {
+  if (!(e instanceof HarnessInputError)) throw e;
+  console.error(`harness: ${e.message}`);
+  process.exitCode = 2;
+}

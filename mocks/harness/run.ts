@@ -2,12 +2,13 @@
 // under one layout or for a snapshot: the harness CLI, the tests and the benchmark all go through here.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSnapshot, loadScenario, relocationFor, scenarioLayouts, type Relocation } from '../builder';
+import { buildSnapshot, loadScenario, relocationFor, scenarioLayouts, type Relocation, type Scenario } from '../builder';
 import type { Snapshot } from '../format/snapshot';
 import { loadScript } from '../loader';
 import { COMMAND_OF, checkStaleCheck, checkWaitChain, expectKinds, type ExpectKind } from './expect';
 import { relocateExpect } from '../builder';
 import { checkRingOn } from './ringExpect';
+import { buildScenarioInput, resolveScenarioPath } from './inputs';
 
 export const BUNDLE_PATH = fileURLToPath(new URL('../../dist/waitchain.js', import.meta.url));
 
@@ -49,10 +50,55 @@ export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: R
   };
 }
 
-export function runOnScenario(scenarioIdOrPath: string, layout: string, command: string): CommandRun {
-  const scenario = loadScenario(scenarioIdOrPath);
-  const snapshot = buildSnapshot(scenario, layout);
-  return runOnSnapshot(snapshot, command, displayRelocation(scenario, layout));
+/** A scenario given by id (mocks/scenarios, then test/scenarios), path, or already loaded. */
+export type ScenarioRef = string | Scenario;
+
+function scenarioOf(ref: ScenarioRef): Scenario {
+  return typeof ref === 'string' ? loadScenario(resolveScenarioPath(ref)) : ref;
+}
+
+export function runOnScenario(scenarioRef: ScenarioRef, layout: string, command: string): CommandRun {
+  const scenario = scenarioOf(scenarioRef);
+  const snapshot = buildScenarioInput(scenario, layout);
+  const relocation = displayRelocation(scenario, layout);
+  return runOnSnapshot(snapshot, relocation ? relocateCommand(command, relocation) : command, relocation);
+}
+
+/**
+ * True when the command reported an error rather than a result: the debugger failed the call (a dx
+ * argument error, an exception), or the command printed its one error line `<command>: <message>`
+ * (src/commands/run.ts) as its first line. The harness exits 1 on it.
+ */
+export function commandFailed(run: Pick<CommandRun, 'error' | 'output'>): boolean {
+  if (run.error) return true;
+  return /^(waitchain|stalecheck|ringdump): (?!recorded to )/.test(run.output);
+}
+
+/**
+ * The command as typed against the scenario's addresses, mapped to the target's (x86 scenarios on
+ * x64 layouts): reports show addresses relocated back, so the same addresses are accepted back.
+ * Only addresses the scenario names are mapped, and only where dx reads an address: a `0x` number,
+ * or a hex word inside a string literal (a bare 8-digit word is as much a dx error as on x86).
+ */
+export function relocateCommand(command: string, r: Relocation): string {
+  const map = (hex: string): string | undefined => {
+    const target = r.toTarget(hex.toLowerCase());
+    return r.toScenario(target) === hex.toLowerCase() ? `${target.slice(0, -8).padStart(8, '0')}\`${target.slice(-8)}` : undefined;
+  };
+  let out = '';
+  let inString = false;
+  const re = /"|\\.|\b(0x)?([0-9a-f]{8})\b(?![`\w])/gi;
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(command)) !== null) {
+    if (m[0] === '"') inString = !inString;
+    if (m[2] === undefined || (!inString && !m[1]) || m.index > 0 && command[m.index - 1] === '`') continue;
+    const mapped = map(m[2]);
+    if (!mapped) continue;
+    out += command.slice(last, m.index) + (m[1] || '') + mapped;
+    last = m.index + m[0].length;
+  }
+  return out + command.slice(last);
 }
 
 /**
@@ -80,8 +126,8 @@ export function displayRelocation(scenario: object, layout: string): Relocation 
   return { toTarget: (a) => r.toTarget(a), toScenario: (a) => known.get(a) ?? null };
 }
 
-export function layoutsOf(scenarioIdOrPath: string): string[] {
-  return scenarioLayouts(loadScenario(scenarioIdOrPath));
+export function layoutsOf(scenarioRef: ScenarioRef): string[] {
+  return scenarioLayouts(scenarioOf(scenarioRef));
 }
 
 /** Commands of waitchain that have landed; the others answer "not available yet". */
@@ -97,12 +143,12 @@ export interface CheckResult {
 }
 
 /** Runs every landed command the scenario's expect block concerns and checks each expectation. */
-export function checkScenario(scenarioIdOrPath: string, layout: string): CheckResult {
-  const scenario = loadScenario(scenarioIdOrPath);
+export function checkScenario(scenarioRef: ScenarioRef, layout: string): CheckResult {
+  const scenario = scenarioOf(scenarioRef);
   const expect = (scenario as { expect?: Record<string, unknown> }).expect;
   const result: CheckResult = { layout, unmet: {}, pending: [], errors: [] };
   const kinds = expectKinds(expect);
-  const snapshot = buildSnapshot(scenario, layout);
+  const snapshot = buildScenarioInput(scenario, layout);
   const relocation = displayRelocation(scenario, layout);
   const targetExpect = relocateExpect(expect, relocation) as Record<string, unknown>;
   const results = new Map<string, CommandRun>();

@@ -23,6 +23,7 @@ import {
   type U64,
 } from './ring';
 import { decodeElement, hasNoFields, memberAt, type DecodedField, type FieldValue } from './ringFields';
+import { count } from '../render/vocabulary';
 
 export interface RingRequest {
   /** The ring (positional 1) and its index variable (positional 2). */
@@ -284,7 +285,7 @@ function devnodeRings(k: KernelContext, req: RingRequest, textOf: EntryText): Ri
     const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
     return {
       reports: withHistory,
-      notes: [`${all.length} device nodes, ${withHistory.length} with a state history`],
+      notes: [`${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
       multiple: true,
     };
   }

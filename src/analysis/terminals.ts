@@ -10,6 +10,7 @@ import { irpReaderOf, majorFunctionName, type DeviceTarget, type IrpInfo } from 
 import type { ThreadInfo } from '../kernel/model';
 import { processorsOf, type ProcessorInfo } from '../kernel/processors';
 import type { Hop, RuleEnv, WaitGraph } from './waitgraph';
+import { hopNoun, waitedNoun } from '../render/vocabulary';
 
 /** Pending IRPs named per thread; the rest are counted. */
 const MAX_IRPS_SHOWN = 3;
@@ -137,7 +138,7 @@ function describeWait(t: ThreadInfo, graph: WaitGraph, env: RuleEnv): string {
   for (const w of t.waits) {
     if (dead.has(w.object)) continue;
     const entry = graph.waiters.get(w.object);
-    unexplained.push(`waiting on ${entry ? entry.kind : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
+    unexplained.push(`waiting on ${entry ? waitedNoun(entry.kind) : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
   }
   // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
   const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
@@ -165,7 +166,7 @@ function describeHops(hops: Hop[], env: RuleEnv): string[] {
     const h = group[0];
     const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
     // A legacy LPC hop is keyed by the message id, not by an address.
-    const object = h.kind === 'lpc' ? `LPC message ${h.object}` : `${h.kind} ${a(h.object)}`;
+    const object = `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : a(h.object)}`;
     out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
   });
   return out;

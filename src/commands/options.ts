@@ -18,13 +18,32 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
-/** A number as WinDbg reads one: hex by default, 0x prefix, 0n for decimal. */
+// Numeric options, one rule for every command (README "Numbers in options"):
+//   addresses, pids, ring index values: hex as WinDbg prints them (0x optional), 0n for decimal
+//     -- parseNumber;
+//   counts and durations (-t seconds, -n entries, -count slots): decimal as people count, 0x for hex
+//     -- parseCount.
+// Anything else (abc, 1e3, 1.5, -3, 20s) is an error naming the option, never a guess.
+
+/** A number as WinDbg reads an address or pid: hex by default, 0x prefix, 0n for decimal. */
 export function parseNumber(token: string): number | undefined {
   const t = token.trim().toLowerCase();
-  if (/^0n\d+$/.test(t)) return parseInt(t.slice(2), 10);
+  if (/^0n\d{1,15}$/.test(t)) return parseInt(t.slice(2), 10);
+  if (/^0n\d+$/.test(t)) return Number.POSITIVE_INFINITY;
   const hex = t.startsWith('0x') ? t.slice(2) : t;
   if (/^[0-9a-f]{1,13}$/.test(hex)) return parseInt(hex, 16);
   return undefined;
+}
+
+/** A count or duration: decimal digits (0n allowed), or 0x hex; at least `min`. */
+export function parseCount(option: string, token: string, min: number, unit = 'number'): number {
+  const t = token.trim().toLowerCase();
+  let n: number | undefined;
+  if (/^(0n)?\d{1,15}$/.test(t)) n = parseInt(t.replace(/^0n/, ''), 10);
+  else if (/^0x[0-9a-f]{1,13}$/.test(t)) n = parseInt(t.slice(2), 16);
+  if (n === undefined) throw new UsageError(`${option} takes a decimal ${unit} (0x for hex), not '${token}'`);
+  if (n < min) throw new UsageError(`${option} must be at least ${min}, not '${token}'`);
+  return n;
 }
 
 export function parseAddressToken(token: string): Addr | undefined {

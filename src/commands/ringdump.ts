@@ -11,7 +11,7 @@ import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
 import { describeArgument, print } from '../target/hostIo';
-import { parseNumber, tokenize, TokenStream, UsageError } from './options';
+import { parseCount, tokenize, TokenStream, UsageError } from './options';
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
 import { renderRingHtml } from '../render/html/ringHtml';
 import { runCommand } from './run';
@@ -34,7 +34,8 @@ options:
   -n <N>          only the newest N entries
   -grep <text>    only entries whose text contains <text>
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
-also be a number. Numbers are hex unless 0n-prefixed, as everywhere in WinDbg (-n 0n20 = twenty).
+also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are counts: decimal
+(-n 20 = twenty; 0x for hex). An option given twice with different values is an error.
 recording (docs/snapshots.md; record the string form, which reads the index itself):
 ${RECORD_USAGE}${HTML_USAGE}`;
 
@@ -78,20 +79,30 @@ export function parseRingdumpArgs(args: unknown[], native: NativeResolver): Ring
     options.replay.push(v);
     return v;
   };
+  // Each option once: a repeat with another value (-pre -post, -n 3 -n 5) contradicts the first.
+  const given = new Map<string, string>();
+  const once = <T>(option: string, v: T): T => {
+    const text = String(v);
+    const before = given.get(option);
+    if (before !== undefined && before !== text) {
+      throw new UsageError(option === 'mode' ? `-${before} and -${text} contradict each other: give one` : `${option} given twice (${before}, ${text}): give one`);
+    }
+    given.set(option, text);
+    return v;
+  };
   while (!tokens.done) {
     const t = tokens.next();
     if (recordOption(t, tokens, options) || htmlOption(t, tokens, options)) continue;
     options.replay.push(t);
     if (t === '-?' || t === '-h' || t === '-help') options.help = true;
-    else if (t === '-pre') request.mode = 'pre';
-    else if (t === '-post') request.mode = 'post';
-    else if (t === '-seq') request.seqField = value('-seq');
-    else if (t === '-type') request.typeName = value('-type');
-    else if (t === '-count') request.count = count('-count', value('-count'), 1);
-    else if (t === '-n') request.selection.newest = count('-n', value('-n'), 0);
-    else if (t === '-grep') request.selection.grep = value('-grep');
+    else if (t === '-pre' || t === '-post') request.mode = once('mode', t.slice(1) as 'pre' | 'post');
+    else if (t === '-seq') request.seqField = once('-seq', value('-seq'));
+    else if (t === '-type') request.typeName = once('-type', value('-type'));
+    else if (t === '-count') request.count = once('-count', parseCount('-count', value('-count'), 1, 'count'));
+    else if (t === '-n') request.selection.newest = once('-n', parseCount('-n', value('-n'), 0, 'count'));
+    else if (t === '-grep') request.selection.grep = once('-grep', value('-grep'));
     else if (t === '-f') request.fields = value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
-    else if (t === '-devnode') request.devnode = devnodeTarget(value('-devnode'));
+    else if (t === '-devnode') request.devnode = once('-devnode', devnodeTarget(value('-devnode')));
     else if (t === '-array') {
       request.plain = true;
       positional.unshift(ringTextRef(value('-array')));
@@ -114,11 +125,6 @@ export function parseRingdumpArgs(args: unknown[], native: NativeResolver): Ring
   return options;
 }
 
-function count(option: string, text: string, min: number): number {
-  const n = parseNumber(text);
-  if (n === undefined || n < min) throw new UsageError(`${option}: '${text}' is not a count (hex, or 0n for decimal)`);
-  return n;
-}
 
 function devnodeTarget(text: string): Addr | 'all' {
   if (text.toLowerCase() === 'all') return 'all';

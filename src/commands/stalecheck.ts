@@ -7,7 +7,7 @@ import { KernelContext } from '../kernel/context';
 import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
 import { describeArgument, print } from '../target/hostIo';
-import { parseNumber, tokenize, TokenStream, UsageError } from './options';
+import { parseCount, tokenize, TokenStream, UsageError } from './options';
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
 import { renderStaleHtml } from '../render/html/staleHtml';
 import { runCommand } from './run';
@@ -15,7 +15,7 @@ import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, w
 
 export const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
        !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}
-       !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600)
+       !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600; 0x for hex)
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
 recording (docs/snapshots.md):
@@ -35,6 +35,8 @@ export function parseStaleCheckArgs(arg: unknown): StaleCheckArgs {
   if (a.kind === 'none') return args;
   if (a.kind !== 'text') throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
   const tokens = new TokenStream(tokenize(a.text));
+  let seenThreshold: number | undefined;
+  let rules: RuleId[] | undefined;
   while (!tokens.done) {
     const t = tokens.next();
     if (recordOption(t, tokens, args) || htmlOption(t, tokens, args)) continue;
@@ -44,13 +46,16 @@ export function parseStaleCheckArgs(arg: unknown): StaleCheckArgs {
       const names = value.split(',').filter((n) => n !== '');
       for (const n of names) if (RULE_IDS.indexOf(n as RuleId) < 0) throw new UsageError(`unknown rule ${n}`);
       if (!names.length) throw new UsageError('-r needs at least one rule');
-      args.rules = names as RuleId[];
+      // Several -r add up (-r a -r b = -r a,b).
+      rules = (rules || []).concat(names.filter((n) => (rules || []).indexOf(n as RuleId) < 0) as RuleId[]);
+      args.rules = rules;
       args.replay.push(t, value);
     } else if (t === '-t') {
-      // Seconds are decimal here (a duration, not an address); 0x for hex.
+      // Seconds are a duration: decimal (src/commands/options.ts, parseCount); a second -t is a contradiction.
       const v = tokens.value('-t');
-      const seconds = /^\d+$/.test(v) ? parseInt(v, 10) : parseNumber(v);
-      if (seconds === undefined || seconds < 0) throw new UsageError(`-t needs a number of seconds, not '${v}'`);
+      const seconds = parseCount('-t', v, 0, 'number of seconds');
+      if (seenThreshold !== undefined && seenThreshold !== seconds) throw new UsageError(`-t given twice (${seenThreshold}, ${seconds} seconds): give one threshold`);
+      seenThreshold = seconds;
       args.options.longWaitSeconds = seconds;
       args.replay.push(t, v);
     } else throw new UsageError(`unknown option ${t}`);

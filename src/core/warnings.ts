@@ -1,6 +1,8 @@
 // Damage found while reading, counted by kind so a report can end with one summary line
 // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
 
+import { warningCount } from '../render/vocabulary';
+
 export class Warnings {
   private readonly counts = new Map<string, number>();
   private readonly details: string[] = [];
@@ -19,7 +21,7 @@ export class Warnings {
 
   summary(): string[] {
     const out: string[] = [];
-    this.counts.forEach((c, kind) => out.push(`${c} ${kind}`));
+    this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
     return out;
   }
 

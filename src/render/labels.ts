@@ -3,6 +3,7 @@ import { formatAddr, type Addr } from '../core/addr';
 import { formatTicks } from '../analysis/ticks';
 import { hex4, type ThreadSummary, type WaitChainReport } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
+import { hopNoun, waitedNoun } from './vocabulary';
 
 export class Labels {
   constructor(
@@ -28,9 +29,18 @@ export class Labels {
     return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
   }
 
+  /**
+   * A thread's waiting time and where its chain ends: "Ticks: 711678 (...); waiting on ...". A thread
+   * that is not waiting has no waiting time, and its end ("running on processor 1", "initialized")
+   * already says its state: printed once, not as "Running; running on processor 1".
+   */
+  stateAndEnd(s: ThreadSummary): string {
+    return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
+  }
+
   /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
   hop(h: Hop): string {
-    const what = HOP_NAMES[h.kind] || h.kind;
+    const what = hopNoun(h.kind);
     // LPC hops go through a message id, not an object address.
     const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
     return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
@@ -39,27 +49,5 @@ export class Labels {
 
 /** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
 export function waitedKindName(kind: string): string {
-  return WAITED_NAMES[kind] || kind;
+  return waitedNoun(kind);
 }
-
-const WAITED_NAMES: { [kind: string]: string } = {
-  thread: 'thread object',
-  resource: 'ERESOURCE',
-  'fast-mutex': 'fast mutex',
-  'guarded-mutex': 'guarded mutex',
-  'critical-section': 'critical section',
-  lpc: 'LPC port',
-  alpc: 'ALPC port',
-};
-
-const HOP_NAMES: { [kind: string]: string } = {
-  mutant: 'mutant',
-  process: 'process',
-  thread: 'thread object',
-  resource: 'ERESOURCE',
-  'fast-mutex': 'fast mutex',
-  'guarded-mutex': 'guarded mutex',
-  'critical-section': 'critical section',
-  lpc: 'LPC message',
-  alpc: 'ALPC message',
-};

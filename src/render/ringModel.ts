@@ -42,7 +42,7 @@ class RingEntryNode {
 }
 
 function summary(r: RingReport): string {
-  if (r.error) return `ERROR: ${r.error}`;
+  if (r.error) return `ringdump: ${r.error}`;
   const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
   const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
   return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;

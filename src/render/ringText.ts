@@ -1,6 +1,6 @@
 // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
 // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
-// lists continued one frame per line, then warnings. A failure is one `ERROR:` line.
+// lists continued one frame per line, then warnings. A failure is one `ringdump: <what is wrong>` line (one error style for every command).
 import { formatAddr } from '../core/addr';
 import { u64ToDecimal, u64ToHex } from '../analysis/ring';
 import type { RingEntry, RingReport, RingResult } from '../analysis/ringdump';
@@ -60,7 +60,7 @@ function renderReport(out: string[], r: RingReport, pointerSize: number): void {
 
 function renderRing(out: string[], r: RingReport, pointerSize: number): void {
   if (r.error) {
-    out.push(`ERROR: ${r.error}`);
+    out.push(`ringdump: ${r.error}`);
     return;
   }
   const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';

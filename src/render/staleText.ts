@@ -2,10 +2,11 @@
 // next command to run, and a summary line.
 import { formatAddr } from '../core/addr';
 import type { StaleReport } from '../analysis/stalecheck';
+import { count, warningsText } from './vocabulary';
 
 export function renderStaleText(r: StaleReport, pointerSize: number): string {
   const out: string[] = [];
-  if (!r.findings.length) out.push(`No findings (${r.rulesRun.join(', ')}) among ${r.threadsScanned} threads`);
+  if (!r.findings.length) out.push(`No findings (${r.rulesRun.join(', ')}) among ${count(r.threadsScanned, 'thread')}`);
   r.findings.forEach((f, i) => {
     const at: string[] = [];
     if (f.thread) at.push(`thread ${formatAddr(f.thread, pointerSize)}`);
@@ -14,7 +15,7 @@ export function renderStaleText(r: StaleReport, pointerSize: number): string {
     for (const e of f.evidence) out.push(`     ${e}`);
     out.push(`     next: ${f.next}`);
   });
-  const counts = (['error', 'warning', 'info'] as const).map((s) => `${r.findings.filter((f) => f.severity === s).length} ${s}${s === 'info' ? '' : 's'}`);
-  out.push(`Summary: ${r.findings.length} findings (${counts.join(', ')}), ${r.threadsScanned} threads scanned, ${r.warnings.length ? r.warnings.join(', ') : '0 warnings'}`);
+  const counts = (['error', 'warning', 'info'] as const).map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
+  out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 // The wait graph in Graphviz DOT: threads as boxes, objects as ellipses, cycle edges in red.
 import type { WaitChainReport } from '../analysis/waitchain';
 import { Labels } from './labels';
+import { hopNoun } from './vocabulary';
 
 export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): string {
   const L = new Labels(r, pointerSize);
@@ -13,22 +14,19 @@ export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): str
     declared.add(id);
     lines.push(`  "${id}" [shape=${shape}, label="${label.replace(/"/g, '\\"')}"];`);
   };
-  const edges = new Set<string>();
+  // One edge per (from, to) pair: a hop seen both in a chain and in a cycle is drawn once, red.
+  const edges = new Map<string, boolean>();
   const hops = r.chains.reduce((all, c) => all.concat(c.hops), [] as typeof r.chains[0]['hops']);
   r.deadlocks.forEach((d) => hops.push(...d.hops));
   r.rootBlockers.forEach((root) => hops.push(...root.tree));
   for (const h of hops) {
     node(`t${h.from}`, L.thread(h.from), 'box');
     node(`t${h.to}`, L.thread(h.to), 'box');
-    node(`o${h.object}`, `${h.kind} ${L.addr(h.object)}`, 'ellipse');
-    const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`) ? ' [color=red, penwidth=2]' : '';
-    for (const e of [`"t${h.from}" -> "o${h.object}"${red};`, `"o${h.object}" -> "t${h.to}"${red};`]) {
-      if (!edges.has(e)) {
-        edges.add(e);
-        lines.push(`  ${e}`);
-      }
-    }
+    node(`o${h.object}`, `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : L.addr(h.object)}`, 'ellipse');
+    const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`);
+    for (const e of [`"t${h.from}" -> "o${h.object}"`, `"o${h.object}" -> "t${h.to}"`]) edges.set(e, red || edges.get(e) === true);
   }
+  edges.forEach((red, e) => lines.push(`  ${e}${red ? ' [color=red, penwidth=2]' : ''};`));
   lines.push('}');
   return lines.join('\n') + '\n';
 }

@@ -45,7 +45,24 @@ export function waitChainJson(r: WaitChainReport): object {
     tickIncrement: r.clock.increment,
     warnings: r.warnings,
     error: r.scopeError,
+    // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
+    unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),
+    waitersListed: listedCounts(r),
+    scope: r.scope,
   };
+}
+
+/** Objects whose waiter count includes waiters only the lock counts: how many the dump lists. */
+function listedCounts(r: WaitChainReport): { [object: string]: number } | undefined {
+  const out: { [object: string]: number } = {};
+  let any = false;
+  for (const w of r.waiterCounts) {
+    if (w.listed !== w.count) {
+      out[w.object] = w.listed;
+      any = true;
+    }
+  }
+  return any ? out : undefined;
 }
 
 /**

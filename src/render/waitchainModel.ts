@@ -1,6 +1,7 @@
 // The object `dx @$waitchain()` returns: collections a user can click through in WinDbg, each
 // thread node exposing its native _ETHREAD (created only when expanded). toString is the verdict,
 // so the `!waitchain` echo line reads as the conclusion.
+import { hopNoun } from './vocabulary';
 import type { Addr } from '../core/addr';
 import type { Target } from '../core/target';
 import { formatTicks } from '../analysis/ticks';
@@ -91,7 +92,7 @@ class HopNode {
   }
 
   toString(): string {
-    return `${this.From} -> ${this.Kind} ${this.Object} -> ${this.To}`;
+    return `${this.From} -> ${hopNoun(this.Kind)} ${this.Object} -> ${this.To}`;
   }
 }
 
@@ -101,6 +102,8 @@ export class WaitChainModel {
   readonly RootBlockers: (ThreadNode & { Blocked: number })[];
   readonly Chains: { Path: ThreadNode[]; Hops: HopNode[]; toString(): string }[];
   readonly Threads: ThreadNode[];
+  /** Threads waiting on a server that does not serve them (the UNSERVED verdict), longest first. */
+  readonly Unserved: ThreadNode[];
 
   constructor(private readonly __report: WaitChainReport, target: Target) {
     const node = (a: Addr) => new ThreadNode(__report, a, target);
@@ -119,6 +122,7 @@ export class WaitChainModel {
     const all: ThreadNode[] = [];
     __report.threads.forEach((_, a) => all.push(node(a)));
     this.Threads = all;
+    this.Unserved = __report.unserved.map((u) => node(u.thread));
   }
 
   toString(): string {

@@ -2,9 +2,10 @@
 // (largest first), then a summary line. Stays readable with thousands of waiters: leaves with the
 // same hop fold into one line with a count, long child lists end with "and N more".
 import type { Addr } from '../core/addr';
-import type { RootBlockerReport, WaitChainReport } from '../analysis/waitchain';
+import { hex4, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
 import { Labels, waitedKindName } from './labels';
+import { count, warningsText } from './vocabulary';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
@@ -12,12 +13,15 @@ export const MAX_ROOTS = 20;
 
 export function renderWaitChainText(report: WaitChainReport, pointerSize: number): string {
   const L = new Labels(report, pointerSize);
-  const out: string[] = [report.verdict, ''];
-  if (report.scopeError) return out.join('\n');
-  if (report.focus) {
-    const s = report.threads.get(report.focus);
-    out.push(`Thread ${L.thread(report.focus)}: ${L.age(s)}${s ? `; ${s.terminal}` : ''}`, '');
+  if (report.scopeError) return `${report.verdict}\n`;
+  const out: string[] = report.scope ? [scopeLine(L, report.scope), report.verdict] : [report.verdict];
+  if (report.scope) out.push(systemLine(report.scope));
+  out.push('');
+  for (const focus of report.focusAll || (report.focus ? [report.focus] : [])) {
+    const s = report.threads.get(focus);
+    out.push(`Thread ${L.thread(focus)}: ${s ? L.stateAndEnd(s) : ''}`);
   }
+  if (report.focus) out.push('');
 
   if (report.deadlocks.length) {
     out.push('Deadlocks:');
@@ -36,16 +40,59 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
     out.push('');
   }
 
+  if (report.unserved.length) {
+    out.push('Waiting on a server that does not serve them (longest first):');
+    report.unserved.slice(0, MAX_ROOTS).forEach((u, i) => {
+      const s = report.threads.get(u.thread);
+      out.push(`  ${i + 1}. ${L.thread(u.thread)}  ${s ? L.stateAndEnd(s) : ''}`);
+    });
+    if (report.unserved.length > MAX_ROOTS) out.push(`  and ${report.unserved.length - MAX_ROOTS} more`);
+    out.push('');
+  }
+
   if (report.longestWaiter) {
     const s = report.threads.get(report.longestWaiter);
     out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
   }
   const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
-  for (const w of busy) out.push(`${w.count} threads wait on ${waitedKindName(w.kind)} ${L.addr(w.object)}`);
-  out.push(
-    `Summary: ${report.scanned} threads scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${report.warnings.length ? report.warnings.join(', ') : '0 warnings'}`,
-  );
+  for (const w of busy) out.push(waiterLine(L, w, !!report.scope));
+  if (report.scope) {
+    const sc = report.scope;
+    out.push(`Summary: ${count(sc.members, 'thread')} in this scope (${report.scanned} scanned), ${sc.waiting} waiting, ${sc.inChains} in chains, ${warningsText(report.warnings)}`);
+  } else out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(report.warnings)}`);
   return out.join('\n') + '\n';
+}
+
+/**
+ * "16 threads wait on critical section 7c980600 (4 in this dump, 12 more counted by the lock)": the
+ * waiters the dump lists apart from those only the lock's own count shows; a scoped report counts
+ * its scope and names the system-wide count beside it.
+ */
+function waiterLine(L: Labels, w: WaiterCount, scoped: boolean): string {
+  const what = `${waitedKindName(w.kind)} ${L.addr(w.object)}`;
+  if (scoped) {
+    const also = w.systemCount !== undefined ? ` (${w.systemCount} system-wide)` : '';
+    return `${count(w.count, 'thread')} in this scope ${w.count === 1 ? 'waits' : 'wait'} on ${what}${also}`;
+  }
+  const hidden = w.count - w.listed;
+  const split = hidden > 0 ? ` (${w.listed} in this dump, ${hidden} more counted by the lock)` : '';
+  return `${count(w.count, 'thread')} ${w.count === 1 ? 'waits' : 'wait'} on ${what}${split}`;
+}
+
+/** The first line of a scoped report: what it is about and how many threads that is. */
+function scopeLine(L: Labels, sc: ScopeInfo): string {
+  if (sc.kind === 'thread') {
+    const who = sc.threads.map((t) => L.thread(t)).join(', ');
+    return `Scope: ${sc.threads.length === 1 ? 'thread' : 'threads'} ${who}, with ${sc.threads.length === 1 ? 'its chain' : 'their chains'} and waiters: ${count(sc.members, 'thread')}`;
+  }
+  const procs = sc.processes.map((p) => `${p.name} (pid ${hex4(p.pid)}, ${L.addr(p.address)})`).join(', ');
+  return `Scope: ${sc.processes.length === 1 ? 'process' : `${sc.processes.length} processes:`} ${procs}: ${count(sc.members, 'thread')}, ${sc.waiting} waiting, ${sc.inChains} in chains`;
+}
+
+/** The system-wide picture, labelled, after a scoped verdict. */
+function systemLine(sc: ScopeInfo): string {
+  const parts = [count(sc.systemDeadlocks, 'deadlock'), count(sc.systemRootBlockers, 'root blocker'), count(sc.systemUnserved, 'unserved wait')];
+  return `System-wide: ${parts.join(', ')} (!waitchain without arguments for all of them)`;
 }
 
 function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: RootBlockerReport, n: number): void {
@@ -53,12 +100,12 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
   const head = root.cycle ? `deadlock of ${root.cycle.map((t) => L.thread(t)).join(', ')}` : `thread ${L.thread(root.thread)}`;
   out.push(`  ${n}. ${head}`);
   if (root.blocked.length) {
-    out.push(`     blocks ${root.blocked.length} thread${root.blocked.length === 1 ? '' : 's'} in ${root.processesAffected.length} process${root.processesAffected.length === 1 ? '' : 'es'}`);
+    out.push(`     blocks ${count(root.blocked.length, 'thread')} in ${count(root.processesAffected.length, 'process')}`);
   } else if (!root.holds.length) out.push('     no other thread waits on it');
   for (const held of root.holds) {
-    out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${held.carried} waiter${held.carried === 1 ? '' : 's'} the dump does not show`);
+    out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
   }
-  if (s && !root.cycle) out.push(`     ${L.age(s)}; ${s.terminal}`);
+  if (s && !root.cycle) out.push(`     ${L.stateAndEnd(s)}`);
   const first = blockedFirst(report, root);
   if (first && first !== root.thread) out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
   const children = new Map<Addr, Hop[]>();

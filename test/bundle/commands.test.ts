@@ -26,7 +26,7 @@ describe('.scriptload', () => {
     ['!stalecheck "-?"', /^usage: !stalecheck/],
     ['!stalecheck "-r nosuch"', /^stalecheck: unknown rule nosuch\nusage:/],
     ['!stalecheck "-t"', /^stalecheck: -t needs a value\nusage:/],
-    ['!stalecheck "-t soon"', /^stalecheck: -t needs a number of seconds, not 'soon'\nusage:/],
+    ['!stalecheck "-t soon"', /^stalecheck: -t takes a decimal number of seconds \(0x for hex\), not 'soon'\nusage:/],
     ['!stalecheck 0x1234', /^stalecheck: options go in one quoted string/],
     ['!stalecheck "-r long-wait -t 60"', /\nSummary: \d+ findings .*\n$/],
   ])('%s', (cmd, pattern) => {
@@ -48,9 +48,9 @@ describe('!waitchain arguments', () => {
   it.each([
     ['!waitchain "-x"', /^waitchain: unknown option -x\nusage:/],
     ['!waitchain "-p"', /^waitchain: -p needs a value\nusage:/],
-    ['!waitchain "zz-not-hex"', /^waitchain: 'zz-not-hex' is not a thread address\nusage:/],
-    ['!waitchain "-p nosuch.exe"', /^ERROR: no process matches 'nosuch.exe'/],
-    ['!waitchain 0x1234', /^ERROR: 1234 is not a thread of any process in this dump/],
+    ['!waitchain "zz-not-hex"', /^waitchain: 'zz-not-hex' is not a thread address \(hex, as !thread prints it\)\nusage:/],
+    ['!waitchain "-p nosuch.exe"', /^waitchain: no process matches 'nosuch.exe'/],
+    ['!waitchain 0x1234', /^waitchain: 1234 is not a thread of any process in this dump/],
   ])('%s gives a one-line message', (cmd, pattern) => {
     const r = script.run(cmd);
     expect(r.error).toBeUndefined();
@@ -76,7 +76,7 @@ describe('!waitchain arguments', () => {
     expect(onX64.output).toContain(`${addressOf('866d63e8').slice(0, 8)}\`${addressOf('866d63e8').slice(8)}`);
     for (const filter of ['"-p ProcessB.exe"', '"-p 1524"', '"-p 0n5412"']) {
       const byProcess = x86.run(`!waitchain ${filter}`);
-      expect(byProcess.output, filter).toMatch(/^ROOT BLOCKER/);
+      expect(byProcess.output, filter).toMatch(/^Scope: process ProcessB.exe \(pid 1524, [0-9a-f`]+\): \d+ threads?, .*\nROOT BLOCKER/);
       expect(byProcess.output, filter).toMatch(/ProcessB.exe/);
     }
   });

@@ -61,7 +61,7 @@ describe('lpc-xp-near-misses-damage on xpsp3-x86', () => {
   it('finds the port from a tagged LpcWaitingOnPort and cuts the cyclic queue with a warning', () => {
     const run = runOnScenario(id, 'xpsp3-x86', '!waitchain');
     expect(run.output).toContain('LPC message 0000030c to srv.exe (port 89201000): no thread is serving it; still queued (at least 1 message queued on the port)');
-    expect((run.json as Json).warnings).toContain('1 list cycles cut');
+    expect((run.json as Json).warnings).toContain('1 list cycle cut');
   });
 
   it('does not take a stale LpcReceivedMessageId (valid bit clear) for a server', () => {
@@ -86,7 +86,7 @@ describe.each(layoutsOf(OWN('alpc-x64-chain-queue-damage')))('alpc-x64-chain-que
   });
 
   it('counts the damage it stepped over', () => {
-    expect(json.warnings).toEqual(expect.arrayContaining(['1 stale ALPC messages', '1 objects unreadable', '1 owners not found among threads']));
+    expect(json.warnings).toEqual(expect.arrayContaining(['1 stale ALPC message', '1 object unreadable', '1 owner not found among threads']));
   });
 
   it.each([

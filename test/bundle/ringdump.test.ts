@@ -330,8 +330,8 @@ describe.each(layoutsOf(DRIVER))('driver rings, %s', (layout) => {
     const native = run('!ringdump (mydriver!g_pRing, mydriver!g_RingIndex, "-count 8")');
     expect(native.json.newestSlot).toBe(3);
     expect(fieldsOf(native.json, 'Sequence')).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
-    expect(run('!ringdump "mydriver!g_pRing mydriver!g_RingIndex"').output).toBe('ERROR: mydriver!g_pRing is a pointer (_REQ_ENTRY *): give the ring\'s size with -count <N>\n');
-    expect(run('!ringdump "mydriver!g_pAnyRing mydriver!g_RingIndex -count 8"').output).toBe('ERROR: mydriver!g_pAnyRing is a void *: give the element type with -type <T>\n');
+    expect(run('!ringdump "mydriver!g_pRing mydriver!g_RingIndex"').output).toBe('ringdump: mydriver!g_pRing is a pointer (_REQ_ENTRY *): give the ring\'s size with -count <N>\n');
+    expect(run('!ringdump "mydriver!g_pAnyRing mydriver!g_RingIndex -count 8"').output).toBe('ringdump: mydriver!g_pAnyRing is a void *: give the element type with -type <T>\n');
   });
 
   it('unreadable slots: a warning, those slots marked, the rest decoded (a partial result)', () => {
@@ -348,18 +348,18 @@ describe.each(layoutsOf(DRIVER))('driver rings, %s', (layout) => {
 
   it('bad input: a clear one-line message, and a partial result where there is one', () => {
     const cases: [string, string][] = [
-      ['!ringdump "mydriver!g_Nope mydriver!g_RingIndex"', 'ERROR: mydriver!g_Nope: no such symbol (check the module name; .reload)\n'],
-      ['!ringdump "nosuchdriver!g_Ring"', 'ERROR: nosuchdriver!g_Ring: no such symbol (check the module name; .reload)\n'],
-      ['!ringdump "mydriver!g_NotArray mydriver!g_RingIndex"', 'ERROR: mydriver!g_NotArray is not an array (unsigned long): give an array, or a pointer or address with -type <T> -count <N>\n'],
-      ['!ringdump "mydriver!g_Log.Nope"', 'ERROR: mydriver!g_Log (_LOG) has no member Nope\n'],
-      ['!ringdump "mydriver!g_pAnyRing -count 8 -type _NO_SUCH_TYPE"', 'ERROR: type mydriver!_NO_SUCH_TYPE not found (check the module name; .reload)\n'],
-      ['!ringdump "mydriver!g_pNullRing -count 8"', 'ERROR: mydriver!g_pNullRing is NULL: the ring is not allocated\n'],
+      ['!ringdump "mydriver!g_Nope mydriver!g_RingIndex"', 'ringdump: mydriver!g_Nope: no such symbol (check the module name; .reload)\n'],
+      ['!ringdump "nosuchdriver!g_Ring"', 'ringdump: nosuchdriver!g_Ring: no such symbol (check the module name; .reload)\n'],
+      ['!ringdump "mydriver!g_NotArray mydriver!g_RingIndex"', 'ringdump: mydriver!g_NotArray is not an array (unsigned long): give an array, or a pointer or address with -type <T> -count <N>\n'],
+      ['!ringdump "mydriver!g_Log.Nope"', 'ringdump: mydriver!g_Log (_LOG) has no member Nope\n'],
+      ['!ringdump "mydriver!g_pAnyRing -count 8 -type _NO_SUCH_TYPE"', 'ringdump: type mydriver!_NO_SUCH_TYPE not found (check the module name; .reload)\n'],
+      ['!ringdump "mydriver!g_pNullRing -count 8"', 'ringdump: mydriver!g_pNullRing is NULL: the ring is not allocated\n'],
     ];
     for (const [cmd, text] of cases) {
       const r = run(cmd);
       expect(r.error, cmd).toBeUndefined();
       expect(r.output, cmd).toBe(text);
-      expect(r.json.error, cmd).toBe(text.replace(/^ERROR: /, '').trim());
+      expect(r.json.error, cmd).toBe(text.replace(/^ringdump: /, '').trim());
       expect(r.json.entries, cmd).toEqual([]);
     }
     const noIndex = run('!ringdump "mydriver!g_Ring mydriver!g_Nope"');
@@ -404,7 +404,7 @@ describe.each(layoutsOf(DEVNODES))('devnode rings, %s', (layout) => {
 
   it('an unreadable device node is one line', () => {
     const r = run('!ringdump "-devnode {8b900000}"');
-    expect(r.output).toMatch(/^ERROR: device node (8b900000|ffffa000`5c800000) is unreadable\n$/);
+    expect(r.output).toMatch(/^ringdump: device node (8b900000|ffffa000`5c800000) is unreadable\n$/);
     expect(r.json.error).toMatch(/^device node .* is unreadable$/);
   });
 });
@@ -426,7 +426,7 @@ describe.each(layoutsOf(X64))('native x64 driver, %s', (layout) => {
     const r = run('!ringdump "fffff80010020000 mydriver!g_TraceIndex -type mydriver!_TRACE_ENTRY -count 6"');
     expect(r.json.array).toBe('fffff800`10020000');
     expect(fieldsOf(r.json, 'Code')).toEqual([3, 4, 5, 6, 1, 2]);
-    expect(run('!ringdump "fffff80010020000"').output).toBe('ERROR: a ring at an address needs -type <T> -count <N>\n');
+    expect(run('!ringdump "fffff80010020000"').output).toBe('ringdump: a ring at an address needs -type <T> -count <N>\n');
   });
 
   it('an element type without fields: a warning, entries as bytes', () => {
