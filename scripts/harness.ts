@@ -8,12 +8,14 @@ import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
 import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
+import { dumpMain } from '../mocks/dump/harness';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
        npm run harness -- --scenario <file|id> [--layout <name>|all] --check
        npm run harness -- --snapshot <file> [--command '<!cmd args>'] [--json]
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
+       npm run harness -- --dump <file.dmp> --symbols <ISF file or folder> --command '<!cmd args>' [--json] [--record <file>]
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
 layouts: ${Object.keys(LAYOUTS).join(', ')}`;
@@ -28,6 +30,8 @@ interface Args {
   saveSnapshot?: string;
   record?: string;
   redact: boolean;
+  dump?: string;
+  symbols?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -48,6 +52,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--check') args.check = true;
     else if (a === '--record') args.record = value();
     else if (a === '--redact') args.redact = true;
+    else if (a === '--dump') args.dump = value();
+    else if (a === '--symbols') args.symbols = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -70,6 +76,11 @@ function printRun(run: CommandRun, json: boolean, multi: boolean): void {
 
 function main(): number {
   const args = parseArgs(process.argv.slice(2));
+  if (args.dump || args.symbols) {
+    if (!args.dump || !args.symbols) fail('--dump and --symbols go together');
+    if (!args.command) fail('--dump needs --command');
+    return dumpMain({ dump: args.dump, symbols: args.symbols, command: args.command, json: args.json, record: args.record, redact: args.redact });
+  }
   if (args.snapshot) {
     const snapshot = readSnapshotFile(args.snapshot);
     const command = args.command || snapshot.header.recording?.command;
