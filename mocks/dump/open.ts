@@ -6,7 +6,9 @@ import { basename } from 'node:path';
 import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotModule, type SnapshotSymbol } from '../format/snapshot';
 import type { TypeDef } from '../format/typedef';
 import { LAYOUTS } from '../layouts';
-import { isfToTypeDefs, symbolRva, type LoadedIsf } from '../symbols/isf';
+import { isfToTypeDefs, isfTypeRefToC, loadIsf, symbolRva, type LoadedIsf } from '../symbols/isf';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DumpError } from './errors';
 import { BufferSource, FileReader, u16, u32, u64, type ByteSource } from './fileReader';
 import { DUMP_TYPE_NAMES, readDumpHeader, readTriageHeader, type DumpHeader, type TriageHeader } from './header';
@@ -169,7 +171,8 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
     if (typeof sym.address !== 'number') continue;
     const s: SnapshotSymbol = { name: symName, address: hex(kernelBase + BigInt(sym.address)) };
     // Public symbol tables carry no types; the globals the analysis reads get the type the kernel declares them with.
-    const t = globalTypes.get(symName);
+    const own = (sym as { type?: Parameters<typeof isfTypeRefToC>[0] }).type;
+    const t = own ? isfTypeRefToC(own) : globalTypes.get(symName);
     if (t && (typeNames.has(t.replace(/[*[].*$/, '')) || /^[A-Z0-9_]+$/.test(t))) s.type = t;
     ntSymbols.push(s);
   }
@@ -228,6 +231,9 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
     modules.unshift(nt);
   }
   nt.symbols = ntSymbols;
+  // Module names as WinDbg gives them: the kernel is `nt` whatever its image, others the image name without extension.
+  for (const m of modules) m.name = m === nt ? 'nt' : m.name.replace(/^.*\\/, '').replace(/\.(sys|dll|exe)$/i, '');
+  const moduleTypes = moduleTables(symbolsPath, modules, nt, warnings);
 
   // What the dump lacks.
   const listCount = (headAddr: bigint | undefined, what: string, cap = 100000): number | undefined => {
@@ -307,7 +313,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
       source: basename(name),
     },
     modules,
-    types: { nt: types },
+    types: { ...moduleTypes, nt: types },
     memory: [],
     threads: [],
     current,
@@ -320,6 +326,34 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
 }
 
 const hex = (v: bigint): string => v.toString(16);
+
+/**
+ * Tables of other modules in a --symbols folder, matched by file name (`<module>-<age>.json[.xz]`,
+ * as symbol-table collections name them after the PDB): their symbols and types join the module.
+ */
+function moduleTables(symbolsPath: string, modules: SnapshotModule[], nt: SnapshotModule, warnings: string[]): Record<string, TypeDef[]> {
+  const out: Record<string, TypeDef[]> = {};
+  if (!existsSync(symbolsPath) || !statSync(symbolsPath).isDirectory()) return out;
+  const files = readdirSync(symbolsPath).filter((f) => /\.json(\.xz)?$/i.test(f));
+  for (const m of modules) {
+    if (m === nt) continue;
+    const key = m.name.replace(/^.*\\/, '').replace(/\.(sys|dll|exe)$/i, '').toLowerCase();
+    const f = files.find((x) => x.toLowerCase().replace(/(-\d+)?\.json(\.xz)?$/, '') === key);
+    if (!f) continue;
+    let t: LoadedIsf;
+    try { t = loadIsf(join(symbolsPath, f)); } catch (e) { warnings.push(`${f}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`); continue; }
+    const base = BigInt('0x' + m.base);
+    m.symbols = Object.entries(t.table.symbols).filter(([, v]) => typeof v.address === 'number').map(([n, v]) => {
+      const s: SnapshotSymbol = { name: n, address: hex(base + BigInt(v.address)) };
+      const own = (v as { type?: Parameters<typeof isfTypeRefToC>[0] }).type;
+      if (own) s.type = isfTypeRefToC(own);
+      return s;
+    });
+    const types = isfToTypeDefs(t).types;
+    if (types.length) out[key] = types;
+  }
+  return out;
+}
 
 function cString(b: Uint8Array): string {
   let s = '';
