@@ -233,6 +233,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
   nt.symbols = ntSymbols;
   // Module names as WinDbg gives them: the kernel is `nt` whatever its image, others the image name without extension.
   for (const m of modules) m.name = m === nt ? 'nt' : m.name.replace(/^.*\\/, '').replace(/\.(sys|dll|exe)$/i, '');
+  if (header.kind === 'complete') modules.push(...userModules(types, psHeadFor(table, kernelBase), source, ptrSize, warnings));
   const moduleTypes = moduleTables(symbolsPath, modules, nt, warnings);
 
   // What the dump lacks.
@@ -466,11 +467,71 @@ function triageDrivers(file: ByteSource, t: TriageHeader): SnapshotModule[] {
   return out;
 }
 
+function psHeadFor(table: LoadedIsf, kernelBase: bigint): bigint | undefined {
+  const r = symbolRva(table.table, 'PsActiveProcessHead');
+  return r === undefined ? undefined : kernelBase + BigInt(r);
+}
+
+/**
+ * User-mode modules of a complete dump: each process's PEB.Ldr InLoadOrderModuleList
+ * (_LDR_DATA_TABLE_ENTRY), read in that process's address space. The mock serves user modules in
+ * every process, so they are listed once (same name and base).
+ */
+function userModules(types: TypeDef[], psHead: bigint | undefined, source: DumpMemorySource, ptrSize: number, warnings: string[]): SnapshotModule[] {
+  const off = (t: string, p: string) => fieldPathOffset(types, t, p);
+  const links = off('_EPROCESS', 'ActiveProcessLinks'), pebOff = off('_EPROCESS', 'Peb'), ldrOff = off('_PEB', 'Ldr');
+  const listOff = off('_PEB_LDR_DATA', 'InLoadOrderModuleList');
+  const e = { links: off('_LDR_DATA_TABLE_ENTRY', 'InLoadOrderLinks'), base: off('_LDR_DATA_TABLE_ENTRY', 'DllBase'),
+    size: off('_LDR_DATA_TABLE_ENTRY', 'SizeOfImage'), name: off('_LDR_DATA_TABLE_ENTRY', 'BaseDllName') };
+  const out: SnapshotModule[] = [];
+  if (!psHead || links === undefined || pebOff === undefined || ldrOff === undefined || listOff === undefined
+    || e.links === undefined || e.base === undefined || e.size === undefined || e.name === undefined) return out;
+  const read = (a: bigint, n: number, proc: bigint | undefined) => {
+    const b = new Uint8Array(n);
+    try { return source.readInto(a, b, 0, n, proc) === n ? b : undefined; } catch (x) { if (x instanceof DumpError) return undefined; throw x; }
+  };
+  const ptr = (a: bigint, proc: bigint | undefined) => { const b = read(a, ptrSize, proc); return b && (ptrSize === 8 ? u64(b, 0) : BigInt(u32(b, 0))); };
+  const seen = new Set<string>();
+  let unreadable = 0;
+  let p = ptr(psHead, undefined);
+  for (let i = 0; p !== undefined && p !== psHead && i < 4096; i++) {
+    const ep = p - BigInt(links);
+    const peb = ptr(ep + BigInt(pebOff), undefined);
+    if (peb) {
+      const ldr = ptr(peb + BigInt(ldrOff), ep);
+      const head = ldr ? ldr + BigInt(listOff) : undefined;
+      let entry = head !== undefined ? ptr(head, ep) : undefined;
+      if (head !== undefined && entry === undefined) unreadable++;
+      const visited = new Set<bigint>();
+      while (head !== undefined && entry !== undefined && entry !== head && entry !== 0n && !visited.has(entry) && visited.size < 4096) {
+        visited.add(entry);
+        const rec = entry - BigInt(e.links);
+        const base = ptr(rec + BigInt(e.base), ep);
+        const size = read(rec + BigInt(e.size), 4, ep);
+        const len = read(rec + BigInt(e.name), 2, ep);
+        const buf = ptr(rec + BigInt(e.name + (ptrSize === 8 ? 8 : 4)), ep);
+        const w = len && buf ? read(buf, Math.min(u16(len, 0), 520), ep) : undefined;
+        let name = '';
+        if (w) for (let c = 0; c + 1 < w.length; c += 2) name += String.fromCharCode(u16(w, c));
+        if (base && size && name && !seen.has(`${name}@${base}`)) {
+          seen.add(`${name}@${base}`);
+          out.push({ name, base: hex(base), size: u32(size, 0), kernel: false, symbols: [] });
+        }
+        entry = ptr(entry, ep);
+      }
+    }
+    p = ptr(p, undefined);
+  }
+  if (unreadable) warnings.push(`user-mode modules: the loader list of ${unreadable} process${unreadable === 1 ? '' : 'es'} is not in the dump`);
+  return out;
+}
+
 /** nt!PsLoadedModuleList -> _KLDR_DATA_TABLE_ENTRY (DllBase, SizeOfImage, BaseDllName). */
 function loadedModules(types: TypeDef[], head: bigint | undefined, readKernel: (a: bigint, n: number) => Uint8Array | undefined,
   readPtr: (a: bigint) => bigint | undefined, ptrSize: number, warnings: string[]): SnapshotModule[] {
   const out: SnapshotModule[] = [];
-  const off = (p: string) => fieldPathOffset(types, '_KLDR_DATA_TABLE_ENTRY', p);
+  const entryType = types.some((t) => t.name === '_KLDR_DATA_TABLE_ENTRY') ? '_KLDR_DATA_TABLE_ENTRY' : '_LDR_DATA_TABLE_ENTRY';
+  const off = (p: string) => fieldPathOffset(types, entryType, p);
   const baseOff = off('DllBase'), sizeOff = off('SizeOfImage'), nameOff = off('BaseDllName');
   if (!head || baseOff === undefined || sizeOff === undefined || nameOff === undefined) return out;
   let entry = readPtr(head);

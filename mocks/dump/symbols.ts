@@ -6,7 +6,8 @@
 // The chosen table and the reason are reported (DumpInfo.table).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { loadIsf, symbolRva, type LoadedIsf } from '../symbols/isf';
+import { createHash } from 'node:crypto';
+import { describeIsf, loadIsf, parseIsf, readIsfText, symbolRva, type LoadedIsf } from '../symbols/isf';
 import { DumpError } from './errors';
 import { ascii, u16, u32 } from './fileReader';
 
@@ -116,7 +117,11 @@ export function chooseTable(symbolsPath: string, kernel: KernelIdentity, arch: '
   let last: LoadedIsf | undefined;
   const tried: string[] = [];
   for (const f of files) {
-    const t = load(f);
+    // Reject a table from its text before parsing it: a folder of tables then costs one parse.
+    const raw = readText(f);
+    const rejected = files.length > 1 && quickMismatch(raw.text, kernel.rvas);
+    if (rejected) { tried.push(`${basename(f)}: ${rejected}`); continue; }
+    const t = parse(f, raw);
     last = t;
     if (t.arch && t.arch !== arch) { tried.push(`${basename(f)}: ${t.arch}`); continue; }
     const bad = rvaMismatches(t, kernel.rvas);
@@ -135,6 +140,32 @@ export function chooseTable(symbolsPath: string, kernel: KernelIdentity, arch: '
 function mismatch(t: LoadedIsf, kernel: KernelIdentity): DumpError {
   const bad = rvaMismatches(t, kernel.rvas);
   return new DumpError(`symbol table for another kernel: the table is ${identityOfTable(t)}, the dump's kernel is ${identityOfKernel(kernel)}${bad.length ? `; ${bad[0]}` : ''}`);
+}
+
+function readText(path: string): { text: string; bytes: Buffer } {
+  try {
+    return readIsfText(path);
+  } catch (e) {
+    throw new DumpError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+  }
+}
+
+function parse(path: string, raw: { text: string; bytes: Buffer }): LoadedIsf {
+  try {
+    return describeIsf(parseIsf(raw.text, path), path, createHash('sha256').update(raw.bytes).digest('hex'));
+  } catch (e) {
+    throw new DumpError(e instanceof Error ? e.message.split('\n')[0] : String(e));
+  }
+}
+
+/** The first symbol whose RVA in the table's text differs from the dump's, found without parsing the JSON. */
+function quickMismatch(text: string, rvas: Record<string, number>): string | undefined {
+  for (const [name, rva] of Object.entries(rvas)) {
+    const m = new RegExp(`"${name}"\\s*:\\s*\\{[^{}]*?"address"\\s*:\\s*(\\d+)`).exec(text);
+    if (!m) continue; // spelled another way: leave it to the parsed table
+    if (Number(m[1]) !== rva) return `${name}: table nt+0x${Number(m[1]).toString(16)}, dump nt+0x${rva.toString(16)}`;
+  }
+  return undefined;
 }
 
 function load(path: string): LoadedIsf {

@@ -139,51 +139,34 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
     return p;
   };
 
-  // nt!PsLoadedModuleList: entries as _KLDR_DATA_TABLE_ENTRY (the builder leaves the list empty).
-  const moduleListHead = sym('PsLoadedModuleList');
-  const ldrSize = ntTypes.find((t) => t.name === '_KLDR_DATA_TABLE_ENTRY')?.size;
-  const writeKernel = (va: bigint, data: Uint8Array) => {
-    for (let i = 0; i < data.length; i++) {
-      const a = va + BigInt(i);
-      const page = kernelPages.get(a & ~0xfffn);
-      if (page) page[Number(a & 0xfffn)] = data[i];
-    }
-  };
+  // nt!PsLoadedModuleList (the builder leaves the list empty) and each process's PEB.Ldr list: the
+  // loader entries WinDbg reads modules from.
+  const loaderTypes = withLoaderTypes(ntTypes, ptr);
+  const writeKernel = (va: bigint, data: Uint8Array) => writeInto(kernelPages, va, data);
   const ptrBytes = (v: bigint) => { const b = new Uint8Array(ptr); for (let i = 0; i < ptr; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn); return b; };
-  if (moduleListHead && ldrSize && kernelPages.has(moduleListHead & ~0xfffn)) {
-    const off = (p: string) => fieldPathOffset(ntTypes, '_KLDR_DATA_TABLE_ENTRY', p);
-    const baseOff = off('DllBase'), sizeOff = off('SizeOfImage'), nameOff = off('BaseDllName');
-    if (baseOff !== undefined && sizeOff !== undefined && nameOff !== undefined) {
-      const kernelModules = snapshot.modules.filter((m) => m.kernel);
-      const stride = Math.ceil((ldrSize + 2 * 64) / 16) * 16;
-      const perPage = Math.floor(PAGE_SIZE / stride);
-      const entries: bigint[] = [];
-      let page = 0n;
-      kernelModules.forEach((m, i) => {
-        if (i % perPage === 0) page = freeKernelPage();
-        const e = page + BigInt((i % perPage) * stride);
-        entries.push(e);
-        const name = m.name.slice(0, 63);
-        const nameVa = e + BigInt(ldrSize);
-        writeKernel(e + BigInt(baseOff), ptrBytes(hexBig(m.base)));
-        writeKernel(e + BigInt(sizeOff), ptrBytes(BigInt(m.size)).subarray(0, 4));
-        const us = new Uint8Array(ptr === 8 ? 16 : 8);
-        us[0] = (name.length * 2) & 0xff; us[1] = (name.length * 2) >> 8; us[2] = us[0]; us[3] = us[1];
-        us.set(ptrBytes(nameVa), ptr === 8 ? 8 : 4);
-        writeKernel(e + BigInt(nameOff), us);
-        const w = new Uint8Array(name.length * 2);
-        for (let c = 0; c < name.length; c++) w[2 * c] = name.charCodeAt(c) & 0xff;
-        writeKernel(nameVa, w);
-      });
-      const chain = [moduleListHead, ...entries, moduleListHead];
-      for (let i = 1; i < chain.length - 1; i++) {
-        writeKernel(chain[i], ptrBytes(chain[i + 1]));
-        writeKernel(chain[i] + BigInt(ptr), ptrBytes(chain[i - 1]));
-      }
-      if (entries.length) {
-        writeKernel(moduleListHead, ptrBytes(entries[0]));
-        writeKernel(moduleListHead + BigInt(ptr), ptrBytes(entries[entries.length - 1]));
-      }
+  const moduleListHead = sym('PsLoadedModuleList');
+  if (moduleListHead && kernelPages.has(moduleListHead & ~0xfffn)) {
+    writeModuleList(loaderTypes, loaderTypes.kernelEntry, moduleListHead, snapshot.modules.filter((m) => m.kernel), writeKernel, freeKernelPage, ptr);
+  }
+  const userModules = snapshot.modules.filter((m) => !m.kernel);
+  const pebOff = fieldPathOffset(ntTypes, '_EPROCESS', 'Peb');
+  const ldrOff = fieldPathOffset(ntTypes, '_PEB', 'Ldr');
+  const listOff = fieldPathOffset(ntTypes, '_PEB_LDR_DATA', 'InLoadOrderModuleList');
+  const ldrDataSize = ntTypes.find((t) => t.name === '_PEB_LDR_DATA')?.size;
+  if (userModules.length && pebOff !== undefined && ldrOff !== undefined && listOff !== undefined && ldrDataSize) {
+    for (const [proc, pages] of userPages) {
+      const pebPtr = readFrom(kernelPages, hexBig(proc) + BigInt(pebOff), ptr);
+      if (!pebPtr || !pages.has(pebPtr & ~0xfffn)) continue;
+      const freeUserPage = (): bigint => {
+        let p = (pebPtr & ~0xfffn) + 0x10000n;
+        while (pages.has(p) || shared.has(p)) p += 0x1000n;
+        pageIn(pages, p);
+        return p;
+      };
+      const writeUser = (va: bigint, data: Uint8Array) => writeInto(pages, va, data);
+      const ldr = freeUserPage();
+      writeUser(pebPtr + BigInt(ldrOff), ptrBytes(ldr));
+      writeModuleList(loaderTypes, loaderTypes.userEntry, ldr + BigInt(listOff), userModules, writeUser, freeUserPage, ptr, ldr + BigInt(ldrDataSize));
     }
   }
 
@@ -287,7 +270,95 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
     for (let i = 0; i < pageCount; i++) { const pfn = store.firstPfn + i; bits[pfn >> 3] |= 1 << (pfn & 7); }
   }
   store.pages.forEach((p, i) => out.set(p, firstPage + i * PAGE_SIZE));
-  return { bytes: out, tables: symbolTables(snapshot, ptr) };
+  return { bytes: out, tables: symbolTables(snapshot, ptr, loaderTypes.added) };
+}
+
+function writeInto(pages: Map<bigint, Uint8Array>, va: bigint, data: Uint8Array): void {
+  for (let i = 0; i < data.length; i++) {
+    const a = va + BigInt(i);
+    const page = pages.get(a & ~0xfffn);
+    if (page) page[Number(a & 0xfffn)] = data[i];
+  }
+}
+
+function readFrom(pages: Map<bigint, Uint8Array>, va: bigint, size: number): bigint | undefined {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) {
+    const a = va + BigInt(i);
+    const page = pages.get(a & ~0xfffn);
+    if (!page) return undefined;
+    v = (v << 8n) | BigInt(page[Number(a & 0xfffn)]);
+  }
+  return v;
+}
+
+interface EntryLayout { type: string; size: number; links: number; base: number; size32: number; name: number }
+
+/**
+ * The loader-entry layouts the lists are written with: the snapshot's own types when it has them,
+ * else the real ones (x64: ntkrnlmp.pdb 10.0.19041 _KLDR_DATA_TABLE_ENTRY/_LDR_DATA_TABLE_ENTRY,
+ * InLoadOrderLinks 0, DllBase 0x30, SizeOfImage 0x40, BaseDllName 0x58; x86: the XP SP3
+ * _LDR_DATA_TABLE_ENTRY, 0 / 0x18 / 0x20 / 0x2c), added to the nt table the reader gets.
+ */
+function withLoaderTypes(ntTypes: TypeDef[], ptr: number): { added: TypeDef[]; kernelEntry: EntryLayout; userEntry: EntryLayout } {
+  const added: TypeDef[] = [];
+  const layoutOf = (name: string): EntryLayout | undefined => {
+    const t = ntTypes.find((x) => x.name === name);
+    const off = (f: string) => fieldPathOffset(ntTypes, name, f);
+    const links = off('InLoadOrderLinks'), base = off('DllBase'), size32 = off('SizeOfImage'), nameOff = off('BaseDllName');
+    if (!t || links === undefined || base === undefined || size32 === undefined || nameOff === undefined) return undefined;
+    return { type: name, size: t.size, links, base, size32, name: nameOff };
+  };
+  const real = (name: string): EntryLayout => {
+    const x64 = ptr === 8;
+    const e: EntryLayout = x64 ? { type: name, size: name === '_KLDR_DATA_TABLE_ENTRY' ? 0xa0 : 0x120, links: 0, base: 0x30, size32: 0x40, name: 0x58 }
+      : { type: name, size: 0x50, links: 0, base: 0x18, size32: 0x20, name: 0x2c };
+    added.push({ name, kind: 'struct', size: e.size, fields: [
+      { name: 'InLoadOrderLinks', offset: e.links, type: '_LIST_ENTRY' },
+      { name: 'DllBase', offset: e.base, type: 'VOID*' },
+      { name: 'SizeOfImage', offset: e.size32, type: 'ULONG' },
+      { name: 'BaseDllName', offset: e.name, type: '_UNICODE_STRING' },
+    ] });
+    return e;
+  };
+  const user = layoutOf('_LDR_DATA_TABLE_ENTRY') ?? real('_LDR_DATA_TABLE_ENTRY');
+  const kernel = layoutOf('_KLDR_DATA_TABLE_ENTRY') ?? (ntTypes.some((t) => t.name === '_KLDR_DATA_TABLE_ENTRY') ? user : real('_KLDR_DATA_TABLE_ENTRY'));
+  return { added, kernelEntry: kernel, userEntry: user };
+}
+
+/** A LIST_ENTRY list of loader entries at `head`, one per module, each followed by its name. */
+function writeModuleList(_types: unknown, e: EntryLayout, head: bigint, modules: Snapshot['modules'], write: (va: bigint, d: Uint8Array) => void,
+  freePage: () => bigint, ptr: number, firstFree?: bigint): void {
+  const ptrBytes = (v: bigint) => { const b = new Uint8Array(ptr); for (let i = 0; i < ptr; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn); return b; };
+  const stride = Math.ceil((e.size + 2 * 64) / 16) * 16;
+  const entries: bigint[] = [];
+  let cursor = firstFree !== undefined ? (firstFree + 15n) & ~15n : 0n;
+  let pageEnd = firstFree !== undefined ? (firstFree & ~0xfffn) + 0x1000n : 0n;
+  for (const m of modules) {
+    if (cursor + BigInt(stride) > pageEnd) { cursor = freePage(); pageEnd = cursor + 0x1000n; }
+    const entry = cursor;
+    cursor += BigInt(stride);
+    entries.push(entry);
+    const name = m.name.slice(0, 63);
+    const nameVa = entry + BigInt(e.size);
+    write(entry + BigInt(e.base), ptrBytes(hexBig(m.base)));
+    write(entry + BigInt(e.size32), ptrBytes(BigInt(m.size)).subarray(0, 4));
+    const us = new Uint8Array(ptr === 8 ? 16 : 8);
+    us[0] = (name.length * 2) & 0xff; us[1] = (name.length * 2) >> 8; us[2] = us[0]; us[3] = us[1];
+    us.set(ptrBytes(nameVa), ptr === 8 ? 8 : 4);
+    write(entry + BigInt(e.name), us);
+    const w = new Uint8Array(name.length * 2);
+    for (let c = 0; c < name.length; c++) w[2 * c] = name.charCodeAt(c) & 0xff;
+    write(nameVa, w);
+  }
+  const links = entries.map((x) => x + BigInt(e.links));
+  const chain = [head, ...links, head];
+  for (let i = 1; i < chain.length - 1; i++) {
+    write(chain[i], ptrBytes(chain[i + 1]));
+    write(chain[i] + BigInt(ptr), ptrBytes(chain[i - 1]));
+  }
+  write(head, ptrBytes(links[0] ?? head));
+  write(head + BigInt(ptr), ptrBytes(links[links.length - 1] ?? head));
 }
 
 function translateWritten(store: PageStore, mode: 'x64' | 'pae' | 'x86', dtb: bigint, va: bigint): number | undefined {
@@ -321,13 +392,14 @@ function countProcessors(snapshot: Snapshot): number {
 }
 
 /** ISF 6.1 tables (Volatility 3 format) for nt and every module with symbols or types. */
-function symbolTables(snapshot: Snapshot, ptr: number): Record<string, string> {
+function symbolTables(snapshot: Snapshot, ptr: number, extraNtTypes: TypeDef[]): Record<string, string> {
   const out: Record<string, string> = {};
   const moduleKeys: string[] = [];
   const byModule = new Map<string, TypeDef[]>(Object.entries(snapshot.types));
   for (const m of snapshot.modules) {
     const key = /^(nt|ntoskrnl|ntkrnlpa|ntkrnlmp|ntkrpamp)(\.exe)?$/i.test(m.name) ? 'nt' : m.name.replace(/\.(sys|dll|exe)$/i, '');
-    const types = byModule.get(key) ?? byModule.get(m.name) ?? [];
+    const own = byModule.get(key) ?? byModule.get(m.name) ?? [];
+    const types = key === 'nt' ? [...own, ...extraNtTypes.filter((t) => !own.some((o) => o.name === t.name))] : own;
     if (!m.symbols.length && !types.length) continue;
     const base = hexBig(m.base);
     const database = key === 'nt' ? (ptr === 8 ? 'ntkrnlmp.pdb' : 'ntkrpamp.pdb') : `${key}.pdb`;
