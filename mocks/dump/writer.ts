@@ -96,6 +96,10 @@ class Tables {
 }
 
 export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDump {
+  if (options.storage === 'runs' && snapshot.header.dumpKind !== 'complete') {
+    // Physical runs are the complete dump's form (DumpType 1); a kernel dump is written behind a bitmap.
+    throw new Error(`writeDump: a ${snapshot.header.dumpKind} snapshot has no physical-run form (DumpType 1 is a complete dump); use storage 'bitmap'`);
+  }
   const x64 = snapshot.header.arch === 'x64';
   const mode = x64 ? 'x64' : options.pae === false ? 'x86' : 'pae';
   const ptr = x64 ? 8 : 4;
