@@ -19,6 +19,8 @@ export interface WriteOptions {
 
 export interface WrittenDump {
   bytes: Uint8Array;
+  /** Where things are in the file, for the fuzzer's targeted damage. */
+  layout: { headerSize: number; firstPageOffset: number; bitmapOffset?: number; bitmapBytes?: number; pageTableOffsets: number[] };
   /** File name -> ISF JSON text (write them into one folder and pass it as --symbols). */
   tables: Record<string, string>;
 }
@@ -28,6 +30,8 @@ const hexBig = (s: string) => BigInt('0x' + s.replace(/`/g, ''));
 class PageStore {
   /** Physical pages in order of allocation (PFN = index + firstPfn). */
   pages: Uint8Array[] = [];
+  /** PFNs holding page tables. */
+  tablePfns: number[] = [];
   constructor(readonly firstPfn: number) {}
   alloc(): { pfn: number; page: Uint8Array } {
     const page = new Uint8Array(PAGE_SIZE);
@@ -46,6 +50,7 @@ class Tables {
   readonly root: { pfn: number; page: Uint8Array };
   constructor(private store: PageStore, private mode: 'x64' | 'pae' | 'x86', shareKernelFrom?: Tables) {
     this.root = store.alloc();
+    store.tablePfns.push(this.root.pfn);
     if (shareKernelFrom) {
       // Kernel half: the same lower-level tables in every address space.
       const from = shareKernelFrom.root.page;
@@ -71,6 +76,7 @@ class Tables {
       return ((table[o] | (table[o + 1] << 8) | (table[o + 2] << 16) | (table[o + 3] << 24)) >>> 12);
     }
     const next = this.store.alloc();
+    this.store.tablePfns.push(next.pfn);
     // PAE PDPT entries carry only the present bit (Intel SDM 4.4.1).
     const flags = this.mode === 'pae' && table === this.root.page ? 0x1 : 0x3;
     if (size === 8) put64(table, o, (BigInt(next.pfn) << 12n) | BigInt(flags)); else put32(table, o, ((next.pfn << 12) | flags) >>> 0);
@@ -274,7 +280,16 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
     for (let i = 0; i < pageCount; i++) { const pfn = store.firstPfn + i; bits[pfn >> 3] |= 1 << (pfn & 7); }
   }
   store.pages.forEach((p, i) => out.set(p, firstPage + i * PAGE_SIZE));
-  return { bytes: out, tables: symbolTables(snapshot, ptr, loaderTypes.added) };
+  return {
+    bytes: out,
+    layout: {
+      headerSize, firstPageOffset: firstPage,
+      bitmapOffset: options.storage === 'bitmap' ? headerSize + (x64 ? 0x38 : 0x20) : undefined,
+      bitmapBytes: options.storage === 'bitmap' ? Math.ceil(bitmapBits / 8) : undefined,
+      pageTableOffsets: store.tablePfns.map((pfn) => firstPage + (pfn - store.firstPfn) * PAGE_SIZE),
+    },
+    tables: symbolTables(snapshot, ptr, loaderTypes.added),
+  };
 }
 
 function writeInto(pages: Map<bigint, Uint8Array>, va: bigint, data: Uint8Array): void {
