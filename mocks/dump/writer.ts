@@ -6,6 +6,8 @@
 // command must print what it prints on the scenario (test/dump/roundtrip.test.ts).
 // Layouts written as mocks/dump/header.ts reads them.
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Snapshot } from '../format/snapshot';
 import type { TypeDef, TypeRef } from '../format/typedef';
 import { PAGE_SIZE } from './header';
@@ -28,17 +30,26 @@ export interface WrittenDump {
 const hexBig = (s: string) => BigInt('0x' + s.replace(/`/g, ''));
 
 class PageStore {
-  /** Physical pages in order of allocation (PFN = index + firstPfn). */
+  /** Physical pages in file order; the frame of page i is pfnOf(i) (a hole after every `group` frames). */
   pages: Uint8Array[] = [];
   /** PFNs holding page tables. */
   tablePfns: number[] = [];
-  constructor(readonly firstPfn: number) {}
-  alloc(): { pfn: number; page: Uint8Array } {
-    const page = new Uint8Array(PAGE_SIZE);
+  constructor(readonly firstPfn: number, readonly group: number) {}
+  pfnOf(index: number): number { return this.firstPfn + index + Math.floor(index / this.group); }
+  indexOf(pfn: number): number { const k = pfn - this.firstPfn; return k - Math.floor(k / (this.group + 1)); }
+  /** A new frame: a fresh zeroed page, or `adopt` (a page of data, stored without a copy). */
+  alloc(adopt?: Uint8Array): { pfn: number; page: Uint8Array } {
+    const page = adopt ?? new Uint8Array(PAGE_SIZE);
     this.pages.push(page);
-    return { pfn: this.firstPfn + this.pages.length - 1, page };
+    return { pfn: this.pfnOf(this.pages.length - 1), page };
   }
-  get(pfn: number): Uint8Array { return this.pages[pfn - this.firstPfn]; }
+  get(pfn: number): Uint8Array { return this.pages[this.indexOf(pfn)]; }
+  /** Runs of present frames: [basePage, pageCount]. */
+  runs(): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < this.pages.length; i += this.group) out.push([this.pfnOf(i), Math.min(this.group, this.pages.length - i)]);
+    return out;
+  }
 }
 
 function put64(b: Uint8Array, o: number, v: bigint): void { for (let i = 0; i < 8; i++) b[o + i] = Number((v >> BigInt(8 * i)) & 0xffn); }
@@ -48,16 +59,9 @@ function putAscii(b: Uint8Array, o: number, s: string): void { for (let i = 0; i
 /** One address space's page tables, built on demand in the page store. */
 class Tables {
   readonly root: { pfn: number; page: Uint8Array };
-  constructor(private store: PageStore, private mode: 'x64' | 'pae' | 'x86', shareKernelFrom?: Tables) {
+  constructor(private store: PageStore, private mode: 'x64' | 'pae' | 'x86') {
     this.root = store.alloc();
     store.tablePfns.push(this.root.pfn);
-    if (shareKernelFrom) {
-      // Kernel half: the same lower-level tables in every address space.
-      const from = shareKernelFrom.root.page;
-      if (mode === 'x64') this.root.page.set(from.subarray(256 * 8, 512 * 8), 256 * 8);
-      else if (mode === 'pae') this.root.page.set(from.subarray(2 * 8, 4 * 8), 2 * 8);
-      else this.root.page.set(from.subarray(512 * 4, 1024 * 4), 512 * 4);
-    }
   }
 
   private entry(table: Uint8Array, index: number, size: 4 | 8, leafPfn?: number): number {
@@ -101,7 +105,14 @@ class Tables {
   }
 }
 
-export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDump {
+interface DumpPlan {
+  size: number;
+  emit(sink: (chunk: Uint8Array, offset: number) => void): void;
+  layout: WrittenDump['layout'];
+  tables: WrittenDump['tables'];
+}
+
+function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
   if (options.storage === 'runs' && snapshot.header.dumpKind !== 'complete') {
     // Physical runs are the complete dump's form (DumpType 1); a kernel dump is written behind a bitmap.
     throw new Error(`writeDump: a ${snapshot.header.dumpKind} snapshot has no physical-run form (DumpType 1 is a complete dump); use storage 'bitmap'`);
@@ -120,7 +131,15 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
   const kernelPages = new Map<bigint, Uint8Array>();
   const userPages = new Map<string, Map<bigint, Uint8Array>>();
   const shared = new Map<bigint, Uint8Array>();
-  const pageIn = (map: Map<bigint, Uint8Array>, page: bigint) => { let p = map.get(page); if (!p) map.set(page, (p = new Uint8Array(PAGE_SIZE))); return p; };
+  // Pages are views of the snapshot's bytes where a range covers a whole page (no copy of a large
+  // system); a page is copied before the writer changes it (`owned`), so the snapshot stays intact.
+  const owned = new Set<Uint8Array>();
+  const pageIn = (map: Map<bigint, Uint8Array>, page: bigint) => {
+    let p = map.get(page);
+    if (!p) { map.set(page, (p = new Uint8Array(PAGE_SIZE))); owned.add(p); }
+    else if (!owned.has(p)) { const copy = p.slice(); map.set(page, copy); owned.add(copy); p = copy; }
+    return p;
+  };
   for (const r of snapshot.memory) {
     const start = hexBig(r.address);
     const bytes = r.bytes ?? new Uint8Array(Buffer.from(r.hex ?? '', 'hex'));
@@ -131,7 +150,8 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
       const page = va & ~0xfffn;
       const off = Number(va - page);
       const n = Math.min(bytes.length - done, PAGE_SIZE - off);
-      pageIn(map, page).set(bytes.subarray(done, done + n), off);
+      if (off === 0 && n === PAGE_SIZE && !map.has(page)) map.set(page, bytes.subarray(done, done + n));
+      else pageIn(map, page).set(bytes.subarray(done, done + n), off);
       done += n;
     }
   }
@@ -152,7 +172,7 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
   // nt!PsLoadedModuleList (the builder leaves the list empty) and each process's PEB.Ldr list: the
   // loader entries WinDbg reads modules from.
   const loaderTypes = withLoaderTypes(ntTypes, ptr);
-  const writeKernel = (va: bigint, data: Uint8Array) => writeInto(kernelPages, va, data);
+  const writeKernel = (va: bigint, data: Uint8Array) => writeInto(kernelPages, va, data, pageIn);
   const ptrBytes = (v: bigint) => { const b = new Uint8Array(ptr); for (let i = 0; i < ptr; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn); return b; };
   const moduleListHead = sym('PsLoadedModuleList');
   if (moduleListHead && kernelPages.has(moduleListHead & ~0xfffn)) {
@@ -173,7 +193,7 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
         pageIn(pages, p);
         return p;
       };
-      const writeUser = (va: bigint, data: Uint8Array) => writeInto(pages, va, data);
+      const writeUser = (va: bigint, data: Uint8Array) => writeInto(pages, va, data, pageIn);
       const ldr = freeUserPage();
       writeUser(pebPtr + BigInt(ldrOff), ptrBytes(ldr));
       writeModuleList(loaderTypes, loaderTypes.userEntry, ldr + BigInt(listOff), userModules, writeUser, freeUserPage, ptr, ldr + BigInt(ldrDataSize));
@@ -193,61 +213,51 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
   writeKernel(kdbgVa, kdbg);
 
   // Physical memory: page tables and data pages from PFN 1 (PFN 0 stays out, as on real machines).
-  const store = new PageStore(1);
+  // Every address space's top table first, so each EPROCESS can be given its DirectoryTableBase
+  // before its page is stored.
+  // Physical memory has holes, as real machines' does: one absent frame after every `group` frames
+  // (bitmap: small groups, so ranks matter; runs: at most 40 runs, the header's room).
+  const dataPages = kernelPages.size + [...userPages.values()].reduce((n, m) => n + m.size + shared.size, 0) + shared.size;
+  const bound = 4 * dataPages + 4 * (userPages.size + 1) + 1024;
+  const store = new PageStore(1, options.storage === 'bitmap' ? 255 : Math.max(0x4000, Math.ceil(bound / 40)));
   const kernel = new Tables(store, mode);
-  const kernelMap = (va: bigint, bytes: Uint8Array) => { const { pfn, page } = store.alloc(); page.set(bytes); kernel.map(va, pfn); };
-  for (const [va, bytes] of [...kernelPages].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernelMap(va, bytes);
-  // The process address spaces: their own user pages, the shared ones, the kernel half.
   const dtbField = fieldPathOffset(ntTypes, '_EPROCESS', 'Pcb.DirectoryTableBase');
   const processes = new Set<string>(userPages.keys());
-  const userTables = new Map<string, Tables>();
   if (shared.size && !processes.size) processes.add('');
-  for (const proc of processes) {
-    const t = new Tables(store, mode, kernel);
-    userTables.set(proc, t);
-    for (const [va, bytes] of [...(userPages.get(proc) ?? new Map()), ...shared]) {
-      const { pfn, page } = store.alloc();
-      page.set(bytes);
-      t.map(va, pfn);
-    }
+  const userTables = new Map<string, Tables>();
+  for (const proc of processes) userTables.set(proc, new Tables(store, mode));
+  const dtbOf = (t: Tables) => BigInt(t.root.pfn) << 12n;
+  if (dtbField !== undefined) {
+    for (const [proc, t] of userTables) if (proc) writeKernel(hexBig(proc) + BigInt(dtbField), ptrBytes(dtbOf(t)));
   }
-  // Kernel tables were extended while user spaces copied the kernel half: refresh the copies.
+  for (const [va, bytes] of [...kernelPages].sort((a, b) => (a[0] < b[0] ? -1 : 1))) kernel.map(va, store.alloc(bytes).pfn);
+  for (const [proc, t] of userTables) {
+    for (const [va, bytes] of [...(userPages.get(proc) ?? new Map<bigint, Uint8Array>()), ...shared]) t.map(va, store.alloc(bytes).pfn);
+  }
+  // The kernel half of every address space: the kernel's own tables (Intel SDM 4.5: upper PML4 entries).
   for (const t of userTables.values()) {
     const from = kernel.root.page;
     if (mode === 'x64') t.root.page.set(from.subarray(256 * 8, 512 * 8), 256 * 8);
     else if (mode === 'pae') t.root.page.set(from.subarray(2 * 8, 4 * 8), 2 * 8);
     else t.root.page.set(from.subarray(512 * 4, 1024 * 4), 512 * 4);
   }
-  const dtbOf = (t: Tables) => BigInt(t.root.pfn) << 12n;
-  // Each EPROCESS's DirectoryTableBase names its tables (patched into the kernel page that holds it).
-  if (dtbField !== undefined) {
-    for (const [proc, t] of userTables) {
-      if (!proc) continue;
-      const at = hexBig(proc) + BigInt(dtbField);
-      const pa = translateWritten(store, mode, dtbOf(kernel), at);
-      if (pa === undefined) continue;
-      const b = ptrBytes(dtbOf(t));
-      for (let i = 0; i < ptr; i++) {
-        const p = translateWritten(store, mode, dtbOf(kernel), at + BigInt(i));
-        if (p !== undefined) store.get(Math.floor(p / PAGE_SIZE))[p % PAGE_SIZE] = b[i];
-      }
-    }
-  }
   // The header's DirectoryTableBase: the current process's space when it has one, else the kernel's.
   const curProc = snapshot.current?.process;
   const headerDtb = dtbOf((curProc && userTables.get(curProc)) || kernel);
 
-  // The file.
+  // The file: header, bitmap (bitmap dumps), then the pages in frame order.
   const pageCount = store.pages.length;
   const headerSize = x64 ? 0x2000 : 0x1000;
-  const bitmapBits = store.firstPfn + pageCount + 7; // a few absent pages at the end too
+  const lastPfn = store.pfnOf(pageCount - 1);
+  const bitmapBits = lastPfn + 1 + 7; // a few absent frames at the end too
   const bitmapHeaderSize = (x64 ? 0x38 : 0x20) + Math.ceil(bitmapBits / 8);
   const firstPage = options.storage === 'bitmap' ? Math.ceil((headerSize + bitmapHeaderSize) / PAGE_SIZE) * PAGE_SIZE : headerSize;
-  const out = new Uint8Array(firstPage + pageCount * PAGE_SIZE);
-  const h = out.subarray(0, headerSize);
+  const fileSize = firstPage + pageCount * PAGE_SIZE;
+  const h = new Uint8Array(firstPage);
   for (let o = 0; o < headerSize; o += 4) putAscii(h, o, 'PAGE');
   const dumpType = options.storage === 'runs' ? 1 : snapshot.header.dumpKind === 'complete' ? 5 : 6;
   const processors = countProcessors(snapshot);
+  const runs = store.runs();
   if (x64) {
     putAscii(h, 0, 'PAGEDU64');
     put32(h, 0x08, 0xf); put32(h, 0x0c, snapshot.header.buildNumber);
@@ -255,9 +265,11 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
     put32(h, 0x30, 0x8664); put32(h, 0x34, processors); put32(h, 0x38, 0xe2); put32(h, 0x3c, 0);
     for (let i = 0; i < 4; i++) put64(h, 0x40 + 8 * i, 0n);
     put64(h, 0x80, kdbgVa);
-    put32(h, 0x88, 1); put32(h, 0x8c, 0); put64(h, 0x90, BigInt(pageCount)); put64(h, 0x98, BigInt(store.firstPfn)); put64(h, 0xa0, BigInt(pageCount));
+    h.fill(0, 0x88, 0x88 + 0x2c0);
+    put32(h, 0x88, runs.length); put64(h, 0x90, BigInt(pageCount));
+    runs.forEach(([b, n], i) => { put64(h, 0x98 + 16 * i, BigInt(b)); put64(h, 0xa0 + 16 * i, BigInt(n)); });
     h.fill(0, 0x348, 0x348 + 0xbb8);
-    put32(h, 0xf98, dumpType); put64(h, 0xfa0, BigInt(out.length)); put64(h, 0xfa8, 0n);
+    put32(h, 0xf98, dumpType); put64(h, 0xfa0, BigInt(fileSize)); put64(h, 0xfa8, 0n);
     put64(h, 0x1030, 0n);
   } else {
     putAscii(h, 0, 'PAGEDUMP');
@@ -267,36 +279,62 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
     for (let i = 0; i < 4; i++) put32(h, 0x2c + 4 * i, 0);
     h[0x5c] = mode === 'pae' ? 1 : 0;
     put32(h, 0x60, Number(kdbgVa));
-    put32(h, 0x64, 1); put32(h, 0x68, pageCount); put32(h, 0x6c, store.firstPfn); put32(h, 0x70, pageCount);
+    h.fill(0, 0x64, 0x64 + 700);
+    put32(h, 0x64, runs.length); put32(h, 0x68, pageCount);
+    runs.forEach(([b, n], i) => { put32(h, 0x6c + 8 * i, b); put32(h, 0x70 + 8 * i, n); });
     h.fill(0, 0x320, 0x320 + 1200);
-    put32(h, 0xf88, dumpType); put64(h, 0xfa0, BigInt(out.length)); put64(h, 0xfb8, 0n); put64(h, 0xfc0, 0n);
+    put32(h, 0xf88, dumpType); put64(h, 0xfa0, BigInt(fileSize)); put64(h, 0xfb8, 0n); put64(h, 0xfc0, 0n);
   }
   if (options.storage === 'bitmap') {
-    const b = out.subarray(headerSize);
-    putAscii(b, 0, x64 ? 'SDMP' : 'SDMP'); putAscii(b, 4, 'DUMP');
+    const b = h.subarray(headerSize);
+    putAscii(b, 0, 'SDMP'); putAscii(b, 4, 'DUMP');
     if (x64) { put64(b, 0x20, BigInt(firstPage)); put64(b, 0x28, BigInt(pageCount)); put64(b, 0x30, BigInt(bitmapBits)); }
     else { put32(b, 0x0c, firstPage); put32(b, 0x10, bitmapBits); put32(b, 0x14, pageCount); }
     const bits = b.subarray(x64 ? 0x38 : 0x20);
-    for (let i = 0; i < pageCount; i++) { const pfn = store.firstPfn + i; bits[pfn >> 3] |= 1 << (pfn & 7); }
+    for (let i = 0; i < pageCount; i++) { const pfn = store.pfnOf(i); bits[pfn >> 3] |= 1 << (pfn & 7); }
   }
-  store.pages.forEach((p, i) => out.set(p, firstPage + i * PAGE_SIZE));
   return {
-    bytes: out,
+    size: fileSize,
+    emit(sink: (chunk: Uint8Array, offset: number) => void) {
+      sink(h, 0);
+      store.pages.forEach((p, i) => sink(p, firstPage + i * PAGE_SIZE));
+    },
     layout: {
       headerSize, firstPageOffset: firstPage,
       bitmapOffset: options.storage === 'bitmap' ? headerSize + (x64 ? 0x38 : 0x20) : undefined,
       bitmapBytes: options.storage === 'bitmap' ? Math.ceil(bitmapBits / 8) : undefined,
-      pageTableOffsets: store.tablePfns.map((pfn) => firstPage + (pfn - store.firstPfn) * PAGE_SIZE),
+      pageTableOffsets: store.tablePfns.map((pfn) => firstPage + store.indexOf(pfn) * PAGE_SIZE),
     },
     tables: symbolTables(snapshot, ptr, loaderTypes.added),
   };
 }
 
-function writeInto(pages: Map<bigint, Uint8Array>, va: bigint, data: Uint8Array): void {
+/** The dump in memory (tests, the fuzzer). */
+export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDump {
+  const plan = planDump(snapshot, options);
+  const bytes = new Uint8Array(plan.size);
+  plan.emit((chunk, offset) => bytes.set(chunk, offset));
+  return { bytes, layout: plan.layout, tables: plan.tables };
+}
+
+/** The dump streamed to `path` page by page (large systems), and the ISF tables beside it in `symbolsDir`. */
+export function writeDumpFile(snapshot: Snapshot, options: WriteOptions, path: string, symbolsDir: string): { size: number; tables: string[] } {
+  const plan = planDump(snapshot, options);
+  const fd = openSync(path, 'w');
+  try {
+    plan.emit((chunk, offset) => { writeSync(fd, chunk, 0, chunk.length, offset); });
+  } finally {
+    closeSync(fd);
+  }
+  for (const [name, text] of Object.entries(plan.tables)) writeFileSync(join(symbolsDir, name), text);
+  return { size: plan.size, tables: Object.keys(plan.tables) };
+}
+
+function writeInto(pages: Map<bigint, Uint8Array>, va: bigint, data: Uint8Array, pageIn: (m: Map<bigint, Uint8Array>, p: bigint) => Uint8Array): void {
   for (let i = 0; i < data.length; i++) {
     const a = va + BigInt(i);
-    const page = pages.get(a & ~0xfffn);
-    if (page) page[Number(a & 0xfffn)] = data[i];
+    if (!pages.has(a & ~0xfffn)) continue;
+    pageIn(pages, a & ~0xfffn)[Number(a & 0xfffn)] = data[i];
   }
 }
 
@@ -378,32 +416,6 @@ function writeModuleList(_types: unknown, e: EntryLayout, head: bigint, modules:
   }
   write(head, ptrBytes(links[0] ?? head));
   write(head + BigInt(ptr), ptrBytes(links[links.length - 1] ?? head));
-}
-
-function translateWritten(store: PageStore, mode: 'x64' | 'pae' | 'x86', dtb: bigint, va: bigint): number | undefined {
-  const rd = (pfn: number, index: number, size: 4 | 8): number | undefined => {
-    const t = store.get(pfn);
-    if (!t) return undefined;
-    const o = index * size;
-    if (!(t[o] & 1)) return undefined;
-    let v = 0;
-    for (let i = Math.min(size, 6) - 1; i >= 0; i--) v = v * 256 + t[o + i];
-    return Math.floor(v / 4096) % (size === 8 ? 2 ** 40 : 2 ** 20);
-  };
-  let pfn: number | undefined = Number(dtb >> 12n);
-  if (mode === 'x64') {
-    for (const shift of [39n, 30n, 21n, 12n]) { if (pfn === undefined) return undefined; pfn = rd(pfn, Number((va >> shift) & 0x1ffn), 8); }
-  } else if (mode === 'pae') {
-    const v = Number(va & 0xffffffffn);
-    pfn = rd(pfn, v >>> 30, 8); if (pfn === undefined) return undefined;
-    pfn = rd(pfn, (v >>> 21) & 0x1ff, 8); if (pfn === undefined) return undefined;
-    pfn = rd(pfn, (v >>> 12) & 0x1ff, 8);
-  } else {
-    const v = Number(va & 0xffffffffn);
-    pfn = rd(pfn, v >>> 22, 4); if (pfn === undefined) return undefined;
-    pfn = rd(pfn, (v >>> 12) & 0x3ff, 4);
-  }
-  return pfn === undefined ? undefined : pfn * PAGE_SIZE + Number(va & 0xfffn);
 }
 
 function countProcessors(snapshot: Snapshot): number {
