@@ -237,7 +237,8 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
   const moduleTypes = moduleTables(symbolsPath, modules, nt, warnings);
 
   // What the dump lacks.
-  const listCount = (headAddr: bigint | undefined, what: string, cap = 100000): number | undefined => {
+  const listed = new Set<bigint>();
+  const listCount = (headAddr: bigint | undefined, what: string, cap = 100000, collect = false): number | undefined => {
     if (headAddr === undefined) return undefined;
     let entry = readPtr(headAddr);
     if (entry === undefined) { warnings.push(`${what}: the list head at ${hex(headAddr)} is not in the dump`); return 0; }
@@ -246,6 +247,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
     while (entry !== headAddr && n < cap) {
       if (seen.has(entry)) { warnings.push(`${what}: the list loops back after ${n} entries`); return n; }
       seen.add(entry);
+      if (collect) listed.add(entry);
       n++;
       const next = readPtr(entry);
       if (next === undefined) {
@@ -270,10 +272,18 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
       const pid = pidOff !== undefined ? readPtr(ep + BigInt(pidOff)) : undefined;
       const image = imageNameOff !== undefined ? readKernel(ep + BigInt(imageNameOff), 15) : undefined;
       const label = `${hex(ep)}${image ? ` (${cString(image)})` : ' (its EPROCESS is not in the dump)'}`;
-      const threads = threadHeadOff !== undefined ? listCount(ep + BigInt(threadHeadOff), `thread list of process ${label}`) : undefined;
+      const threads = threadHeadOff !== undefined ? listCount(ep + BigInt(threadHeadOff), `thread list of process ${label}`, 100000, true) : undefined;
       threadTotal += threads ?? 0;
       if (processList.length < 64) processList.push({ address: hex(ep), pid: pid === undefined ? undefined : Number(pid), name: image ? cString(image) : undefined, threads });
       entry = readPtr(entry);
+    }
+  }
+  // Threads the processors ran that no readable thread list holds: the commands cannot see them.
+  const entryOff = fieldOffset('_ETHREAD', threadHeadOff === fieldOffset('_EPROCESS', 'ThreadListHead') ? 'ThreadListEntry' : 'Tcb.ThreadListEntry');
+  if (entryOff !== undefined) {
+    const unseen = processors.filter((p) => p.thread && p.running !== 'idle' && !listed.has(BigInt('0x' + p.thread) + BigInt(entryOff)));
+    if (unseen.length) {
+      warnings.push(`not on any readable thread list, so no command sees ${unseen.length === 1 ? 'it' : 'them'}: ${unseen.map((p) => `thread ${p.thread} (running on processor ${p.index})`).join(', ')}`);
     }
   }
   const kusd = header.arch === 'x64' ? 0xfffff78000000000n : 0xffdf0000n;

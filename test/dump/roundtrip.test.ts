@@ -78,3 +78,22 @@ describe('dump writer -> reader round trip, every seed scenario', () => {
     }
   });
 });
+
+describe('--record from a dump', () => {
+  it('records what a command read from the dump; the snapshot replays to the same output', async () => {
+    const { recordOnSnapshot, readSnapshotFile, withoutRecordNote } = await import('../../mocks/harness/record');
+    const snapshot = buildSnapshot(loadScenario(join(SEEDS_DIR, '002-lpc-chain-mutant-lpc-deadlock-cycle.json')), 'win10-19041-x64');
+    const dump = writeAndOpen(snapshot, 'runs', false, 'record');
+    try {
+      const recording = recordOnSnapshot(dump.snapshot, '!waitchain');
+      expect(recording.run.error).toBeUndefined();
+      const file = join(work, 'recording.json');
+      writeFileSync(file, recording.text);
+      const replay = runOnSnapshot(readSnapshotFile(file), '!waitchain');
+      expect(replay.output).toBe(withoutRecordNote(recording.run.output));
+      expect(replay.output).toBe(runOnSnapshot(dump.snapshot, '!waitchain').output);
+    } finally {
+      dump.close();
+    }
+  });
+});
