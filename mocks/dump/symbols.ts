@@ -113,6 +113,9 @@ export function chooseTable(symbolsPath: string, kernel: KernelIdentity, arch: '
       }
       if (files.length === 1) throw mismatch(t, kernel);
     }
+    // The CodeView record names the kernel exactly: a table with other identity is another build,
+    // however many of its symbol addresses agree.
+    throw new DumpError(`--symbols ${symbolsPath}: none of ${files.length} tables is the dump's kernel, ${identityOfKernel(kernel)}`);
   }
   let last: LoadedIsf | undefined;
   const tried: string[] = [];

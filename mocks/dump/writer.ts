@@ -17,6 +17,13 @@ export interface WriteOptions {
   storage: 'runs' | 'bitmap';
   /** x86 only: PAE page tables (default true). */
   pae?: boolean;
+  /**
+   * x64: store KDDEBUGGER_DATA64 encoded, as Windows 8+ kernels keep it (nt!KiWaitNever,
+   * nt!KiWaitAlways and nt!KdpDataBlockEncoded are added to the image and its table).
+   */
+  encodeDebuggerData?: boolean;
+  /** Write a PE header with a CodeView (RSDS) record at the kernel's base, when that page is free. */
+  kernelImageHeader?: boolean;
 }
 
 export interface WrittenDump {
@@ -176,7 +183,9 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
   const ptrBytes = (v: bigint) => { const b = new Uint8Array(ptr); for (let i = 0; i < ptr; i++) b[i] = Number((v >> BigInt(8 * i)) & 0xffn); return b; };
   const moduleListHead = sym('PsLoadedModuleList');
   if (moduleListHead && kernelPages.has(moduleListHead & ~0xfffn)) {
-    writeModuleList(loaderTypes, loaderTypes.kernelEntry, moduleListHead, snapshot.modules.filter((m) => m.kernel), writeKernel, freeKernelPage, ptr);
+    // nt first, as the kernel loads itself first (readers find the kernel's base there).
+    const kernelModules = snapshot.modules.filter((m) => m.kernel).sort((a, b) => (a === nt ? -1 : b === nt ? 1 : 0));
+    writeModuleList(loaderTypes, loaderTypes.kernelEntry, moduleListHead, kernelModules, writeKernel, freeKernelPage, ptr);
   }
   const userModules = snapshot.modules.filter((m) => !m.kernel);
   const pebOff = fieldPathOffset(ntTypes, '_EPROCESS', 'Peb');
@@ -210,7 +219,26 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
     [0x60, sym('ExpSystemResourcesList')], [0x98, sym('ObpRootDirectoryObject')], [0xc0, sym('MmPfnDatabase')], [0x218, sym('KiProcessorBlock')],
   ];
   for (const [o, v] of fields) put64(kdbg, o, v);
+  const extraNtSymbols: Array<{ name: string; rva: number }> = [];
+  if (options.encodeDebuggerData && x64) {
+    // The three values the encoding uses, on a page after the kernel image (nt-relative like any nt global).
+    let page = (ntBase + BigInt(nt.size) + 0xfffn) & ~0xfffn;
+    while (kernelPages.has(page)) page += 0x1000n;
+    pageIn(kernelPages, page);
+    const never = 0x5a17c3e9d2b48f61n, always = 0x1f2e3d4c5b6a7988n;
+    const encodedAt = page + 0x10n;
+    writeKernel(page, ptrBytes(never));
+    writeKernel(page + 8n, ptrBytes(always));
+    extraNtSymbols.push({ name: 'KiWaitNever', rva: Number(page - ntBase) }, { name: 'KiWaitAlways', rva: Number(page + 8n - ntBase) },
+      { name: 'KdpDataBlockEncoded', rva: Number(encodedAt - ntBase) });
+    encodeKdbg(kdbg, never, always, encodedAt);
+  }
   writeKernel(kdbgVa, kdbg);
+  let codeView: { guid: string; age: number } | undefined;
+  if (options.kernelImageHeader && !kernelPages.has(ntBase)) {
+    codeView = { guid: tableGuid(snapshot, 'nt'), age: 1 };
+    pageIn(kernelPages, ntBase).set(peHeader(codeView.guid, codeView.age, x64 ? 'ntkrnlmp.pdb' : 'ntkrpamp.pdb', nt.size, x64));
+  }
 
   // Physical memory: page tables and data pages from PFN 1 (PFN 0 stays out, as on real machines).
   // Every address space's top table first, so each EPROCESS can be given its DirectoryTableBase
@@ -305,7 +333,7 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
       bitmapBytes: options.storage === 'bitmap' ? Math.ceil(bitmapBits / 8) : undefined,
       pageTableOffsets: store.tablePfns.map((pfn) => firstPage + store.indexOf(pfn) * PAGE_SIZE),
     },
-    tables: symbolTables(snapshot, ptr, loaderTypes.added),
+    tables: symbolTables(snapshot, ptr, loaderTypes.added, extraNtSymbols),
   };
 }
 
@@ -418,12 +446,60 @@ function writeModuleList(_types: unknown, e: EntryLayout, head: bigint, modules:
   write(head + BigInt(ptr), ptrBytes(links[links.length - 1] ?? head));
 }
 
+/** The synthetic PDB GUID of a module's table (stable per layout, scenario and module). */
+function tableGuid(snapshot: Snapshot, key: string): string {
+  return createHash('sha256').update(`${snapshot.header.layout}/${snapshot.header.source}/${key}`).digest('hex').slice(0, 32).toUpperCase();
+}
+
+/** Inverse of the reader's decoding (mocks/dump/open.ts decodeKdbg): every 8-byte value of the block. */
+function encodeKdbg(block: Uint8Array, never: bigint, always: bigint, encodedAt: bigint): void {
+  const M = (1n << 64n) - 1n;
+  const r = never & 0x3fn;
+  for (let o = 0; o + 8 <= block.length; o += 8) {
+    let v = 0n;
+    for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(block[o + i]);
+    v ^= always;
+    let sw = 0n;
+    for (let i = 0n; i < 8n; i++) sw = (sw << 8n) | ((v >> (8n * i)) & 0xffn);
+    v = sw ^ encodedAt;
+    v = ((v >> r) | (v << ((64n - r) & 63n))) & M;
+    v ^= never;
+    for (let i = 0; i < 8; i++) block[o + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+  }
+}
+
+/**
+ * A minimal PE image header (PE/COFF specification): DOS header, PE signature, file header, optional
+ * header with the Debug data directory, one IMAGE_DEBUG_DIRECTORY of type CODEVIEW and its RSDS record.
+ */
+function peHeader(guid: string, age: number, pdb: string, imageSize: number, x64: boolean): Uint8Array {
+  const b = new Uint8Array(PAGE_SIZE);
+  putAscii(b, 0, 'MZ');
+  put32(b, 0x3c, 0x80);
+  putAscii(b, 0x80, 'PE\0\0');
+  const opt = 0x80 + 0x18;
+  b[opt] = x64 ? 0x0b : 0x0b; b[opt + 1] = x64 ? 0x02 : 0x01; // 0x20b PE32+, 0x10b PE32
+  put32(b, opt + 0x38, imageSize); // SizeOfImage
+  const dirs = opt + (x64 ? 0x70 : 0x60);
+  const debugDir = 0x200, rsds = 0x240;
+  put32(b, dirs + 6 * 8, debugDir); put32(b, dirs + 6 * 8 + 4, 28);
+  put32(b, debugDir + 12, 2); // IMAGE_DEBUG_TYPE_CODEVIEW
+  put32(b, debugDir + 16, 24 + pdb.length + 1); put32(b, debugDir + 20, rsds);
+  putAscii(b, rsds, 'RSDS');
+  const g = guid.match(/../g)!.map((x) => parseInt(x, 16));
+  // GUID: Data1 (4 bytes), Data2, Data3 (2 each) little-endian, Data4 as bytes.
+  [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15].forEach((src, i) => { b[rsds + 4 + i] = g[src]; });
+  put32(b, rsds + 20, age);
+  putAscii(b, rsds + 24, pdb);
+  return b;
+}
+
 function countProcessors(snapshot: Snapshot): number {
   return Math.max(1, (snapshot.current?.processor ?? 0) + 1);
 }
 
 /** ISF 6.1 tables (Volatility 3 format) for nt and every module with symbols or types. */
-function symbolTables(snapshot: Snapshot, ptr: number, extraNtTypes: TypeDef[]): Record<string, string> {
+function symbolTables(snapshot: Snapshot, ptr: number, extraNtTypes: TypeDef[], extraNtSymbols: Array<{ name: string; rva: number }>): Record<string, string> {
   const out: Record<string, string> = {};
   const moduleKeys: string[] = [];
   const byModule = new Map<string, TypeDef[]>(Object.entries(snapshot.types));
@@ -434,7 +510,7 @@ function symbolTables(snapshot: Snapshot, ptr: number, extraNtTypes: TypeDef[]):
     if (!m.symbols.length && !types.length) continue;
     const base = hexBig(m.base);
     const database = key === 'nt' ? (ptr === 8 ? 'ntkrnlmp.pdb' : 'ntkrpamp.pdb') : `${key}.pdb`;
-    const guid = createHash('sha256').update(`${snapshot.header.layout}/${snapshot.header.source}/${key}`).digest('hex').slice(0, 32).toUpperCase();
+    const guid = tableGuid(snapshot, key);
     const table = {
       metadata: { format: '6.1.0', producer: { name: 'waitchain mocks/dump/writer.ts', version: '1' },
         windows: { pdb: { GUID: guid, age: 1, database, machine_type: ptr === 8 ? 0x8664 : 0x14c } } },
@@ -456,6 +532,7 @@ function symbolTables(snapshot: Snapshot, ptr: number, extraNtTypes: TypeDef[]):
       }
       table.user_types[t.name] = { kind: t.kind, size: t.size, fields };
     }
+    if (key === 'nt') for (const x of extraNtSymbols) table.symbols[x.name] = { address: x.rva };
     for (const s of m.symbols) table.symbols[s.name] = s.type ? { address: Number(hexBig(s.address) - base), type: isfRef(s.type, kinds) } : { address: Number(hexBig(s.address) - base) };
     out[`${key === 'nt' ? guid : key}-1.json`] = JSON.stringify(table);
     if (key !== 'nt') moduleKeys.push(key);

@@ -1,7 +1,7 @@
 // Issue 14: the crash-dump reader's parts on small hand-made inputs — headers and their one-line
 // errors, physical runs and bitmaps, x64 4-level / x86 PAE / x86 non-PAE translation with large
 // pages and not-present entries, triage data blocks, the bounded page cache.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -176,5 +176,59 @@ describe('large dumps: pages on demand through a bounded cache', () => {
     } finally {
       dump.close();
     }
+  });
+});
+
+describe('choosing the symbol table', () => {
+  const write = (tag: string, scenario: string, layout: string, options: Parameters<typeof writeDump>[1]) => {
+    const snapshot = buildSnapshot(loadScenario(scenario), layout);
+    const w = writeDump(snapshot, options);
+    const dir = join(work, tag);
+    mkdirSync(dir, { recursive: true });
+    for (const [n, t] of Object.entries(w.tables)) writeFileSync(join(dir, n), t);
+    writeFileSync(join(dir, 'memory.dmp'), w.bytes);
+    return { dir, file: join(dir, 'memory.dmp'), snapshot, tables: Object.keys(w.tables) };
+  };
+
+  it('by the CodeView record of the kernel image when its header page is in the dump', () => {
+    const d = write('cv', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'win10-19041-x64', { storage: 'runs', kernelImageHeader: true });
+    const dump = openDump(d.file, d.dir);
+    try {
+      expect(dump.info.table.reason).toMatch(/^PDB GUID\/age [0-9A-F]{32}\/1 of the kernel's CodeView record$/);
+    } finally { dump.close(); }
+  });
+
+  it('an encoded KDDEBUGGER_DATA64 is decoded (nt!KiWaitNever, KiWaitAlways, KdpDataBlockEncoded), and the output is unchanged', () => {
+    const d = write('enc', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'win10-19041-x64', { storage: 'bitmap', encodeDebuggerData: true });
+    const plain = write('plain', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'win10-19041-x64', { storage: 'bitmap' });
+    const dump = openDump(d.file, d.dir);
+    const ref = openDump(plain.file, plain.dir);
+    try {
+      expect(dump.info.warnings).toContain('the debugger data block (KDDEBUGGER_DATA64) is encoded in this dump; decoded with nt!KiWaitNever, nt!KiWaitAlways and nt!KdpDataBlockEncoded');
+      expect(dump.info.kernelBase).toBe(ref.info.kernelBase);
+      expect(dump.info.processors).toEqual(ref.info.processors);
+      expect(runOnSnapshot(dump.snapshot, '!waitchain').output).toBe(runOnSnapshot(ref.snapshot, '!waitchain').output);
+    } finally { dump.close(); ref.close(); }
+  });
+
+  it('a folder with no matching table, and a single table for another kernel: one line naming both', () => {
+    const a = write('a', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'win10-19041-x64', { storage: 'runs', kernelImageHeader: true });
+    const b = write('b', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'win11-24h2-x64', { storage: 'runs', kernelImageHeader: true });
+    const c = write('c', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'xpsp3-x86', { storage: 'runs' });
+    const others = join(work, 'others');
+    mkdirSync(others);
+    for (const [dir, t] of [[b.dir, b.tables], [c.dir, c.tables]] as const) for (const n of t) writeFileSync(join(others, n), readFileSync(join(dir, n)));
+    // With a CodeView record: only that PDB identity will do, even where symbol addresses agree.
+    expect(() => openDump(a.file, others)).toThrow(/^--symbols .*others: none of \d+ tables is the dump's kernel, ntkrnlmp\.pdb [0-9A-F]{32}\/1 \(build 19041, from the kernel's CodeView record\)$/);
+    const ntTable = b.tables.find((n) => /^[0-9A-F]{32}-1\.json$/.test(n))!;
+    expect(() => openDump(a.file, join(b.dir, ntTable))).toThrow(/^symbol table for another kernel: the table is ntkrnlmp\.pdb [0-9A-F]{32}\/1 \([0-9A-F]{32}-1\.json\), the dump's kernel is ntkrnlmp\.pdb [0-9A-F]{32}\/1 \(build 19041, from the kernel's CodeView record\)/);
+    // Without one: the debugger data block's addresses, checked against every table (an x86 table cannot match).
+    const x86Table = c.tables.find((n) => /^[0-9A-F]{32}-1\.json$/.test(n))!;
+    const d = write('d', '002-lpc-chain-mutant-lpc-deadlock-cycle', 'win10-19041-x64', { storage: 'runs' });
+    const onlyX86 = join(work, 'only-x86');
+    mkdirSync(onlyX86);
+    writeFileSync(join(onlyX86, x86Table), readFileSync(join(c.dir, x86Table)));
+    writeFileSync(join(onlyX86, 'other-1.json'), readFileSync(join(c.dir, x86Table)));
+    expect(() => openDump(d.file, onlyX86)).toThrow(/^--symbols .*only-x86: none of 2 tables matches the dump's kernel, build 19041 kernel with PsLoadedModuleList at nt\+0x[0-9a-f]+/);
   });
 });
