@@ -285,7 +285,10 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
   for (let o = 0; o < headerSize; o += 4) putAscii(h, o, 'PAGE');
   const dumpType = options.storage === 'runs' ? 1 : snapshot.header.dumpKind === 'complete' ? 5 : 6;
   const processors = countProcessors(snapshot);
-  const runs = store.runs();
+  // Bitmap dumps describe the machine's memory as one run (the bitmap says which frames are stored);
+  // the descriptor has room for 42 (x64) / 86 (x86) runs.
+  const runs: Array<[number, number]> = options.storage === 'runs' ? store.runs() : [[store.firstPfn, lastPfn + 1 - store.firstPfn]];
+  if (runs.length > (x64 ? 42 : 86)) throw new Error(`writeDump: ${runs.length} physical runs do not fit the header`);
   if (x64) {
     putAscii(h, 0, 'PAGEDU64');
     put32(h, 0x08, 0xf); put32(h, 0x0c, snapshot.header.buildNumber);
@@ -294,7 +297,7 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
     for (let i = 0; i < 4; i++) put64(h, 0x40 + 8 * i, 0n);
     put64(h, 0x80, kdbgVa);
     h.fill(0, 0x88, 0x88 + 0x2c0);
-    put32(h, 0x88, runs.length); put64(h, 0x90, BigInt(pageCount));
+    put32(h, 0x88, runs.length); put64(h, 0x90, BigInt(runs.reduce((n, r) => n + r[1], 0)));
     runs.forEach(([b, n], i) => { put64(h, 0x98 + 16 * i, BigInt(b)); put64(h, 0xa0 + 16 * i, BigInt(n)); });
     h.fill(0, 0x348, 0x348 + 0xbb8);
     put32(h, 0xf98, dumpType); put64(h, 0xfa0, BigInt(fileSize)); put64(h, 0xfa8, 0n);
@@ -308,7 +311,7 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
     h[0x5c] = mode === 'pae' ? 1 : 0;
     put32(h, 0x60, Number(kdbgVa));
     h.fill(0, 0x64, 0x64 + 700);
-    put32(h, 0x64, runs.length); put32(h, 0x68, pageCount);
+    put32(h, 0x64, runs.length); put32(h, 0x68, runs.reduce((n, r) => n + r[1], 0));
     runs.forEach(([b, n], i) => { put32(h, 0x6c + 8 * i, b); put32(h, 0x70 + 8 * i, n); });
     h.fill(0, 0x320, 0x320 + 1200);
     put32(h, 0xf88, dumpType); put64(h, 0xfa0, BigInt(fileSize)); put64(h, 0xfb8, 0n); put64(h, 0xfc0, 0n);
