@@ -239,6 +239,8 @@ describe('a larger synthetic system (bench/generate.ts)', () => {
     const snapshot = buildSnapshot(generateSystem(500).scenario as never, 'win10-19041-x64');
     const w = writeDump(snapshot, { storage: 'bitmap' });
     expect(w.bytes.length).toBeGreaterThan(43 * 256 * 0x1000); // more 255-frame groups than the header has run slots (42)
+    const runCount = w.bytes[0x88] | (w.bytes[0x89] << 8);
+    expect(runCount).toBeLessThanOrEqual(42); // the PHYSICAL_MEMORY_DESCRIPTOR64 stays inside its 0x2c0 bytes
     const dir = join(work, 'gen500');
     mkdirSync(dir);
     for (const [n, t] of Object.entries(w.tables)) writeFileSync(join(dir, n), t);
