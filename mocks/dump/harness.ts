@@ -18,7 +18,10 @@ export function summaryLines(info: DumpInfo): string[] {
     `dump: symbols ${info.table.file}${info.table.pdb ? ` (${info.table.pdb})` : ''}, chosen by ${info.table.reason}`,
   ];
   for (const p of info.processors) lines.push(`dump: processor ${p.index}: ${p.running}`);
-  if (info.processes !== undefined) lines.push(`dump: ${info.processes} process${info.processes === 1 ? '' : 'es'} on nt!PsActiveProcessHead, ${info.threads ?? 0} thread${info.threads === 1 ? '' : 's'} on their thread lists`);
+  if (info.processes !== undefined) {
+    const shown = (info.processList ?? []).length;
+    lines.push(`dump: ${info.processes} process${info.processes === 1 ? '' : 'es'} on nt!PsActiveProcessHead, ${info.threads ?? 0} thread${info.threads === 1 ? '' : 's'} on the thread lists of ${shown === info.processes ? 'them' : `the first ${shown}`}`);
+  }
   for (const p of info.processList ?? []) {
     lines.push(`dump:   process ${p.address} ${p.name === undefined ? '(not in the dump)' : p.name || '(no name)'}${p.pid !== undefined ? ` pid ${p.pid.toString(16)}` : ''}, ${p.threads ?? 0} thread${p.threads === 1 ? '' : 's'} readable on its list`);
   }

@@ -51,7 +51,7 @@ export interface OpenedDump {
 }
 
 export interface OpenOptions {
-  /** Bound of the page cache, in 64 KB chunks. */
+  /** Bound of the page cache, in 4 KB chunks (default 16384: 64 MB). */
   maxCachedChunks?: number;
 }
 
@@ -272,16 +272,19 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
       const pid = pidOff !== undefined ? readPtr(ep + BigInt(pidOff)) : undefined;
       const image = imageNameOff !== undefined ? readKernel(ep + BigInt(imageNameOff), 15) : undefined;
       const label = `${hex(ep)}${image ? ` (${cString(image)})` : ' (its EPROCESS is not in the dump)'}`;
-      const threads = threadHeadOff !== undefined ? listCount(ep + BigInt(threadHeadOff), `thread list of process ${label}`, 100000, true) : undefined;
+      // The summary shows the first 64 processes: their thread lists are checked; a large complete dump
+      // is not walked whole at open (the commands walk what they need).
+      const threads = threadHeadOff !== undefined && i < 64 ? listCount(ep + BigInt(threadHeadOff), `thread list of process ${label}`, 100000, true) : undefined;
       threadTotal += threads ?? 0;
       if (processList.length < 64) processList.push({ address: hex(ep), pid: pid === undefined ? undefined : Number(pid), name: image ? cString(image) : undefined, threads });
       entry = readPtr(entry);
     }
   }
+  if (processCount !== undefined && processCount > 64) warnings.push(`the summary checks the thread lists of the first 64 of ${processCount} processes`);
   // Threads the processors ran that no readable thread list holds: the commands cannot see them.
   const entryOff = fieldOffset('_ETHREAD', threadHeadOff === fieldOffset('_EPROCESS', 'ThreadListHead') ? 'ThreadListEntry' : 'Tcb.ThreadListEntry');
   if (entryOff !== undefined) {
-    const unseen = processors.filter((p) => p.thread && p.running !== 'idle' && !listed.has(BigInt('0x' + p.thread) + BigInt(entryOff)));
+    const unseen = processCount !== undefined && processCount > 64 ? [] : processors.filter((p) => p.thread && p.running !== 'idle' && !listed.has(BigInt('0x' + p.thread) + BigInt(entryOff)));
     if (unseen.length) {
       warnings.push(`not on any readable thread list, so no command sees ${unseen.length === 1 ? 'it' : 'them'}: ${unseen.map((p) => `thread ${p.thread} (running on processor ${p.index})`).join(', ')}`);
     }
