@@ -14,6 +14,7 @@ import { recordOnSnapshot } from '../mocks/harness/record';
 import { buildScenarioInput, HarnessInputError, listScenarios, loadScenarioInput, loadSnapshotInput, writeOutput } from '../mocks/harness/inputs';
 import { runWithHtml } from '../mocks/harness/html';
 import { resolve as resolvePath } from 'node:path';
+import { dumpMain } from '../mocks/dump/harness';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
@@ -23,6 +24,7 @@ const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|a
        npm run harness -- --list-scenarios
 --scenario takes a path or an id from --list-scenarios; --layout defaults to the first layout the
 scenario allows (--list-scenarios shows them), 'all' runs every one.
+       npm run harness -- --dump <file.dmp> --symbols <ISF file or folder> --command '<!cmd args>' [--json] [--record <file>]
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
 --html <file> (with --scenario or --snapshot and --command) also writes the command's HTML report to <file>
@@ -43,6 +45,8 @@ interface Args {
   redact: boolean;
   listScenarios: boolean;
   html?: string;
+  dump?: string;
+  symbols?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -65,6 +69,8 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--redact') args.redact = true;
     else if (a === '--list-scenarios') args.listScenarios = true;
     else if (a === '--html') args.html = value();
+    else if (a === '--dump') args.dump = value();
+    else if (a === '--symbols') args.symbols = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -110,6 +116,11 @@ function main(): number {
       console.log(`${s.id}  ${layouts}  ${s.path.replace(process.cwd() + '/', '')}`);
     }
     return 0;
+  }
+  if (args.dump || args.symbols) {
+    if (!args.dump || !args.symbols) fail('--dump and --symbols go together');
+    if (!args.command) fail('--dump needs --command');
+    return dumpMain({ dump: args.dump, symbols: args.symbols, command: args.command, json: args.json, record: args.record, redact: args.redact });
   }
   if (args.snapshot) {
     if (args.scenario) fail('--snapshot and --scenario exclude each other');

@@ -103,4 +103,14 @@ export interface Snapshot {
   current?: { process?: string; thread?: string; processor?: number };
   /** Free-form notes: what was neutral-filled, what was left out. */
   notes?: string[];
+  /**
+   * In-memory only, never JSON: memory served on demand behind the ranges above (a crash dump's
+   * pages, mocks/dump/). Copies up to `length` bytes at `address` into `out` at `outOffset` and
+   * returns how many were readable from the start.
+   */
+  memorySource?: MemorySource;
+}
+
+export interface MemorySource {
+  readInto(address: bigint, out: Uint8Array, outOffset: number, length: number, process: bigint | undefined): number;
 }

@@ -158,3 +158,95 @@ export function runCase(c: FuzzCase): FuzzFailure[] {
   }
   return failures;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Crash-dump cases (issue 14): a scenario written as a dump (mocks/dump/writer.ts), then damaged where a
+// reader is most exposed — header fields, the physical-run descriptor, the bitmap, page-table entries,
+// truncation — and opened with --dump's reader. Either one DumpError line (bad input said clearly) or a
+// normal run of every command; anything else (another exception, a hang) is a failure.
+
+export interface DumpFuzzCase {
+  seed: number;
+  scenario: string;
+  layout: string;
+  storage: 'runs' | 'bitmap';
+  pae: boolean;
+  damage: { kind: 'header' | 'runs' | 'bitmap' | 'page-table' | 'truncate' | 'page'; at: number; bytes: number[] }[];
+}
+
+const HEADER_FIELDS_64 = [0x10, 0x20, 0x28, 0x30, 0x34, 0x80, 0x88, 0x90, 0x98, 0xa0, 0xf98];
+const HEADER_FIELDS_32 = [0x10, 0x18, 0x1c, 0x20, 0x24, 0x5c, 0x60, 0x64, 0x68, 0x6c, 0x70, 0xf88];
+
+export function makeDumpCase(seed: number, scenarios: string[]): DumpFuzzCase {
+  const r = prng(seed * 7919 + 1);
+  const scenario = scenarios[seed % scenarios.length];
+  const layouts = scenarioLayouts(loadScenario(scenario));
+  const layout = layouts[Math.floor(r() * layouts.length)];
+  const damage: DumpFuzzCase['damage'] = [];
+  const kinds = ['header', 'runs', 'bitmap', 'page-table', 'page', 'truncate'] as const;
+  const n = 1 + Math.floor(r() * 3);
+  for (let i = 0; i < n; i++) {
+    const kind = pick(r, kinds);
+    const len = pick(r, [1, 2, 4, 8]);
+    damage.push({ kind, at: Math.floor(r() * 1e9), bytes: Array.from({ length: len }, () => pick(r, [0, 0xff, 0x80, 0x01, Math.floor(r() * 256)])) });
+  }
+  return { seed, scenario, layout, storage: r() < 0.5 ? 'runs' : 'bitmap', pae: r() < 0.5, damage };
+}
+
+export async function runDumpCase(c: DumpFuzzCase, workDir: string): Promise<FuzzFailure[]> {
+  const { writeDump } = await import('../dump/writer');
+  const { openDump } = await import('../dump/open');
+  const { DumpError } = await import('../dump/errors');
+  const { mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+  const base = { seed: c.seed, scenario: c.scenario, layout: c.layout };
+  let snapshot: Snapshot;
+  try {
+    snapshot = buildSnapshot(loadScenario(c.scenario), c.layout);
+  } catch {
+    return [];
+  }
+  const storage = snapshot.header.dumpKind === 'complete' ? c.storage : 'bitmap';
+  const written = writeDump(snapshot, { storage, pae: c.pae });
+  let bytes = written.bytes;
+  const L = written.layout;
+  for (const d of c.damage) {
+    let at: number;
+    if (d.kind === 'header') at = pick(prng(d.at), snapshot.header.arch === 'x64' ? HEADER_FIELDS_64 : HEADER_FIELDS_32) + (d.at % 4);
+    else if (d.kind === 'runs') at = (snapshot.header.arch === 'x64' ? 0x88 : 0x64) + (d.at % 0x20);
+    else if (d.kind === 'bitmap') at = L.bitmapOffset !== undefined ? L.bitmapOffset - 0x38 + (d.at % (0x38 + (L.bitmapBytes ?? 1))) : L.headerSize - 8 + (d.at % 8);
+    else if (d.kind === 'page-table') at = L.pageTableOffsets[d.at % L.pageTableOffsets.length] + ((d.at >>> 4) % 0x1000 & ~7);
+    else if (d.kind === 'page') at = L.firstPageOffset + (d.at % (bytes.length - L.firstPageOffset));
+    else { bytes = bytes.subarray(0, d.at % bytes.length); continue; }
+    if (at >= 0 && at + d.bytes.length <= bytes.length) bytes.set(d.bytes, at);
+  }
+  const dir = `${workDir}/case-${c.seed}`;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(written.tables)) writeFileSync(`${dir}/${name}`, text);
+  const failures: FuzzFailure[] = [];
+  let opened: ReturnType<typeof openDump>;
+  try {
+    opened = openDump({ name: `case-${c.seed}.dmp`, bytes }, dir);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    if (e instanceof DumpError && !/\n/.test(e.message)) return [];
+    return [{ ...base, command: '--dump (open)', kind: 'crash', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }];
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const script = loadScript(bundleCode(), opened.snapshot, { stepLimit: STEP_LIMIT, timeoutMs: TIME_LIMIT_MS });
+  for (const command of FUZZ_COMMANDS) {
+    script.counters.reset();
+    let r: ReturnType<typeof script.run>;
+    try {
+      r = script.run(command);
+    } catch (e) {
+      failures.push({ ...base, command, kind: 'crash', message: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    if (r.hang) failures.push({ ...base, command, kind: 'hang', message: r.error || r.hang });
+    else if (r.error) failures.push({ ...base, command, kind: 'crash', message: r.error });
+    else if (/internal error/.test(r.output)) failures.push({ ...base, command, kind: 'crash', message: r.output.split('\n').find((l) => /internal error/.test(l))! });
+  }
+  opened.close();
+  return failures;
+}

@@ -2,7 +2,7 @@
 // Address spaces: kernel addresses are global; user-mode addresses (below the user limit) belong
 // to one process, identified by its EPROCESS address (MemoryRange.process). A user range without
 // `process` is visible in every process (like KUSER_SHARED_DATA): our choice, the format allows it.
-import type { Snapshot } from '../format/snapshot';
+import type { MemorySource, Snapshot } from '../format/snapshot';
 
 export class MemoryFault extends Error {
   readonly address: bigint;
@@ -39,8 +39,11 @@ export class MemoryImage {
   // maxEnd[i] = largest end among ranges 0..i: lets find() stop scanning back early.
   private kernelMaxEnd: bigint[];
   private userMaxEnd: bigint[];
+  /** A crash dump's pages, read on demand where no range covers an address (mocks/dump/). */
+  private source?: MemorySource;
 
   constructor(snapshot: Snapshot) {
+    this.source = snapshot.memorySource;
     this.userLimit = snapshot.header.arch === 'x64' ? 0x800000000000n : 0x80000000n;
     for (const r of snapshot.memory) {
       const start = hex(r.address);
@@ -96,6 +99,13 @@ export class MemoryImage {
     while (done < length) {
       const at = address + BigInt(done);
       const range = this.find(at, process);
+      if (!range && this.source && !this.inHole(at, process)) {
+        const want = length - done;
+        const n = this.source.readInto(at, out, done, want, this.isUser(at) ? process : undefined);
+        if (n < want) throw new MemoryFault(at + BigInt(n));
+        done += n;
+        continue;
+      }
       if (!range || this.inHole(at, process)) throw new MemoryFault(at);
       const off = Number(at - range.start);
       let n = Math.min(length - done, range.bytes.length - off);

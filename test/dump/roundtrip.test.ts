@@ -1,0 +1,99 @@
+// Issue 14: every seed scenario round-trips through the dump writer and the reader — complete
+// (physical runs) and bitmap dumps, x86 (PAE and non-PAE page tables) and x64 — and the commands
+// print what they print on the scenario. The reader recovers no stack frames (it does not unwind,
+// and says so), so the scenario side runs with its unwound stacks removed; scenarios without frames
+// that matter compare with the unmodified scenario too.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildSnapshot, loadScenario, scenarioLayouts } from '../../mocks/builder';
+import type { Snapshot } from '../../mocks/format/snapshot';
+import { openDump } from '../../mocks/dump/open';
+import { writeDump } from '../../mocks/dump/writer';
+import { runOnSnapshot } from '../../mocks/harness/run';
+
+const SEEDS_DIR = join(__dirname, '..', '..', 'mocks', 'scenarios');
+const SEEDS = readdirSync(SEEDS_DIR).filter((f) => f.endsWith('.json')).sort();
+const work = mkdtempSync(join(tmpdir(), 'waitchain-dump-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function writeAndOpen(snapshot: Snapshot, storage: 'runs' | 'bitmap', pae: boolean, tag: string) {
+  const written = writeDump(snapshot, { storage, pae });
+  const dir = join(work, tag);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(written.tables)) writeFileSync(join(dir, name), text);
+  const file = join(dir, 'memory.dmp');
+  writeFileSync(file, written.bytes);
+  return openDump(file, dir);
+}
+
+const withoutFrames = (s: Snapshot): Snapshot => ({ ...s, threads: s.threads.map((t) => ({ address: t.address, frames: [] })) });
+
+const commandsOf = (id: string) => ['!waitchain', '!stalecheck', ...(/devnode/.test(id) ? ['!ringdump "-devnode all"'] : [])];
+
+describe('dump writer -> reader round trip, every seed scenario', () => {
+  it('a kernel snapshot has no physical-run form', () => {
+    const kernelSeed = SEEDS.map((f) => buildSnapshot(loadScenario(join(SEEDS_DIR, f)), scenarioLayouts(loadScenario(join(SEEDS_DIR, f)))[0]))
+      .find((s) => s.header.dumpKind === 'kernel');
+    expect(kernelSeed).toBeDefined();
+    expect(() => writeDump(kernelSeed!, { storage: 'runs' })).toThrow(/has no physical-run form/);
+  });
+
+  SEEDS.forEach((file, index) => {
+    const id = file.replace(/\.json$/, '');
+    const scenario = loadScenario(join(SEEDS_DIR, file));
+    const layouts = scenarioLayouts(scenario);
+    const x86 = layouts.find((l) => /x86$/.test(l));
+    const x64 = layouts.find((l) => /x64$/.test(l));
+    // Alternate the storage and the x86 paging mode so both appear on both architectures.
+    // A kernel dump has only the bitmap form; complete dumps alternate between runs and bitmap.
+    const complete = buildSnapshot(scenario, (x86 ?? x64)!).header.dumpKind === 'complete';
+    const storage = (odd: boolean): 'runs' | 'bitmap' => (complete && odd ? 'runs' : 'bitmap');
+    const plans: Array<{ layout: string; storage: 'runs' | 'bitmap'; pae: boolean }> = [];
+    if (x86) plans.push({ layout: x86, storage: storage(index % 2 === 1), pae: index % 4 < 2 });
+    if (x64) plans.push({ layout: x64, storage: storage(index % 2 === 0), pae: false });
+    for (const plan of plans) {
+      it(`${id} on ${plan.layout} (${plan.storage}${plan.layout.endsWith('x86') ? (plan.pae ? ', PAE' : ', non-PAE') : ''})`, () => {
+        const snapshot = buildSnapshot(scenario, plan.layout);
+        const dump = writeAndOpen(snapshot, plan.storage, plan.pae, `${index}-${plan.layout}`);
+        try {
+          expect(dump.info.kind).toBe(snapshot.header.dumpKind === 'complete' ? 'complete' : 'kernel');
+          expect(dump.info.dumpType).toBe(plan.storage === 'runs' ? 1 : snapshot.header.dumpKind === 'complete' ? 5 : 6);
+          const hasFrames = snapshot.threads.some((t) => t.frames.length);
+          const reference = withoutFrames(snapshot);
+          for (const command of commandsOf(id)) {
+            const fromDump = runOnSnapshot(dump.snapshot, command);
+            expect(fromDump.error, command).toBeUndefined();
+            expect(fromDump.output, command).toBe(runOnSnapshot(reference, command).output);
+            expect(fromDump.json, command).toEqual(runOnSnapshot(reference, command).json);
+            if (!hasFrames) expect(fromDump.output, command).toBe(runOnSnapshot(snapshot, command).output);
+          }
+          if (hasFrames) expect(dump.info.warnings.some((w) => /^no stack frames/.test(w))).toBe(true);
+        } finally {
+          dump.close();
+        }
+      });
+    }
+  });
+});
+
+describe('--record from a dump', () => {
+  it('records what a command read from the dump; the snapshot replays to the same output', async () => {
+    const { recordOnSnapshot, readSnapshotFile, withoutRecordNote } = await import('../../mocks/harness/record');
+    const snapshot = buildSnapshot(loadScenario(join(SEEDS_DIR, '002-lpc-chain-mutant-lpc-deadlock-cycle.json')), 'win10-19041-x64');
+    const dump = writeAndOpen(snapshot, 'runs', false, 'record');
+    try {
+      const recording = recordOnSnapshot(dump.snapshot, '!waitchain');
+      expect(recording.run.error).toBeUndefined();
+      const file = join(work, 'recording.json');
+      writeFileSync(file, recording.text);
+      const replay = runOnSnapshot(readSnapshotFile(file), '!waitchain');
+      expect(replay.output).toBe(withoutRecordNote(recording.run.output));
+      expect(replay.output).toBe(runOnSnapshot(dump.snapshot, '!waitchain').output);
+    } finally {
+      dump.close();
+    }
+  });
+});
