@@ -9412,10 +9412,6 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
         }
     }
-    /** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
-    function waitedKindName(kind) {
-        return waitedNoun(kind);
-    }
 
     function renderWaitChainDot(r, pointerSize) {
         const L = new Labels(r, pointerSize);
@@ -9683,7 +9679,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
      * its scope and names the system-wide count beside it.
      */
     function waiterLine(L, w, scoped) {
-        const what = `${waitedKindName(w.kind)} ${L.addr(w.object)}`;
+        const what = `${waitedNoun(w.kind)} ${L.addr(w.object)}`;
         if (scoped) {
             const also = w.systemCount !== undefined ? ` (${w.systemCount} system-wide)` : '';
             return `${count(w.count, 'thread')} in this scope ${w.count === 1 ? 'waits' : 'wait'} on ${what}${also}`;
@@ -9716,7 +9712,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         else if (!root.holds.length)
             out.push('     no other thread waits on it');
         for (const held of root.holds) {
-            out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
+            out.push(`     holds ${waitedNoun(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
         }
         if (s && !root.cycle)
             out.push(`     ${L.stateAndEnd(s)}`);
@@ -10169,7 +10165,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 push(ins, h.to, h);
         }
         const holders = new Map();
-        report.rootBlockers.forEach((r) => holders.set(r.thread, r.holds.map((h) => `${waitedKindName(h.kind)} ${L.addr(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'} the dump does not show`)));
+        report.rootBlockers.forEach((r) => holders.set(r.thread, r.holds.map((h) => `${waitedNoun(h.kind)} ${L.addr(h.lock)} with ${count(h.carried, 'waiter')} the dump does not show`)));
         const out = {};
         report.threads.forEach((s, a) => {
             const held = new Map();
@@ -10178,7 +10174,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 held.set(k, (held.get(k) || 0) + 1);
             }
             const holds = [];
-            held.forEach((count, k) => holds.push(`${k}: ${count} waiter${count === 1 ? '' : 's'} here`));
+            held.forEach((n, k) => holds.push(`${k}: ${count(n, 'waiter')} here`));
             out[L.addr(a)] = {
                 label: L.thread(a),
                 state: `${s.state}${s.waitReason ? ` (${s.waitReason})` : ''}`,
@@ -10215,7 +10211,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                     r.processesAffected.length,
                     { html: esc(L.age(s)), sort: s && s.waitTicks !== undefined ? s.waitTicks : -1 },
                     r.cycle ? 'deadlock' : s && ends.has(r.thread) ? s.terminal : '',
-                    r.holds.map((h) => `${waitedKindName(h.kind)} ${L.addr(h.lock)} (${h.carried} waiters not shown)`).join(', '),
+                    r.holds.map((h) => `${waitedNoun(h.kind)} ${L.addr(h.lock)} (${count(h.carried, 'waiter')} not shown)`).join(', '),
                 ];
             });
             out.push(table('roots', ['#', 'root blocker', 'blocks threads', 'processes', 'waiting', 'ends in', 'holds'], rows));
@@ -10240,7 +10236,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         }
         if (report.waiterCounts.length) {
             out.push('<h2>Lock waiter counts</h2>');
-            const rows = report.waiterCounts.slice(0, 200).map((w) => [waitedKindName(w.kind), L.addr(w.object), w.count]);
+            const rows = report.waiterCounts.slice(0, 200).map((w) => [waitedNoun(w.kind), L.addr(w.object), w.count]);
             out.push(table('waiters', ['object', 'address', 'waiting threads'], rows));
         }
         return out.join('\n');

@@ -3,7 +3,7 @@ import { formatAddr, type Addr } from '../core/addr';
 import { formatTicks } from '../analysis/ticks';
 import { hex4, type ThreadSummary, type WaitChainReport } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
-import { hopNoun, waitedNoun } from './vocabulary';
+import { hopNoun } from './vocabulary';
 
 export class Labels {
   constructor(
@@ -47,7 +47,3 @@ export class Labels {
   }
 }
 
-/** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
-export function waitedKindName(kind: string): string {
-  return waitedNoun(kind);
-}

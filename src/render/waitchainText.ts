@@ -4,8 +4,8 @@
 import type { Addr } from '../core/addr';
 import { hex4, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
-import { Labels, waitedKindName } from './labels';
-import { count, warningsText } from './vocabulary';
+import { Labels } from './labels';
+import { count, waitedNoun, warningsText } from './vocabulary';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
@@ -69,7 +69,7 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
  * its scope and names the system-wide count beside it.
  */
 function waiterLine(L: Labels, w: WaiterCount, scoped: boolean): string {
-  const what = `${waitedKindName(w.kind)} ${L.addr(w.object)}`;
+  const what = `${waitedNoun(w.kind)} ${L.addr(w.object)}`;
   if (scoped) {
     const also = w.systemCount !== undefined ? ` (${w.systemCount} system-wide)` : '';
     return `${count(w.count, 'thread')} in this scope ${w.count === 1 ? 'waits' : 'wait'} on ${what}${also}`;
@@ -103,7 +103,7 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
     out.push(`     blocks ${count(root.blocked.length, 'thread')} in ${count(root.processesAffected.length, 'process')}`);
   } else if (!root.holds.length) out.push('     no other thread waits on it');
   for (const held of root.holds) {
-    out.push(`     holds ${waitedKindName(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
+    out.push(`     holds ${waitedNoun(held.kind)} ${L.addr(held.lock)} with ${count(held.carried, 'waiter')} the dump does not show`);
   }
   if (s && !root.cycle) out.push(`     ${L.stateAndEnd(s)}`);
   const first = blockedFirst(report, root);

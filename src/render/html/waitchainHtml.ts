@@ -6,7 +6,8 @@ import type { Addr } from '../../core/addr';
 import { formatTicks } from '../../analysis/ticks';
 import { hex4, type ThreadSummary, type WaitChainReport } from '../../analysis/waitchain';
 import type { Hop } from '../../analysis/waitgraph';
-import { Labels, waitedKindName } from '../labels';
+import { Labels } from '../labels';
+import { count, waitedNoun } from '../vocabulary';
 import { MAX_ROOTS } from '../waitchainText';
 import { clip, esc } from './escape';
 import { htmlPage, table, type Cell } from './page';
@@ -200,7 +201,7 @@ function threadData(report: WaitChainReport, L: Labels, ends: Set<Addr>): { [add
   report.rootBlockers.forEach((r) =>
     holders.set(
       r.thread,
-      r.holds.map((h) => `${waitedKindName(h.kind)} ${L.addr(h.lock)} with ${h.carried} waiter${h.carried === 1 ? '' : 's'} the dump does not show`),
+      r.holds.map((h) => `${waitedNoun(h.kind)} ${L.addr(h.lock)} with ${count(h.carried, 'waiter')} the dump does not show`),
     ),
   );
   const out: { [address: string]: ThreadData } = {};
@@ -211,7 +212,7 @@ function threadData(report: WaitChainReport, L: Labels, ends: Set<Addr>): { [add
       held.set(k, (held.get(k) || 0) + 1);
     }
     const holds: string[] = [];
-    held.forEach((count, k) => holds.push(`${k}: ${count} waiter${count === 1 ? '' : 's'} here`));
+    held.forEach((n, k) => holds.push(`${k}: ${count(n, 'waiter')} here`));
     out[L.addr(a)] = {
       label: L.thread(a),
       state: `${s.state}${s.waitReason ? ` (${s.waitReason})` : ''}`,
@@ -249,7 +250,7 @@ function tables(report: WaitChainReport, L: Labels, ends: Set<Addr>): string {
         r.processesAffected.length,
         { html: esc(L.age(s)), sort: s && s.waitTicks !== undefined ? s.waitTicks : -1 },
         r.cycle ? 'deadlock' : s && ends.has(r.thread) ? s.terminal : '',
-        r.holds.map((h) => `${waitedKindName(h.kind)} ${L.addr(h.lock)} (${h.carried} waiters not shown)`).join(', '),
+        r.holds.map((h) => `${waitedNoun(h.kind)} ${L.addr(h.lock)} (${count(h.carried, 'waiter')} not shown)`).join(', '),
       ];
     });
     out.push(table('roots', ['#', 'root blocker', 'blocks threads', 'processes', 'waiting', 'ends in', 'holds'], rows));
@@ -271,7 +272,7 @@ function tables(report: WaitChainReport, L: Labels, ends: Set<Addr>): string {
   }
   if (report.waiterCounts.length) {
     out.push('<h2>Lock waiter counts</h2>');
-    const rows: Cell[][] = report.waiterCounts.slice(0, 200).map((w) => [waitedKindName(w.kind), L.addr(w.object), w.count]);
+    const rows: Cell[][] = report.waiterCounts.slice(0, 200).map((w) => [waitedNoun(w.kind), L.addr(w.object), w.count]);
     out.push(table('waiters', ['object', 'address', 'waiting threads'], rows));
   }
   return out.join('\n');
