@@ -2916,6 +2916,144 @@ var __waitchain = (function (exports) {
         return v.num('TickCountLow');
     }
 
+    // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
+    // debuggers spell one routine many ways:
+    // - x86 decorations: `_RtlpWaitForCriticalSection@4` (stdcall), `_Name` (cdecl), `@Name@8` (fastcall)
+    //   (MSVC name decoration: https://learn.microsoft.com/cpp/build/reference/decorated-names);
+    // - C++ names: `RPC_INTERFACE::DispatchToStub`;
+    // - the kernel under its image name: `nt`, `ntoskrnl`, `ntkrnlmp`, `ntkrnlpa`, `ntkrpamp`, `ntkrla57`;
+    // - offsets as `+0x2ab`, `+2ab` or ` + 0x2ab`.
+    // Pure string code: no host access.
+    /** Image names the kernel is loaded under (the debugger usually says `nt`). */
+    const KERNEL_MODULES = /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp|ntkrla57|ntkrnlup)(\.exe)?$/i;
+    /** `module` as rules compare it: lower case, the kernel as `nt`, no `.dll`/`.sys`/`.exe`. */
+    function normalModule(module) {
+        const m = module.trim().toLowerCase();
+        if (KERNEL_MODULES.test(m))
+            return 'nt';
+        return m.replace(/\.(dll|sys|exe)$/, '');
+    }
+    /** The routine name without MSVC x86 decoration: `_Name@4`, `_Name`, `@Name@8` -> `Name`. */
+    function undecorate(name) {
+        let n = name.trim();
+        if (n.indexOf('::') >= 0)
+            return n;
+        const fastcall = /^@([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (fastcall)
+            return fastcall[1];
+        const stdcall = /^_([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (stdcall)
+            return stdcall[1];
+        if (n.charAt(0) === '_' && /^_[A-Za-z]/.test(n) && n.charAt(1) !== '_')
+            n = n.slice(1);
+        return n;
+    }
+    /** Splits frame text (`ntdll!_RtlpWaitForCriticalSection@4+0x132`, `nt!Foo + 0x2ab`, `DriverA+0x270d`). */
+    function parseSymbol(text) {
+        let t = text.trim();
+        let offset;
+        const off = /\s*\+\s*(0x)?([0-9a-f`]+)\s*$/i.exec(t);
+        if (off) {
+            const digits = off[2].replace(/`/g, '');
+            offset = digits.length <= 13 ? parseInt(digits, 16) : undefined;
+            t = t.slice(0, off.index);
+        }
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return { module: normalModule(t), name: '', offset };
+        return { module: normalModule(t.slice(0, bang)), name: undecorate(t.slice(bang + 1)), offset };
+    }
+    /**
+     * True when the frame text names `module!one of names` under any spelling. `names` are plain routine
+     * names (no decoration); a C++ name also matches its method alone when `names` holds `Class::Method`.
+     */
+    function isRoutine(text, module, names) {
+        const s = parseSymbol(text);
+        if (!s.name)
+            return false;
+        if (module !== undefined && s.module !== normalModule(module))
+            return false;
+        const lower = s.name.toLowerCase();
+        for (const n of names)
+            if (n.toLowerCase() === lower)
+                return true;
+        return false;
+    }
+
+    // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
+    // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
+    /** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
+    const ALERT_WAIT_REASON = 'WrAlertByThreadId';
+    const NO_WAIT_BLOCK = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
+    function buildWaitGraph(threads, rules, env) {
+        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+        for (const thread of threads) {
+            if (thread.state !== 'Waiting')
+                continue;
+            // NtWaitForAlertByThreadId keeps a user address (or nothing) in its wait block, never a dispatcher object:
+            // not read as one, and a wait without a block still goes through the rules.
+            const byAddress = thread.waitReason === ALERT_WAIT_REASON;
+            const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
+            for (const wait of waits) {
+                const object = byAddress ? undefined : env.dispatcher.read(wait.object);
+                let outcome;
+                for (const rule of rules) {
+                    outcome = rule(thread, wait, object, env);
+                    if (outcome)
+                        break;
+                }
+                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
+                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
+                if (!outcome)
+                    continue;
+                for (const hop of outcome.hops)
+                    addHop(graph, hop);
+                if (outcome.deadEnds.length) {
+                    const list = graph.deadEnds.get(thread.address) || [];
+                    list.push(...outcome.deadEnds);
+                    graph.deadEnds.set(thread.address, list);
+                }
+            }
+        }
+        return graph;
+    }
+    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
+    function addHeldLock(graph, owner, held) {
+        if (!graph.holders)
+            graph.holders = new Map();
+        push(graph.holders, owner, held);
+        let entry = graph.waiters.get(held.lock);
+        if (!entry) {
+            entry = { object: held.lock, kind: held.kind, threads: [] };
+            graph.waiters.set(held.lock, entry);
+        }
+        if (held.carried > (entry.carried || 0))
+            entry.carried = held.carried;
+    }
+    function addHop(graph, hop) {
+        graph.hops.push(hop);
+        push(graph.out, hop.from, hop);
+        push(graph.into, hop.to, hop);
+    }
+    function countWaiter(graph, object, kind, thread, carried) {
+        let entry = graph.waiters.get(object);
+        if (!entry) {
+            entry = { object, kind, threads: [] };
+            graph.waiters.set(object, entry);
+        }
+        if (entry.threads.indexOf(thread) < 0)
+            entry.threads.push(thread);
+        if (carried !== undefined && carried > (entry.carried || 0))
+            entry.carried = carried;
+    }
+    function push(map, key, value) {
+        const list = map.get(key);
+        if (list)
+            list.push(value);
+        else
+            map.set(key, [value]);
+    }
+
     /**
      * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
      * offset (the same constant as in time.ts).
@@ -3126,10 +3264,15 @@ var __waitchain = (function (exports) {
     // RtlpWaitOnCriticalSection / RtlpEnterCriticalSectionContended on its stack wants the section named by
     // that frame's first argument; the section's OwningThread is a TID of the SAME process.
     //
-    // Only such waiters have their stacks unwound (never every thread), once per thread. Waits without a
-    // dispatcher object (Win10+ WrAlertByThreadId) never reach edge rules: not covered here.
-    /** ntdll routines whose first argument is the critical section the thread is entering. */
-    const CS_FRAME = /!(RtlEnterCriticalSection|RtlpWaitForCriticalSection|RtlpWaitOnCriticalSection|RtlpEnterCriticalSectionContended)(\+0x[0-9a-f]+)?(\s|$)/i;
+    // Only such waiters have their stacks unwound (never every thread), once per thread.
+    //
+    // Windows 10/11 waiters block in NtWaitForAlertByThreadId instead (wait reason WrAlertByThreadId, no
+    // dispatcher object; docs/scenario-extensions.md "Critical-section waits per build"): criticalSectionOfAddressWait
+    // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
+    // locked sections, and says which evidence it used.
+    /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
+    const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
+    const isCsFrame = (f) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
     /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
     const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
     /** A symbol further than this from the section is not its name. */
@@ -3160,7 +3303,7 @@ var __waitchain = (function (exports) {
         const frames = env.stacks.frames(thread);
         if (!frames)
             return undefined;
-        const csFrames = frames.filter((f) => CS_FRAME.test(f.text));
+        const csFrames = frames.filter(isCsFrame);
         if (!csFrames.length)
             return undefined;
         // Innermost first: the first argument of each, when it can be a user-mode address.
@@ -3205,7 +3348,7 @@ var __waitchain = (function (exports) {
             return { kind: 'section', frame: chosen.frame, cs: chosen.cs };
         return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
     }
-    function outcomeOf(thread, waitObject, waitKind, found, env) {
+    function outcomeOf(thread, waitObject, waitKind, found, env, evidence = '') {
         const { k } = env;
         // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
         const outcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
@@ -3249,9 +3392,68 @@ var __waitchain = (function (exports) {
             kind: 'critical-section',
             object: cs.address,
             to: owner.address,
-            detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}`,
+            detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}${evidence}`,
         });
         return outcome;
+    }
+    /**
+     * A WrAlertByThreadId waiter whose stack shows ntdll's critical-section routines (Windows 10/11), or whose wait
+     * address is a section of its process. The section, in order of evidence:
+     * 1. the wait block's address (KWAIT_BLOCK.Object keeps NtWaitForAlertByThreadId's address): the section itself or
+     *    its LockCount word, accepted only when the section is on the process's list or its DebugInfo points back;
+     * 2. the critical-section frames' first arguments, as for the older waits;
+     * 3. the process's locked sections with waiters, when exactly one is left.
+     * `csFrame` false: no such frame; only evidence 1 can name a section (undefined otherwise).
+     */
+    function criticalSectionOfAddressWait(thread, waited, csFrame, env) {
+        const { k } = env;
+        const byThread = env.memo('critsec:address-outcome-by-thread', () => new Map());
+        const hit = byThread.get(thread.address);
+        if (hit !== undefined)
+            return hit || undefined;
+        const result = resolveAddressWait(thread, waited, csFrame, env);
+        byThread.set(thread.address, result || null);
+        return result;
+        function resolveAddressWait(thread, waited, csFrame, env) {
+            const list = listOf(thread.process, env);
+            const fromAddress = sectionAtAddress(thread, waited, list, env);
+            if (fromAddress)
+                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, ', section from the wait address');
+            if (!csFrame)
+                return undefined;
+            const found = sectionWaitOf(thread, env);
+            if (found && found.kind === 'section')
+                return outcomeOf(thread, waited, 'critical-section', found, env, `, section from ${found.frame.replace(/\+.*$/, '')}`);
+            if (found && found.kind === 'no-user-memory')
+                return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
+            // No address, no argument: the process's contended sections, when only one can be it.
+            const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
+            if (contended.length === 1 && !list.cut) {
+                k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
+                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
+            }
+            const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';
+            return outcomeOf(thread, waited, 'WrAlertByThreadId', found && found.kind === 'unreadable' ? found : { kind: 'unnamed', frame }, env);
+        }
+    }
+    /** The section at the waited address (or whose LockCount word it is), when the process's own records confirm it. */
+    function sectionAtAddress(thread, waited, list, env) {
+        const { k } = env;
+        if (isNull(waited) || !isUserPointer(k, waited))
+            return undefined;
+        const types = critSecTypes(k);
+        const lockCount = types && types.section.field('LockCount');
+        const candidates = [waited];
+        if (lockCount && lockCount.offset)
+            candidates.push(addrAdd(waited, -lockCount.offset));
+        for (const a of candidates) {
+            const cs = readCriticalSection(k, a, thread.process, true);
+            if (!cs)
+                continue;
+            if (listHolds(list, a) || debugInfoPointsBack(k, cs))
+                return cs;
+        }
+        return undefined;
     }
     /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
     function threadOfProcess(process, tid, env) {
@@ -3369,6 +3571,150 @@ var __waitchain = (function (exports) {
             }
         }
         return out;
+    }
+
+    // Waits without a dispatcher object: a thread in NtWaitForAlertByThreadId (wait reason WrAlertByThreadId,
+    // Windows 8+) waits to be woken by thread id; KWAIT_BLOCK.Object keeps the address it gave ntdll's wait
+    // (dennisbabkin.com, "Things You Find While Reverse Engineering - AlertByThreadId"; docs/scenario-extensions.md).
+    // What it waits for is told by the innermost ntdll/KernelBase routine on its user stack (compared through
+    // core/symbolName, so decorated x86 names and any module spelling match):
+    // - a critical section (Windows 10/11): a hop to the owner (rules/critsecs.ts);
+    // - an SRW lock: the lock word says held exclusive or shared; SRW locks record no owner, so the chain ends there;
+    // - a condition variable (SleepConditionVariableCS/SRW): the variable, and the lock it was slept on with;
+    // - WaitOnAddress: the address.
+    const SRW_ROUTINES = ['RtlAcquireSRWLockExclusive', 'RtlAcquireSRWLockShared', 'RtlpAcquireSRWLockExclusiveContended', 'RtlpAcquireSRWLockSharedContended', 'AcquireSRWLockExclusive', 'AcquireSRWLockShared'];
+    const CV_CS_ROUTINES = ['RtlSleepConditionVariableCS', 'SleepConditionVariableCS'];
+    const CV_SRW_ROUTINES = ['RtlSleepConditionVariableSRW', 'SleepConditionVariableSRW'];
+    const WOA_ROUTINES = ['RtlWaitOnAddress', 'WaitOnAddress'];
+    /** Modules those routines live in (KernelBase forwards to ntdll; older names for the api sets). */
+    const SYNC_MODULES = ['ntdll', 'kernelbase', 'kernel32'];
+    /** The innermost routine that says what the wait is for. */
+    function classifyAddressWait(frames) {
+        for (const f of frames) {
+            if (!SYNC_MODULES.some((m) => isRoutine(f.text, m, ALL_ROUTINES)))
+                continue;
+            if (isRoutine(f.text, 'ntdll', CS_ROUTINES))
+                return { kind: 'critical-section', frame: f };
+            if (SYNC_MODULES.some((m) => isRoutine(f.text, m, SRW_ROUTINES)))
+                return { kind: 'srw-lock', frame: f };
+            if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_CS_ROUTINES)))
+                return { kind: 'condition-variable', frame: f, lockKind: 'critical section' };
+            if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_SRW_ROUTINES)))
+                return { kind: 'condition-variable', frame: f, lockKind: 'SRW lock' };
+            return { kind: 'wait-on-address', frame: f };
+        }
+        return undefined;
+    }
+    const ALL_ROUTINES = [...CS_ROUTINES, ...SRW_ROUTINES, ...CV_CS_ROUTINES, ...CV_SRW_ROUTINES, ...WOA_ROUTINES];
+    const addressWaitRule = (thread, wait, _object, env) => {
+        if (thread.waitReason !== ALERT_WAIT_REASON)
+            return undefined;
+        const frames = env.stacks.frames(thread);
+        const c = frames && classifyAddressWait(frames);
+        if (!c || c.kind === 'critical-section') {
+            const cs = criticalSectionOfAddressWait(thread, wait.object, !!c, env);
+            if (cs)
+                return cs;
+        }
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        if (!c) {
+            const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText(wait.object, env)}`;
+            return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
+        }
+        const address = addressOf(thread, wait.object, c.frame, env);
+        const shown = address ? `${a(address)}${symbolText(address, env)}` : 'at an address no wait block or frame records';
+        switch (c.kind) {
+            case 'srw-lock': {
+                const state = address ? srwState(thread, address, env) : 'state unknown';
+                const n = waitersOf(env, 'srw-lock', thread, address);
+                return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
+            }
+            case 'condition-variable': {
+                const args = frameArguments(env.k, thread, c.frame, 2);
+                const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText(args[1], env)}` : `, slept on with a ${c.lockKind}`;
+                return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
+            }
+            default:
+                return lockEnd(wait.object, address, 'wait-on-address', `waits on address ${shown} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`);
+        }
+    };
+    function deadEnd(object, text, objectKind) {
+        return { hops: [], deadEnds: [{ object, text }], objectKind };
+    }
+    /** Waiter counts go to the lock, so all its waiters are grouped ("3 threads wait on srw-lock ..."). */
+    function lockEnd(waited, lock, kind, text) {
+        const outcome = deadEnd(waited, text, kind);
+        outcome.deadEnds[0].kind = kind;
+        outcome.deadEnds[0].lock = lock;
+        if (lock)
+            outcome.lock = lock;
+        return outcome;
+    }
+    /** The waited address: the wait block's, else the routine's first argument. */
+    function addressOf(thread, waited, frame, env) {
+        if (!isNull(waited))
+            return waited;
+        const args = frameArguments(env.k, thread, frame, 1);
+        return args && !isNull(args[0]) ? args[0] : undefined;
+    }
+    /**
+     * The SRW lock word (the _RTL_SRWLOCK bit layout: Locked 0x1, Waiting 0x2, Waking 0x4, MultipleShared 0x8,
+     * shared count from bit 4 while no waiter is queued; with waiters the upper bits point at the wait blocks).
+     */
+    function srwState(thread, address, env) {
+        const { k } = env;
+        const bytes = k.target.read(address, k.pointerSize, processContext(thread.process));
+        if (!bytes)
+            return 'lock word unreadable';
+        const word = ptr(bytes, 0, k.pointerSize);
+        const low = parseInt(word.slice(-2), 16) & 0xff;
+        const locked = (low & 1) === 1;
+        const waiting = (low & 2) === 2;
+        if (!locked)
+            return 'free';
+        if (waiting)
+            return (low & 8) === 8 ? 'held shared by several threads' : 'held';
+        // No waiter queued: the upper bits are the shared count (0: exclusive).
+        const shared = sharedCount(word);
+        return shared === 0 ? 'held exclusive' : `held shared by ${shared} thread${shared === 1 ? '' : 's'}`;
+    }
+    function sharedCount(word) {
+        // word >> 4 without a 64-bit integer: the digits but the last one.
+        const high = word.length > 1 ? word.slice(0, -1) : '0';
+        return high.length > 12 ? Number.MAX_SAFE_INTEGER : parseInt(high, 16) || 0;
+    }
+    /** Threads of the dump waiting on the same lock (counted once over every WrAlertByThreadId waiter). */
+    function waitersOf(env, kind, thread, lock) {
+        if (!lock)
+            return 1;
+        const index = env.memo('address-waits:by-lock', () => {
+            const counts = new Map();
+            for (const t of env.table.threads) {
+                if (t.state !== 'Waiting' || t.waitReason !== ALERT_WAIT_REASON)
+                    continue;
+                const frames = env.stacks.frames(t);
+                const c = frames && classifyAddressWait(frames);
+                if (!c || c.kind === 'critical-section')
+                    continue;
+                const object = t.waits.length ? t.waits[0].object : '0';
+                const at = addressOf(t, object, c.frame, env);
+                if (!at)
+                    continue;
+                const key = `${c.kind}:${t.process.address}:${at}`;
+                counts.set(key, (counts.get(key) || 0) + 1);
+            }
+            return counts;
+        });
+        // User addresses are per process: the same address in two processes is two locks.
+        return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
+    }
+    /** ` (module!symbol)` when the address is a named global. */
+    function symbolText(address, env) {
+        const s = env.k.target.nearestSymbol(address);
+        if (!s || s.indexOf('!') < 0)
+            return '';
+        const m = /\+0x([0-9a-f]+)$/i.exec(s);
+        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` (${s})`;
     }
 
     const mutantRule = (thread, wait, object, env) => {
@@ -4409,6 +4755,7 @@ var __waitchain = (function (exports) {
     // Every edge rule, in the order they are tried on each wait block (first match wins).
     // One module per object kind.
     const EDGE_RULES = [
+        addressWaitRule,
         lpcRule,
         alpcRule,
         resourceRule,
@@ -4418,71 +4765,6 @@ var __waitchain = (function (exports) {
         processObjectRule,
         threadObjectRule,
     ];
-
-    function buildWaitGraph(threads, rules, env) {
-        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
-        for (const thread of threads) {
-            if (thread.state !== 'Waiting')
-                continue;
-            for (const wait of thread.waits) {
-                const object = env.dispatcher.read(wait.object);
-                let outcome;
-                for (const rule of rules) {
-                    outcome = rule(thread, wait, object, env);
-                    if (outcome)
-                        break;
-                }
-                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
-                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
-                if (!outcome)
-                    continue;
-                for (const hop of outcome.hops)
-                    addHop(graph, hop);
-                if (outcome.deadEnds.length) {
-                    const list = graph.deadEnds.get(thread.address) || [];
-                    list.push(...outcome.deadEnds);
-                    graph.deadEnds.set(thread.address, list);
-                }
-            }
-        }
-        return graph;
-    }
-    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
-    function addHeldLock(graph, owner, held) {
-        if (!graph.holders)
-            graph.holders = new Map();
-        push(graph.holders, owner, held);
-        let entry = graph.waiters.get(held.lock);
-        if (!entry) {
-            entry = { object: held.lock, kind: held.kind, threads: [] };
-            graph.waiters.set(held.lock, entry);
-        }
-        if (held.carried > (entry.carried || 0))
-            entry.carried = held.carried;
-    }
-    function addHop(graph, hop) {
-        graph.hops.push(hop);
-        push(graph.out, hop.from, hop);
-        push(graph.into, hop.to, hop);
-    }
-    function countWaiter(graph, object, kind, thread, carried) {
-        let entry = graph.waiters.get(object);
-        if (!entry) {
-            entry = { object, kind, threads: [] };
-            graph.waiters.set(object, entry);
-        }
-        if (entry.threads.indexOf(thread) < 0)
-            entry.threads.push(thread);
-        if (carried !== undefined && carried > (entry.carried || 0))
-            entry.carried = carried;
-    }
-    function push(map, key, value) {
-        const list = map.get(key);
-        if (list)
-            list.push(value);
-        else
-            map.set(key, [value]);
-    }
 
     function readWaitModel(k) {
         const clock = readClock(k);

@@ -4,7 +4,7 @@
 // Loads dist/waitchain.js into a fresh node:vm context with the mock WinDbg host, performs
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
 import { writeFileSync } from 'node:fs';
-import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
+import { buildSnapshot, loadScenario, snapshotToJson, WAIT_VARIANTS } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
 import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
@@ -16,6 +16,8 @@ const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|a
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
+--wait-variant <name> lays user-mode lock waits out as one of the open Windows behaviours
+(mocks/builder/waitVariants.ts: ${Object.keys(WAIT_VARIANTS).join(', ')}).
 layouts: ${Object.keys(LAYOUTS).join(', ')}`;
 
 interface Args {
@@ -28,6 +30,7 @@ interface Args {
   saveSnapshot?: string;
   record?: string;
   redact: boolean;
+  waitVariant?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -48,6 +51,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--check') args.check = true;
     else if (a === '--record') args.record = value();
     else if (a === '--redact') args.redact = true;
+    else if (a === '--wait-variant') args.waitVariant = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -88,7 +92,7 @@ function main(): number {
   }
   if (args.saveSnapshot) {
     if (layouts.length !== 1) fail('--save-snapshot needs one --layout');
-    const snapshot = buildSnapshot(loadScenario(args.scenario), layouts[0]);
+    const snapshot = buildSnapshot(loadScenario(args.scenario), layouts[0], { waitVariant: args.waitVariant });
     writeFileSync(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)));
     console.log(`wrote ${args.saveSnapshot} (${layouts[0]})`);
     return 0;
@@ -112,7 +116,7 @@ function main(): number {
   if (args.check) {
     let failed = 0;
     for (const layout of layouts) {
-      const r = checkScenario(args.scenario, layout);
+      const r = checkScenario(args.scenario, layout, { waitVariant: args.waitVariant });
       const unmet = Object.entries(r.unmet);
       const ok = !unmet.length && !r.errors.length;
       if (!ok) failed++;
@@ -123,7 +127,7 @@ function main(): number {
     return failed ? 1 : 0;
   }
   if (!args.command) fail('--command is required (or --check)');
-  for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command), args.json, layouts.length > 1);
+  for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command, { waitVariant: args.waitVariant }), args.json, layouts.length > 1);
   return 0;
 }
 

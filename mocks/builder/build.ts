@@ -29,9 +29,12 @@ import { layoutWaits } from './waits';
 
 export interface BuildResult { snapshot: Snapshot; ctx: Ctx }
 
-export function buildWithContext(s: Scenario, layoutName: string): BuildResult {
+/** `waitVariant`: a name from mocks/builder/waitVariants.ts (default: probed from the layout). */
+export interface BuildOptions { waitVariant?: string }
+
+export function buildWithContext(s: Scenario, layoutName: string, options: BuildOptions = {}): BuildResult {
   const layout = layoutNamed(layoutName);
-  const ctx = new Ctx(s, layout);
+  const ctx = new Ctx(s, layout, options.waitVariant);
   const driverTypes = driverTypeDefs(ctx);
   collectPoints(ctx);
   planProcessesAndThreads(ctx);
@@ -68,8 +71,8 @@ export function buildWithContext(s: Scenario, layoutName: string): BuildResult {
   return { snapshot: emit(ctx, s, driverTypes, threads), ctx };
 }
 
-export function buildSnapshot(s: Scenario, layoutName: string): Snapshot {
-  return buildWithContext(s, layoutName).snapshot;
+export function buildSnapshot(s: Scenario, layoutName: string, options: BuildOptions = {}): Snapshot {
+  return buildWithContext(s, layoutName, options).snapshot;
 }
 
 function emit(ctx: Ctx, s: Scenario, driverTypes: Record<string, TypeDef[]>, threads: Snapshot['threads']): Snapshot {

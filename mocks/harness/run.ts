@@ -49,9 +49,12 @@ export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: R
   };
 }
 
-export function runOnScenario(scenarioIdOrPath: string, layout: string, command: string): CommandRun {
+/** Builder options of a run: `waitVariant` names one of mocks/builder/waitVariants.ts. */
+export interface RunOptions { waitVariant?: string }
+
+export function runOnScenario(scenarioIdOrPath: string, layout: string, command: string, options: RunOptions = {}): CommandRun {
   const scenario = loadScenario(scenarioIdOrPath);
-  const snapshot = buildSnapshot(scenario, layout);
+  const snapshot = buildSnapshot(scenario, layout, options);
   return runOnSnapshot(snapshot, command, displayRelocation(scenario, layout));
 }
 
@@ -97,12 +100,12 @@ export interface CheckResult {
 }
 
 /** Runs every landed command the scenario's expect block concerns and checks each expectation. */
-export function checkScenario(scenarioIdOrPath: string, layout: string): CheckResult {
+export function checkScenario(scenarioIdOrPath: string, layout: string, options: RunOptions = {}): CheckResult {
   const scenario = loadScenario(scenarioIdOrPath);
   const expect = (scenario as { expect?: Record<string, unknown> }).expect;
   const result: CheckResult = { layout, unmet: {}, pending: [], errors: [] };
   const kinds = expectKinds(expect);
-  const snapshot = buildSnapshot(scenario, layout);
+  const snapshot = buildSnapshot(scenario, layout, options);
   const relocation = displayRelocation(scenario, layout);
   const targetExpect = relocateExpect(expect, relocation) as Record<string, unknown>;
   const results = new Map<string, CommandRun>();

@@ -206,18 +206,47 @@ describe('critical sections', () => {
       expect(r.get(cs, '_RTL_CRITICAL_SECTION', 'DebugInfo', proc)).toBe(dbg);
       const t = sn.threads.find((x) => x.address === T(r, s, layout, '86100000').toString(16))!;
       const f = t.frames.find((x) => /RtlpWait(For|On)CriticalSection/.test(x.text))!;
-      expect(f.text).toBe(layout.startsWith('xp') ? 'ntdll!RtlpWaitForCriticalSection' : 'ntdll!RtlpWaitOnCriticalSection');
+      const win10 = layout.startsWith('win10');
+      expect(f.text).toBe(layout.startsWith('xp') ? 'ntdll!RtlpWaitForCriticalSection' : 'ntdll!RtlpWaitOnCriticalSection+0xfd');
       const arg0 = layout.endsWith('x64') ? r.p(h(f.stackOffset) + 8n, proc) : r.p(h(f.frameOffset) + 8n, proc);
       expect(arg0).toBe(cs);
       const tw = T(r, s, layout, '86100000');
-      expect(r.get(tw, '_ETHREAD', 'Tcb.WaitReason')).toBe(BigInt(r.enumValue('_KWAIT_REASON', 'UserRequest')));
+      // Windows 10/11: NtWaitForAlertByThreadId, the wait block keeps the section's address (waitVariants.ts 'probed').
+      expect(r.get(tw, '_ETHREAD', 'Tcb.WaitReason')).toBe(BigInt(r.enumValue('_KWAIT_REASON', win10 ? 'WrAlertByThreadId' : 'UserRequest')));
       expect(r.get(tw, '_ETHREAD', 'Tcb.WaitMode')).toBe(1n);
+      if (win10) {
+        expect(r.get(r.get(tw, '_ETHREAD', 'Tcb.WaitBlockList'), '_KWAIT_BLOCK', 'Object')).toBe(cs);
+        expect(t.frames.map((x) => x.text.replace(/\+.*$/, '')).slice(0, 12)).toEqual([
+          'nt!KiSwapContext', 'nt!KiSwapThread', 'nt!KiCommitThreadWait', 'nt!KeWaitForAlertByThreadId', 'nt!NtWaitForAlertByThreadId', 'nt!KiSystemServiceCopyEnd',
+          'ntdll!NtWaitForAlertByThreadId', 'ntdll!RtlpWaitOnAddressWithTimeout', 'ntdll!RtlpWaitOnAddress', 'ntdll!RtlpWaitOnCriticalSection',
+          'ntdll!RtlpEnterCriticalSectionContended', 'ntdll!RtlEnterCriticalSection',
+        ]);
+      }
       // TEB stack range covers the user frames
       const teb = r.get(tw, '_ETHREAD', 'Tcb.Teb');
       const base = r.get(teb, '_TEB', 'NtTib.StackBase', proc);
       const limit = r.get(teb, '_TEB', 'NtTib.StackLimit', proc);
       expect(h(f.stackOffset) >= limit && h(f.stackOffset) < base).toBe(true);
     }
+  });
+
+  it('wait variants: cs-semaphore keeps the event wait on Windows 10, alert-object-* change only KWAIT_BLOCK.Object', () => {
+    const s = cs5();
+    const layout = 'win10-19041-x64';
+    const objectOf = (waitVariant: string) => {
+      const sn = buildSnapshot(s, layout, { waitVariant });
+      const r = new Reader(sn);
+      const tw = T(r, s, layout, '86100000');
+      return { r, reason: r.get(tw, '_ETHREAD', 'Tcb.WaitReason'), object: r.get(r.get(tw, '_ETHREAD', 'Tcb.WaitBlockList'), '_KWAIT_BLOCK', 'Object'), cs: T(r, s, layout, '0032be30') };
+    };
+    const old = objectOf('cs-semaphore');
+    expect(old.reason).toBe(BigInt(old.r.enumValue('_KWAIT_REASON', 'UserRequest')));
+    expect(old.object).not.toBe(old.cs);
+    const lc = objectOf('alert-object-lockcount');
+    expect(lc.reason).toBe(BigInt(lc.r.enumValue('_KWAIT_REASON', 'WrAlertByThreadId')));
+    expect(lc.object).toBe(lc.cs + lc.r.off('_RTL_CRITICAL_SECTION', 'LockCount'));
+    expect(objectOf('alert-object-none').object).toBe(0n);
+    expect(() => buildSnapshot(s, layout, { waitVariant: 'no-such-variant' })).toThrow(/unknown wait variant/);
   });
 
   it('kernel dumps have no user memory', () => {

@@ -1,5 +1,6 @@
 // Every edge rule, in the order they are tried on each wait block (first match wins).
 // One module per object kind.
+import { addressWaitRule } from './addressWaits';
 import { criticalSectionRule } from './critsecs';
 import { mutantRule, processObjectRule, threadObjectRule } from './dispatcher';
 import { alpcRule, lpcRule } from './lpc';
@@ -8,6 +9,7 @@ import { resourceRule } from './resources';
 import type { EdgeRule } from '../waitgraph';
 
 export const EDGE_RULES: readonly EdgeRule[] = [
+  addressWaitRule,
   lpcRule,
   alpcRule,
   resourceRule,
