@@ -2341,13 +2341,38 @@ var __waitchain = (function (exports) {
             const starts = root.blocked.filter((n) => previous(n).length === 0);
             for (const start of starts.sort()) {
                 const path = pathTo(start, reach);
-                const hops = [];
-                for (let j = 0; j + 1 < path.length; j++)
-                    hops.push(hopBetween(graph, path[j], path[j + 1]));
-                chains.push({ path, hops, root: root.thread });
+                chains.push(chainOf(graph, path, root.thread));
+                // A waiter held up by a lock several threads own depends on every owner: one path through each of the
+                // others that also lead to this root (owners leading to other roots get chains of their own there).
+                let extra = 0;
+                for (let j = 0; j + 1 < path.length && extra < MAX_OWNER_BRANCHES; j++) {
+                    const taken = hopBetween(graph, path[j], path[j + 1]);
+                    for (const h of graph.out.get(path[j]) || []) {
+                        if (h === taken || h.object !== taken.object || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to))
+                            continue;
+                        const rest = pathTo(h.to, reach);
+                        const branch = path.slice(0, j + 1).concat(rest);
+                        if (rest.some((t) => path.indexOf(t) >= 0 && path.indexOf(t) <= j))
+                            continue;
+                        chains.push(chainOf(graph, branch, root.thread, h));
+                        if (++extra >= MAX_OWNER_BRANCHES)
+                            break;
+                    }
+                }
             }
         }
         return { deadlocks, roots, chains };
+    }
+    /** Chains through the other owners of a shared lock, per chain (a lock with hundreds of shared owners is not a hundred chains). */
+    const MAX_OWNER_BRANCHES = 16;
+    /** The chain along `path`; `first`: the hop to take out of the node where it branches (another owner of the same lock). */
+    function chainOf(graph, path, root, first) {
+        const hops = [];
+        for (let j = 0; j + 1 < path.length; j++) {
+            const h = first && first.from === path[j] && first.to === path[j + 1] ? first : hopBetween(graph, path[j], path[j + 1]);
+            hops.push(h);
+        }
+        return { path, hops, root };
     }
     function hopBetween(graph, from, to) {
         const hops = graph.out.get(from) || [];
@@ -9213,13 +9238,46 @@ ${RECORD_USAGE}`;
                 return 'Ticks: unknown';
             return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
         }
-        /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
+        /**
+         * "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)"; a lock several threads hold
+         * names every owner: "ERESOURCE 88000100 (shared owner, shared by 87003000, 87004000 and 87005000)".
+         */
         hop(h) {
             const what = HOP_NAMES[h.kind] || h.kind;
             // LPC hops go through a message id, not an object address.
             const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
-            return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
+            const owners = SHARED_KINDS.test(h.kind) ? this.ownersOf(h) : [];
+            const shared = owners.length > 1 ? `${h.detail ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
+            const detail = `${h.detail}${shared}`;
+            return `${what} ${object}${detail ? ` (${detail})` : ''}`;
         }
+        /** Every thread the same waiter's hops through the same lock lead to (one hop per owner). */
+        ownersOf(h) {
+            if (!this.owners) {
+                const owners = new Map();
+                const add = (x) => {
+                    const key = `${x.from}|${x.kind}|${x.object}`;
+                    const list = owners.get(key);
+                    if (!list)
+                        owners.set(key, [x.to]);
+                    else if (list.indexOf(x.to) < 0)
+                        list.push(x.to);
+                };
+                this.report.edges.forEach(add);
+                this.report.chains.forEach((c) => c.hops.forEach(add));
+                this.report.deadlocks.forEach((d) => d.hops.forEach(add));
+                this.owners = owners;
+            }
+            return this.owners.get(`${h.from}|${h.kind}|${h.object}`) || [h.to];
+        }
+    }
+    /** Locks that can have several owners at once. */
+    const SHARED_KINDS = /^(resource|push-lock|srw-lock)$/;
+    /** "a", "a and b", "a, b and c". */
+    function listWords(items) {
+        if (items.length < 2)
+            return items.join('');
+        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
     }
     /** How waiter counts name what is waited on: "45 threads wait on mutant 871d47d0", "2 threads wait on LPC port ...". */
     function waitedKindName(kind) {
@@ -9233,6 +9291,10 @@ ${RECORD_USAGE}`;
         'critical-section': 'critical section',
         lpc: 'LPC port',
         alpc: 'ALPC port',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
     };
     const HOP_NAMES = {
         mutant: 'mutant',
@@ -9244,6 +9306,10 @@ ${RECORD_USAGE}`;
         'critical-section': 'critical section',
         lpc: 'LPC message',
         alpc: 'ALPC message',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
     };
 
     function renderWaitChainDot(r, pointerSize) {
@@ -9262,6 +9328,11 @@ ${RECORD_USAGE}`;
         const hops = r.chains.reduce((all, c) => all.concat(c.hops), []);
         r.deadlocks.forEach((d) => hops.push(...d.hops));
         r.rootBlockers.forEach((root) => hops.push(...root.tree));
+        // A lock held by several threads: every owner, not only the one a shortest path went through.
+        const drawnFrom = new Set(hops.map((h) => `${h.from}|${h.object}`));
+        for (const h of r.edges)
+            if (drawnFrom.has(`${h.from}|${h.object}`))
+                hops.push(h);
         for (const h of hops) {
             node(`t${h.from}`, L.thread(h.from), 'box');
             node(`t${h.to}`, L.thread(h.to), 'box');

@@ -10,6 +10,7 @@ const NEAR = scenario('critsec-near-misses');
 interface Json {
   edges: { from: string; kind: string; object: string; to: string; detail: string }[];
   waiterCounts: Record<string, number>;
+  threads: Record<string, { waitReason: string }>;
 }
 
 describe.each(['xpsp3-x86', 'win7sp1-x86'])('near misses on %s', (layout) => {
@@ -51,7 +52,7 @@ describe.each(['win10-19041-x64', 'win11-24h2-x64'])('x64 home space on %s', (la
   it.each(EVIDENCE_BY_VARIANT)('names the section by its symbol and the owner by its TID (wait variant %s)', (waitVariant, evidence) => {
     const json = runOnScenario(scenario('critsec-x64-home-space'), layout, '!waitchain', { waitVariant }).json as Json;
     expect(json.edges).toContainEqual({ from: 'ffffb00000201000', kind: 'critical-section', object: '7ff612340040', to: 'ffffb00000202000', detail: `svc64!g_lock, owner tid 090c${evidence}` });
-    const waiter = (json.threads as Record<string, { waitReason: string }>)['ffffb00000201000'];
+    const waiter = json.threads['ffffb00000201000'];
     expect(waiter.waitReason).toBe(waitVariant === 'cs-semaphore' ? 'UserRequest' : 'WrAlertByThreadId');
   });
 });
