@@ -3631,7 +3631,11 @@ var __waitchain = (function (exports) {
         return undefined;
     }
     const ALL_ROUTINES = [...CS_ROUTINES, ...SRW_ROUTINES, ...CV_CS_ROUTINES, ...CV_SRW_ROUTINES, ...WOA_ROUTINES];
+    /** Vista/7 SRW locks and condition variables block in NtWaitForKeyedEvent (on the thread's own semaphore). */
+    const KEYED_WAIT_REASON = 'WrKeyedEvent';
     const addressWaitRule = (thread, wait, _object, env) => {
+        if (thread.waitReason === KEYED_WAIT_REASON && thread.waitMode === 'UserMode')
+            return keyedWait(thread, wait.object, env);
         if (thread.waitReason !== ALERT_WAIT_REASON)
             return undefined;
         const frames = env.stacks.frames(thread);
@@ -3646,8 +3650,25 @@ var __waitchain = (function (exports) {
             const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText(wait.object, env)}`;
             return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
         }
-        const address = addressOf(thread, wait.object, c.frame, env);
+        return lockOutcome(thread, wait.object, addressOf(thread, wait.object, c.frame, env), c, env);
+    };
+    /**
+     * A keyed-event wait (Vista/7): the key is a wait block on the waiter's stack, not the lock, so the lock is the
+     * SRW / condition-variable routine's argument. Critical sections (a keyed wait under low memory) and anything else
+     * are left to the other rules.
+     */
+    function keyedWait(thread, waited, env) {
+        const frames = env.stacks.frames(thread);
+        const c = frames && classifyAddressWait(frames);
+        if (!c || c.kind === 'critical-section' || c.kind === 'wait-on-address')
+            return undefined;
+        const args = frameArguments(env.k, thread, c.frame, 1);
+        return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
+    }
+    function lockOutcome(thread, waited, address, c, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
         const shown = address ? `${a(address)}${symbolText(address, env)}` : 'at an address no wait block or frame records';
+        const wait = { object: waited };
         switch (c.kind) {
             case 'srw-lock': {
                 const state = address ? srwState(thread, address, env) : 'state unknown';
@@ -3662,7 +3683,7 @@ var __waitchain = (function (exports) {
             default:
                 return lockEnd(wait.object, address, 'wait-on-address', `waits on address ${shown} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`);
         }
-    };
+    }
     function deadEnd(object, text, objectKind) {
         return { hops: [], deadEnds: [{ object, text }], objectKind };
     }
@@ -3697,8 +3718,9 @@ var __waitchain = (function (exports) {
         const waiting = (low & 2) === 2;
         if (!locked)
             return 'free';
+        // With waiters queued the owners are counted in the wait blocks, not the word: MultipleShared tells several.
         if (waiting)
-            return (low & 8) === 8 ? 'held shared by several threads' : 'held';
+            return (low & 8) === 8 ? 'held shared by several threads' : 'held exclusive or by one shared owner';
         // No waiter queued: the upper bits are the shared count (0: exclusive).
         const shared = sharedCount(word);
         return shared === 0 ? 'held exclusive' : `held shared by ${shared} thread${shared === 1 ? '' : 's'}`;
@@ -3715,13 +3737,15 @@ var __waitchain = (function (exports) {
         const index = env.memo('address-waits:by-lock', () => {
             const counts = new Map();
             for (const t of env.table.threads) {
-                if (t.state !== 'Waiting' || t.waitReason !== ALERT_WAIT_REASON)
+                const keyed = t.waitReason === KEYED_WAIT_REASON && t.waitMode === 'UserMode';
+                if (t.state !== 'Waiting' || (t.waitReason !== ALERT_WAIT_REASON && !keyed))
                     continue;
                 const frames = env.stacks.frames(t);
                 const c = frames && classifyAddressWait(frames);
                 if (!c || c.kind === 'critical-section')
                     continue;
-                const object = t.waits.length ? t.waits[0].object : '0';
+                // A keyed wait's object is the thread's own semaphore: the lock is the routine's argument.
+                const object = t.waits.length && !keyed ? t.waits[0].object : '0';
                 const at = addressOf(t, object, c.frame, env);
                 if (!at)
                     continue;
@@ -3733,13 +3757,13 @@ var __waitchain = (function (exports) {
         // User addresses are per process: the same address in two processes is two locks.
         return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
     }
-    /** ` (module!symbol)` when the address is a named global. */
+    /** ` module!symbol` when the address is a named global. */
     function symbolText(address, env) {
         const s = env.k.target.nearestSymbol(address);
         if (!s || s.indexOf('!') < 0)
             return '';
         const m = /\+0x([0-9a-f]+)$/i.exec(s);
-        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` (${s})`;
+        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
     }
 
     const mutantRule = (thread, wait, object, env) => {
@@ -4860,6 +4884,8 @@ var __waitchain = (function (exports) {
         }
         if (longestWaiter)
             named.add(longestWaiter.address);
+        const ownerless = ownerlessWaits(graph, table, scope, named);
+        ownerless.forEach((o) => o.threads.forEach((t) => named.add(t)));
         const threads = new Map();
         named.forEach((addr) => {
             const t = table.threadByAddress.get(addr);
@@ -4885,6 +4911,7 @@ var __waitchain = (function (exports) {
             rootBlockers,
             chains,
             edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
+            ownerless,
             longestWaiter: longestWaiter && longestWaiter.address,
             waiterCounts: waiterCounts(graph, named),
             threads,
@@ -4938,6 +4965,36 @@ var __waitchain = (function (exports) {
         const deadlocks = all.deadlocks.filter((d) => d.threads.some(members) || chains.some((c) => d.threads.indexOf(c.root) >= 0));
         return { deadlocks, roots, chains };
     }
+    /** Dead ends at ownerless locks, one group per (kind, process, lock), in scope: the whole system, or touching named threads / the process. */
+    function ownerlessWaits(graph, table, scope, named) {
+        const groups = new Map();
+        graph.deadEnds.forEach((ends, thread) => {
+            const t = table.threadByAddress.get(thread);
+            if (!t)
+                return;
+            for (const d of ends) {
+                if (!d.kind)
+                    continue;
+                const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
+                let g = groups.get(key);
+                if (!g) {
+                    g = { kind: d.kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] };
+                    groups.set(key, g);
+                }
+                if (g.threads.indexOf(thread) < 0)
+                    g.threads.push(thread);
+            }
+        });
+        const out = [];
+        groups.forEach((g) => {
+            const inScope = scope.kind === 'system' ||
+                g.threads.some((t) => named.has(t)) ||
+                (scope.kind === 'process' && table.processes.some((p) => p.address === g.process && matches(p, scope.match)));
+            if (inScope)
+                out.push(g);
+        });
+        return out.sort((a, b) => b.threads.length - a.threads.length || (a.threads[0] < b.threads[0] ? -1 : 1));
+    }
     function matches(p, m) {
         if ('name' in m)
             return p.name.toLowerCase() === m.name.toLowerCase();
@@ -4969,7 +5026,7 @@ var __waitchain = (function (exports) {
         return out;
     }
     /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
-    const LOCK_KINDS$1 = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
+    const LOCK_KINDS$1 = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc|srw-lock|push-lock|condition-variable|wait-on-address)$/;
     function waiterCounts(graph, named) {
         const out = [];
         graph.waiters.forEach((w) => {
@@ -9372,7 +9429,9 @@ ${RECORD_USAGE}`;
                 };
             }),
             chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
-            edges: r.edges.map(hopJson),
+            // Waits on locks that record no owner are edges too, to no thread (`to: null`), so every wait kind is listed.
+            edges: r.edges.map(hopJson).concat(ownerlessEdges(r)),
+            ownerlessLocks: r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })),
             threads: threadsJson(r),
             longestWaiter: r.longestWaiter,
             longestWaitTicks: longest ? longest.waitTicks : undefined,
@@ -9401,6 +9460,13 @@ ${RECORD_USAGE}`;
         r.threads.forEach((s, a) => {
             out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
         });
+        return out;
+    }
+    function ownerlessEdges(r) {
+        const out = [];
+        for (const o of r.ownerless)
+            for (const t of o.threads)
+                out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail: o.text });
         return out;
     }
     function hopJson(h) {
@@ -9527,6 +9593,18 @@ ${RECORD_USAGE}`;
             report.rootBlockers.slice(0, MAX_ROOTS).forEach((root, i) => renderRoot(out, L, report, root, i + 1));
             if (report.rootBlockers.length > MAX_ROOTS)
                 out.push(`  and ${report.rootBlockers.length - MAX_ROOTS} more root blockers`);
+            out.push('');
+        }
+        if (report.ownerless.length) {
+            out.push('Waits on locks that record no owner:');
+            report.ownerless.slice(0, MAX_ROOTS).forEach((o) => {
+                const shown = o.threads.slice(0, MAX_CHILDREN).map((t) => L.thread(t)).join(', ');
+                const more = o.threads.length > MAX_CHILDREN ? ` and ${o.threads.length - MAX_CHILDREN} more` : '';
+                out.push(`  ${o.text}`);
+                out.push(`     waiter${o.threads.length === 1 ? '' : 's'}: ${shown}${more}`);
+            });
+            if (report.ownerless.length > MAX_ROOTS)
+                out.push(`  and ${report.ownerless.length - MAX_ROOTS} more`);
             out.push('');
         }
         if (report.longestWaiter) {

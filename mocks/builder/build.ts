@@ -19,6 +19,7 @@ import { layoutProcesses } from './processes';
 import { currentOfProcessor0, layoutProcessors, planProcessors, processorCount } from './processors';
 import { planPushLocks } from './pushlocks';
 import { relocationHeader } from './relocate';
+import { planAddressWaits, planSrwLocks } from './srwlocks';
 import { layoutResources, planResources } from './resources';
 import type { Scenario } from './scenario';
 import { layoutSpinLocks } from './spinlocks';
@@ -50,6 +51,8 @@ export function buildWithContext(s: Scenario, layoutName: string, options: Build
   planResources(ctx);
   planFastMutexes(ctx);
   planCriticalSections(ctx);
+  planSrwLocks(ctx);
+  planAddressWaits(ctx);
   planPushLocks(ctx);
   allocateStacks(ctx);
   layoutProcesses(ctx);

@@ -36,6 +36,18 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
     out.push('');
   }
 
+  if (report.ownerless.length) {
+    out.push('Waits on locks that record no owner:');
+    report.ownerless.slice(0, MAX_ROOTS).forEach((o) => {
+      const shown = o.threads.slice(0, MAX_CHILDREN).map((t) => L.thread(t)).join(', ');
+      const more = o.threads.length > MAX_CHILDREN ? ` and ${o.threads.length - MAX_CHILDREN} more` : '';
+      out.push(`  ${o.text}`);
+      out.push(`     waiter${o.threads.length === 1 ? '' : 's'}: ${shown}${more}`);
+    });
+    if (report.ownerless.length > MAX_ROOTS) out.push(`  and ${report.ownerless.length - MAX_ROOTS} more`);
+    out.push('');
+  }
+
   if (report.longestWaiter) {
     const s = report.threads.get(report.longestWaiter);
     out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);

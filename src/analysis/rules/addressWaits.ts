@@ -47,7 +47,11 @@ export function classifyAddressWait(frames: readonly FrameInfo[]): Classified | 
 }
 const ALL_ROUTINES = [...CS_ROUTINES, ...SRW_ROUTINES, ...CV_CS_ROUTINES, ...CV_SRW_ROUTINES, ...WOA_ROUTINES];
 
+/** Vista/7 SRW locks and condition variables block in NtWaitForKeyedEvent (on the thread's own semaphore). */
+const KEYED_WAIT_REASON = 'WrKeyedEvent';
+
 export const addressWaitRule: EdgeRule = (thread, wait, _object, env) => {
+  if (thread.waitReason === KEYED_WAIT_REASON && thread.waitMode === 'UserMode') return keyedWait(thread, wait.object, env);
   if (thread.waitReason !== ALERT_WAIT_REASON) return undefined;
   const frames = env.stacks.frames(thread);
   const c = frames && classifyAddressWait(frames);
@@ -60,8 +64,26 @@ export const addressWaitRule: EdgeRule = (thread, wait, _object, env) => {
     const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText(wait.object, env)}`;
     return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
   }
-  const address = addressOf(thread, wait.object, c.frame, env);
+  return lockOutcome(thread, wait.object, addressOf(thread, wait.object, c.frame, env), c, env);
+};
+
+/**
+ * A keyed-event wait (Vista/7): the key is a wait block on the waiter's stack, not the lock, so the lock is the
+ * SRW / condition-variable routine's argument. Critical sections (a keyed wait under low memory) and anything else
+ * are left to the other rules.
+ */
+function keyedWait(thread: ThreadInfo, waited: Addr, env: RuleEnv): WaitOutcome | undefined {
+  const frames = env.stacks.frames(thread);
+  const c = frames && classifyAddressWait(frames);
+  if (!c || c.kind === 'critical-section' || c.kind === 'wait-on-address') return undefined;
+  const args = frameArguments(env.k, thread, c.frame, 1);
+  return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
+}
+
+function lockOutcome(thread: ThreadInfo, waited: Addr, address: Addr | undefined, c: Classified, env: RuleEnv): WaitOutcome {
+  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
   const shown = address ? `${a(address)}${symbolText(address, env)}` : 'at an address no wait block or frame records';
+  const wait = { object: waited };
   switch (c.kind) {
     case 'srw-lock': {
       const state = address ? srwState(thread, address, env) : 'state unknown';
@@ -76,7 +98,7 @@ export const addressWaitRule: EdgeRule = (thread, wait, _object, env) => {
     default:
       return lockEnd(wait.object, address, 'wait-on-address', `waits on address ${shown} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`);
   }
-};
+}
 
 function deadEnd(object: Addr, text: string, objectKind: string): WaitOutcome {
   return { hops: [], deadEnds: [{ object, text }], objectKind };
@@ -111,7 +133,8 @@ function srwState(thread: ThreadInfo, address: Addr, env: RuleEnv): string {
   const locked = (low & 1) === 1;
   const waiting = (low & 2) === 2;
   if (!locked) return 'free';
-  if (waiting) return (low & 8) === 8 ? 'held shared by several threads' : 'held';
+  // With waiters queued the owners are counted in the wait blocks, not the word: MultipleShared tells several.
+  if (waiting) return (low & 8) === 8 ? 'held shared by several threads' : 'held exclusive or by one shared owner';
   // No waiter queued: the upper bits are the shared count (0: exclusive).
   const shared = sharedCount(word);
   return shared === 0 ? 'held exclusive' : `held shared by ${shared} thread${shared === 1 ? '' : 's'}`;
@@ -129,11 +152,13 @@ function waitersOf(env: RuleEnv, kind: AddressWaitKind, thread: ThreadInfo, lock
   const index = env.memo('address-waits:by-lock', () => {
     const counts = new Map<string, number>();
     for (const t of env.table.threads) {
-      if (t.state !== 'Waiting' || t.waitReason !== ALERT_WAIT_REASON) continue;
+      const keyed = t.waitReason === KEYED_WAIT_REASON && t.waitMode === 'UserMode';
+      if (t.state !== 'Waiting' || (t.waitReason !== ALERT_WAIT_REASON && !keyed)) continue;
       const frames = env.stacks.frames(t);
       const c = frames && classifyAddressWait(frames);
       if (!c || c.kind === 'critical-section') continue;
-      const object = t.waits.length ? t.waits[0].object : '0';
+      // A keyed wait's object is the thread's own semaphore: the lock is the routine's argument.
+      const object = t.waits.length && !keyed ? t.waits[0].object : '0';
       const at = addressOf(t, object, c.frame, env);
       if (!at) continue;
       const key = `${c.kind}:${t.process.address}:${at}`;
@@ -145,10 +170,10 @@ function waitersOf(env: RuleEnv, kind: AddressWaitKind, thread: ThreadInfo, lock
   return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
 }
 
-/** ` (module!symbol)` when the address is a named global. */
+/** ` module!symbol` when the address is a named global. */
 function symbolText(address: Addr, env: RuleEnv): string {
   const s = env.k.target.nearestSymbol(address);
   if (!s || s.indexOf('!') < 0) return '';
   const m = /\+0x([0-9a-f]+)$/i.exec(s);
-  return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` (${s})`;
+  return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
 }
