@@ -3004,6 +3004,18 @@ var __waitchain = (function (exports) {
                 return true;
         return false;
     }
+    /** The innermost frame (first in the list) naming one of the routines, with its index. */
+    function findRoutine(frames, module, names) {
+        for (let i = 0; i < frames.length; i++)
+            if (isRoutine(frames[i].text, module, names))
+                return { frame: frames[i], index: i };
+        return undefined;
+    }
+    /** `module!Name+0x..` in the plain spelling (for messages that name a routine). */
+    function plainRoutine(text) {
+        const s = parseSymbol(text);
+        return s.name ? `${s.module}!${s.name}` : text;
+    }
 
     // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
     // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
@@ -3647,7 +3659,7 @@ var __waitchain = (function (exports) {
         }
         const a = (x) => formatAddr(x, env.k.pointerSize);
         if (!c) {
-            const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText(wait.object, env)}`;
+            const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText$1(wait.object, env)}`;
             return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
         }
         return lockOutcome(thread, wait.object, addressOf(thread, wait.object, c.frame, env), c, env);
@@ -3667,7 +3679,7 @@ var __waitchain = (function (exports) {
     }
     function lockOutcome(thread, waited, address, c, env) {
         const a = (x) => formatAddr(x, env.k.pointerSize);
-        const shown = address ? `${a(address)}${symbolText(address, env)}` : 'at an address no wait block or frame records';
+        const shown = address ? `${a(address)}${symbolText$1(address, env)}` : 'at an address no wait block or frame records';
         const wait = { object: waited };
         switch (c.kind) {
             case 'srw-lock': {
@@ -3677,7 +3689,7 @@ var __waitchain = (function (exports) {
             }
             case 'condition-variable': {
                 const args = frameArguments(env.k, thread, c.frame, 2);
-                const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText(args[1], env)}` : `, slept on with a ${c.lockKind}`;
+                const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText$1(args[1], env)}` : `, slept on with a ${c.lockKind}`;
                 return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
             }
             default:
@@ -3758,7 +3770,7 @@ var __waitchain = (function (exports) {
         return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
     }
     /** ` module!symbol` when the address is a named global. */
-    function symbolText(address, env) {
+    function symbolText$1(address, env) {
         const s = env.k.target.nearestSymbol(address);
         if (!s || s.indexOf('!') < 0)
             return '';
@@ -3821,6 +3833,200 @@ var __waitchain = (function (exports) {
         outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address, detail: 'until it exits' });
         return outcome;
     };
+
+    // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
+    // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
+    // that tracking). Where they are is probed from the symbols, never from a build number
+    // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
+    // _KTHREAD (Windows 8.1 / 10 1607); a build whose threads have neither (Windows 11 24H2) records no owner a
+    // debugger can see.
+    class LockEntryReader {
+        constructor(k, entry, array, count) {
+            this.k = k;
+            this.entry = entry;
+            this.array = array;
+            this.count = count;
+            this.cache = new Map();
+        }
+        /** undefined when this build's threads keep no lock entries. */
+        static create(k) {
+            const entry = k.type('_KLOCK_ENTRY');
+            const thread = k.type('_ETHREAD');
+            if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe')))
+                return undefined;
+            for (const path of ['LockEntries', 'Tcb.LockEntries']) {
+                const f = thread.field(path);
+                if (f && f.kind === 'array' && f.count && f.elementSize === entry.size)
+                    return new LockEntryReader(k, entry, f, f.count);
+            }
+            return undefined;
+        }
+        /** The thread's entries in use (one read of the array, cached). */
+        entries(thread) {
+            let hit = this.cache.get(thread.address);
+            if (hit === undefined) {
+                hit = this.read(thread) || null;
+                this.cache.set(thread.address, hit);
+            }
+            return hit || [];
+        }
+        read(thread) {
+            const k = this.k;
+            const size = this.entry.size;
+            const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
+            if (!bytes)
+                return undefined;
+            const out = [];
+            for (let i = 0; i < this.count; i++) {
+                const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
+                const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
+                if (!raw || isNull(raw))
+                    continue;
+                const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
+                const waiting = flag(v, ['WaitingBit', 'WaitingByte']);
+                if (!acquired && !waiting)
+                    continue;
+                out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
+            }
+            return out;
+        }
+    }
+    function flag(v, names) {
+        for (const n of names) {
+            const x = v.num(n);
+            if (x !== undefined)
+                return x !== 0;
+        }
+        return false;
+    }
+    /**
+     * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable (bit 0),
+     * Busy (bit 1) and, on x64, InTree (bit 63, which a kernel address always has set: restored).
+     */
+    function lockAddress(raw, pointerSize) {
+        const cleared = addrClearLow(raw);
+        if (pointerSize !== 8)
+            return cleared;
+        const high = addrHigh(cleared);
+        // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
+        return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
+    }
+
+    // Edges through push locks. Push locks record no owner in the lock; since Windows 8 the kernel's AutoBoost
+    // tracking does, in each thread's lock entries (kernel/lockEntries.ts): a thread whose entry holds the waited lock
+    // as acquired is an owner (several, for a lock held shared). The waited lock is the waiter's own entry marked
+    // waiting, else the first argument of its nt!ExfAcquirePushLock* / ExAcquirePushLock* frame. Where no entry names an
+    // owner the chain ends at the lock, its waiters grouped; a build without lock entries says so.
+    const PUSH_LOCK_ROUTINES = [
+        'ExfAcquirePushLockExclusive', 'ExfAcquirePushLockShared', 'ExfAcquirePushLockExclusiveEx', 'ExfAcquirePushLockSharedEx',
+        'ExAcquirePushLockExclusiveEx', 'ExAcquirePushLockSharedEx', 'ExpAcquirePushLockExclusive', 'ExpAcquirePushLockShared',
+        'ExfTryToWakePushLock', 'ExBlockOnAddressPushLock', 'ExTimedWaitForUnblockPushLock', 'ExWaitForUnblockPushLock',
+    ];
+    function pushLocksOf(env) {
+        return env.memo('push-locks', () => {
+            const reader = LockEntryReader.create(env.k);
+            let owners;
+            return {
+                reader,
+                owners: () => {
+                    if (!owners) {
+                        owners = new Map();
+                        if (reader) {
+                            for (const t of env.table.threads) {
+                                for (const e of reader.entries(t)) {
+                                    if (!e.acquired)
+                                        continue;
+                                    const list = owners.get(e.lock);
+                                    if (!list)
+                                        owners.set(e.lock, [t.address]);
+                                    else if (list.indexOf(t.address) < 0)
+                                        list.push(t.address);
+                                }
+                            }
+                        }
+                    }
+                    return owners;
+                },
+            };
+        });
+    }
+    const pushLockRule = (thread, wait, _object, env) => {
+        if (thread.waitReason !== 'WrPushLock')
+            return undefined;
+        const { k } = env;
+        const a = (x) => formatAddr(x, k.pointerSize);
+        const locks = pushLocksOf(env);
+        const found = waitedLock(thread, locks.reader, env);
+        if (!found) {
+            return { hops: [], deadEnds: [{ object: wait.object, text: `waits on a push lock (WrPushLock); no lock entry or frame argument names it` }], objectKind: 'push-lock' };
+        }
+        const lock = found.lock;
+        const name = `push lock ${a(lock)}${symbolText(lock, env)}`;
+        const state = pushLockState(lock, env);
+        const outcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
+        if (!locks.reader) {
+            k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: ${name}`);
+            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded (this build's threads keep no AutoBoost lock entries)` });
+            return outcome;
+        }
+        const owners = (locks.owners().get(lock) || []).filter((t) => t !== thread.address);
+        for (const o of owners) {
+            if (!env.table.threadByAddress.has(o))
+                continue;
+            outcome.hops.push({ from: thread.address, kind: 'push-lock', object: lock, to: o, detail: `${state}, AutoBoost lock entry${found.evidence}` });
+        }
+        if (!outcome.hops.length) {
+            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded: no thread's AutoBoost lock entries hold it` });
+        }
+        return outcome;
+    };
+    /** The lock the waiter waits for: its own entry marked waiting, else its acquire frame's first argument. */
+    function waitedLock(thread, reader, env) {
+        if (reader) {
+            const own = reader.entries(thread).filter((e) => e.waiting);
+            if (own.length)
+                return { lock: own[0].lock, evidence: '' };
+        }
+        const frames = env.stacks.frames(thread);
+        const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
+        if (!hit)
+            return undefined;
+        const args = frameArguments(env.k, thread, hit.frame, 1);
+        const lock = args && args[0];
+        if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize))
+            return undefined;
+        return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
+    }
+    /**
+     * The push lock word decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0, Exclusive bit 1,
+     * Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from bit 4).
+     */
+    function pushLockState(lock, env) {
+        const { k } = env;
+        const type = k.type('_EX_PUSH_LOCK');
+        const bytes = type && k.target.read(lock, type.size);
+        if (!type || !bytes)
+            return 'lock word unreadable';
+        const v = new StructView(type, lock, bytes, k.pointerSize);
+        const locked = (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0;
+        const waiting = v.num('Waiting') === 1;
+        // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
+        const shares = waiting && v.has('Locked') ? 0 : v.num('Shared') || 0;
+        if (!locked && shares === 0)
+            return waiting ? 'held' : 'free';
+        if (waiting && v.has('Locked'))
+            return v.num('MultipleShared') === 1 ? 'held shared by several threads' : 'held';
+        if (shares > 0)
+            return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
+        return 'held exclusive';
+    }
+    function symbolText(address, env) {
+        const s = env.k.target.nearestSymbol(address);
+        if (!s || s.indexOf('!') < 0)
+            return '';
+        const m = /\+0x([0-9a-f]+)$/i.exec(s);
+        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
+    }
 
     // ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
     //
@@ -4809,6 +5015,7 @@ var __waitchain = (function (exports) {
         alpcRule,
         resourceRule,
         fastMutexRule,
+        pushLockRule,
         criticalSectionRule,
         mutantRule,
         processObjectRule,

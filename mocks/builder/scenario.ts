@@ -76,7 +76,11 @@ export interface ScenarioAddressWait {
   process: Hex; address: Hex; symbol?: string | null; kind: 'condition-variable' | 'wait-on-address';
   waiters?: Hex[]; lock?: Hex | null; lockKind?: 'critical-section' | 'srw-lock' | null;
 }
-export interface ScenarioPushLock { address: Hex; symbol?: string | null; exclusive?: boolean | null; sharedCount?: number | null; waiters?: Hex[] }
+export interface ScenarioPushLock {
+  address: Hex; symbol?: string | null; exclusive?: boolean | null; sharedCount?: number | null; waiters?: Hex[];
+  /** docs/scenario-extensions.md: threads whose AutoBoost lock entries (_KLOCK_ENTRY) record that they hold it (Windows 8+). */
+  autoBoostOwners?: Hex[];
+}
 export interface ScenarioTypeField { name: string; type: string; offset?: number }
 export interface ScenarioType {
   module: string; name: string; kind: 'struct' | 'enum' | 'union'; size?: number;
@@ -362,7 +366,7 @@ export function validateScenario(raw: unknown, where = '<scenario>'): Scenario {
     const path = `pushLocks[${i}]`;
     if (!c.obj(l, path)) return;
     c.hex(l, 'address', path, true); c.str(l, 'symbol', path); c.bool(l, 'exclusive', path); c.num(l, 'sharedCount', path);
-    c.hexList(l, 'waiters', path);
+    c.hexList(l, 'waiters', path); c.hexList(l, 'autoBoostOwners', path);
   });
   if (c.arr(s.srwLocks, 'srwLocks')) (s.srwLocks as unknown[]).forEach((l, i) => {
     const path = `srwLocks[${i}]`;

@@ -3,6 +3,7 @@
 import { addressWaitRule } from './addressWaits';
 import { criticalSectionRule } from './critsecs';
 import { mutantRule, processObjectRule, threadObjectRule } from './dispatcher';
+import { pushLockRule } from './pushLocks';
 import { alpcRule, lpcRule } from './lpc';
 import { fastMutexRule } from './mutexes';
 import { resourceRule } from './resources';
@@ -14,6 +15,7 @@ export const EDGE_RULES: readonly EdgeRule[] = [
   alpcRule,
   resourceRule,
   fastMutexRule,
+  pushLockRule,
   criticalSectionRule,
   mutantRule,
   processObjectRule,
