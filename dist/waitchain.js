@@ -279,6 +279,101 @@ var __waitchain = (function (exports) {
         return s;
     }
 
+    // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
+    // debuggers spell one routine many ways:
+    // - x86 decorations: `_RtlpWaitForCriticalSection@4` (stdcall), `_Name` (cdecl), `@Name@8` (fastcall)
+    //   (MSVC name decoration: https://learn.microsoft.com/cpp/build/reference/decorated-names);
+    // - C++ names: `RPC_INTERFACE::DispatchToStub`;
+    // - the kernel under its image name: `nt`, `ntoskrnl`, `ntkrnlmp`, `ntkrnlpa`, `ntkrpamp`, `ntkrla57`;
+    // - offsets as `+0x2ab`, `+2ab` or ` + 0x2ab`.
+    // Pure string code: no host access.
+    /** Image names the kernel is loaded under (the debugger usually says `nt`). */
+    const KERNEL_MODULES = /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp|ntkrla57|ntkrnlup)(\.exe)?$/i;
+    /** `module` as rules compare it: lower case, the kernel as `nt`, no `.dll`/`.sys`/`.exe`. */
+    function normalModule(module) {
+        const m = module.trim().toLowerCase();
+        if (KERNEL_MODULES.test(m))
+            return 'nt';
+        return m.replace(/\.(dll|sys|exe)$/, '');
+    }
+    /** The routine name without MSVC x86 decoration: `_Name@4`, `_Name`, `@Name@8` -> `Name`. */
+    function undecorate(name) {
+        let n = name.trim();
+        if (n.indexOf('::') >= 0)
+            return n;
+        const fastcall = /^@([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (fastcall)
+            return fastcall[1];
+        const stdcall = /^_([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (stdcall)
+            return stdcall[1];
+        if (n.charAt(0) === '_' && /^_[A-Za-z]/.test(n) && n.charAt(1) !== '_')
+            n = n.slice(1);
+        return n;
+    }
+    /** Splits frame text (`ntdll!_RtlpWaitForCriticalSection@4+0x132`, `nt!Foo + 0x2ab`, `DriverA+0x270d`). */
+    function parseSymbol(text) {
+        let t = text.trim();
+        let offset;
+        const off = /\s*\+\s*(0x)?([0-9a-f`]+)\s*$/i.exec(t);
+        if (off) {
+            const digits = off[2].replace(/`/g, '');
+            offset = digits.length <= 13 ? parseInt(digits, 16) : undefined;
+            t = t.slice(0, off.index);
+        }
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return { module: normalModule(t), name: '', offset };
+        return { module: normalModule(t.slice(0, bang)), name: undecorate(t.slice(bang + 1)), offset };
+    }
+    /**
+     * True when the frame text names `module!one of names` under any spelling. `names` are plain routine
+     * names (no decoration); a C++ name also matches its method alone when `names` holds `Class::Method`.
+     */
+    function isRoutine(text, module, names) {
+        const s = parseSymbol(text);
+        if (!s.name)
+            return false;
+        if (module !== undefined && s.module !== normalModule(module))
+            return false;
+        const lower = s.name.toLowerCase();
+        for (const n of names)
+            if (n.toLowerCase() === lower)
+                return true;
+        return false;
+    }
+    /** The innermost frame (first in the list) naming one of the routines, with its index. */
+    function findRoutine(frames, module, names) {
+        for (let i = 0; i < frames.length; i++)
+            if (isRoutine(frames[i].text, module, names))
+                return { frame: frames[i], index: i };
+        return undefined;
+    }
+    /** `module!Name+0x..` in the plain spelling (for messages that name a routine). */
+    function plainRoutine(text) {
+        const s = parseSymbol(text);
+        return s.name ? `${s.module}!${s.name}` : text;
+    }
+    /**
+     * Frame or symbol text in the one spelling every rule compares, case kept for display: `Module!Name+0xoff`, the
+     * kernel as `nt`, no `.dll`/`.sys`/`.exe`, the name undecorated, the offset as `+0x` lower-case hex
+     * (`ntkrnlpa!_ExpWaitForResource@8 + 0xD5` -> `nt!ExpWaitForResource+0xd5`). Text without a routine
+     * (`DriverA+0x270d`, a bare address) is returned as written.
+     */
+    function normalFrame(text) {
+        const t = text.trim();
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return text;
+        const s = parseSymbol(t);
+        if (!s.name)
+            return text;
+        const written = t.slice(0, bang).trim();
+        const module = s.module === 'nt' ? 'nt' : written.replace(/\.(dll|sys|exe)$/i, '');
+        const off = s.offset === undefined ? '' : `+0x${s.offset.toString(16)}`;
+        return `${module}!${s.name}${off}`;
+    }
+
     // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
     // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
     // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
@@ -418,9 +513,10 @@ var __waitchain = (function (exports) {
         return a === undefined || isNull(a) ? undefined : a;
     }
     /** nt!IopCompleteRequest: the I/O manager's completion APC (the kernel module may be named nt, ntoskrnl, ntkrnlpa...). */
-    const IO_COMPLETION_ROUTINE = /^(nt|ntoskrnl|ntkrnl\w*|ntkrpamp)!IopCompleteRequest$/i;
+    /** Compared through core/symbolName (any kernel image name, x86 decoration `_IopCompleteRequest@20`). */
+    const IO_COMPLETION_ROUTINE = ['IopCompleteRequest'];
     function isIoCompletionSymbol(symbol) {
-        return symbol !== undefined && IO_COMPLETION_ROUTINE.test(symbol);
+        return symbol !== undefined && isRoutine(symbol, 'nt', IO_COMPLETION_ROUTINE) && !parseSymbol(symbol).offset;
     }
     /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */
     class RoutineNames {
@@ -2850,6 +2946,8 @@ var __waitchain = (function (exports) {
         }, links);
     }
 
+    // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
+    // one data-model walk per thread that a report actually describes.
     /** Modules whose frames !stacks skips to name the blocking module. */
     const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
     class StackReader {
@@ -2860,7 +2958,9 @@ var __waitchain = (function (exports) {
         frames(thread) {
             let hit = this.cache.get(thread.address);
             if (hit === undefined) {
-                hit = thread.stackResident === false ? null : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid }) || null;
+                const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
+                // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
+                hit = raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : null;
                 this.cache.set(thread.address, hit);
             }
             return hit || undefined;
@@ -2939,82 +3039,6 @@ var __waitchain = (function (exports) {
         if (fromQuad !== undefined)
             return fromQuad;
         return v.num('TickCountLow');
-    }
-
-    // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
-    // debuggers spell one routine many ways:
-    // - x86 decorations: `_RtlpWaitForCriticalSection@4` (stdcall), `_Name` (cdecl), `@Name@8` (fastcall)
-    //   (MSVC name decoration: https://learn.microsoft.com/cpp/build/reference/decorated-names);
-    // - C++ names: `RPC_INTERFACE::DispatchToStub`;
-    // - the kernel under its image name: `nt`, `ntoskrnl`, `ntkrnlmp`, `ntkrnlpa`, `ntkrpamp`, `ntkrla57`;
-    // - offsets as `+0x2ab`, `+2ab` or ` + 0x2ab`.
-    // Pure string code: no host access.
-    /** Image names the kernel is loaded under (the debugger usually says `nt`). */
-    const KERNEL_MODULES = /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp|ntkrla57|ntkrnlup)(\.exe)?$/i;
-    /** `module` as rules compare it: lower case, the kernel as `nt`, no `.dll`/`.sys`/`.exe`. */
-    function normalModule(module) {
-        const m = module.trim().toLowerCase();
-        if (KERNEL_MODULES.test(m))
-            return 'nt';
-        return m.replace(/\.(dll|sys|exe)$/, '');
-    }
-    /** The routine name without MSVC x86 decoration: `_Name@4`, `_Name`, `@Name@8` -> `Name`. */
-    function undecorate(name) {
-        let n = name.trim();
-        if (n.indexOf('::') >= 0)
-            return n;
-        const fastcall = /^@([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
-        if (fastcall)
-            return fastcall[1];
-        const stdcall = /^_([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
-        if (stdcall)
-            return stdcall[1];
-        if (n.charAt(0) === '_' && /^_[A-Za-z]/.test(n) && n.charAt(1) !== '_')
-            n = n.slice(1);
-        return n;
-    }
-    /** Splits frame text (`ntdll!_RtlpWaitForCriticalSection@4+0x132`, `nt!Foo + 0x2ab`, `DriverA+0x270d`). */
-    function parseSymbol(text) {
-        let t = text.trim();
-        let offset;
-        const off = /\s*\+\s*(0x)?([0-9a-f`]+)\s*$/i.exec(t);
-        if (off) {
-            const digits = off[2].replace(/`/g, '');
-            offset = digits.length <= 13 ? parseInt(digits, 16) : undefined;
-            t = t.slice(0, off.index);
-        }
-        const bang = t.indexOf('!');
-        if (bang < 0)
-            return { module: normalModule(t), name: '', offset };
-        return { module: normalModule(t.slice(0, bang)), name: undecorate(t.slice(bang + 1)), offset };
-    }
-    /**
-     * True when the frame text names `module!one of names` under any spelling. `names` are plain routine
-     * names (no decoration); a C++ name also matches its method alone when `names` holds `Class::Method`.
-     */
-    function isRoutine(text, module, names) {
-        const s = parseSymbol(text);
-        if (!s.name)
-            return false;
-        if (module !== undefined && s.module !== normalModule(module))
-            return false;
-        const lower = s.name.toLowerCase();
-        for (const n of names)
-            if (n.toLowerCase() === lower)
-                return true;
-        return false;
-    }
-    /** The innermost frame (first in the list) naming one of the routines, with its index. */
-    function findRoutine(frames, module, names) {
-        for (let i = 0; i < frames.length; i++)
-            if (isRoutine(frames[i].text, module, names))
-                return { frame: frames[i], index: i };
-        return undefined;
-    }
-    /** `module!Name+0x..` in the plain spelling (for messages that name a routine). */
-    function plainRoutine(text) {
-        const s = parseSymbol(text);
-        return s.name ? `${s.module}!${s.name}` : text;
     }
 
     // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
@@ -4874,13 +4898,14 @@ var __waitchain = (function (exports) {
             }
         }
     }
-    const EXP_WAIT_FOR_RESOURCE = /!ExpWaitForResource\w*(\+|$)/i;
+    /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
+    const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
     /**
      * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
      * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
      */
     function resourceFromWaitFrame(k, thread, frames) {
-        const frame = frames.find((f) => EXP_WAIT_FOR_RESOURCE.test(f.text));
+        const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
         if (!frame)
             return undefined;
         const args = frameArguments(k, thread, frame, 1);

@@ -77,3 +77,21 @@ export function plainRoutine(text: string): string {
   const s = parseSymbol(text);
   return s.name ? `${s.module}!${s.name}` : text;
 }
+
+/**
+ * Frame or symbol text in the one spelling every rule compares, case kept for display: `Module!Name+0xoff`, the
+ * kernel as `nt`, no `.dll`/`.sys`/`.exe`, the name undecorated, the offset as `+0x` lower-case hex
+ * (`ntkrnlpa!_ExpWaitForResource@8 + 0xD5` -> `nt!ExpWaitForResource+0xd5`). Text without a routine
+ * (`DriverA+0x270d`, a bare address) is returned as written.
+ */
+export function normalFrame(text: string): string {
+  const t = text.trim();
+  const bang = t.indexOf('!');
+  if (bang < 0) return text;
+  const s = parseSymbol(t);
+  if (!s.name) return text;
+  const written = t.slice(0, bang).trim();
+  const module = s.module === 'nt' ? 'nt' : written.replace(/\.(dll|sys|exe)$/i, '');
+  const off = s.offset === undefined ? '' : `+0x${s.offset.toString(16)}`;
+  return `${module}!${s.name}${off}`;
+}
