@@ -9750,6 +9750,7 @@ ${RECORD_USAGE}`;
         'fast-mutex': '_FAST_MUTEX',
         'guarded-mutex': '_KGUARDED_MUTEX',
         alpc: '_KALPC_MESSAGE',
+        'push-lock': '_EX_PUSH_LOCK',
     };
     class HopNode {
         constructor(h, __target) {
