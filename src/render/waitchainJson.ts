@@ -36,7 +36,8 @@ export function waitChainJson(r: WaitChainReport): object {
     chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
     // Waits on locks that record no owner are edges too, to no thread (`to: null`), so every wait kind is listed.
     edges: r.edges.map(hopJson).concat(ownerlessEdges(r)),
-    ownerlessLocks: r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })),
+    // Present only when there are some (recorded expectations of older dumps stay as they were).
+    ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })) : undefined,
     threads: threadsJson(r),
     longestWaiter: r.longestWaiter,
     longestWaitTicks: longest ? longest.waitTicks : undefined,
