@@ -20,6 +20,10 @@ var __waitchain = (function (exports) {
         'critical-section': 'critical section',
         lpc: 'LPC message',
         alpc: 'ALPC message',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
     };
     /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
     const WAITED_NOUNS = {
@@ -32,6 +36,10 @@ var __waitchain = (function (exports) {
         'critical-section': 'critical section',
         lpc: 'LPC port',
         alpc: 'ALPC port',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
     };
     /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
     function hopNoun(kind) {
@@ -55,6 +63,8 @@ var __waitchain = (function (exports) {
         entry: 'entries',
         'fast mutex': 'fast mutexes',
         'guarded mutex': 'guarded mutexes',
+        'SRW lock': 'SRW locks',
+        'address': 'addresses',
     };
     function pluralOf(noun) {
         if (IRREGULAR[noun])
@@ -395,6 +405,101 @@ var __waitchain = (function (exports) {
         return s;
     }
 
+    // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
+    // debuggers spell one routine many ways:
+    // - x86 decorations: `_RtlpWaitForCriticalSection@4` (stdcall), `_Name` (cdecl), `@Name@8` (fastcall)
+    //   (MSVC name decoration: https://learn.microsoft.com/cpp/build/reference/decorated-names);
+    // - C++ names: `RPC_INTERFACE::DispatchToStub`;
+    // - the kernel under its image name: `nt`, `ntoskrnl`, `ntkrnlmp`, `ntkrnlpa`, `ntkrpamp`, `ntkrla57`;
+    // - offsets as `+0x2ab`, `+2ab` or ` + 0x2ab`.
+    // Pure string code: no host access.
+    /** Image names the kernel is loaded under (the debugger usually says `nt`). */
+    const KERNEL_MODULES = /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp|ntkrla57|ntkrnlup)(\.exe)?$/i;
+    /** `module` as rules compare it: lower case, the kernel as `nt`, no `.dll`/`.sys`/`.exe`. */
+    function normalModule(module) {
+        const m = module.trim().toLowerCase();
+        if (KERNEL_MODULES.test(m))
+            return 'nt';
+        return m.replace(/\.(dll|sys|exe)$/, '');
+    }
+    /** The routine name without MSVC x86 decoration: `_Name@4`, `_Name`, `@Name@8` -> `Name`. */
+    function undecorate(name) {
+        let n = name.trim();
+        if (n.indexOf('::') >= 0)
+            return n;
+        const fastcall = /^@([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (fastcall)
+            return fastcall[1];
+        const stdcall = /^_([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (stdcall)
+            return stdcall[1];
+        if (n.charAt(0) === '_' && /^_[A-Za-z]/.test(n) && n.charAt(1) !== '_')
+            n = n.slice(1);
+        return n;
+    }
+    /** Splits frame text (`ntdll!_RtlpWaitForCriticalSection@4+0x132`, `nt!Foo + 0x2ab`, `DriverA+0x270d`). */
+    function parseSymbol(text) {
+        let t = text.trim();
+        let offset;
+        const off = /\s*\+\s*(0x)?([0-9a-f`]+)\s*$/i.exec(t);
+        if (off) {
+            const digits = off[2].replace(/`/g, '');
+            offset = digits.length <= 13 ? parseInt(digits, 16) : undefined;
+            t = t.slice(0, off.index);
+        }
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return { module: normalModule(t), name: '', offset };
+        return { module: normalModule(t.slice(0, bang)), name: undecorate(t.slice(bang + 1)), offset };
+    }
+    /**
+     * True when the frame text names `module!one of names` under any spelling. `names` are plain routine
+     * names (no decoration); a C++ name also matches its method alone when `names` holds `Class::Method`.
+     */
+    function isRoutine(text, module, names) {
+        const s = parseSymbol(text);
+        if (!s.name)
+            return false;
+        if (module !== undefined && s.module !== normalModule(module))
+            return false;
+        const lower = s.name.toLowerCase();
+        for (const n of names)
+            if (n.toLowerCase() === lower)
+                return true;
+        return false;
+    }
+    /** The innermost frame (first in the list) naming one of the routines, with its index. */
+    function findRoutine(frames, module, names) {
+        for (let i = 0; i < frames.length; i++)
+            if (isRoutine(frames[i].text, module, names))
+                return { frame: frames[i], index: i };
+        return undefined;
+    }
+    /** `module!Name+0x..` in the plain spelling (for messages that name a routine). */
+    function plainRoutine(text) {
+        const s = parseSymbol(text);
+        return s.name ? `${s.module}!${s.name}` : text;
+    }
+    /**
+     * Frame or symbol text in the one spelling every rule compares, case kept for display: `Module!Name+0xoff`, the
+     * kernel as `nt`, no `.dll`/`.sys`/`.exe`, the name undecorated, the offset as `+0x` lower-case hex
+     * (`ntkrnlpa!_ExpWaitForResource@8 + 0xD5` -> `nt!ExpWaitForResource+0xd5`). Text without a routine
+     * (`DriverA+0x270d`, a bare address) is returned as written.
+     */
+    function normalFrame(text) {
+        const t = text.trim();
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return text;
+        const s = parseSymbol(t);
+        if (!s.name)
+            return text;
+        const written = t.slice(0, bang).trim();
+        const module = s.module === 'nt' ? 'nt' : written.replace(/\.(dll|sys|exe)$/i, '');
+        const off = s.offset === undefined ? '' : `+0x${s.offset.toString(16)}`;
+        return `${module}!${s.name}${off}`;
+    }
+
     // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
     // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
     // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
@@ -534,9 +639,10 @@ var __waitchain = (function (exports) {
         return a === undefined || isNull(a) ? undefined : a;
     }
     /** nt!IopCompleteRequest: the I/O manager's completion APC (the kernel module may be named nt, ntoskrnl, ntkrnlpa...). */
-    const IO_COMPLETION_ROUTINE = /^(nt|ntoskrnl|ntkrnl\w*|ntkrpamp)!IopCompleteRequest$/i;
+    /** Compared through core/symbolName (any kernel image name, x86 decoration `_IopCompleteRequest@20`). */
+    const IO_COMPLETION_ROUTINE = ['IopCompleteRequest'];
     function isIoCompletionSymbol(symbol) {
-        return symbol !== undefined && IO_COMPLETION_ROUTINE.test(symbol);
+        return symbol !== undefined && isRoutine(symbol, 'nt', IO_COMPLETION_ROUTINE) && !parseSymbol(symbol).offset;
     }
     /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */
     class RoutineNames {
@@ -2457,13 +2563,38 @@ var __waitchain = (function (exports) {
             const starts = root.blocked.filter((n) => previous(n).length === 0);
             for (const start of starts.sort()) {
                 const path = pathTo(start, reach);
-                const hops = [];
-                for (let j = 0; j + 1 < path.length; j++)
-                    hops.push(hopBetween(graph, path[j], path[j + 1]));
-                chains.push({ path, hops, root: root.thread });
+                chains.push(chainOf(graph, path, root.thread));
+                // A waiter held up by a lock several threads own depends on every owner: one path through each of the
+                // others that also lead to this root (owners leading to other roots get chains of their own there).
+                let extra = 0;
+                for (let j = 0; j + 1 < path.length && extra < MAX_OWNER_BRANCHES; j++) {
+                    const taken = hopBetween(graph, path[j], path[j + 1]);
+                    for (const h of graph.out.get(path[j]) || []) {
+                        if (h === taken || h.object !== taken.object || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to))
+                            continue;
+                        const rest = pathTo(h.to, reach);
+                        const branch = path.slice(0, j + 1).concat(rest);
+                        if (rest.some((t) => path.indexOf(t) >= 0 && path.indexOf(t) <= j))
+                            continue;
+                        chains.push(chainOf(graph, branch, root.thread, h));
+                        if (++extra >= MAX_OWNER_BRANCHES)
+                            break;
+                    }
+                }
             }
         }
         return { deadlocks, roots, chains };
+    }
+    /** Chains through the other owners of a shared lock, per chain (a lock with hundreds of shared owners is not a hundred chains). */
+    const MAX_OWNER_BRANCHES = 16;
+    /** The chain along `path`; `first`: the hop to take out of the node where it branches (another owner of the same lock). */
+    function chainOf(graph, path, root, first) {
+        const hops = [];
+        for (let j = 0; j + 1 < path.length; j++) {
+            const h = first && first.from === path[j] && first.to === path[j + 1] ? first : hopBetween(graph, path[j], path[j + 1]);
+            hops.push(h);
+        }
+        return { path, hops, root };
     }
     function hopBetween(graph, from, to) {
         const hops = graph.out.get(from) || [];
@@ -2941,6 +3072,8 @@ var __waitchain = (function (exports) {
         }, links);
     }
 
+    // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
+    // one data-model walk per thread that a report actually describes.
     /** Modules whose frames !stacks skips to name the blocking module. */
     const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
     class StackReader {
@@ -2951,7 +3084,9 @@ var __waitchain = (function (exports) {
         frames(thread) {
             let hit = this.cache.get(thread.address);
             if (hit === undefined) {
-                hit = thread.stackResident === false ? null : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid }) || null;
+                const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
+                // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
+                hit = raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : null;
                 this.cache.set(thread.address, hit);
             }
             return hit || undefined;
@@ -3030,6 +3165,80 @@ var __waitchain = (function (exports) {
         if (fromQuad !== undefined)
             return fromQuad;
         return v.num('TickCountLow');
+    }
+
+    // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
+    // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
+    /** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
+    const ALERT_WAIT_REASON = 'WrAlertByThreadId';
+    const NO_WAIT_BLOCK = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
+    function buildWaitGraph(threads, rules, env) {
+        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+        for (const thread of threads) {
+            if (thread.state !== 'Waiting')
+                continue;
+            // NtWaitForAlertByThreadId keeps a user address (or nothing) in its wait block, never a dispatcher object:
+            // not read as one, and a wait without a block still goes through the rules.
+            const byAddress = thread.waitReason === ALERT_WAIT_REASON;
+            const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
+            for (const wait of waits) {
+                const object = byAddress ? undefined : env.dispatcher.read(wait.object);
+                let outcome;
+                for (const rule of rules) {
+                    outcome = rule(thread, wait, object, env);
+                    if (outcome)
+                        break;
+                }
+                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
+                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
+                if (!outcome)
+                    continue;
+                for (const hop of outcome.hops)
+                    addHop(graph, hop);
+                if (outcome.deadEnds.length) {
+                    const list = graph.deadEnds.get(thread.address) || [];
+                    list.push(...outcome.deadEnds);
+                    graph.deadEnds.set(thread.address, list);
+                }
+            }
+        }
+        return graph;
+    }
+    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
+    function addHeldLock(graph, owner, held) {
+        if (!graph.holders)
+            graph.holders = new Map();
+        push(graph.holders, owner, held);
+        let entry = graph.waiters.get(held.lock);
+        if (!entry) {
+            entry = { object: held.lock, kind: held.kind, threads: [] };
+            graph.waiters.set(held.lock, entry);
+        }
+        if (held.carried > (entry.carried || 0))
+            entry.carried = held.carried;
+    }
+    function addHop(graph, hop) {
+        graph.hops.push(hop);
+        push(graph.out, hop.from, hop);
+        push(graph.into, hop.to, hop);
+    }
+    function countWaiter(graph, object, kind, thread, carried) {
+        let entry = graph.waiters.get(object);
+        if (!entry) {
+            entry = { object, kind, threads: [] };
+            graph.waiters.set(object, entry);
+        }
+        if (entry.threads.indexOf(thread) < 0)
+            entry.threads.push(thread);
+        if (carried !== undefined && carried > (entry.carried || 0))
+            entry.carried = carried;
+    }
+    function push(map, key, value) {
+        const list = map.get(key);
+        if (list)
+            list.push(value);
+        else
+            map.set(key, [value]);
     }
 
     /**
@@ -3242,10 +3451,15 @@ var __waitchain = (function (exports) {
     // RtlpWaitOnCriticalSection / RtlpEnterCriticalSectionContended on its stack wants the section named by
     // that frame's first argument; the section's OwningThread is a TID of the SAME process.
     //
-    // Only such waiters have their stacks unwound (never every thread), once per thread. Waits without a
-    // dispatcher object (Win10+ WrAlertByThreadId) never reach edge rules: not covered here.
-    /** ntdll routines whose first argument is the critical section the thread is entering. */
-    const CS_FRAME = /!(RtlEnterCriticalSection|RtlpWaitForCriticalSection|RtlpWaitOnCriticalSection|RtlpEnterCriticalSectionContended)(\+0x[0-9a-f]+)?(\s|$)/i;
+    // Only such waiters have their stacks unwound (never every thread), once per thread.
+    //
+    // Windows 10/11 waiters block in NtWaitForAlertByThreadId instead (wait reason WrAlertByThreadId, no
+    // dispatcher object; docs/scenario-extensions.md "Critical-section waits per build"): criticalSectionOfAddressWait
+    // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
+    // locked sections, and says which evidence it used.
+    /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
+    const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
+    const isCsFrame = (f) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
     /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
     const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
     /** A symbol further than this from the section is not its name. */
@@ -3276,7 +3490,7 @@ var __waitchain = (function (exports) {
         const frames = env.stacks.frames(thread);
         if (!frames)
             return undefined;
-        const csFrames = frames.filter((f) => CS_FRAME.test(f.text));
+        const csFrames = frames.filter(isCsFrame);
         if (!csFrames.length)
             return undefined;
         // Innermost first: the first argument of each, when it can be a user-mode address.
@@ -3321,7 +3535,7 @@ var __waitchain = (function (exports) {
             return { kind: 'section', frame: chosen.frame, cs: chosen.cs };
         return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
     }
-    function outcomeOf(thread, waitObject, waitKind, found, env) {
+    function outcomeOf(thread, waitObject, waitKind, found, env, evidence = '') {
         const { k } = env;
         // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
         const outcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
@@ -3365,9 +3579,68 @@ var __waitchain = (function (exports) {
             kind: 'critical-section',
             object: cs.address,
             to: owner.address,
-            detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}`,
+            detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}${evidence}`,
         });
         return outcome;
+    }
+    /**
+     * A WrAlertByThreadId waiter whose stack shows ntdll's critical-section routines (Windows 10/11), or whose wait
+     * address is a section of its process. The section, in order of evidence:
+     * 1. the wait block's address (KWAIT_BLOCK.Object keeps NtWaitForAlertByThreadId's address): the section itself or
+     *    its LockCount word, accepted only when the section is on the process's list or its DebugInfo points back;
+     * 2. the critical-section frames' first arguments, as for the older waits;
+     * 3. the process's locked sections with waiters, when exactly one is left.
+     * `csFrame` false: no such frame; only evidence 1 can name a section (undefined otherwise).
+     */
+    function criticalSectionOfAddressWait(thread, waited, csFrame, env) {
+        const { k } = env;
+        const byThread = env.memo('critsec:address-outcome-by-thread', () => new Map());
+        const hit = byThread.get(thread.address);
+        if (hit !== undefined)
+            return hit || undefined;
+        const result = resolveAddressWait(thread, waited, csFrame, env);
+        byThread.set(thread.address, result || null);
+        return result;
+        function resolveAddressWait(thread, waited, csFrame, env) {
+            const list = listOf(thread.process, env);
+            const fromAddress = sectionAtAddress(thread, waited, list, env);
+            if (fromAddress)
+                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, ', section from the wait address');
+            if (!csFrame)
+                return undefined;
+            const found = sectionWaitOf(thread, env);
+            if (found && found.kind === 'section')
+                return outcomeOf(thread, waited, 'critical-section', found, env, `, section from ${found.frame.replace(/\+.*$/, '')}`);
+            if (found && found.kind === 'no-user-memory')
+                return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
+            // No address, no argument: the process's contended sections, when only one can be it.
+            const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
+            if (contended.length === 1 && !list.cut) {
+                k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
+                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
+            }
+            const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';
+            return outcomeOf(thread, waited, 'WrAlertByThreadId', found && found.kind === 'unreadable' ? found : { kind: 'unnamed', frame }, env);
+        }
+    }
+    /** The section at the waited address (or whose LockCount word it is), when the process's own records confirm it. */
+    function sectionAtAddress(thread, waited, list, env) {
+        const { k } = env;
+        if (isNull(waited) || !isUserPointer(k, waited))
+            return undefined;
+        const types = critSecTypes(k);
+        const lockCount = types && types.section.field('LockCount');
+        const candidates = [waited];
+        if (lockCount && lockCount.offset)
+            candidates.push(addrAdd(waited, -lockCount.offset));
+        for (const a of candidates) {
+            const cs = readCriticalSection(k, a, thread.process, true);
+            if (!cs)
+                continue;
+            if (listHolds(list, a) || debugInfoPointsBack(k, cs))
+                return cs;
+        }
+        return undefined;
     }
     /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
     function threadOfProcess(process, tid, env) {
@@ -3487,6 +3760,174 @@ var __waitchain = (function (exports) {
         return out;
     }
 
+    // Waits without a dispatcher object: a thread in NtWaitForAlertByThreadId (wait reason WrAlertByThreadId,
+    // Windows 8+) waits to be woken by thread id; KWAIT_BLOCK.Object keeps the address it gave ntdll's wait
+    // (dennisbabkin.com, "Things You Find While Reverse Engineering - AlertByThreadId"; docs/scenario-extensions.md).
+    // What it waits for is told by the innermost ntdll/KernelBase routine on its user stack (compared through
+    // core/symbolName, so decorated x86 names and any module spelling match):
+    // - a critical section (Windows 10/11): a hop to the owner (rules/critsecs.ts);
+    // - an SRW lock: the lock word says held exclusive or shared; SRW locks record no owner, so the chain ends there;
+    // - a condition variable (SleepConditionVariableCS/SRW): the variable, and the lock it was slept on with;
+    // - WaitOnAddress: the address.
+    const SRW_ROUTINES = ['RtlAcquireSRWLockExclusive', 'RtlAcquireSRWLockShared', 'RtlpAcquireSRWLockExclusiveContended', 'RtlpAcquireSRWLockSharedContended', 'AcquireSRWLockExclusive', 'AcquireSRWLockShared'];
+    const CV_CS_ROUTINES = ['RtlSleepConditionVariableCS', 'SleepConditionVariableCS'];
+    const CV_SRW_ROUTINES = ['RtlSleepConditionVariableSRW', 'SleepConditionVariableSRW'];
+    const WOA_ROUTINES = ['RtlWaitOnAddress', 'WaitOnAddress'];
+    /** Modules those routines live in (KernelBase forwards to ntdll; older names for the api sets). */
+    const SYNC_MODULES = ['ntdll', 'kernelbase', 'kernel32'];
+    /** The innermost routine that says what the wait is for. */
+    function classifyAddressWait(frames) {
+        for (const f of frames) {
+            if (!SYNC_MODULES.some((m) => isRoutine(f.text, m, ALL_ROUTINES)))
+                continue;
+            if (isRoutine(f.text, 'ntdll', CS_ROUTINES))
+                return { kind: 'critical-section', frame: f };
+            if (SYNC_MODULES.some((m) => isRoutine(f.text, m, SRW_ROUTINES)))
+                return { kind: 'srw-lock', frame: f };
+            if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_CS_ROUTINES)))
+                return { kind: 'condition-variable', frame: f, lockKind: 'critical section' };
+            if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_SRW_ROUTINES)))
+                return { kind: 'condition-variable', frame: f, lockKind: 'SRW lock' };
+            return { kind: 'wait-on-address', frame: f };
+        }
+        return undefined;
+    }
+    const ALL_ROUTINES = [...CS_ROUTINES, ...SRW_ROUTINES, ...CV_CS_ROUTINES, ...CV_SRW_ROUTINES, ...WOA_ROUTINES];
+    /** Vista/7 SRW locks and condition variables block in NtWaitForKeyedEvent (on the thread's own semaphore). */
+    const KEYED_WAIT_REASON = 'WrKeyedEvent';
+    const addressWaitRule = (thread, wait, _object, env) => {
+        if (thread.waitReason === KEYED_WAIT_REASON && thread.waitMode === 'UserMode')
+            return keyedWait(thread, wait.object, env);
+        if (thread.waitReason !== ALERT_WAIT_REASON)
+            return undefined;
+        const frames = env.stacks.frames(thread);
+        const c = frames && classifyAddressWait(frames);
+        if (!c || c.kind === 'critical-section') {
+            const cs = criticalSectionOfAddressWait(thread, wait.object, !!c, env);
+            if (cs)
+                return cs;
+        }
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        if (!c) {
+            const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText$1(wait.object, env)}`;
+            return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
+        }
+        return lockOutcome(thread, wait.object, addressOf(thread, wait.object, c.frame, env), c, env);
+    };
+    /**
+     * A keyed-event wait (Vista/7): the key is a wait block on the waiter's stack, not the lock, so the lock is the
+     * SRW / condition-variable routine's argument. Critical sections (a keyed wait under low memory) and anything else
+     * are left to the other rules.
+     */
+    function keyedWait(thread, waited, env) {
+        const frames = env.stacks.frames(thread);
+        const c = frames && classifyAddressWait(frames);
+        if (!c || c.kind === 'critical-section' || c.kind === 'wait-on-address')
+            return undefined;
+        const args = frameArguments(env.k, thread, c.frame, 1);
+        return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
+    }
+    function lockOutcome(thread, waited, address, c, env) {
+        const a = (x) => formatAddr(x, env.k.pointerSize);
+        const shown = address ? `${a(address)}${symbolText$1(address, env)}` : 'at an address no wait block or frame records';
+        const wait = { object: waited };
+        switch (c.kind) {
+            case 'srw-lock': {
+                const state = address ? srwState(thread, address, env) : 'state unknown';
+                const n = waitersOf(env, 'srw-lock', thread, address);
+                return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
+            }
+            case 'condition-variable': {
+                const args = frameArguments(env.k, thread, c.frame, 2);
+                const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText$1(args[1], env)}` : `, slept on with a ${c.lockKind}`;
+                return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
+            }
+            default:
+                return lockEnd(wait.object, address, 'wait-on-address', `waits on address ${shown} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`);
+        }
+    }
+    function deadEnd(object, text, objectKind) {
+        return { hops: [], deadEnds: [{ object, text }], objectKind };
+    }
+    /** Waiter counts go to the lock, so all its waiters are grouped ("3 threads wait on srw-lock ..."). */
+    function lockEnd(waited, lock, kind, text) {
+        const outcome = deadEnd(waited, text, kind);
+        outcome.deadEnds[0].kind = kind;
+        outcome.deadEnds[0].lock = lock;
+        if (lock)
+            outcome.lock = lock;
+        return outcome;
+    }
+    /** The waited address: the wait block's, else the routine's first argument. */
+    function addressOf(thread, waited, frame, env) {
+        if (!isNull(waited))
+            return waited;
+        const args = frameArguments(env.k, thread, frame, 1);
+        return args && !isNull(args[0]) ? args[0] : undefined;
+    }
+    /**
+     * The SRW lock word (the _RTL_SRWLOCK bit layout: Locked 0x1, Waiting 0x2, Waking 0x4, MultipleShared 0x8,
+     * shared count from bit 4 while no waiter is queued; with waiters the upper bits point at the wait blocks).
+     */
+    function srwState(thread, address, env) {
+        const { k } = env;
+        const bytes = k.target.read(address, k.pointerSize, processContext(thread.process));
+        if (!bytes)
+            return 'lock word unreadable';
+        const word = ptr(bytes, 0, k.pointerSize);
+        const low = parseInt(word.slice(-2), 16) & 0xff;
+        const locked = (low & 1) === 1;
+        const waiting = (low & 2) === 2;
+        if (!locked)
+            return 'free';
+        // With waiters queued the owners are counted in the wait blocks, not the word: MultipleShared tells several.
+        if (waiting)
+            return (low & 8) === 8 ? 'held shared by several threads' : 'held exclusive or by one shared owner';
+        // No waiter queued: the upper bits are the shared count (0: exclusive).
+        const shared = sharedCount(word);
+        return shared === 0 ? 'held exclusive' : `held shared by ${shared} thread${shared === 1 ? '' : 's'}`;
+    }
+    function sharedCount(word) {
+        // word >> 4 without a 64-bit integer: the digits but the last one.
+        const high = word.length > 1 ? word.slice(0, -1) : '0';
+        return high.length > 12 ? Number.MAX_SAFE_INTEGER : parseInt(high, 16) || 0;
+    }
+    /** Threads of the dump waiting on the same lock (counted once over every WrAlertByThreadId waiter). */
+    function waitersOf(env, kind, thread, lock) {
+        if (!lock)
+            return 1;
+        const index = env.memo('address-waits:by-lock', () => {
+            const counts = new Map();
+            for (const t of env.table.threads) {
+                const keyed = t.waitReason === KEYED_WAIT_REASON && t.waitMode === 'UserMode';
+                if (t.state !== 'Waiting' || (t.waitReason !== ALERT_WAIT_REASON && !keyed))
+                    continue;
+                const frames = env.stacks.frames(t);
+                const c = frames && classifyAddressWait(frames);
+                if (!c || c.kind === 'critical-section')
+                    continue;
+                // A keyed wait's object is the thread's own semaphore: the lock is the routine's argument.
+                const object = t.waits.length && !keyed ? t.waits[0].object : '0';
+                const at = addressOf(t, object, c.frame, env);
+                if (!at)
+                    continue;
+                const key = `${c.kind}:${t.process.address}:${at}`;
+                counts.set(key, (counts.get(key) || 0) + 1);
+            }
+            return counts;
+        });
+        // User addresses are per process: the same address in two processes is two locks.
+        return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
+    }
+    /** ` module!symbol` when the address is a named global. */
+    function symbolText$1(address, env) {
+        const s = env.k.target.nearestSymbol(address);
+        if (!s || s.indexOf('!') < 0)
+            return '';
+        const m = /\+0x([0-9a-f]+)$/i.exec(s);
+        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
+    }
+
     const mutantRule = (thread, wait, object, env) => {
         if (!object || object.kind !== 'Mutant')
             return undefined;
@@ -3542,6 +3983,200 @@ var __waitchain = (function (exports) {
         outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address, detail: 'until it exits' });
         return outcome;
     };
+
+    // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
+    // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
+    // that tracking). Where they are is probed from the symbols, never from a build number
+    // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
+    // _KTHREAD (Windows 8.1 / 10 1607); a build whose threads have neither (Windows 11 24H2) records no owner a
+    // debugger can see.
+    class LockEntryReader {
+        constructor(k, entry, array, count) {
+            this.k = k;
+            this.entry = entry;
+            this.array = array;
+            this.count = count;
+            this.cache = new Map();
+        }
+        /** undefined when this build's threads keep no lock entries. */
+        static create(k) {
+            const entry = k.type('_KLOCK_ENTRY');
+            const thread = k.type('_ETHREAD');
+            if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe')))
+                return undefined;
+            for (const path of ['LockEntries', 'Tcb.LockEntries']) {
+                const f = thread.field(path);
+                if (f && f.kind === 'array' && f.count && f.elementSize === entry.size)
+                    return new LockEntryReader(k, entry, f, f.count);
+            }
+            return undefined;
+        }
+        /** The thread's entries in use (one read of the array, cached). */
+        entries(thread) {
+            let hit = this.cache.get(thread.address);
+            if (hit === undefined) {
+                hit = this.read(thread) || null;
+                this.cache.set(thread.address, hit);
+            }
+            return hit || [];
+        }
+        read(thread) {
+            const k = this.k;
+            const size = this.entry.size;
+            const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
+            if (!bytes)
+                return undefined;
+            const out = [];
+            for (let i = 0; i < this.count; i++) {
+                const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
+                const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
+                if (!raw || isNull(raw))
+                    continue;
+                const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
+                const waiting = flag(v, ['WaitingBit', 'WaitingByte']);
+                if (!acquired && !waiting)
+                    continue;
+                out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
+            }
+            return out;
+        }
+    }
+    function flag(v, names) {
+        for (const n of names) {
+            const x = v.num(n);
+            if (x !== undefined)
+                return x !== 0;
+        }
+        return false;
+    }
+    /**
+     * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable (bit 0),
+     * Busy (bit 1) and, on x64, InTree (bit 63, which a kernel address always has set: restored).
+     */
+    function lockAddress(raw, pointerSize) {
+        const cleared = addrClearLow(raw);
+        if (pointerSize !== 8)
+            return cleared;
+        const high = addrHigh(cleared);
+        // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
+        return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
+    }
+
+    // Edges through push locks. Push locks record no owner in the lock; since Windows 8 the kernel's AutoBoost
+    // tracking does, in each thread's lock entries (kernel/lockEntries.ts): a thread whose entry holds the waited lock
+    // as acquired is an owner (several, for a lock held shared). The waited lock is the waiter's own entry marked
+    // waiting, else the first argument of its nt!ExfAcquirePushLock* / ExAcquirePushLock* frame. Where no entry names an
+    // owner the chain ends at the lock, its waiters grouped; a build without lock entries says so.
+    const PUSH_LOCK_ROUTINES = [
+        'ExfAcquirePushLockExclusive', 'ExfAcquirePushLockShared', 'ExfAcquirePushLockExclusiveEx', 'ExfAcquirePushLockSharedEx',
+        'ExAcquirePushLockExclusiveEx', 'ExAcquirePushLockSharedEx', 'ExpAcquirePushLockExclusive', 'ExpAcquirePushLockShared',
+        'ExfTryToWakePushLock', 'ExBlockOnAddressPushLock', 'ExTimedWaitForUnblockPushLock', 'ExWaitForUnblockPushLock',
+    ];
+    function pushLocksOf(env) {
+        return env.memo('push-locks', () => {
+            const reader = LockEntryReader.create(env.k);
+            let owners;
+            return {
+                reader,
+                owners: () => {
+                    if (!owners) {
+                        owners = new Map();
+                        if (reader) {
+                            for (const t of env.table.threads) {
+                                for (const e of reader.entries(t)) {
+                                    if (!e.acquired)
+                                        continue;
+                                    const list = owners.get(e.lock);
+                                    if (!list)
+                                        owners.set(e.lock, [t.address]);
+                                    else if (list.indexOf(t.address) < 0)
+                                        list.push(t.address);
+                                }
+                            }
+                        }
+                    }
+                    return owners;
+                },
+            };
+        });
+    }
+    const pushLockRule = (thread, wait, _object, env) => {
+        if (thread.waitReason !== 'WrPushLock')
+            return undefined;
+        const { k } = env;
+        const a = (x) => formatAddr(x, k.pointerSize);
+        const locks = pushLocksOf(env);
+        const found = waitedLock(thread, locks.reader, env);
+        if (!found) {
+            return { hops: [], deadEnds: [{ object: wait.object, text: `waits on a push lock (WrPushLock); no lock entry or frame argument names it` }], objectKind: 'push-lock' };
+        }
+        const lock = found.lock;
+        const name = `push lock ${a(lock)}${symbolText(lock, env)}`;
+        const state = pushLockState(lock, env);
+        const outcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
+        if (!locks.reader) {
+            k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: ${name}`);
+            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded (this build's threads keep no AutoBoost lock entries)` });
+            return outcome;
+        }
+        const owners = (locks.owners().get(lock) || []).filter((t) => t !== thread.address);
+        for (const o of owners) {
+            if (!env.table.threadByAddress.has(o))
+                continue;
+            outcome.hops.push({ from: thread.address, kind: 'push-lock', object: lock, to: o, detail: `${state}, AutoBoost lock entry${found.evidence}` });
+        }
+        if (!outcome.hops.length) {
+            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded: no thread's AutoBoost lock entries hold it` });
+        }
+        return outcome;
+    };
+    /** The lock the waiter waits for: its own entry marked waiting, else its acquire frame's first argument. */
+    function waitedLock(thread, reader, env) {
+        if (reader) {
+            const own = reader.entries(thread).filter((e) => e.waiting);
+            if (own.length)
+                return { lock: own[0].lock, evidence: '' };
+        }
+        const frames = env.stacks.frames(thread);
+        const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
+        if (!hit)
+            return undefined;
+        const args = frameArguments(env.k, thread, hit.frame, 1);
+        const lock = args && args[0];
+        if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize))
+            return undefined;
+        return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
+    }
+    /**
+     * The push lock word decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0, Exclusive bit 1,
+     * Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from bit 4).
+     */
+    function pushLockState(lock, env) {
+        const { k } = env;
+        const type = k.type('_EX_PUSH_LOCK');
+        const bytes = type && k.target.read(lock, type.size);
+        if (!type || !bytes)
+            return 'lock word unreadable';
+        const v = new StructView(type, lock, bytes, k.pointerSize);
+        const locked = (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0;
+        const waiting = v.num('Waiting') === 1;
+        // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
+        const shares = waiting && v.has('Locked') ? 0 : v.num('Shared') || 0;
+        if (!locked && shares === 0)
+            return waiting ? 'held' : 'free';
+        if (waiting && v.has('Locked'))
+            return v.num('MultipleShared') === 1 ? 'held shared by several threads' : 'held';
+        if (shares > 0)
+            return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
+        return 'held exclusive';
+    }
+    function symbolText(address, env) {
+        const s = env.k.target.nearestSymbol(address);
+        if (!s || s.indexOf('!') < 0)
+            return '';
+        const m = /\+0x([0-9a-f]+)$/i.exec(s);
+        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
+    }
 
     // ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
     //
@@ -4389,13 +5024,14 @@ var __waitchain = (function (exports) {
             }
         }
     }
-    const EXP_WAIT_FOR_RESOURCE = /!ExpWaitForResource\w*(\+|$)/i;
+    /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
+    const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
     /**
      * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
      * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
      */
     function resourceFromWaitFrame(k, thread, frames) {
-        const frame = frames.find((f) => EXP_WAIT_FOR_RESOURCE.test(f.text));
+        const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
         if (!frame)
             return undefined;
         const args = frameArguments(k, thread, frame, 1);
@@ -4525,80 +5161,17 @@ var __waitchain = (function (exports) {
     // Every edge rule, in the order they are tried on each wait block (first match wins).
     // One module per object kind.
     const EDGE_RULES = [
+        addressWaitRule,
         lpcRule,
         alpcRule,
         resourceRule,
         fastMutexRule,
+        pushLockRule,
         criticalSectionRule,
         mutantRule,
         processObjectRule,
         threadObjectRule,
     ];
-
-    function buildWaitGraph(threads, rules, env) {
-        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
-        for (const thread of threads) {
-            if (thread.state !== 'Waiting')
-                continue;
-            for (const wait of thread.waits) {
-                const object = env.dispatcher.read(wait.object);
-                let outcome;
-                for (const rule of rules) {
-                    outcome = rule(thread, wait, object, env);
-                    if (outcome)
-                        break;
-                }
-                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
-                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
-                if (!outcome)
-                    continue;
-                for (const hop of outcome.hops)
-                    addHop(graph, hop);
-                if (outcome.deadEnds.length) {
-                    const list = graph.deadEnds.get(thread.address) || [];
-                    list.push(...outcome.deadEnds);
-                    graph.deadEnds.set(thread.address, list);
-                }
-            }
-        }
-        return graph;
-    }
-    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
-    function addHeldLock(graph, owner, held) {
-        if (!graph.holders)
-            graph.holders = new Map();
-        push(graph.holders, owner, held);
-        let entry = graph.waiters.get(held.lock);
-        if (!entry) {
-            entry = { object: held.lock, kind: held.kind, threads: [] };
-            graph.waiters.set(held.lock, entry);
-        }
-        if (held.carried > (entry.carried || 0))
-            entry.carried = held.carried;
-    }
-    function addHop(graph, hop) {
-        graph.hops.push(hop);
-        push(graph.out, hop.from, hop);
-        push(graph.into, hop.to, hop);
-    }
-    function countWaiter(graph, object, kind, thread, carried) {
-        let entry = graph.waiters.get(object);
-        if (!entry) {
-            entry = { object, kind, threads: [] };
-            graph.waiters.set(object, entry);
-        }
-        if (entry.threads.indexOf(thread) < 0)
-            entry.threads.push(thread);
-        if (carried !== undefined && carried > (entry.carried || 0))
-            entry.carried = carried;
-    }
-    function push(map, key, value) {
-        const list = map.get(key);
-        if (list)
-            list.push(value);
-        else
-            map.set(key, [value]);
-    }
 
     function readWaitModel(k) {
         const clock = readClock(k);
@@ -4673,6 +5246,8 @@ var __waitchain = (function (exports) {
         }
         if (longestWaiter)
             named.add(longestWaiter.address);
+        const ownerless = ownerlessWaits(graph, table, scope, named);
+        ownerless.forEach((o) => o.threads.forEach((t) => named.add(t)));
         const threads = new Map();
         named.forEach((addr) => {
             const t = table.threadByAddress.get(addr);
@@ -4713,6 +5288,7 @@ var __waitchain = (function (exports) {
             rootBlockers,
             chains,
             edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
+            ownerless,
             longestWaiter: longestWaiter && longestWaiter.address,
             waiterCounts: waiterCounts(graph, named, scope.kind === 'system' ? undefined : inScope),
             threads,
@@ -4839,6 +5415,36 @@ var __waitchain = (function (exports) {
         }
         return out.sort((a, b) => ticksOf(b.thread) - ticksOf(a.thread) || (a.thread < b.thread ? -1 : 1));
     }
+    /** Dead ends at ownerless locks, one group per (kind, process, lock), in scope: the whole system, or touching named threads / the process. */
+    function ownerlessWaits(graph, table, scope, named) {
+        const groups = new Map();
+        graph.deadEnds.forEach((ends, thread) => {
+            const t = table.threadByAddress.get(thread);
+            if (!t)
+                return;
+            for (const d of ends) {
+                if (!d.kind)
+                    continue;
+                const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
+                let g = groups.get(key);
+                if (!g) {
+                    g = { kind: d.kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] };
+                    groups.set(key, g);
+                }
+                if (g.threads.indexOf(thread) < 0)
+                    g.threads.push(thread);
+            }
+        });
+        const out = [];
+        groups.forEach((g) => {
+            const inScope = scope.kind === 'system' ||
+                g.threads.some((t) => named.has(t)) ||
+                (scope.kind === 'process' && table.processes.some((p) => p.address === g.process && matches(p, scope.match)));
+            if (inScope)
+                out.push(g);
+        });
+        return out.sort((a, b) => b.threads.length - a.threads.length || (a.threads[0] < b.threads[0] ? -1 : 1));
+    }
     function matches(p, m) {
         if ('name' in m)
             return p.name.toLowerCase() === m.name.toLowerCase();
@@ -4870,7 +5476,7 @@ var __waitchain = (function (exports) {
         return out;
     }
     /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
-    const LOCK_KINDS$1 = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
+    const LOCK_KINDS$1 = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc|srw-lock|push-lock|condition-variable|wait-on-address)$/;
     function waiterCounts(graph, named, inScope) {
         const out = [];
         graph.waiters.forEach((w) => {
@@ -9404,13 +10010,46 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         stateAndEnd(s) {
             return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
         }
-        /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
+        /**
+         * "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)"; a lock several threads hold
+         * names every owner: "ERESOURCE 88000100 (shared owner, shared by 87003000, 87004000 and 87005000)".
+         */
         hop(h) {
             const what = hopNoun(h.kind);
             // LPC hops go through a message id, not an object address.
             const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
-            return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
+            const owners = SHARED_KINDS.test(h.kind) ? this.ownersOf(h) : [];
+            const shared = owners.length > 1 ? `${h.detail ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
+            const detail = `${h.detail}${shared}`;
+            return `${what} ${object}${detail ? ` (${detail})` : ''}`;
         }
+        /** Every thread the same waiter's hops through the same lock lead to (one hop per owner). */
+        ownersOf(h) {
+            if (!this.owners) {
+                const owners = new Map();
+                const add = (x) => {
+                    const key = `${x.from}|${x.kind}|${x.object}`;
+                    const list = owners.get(key);
+                    if (!list)
+                        owners.set(key, [x.to]);
+                    else if (list.indexOf(x.to) < 0)
+                        list.push(x.to);
+                };
+                this.report.edges.forEach(add);
+                this.report.chains.forEach((c) => c.hops.forEach(add));
+                this.report.deadlocks.forEach((d) => d.hops.forEach(add));
+                this.owners = owners;
+            }
+            return this.owners.get(`${h.from}|${h.kind}|${h.object}`) || [h.to];
+        }
+    }
+    /** Locks that can have several owners at once. */
+    const SHARED_KINDS = /^(resource|push-lock|srw-lock)$/;
+    /** "a", "a and b", "a, b and c". */
+    function listWords(items) {
+        if (items.length < 2)
+            return items.join('');
+        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
     }
 
     function renderWaitChainDot(r, pointerSize) {
@@ -9430,6 +10069,11 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const hops = r.chains.reduce((all, c) => all.concat(c.hops), []);
         r.deadlocks.forEach((d) => hops.push(...d.hops));
         r.rootBlockers.forEach((root) => hops.push(...root.tree));
+        // A lock held by several threads: every owner, not only the one a shortest path went through.
+        const drawnFrom = new Set(hops.map((h) => `${h.from}|${h.object}`));
+        for (const h of r.edges)
+            if (drawnFrom.has(`${h.from}|${h.object}`))
+                hops.push(h);
         for (const h of hops) {
             node(`t${h.from}`, L.thread(h.from), 'box');
             node(`t${h.to}`, L.thread(h.to), 'box');
@@ -9466,7 +10110,10 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 };
             }),
             chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
-            edges: r.edges.map(hopJson),
+            // Waits on locks that record no owner are edges too, to no thread (`to: null`), so every wait kind is listed.
+            edges: r.edges.map(hopJson).concat(ownerlessEdges(r)),
+            // Present only when there are some (recorded expectations of older dumps stay as they were).
+            ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })) : undefined,
             threads: threadsJson(r),
             longestWaiter: r.longestWaiter,
             longestWaitTicks: longest ? longest.waitTicks : undefined,
@@ -9511,6 +10158,13 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         r.threads.forEach((s, a) => {
             out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
         });
+        return out;
+    }
+    function ownerlessEdges(r) {
+        const out = [];
+        for (const o of r.ownerless)
+            for (const t of o.threads)
+                out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail: o.text });
         return out;
     }
     function hopJson(h) {
@@ -9565,6 +10219,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         'fast-mutex': '_FAST_MUTEX',
         'guarded-mutex': '_KGUARDED_MUTEX',
         alpc: '_KALPC_MESSAGE',
+        'push-lock': '_EX_PUSH_LOCK',
     };
     class HopNode {
         constructor(h, __target) {
@@ -9656,6 +10311,18 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             });
             if (report.unserved.length > MAX_ROOTS)
                 out.push(`  and ${report.unserved.length - MAX_ROOTS} more`);
+            out.push('');
+        }
+        if (report.ownerless.length) {
+            out.push('Waits on locks that record no owner:');
+            report.ownerless.slice(0, MAX_ROOTS).forEach((o) => {
+                const shown = o.threads.slice(0, MAX_CHILDREN).map((t) => L.thread(t)).join(', ');
+                const more = o.threads.length > MAX_CHILDREN ? ` and ${o.threads.length - MAX_CHILDREN} more` : '';
+                out.push(`  ${o.text}`);
+                out.push(`     ${o.threads.length === 1 ? 'waiter' : pluralOf('waiter')}: ${shown}${more}`);
+            });
+            if (report.ownerless.length > MAX_ROOTS)
+                out.push(`  and ${report.ownerless.length - MAX_ROOTS} more`);
             out.push('');
         }
         if (report.longestWaiter) {

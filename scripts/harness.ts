@@ -7,7 +7,7 @@
 // usage or an unusable input/output file (one line naming the file and what is wrong).
 // Loads dist/waitchain.js into a fresh node:vm context with the mock WinDbg host, performs
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
-import { scenarioLayouts, snapshotToJson } from '../mocks/builder';
+import { scenarioLayouts, snapshotToJson, WAIT_VARIANTS } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { commandFailed, checkScenario, displayRelocation, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
 import { recordOnSnapshot } from '../mocks/harness/record';
@@ -29,6 +29,8 @@ scenario allows (--list-scenarios shows them), 'all' runs every one.
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
 --html <file> (with --scenario or --snapshot and --command) also writes the command's HTML report to <file>
 (with several layouts, the first to <file>, the others to <file>.<layout>.html).
+--wait-variant <name> lays user-mode lock waits out as one of the open Windows behaviours
+(mocks/builder/waitVariants.ts: ${Object.keys(WAIT_VARIANTS).join(', ')}).
 layouts: ${Object.keys(LAYOUTS).join(', ')}
 exit status: 0 ran and reported; 1 the command reported an error or --check found unmet
 expectations; 2 bad harness usage or input file.`;
@@ -47,6 +49,7 @@ interface Args {
   html?: string;
   dump?: string;
   symbols?: string;
+  waitVariant?: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -71,6 +74,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--html') args.html = value();
     else if (a === '--dump') args.dump = value();
     else if (a === '--symbols') args.symbols = value();
+    else if (a === '--wait-variant') args.waitVariant = value();
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -136,6 +140,8 @@ function main(): number {
   if (args.redact && !args.record) fail('--redact goes with --record <file>');
   if (!args.scenario) fail('--scenario or --snapshot is required');
   const scenario = loadScenarioInput(args.scenario);
+  if (args.waitVariant !== undefined && !WAIT_VARIANTS[args.waitVariant]) fail(`unknown --wait-variant ${args.waitVariant} (one of ${Object.keys(WAIT_VARIANTS).join(', ')})`);
+  const build = { waitVariant: args.waitVariant };
   const allowed = scenarioLayouts(scenario);
   const layouts = !args.layout ? [allowed[0]] : args.layout === 'all' ? allowed : [args.layout];
   for (const l of layouts) {
@@ -144,7 +150,7 @@ function main(): number {
   }
   if (args.saveSnapshot) {
     if (layouts.length !== 1) fail('--save-snapshot needs one --layout');
-    const snapshot = buildScenarioInput(scenario, layouts[0]);
+    const snapshot = buildScenarioInput(scenario, layouts[0], build);
     writeOutput(args.saveSnapshot, JSON.stringify(snapshotToJson(snapshot)), '--save-snapshot');
     console.log(`wrote ${args.saveSnapshot} (${layouts[0]})`);
     return 0;
@@ -153,7 +159,7 @@ function main(): number {
     if (layouts.length !== 1) fail('--record needs one --layout');
     if (!args.command) fail('--record needs --command');
     // Output as the target holds it (x86 scenarios on x64 layouts: relocated), as a replay prints it.
-    const recording = recordOnSnapshot(buildScenarioInput(scenario, layouts[0]), args.command, { redact: args.redact });
+    const recording = recordOnSnapshot(buildScenarioInput(scenario, layouts[0], build), args.command, { redact: args.redact });
     writeOutput(args.record, recording.text, '--record');
     // The command's own "recorded to" line names the path it wrote inside the (mock) debugger; the file is args.record.
     printRun({ ...recording.run, output: recording.run.output.replace(RECORDED_TO, (_, command: string, rest: string) => `${command}recorded to ${args.record}${rest}`) }, args.json, false);
@@ -163,7 +169,7 @@ function main(): number {
   if (args.check) {
     let failed = 0;
     for (const layout of layouts) {
-      const r = checkScenario(scenario, layout);
+      const r = checkScenario(scenario, layout, build);
       const unmet = Object.entries(r.unmet);
       const ok = !unmet.length && !r.errors.length;
       if (!ok) failed++;
@@ -176,7 +182,7 @@ function main(): number {
   if (!args.command) fail('--command is required (or --check)');
   let failed = false;
   for (const layout of layouts) {
-    const run = runOnScenario(scenario, layout, args.command);
+    const run = runOnScenario(scenario, layout, args.command, build);
     printRun(run, args.json, layouts.length > 1);
     if (commandFailed(run)) failed = true;
   }
@@ -185,7 +191,7 @@ function main(): number {
   let htmlFailed = 0;
   layouts.forEach((layout, i) => {
     const file = i === 0 ? args.html! : `${args.html!.replace(/\.html?$/i, '')}.${layout}.html`;
-    htmlFailed |= writeHtml(file, () => runWithHtml(buildScenarioInput(scenario, layout), args.command!, displayRelocation(scenario, layout)));
+    htmlFailed |= writeHtml(file, () => runWithHtml(buildScenarioInput(scenario, layout, build), args.command!, displayRelocation(scenario, layout)));
   });
   return htmlFailed;
 }

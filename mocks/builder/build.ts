@@ -11,6 +11,7 @@ import { driverTypeDefs, globalSize, layoutDriverGlobals } from './driverTypes';
 import { allocateLayoutGlobals } from './globals';
 import { alignUp, fmt } from './hex';
 import { layoutIrps } from './irps';
+import { withLockEntries } from './lockEntries';
 import { planLpc } from './lpc';
 import { planFastMutexes } from './mutexes';
 import { createStandardObjectTypes, layoutObjects } from './objects';
@@ -19,6 +20,7 @@ import { layoutProcesses } from './processes';
 import { currentOfProcessor0, layoutProcessors, planProcessors, processorCount } from './processors';
 import { planPushLocks } from './pushlocks';
 import { relocationHeader } from './relocate';
+import { planAddressWaits, planSrwLocks } from './srwlocks';
 import { layoutResources, planResources } from './resources';
 import type { Scenario } from './scenario';
 import { layoutSpinLocks } from './spinlocks';
@@ -29,9 +31,12 @@ import { layoutWaits } from './waits';
 
 export interface BuildResult { snapshot: Snapshot; ctx: Ctx }
 
-export function buildWithContext(s: Scenario, layoutName: string): BuildResult {
-  const layout = layoutNamed(layoutName);
-  const ctx = new Ctx(s, layout);
+/** `waitVariant`: a name from mocks/builder/waitVariants.ts (default: probed from the layout). */
+export interface BuildOptions { waitVariant?: string }
+
+export function buildWithContext(s: Scenario, layoutName: string, options: BuildOptions = {}): BuildResult {
+  const layout = withLockEntries(layoutNamed(layoutName));
+  const ctx = new Ctx(s, layout, options.waitVariant);
   const driverTypes = driverTypeDefs(ctx);
   collectPoints(ctx);
   planProcessesAndThreads(ctx);
@@ -47,6 +52,8 @@ export function buildWithContext(s: Scenario, layoutName: string): BuildResult {
   planResources(ctx);
   planFastMutexes(ctx);
   planCriticalSections(ctx);
+  planSrwLocks(ctx);
+  planAddressWaits(ctx);
   planPushLocks(ctx);
   allocateStacks(ctx);
   layoutProcesses(ctx);
@@ -68,8 +75,8 @@ export function buildWithContext(s: Scenario, layoutName: string): BuildResult {
   return { snapshot: emit(ctx, s, driverTypes, threads), ctx };
 }
 
-export function buildSnapshot(s: Scenario, layoutName: string): Snapshot {
-  return buildWithContext(s, layoutName).snapshot;
+export function buildSnapshot(s: Scenario, layoutName: string, options: BuildOptions = {}): Snapshot {
+  return buildWithContext(s, layoutName, options).snapshot;
 }
 
 function emit(ctx: Ctx, s: Scenario, driverTypes: Record<string, TypeDef[]>, threads: Snapshot['threads']): Snapshot {

@@ -6,6 +6,7 @@ import { ModuleTable } from './modules';
 import { relocateX86 } from './relocate';
 import type { Scenario, ScenarioFrame, ScenarioProcess, ScenarioThread } from './scenario';
 import { StructWriter, Types } from './structWriter';
+import { waitVariantNamed, type WaitVariant } from './waitVariants';
 
 export interface FramePlan {
   text: string;
@@ -24,6 +25,8 @@ export interface PlannedWait {
   source: string;
   /** Resolved late (e.g. the event inside a _KWAIT_CHAIN_ENTRY on the stack). */
   late?: () => bigint;
+  /** A WrAlertByThreadId wait: the objects are user addresses (or 0), not dispatcher objects. */
+  addressWait?: boolean;
 }
 
 export interface ThreadInfo {
@@ -37,6 +40,8 @@ export interface ThreadInfo {
   teb?: bigint;
   waits?: PlannedWait;
   implied: PlannedWait[];
+  /** A wait that replaces the scenario's own `waits` because this build blocks differently (a Win10/11 critical-section waiter). */
+  replacedWait?: PlannedWait;
   /** Created by the builder (idle threads). */
   synthetic?: boolean;
   /** Only the _KTHREAD part is laid out (idle threads packed tighter than the layout's _ETHREAD). */
@@ -81,8 +86,11 @@ export class Ctx {
   private readonly windows: { start: bigint; end: bigint; kernel: boolean }[] = [];
   private arenas = new Map<string, Arena>();
   userPoints: bigint[] = [];
+  /** Which of the open Windows behaviours of user-mode lock waits to lay out (mocks/builder/waitVariants.ts). */
+  readonly waitVariant: WaitVariant;
 
-  constructor(readonly s: Scenario, readonly layout: Layout) {
+  constructor(readonly s: Scenario, readonly layout: Layout, waitVariant?: string) {
+    this.waitVariant = waitVariantNamed(waitVariant);
     this.types = new Types(layout);
     this.sw = new StructWriter(this.types);
     this.ptr = layout.pointerSize;

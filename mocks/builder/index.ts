@@ -6,6 +6,8 @@ import { loadScenario, validateScenario, type Scenario } from './scenario';
 
 export { buildSnapshot, snapshotToJson, loadScenario, validateScenario, relocateExpect };
 export type { Relocation, Scenario };
+export { WAIT_VARIANTS, DEFAULT_WAIT_VARIANT } from './waitVariants';
+export type { BuildOptions } from './build';
 
 /** system.layouts, else every layout of a compatible arch (x86 scenarios run on all four; x64 ones on x64 layouts). */
 export function scenarioLayouts(s: Scenario): string[] {

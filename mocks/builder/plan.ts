@@ -214,6 +214,8 @@ export function collectSymbols(ctx: Ctx): void {
   for (const c of ctx.s.criticalSections ?? []) sym(c.symbol, c.address, '_RTL_CRITICAL_SECTION');
   for (const l of ctx.s.spinLocks ?? []) sym(l.symbol, l.address, 'ULONG_PTR');
   for (const l of ctx.s.pushLocks ?? []) sym(l.symbol, l.address, '_EX_PUSH_LOCK');
+  for (const l of ctx.s.srwLocks ?? []) sym(l.symbol, l.address, 'ULONG_PTR');
+  for (const w of ctx.s.addressWaits ?? []) sym(w.symbol, w.address, 'ULONG_PTR');
   for (const g of ctx.s.globals ?? []) {
     ctx.modules.declare(g.module, true, 1.5);
     if (g.address) ctx.modules.fix(g.module, g.name, ctx.addr(g.address), g.type);

@@ -1,14 +1,20 @@
 // Push locks (kernel-structures.md §3.3): value bits only; push locks record no owner.
 // Waiters wait WrPushLock on an event standing for their _EX_PUSH_LOCK_WAIT_BLOCK's WakeEvent (pool-allocated here;
 // the wait-block chain hanging off the lock value is not modelled).
+// Windows 8+: the owners a scenario names in `autoBoostOwners` and every waiter get a _KLOCK_ENTRY for the lock in
+// their thread (lockEntries.ts), acquired / waiting, where the build keeps lock entries; waiters' stacks show
+// nt!ExfAcquirePushLock*Ex with the lock as its first argument.
 import type { Ctx } from './context';
+import { recordLockEntry } from './lockEntries';
 import { dispatcherHeader } from './objects';
+import { findOrInsertKernelFrame } from './stacks';
 
 const PL = '_EX_PUSH_LOCK';
 
 export function planPushLocks(ctx: Ctx): void {
   const sw = ctx.sw;
   const k = ctx.kernel;
+  const used = new Map<bigint, number>();
   (ctx.s.pushLocks ?? []).forEach((l, i) => {
     const what = `pushLocks[${i}] (${l.address})`;
     const a = ctx.addr(l.address);
@@ -27,6 +33,14 @@ export function planPushLocks(ctx: Ctx): void {
       const ev = ctx.pool(sw.size('_KEVENT'), `${what} waiter ${j} wake event`);
       dispatcherHeader(ctx, ev, 'EventSynchronizationObject', sw.size('_KEVENT'), 0);
       t.implied.push({ objects: [{ address: ev, waitType: 'WaitAny' }], reason: 'WrPushLock', mode: 'KernelMode', source: `${what}.waiters` });
+      const f = findOrInsertKernelFrame(t, /^nt!Exf?AcquirePushLock/i, 'nt!ExfAcquirePushLockExclusiveEx+0x1a0');
+      if (!f.args.length) f.args = [a];
+      recordLockEntry(ctx, t.addr, a, 'waiting', used);
+    }
+    for (const o of l.autoBoostOwners ?? []) {
+      const t = ctx.thread(ctx.addr(o), what);
+      if (!t) continue;
+      if (!recordLockEntry(ctx, t.addr, a, 'acquired', used)) ctx.note(`${what}: ${o}'s lock entry not laid out (${ctx.layout.name} keeps no AutoBoost lock entries in its threads)`);
     }
   });
 }

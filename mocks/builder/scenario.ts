@@ -66,7 +66,21 @@ export interface ScenarioSpinLock {
   address: Hex; symbol?: string | null; kind: 'SpinLock' | 'QueuedSpinLock'; owner?: Hex | null;
   queue?: { entry: Hex; thread?: Hex | null }[];
 }
-export interface ScenarioPushLock { address: Hex; symbol?: string | null; exclusive?: boolean | null; sharedCount?: number | null; waiters?: Hex[] }
+/** docs/scenario-extensions.md: an SRW lock (user mode) with its exclusive and shared waiters. */
+export interface ScenarioSrwLock {
+  process: Hex; address: Hex; symbol?: string | null; exclusive?: boolean | null; sharedCount?: number | null;
+  waiters?: Hex[]; sharedWaiters?: Hex[];
+}
+/** docs/scenario-extensions.md: threads sleeping on a condition variable or in WaitOnAddress. */
+export interface ScenarioAddressWait {
+  process: Hex; address: Hex; symbol?: string | null; kind: 'condition-variable' | 'wait-on-address';
+  waiters?: Hex[]; lock?: Hex | null; lockKind?: 'critical-section' | 'srw-lock' | null;
+}
+export interface ScenarioPushLock {
+  address: Hex; symbol?: string | null; exclusive?: boolean | null; sharedCount?: number | null; waiters?: Hex[];
+  /** docs/scenario-extensions.md: threads whose AutoBoost lock entries (_KLOCK_ENTRY) record that they hold it (Windows 8+). */
+  autoBoostOwners?: Hex[];
+}
 export interface ScenarioTypeField { name: string; type: string; offset?: number }
 export interface ScenarioType {
   module: string; name: string; kind: 'struct' | 'enum' | 'union'; size?: number;
@@ -104,6 +118,8 @@ export interface Scenario {
   irps?: ScenarioIrp[];
   spinLocks?: ScenarioSpinLock[];
   pushLocks?: ScenarioPushLock[];
+  srwLocks?: ScenarioSrwLock[];
+  addressWaits?: ScenarioAddressWait[];
   types?: ScenarioType[];
   globals?: ScenarioGlobal[];
   devnodes?: ScenarioDevnode[];
@@ -350,7 +366,20 @@ export function validateScenario(raw: unknown, where = '<scenario>'): Scenario {
     const path = `pushLocks[${i}]`;
     if (!c.obj(l, path)) return;
     c.hex(l, 'address', path, true); c.str(l, 'symbol', path); c.bool(l, 'exclusive', path); c.num(l, 'sharedCount', path);
-    c.hexList(l, 'waiters', path);
+    c.hexList(l, 'waiters', path); c.hexList(l, 'autoBoostOwners', path);
+  });
+  if (c.arr(s.srwLocks, 'srwLocks')) (s.srwLocks as unknown[]).forEach((l, i) => {
+    const path = `srwLocks[${i}]`;
+    if (!c.obj(l, path)) return;
+    c.hex(l, 'process', path, true); c.hex(l, 'address', path, true); c.str(l, 'symbol', path); c.bool(l, 'exclusive', path);
+    c.num(l, 'sharedCount', path); c.hexList(l, 'waiters', path); c.hexList(l, 'sharedWaiters', path);
+  });
+  if (c.arr(s.addressWaits, 'addressWaits')) (s.addressWaits as unknown[]).forEach((w, i) => {
+    const path = `addressWaits[${i}]`;
+    if (!c.obj(w, path)) return;
+    c.hex(w, 'process', path, true); c.hex(w, 'address', path, true); c.str(w, 'symbol', path);
+    c.oneOf(w, 'kind', path, ['condition-variable', 'wait-on-address'], true); c.hexList(w, 'waiters', path);
+    c.hex(w, 'lock', path); c.oneOf(w, 'lockKind', path, ['critical-section', 'srw-lock']);
   });
   if (c.arr(s.types, 'types')) (s.types as unknown[]).forEach((t, i) => {
     const path = `types[${i}]`;

@@ -52,6 +52,7 @@ function blockActive(ctx: Ctx): number {
 
 /** The wait the thread's blocks describe: its own `waits`, else the first wait implied by another section. */
 export function effectiveWait(ctx: Ctx, t: ThreadInfo): PlannedWait | undefined {
+  if (t.replacedWait) return t.replacedWait;
   if (t.s.waits && t.s.waits.length) {
     const w: PlannedWait = {
       objects: t.s.waits.map((x) => ({ address: ctx.addr(x.object), waitType: x.waitType ?? 'WaitAny' })),
@@ -95,10 +96,11 @@ function layoutThreadWait(ctx: Ctx, t: ThreadInfo): void {
     }
   }
   // wait reason / mode / alertable (kept for any state: the kernel leaves them from the last wait)
-  const reason = s.waitReason ?? wait?.reason;
+  // A replaced wait (this build blocks another way than the scenario's source did) brings its own reason.
+  const reason = (t.replacedWait && t.replacedWait.reason) ?? s.waitReason ?? wait?.reason;
   if (reason) sw.set(k, a, E, tcb('WaitReason'), waitReasonValue(ctx, reason));
   else if (state === 'Waiting') ctx.note(`${what}: waiting, wait reason unknown; WaitReason left 0 (Executive)`);
-  const mode = s.waitMode ?? wait?.mode;
+  const mode = (t.replacedWait && t.replacedWait.mode) ?? s.waitMode ?? wait?.mode;
   if (mode) sw.set(k, a, E, tcb('WaitMode'), ctx.enumV(['_MODE'], mode, mode === 'UserMode' ? 1 : 0));
   if (s.alertable) sw.set(k, a, E, tcb('Alertable'), 1);
   if (!wait) {
@@ -131,7 +133,9 @@ function layoutThreadWait(ctx: Ctx, t: ThreadInfo): void {
     if (hasState) sw.set(k, b, W, 'BlockState', active);
     if (ring) sw.set(k, b, W, 'NextWaitBlock', first + BigInt(((i + 1) % entries.length) * bsize));
     const kind = ctx.dispatcher.get(e.obj);
-    if (kind !== undefined) {
+    if (wait.addressWait) {
+      // NtWaitForAlertByThreadId: the block holds the waited address (or nothing), never a dispatcher object's wait list.
+    } else if (kind !== undefined) {
       ctx.listInsertTail(k, e.obj + BigInt(sw.off('_DISPATCHER_HEADER', 'WaitListHead')), b + BigInt(sw.off(W, 'WaitListEntry')));
     } else {
       ctx.note(`${what}: wait object ${fmt(e.obj)} (${wait.source}) is not a laid-out dispatcher object; its wait block is not linked into a wait list`);

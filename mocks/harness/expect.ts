@@ -12,6 +12,8 @@ export type ExpectKind =
   | 'blockedFirst'
   | 'waiterCounts'
   | 'absentEdges'
+  | 'ownerlessLocks'
+  | 'edgeKinds'
   | 'findings'
   | 'absentFindings'
   | 'ring';
@@ -27,6 +29,8 @@ export const COMMAND_OF: Record<ExpectKind, 'waitchain' | 'stalecheck' | 'ringdu
   blockedFirst: 'waitchain',
   waiterCounts: 'waitchain',
   absentEdges: 'waitchain',
+  ownerlessLocks: 'waitchain',
+  edgeKinds: 'waitchain',
   findings: 'stalecheck',
   absentFindings: 'stalecheck',
   ring: 'ringdump',
@@ -43,7 +47,8 @@ interface WaitChainJson {
   chains: { path: string[]; blockedFirst?: string }[];
   longestWaiter?: string;
   waiterCounts: Record<string, number>;
-  edges?: { from: string; kind: string; object: string; to: string }[];
+  edges?: { from: string; kind: string; object: string; to: string | null }[];
+  ownerlessLocks?: { kind: string; lock?: string; threads: string[] }[];
 }
 
 /** Unmet expectations of one kind, as readable lines (empty when met). */
@@ -96,6 +101,22 @@ export function checkWaitChain(kind: ExpectKind, expected: any, r: WaitChainJson
       for (const [from, to] of expected as [string, string][]) {
         const hit = (r.edges || []).find((e) => e.from === from && e.to === to);
         if (hit) fails.push(`edge ${from} -> ${to} reported (${hit.kind} ${hit.object}) but must not exist`);
+      }
+      break;
+    case 'ownerlessLocks':
+      // Extension (docs/scenario-extensions.md): waiters grouped on a lock that records no owner (exactly these threads).
+      for (const want of expected as { kind: string; lock?: string; threads: string[] }[]) {
+        const key = (t: string[]) => t.map(canonical).sort().join(',');
+        const got = (r.ownerlessLocks || []).find((o) => o.kind === want.kind && (want.lock === undefined || (o.lock !== undefined && canonical(o.lock) === canonical(want.lock))));
+        if (!got) fails.push(`no ${want.kind} ${want.lock || ''} among the locks without owner (got ${(r.ownerlessLocks || []).map((o) => `${o.kind} ${o.lock}`).join(', ') || 'none'})`);
+        else if (key(got.threads) !== key(want.threads)) fails.push(`${want.kind} ${want.lock || ''}: waiters ${got.threads.join(', ')}, expected ${want.threads.join(', ')}`);
+      }
+      break;
+    case 'edgeKinds':
+      // Extension: [from, kind, to|null] edges of the --json result (to null: a lock that records no owner).
+      for (const [from, kindName, to] of expected as [string, string, string | null][]) {
+        const hit = (r.edges || []).find((e) => e.from === from && e.kind === kindName && e.to === to);
+        if (!hit) fails.push(`no ${kindName} edge ${from} -> ${to === null ? '(no owner)' : to} (got ${(r.edges || []).filter((e) => e.from === from).map((e) => `${e.kind} -> ${e.to}`).join(', ') || 'none from it'})`);
       }
       break;
     default:

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSnapshot, loadScenario, type Scenario } from '../builder';
+import { buildSnapshot, loadScenario, type BuildOptions, type Scenario } from '../builder';
 import { SCENARIO_DIR } from '../builder/scenario';
 import type { Snapshot } from '../format/snapshot';
 import { decodeSnapshotJson } from './record';
@@ -93,9 +93,9 @@ export function loadScenarioInput(idOrPath: string): Scenario {
 }
 
 /** Lays a loaded scenario out under a layout; a scenario the builder cannot lay out is an input error. */
-export function buildScenarioInput(scenario: Scenario, layout: string): Snapshot {
+export function buildScenarioInput(scenario: Scenario, layout: string, options: BuildOptions = {}): Snapshot {
   try {
-    return buildSnapshot(scenario, layout);
+    return buildSnapshot(scenario, layout, options);
   } catch (e) {
     throw new HarnessInputError(`${scenario.__path || scenario.id}: cannot be laid out on ${layout}: ${firstProblems(e)}`);
   }

@@ -50,6 +50,9 @@ export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: R
   };
 }
 
+/** Builder options of a run: `waitVariant` names one of mocks/builder/waitVariants.ts. */
+export interface RunOptions { waitVariant?: string }
+
 /** A scenario given by id (mocks/scenarios, then test/scenarios), path, or already loaded. */
 export type ScenarioRef = string | Scenario;
 
@@ -57,9 +60,9 @@ function scenarioOf(ref: ScenarioRef): Scenario {
   return typeof ref === 'string' ? loadScenario(resolveScenarioPath(ref)) : ref;
 }
 
-export function runOnScenario(scenarioRef: ScenarioRef, layout: string, command: string): CommandRun {
+export function runOnScenario(scenarioRef: ScenarioRef, layout: string, command: string, options: RunOptions = {}): CommandRun {
   const scenario = scenarioOf(scenarioRef);
-  const snapshot = buildScenarioInput(scenario, layout);
+  const snapshot = buildScenarioInput(scenario, layout, options);
   const relocation = displayRelocation(scenario, layout);
   return runOnSnapshot(snapshot, relocation ? relocateCommand(command, relocation) : command, relocation);
 }
@@ -143,12 +146,12 @@ export interface CheckResult {
 }
 
 /** Runs every landed command the scenario's expect block concerns and checks each expectation. */
-export function checkScenario(scenarioRef: ScenarioRef, layout: string): CheckResult {
+export function checkScenario(scenarioRef: ScenarioRef, layout: string, options: RunOptions = {}): CheckResult {
   const scenario = scenarioOf(scenarioRef);
   const expect = (scenario as { expect?: Record<string, unknown> }).expect;
   const result: CheckResult = { layout, unmet: {}, pending: [], errors: [] };
   const kinds = expectKinds(expect);
-  const snapshot = buildScenarioInput(scenario, layout);
+  const snapshot = buildScenarioInput(scenario, layout, options);
   const relocation = displayRelocation(scenario, layout);
   const targetExpect = relocateExpect(expect, relocation) as Record<string, unknown>;
   const results = new Map<string, CommandRun>();

@@ -98,12 +98,37 @@ export function conclude(graph: WaitGraph, waitTicks: (t: Addr) => number): Conc
     const starts = root.blocked.filter((n) => previous(n).length === 0);
     for (const start of starts.sort()) {
       const path = pathTo(start, reach);
-      const hops: Hop[] = [];
-      for (let j = 0; j + 1 < path.length; j++) hops.push(hopBetween(graph, path[j], path[j + 1])!);
-      chains.push({ path, hops, root: root.thread });
+      chains.push(chainOf(graph, path, root.thread));
+      // A waiter held up by a lock several threads own depends on every owner: one path through each of the
+      // others that also lead to this root (owners leading to other roots get chains of their own there).
+      let extra = 0;
+      for (let j = 0; j + 1 < path.length && extra < MAX_OWNER_BRANCHES; j++) {
+        const taken = hopBetween(graph, path[j], path[j + 1])!;
+        for (const h of graph.out.get(path[j]) || []) {
+          if (h === taken || h.object !== taken.object || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to)) continue;
+          const rest = pathTo(h.to, reach);
+          const branch = path.slice(0, j + 1).concat(rest);
+          if (rest.some((t) => path.indexOf(t) >= 0 && path.indexOf(t) <= j)) continue;
+          chains.push(chainOf(graph, branch, root.thread, h));
+          if (++extra >= MAX_OWNER_BRANCHES) break;
+        }
+      }
     }
   }
   return { deadlocks, roots, chains };
+}
+
+/** Chains through the other owners of a shared lock, per chain (a lock with hundreds of shared owners is not a hundred chains). */
+const MAX_OWNER_BRANCHES = 16;
+
+/** The chain along `path`; `first`: the hop to take out of the node where it branches (another owner of the same lock). */
+function chainOf(graph: WaitGraph, path: Addr[], root: Addr, first?: Hop): Chain {
+  const hops: Hop[] = [];
+  for (let j = 0; j + 1 < path.length; j++) {
+    const h = first && first.from === path[j] && first.to === path[j + 1] ? first : hopBetween(graph, path[j], path[j + 1])!;
+    hops.push(h);
+  }
+  return { path, hops, root };
 }
 
 function hopBetween(graph: WaitGraph, from: Addr, to: Addr): Hop | undefined {

@@ -48,6 +48,17 @@ export interface RootBlockerReport {
   holds: HeldLock[];
 }
 
+/** Threads waiting on a lock or address that records no owner (an SRW lock, a condition variable...), grouped per lock. */
+export interface OwnerlessWait {
+  kind: string;
+  /** The lock / variable / address; undefined when nothing recorded it. */
+  lock: Addr | undefined;
+  process: Addr;
+  /** How the first waiter's chain ends ("waits on SRW lock ... owner not recorded"). */
+  text: string;
+  threads: Addr[];
+}
+
 export interface ChainReport extends Chain {
   blockedFirst: Addr | undefined;
 }
@@ -88,6 +99,8 @@ export interface WaitChainReport {
   chains: ChainReport[];
   /** Every thread -> thread hop among the threads in scope. */
   edges: Hop[];
+  /** Waits on locks that record no owner, grouped per lock (their waiters end their chains there). */
+  ownerless: OwnerlessWait[];
   longestWaiter: Addr | undefined;
   /**
    * Waiters per object: `count` = max(listed, what the lock counts); `listed` = waiting threads the
@@ -144,6 +157,9 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
   }
   if (longestWaiter) named.add(longestWaiter.address);
 
+  const ownerless = ownerlessWaits(graph, table, scope, named);
+  ownerless.forEach((o) => o.threads.forEach((t) => named.add(t)));
+
   const threads = new Map<Addr, ThreadSummary>();
   named.forEach((addr) => {
     const t = table.threadByAddress.get(addr);
@@ -187,6 +203,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     rootBlockers,
     chains,
     edges: graph.hops.filter((h) => scope.kind === 'system' || (named.has(h.from) && named.has(h.to))),
+    ownerless,
     longestWaiter: longestWaiter && longestWaiter.address,
     waiterCounts: waiterCounts(graph, named, scope.kind === 'system' ? undefined : inScope),
     threads,
@@ -308,6 +325,34 @@ function unservedWaits(waiting: ThreadInfo[], graph: WaitGraph, ticksOf: (t: Add
   return out.sort((a, b) => ticksOf(b.thread) - ticksOf(a.thread) || (a.thread < b.thread ? -1 : 1));
 }
 
+/** Dead ends at ownerless locks, one group per (kind, process, lock), in scope: the whole system, or touching named threads / the process. */
+function ownerlessWaits(graph: WaitGraph, table: ProcessTable, scope: Scope, named: Set<Addr>): OwnerlessWait[] {
+  const groups = new Map<string, OwnerlessWait>();
+  graph.deadEnds.forEach((ends, thread) => {
+    const t = table.threadByAddress.get(thread);
+    if (!t) return;
+    for (const d of ends) {
+      if (!d.kind) continue;
+      const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
+      let g = groups.get(key);
+      if (!g) {
+        g = { kind: d.kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] };
+        groups.set(key, g);
+      }
+      if (g.threads.indexOf(thread) < 0) g.threads.push(thread);
+    }
+  });
+  const out: OwnerlessWait[] = [];
+  groups.forEach((g) => {
+    const inScope =
+      scope.kind === 'system' ||
+      g.threads.some((t) => named.has(t)) ||
+      (scope.kind === 'process' && table.processes.some((p) => p.address === g.process && matches(p, scope.match)));
+    if (inScope) out.push(g);
+  });
+  return out.sort((a, b) => b.threads.length - a.threads.length || (a.threads[0] < b.threads[0] ? -1 : 1));
+}
+
 function matches(p: ProcessInfo, m: ProcessMatch): boolean {
   if ('name' in m) return p.name.toLowerCase() === m.name.toLowerCase();
   if ('pid' in m) return p.pid === m.pid;
@@ -336,7 +381,7 @@ function distinctProcesses(threads: Addr[], table: ProcessTable): Addr[] {
 }
 
 /** Objects whose waiters are always counted: locks and the objects edges go through (events only when shared or named). */
-const LOCK_KINDS = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc)$/;
+const LOCK_KINDS = /^(mutant|resource|fast-mutex|guarded-mutex|critical-section|process|thread|lpc|alpc|srw-lock|push-lock|condition-variable|wait-on-address)$/;
 
 function waiterCounts(graph: WaitGraph, named: Set<Addr>, inScope?: (t: Addr) => boolean): WaiterCount[] {
   const out: WaiterCount[] = [];

@@ -1,13 +1,26 @@
 // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
 // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
-import type { Addr } from '../core/addr';
+import { NULL_ADDR, type Addr } from '../core/addr';
 import type { DispatcherObject, DispatcherReader } from '../kernel/dispatcher';
 import type { KernelContext } from '../kernel/context';
 import type { ThreadInfo, WaitBlockInfo } from '../kernel/model';
 import type { ProcessTable } from '../kernel/processes';
 import type { StackReader } from '../kernel/stacks';
 
-export type HopKind = 'mutant' | 'process' | 'thread' | 'resource' | 'fast-mutex' | 'guarded-mutex' | 'critical-section' | 'lpc' | 'alpc';
+export type HopKind =
+  | 'mutant'
+  | 'process'
+  | 'thread'
+  | 'resource'
+  | 'fast-mutex'
+  | 'guarded-mutex'
+  | 'critical-section'
+  | 'lpc'
+  | 'alpc'
+  | 'srw-lock'
+  | 'push-lock'
+  | 'condition-variable'
+  | 'wait-on-address';
 
 export interface Hop {
   from: Addr;
@@ -22,6 +35,9 @@ export interface Hop {
 export interface DeadEnd {
   object: Addr;
   text: string;
+  /** A lock or address the chain ends at without a known owner (an SRW lock, a condition variable...): its kind and address. */
+  kind?: HopKind;
+  lock?: Addr;
   /** The facts behind the text when the dead end is a lock owned by no thread of the dump (!stalecheck orphaned-owner). */
   ownerNotFound?: OwnerNotFound;
   /** The facts behind the text when the dead end is a request no server thread works on (!stalecheck unserved-message). */
@@ -107,12 +123,20 @@ export interface WaitGraph {
   waiters: Map<Addr, ObjectWaiters>;
 }
 
+/** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
+export const ALERT_WAIT_REASON = 'WrAlertByThreadId';
+const NO_WAIT_BLOCK: WaitBlockInfo = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
+
 export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly EdgeRule[], env: RuleEnv): WaitGraph {
   const graph: WaitGraph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
   for (const thread of threads) {
     if (thread.state !== 'Waiting') continue;
-    for (const wait of thread.waits) {
-      const object = env.dispatcher.read(wait.object);
+    // NtWaitForAlertByThreadId keeps a user address (or nothing) in its wait block, never a dispatcher object:
+    // not read as one, and a wait without a block still goes through the rules.
+    const byAddress = thread.waitReason === ALERT_WAIT_REASON;
+    const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
+    for (const wait of waits) {
+      const object = byAddress ? undefined : env.dispatcher.read(wait.object);
       let outcome: WaitOutcome | undefined;
       for (const rule of rules) {
         outcome = rule(thread, wait, object, env);

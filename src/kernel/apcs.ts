@@ -1,6 +1,7 @@
 // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
 // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
 // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
+import { isRoutine, parseSymbol } from '../core/symbolName';
 import { addrAdd, isNull, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
 import type { TypeLayout } from '../core/target';
@@ -167,10 +168,11 @@ function nonNull(a: Addr | undefined): Addr | undefined {
 }
 
 /** nt!IopCompleteRequest: the I/O manager's completion APC (the kernel module may be named nt, ntoskrnl, ntkrnlpa...). */
-const IO_COMPLETION_ROUTINE = /^(nt|ntoskrnl|ntkrnl\w*|ntkrpamp)!IopCompleteRequest$/i;
+/** Compared through core/symbolName (any kernel image name, x86 decoration `_IopCompleteRequest@20`). */
+const IO_COMPLETION_ROUTINE = ['IopCompleteRequest'];
 
 export function isIoCompletionSymbol(symbol: string | undefined): boolean {
-  return symbol !== undefined && IO_COMPLETION_ROUTINE.test(symbol);
+  return symbol !== undefined && isRoutine(symbol, 'nt', IO_COMPLETION_ROUTINE) && !parseSymbol(symbol).offset;
 }
 
 /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */

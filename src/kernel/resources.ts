@@ -4,6 +4,7 @@
 // SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
 // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
 // waits on. Which of the two a field holds is probed from its type, never from a build number.
+import { isRoutine } from '../core/symbolName';
 import { addrAdd, addrAnd, addrClearLow, formatAddr, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { FrameInfo, TypeLayout } from '../core/target';
@@ -259,14 +260,15 @@ export class ResourceReader {
   }
 }
 
-const EXP_WAIT_FOR_RESOURCE = /!ExpWaitForResource\w*(\+|$)/i;
+/** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
+const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
 
 /**
  * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
  * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
  */
 export function resourceFromWaitFrame(k: KernelContext, thread: ThreadInfo, frames: readonly FrameInfo[]): { resource: Addr; frame: string } | undefined {
-  const frame = frames.find((f) => EXP_WAIT_FOR_RESOURCE.test(f.text));
+  const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
   if (!frame) return undefined;
   const args = frameArguments(k, thread, frame, 1);
   const resource = args && args[0];

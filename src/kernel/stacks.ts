@@ -1,5 +1,6 @@
 // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
 // one data-model walk per thread that a report actually describes.
+import { normalFrame } from '../core/symbolName';
 import type { FrameInfo } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
@@ -15,7 +16,9 @@ export class StackReader {
   frames(thread: ThreadInfo): FrameInfo[] | undefined {
     let hit = this.cache.get(thread.address);
     if (hit === undefined) {
-      hit = thread.stackResident === false ? null : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid }) || null;
+      const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
+      // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
+      hit = raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : null;
       this.cache.set(thread.address, hit);
     }
     return hit || undefined;

@@ -38,12 +38,47 @@ export class Labels {
     return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
   }
 
-  /** "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)". */
+  /**
+   * "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)"; a lock several threads hold
+   * names every owner: "ERESOURCE 88000100 (shared owner, shared by 87003000, 87004000 and 87005000)".
+   */
   hop(h: Hop): string {
     const what = hopNoun(h.kind);
     // LPC hops go through a message id, not an object address.
     const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
-    return `${what} ${object}${h.detail ? ` (${h.detail})` : ''}`;
+    const owners = SHARED_KINDS.test(h.kind) ? this.ownersOf(h) : [];
+    const shared = owners.length > 1 ? `${h.detail ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
+    const detail = `${h.detail}${shared}`;
+    return `${what} ${object}${detail ? ` (${detail})` : ''}`;
   }
+
+  private owners: Map<string, Addr[]> | undefined;
+
+  /** Every thread the same waiter's hops through the same lock lead to (one hop per owner). */
+  private ownersOf(h: Hop): Addr[] {
+    if (!this.owners) {
+      const owners = new Map<string, Addr[]>();
+      const add = (x: Hop) => {
+        const key = `${x.from}|${x.kind}|${x.object}`;
+        const list = owners.get(key);
+        if (!list) owners.set(key, [x.to]);
+        else if (list.indexOf(x.to) < 0) list.push(x.to);
+      };
+      this.report.edges.forEach(add);
+      this.report.chains.forEach((c) => c.hops.forEach(add));
+      this.report.deadlocks.forEach((d) => d.hops.forEach(add));
+      this.owners = owners;
+    }
+    return this.owners.get(`${h.from}|${h.kind}|${h.object}`) || [h.to];
+  }
+}
+
+/** Locks that can have several owners at once. */
+const SHARED_KINDS = /^(resource|push-lock|srw-lock)$/;
+
+/** "a", "a and b", "a, b and c". */
+function listWords(items: string[]): string {
+  if (items.length < 2) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 

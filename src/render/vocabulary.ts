@@ -14,6 +14,10 @@ const HOP_NOUNS: { [kind: string]: string } = {
   'critical-section': 'critical section',
   lpc: 'LPC message',
   alpc: 'ALPC message',
+  'srw-lock': 'SRW lock',
+  'push-lock': 'push lock',
+  'condition-variable': 'condition variable',
+  'wait-on-address': 'address',
 };
 
 /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
@@ -27,6 +31,10 @@ const WAITED_NOUNS: { [kind: string]: string } = {
   'critical-section': 'critical section',
   lpc: 'LPC port',
   alpc: 'ALPC port',
+  'srw-lock': 'SRW lock',
+  'push-lock': 'push lock',
+  'condition-variable': 'condition variable',
+  'wait-on-address': 'address',
 };
 
 /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
@@ -54,6 +62,8 @@ const IRREGULAR: { [singular: string]: string } = {
   entry: 'entries',
   'fast mutex': 'fast mutexes',
   'guarded mutex': 'guarded mutexes',
+  'SRW lock': 'SRW locks',
+  'address': 'addresses',
 };
 
 export function pluralOf(noun: string): string {

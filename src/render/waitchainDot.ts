@@ -19,6 +19,9 @@ export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): str
   const hops = r.chains.reduce((all, c) => all.concat(c.hops), [] as typeof r.chains[0]['hops']);
   r.deadlocks.forEach((d) => hops.push(...d.hops));
   r.rootBlockers.forEach((root) => hops.push(...root.tree));
+  // A lock held by several threads: every owner, not only the one a shortest path went through.
+  const drawnFrom = new Set(hops.map((h) => `${h.from}|${h.object}`));
+  for (const h of r.edges) if (drawnFrom.has(`${h.from}|${h.object}`)) hops.push(h);
   for (const h of hops) {
     node(`t${h.from}`, L.thread(h.from), 'box');
     node(`t${h.to}`, L.thread(h.to), 'box');

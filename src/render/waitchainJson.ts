@@ -7,7 +7,8 @@ export interface HopJson {
   from: string;
   kind: string;
   object: string;
-  to: string;
+  /** null: the lock records no owner (srw-lock, condition-variable, wait-on-address, push-lock without a lock entry). */
+  to: string | null;
   detail: string;
 }
 
@@ -33,7 +34,10 @@ export function waitChainJson(r: WaitChainReport): object {
       };
     }),
     chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
-    edges: r.edges.map(hopJson),
+    // Waits on locks that record no owner are edges too, to no thread (`to: null`), so every wait kind is listed.
+    edges: r.edges.map(hopJson).concat(ownerlessEdges(r)),
+    // Present only when there are some (recorded expectations of older dumps stay as they were).
+    ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })) : undefined,
     threads: threadsJson(r),
     longestWaiter: r.longestWaiter,
     longestWaitTicks: longest ? longest.waitTicks : undefined,
@@ -78,6 +82,12 @@ function threadsJson(r: WaitChainReport): object {
   r.threads.forEach((s, a) => {
     out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
   });
+  return out;
+}
+
+function ownerlessEdges(r: WaitChainReport): HopJson[] {
+  const out: HopJson[] = [];
+  for (const o of r.ownerless) for (const t of o.threads) out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail: o.text });
   return out;
 }
 

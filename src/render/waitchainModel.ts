@@ -66,6 +66,7 @@ const NATIVE_TYPE_OF_HOP: { [kind: string]: string } = {
   'fast-mutex': '_FAST_MUTEX',
   'guarded-mutex': '_KGUARDED_MUTEX',
   alpc: '_KALPC_MESSAGE',
+  'push-lock': '_EX_PUSH_LOCK',
 };
 
 class HopNode {

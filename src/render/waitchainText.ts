@@ -5,7 +5,7 @@ import type { Addr } from '../core/addr';
 import { hex4, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waitchain';
 import type { Hop } from '../analysis/waitgraph';
 import { Labels } from './labels';
-import { count, waitedNoun, warningsText } from './vocabulary';
+import { count, pluralOf, waitedNoun, warningsText } from './vocabulary';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
@@ -47,6 +47,18 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
       out.push(`  ${i + 1}. ${L.thread(u.thread)}  ${s ? L.stateAndEnd(s) : ''}`);
     });
     if (report.unserved.length > MAX_ROOTS) out.push(`  and ${report.unserved.length - MAX_ROOTS} more`);
+    out.push('');
+  }
+
+  if (report.ownerless.length) {
+    out.push('Waits on locks that record no owner:');
+    report.ownerless.slice(0, MAX_ROOTS).forEach((o) => {
+      const shown = o.threads.slice(0, MAX_CHILDREN).map((t) => L.thread(t)).join(', ');
+      const more = o.threads.length > MAX_CHILDREN ? ` and ${o.threads.length - MAX_CHILDREN} more` : '';
+      out.push(`  ${o.text}`);
+      out.push(`     ${o.threads.length === 1 ? 'waiter' : pluralOf('waiter')}: ${shown}${more}`);
+    });
+    if (report.ownerless.length > MAX_ROOTS) out.push(`  and ${report.ownerless.length - MAX_ROOTS} more`);
     out.push('');
   }
 

@@ -10,6 +10,7 @@ const NEAR = scenario('critsec-near-misses');
 interface Json {
   edges: { from: string; kind: string; object: string; to: string; detail: string }[];
   waiterCounts: Record<string, number>;
+  threads: Record<string, { waitReason: string }>;
 }
 
 describe.each(['xpsp3-x86', 'win7sp1-x86'])('near misses on %s', (layout) => {
@@ -39,10 +40,20 @@ describe.each(['xpsp3-x86', 'win7sp1-x86'])('near misses on %s', (layout) => {
   });
 });
 
+// Windows 10/11 waiters block in NtWaitForAlertByThreadId; the evidence that named the section is said (mocks/builder/waitVariants.ts).
+const EVIDENCE_BY_VARIANT: [string, string][] = [
+  ['probed', ', section from the wait address'],
+  ['alert-object-lockcount', ', section from the wait address'],
+  ['alert-object-none', ', section from ntdll!RtlpWaitOnCriticalSection'],
+  ['alert-object-none-no-args', ', the only locked section of svc64.exe with waiters (no wait address or frame argument names it)'],
+  ['cs-semaphore', ''],
+];
 describe.each(['win10-19041-x64', 'win11-24h2-x64'])('x64 home space on %s', (layout) => {
-  it('names the section by its symbol and the owner by its TID', () => {
-    const json = runOnScenario(scenario('critsec-x64-home-space'), layout, '!waitchain').json as Json;
-    expect(json.edges).toContainEqual({ from: 'ffffb00000201000', kind: 'critical-section', object: '7ff612340040', to: 'ffffb00000202000', detail: 'svc64!g_lock, owner tid 090c' });
+  it.each(EVIDENCE_BY_VARIANT)('names the section by its symbol and the owner by its TID (wait variant %s)', (waitVariant, evidence) => {
+    const json = runOnScenario(scenario('critsec-x64-home-space'), layout, '!waitchain', { waitVariant }).json as Json;
+    expect(json.edges).toContainEqual({ from: 'ffffb00000201000', kind: 'critical-section', object: '7ff612340040', to: 'ffffb00000202000', detail: `svc64!g_lock, owner tid 090c${evidence}` });
+    const waiter = json.threads['ffffb00000201000'];
+    expect(waiter.waitReason).toBe(waitVariant === 'cs-semaphore' ? 'UserRequest' : 'WrAlertByThreadId');
   });
 });
 

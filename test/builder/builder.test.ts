@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../mocks/format/snapshot';
 import {
@@ -206,18 +207,47 @@ describe('critical sections', () => {
       expect(r.get(cs, '_RTL_CRITICAL_SECTION', 'DebugInfo', proc)).toBe(dbg);
       const t = sn.threads.find((x) => x.address === T(r, s, layout, '86100000').toString(16))!;
       const f = t.frames.find((x) => /RtlpWait(For|On)CriticalSection/.test(x.text))!;
-      expect(f.text).toBe(layout.startsWith('xp') ? 'ntdll!RtlpWaitForCriticalSection' : 'ntdll!RtlpWaitOnCriticalSection');
+      const win10 = layout.startsWith('win10');
+      expect(f.text).toBe(layout.startsWith('xp') ? 'ntdll!RtlpWaitForCriticalSection' : 'ntdll!RtlpWaitOnCriticalSection+0xfd');
       const arg0 = layout.endsWith('x64') ? r.p(h(f.stackOffset) + 8n, proc) : r.p(h(f.frameOffset) + 8n, proc);
       expect(arg0).toBe(cs);
       const tw = T(r, s, layout, '86100000');
-      expect(r.get(tw, '_ETHREAD', 'Tcb.WaitReason')).toBe(BigInt(r.enumValue('_KWAIT_REASON', 'UserRequest')));
+      // Windows 10/11: NtWaitForAlertByThreadId, the wait block keeps the section's address (waitVariants.ts 'probed').
+      expect(r.get(tw, '_ETHREAD', 'Tcb.WaitReason')).toBe(BigInt(r.enumValue('_KWAIT_REASON', win10 ? 'WrAlertByThreadId' : 'UserRequest')));
       expect(r.get(tw, '_ETHREAD', 'Tcb.WaitMode')).toBe(1n);
+      if (win10) {
+        expect(r.get(r.get(tw, '_ETHREAD', 'Tcb.WaitBlockList'), '_KWAIT_BLOCK', 'Object')).toBe(cs);
+        expect(t.frames.map((x) => x.text.replace(/\+.*$/, '')).slice(0, 12)).toEqual([
+          'nt!KiSwapContext', 'nt!KiSwapThread', 'nt!KiCommitThreadWait', 'nt!KeWaitForAlertByThreadId', 'nt!NtWaitForAlertByThreadId', 'nt!KiSystemServiceCopyEnd',
+          'ntdll!NtWaitForAlertByThreadId', 'ntdll!RtlpWaitOnAddressWithTimeout', 'ntdll!RtlpWaitOnAddress', 'ntdll!RtlpWaitOnCriticalSection',
+          'ntdll!RtlpEnterCriticalSectionContended', 'ntdll!RtlEnterCriticalSection',
+        ]);
+      }
       // TEB stack range covers the user frames
       const teb = r.get(tw, '_ETHREAD', 'Tcb.Teb');
       const base = r.get(teb, '_TEB', 'NtTib.StackBase', proc);
       const limit = r.get(teb, '_TEB', 'NtTib.StackLimit', proc);
       expect(h(f.stackOffset) >= limit && h(f.stackOffset) < base).toBe(true);
     }
+  });
+
+  it('wait variants: cs-semaphore keeps the event wait on Windows 10, alert-object-* change only KWAIT_BLOCK.Object', () => {
+    const s = cs5();
+    const layout = 'win10-19041-x64';
+    const objectOf = (waitVariant: string) => {
+      const sn = buildSnapshot(s, layout, { waitVariant });
+      const r = new Reader(sn);
+      const tw = T(r, s, layout, '86100000');
+      return { r, reason: r.get(tw, '_ETHREAD', 'Tcb.WaitReason'), object: r.get(r.get(tw, '_ETHREAD', 'Tcb.WaitBlockList'), '_KWAIT_BLOCK', 'Object'), cs: T(r, s, layout, '0032be30') };
+    };
+    const old = objectOf('cs-semaphore');
+    expect(old.reason).toBe(BigInt(old.r.enumValue('_KWAIT_REASON', 'UserRequest')));
+    expect(old.object).not.toBe(old.cs);
+    const lc = objectOf('alert-object-lockcount');
+    expect(lc.reason).toBe(BigInt(lc.r.enumValue('_KWAIT_REASON', 'WrAlertByThreadId')));
+    expect(lc.object).toBe(lc.cs + lc.r.off('_RTL_CRITICAL_SECTION', 'LockCount'));
+    expect(objectOf('alert-object-none').object).toBe(0n);
+    expect(() => buildSnapshot(s, layout, { waitVariant: 'no-such-variant' })).toThrow(/unknown wait variant/);
   });
 
   it('kernel dumps have no user memory', () => {
@@ -524,5 +554,52 @@ describe('corruption', () => {
     expect(sn.unreadable!.some((u) => u.address === '86200000' && u.size > 0)).toBe(true);
     const rel = buildSnapshot(base([{ kind: 'unreadable', address: '86100800', size: 16 }]), 'win10-19041-x64');
     expect(rel.unreadable).toContainEqual({ address: 'ffffa00030804000', size: 128 });
+  });
+});
+
+describe('SRW locks, address waits and lock entries (issue 15)', () => {
+  const srw = (): Scenario => loadScenario(join(__dirname, '..', 'scenarios', 'srw-pileup-driver-stuck.json'));
+  it('Windows 10: the lock word says held + waiting; each waiter waits WrAlertByThreadId with the lock in its wait block', () => {
+    const s = srw();
+    const layout = 'win10-19041-x64';
+    const r = new Reader(buildSnapshot(s, layout));
+    const proc = T(r, s, layout, '86001000').toString(16);
+    const lock = T(r, s, layout, '00408000');
+    const word = r.p(lock, proc);
+    expect(word & 0xfn).toBe(0x3n);
+    expect(r.p(T(r, s, layout, '00408010'), proc)).toBe((2n << 4n) | 1n);
+    const w = T(r, s, layout, '87001000');
+    expect(r.get(w, '_ETHREAD', 'Tcb.WaitReason')).toBe(BigInt(r.enumValue('_KWAIT_REASON', 'WrAlertByThreadId')));
+    expect(r.get(r.get(w, '_ETHREAD', 'Tcb.WaitBlockList'), '_KWAIT_BLOCK', 'Object')).toBe(lock);
+  });
+
+  it('Windows 7: WrKeyedEvent on the thread\'s own KeyedWaitSemaphore, KeyedWaitValue a stack wait block (not the lock)', () => {
+    const s = srw();
+    const layout = 'win7sp1-x86';
+    const r = new Reader(buildSnapshot(s, layout));
+    const w = T(r, s, layout, '87001000');
+    expect(r.get(w, '_ETHREAD', 'Tcb.WaitReason')).toBe(BigInt(r.enumValue('_KWAIT_REASON', 'WrKeyedEvent')));
+    const first = r.get(w, '_ETHREAD', 'Tcb.WaitBlockList');
+    expect(r.get(first, '_KWAIT_BLOCK', 'Object')).toBe(w + r.off('_ETHREAD', 'KeyedWaitSemaphore'));
+    const key = r.get(w, '_ETHREAD', 'KeyedWaitValue');
+    expect(key).not.toBe(0n);
+    expect(key).not.toBe(T(r, s, layout, '00408000'));
+  });
+
+  it('XP has no SRW locks: not laid out', () => {
+    const sn = buildSnapshot({ ...srw(), system: { ...srw().system, layouts: undefined } } as Scenario, 'xpsp3-x86');
+    expect((sn.notes || []).some((n) => /SRW locks do not exist on xpsp3-x86/.test(n))).toBe(true);
+  });
+
+  it('Windows 10 19041: ETHREAD.LockEntries records owners (acquired) and waiters (waiting); 24H2 has no lock entries', () => {
+    const s = loadScenario(join(__dirname, '..', 'scenarios', 'pushlock-autoboost-owners.json'));
+    const r = new Reader(buildSnapshot(s, 'win10-19041-x64'));
+    const entry = (t: string) => T(r, s, 'win10-19041-x64', t) + r.off('_ETHREAD', 'LockEntries');
+    expect(r.get(entry('87001000'), '_KLOCK_ENTRY', 'LockUnsafe')).toBe(T(r, s, 'win10-19041-x64', '88000000'));
+    expect(r.get(entry('87001000'), '_KLOCK_ENTRY', 'AcquiredBit')).toBe(1n);
+    expect(r.get(entry('87000000'), '_KLOCK_ENTRY', 'WaitingBit')).toBe(1n);
+    expect(r.get(T(r, s, 'win10-19041-x64', '87001000'), '_ETHREAD', 'Tcb.LockEntries')).toBe(entry('87001000'));
+    const none = buildSnapshot({ ...s, system: { ...s.system, layouts: undefined } } as Scenario, 'win11-24h2-x64');
+    expect((none.notes || []).some((n) => /keeps no AutoBoost lock entries/.test(n))).toBe(true);
   });
 });

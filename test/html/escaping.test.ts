@@ -86,6 +86,7 @@ function hostileReport(): WaitChainReport {
     edges: hops,
     longestWaiter: c,
     unserved: [],
+    ownerless: [],
     waiterCounts: [{ object: '82000000', kind: HOSTILE[2], count: 2, listed: 2 }],
     threads,
     scanned: 3,

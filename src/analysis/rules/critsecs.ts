@@ -3,8 +3,12 @@
 // RtlpWaitOnCriticalSection / RtlpEnterCriticalSectionContended on its stack wants the section named by
 // that frame's first argument; the section's OwningThread is a TID of the SAME process.
 //
-// Only such waiters have their stacks unwound (never every thread), once per thread. Waits without a
-// dispatcher object (Win10+ WrAlertByThreadId) never reach edge rules: not covered here.
+// Only such waiters have their stacks unwound (never every thread), once per thread.
+//
+// Windows 10/11 waiters block in NtWaitForAlertByThreadId instead (wait reason WrAlertByThreadId, no
+// dispatcher object; docs/scenario-extensions.md "Critical-section waits per build"): criticalSectionOfAddressWait
+// resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
+// locked sections, and says which evidence it used.
 import { formatAddr, type Addr } from '../../core/addr';
 import {
   debugInfoPointsBack,
@@ -17,11 +21,16 @@ import {
   type CritSecList,
 } from '../../kernel/critsecs';
 import { frameArguments } from '../../kernel/frames';
+import { isRoutine } from '../../core/symbolName';
+import { addrAdd, isNull } from '../../core/addr';
+import type { FrameInfo } from '../../core/target';
+import { critSecTypes } from '../../kernel/critsecs';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { DeadEnd, EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
-/** ntdll routines whose first argument is the critical section the thread is entering. */
-const CS_FRAME = /!(RtlEnterCriticalSection|RtlpWaitForCriticalSection|RtlpWaitOnCriticalSection|RtlpEnterCriticalSectionContended)(\+0x[0-9a-f]+)?(\s|$)/i;
+/** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
+export const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
+const isCsFrame = (f: FrameInfo) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
 /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
 const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
 /** A symbol further than this from the section is not its name. */
@@ -57,7 +66,7 @@ function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefine
   const { k } = env;
   const frames = env.stacks.frames(thread);
   if (!frames) return undefined;
-  const csFrames = frames.filter((f) => CS_FRAME.test(f.text));
+  const csFrames = frames.filter(isCsFrame);
   if (!csFrames.length) return undefined;
 
   // Innermost first: the first argument of each, when it can be a user-mode address.
@@ -94,7 +103,7 @@ function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefine
   return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
 }
 
-function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found: SectionWait, env: RuleEnv): WaitOutcome {
+function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found: SectionWait, env: RuleEnv, evidence = ''): WaitOutcome {
   const { k } = env;
   // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
@@ -136,9 +145,62 @@ function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found
     kind: 'critical-section',
     object: cs.address,
     to: owner.address,
-    detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}`,
+    detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}${evidence}`,
   });
   return outcome;
+}
+
+/**
+ * A WrAlertByThreadId waiter whose stack shows ntdll's critical-section routines (Windows 10/11), or whose wait
+ * address is a section of its process. The section, in order of evidence:
+ * 1. the wait block's address (KWAIT_BLOCK.Object keeps NtWaitForAlertByThreadId's address): the section itself or
+ *    its LockCount word, accepted only when the section is on the process's list or its DebugInfo points back;
+ * 2. the critical-section frames' first arguments, as for the older waits;
+ * 3. the process's locked sections with waiters, when exactly one is left.
+ * `csFrame` false: no such frame; only evidence 1 can name a section (undefined otherwise).
+ */
+export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, csFrame: boolean, env: RuleEnv): WaitOutcome | undefined {
+  const { k } = env;
+  const byThread = env.memo('critsec:address-outcome-by-thread', () => new Map<Addr, WaitOutcome | null>());
+  const hit = byThread.get(thread.address);
+  if (hit !== undefined) return hit || undefined;
+  const result = resolveAddressWait(thread, waited, csFrame, env);
+  byThread.set(thread.address, result || null);
+  return result;
+
+  function resolveAddressWait(thread: ThreadInfo, waited: Addr, csFrame: boolean, env: RuleEnv): WaitOutcome | undefined {
+    const list = listOf(thread.process, env);
+    const fromAddress = sectionAtAddress(thread, waited, list, env);
+    if (fromAddress) return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, ', section from the wait address');
+    if (!csFrame) return undefined;
+    const found = sectionWaitOf(thread, env);
+    if (found && found.kind === 'section') return outcomeOf(thread, waited, 'critical-section', found, env, `, section from ${found.frame.replace(/\+.*$/, '')}`);
+    if (found && found.kind === 'no-user-memory') return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
+    // No address, no argument: the process's contended sections, when only one can be it.
+    const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
+    if (contended.length === 1 && !list.cut) {
+      k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
+      return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
+    }
+    const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';
+    return outcomeOf(thread, waited, 'WrAlertByThreadId', found && found.kind === 'unreadable' ? found : { kind: 'unnamed', frame }, env);
+  }
+}
+
+/** The section at the waited address (or whose LockCount word it is), when the process's own records confirm it. */
+function sectionAtAddress(thread: ThreadInfo, waited: Addr, list: CritSecList, env: RuleEnv): CriticalSection | undefined {
+  const { k } = env;
+  if (isNull(waited) || !isUserPointer(k, waited)) return undefined;
+  const types = critSecTypes(k);
+  const lockCount = types && types.section.field('LockCount');
+  const candidates = [waited];
+  if (lockCount && lockCount.offset) candidates.push(addrAdd(waited, -lockCount.offset));
+  for (const a of candidates) {
+    const cs = readCriticalSection(k, a, thread.process, true);
+    if (!cs) continue;
+    if (listHolds(list, a) || debugInfoPointsBack(k, cs)) return cs;
+  }
+  return undefined;
 }
 
 /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */

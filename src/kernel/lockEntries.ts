@@ -1,0 +1,89 @@
+// AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
+// waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
+// that tracking). Where they are is probed from the symbols, never from a build number
+// (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
+// _KTHREAD (Windows 8.1 / 10 1607); a build whose threads have neither (Windows 11 24H2) records no owner a
+// debugger can see.
+import { addrAdd, addrClearLow, addrFromParts, addrHigh, addrLow, isNull, type Addr } from '../core/addr';
+import { StructView } from '../core/struct';
+import type { FieldLayout, TypeLayout } from '../core/target';
+import type { KernelContext } from './context';
+import type { ThreadInfo } from './model';
+
+export interface LockEntry {
+  /** The lock the entry tracks (flag bits cleared, kernel address canonical). */
+  lock: Addr;
+  acquired: boolean;
+  waiting: boolean;
+}
+
+export class LockEntryReader {
+  private readonly cache = new Map<Addr, LockEntry[] | null>();
+
+  private constructor(
+    private readonly k: KernelContext,
+    private readonly entry: TypeLayout,
+    private readonly array: FieldLayout,
+    private readonly count: number,
+  ) {}
+
+  /** undefined when this build's threads keep no lock entries. */
+  static create(k: KernelContext): LockEntryReader | undefined {
+    const entry = k.type('_KLOCK_ENTRY');
+    const thread = k.type('_ETHREAD');
+    if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe'))) return undefined;
+    for (const path of ['LockEntries', 'Tcb.LockEntries']) {
+      const f = thread.field(path);
+      if (f && f.kind === 'array' && f.count && f.elementSize === entry.size) return new LockEntryReader(k, entry, f, f.count);
+    }
+    return undefined;
+  }
+
+  /** The thread's entries in use (one read of the array, cached). */
+  entries(thread: ThreadInfo): LockEntry[] {
+    let hit = this.cache.get(thread.address);
+    if (hit === undefined) {
+      hit = this.read(thread) || null;
+      this.cache.set(thread.address, hit);
+    }
+    return hit || [];
+  }
+
+  private read(thread: ThreadInfo): LockEntry[] | undefined {
+    const k = this.k;
+    const size = this.entry.size;
+    const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
+    if (!bytes) return undefined;
+    const out: LockEntry[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
+      const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
+      if (!raw || isNull(raw)) continue;
+      const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
+      const waiting = flag(v, ['WaitingBit', 'WaitingByte']);
+      if (!acquired && !waiting) continue;
+      out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
+    }
+    return out;
+  }
+}
+
+function flag(v: StructView, names: string[]): boolean {
+  for (const n of names) {
+    const x = v.num(n);
+    if (x !== undefined) return x !== 0;
+  }
+  return false;
+}
+
+/**
+ * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable (bit 0),
+ * Busy (bit 1) and, on x64, InTree (bit 63, which a kernel address always has set: restored).
+ */
+function lockAddress(raw: Addr, pointerSize: number): Addr {
+  const cleared = addrClearLow(raw, 3);
+  if (pointerSize !== 8) return cleared;
+  const high = addrHigh(cleared);
+  // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
+  return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
+}
