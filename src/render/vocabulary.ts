@@ -92,6 +92,7 @@ const WARNING_SINGULAR: { [plural: string]: string } = {
   'bad wait block counts': 'bad wait block count',
   'clock values assumed': 'clock value assumed',
   'critical section lists cut': 'critical section list cut',
+  'critical sections found by elimination': 'critical section found by elimination',
   'critical sections with impossible lock counts': 'critical section with an impossible lock count',
   'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
   'devnode tree cycles cut': 'devnode tree cycle cut',
