@@ -8,6 +8,7 @@ import { loadScript } from '../loader';
 import { COMMAND_OF, checkStaleCheck, checkWaitChain, expectKinds, type ExpectKind } from './expect';
 import { relocateExpect } from '../builder';
 import { checkRingOn } from './ringExpect';
+import type { VariantSet } from '../host/variants';
 
 export const BUNDLE_PATH = fileURLToPath(new URL('../../dist/waitchain.js', import.meta.url));
 
@@ -31,8 +32,8 @@ export interface CommandRun {
   callsByApi: Record<string, number>;
 }
 
-export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: Relocation | null = null): CommandRun {
-  const script = loadScript(bundleCode(), snapshot);
+export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: Relocation | null = null, variants?: VariantSet): CommandRun {
+  const script = loadScript(bundleCode(), snapshot, { hostVariants: variants });
   script.counters.reset();
   const r = script.run(command);
   const counts = script.counters.snapshot();
@@ -49,10 +50,10 @@ export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: R
   };
 }
 
-export function runOnScenario(scenarioIdOrPath: string, layout: string, command: string): CommandRun {
+export function runOnScenario(scenarioIdOrPath: string, layout: string, command: string, variants?: VariantSet): CommandRun {
   const scenario = loadScenario(scenarioIdOrPath);
   const snapshot = buildSnapshot(scenario, layout);
-  return runOnSnapshot(snapshot, command, displayRelocation(scenario, layout));
+  return runOnSnapshot(snapshot, command, displayRelocation(scenario, layout), variants);
 }
 
 /**
@@ -94,15 +95,17 @@ export interface CheckResult {
   /** Kinds whose command has not landed: listed, not checked. */
   pending: ExpectKind[];
   errors: string[];
+  /** What each command printed (target addresses), for the warning lines a host variant calls for. */
+  outputs: Record<string, string>;
 }
 
 /** Runs every landed command the scenario's expect block concerns and checks each expectation. */
-export function checkScenario(scenarioIdOrPath: string, layout: string): CheckResult {
+export function checkScenario(scenarioIdOrPath: string, layout: string, variants?: VariantSet, prebuilt?: Snapshot): CheckResult {
   const scenario = loadScenario(scenarioIdOrPath);
   const expect = (scenario as { expect?: Record<string, unknown> }).expect;
-  const result: CheckResult = { layout, unmet: {}, pending: [], errors: [] };
+  const result: CheckResult = { layout, unmet: {}, pending: [], errors: [], outputs: {} };
   const kinds = expectKinds(expect);
-  const snapshot = buildSnapshot(scenario, layout);
+  const snapshot = prebuilt ?? buildSnapshot(scenario, layout);
   const relocation = displayRelocation(scenario, layout);
   const targetExpect = relocateExpect(expect, relocation) as Record<string, unknown>;
   const results = new Map<string, CommandRun>();
@@ -114,14 +117,19 @@ export function checkScenario(scenarioIdOrPath: string, layout: string): CheckRe
     }
     if (kind === 'ring') {
       // Each ring names its own command line (mocks/harness/ringExpect.ts).
-      const fails = checkRingOn(targetExpect.ring, (c) => runOnSnapshot(snapshot, c)).map((f) => (relocation ? relocateText(f, relocation) : f));
+      const fails = checkRingOn(targetExpect.ring, (c) => {
+        const ringRun = runOnSnapshot(snapshot, c, null, variants);
+        result.outputs[c] = (result.outputs[c] || '') + ringRun.output;
+        return ringRun;
+      }).map((f) => (relocation ? relocateText(f, relocation) : f));
       if (fails.length) result.unmet.ring = fails;
       continue;
     }
     let run = results.get(command);
     if (!run) {
-      run = runOnSnapshot(snapshot, `!${command}`);
+      run = runOnSnapshot(snapshot, `!${command}`, null, variants);
       results.set(command, run);
+      result.outputs[command] = run.output;
       if (run.error) result.errors.push(`!${command}: ${run.error}`);
     }
     if (!run.json) {

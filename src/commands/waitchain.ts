@@ -9,6 +9,7 @@ import { describeArgument, print } from '../target/hostIo';
 import { redactProcessName } from '../target/redact';
 import { parseAddressToken, parseNumber, tokenize, TokenStream, UsageError } from './options';
 import { runCommand } from './run';
+import { runSelfTest } from './selftest';
 import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
 export const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
@@ -16,6 +17,7 @@ export const WAITCHAIN_USAGE = `usage: !waitchain                      whole sys
                                        (an address, @$curthread, or a thread object)
        !waitchain "-p <name|pid|addr>" chains touching that process
        !waitchain "-dot"               the wait graph in Graphviz DOT
+       !waitchain "-selftest"          what this debugger answers, checked against its typed objects (run it first)
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
@@ -26,6 +28,7 @@ interface WaitChainOptions extends RecordOptions {
   scope: Scope;
   dot: boolean;
   help: boolean;
+  selftest?: boolean;
   /** The arguments as one option text without -record/-redact: how a recording replays this run. */
   replay: string[];
 }
@@ -63,6 +66,7 @@ export function parseWaitChainArgs(arg: unknown, more?: unknown): WaitChainOptio
     if (recordOption(t, tokens, options)) continue;
     if (t === '-?' || t === '-h' || t === '-help') options.help = true;
     else if (t === '-dot') options.dot = true;
+    else if (t === '-selftest') options.selftest = true;
     else if (t === '-p') {
       const value = tokens.value('-p');
       options.scope = { kind: 'process', match: processMatch(value) };
@@ -102,6 +106,10 @@ export function waitchainCommand(arg?: unknown, more?: unknown): unknown {
     return withTarget('waitchain', command, options, (target) => {
       if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
       const k = new KernelContext(target);
+      if (options.selftest) {
+        print(runSelfTest(k));
+        return undefined;
+      }
       const report = analyzeWaitChains(k, options.scope);
       print(options.dot ? renderWaitChainDot(report, target.pointerSize) : renderWaitChainText(report, target.pointerSize));
       return new WaitChainModel(report, target);
