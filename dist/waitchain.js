@@ -9637,10 +9637,10 @@ ${RECORD_USAGE}`;
     function runSelfTest(k) {
         const t = new SelfTest();
         const target = k.target;
-        const host = hostOf(target);
+        const debuggerTarget = hostOf(target);
         const ps = target.pointerSize;
         t.add('info', `provider: WinDbg JavaScript, apiVersionSupport ${API_VERSION} declared; ${target.isKernel ? 'kernel' : 'user-mode'} ${target.isLive ? 'live session' : 'dump'}`);
-        const shape = host ? host.pointerSizeShape : 'number';
+        const shape = debuggerTarget ? debuggerTarget.pointerSizeShape : 'number';
         t.add(shape === 'number' ? 'ok' : 'fell back', `pointer size: ${ps} (Attributes.Machine.PointerSize arrived as ${shape === 'number' ? 'a number' : 'an ' + shape})`);
         for (const type of ENUMS) {
             const names = target.enumNames('nt', type);
@@ -9684,7 +9684,7 @@ ${RECORD_USAGE}`;
             const frames = stacks.frames(thread);
             if (!frames || !frames.length)
                 continue;
-            const sample = host && host.sampleFrame;
+            const sample = debuggerTarget && debuggerTarget.sampleFrame;
             const raw = sample ? sample.raw : frames[0].text;
             const parsed = parseFrameText(raw);
             t.add(parsed.module ? 'ok' : 'FAIL', `frame: ${JSON.stringify(raw)}${sample ? ` (${sample.how})` : ''} parsed as module ${parsed.module || '?'}, function ${parsed.function || '-'}, offset 0x${parsed.offset.toString(16)}`);
@@ -9713,16 +9713,16 @@ ${RECORD_USAGE}`;
         layoutLines(t, ethread, THREAD_MEMBERS, '_ETHREAD');
         layoutLines(t, eprocess, PROCESS_MEMBERS, '_EPROCESS');
         layoutLines(t, mutant, DISPATCHER_MEMBERS, '_KMUTANT');
-        if (!host)
+        if (!debuggerTarget)
             t.add('info', 'typed objects: not available on this target');
         else {
             const threads = table.threads.filter((x) => x.state === 'Waiting').concat(table.threads.filter((x) => x.state !== 'Waiting')).slice(0, SAMPLE);
             for (const thread of threads)
-                compare(t, host, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
+                compare(t, debuggerTarget, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
             for (const p of table.processes.slice(0, SAMPLE)) {
                 const view = eprocess && k.readStruct(eprocess, p.address, 'process');
                 if (view)
-                    compare(t, host, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
+                    compare(t, debuggerTarget, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
             }
             const dispatcher = new DispatcherReader(k);
             const objects = [];
@@ -9737,7 +9737,7 @@ ${RECORD_USAGE}`;
                 const isMutant = k.enumName('_KOBJECTS', (view && view.num('Header.Type')) || 0) === 'MutantObject';
                 const members = DISPATCHER_MEMBERS.filter((m) => m !== 'OwnerThread' || isMutant);
                 if (view)
-                    compare(t, host, view, '_KMUTANT', members, `object ${formatAddr(object, ps)}`, ps);
+                    compare(t, debuggerTarget, view, '_KMUTANT', members, `object ${formatAddr(object, ps)}`, ps);
             }
         }
         return finish(t, k);
@@ -9763,7 +9763,7 @@ ${RECORD_USAGE}`;
         t.add(shown.length ? 'ok' : 'FAIL', `layout nt!${typeName} (size 0x${layout.size.toString(16)}): ${shown.join(', ') || 'none of the members the analyses decode'}`);
     }
     /** Each member we decode from raw bytes against the same member read through the debugger's typed object. */
-    function compare(t, host, view, typeName, members, what, ps) {
+    function compare(t, debuggerTarget, view, typeName, members, what, ps) {
         const bad = [];
         let compared = 0;
         for (const m of members) {
@@ -9773,7 +9773,7 @@ ${RECORD_USAGE}`;
             const raw = f.kind === 'pointer' ? view.ptr(m) : view.num(m);
             if (raw === undefined)
                 continue;
-            const typed = host.typedValue(view.address, 'nt', typeName, m);
+            const typed = debuggerTarget.typedValue(view.address, 'nt', typeName, m);
             compared++;
             if (!agrees(raw, typed))
                 bad.push(`${m}: raw ${show(raw, ps)}, typed ${showTyped(typed, ps)}`);

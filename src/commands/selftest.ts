@@ -52,10 +52,10 @@ function hostOf(target: Target): HostTarget | undefined {
 export function runSelfTest(k: KernelContext): string {
   const t = new SelfTest();
   const target = k.target;
-  const host = hostOf(target);
+  const debuggerTarget = hostOf(target);
   const ps = target.pointerSize;
   t.add('info', `provider: WinDbg JavaScript, apiVersionSupport ${API_VERSION} declared; ${target.isKernel ? 'kernel' : 'user-mode'} ${target.isLive ? 'live session' : 'dump'}`);
-  const shape = host ? host.pointerSizeShape : 'number';
+  const shape = debuggerTarget ? debuggerTarget.pointerSizeShape : 'number';
   t.add(shape === 'number' ? 'ok' : 'fell back', `pointer size: ${ps} (Attributes.Machine.PointerSize arrived as ${shape === 'number' ? 'a number' : 'an ' + shape})`);
 
   for (const type of ENUMS) {
@@ -97,7 +97,7 @@ export function runSelfTest(k: KernelContext): string {
   for (const thread of table.threads) {
     const frames = stacks.frames(thread);
     if (!frames || !frames.length) continue;
-    const sample = host && host.sampleFrame;
+    const sample = debuggerTarget && debuggerTarget.sampleFrame;
     const raw = sample ? sample.raw : frames[0].text;
     const parsed = parseFrameText(raw);
     t.add(parsed.module ? 'ok' : 'FAIL', `frame: ${JSON.stringify(raw)}${sample ? ` (${sample.how})` : ''} parsed as module ${parsed.module || '?'}, function ${parsed.function || '-'}, offset 0x${parsed.offset.toString(16)}`);
@@ -126,13 +126,13 @@ export function runSelfTest(k: KernelContext): string {
   layoutLines(t, eprocess, PROCESS_MEMBERS, '_EPROCESS');
   layoutLines(t, mutant, DISPATCHER_MEMBERS, '_KMUTANT');
 
-  if (!host) t.add('info', 'typed objects: not available on this target');
+  if (!debuggerTarget) t.add('info', 'typed objects: not available on this target');
   else {
     const threads = table.threads.filter((x) => x.state === 'Waiting').concat(table.threads.filter((x) => x.state !== 'Waiting')).slice(0, SAMPLE);
-    for (const thread of threads) compare(t, host, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
+    for (const thread of threads) compare(t, debuggerTarget, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
     for (const p of table.processes.slice(0, SAMPLE)) {
       const view = eprocess && k.readStruct(eprocess, p.address, 'process');
-      if (view) compare(t, host, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
+      if (view) compare(t, debuggerTarget, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
     }
     const dispatcher = new DispatcherReader(k);
     const objects: Addr[] = [];
@@ -142,7 +142,7 @@ export function runSelfTest(k: KernelContext): string {
       const view = k.readStruct(mutant, object, 'dispatcher object');
       const isMutant = k.enumName('_KOBJECTS', (view && view.num('Header.Type')) || 0) === 'MutantObject';
       const members = DISPATCHER_MEMBERS.filter((m) => m !== 'OwnerThread' || isMutant);
-      if (view) compare(t, host, view, '_KMUTANT', members, `object ${formatAddr(object, ps)}`, ps);
+      if (view) compare(t, debuggerTarget, view, '_KMUTANT', members, `object ${formatAddr(object, ps)}`, ps);
     }
   }
   return finish(t, k);
@@ -169,7 +169,7 @@ function layoutLines(t: SelfTest, layout: TypeLayout | undefined, members: strin
 }
 
 /** Each member we decode from raw bytes against the same member read through the debugger's typed object. */
-function compare(t: SelfTest, host: HostTarget, view: StructView, typeName: string, members: string[], what: string, ps: number): void {
+function compare(t: SelfTest, debuggerTarget: HostTarget, view: StructView, typeName: string, members: string[], what: string, ps: number): void {
   const bad: string[] = [];
   let compared = 0;
   for (const m of members) {
@@ -177,7 +177,7 @@ function compare(t: SelfTest, host: HostTarget, view: StructView, typeName: stri
     if (!f) continue;
     const raw: number | Addr | undefined = f.kind === 'pointer' ? view.ptr(m) : view.num(m);
     if (raw === undefined) continue;
-    const typed = host.typedValue(view.address, 'nt', typeName, m);
+    const typed = debuggerTarget.typedValue(view.address, 'nt', typeName, m);
     compared++;
     if (!agrees(raw, typed)) bad.push(`${m}: raw ${show(raw, ps)}, typed ${showTyped(typed, ps)}`);
   }

@@ -55,7 +55,9 @@ describe.each(SCENARIOS.map((id) => [short(id), id]))('%s', (_name, id) => {
       expect(replay.error).toBeUndefined();
       expect(replay.output).toBe(normal.output);
       expect(replay.json).toEqual(normal.json);
-      expect(replay.hostCalls).toBe(normal.hostCalls);
+      // Symbols are named from the module list (symbol answers carry no module); a recording keeps only
+      // the modules it saw symbols in, so the replay enumerates a shorter list: at most as many calls.
+      expect(replay.hostCalls).toBeLessThanOrEqual(normal.hostCalls);
     });
   });
 });
