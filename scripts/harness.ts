@@ -8,6 +8,8 @@ import { buildSnapshot, loadScenario, snapshotToJson } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
 import { checkScenario, layoutsOf, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
 import { readSnapshotFile, recordOnSnapshot } from '../mocks/harness/record';
+import { checkUnderVariants } from '../mocks/harness/variantCheck';
+import { NO_VARIANTS, parseVariants, variantList, type VariantSet } from '../mocks/host/variants';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
@@ -16,6 +18,8 @@ const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|a
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
 --record runs the command with -record as WinDbg would and writes the snapshot it recorded; --snapshot
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
+--host-variant <name>[,<name>...] runs on a mock switched to behaviours public evidence leaves open
+(with --check, --command, --json, --snapshot); --list-host-variants lists them with their evidence.
 layouts: ${Object.keys(LAYOUTS).join(', ')}`;
 
 interface Args {
@@ -28,10 +32,11 @@ interface Args {
   saveSnapshot?: string;
   record?: string;
   redact: boolean;
+  hostVariants: VariantSet;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, check: false, redact: false };
+  const args: Args = { json: false, check: false, redact: false, hostVariants: NO_VARIANTS };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -48,6 +53,16 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--check') args.check = true;
     else if (a === '--record') args.record = value();
     else if (a === '--redact') args.redact = true;
+    else if (a === '--host-variant') {
+      try {
+        args.hostVariants = parseVariants(value());
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e));
+      }
+    } else if (a === '--list-host-variants') {
+      console.log(variantList().join('\n\n'));
+      process.exit(0);
+    }
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -75,7 +90,7 @@ function main(): number {
     const command = args.command || snapshot.header.recording?.command;
     if (!command) fail('--snapshot needs --command (this snapshot does not name the command it was recorded with)');
     if (args.record) fail('--record takes a --scenario');
-    printRun(runOnSnapshot(snapshot, command), args.json, false);
+    printRun(runOnSnapshot(snapshot, command, null, args.hostVariants), args.json, false);
     return 0;
   }
   if (args.redact && !args.record) fail('--redact goes with --record <file>');
@@ -109,6 +124,21 @@ function main(): number {
     console.error(`harness: wrote ${args.record} (${recording.text.length} bytes; replay: npm run harness -- --snapshot ${args.record})`);
     return recording.run.error ? 1 : 0;
   }
+  if (args.check && args.hostVariants.size) {
+    // Under host variants: every expectation met, or unknowable under a variant (test/pending.ts)
+    // with the warning printed; and -selftest ends with 0 failed.
+    let failed = 0;
+    for (const layout of layouts) {
+      const r = checkUnderVariants(args.scenario, layout, args.hostVariants);
+      const ok = !r.failures.length && !r.stale.length;
+      if (!ok) failed++;
+      console.log(`${layout} [${[...args.hostVariants].join(',')}]: ${ok ? (r.unknowable.length ? 'expectations met or warned unknowable' : 'all expectations met') : 'UNMET'}; ${r.selftest}`);
+      for (const line of r.unknowable) console.log(`  ${line}`);
+      for (const line of r.failures) console.log(`  ${line}`);
+      for (const line of r.stale) console.log(`  stale pending entry: ${line}`);
+    }
+    return failed ? 1 : 0;
+  }
   if (args.check) {
     let failed = 0;
     for (const layout of layouts) {
@@ -123,7 +153,7 @@ function main(): number {
     return failed ? 1 : 0;
   }
   if (!args.command) fail('--command is required (or --check)');
-  for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command), args.json, layouts.length > 1);
+  for (const layout of layouts) printRun(runOnScenario(args.scenario, layout, args.command, args.hostVariants), args.json, layouts.length > 1);
   return 0;
 }
 
