@@ -5855,9 +5855,19 @@ var __waitchain = (function (exports) {
                     return undefined;
                 const fields = this.fieldsOf(prefix, type);
                 member = fields ? fields[part] : undefined;
-                if (!member || member.offset === undefined)
+                // A static or constant member has no offset (reading one may throw): locationKind first.
+                if (!member || (member.locationKind && member.locationKind !== 'member'))
                     return undefined;
-                offset += toNumber(member.offset);
+                let memberOffset;
+                try {
+                    memberOffset = member.offset;
+                }
+                catch (e) {
+                    return undefined;
+                }
+                if (memberOffset === undefined || memberOffset === null)
+                    return undefined;
+                offset += toNumber(memberOffset);
                 last = resolveType(member.type, this.pointerSize);
                 type = last.type;
                 prefix = prefix ? `${prefix}.${part}` : part;
@@ -5968,7 +5978,7 @@ var __waitchain = (function (exports) {
             const fields = type.fields || {};
             for (const name of Object.getOwnPropertyNames(fields)) {
                 const f = fields[name];
-                if (!f || f.offset === undefined || f.offset === null || (f.locationKind && f.locationKind !== 'member'))
+                if (!f || (f.locationKind && f.locationKind !== 'member') || f.offset === undefined || f.offset === null)
                     continue;
                 const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
                 if (f.type.isBitField && f.type.bitFieldPositions) {
