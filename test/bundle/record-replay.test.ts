@@ -370,7 +370,7 @@ function hashedNames(scenario: object, normal: { output: string; json: unknown }
   const moduleNames = new Set<string>(plain.modules.map((m) => m.name));
   for (const t of plain.threads) {
     for (const f of t.frames) {
-      const m = /^([A-Za-z_][\w.$-]*)(?=!|\+0x)/.exec(f.text);
+      const m = /^([A-Za-z0-9_][\w.$-]*)(?=!|\+0x)/.exec(f.text); // a module may start with a digit (3rdPartyAVDriver)
       if (m && !/^[0-9a-f]+$/i.test(m[1])) moduleNames.add(m[1]);
     }
   }

@@ -35,3 +35,14 @@ describe('enum fallbacks and module names', () => {
     expect(hostWarnings({ stacksAsked: 3, stacksFailed: 2, userProcessesTried: 0, userProcessesFailed: 0, enumSources: { _KTHREAD_STATE: 'fields' }, symbolsWithoutModule: 0 })).toEqual([]);
   });
 });
+
+describe('-redact of unsymbolized module names', () => {
+  it('hashes a module whose name starts with a digit, in both frame spellings; leaves addresses alone', async () => {
+    const { nameHash, redactSymbolText } = await import('../../src/target/redact');
+    const hashed = `m${nameHash('3rdPartyAVDriver')}+0x1394`;
+    expect(redactSymbolText('3rdPartyAVDriver+0x1394', {})).toBe(hashed);
+    expect(redactSymbolText('3rdPartyAVDriver + 0x1394', {})).toBe(`m${nameHash('3rdPartyAVDriver')} + 0x1394`);
+    expect(redactSymbolText('nt!KeWaitForSingleObject+0x2ab', {})).toBe('nt!KeWaitForSingleObject+0x2ab');
+    expect(redactSymbolText('fffff80312345678', {})).toBe('fffff80312345678');
+  });
+});
