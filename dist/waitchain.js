@@ -93,6 +93,7 @@ var __waitchain = (function (exports) {
         'bad wait block counts': 'bad wait block count',
         'clock values assumed': 'clock value assumed',
         'critical section lists cut': 'critical section list cut',
+        'critical sections found by elimination': 'critical section found by elimination',
         'critical sections with impossible lock counts': 'critical section with an impossible lock count',
         'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
         'devnode tree cycles cut': 'devnode tree cycle cut',
@@ -134,7 +135,9 @@ var __waitchain = (function (exports) {
     // Damage found while reading, counted by kind so a report can end with one summary line
     // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
     class Warnings {
-        constructor() {
+        /** `extra`: summary lines computed when the summary is asked for (the host facts). */
+        constructor(extra) {
+            this.extra = extra;
             this.counts = new Map();
             this.details = [];
         }
@@ -147,11 +150,13 @@ var __waitchain = (function (exports) {
         get total() {
             let n = 0;
             this.counts.forEach((c) => (n += c));
-            return n;
+            return n + (this.extra ? this.extra().length : 0);
         }
         summary() {
             const out = [];
             this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
+            if (this.extra)
+                out.push(...this.extra());
             return out;
         }
         list() {
@@ -160,6 +165,36 @@ var __waitchain = (function (exports) {
     }
     function messageOfError(e) {
         return e instanceof Error ? e.message : String(e);
+    }
+    /** The one summary warning per category that failed or fell back as a whole. */
+    function hostWarnings(f) {
+        if (!f)
+            return [];
+        const out = [];
+        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
+            out.push(`stacks unavailable for all ${f.stacksAsked} threads asked (frame-based facts unknown: !waitchain "-selftest")`);
+        }
+        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
+            out.push(`user memory unreadable in all ${f.userProcessesTried} processes tried (a kernel dump has none; else see !waitchain "-selftest")`);
+        }
+        const fell = [];
+        const none = [];
+        for (const type of Object.keys(f.enumSources).sort()) {
+            const how = f.enumSources[type];
+            if (how === 'dt')
+                fell.push(`${type} from dt output`);
+            else if (how === 'table')
+                fell.push(`${type} from the built-in table`);
+            else if (how === 'none')
+                none.push(type);
+        }
+        if (fell.length)
+            out.push(`enum names fell back (${fell.join(', ')})`);
+        if (none.length)
+            out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
+        if (f.symbolsWithoutModule > 0)
+            out.push(`${f.symbolsWithoutModule} symbols without a module name`);
+        return out;
     }
 
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
@@ -1039,6 +1074,31 @@ var __waitchain = (function (exports) {
         for (let i = 0; i < count; i++)
             out.push(ptr(bytes, i * size, size));
         return out;
+    }
+    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
+    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
+    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
+    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
+    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
+    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
+    /**
+     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
+     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
+     * pattern of the analyses is written against.
+     */
+    function parseFrameText(raw) {
+        let text = String(raw).trim();
+        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
+            text = text.replace(SUFFIX, '');
+        const m = FRAME.exec(text);
+        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
+            return { text, offset: 0 };
+        const module = m[1];
+        const fn = m[2] !== undefined ? m[2].trim() : undefined;
+        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
+        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
+        const name = fn !== undefined ? `${module}!${fn}` : module;
+        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
     }
 
     // Where an address an IRP will write on completion (UserIosb, UserEvent) lies relative to the threads'
@@ -2698,9 +2758,9 @@ var __waitchain = (function (exports) {
     class KernelContext {
         constructor(target) {
             this.target = target;
-            this.warnings = new Warnings();
             this.enumCache = new Map();
             this.enumValueCache = new Map();
+            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
         }
         get pointerSize() {
             return this.target.pointerSize;
@@ -6325,8 +6385,16 @@ var __waitchain = (function (exports) {
     // Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
     // Only this folder sees host values; everything else gets Addr or plain numbers.
     function isInt64(value) {
-        return typeof value === 'object' && value !== null && typeof value.getLowPart === 'function' &&
-            typeof value.getHighPart === 'function';
+        if (typeof value !== 'object' || value === null)
+            return false;
+        try {
+            return typeof value.getLowPart === 'function' && typeof value.getHighPart === 'function';
+        }
+        catch (e) {
+            // A pointer-typed native object dereferences itself to look up a name it has no field for
+            // (a NULL or wild pointer throws here): it is not an Int64.
+            return false;
+        }
     }
     /** Int64 or number -> Addr without going through JS number precision. */
     function toAddr(value) {
@@ -6369,10 +6437,19 @@ var __waitchain = (function (exports) {
         if (typeof value === 'object') {
             const v = value;
             try {
+                // A native object first: reading a name a pointer has no field for dereferences it (the
+                // property-access rule of native objects), so a NULL pointer must not be asked for KernelObject.
+                let targetType;
+                try {
+                    targetType = v.targetType;
+                }
+                catch (e) {
+                    targetType = undefined;
+                }
                 // A data-model thread or process (@$curthread, @$curprocess): its kernel object.
-                if (v.KernelObject !== undefined && v.KernelObject !== null)
+                if (targetType === undefined && v.KernelObject !== undefined && v.KernelObject !== null)
                     return describeArgument(v.KernelObject);
-                if (v.targetType !== undefined) {
+                if (targetType !== undefined) {
                     const type = v.targetType;
                     const isPointer = type.typeKind === 'pointer';
                     let address;
@@ -6395,8 +6472,21 @@ var __waitchain = (function (exports) {
         }
         return { kind: 'invalid', description: `unsupported argument ${String(value)}` };
     }
+    /**
+     * Output one line a call, as every public script prints (a multi-megabyte string in one call is
+     * untested ground). Whether debugLog treats '%' as a printf format character is not documented
+     * (host variant debuglog-printf): no '%' reaches it, each one is written as \x25 (the text of a
+     * dump is escaped anyway; our own text has no '%'), so the output reads the same either way.
+     */
     function print(text) {
-        host.diagnostics.debugLog(text);
+        const safe = text.indexOf('%') >= 0 ? text.replace(/%/g, '\\x25') : text;
+        let start = 0;
+        while (start < safe.length) {
+            const end = safe.indexOf('\n', start);
+            const stop = end < 0 ? safe.length : end + 1;
+            host.diagnostics.debugLog(safe.slice(start, stop));
+            start = stop;
+        }
     }
     function messageOf(e) {
         return e instanceof Error ? e.message : String(e);
@@ -6696,6 +6786,58 @@ rs.forEach(function(r){tb.appendChild(r)})});
         }
     }
 
+    // The debugger's answers in the shapes real WinDbg gives them, parsed without touching `host`:
+    // dt listings of enum types, image names of the module list, and the enum values that no build changed.
+    /**
+     * `dt nt!_KTHREAD_STATE` prints one enumerator a line, "   Waiting = 0n5" (decimal with the 0n
+     * prefix; `0x` hex is accepted too): https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dt--display-type-
+     */
+    function enumFromDt(lines) {
+        const out = new Map();
+        for (const line of lines) {
+            const m = /^\s+([A-Za-z_]\w*)\s*=\s*(?:0n(-?\d+)|0x([0-9a-f]+)|(-?\d+))\s*$/i.exec(line);
+            if (!m)
+                continue;
+            const value = m[2] !== undefined ? parseInt(m[2], 10) : m[3] !== undefined ? parseInt(m[3], 16) : parseInt(m[4], 10);
+            if (!out.has(value))
+                out.set(value, m[1]);
+        }
+        return out;
+    }
+    // Enumerators whose values no Windows NT build has changed (XP SP3 through Windows 11 24H2 symbols,
+    // as listed by the Vergilius Project, https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KTHREAD_STATE
+    // and .../_KWAIT_REASON, .../_MODE). Values past these differ by build (the _KWAIT_REASON tail,
+    // _KOBJECTS renumbered in Windows 8.1), so they are left out: unknown, never guessed.
+    const STABLE_ENUMS = {
+        _KTHREAD_STATE: ['Initialized', 'Ready', 'Running', 'Standby', 'Terminated', 'Waiting', 'Transition', 'DeferredReady'],
+        _KWAIT_REASON: [
+            'Executive', 'FreePage', 'PageIn', 'PoolAllocation', 'DelayExecution', 'Suspended', 'UserRequest',
+            'WrExecutive', 'WrFreePage', 'WrPageIn', 'WrPoolAllocation', 'WrDelayExecution', 'WrSuspended', 'WrUserRequest',
+            'WrEventPair', 'WrQueue', 'WrLpcReceive', 'WrLpcReply', 'WrVirtualMemory', 'WrPageOut', 'WrRendezvous',
+        ],
+        _MODE: ['KernelMode', 'UserMode'],
+    };
+    /** The built-in table of an nt enum (values stable across builds), or undefined when there is none. */
+    function builtInEnum(type) {
+        const names = Object.prototype.hasOwnProperty.call(STABLE_ENUMS, type) ? STABLE_ENUMS[type] : undefined;
+        if (!names)
+            return undefined;
+        const out = new Map();
+        names.forEach((n, i) => out.set(i, n));
+        return out;
+    }
+    const KERNEL_IMAGES = /^(nt|ntoskrnl|ntkrnlpa|ntkrnlmp|ntkrpamp|ntkrla57)$/i;
+    /**
+     * The debugger's module name for an image name of the module list: the file name without its path
+     * and extension ("\SystemRoot\system32\drivers\3rdPartyAVDriver.sys" -> "3rdPartyAVDriver"); the
+     * kernel is always "nt", whatever its image file is called.
+     */
+    function moduleNameOfImage(image) {
+        let name = image.replace(/^.*[\\/]/, '').trim();
+        name = name.replace(/\.(sys|dll|exe|drv|cpl|ocx|efi)$/i, '');
+        return KERNEL_IMAGES.test(name) ? 'nt' : name;
+    }
+
     const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
     /**
      * Sizes of the C base types as the debugger names them (the MSVC ABI: the same on x86 and x64, `long`
@@ -6777,9 +6919,19 @@ rs.forEach(function(r){tb.appendChild(r)})});
                     return undefined;
                 const fields = this.fieldsOf(prefix, type);
                 member = fields ? fields[part] : undefined;
-                if (!member || member.offset === undefined)
+                // A static or constant member has no offset (reading one may throw): locationKind first.
+                if (!member || (member.locationKind && member.locationKind !== 'member'))
                     return undefined;
-                offset += toNumber(member.offset);
+                let memberOffset;
+                try {
+                    memberOffset = member.offset;
+                }
+                catch (e) {
+                    return undefined;
+                }
+                if (memberOffset === undefined || memberOffset === null)
+                    return undefined;
+                offset += toNumber(memberOffset);
                 last = resolveType(member.type, this.pointerSize);
                 type = last.type;
                 prefix = prefix ? `${prefix}.${part}` : part;
@@ -6890,7 +7042,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
             const fields = type.fields || {};
             for (const name of Object.getOwnPropertyNames(fields)) {
                 const f = fields[name];
-                if (!f || f.offset === undefined || f.offset === null || (f.locationKind && f.locationKind !== 'member'))
+                if (!f || (f.locationKind && f.locationKind !== 'member') || f.offset === undefined || f.offset === null)
                     continue;
                 const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
                 if (f.type.isBitField && f.type.bitFieldPositions) {
@@ -6923,6 +7075,9 @@ rs.forEach(function(r){tb.appendChild(r)})});
             this.processObjects = new Map();
             this.typeShapes = new Map();
             this.symbolShapes = new Map();
+            this.facts = { stacksAsked: 0, stacksFailed: 0, userProcessesTried: 0, userProcessesFailed: 0, enumSources: {}, symbolsWithoutModule: 0 };
+            /** pid -> whether any user-mode read in that process's context succeeded. */
+            this.userReads = new Map();
             const session = host.currentSession;
             if (!session)
                 throw new TargetUnsupported('no debugging session');
@@ -6931,7 +7086,10 @@ rs.forEach(function(r){tb.appendChild(r)})});
             const target = attributes.Target;
             this.isKernel = !!target.IsKernelTarget;
             this.isLive = !!target.IsLiveTarget;
-            const size = toNumber(attributes.Machine.PointerSize);
+            // A JS number in real scripts; toNumber also takes an Int64 (older providers, recorded sessions).
+            const rawSize = attributes.Machine.PointerSize;
+            this.pointerSizeShape = typeof rawSize === 'number' ? 'number' : isInt64(rawSize) ? 'Int64' : typeof rawSize;
+            const size = toNumber(rawSize);
             this.pointerSize = size === 4 ? 4 : 8;
             this.shapes = new ShapeBuilder(this.pointerSize);
         }
@@ -6963,9 +7121,45 @@ rs.forEach(function(r){tb.appendChild(r)})});
                     t = null;
                 }
                 hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+                let how = 'fields';
+                // Nothing documents that an enum type lists its enumerators in `fields` (host variant
+                // no-enum-fields): then dt's listing, then the table of values stable across builds.
+                if (!hit || hit.size === 0) {
+                    hit = this.enumFromDt(module, name);
+                    how = 'dt';
+                }
+                if (!hit || hit.size === 0) {
+                    hit = module === 'nt' ? builtInEnum(name) || null : null;
+                    how = hit ? 'table' : 'none';
+                }
+                this.facts.enumSources[name] = how;
                 this.enums.set(key, hit);
             }
             return hit || undefined;
+        }
+        /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
+        enumFromDt(module, name) {
+            try {
+                const lines = [];
+                for (const line of host.namespace.Debugger.Utility.Control.ExecuteCommand(`dt ${module}!${name}`))
+                    lines.push(String(line));
+                const names = enumFromDt(lines);
+                return names.size ? names : null;
+            }
+            catch (e) {
+                return null;
+            }
+        }
+        /** How each enum was obtained, what failed as a whole: for the summary warning and -selftest. */
+        hostFacts() {
+            let failed = 0;
+            this.userReads.forEach((ok) => {
+                if (!ok)
+                    failed++;
+            });
+            this.facts.userProcessesTried = this.userReads.size;
+            this.facts.userProcessesFailed = failed;
+            return this.facts;
         }
         typeShape(module, name) {
             const key = `${module}!${name}`;
@@ -7084,14 +7278,22 @@ rs.forEach(function(r){tb.appendChild(r)})});
             }
             return hit || undefined;
         }
-        moduleRanges() {
+        /** The loaded modules with the names the debugger gives them ("nt", "3rdPartyAVDriver"). */
+        namedModules() {
             if (this.modules === undefined) {
                 this.modules = null;
                 try {
                     const out = [];
                     for (const m of host.currentProcess.Modules) {
                         const base = toAddr(m.BaseAddress);
-                        out.push({ base, end: addrAdd(base, toNumber(m.Size)) });
+                        let name = '';
+                        try {
+                            name = moduleNameOfImage(String(m.Name));
+                        }
+                        catch (e) {
+                            name = '';
+                        }
+                        out.push({ base, end: addrAdd(base, toNumber(m.Size)), name });
                     }
                     if (out.length)
                         this.modules = out;
@@ -7102,6 +7304,20 @@ rs.forEach(function(r){tb.appendChild(r)})});
             }
             return this.modules || undefined;
         }
+        moduleRanges() {
+            return this.namedModules();
+        }
+        /** The module an address lies in, from the module list (symbol answers carry no module: JsProvider.d.ts). */
+        moduleAt(address) {
+            const list = this.namedModules();
+            if (!list)
+                return undefined;
+            for (const m of list) {
+                if (m.name && addrCompare(address, m.base) >= 0 && addrCompare(address, m.end) < 0)
+                    return m.name;
+            }
+            return undefined;
+        }
         nearestSymbol(address) {
             let hit = this.nearest.get(address);
             if (hit === undefined) {
@@ -7111,7 +7327,14 @@ rs.forEach(function(r){tb.appendChild(r)})});
                     if (info && info.name) {
                         const start = toAddr(info.address);
                         const delta = addrDiff(address, start) || 0;
-                        const name = info.module && info.name.indexOf('!') < 0 ? `${info.module}!${info.name}` : info.name;
+                        let name = String(info.name);
+                        if (name.indexOf('!') < 0) {
+                            const module = this.moduleAt(start);
+                            if (module)
+                                name = `${module}!${name}`;
+                            else
+                                this.facts.symbolsWithoutModule++;
+                        }
                         hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
                     }
                 }
@@ -7126,12 +7349,16 @@ rs.forEach(function(r){tb.appendChild(r)})});
             try {
                 const where = toHostAddress(address);
                 if (context && !isKernelAddress(address, this.pointerSize)) {
+                    if (!this.userReads.has(context.pid))
+                        this.userReads.set(context.pid, false);
                     const process = this.processObject(context.pid);
                     if (!process) {
                         this.stats.unreadableReads++;
                         return undefined;
                     }
-                    return host.memory.readMemoryValues(where, size, 1, false, process);
+                    const bytes = host.memory.readMemoryValues(where, size, 1, false, process);
+                    this.userReads.set(context.pid, true);
+                    return bytes;
                 }
                 return host.memory.readMemoryValues(where, size, 1, false);
             }
@@ -7141,16 +7368,23 @@ rs.forEach(function(r){tb.appendChild(r)})});
             }
         }
         frames(thread) {
+            this.facts.stacksAsked++;
             try {
                 const process = this.processObject(thread.pid);
-                if (!process)
+                if (!process) {
+                    this.facts.stacksFailed++;
                     return undefined;
+                }
                 const modelThread = process.Threads.getValueAt(thread.tid);
                 const out = [];
                 for (const frame of modelThread.Stack.Frames) {
                     const attributes = frame.Attributes;
+                    const name = parseFrameText(this.frameText(frame));
                     out.push({
-                        text: frame.ToDisplayString(),
+                        text: name.text,
+                        module: name.module,
+                        function: name.function,
+                        offset: name.offset,
                         instruction: addrOf(attributes.InstructionOffset),
                         frameOffset: addrOf(attributes.FrameOffset),
                         stackOffset: addrOf(attributes.StackOffset),
@@ -7159,7 +7393,67 @@ rs.forEach(function(r){tb.appendChild(r)})});
                 return out;
             }
             catch (e) {
+                this.facts.stacksFailed++;
                 return undefined;
+            }
+        }
+        /**
+         * A frame's text: toString() is the documented conversion of a data-model object (no public
+         * script calls ToDisplayString() on a frame); ToDisplayString() only when toString() gives nothing useful.
+         */
+        frameText(frame) {
+            let text = '';
+            let how = 'toString()';
+            try {
+                text = String(frame.toString());
+            }
+            catch (e) {
+                text = '';
+            }
+            if (!text || /^\[object /.test(text)) {
+                how = 'ToDisplayString()';
+                const f = frame;
+                text = typeof f.ToDisplayString === 'function' ? String(f.ToDisplayString()) : '';
+            }
+            if (!this.sampleFrame && text)
+                this.sampleFrame = { raw: text, how };
+            return text;
+        }
+        /**
+         * A member read through the debugger's own typed object (host.createTypedObject), for -selftest's
+         * cross-check of our raw decoding: a number, an address (pointers), or why it could not be read.
+         */
+        typedValue(address, module, typeName, path) {
+            try {
+                let v = host.createTypedObject(toHostAddress(address), module, typeName);
+                for (const name of path.split('.')) {
+                    if (v === undefined || v === null)
+                        return { error: `no ${name}` };
+                    v = v[name];
+                }
+                if (typeof v === 'number')
+                    return { number: v };
+                if (typeof v === 'boolean')
+                    return { number: v ? 1 : 0 };
+                if (v === undefined || v === null)
+                    return { error: 'undefined' };
+                if (isInt64(v))
+                    return { address: toAddr(v) };
+                let kind;
+                try {
+                    kind = v.targetType ? v.targetType.typeKind : undefined;
+                }
+                catch (e) {
+                    kind = undefined;
+                }
+                if (kind === 'pointer')
+                    return { address: toAddr(v.address) };
+                if (kind === 'enum')
+                    return { number: toNumber(v.valueOf()) };
+                return { error: `a ${kind || typeof v}, not a value` };
+            }
+            catch (e) {
+                return { error: e instanceof Error ? e.message : String(e) };
             }
         }
         native(address, module, typeName) {
@@ -7666,9 +7960,12 @@ rs.forEach(function(r){tb.appendChild(r)})});
             return name;
         return `m${nameHash(bare)}`;
     }
-    /** The module part of "mod!func+0x1b" / "mod+0x270d" redacted; other texts unchanged. */
+    /**
+     * The module part of "mod!func+0x1b" / "mod+0x270d" (or dx's "mod + 0x270d") redacted; other texts
+     * unchanged. A module name may start with a digit ("3rdPartyAVDriver"); a bare hex address is no module.
+     */
     function redactSymbolText(text, asked) {
-        const m = /^([A-Za-z_][\w.$-]*)(?=!|\+0x)/.exec(text);
+        const m = /^([A-Za-z0-9_][\w.$-]*)(?=!|\s*\+\s*0x)/.exec(text);
         if (!m || /^[0-9a-f]+$/i.test(m[1]))
             return text; // a bare address, not a module
         return redactModuleName(m[1], asked) + text.slice(m[1].length);
@@ -7815,6 +8112,13 @@ rs.forEach(function(r){tb.appendChild(r)})});
         }
         native(address, module, typeName) {
             return this.inner.native(address, module, typeName);
+        }
+        hostFacts() {
+            return this.inner.hostFacts ? this.inner.hostFacts() : undefined;
+        }
+        /** -selftest's questions go to the debugger (their reads are recorded as they happen). */
+        get self() {
+            return this.inner instanceof HostTarget ? this.inner : undefined;
         }
         /** A dx argument (a typed global such as `mydriver!g_History`): its symbol and type go into the snapshot. */
         nativeInfo(value) {
@@ -9210,7 +9514,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             unreadable: ring.unreadable[slot],
             fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
         }));
-        finish(k, report, entries, req, textOf, element);
+        finish$1(k, report, entries, req, textOf, element);
         return report;
     }
     function sequenceMember(element, path) {
@@ -9223,7 +9527,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return { offset: m.offset, size: m.type.size };
     }
     /** Selection, field choice and symbols: the steps every ring report shares. */
-    function finish(k, report, entries, req, textOf, element) {
+    function finish$1(k, report, entries, req, textOf, element) {
         report.total = entries.length;
         if (req.selection.grep)
             symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
@@ -9360,7 +9664,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
             return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
         });
-        finish(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
+        finish$1(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
         return report;
     }
 
@@ -9626,9 +9930,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
         switch (r.order) {
             case 'pre':
-                return `index ${index}, -pre: slot = ++index % ${r.capacity}`;
+                return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
             case 'post':
-                return `index ${index}, -post: slot = index++ % ${r.capacity}`;
+                return `index ${index}, -post: slot = index++ mod ${r.capacity}`;
             case 'seq':
                 return `ordered by -seq ${r.seqField}`;
             case 'next':
@@ -9762,8 +10066,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
        dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
                                                 dx -g shows them as a grid
 options:
-  -pre            slot = ++index % N: InterlockedIncrement's new value, the first write in slot 1 (default)
-  -post           slot = index++ % N: the first write in slot 0
+  -pre            slot = ++index mod N: InterlockedIncrement's new value, the first write in slot 1 (default)
+  -post           slot = index++ mod N: the first write in slot 0
   -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
   -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
   -f <a,b.c>      show only these fields
@@ -10909,6 +11213,228 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return out.join('\n');
     }
 
+    // The records initializeScript hands to the JavaScript provider (reference §1.4): the API version
+    // the script is written against and one function alias per command (`!name` and `@$name()`).
+    /**
+     * 1.1 is the lowest version with the semantics the script relies on: getModuleType/getModuleSymbol
+     * return null for an unknown name instead of throwing (the JsProvider documentation's version notes).
+     * Nothing of 1.2 (Int64 compareTo/equals) is used, and nothing after 1.2 is documented, so nothing higher is claimed.
+     */
+    const API_MAJOR = 1;
+    const API_MINOR = 1;
+    const API_VERSION = `${API_MAJOR}.${API_MINOR}`;
+    function registrations(commands) {
+        const records = [new host.apiVersionSupport(API_MAJOR, API_MINOR)];
+        for (const name of Object.keys(commands))
+            records.push(new host.functionAlias(commands[name], name));
+        return records;
+    }
+
+    // !waitchain "-selftest": what this debugger and this target answer, one check a line, so a first
+    // real run says where our assumptions about WinDbg's JavaScript provider do not hold. The important
+    // part: our decoding of raw bytes compared with the debugger's own typed objects
+    // (host.createTypedObject) for a sample of threads, processes and dispatcher objects.
+    class SelfTest {
+        constructor() {
+            this.lines = [];
+            this.checks = 0;
+            this.failed = 0;
+            this.fellBack = 0;
+        }
+        add(verdict, what) {
+            if (verdict !== 'info')
+                this.checks++;
+            if (verdict === 'FAIL')
+                this.failed++;
+            if (verdict === 'fell back')
+                this.fellBack++;
+            this.lines.push(`  ${(verdict + '          ').slice(0, 10)} ${what}`);
+        }
+        summary() {
+            return `selftest: ${this.checks} checks, ${this.failed} failed${this.fellBack ? `, ${this.fellBack} fell back` : ''}`;
+        }
+    }
+    /** Members the analyses decode, by structure: each is compared with the typed object's value. */
+    const THREAD_MEMBERS = ['Tcb.State', 'Tcb.WaitReason', 'Tcb.WaitMode', 'Tcb.WaitBlockList', 'Tcb.WaitTime', 'Tcb.Alertable', 'Tcb.Process', 'Tcb.ApcState.Process', 'Cid.UniqueProcess', 'Cid.UniqueThread'];
+    const PROCESS_MEMBERS = ['UniqueProcessId', 'ActiveProcessLinks.Flink', 'ThreadListHead.Flink', 'Pcb.Header.Type', 'ActiveThreads'];
+    const DISPATCHER_MEMBERS = ['Header.Type', 'Header.SignalState', 'OwnerThread'];
+    const ENUMS = ['_KTHREAD_STATE', '_KWAIT_REASON', '_KOBJECTS', '_MODE'];
+    /** Enumerators the analyses look up by name: an enum without them is as good as absent. */
+    const NEEDED = { _KTHREAD_STATE: 'Waiting', _KWAIT_REASON: 'UserRequest', _KOBJECTS: 'MutantObject', _MODE: 'KernelMode' };
+    const SAMPLE = 3;
+    function hostOf(target) {
+        if (target instanceof HostTarget)
+            return target;
+        if (target instanceof RecordingTarget)
+            return target.self;
+        return undefined;
+    }
+    function runSelfTest(k) {
+        const t = new SelfTest();
+        const target = k.target;
+        const debuggerTarget = hostOf(target);
+        const ps = target.pointerSize;
+        t.add('info', `provider: WinDbg JavaScript, apiVersionSupport ${API_VERSION} declared; ${target.isKernel ? 'kernel' : 'user-mode'} ${target.isLive ? 'live session' : 'dump'}`);
+        const shape = debuggerTarget ? debuggerTarget.pointerSizeShape : 'number';
+        t.add(shape === 'number' ? 'ok' : 'fell back', `pointer size: ${ps} (Attributes.Machine.PointerSize arrived as ${shape === 'number' ? 'a number' : 'an ' + shape})`);
+        for (const type of ENUMS) {
+            const names = target.enumNames('nt', type);
+            const facts = target.hostFacts ? target.hostFacts() : undefined;
+            const how = facts ? facts.enumSources[type] : 'fields';
+            const source = how === 'dt' ? `\`dt nt!${type}\`` : how === 'table' ? 'the built-in table' : "the type's fields";
+            let has = false;
+            if (names)
+                names.forEach((n) => (has = has || n === NEEDED[type]));
+            if (!names || !has)
+                t.add('FAIL', `enum ${type}: ${names ? `${names.size} names, no ${NEEDED[type]}` : 'no names from the fields, dt or the built-in table'}`);
+            else
+                t.add(how === 'fields' ? 'ok' : 'fell back', `enum ${type}: ${names.size} names from ${source}`);
+        }
+        // A symbol resolved both ways: name -> address -> name.
+        const symbolName = ['KeWaitForSingleObject', 'PsActiveProcessHead'].filter((n) => target.symbolAddress('nt', n) !== undefined)[0];
+        if (!symbolName)
+            t.add('FAIL', 'symbols: nt!KeWaitForSingleObject and nt!PsActiveProcessHead not found (.reload?)');
+        else {
+            const address = target.symbolAddress('nt', symbolName);
+            const back = target.nearestSymbol(address);
+            const same = back !== undefined && back.toLowerCase() === `nt!${symbolName}`.toLowerCase();
+            t.add(same ? 'ok' : 'FAIL', `symbol: nt!${symbolName} -> ${formatAddr(address, ps)} -> ${back === undefined ? 'no name' : back}`);
+        }
+        const modules = target.moduleRanges ? target.moduleRanges() : undefined;
+        t.add(modules && modules.length ? 'ok' : 'FAIL', `module list: ${modules ? modules.length : 0} modules (symbol answers are named from it)`);
+        let table;
+        try {
+            table = readProcesses(k);
+        }
+        catch (e) {
+            t.add('FAIL', `processes: ${e instanceof Error ? e.message : String(e)}`);
+            return finish(t, k);
+        }
+        // An empty list is possible in a partial dump; the commands then say "0 threads scanned" themselves.
+        t.add(table.processes.length ? 'ok' : 'info', `processes: ${table.processes.length} processes, ${table.threads.length} threads from nt!PsActiveProcessHead`);
+        // A sample frame: its raw text and how it parsed.
+        const stacks = new StackReader(k);
+        let frameShown = false;
+        for (const thread of table.threads) {
+            const frames = stacks.frames(thread);
+            if (!frames || !frames.length)
+                continue;
+            const sample = debuggerTarget && debuggerTarget.sampleFrame;
+            const raw = sample ? sample.raw : frames[0].text;
+            const parsed = parseFrameText(raw);
+            t.add(parsed.module ? 'ok' : 'FAIL', `frame: ${JSON.stringify(raw)}${sample ? ` (${sample.how})` : ''} parsed as module ${parsed.module || '?'}, function ${parsed.function || '-'}, offset 0x${parsed.offset.toString(16)}`);
+            frameShown = true;
+            break;
+        }
+        if (!frameShown)
+            t.add('info', 'frame: no thread has a stack the debugger could unwind');
+        // One user-mode read in a process's own context (the PEB), and the layouts the analyses decode.
+        const eprocess = k.type('_EPROCESS');
+        let userShown = false;
+        for (const p of table.processes) {
+            const view = eprocess && k.readStruct(eprocess, p.address, 'process');
+            const peb = view ? view.ptr('Peb') : undefined;
+            if (!peb || /^0+$/.test(peb))
+                continue;
+            const bytes = target.read(peb, ps, { pid: p.pid, address: p.address });
+            t.add('info', `user memory: PEB ${formatAddr(peb, ps)} of ${p.name} ${bytes ? 'read in its context' : 'unreadable in its context (a kernel dump has no user memory)'}`);
+            userShown = true;
+            break;
+        }
+        if (!userShown)
+            t.add('info', 'user memory: no process with a PEB');
+        const ethread = k.type('_ETHREAD');
+        const mutant = k.type('_KMUTANT');
+        layoutLines(t, ethread, THREAD_MEMBERS, '_ETHREAD');
+        layoutLines(t, eprocess, PROCESS_MEMBERS, '_EPROCESS');
+        layoutLines(t, mutant, DISPATCHER_MEMBERS, '_KMUTANT');
+        if (!debuggerTarget)
+            t.add('info', 'typed objects: not available on this target');
+        else {
+            const threads = table.threads.filter((x) => x.state === 'Waiting').concat(table.threads.filter((x) => x.state !== 'Waiting')).slice(0, SAMPLE);
+            for (const thread of threads)
+                compare(t, debuggerTarget, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
+            for (const p of table.processes.slice(0, SAMPLE)) {
+                const view = eprocess && k.readStruct(eprocess, p.address, 'process');
+                if (view)
+                    compare(t, debuggerTarget, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
+            }
+            const dispatcher = new DispatcherReader(k);
+            const objects = [];
+            for (const thread of table.threads)
+                for (const w of thread.waits)
+                    if (objects.indexOf(w.object) < 0 && objects.length < SAMPLE)
+                        objects.push(w.object);
+            for (const object of objects) {
+                if (!mutant || !dispatcher.read(object))
+                    continue;
+                const view = k.readStruct(mutant, object, 'dispatcher object');
+                const isMutant = k.enumName('_KOBJECTS', (view && view.num('Header.Type')) || 0) === 'MutantObject';
+                const members = DISPATCHER_MEMBERS.filter((m) => m !== 'OwnerThread' || isMutant);
+                if (view)
+                    compare(t, debuggerTarget, view, '_KMUTANT', members, `object ${formatAddr(object, ps)}`, ps);
+            }
+        }
+        return finish(t, k);
+    }
+    function finish(t, k) {
+        for (const w of k.warnings.summary())
+            t.add('info', `warning: ${w}`);
+        t.add('info', 'debugLog: text reaches it one line a call, a percent sign written as \\x25 (whether debugLog formats a percent sign is undocumented)');
+        return `waitchain self-test: what this debugger and target answer (ok / FAIL / fell back / info)\n${t.lines.join('\n')}\n${t.summary()}\n`;
+    }
+    function layoutLines(t, layout, members, typeName) {
+        if (!layout) {
+            t.add('FAIL', `layout nt!${typeName}: type not found`);
+            return;
+        }
+        const shown = [];
+        for (const m of members) {
+            const f = layout.field(m);
+            if (!f)
+                continue;
+            shown.push(`${m} +0x${f.offset.toString(16)}${f.bitLen !== undefined ? ` bits ${f.bitPos}:${f.bitLen}` : ''} (${f.size})`);
+        }
+        t.add(shown.length ? 'ok' : 'FAIL', `layout nt!${typeName} (size 0x${layout.size.toString(16)}): ${shown.join(', ') || 'none of the members the analyses decode'}`);
+    }
+    /** Each member we decode from raw bytes against the same member read through the debugger's typed object. */
+    function compare(t, debuggerTarget, view, typeName, members, what, ps) {
+        const bad = [];
+        let compared = 0;
+        for (const m of members) {
+            const f = view.layout.field(m);
+            if (!f)
+                continue;
+            const raw = f.kind === 'pointer' ? view.ptr(m) : view.num(m);
+            if (raw === undefined)
+                continue;
+            const typed = debuggerTarget.typedValue(view.address, 'nt', typeName, m);
+            compared++;
+            if (!agrees(raw, typed))
+                bad.push(`${m}: raw ${show(raw, ps)}, typed ${showTyped(typed, ps)}`);
+        }
+        if (bad.length)
+            t.add('FAIL', `typed object ${what} (${typeName}): ${bad.join('; ')}`);
+        else
+            t.add(compared ? 'ok' : 'info', `typed object ${what} (${typeName}): ${compared} members agree`);
+    }
+    function agrees(raw, typed) {
+        if ('error' in typed)
+            return false;
+        const rawNumber = typeof raw === 'number' ? raw : parseInt(raw, 16);
+        if ('number' in typed)
+            return typeof raw === 'number' ? raw === typed.number : rawNumber === typed.number;
+        return typeof raw === 'string' ? raw === typed.address : parseInt(typed.address, 16) === rawNumber;
+    }
+    function show(v, ps) {
+        return typeof v === 'number' ? String(v) : formatAddr(v, ps);
+    }
+    function showTyped(v, ps) {
+        if ('error' in v)
+            return `unreadable (${v.error})`;
+        return 'number' in v ? String(v.number) : formatAddr(v.address, ps);
+    }
+
     // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
     const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
        !waitchain <thread>             that thread's chain to its root, and its waiters
@@ -10918,6 +11444,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
        !waitchain "-p <name|pid|addr>" chains touching that process (name with its extension, as
                                        !process 0 0 prints it; pid hex, or 0n decimal)
        !waitchain "-dot"               the wait graph in Graphviz DOT
+       !waitchain "-selftest"          what this debugger answers, checked against its typed objects (run it first)
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
@@ -10963,6 +11490,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 options.help = true;
             else if (t === '-dot')
                 options.dot = true;
+            else if (t === '-selftest')
+                options.selftest = true;
             else if (t === '-p') {
                 const value = tokens.value('-p');
                 // One process per run: a second -p naming another is a contradiction, not "the last one wins".
@@ -11022,6 +11551,10 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 if (!target.isKernel)
                     throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
                 const k = new KernelContext(target);
+                if (options.selftest) {
+                    print(runSelfTest(k));
+                    return undefined;
+                }
                 const report = analyzeWaitChains(k, options.scope);
                 // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
                 if (report.scopeError) {
@@ -11034,18 +11567,6 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 return new WaitChainModel(report, target);
             });
         });
-    }
-
-    // The records initializeScript hands to the JavaScript provider (reference §1.4): the API version
-    // the script is written against and one function alias per command (`!name` and `@$name()`).
-    /** 1.1: getModuleType/getModuleSymbol return null instead of throwing; 1.2: compareTo/equals. */
-    const API_MAJOR = 1;
-    const API_MINOR = 7;
-    function registrations(commands) {
-        const records = [new host.apiVersionSupport(API_MAJOR, API_MINOR)];
-        for (const name of Object.keys(commands))
-            records.push(new host.functionAlias(commands[name], name));
-        return records;
     }
 
     // waitchain: WinDbg JavaScript extension. Entry points as the JavaScript provider calls them:

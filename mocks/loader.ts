@@ -28,6 +28,8 @@ import type { MockFileSystem } from './host/fileSystem';
 import type { ApiVersion } from './host/env';
 import { REALM_PROBE_SOURCE, type Realm } from './host/realm';
 import * as records from './host/records';
+import type { VariantSet } from './host/variants';
+import type { FieldSkew } from './host/env';
 
 export interface LoadOptions {
   /** Script name as WinDbg derives it from the file name (Debugger.State.Scripts.<Name>). Default 'waitchain'. */
@@ -36,6 +38,10 @@ export interface LoadOptions {
   stepLimit?: number;
   /** Wall-clock bound of one command, enforced by node:vm (catches loops that make no host calls). */
   timeoutMs?: number;
+  /** Host variants switched on (mocks/host/variants.ts); default: the documented behaviour. */
+  hostVariants?: VariantSet;
+  /** Members the type objects report at a wrong offset (a layout that does not fit the target). */
+  fieldSkews?: FieldSkew[];
 }
 
 export interface RunResult {
@@ -92,7 +98,7 @@ export function loadScript(code: string, snapshot: Snapshot, options: LoadOption
   const realm = vm.runInContext(REALM_PROBE_SOURCE, context) as Realm;
   // Deeper stacks so the script frame is found under the host's own frames.
   (realm.Error as unknown as { stackTraceLimit: number }).stackTraceLimit = 64;
-  const mock = createMockHost(snapshot, { realm, numberMethods: true });
+  const mock = createMockHost(snapshot, { realm, numberMethods: true, variants: options.hostVariants, fieldSkews: options.fieldSkews });
   Object.defineProperty(context, 'host', { value: mock.host, enumerable: true, writable: false, configurable: false });
 
   const loadFailure = (detail: string, cause?: unknown): never => {

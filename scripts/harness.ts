@@ -9,12 +9,14 @@
 // .scriptload, runs the command as WinDbg would, and prints exactly what the script printed.
 import { scenarioLayouts, snapshotToJson, WAIT_VARIANTS } from '../mocks/builder';
 import { LAYOUTS } from '../mocks/layouts';
-import { commandFailed, checkScenario, displayRelocation, runOnScenario, runOnSnapshot, type CommandRun } from '../mocks/harness/run';
+import { commandFailed, checkScenario, displayRelocation, runOnScenario, runOnSnapshot, type CommandRun, type RunOptions } from '../mocks/harness/run';
 import { recordOnSnapshot } from '../mocks/harness/record';
 import { buildScenarioInput, HarnessInputError, listScenarios, loadScenarioInput, loadSnapshotInput, writeOutput } from '../mocks/harness/inputs';
 import { runWithHtml } from '../mocks/harness/html';
 import { resolve as resolvePath } from 'node:path';
 import { dumpMain } from '../mocks/dump/harness';
+import { checkUnderVariants } from '../mocks/harness/variantCheck';
+import { NO_VARIANTS, parseVariants, variantList, type VariantSet } from '../mocks/host/variants';
 
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
@@ -29,8 +31,9 @@ scenario allows (--list-scenarios shows them), 'all' runs every one.
 replays one (the command defaults to the one it was recorded with). See docs/snapshots.md.
 --html <file> (with --scenario or --snapshot and --command) also writes the command's HTML report to <file>
 (with several layouts, the first to <file>, the others to <file>.<layout>.html).
---wait-variant <name> lays user-mode lock waits out as one of the open Windows behaviours
-(mocks/builder/waitVariants.ts: ${Object.keys(WAIT_VARIANTS).join(', ')}).
+--host-variant <name>[,<name>...] runs on a mock switched to behaviours public evidence leaves open
+(with --check, --command, --json, --snapshot): WinDbg's (mocks/host/variants.ts) and, one at a time,
+Windows's lock waits (mocks/builder/waitVariants.ts); --list-host-variants lists them with their evidence.
 layouts: ${Object.keys(LAYOUTS).join(', ')}
 exit status: 0 ran and reported; 1 the command reported an error or --check found unmet
 expectations; 2 bad harness usage or input file.`;
@@ -50,10 +53,11 @@ interface Args {
   dump?: string;
   symbols?: string;
   waitVariant?: string;
+  hostVariants: VariantSet;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, check: false, redact: false, listScenarios: false };
+  const args: Args = { json: false, check: false, redact: false, listScenarios: false, hostVariants: NO_VARIANTS };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -74,7 +78,22 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--html') args.html = value();
     else if (a === '--dump') args.dump = value();
     else if (a === '--symbols') args.symbols = value();
-    else if (a === '--wait-variant') args.waitVariant = value();
+    else if (a === '--host-variant') {
+      // One flag for every open behaviour: the mock debugger's and the builder's lock-wait layouts.
+      const names = value().split(',').map((n) => n.trim()).filter((n) => n !== '');
+      const waits = names.filter((n) => WAIT_VARIANTS[n]);
+      if (waits.length > 1) fail(`--host-variant: ${waits.join(' and ')} are alternatives: give one`);
+      args.waitVariant = waits[0];
+      try {
+        args.hostVariants = parseVariants(names.filter((n) => !WAIT_VARIANTS[n]));
+      } catch (e) {
+        fail(`${e instanceof Error ? e.message : String(e)}; lock-wait variants: ${Object.keys(WAIT_VARIANTS).join(', ')}`);
+      }
+    } else if (a === '--list-host-variants') {
+      const waits = Object.keys(WAIT_VARIANTS).map((n) => `${n}\n  ${WAIT_VARIANTS[n].summary}\n  evidence: ${WAIT_VARIANTS[n].evidence.join(' ')}`);
+      console.log([...variantList(), ...waits].join('\n\n'));
+      process.exit(0);
+    }
     else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
@@ -124,7 +143,7 @@ function main(): number {
   if (args.dump || args.symbols) {
     if (!args.dump || !args.symbols) fail('--dump and --symbols go together');
     if (!args.command) fail('--dump needs --command');
-    return dumpMain({ dump: args.dump, symbols: args.symbols, command: args.command, json: args.json, record: args.record, redact: args.redact });
+    return dumpMain({ dump: args.dump, symbols: args.symbols, command: args.command, json: args.json, record: args.record, redact: args.redact, hostVariants: args.hostVariants });
   }
   if (args.snapshot) {
     if (args.scenario) fail('--snapshot and --scenario exclude each other');
@@ -132,7 +151,7 @@ function main(): number {
     const snapshot = loadSnapshotInput(args.snapshot);
     const command = args.command || snapshot.header.recording?.command;
     if (!command) fail('--snapshot needs --command (this snapshot does not name the command it was recorded with)');
-    const run = runOnSnapshot(snapshot, command);
+    const run = runOnSnapshot(snapshot, command, null, args.hostVariants);
     printRun(run, args.json, false);
     if (commandFailed(run)) return 1;
     return args.html ? writeHtml(args.html, () => runWithHtml(snapshot, command)) : 0;
@@ -140,8 +159,7 @@ function main(): number {
   if (args.redact && !args.record) fail('--redact goes with --record <file>');
   if (!args.scenario) fail('--scenario or --snapshot is required');
   const scenario = loadScenarioInput(args.scenario);
-  if (args.waitVariant !== undefined && !WAIT_VARIANTS[args.waitVariant]) fail(`unknown --wait-variant ${args.waitVariant} (one of ${Object.keys(WAIT_VARIANTS).join(', ')})`);
-  const build = { waitVariant: args.waitVariant };
+  const build: RunOptions = { waitVariant: args.waitVariant, hostVariants: args.hostVariants };
   const allowed = scenarioLayouts(scenario);
   const layouts = !args.layout ? [allowed[0]] : args.layout === 'all' ? allowed : [args.layout];
   for (const l of layouts) {
@@ -165,6 +183,21 @@ function main(): number {
     printRun({ ...recording.run, output: recording.run.output.replace(RECORDED_TO, (_, command: string, rest: string) => `${command}recorded to ${args.record}${rest}`) }, args.json, false);
     console.error(`harness: wrote ${args.record} (${recording.text.length} bytes; replay: npm run harness -- --snapshot ${args.record})`);
     return commandFailed(recording.run) ? 1 : 0;
+  }
+  if (args.check && args.hostVariants.size) {
+    // Under host variants: every expectation met, or unknowable under a variant (test/pending.ts)
+    // with the warning printed; and -selftest ends with 0 failed.
+    let failed = 0;
+    for (const layout of layouts) {
+      const r = checkUnderVariants(args.scenario, layout, args.hostVariants, buildScenarioInput(scenario, layout, build));
+      const ok = !r.failures.length && !r.stale.length;
+      if (!ok) failed++;
+      console.log(`${layout} [${[...args.hostVariants, ...(args.waitVariant ? [args.waitVariant] : [])].join(",")}]: ${ok ? (r.unknowable.length ? 'expectations met or warned unknowable' : 'all expectations met') : 'UNMET'}; ${r.selftest}`);
+      for (const line of r.unknowable) console.log(`  ${line}`);
+      for (const line of r.failures) console.log(`  ${line}`);
+      for (const line of r.stale) console.log(`  stale pending entry: ${line}`);
+    }
+    return failed ? 1 : 0;
   }
   if (args.check) {
     let failed = 0;

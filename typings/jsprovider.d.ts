@@ -106,7 +106,9 @@ declare namespace host {
 
   /** §4: data-model objects. */
   interface StackFrame {
-    ToDisplayString(format?: string): string;
+    /** toString() is the documented conversion; ToDisplayString may be absent (host variant no-frame-todisplaystring). */
+    toString(): string;
+    ToDisplayString?(format?: string): string;
     Attributes: {
       InstructionOffset: Int64 | number;
       FrameOffset: Int64 | number;

@@ -8,10 +8,11 @@
 import { recordOnSnapshot } from '../harness/record';
 import { commandFailed, runOnSnapshot, type CommandRun } from '../harness/run';
 import { HarnessInputError, writeOutput } from '../harness/inputs';
+import type { VariantSet } from '../host/variants';
 import { DumpError } from './errors';
 import { openDump, type DumpInfo } from './open';
 
-export interface DumpArgs { dump: string; symbols: string; command: string; json: boolean; record?: string; redact?: boolean }
+export interface DumpArgs { dump: string; symbols: string; command: string; json: boolean; record?: string; redact?: boolean; hostVariants?: VariantSet }
 
 export function summaryLines(info: DumpInfo): string[] {
   const lines = [
@@ -47,7 +48,7 @@ export function dumpMain(args: DumpArgs): number {
       run = recording.run;
       console.error(`harness: wrote ${args.record} (${recording.text.length} bytes; replay: npm run harness -- --snapshot ${args.record})`);
     } else {
-      run = runOnSnapshot(opened.snapshot, args.command);
+      run = runOnSnapshot(opened.snapshot, args.command, null, args.hostVariants);
     }
     if (args.json) {
       const body = run.json && typeof run.json === 'object' && !Array.isArray(run.json) ? { ...(run.json as object), dump: opened.info } : { result: run.json ?? null, dump: opened.info };

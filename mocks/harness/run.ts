@@ -9,6 +9,7 @@ import { COMMAND_OF, checkStaleCheck, checkWaitChain, expectKinds, type ExpectKi
 import { relocateExpect } from '../builder';
 import { checkRingOn } from './ringExpect';
 import { buildScenarioInput, resolveScenarioPath } from './inputs';
+import type { VariantSet } from '../host/variants';
 
 export const BUNDLE_PATH = fileURLToPath(new URL('../../dist/waitchain.js', import.meta.url));
 
@@ -32,8 +33,8 @@ export interface CommandRun {
   callsByApi: Record<string, number>;
 }
 
-export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: Relocation | null = null): CommandRun {
-  const script = loadScript(bundleCode(), snapshot);
+export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: Relocation | null = null, variants?: VariantSet): CommandRun {
+  const script = loadScript(bundleCode(), snapshot, { hostVariants: variants });
   script.counters.reset();
   const r = script.run(command);
   const counts = script.counters.snapshot();
@@ -50,8 +51,12 @@ export function runOnSnapshot(snapshot: Snapshot, command: string, relocation: R
   };
 }
 
-/** Builder options of a run: `waitVariant` names one of mocks/builder/waitVariants.ts. */
-export interface RunOptions { waitVariant?: string }
+/**
+ * How a run departs from the defaults: `waitVariant` lays user-mode lock waits out as one of the open Windows
+ * behaviours (mocks/builder/waitVariants.ts); `hostVariants` switches the mock debugger to open JsProvider
+ * behaviours (mocks/host/variants.ts).
+ */
+export interface RunOptions { waitVariant?: string; hostVariants?: VariantSet }
 
 /** A scenario given by id (mocks/scenarios, then test/scenarios), path, or already loaded. */
 export type ScenarioRef = string | Scenario;
@@ -62,9 +67,9 @@ function scenarioOf(ref: ScenarioRef): Scenario {
 
 export function runOnScenario(scenarioRef: ScenarioRef, layout: string, command: string, options: RunOptions = {}): CommandRun {
   const scenario = scenarioOf(scenarioRef);
-  const snapshot = buildScenarioInput(scenario, layout, options);
+  const snapshot = buildScenarioInput(scenario, layout, { waitVariant: options.waitVariant });
   const relocation = displayRelocation(scenario, layout);
-  return runOnSnapshot(snapshot, relocation ? relocateCommand(command, relocation) : command, relocation);
+  return runOnSnapshot(snapshot, relocation ? relocateCommand(command, relocation) : command, relocation, options.hostVariants);
 }
 
 /**
@@ -143,15 +148,17 @@ export interface CheckResult {
   /** Kinds whose command has not landed: listed, not checked. */
   pending: ExpectKind[];
   errors: string[];
+  /** What each command printed (target addresses), for the warning lines a host variant calls for. */
+  outputs: Record<string, string>;
 }
 
 /** Runs every landed command the scenario's expect block concerns and checks each expectation. */
-export function checkScenario(scenarioRef: ScenarioRef, layout: string, options: RunOptions = {}): CheckResult {
+export function checkScenario(scenarioRef: ScenarioRef, layout: string, options: RunOptions = {}, prebuilt?: Snapshot): CheckResult {
   const scenario = scenarioOf(scenarioRef);
   const expect = (scenario as { expect?: Record<string, unknown> }).expect;
-  const result: CheckResult = { layout, unmet: {}, pending: [], errors: [] };
+  const result: CheckResult = { layout, unmet: {}, pending: [], errors: [], outputs: {} };
   const kinds = expectKinds(expect);
-  const snapshot = buildScenarioInput(scenario, layout, options);
+  const snapshot = prebuilt ?? buildScenarioInput(scenario, layout, { waitVariant: options.waitVariant });
   const relocation = displayRelocation(scenario, layout);
   const targetExpect = relocateExpect(expect, relocation) as Record<string, unknown>;
   const results = new Map<string, CommandRun>();
@@ -163,14 +170,19 @@ export function checkScenario(scenarioRef: ScenarioRef, layout: string, options:
     }
     if (kind === 'ring') {
       // Each ring names its own command line (mocks/harness/ringExpect.ts).
-      const fails = checkRingOn(targetExpect.ring, (c) => runOnSnapshot(snapshot, c)).map((f) => (relocation ? relocateText(f, relocation) : f));
+      const fails = checkRingOn(targetExpect.ring, (c) => {
+        const ringRun = runOnSnapshot(snapshot, c, null, options.hostVariants);
+        result.outputs[c] = (result.outputs[c] || '') + ringRun.output;
+        return ringRun;
+      }).map((f) => (relocation ? relocateText(f, relocation) : f));
       if (fails.length) result.unmet.ring = fails;
       continue;
     }
     let run = results.get(command);
     if (!run) {
-      run = runOnSnapshot(snapshot, `!${command}`);
+      run = runOnSnapshot(snapshot, `!${command}`, null, options.hostVariants);
       results.set(command, run);
+      result.outputs[command] = run.output;
       if (run.error) result.errors.push(`!${command}: ${run.error}`);
     }
     if (!run.json) {

@@ -6,8 +6,9 @@
 //   - Processes/Threads: iterable and getValueAt(id) only; `Processes[pid]` is NOT supported (the
 //     mock refuses what is unconfirmed). getValueAt(absent) throws RangeError("No process with Id
 //     0x<pid>") (message ours). getValueAt also accepts a hostContext (ImageInfo.js).
-//   - Machine.PointerSize and PageSize are Int64 (64-bit model values, §2.5; OVERCLOK calls
-//     PointerSize.multiply/compareTo).
+//   - Machine.PointerSize is a JS number (public scripts compare it with === 8); PageSize Int64.
+//   - Frames display as dx shows them, "nt!Foo + 0x2ab", with toString() and ToDisplayString()
+//     (host variants `k-frames`, `no-frame-todisplaystring` switch to the other possibilities).
 //   - Frame Attributes (InstructionOffset, FrameOffset, StackOffset, ReturnOffset, FrameNumber)
 //     are all Int64. ReturnOffset is the next (caller) frame's InstructionOffset, 0 for the last.
 //   - Process.Modules lists every snapshot module (kernel modules first, then user modules, which
@@ -21,6 +22,7 @@ import { hex } from './memory';
 import { ownerOf, processByPid, processInfo, threadInfo, walkProcesses, walkThreads } from './kernelWalk';
 import { makeNative } from './typedObjects';
 import type { SnapshotThread } from '../format/snapshot';
+import { dxFrameText } from './variants';
 
 export interface DataModel {
   session: object;
@@ -65,7 +67,10 @@ export function createDataModel(env: Env): DataModel {
     const list = st?.frames ?? [];
     const frameObject = (i: number) => {
       const f = list[i];
-      const text = f.text;
+      // dx displays a frame as "nt!KeWaitForSingleObject + 0x2ab" (DX, TTDJS); `k-frames` keeps k's spelling.
+      const text = env.variants.has('k-frames') ? f.text : dxFrameText(f.text);
+      const conversions: Record<string, () => string> = { toString: () => text };
+      if (!env.variants.has('no-frame-todisplaystring')) conversions.ToDisplayString = () => text;
       return makeModel(env, {
         Attributes: () => makeModel(env, {
           InstructionOffset: () => i64.make(hex(f.instructionOffset)),
@@ -74,7 +79,7 @@ export function createDataModel(env: Env): DataModel {
           ReturnOffset: () => i64.make(i + 1 < list.length ? hex(list[i + 1].instructionOffset) : 0n),
           FrameNumber: () => i64.make(i),
         }),
-      }, { toString: () => text, ToDisplayString: () => text });
+      }, conversions);
     };
     return makeCollection(env, 'Frames', () => list.map((_, i) => frameObject(i)), { indexable: true });
   }
@@ -149,7 +154,8 @@ export function createDataModel(env: Env): DataModel {
         IsTTDTarget: () => false,
       }),
       Machine: () => makeModel(env, {
-        PointerSize: () => i64.make(h.pointerSize),
+        // A JS number in real scripts (SAMP, hugsy/windbg_js_scripts compare it with === 8).
+        PointerSize: () => h.pointerSize,
         PageSize: () => i64.make(0x1000),
       }),
     }),

@@ -6,6 +6,7 @@ import type { MemoryImage } from './memory';
 import type { ModuleTable } from './modules';
 import type { Realm } from './realm';
 import type { MType, TypeSystem } from './types';
+import type { VariantSet } from './variants';
 
 /** A native (typed) object handed to the script: the state behind its Proxy. */
 export interface NativeState {
@@ -24,6 +25,8 @@ export type ModelInfo =
   | { kind: 'process'; eprocess: bigint }
   | { kind: 'thread'; ethread: bigint; eprocess: bigint };
 
+export interface FieldSkew { type: string; field: string; delta: number }
+
 export interface ApiVersion { major: number; minor: number }
 
 export interface Env {
@@ -36,6 +39,10 @@ export interface Env {
   modules: ModuleTable;
   pointerSize: number;
   apiVersion: ApiVersion;
+  /** Host variants switched on (variants.ts); empty = the documented behaviour. */
+  variants: VariantSet;
+  /** A deliberately wrong layout: member offsets the type objects report off by `delta` (typed objects keep the true ones). */
+  fieldSkews: readonly FieldSkew[];
   /** Objects handed out, by kind (WeakMaps keep them invisible to the script). */
   natives: WeakMap<object, NativeState>;
   models: WeakMap<object, ModelInfo>;

@@ -12,7 +12,7 @@ import type { Snapshot } from '../format/snapshot';
 import { Counters } from './counters';
 import { createDataModel, type DataModel } from './dataModel';
 import { parseAliasArguments, type DxEvaluator } from './dxArgs';
-import type { ApiVersion, Env } from './env';
+import type { ApiVersion, Env, FieldSkew } from './env';
 import { MockFileSystem } from './fileSystem';
 import { createMemoryApi } from './hostMemory';
 import { createInt64Factory, installNumberMethods, type Int64Factory } from './int64';
@@ -25,6 +25,7 @@ import { createSymbolsApi } from './symbolsApi';
 import { makeCollection, makeModel } from './collections';
 import { TypeSystem } from './types';
 import { createCollections, createControl } from './utility';
+import { NO_VARIANTS, printfNoArgs, type VariantSet } from './variants';
 
 export interface MockHostOptions {
   /** Realm whose Error/Array/typed arrays the host hands out (the loader passes the vm's). */
@@ -35,6 +36,10 @@ export interface MockHostOptions {
   phase?: 1 | 2;
   /** Also give the realm's numbers the Int64 math methods (§1.5). Default: only when realm is given. */
   numberMethods?: boolean;
+  /** Host variants (variants.ts); default none: the documented behaviour. */
+  variants?: VariantSet;
+  /** Report these members at a wrong offset in type objects only (a wrong layout for the target). */
+  fieldSkews?: FieldSkew[];
 }
 
 export interface OutputBuffer {
@@ -79,6 +84,8 @@ export function createMockHost(snapshot: Snapshot, options: MockHostOptions = {}
     modules: new ModuleTable(snapshot),
     pointerSize: snapshot.header.pointerSize,
     apiVersion: options.apiVersion ?? { major: 1, minor: 0 },
+    variants: options.variants ?? NO_VARIANTS,
+    fieldSkews: options.fieldSkews ?? [],
     natives: new WeakMap(), models: new WeakMap(), locations: new WeakMap(), contexts: new WeakMap(),
     currentProcess: () => {
       if (snapshot.current?.process) return hex(snapshot.current.process);
@@ -111,7 +118,11 @@ export function createMockHost(snapshot: Snapshot, options: MockHostOptions = {}
     parseInt64: (text: string, radix?: number) => i64.parseInt64(text, radix),
     diagnostics: {
       // §2.2: String() of every argument, no separator, no newline added.
-      debugLog: (...args: unknown[]) => { out += args.map((a) => String(a)).join(''); },
+      // Under debuglog-printf each argument is a format string (variants.ts).
+      debugLog: (...args: unknown[]) => {
+        const printf = env.variants.has('debuglog-printf');
+        out += args.map((a) => (printf ? printfNoArgs(String(a)) : String(a))).join('');
+      },
       logUnhandledExceptions: false,
     },
     metadata: {

@@ -43,6 +43,8 @@ export function createMemoryApi(env: Env) {
     if (ctx === undefined && !env.mem.isUser(r.address)) return { address: r.address, process: undefined };
     // The process only selects user memory: a kernel address needs no current process.
     const fallback = () => (!env.mem.isUser(r.address) ? undefined : r.fromObject && r.process !== undefined ? r.process : env.currentProcess());
+    // Host variant `no-process-context`: the context is ignored, user memory is the current process's.
+    if (env.variants.has('no-process-context') && env.mem.isUser(r.address)) return { address: r.address, process: env.currentProcess() };
     const process = contextOf(env, ctx, fallback);
     return { address: r.address, process };
   };

@@ -8,8 +8,9 @@
 //   Error("Unable to determine the type of '<mod>!<name>': pass a type name") (message ours, §2.1).
 //   Scalar globals arrive as values (number/Int64), struct globals as native objects.
 // - getModuleContainingSymbolInformation(location) → { name, address, type, value, module } or null:
-//   `name` is the bare symbol name (no "mod!"), `module` the module name as the snapshot spells it
-//   (an addition of the mock, [UNCONFIRMED]); `type` a type object for data symbols, else null;
+//   `name` is the bare symbol name (no "mod!"); there is no `module` member (JsProvider.d.ts lists
+//   name, address, type, value only); `type` a type object for data symbols, else null (always
+//   null under the host variant `no-symbol-info-type`);
 //   `value` undefined. The symbol is the nearest one at or before the address, within its size
 //   when the size is known (as `ln` picks it).
 // - getModuleContainingSymbol needs private symbols (§2.1): the mock throws "not supported".
@@ -77,13 +78,12 @@ export function createSymbolsApi(env: Env) {
       const hit = env.modules.nearest(address);
       if (!hit) return null;
       const { symbol } = hit;
-      const t = symbol.type ? env.types.resolve(symbol.module.name, symbol.type) : null;
+      const t = symbol.type && !env.variants.has('no-symbol-info-type') ? env.types.resolve(symbol.module.name, symbol.type) : null;
       return {
         name: symbol.name,
         address: env.i64.make(symbol.address),
         type: t ? makeTypeObject(env, t) : null,
         value: undefined,
-        module: symbol.module.name,
       };
     },
 

@@ -59,7 +59,8 @@ function fieldsOf(env: Env, t: MType, typeObj: object): object {
   const fields: Record<string, unknown> = {};
   if (t.kind === 'udt') {
     for (const f of t.def?.fields ?? []) {
-      const field = { name: f.name, locationKind: 'member', offset: env.i64.make(f.offset) };
+      const skew = env.fieldSkews.find((x) => x.type === t.name && x.field === f.name);
+      const field = { name: f.name, locationKind: 'member', offset: env.i64.make(f.offset + (skew ? skew.delta : 0)) };
       let cached: object | undefined;
       Object.defineProperty(field, 'type', {
         get: () => (cached ??= makeTypeObject(env, env.types.fieldType(t, f))),
@@ -67,7 +68,7 @@ function fieldsOf(env: Env, t: MType, typeObj: object): object {
       });
       fields[f.name] = field;
     }
-  } else if (t.kind === 'enum') {
+  } else if (t.kind === 'enum' && !env.variants.has('no-enum-fields')) {
     for (const [name, value] of Object.entries(t.def?.values ?? {})) {
       fields[name] = { name, type: typeObj, locationKind: 'constant', value };
     }

@@ -291,6 +291,13 @@ export function makeNative(env: Env, state: NativeState): object {
         env.counters.count('typedObject.field');
         return memberValue(env, state, key).value;
       }
+      // A pointer looks an unknown name up on what it points to (JSOBJ property access: "the
+      // pointer is dereferenced"): a NULL or unreadable pointer throws here, as the real one does.
+      if (t.kind === 'pointer' && t.base && t.base.size !== 0) {
+        env.counters.count('typedObject.field');
+        const target = pointerValue(env, state);
+        if (!env.mem.readable(target, 1, state.process)) throw unreadable(env, target);
+      }
       return undefined;
     },
     has(_t, key) {

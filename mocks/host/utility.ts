@@ -5,6 +5,8 @@
 //                    "(<base>)   mod+0xNN" inside a module without a covering symbol; no lines
 //                    outside modules. Addresses are MASM-style hex (0x and ` accepted).
 //   .echo <text>   → one line, the text.
+//   dt <mod>!<enum> → the enumerators as dt prints an enum type: "   Waiting = 0n5" (DT); an unknown
+//                    type prints "Symbol <mod>!<name> not found." (no throw, as dt only prints).
 // Anything else throws Error("mock: ExecuteCommand('<cmd>') is not supported by the mock ...").
 // The result is an iterable collection of strings with the LINQ methods (`.First()`).
 import type { Env } from './env';
@@ -35,6 +37,14 @@ function lnLines(env: Env, address: bigint): string[] {
   return lines;
 }
 
+function dtLines(env: Env, spec: string): string[] {
+  const bang = spec.indexOf('!');
+  const t = env.types.resolve(spec.slice(0, bang), spec.slice(bang + 1));
+  if (!t) return [`Symbol ${spec} not found.`];
+  if (t.kind !== 'enum') return [`mock: dt of a non-enum type (${spec}) is not supported by the mock`];
+  return Object.entries(t.def?.values ?? {}).map(([name, value]) => `   ${name} = 0n${value}`);
+}
+
 export function createControl(env: Env): object {
   return {
     ExecuteCommand(command: unknown, _second?: unknown) {
@@ -44,8 +54,9 @@ export function createControl(env: Env): object {
       const ln = /^ln\s+(?:0x)?([0-9a-f`]+)$/i.exec(cmd);
       if (ln) lines = lnLines(env, BigInt('0x' + ln[1].replace(/`/g, '')));
       else if (/^\.echo(\s|$)/.test(cmd)) lines = [cmd.slice(5).trim()];
+      else if (/^dt\s+\S+!\S+$/i.test(cmd)) lines = dtLines(env, cmd.replace(/^dt\s+/i, ''));
       else {
-        throw new env.realm.Error(`mock: ExecuteCommand('${cmd}') is not supported by the mock (supported: ln <address>, .echo <text>)`);
+        throw new env.realm.Error(`mock: ExecuteCommand('${cmd}') is not supported by the mock (supported: ln <address>, .echo <text>, dt <module>!<enum type>)`);
       }
       return makeCollection(env, undefined, () => lines);
     },

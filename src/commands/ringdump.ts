@@ -26,8 +26,8 @@ export const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a
        dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
                                                 dx -g shows them as a grid
 options:
-  -pre            slot = ++index % N: InterlockedIncrement's new value, the first write in slot 1 (default)
-  -post           slot = index++ % N: the first write in slot 0
+  -pre            slot = ++index mod N: InterlockedIncrement's new value, the first write in slot 1 (default)
+  -post           slot = index++ mod N: the first write in slot 0
   -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
   -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
   -f <a,b.c>      show only these fields

@@ -12,6 +12,7 @@ import { parseAddressToken, parseNumber, tokenize, TokenStream, UsageError } fro
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
 import { renderWaitChainHtml } from '../render/html/waitchainHtml';
 import { runCommand } from './run';
+import { runSelfTest } from './selftest';
 import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
 
 export const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
@@ -22,6 +23,7 @@ export const WAITCHAIN_USAGE = `usage: !waitchain                      whole sys
        !waitchain "-p <name|pid|addr>" chains touching that process (name with its extension, as
                                        !process 0 0 prints it; pid hex, or 0n decimal)
        !waitchain "-dot"               the wait graph in Graphviz DOT
+       !waitchain "-selftest"          what this debugger answers, checked against its typed objects (run it first)
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
@@ -32,6 +34,7 @@ interface WaitChainOptions extends RecordOptions, HtmlOptions {
   scope: Scope;
   dot: boolean;
   help: boolean;
+  selftest?: boolean;
   /** The arguments as one option text without -record/-redact: how a recording replays this run. */
   replay: string[];
 }
@@ -71,6 +74,7 @@ export function parseWaitChainArgs(arg: unknown, more?: unknown): WaitChainOptio
     if (recordOption(t, tokens, options) || htmlOption(t, tokens, options)) continue;
     if (t === '-?' || t === '-h' || t === '-help') options.help = true;
     else if (t === '-dot') options.dot = true;
+    else if (t === '-selftest') options.selftest = true;
     else if (t === '-p') {
       const value = tokens.value('-p');
       // One process per run: a second -p naming another is a contradiction, not "the last one wins".
@@ -121,6 +125,10 @@ export function waitchainCommand(arg?: unknown, more?: unknown): unknown {
     return withTarget('waitchain', command, options, (target) => {
       if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
       const k = new KernelContext(target);
+      if (options.selftest) {
+        print(runSelfTest(k));
+        return undefined;
+      }
       const report = analyzeWaitChains(k, options.scope);
       // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
       if (report.scopeError) {

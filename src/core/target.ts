@@ -2,6 +2,7 @@
 // only through this interface, with plain data: addresses as Addr strings, memory as byte arrays.
 import type { Addr } from './addr';
 import type { Bytes } from './bytes';
+import type { HostFacts } from './warnings';
 
 export type FieldKind = 'int' | 'enum' | 'pointer' | 'struct' | 'array' | 'other';
 
@@ -87,8 +88,12 @@ export interface ThreadKey {
 }
 
 export interface FrameInfo {
-  /** As `k` prints it: "nt!KeWaitForSingleObject+0x346". */
+  /** As `k` prints it: "nt!KeWaitForSingleObject+0x346" (dx's "nt!Foo + 0x346" normalised where it enters). */
   text: string;
+  /** The text taken apart (kernel/frames.ts parseFrameText): "nt", "KeWaitForSingleObject", 0x346. */
+  module?: string;
+  function?: string;
+  offset?: number;
   instruction: Addr;
   frameOffset: Addr;
   stackOffset: Addr;
@@ -122,6 +127,8 @@ export interface Target {
   frames(thread: ThreadKey): FrameInfo[] | undefined;
   /** A native object for dx click-through, created lazily by the caller. */
   native(address: Addr, module: string, typeName: string): unknown;
+  /** What the target found out about the debugger (fallbacks, categories that failed). */
+  hostFacts?(): HostFacts;
 }
 
 /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */

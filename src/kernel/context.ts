@@ -3,17 +3,19 @@
 import { addrAdd, isCanonical, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import { TargetUnsupported, type ProcessContext, type Target, type TypeLayout } from '../core/target';
-import { Warnings } from '../core/warnings';
+import { hostWarnings, Warnings } from '../core/warnings';
 
 /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
 export const LIST_WALK_CAP = 1000000;
 
 export class KernelContext {
-  readonly warnings = new Warnings();
+  readonly warnings: Warnings;
   private readonly enumCache = new Map<string, Map<number, string>>();
   private readonly enumValueCache = new Map<string, Map<string, number>>();
 
-  constructor(readonly target: Target) {}
+  constructor(readonly target: Target) {
+    this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
+  }
 
   get pointerSize(): number {
     return this.target.pointerSize;

@@ -39,3 +39,40 @@ export function frameArguments(k: KernelContext, thread: ThreadInfo, frame: Fram
   for (let i = 0; i < count; i++) out.push(ptr(bytes, i * size, size));
   return out;
 }
+
+/** A frame's text taken apart once, where it enters from the debugger. */
+export interface FrameName {
+  /** Canonical `k` spelling: "nt!KeWaitForSingleObject+0x2ab", "3rdPartyAVDriver+0x1394". */
+  text: string;
+  /** "nt", "3rdPartyAVDriver"; undefined for a bare address. */
+  module?: string;
+  /** "KeWaitForSingleObject"; undefined for a frame inside a module without a symbol. */
+  function?: string;
+  /** The displacement in bytes (0 when none is shown). */
+  offset: number;
+}
+
+// Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
+// location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
+// Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
+const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
+// module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
+const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
+
+/**
+ * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
+ * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
+ * pattern of the analyses is written against.
+ */
+export function parseFrameText(raw: string): FrameName {
+  let text = String(raw).trim();
+  for (let i = 0; i < 4 && SUFFIX.test(text); i++) text = text.replace(SUFFIX, '');
+  const m = FRAME.exec(text);
+  if (!m || /^(0x)?[0-9a-f`]+$/i.test(text)) return { text, offset: 0 };
+  const module = m[1];
+  const fn = m[2] !== undefined ? m[2].trim() : undefined;
+  const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
+  const offset = digits !== undefined ? parseInt(digits, 16) : 0;
+  const name = fn !== undefined ? `${module}!${fn}` : module;
+  return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
+}

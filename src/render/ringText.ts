@@ -20,9 +20,9 @@ function orderLine(r: RingReport): string {
   const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
   switch (r.order) {
     case 'pre':
-      return `index ${index}, -pre: slot = ++index % ${r.capacity}`;
+      return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
     case 'post':
-      return `index ${index}, -post: slot = index++ % ${r.capacity}`;
+      return `index ${index}, -post: slot = index++ mod ${r.capacity}`;
     case 'seq':
       return `ordered by -seq ${r.seqField}`;
     case 'next':

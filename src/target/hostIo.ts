@@ -22,9 +22,17 @@ export function describeArgument(value: unknown): CommandArgument {
   if (typeof value === 'object') {
     const v = value as { [k: string]: any };
     try {
+      // A native object first: reading a name a pointer has no field for dereferences it (the
+      // property-access rule of native objects), so a NULL pointer must not be asked for KernelObject.
+      let targetType: unknown;
+      try {
+        targetType = v.targetType;
+      } catch (e) {
+        targetType = undefined;
+      }
       // A data-model thread or process (@$curthread, @$curprocess): its kernel object.
-      if (v.KernelObject !== undefined && v.KernelObject !== null) return describeArgument(v.KernelObject);
-      if (v.targetType !== undefined) {
+      if (targetType === undefined && v.KernelObject !== undefined && v.KernelObject !== null) return describeArgument(v.KernelObject);
+      if (targetType !== undefined) {
         const type = v.targetType as host.TypeObject;
         const isPointer = type.typeKind === 'pointer';
         let address: Addr | undefined;
@@ -45,8 +53,21 @@ export function describeArgument(value: unknown): CommandArgument {
   return { kind: 'invalid', description: `unsupported argument ${String(value)}` };
 }
 
+/**
+ * Output one line a call, as every public script prints (a multi-megabyte string in one call is
+ * untested ground). Whether debugLog treats '%' as a printf format character is not documented
+ * (host variant debuglog-printf): no '%' reaches it, each one is written as \x25 (the text of a
+ * dump is escaped anyway; our own text has no '%'), so the output reads the same either way.
+ */
 export function print(text: string): void {
-  host.diagnostics.debugLog(text);
+  const safe = text.indexOf('%') >= 0 ? text.replace(/%/g, '\\x25') : text;
+  let start = 0;
+  while (start < safe.length) {
+    const end = safe.indexOf('\n', start);
+    const stop = end < 0 ? safe.length : end + 1;
+    host.diagnostics.debugLog(safe.slice(start, stop));
+    start = stop;
+  }
 }
 
 export function messageOf(e: unknown): string {

@@ -3,7 +3,7 @@
 // own lists with one batched read per structure, which costs ~1 round trip per object where the data
 // model costs one per property. The data model is used for what only the debugger can compute:
 // unwound stacks, and the process context for user-mode reads.
-import { addrAdd, addrDiff, addrFromParts, isKernelAddress, type Addr } from '../core/addr';
+import { addrAdd, addrCompare, addrDiff, addrFromParts, isKernelAddress, type Addr } from '../core/addr';
 import type { Bytes } from '../core/bytes';
 import {
   TargetUnsupported,
@@ -17,7 +17,10 @@ import {
   type TypeLayout,
   type TypeShape,
 } from '../core/target';
+import type { HostFacts } from '../core/warnings';
+import { parseFrameText } from '../kernel/frames';
 import { isInt64, toAddr, toHostAddress, toNumber } from './int64';
+import { builtInEnum, enumFromDt, moduleNameOfImage } from './hostShapes';
 import { HostTypeLayout, readEnum, ShapeBuilder } from './typeLayout';
 
 /** A typed native object handed to a command (dx argument), as plain data. */
@@ -46,6 +49,13 @@ export class HostTarget implements Target {
   private readonly shapes: ShapeBuilder;
   private readonly typeShapes = new Map<string, TypeShape | null>();
   private readonly symbolShapes = new Map<string, SymbolShape | null>();
+  private readonly facts: HostFacts = { stacksAsked: 0, stacksFailed: 0, userProcessesTried: 0, userProcessesFailed: 0, enumSources: {}, symbolsWithoutModule: 0 };
+  /** pid -> whether any user-mode read in that process's context succeeded. */
+  private readonly userReads = new Map<number, boolean>();
+  /** The first frame text as the debugger gave it, and how it was obtained (for -selftest). */
+  sampleFrame: { raw: string; how: string } | undefined;
+  /** How Attributes.Machine.PointerSize arrived ('number' in real scripts). */
+  readonly pointerSizeShape: string;
 
   /** The session, asked for once: every property read on the data model is a round trip. */
   private readonly session: host.Session;
@@ -58,7 +68,10 @@ export class HostTarget implements Target {
     const target = attributes.Target;
     this.isKernel = !!target.IsKernelTarget;
     this.isLive = !!target.IsLiveTarget;
-    const size = toNumber(attributes.Machine.PointerSize);
+    // A JS number in real scripts; toNumber also takes an Int64 (older providers, recorded sessions).
+    const rawSize = attributes.Machine.PointerSize as unknown;
+    this.pointerSizeShape = typeof rawSize === 'number' ? 'number' : isInt64(rawSize) ? 'Int64' : typeof rawSize;
+    const size = toNumber(rawSize);
     this.pointerSize = size === 4 ? 4 : 8;
     this.shapes = new ShapeBuilder(this.pointerSize);
   }
@@ -90,9 +103,44 @@ export class HostTarget implements Target {
         t = null;
       }
       hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+      let how = 'fields';
+      // Nothing documents that an enum type lists its enumerators in `fields` (host variant
+      // no-enum-fields): then dt's listing, then the table of values stable across builds.
+      if (!hit || hit.size === 0) {
+        hit = this.enumFromDt(module, name);
+        how = 'dt';
+      }
+      if (!hit || hit.size === 0) {
+        hit = module === 'nt' ? builtInEnum(name) || null : null;
+        how = hit ? 'table' : 'none';
+      }
+      this.facts.enumSources[name] = how;
       this.enums.set(key, hit);
     }
     return hit || undefined;
+  }
+
+  /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
+  private enumFromDt(module: string, name: string): Map<number, string> | null {
+    try {
+      const lines: string[] = [];
+      for (const line of host.namespace.Debugger.Utility.Control.ExecuteCommand(`dt ${module}!${name}`)) lines.push(String(line));
+      const names = enumFromDt(lines);
+      return names.size ? names : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** How each enum was obtained, what failed as a whole: for the summary warning and -selftest. */
+  hostFacts(): HostFacts {
+    let failed = 0;
+    this.userReads.forEach((ok) => {
+      if (!ok) failed++;
+    });
+    this.facts.userProcessesTried = this.userReads.size;
+    this.facts.userProcessesFailed = failed;
+    return this.facts;
   }
 
   typeShape(module: string, name: string): TypeShape | undefined {
@@ -201,16 +249,23 @@ export class HostTarget implements Target {
     return hit || undefined;
   }
 
-  private modules: readonly AddrRange[] | null | undefined;
+  private modules: readonly NamedRange[] | null | undefined;
 
-  moduleRanges(): readonly AddrRange[] | undefined {
+  /** The loaded modules with the names the debugger gives them ("nt", "3rdPartyAVDriver"). */
+  namedModules(): readonly NamedRange[] | undefined {
     if (this.modules === undefined) {
       this.modules = null;
       try {
-        const out: AddrRange[] = [];
+        const out: NamedRange[] = [];
         for (const m of host.currentProcess.Modules) {
           const base = toAddr(m.BaseAddress);
-          out.push({ base, end: addrAdd(base, toNumber(m.Size)) });
+          let name = '';
+          try {
+            name = moduleNameOfImage(String(m.Name));
+          } catch (e) {
+            name = '';
+          }
+          out.push({ base, end: addrAdd(base, toNumber(m.Size)), name });
         }
         if (out.length) this.modules = out;
       } catch (e) {
@@ -218,6 +273,20 @@ export class HostTarget implements Target {
       }
     }
     return this.modules || undefined;
+  }
+
+  moduleRanges(): readonly AddrRange[] | undefined {
+    return this.namedModules();
+  }
+
+  /** The module an address lies in, from the module list (symbol answers carry no module: JsProvider.d.ts). */
+  moduleAt(address: Addr): string | undefined {
+    const list = this.namedModules();
+    if (!list) return undefined;
+    for (const m of list) {
+      if (m.name && addrCompare(address, m.base) >= 0 && addrCompare(address, m.end) < 0) return m.name;
+    }
+    return undefined;
   }
 
   nearestSymbol(address: Addr): string | undefined {
@@ -229,7 +298,12 @@ export class HostTarget implements Target {
         if (info && info.name) {
           const start = toAddr(info.address);
           const delta = addrDiff(address, start) || 0;
-          const name = info.module && info.name.indexOf('!') < 0 ? `${info.module}!${info.name}` : info.name;
+          let name = String(info.name);
+          if (name.indexOf('!') < 0) {
+            const module = this.moduleAt(start);
+            if (module) name = `${module}!${name}`;
+            else this.facts.symbolsWithoutModule++;
+          }
           hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
         }
       } catch (e) {
@@ -244,12 +318,15 @@ export class HostTarget implements Target {
     try {
       const where = toHostAddress(address);
       if (context && !isKernelAddress(address, this.pointerSize)) {
+        if (!this.userReads.has(context.pid)) this.userReads.set(context.pid, false);
         const process = this.processObject(context.pid);
         if (!process) {
           this.stats.unreadableReads++;
           return undefined;
         }
-        return host.memory.readMemoryValues(where, size, 1, false, process);
+        const bytes = host.memory.readMemoryValues(where, size, 1, false, process);
+        this.userReads.set(context.pid, true);
+        return bytes;
       }
       return host.memory.readMemoryValues(where, size, 1, false);
     } catch (e) {
@@ -259,15 +336,23 @@ export class HostTarget implements Target {
   }
 
   frames(thread: ThreadKey): FrameInfo[] | undefined {
+    this.facts.stacksAsked++;
     try {
       const process = this.processObject(thread.pid);
-      if (!process) return undefined;
+      if (!process) {
+        this.facts.stacksFailed++;
+        return undefined;
+      }
       const modelThread = process.Threads.getValueAt(thread.tid);
       const out: FrameInfo[] = [];
       for (const frame of modelThread.Stack.Frames) {
         const attributes = frame.Attributes;
+        const name = parseFrameText(this.frameText(frame));
         out.push({
-          text: frame.ToDisplayString(),
+          text: name.text,
+          module: name.module,
+          function: name.function,
+          offset: name.offset,
           instruction: addrOf(attributes.InstructionOffset),
           frameOffset: addrOf(attributes.FrameOffset),
           stackOffset: addrOf(attributes.StackOffset),
@@ -275,7 +360,58 @@ export class HostTarget implements Target {
       }
       return out;
     } catch (e) {
+      this.facts.stacksFailed++;
       return undefined;
+    }
+  }
+
+  /**
+   * A frame's text: toString() is the documented conversion of a data-model object (no public
+   * script calls ToDisplayString() on a frame); ToDisplayString() only when toString() gives nothing useful.
+   */
+  private frameText(frame: host.StackFrame): string {
+    let text = '';
+    let how = 'toString()';
+    try {
+      text = String(frame.toString());
+    } catch (e) {
+      text = '';
+    }
+    if (!text || /^\[object /.test(text)) {
+      how = 'ToDisplayString()';
+      const f = frame as unknown as { ToDisplayString?: () => string };
+      text = typeof f.ToDisplayString === 'function' ? String(f.ToDisplayString()) : '';
+    }
+    if (!this.sampleFrame && text) this.sampleFrame = { raw: text, how };
+    return text;
+  }
+
+  /**
+   * A member read through the debugger's own typed object (host.createTypedObject), for -selftest's
+   * cross-check of our raw decoding: a number, an address (pointers), or why it could not be read.
+   */
+  typedValue(address: Addr, module: string, typeName: string, path: string): TypedValue {
+    try {
+      let v: any = host.createTypedObject(toHostAddress(address), module, typeName);
+      for (const name of path.split('.')) {
+        if (v === undefined || v === null) return { error: `no ${name}` };
+        v = v[name];
+      }
+      if (typeof v === 'number') return { number: v };
+      if (typeof v === 'boolean') return { number: v ? 1 : 0 };
+      if (v === undefined || v === null) return { error: 'undefined' };
+      if (isInt64(v)) return { address: toAddr(v) };
+      let kind: string | undefined;
+      try {
+        kind = v.targetType ? v.targetType.typeKind : undefined;
+      } catch (e) {
+        kind = undefined;
+      }
+      if (kind === 'pointer') return { address: toAddr(v.address) };
+      if (kind === 'enum') return { number: toNumber(v.valueOf()) };
+      return { error: `a ${kind || typeof v}, not a value` };
+    } catch (e) {
+      return { error: e instanceof Error ? e.message : String(e) };
     }
   }
 
@@ -303,6 +439,12 @@ export class HostTarget implements Target {
     }
     return hit;
   }
+}
+
+export type TypedValue = { number: number } | { address: Addr } | { error: string };
+
+interface NamedRange extends AddrRange {
+  name: string;
 }
 
 function addrOf(value: number | host.Int64 | undefined): Addr {

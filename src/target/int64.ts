@@ -3,8 +3,14 @@
 import { addrFromParts, type Addr } from '../core/addr';
 
 export function isInt64(value: unknown): value is host.Int64 {
-  return typeof value === 'object' && value !== null && typeof (value as host.Int64).getLowPart === 'function' &&
-    typeof (value as host.Int64).getHighPart === 'function';
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return typeof (value as host.Int64).getLowPart === 'function' && typeof (value as host.Int64).getHighPart === 'function';
+  } catch (e) {
+    // A pointer-typed native object dereferences itself to look up a name it has no field for
+    // (a NULL or wild pointer throws here): it is not an Int64.
+    return false;
+  }
 }
 
 /** Int64 or number -> Addr without going through JS number precision. */

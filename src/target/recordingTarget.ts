@@ -19,7 +19,7 @@ import type {
   TypeLayout,
   TypeShape,
 } from '../core/target';
-import type { NativeInfo } from './hostTarget';
+import { HostTarget, type NativeInfo } from './hostTarget';
 import { encodeRanges, mergeReads, MemoryLog, type MemoryJson, type MergedRange, type ReadRecord } from './recordedMemory';
 import { TypeBook, type TypeDefJson } from './recordedTypes';
 import { redactProcessName, redactSymbolText } from './redact';
@@ -242,6 +242,15 @@ export class RecordingTarget implements Target {
 
   native(address: Addr, module: string, typeName: string): unknown {
     return this.inner.native(address, module, typeName);
+  }
+
+  hostFacts() {
+    return this.inner.hostFacts ? this.inner.hostFacts() : undefined!;
+  }
+
+  /** -selftest's questions go to the debugger (their reads are recorded as they happen). */
+  get self(): HostTarget | undefined {
+    return this.inner instanceof HostTarget ? this.inner : undefined;
   }
 
   /** A dx argument (a typed global such as `mydriver!g_History`): its symbol and type go into the snapshot. */

@@ -42,9 +42,12 @@ export function redactModuleName(name: string, asked: { [lowerName: string]: tru
   return `m${nameHash(bare)}`;
 }
 
-/** The module part of "mod!func+0x1b" / "mod+0x270d" redacted; other texts unchanged. */
+/**
+ * The module part of "mod!func+0x1b" / "mod+0x270d" (or dx's "mod + 0x270d") redacted; other texts
+ * unchanged. A module name may start with a digit ("3rdPartyAVDriver"); a bare hex address is no module.
+ */
 export function redactSymbolText(text: string, asked: { [lowerName: string]: true }): string {
-  const m = /^([A-Za-z_][\w.$-]*)(?=!|\+0x)/.exec(text);
+  const m = /^([A-Za-z0-9_][\w.$-]*)(?=!|\s*\+\s*0x)/.exec(text);
   if (!m || /^[0-9a-f]+$/i.test(m[1])) return text; // a bare address, not a module
   return redactModuleName(m[1], asked) + text.slice(m[1].length);
 }

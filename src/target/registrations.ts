@@ -1,9 +1,14 @@
 // The records initializeScript hands to the JavaScript provider (reference §1.4): the API version
 // the script is written against and one function alias per command (`!name` and `@$name()`).
 
-/** 1.1: getModuleType/getModuleSymbol return null instead of throwing; 1.2: compareTo/equals. */
+/**
+ * 1.1 is the lowest version with the semantics the script relies on: getModuleType/getModuleSymbol
+ * return null for an unknown name instead of throwing (the JsProvider documentation's version notes).
+ * Nothing of 1.2 (Int64 compareTo/equals) is used, and nothing after 1.2 is documented, so nothing higher is claimed.
+ */
 const API_MAJOR = 1;
-const API_MINOR = 7;
+const API_MINOR = 1;
+export const API_VERSION = `${API_MAJOR}.${API_MINOR}`;
 
 export function registrations(commands: { [name: string]: (arg?: unknown) => unknown }): unknown[] {
   const records: unknown[] = [new host.apiVersionSupport(API_MAJOR, API_MINOR)];

@@ -102,8 +102,16 @@ export class HostTypeLayout implements TypeLayout {
       if (last && last.kind !== 'struct') return undefined;
       const fields = this.fieldsOf(prefix, type);
       member = fields ? fields[part] : undefined;
-      if (!member || member.offset === undefined) return undefined;
-      offset += toNumber(member.offset);
+      // A static or constant member has no offset (reading one may throw): locationKind first.
+      if (!member || (member.locationKind && member.locationKind !== 'member')) return undefined;
+      let memberOffset: unknown;
+      try {
+        memberOffset = member.offset;
+      } catch (e) {
+        return undefined;
+      }
+      if (memberOffset === undefined || memberOffset === null) return undefined;
+      offset += toNumber(memberOffset);
       last = resolveType(member.type, this.pointerSize);
       type = last.type;
       prefix = prefix ? `${prefix}.${part}` : part;
@@ -209,7 +217,7 @@ export class ShapeBuilder {
     const fields = type.fields || {};
     for (const name of Object.getOwnPropertyNames(fields)) {
       const f = fields[name];
-      if (!f || f.offset === undefined || f.offset === null || (f.locationKind && f.locationKind !== 'member')) continue;
+      if (!f || (f.locationKind && f.locationKind !== 'member') || f.offset === undefined || f.offset === null) continue;
       const member: MemberShape = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
       if (f.type.isBitField && f.type.bitFieldPositions) {
         member.bitPos = toNumber(f.type.bitFieldPositions.lsb);

@@ -34,7 +34,8 @@ describe.each(layoutsOf(OWN('lpc-chain-deadlock')))('lpc-chain-deadlock on %s', 
   });
 
   it('reads nothing as damaged', () => {
-    expect(json.warnings).toEqual([]);
+    // A kernel dump has no user memory: that is said once (a host fact, not damage).
+    expect(json.warnings.filter((w: string) => !/^user memory unreadable in all/.test(w))).toEqual([]);
   });
 });
 

@@ -55,7 +55,9 @@ describe.each(SCENARIOS.map((id) => [short(id), id]))('%s', (_name, id) => {
       expect(replay.error).toBeUndefined();
       expect(replay.output).toBe(normal.output);
       expect(replay.json).toEqual(normal.json);
-      expect(replay.hostCalls).toBe(normal.hostCalls);
+      // Symbols are named from the module list (symbol answers carry no module); a recording keeps only
+      // the modules it saw symbols in, so the replay enumerates a shorter list: at most as many calls.
+      expect(replay.hostCalls).toBeLessThanOrEqual(normal.hostCalls);
     });
   });
 });
@@ -368,7 +370,7 @@ function hashedNames(scenario: object, normal: { output: string; json: unknown }
   const moduleNames = new Set<string>(plain.modules.map((m) => m.name));
   for (const t of plain.threads) {
     for (const f of t.frames) {
-      const m = /^([A-Za-z_][\w.$-]*)(?=!|\+0x)/.exec(f.text);
+      const m = /^([A-Za-z0-9_][\w.$-]*)(?=!|\+0x)/.exec(f.text); // a module may start with a digit (3rdPartyAVDriver)
       if (m && !/^[0-9a-f]+$/i.test(m[1])) moduleNames.add(m[1]);
     }
   }

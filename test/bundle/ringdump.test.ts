@@ -107,7 +107,7 @@ describe.each(layoutsOf(SEED))('seed 004 rings, %s', (layout) => {
       expect(fieldsOf(r.json, 'Information')).toEqual(['89f06008', '89f07008', '89f08008', '89f09008', '89f0a008', '89f0b008', '89f0c008', '89f0d008']);
     }
     const text = run('!ringdump (mydriver!g_History, mydriver!g_Index)').output;
-    expect(text).toMatch(/^mydriver!g_History: _MY_HISTORY\[8\] at .*-pre: slot = \+\+index % 8\n  wrapped: all 8 slots hold entries, oldest first; newest in slot 5\n/);
+    expect(text).toMatch(/^mydriver!g_History: _MY_HISTORY\[8\] at .*-pre: slot = \+\+index mod 8\n  wrapped: all 8 slots hold entries, oldest first; newest in slot 5\n/);
     expect(text).toMatch(/\n {2}0 \[6\] #6 +Information: 89f06008\n/);
     expect(text).toMatch(/\n {2}7 \[5\] #13 +Information: 89f0d008 +<- newest\n$/);
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Addr } from '../../src/core/addr';
 import type { FrameInfo, ProcessContext, Target } from '../../src/core/target';
 import { KernelContext } from '../../src/kernel/context';
-import { firstArgumentAddress, frameArguments } from '../../src/kernel/frames';
+import { firstArgumentAddress, frameArguments, parseFrameText } from '../../src/kernel/frames';
 import type { ProcessInfo, ThreadInfo } from '../../src/kernel/model';
 
 const frame = (frameOffset: Addr, stackOffset: Addr): FrameInfo => ({ text: 'ntdll!RtlEnterCriticalSection+0x46', instruction: '77f01234', frameOffset, stackOffset });
@@ -68,5 +68,25 @@ describe('frameArguments', () => {
   it('is undefined when the stack memory is not in the dump (another process, or a kernel dump)', () => {
     const { target } = fakeTarget(4, { 0x200: { '12ff48': 0x0032be30 } });
     expect(frameArguments(new KernelContext(target), threadOf(0x100), frame('12ff40', '12ff30'))).toBeUndefined();
+  });
+});
+
+describe('frame text, parsed once where it enters (both spellings, with or without suffixes)', () => {
+  it.each([
+    ['nt!KeWaitForSingleObject + 0x2ab', 'nt!KeWaitForSingleObject+0x2ab', 'nt', 'KeWaitForSingleObject', 0x2ab],
+    ['nt!KeWaitForSingleObject+0x2ab', 'nt!KeWaitForSingleObject+0x2ab', 'nt', 'KeWaitForSingleObject', 0x2ab],
+    ['nt!KiSwapContext + 0x7a [Switch To]', 'nt!KiSwapContext+0x7a', 'nt', 'KiSwapContext', 0x7a],
+    ['ntdll!RtlEnterCriticalSection+0x46 [d:\\w7rtm\\minkernel\\ntdll\\resource.c @ 1234]', 'ntdll!RtlEnterCriticalSection+0x46', 'ntdll', 'RtlEnterCriticalSection', 0x46],
+    ['3rdPartyAVDriver + 0x1394', '3rdPartyAVDriver+0x1394', '3rdPartyAVDriver', undefined, 0x1394],
+    ['3rdPartyAVDriver+0x1394', '3rdPartyAVDriver+0x1394', '3rdPartyAVDriver', undefined, 0x1394],
+    ['nt!KiSystemServiceCopyEnd', 'nt!KiSystemServiceCopyEnd', 'nt', 'KiSystemServiceCopyEnd', 0],
+    ['ntdll!ThreadpoolMgr::SafeWait + 0x12', 'ntdll!ThreadpoolMgr::SafeWait+0x12', 'ntdll', 'ThreadpoolMgr::SafeWait', 0x12],
+    ['0xfffff80312345678', '0xfffff80312345678', undefined, undefined, 0],
+  ])('%s', (raw, text, module, fn, offset) => {
+    const parsed = parseFrameText(raw);
+    expect(parsed.text).toBe(text);
+    expect(parsed.module).toBe(module);
+    expect(parsed.function).toBe(fn);
+    expect(parsed.offset).toBe(offset);
   });
 });

@@ -65,23 +65,23 @@ describe('data model (§4)', () => {
     expect(host.currentThread.Id).toBe(8);
   });
 
-  it('§4 Attributes.Target and Attributes.Machine (PointerSize/PageSize as Int64)', () => {
+  it('§4 Attributes.Target and Attributes.Machine (PointerSize a JS number as in real scripts, PageSize Int64)', () => {
     const { host } = host2('x86');
     const attr = host.currentSession.Attributes;
     expect(attr.Target.IsKernelTarget).toBe(true);
     expect(attr.Target.IsUserTarget).toBe(false);
     expect(attr.Target.IsLiveTarget).toBe(false);
-    expect(attr.Machine.PointerSize).toBe(host.Int64(4));
+    expect(attr.Machine.PointerSize).toBe(4);
     expect(attr.Machine.PageSize.asNumber()).toBe(0x1000);
   });
 
-  it('§4 Stack.Frames: indexable, iterable; toString/ToDisplayString are the frame text', () => {
+  it('§4 Stack.Frames: indexable, iterable; toString/ToDisplayString are the frame text as dx shows it', () => {
     const { host } = host2();
     const frames = host.currentThread.Stack.Frames;
     expect(Array.from(frames as Iterable<any>).map((f) => f.toString())).toEqual([
-      'nt!KiSwapContext+0x7a', 'nt!KeWaitForSingleObject+0x346', 'mydriver!Worker+0x10']);
-    expect(frames[1].ToDisplayString()).toBe('nt!KeWaitForSingleObject+0x346');
-    expect(String(frames[0]).split('+')[0]).toBe('nt!KiSwapContext');
+      'nt!KiSwapContext + 0x7a', 'nt!KeWaitForSingleObject + 0x346', 'mydriver!Worker + 0x10']);
+    expect(frames[1].ToDisplayString()).toBe('nt!KeWaitForSingleObject + 0x346');
+    expect(String(frames[0]).split('+')[0].trim()).toBe('nt!KiSwapContext');
     expect(() => frames[3]).toThrow(RangeError);
   });
 
