@@ -107,6 +107,7 @@ var __waitchain = (function (exports) {
         'owners not found among threads': 'owner not found among threads',
         'processor control regions inconsistent': 'processor control region inconsistent',
         'processor counts implausible': 'processor count implausible',
+        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
         'processors unknown': 'processor unknown',
         'resource lists missing': 'resource list missing',
         'resource owner tables unreadable': 'resource owner table unreadable',
@@ -172,10 +173,10 @@ var __waitchain = (function (exports) {
             return [];
         const out = [];
         if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
-            out.push(`stacks unavailable for all ${f.stacksAsked} threads asked (frame-based facts unknown: !waitchain "-selftest")`);
+            out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
         }
         if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
-            out.push(`user memory unreadable in all ${f.userProcessesTried} processes tried (a kernel dump has none; else see !waitchain "-selftest")`);
+            out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
         }
         const fell = [];
         const none = [];

@@ -61,10 +61,10 @@ export function hostWarnings(f: HostFacts | undefined): string[] {
   if (!f) return [];
   const out: string[] = [];
   if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
-    out.push(`stacks unavailable for all ${f.stacksAsked} threads asked (frame-based facts unknown: !waitchain "-selftest")`);
+    out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
   }
   if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
-    out.push(`user memory unreadable in all ${f.userProcessesTried} processes tried (a kernel dump has none; else see !waitchain "-selftest")`);
+    out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
   }
   const fell: string[] = [];
   const none: string[] = [];

@@ -31,6 +31,13 @@ function writeAndOpen(snapshot: Snapshot, storage: 'runs' | 'bitmap', pae: boole
 
 const withoutFrames = (s: Snapshot): Snapshot => ({ ...s, threads: s.threads.map((t) => ({ address: t.address, frames: [] })) });
 
+/**
+ * What a dump of this kind can hold: a kernel dump has no user-mode memory, so neither the user-mode
+ * modules its loader lists name (the bundle then does not try user reads, and has no failed reads to
+ * warn about).
+ */
+const asDumpHolds = (s: Snapshot): Snapshot => (s.header.dumpKind === 'kernel' ? { ...s, modules: s.modules.filter((m) => m.kernel) } : s);
+
 const commandsOf = (id: string) => ['!waitchain', '!stalecheck', ...(/devnode/.test(id) ? ['!ringdump "-devnode all"'] : [])];
 
 describe('dump writer -> reader round trip, every seed scenario', () => {
@@ -62,13 +69,13 @@ describe('dump writer -> reader round trip, every seed scenario', () => {
           expect(dump.info.kind).toBe(snapshot.header.dumpKind === 'complete' ? 'complete' : 'kernel');
           expect(dump.info.dumpType).toBe(plan.storage === 'runs' ? 1 : snapshot.header.dumpKind === 'complete' ? 5 : 6);
           const hasFrames = snapshot.threads.some((t) => t.frames.length);
-          const reference = withoutFrames(snapshot);
+          const reference = withoutFrames(asDumpHolds(snapshot));
           for (const command of commandsOf(id)) {
             const fromDump = runOnSnapshot(dump.snapshot, command);
             expect(fromDump.error, command).toBeUndefined();
             expect(fromDump.output, command).toBe(runOnSnapshot(reference, command).output);
             expect(fromDump.json, command).toEqual(runOnSnapshot(reference, command).json);
-            if (!hasFrames) expect(fromDump.output, command).toBe(runOnSnapshot(snapshot, command).output);
+            if (!hasFrames) expect(fromDump.output, command).toBe(runOnSnapshot(asDumpHolds(snapshot), command).output);
           }
           if (hasFrames) expect(dump.info.warnings.some((w) => /^no stack frames/.test(w))).toBe(true);
         } finally {
