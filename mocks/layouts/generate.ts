@@ -40,8 +40,8 @@ function loadSource(symbols: string, ref: SourceRef, arch: 'x86' | 'x64', buildN
     return { ref, label: ref.file, arch, order, table: vtypes.table, hasSymbols: false, identity: `sha256 ${vtypes.sha256}`, vtypes };
   }
   const pdbex = loadPdbexFolder(join(symbols, ref.folder));
-  const combined = Object.entries(pdbex.files).map(([f, h]) => `${f} ${h.slice(0, 16)}`).join(', ');
-  return { ref, label: ref.folder, arch, order, table: pdbex.table, hasSymbols: false, identity: `${Object.keys(pdbex.files).length} headers (sha256 prefixes: ${combined})` };
+  const combined = Object.entries(pdbex.files).map(([f, h]) => `${f} sha256 ${h}`).join(', ');
+  return { ref, label: ref.folder, arch, order, table: pdbex.table, hasSymbols: false, identity: `${Object.keys(pdbex.files).length} headers: ${combined}` };
 }
 
 /** Named types a TypeRef mentions (pointees and array elements included), with whether only through a pointer. */

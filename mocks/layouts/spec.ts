@@ -534,7 +534,8 @@ export const GLOBALS: GlobalSpec[] = [
   // CCHAR until Vista; ULONG from Windows 7 (more than 64 processors).
   { module: 'nt', name: 'KeNumberProcessors', x86: 'CHAR', x64: 'CHAR', untilNt: [6, 0] },
   { module: 'nt', name: 'KeNumberProcessors', x86: 'ULONG', x64: 'ULONG', sinceNt: [6, 1] },
-  { module: 'nt', name: 'ObTypeIndexTable', x86: '_OBJECT_TYPE*[256]', x64: '_OBJECT_TYPE*[256]', sinceNt: [6, 1] },
+  // Array lengths as the hand-written layouts this generator replaced declared them (unconfirmed: symbols carry no length here).
+  { module: 'nt', name: 'ObTypeIndexTable', x86: '_OBJECT_TYPE*[64]', x64: '_OBJECT_TYPE*[256]', sinceNt: [6, 1] },
   { module: 'nt', name: 'ObHeaderCookie', x86: 'UCHAR', x64: 'UCHAR', sinceNt: [10, 0] },
   { module: 'nt', name: 'ObpTypeObjectType', x86: '_OBJECT_TYPE*', x64: '_OBJECT_TYPE*' },
   { module: 'nt', name: 'IopRootDeviceNode', x86: '_DEVICE_NODE*', x64: '_DEVICE_NODE*' },

@@ -2056,7 +2056,7 @@ export const layout: Layout = {
     { module: 'nt', name: 'ExpSystemResourcesList', type: '_LIST_ENTRY' },
     { module: 'nt', name: 'KiProcessorBlock', type: '_KPRCB*[32]' },
     { module: 'nt', name: 'KeNumberProcessors', type: 'ULONG' },
-    { module: 'nt', name: 'ObTypeIndexTable', type: '_OBJECT_TYPE*[256]' },
+    { module: 'nt', name: 'ObTypeIndexTable', type: '_OBJECT_TYPE*[64]' },
     { module: 'nt', name: 'ObpTypeObjectType', type: '_OBJECT_TYPE*' },
     { module: 'nt', name: 'IopRootDeviceNode', type: '_DEVICE_NODE*' },
     { module: 'nt', name: 'AlpcPortObjectType', type: '_OBJECT_TYPE*' },
