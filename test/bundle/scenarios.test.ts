@@ -8,6 +8,7 @@ import { checkScenario, layoutsOf, runOnScenario } from '../../mocks/harness/run
 import { COMMAND_OF, expectKinds } from '../../mocks/harness/expect';
 import { loadScenario } from '../../mocks/builder';
 import { isPending, PENDING } from '../pending';
+import { testLayoutsOf } from '../layoutMatrix';
 
 const SEEDS = readdirSync(join(__dirname, '..', '..', 'mocks', 'scenarios'))
   .filter((f) => f.endsWith('.json'))
@@ -17,28 +18,12 @@ const OWN_DIR = join(__dirname, '..', 'scenarios');
 const OWN = readdirSync(OWN_DIR).filter((f) => f.endsWith('.json')).map((f) => join(OWN_DIR, f));
 const SCENARIOS = [...SEEDS, ...OWN];
 
-/**
- * `npm test` runs every scenario on a fixed representative subset of the layouts, one per mechanism the
- * builder lays out differently (README "Layouts"); .ci/run sets WAITCHAIN_FULL_MATRIX=1 for every layout.
- */
-const REPRESENTATIVE_LAYOUTS = [
-  'xpsp3-x86', 'srv2003sp2-3790-x64', 'vistasp2-6002-x86', 'win7sp1-x86', 'win10-14393-x64', 'win10-15063-x64',
-  'win10-19041-x64', 'win11-24h2-x64',
-];
-const FULL_MATRIX = process.env.WAITCHAIN_FULL_MATRIX === '1';
-/** The scenario's layouts in the subset; a scenario allowed on none of them still runs on its first layout. */
-function layoutsToRun(id: string): string[] {
-  const allowed = layoutsOf(id);
-  if (FULL_MATRIX) return allowed;
-  const subset = allowed.filter((l) => REPRESENTATIVE_LAYOUTS.includes(l));
-  return subset.length ? subset : allowed.slice(0, 1);
-}
 
 describe.each(SCENARIOS)('%s', (id) => {
   // ids of own scenarios are paths; pending entries name seeds by id
   const scenario = loadScenario(id) as { expect?: Record<string, unknown> };
   const kinds = expectKinds(scenario.expect);
-  describe.each(layoutsToRun(id))('%s', (layout) => {
+  describe.each(testLayoutsOf(id))('%s', (layout) => {
     it('!waitchain runs to its summary line without an error', () => {
       const run = runOnScenario(id, layout, '!waitchain');
       expect(run.error).toBeUndefined();
