@@ -1624,6 +1624,11 @@ var __waitchain = (function (exports) {
         }
         table.known = true;
         const pcr = pcrLocator(k, prcbType);
+        if (!pcr && entries > 0) {
+            // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
+            // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
+            k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
+        }
         const span = prcbSpan(prcbType);
         for (let i = 0; i < entries; i++) {
             const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
@@ -5081,7 +5086,8 @@ var __waitchain = (function (exports) {
                 const thread = entry.ptr('Thread');
                 if (thread && !isNull(thread))
                     index.byWaiterThread.set(thread, link);
-                at = entry.ptr('ListEntry.Flink') || '0';
+                // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
+                at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
             }
         }
     }

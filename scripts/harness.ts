@@ -21,6 +21,7 @@ import { NO_VARIANTS, parseVariants, variantList, type VariantSet } from '../moc
 const USAGE = `usage: npm run harness -- --scenario <file|id> [--layout <name>|all] --command '<!cmd args>' [--json]
        npm run harness -- --scenario <file|id> --layout <name> --save-snapshot <file>
        npm run harness -- --scenario <file|id> [--layout <name>|all] --check
+       npm run harness -- --list-layouts
        npm run harness -- --snapshot <file> [--command '<!cmd args>'] [--json]
        npm run harness -- --scenario <file|id> --layout <name> --command '<!cmd args>' --record <file> [--redact] [--json]
        npm run harness -- --list-scenarios
@@ -93,13 +94,23 @@ function parseArgs(argv: string[]): Args {
       const waits = Object.keys(WAIT_VARIANTS).map((n) => `${n}\n  ${WAIT_VARIANTS[n].summary}\n  evidence: ${WAIT_VARIANTS[n].evidence.join(' ')}`);
       console.log([...variantList(), ...waits].join('\n\n'));
       process.exit(0);
-    }
-    else if (a === '-h' || a === '--help') {
+    } else if (a === '--list-layouts') {
+      printLayouts();
+      process.exit(0);
+    } else if (a === '-h' || a === '--help') {
       console.log(USAGE);
       process.exit(0);
     } else fail(`unknown argument ${a}`);
   }
   return args;
+}
+
+/** --list-layouts: one line per layout (name, Windows version and build, architecture, source table). */
+function printLayouts(): void {
+  const rows = Object.values(LAYOUTS).map((l) => [l.name, `${l.release ?? ''} (${l.osVersion})`, l.arch, l.source ?? 'hand-written']);
+  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2].padEnd(widths[2])}  ${r[3]}`);
+  console.log(`${rows.length} layouts (${rows.filter((r) => r[2] === 'x86').length} x86, ${rows.filter((r) => r[2] === 'x64').length} x64); sources under ../shared/symbols, see mocks/layouts/spec.ts`);
 }
 
 function fail(message: string): never {

@@ -43,7 +43,15 @@ export function buildWithContext(s: Scenario, layoutName: string, options: Build
   claimScenarioStructures(ctx);
   collectSymbols(ctx);
   // data sections big enough for the globals
-  for (const g of layout.globals) ctx.modules.declare(g.module, undefined, 0).dataReserve += alignUp(BigInt(ctx.types.sizeOf(g.type)), 16n);
+  for (const g of layout.globals) {
+    const m = ctx.modules.declare(g.module, undefined, 0);
+    m.dataReserve += alignUp(BigInt(ctx.types.sizeOf(g.type)), 16n);
+    // A global with a real RVA (the build's symbol table) lies inside the image at base + RVA: the image spans it.
+    if (g.rva !== undefined) {
+      const end = BigInt(g.rva + ctx.types.sizeOf(g.type));
+      if (end > m.maxDirect) m.maxDirect = end;
+    }
+  }
   for (const g of s.globals ?? []) ctx.modules.declare(g.module, undefined, 0).dataReserve += alignUp(BigInt(globalSize(ctx, g.module, g.type)), 16n);
   ctx.placeModules();
   allocateLayoutGlobals(ctx);

@@ -235,6 +235,22 @@ export class Ctx {
       sym.type = sym.type ?? type; sym.data = true;
       return sym.address;
     }
+    const real = this.layout.globals.find((g) => g.module === module && g.name === name)?.rva;
+    if (real !== undefined && m.base !== undefined) {
+      // The build's symbol table gives the RVA: place the global where the real kernel has it, unless the
+      // scenario already put something there (then the data section, noted).
+      const at = m.base + BigInt(real);
+      const spaces = m.kernel ? [this.kernel] : this.allUserSpaces();
+      const end = at + BigInt(Math.max(size, 1));
+      const free = spaces.every((sp) => !sp.overlapping(at, end) && sp.pointIn(at, end) === undefined);
+      if (free && (m.size === undefined || end <= m.base + m.size)) {
+        for (const sp of spaces) sp.claim(at, Math.max(size, 1), `${m.name}!${name}`);
+        sym.address = at; sym.type = type; sym.data = true; sym.size = undefined;
+        this.globals.set(`${m.name.toLowerCase()}!${name}`, at);
+        return at;
+      }
+      this.note(`${m.name}!${name}: its real RVA ${fmt(BigInt(real))} from ${fmt(m.base)} is taken or outside the module; placed in the module's data section`);
+    }
     if (!m.dataArena) {
       const spaces = m.kernel ? [this.kernel] : this.allUserSpaces();
       m.dataArena = new Arena(spaces, m.dataStart!, m.dataEnd! + 0x1000000n, `data of ${m.name}`);

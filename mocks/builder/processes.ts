@@ -25,7 +25,9 @@ export function layoutProcess(ctx: Ctx, p: ProcInfo, activeHead: bigint): void {
   sw.trySet(k, a, E, 'Pcb.ProfileListHead.Blink', a + BigInt(sw.off(E, 'Pcb.ProfileListHead')));
   // DirectoryTableBase: a distinct page-aligned fake value per process (nothing physical is modelled).
   const dtb = 0x10000000n + BigInt(p.index + 1) * 0x1000n;
-  if (!sw.trySet(k, a, E, 'Pcb.DirectoryTableBase', dtb)) sw.trySet(k, a, E, 'Pcb.DirectoryTableBase[0]', dtb);
+  // An array on some builds (Server 2003 x64: ULONG64[2]); the first entry is the page directory.
+  const dtbIsArray = sw.has(E, 'Pcb.DirectoryTableBase') && /\]$/.test(sw.req(E, 'Pcb.DirectoryTableBase').type);
+  sw.trySet(k, a, E, dtbIsArray ? 'Pcb.DirectoryTableBase[0]' : 'Pcb.DirectoryTableBase', dtb);
   sw.set(k, a, E, 'UniqueProcessId', p.pid);
   const links = a + BigInt(sw.off(E, 'ActiveProcessLinks'));
   if (p.idle) {

@@ -75,11 +75,16 @@ export function layoutProcessors(ctx: Ctx): void {
   const k = ctx.kernel;
   const cpus = plans.get(ctx) ?? [];
   const block = ctx.globalAddr('nt', 'KiProcessorBlock');
-  const embeddedAt = sw.has(PCR, 'PrcbData') ? 'PrcbData' : 'Prcb';
+  // The KPRCB is embedded in the KPCR (x86 PrcbData, x64 Prcb) where the layout has such a member; a layout
+  // whose KPCR has none (Windows 11 24H2: _KPCR is 0x178 bytes, ending at PcrAlign1) gets a KPRCB of its own,
+  // reached through CurrentPrcb (docs/scenario-extensions.md "Processors").
+  const embeddedAt = sw.has(PCR, 'PrcbData') ? 'PrcbData' : sw.has(PCR, 'Prcb') && sw.req(PCR, 'Prcb').type === PRCB ? 'Prcb' : undefined;
   const prcbPtr = sw.has(PCR, 'PrcbData') ? 'Prcb' : 'CurrentPrcb';
   for (const c of cpus) {
     const pcr = ctx.arena('pool').alloc(sw.size(PCR), 0x1000, `_KPCR of processor ${c.number}`);
-    const prcb = pcr + BigInt(sw.off(PCR, embeddedAt));
+    const prcb = embeddedAt !== undefined
+      ? pcr + BigInt(sw.off(PCR, embeddedAt))
+      : ctx.arena('pool').alloc(sw.size(PRCB), 0x1000, `_KPRCB of processor ${c.number}`);
     sw.trySet(k, pcr, PCR, 'SelfPcr', pcr) || sw.trySet(k, pcr, PCR, 'Self', pcr);
     sw.trySet(k, pcr, PCR, 'NtTib.Self', pcr);
     sw.set(k, pcr, PCR, prcbPtr, prcb);

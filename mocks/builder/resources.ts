@@ -121,18 +121,22 @@ export function layoutResources(ctx: Ctx): void {
       if (p.shared !== undefined) sw.set(k, addr, R, 'SharedWaiters', p.shared);
       continue;
     }
+    // The entry's link and the head differ by build (probed): 14393 links through a _SINGLE_LIST_ENTRY and
+    // heads SharedWaiters with an embedded _KWAIT_CHAIN; 15063 a _LIST_ENTRY without Thread; 17763+ adds Thread.
+    const next = sw.has(CE, 'ListEntry.Flink') ? 'ListEntry.Flink' : 'ListEntry.Next';
     const chainTo = (field: string, items: ResPlan['chainEx']): void => {
+      const head = sw.has(R, `${field}.Head.Next`) ? `${field}.Head.Next` : field;
       let prev: bigint | undefined;
       for (const it of items) {
         const e = it.entry();
         k.claim(e, sw.size(CE), `_KWAIT_CHAIN_ENTRY of thread ${fmt(it.thread)} for ${what}`);
-        sw.set(k, e, CE, 'ListEntry.Flink', 0);
-        sw.set(k, e, CE, 'ListEntry.Blink', prev ?? 0n);
-        sw.set(k, e, CE, 'Thread', it.thread);
+        sw.set(k, e, CE, next, 0);
+        sw.trySet(k, e, CE, 'ListEntry.Blink', prev ?? 0n);
+        sw.trySet(k, e, CE, 'Thread', it.thread);
         const ev = e + BigInt(sw.off(CE, 'Event'));
         dispatcherHeader(ctx, ev, 'EventSynchronizationObject', sw.size('_KEVENT'), 0);
-        if (prev === undefined) sw.set(k, addr, R, field, e);
-        else sw.set(k, prev, CE, 'ListEntry.Flink', e);
+        if (prev === undefined) sw.set(k, addr, R, head, e);
+        else sw.set(k, prev, CE, next, e);
         prev = e;
       }
     };

@@ -11,6 +11,8 @@ export interface ScenarioProcessor { number: number; currentThread?: Hex | null;
 export interface ScenarioSystem {
   arch: 'x86' | 'x64';
   layouts?: string[];
+  /** Layouts this scenario cannot be laid out on, each with the reason (a structure the build lacks, objects that do not fit). */
+  layoutsExcluded?: Record<string, string>;
   currentTick: number;
   tickIncrement?: number;
   dumpKind?: 'complete' | 'kernel' | 'live';
@@ -230,6 +232,9 @@ export function validateScenario(raw: unknown, where = '<scenario>'): Scenario {
     c.oneOf(sys, 'dumpKind', 'system', ['complete', 'kernel', 'live']);
     if (sys.layouts !== undefined && sys.layouts !== null && (!Array.isArray(sys.layouts) || sys.layouts.some((l) => typeof l !== 'string')))
       c.fail('system.layouts', 'expected a list of layout names');
+    if (sys.layoutsExcluded !== undefined && sys.layoutsExcluded !== null
+      && (typeof sys.layoutsExcluded !== 'object' || Array.isArray(sys.layoutsExcluded) || Object.values(sys.layoutsExcluded).some((r) => typeof r !== 'string' || !r)))
+      c.fail('system.layoutsExcluded', 'expected {layout name: reason}');
     if (c.arr(sys.processors, 'system.processors')) {
       (sys.processors as unknown[]).forEach((p, i) => {
         const path = `system.processors[${i}]`;

@@ -43,6 +43,8 @@ export interface GlobalDef {
   module: string;
   name: string;
   type: TypeRef;
+  /** Offset from the module's image base, where the build's symbol table gives it (the builder places the global there). */
+  rva?: number;
 }
 
 /** One real Windows build's structure layouts, as its public PDBs give them. */
@@ -57,6 +59,10 @@ export interface Layout {
   ntMajor: number;
   ntMinor: number;
   buildNumber: number;
+  /** Release name for listings, e.g. "Windows 10 1809 / Server 2019". */
+  release?: string;
+  /** The symbol table the layout was generated from (path under the shared symbols folder). */
+  source?: string;
   /** Where every number came from (file, commit, section of shared/reference/kernel-structures.md). */
   provenance: string[];
   /** Types per module ("nt", "ntdll"). Only the fields the product and the builder use need be listed, at their real offsets, with the real sizes. */

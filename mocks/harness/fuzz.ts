@@ -84,7 +84,8 @@ export function makeCase(seed: number, scenarios: string[]): FuzzCase {
   const scenario = scenarios[seed % scenarios.length];
   const s: any = loadScenario(scenario);
   const layouts = scenarioLayouts(s);
-  const layout = layouts[Math.floor(seed / scenarios.length) % layouts.length];
+  // seed % layouts spreads any slice of consecutive seeds over every layout (21 generated builds).
+  const layout = layouts[(seed + Math.floor(seed / scenarios.length)) % layouts.length];
   const x64 = layout.endsWith('x64');
   const corruption: object[] = [];
   const n = 1 + Math.floor(r() * 3);

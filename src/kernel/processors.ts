@@ -69,6 +69,11 @@ export function readProcessors(k: KernelContext): ProcessorTable {
   }
   table.known = true;
   const pcr = pcrLocator(k, prcbType);
+  if (!pcr && entries > 0) {
+    // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
+    // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
+    k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
+  }
   const span = prcbSpan(prcbType);
   for (let i = 0; i < entries; i++) {
     const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);

@@ -255,7 +255,8 @@ export class ResourceReader {
       }
       const thread = entry.ptr('Thread');
       if (thread && !isNull(thread)) index.byWaiterThread.set(thread, link);
-      at = entry.ptr('ListEntry.Flink') || '0';
+      // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
+      at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
     }
   }
 }

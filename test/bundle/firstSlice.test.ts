@@ -2,6 +2,7 @@
 // ("pattern cooperation"), from wait blocks laid out as each build's kernel holds them.
 import { describe, expect, it } from 'vitest';
 import { layoutsOf, runOnScenario } from '../../mocks/harness/run';
+import { irqlReadable, lpcOnly, testLayoutsOf } from '../layoutMatrix';
 
 const ID = '002-lpc-mutant-process-eresource-fastmutex';
 
@@ -12,7 +13,7 @@ interface Json {
   waiterCounts: Record<string, number>;
 }
 
-describe.each(layoutsOf(ID))('%s', (layout) => {
+describe.each(testLayoutsOf(ID))('%s', (layout) => {
   const run = runOnScenario(ID, layout, '!waitchain');
   const json = run.json as Json;
   const hops = json.chains.flatMap((c) => c.hops);

@@ -2,7 +2,8 @@
 // ("counts the lock carries for waiters the dump does not show"): a critical section's LockCount
 // (seed 002 high contention: 52) and an ERESOURCE's waiter counters (seed 002 busy system: 3591, owner READY).
 import { describe, expect, it } from 'vitest';
-import { layoutsOf, runOnScenario } from '../../mocks/harness/run';
+import { runOnScenario } from '../../mocks/harness/run';
+import { testLayoutsOf } from '../layoutMatrix';
 
 interface Json {
   rootBlockers: { thread: string; holds?: { lock: string; kind: string; waiters: number }[] }[];
@@ -13,7 +14,7 @@ describe.each([
   ['002-busy-system-eresource-ready-owner', '83b46db0', 'bae016a0', 'resource', 3591],
   ['002-cs-high-contention-sleeping-owner', '86396db0', '0032be30', 'critical-section', 52],
 ])('%s', (id, owner, lock, kind, waiters) => {
-  it.each(layoutsOf(id))('%s: the owner is the root blocker, holding the lock with its counted waiters', (layout) => {
+  it.each(testLayoutsOf(id))('%s: the owner is the root blocker, holding the lock with its counted waiters', (layout) => {
     const run = runOnScenario(id, layout, '!waitchain');
     const json = run.json as Json;
     expect(json.rootBlockers[0].thread).toBe(owner);

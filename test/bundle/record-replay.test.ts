@@ -24,6 +24,7 @@ import { TypeBook } from '../../src/target/recordedTypes';
 import { RecordingTarget, WAITCHAIN_VERSION } from '../../src/target/recordingTarget';
 import { nameHash, redactModuleName, redactProcessName } from '../../src/target/redact';
 import type { FieldLayout, Target } from '../../src/core/target';
+import { irqlReadable, lpcOnly, testLayoutsOf } from '../layoutMatrix';
 
 const SEEDS = readdirSync(join(__dirname, '..', '..', 'mocks', 'scenarios'))
   .filter((f) => f.endsWith('.json'))
@@ -39,7 +40,7 @@ function commandsOf(id: string): string[] {
 }
 
 describe.each(SCENARIOS.map((id) => [short(id), id]))('%s', (_name, id) => {
-  describe.each(layoutsOf(id))('%s', (layout) => {
+  describe.each(testLayoutsOf(id))('%s', (layout) => {
     const snapshot = buildSnapshot(loadScenario(id), layout);
     it.each(commandsOf(id))('%s: recorded, replayed, the same output and result', (command) => {
       const normal = runOnSnapshot(snapshot, command);

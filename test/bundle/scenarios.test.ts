@@ -8,6 +8,7 @@ import { checkScenario, layoutsOf, runOnScenario } from '../../mocks/harness/run
 import { COMMAND_OF, expectKinds } from '../../mocks/harness/expect';
 import { loadScenario } from '../../mocks/builder';
 import { isPending, PENDING } from '../pending';
+import { testLayoutsOf } from '../layoutMatrix';
 
 const SEEDS = readdirSync(join(__dirname, '..', '..', 'mocks', 'scenarios'))
   .filter((f) => f.endsWith('.json'))
@@ -17,11 +18,12 @@ const OWN_DIR = join(__dirname, '..', 'scenarios');
 const OWN = readdirSync(OWN_DIR).filter((f) => f.endsWith('.json')).map((f) => join(OWN_DIR, f));
 const SCENARIOS = [...SEEDS, ...OWN];
 
+
 describe.each(SCENARIOS)('%s', (id) => {
   // ids of own scenarios are paths; pending entries name seeds by id
   const scenario = loadScenario(id) as { expect?: Record<string, unknown> };
   const kinds = expectKinds(scenario.expect);
-  describe.each(layoutsOf(id))('%s', (layout) => {
+  describe.each(testLayoutsOf(id))('%s', (layout) => {
     it('!waitchain runs to its summary line without an error', () => {
       const run = runOnScenario(id, layout, '!waitchain');
       expect(run.error).toBeUndefined();

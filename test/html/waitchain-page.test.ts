@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { generateSystem } from '../../bench/generate';
 import { buildSnapshot, loadScenario } from '../../mocks/builder';
 import { runWithHtml } from '../../mocks/harness/html';
-import { layoutsOf, runOnSnapshot } from '../../mocks/harness/run';
+import { runOnSnapshot } from '../../mocks/harness/run';
+import { testLayoutsOf } from '../layoutMatrix';
 import { DEADLOCK_SEED, externalReferences, nodeBoxes, overlaps, parse, scenarioPage } from './pages';
 
 // Seed 002 ("LPC chain into a mutant/LPC deadlock"): the cycle and the 5 waiters chained into it.
@@ -23,7 +24,7 @@ const CHAIN = [
 ];
 
 describe('!waitchain -html on the seed 002 deadlock', () => {
-  for (const layout of layoutsOf(DEADLOCK_SEED)) {
+  for (const layout of testLayoutsOf(DEADLOCK_SEED)) {
     it(`${layout}: the cycle marked, the 5 waiters chained into it, words as the text report's`, () => {
       const { html, output } = scenarioPage(DEADLOCK_SEED, layout);
       const doc = parse(html).window.document;
