@@ -107,6 +107,7 @@ var __waitchain = (function (exports) {
         'owners not found among threads': 'owner not found among threads',
         'processor control regions inconsistent': 'processor control region inconsistent',
         'processor counts implausible': 'processor count implausible',
+        'processor IRQLs unknown': 'processor IRQL unknown',
         'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
         'processors unknown': 'processor unknown',
         'resource lists missing': 'resource list missing',

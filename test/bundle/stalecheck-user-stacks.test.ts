@@ -96,6 +96,6 @@ describe.each(['xpsp3-x86', 'win7sp1-x86', 'win10-19041-x64', 'win11-24h2-x64'])
     expect(run.error).toBeUndefined();
     expect((run.json as { findings: unknown[]; warnings: string[] }).findings).toEqual([]);
     // Only the one line saying user memory is absent (critical sections and user stacks unknowable).
-    expect((run.json as { warnings: string[] }).warnings.filter((w) => !/^user memory unreadable in all/.test(w))).toEqual([]);
+    expect((run.json as { warnings: string[] }).warnings.filter((w) => !/^user memory unreadable in /.test(w))).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { generateSystem } from '../../bench/generate';
 import { buildSnapshot, loadScenario } from '../../mocks/builder';
 import { runWithHtml } from '../../mocks/harness/html';
 import { runOnSnapshot } from '../../mocks/harness/run';
-import { testLayoutsOf } from '../layoutMatrix';
+import { lpcOnly, testLayoutsOf } from '../layoutMatrix';
 import { DEADLOCK_SEED, externalReferences, nodeBoxes, overlaps, parse, scenarioPage } from './pages';
 
 // Seed 002 ("LPC chain into a mutant/LPC deadlock"): the cycle and the 5 waiters chained into it.
@@ -47,7 +47,7 @@ describe('!waitchain -html on the seed 002 deadlock', () => {
         label: e.querySelector('title')!.textContent!,
       }));
       // The seed's LPC is ALPC from Windows Vista on (the builder lays it out as each build's kernel holds it).
-      const lpc = layout === 'xpsp3-x86' ? 'lpc' : 'alpc';
+      const lpc = lpcOnly(layout) ? 'lpc' : 'alpc';
       const expected = (hops: typeof CHAIN) => hops.map((h) => ({ ...h, kind: h.kind === 'lpc' ? lpc : h.kind }));
       expect(edges.filter((e) => e.cycle).map(({ from, to, kind }) => ({ from, to, kind }))).toEqual(expected(CYCLE));
       expect(edges.filter((e) => !e.cycle).map(({ from, to, kind }) => ({ from, to, kind }))).toEqual(expected(CHAIN));
