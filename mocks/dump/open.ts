@@ -639,7 +639,9 @@ function threadFrames(a: ThreadFrameArgs): () => SnapshotThread[] {
     const seen = new Set<bigint>();
     if (a.psHead !== undefined && o.links !== undefined && o.threadHead !== undefined && o.threadEntry !== undefined) {
       let p = readPtr(a.psHead);
-      for (let i = 0; p !== undefined && p !== a.psHead && p !== 0n && i < 100000; i++) {
+      const processes = new Set<bigint>();
+      for (let i = 0; p !== undefined && p !== a.psHead && p !== 0n && !processes.has(p) && i < 100000; i++) {
+        processes.add(p);
         const ep = p - BigInt(o.links);
         const head = ep + BigInt(o.threadHead);
         let t = readPtr(head);
