@@ -2,8 +2,8 @@
 // x86 by walking the EBP frame-pointer chain from the thread's switch frame at KTHREAD.KernelStack
 // (RetAddr at +8 as in the x86 KSWITCHFRAME, the pushed EBP at +0xc); x64 by virtual unwinding
 // with the RUNTIME_FUNCTION/UNWIND_INFO data of the images' exception directories
-// (https://learn.microsoft.com/en-us/cpp/build/exception-handling-x64), starting from the return
-// address the switching call left below KernelStack. Frames are named by the nearest preceding code
+// (https://learn.microsoft.com/en-us/cpp/build/exception-handling-x64), starting from the first
+// return address the switch left (two variants, see unwindX64). Frames are named by the nearest preceding code
 // symbol of their module's table, `module+0xoff` without one. mocks/dump/stackWriter.ts writes
 // stacks this way; a real dump's stacks follow the same rules where its pages are present.
 import type { SnapshotFrame, SnapshotModule } from '../format/snapshot';
@@ -57,17 +57,33 @@ export class Unwinder {
     return { frames, registers, stop };
   }
 
+  /**
+   * Two places a switched-out thread's first return address can be (named variants, both tried):
+   * Windows' KSWITCH_FRAME, whose Return is at KernelStack+0x38 with the frame's RSP at KernelStack+0x40
+   * (ReactOS sdk/include/ndk/amd64/ketypes.h), and the dump writer's, the address a call left just
+   * below KernelStack (mocks/dump/stackWriter.ts: the builder's first frame sits at KernelStack).
+   * A candidate counts only when a RUNTIME_FUNCTION in the dump covers it.
+   */
   private unwindX64(ks: bigint, process: bigint | undefined): Unwound {
-    let rip = this.mem.read(ks - 8n, 8, process);
-    let rsp = ks;
-    if (rip === undefined) return { frames: [], stop: `the kernel stack at ${hex(ks)} is not in the dump` };
-    if (rip === 0n) return { frames: [], stop: 'no return address below the saved stack pointer' };
-    // The value below the saved stack pointer is a return address only if it lands in an image whose
-    // unwind data is in the dump: otherwise nothing confirms it and no frame is claimed.
+    const windows = this.unwindX64From(ks + 0x38n, ks + 0x40n, process, 'KSWITCH_FRAME.Return (KernelStack+0x38)');
+    if (windows.frames.length) return windows;
+    const writer = this.unwindX64From(ks - 8n, ks, process, 'the value below KernelStack');
+    if (writer.frames.length) return writer;
+    return { frames: [], stop: windows.stop === writer.stop ? writer.stop : `${windows.stop}, and ${writer.stop}` };
+  }
+
+  private unwindX64From(retAt: bigint, startRsp: bigint, process: bigint | undefined, what: string): Unwound {
+    let rip = this.mem.read(retAt, 8, process);
+    let rsp = startRsp;
+    if (rip === undefined) return { frames: [], stop: `the kernel stack at ${hex(retAt)} is not in the dump` };
+    if (rip === 0n) return { frames: [], stop: `${what} is 0` };
+    // A value on the stack is a return address only if it lands in a function whose unwind data is in
+    // the dump: otherwise nothing confirms it and no frame is claimed.
     const first = this.moduleOf(rip);
-    if (!first) return { frames: [], stop: `the value below KernelStack (${hex(rip)}) is in no loaded module` };
+    if (!first) return { frames: [], stop: `${what} (${hex(rip)}) is in no loaded module` };
     const firstImage = this.image(first, process);
     if (typeof firstImage === 'string') return { frames: [], stop: firstImage };
+    if (!findRuntimeFunction(firstImage.table, Number(rip - firstImage.base))) return { frames: [], stop: `${what} (${this.name(rip)}) is in no function of ${first.name}'s exception directory` };
     const frames: SnapshotFrame[] = [];
     const registers = { rsp: hex(rsp), rip: hex(rip) };
     let stop: string | undefined;

@@ -82,7 +82,8 @@ describe.skipIf(!present)(`real Windows 10 19041.804 x64 triage dump${why}`, () 
     // 3 listed + each processor's current and idle thread (16 idle threads, 2 running ones)
     const w = dump.info.warnings.find((x) => /^no stack frames for 21 of 21 threads: /.test(x));
     expect(w).toMatch(/its KTHREAD is not in the dump: ffffc08bdce7f400, ffffc08bdceaf040, ffffc08bdceb0040, /);
-    expect(w).toMatch(/running on processor 0, KernelStack is from its last switch: the value below KernelStack \(ffff9b0003360008\) is in no loaded module: ffffc08bde9e1640/);
+    expect(w).toMatch(/running on processor 0, KernelStack is from its last switch: KSWITCH_FRAME\.Return \(KernelStack\+0x38\) is 0, and the value below KernelStack \(ffff9b0003360008\) is in no loaded module: ffffc08bde9e1640/);
+    expect(w).toMatch(/the exception directory of nt is not in the dump: ffff9b0002bcb440, ffff9b0002dcb440/);
   });
 
   it('!ringdump "-devnode all": an unreadable root device node is not "0 device nodes"', () => {
