@@ -59,8 +59,7 @@ try {
     if (!snapshot) {
       const scenario = { ...system.scenario, system: { ...(system.scenario.system as object), dumpKind: form.kind } };
       snapshot = buildSnapshot(scenario as never, LAYOUT);
-      // The reader recovers no unwound stacks: compare with the snapshot without them.
-      snapshot = { ...snapshot, threads: snapshot.threads.map((t) => ({ address: t.address, frames: [] })) };
+      // Frames included: the writer lays them into stack memory and the reader unwinds them (mocks/dump/unwind.ts).
       snapshots.set(form.kind, snapshot);
     }
     if (!form.storage) {

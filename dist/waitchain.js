@@ -8966,7 +8966,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
      * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
      * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
      */
-    function readAllDevnodes(k) {
+    function readAllDevnodes(k, onRootUnreadable) {
         const dl = devnodeLayout(k);
         const rootPointer = k.symbol('IopRootDeviceNode');
         if (!rootPointer)
@@ -8991,6 +8991,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             }
             seen.add(address);
             const view = k.readStruct(dl.layout, address, 'device node');
+            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
+            if (!view && address === root && onRootUnreadable)
+                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
             if (!view)
                 continue;
             out.push(decodeDevnode(k, view, dl));
@@ -9612,11 +9615,12 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         if (!k.target.isKernel)
             return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
         if (req.devnode === 'all') {
-            const all = readAllDevnodes(k);
+            let rootUnreadable;
+            const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,
-                notes: [`${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
                 multiple: true,
             };
         }

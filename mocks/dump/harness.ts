@@ -26,7 +26,7 @@ export function summaryLines(info: DumpInfo): string[] {
     lines.push(`dump: ${info.processes} process${info.processes === 1 ? '' : 'es'} on nt!PsActiveProcessHead, ${info.threads ?? 0} thread${info.threads === 1 ? '' : 's'} on the thread lists of ${shown === info.processes ? 'them' : `the first ${shown}`}`);
   }
   for (const p of info.processList ?? []) {
-    lines.push(`dump:   process ${p.address} ${p.name === undefined ? '(not in the dump)' : p.name || '(no name)'}${p.pid !== undefined ? ` pid ${p.pid.toString(16)}` : ''}, ${p.threads ?? 0} thread${p.threads === 1 ? '' : 's'} readable on its list`);
+    lines.push(`dump:   process ${p.address} ${p.name === undefined ? '(not in the dump)' : p.name || '(no name)'}${p.pid !== undefined ? ` pid ${p.pid.toString(16)}` : ''}, ${p.threads ?? 0} thread${p.threads === 1 ? '' : 's'} ${p.readableThreads !== undefined && p.readableThreads !== (p.threads ?? 0) ? `on its list, ${p.readableThreads ? `only ${p.readableThreads}` : 'none'} with its KTHREAD in the dump` : 'readable on its list'}`);
   }
   for (const w of info.warnings) lines.push(`dump: warning: ${w}`);
   return lines;

@@ -3,7 +3,7 @@
 // bundle as every scenario and replay use (issue 14). Only memory, types, symbols, modules and
 // threads come from the dump. Everything the dump cannot show is said in DumpInfo.warnings.
 import { basename } from 'node:path';
-import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotModule, type SnapshotSymbol } from '../format/snapshot';
+import { SNAPSHOT_FORMAT, type Snapshot, type SnapshotModule, type SnapshotSymbol, type SnapshotThread } from '../format/snapshot';
 import type { TypeDef } from '../format/typedef';
 import { LAYOUTS } from '../layouts';
 import { isfToTypeDefs, isfTypeRefToC, loadIsf, symbolRva, type LoadedIsf } from '../symbols/isf';
@@ -14,11 +14,14 @@ import { BufferSource, FileReader, u16, u32, u64, type ByteSource } from './file
 import { DUMP_TYPE_NAMES, readDumpHeader, readTriageHeader, type DumpHeader, type TriageHeader } from './header';
 import { PagedDumpMemory, PhysicalMemory, readTriageBlocks, TriageMemory, type DumpMemorySource, type TriageBlock } from './memory';
 import { chooseTable, codeViewOf, type KernelIdentity } from './symbols';
+import { Unwinder } from './unwind';
 
 export interface ProcessorInfo {
   index: number;
   prcb?: string;
   thread?: string;
+  /** KPRCB.IdleThread: the thread the processor runs when nothing else is ready. */
+  idleThread?: string;
   process?: string;
   /** "idle", the image name of the current thread's process, or why it is unknown. */
   running: string;
@@ -37,7 +40,11 @@ export interface DumpInfo {
   processors: ProcessorInfo[];
   processes?: number;
   /** The processes the list holds (first 64), with what of each the dump holds. */
-  processList?: { address: string; pid?: number; name?: string; threads?: number }[];
+  processList?: {
+    address: string; pid?: number; name?: string; threads?: number;
+    /** Of `threads`, how many ETHREADs have their KTHREAD header and State in the dump (what the commands need to scan a thread). */
+    readableThreads?: number;
+  }[];
   threads?: number;
   warnings: string[];
 }
@@ -215,6 +222,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
     if (!thread) { p.running = 'unknown (KPRCB not in the dump)'; continue; }
     p.thread = hex(thread);
     const idle = idleThreadOff !== undefined ? readPtr(prcb + BigInt(idleThreadOff)) : undefined;
+    if (idle) p.idleThread = hex(idle);
     const proc = procOfThread !== undefined ? readPtr(thread + BigInt(procOfThread)) : undefined;
     if (proc) p.process = hex(proc);
     const image = proc && imageNameOff !== undefined ? readKernel(proc + BigInt(imageNameOff), 15) : undefined;
@@ -238,6 +246,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
 
   // What the dump lacks.
   const listed = new Set<bigint>();
+  let lastListed: bigint[] = [];
   const listCount = (headAddr: bigint | undefined, what: string, cap = 100000, collect = false): number | undefined => {
     if (headAddr === undefined) return undefined;
     let entry = readPtr(headAddr);
@@ -247,7 +256,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
     while (entry !== headAddr && n < cap) {
       if (seen.has(entry)) { warnings.push(`${what}: the list loops back after ${n} entries`); return n; }
       seen.add(entry);
-      if (collect) listed.add(entry);
+      if (collect) { listed.add(entry); lastListed.push(entry); }
       n++;
       const next = readPtr(entry);
       if (next === undefined) {
@@ -261,6 +270,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
   const psHead = symbolAddress('PsActiveProcessHead');
   const processCount = listCount(psHead, 'process list (nt!PsActiveProcessHead)');
   const processList: NonNullable<DumpInfo['processList']> = [];
+  const threadEntriesOf = new Map<string, bigint[]>();
   let threadTotal = 0;
   const linksOff = fieldOffset('_EPROCESS', 'ActiveProcessLinks');
   const pidOff = fieldOffset('_EPROCESS', 'UniqueProcessId');
@@ -274,9 +284,13 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
       const label = `${hex(ep)}${image ? ` (${cString(image)})` : ' (its EPROCESS is not in the dump)'}`;
       // The summary shows the first 64 processes: their thread lists are checked; a large complete dump
       // is not walked whole at open (the commands walk what they need).
+      lastListed = [];
       const threads = threadHeadOff !== undefined && i < 64 ? listCount(ep + BigInt(threadHeadOff), `thread list of process ${label}`, 100000, true) : undefined;
       threadTotal += threads ?? 0;
-      if (processList.length < 64) processList.push({ address: hex(ep), pid: pid === undefined ? undefined : Number(pid), name: image ? cString(image) : undefined, threads });
+      if (processList.length < 64) {
+        processList.push({ address: hex(ep), pid: pid === undefined ? undefined : Number(pid), name: image ? cString(image) : undefined, threads });
+        threadEntriesOf.set(hex(ep), lastListed);
+      }
       entry = readPtr(entry);
     }
   }
@@ -284,6 +298,23 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
   // Threads the processors ran that no readable thread list holds: the commands cannot see them.
   const entryOff = fieldOffset('_ETHREAD', threadHeadOff === fieldOffset('_EPROCESS', 'ThreadListHead') ? 'ThreadListEntry' : 'Tcb.ThreadListEntry');
   if (entryOff !== undefined) {
+    // A thread on a list is only scannable when its KTHREAD is in the dump; triage writers copy list links
+    // and pieces of ETHREADs without the KTHREAD: say which threads the commands cannot read.
+    const stateOff = fieldOffset('_KTHREAD', 'State');
+    const unreadableThreads: string[] = [];
+    for (const p of processList) {
+      const entries = threadEntriesOf.get(p.address) ?? [];
+      let readable = 0;
+      for (const e of entries) {
+        const t = e - BigInt(entryOff);
+        if (readKernel(t, 0x18) && (stateOff === undefined || readKernel(t + BigInt(stateOff), 1))) readable++;
+        else unreadableThreads.push(`${hex(t)} (${describeReadable(readKernel, t, typeSize(types, '_ETHREAD') ?? 0)})`);
+      }
+      p.readableThreads = readable;
+    }
+    if (unreadableThreads.length) {
+      warnings.push(`${unreadableThreads.length} thread${unreadableThreads.length === 1 ? '' : 's'} on the thread lists ha${unreadableThreads.length === 1 ? 's' : 've'} no KTHREAD in the dump, so no command can scan ${unreadableThreads.length === 1 ? 'it' : 'them'}: ${unreadableThreads.slice(0, 8).join(', ')}${unreadableThreads.length > 8 ? `, and ${unreadableThreads.length - 8} more` : ''}`);
+    }
     const unseen = processCount !== undefined && processCount > 64 ? [] : processors.filter((p) => p.thread && p.running !== 'idle' && !listed.has(BigInt('0x' + p.thread) + BigInt(entryOff)));
     if (unseen.length) {
       warnings.push(`not on any readable thread list, so no command sees ${unseen.length === 1 ? 'it' : 'them'}: ${unseen.map((p) => `thread ${p.thread} (running on processor ${p.index})`).join(', ')}`);
@@ -296,7 +327,12 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
   } else if (header.kind === 'kernel') {
     warnings.push('kernel memory dump: no user-mode memory (critical sections and user stacks cannot be read)');
   }
-  warnings.push('no stack frames: the offline reader does not unwind stacks (x64 needs the images\' exception directories, x86 a frame-pointer walk from each thread\'s saved context)');
+  // Stack frames: recovered from memory on first use (a large dump opens without walking every stack).
+  const recoverThreads = threadFrames({
+    x64: header.arch === 'x64', ptrSize, userLimit, source, modules, psHead, processors,
+    offsets: { links: linksOff, threadHead: threadHeadOff, threadEntry: entryOff, kernelStack: fieldOffset('_KTHREAD', 'KernelStack') },
+    readPtr, warnings,
+  });
 
   const build = header.minorVersion;
   const info: DumpInfo = {
@@ -329,7 +365,7 @@ function openSource(file: ByteSource, name: string, symbolsPath: string): Omit<O
     modules,
     types: { ...moduleTypes, nt: types },
     memory: [],
-    threads: [],
+    get threads() { return recoverThreads(); },
     current,
     notes: warnings.slice(),
     memorySource: { readInto: (a, out, o, len, p) => {
@@ -565,4 +601,98 @@ function loadedModules(types: TypeDef[], head: bigint | undefined, readKernel: (
   }
   if (entry === undefined) warnings.push(`module list (nt!PsLoadedModuleList): cut after ${out.length} modules (an entry is not in the dump)`);
   return out;
+}
+
+interface ThreadFrameArgs {
+  x64: boolean;
+  ptrSize: number;
+  userLimit: bigint;
+  source: DumpMemorySource;
+  modules: SnapshotModule[];
+  psHead: bigint | undefined;
+  processors: ProcessorInfo[];
+  offsets: { links?: number; threadHead?: number; threadEntry?: number; kernelStack?: number };
+  readPtr: (a: bigint) => bigint | undefined;
+  warnings: string[];
+}
+
+/**
+ * Every thread on the kernel's lists (and every thread a processor runs), with the frames unwound
+ * from its stack (mocks/dump/unwind.ts), computed once. Threads without frames are named, with why,
+ * in one warning.
+ */
+function threadFrames(a: ThreadFrameArgs): () => SnapshotThread[] {
+  let done: SnapshotThread[] | undefined;
+  return () => {
+    if (done) return done;
+    done = [];
+    const { offsets: o, readPtr } = a;
+    const read = (va: bigint, size: number, process: bigint | undefined): Uint8Array | undefined => {
+      const out = new Uint8Array(size);
+      try { return a.source.readInto(va, out, 0, size, va < a.userLimit ? process : undefined) === size ? out : undefined; } catch (e) { if (e instanceof DumpError) return undefined; throw e; }
+    };
+    const unwinder = new Unwinder({
+      x64: a.x64, ptr: a.ptrSize, modules: a.modules, readBytes: read,
+      read: (va, size, process) => { const b = read(va, size, process); if (!b) return undefined; let v = 0n; for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]); return v; },
+    });
+    const threads: Array<{ thread: bigint; process?: bigint }> = [];
+    const seen = new Set<bigint>();
+    if (a.psHead !== undefined && o.links !== undefined && o.threadHead !== undefined && o.threadEntry !== undefined) {
+      let p = readPtr(a.psHead);
+      const processes = new Set<bigint>();
+      for (let i = 0; p !== undefined && p !== a.psHead && p !== 0n && !processes.has(p) && i < 100000; i++) {
+        processes.add(p);
+        const ep = p - BigInt(o.links);
+        const head = ep + BigInt(o.threadHead);
+        let t = readPtr(head);
+        for (let j = 0; t !== undefined && t !== head && t !== 0n && j < 100000; j++) {
+          const thread = t - BigInt(o.threadEntry);
+          if (seen.has(thread)) break;
+          seen.add(thread);
+          threads.push({ thread, process: ep });
+          t = readPtr(t);
+        }
+        p = readPtr(p);
+      }
+    }
+    for (const p of a.processors) {
+      for (const t of [p.thread, p.idleThread]) {
+        if (!t) continue;
+        const thread = BigInt('0x' + t);
+        if (!seen.has(thread)) { seen.add(thread); threads.push({ thread, process: t === p.thread && p.process ? BigInt('0x' + p.process) : undefined }); }
+      }
+    }
+    const without: string[] = [];
+    const byReason = new Map<string, string[]>();
+    const none = (thread: bigint, why: string) => { without.push(hex(thread)); (byReason.get(why) ?? byReason.set(why, []).get(why)!).push(hex(thread)); };
+    for (const { thread, process } of threads) {
+      const ks = o.kernelStack !== undefined ? readPtr(thread + BigInt(o.kernelStack)) : undefined;
+      if (ks === undefined) { none(thread, o.kernelStack === undefined ? 'no _KTHREAD.KernelStack in the table' : 'its KTHREAD is not in the dump'); continue; }
+      const u = unwinder.unwind(ks, process);
+      const cpu = a.processors.find((p) => p.thread === hex(thread) && p.running !== 'idle');
+      // A running thread's registers are in its processor, not at KernelStack (saved when it last left one).
+      if (!u.frames.length) none(thread, `${cpu ? `running on processor ${cpu.index}, KernelStack is from its last switch: ` : ''}${u.stop ?? 'nothing to unwind'}`);
+      done.push({ address: hex(thread), frames: u.frames, registers: u.registers });
+    }
+    if (!threads.length) {
+      a.warnings.push('no stack frames: no thread is readable on the kernel\'s thread lists or the processors');
+    } else if (without.length) {
+      const groups = [...byReason].map(([why, list]) => `${why}: ${list.slice(0, 6).join(', ')}${list.length > 6 ? ` and ${list.length - 6} more` : ''}`);
+      a.warnings.push(`no stack frames for ${without.length} of ${threads.length} thread${threads.length === 1 ? '' : 's'}: ${groups.join('; ')}`);
+    }
+    return done;
+  };
+}
+
+/** Which parts of an ETHREAD of `size` bytes the dump holds, e.g. "only +2f8..+408, +4e8..+750 of its 0x898-byte ETHREAD". */
+function describeReadable(read: (a: bigint, n: number) => Uint8Array | undefined, at: bigint, size: number): string {
+  if (!size) return 'not in the dump';
+  const ranges: string[] = [];
+  let start = -1;
+  for (let o = 0; o <= size; o += 8) {
+    const ok = o < size && !!read(at + BigInt(o), Math.min(8, size - o));
+    if (ok && start < 0) start = o;
+    if (!ok && start >= 0) { ranges.push(`+${start.toString(16)}..+${o.toString(16)}`); start = -1; }
+  }
+  return ranges.length ? `only ${ranges.join(', ')} of its 0x${size.toString(16)}-byte ETHREAD are in the dump` : 'its ETHREAD is not in the dump';
 }

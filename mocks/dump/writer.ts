@@ -12,6 +12,7 @@ import type { Snapshot } from '../format/snapshot';
 import type { TypeDef, TypeRef } from '../format/typedef';
 import { PAGE_SIZE } from './header';
 import { fieldPathOffset } from './open';
+import { layStacks } from './stackWriter';
 
 export interface WriteOptions {
   storage: 'runs' | 'bitmap';
@@ -32,6 +33,8 @@ export interface WrittenDump {
   layout: { headerSize: number; firstPageOffset: number; bitmapOffset?: number; bitmapBytes?: number; pageTableOffsets: number[] };
   /** File name -> ISF JSON text (write them into one folder and pass it as --symbols). */
   tables: Record<string, string>;
+  /** What of the snapshot could not be written as a machine would leave it (stack frames). */
+  notes: string[];
 }
 
 const hexBig = (s: string) => BigInt('0x' + s.replace(/`/g, ''));
@@ -117,6 +120,7 @@ interface DumpPlan {
   emit(sink: (chunk: Uint8Array, offset: number) => void): void;
   layout: WrittenDump['layout'];
   tables: WrittenDump['tables'];
+  notes: string[];
 }
 
 function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
@@ -240,6 +244,29 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
     pageIn(kernelPages, ntBase).set(peHeader(codeView.guid, codeView.age, x64 ? 'ntkrnlmp.pdb' : 'ntkrpamp.pdb', nt.size, x64));
   }
 
+  // Stack frames as the machine leaves them (mocks/dump/stackWriter.ts): the reader unwinds them from memory.
+  const procPages = new Map<bigint, Map<bigint, Uint8Array>>([...userPages].map(([k, v]) => [hexBig(k), v]));
+  const userMapFor = (va: bigint, process?: bigint) => {
+    const own = process !== undefined ? procPages.get(process) : undefined;
+    return own?.has(va & ~0xfffn) ? own : shared.has(va & ~0xfffn) ? shared : undefined;
+  };
+  const mapFor = (va: bigint, process?: bigint) => (va >= userLimit ? (kernelPages.has(va & ~0xfffn) ? kernelPages : undefined) : userMapFor(va, process));
+  const notes = layStacks(snapshot, {
+    x64, ptr, userLimit,
+    read: (va, size, process) => { const m = mapFor(va, process); return m ? readFrom(m, va, size) : undefined; },
+    write: (va, value, size, process) => {
+      const m = mapFor(va, process);
+      if (!m) return false;
+      const b = new Uint8Array(size);
+      for (let i = 0; i < size; i++) b[i] = Number((value >> BigInt(8 * i)) & 0xffn);
+      writeInto(m, va, b, pageIn);
+      return true;
+    },
+    present: (va, process) => mapFor(va, process) !== undefined,
+    addPage: (va, kernel) => { pageIn(kernel ? kernelPages : shared, va & ~0xfffn); },
+    offset: (type, path) => fieldPathOffset(ntTypes, type, path),
+  });
+
   // Physical memory: page tables and data pages from PFN 1 (PFN 0 stays out, as on real machines).
   // Every address space's top table first, so each EPROCESS can be given its DirectoryTableBase
   // before its page is stored.
@@ -284,7 +311,14 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
   const h = new Uint8Array(firstPage);
   for (let o = 0; o < headerSize; o += 4) putAscii(h, o, 'PAGE');
   const dumpType = options.storage === 'runs' ? 1 : snapshot.header.dumpKind === 'complete' ? 5 : 6;
-  const processors = countProcessors(snapshot);
+  // Every processor KiProcessorBlock lists (the reader finds each one's current and idle thread there).
+  let processors = countProcessors(snapshot);
+  const kpb = sym('KiProcessorBlock');
+  for (let i = 0; kpb && i < (x64 ? 64 : 32); i++) {
+    const prcb = readFrom(kernelPages, kpb + BigInt(i * ptr), ptr);
+    if (!prcb) break;
+    processors = Math.max(processors, i + 1);
+  }
   // Bitmap dumps describe the machine's memory as one run (the bitmap says which frames are stored);
   // the descriptor has room for 42 (x64) / 86 (x86) runs.
   const runs: Array<[number, number]> = options.storage === 'runs' ? store.runs() : [[store.firstPfn, lastPfn + 1 - store.firstPfn]];
@@ -337,6 +371,7 @@ function planDump(snapshot: Snapshot, options: WriteOptions): DumpPlan {
       pageTableOffsets: store.tablePfns.map((pfn) => firstPage + store.indexOf(pfn) * PAGE_SIZE),
     },
     tables: symbolTables(snapshot, ptr, loaderTypes.added, extraNtSymbols),
+    notes,
   };
 }
 
@@ -345,7 +380,7 @@ export function writeDump(snapshot: Snapshot, options: WriteOptions): WrittenDum
   const plan = planDump(snapshot, options);
   const bytes = new Uint8Array(plan.size);
   plan.emit((chunk, offset) => bytes.set(chunk, offset));
-  return { bytes, layout: plan.layout, tables: plan.tables };
+  return { bytes, layout: plan.layout, tables: plan.tables, notes: plan.notes };
 }
 
 /** The dump streamed to `path` page by page (large systems), and the ISF tables beside it in `symbolsDir`. */

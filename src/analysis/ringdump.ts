@@ -281,11 +281,12 @@ function imageFilter(k: KernelContext): ((a: Addr) => boolean) | undefined {
 function devnodeRings(k: KernelContext, req: RingRequest, textOf: EntryText): RingResult {
   if (!k.target.isKernel) return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
   if (req.devnode === 'all') {
-    const all = readAllDevnodes(k);
+    let rootUnreadable: string | undefined;
+    const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
     const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
     return {
       reports: withHistory,
-      notes: [`${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+      notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
       multiple: true,
     };
   }

@@ -256,3 +256,62 @@ describe('a larger synthetic system (bench/generate.ts)', () => {
     }
   });
 });
+
+describe('what a dump does not hold is not reported as absent', () => {
+  const scenarioFile = join(__dirname, '..', '..', 'mocks', 'scenarios', '004-devnode-pnp-state-history-wrapped.json');
+
+  it('!ringdump "-devnode all" with the root device node unreadable says so, never "0 device nodes"', () => {
+    const snapshot = buildSnapshot(loadScenario(scenarioFile), 'win10-19041-x64');
+    const nt = snapshot.modules.find((m) => m.name === 'nt')!;
+    const rootPointer = BigInt('0x' + nt.symbols.find((s) => s.name === 'IopRootDeviceNode')!.address);
+    const range = snapshot.memory.find((r) => { const a = BigInt('0x' + r.address); const n = r.bytes?.length ?? (r.hex?.length ?? 0) / 2; return a <= rootPointer && rootPointer + 8n <= a + BigInt(n); })!;
+    const bytes = range.bytes ?? new Uint8Array(Buffer.from(range.hex!, 'hex'));
+    const at = Number(rootPointer - BigInt('0x' + range.address));
+    let root = 0n;
+    for (let i = 7; i >= 0; i--) root = (root << 8n) | BigInt(bytes[at + i]);
+    const before = runOnSnapshot(snapshot, '!ringdump "-devnode all"');
+    expect(before.output).toMatch(/\d+ device nodes?, \d+ with a state history/);
+    const damaged = { ...snapshot, unreadable: [...(snapshot.unreadable ?? []), { address: root.toString(16), size: 0x10 }] };
+    const after = runOnSnapshot(damaged, '!ringdump "-devnode all"');
+    expect(after.error).toBeUndefined();
+    expect(after.output).not.toMatch(/device nodes?, \d+ with a state history/);
+    expect(after.output).toMatch(/^no device node read: the root device node ffff[0-9a-f`]+ \(nt!IopRootDeviceNode\) is unreadable in this dump$/m);
+  });
+
+  it('an x64 dump without its images\' unwind data claims no frame and says why per thread', () => {
+    const snapshot = buildSnapshot(loadScenario(join(__dirname, '..', '..', 'mocks', 'scenarios', '000-sftfs-stale-iosb-apc.json')), 'win10-19041-x64');
+    const written = writeDump(snapshot, { storage: 'bitmap' });
+    const dir = mkdtempSync(join(tmpdir(), 'waitchain-unwind-'));
+    try {
+      for (const [name, text] of Object.entries(written.tables)) writeFileSync(join(dir, name), text);
+      // Zero the nt image header page in the file (the exception directory goes with it).
+      const nt = BigInt('0x' + snapshot.modules.find((m) => m.name === 'nt')!.base);
+      const file = join(dir, 'm.dmp');
+      writeFileSync(file, written.bytes);
+      const good = openDump(file, dir);
+      const withFrames = good.snapshot.threads.filter((t) => t.frames.length).length;
+      expect(withFrames).toBe(snapshot.threads.filter((t) => t.frames.length).length);
+      good.close();
+      const page = new Uint8Array(0x1000);
+      const probe = openDump(file, dir);
+      expect(probe.snapshot.memorySource!.readInto(nt, page, 0, 0x1000, undefined)).toBe(0x1000);
+      probe.close();
+      const bytes = written.bytes.slice();
+      let hits = 0;
+      for (let o = written.layout.firstPageOffset; o + 0x1000 <= bytes.length; o += 0x1000) {
+        if (Buffer.compare(Buffer.from(bytes.subarray(o, o + 0x1000)), Buffer.from(page)) === 0) { bytes.fill(0, o, o + 0x1000); hits++; }
+      }
+      expect(hits).toBe(1);
+      writeFileSync(file, bytes);
+      const bad = openDump(file, dir);
+      try {
+        expect(bad.snapshot.threads.every((t) => t.frames.length === 0)).toBe(true);
+        expect(bad.info.warnings.find((w) => /^no stack frames for /.test(w))).toMatch(/nt has no exception directory|the image header of nt is not in the dump/);
+      } finally {
+        bad.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -69,6 +69,30 @@ describe.skipIf(!present)(`real Windows 10 19041.804 x64 triage dump${why}`, () 
     expect(json.deadlocks).toEqual([]);
   });
 
+  it('says the 3 threads on System\'s list are only list links and pieces: no KTHREAD, so 0 threads scanned is explained', () => {
+    expect(dump.info.processList?.[0]).toMatchObject({ threads: 3, readableThreads: 0 });
+    const w = dump.info.warnings.find((x) => /^3 threads on the thread lists have no KTHREAD in the dump/.test(x));
+    expect(w).toMatch(/ffffc08bdce7f400 \(only \+2f8\.\.\+408, \+4e8\.\.\+750 of its 0x898-byte ETHREAD are in the dump\)/);
+    expect(w).toMatch(/ffffc08bdceb0040 \(its ETHREAD is not in the dump\)/);
+  });
+
+  it('claims no stack frame: nothing on the dump confirms one (no KTHREAD, or no image with unwind data), and says so per thread', () => {
+    const threads = dump.snapshot.threads;
+    expect(threads.every((t) => t.frames.length === 0)).toBe(true);
+    // 3 listed + each processor's current and idle thread (16 idle threads, 2 running ones)
+    const w = dump.info.warnings.find((x) => /^no stack frames for 21 of 21 threads: /.test(x));
+    expect(w).toMatch(/its KTHREAD is not in the dump: ffffc08bdce7f400, ffffc08bdceaf040, ffffc08bdceb0040, /);
+    expect(w).toMatch(/running on processor 0, KernelStack is from its last switch: KSWITCH_FRAME\.Return \(KernelStack\+0x38\) is 0, and the value below KernelStack \(ffff9b0003360008\) is in no loaded module: ffffc08bde9e1640/);
+    expect(w).toMatch(/the exception directory of nt is not in the dump: ffff9b0002bcb440, ffff9b0002dcb440/);
+  });
+
+  it('!ringdump "-devnode all": an unreadable root device node is not "0 device nodes"', () => {
+    const r = runOnSnapshot(dump.snapshot, '!ringdump "-devnode all"');
+    expect(r.error).toBeUndefined();
+    expect(r.output).not.toMatch(/0 device nodes/);
+    expect(r.output).toMatch(/^no device node read: the root device node ffffc08b`de0c6a20 \(nt!IopRootDeviceNode\) is unreadable in this dump$/m);
+  });
+
   it('reads the file on demand: a few chunks, never the whole 1.4 MB', () => {
     const s = dump.reader!.stats;
     expect(s.cachedChunks).toBeLessThanOrEqual(s.maxCachedChunks);
