@@ -11300,7 +11300,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             if (!names || !has)
                 t.add('FAIL', `enum ${type}: ${names ? `${names.size} names, no ${NEEDED[type]}` : 'no names from the fields, dt or the built-in table'}`);
             else
-                t.add(how === 'fields' ? 'ok' : 'fell back', `enum ${type}: ${names.size} names from ${source}`);
+                t.add(how === 'fields' ? 'ok' : 'fell back', `enum ${type}: ${count(names.size, 'name')} from ${source}`);
         }
         // A symbol resolved both ways: name -> address -> name.
         const symbolName = ['KeWaitForSingleObject', 'PsActiveProcessHead'].filter((n) => target.symbolAddress('nt', n) !== undefined)[0];
@@ -11323,7 +11323,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             return finish(t, k);
         }
         // An empty list is possible in a partial dump; the commands then say "0 threads scanned" themselves.
-        t.add(table.processes.length ? 'ok' : 'info', `processes: ${table.processes.length} processes, ${table.threads.length} threads from nt!PsActiveProcessHead`);
+        t.add(table.processes.length ? 'ok' : 'info', `processes: ${count(table.processes.length, 'process')}, ${count(table.threads.length, 'thread')} from nt!PsActiveProcessHead`);
         // A sample frame: its raw text and how it parsed.
         const stacks = new StackReader(k);
         let frameShown = false;
@@ -11428,7 +11428,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         if (bad.length)
             t.add('FAIL', `typed object ${what} (${typeName}): ${bad.join('; ')}`);
         else
-            t.add(compared ? 'ok' : 'info', `typed object ${what} (${typeName}): ${compared} members agree`);
+            t.add(compared ? 'ok' : 'info', `typed object ${what} (${typeName}): ${count(compared, 'member')} ${compared === 1 ? 'agrees' : 'agree'}`);
     }
     function agrees(raw, typed) {
         if ('error' in typed)

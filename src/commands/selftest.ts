@@ -12,6 +12,7 @@ import { readProcesses } from '../kernel/processes';
 import { StackReader } from '../kernel/stacks';
 import { HostTarget, type TypedValue } from '../target/hostTarget';
 import { API_VERSION } from '../target/registrations';
+import { count } from '../render/vocabulary';
 import { RecordingTarget } from '../target/recordingTarget';
 
 type Verdict = 'ok' | 'FAIL' | 'fell back' | 'info';
@@ -66,7 +67,7 @@ export function runSelfTest(k: KernelContext): string {
     let has = false;
     if (names) names.forEach((n) => (has = has || n === NEEDED[type]));
     if (!names || !has) t.add('FAIL', `enum ${type}: ${names ? `${names.size} names, no ${NEEDED[type]}` : 'no names from the fields, dt or the built-in table'}`);
-    else t.add(how === 'fields' ? 'ok' : 'fell back', `enum ${type}: ${names.size} names from ${source}`);
+    else t.add(how === 'fields' ? 'ok' : 'fell back', `enum ${type}: ${count(names.size, 'name')} from ${source}`);
   }
 
   // A symbol resolved both ways: name -> address -> name.
@@ -89,7 +90,7 @@ export function runSelfTest(k: KernelContext): string {
     return finish(t, k);
   }
   // An empty list is possible in a partial dump; the commands then say "0 threads scanned" themselves.
-  t.add(table.processes.length ? 'ok' : 'info', `processes: ${table.processes.length} processes, ${table.threads.length} threads from nt!PsActiveProcessHead`);
+  t.add(table.processes.length ? 'ok' : 'info', `processes: ${count(table.processes.length, 'process')}, ${count(table.threads.length, 'thread')} from nt!PsActiveProcessHead`);
 
   // A sample frame: its raw text and how it parsed.
   const stacks = new StackReader(k);
@@ -182,7 +183,7 @@ function compare(t: SelfTest, debuggerTarget: HostTarget, view: StructView, type
     if (!agrees(raw, typed)) bad.push(`${m}: raw ${show(raw, ps)}, typed ${showTyped(typed, ps)}`);
   }
   if (bad.length) t.add('FAIL', `typed object ${what} (${typeName}): ${bad.join('; ')}`);
-  else t.add(compared ? 'ok' : 'info', `typed object ${what} (${typeName}): ${compared} members agree`);
+  else t.add(compared ? 'ok' : 'info', `typed object ${what} (${typeName}): ${count(compared, 'member')} ${compared === 1 ? 'agrees' : 'agree'}`);
 }
 
 function agrees(raw: number | Addr, typed: TypedValue): boolean {
