@@ -14,20 +14,10 @@ import { loadScript } from '../mocks/loader';
 import { generateRing, generateSystem } from './generate';
 import { REFERENCE_SCRIPT } from './reference';
 import { benchArgsOrExit, resultsPath } from './args';
+import type { BenchRow } from '../scripts/readme-perf';
 
-interface Row {
-  command: string;
-  layout: string;
-  threads: number;
-  hostCalls: number;
-  bytesRead: number;
-  ms: number;
-  /** The first run, before the engine and the mock are warm (not in the median). */
-  coldMs?: number;
-  referenceHostCalls: number | null;
-  hostCallsPerThread?: number;
-  referenceRatio?: number;
-}
+/** One measured row of bench/results.json (the README table is generated from these: scripts/readme-perf.ts). */
+type Row = BenchRow;
 
 const benchArgs = benchArgsOrExit(process.argv.slice(2));
 const quick = benchArgs.quick;

@@ -13,6 +13,7 @@ export interface BenchRow {
   hostCalls: number;
   bytesRead: number;
   ms: number;
+  /** The first run, before the engine and the mock are warm (not in the median). */
   coldMs?: number;
   referenceHostCalls: number | null;
   hostCallsPerThread?: number;
