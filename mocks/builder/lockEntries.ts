@@ -56,8 +56,16 @@ export function recordLockEntry(ctx: Ctx, thread: bigint, lock: bigint, how: 'ac
     sw.set(k, e, ENTRY, 'LockUnsafe', lock);
     sw.set(k, e, ENTRY, flagOf(['LockState.Waiting']), 1);
   }
-  // Where _KTHREAD also has a LockEntries pointer (to the ETHREAD array), it points at the array.
-  const tcb = ctx.types.field('_ETHREAD', 'Tcb.LockEntries');
-  if (array.path !== 'Tcb.LockEntries' && tcb && tcb.type.trim().endsWith('*')) sw.set(k, thread, '_ETHREAD', 'Tcb.LockEntries', base);
   return true;
+}
+
+/**
+ * Where _KTHREAD has a LockEntries pointer to the ETHREAD array (10 2004..Server 2022), the kernel sets it for every
+ * thread when it initialises the thread; the builder does the same.
+ */
+export function pointKthreadLockEntries(ctx: Ctx, thread: bigint): void {
+  const array = lockEntryArray(ctx);
+  const tcb = ctx.types.field('_ETHREAD', 'Tcb.LockEntries');
+  if (!array || array.path === 'Tcb.LockEntries' || !tcb || !tcb.type.trim().endsWith('*')) return;
+  ctx.sw.set(ctx.kernel, thread, '_ETHREAD', 'Tcb.LockEntries', thread + BigInt(ctx.sw.off('_ETHREAD', array.path)));
 }

@@ -615,7 +615,14 @@ describe('SRW locks, address waits and lock entries (issue 15)', () => {
       expect(r.get(entry('87000000'), '_KLOCK_ENTRY', waiting), layout).toBe(1n);
       // 10 2004..Server 2022: KTHREAD.LockEntries points at the ETHREAD array.
       const tcb = (() => { try { return r.field('_ETHREAD', 'Tcb.LockEntries'); } catch { return undefined; } })();
-      if (path === 'LockEntries' && tcb && tcb.type.endsWith('*')) expect(r.get(T(r, s, layout, '87001000'), '_ETHREAD', 'Tcb.LockEntries'), layout).toBe(entry('87001000'));
+      // Set for every thread (the kernel does it at thread initialisation), not only for lock owners.
+      if (path === 'LockEntries' && tcb && tcb.type.endsWith('*')) {
+        expect(r.get(T(r, s, layout, '87001000'), '_ETHREAD', 'Tcb.LockEntries'), layout).toBe(entry('87001000'));
+        const other = loadScenario(join(__dirname, '..', 'scenarios', 'resource-shared-owners-chain.json'));
+        const ro = new Reader(buildSnapshot({ ...other, system: { ...other.system, layouts: undefined } } as Scenario, layout));
+        const t = T(ro, other, layout, '87003000');
+        expect(ro.get(t, '_ETHREAD', 'Tcb.LockEntries'), layout).toBe(t + ro.off('_ETHREAD', 'LockEntries'));
+      }
     }
     // 22000 reordered the entry (LockState first), 19041 has it at 0x20: both from the real tables.
     expect(LAYOUTS['win11-22000-x64']!.types.nt.find((d) => d.name === '_KLOCK_ENTRY')!.fields!.find((f) => f.name === 'LockUnsafe')!.offset).toBe(0);
