@@ -11,7 +11,6 @@ import { driverTypeDefs, globalSize, layoutDriverGlobals } from './driverTypes';
 import { allocateLayoutGlobals } from './globals';
 import { alignUp, fmt } from './hex';
 import { layoutIrps } from './irps';
-import { withLockEntries } from './lockEntries';
 import { planLpc } from './lpc';
 import { planFastMutexes } from './mutexes';
 import { createStandardObjectTypes, layoutObjects } from './objects';
@@ -35,7 +34,7 @@ export interface BuildResult { snapshot: Snapshot; ctx: Ctx }
 export interface BuildOptions { waitVariant?: string }
 
 export function buildWithContext(s: Scenario, layoutName: string, options: BuildOptions = {}): BuildResult {
-  const layout = withLockEntries(layoutNamed(layoutName));
+  const layout = layoutNamed(layoutName);
   const ctx = new Ctx(s, layout, options.waitVariant);
   const driverTypes = driverTypeDefs(ctx);
   collectPoints(ctx);

@@ -1,87 +1,71 @@
 // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): the kernel records, per thread, the push locks (and other
 // locks) it holds or waits for, for priority boosting (bugcheck 0x162 KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE exists
-// because of that tracking). Where they live differs per build (checked on the real symbol tables, Volatility 3 ISF
-// from JPCERTCC/Windows-Symbol-Tables and ntdiff/headers; docs/scenario-extensions.md "Push locks and lock entries"):
-//   8.1 (6.3.9600), 10 1607 (14393): KTHREAD.LockEntries, _KLOCK_ENTRY[6] at KTHREAD+0x320, entry size 0x60;
-//   10 2004..22H2 (19041): ETHREAD.LockEntries[6] at +0x650 (KTHREAD.LockEntries at +0x320 a pointer to it);
-//   11 21H2 (22000): ETHREAD.LockEntries[6] at +0x6a0, entry reordered (LockState at +0);
-//   11 24H2 (26100): neither ETHREAD (size 0x788) nor KTHREAD has LockEntries: not recorded where a debugger sees it.
-// The mock layouts (mocks/layouts/, maintained elsewhere) do not list these types: the builder adds the real ones to
-// the layouts of builds that have them, unless the layout already defines them.
-import type { FieldDef, Layout, TypeDef } from '../format/typedef';
+// because of that tracking). The layouts (mocks/layouts/, generated from the real symbol tables) carry the types and
+// the LockEntries members where the build has them; this module only probes them, never a build name or number.
+// What the real tables show (docs/scenario-extensions.md "Push locks and lock entries"):
+//   - an array `_KTHREAD.LockEntries` (8, 8.1, 10 1607-1903), or an array `_ETHREAD.LockEntries` (10 2004+, 11 21H2),
+//     on 10 2004..Server 2022 with a `_KTHREAD.LockEntries` pointer to the ETHREAD array;
+//   - the entry's flags: AcquiredBit/WaitingBit (10), AcquiredByte/WaitingByte (11 21H2, entry reordered with
+//     LockState first), or AcquiredByte and the LockState word's own Waiting bit (8, 8.1);
+//   - none at all (XP..7, 11 24H2): the builder records nothing and the bundle says the owner is not recorded.
 import type { Ctx } from './context';
 
 const ENTRY = '_KLOCK_ENTRY';
-const STATE = '_KLOCK_ENTRY_LOCK_STATE';
-/** _KLOCK_ENTRY slots per thread on every build that has them. */
-export const LOCK_ENTRY_SLOTS = 6;
 
-const f = (name: string, offset: number, type: string, bitPos?: number, bitLen?: number): FieldDef =>
-  bitPos === undefined ? { name, offset, type } : { name, offset, type, bitPos, bitLen };
-
-/** 19041.804 (ISF 5278AFF86C341677D7D7835C85B7B844-1): the fields the analysis reads. */
-const ENTRY_19041: TypeDef = {
-  name: ENTRY, kind: 'struct', size: 0x60, fields: [
-    f('TreeNode', 0x0, '_RTL_BALANCED_NODE'), f('EntryFlags', 0x18, 'ULONG'), f('StaticState', 0x18, 'ULONG', 0, 8),
-    f('ThreadLocalFlags', 0x19, 'UCHAR'), f('WaitingBit', 0x19, 'UCHAR', 0, 1), f('AcquiredByte', 0x1a, 'UCHAR'), f('AcquiredBit', 0x1a, 'UCHAR', 0, 1),
-    f('CrossThreadFlags', 0x1b, 'UCHAR'), f('LockState', 0x20, STATE), f('LockUnsafe', 0x20, 'VOID*'), f('EntryLock', 0x50, 'ULONG64'),
-  ],
-};
-const STATE_TYPE: TypeDef = {
-  name: STATE, kind: 'union', size: 0x10, fields: [
-    f('CrossThreadReleasable', 0x0, 'ULONG64', 0, 1), f('Busy', 0x0, 'ULONG64', 1, 1), f('InTree', 0x0, 'ULONG64', 63, 1), f('LockState', 0x0, 'VOID*'),
-  ],
-};
-const BALANCED_NODE: TypeDef = { name: '_RTL_BALANCED_NODE', kind: 'struct', size: 0x18, fields: [f('Left', 0x0, 'VOID*'), f('Right', 0x8, 'VOID*'), f('ParentValue', 0x10, 'ULONG64')] };
-
-/** Per layout: where the entries are (as the real build keeps them). */
-const PLACEMENT: Record<string, { ethread?: number; kthreadPointer?: number } | undefined> = {
-  'win10-19041-x64': { ethread: 0x650, kthreadPointer: 0x320 },
-};
-
-function hasType(layout: Layout, name: string): boolean {
-  return Object.values(layout.types).some((defs) => defs.some((d) => d.name === name));
-}
-
-/** The layout with the build's lock-entry types added (a copy; the layout itself is shared by every build). */
-export function withLockEntries(layout: Layout): Layout {
-  const place = PLACEMENT[layout.name];
-  if (!place || hasType(layout, ENTRY)) return layout;
-  const nt = layout.types.nt!.map((d) => {
-    if (d.name === '_ETHREAD' && place.ethread !== undefined && !(d.fields || []).some((x) => x.name === 'LockEntries')) {
-      return { ...d, fields: [...(d.fields || []), f('LockEntries', place.ethread, `${ENTRY}[${LOCK_ENTRY_SLOTS}]`)] };
-    }
-    if (d.name === '_KTHREAD' && place.kthreadPointer !== undefined && !(d.fields || []).some((x) => x.name === 'LockEntries')) {
-      return { ...d, fields: [...(d.fields || []), f('LockEntries', place.kthreadPointer, `${ENTRY}*`)] };
-    }
-    return d;
-  });
-  const extra = [ENTRY_19041, STATE_TYPE, ...(hasType(layout, '_RTL_BALANCED_NODE') ? [] : [BALANCED_NODE])];
-  return { ...layout, types: { ...layout.types, nt: [...nt, ...extra] }, provenance: [...layout.provenance, 'lock entries: mocks/builder/lockEntries.ts (ISF 19041.804)'] };
+/** Where a thread's lock-entry array is in this layout (a path in _ETHREAD) and how many slots it has, or undefined. */
+export function lockEntryArray(ctx: Ctx): { path: string; slots: number } | undefined {
+  if (!ctx.types.has(ENTRY)) return undefined;
+  for (const path of ['LockEntries', 'Tcb.LockEntries']) {
+    const f = ctx.types.field('_ETHREAD', path);
+    const m = f && new RegExp(`^${ENTRY}\\[(\\d+)\\]$`).exec(f.type.trim());
+    if (m) return { path, slots: Number(m[1]) };
+  }
+  return undefined;
 }
 
 /** Where a thread's lock entries start, or undefined when this layout's threads keep none. */
 export function lockEntriesOf(ctx: Ctx, thread: bigint): bigint | undefined {
-  if (ctx.sw.has('_ETHREAD', 'LockEntries')) return thread + BigInt(ctx.sw.off('_ETHREAD', 'LockEntries'));
-  if (ctx.sw.has('_ETHREAD', 'Tcb.LockEntries')) return thread + BigInt(ctx.sw.off('_ETHREAD', 'Tcb.LockEntries'));
-  return undefined;
+  const array = lockEntryArray(ctx);
+  return array && thread + BigInt(ctx.sw.off('_ETHREAD', array.path));
 }
 
 /** Fills the thread's next free lock entry for `lock` (acquired, or waiting for it); false when none is free or the build has none. */
 export function recordLockEntry(ctx: Ctx, thread: bigint, lock: bigint, how: 'acquired' | 'waiting', used: Map<bigint, number>): boolean {
-  const base = lockEntriesOf(ctx, thread);
-  if (base === undefined) return false;
+  const array = lockEntryArray(ctx);
+  if (!array) return false;
+  const base = thread + BigInt(ctx.sw.off('_ETHREAD', array.path));
   const n = used.get(thread) ?? 0;
-  if (n >= LOCK_ENTRY_SLOTS) { ctx.note(`thread ${thread.toString(16)}: all ${LOCK_ENTRY_SLOTS} lock entries used; push lock ${lock.toString(16)} not recorded`); return false; }
+  if (n >= array.slots) { ctx.note(`thread ${thread.toString(16)}: all ${array.slots} lock entries used; push lock ${lock.toString(16)} not recorded`); return false; }
   used.set(thread, n + 1);
   const e = base + BigInt(n * ctx.sw.size(ENTRY));
   const k = ctx.kernel;
-  // The lock's address in LockState (its low bits are the CrossThreadReleasable / Busy flags, clear here).
-  ctx.sw.set(k, e, ENTRY, 'LockUnsafe', lock);
-  if (how === 'acquired') ctx.sw.set(k, e, ENTRY, 'AcquiredBit', 1);
-  else ctx.sw.set(k, e, ENTRY, 'WaitingBit', 1);
-  if (ctx.sw.has('_ETHREAD', 'Tcb.LockEntries') && ctx.sw.has('_ETHREAD', 'LockEntries')) {
-    ctx.sw.set(k, thread, '_ETHREAD', 'Tcb.LockEntries', base);
+  const sw = ctx.sw;
+  // The lock's address in LockState; its low bits are flags (CrossThreadReleasable or, on 8/8.1, Waiting; Busy).
+  const flagOf = (names: string[]): string => {
+    const name = names.find((x) => sw.has(ENTRY, x));
+    if (!name) throw new Error(`${ENTRY} has none of ${names.join(', ')}: cannot record a lock entry`);
+    return name;
+  };
+  if (how === 'acquired') {
+    sw.set(k, e, ENTRY, 'LockUnsafe', lock);
+    sw.set(k, e, ENTRY, flagOf(['AcquiredBit', 'AcquiredByte']), 1);
+  } else if (sw.has(ENTRY, 'WaitingBit') || sw.has(ENTRY, 'WaitingByte')) {
+    sw.set(k, e, ENTRY, 'LockUnsafe', lock);
+    sw.set(k, e, ENTRY, flagOf(['WaitingBit', 'WaitingByte']), 1);
+  } else {
+    sw.set(k, e, ENTRY, 'LockUnsafe', lock);
+    sw.set(k, e, ENTRY, flagOf(['LockState.Waiting']), 1);
   }
   return true;
+}
+
+/**
+ * Where _KTHREAD has a LockEntries pointer to the ETHREAD array (10 2004..Server 2022), the kernel sets it for every
+ * thread when it initialises the thread; the builder does the same.
+ */
+export function pointKthreadLockEntries(ctx: Ctx, thread: bigint): void {
+  const array = lockEntryArray(ctx);
+  const tcb = ctx.types.field('_ETHREAD', 'Tcb.LockEntries');
+  if (!array || array.path === 'Tcb.LockEntries' || !tcb || !tcb.type.trim().endsWith('*')) return;
+  ctx.sw.set(ctx.kernel, thread, '_ETHREAD', 'Tcb.LockEntries', thread + BigInt(ctx.sw.off('_ETHREAD', array.path)));
 }

@@ -10,9 +10,21 @@ export function isSystemProcess(ctx: Ctx, proc: bigint): boolean {
   return !ctx.hasUserSpace(proc);
 }
 
+// A system-service entry (the last kernel frame before user mode, or before a kernel Zw* caller) ends in a trap frame:
+// a dump's unwind data describes it as a machine frame (UWOP_PUSH_MACHFRAME: RIP, CS, EFLAGS, RSP, SS), 0x28 bytes
+// above its 0x28-byte allocation, so its frame keeps room for one whatever follows it (mocks/dump/stackWriter.ts).
+const SYSTEM_SERVICE_ENTRY = /^nt!(KiFastCallEntry|KiSystemCall64(Shadow)?|KiSystemService\w*|KiServiceInternal)(\+|$)/i;
+const isSystemServiceEntry = (f: FramePlan) => !f.user && SYSTEM_SERVICE_ENTRY.test(f.text.replace(/\s+/g, ''));
+
+/** x64: where a frame's local starts (after the home space, or after a system-service entry's machine frame). */
+function x64LocalOffset(f: FramePlan): number {
+  return isSystemServiceEntry(f) ? 0x50 : 0x30;
+}
+
 function frameBytes(ctx: Ctx, f: FramePlan): number {
   const p = ctx.ptr;
-  if (ctx.x64) return Number(alignUp(BigInt(0x30 + (f.localSize ?? 0)), 16n));
+  // x64: the local must end 8 bytes short of the next frame, whose return address a call leaves just below it.
+  if (ctx.x64) return Number(alignUp(BigInt(x64LocalOffset(f) + (f.localSize ?? 0) + (f.localSize ? 8 : 0)), 16n));
   return 8 + p * Math.max(3, f.args.length) + (f.localSize ?? 0) + 8;
 }
 
@@ -74,7 +86,7 @@ function place(ctx: Ctx, space: Space, frames: FramePlan[], start: bigint, end: 
     if (ctx.x64) {
       const sp = cursor;
       res.push({ sp, fp: sp });
-      if (local) f.localAddr = sp + 0x30n;
+      if (local) f.localAddr = sp + BigInt(x64LocalOffset(f));
     } else {
       const fp = cursor + local;
       res.push({ sp: cursor, fp });

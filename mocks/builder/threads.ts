@@ -2,6 +2,7 @@
 // objects, identity, times, priorities, stacks, start addresses and TEB. Wait state is written by waits.ts.
 import type { Ctx, ThreadInfo } from './context';
 import { fmt } from './hex';
+import { pointKthreadLockEntries } from './lockEntries';
 import { dispatcherHeader, objectHeader } from './objects';
 
 export const E = '_ETHREAD';
@@ -74,6 +75,7 @@ export function layoutThread(ctx: Ctx, t: ThreadInfo): void {
   eset('Cid.UniqueProcess', p.pid);
   if (s.tid) eset('Cid.UniqueThread', BigInt('0x' + s.tid));
   else ctx.note(`${what}: tid not given; Cid.UniqueThread 0`);
+  if (!t.kthreadOnly) pointKthreadLockEntries(ctx, a);
   // times and priorities
   if (s.waitTime !== undefined && s.waitTime !== null) sw.set(k, a, E, tcb('WaitTime'), s.waitTime >>> 0);
   if (s.kernelTime !== undefined && s.kernelTime !== null) sw.set(k, a, E, tcb('KernelTime'), s.kernelTime);

@@ -90,6 +90,16 @@ export function layStacks(snapshot: Snapshot, mem: StackMemory): string[] {
     return notes;
   }
 
+  // x64, pass 0: a kernel function that returns to user mode anywhere is a system-service entry; its frame ends in a
+  // machine frame (the trap frame) whatever follows it, also a kernel Zw* caller, as KiSystemCall64's does.
+  const serviceEntries = new Set<Fn>();
+  for (const p of plans) {
+    p.frames.forEach((f, i) => {
+      const next = p.frames[i + 1];
+      const fn = functionOf(f.ip);
+      if (fn && next && !f.user && next.user) serviceEntries.add(fn);
+    });
+  }
   // x64, pass 1: each function's allocation from the frames above it.
   for (const p of plans) {
     p.frames.forEach((f, i) => {
@@ -97,7 +107,9 @@ export function layStacks(snapshot: Snapshot, mem: StackMemory): string[] {
       const fn = functionOf(f.ip);
       if (!fn) { notes.push(`stacks: thread ${p.thread.toString(16)}: ${f.ip.toString(16)} is in no module`); return; }
       if (!next) return;
-      const [alloc, machineFrame] = !f.user && next.user ? [0x28, true] : [Number(next.sp - 8n - f.sp), false];
+      const machine = !f.user && serviceEntries.has(fn);
+      const [alloc, machineFrame] = machine ? [0x28, true] : [Number(next.sp - 8n - f.sp), false];
+      if (machine && !next.user && next.sp < f.sp + 0x50n) { notes.push(`stacks: thread ${p.thread.toString(16)} frame ${i}: no room for a machine frame below the caller's stack pointer`); return; }
       if (alloc < 0 || alloc % 8) { notes.push(`stacks: thread ${p.thread.toString(16)} frame ${i}: the caller's stack pointer is not above this frame`); return; }
       if (fn.alloc === undefined) { fn.alloc = alloc; fn.machineFrame = machineFrame; }
       else if (fn.alloc !== alloc || !!fn.machineFrame !== machineFrame) notes.push(`stacks: ${fn.module.name} function at ${fn.begin.toString(16)}: ${describe(fn.alloc, !!fn.machineFrame)} in one thread, ${describe(alloc, machineFrame)} in another; one UNWIND_INFO cannot describe both`);

@@ -114,7 +114,7 @@ export const USED_MEMBERS: Record<string, Record<string, string[]>> = {
       'ExWorkerCanWaitUser', 'ExitStatus', 'ExitTime', 'ForwardClusterOnly', 'ForwardLinkShadow', 'GrantedAccess',
       'HardErrorsAreDisabled', 'HideFromDebugger', 'ImpersonationInfo', 'IoBoostCount', 'IrpList', 'IrpListLock',
       'KeyedEventInUse', 'KeyedWaitChain', 'KeyedWaitSemaphore', 'KeyedWaitValue', 'LegacyPowerObject',
-      'LockOrderState', 'LpcExitThreadCalled', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid', 'LpcReplyChain',
+      'LockEntries', 'LockOrderState', 'LpcExitThreadCalled', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid', 'LpcReplyChain',
       'LpcReplyMessage', 'LpcReplyMessageId', 'LpcReplySemaphore', 'LpcWaitingOnPort', 'MemoryMaker',
       'MmLockOrdering', 'NeedsWorkingSetAging', 'NestedFaultCount', 'OfsChain', 'OwnsChangeControlAreaExclusive',
       'OwnsChangeControlAreaShared', 'OwnsDynamicMemoryShared', 'OwnsPagedPoolWorkingSetExclusive',
@@ -181,6 +181,9 @@ export const USED_MEMBERS: Record<string, Record<string, string[]>> = {
     _KGUARDED_MUTEX: [
       'CombinedApcDisable', 'Contention', 'Count', 'Gate', 'KernelApcDisable', 'Owner', 'SpecialApcDisable',
     ],
+    // AutoBoost lock entries (push-lock owners, issue 15): mocks/builder/lockEntries.ts, src/kernel/lockEntries.ts.
+    _KLOCK_ENTRY: ['AcquiredBit', 'AcquiredByte', 'LockState', 'LockUnsafe', 'WaitingBit', 'WaitingByte'],
+    _KLOCK_ENTRY_LOCK_STATE: ['Busy', 'CrossThreadReleasable', 'InTree', 'LockState', 'Waiting'],
     _KLOCK_QUEUE_HANDLE: ['LockQueue', 'OldIrql'],
     _KMUTANT: [
       'AbEnabled', 'Abandoned', 'Abandoned2', 'ApcDisable', 'Header', 'MutantFlags', 'MutantListEntry',
@@ -224,7 +227,7 @@ export const USED_MEMBERS: Record<string, Record<string, string[]>> = {
       'EtwStackTraceApc1Inserted', 'EtwStackTraceApc2Inserted', 'FirstArgument', 'ForceDeferSchedule',
       'ForegroundBoost', 'FreezeCount', 'GdiFlushActive', 'GuiThread', 'Header', 'HighCycleTime', 'IdealProcessor',
       'IdleSwapBlock', 'InitialNode', 'InitialStack', 'Iopl', 'KernelApcDisable', 'KernelStack',
-      'KernelStackResident', 'KernelTime', 'KernelWaitTime', 'LargeStack', 'LegoData', 'MiscFlags', 'MutantListHead',
+      'KernelStackResident', 'KernelTime', 'KernelWaitTime', 'LargeStack', 'LegoData', 'LockEntries', 'MiscFlags', 'MutantListHead',
       'NextProcessor', 'NextProcessorNumber', 'NpxIrql', 'NpxState', 'OtherPlatformFill', 'PowerState', 'Preempted',
       'PreviousMode', 'Priority', 'PriorityDecrement', 'Process', 'ProcessReadyQueue', 'Quantum',
       'QuantumEndMigrate', 'QuantumReset', 'QuantumTarget', 'Queue', 'QueueListEntry', 'QueuePriority',

@@ -512,6 +512,7 @@ export const layout: Layout = {
         ['ReservedForSynchTracking', 0x5e0, 'VOID*'],
         ['CmCallbackListHead', 0x5e8, '_SINGLE_LIST_ENTRY'],
         ['ThreadName', 0x660, '_UNICODE_STRING*'],
+        ['LockEntries', 0x6a0, '_KLOCK_ENTRY[6]'],
       ]),
       struct('_EXCEPTION_REGISTRATION_RECORD', 0x10, [
         ['Next', 0x0, '_EXCEPTION_REGISTRATION_RECORD*'],
@@ -999,6 +1000,19 @@ export const layout: Layout = {
       struct('_KGATE', 0x18, [
         ['Header', 0x0, '_DISPATCHER_HEADER'],
       ]),
+      struct('_KLOCK_ENTRY', 0x60, [
+        ['WaitingBit', 0x19, 'UCHAR', 0, 1],
+        ['AcquiredBit', 0x1a, 'UCHAR', 0, 1],
+        ['AcquiredByte', 0x1a, 'UCHAR'],
+        ['LockState', 0x20, '_KLOCK_ENTRY_LOCK_STATE'],
+        ['LockUnsafe', 0x20, 'VOID*'],
+      ]),
+      struct('_KLOCK_ENTRY_LOCK_STATE', 0x10, [
+        ['Busy', 0x0, 'ULONG64', 1, 1],
+        ['CrossThreadReleasable', 0x0, 'ULONG64', 0, 1],
+        ['InTree', 0x0, 'ULONG64', 63, 1],
+        ['LockState', 0x0, 'VOID*'],
+      ]),
       struct('_KLOCK_QUEUE_HANDLE', 0x18, [
         ['LockQueue', 0x0, '_KSPIN_LOCK_QUEUE'],
         ['OldIrql', 0x10, 'UCHAR'],
@@ -1227,6 +1241,7 @@ export const layout: Layout = {
         ['SuspendEvent', 0x2e0, '_KEVENT'],
         ['ThreadListEntry', 0x2f8, '_LIST_ENTRY'],
         ['MutantListHead', 0x308, '_LIST_ENTRY'],
+        ['LockEntries', 0x320, '_KLOCK_ENTRY*'],
         ['KernelWaitTime', 0x3e0, 'ULONG64'],
         ['UserWaitTime', 0x3e8, 'ULONG64'],
         ['ResourceIndex', 0x440, 'UCHAR'],

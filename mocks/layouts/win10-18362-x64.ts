@@ -998,6 +998,19 @@ export const layout: Layout = {
       struct('_KGATE', 0x18, [
         ['Header', 0x0, '_DISPATCHER_HEADER'],
       ]),
+      struct('_KLOCK_ENTRY', 0x60, [
+        ['WaitingBit', 0x19, 'UCHAR', 0, 1],
+        ['AcquiredBit', 0x1a, 'UCHAR', 0, 1],
+        ['AcquiredByte', 0x1a, 'UCHAR'],
+        ['LockState', 0x20, '_KLOCK_ENTRY_LOCK_STATE'],
+        ['LockUnsafe', 0x20, 'VOID*'],
+      ]),
+      struct('_KLOCK_ENTRY_LOCK_STATE', 0x10, [
+        ['Busy', 0x0, 'ULONG64', 1, 1],
+        ['CrossThreadReleasable', 0x0, 'ULONG64', 0, 1],
+        ['InTree', 0x0, 'ULONG64', 63, 1],
+        ['LockState', 0x0, 'VOID*'],
+      ]),
       struct('_KLOCK_QUEUE_HANDLE', 0x18, [
         ['LockQueue', 0x0, '_KSPIN_LOCK_QUEUE'],
         ['OldIrql', 0x10, 'UCHAR'],
@@ -1226,6 +1239,7 @@ export const layout: Layout = {
         ['SuspendEvent', 0x2e0, '_KEVENT'],
         ['ThreadListEntry', 0x2f8, '_LIST_ENTRY'],
         ['MutantListHead', 0x308, '_LIST_ENTRY'],
+        ['LockEntries', 0x320, '_KLOCK_ENTRY[6]'],
         ['ThreadFlags2', 0x5e4, 'LONG'],
       ]),
       struct('_KTHREAD_COUNTERS', 0x1a8),

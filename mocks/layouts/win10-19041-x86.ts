@@ -511,6 +511,7 @@ export const layout: Layout = {
         ['ReservedForSynchTracking', 0x354, 'VOID*'],
         ['CmCallbackListHead', 0x358, '_SINGLE_LIST_ENTRY'],
         ['ThreadName', 0x394, '_UNICODE_STRING*'],
+        ['LockEntries', 0x3b8, '_KLOCK_ENTRY[6]'],
       ]),
       struct('_EXCEPTION_REGISTRATION_RECORD', 0x8, [
         ['Next', 0x0, '_EXCEPTION_REGISTRATION_RECORD*'],
@@ -995,6 +996,19 @@ export const layout: Layout = {
       ]),
       struct('_KGDTENTRY', 0x8),
       struct('_KIDTENTRY', 0x8),
+      struct('_KLOCK_ENTRY', 0x30, [
+        ['WaitingBit', 0xd, 'UCHAR', 0, 1],
+        ['AcquiredBit', 0xe, 'UCHAR', 0, 1],
+        ['AcquiredByte', 0xe, 'UCHAR'],
+        ['LockState', 0x10, '_KLOCK_ENTRY_LOCK_STATE'],
+        ['LockUnsafe', 0x10, 'VOID*'],
+      ]),
+      struct('_KLOCK_ENTRY_LOCK_STATE', 0x8, [
+        ['Busy', 0x0, 'ULONG', 1, 1],
+        ['CrossThreadReleasable', 0x0, 'ULONG', 0, 1],
+        ['InTree', 0x0, 'ULONG', 31, 1],
+        ['LockState', 0x0, 'VOID*'],
+      ]),
       struct('_KLOCK_QUEUE_HANDLE', 0xc, [
         ['LockQueue', 0x0, '_KSPIN_LOCK_QUEUE'],
         ['OldIrql', 0x8, 'UCHAR'],
@@ -1246,6 +1260,7 @@ export const layout: Layout = {
         ['SuspendEvent', 0x1c4, '_KEVENT'],
         ['ThreadListEntry', 0x1d4, '_LIST_ENTRY'],
         ['MutantListHead', 0x1dc, '_LIST_ENTRY'],
+        ['LockEntries', 0x1e8, '_KLOCK_ENTRY*'],
         ['NpxState', 0x238, 'ULONG64'],
         ['KernelWaitTime', 0x250, 'ULONG64'],
         ['UserWaitTime', 0x258, 'ULONG64'],

@@ -512,6 +512,7 @@ export const layout: Layout = {
         ['ReservedForSynchTracking', 0x5e0, 'VOID*'],
         ['CmCallbackListHead', 0x5e8, '_SINGLE_LIST_ENTRY'],
         ['ThreadName', 0x660, '_UNICODE_STRING*'],
+        ['LockEntries', 0x6a0, '_KLOCK_ENTRY[6]'],
       ]),
       struct('_EXCEPTION_REGISTRATION_RECORD', 0x10, [
         ['Next', 0x0, '_EXCEPTION_REGISTRATION_RECORD*'],
@@ -999,6 +1000,18 @@ export const layout: Layout = {
       union('_KEXECUTE_OPTIONS', 0x1),
       struct('_KGATE', 0x18, [
         ['Header', 0x0, '_DISPATCHER_HEADER'],
+      ]),
+      struct('_KLOCK_ENTRY', 0x60, [
+        ['LockState', 0x0, '_KLOCK_ENTRY_LOCK_STATE'],
+        ['LockUnsafe', 0x0, 'VOID*'],
+        ['WaitingByte', 0x11, 'UCHAR'],
+        ['AcquiredByte', 0x12, 'UCHAR'],
+      ]),
+      struct('_KLOCK_ENTRY_LOCK_STATE', 0x10, [
+        ['Busy', 0x0, 'ULONG64', 1, 1],
+        ['CrossThreadReleasable', 0x0, 'ULONG64', 0, 1],
+        ['InTree', 0x0, 'ULONG64', 63, 1],
+        ['LockState', 0x0, 'VOID*'],
       ]),
       struct('_KLOCK_QUEUE_HANDLE', 0x18, [
         ['LockQueue', 0x0, '_KSPIN_LOCK_QUEUE'],

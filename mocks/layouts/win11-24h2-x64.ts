@@ -1027,6 +1027,18 @@ export const layout: Layout = {
         ['KernelApcDisable', 0x30, 'SHORT'],
         ['SpecialApcDisable', 0x32, 'SHORT'],
       ]),
+      struct('_KLOCK_ENTRY', 0x58, [
+        ['LockState', 0x0, '_KLOCK_ENTRY_LOCK_STATE'],
+        ['LockUnsafe', 0x0, 'VOID*'],
+        ['WaitingByte', 0x9, 'UCHAR'],
+        ['AcquiredByte', 0xa, 'UCHAR'],
+      ]),
+      union('_KLOCK_ENTRY_LOCK_STATE', 0x8, [
+        ['Busy', 0x0, 'ULONG64', 1, 1],
+        ['CrossThreadReleasable', 0x0, 'ULONG64', 0, 1],
+        ['InTree', 0x0, 'ULONG64', 63, 1],
+        ['LockState', 0x0, 'VOID*'],
+      ]),
       struct('_KLOCK_QUEUE_HANDLE', 0x18, [
         ['LockQueue', 0x0, '_KSPIN_LOCK_QUEUE'],
         ['OldIrql', 0x10, 'UCHAR'],

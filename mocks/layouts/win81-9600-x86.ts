@@ -995,6 +995,17 @@ export const layout: Layout = {
       ]),
       struct('_KGDTENTRY', 0x8),
       struct('_KIDTENTRY', 0x8),
+      struct('_KLOCK_ENTRY', 0x30, [
+        ['AcquiredByte', 0xf, 'UCHAR'],
+        ['LockState', 0x10, '_KLOCK_ENTRY_LOCK_STATE'],
+        ['LockUnsafe', 0x10, 'VOID*'],
+      ]),
+      struct('_KLOCK_ENTRY_LOCK_STATE', 0x8, [
+        ['Busy', 0x0, 'ULONG', 1, 1],
+        ['InTree', 0x0, 'ULONG', 31, 1],
+        ['LockState', 0x0, 'VOID*'],
+        ['Waiting', 0x0, 'ULONG', 0, 1],
+      ]),
       struct('_KLOCK_QUEUE_HANDLE', 0xc, [
         ['LockQueue', 0x0, '_KSPIN_LOCK_QUEUE'],
         ['OldIrql', 0x8, 'UCHAR'],
@@ -1238,6 +1249,7 @@ export const layout: Layout = {
         ['SuspendEvent', 0x1c4, '_KEVENT'],
         ['ThreadListEntry', 0x1d4, '_LIST_ENTRY'],
         ['MutantListHead', 0x1dc, '_LIST_ENTRY'],
+        ['LockEntries', 0x1e8, '_KLOCK_ENTRY[6]'],
       ]),
       struct('_KTHREAD_COUNTERS', 0x1a8),
       struct('_KTIMER', 0x28, [

@@ -2,8 +2,8 @@
 // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
 // that tracking). Where they are is probed from the symbols, never from a build number
 // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
-// _KTHREAD (Windows 8.1 / 10 1607); a build whose threads have neither (Windows 11 24H2) records no owner a
-// debugger can see.
+// _KTHREAD (Windows 8 to 10 1903); a build whose threads have neither (Windows 11 24H2) records no owner a
+// debugger can see. The entry's field order differs (11 21H2 puts LockState first): read by name only.
 import { addrAdd, addrClearLow, addrFromParts, addrHigh, addrLow, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { FieldLayout, TypeLayout } from '../core/target';
@@ -60,7 +60,8 @@ export class LockEntryReader {
       const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
       if (!raw || isNull(raw)) continue;
       const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
-      const waiting = flag(v, ['WaitingBit', 'WaitingByte']);
+      // Windows 10 has WaitingBit, 11 21H2 WaitingByte; 8 and 8.1 mark a waited lock in LockState's own bit 0.
+      const waiting = flag(v, ['WaitingBit', 'WaitingByte', 'LockState.Waiting']);
       if (!acquired && !waiting) continue;
       out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
     }
@@ -77,12 +78,13 @@ function flag(v: StructView, names: string[]): boolean {
 }
 
 /**
- * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable (bit 0),
- * Busy (bit 1) and, on x64, InTree (bit 63, which a kernel address always has set: restored).
+ * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable or (8, 8.1)
+ * Waiting (bit 0), Busy (bit 1) and InTree (x64 bit 63, x86 bit 31 in the real tables). A push lock lives in system
+ * space, whose addresses always have that top bit set, so it is restored whether InTree was set or not.
  */
-function lockAddress(raw: Addr, pointerSize: number): Addr {
+export function lockAddress(raw: Addr, pointerSize: number): Addr {
   const cleared = addrClearLow(raw, 3);
-  if (pointerSize !== 8) return cleared;
+  if (pointerSize !== 8) return addrFromParts((addrLow(cleared) | 0x80000000) >>> 0, 0);
   const high = addrHigh(cleared);
   // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
   return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;

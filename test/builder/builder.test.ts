@@ -7,6 +7,7 @@ import {
 } from '../../mocks/builder/index';
 import { SCENARIO_DIR, type Scenario } from '../../mocks/builder/scenario';
 import { h, Reader } from './reader';
+import { LAYOUTS } from '../../mocks/layouts';
 
 const ids = readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, '')).sort();
 const cache = new Map<string, Snapshot>();
@@ -591,14 +592,41 @@ describe('SRW locks, address waits and lock entries (issue 15)', () => {
     expect((sn.notes || []).some((n) => /SRW locks do not exist on xpsp3-x86/.test(n))).toBe(true);
   });
 
-  it('Windows 10 19041: ETHREAD.LockEntries records owners (acquired) and waiters (waiting); 24H2 has no lock entries', () => {
+  it('lock entries are laid out wherever the layout has them (probed: ETHREAD or KTHREAD array, entry order per build); 24H2 has none', () => {
     const s = loadScenario(join(__dirname, '..', 'scenarios', 'pushlock-autoboost-owners.json'));
-    const r = new Reader(buildSnapshot(s, 'win10-19041-x64'));
-    const entry = (t: string) => T(r, s, 'win10-19041-x64', t) + r.off('_ETHREAD', 'LockEntries');
-    expect(r.get(entry('87001000'), '_KLOCK_ENTRY', 'LockUnsafe')).toBe(T(r, s, 'win10-19041-x64', '88000000'));
-    expect(r.get(entry('87001000'), '_KLOCK_ENTRY', 'AcquiredBit')).toBe(1n);
-    expect(r.get(entry('87000000'), '_KLOCK_ENTRY', 'WaitingBit')).toBe(1n);
-    expect(r.get(T(r, s, 'win10-19041-x64', '87001000'), '_ETHREAD', 'Tcb.LockEntries')).toBe(entry('87001000'));
+    const withEntries = Object.keys(LAYOUTS).filter((name) => {
+      const thread = (t: string) => LAYOUTS[name]!.types.nt.find((d) => d.name === t)?.fields?.find((f) => f.name === 'LockEntries');
+      return [thread('_ETHREAD'), thread('_KTHREAD')].some((f) => f && /^_KLOCK_ENTRY\[\d+\]$/.test(f.type));
+    });
+    // The scenario allows exactly the layouts whose threads keep lock entries (8 to 11 21H2 in the real tables).
+    expect([...(s.system.layouts ?? [])].sort()).toEqual([...withEntries].sort());
+    expect(withEntries).toEqual(expect.arrayContaining(['win8-9200-x86', 'win81-9600-x64', 'win10-14393-x64', 'win10-19041-x64', 'win11-22000-x64']));
+    for (const layout of withEntries) {
+      const r = new Reader(buildSnapshot(s, layout));
+      const path = r.hasType('_KLOCK_ENTRY') && (() => { try { r.field('_ETHREAD', 'LockEntries'); return 'LockEntries'; } catch { return 'Tcb.LockEntries'; } })();
+      expect(path, layout).toBeTruthy();
+      const entry = (t: string) => T(r, s, layout, t) + r.off('_ETHREAD', path as string);
+      const has = (f: string) => { try { r.field('_KLOCK_ENTRY', f); return true; } catch { return false; } };
+      const lockOf = (t: string) => r.get(entry(t), '_KLOCK_ENTRY', 'LockUnsafe') & ~3n;
+      expect(lockOf('87001000'), layout).toBe(T(r, s, layout, '88000000'));
+      expect(r.get(entry('87001000'), '_KLOCK_ENTRY', has('AcquiredBit') ? 'AcquiredBit' : 'AcquiredByte'), layout).toBe(1n);
+      expect(lockOf('87000000'), layout).toBe(T(r, s, layout, '88000000'));
+      const waiting = has('WaitingBit') ? 'WaitingBit' : has('WaitingByte') ? 'WaitingByte' : 'LockState.Waiting';
+      expect(r.get(entry('87000000'), '_KLOCK_ENTRY', waiting), layout).toBe(1n);
+      // 10 2004..Server 2022: KTHREAD.LockEntries points at the ETHREAD array.
+      const tcb = (() => { try { return r.field('_ETHREAD', 'Tcb.LockEntries'); } catch { return undefined; } })();
+      // Set for every thread (the kernel does it at thread initialisation), not only for lock owners.
+      if (path === 'LockEntries' && tcb && tcb.type.endsWith('*')) {
+        expect(r.get(T(r, s, layout, '87001000'), '_ETHREAD', 'Tcb.LockEntries'), layout).toBe(entry('87001000'));
+        const other = loadScenario(join(__dirname, '..', 'scenarios', 'resource-shared-owners-chain.json'));
+        const ro = new Reader(buildSnapshot({ ...other, system: { ...other.system, layouts: undefined } } as Scenario, layout));
+        const t = T(ro, other, layout, '87003000');
+        expect(ro.get(t, '_ETHREAD', 'Tcb.LockEntries'), layout).toBe(t + ro.off('_ETHREAD', 'LockEntries'));
+      }
+    }
+    // 22000 reordered the entry (LockState first), 19041 has it at 0x20: both from the real tables.
+    expect(LAYOUTS['win11-22000-x64']!.types.nt.find((d) => d.name === '_KLOCK_ENTRY')!.fields!.find((f) => f.name === 'LockUnsafe')!.offset).toBe(0);
+    expect(LAYOUTS['win10-19041-x64']!.types.nt.find((d) => d.name === '_KLOCK_ENTRY')!.fields!.find((f) => f.name === 'LockUnsafe')!.offset).toBe(0x20);
     const none = buildSnapshot({ ...s, system: { ...s.system, layouts: undefined } } as Scenario, 'win11-24h2-x64');
     expect((none.notes || []).some((n) => /keeps no AutoBoost lock entries/.test(n))).toBe(true);
   });
