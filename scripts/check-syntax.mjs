@@ -18,7 +18,7 @@ import * as acorn from 'acorn';
 
 /** The functions WinDbg calls; they must be globals of the script. */
 export const ENTRY_FUNCTIONS = ['initializeScript', 'invokeScript', 'uninitializeScript'];
-/** The variable rollup's IIFE assigns the module namespace to (output.name in rollup.config.mjs). */
+/** The variable rollup's IIFE assigns the module namespace to (output.name in rollup.config.js). */
 export const NAMESPACE = '__waitchain';
 
 /** Free (global) names the bundle must not use, and why. */

@@ -4,8 +4,8 @@
 import { stalecheckCommand } from './commands/stalecheck';
 import { ringdumpCommand } from './commands/ringdump';
 import { waitchainCommand } from './commands/waitchain';
-import { print } from './target/hostIo';
-import { registrations } from './target/registrations';
+import { print } from './host/hostIo';
+import { registrations } from './host/registrations';
 
 export function initializeScript(): unknown[] {
   return registrations({

@@ -1,4 +1,4 @@
-// Structural rules of src/: only src/target/ touches the debugger's `host`; the rest works on plain data.
+// Structural rules of src/: only src/host/ touches the debugger's `host`; the rest works on plain data.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,9 +18,9 @@ function code(path: string): string {
 }
 
 describe('src/ architecture', () => {
-  it('touches host only from src/target/', () => {
+  it('touches host only from src/host/', () => {
     const offenders = files(SRC)
-      .filter((f) => !relative(SRC, f).startsWith('target'))
+      .filter((f) => !relative(SRC, f).startsWith('host'))
       .filter((f) => /\bhost\s*\./.test(code(f)))
       .map((f) => relative(SRC, f));
     expect(offenders).toEqual([]);

@@ -1,7 +1,7 @@
 // Declarations of WinDbg's JavaScript provider (JsProvider) `host` object, as waitchain uses it.
 // Written from shared/reference/jsprovider-api.md (cited below as §N); Microsoft's JsProvider.d.ts is
 // incomplete (no Int64 methods, no Debugger.Utility) and malformed (§8), so it is not vendored.
-// Only src/target/ may touch `host`; these types are ambient so that rule is enforced by review and
+// Only src/host/ may touch `host`; these types are ambient so that rule is enforced by review and
 // by the test that greps src/ (test/architecture.test.ts).
 
 declare namespace host {

@@ -1,6 +1,6 @@
 // Recording and replaying through the harness (issue 8, docs/snapshots.md). A recording is made the
 // way WinDbg makes one: the bundle runs the command with `-record <file>` on the mock host, the
-// RecordingTarget (src/target/recordingTarget.ts) writes the snapshot through
+// RecordingTarget (src/record/recordingTarget.ts) writes the snapshot through
 // Debugger.Utility.FileSystem (in memory here), and the harness takes the file from there. A replay
 // loads that snapshot into a fresh mock host: what was recorded reads back, anything else is
 // unreadable memory, as in a dump that lacks it.

@@ -1,7 +1,7 @@
 // `-html <file>` (the same on every command): also write the report as one self-contained HTML page
 // (src/render/html/) through Debugger.Utility.FileSystem, as -record writes its snapshot.
-import { messageOf, print } from '../target/hostIo';
-import { writeTextFile } from '../target/snapshotFile';
+import { messageOf, print } from '../host/hostIo';
+import { writeTextFile } from '../host/snapshotFile';
 import type { TokenStream } from './options';
 
 export const HTML_USAGE = `  -html <file>    also write the report as one self-contained HTML page (the wait graph drawn, tables)

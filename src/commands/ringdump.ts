@@ -3,19 +3,19 @@
 // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
 // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
 import { parseAddr, type Addr } from '../core/addr';
-import { u64FromHex, u64FromNumber } from '../analysis/ring';
-import { analyzeRings, type RingRequest } from '../analysis/ringdump';
+import { u64FromHex, u64FromNumber } from '../analysis/rings/ring';
+import { analyzeRings, type RingRequest } from '../analysis/rings/ringdump';
 import { KernelContext } from '../kernel/context';
 import type { Ref } from '../kernel/ringSource';
 import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
-import { describeArgument, print } from '../target/hostIo';
+import { describeArgument, print } from '../host/hostIo';
 import { parseCount, tokenize, TokenStream, UsageError } from './options';
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
 import { renderRingHtml } from '../render/html/ringHtml';
 import { runCommand } from './run';
-import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
+import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './session';
 
 export const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
                                                 index variable as dx values (mydriver!g_History, mydriver!g_Index)

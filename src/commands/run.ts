@@ -1,7 +1,7 @@
 // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
 // never a stack trace, and the usage where it helps.
 import { TargetUnsupported } from '../core/target';
-import { messageOf, print } from '../target/hostIo';
+import { messageOf, print } from '../host/hostIo';
 import { UsageError } from './options';
 
 export function runCommand(name: string, usage: string, body: () => unknown): unknown {

@@ -10,10 +10,10 @@ import { DispatcherReader } from '../kernel/dispatcher';
 import { parseFrameText } from '../kernel/frames';
 import { readProcesses } from '../kernel/processes';
 import { StackReader } from '../kernel/stacks';
-import { HostTarget, type TypedValue } from '../target/hostTarget';
-import { API_VERSION } from '../target/registrations';
+import { HostTarget, type TypedValue } from '../host/hostTarget';
+import { API_VERSION } from '../host/registrations';
 import { count } from '../render/vocabulary';
-import { RecordingTarget } from '../target/recordingTarget';
+import { RecordingTarget } from '../record/recordingTarget';
 
 type Verdict = 'ok' | 'FAIL' | 'fell back' | 'info';
 

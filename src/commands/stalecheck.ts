@@ -1,17 +1,17 @@
 // !stalecheck: stale stack references, APCs into non-alertable waits, dispatch-level spins, orphaned
 // owners, unserved messages, long waits, and what makes the dump itself inconsistent.
-import { runStaleCheck } from '../analysis/stalecheck';
+import { runStaleCheck } from '../analysis/stale/stalecheck';
 import { RULE_IDS, type RuleId, type StaleOptions } from '../analysis/stale/model';
 import { TargetUnsupported } from '../core/target';
 import { KernelContext } from '../kernel/context';
 import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
-import { describeArgument, print } from '../target/hostIo';
+import { describeArgument, print } from '../host/hostIo';
 import { parseCount, tokenize, TokenStream, UsageError } from './options';
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
 import { renderStaleHtml } from '../render/html/staleHtml';
 import { runCommand } from './run';
-import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
+import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './session';
 
 export const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
        !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}

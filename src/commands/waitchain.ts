@@ -1,19 +1,19 @@
 // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
-import { analyzeWaitChains, type Scope } from '../analysis/waitchain';
+import { analyzeWaitChains, type Scope } from '../analysis/waits/waitchain';
 import { KernelContext } from '../kernel/context';
 import { renderWaitChainDot } from '../render/waitchainDot';
 import { WaitChainModel } from '../render/waitchainModel';
 import { renderWaitChainText } from '../render/waitchainText';
 import { TargetUnsupported } from '../core/target';
-import { describeArgument, print } from '../target/hostIo';
-import { redactProcessName } from '../target/redact';
+import { describeArgument, print } from '../host/hostIo';
+import { redactProcessName } from '../record/redact';
 import type { Addr } from '../core/addr';
 import { parseAddressToken, parseNumber, tokenize, TokenStream, UsageError } from './options';
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
 import { renderWaitChainHtml } from '../render/html/waitchainHtml';
 import { runCommand } from './run';
 import { runSelfTest } from './selftest';
-import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './target';
+import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './session';
 
 export const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
        !waitchain <thread>             that thread's chain to its root, and its waiters

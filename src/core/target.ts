@@ -1,4 +1,4 @@
-// The seam between analysis and the debugger. Everything outside src/target/ sees the debugger
+// The seam between analysis and the debugger. Everything outside src/host/ sees the debugger
 // only through this interface, with plain data: addresses as Addr strings, memory as byte arrays.
 import type { Addr } from './addr';
 import type { Bytes } from './bytes';

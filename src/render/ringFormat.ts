@@ -2,9 +2,9 @@
 // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
 // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
 import { formatAddr, isNull, type Addr } from '../core/addr';
-import type { RingEntry, RingReport } from '../analysis/ringdump';
-import type { DecodedField, FieldValue } from '../analysis/ringFields';
-import { u64Sub, u64ToDecimal, u64ToHex, type U64 } from '../analysis/ring';
+import type { RingEntry, RingReport } from '../analysis/rings/ringdump';
+import type { DecodedField, FieldValue } from '../analysis/rings/ringFields';
+import { u64Sub, u64ToDecimal, u64ToHex, type U64 } from '../analysis/rings/ring';
 
 /** dt's way with enum values: small ones in decimal, the rest in hex. */
 export function enumNumber(value: number): string {

@@ -3,9 +3,9 @@
 // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
 // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
 // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
-import { u64ToDecimal, u64ToHex } from '../analysis/ring';
-import type { RingEntry, RingReport, RingResult } from '../analysis/ringdump';
-import type { FieldValue } from '../analysis/ringFields';
+import { u64ToDecimal, u64ToHex } from '../analysis/rings/ring';
+import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
+import type { FieldValue } from '../analysis/rings/ringFields';
 import type { Addr } from '../core/addr';
 import { intNumber } from './ringFormat';
 

@@ -3,7 +3,7 @@
 // element itself for click-through (created only when expanded). Several rings (-devnode all): a
 // collection of rings, each with its Entries. toString is the one-line summary the echo shows.
 import type { Target } from '../core/target';
-import type { RingEntry, RingReport, RingResult } from '../analysis/ringdump';
+import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { entryLine, frames, isFrameList, valueText } from './ringFormat';
 import { ringResultJson } from './ringJson';
 

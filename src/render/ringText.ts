@@ -2,8 +2,8 @@
 // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
 // lists continued one frame per line, then warnings. A failure is one `ringdump: <what is wrong>` line (one error style for every command).
 import { formatAddr } from '../core/addr';
-import { u64ToDecimal, u64ToHex } from '../analysis/ring';
-import type { RingEntry, RingReport, RingResult } from '../analysis/ringdump';
+import { u64ToDecimal, u64ToHex } from '../analysis/rings/ring';
+import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { fieldText, frames, isFrameList } from './ringFormat';
 
 export function renderRingText(result: RingResult, pointerSize: number): string {

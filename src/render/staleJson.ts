@@ -1,5 +1,5 @@
 // !stalecheck's structured result: { findings: [{ rule, severity, thread?, irp?, object?, evidence }], warnings }.
-import type { StaleReport } from '../analysis/stalecheck';
+import type { StaleReport } from '../analysis/stale/stalecheck';
 
 export function staleJson(r: StaleReport): object {
   return {

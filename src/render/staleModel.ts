@@ -1,7 +1,7 @@
 // The object `dx @$stalecheck()` returns: findings as data-model objects, the thread and IRP of each
 // reachable as native objects for click-through.
 import type { Target } from '../core/target';
-import type { StaleReport } from '../analysis/stalecheck';
+import type { StaleReport } from '../analysis/stale/stalecheck';
 import type { Finding } from '../analysis/stale/model';
 import { staleJson } from './staleJson';
 

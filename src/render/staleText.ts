@@ -1,7 +1,7 @@
 // The !stalecheck report: one line per finding (most severe first), its evidence indented, the
 // next command to run, and a summary line.
 import { formatAddr } from '../core/addr';
-import type { StaleReport } from '../analysis/stalecheck';
+import type { StaleReport } from '../analysis/stale/stalecheck';
 import { count, warningsText } from './vocabulary';
 
 export function renderStaleText(r: StaleReport, pointerSize: number): string {

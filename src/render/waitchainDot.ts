@@ -1,5 +1,5 @@
 // The wait graph in Graphviz DOT: threads as boxes, objects as ellipses, cycle edges in red.
-import type { WaitChainReport } from '../analysis/waitchain';
+import type { WaitChainReport } from '../analysis/waits/waitchain';
 import { Labels } from './labels';
 import { hopNoun } from './vocabulary';
 

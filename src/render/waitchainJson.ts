@@ -1,7 +1,7 @@
 // The structured result (`--json` in the harness, the data behind `dx @$waitchain()`):
 // addresses as lower-case hex without 0x or backtick.
-import type { WaitChainReport } from '../analysis/waitchain';
-import type { Hop } from '../analysis/waitgraph';
+import type { WaitChainReport } from '../analysis/waits/waitchain';
+import type { Hop } from '../analysis/waits/waitgraph';
 
 export interface HopJson {
   from: string;

@@ -4,9 +4,9 @@
 import { hopNoun } from './vocabulary';
 import type { Addr } from '../core/addr';
 import type { Target } from '../core/target';
-import { formatTicks } from '../analysis/ticks';
-import { hex4, type WaitChainReport } from '../analysis/waitchain';
-import type { Hop } from '../analysis/waitgraph';
+import { formatTicks } from '../analysis/waits/ticks';
+import { hex4, type WaitChainReport } from '../analysis/waits/waitchain';
+import type { Hop } from '../analysis/waits/waitgraph';
 import { waitChainJson } from './waitchainJson';
 
 class ThreadNode {

@@ -1,4 +1,4 @@
-// Issue 8: record what a command reads (`-record <file>`, through src/target/recordingTarget.ts in
+// Issue 8: record what a command reads (`-record <file>`, through src/record/recordingTarget.ts in
 // the real bundle on the mock WinDbg), replay the snapshot on a fresh mock host, and get exactly the
 // same output and --json result: for every scenario (seeds and ours) under every layout it allows,
 // for !waitchain, !stalecheck and one !ringdump form where the scenario has rings. Also: a read
@@ -19,10 +19,10 @@ import {
   withRecordOption,
 } from '../../mocks/harness/record';
 import { loadScript } from '../../mocks/loader';
-import { base64, mergeReads } from '../../src/target/recordedMemory';
-import { TypeBook } from '../../src/target/recordedTypes';
-import { RecordingTarget, WAITCHAIN_VERSION } from '../../src/target/recordingTarget';
-import { nameHash, redactModuleName, redactProcessName } from '../../src/target/redact';
+import { base64, mergeReads } from '../../src/record/recordedMemory';
+import { TypeBook } from '../../src/record/recordedTypes';
+import { RecordingTarget, WAITCHAIN_VERSION } from '../../src/record/recordingTarget';
+import { nameHash, redactModuleName, redactProcessName } from '../../src/record/redact';
 import type { FieldLayout, Target } from '../../src/core/target';
 import { irqlReadable, lpcOnly, testLayoutsOf } from '../layoutMatrix';
 

@@ -1,6 +1,6 @@
 // Enum names when the type's fields list no enumerators: dt's listing, else the values no build changed.
 import { describe, expect, it } from 'vitest';
-import { builtInEnum, enumFromDt, moduleNameOfImage } from '../../src/target/hostShapes';
+import { builtInEnum, enumFromDt, moduleNameOfImage } from '../../src/host/hostShapes';
 import { hostWarnings } from '../../src/core/warnings';
 
 describe('enum fallbacks and module names', () => {
@@ -38,7 +38,7 @@ describe('enum fallbacks and module names', () => {
 
 describe('-redact of unsymbolized module names', () => {
   it('hashes a module whose name starts with a digit, in both frame spellings; leaves addresses alone', async () => {
-    const { nameHash, redactSymbolText } = await import('../../src/target/redact');
+    const { nameHash, redactSymbolText } = await import('../../src/record/redact');
     const hashed = `m${nameHash('3rdPartyAVDriver')}+0x1394`;
     expect(redactSymbolText('3rdPartyAVDriver+0x1394', {})).toBe(hashed);
     expect(redactSymbolText('3rdPartyAVDriver + 0x1394', {})).toBe(`m${nameHash('3rdPartyAVDriver')} + 0x1394`);

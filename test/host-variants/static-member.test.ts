@@ -1,7 +1,7 @@
 // A static member has no offset: its `offset` is not read before `locationKind` says it is a member
 // (JsProvider.d.ts: locationKind member | static | constant | none); reading it may throw.
 import { describe, expect, it } from 'vitest';
-import { HostTypeLayout } from '../../src/target/typeLayout';
+import { HostTypeLayout } from '../../src/host/typeLayout';
 
 const ulong = { name: 'unsigned long', typeKind: 'intrinsic', size: 4, fields: {}, baseType: null };
 const type = {

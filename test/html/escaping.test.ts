@@ -2,10 +2,10 @@
 // (process names in a seed scenario, cut to ImageFileName's 15 bytes as the kernel keeps them) and
 // on the renderers directly with full-length strings in every field a page shows.
 import { describe, expect, it } from 'vitest';
-import type { WaitChainReport, ThreadSummary } from '../../src/analysis/waitchain';
-import type { Hop } from '../../src/analysis/waitgraph';
-import type { StaleReport } from '../../src/analysis/stalecheck';
-import type { RingResult } from '../../src/analysis/ringdump';
+import type { WaitChainReport, ThreadSummary } from '../../src/analysis/waits/waitchain';
+import type { Hop } from '../../src/analysis/waits/waitgraph';
+import type { StaleReport } from '../../src/analysis/stale/stalecheck';
+import type { RingResult } from '../../src/analysis/rings/ringdump';
 import { renderWaitChainHtml } from '../../src/render/html/waitchainHtml';
 import { renderStaleHtml } from '../../src/render/html/staleHtml';
 import { renderRingHtml } from '../../src/render/html/ringHtml';

@@ -25,7 +25,7 @@ import { uint } from '../../core/bytes';
 import { apcControls, hasKernelApcs, readKernelApcs, RoutineNames, specialApcDeliverable, type ApcControls, type ApcInfo } from '../../kernel/apcs';
 import { irpReaderOf, type IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
-import type { RuleEnv } from '../waitgraph';
+import type { RuleEnv } from '../waits/waitgraph';
 import type { Finding, StaleRule } from './model';
 import { staleIrpAddresses } from './stale-iosb';
 import { hexBytes, irpsByThread, irpTarget, locateOnStacks, waitsOnIrpEvent } from './stackRefs';

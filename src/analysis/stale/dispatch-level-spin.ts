@@ -23,9 +23,9 @@ import {
   type QueueEntry,
   type QueuePosition,
 } from '../../kernel/queuedSpinLocks';
-import { formatTicks } from '../ticks';
-import type { WaitModel } from '../waitModel';
-import type { RuleEnv } from '../waitgraph';
+import { formatTicks } from '../waits/ticks';
+import type { WaitModel } from '../waits/waitModel';
+import type { RuleEnv } from '../waits/waitgraph';
 import type { Finding, StaleRule } from './model';
 
 /** DISPATCH_LEVEL (wdm.h): nothing preempts a thread at or above it. */

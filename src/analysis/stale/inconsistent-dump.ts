@@ -6,9 +6,9 @@
 import { formatAddr, type Addr } from '../../core/addr';
 import type { ThreadInfo } from '../../kernel/model';
 import { processorsOf } from '../../kernel/processors';
-import { claimedProcessor, runningClaims } from '../terminals';
-import { waitAge } from '../ticks';
-import { hex4 } from '../waitchain';
+import { claimedProcessor, runningClaims } from '../waits/terminals';
+import { waitAge } from '../waits/ticks';
+import { hex4 } from '../waits/waitchain';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** Threads named one by one in an evidence list; the rest are counted. */

@@ -14,9 +14,9 @@
 import { formatAddr, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
 import type { ThreadInfo } from '../../kernel/model';
-import { describeTerminal } from '../terminals';
-import { formatTicks } from '../ticks';
-import { hex4, IDLE_WAIT_REASONS } from '../waitchain';
+import { describeTerminal } from '../waits/terminals';
+import { formatTicks } from '../waits/ticks';
+import { hex4, IDLE_WAIT_REASONS } from '../waits/waitchain';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** 100 ns units per second (tick lengths are in 100 ns units). */

@@ -1,7 +1,7 @@
 // !stalecheck findings: bugs no existing command detects, each explained with its evidence and
 // the next command to run. Rule ids are stable: other tools match on them.
 import type { Addr } from '../../core/addr';
-import type { WaitModel } from '../waitModel';
+import type { WaitModel } from '../waits/waitModel';
 
 export type RuleId =
   | 'stale-iosb'

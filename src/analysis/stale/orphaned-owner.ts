@@ -13,9 +13,9 @@ import { formatAddr, isNull, type Addr } from '../../core/addr';
 import { headLinks, walkList } from '../../kernel/lists';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ResourceInfo } from '../../kernel/resources';
-import { resourcesOf } from '../rules/resources';
-import { hex4 } from '../waitchain';
-import type { HopKind } from '../waitgraph';
+import { resourcesOf } from '../waits/rules/resources';
+import { hex4 } from '../waits/waitchain';
+import type { HopKind } from '../waits/waitgraph';
 import type { Finding, Severity, StaleEnv, StaleRule } from './model';
 
 /** Hop kinds that go from a waiter to the owner of a lock. */

@@ -9,7 +9,7 @@ import type { FrameInfo } from '../../core/target';
 import { processContext } from '../../kernel/frames';
 import { irpReaderOf, majorFunctionName, type IrpInfo } from '../../kernel/irps';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
-import type { RuleEnv } from '../waitgraph';
+import type { RuleEnv } from '../waits/waitgraph';
 
 /** A stack range larger than this is damage, not a stack (kernel stacks are at most 72 KB; user stacks reserve 1 MB by default, rarely more than a few MB). */
 const MAX_STACK_SIZE = 0x4000000;

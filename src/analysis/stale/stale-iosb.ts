@@ -14,7 +14,7 @@
 import { formatAddr, isKernelAddress, type Addr } from '../../core/addr';
 import type { IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
-import type { RuleEnv } from '../waitgraph';
+import type { RuleEnv } from '../waits/waitgraph';
 import type { Finding, Severity, StaleRule } from './model';
 import { hexBytes, irpsByThread, irpTarget, locateOnStacks, waitsOnIrpEvent, type StackPlace, type StackPosition } from './stackRefs';
 

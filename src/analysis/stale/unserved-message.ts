@@ -6,9 +6,9 @@
 import { formatAddr, type Addr } from '../../core/addr';
 import { formatMessageId } from '../../kernel/lpc';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
-import { formatTicks } from '../ticks';
-import { hex4 } from '../waitchain';
-import type { UnservedMessage } from '../waitgraph';
+import { formatTicks } from '../waits/ticks';
+import { hex4 } from '../waits/waitchain';
+import type { UnservedMessage } from '../waits/waitgraph';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 export const unservedMessageRule: StaleRule = {

@@ -1,6 +1,6 @@
 // !ringdump "... -html <path>": each ring's header as the text report words it, and its decoded
 // entries as a sortable table (one column per field; frame lists one frame per line).
-import type { RingReport, RingResult } from '../../analysis/ringdump';
+import type { RingReport, RingResult } from '../../analysis/rings/ringdump';
 import { formatAddr } from '../../core/addr';
 import { isFrameList, frames, valueText } from '../ringFormat';
 import { esc } from './escape';

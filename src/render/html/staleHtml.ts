@@ -1,7 +1,7 @@
 // !stalecheck "-html <path>": the summary in the text report's words and the findings as a table,
 // each with its evidence and the command to run next.
 import { formatAddr } from '../../core/addr';
-import type { StaleReport } from '../../analysis/stalecheck';
+import type { StaleReport } from '../../analysis/stale/stalecheck';
 import { esc } from './escape';
 import { command, htmlPage, table, type Cell } from './page';
 

@@ -4,8 +4,8 @@
 // still draws a few hundred boxes. Rows are handed out in tree order (a parent centred on its
 // children's rows, every node on a row of its own within its column), so boxes cannot overlap.
 import type { Addr } from '../../core/addr';
-import type { WaitChainReport } from '../../analysis/waitchain';
-import type { Hop } from '../../analysis/waitgraph';
+import type { WaitChainReport } from '../../analysis/waits/waitchain';
+import type { Hop } from '../../analysis/waits/waitgraph';
 
 export interface GraphNode {
   id: number;

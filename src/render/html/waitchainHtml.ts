@@ -3,9 +3,9 @@
 // only from the analysis result the text and JSON renderers use: no memory is read here (a chain's
 // end is described only for the threads the text report describes: reading one may read its stack).
 import type { Addr } from '../../core/addr';
-import { formatTicks } from '../../analysis/ticks';
-import { hex4, type ThreadSummary, type WaitChainReport } from '../../analysis/waitchain';
-import type { Hop } from '../../analysis/waitgraph';
+import { formatTicks } from '../../analysis/waits/ticks';
+import { hex4, type ThreadSummary, type WaitChainReport } from '../../analysis/waits/waitchain';
+import type { Hop } from '../../analysis/waits/waitgraph';
 import { Labels } from '../labels';
 import { count, waitedNoun } from '../vocabulary';
 import { MAX_ROOTS } from '../waitchainText';

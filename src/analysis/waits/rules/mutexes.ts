@@ -2,11 +2,11 @@
 // mutex's Owner. Which waits are mutex waits: the wait reason says so (WrFastMutex / WrGuardedMutex,
 // by enumerator name), or, where it does not (XP waits with Executive), the thread is inside an
 // acquire routine that called the wait directly. Stacks are asked for only in that second case.
-import { formatAddr, type Addr } from '../../core/addr';
-import type { FrameInfo } from '../../core/target';
-import type { ThreadInfo } from '../../kernel/model';
-import { MutexReader, type MutexKind } from '../../kernel/mutexes';
-import { readOsVersion } from '../../kernel/version';
+import { formatAddr, type Addr } from '../../../core/addr';
+import type { FrameInfo } from '../../../core/target';
+import type { ThreadInfo } from '../../../kernel/model';
+import { MutexReader, type MutexKind } from '../../../kernel/mutexes';
+import { readOsVersion } from '../../../kernel/version';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 const KIND_BY_REASON: { [reason: string]: MutexKind } = { WrFastMutex: 'fast-mutex', WrGuardedMutex: 'guarded-mutex' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { conclude } from '../../src/analysis/conclusions';
-import { cycleThrough, stronglyConnected, towards, pathTo } from '../../src/analysis/graph';
-import type { Hop, WaitGraph } from '../../src/analysis/waitgraph';
+import { conclude } from '../../../src/analysis/waits/conclusions';
+import { cycleThrough, stronglyConnected, towards, pathTo } from '../../../src/analysis/waits/graph';
+import type { Hop, WaitGraph } from '../../../src/analysis/waits/waitgraph';
 
 /** A wait graph from "a>b" edges (all mutant hops through object "o<a>"). */
 function graphOf(edges: string[]): WaitGraph {

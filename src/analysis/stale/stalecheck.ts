@@ -1,9 +1,9 @@
 // !stalecheck's analysis: run the chosen rules over the shared wait model, most severe first.
-import type { KernelContext } from '../kernel/context';
-import { messageOfError } from '../core/warnings';
-import { STALE_RULES } from './stale';
-import { SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions } from './stale/model';
-import { readWaitModel } from './waitModel';
+import type { KernelContext } from '../../kernel/context';
+import { messageOfError } from '../../core/warnings';
+import { STALE_RULES } from './';
+import { SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions } from './model';
+import { readWaitModel } from '../waits/waitModel';
 
 export interface StaleReport {
   findings: Finding[];

@@ -19,7 +19,7 @@ import type {
   TypeLayout,
   TypeShape,
 } from '../core/target';
-import { HostTarget, type NativeInfo } from './hostTarget';
+import { HostTarget, type NativeInfo } from '../host/hostTarget';
 import { encodeRanges, mergeReads, MemoryLog, type MemoryJson, type MergedRange, type ReadRecord } from './recordedMemory';
 import { TypeBook, type TypeDefJson } from './recordedTypes';
 import { redactProcessName, redactSymbolText } from './redact';
@@ -35,7 +35,7 @@ export interface RecordingOptions {
   memoryCap?: number;
 }
 
-/** What only the session knows, gathered when the command ends (src/commands/target.ts). */
+/** What only the session knows, gathered when the command ends (src/commands/session.ts). */
 export interface SessionFacts {
   /** The command as it would be replayed, without -record/-redact: `!waitchain "-p svchost.exe"`. */
   command: string;

@@ -1,6 +1,6 @@
 // Pure decisions of the dispatch-level-spin rule (src/analysis/stale/dispatch-level-spin.ts).
 import { describe, expect, it } from 'vitest';
-import { isSpinFrame, longKernelRun } from '../../src/analysis/stale/dispatch-level-spin';
+import { isSpinFrame, longKernelRun } from '../../../src/analysis/stale/dispatch-level-spin';
 
 describe('dispatch-level spin', () => {
   it('knows the spin-acquire routines, not the try-acquire ones nor their callers', () => {

@@ -1,13 +1,13 @@
 // The facts every analysis starts from, read once per command: the clock, processes and threads
 // from the kernel lists, and the wait graph with its indexes. !waitchain concludes from it;
 // !stalecheck's rules inspect it.
-import type { Addr } from '../core/addr';
-import type { KernelContext } from '../kernel/context';
-import { DispatcherReader } from '../kernel/dispatcher';
-import type { ThreadInfo } from '../kernel/model';
-import { readProcesses, type ProcessTable } from '../kernel/processes';
-import { StackReader } from '../kernel/stacks';
-import { readClock, type KernelClock } from '../kernel/time';
+import type { Addr } from '../../core/addr';
+import type { KernelContext } from '../../kernel/context';
+import { DispatcherReader } from '../../kernel/dispatcher';
+import type { ThreadInfo } from '../../kernel/model';
+import { readProcesses, type ProcessTable } from '../../kernel/processes';
+import { StackReader } from '../../kernel/stacks';
+import { readClock, type KernelClock } from '../../kernel/time';
 import { EDGE_RULES } from './rules';
 import { sectionsWithUnseenWaiters } from './rules/critsecs';
 import { resourcesWithUnseenWaiters } from './rules/resources';

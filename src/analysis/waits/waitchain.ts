@@ -1,17 +1,17 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
-import { formatAddr, type Addr } from '../core/addr';
-import type { KernelContext } from '../kernel/context';
-import type { ProcessInfo, ThreadInfo } from '../kernel/model';
-import type { ProcessTable } from '../kernel/processes';
-import type { KernelClock } from '../kernel/time';
+import { formatAddr, type Addr } from '../../core/addr';
+import type { KernelContext } from '../../kernel/context';
+import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
+import type { ProcessTable } from '../../kernel/processes';
+import type { KernelClock } from '../../kernel/time';
 import { conclude, type Chain, type Deadlock } from './conclusions';
 import { describeTerminal } from './terminals';
 import { formatTicks, waitAge } from './ticks';
 import type { HeldLock, Hop, RuleEnv, UnservedMessage, WaitGraph } from './waitgraph';
-import { processorsOf } from '../kernel/processors';
+import { processorsOf } from '../../kernel/processors';
 import { readWaitModel } from './waitModel';
-import { count, waitedNoun } from '../render/vocabulary';
+import { count, waitedNoun } from '../../render/vocabulary';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
 export const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;

@@ -2,9 +2,9 @@
 // say (the scenario expect blocks check edges and counts; these check the words a report prints).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runOnScenario } from '../../mocks/harness/run';
+import { runOnScenario } from '../../../mocks/harness/run';
 
-const scenario = (name: string) => join(__dirname, '..', 'scenarios', `${name}.json`);
+const scenario = (name: string) => join(__dirname, '..', '..', 'scenarios', `${name}.json`);
 const NEAR = scenario('critsec-near-misses');
 
 interface Json {

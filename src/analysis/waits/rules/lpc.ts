@@ -9,8 +9,8 @@
 // Waiter counts go to the server port when it is known (how many clients wait on one server), else to
 // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
 // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
-import { formatAddr, type Addr } from '../../core/addr';
-import { AlpcReader, alpcFacts, messageBelongsTo, type AlpcMessageInfo } from '../../kernel/alpc';
+import { formatAddr, type Addr } from '../../../core/addr';
+import { AlpcReader, alpcFacts, messageBelongsTo, type AlpcMessageInfo } from '../../../kernel/alpc';
 import {
   buildLpcIndex,
   formatMessageId,
@@ -20,9 +20,9 @@ import {
   type LpcIndex,
   type LpcPortInfo,
   type LpcThreadFacts,
-} from '../../kernel/lpc';
-import type { DispatcherObject } from '../../kernel/dispatcher';
-import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
+} from '../../../kernel/lpc';
+import type { DispatcherObject } from '../../../kernel/dispatcher';
+import type { ProcessInfo, ThreadInfo } from '../../../kernel/model';
 import type { EdgeRule, Hop, RuleEnv, UnservedMessage, WaitOutcome } from '../waitgraph';
 
 const lpcIndex = (env: RuleEnv) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));

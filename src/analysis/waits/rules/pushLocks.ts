@@ -3,12 +3,12 @@
 // as acquired is an owner (several, for a lock held shared). The waited lock is the waiter's own entry marked
 // waiting, else the first argument of its nt!ExfAcquirePushLock* / ExAcquirePushLock* frame. Where no entry names an
 // owner the chain ends at the lock, its waiters grouped; a build without lock entries says so.
-import { formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
-import { StructView } from '../../core/struct';
-import { findRoutine, plainRoutine } from '../../core/symbolName';
-import { frameArguments } from '../../kernel/frames';
-import { LockEntryReader } from '../../kernel/lockEntries';
-import type { ThreadInfo } from '../../kernel/model';
+import { formatAddr, isKernelAddress, isNull, type Addr } from '../../../core/addr';
+import { StructView } from '../../../core/struct';
+import { findRoutine, plainRoutine } from '../../../core/symbolName';
+import { frameArguments } from '../../../kernel/frames';
+import { LockEntryReader } from '../../../kernel/lockEntries';
+import type { ThreadInfo } from '../../../kernel/model';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 const PUSH_LOCK_ROUTINES = [

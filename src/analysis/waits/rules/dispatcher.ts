@@ -1,4 +1,4 @@
-import { formatAddr } from '../../core/addr';
+import { formatAddr } from '../../../core/addr';
 // Edges through dispatcher objects that name a thread: a mutant's owner, a process object's
 // remaining threads (the waiter waits for that process to exit), a thread object itself.
 import type { EdgeRule, WaitOutcome } from '../waitgraph';

@@ -17,9 +17,9 @@ import {
   u64ToDecimal,
   u64ToHex,
   type U64,
-} from '../../src/analysis/ring';
-import { decodeElement, hasNoFields, memberAt } from '../../src/analysis/ringFields';
-import type { TypeShape } from '../../src/core/target';
+} from '../../../src/analysis/rings/ring';
+import { decodeElement, hasNoFields, memberAt } from '../../../src/analysis/rings/ringFields';
+import type { TypeShape } from '../../../src/core/target';
 
 const big = (v: bigint): U64 => ({ hi: Number((v >> 32n) & 0xffffffffn), lo: Number(v & 0xffffffffn) });
 const toBig = (a: U64): bigint => (BigInt(a.hi) << 32n) | BigInt(a.lo);

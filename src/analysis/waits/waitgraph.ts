@@ -1,11 +1,11 @@
 // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
 // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
-import { NULL_ADDR, type Addr } from '../core/addr';
-import type { DispatcherObject, DispatcherReader } from '../kernel/dispatcher';
-import type { KernelContext } from '../kernel/context';
-import type { ThreadInfo, WaitBlockInfo } from '../kernel/model';
-import type { ProcessTable } from '../kernel/processes';
-import type { StackReader } from '../kernel/stacks';
+import { NULL_ADDR, type Addr } from '../../core/addr';
+import type { DispatcherObject, DispatcherReader } from '../../kernel/dispatcher';
+import type { KernelContext } from '../../kernel/context';
+import type { ThreadInfo, WaitBlockInfo } from '../../kernel/model';
+import type { ProcessTable } from '../../kernel/processes';
+import type { StackReader } from '../../kernel/stacks';
 
 export type HopKind =
   | 'mutant'

@@ -3,12 +3,12 @@
 // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
 // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
 // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-import { addrAdd, formatAddr, isKernelAddress, isNull, type Addr } from '../core/addr';
-import { rangeSet } from '../core/ranges';
-import type { TypeShape } from '../core/target';
-import type { KernelContext } from '../kernel/context';
-import { readAllDevnodes, readDevnode, type DevnodeInfo } from '../kernel/devnodes';
-import { locateRing, readIndex, readRing, type IndexVariable, type Ref } from '../kernel/ringSource';
+import { addrAdd, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
+import { rangeSet } from '../../core/ranges';
+import type { TypeShape } from '../../core/target';
+import type { KernelContext } from '../../kernel/context';
+import { readAllDevnodes, readDevnode, type DevnodeInfo } from '../../kernel/devnodes';
+import { locateRing, readIndex, readRing, type IndexVariable, type Ref } from '../../kernel/ringSource';
 import {
   fieldMatcher,
   orderByIndex,
@@ -23,7 +23,7 @@ import {
   type U64,
 } from './ring';
 import { decodeElement, hasNoFields, memberAt, type DecodedField, type FieldValue } from './ringFields';
-import { count } from '../render/vocabulary';
+import { count } from '../../render/vocabulary';
 
 export interface RingRequest {
   /** The ring (positional 1) and its index variable (positional 2). */

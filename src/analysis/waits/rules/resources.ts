@@ -2,9 +2,9 @@
 // ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
 // entry) waits for every owner of that resource. The index of waiter objects is built once per run.
 // A WrResource waiter the index does not know is recovered from its nt!ExpWaitForResource frame.
-import { formatAddr, type Addr } from '../../core/addr';
-import type { ThreadInfo } from '../../kernel/model';
-import { ResourceReader, resourceFromWaitFrame, type ResourceIndex, type ResourceInfo, type ResourceMode } from '../../kernel/resources';
+import { formatAddr, type Addr } from '../../../core/addr';
+import type { ThreadInfo } from '../../../kernel/model';
+import { ResourceReader, resourceFromWaitFrame, type ResourceIndex, type ResourceInfo, type ResourceMode } from '../../../kernel/resources';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 /**

@@ -7,10 +7,10 @@ import { uint } from '../core/bytes';
 import type { Target } from '../core/target';
 import { KernelContext } from '../kernel/context';
 import { readOsVersion } from '../kernel/version';
-import { messageOf, print } from '../target/hostIo';
-import { HostTarget, type NativeInfo } from '../target/hostTarget';
-import { RecordingTarget, type RecordedSnapshot, type SessionFacts } from '../target/recordingTarget';
-import { currentObjects, sessionName, writeTextFile } from '../target/snapshotFile';
+import { messageOf, print } from '../host/hostIo';
+import { HostTarget, type NativeInfo } from '../host/hostTarget';
+import { RecordingTarget, type RecordedSnapshot, type SessionFacts } from '../record/recordingTarget';
+import { currentObjects, sessionName, writeTextFile } from '../host/snapshotFile';
 import { UsageError, type TokenStream } from './options';
 
 export const RECORD_USAGE = `  -record <file>  also write what the command read to <file>, a snapshot the offline harness replays

@@ -1,8 +1,8 @@
 // Pure decisions of the stale-iosb rule and the stack positions it rests on (src/analysis/stale/stale-iosb.ts, stackRefs.ts).
 import { describe, expect, it } from 'vitest';
-import type { ThreadInfo } from '../../src/kernel/model';
-import { judgeReference } from '../../src/analysis/stale/stale-iosb';
-import { frameState, type StackPlace, type StackPosition } from '../../src/analysis/stale/stackRefs';
+import type { ThreadInfo } from '../../../src/kernel/model';
+import { judgeReference } from '../../../src/analysis/stale/stale-iosb';
+import { frameState, type StackPlace, type StackPosition } from '../../../src/analysis/stale/stackRefs';
 
 const thread = (address: string, more: Partial<ThreadInfo> = {}) => ({ address, state: 'Waiting', terminated: false, waits: [], ...more }) as unknown as ThreadInfo;
 const position = (t: ThreadInfo, state: StackPosition['state']): StackPosition => ({

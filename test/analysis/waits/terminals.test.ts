@@ -1,6 +1,6 @@
-// Pure parts of the chain-end descriptions (src/analysis/terminals.ts).
+// Pure parts of the chain-end descriptions (src/analysis/waits/terminals.ts).
 import { describe, expect, it } from 'vitest';
-import { isSleeping, outermostCall } from '../../src/analysis/terminals';
+import { isSleeping, outermostCall } from '../../../src/analysis/waits/terminals';
 
 const frames = (...texts: string[]) => texts.map((text) => ({ text, instruction: '0', frameOffset: '0', stackOffset: '0' }));
 

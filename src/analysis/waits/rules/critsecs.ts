@@ -9,7 +9,7 @@
 // dispatcher object; docs/scenario-extensions.md "Critical-section waits per build"): criticalSectionOfAddressWait
 // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
 // locked sections, and says which evidence it used.
-import { formatAddr, type Addr } from '../../core/addr';
+import { formatAddr, type Addr } from '../../../core/addr';
 import {
   debugInfoPointsBack,
   isUserPointer,
@@ -19,13 +19,13 @@ import {
   readCriticalSectionList,
   type CriticalSection,
   type CritSecList,
-} from '../../kernel/critsecs';
-import { frameArguments } from '../../kernel/frames';
-import { isRoutine } from '../../core/symbolName';
-import { addrAdd, isNull } from '../../core/addr';
-import type { FrameInfo } from '../../core/target';
-import { critSecTypes } from '../../kernel/critsecs';
-import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
+} from '../../../kernel/critsecs';
+import { frameArguments } from '../../../kernel/frames';
+import { isRoutine } from '../../../core/symbolName';
+import { addrAdd, isNull } from '../../../core/addr';
+import type { FrameInfo } from '../../../core/target';
+import { critSecTypes } from '../../../kernel/critsecs';
+import type { ProcessInfo, ThreadInfo } from '../../../kernel/model';
 import type { DeadEnd, EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { moduleOfFrame, overThreshold, waitsForPoolWork } from '../../src/analysis/stale/long-wait';
-import type { FrameInfo } from '../../src/core/target';
+import { moduleOfFrame, overThreshold, waitsForPoolWork } from '../../../src/analysis/stale/long-wait';
+import type { FrameInfo } from '../../../src/core/target';
 
 /** Frames as the unwinder gives them; only the text matters here. */
 const frames = (...texts: string[]): FrameInfo[] => texts.map((text) => ({ text, instruction: '0', frameOffset: '0', stackOffset: '0' }));

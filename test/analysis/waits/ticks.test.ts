@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTicks, waitAge } from '../../src/analysis/ticks';
+import { formatTicks, waitAge } from '../../../src/analysis/waits/ticks';
 
 describe('waiting time as WinDbg prints it', () => {
   it('matches the !thread examples of the reference (§7)', () => {

@@ -4,13 +4,13 @@
 // SynchronizationEvent 8a8d7438, no known owner, blocked in DriverA!Block+0x1b; I/O pending: IRP ...").
 // Cheap facts first (fields already read), then the processor table and IRP lists (read once per
 // run / per thread described), frames last (lazy and cached).
-import { formatAddr, type Addr } from '../core/addr';
-import type { FrameInfo } from '../core/target';
-import { irpReaderOf, majorFunctionName, type DeviceTarget, type IrpInfo } from '../kernel/irps';
-import type { ThreadInfo } from '../kernel/model';
-import { processorsOf, type ProcessorInfo } from '../kernel/processors';
+import { formatAddr, type Addr } from '../../core/addr';
+import type { FrameInfo } from '../../core/target';
+import { irpReaderOf, majorFunctionName, type DeviceTarget, type IrpInfo } from '../../kernel/irps';
+import type { ThreadInfo } from '../../kernel/model';
+import { processorsOf, type ProcessorInfo } from '../../kernel/processors';
 import type { Hop, RuleEnv, WaitGraph } from './waitgraph';
-import { hopNoun, waitedNoun } from '../render/vocabulary';
+import { hopNoun, waitedNoun } from '../../render/vocabulary';
 
 /** Pending IRPs named per thread; the rest are counted. */
 const MAX_IRPS_SHOWN = 3;

@@ -2,9 +2,9 @@
 // order, as the symbols give them): nested structures flatten to dotted paths (`Irp.MajorFunction`),
 // arrays of structures to `Entries[0].Key`, char arrays become text, other scalar arrays become lists
 // (a list of pointers is a backtrace when its values symbolise). Pure: no debugger access.
-import { ptr, sint, uint, type Bytes } from '../core/bytes';
-import type { Addr } from '../core/addr';
-import type { MemberShape, TypeShape } from '../core/target';
+import { ptr, sint, uint, type Bytes } from '../../core/bytes';
+import type { Addr } from '../../core/addr';
+import type { MemberShape, TypeShape } from '../../core/target';
 import { u64FromBytes, type U64 } from './ring';
 
 export type FieldValue =

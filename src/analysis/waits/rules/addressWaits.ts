@@ -7,12 +7,12 @@
 // - an SRW lock: the lock word says held exclusive or shared; SRW locks record no owner, so the chain ends there;
 // - a condition variable (SleepConditionVariableCS/SRW): the variable, and the lock it was slept on with;
 // - WaitOnAddress: the address.
-import { formatAddr, isNull, type Addr } from '../../core/addr';
-import { ptr } from '../../core/bytes';
-import { isRoutine } from '../../core/symbolName';
-import type { FrameInfo } from '../../core/target';
-import { frameArguments, processContext } from '../../kernel/frames';
-import type { ThreadInfo } from '../../kernel/model';
+import { formatAddr, isNull, type Addr } from '../../../core/addr';
+import { ptr } from '../../../core/bytes';
+import { isRoutine } from '../../../core/symbolName';
+import type { FrameInfo } from '../../../core/target';
+import { frameArguments, processContext } from '../../../kernel/frames';
+import type { ThreadInfo } from '../../../kernel/model';
 import { ALERT_WAIT_REASON, type EdgeRule, type RuleEnv, type WaitOutcome } from '../waitgraph';
 import { CS_ROUTINES, criticalSectionOfAddressWait } from './critsecs';
 

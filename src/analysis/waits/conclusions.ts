@@ -1,6 +1,6 @@
 // What the wait graph means: deadlocks (cycles of any mix of edge kinds), root blockers ranked by
 // how many threads they hold up, the chains into them, and who was blocked first.
-import type { Addr } from '../core/addr';
+import type { Addr } from '../../core/addr';
 import { cycleThrough, isCycle, pathTo, stronglyConnected, towards } from './graph';
 import type { Hop, WaitGraph } from './waitgraph';
 
