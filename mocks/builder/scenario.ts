@@ -1,4 +1,4 @@
-// waitchain-scenario/1: TypeScript types of the format (shared/scenario-format.md), loader and validation.
+// waitchain-scenario/1: TypeScript types of the format (docs/scenario-format.md), loader and validation.
 // Every field of the format is accepted; validation names the offending field ("threads[3].waits[0].object").
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -426,7 +426,7 @@ export function validateScenario(raw: unknown, where = '<scenario>'): Scenario {
   return s as unknown as Scenario;
 }
 
-/** IRP_MJ_* codes (kernel-structures.md §6). */
+/** IRP_MJ_* codes as wdm.h defines them (https://learn.microsoft.com/en-us/windows-hardware/drivers/kernel/irp-major-function-codes). */
 export const IRP_MJ: Record<string, number> = {
   IRP_MJ_CREATE: 0x00, IRP_MJ_CREATE_NAMED_PIPE: 0x01, IRP_MJ_CLOSE: 0x02, IRP_MJ_READ: 0x03, IRP_MJ_WRITE: 0x04,
   IRP_MJ_QUERY_INFORMATION: 0x05, IRP_MJ_SET_INFORMATION: 0x06, IRP_MJ_QUERY_EA: 0x07, IRP_MJ_SET_EA: 0x08,

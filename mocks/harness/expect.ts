@@ -1,6 +1,6 @@
 // Checks a scenario's `expect` block against the commands' structured results.
-// "Tests assert exactly what is given and nothing more" (scenario-format.md): each present field
-// is one check, absent fields are not checked.
+// Each field present in `expect` is one check; absent fields (and `false`) are not checked
+// (docs/scenario-format.md §Expect).
 
 export type ExpectKind =
   | 'deadlocks'

@@ -1,7 +1,7 @@
 // Random damage for reliability testing (issue 7): every scenario under every layout, with corruptions
-// of the kinds the scenario format names (unreadable ranges, smashed pointers, list cycles, truncation)
-// plus garbage enum values, owners pointing at non-threads, wait blocks pointing at freed memory, and
-// raw byte smashes. Each case is reproducible from its seed.
+// of the kinds the scenario format names (unreadable ranges, smashed pointers, list cycles, truncation:
+// docs/scenario-format.md §Corruption) plus garbage enum values, owners pointing at non-threads, wait
+// blocks pointing at freed memory, and raw byte smashes. Each case is reproducible from its seed.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot, loadScenario, scenarioLayouts } from '../builder';

@@ -1,8 +1,8 @@
 // Checks a scenario's `expect.ring` against !ringdump's structured result (--json).
-// `expect.ring` is `{ array, entries: [...] }` or a list of them (shared/scenario-format.md): entries
+// `expect.ring` is `{ array, entries: [...] }` or a list of them (docs/scenario-format.md §Rings): entries
 // oldest to newest, each an object of field values (only the fields given are compared) or, for a
-// device node's StateHistory, a state name. "Tests assert exactly what is given and nothing more":
-// the number of entries and each given field, plus `capacity`/`newestSlot`/`wrapped` when given.
+// device node's StateHistory, a state name. Only what is given is checked: the number of entries
+// and each given field, plus `capacity`/`newestSlot`/`wrapped` when given.
 //
 // Which command line each expectation needs (`ringCommand`):
 //   "mydriver!g_History"      -> !ringdump (mydriver!g_History, mydriver!g_Index)   (…History -> …Index)
