@@ -435,7 +435,7 @@ describe('the recorder writes the one snapshot format', () => {
     expect(snapshotFileProblems(JSON.parse(recording.text))).toEqual([]);
     expect(file.header.recording).toMatchObject({ command, redacted: redact });
     // Both consumers: the mock WinDbg (the bundle replays it) and SnapshotTarget (src/ in-process).
-    const replay = runOnSnapshot(decodeSnapshotJson(file), file.header.recording.command);
+    const replay = runOnSnapshot(decodeSnapshotJson(file), recording.json.header.recording.command);
     expect(replay.error).toBeUndefined();
     const recorded = withoutRecordNote(recording.run.output);
     // Redacted: the same report with hashed process names.
