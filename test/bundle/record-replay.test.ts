@@ -446,6 +446,17 @@ describe('the recorder writes the one snapshot format', () => {
     expect(target.symbolAddress('nt', 'PsActiveProcessHead')).toBeDefined();
   });
 
+  it('is declared once: the format module holds declarations and the format name, nothing else spells it', () => {
+    const ROOT = join(__dirname, '..', '..');
+    const code = readFileSync(join(ROOT, 'src/record/snapshotFormat.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const statements = code.split('\n').filter((l) => /^\S/.test(l) && !/^}/.test(l));
+    expect(statements.filter((l) => !/^export (interface|type) /.test(l))).toEqual([`export const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';`]);
+    const files = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []);
+    const spelled = ['src', 'mocks', 'scripts'].flatMap(files).filter((f) => readFileSync(join(ROOT, f), 'utf8').includes("'waitchain-snapshot/1'"));
+    expect(spelled).toEqual(['src/record/snapshotFormat.ts']);
+  });
+
   it('a file that departs from the format is refused with the path of what is wrong', () => {
     const recording = recordOnSnapshot(buildSnapshot(loadScenario('002-lpc-chain-mutant-lpc-deadlock-cycle'), 'xpsp3-x86'), '!waitchain');
     const broken = JSON.parse(recording.text);
