@@ -1,5 +1,6 @@
 // Vitest: every test/**/*.test.ts, node environment (a file can switch to jsdom with a
-// `// @vitest-environment jsdom` docblock).
+// `// @vitest-environment jsdom` docblock). test/globalSetup.ts first makes sure dist/waitchain.js
+// (what the bundle tests load) is a build of the current src/.
 // WAITCHAIN_VITEST_JSON=<file> adds vitest's JSON reporter writing to <file>; .ci/run uses it
 // to print the closing "N passed, N failed" line from real counts.
 import { defineConfig } from 'vitest/config';
@@ -10,6 +11,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['test/globalSetup.ts'],
     // Some tests replay many scenarios or run a full rollup build.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -7930,6 +7930,12 @@ rs.forEach(function(r){tb.appendChild(r)})});
         return `${parts[0]}[${count}]${parts[1]}`;
     }
 
+    // The snapshot format, `waitchain-snapshot/1` (docs/snapshots.md), declared once: the recorder
+    // (recordingTarget.ts, in the bundle) writes it, the mock WinDbg (mocks/) serves it, the scenario
+    // builder produces it. Declarations only, plus the one format name: importing it costs the bundle
+    // nothing. JSON throughout: addresses are lower-case hex strings without 0x.
+    const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
+
     // -redact: names that identify a company's software become stable hashes, so a snapshot can leave
     // the building and still replay to the same conclusions (the same name always hashes the same way;
     // the hash fits where the name was: EPROCESS.ImageFileName holds 15 bytes).
@@ -7985,12 +7991,11 @@ rs.forEach(function(r){tb.appendChild(r)})});
     // (HostTarget), answers every question with the wrapped target's answer, unchanged and in the same
     // order, and keeps a copy of the answer: type layouts and the member paths resolved on them, enums,
     // symbols, `ln` answers, stacks, every successful memory read. `snapshot()` turns that into the
-    // snapshot form the offline harness replays (mocks/format/snapshot.ts): the same questions then get
+    // snapshot form the offline harness replays (snapshotFormat.ts): the same questions then get
     // the same answers, and any other read is unreadable memory.
     // Only `-record` creates one: a normal run talks to HostTarget directly and pays nothing for this.
     /** The version written into snapshot headers (package.json's; a test keeps them equal). */
     const WAITCHAIN_VERSION = '0.1.0';
-    const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
     /** A layout as the analysis sees it, noting every member path asked for and the answer. */
     class RecordingLayout {
         constructor(inner) {

@@ -2,41 +2,11 @@
 // One format for three producers: the per-build kernel layouts (mocks/layouts/),
 // driver types declared by scenarios, and snapshots recorded from a real WinDbg session.
 
-/**
- * A type reference in C spelling, resolved against the same module's TypeDefs:
- *   base types:  UCHAR CHAR BOOLEAN USHORT SHORT WCHAR ULONG LONG ULONG64 LONG64 ULONGLONG
- *                LONGLONG VOID ULONG_PTR LONG_PTR PVOID (= VOID*) SIZE_T
- *   pointers:    "_KTHREAD*", "VOID*", "_KSPIN_LOCK_QUEUE**"  (size = the layout's pointer size)
- *   arrays:      "_KWAIT_BLOCK[4]", "UCHAR[15]", "_LIST_ENTRY[2]"
- *   named types: "_LIST_ENTRY", "_KWAIT_REASON" (a struct, union or enum TypeDef of the module)
- */
-export type TypeRef = string;
+// TypeRef, FieldDef and TypeDef are the snapshot format's (src/record/snapshotFormat.ts): a layout's
+// types and a recording's are the same records.
+import type { TypeDef, TypeRef } from '../../src/record/snapshotFormat';
 
-export interface FieldDef {
-  name: string;
-  /** Byte offset from the start of the containing type. */
-  offset: number;
-  type: TypeRef;
-  /** Bit fields: position of the lowest bit and width, within the integer at `offset` of type `type`. */
-  bitPos?: number;
-  bitLen?: number;
-}
-
-export interface TypeDef {
-  name: string;
-  kind: 'struct' | 'union' | 'enum';
-  size: number;
-  /**
-   * struct/union members in offset order. Members of anonymous unions/structs are listed
-   * flat under their own names (as WinDbg's type system and dx expose them). Named nested
-   * anonymous types get a TypeDef of their own, named like "_IRP::<Tail>".
-   */
-  fields?: FieldDef[];
-  /** enum: enumerator name -> value. */
-  values?: Record<string, number>;
-  /** enum: underlying integer type (default LONG). */
-  baseType?: TypeRef;
-}
+export type { FieldDef, TypeDef, TypeRef } from '../../src/record/snapshotFormat';
 
 /** A global a layout declares (its address is chosen by the scenario builder). */
 export interface GlobalDef {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSnapshot, loadScenario, type BuildOptions, type Scenario } from '../builder';
 import { SCENARIO_DIR } from '../builder/scenario';
-import type { Snapshot } from '../format/snapshot';
+import { SNAPSHOT_FORMAT, type Snapshot } from '../format/snapshot';
 import { decodeSnapshotJson } from './record';
 
 export class HarnessInputError extends Error {
@@ -64,7 +64,6 @@ function readJson(path: string, what: 'scenario' | 'snapshot'): unknown {
 }
 
 const SCENARIO_FORMAT = 'waitchain-scenario/1';
-const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
 
 function formatOf(json: unknown): string | undefined {
   return json && typeof json === 'object' && !Array.isArray(json) && typeof (json as { format?: unknown }).format === 'string' ? (json as { format: string }).format : undefined;

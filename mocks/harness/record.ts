@@ -6,7 +6,8 @@
 // unreadable memory, as in a dump that lacks it.
 import { readFileSync } from 'node:fs';
 import { buildSnapshot, loadScenario } from '../builder';
-import type { MemoryRange, Snapshot } from '../format/snapshot';
+import type { MemoryRange, RecordedSnapshot, Snapshot } from '../format/snapshot';
+import { snapshotFileProblems } from '../format/validate';
 import { snapshotFromJson } from '../host/snapshotJson';
 import { loadScript } from '../loader';
 import { bundleCode, type CommandRun } from './run';
@@ -18,8 +19,8 @@ export const RECORDING_PATH = 'C:\\dumps\\recording.waitchain.json';
 /** The line a command prints after its output when it recorded. */
 export const RECORD_NOTE = /^(waitchain|stalecheck|ringdump): recorded to .*\n/m;
 
-/** The JSON form of a recording, as written (memory as base64 / zero runs). */
-export type RecordingJson = Omit<Snapshot, 'memory'> & { memory: MemoryRange[] };
+/** The JSON form of a recording, as the recorder writes it (memory as base64 / zero runs). */
+export type RecordingJson = RecordedSnapshot;
 
 export interface Recording {
   /** The recording run: its output (the command's, then the "recorded to" line) and result. */
@@ -76,8 +77,15 @@ function lastLiteral(text: string): { start: number; end: number } | undefined {
   return found;
 }
 
-/** A recording's JSON as the mock host takes it: base64 and zero runs become bytes. */
+/**
+ * A snapshot file's JSON (a recording or the builder's) as the mock host takes it: checked against the
+ * format (mocks/format/validate.ts), then base64 and zero runs become bytes.
+ */
 export function decodeSnapshotJson(json: unknown): Snapshot {
+  const problems = snapshotFileProblems(json);
+  if (problems.length) {
+    throw new Error(`snapshot: ${problems.slice(0, 2).join('; ')}${problems.length > 2 ? ` (and ${problems.length - 2} more)` : ''}`);
+  }
   const s = json as { memory?: unknown };
   if (s && Array.isArray(s.memory)) {
     const memory = (s.memory as MemoryRange[]).map((r, i) => {

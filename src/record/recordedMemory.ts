@@ -4,6 +4,7 @@
 // (the analysis still sees them; the snapshot says how many were left out).
 import { addrAdd, addrCompare, addrDiff, type Addr } from '../core/addr';
 import type { Bytes } from '../core/bytes';
+import type { MemoryRangeJson } from './snapshotFormat';
 
 export interface ReadRecord {
   address: Addr;
@@ -13,14 +14,6 @@ export interface ReadRecord {
   bytes: Bytes;
   /** -redact: which bytes the analysis looked at (1 = read). */
   touched?: Uint8Array;
-}
-
-export interface MemoryJson {
-  address: string;
-  base64?: string;
-  /** A range of that many zero bytes (the format's compact form for zero runs). */
-  zeros?: number;
-  process?: string;
 }
 
 /** A merged range: where it starts, its bytes, and the reads it was made of. */
@@ -123,13 +116,13 @@ export function mergeReads(reads: ReadRecord[]): MergedRange[] {
 }
 
 /** The JSON entries of merged ranges: zero runs as { zeros }, the rest base64 in chunks. */
-export function encodeRanges(ranges: MergedRange[]): MemoryJson[] {
-  const out: MemoryJson[] = [];
+export function encodeRanges(ranges: MergedRange[]): MemoryRangeJson[] {
+  const out: MemoryRangeJson[] = [];
   for (const r of ranges) {
     const emit = (from: number, to: number, zero: boolean) => {
       for (let at = from; at < to; at += zero ? to - from : CHUNK) {
         const end = zero ? to : Math.min(to, at + CHUNK);
-        const entry: MemoryJson = { address: addrAdd(r.address, at) };
+        const entry: MemoryRangeJson = { address: addrAdd(r.address, at) };
         if (zero) entry.zeros = end - at;
         else entry.base64 = base64(r.bytes, at, end);
         if (r.space) entry.process = r.space;

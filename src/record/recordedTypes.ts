@@ -1,26 +1,10 @@
-// The types a recording needs, rebuilt as the snapshot format's TypeDefs (mocks/format/typedef.ts):
+// The types a recording needs, rebuilt as the snapshot format's TypeDefs (snapshotFormat.ts):
 // what the analysis resolved through TypeLayout.field (each member path with the types along it),
 // the TypeShapes it asked for (ring entries: every member in declaration order), and the enums it
 // named. A replaying debugger then gives the same answers to the same questions; members nobody
 // asked about are not in the snapshot.
 import type { FieldLayout, TypeShape } from '../core/target';
-
-export interface FieldDefJson {
-  name: string;
-  offset: number;
-  type: string;
-  bitPos?: number;
-  bitLen?: number;
-}
-
-export interface TypeDefJson {
-  name: string;
-  kind: 'struct' | 'enum';
-  size: number;
-  fields?: FieldDefJson[];
-  values?: { [name: string]: number };
-  baseType?: string;
-}
+import type { FieldDef, TypeDef } from './snapshotFormat';
 
 /** Integer names the snapshot's type references understand (C spellings as the debugger prints them). */
 const KNOWN_INTRINSICS: { [name: string]: true } = {
@@ -41,12 +25,12 @@ const INTEGER_BY_SIZE: { [size: number]: [string, string] } = {
 const ENUM_BASE_BY_SIZE: { [size: number]: string } = { 1: 'UCHAR', 2: 'USHORT', 4: 'LONG', 8: 'LONG64' };
 
 interface Entry {
-  def: TypeDefJson;
+  def: TypeDef;
   /** Only known as a pointer's target: a name without a size yet. */
   placeholder: boolean;
   /** Member order as a TypeShape listed it (declaration order), when one was recorded. */
   shapeOrder?: string[];
-  byName: { [name: string]: FieldDefJson };
+  byName: { [name: string]: FieldDef };
 }
 
 /** Trailing array dimensions of a reference: "T[2][3]" -> ["T", "[2][3]"]. */
@@ -100,7 +84,7 @@ export class TypeBook {
         if (e.def.size === size && e.def.kind === 'struct') return e;
       }
     }
-    const def: TypeDefJson = { name: list.length ? `${name}#${list.length + 1}` : name, kind: 'struct', size: placeholder ? 0 : size, fields: [] };
+    const def: TypeDef = { name: list.length ? `${name}#${list.length + 1}` : name, kind: 'struct', size: placeholder ? 0 : size, fields: [] };
     if (list.length) this.notes.push(`type ${module}!${name}: ${list.length + 1} different types of that name, recorded as ${def.name}`);
     const entry: Entry = { def, placeholder, byName: {} };
     list.push(entry);
@@ -126,7 +110,7 @@ export class TypeBook {
     return entry.def.name;
   }
 
-  addField(owner: Entry, field: FieldDefJson, module: string): void {
+  addField(owner: Entry, field: FieldDef, module: string): void {
     const had = owner.byName[field.name];
     if (had) {
       if (had.offset !== field.offset) this.notes.push(`type ${module}!${owner.def.name}: member ${field.name} seen at two offsets, kept +0x${had.offset.toString(16)}`);
@@ -144,7 +128,7 @@ export class TypeBook {
       const f = layouts[i];
       // A member the path goes through is a structure: its own entry holds the next member.
       const inner = i + 1 < parts.length ? this.struct(module, f.typeName, f.size) : undefined;
-      const field: FieldDefJson = { name: parts[i], offset: f.offset - base, type: inner ? inner.def.name : this.refOfLayout(module, f) };
+      const field: FieldDef = { name: parts[i], offset: f.offset - base, type: inner ? inner.def.name : this.refOfLayout(module, f) };
       if (f.bitPos !== undefined && f.bitLen !== undefined) {
         field.bitPos = f.bitPos;
         field.bitLen = f.bitLen;
@@ -205,7 +189,7 @@ export class TypeBook {
           this.shapesSeen.add(shape);
           const order: string[] = [];
           for (const m of shape.members || []) {
-            const field: FieldDefJson = { name: m.name, offset: m.offset, type: this.refOfShape(m.type) };
+            const field: FieldDef = { name: m.name, offset: m.offset, type: this.refOfShape(m.type) };
             if (m.bitPos !== undefined && m.bitLen !== undefined) {
               field.bitPos = m.bitPos;
               field.bitLen = m.bitLen;
@@ -265,10 +249,10 @@ export class TypeBook {
   }
 
   /** module -> TypeDefs, members in declaration order where a TypeShape gave it, else by offset. */
-  toJson(): { [module: string]: TypeDefJson[] } {
-    const out: { [module: string]: TypeDefJson[] } = {};
+  toJson(): { [module: string]: TypeDef[] } {
+    const out: { [module: string]: TypeDef[] } = {};
     this.modules.forEach((types, key) => {
-      const defs: TypeDefJson[] = [];
+      const defs: TypeDef[] = [];
       types.forEach((list) => {
         for (const e of list) {
           if (e.def.fields) e.def.fields = ordered(e);
@@ -285,7 +269,7 @@ export class TypeBook {
   }
 }
 
-function ordered(e: Entry): FieldDefJson[] {
+function ordered(e: Entry): FieldDef[] {
   const fields = e.def.fields || [];
   if (e.shapeOrder) {
     const first = e.shapeOrder.map((n) => e.byName[n]).filter((f) => f !== undefined);

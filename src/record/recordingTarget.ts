@@ -2,7 +2,7 @@
 // (HostTarget), answers every question with the wrapped target's answer, unchanged and in the same
 // order, and keeps a copy of the answer: type layouts and the member paths resolved on them, enums,
 // symbols, `ln` answers, stacks, every successful memory read. `snapshot()` turns that into the
-// snapshot form the offline harness replays (mocks/format/snapshot.ts): the same questions then get
+// snapshot form the offline harness replays (snapshotFormat.ts): the same questions then get
 // the same answers, and any other read is unreadable memory.
 // Only `-record` creates one: a normal run talks to HostTarget directly and pays nothing for this.
 import { addrAdd, addrCompare, addrDiff, isKernelAddress, type Addr } from '../core/addr';
@@ -20,13 +20,16 @@ import type {
   TypeShape,
 } from '../core/target';
 import { HostTarget, type NativeInfo } from '../host/hostTarget';
-import { encodeRanges, mergeReads, MemoryLog, type MemoryJson, type MergedRange, type ReadRecord } from './recordedMemory';
-import { TypeBook, type TypeDefJson } from './recordedTypes';
+import { encodeRanges, mergeReads, MemoryLog, type MergedRange, type ReadRecord } from './recordedMemory';
+import { TypeBook } from './recordedTypes';
+import { SNAPSHOT_FORMAT, type RecordedSnapshot, type SnapshotModule, type SnapshotSymbol } from './snapshotFormat';
 import { redactProcessName, redactSymbolText } from './redact';
+
+/** The format the recorder writes (session.ts imports it from here). */
+export type { RecordedSnapshot };
 
 /** The version written into snapshot headers (package.json's; a test keeps them equal). */
 export const WAITCHAIN_VERSION = '0.1.0';
-export const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
 
 export interface RecordingOptions {
   /** Zero what the analysis did not decode; hash process and module names (see redact.ts). */
@@ -46,58 +49,6 @@ export interface SessionFacts {
   current?: { process?: Addr; thread?: Addr };
   /** ISO 8601. */
   date?: string;
-}
-
-export interface SymbolJson {
-  name: string;
-  address: string;
-  type?: string;
-  size?: number;
-}
-
-export interface ModuleJson {
-  name: string;
-  base: string;
-  size: number;
-  kernel: boolean;
-  symbols: SymbolJson[];
-}
-
-export interface FrameJson {
-  text: string;
-  instructionOffset: string;
-  frameOffset: string;
-  stackOffset: string;
-}
-
-export interface RecordedSnapshot {
-  format: string;
-  header: {
-    arch: 'x86' | 'x64';
-    pointerSize: 4 | 8;
-    layout: string;
-    osVersion: string;
-    buildNumber: number;
-    dumpKind: 'complete' | 'kernel' | 'live';
-    targetKind: 'kernel' | 'user';
-    source: string;
-    waitchainVersion: string;
-    date?: string;
-    recording: {
-      command: string;
-      redacted: boolean;
-      reads: number;
-      bytes: number;
-      /** Set when the memory cap was reached: reads past it were not kept. */
-      capped?: { reads: number; bytes: number };
-    };
-  };
-  modules: ModuleJson[];
-  types: { [module: string]: TypeDefJson[] };
-  threads: { address: string; frames: FrameJson[] }[];
-  current?: { process?: string; thread?: string };
-  notes: string[];
-  memory: MemoryJson[];
 }
 
 /** A layout as the analysis sees it, noting every member path asked for and the answer. */
@@ -509,8 +460,8 @@ class SymbolTable {
   }
 
   /** Module names as recorded (under -redact, `ln` answers were hashed as they were added). */
-  modules(pointerSize: 4 | 8): ModuleJson[] {
-    const out: ModuleJson[] = [];
+  modules(pointerSize: 4 | 8): SnapshotModule[] {
+    const out: SnapshotModule[] = [];
     this.byModule.forEach((m) => {
       const list: SymbolEntry[] = [];
       m.symbols.forEach((s) => list.push(s));
@@ -532,7 +483,7 @@ class SymbolTable {
         size: end,
         kernel: isKernelAddress(base, pointerSize),
         symbols: list.map((s) => {
-          const j: SymbolJson = { name: s.name, address: s.address, size: s.size };
+          const j: SnapshotSymbol = { name: s.name, address: s.address, size: s.size };
           if (s.type !== undefined) j.type = s.type;
           return j;
         }),

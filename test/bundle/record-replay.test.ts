@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, loadScenario } from '../../mocks/builder';
-import type { MemoryRange, Snapshot } from '../../mocks/format/snapshot';
+import type { MemoryRange, Snapshot, SnapshotFile } from '../../mocks/format/snapshot';
+import { snapshotFileProblems } from '../../mocks/format/validate';
 import { bundleCode, layoutsOf, runOnSnapshot } from '../../mocks/harness/run';
 import {
   decodeSnapshotJson,
@@ -19,6 +20,7 @@ import {
   withRecordOption,
 } from '../../mocks/harness/record';
 import { loadScript } from '../../mocks/loader';
+import { snapshotTarget } from '../../mocks/snapshotTarget';
 import { base64, mergeReads } from '../../src/record/recordedMemory';
 import { TypeBook } from '../../src/record/recordedTypes';
 import { RecordingTarget, WAITCHAIN_VERSION } from '../../src/record/recordingTarget';
@@ -415,3 +417,57 @@ function lines(text: string): string[] {
 function memoryText(s: Snapshot): string {
   return s.memory.map((m) => Buffer.from(m.bytes ?? new Uint8Array()).toString('latin1')).join('\n');
 }
+
+// One snapshot format (src/record/snapshotFormat.ts): what the recorder in the bundle writes is a
+// SnapshotFile by its type, passes the format check member by member, and loads in the harness and
+// in-process (the harness refuses a file that is not the format, naming what is wrong).
+describe('the recorder writes the one snapshot format', () => {
+  const cases: [string, string, string, boolean][] = [
+    ['002-lpc-chain-mutant-lpc-deadlock-cycle', 'xpsp3-x86', '!waitchain', true],
+    ['002-x64-taskmgr-lpc-cs-mutant-lpc-wow64', 'win10-19041-x64', '!waitchain', false],
+    ['000-sftfs-stale-iosb-apc', 'win10-19041-x64', '!stalecheck', true],
+    ['004-codemachine-circular-trace-buffers', 'win7sp1-x86', '!ringdump "mydriver!g_History mydriver!g_Index"', false],
+  ];
+  it.each(cases)('%s on %s, %s (redact %s)', (id, layout, command, redact) => {
+    const snapshot = buildSnapshot(loadScenario(id), layout);
+    const recording = recordOnSnapshot(snapshot, command, { redact });
+    const file: SnapshotFile = recording.json; // the recorder's type is the format's (a compile-time check)
+    expect(snapshotFileProblems(JSON.parse(recording.text))).toEqual([]);
+    expect(file.header.recording).toMatchObject({ command, redacted: redact });
+    // Both consumers: the mock WinDbg (the bundle replays it) and SnapshotTarget (src/ in-process).
+    const replay = runOnSnapshot(decodeSnapshotJson(file), recording.json.header.recording.command);
+    expect(replay.error).toBeUndefined();
+    const recorded = withoutRecordNote(recording.run.output);
+    // Redacted: the same report with hashed process names.
+    if (redact) expect(replay.output.split('\n').length).toBe(recorded.split('\n').length);
+    else expect(replay.output).toBe(recorded);
+    const target = snapshotTarget(decodeSnapshotJson(file));
+    expect(target.pointerSize).toBe(snapshot.header.pointerSize);
+    expect(target.symbolAddress('nt', 'PsActiveProcessHead')).toBeDefined();
+  });
+
+  it('is declared once: the format module holds declarations and the format name, nothing else spells it', () => {
+    const ROOT = join(__dirname, '..', '..');
+    const code = readFileSync(join(ROOT, 'src/record/snapshotFormat.ts'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const statements = code.split('\n').filter((l) => /^\S/.test(l) && !/^}/.test(l));
+    expect(statements.filter((l) => !/^export (interface|type) /.test(l))).toEqual([`export const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';`]);
+    const files = (dir: string): string[] => readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|mjs)$/.test(e.name) ? [join(dir, e.name)] : []);
+    const spelled = ['src', 'mocks', 'scripts'].flatMap(files).filter((f) => readFileSync(join(ROOT, f), 'utf8').includes("'waitchain-snapshot/1'"));
+    expect(spelled).toEqual(['src/record/snapshotFormat.ts']);
+  });
+
+  it('a file that departs from the format is refused with the path of what is wrong', () => {
+    const recording = recordOnSnapshot(buildSnapshot(loadScenario('002-lpc-chain-mutant-lpc-deadlock-cycle'), 'xpsp3-x86'), '!waitchain');
+    const broken = JSON.parse(recording.text);
+    broken.types.nt[0].kind = 'class';
+    broken.memory[0].zeros = 16; // beside its base64
+    delete broken.header.dumpKind;
+    expect(snapshotFileProblems(broken)).toEqual([
+      'header.dumpKind: missing',
+      'types.nt[0].kind: must be one of "struct", "union", "enum"',
+      'memory[0]: needs exactly one of hex, base64, zeros (has base64, zeros)',
+    ]);
+    expect(() => decodeSnapshotJson(broken)).toThrow('snapshot: header.dumpKind: missing; types.nt[0].kind: must be one of "struct", "union", "enum" (and 1 more)');
+  });
+});

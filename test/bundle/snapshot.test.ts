@@ -2,6 +2,7 @@
 // JSON and read back must give the mock host exactly the same world, so the same command output.
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, loadScenario, snapshotToJson } from '../../mocks/builder';
+import { snapshotFileProblems } from '../../mocks/format/validate';
 import { snapshotFromJson } from '../../mocks/host';
 import { runOnSnapshot } from '../../mocks/harness/run';
 
@@ -12,7 +13,9 @@ describe.each([
 ])('%s on %s', (id, layout) => {
   it('gives the same !waitchain output and result from its JSON form', () => {
     const built = buildSnapshot(loadScenario(id), layout);
-    const reread = snapshotFromJson(JSON.parse(JSON.stringify(snapshotToJson(built))));
+    const json = JSON.parse(JSON.stringify(snapshotToJson(built)));
+    expect(snapshotFileProblems(json)).toEqual([]); // the builder's JSON is the one format too
+    const reread = snapshotFromJson(json);
     const a = runOnSnapshot(built, '!waitchain');
     const b = runOnSnapshot(reread, '!waitchain');
     expect(b.error).toBeUndefined();
