@@ -2111,8 +2111,9 @@ var __waitchain = (function (exports) {
         return e instanceof Error ? e.message : String(e);
     }
 
-    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
-    // so every command parses its own small option language from that string.
+    // The option language. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`):
+    // the runner (declaration.ts, run.ts) splits it into tokens and each command's declared options read
+    // their values with the number rules below.
     class UsageError extends Error {
         constructor(message) {
             super(message);
@@ -2598,6 +2599,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         return values;
     }
+    /** -type and -count go together (one usage line). */
+    const TYPE_AND_COUNT = 'the element type and slot count, for a pointer to the ring or a bare address';
     const RINGDUMP = {
         name: 'ringdump',
         usage: RINGDUMP_USAGE,
@@ -2611,8 +2614,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             },
             { name: '-post', help: 'slot = index++ mod N: the first write in slot 0', apply: (o) => (o.request.mode = once(o, 'mode', 'post')) },
             { name: '-seq', value: '<field>', help: 'order by a per-entry sequence number instead of an index', apply: (o, v) => (o.request.seqField = once(o, '-seq', v)) },
-            { name: '-type', value: '<T>', help: 'the element type, for a pointer to the ring or a bare address', apply: (o, v) => (o.request.typeName = once(o, '-type', v)) },
-            { name: '-count', value: '<N>', help: 'the slot count, for a pointer to the ring or a bare address', apply: (o, v) => (o.request.count = once(o, '-count', parseCount('-count', v, 1, 'count'))) },
+            { name: '-type', value: '<T>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.typeName = once(o, '-type', v)) },
+            { name: '-count', value: '<N>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.count = once(o, '-count', parseCount('-count', v, 1, 'count'))) },
             { name: '-n', value: '<N>', help: 'only the newest N entries', apply: (o, v) => (o.request.selection.newest = once(o, '-n', parseCount('-n', v, 0, 'count'))) },
             { name: '-grep', value: '<text>', help: 'only entries whose text contains <text>', apply: (o, v) => (o.request.selection.grep = once(o, '-grep', v)) },
             { name: '-f', value: '<a,b.c>', help: 'show only these fields', apply: (o, v) => (o.request.fields = v.split(',').map((f) => f.trim()).filter((f) => f !== '')) },

@@ -13,7 +13,7 @@ export interface OptionDeclaration<P> {
   name: string;
   /** The value's placeholder (`<name|pid|addr>`); absent for a flag. */
   value?: string;
-  /** One help line (the usage text is the command's own, byte for byte; tests check it names every option). */
+  /** One help line. The usage text stays the command's own, byte for byte; test/commands checks it shows this synopsis and line. */
   help: string;
   /** Stores the option in the parsed options (a flag gets its own name); throws UsageError on a bad value. */
   apply(parsed: P, value: string): void;

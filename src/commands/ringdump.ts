@@ -193,6 +193,9 @@ function replayValues(args: unknown[], options: RingdumpOptions): string[] {
   return values;
 }
 
+/** -type and -count go together (one usage line). */
+const TYPE_AND_COUNT = 'the element type and slot count, for a pointer to the ring or a bare address';
+
 export const RINGDUMP: CommandDeclaration<RingdumpOptions> = {
   name: 'ringdump',
   usage: RINGDUMP_USAGE,
@@ -206,8 +209,8 @@ export const RINGDUMP: CommandDeclaration<RingdumpOptions> = {
     },
     { name: '-post', help: 'slot = index++ mod N: the first write in slot 0', apply: (o) => (o.request.mode = once(o, 'mode', 'post' as const)) },
     { name: '-seq', value: '<field>', help: 'order by a per-entry sequence number instead of an index', apply: (o, v) => (o.request.seqField = once(o, '-seq', v)) },
-    { name: '-type', value: '<T>', help: 'the element type, for a pointer to the ring or a bare address', apply: (o, v) => (o.request.typeName = once(o, '-type', v)) },
-    { name: '-count', value: '<N>', help: 'the slot count, for a pointer to the ring or a bare address', apply: (o, v) => (o.request.count = once(o, '-count', parseCount('-count', v, 1, 'count'))) },
+    { name: '-type', value: '<T>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.typeName = once(o, '-type', v)) },
+    { name: '-count', value: '<N>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.count = once(o, '-count', parseCount('-count', v, 1, 'count'))) },
     { name: '-n', value: '<N>', help: 'only the newest N entries', apply: (o, v) => (o.request.selection.newest = once(o, '-n', parseCount('-n', v, 0, 'count'))) },
     { name: '-grep', value: '<text>', help: 'only entries whose text contains <text>', apply: (o, v) => (o.request.selection.grep = once(o, '-grep', v)) },
     { name: '-f', value: '<a,b.c>', help: 'show only these fields', apply: (o, v) => (o.request.fields = v.split(',').map((f) => f.trim()).filter((f) => f !== '')) },

@@ -141,20 +141,25 @@ describe('replayLine', () => {
 });
 
 describe('usage texts', () => {
+  const declarations = [WAITCHAIN, STALECHECK, RINGDUMP].map((d) => [d.name, d] as [string, CommandDeclaration<unknown>]);
+
   const printed = (name: string) => readFileSync(join(__dirname, 'usage', `${name}.txt`), 'utf8');
 
-  it.each([
-    [WAITCHAIN, 'waitchain'],
-    [STALECHECK, 'stalecheck'],
-    [RINGDUMP, 'ringdump'],
-  ] as [CommandDeclaration<unknown>, string][])('%#: the %s usage is byte for byte what the command printed before the runner', (d, name) => {
-    expect(d.name).toBe(name);
+  it.each(declarations)('the !%s usage is byte for byte what the command printed before the runner', (name, d) => {
     expect(d.usage).toBe(printed(name));
   });
 
-  it.each([WAITCHAIN, STALECHECK, RINGDUMP] as CommandDeclaration<unknown>[])('every option and mode of !%s is in its usage', (d) => {
+  it.each(declarations)('every option and mode of !%s is in its usage', (_name, d) => {
     const names = d.options.map((o) => o.name).concat((d.modes || []).map((m) => m.option), COMMON_OPTIONS.map((o) => o.name), ['-?']);
     for (const n of names) expect(d.usage, n).toMatch(new RegExp(`(^|[\\s"])${n.replace(/[?]/g, '\\?')}[\\s"]`, 'm'));
+  });
+
+  it.each(declarations)('each declared option of !%s is in its usage as declared: synopsis and help line', (_name, d) => {
+    for (const o of d.options) {
+      expect(d.usage, o.name).toContain(o.value === undefined ? o.name : `${o.name} ${o.value}`);
+      expect(d.usage, o.name).toContain(o.help);
+    }
+    for (const m of d.modes || []) expect(d.usage, m.option).toContain(m.help);
   });
 
   it('the common options are generated in the columns the commands always printed', () => {
