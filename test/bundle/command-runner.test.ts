@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot, loadScenario } from '../../mocks/builder';
 import { bundleCode } from '../../mocks/harness/run';
+import { recordOnSnapshot } from '../../mocks/harness/record';
 import { loadScript } from '../../mocks/loader';
 import type { Snapshot } from '../../mocks/format/snapshot';
 
@@ -47,5 +48,19 @@ describe('the command runner in the bundle', () => {
       expect(r.output, command).toBe(`${name}: this is a user-mode session: !${name} needs a kernel or complete memory dump, or a live kernel session\n`);
     }
     expect(user.run('!stalecheck "-?"').output).toBe(usage('stalecheck'));
+  });
+});
+
+describe('the recording header names the build the kernel layer reads (kernel/version.ts)', () => {
+  // Windows 10 keeps the build in KUSER_SHARED_DATA.NtBuildNumber (the fallback to nt!NtBuildNumber:
+  // test/kernel/buildNumber.test.ts; the mock lays out no such symbol for older builds).
+  it.each([
+    ['win10-19041-x64', '10.0.19041', 19041],
+    ['win10-19041-x86', '10.0.19041', 19041],
+    ['win11-22000-x64', '10.0.22000', 22000],
+  ])('%s: %s', (layout, osVersion, buildNumber) => {
+    const header = recordOnSnapshot(buildSnapshot(loadScenario('002-lpc-mutant-process-eresource-fastmutex'), layout), '!waitchain').json.header;
+    expect(header.osVersion).toBe(osVersion);
+    expect(header.buildNumber).toBe(buildNumber);
   });
 });

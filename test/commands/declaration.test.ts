@@ -191,6 +191,12 @@ describe('the real declarations parse as the commands always did', () => {
     expect(replayLine('waitchain', [], byPid.replay, true)).toBe('!waitchain "-p 0n1524"');
   });
 
+  it('!waitchain: -? and -redact come before the cross-option check, as on every command', () => {
+    // Before the runner, !waitchain checked "a thread and -p" first (ringdump already had this order).
+    expect(parse(WAITCHAIN, '-? 866d63e8 -p x').help).toBe(true);
+    expect(usageError(WAITCHAIN, '866d63e8 -p x -redact')).toBe('-redact goes with -record <file>');
+  });
+
   it('!waitchain -selftest is a mode that needs a kernel target', () => {
     const p = parse(WAITCHAIN, '-selftest');
     expect(p.mode).toMatchObject({ option: '-selftest', requires: 'kernel' });
