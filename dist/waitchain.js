@@ -5,200 +5,6 @@
 var __waitchain = (function (exports) {
     'use strict';
 
-    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
-    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
-    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
-    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
-    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
-    const HOP_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC message',
-        alpc: 'ALPC message',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
-    const WAITED_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC port',
-        alpc: 'ALPC port',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
-    function hopNoun(kind) {
-        return HOP_NOUNS[kind] || readable(kind);
-    }
-    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
-    function waitedNoun(kind) {
-        return WAITED_NOUNS[kind] || readable(kind);
-    }
-    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
-    function readable(kind) {
-        return kind.replace(/-/g, ' ');
-    }
-    /** Nouns whose plural is not noun + "s". */
-    const IRREGULAR = {
-        process: 'processes',
-        'device node': 'device nodes',
-        'critical section': 'critical sections',
-        ERESOURCE: 'ERESOURCEs',
-        info: 'info',
-        entry: 'entries',
-        'fast mutex': 'fast mutexes',
-        'guarded mutex': 'guarded mutexes',
-        'SRW lock': 'SRW locks',
-        'address': 'addresses',
-    };
-    function pluralOf(noun) {
-        if (IRREGULAR[noun])
-            return IRREGULAR[noun];
-        if (/(s|x|ch|sh)$/.test(noun))
-            return `${noun}es`;
-        if (/[^aeiou]y$/.test(noun))
-            return `${noun.slice(0, -1)}ies`;
-        return `${noun}s`;
-    }
-    /** "1 thread", "2 threads", "1 process", "3 processes". */
-    function count(n, noun) {
-        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
-    }
-    /**
-     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
-     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
-     * kind src/ registers is here).
-     */
-    const WARNING_SINGULAR = {
-        'I/O objects of the wrong type': 'I/O object of the wrong type',
-        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
-        'bad IRP stack counts': 'bad IRP stack count',
-        'bad processor block entries': 'bad processor block entry',
-        'bad strings': 'bad string',
-        'bad wait block counts': 'bad wait block count',
-        'clock values assumed': 'clock value assumed',
-        'critical section lists cut': 'critical section list cut',
-        'critical sections found by elimination': 'critical section found by elimination',
-        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
-        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
-        'devnode tree cycles cut': 'devnode tree cycle cut',
-        'list cycles cut': 'list cycle cut',
-        'list elements recovered backwards': 'list element recovered backwards',
-        'list heads unreadable': 'list head unreadable',
-        'lists cut at a bad link': 'list cut at a bad link',
-        'mutex counts not decoded': 'mutex count not decoded',
-        'objects unreadable': 'object unreadable',
-        'owner entries not threads': 'owner entry not a thread',
-        'owners not found among threads': 'owner not found among threads',
-        'processor control regions inconsistent': 'processor control region inconsistent',
-        'processor counts implausible': 'processor count implausible',
-        'processor IRQLs unknown': 'processor IRQL unknown',
-        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
-        'processors unknown': 'processor unknown',
-        'resource lists missing': 'resource list missing',
-        'resource owner tables unreadable': 'resource owner table unreadable',
-        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
-        'resources not valid': 'resource not valid',
-        'rules stopped by bad data': 'rule stopped by bad data',
-        'stale ALPC messages': 'stale ALPC message',
-        'strings unreadable': 'string unreadable',
-        'wait block rings cut': 'wait block ring cut',
-        'warnings': 'warning',
-    };
-    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
-    function warningCount(n, pluralKind) {
-        if (n !== 1)
-            return `${n} ${pluralKind}`;
-        if (WARNING_SINGULAR[pluralKind])
-            return `1 ${WARNING_SINGULAR[pluralKind]}`;
-        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
-        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
-    }
-    /** "0 warnings" or the warning counts, for summary lines. */
-    function warningsText(summary) {
-        return summary.length ? summary.join(', ') : '0 warnings';
-    }
-
-    // Damage found while reading, counted by kind so a report can end with one summary line
-    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
-    class Warnings {
-        /** `extra`: summary lines computed when the summary is asked for (the host facts). */
-        constructor(extra) {
-            this.extra = extra;
-            this.counts = new Map();
-            this.details = [];
-        }
-        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
-        add(kind, detail) {
-            this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
-            if (detail !== undefined && this.details.length < 200)
-                this.details.push(detail);
-        }
-        get total() {
-            let n = 0;
-            this.counts.forEach((c) => (n += c));
-            return n + (this.extra ? this.extra().length : 0);
-        }
-        summary() {
-            const out = [];
-            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
-            if (this.extra)
-                out.push(...this.extra());
-            return out;
-        }
-        list() {
-            return this.details.slice();
-        }
-    }
-    function messageOfError(e) {
-        return e instanceof Error ? e.message : String(e);
-    }
-    /** The one summary warning per category that failed or fell back as a whole. */
-    function hostWarnings(f) {
-        if (!f)
-            return [];
-        const out = [];
-        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
-            out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
-        }
-        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
-            out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
-        }
-        const fell = [];
-        const none = [];
-        for (const type of Object.keys(f.enumSources).sort()) {
-            const how = f.enumSources[type];
-            if (how === 'dt')
-                fell.push(`${type} from dt output`);
-            else if (how === 'table')
-                fell.push(`${type} from the built-in table`);
-            else if (how === 'none')
-                none.push(type);
-        }
-        if (fell.length)
-            out.push(`enum names fell back (${fell.join(', ')})`);
-        if (none.length)
-            out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
-        if (f.symbolsWithoutModule > 0)
-            out.push(`${f.symbolsWithoutModule} symbols without a module name`);
-        return out;
-    }
-
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
     // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
     // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
@@ -360,6 +166,267 @@ var __waitchain = (function (exports) {
         return a.length === 16 && a[0] === 'f';
     }
 
+    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
+    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
+    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
+    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
+    // does not fit a JS number), and every modulo is computed on the halves.
+    const TWO32 = 4294967296;
+    /**
+     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
+     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
+     */
+    function u64FromBytes(b, off, size) {
+        let lo = 0;
+        let hi = 0;
+        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
+            const byte = b[off + i] & 0xff;
+            if (i >= 4)
+                hi = hi * 256 + byte;
+            else
+                lo = lo * 256 + byte;
+        }
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
+    function u64FromNumber(n, widthBits = 64) {
+        if (n >= 0) {
+            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
+            return u64Mask(v, widthBits);
+        }
+        // two's complement of |n| over 64 bits, then cut to the width
+        const m = -n;
+        let lo = (TWO32 - (m % TWO32)) % TWO32;
+        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
+        if (lo === 0)
+            hi = (hi + 1) % TWO32;
+        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
+    }
+    /** Hex digits (no 0x), up to 16. */
+    function u64FromHex(text) {
+        const t = text.replace(/^0+/, '') || '0';
+        if (!/^[0-9a-f]{1,16}$/i.test(t))
+            return undefined;
+        const lo = parseInt(t.slice(-8), 16);
+        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    function u64Mask(a, widthBits) {
+        if (widthBits >= 64)
+            return a;
+        if (widthBits > 32)
+            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
+        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
+    }
+    function u64Compare(a, b) {
+        if (a.hi !== b.hi)
+            return a.hi < b.hi ? -1 : 1;
+        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
+    }
+    /** a - b modulo 2^64. */
+    function u64Sub(a, b) {
+        let lo = a.lo - b.lo;
+        let borrow = 0;
+        if (lo < 0) {
+            lo += TWO32;
+            borrow = 1;
+        }
+        let hi = a.hi - b.hi - borrow;
+        if (hi < 0)
+            hi += TWO32;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
+    function u64AddSmall(a, n) {
+        const lo = a.lo + (n % TWO32);
+        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
+        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
+    }
+    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
+    function mulMod(x, y, n) {
+        if (x * y < 2 ** 53)
+            return (x * y) % n;
+        let result = 0;
+        let base = x % n;
+        let k = y;
+        while (k > 0) {
+            if (k % 2 === 1)
+                result = (result + base) % n;
+            base = (base * 2) % n;
+            k = Math.floor(k / 2);
+        }
+        return result;
+    }
+    /** a mod n (n a positive JS integer below 2^52). */
+    function u64Mod(a, n) {
+        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
+    }
+    /** The value as a JS number when exact (below 2^53), else undefined. */
+    function u64ToNumber(a) {
+        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
+    }
+    function u64ToHex(a) {
+        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
+    }
+    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
+    function u64ToDecimal(a) {
+        const exact = u64ToNumber(a);
+        if (exact !== undefined)
+            return String(exact);
+        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
+        let digits = '';
+        while (limbs.some((l) => l !== 0)) {
+            let rem = 0;
+            limbs = limbs.map((l) => {
+                const cur = rem * 65536 + l;
+                rem = cur % 10;
+                return Math.floor(cur / 10);
+            });
+            digits = String(rem) + digits;
+        }
+        return digits || '0';
+    }
+    /**
+     * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
+     * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
+     * slot = index++ % N (the first write lands in slot 0; the newest is (index - 1) % N).
+     * A ring that has not wrapped holds `index` entries; the others were never written.
+     */
+    function orderByIndex(capacity, index, mode) {
+        if (capacity <= 0)
+            return { slots: [], sequences: [], wrapped: false };
+        const writes = index; // pre and post alike: the counter equals the number of writes so far
+        const full = u64Compare(writes, u64FromNumber(capacity)) >= 0;
+        const count = full ? capacity : u64ToNumber(writes);
+        if (count === 0)
+            return { slots: [], sequences: [], wrapped: false };
+        // the counter value of the newest write: pre writes n to slot n % N (n = 1..index); post writes n to
+        // slot n % N (n = 0..index-1)
+        const newestWrite = mode === 'pre' ? writes : u64Sub(writes, { hi: 0, lo: 1 });
+        const newestSlot = u64Mod(newestWrite, capacity);
+        const slots = [];
+        const sequences = [];
+        const firstWrite = u64Sub(newestWrite, u64FromNumber(count - 1));
+        for (let p = 0; p < count; p++) {
+            slots.push((newestSlot - (count - 1 - p) + capacity * 2) % capacity);
+            sequences.push(u64ToDecimal(u64AddSmall(firstWrite, p)));
+        }
+        return { slots, sequences, newestSlot, wrapped: full };
+    }
+    /**
+     * A "next slot to write" index already reduced modulo N (the kernel's `_DEVICE_NODE.StateHistoryEntry`):
+     * once wrapped, the next slot holds the oldest entry; before, slots 0..next-1 are the entries.
+     * `nextSlotWritten` says whether the next slot already holds an entry (the ring has wrapped).
+     */
+    function orderByNextSlot(capacity, next, nextSlotWritten) {
+        if (next < 0 || next >= capacity || Math.floor(next) !== next)
+            return undefined;
+        const slots = [];
+        if (nextSlotWritten)
+            for (let i = 0; i < capacity; i++)
+                slots.push((next + i) % capacity);
+        else
+            for (let i = 0; i < next; i++)
+                slots.push(i);
+        return { slots, newestSlot: slots.length ? slots[slots.length - 1] : undefined, wrapped: nextSlotWritten };
+    }
+    /**
+     * `-seq <field>`: order by a per-entry sequence number that may itself have wrapped (unsigned, any
+     * width). The written entries span a window far smaller than 2^width, so the largest circular gap
+     * between sorted sequence values is where the counter wrapped: the entry after it is the oldest.
+     * `sequences[slot]` is undefined for a slot that holds no entry (never written, unreadable).
+     */
+    function orderBySequence(capacity, sequences, widthBits) {
+        const written = [];
+        for (let slot = 0; slot < capacity; slot++) {
+            const seq = sequences[slot];
+            if (seq)
+                written.push({ slot, seq });
+        }
+        written.sort((a, b) => u64Compare(a.seq, b.seq) || a.slot - b.slot);
+        let start = 0;
+        if (written.length > 1) {
+            // the gap from the last value round to the first (the wrap of the counter) wins ties: no wrap
+            let best = u64Mask(u64Sub(written[0].seq, written[written.length - 1].seq), widthBits);
+            for (let i = 1; i < written.length; i++) {
+                const gap = u64Sub(written[i].seq, written[i - 1].seq);
+                if (u64Compare(gap, best) > 0) {
+                    best = gap;
+                    start = i;
+                }
+            }
+        }
+        const ordered = written.slice(start).concat(written.slice(0, start));
+        return {
+            slots: ordered.map((w) => w.slot),
+            sequences: ordered.map((w) => u64ToDecimal(w.seq)),
+            newestSlot: ordered.length ? ordered[ordered.length - 1].slot : undefined,
+            wrapped: written.length === capacity,
+        };
+    }
+    /** Plain slot order (no index, or a cache such as g_MyStructCache[2]): no time order claimed. */
+    function slotOrder(capacity, include = () => true) {
+        const slots = [];
+        for (let slot = 0; slot < capacity; slot++)
+            if (include(slot))
+                slots.push(slot);
+        return { slots };
+    }
+    /** `-grep` then `-n` over entries in time order (positions stay those of the whole ring). */
+    function selectEntries(entries, selection, textOf) {
+        let out = entries;
+        if (selection.grep !== undefined && selection.grep !== '') {
+            const needle = selection.grep.toLowerCase();
+            out = out.filter((e) => textOf(e).toLowerCase().indexOf(needle) >= 0);
+        }
+        if (selection.newest !== undefined && out.length > selection.newest)
+            out = out.slice(out.length - selection.newest);
+        return out;
+    }
+    /**
+     * `-f a,b.c`: a field is kept when its path equals a requested name or lies under it
+     * (`Irp` keeps `Irp.MajorFunction`), case-insensitively.
+     */
+    function fieldMatcher(names) {
+        const wanted = names.map((n) => n.toLowerCase());
+        return {
+            keep: (path) => {
+                const p = path.toLowerCase();
+                return wanted.some((w) => p === w || p.startsWith(`${w}.`) || p.startsWith(`${w}[`));
+            },
+        };
+    }
+
+    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
+    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
+    function rangeSet(ranges) {
+        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
+        const merged = [];
+        for (const r of sorted) {
+            const last = merged[merged.length - 1];
+            if (last && addrCompare(r.base, last.end) <= 0) {
+                if (addrCompare(r.end, last.end) > 0)
+                    merged[merged.length - 1] = { base: last.base, end: r.end };
+            }
+            else
+                merged.push(r);
+        }
+        return {
+            contains(address) {
+                let lo = 0;
+                let hi = merged.length; // first range whose base is above the address
+                while (lo < hi) {
+                    const mid = (lo + hi) >> 1;
+                    if (addrCompare(merged[mid].base, address) <= 0)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
+            },
+        };
+    }
+
     // Little-endian decoding of a structure read in one piece (one host round trip per structure).
     function u8(b, off) {
         return b[off];
@@ -440,6 +507,4099 @@ var __waitchain = (function (exports) {
             s += String.fromCharCode(c);
         }
         return s;
+    }
+
+    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
+    class TargetUnsupported extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'TargetUnsupported';
+        }
+    }
+
+    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
+    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
+    // Child/Sibling with a visited set and a cap.
+    /** More device nodes than any real machine has: a corrupt tree is cut here. */
+    const DEVNODE_WALK_CAP = 20000;
+    const MAX_PATH_BYTES = 2048;
+    function devnodeLayout(k) {
+        const layout = k.requireType('_DEVICE_NODE');
+        const history = layout.field('StateHistory');
+        if (!history || history.kind !== 'array' || !history.count) {
+            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
+        }
+        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
+        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
+    }
+    /** One device node; undefined (and a warning) when it is unreadable. */
+    function readDevnode(k, address, dl = devnodeLayout(k)) {
+        const view = k.readStruct(dl.layout, address, 'device node');
+        if (!view)
+            return undefined;
+        return decodeDevnode(k, view, dl);
+    }
+    function decodeDevnode(k, view, dl) {
+        const h = dl.layout.field('StateHistory');
+        const slotSize = h.elementSize || 4;
+        const capacity = h.count || 0;
+        const history = [];
+        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
+        for (let i = 0; i < capacity; i++)
+            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
+        return {
+            address: view.address,
+            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
+            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
+            state: view.num('State'),
+            previousState: view.num('PreviousState'),
+            stateEnum: dl.stateEnum,
+            historyAddress: addrAdd(view.address, h.offset),
+            capacity,
+            slotSize,
+            history,
+            next: view.num('StateHistoryEntry'),
+        };
+    }
+    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
+    function unicodeString(k, view, member, ustr) {
+        if (!ustr || !view.has(member))
+            return '';
+        const s = view.sub(member, ustr);
+        if (!s)
+            return '';
+        const length = s.num('Length') || 0;
+        const buffer = s.ptr('Buffer');
+        if (!length || !buffer || isNull(buffer))
+            return '';
+        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
+        if (!bytes) {
+            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+            return '';
+        }
+        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
+    }
+    /**
+     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
+     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+     */
+    function readAllDevnodes(k, onRootUnreadable) {
+        const dl = devnodeLayout(k);
+        const rootPointer = k.symbol('IopRootDeviceNode');
+        if (!rootPointer)
+            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
+        const rootBytes = k.target.read(rootPointer, k.pointerSize);
+        if (!rootBytes)
+            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
+        const root = ptr(rootBytes, 0, k.pointerSize);
+        const out = [];
+        const seen = new Set();
+        const stack = [root];
+        while (stack.length) {
+            const address = stack.pop();
+            if (!k.plausible(address, 4)) {
+                if (!isNull(address))
+                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+                continue;
+            }
+            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
+                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+                continue;
+            }
+            seen.add(address);
+            const view = k.readStruct(dl.layout, address, 'device node');
+            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
+            if (!view && address === root && onRootUnreadable)
+                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
+            if (!view)
+                continue;
+            out.push(decodeDevnode(k, view, dl));
+            const sibling = view.ptr('Sibling');
+            const child = view.ptr('Child');
+            if (sibling && !isNull(sibling))
+                stack.push(sibling);
+            if (child && !isNull(child))
+                stack.push(child);
+        }
+        return out;
+    }
+
+    // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
+    // order, as the symbols give them): nested structures flatten to dotted paths (`Irp.MajorFunction`),
+    // arrays of structures to `Entries[0].Key`, char arrays become text, other scalar arrays become lists
+    // (a list of pointers is a backtrace when its values symbolise). Pure: no debugger access.
+    /** Longest scalar list shown, longest byte dump, most structure elements expanded. */
+    const MAX_LIST = 64;
+    const MAX_BYTES = 32;
+    const MAX_STRUCT_ELEMENTS = 16;
+    /** Decodes the element at `off` in `bytes`. A scalar element is one field named `scalarName`. */
+    function decodeElement(shape, bytes, off, pointerSize, scalarName = 'Value') {
+        const out = [];
+        if (shape.kind === 'struct')
+            decodeStruct(shape, bytes, off, pointerSize, '', out);
+        else
+            decodeInto(shape, bytes, off, pointerSize, scalarName, out);
+        return out;
+    }
+    /** True when a structure type carries no member list (public symbols, a forward declaration). */
+    function hasNoFields(shape) {
+        return shape.kind === 'struct' && (!shape.members || shape.members.length === 0);
+    }
+    function decodeStruct(shape, bytes, off, pointerSize, prefix, out) {
+        const members = shape.members || [];
+        if (!members.length) {
+            out.push({ path: prefix || 'Bytes', value: rawBytes(bytes, off, shape.size) });
+            return;
+        }
+        for (const m of members) {
+            const path = prefix ? `${prefix}.${m.name}` : m.name;
+            if (m.bitLen !== undefined)
+                out.push({ path, value: bitField(m, bytes, off + m.offset) });
+            else
+                decodeInto(m.type, bytes, off + m.offset, pointerSize, path, out);
+        }
+    }
+    function decodeInto(t, bytes, off, pointerSize, path, out) {
+        switch (t.kind) {
+            case 'struct':
+                decodeStruct(t, bytes, off, pointerSize, path, out);
+                return;
+            case 'array':
+                decodeArray(t, bytes, off, pointerSize, path, out);
+                return;
+            default:
+                out.push({ path, value: scalar(t, bytes, off, pointerSize) });
+        }
+    }
+    function decodeArray(t, bytes, off, pointerSize, path, out) {
+        const e = t.element;
+        const count = t.count || 0;
+        if (!e || e.size <= 0) {
+            out.push({ path, value: rawBytes(bytes, off, t.size) });
+            return;
+        }
+        if (e.char && e.kind === 'int') {
+            out.push({ path, value: charArray(bytes, off, count, e.char === 'wide' ? 2 : 1) });
+            return;
+        }
+        if (e.kind === 'struct' || e.kind === 'array') {
+            const shown = Math.min(count, MAX_STRUCT_ELEMENTS);
+            for (let i = 0; i < shown; i++)
+                decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
+            if (count > shown)
+                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
+            return;
+        }
+        const shown = Math.min(count, MAX_LIST);
+        const items = [];
+        for (let i = 0; i < shown; i++)
+            items.push(scalar(e, bytes, off + i * e.size, pointerSize));
+        out.push({ path, value: { kind: 'list', items, truncated: count > shown } });
+    }
+    function scalar(t, bytes, off, pointerSize) {
+        switch (t.kind) {
+            case 'pointer':
+                return { kind: 'pointer', address: ptr(bytes, off, t.size === 4 || t.size === 8 ? t.size : pointerSize) };
+            case 'enum': {
+                const value = t.size <= 4 && (t.size === 1 || t.size === 2 || t.size === 4) ? (t.signed ? sint(bytes, off, t.size) : uint(bytes, off, t.size)) : uint(bytes, off, 8);
+                return enumValue(t, value);
+            }
+            case 'int':
+                if (t.bool)
+                    return { kind: 'bool', value: bytes[off] !== 0 };
+                if (t.size === 1 || t.size === 2 || t.size === 4 || t.size === 8)
+                    return { kind: 'int', value: u64FromBytes(bytes, off, t.size), signed: t.signed, size: t.size };
+                return rawBytes(bytes, off, t.size);
+            default:
+                return rawBytes(bytes, off, t.size);
+        }
+    }
+    function enumValue(t, value) {
+        const hit = (t.enumerators || []).filter((e) => e.value === value)[0];
+        return hit ? { kind: 'enum', value, name: hit.name } : { kind: 'enum', value };
+    }
+    function bitField(m, bytes, off) {
+        const size = Math.min(m.type.size, 8);
+        const raw = u64FromBytes(bytes, off, size);
+        const pos = m.bitPos || 0;
+        const len = m.bitLen || 1;
+        // shift right by pos and keep len bits, on the halves
+        let lo;
+        let hi;
+        if (pos >= 32) {
+            lo = raw.hi >>> (pos - 32);
+            hi = 0;
+        }
+        else if (pos === 0) {
+            lo = raw.lo;
+            hi = raw.hi;
+        }
+        else {
+            lo = ((raw.lo >>> pos) | (raw.hi << (32 - pos))) >>> 0;
+            hi = raw.hi >>> pos;
+        }
+        const value = len >= 64 ? { hi, lo } : len > 32 ? { hi: (hi % 2 ** (len - 32)) >>> 0, lo } : { hi: 0, lo: len === 32 ? lo : (lo % 2 ** len) >>> 0 };
+        if (m.type.kind === 'enum')
+            return enumValue(m.type, value.lo);
+        if (m.type.bool)
+            return { kind: 'bool', value: value.lo !== 0 };
+        return { kind: 'int', value, signed: false, size };
+    }
+    /** Text when the characters up to the first NUL are printable, else the bytes. */
+    function charArray(bytes, off, count, width) {
+        let text = '';
+        for (let i = 0; i < count; i++) {
+            const c = width === 1 ? bytes[off + i] : bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8);
+            if (c === 0)
+                break;
+            if (c < 0x20 && c !== 9)
+                return rawBytes(bytes, off, count * width);
+            if (width === 1 && c > 0x7e)
+                return rawBytes(bytes, off, count * width);
+            text += String.fromCharCode(c);
+        }
+        return { kind: 'text', text };
+    }
+    function rawBytes(bytes, off, size) {
+        const n = Math.min(size, MAX_BYTES);
+        let hex = '';
+        for (let i = 0; i < n; i++)
+            hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
+        return { kind: 'bytes', hex, truncated: size > n };
+    }
+    /**
+     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
+     * offset and type; undefined when the type has no such member or the index is past the array.
+     */
+    function memberAt(shape, path) {
+        let t = shape;
+        let offset = 0;
+        let bits;
+        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
+        let m;
+        let parts = 0;
+        while ((m = re.exec(path)) !== null) {
+            parts++;
+            if (m[3] !== undefined)
+                return undefined;
+            if (m[1] !== undefined) {
+                const name = m[1].toLowerCase();
+                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
+                if (!member)
+                    return undefined;
+                offset += member.offset;
+                t = member.type;
+                bits = member.bitLen !== undefined ? member : undefined;
+            }
+            else {
+                const i = parseInt(m[2], 10);
+                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
+                    return undefined;
+                offset += i * t.element.size;
+                t = t.element;
+                bits = undefined;
+            }
+        }
+        if (!parts)
+            return undefined;
+        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
+    }
+
+    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
+    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
+    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
+    // it is unreadable), and the index variable is read with its own type's size.
+    /** The biggest ring read (bytes): more is not a trace buffer. */
+    const MAX_RING_BYTES = 64 * 1024 * 1024;
+    const PAGE$1 = 4096;
+    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
+    function parseSymbolText(text) {
+        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
+        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
+    }
+    function resolveSymbol(target, text) {
+        const parsed = parseSymbolText(text);
+        if (!parsed)
+            return { error: `'${text}' is not a symbol (module!name)` };
+        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
+        if (!shape)
+            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
+        if (!parsed.path)
+            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
+        if (!shape.type)
+            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+        const member = memberAt(shape.type, parsed.path);
+        if (!member)
+            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
+        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+    }
+    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
+    function resolveTypeName(target, text, defaultModule) {
+        const bang = text.indexOf('!');
+        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
+        const name = bang > 0 ? text.slice(bang + 1) : text;
+        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
+        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+    }
+    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
+    function locateRing(target, req) {
+        const ref = req.ring;
+        let name;
+        let address;
+        let type;
+        let module = 'nt';
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type, module } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            if (ref.address === undefined && ref.pointerValue === undefined)
+                return { error: 'the ring argument has no address' };
+            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
+            name = ref.symbol || formatAddr(shown, target.pointerSize);
+            address = ref.address;
+            type = ref.type;
+            if (ref.symbol && ref.symbol.indexOf('!') > 0)
+                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
+            else if (type && type.module)
+                module = type.module;
+        }
+        else if (ref.kind === 'address') {
+            name = formatAddr(ref.address, target.pointerSize);
+            address = ref.address;
+        }
+        else {
+            return { error: 'a value is not a ring' };
+        }
+        let element;
+        let capacity;
+        if (type && type.kind === 'array' && type.element) {
+            element = type.element;
+            capacity = type.count;
+        }
+        else if (type && type.kind === 'pointer') {
+            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
+            if (ref.kind === 'native' && ref.pointerValue !== undefined)
+                address = ref.pointerValue;
+            else {
+                if (address === undefined)
+                    return { error: `${name} has no address` };
+                const bytes = target.read(address, target.pointerSize);
+                if (!bytes)
+                    return { error: `${name} (the pointer to the ring) is unreadable` };
+                address = ptr(bytes, 0, target.pointerSize);
+            }
+            if (isNull(address))
+                return { error: `${name} is NULL: the ring is not allocated` };
+            if (req.count === undefined)
+                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
+            if (!req.typeName) {
+                if (!pointee || pointee === 'void')
+                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
+                    element = ref.pointee;
+                else {
+                    const t = resolveTypeName(target, pointee, module);
+                    if ('error' in t)
+                        return t;
+                    element = t.ok;
+                }
+            }
+        }
+        else if (type && ref.kind !== 'address' && !req.typeName) {
+            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+        }
+        else if (!type && !req.typeName) {
+            return {
+                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
+            };
+        }
+        if (req.typeName) {
+            const t = resolveTypeName(target, req.typeName, module);
+            if ('error' in t)
+                return t;
+            element = t.ok;
+            if (capacity !== undefined && type && type.kind === 'array')
+                capacity = Math.floor(type.size / Math.max(1, element.size));
+        }
+        if (req.count !== undefined)
+            capacity = req.count;
+        if (!element || capacity === undefined)
+            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
+        if (element.size <= 0)
+            return { error: `${name}: element type ${element.name} has no size` };
+        if (capacity <= 0)
+            return { error: `${name}: the ring has no slots` };
+        if (capacity * element.size > MAX_RING_BYTES)
+            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        return { ok: { name, address, element, capacity } };
+    }
+    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
+    const MAX_PROBE_READS = 2048;
+    /**
+     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
+     * failed page is halved down to single slots (within a read budget), so the readable slots still
+     * show (a partial result) and the others are flagged.
+     */
+    function readRing(target, where) {
+        const size = where.capacity * where.element.size;
+        const whole = target.read(where.address, size);
+        const unreadable = [];
+        for (let i = 0; i < where.capacity; i++)
+            unreadable.push(false);
+        if (whole)
+            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
+        const bytes = [];
+        const bad = [];
+        for (let i = 0; i < size; i++) {
+            bytes.push(0);
+            bad.push(false);
+        }
+        const budget = { reads: MAX_PROBE_READS };
+        let off = 0;
+        while (off < size) {
+            const toPage = PAGE$1 - (addrLow(addrAdd(where.address, off)) % PAGE$1);
+            const n = Math.min(size - off, toPage);
+            readPiece(target, where, off, n, bytes, bad, budget);
+            off += n;
+        }
+        for (let slot = 0; slot < where.capacity; slot++) {
+            for (let i = 0; i < where.element.size; i++) {
+                if (bad[slot * where.element.size + i]) {
+                    unreadable[slot] = true;
+                    break;
+                }
+            }
+        }
+        return Object.assign(Object.assign({}, where), { bytes, unreadable });
+    }
+    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
+    function readPiece(target, where, off, n, bytes, bad, budget) {
+        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
+        budget.reads--;
+        if (chunk) {
+            for (let i = 0; i < n; i++)
+                bytes[off + i] = chunk[i];
+            return;
+        }
+        const size = where.element.size;
+        const firstSlot = Math.floor(off / size);
+        const lastSlot = Math.floor((off + n - 1) / size);
+        if (firstSlot === lastSlot || budget.reads <= 0) {
+            for (let i = off; i < off + n; i++)
+                bad[i] = true;
+            return;
+        }
+        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
+        readPiece(target, where, off, mid - off, bytes, bad, budget);
+        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
+    }
+    /** The index variable's value, read with its own type's size (any width, signed or not). */
+    function readIndex(target, ref) {
+        if (ref.kind === 'value')
+            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
+        let name;
+        let address;
+        let type;
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+            address = ref.address;
+            type = ref.type;
+        }
+        else {
+            return { error: `the index must be a variable or a number, not an address` };
+        }
+        if (!type)
+            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
+        if (type.kind !== 'int' && type.kind !== 'enum')
+            return { error: `${name} is not an integer (${type.name})` };
+        if ([1, 2, 4, 8].indexOf(type.size) < 0)
+            return { error: `${name}: unsupported integer size ${type.size}` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        const bytes = target.read(address, type.size);
+        if (!bytes)
+            return { error: `${name} is unreadable` };
+        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
+    }
+
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
+    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
+    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
+    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
+    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
+    const HOP_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
+    const WAITED_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
+    function hopNoun(kind) {
+        return HOP_NOUNS[kind] || readable(kind);
+    }
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
+    function waitedNoun(kind) {
+        return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
+    function readable(kind) {
+        return kind.replace(/-/g, ' ');
+    }
+    /** Nouns whose plural is not noun + "s". */
+    const IRREGULAR = {
+        process: 'processes',
+        'device node': 'device nodes',
+        'critical section': 'critical sections',
+        ERESOURCE: 'ERESOURCEs',
+        info: 'info',
+        entry: 'entries',
+        'fast mutex': 'fast mutexes',
+        'guarded mutex': 'guarded mutexes',
+        'SRW lock': 'SRW locks',
+        'address': 'addresses',
+    };
+    function pluralOf(noun) {
+        if (IRREGULAR[noun])
+            return IRREGULAR[noun];
+        if (/(s|x|ch|sh)$/.test(noun))
+            return `${noun}es`;
+        if (/[^aeiou]y$/.test(noun))
+            return `${noun.slice(0, -1)}ies`;
+        return `${noun}s`;
+    }
+    /** "1 thread", "2 threads", "1 process", "3 processes". */
+    function count(n, noun) {
+        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
+    }
+    /**
+     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
+     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
+     * kind src/ registers is here).
+     */
+    const WARNING_SINGULAR = {
+        'I/O objects of the wrong type': 'I/O object of the wrong type',
+        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
+        'bad IRP stack counts': 'bad IRP stack count',
+        'bad processor block entries': 'bad processor block entry',
+        'bad strings': 'bad string',
+        'bad wait block counts': 'bad wait block count',
+        'clock values assumed': 'clock value assumed',
+        'critical section lists cut': 'critical section list cut',
+        'critical sections found by elimination': 'critical section found by elimination',
+        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
+        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
+        'devnode tree cycles cut': 'devnode tree cycle cut',
+        'list cycles cut': 'list cycle cut',
+        'list elements recovered backwards': 'list element recovered backwards',
+        'list heads unreadable': 'list head unreadable',
+        'lists cut at a bad link': 'list cut at a bad link',
+        'mutex counts not decoded': 'mutex count not decoded',
+        'objects unreadable': 'object unreadable',
+        'owner entries not threads': 'owner entry not a thread',
+        'owners not found among threads': 'owner not found among threads',
+        'processor control regions inconsistent': 'processor control region inconsistent',
+        'processor counts implausible': 'processor count implausible',
+        'processor IRQLs unknown': 'processor IRQL unknown',
+        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
+        'processors unknown': 'processor unknown',
+        'resource lists missing': 'resource list missing',
+        'resource owner tables unreadable': 'resource owner table unreadable',
+        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
+        'resources not valid': 'resource not valid',
+        'rules stopped by bad data': 'rule stopped by bad data',
+        'stale ALPC messages': 'stale ALPC message',
+        'strings unreadable': 'string unreadable',
+        'wait block rings cut': 'wait block ring cut',
+        'warnings': 'warning',
+    };
+    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
+    function warningCount(n, pluralKind) {
+        if (n !== 1)
+            return `${n} ${pluralKind}`;
+        if (WARNING_SINGULAR[pluralKind])
+            return `1 ${WARNING_SINGULAR[pluralKind]}`;
+        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
+        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
+    }
+    /** "0 warnings" or the warning counts, for summary lines. */
+    function warningsText(summary) {
+        return summary.length ? summary.join(', ') : '0 warnings';
+    }
+
+    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
+    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
+    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
+    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
+    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
+    function analyzeRings(k, req, textOf) {
+        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
+        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
+        if (result.reports.some((r) => !r.error))
+            result.notes.push(...k.warnings.summary());
+        return result;
+    }
+    // ---- driver rings ----
+    function refName(ref, pointerSize) {
+        if (!ref)
+            return 'ring';
+        switch (ref.kind) {
+            case 'symbol':
+                return ref.text;
+            case 'address':
+                return formatAddr(ref.address, pointerSize);
+            case 'native':
+                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+            default:
+                return 'ring';
+        }
+    }
+    function emptyReport(array, order, error) {
+        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
+    }
+    function driverRing(k, req, textOf) {
+        const target = k.target;
+        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
+        if (!req.ring)
+            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
+        if ('error' in where)
+            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+        const ring = readRing(target, where.ok);
+        const element = ring.element;
+        const report = {
+            array: ring.name,
+            address: ring.address,
+            elementType: element.name,
+            elementModule: element.module,
+            elementSize: element.size,
+            capacity: ring.capacity,
+            order: orderKind,
+            seqField: req.seqField,
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+        };
+        const bad = ring.unreadable.filter((u) => u).length;
+        if (bad)
+            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
+        if (hasNoFields(element))
+            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+        const slotBytesZero = (slot) => {
+            for (let i = 0; i < element.size; i++)
+                if (ring.bytes[slot * element.size + i])
+                    return false;
+            return true;
+        };
+        let order;
+        if (req.plain)
+            order = slotOrder(ring.capacity);
+        else if (req.seqField) {
+            const seq = sequenceMember(element, req.seqField);
+            if ('error' in seq) {
+                report.warnings.push(`${seq.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                // a slot that was never written is all zero (the ring lives in zeroed memory)
+                const sequences = [];
+                for (let slot = 0; slot < ring.capacity; slot++) {
+                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
+                }
+                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
+            }
+        }
+        else if (req.index) {
+            const index = readIndex(target, req.index);
+            if ('error' in index) {
+                report.warnings.push(`index: ${index.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                report.index = index.ok;
+                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
+            }
+        }
+        else
+            order = slotOrder(ring.capacity);
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => ({
+            position,
+            slot,
+            sequence: order.sequences ? order.sequences[position] : undefined,
+            address: addrAdd(ring.address, slot * element.size),
+            unreadable: ring.unreadable[slot],
+            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
+        }));
+        finish$1(k, report, entries, req, textOf, element);
+        return report;
+    }
+    function sequenceMember(element, path) {
+        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
+        if (!m)
+            return { error: `-seq ${path}: ${element.name} has no such field` };
+        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
+            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+        }
+        return { offset: m.offset, size: m.type.size };
+    }
+    /** Selection, field choice and symbols: the steps every ring report shares. */
+    function finish$1(k, report, entries, req, textOf, element) {
+        report.total = entries.length;
+        if (req.selection.grep)
+            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
+        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
+        if (req.fields && req.fields.length)
+            shown = pickFields(report, shown, req.fields, element);
+        report.entries = shown;
+        symbolise(k, report, shown);
+    }
+    function pickFields(report, entries, names, element) {
+        const sample = entries.filter((e) => !e.unreadable)[0];
+        const paths = sample ? sample.fields.map((f) => f.path) : [];
+        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
+        const unknown = names.filter((n) => known.indexOf(n) < 0);
+        if (sample && unknown.length) {
+            const top = element && element.members ? element.members.map((m) => m.name) : paths;
+            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+        }
+        if (!known.length)
+            return entries;
+        const matcher = fieldMatcher(known);
+        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
+    }
+    function pointersOf(v, out) {
+        if (v.kind === 'pointer' && !isNull(v.address))
+            out.push(v.address);
+        else if (v.kind === 'list')
+            v.items.forEach((i) => pointersOf(i, out));
+    }
+    /** Past this many distinct pointers, listing the loaded modules once is cheaper than one `ln` each. */
+    const MODULE_FILTER_MIN = 64;
+    /**
+     * `ln` for every non-null pointer value shown (the target caches each address once). A big ring holds
+     * mostly pool pointers, which no module contains: with many pointers, only those inside a loaded
+     * image are looked up. A half of the address space the module list says nothing about (no module
+     * there) is not filtered: a list without kernel modules must not hide driver symbols.
+     */
+    function symbolise(k, report, entries) {
+        const all = [];
+        for (const e of entries)
+            for (const f of e.fields)
+                pointersOf(f.value, all);
+        const distinct = [];
+        const seen = new Set();
+        for (const a of all) {
+            if (seen.has(a) || report.symbols.has(a))
+                continue;
+            seen.add(a);
+            distinct.push(a);
+        }
+        const worthLooking = distinct.length > MODULE_FILTER_MIN ? imageFilter(k) : undefined;
+        for (const a of distinct) {
+            if (worthLooking && !worthLooking(a))
+                continue;
+            const name = k.target.nearestSymbol(a);
+            if (name !== undefined)
+                report.symbols.set(a, name);
+        }
+    }
+    function imageFilter(k) {
+        const ranges = k.target.moduleRanges ? k.target.moduleRanges() : undefined;
+        if (!ranges || !ranges.length)
+            return undefined;
+        const images = rangeSet(ranges);
+        const kernelListed = ranges.some((r) => isKernelAddress(r.base, k.pointerSize));
+        const userListed = ranges.some((r) => !isKernelAddress(r.base, k.pointerSize));
+        return (a) => {
+            const listed = isKernelAddress(a, k.pointerSize) ? kernelListed : userListed;
+            return !listed || images.contains(a);
+        };
+    }
+    // ---- PnP device nodes ----
+    function devnodeRings(k, req, textOf) {
+        if (!k.target.isKernel)
+            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+        if (req.devnode === 'all') {
+            let rootUnreadable;
+            const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
+            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
+            return {
+                reports: withHistory,
+                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+                multiple: true,
+            };
+        }
+        const address = req.devnode;
+        const d = readDevnode(k, address);
+        if (!d)
+            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
+    }
+    function devnodeReport(k, d, req, textOf) {
+        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
+        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+        const report = {
+            array: `${d.address}.StateHistory`,
+            address: d.historyAddress,
+            elementType: d.stateEnum,
+            elementModule: 'nt',
+            elementSize: d.slotSize,
+            capacity: d.capacity,
+            order: 'next',
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+            devnode: {
+                address: d.address,
+                instancePath: d.instancePath,
+                serviceName: d.serviceName,
+                state: stateName(d.state),
+                previousState: stateName(d.previousState),
+            },
+        };
+        if (d.state !== undefined && /^#/.test(stateName(d.state)))
+            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+        let order;
+        if (d.next !== undefined) {
+            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+            // 0 is not a state: an unused slot before the first wrap
+            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
+        }
+        if (!order) {
+            report.warnings.push(d.next === undefined
+                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
+                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
+            report.order = 'slots';
+            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
+        }
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => {
+            const value = d.history[slot];
+            const name = k.enumName(d.stateEnum, value);
+            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
+            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
+        });
+        finish$1(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
+        return report;
+    }
+
+    // A structure read in one piece, decoded field by field from the type layout.
+    // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
+    class StructView {
+        constructor(layout, address, bytes, pointerSize, 
+        /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
+        base = 0, 
+        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
+        rest) {
+            this.layout = layout;
+            this.address = address;
+            this.pointerSize = pointerSize;
+            this.base = base;
+            this.bytes = bytes;
+            this.rest = rest;
+        }
+        has(path) {
+            return this.layout.field(path) !== undefined;
+        }
+        /** An integer, enum or bit-field value; undefined when this build has no such field. */
+        num(path) {
+            const f = this.layout.field(path);
+            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
+        }
+        /** A pointer-sized field as an address. */
+        ptr(path) {
+            const f = this.layout.field(path);
+            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
+        }
+        /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
+        nonZero(path) {
+            const f = this.layout.field(path);
+            if (f === undefined || !this.holds(f.offset, f.size))
+                return undefined;
+            for (let i = 0; i < f.size; i++)
+                if (this.bytes[this.base + f.offset + i] !== 0)
+                    return true;
+            return false;
+        }
+        /** The address of a member (e.g. an embedded list head). */
+        addressOf(path) {
+            const f = this.layout.field(path);
+            return f === undefined ? undefined : addrAdd(this.address, f.offset);
+        }
+        /** A view of an embedded structure member. */
+        sub(path, layout) {
+            const f = this.layout.field(path);
+            if (f === undefined || !this.holds(f.offset, f.size))
+                return undefined;
+            return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
+        }
+        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
+        holds(offset, size) {
+            if (this.base + offset + size <= this.bytes.length)
+                return true;
+            const rest = this.rest;
+            if (!rest)
+                return false;
+            this.rest = undefined;
+            const whole = rest();
+            if (whole)
+                this.bytes = whole;
+            return this.base + offset + size <= this.bytes.length;
+        }
+    }
+    function readNumber(bytes, base, f) {
+        if (f.bitLen !== undefined && f.bitPos !== undefined)
+            return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
+        const size = f.size > 8 ? 8 : f.size;
+        return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
+    }
+
+    // Damage found while reading, counted by kind so a report can end with one summary line
+    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
+    class Warnings {
+        /** `extra`: summary lines computed when the summary is asked for (the host facts). */
+        constructor(extra) {
+            this.extra = extra;
+            this.counts = new Map();
+            this.details = [];
+        }
+        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
+        add(kind, detail) {
+            this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
+            if (detail !== undefined && this.details.length < 200)
+                this.details.push(detail);
+        }
+        get total() {
+            let n = 0;
+            this.counts.forEach((c) => (n += c));
+            return n + (this.extra ? this.extra().length : 0);
+        }
+        summary() {
+            const out = [];
+            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
+            if (this.extra)
+                out.push(...this.extra());
+            return out;
+        }
+        list() {
+            return this.details.slice();
+        }
+    }
+    function messageOfError(e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+    /** The one summary warning per category that failed or fell back as a whole. */
+    function hostWarnings(f) {
+        if (!f)
+            return [];
+        const out = [];
+        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
+            out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
+        }
+        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
+            out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
+        }
+        const fell = [];
+        const none = [];
+        for (const type of Object.keys(f.enumSources).sort()) {
+            const how = f.enumSources[type];
+            if (how === 'dt')
+                fell.push(`${type} from dt output`);
+            else if (how === 'table')
+                fell.push(`${type} from the built-in table`);
+            else if (how === 'none')
+                none.push(type);
+        }
+        if (fell.length)
+            out.push(`enum names fell back (${fell.join(', ')})`);
+        if (none.length)
+            out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
+        if (f.symbolsWithoutModule > 0)
+            out.push(`${f.symbolsWithoutModule} symbols without a module name`);
+        return out;
+    }
+
+    // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
+    // structure reads with failure accounting, and the warnings collected along the way.
+    /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
+    const LIST_WALK_CAP = 1000000;
+    class KernelContext {
+        constructor(target) {
+            this.target = target;
+            this.enumCache = new Map();
+            this.enumValueCache = new Map();
+            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
+        }
+        get pointerSize() {
+            return this.target.pointerSize;
+        }
+        type(name, module = 'nt') {
+            return this.target.type(module, name);
+        }
+        /** A type the analysis cannot work without: missing means wrong target or missing symbols. */
+        requireType(name, module = 'nt') {
+            const t = this.target.type(module, name);
+            if (!t)
+                throw new TargetUnsupported(`type ${module}!${name} not found: are the kernel symbols loaded (.reload)?`);
+            return t;
+        }
+        /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
+        enumName(enumType, value) {
+            let names = this.enumCache.get(enumType);
+            if (!names) {
+                names = this.target.enumNames('nt', enumType) || new Map();
+                this.enumCache.set(enumType, names);
+            }
+            const name = names.get(value);
+            return name === undefined ? `#${value}` : name;
+        }
+        /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
+        enumValue(enumType, name) {
+            let values = this.enumValueCache.get(enumType);
+            if (!values) {
+                values = new Map();
+                const names = this.target.enumNames('nt', enumType);
+                if (names)
+                    names.forEach((n, v) => values.set(n, v));
+                this.enumValueCache.set(enumType, values);
+            }
+            return values.get(name);
+        }
+        symbol(name, module = 'nt') {
+            return this.target.symbolAddress(module, name);
+        }
+        /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
+        plausible(a, alignment = 4) {
+            if (a === undefined || isNull(a))
+                return false;
+            if (!isCanonical(a, this.pointerSize))
+                return false;
+            return (parseInt(a.slice(-2), 16) & (alignment - 1)) === 0;
+        }
+        /** One read of a whole structure; counts and returns undefined when unreadable. */
+        readStruct(layout, address, what, context, size = layout.size) {
+            const bytes = this.target.read(address, size, context);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize);
+        }
+        /**
+         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
+         * costs one more read (of the whole structure), never a wrong value.
+         */
+        readStructPrefix(layout, address, what, prefix) {
+            if (prefix >= layout.size)
+                return this.readStruct(layout, address, what);
+            const bytes = this.target.read(address, prefix);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
+                const whole = this.target.read(address, layout.size);
+                if (!whole)
+                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+                return whole;
+            });
+        }
+        /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
+        containing(entry, layout, field) {
+            const f = layout.field(field);
+            if (!f)
+                throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
+            return addrAdd(entry, -f.offset);
+        }
+    }
+
+    // How a ring entry's field values read, in every output: enums as dt prints them
+    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
+    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
+    /** dt's way with enum values: small ones in decimal, the rest in hex. */
+    function enumNumber(value) {
+        if (value >= 0 && value < 10)
+            return String(value);
+        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+    }
+    function isNegative(v, size) {
+        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
+    }
+    /** The magnitude of a negative two's-complement value of `size` bytes. */
+    function magnitude(v, size) {
+        if (size === 8)
+            return u64Sub({ hi: 0, lo: 0 }, v);
+        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
+    }
+    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
+    function intText(v) {
+        if (v.signed && isNegative(v.value, v.size))
+            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
+        return `0x${u64ToHex(v.value)}`;
+    }
+    /** The value as a JS number when exact, with its sign. */
+    function intNumber(v) {
+        const negative = v.signed && isNegative(v.value, v.size);
+        const m = negative ? magnitude(v.value, v.size) : v.value;
+        if (m.hi >= 2 ** 21)
+            return undefined;
+        const n = m.hi * 4294967296 + m.lo;
+        return negative ? -n : n;
+    }
+    function pointerText(a, symbols, pointerSize) {
+        const s = symbols.get(a);
+        return s !== undefined ? s : formatAddr(a, pointerSize);
+    }
+    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
+    function isFrameList(v) {
+        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
+    }
+    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
+    function frames(v, symbols, pointerSize) {
+        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
+        let end = addrs.length;
+        while (end > 0 && isNull(addrs[end - 1]))
+            end--;
+        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
+    }
+    function valueText(v, symbols, pointerSize) {
+        switch (v.kind) {
+            case 'int':
+                return intText(v);
+            case 'bool':
+                return v.value ? 'true' : 'false';
+            case 'enum':
+                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
+            case 'pointer':
+                return pointerText(v.address, symbols, pointerSize);
+            case 'text':
+                return `"${v.text}"`;
+            case 'bytes':
+                return `${v.hex}${v.truncated ? '...' : ''}`;
+            case 'list':
+                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
+        }
+    }
+    function fieldText(f, symbols, pointerSize) {
+        if (isFrameList(f.value)) {
+            const list = frames(f.value, symbols, pointerSize);
+            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
+        }
+        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
+    }
+    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
+    function entryLine(e, report, pointerSize) {
+        if (e.unreadable)
+            return `slot ${e.slot}: <unreadable>`;
+        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
+    }
+
+    // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
+    // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
+    // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
+    // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
+    // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
+    function ringResultJson(result) {
+        if (result.reports.length === 1 && !result.multiple) {
+            const one = ringJson(result.reports[0]);
+            if (result.notes.length)
+                one.notes = result.notes;
+            return one;
+        }
+        return { rings: result.reports.map(ringJson), notes: result.notes };
+    }
+    function ringJson(r) {
+        const out = {
+            array: r.array,
+            address: r.address,
+            elementType: r.elementType,
+            capacity: r.capacity,
+            order: r.order,
+            newestSlot: r.newestSlot === undefined ? null : r.newestSlot,
+            wrapped: r.wrapped === undefined ? null : r.wrapped,
+            total: r.total,
+            entries: r.entries.map((e) => entryJson(e, r.symbols)),
+            warnings: r.warnings,
+        };
+        if (r.index)
+            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
+        if (r.seqField)
+            out.seqField = r.seqField;
+        if (r.devnode)
+            out.devnode = r.devnode;
+        if (r.error)
+            out.error = r.error;
+        return out;
+    }
+    function entryJson(e, symbols) {
+        const fields = {};
+        const names = {};
+        const enumValues = {};
+        let named = false;
+        let enums = false;
+        for (const f of e.fields) {
+            fields[f.path] = valueJson(f.value);
+            const sym = symbolJson(f.value, symbols);
+            if (sym !== null) {
+                names[f.path] = sym;
+                named = true;
+            }
+            if (f.value.kind === 'enum' && f.value.name !== undefined) {
+                enumValues[f.path] = f.value.value;
+                enums = true;
+            }
+        }
+        const out = { position: e.position, slot: e.slot };
+        if (e.sequence !== undefined)
+            out.sequence = e.sequence;
+        out.address = e.address;
+        if (e.unreadable)
+            out.unreadable = true;
+        out.fields = fields;
+        if (named)
+            out.symbols = names;
+        if (enums)
+            out.enumValues = enumValues;
+        return out;
+    }
+    function valueJson(v) {
+        switch (v.kind) {
+            case 'int': {
+                const n = intNumber(v);
+                return n !== undefined ? n : `0x${u64ToHex(v.value)}`;
+            }
+            case 'bool':
+                return v.value;
+            case 'enum':
+                return v.name !== undefined ? v.name : v.value;
+            case 'pointer':
+                return v.address;
+            case 'text':
+                return v.text;
+            case 'bytes':
+                return v.hex;
+            case 'list':
+                return v.items.map(valueJson);
+        }
+    }
+    /** `ln` names of a pointer or a list of pointers; null when none resolves. */
+    function symbolJson(v, symbols) {
+        if (v.kind === 'pointer') {
+            const s = symbols.get(v.address);
+            return s === undefined ? null : s;
+        }
+        if (v.kind === 'list' && v.items.some((i) => i.kind === 'pointer' && symbols.has(i.address))) {
+            return v.items.map((i) => (i.kind === 'pointer' && symbols.has(i.address) ? symbols.get(i.address) : null));
+        }
+        return null;
+    }
+
+    class RingEntryNode {
+        constructor(__entry, __report, __target) {
+            this.__entry = __entry;
+            this.__report = __report;
+            this.__target = __target;
+            this.Position = __entry.position;
+            this.Slot = __entry.slot;
+            const seq = __entry.sequence;
+            this.Sequence = seq === undefined ? undefined : seq.length < 16 ? Number(seq) : seq;
+            const ps = __target.pointerSize;
+            for (const f of __entry.fields) {
+                if (f.path === 'Position' || f.path === 'Slot' || f.path === 'Sequence' || f.path === 'Element')
+                    continue;
+                this[f.path] = isFrameList(f.value) ? frames(f.value, __report.symbols, ps).join(', ') : valueText(f.value, __report.symbols, ps);
+            }
+            if (__entry.unreadable)
+                this.Unreadable = true;
+        }
+        /** The native element, for click-through. */
+        get Element() {
+            const r = this.__report;
+            return r.elementType ? this.__target.native(this.__entry.address, r.elementModule || 'nt', r.elementType) : undefined;
+        }
+        toString() {
+            return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
+        }
+    }
+    function summary(r) {
+        if (r.error)
+            return `ringdump: ${r.error}`;
+        const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
+        const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
+        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
+    }
+    function entries(r, target) {
+        const list = r.entries.map((e) => new RingEntryNode(e, r, target));
+        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
+        return list;
+    }
+    class RingNode {
+        constructor(__report, target) {
+            this.__report = __report;
+            this.Array = __report.array;
+            this.Devnode = __report.devnode ? __report.devnode.address : undefined;
+            this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
+            this.State = __report.devnode ? __report.devnode.state : undefined;
+            this.Entries = entries(__report, target);
+        }
+        toString() {
+            return summary(this.__report);
+        }
+    }
+    /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
+    function ringModel(result, target) {
+        const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
+        if (!(result.reports.length === 1 && !result.multiple)) {
+            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
+            Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
+        }
+        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
+        return value;
+    }
+
+    // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
+    // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
+    // lists continued one frame per line, then warnings. A failure is one `ringdump: <what is wrong>` line (one error style for every command).
+    function renderRingText(result, pointerSize) {
+        const out = [];
+        result.reports.forEach((r, i) => {
+            if (i > 0)
+                out.push('');
+            renderReport(out, r, pointerSize);
+        });
+        for (const n of result.notes)
+            out.push(n);
+        return out.join('\n') + '\n';
+    }
+    function orderLine(r) {
+        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
+        switch (r.order) {
+            case 'pre':
+                return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
+            case 'post':
+                return `index ${index}, -post: slot = index++ mod ${r.capacity}`;
+            case 'seq':
+                return `ordered by -seq ${r.seqField}`;
+            case 'next':
+                return `${index}: the next slot to write`;
+            default:
+                return '';
+        }
+    }
+    function stateLine(r) {
+        const n = r.total;
+        if (r.order === 'slots') {
+            const why = r.index || r.seqField || r.warnings.length ? '' : ' (no index: give the index variable, or -seq <field>, for time order)';
+            return `slot order, ${n} slot${n === 1 ? '' : 's'}${why}`;
+        }
+        if (n === 0)
+            return 'empty: nothing written yet';
+        const newest = r.newestSlot !== undefined ? `; newest in slot ${r.newestSlot}` : '';
+        return r.wrapped
+            ? `wrapped: all ${r.capacity} slots hold entries, oldest first${newest}`
+            : `not wrapped: ${n} of ${r.capacity} slots written, oldest first${newest}`;
+    }
+    function renderReport(out, r, pointerSize) {
+        if (!r.devnode) {
+            renderRing(out, r, pointerSize);
+            return;
+        }
+        const d = r.devnode;
+        out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
+        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+        const ring = [];
+        renderRing(ring, r, pointerSize);
+        for (const line of ring)
+            out.push(`  ${line}`);
+    }
+    function renderRing(out, r, pointerSize) {
+        if (r.error) {
+            out.push(`ringdump: ${r.error}`);
+            return;
+        }
+        const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
+        const what = r.devnode ? 'StateHistory' : r.array;
+        const order = orderLine(r);
+        out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
+        out.push(`  ${stateLine(r)}`);
+        for (const w of r.warnings)
+            out.push(`  WARNING: ${w}`);
+        if (!r.entries.length) {
+            if (r.total)
+                out.push('  no entry matches');
+            return;
+        }
+        const posWidth = String(r.total - 1).length;
+        const slotWidth = String(Math.max(0, r.capacity - 1)).length;
+        const seqWidth = r.entries.reduce((w, e) => Math.max(w, e.sequence !== undefined ? e.sequence.length + 1 : 0), 0);
+        for (const e of r.entries)
+            renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth);
+        if (r.entries.length < r.total)
+            out.push(`  ${r.entries.length} of ${r.total} entries shown`);
+    }
+    function renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth) {
+        const seq = seqWidth ? ` ${(e.sequence !== undefined ? `#${e.sequence}` : '').padEnd(seqWidth)}` : '';
+        const lead = `  ${String(e.position).padStart(posWidth)} [${String(e.slot).padStart(slotWidth)}]${seq} `;
+        const newest = r.order !== 'slots' && e.slot === r.newestSlot && e.position === r.total - 1 ? '  <- newest' : '';
+        if (e.unreadable) {
+            out.push(`${lead} <unreadable>${newest}`);
+            return;
+        }
+        const inline = e.fields.filter((f) => !isFrameList(f.value));
+        const frameFields = e.fields.filter((f) => isFrameList(f.value));
+        out.push(`${lead} ${inline.map((f) => fieldText(f, r.symbols, pointerSize)).join('  ')}${newest}`.replace(/\s+$/, ''));
+        const indent = ' '.repeat(lead.length + 1);
+        for (const f of frameFields) {
+            const list = isFrameList(f.value) ? frames(f.value, r.symbols, pointerSize) : [];
+            const head = `${f.path}: `;
+            // an all-null capture (a slot written without a stack) prints nothing
+            list.forEach((frame, i) => out.push(`${indent}${i === 0 ? head : ' '.repeat(head.length)}${frame}`));
+        }
+    }
+
+    // Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
+    // Only this folder sees host values; everything else gets Addr or plain numbers.
+    function isInt64(value) {
+        if (typeof value !== 'object' || value === null)
+            return false;
+        try {
+            return typeof value.getLowPart === 'function' && typeof value.getHighPart === 'function';
+        }
+        catch (e) {
+            // A pointer-typed native object dereferences itself to look up a name it has no field for
+            // (a NULL or wild pointer throws here): it is not an Int64.
+            return false;
+        }
+    }
+    /** Int64 or number -> Addr without going through JS number precision. */
+    function toAddr(value) {
+        if (typeof value === 'number') {
+            if (value < 0)
+                return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
+            return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
+        }
+        return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
+    }
+    /**
+     * An address as the host takes it: a plain number while it is exact in a double (every x86 address,
+     * x64 user addresses), an Int64 above that. Locations accept both (reference §2.3), and a number
+     * costs the debugger no Int64 object.
+     */
+    function toHostAddress(a) {
+        return a.length <= 13 ? parseInt(a, 16) : host.parseInt64(a, 16);
+    }
+    /** A size or offset the host may give as number or Int64. */
+    function toNumber(value) {
+        if (typeof value === 'number')
+            return value;
+        if (isInt64(value))
+            return value.asNumber();
+        return Number(value);
+    }
+
+    function describeArgument(value) {
+        if (value === undefined || value === null)
+            return { kind: 'none' };
+        if (typeof value === 'string')
+            return { kind: 'text', text: value };
+        if (typeof value === 'number') {
+            if (!Number.isInteger(value))
+                return { kind: 'invalid', description: `${value} is not an address` };
+            return { kind: 'address', address: toAddr(value) };
+        }
+        if (isInt64(value))
+            return { kind: 'address', address: toAddr(value) };
+        if (typeof value === 'object') {
+            const v = value;
+            try {
+                // A native object first: reading a name a pointer has no field for dereferences it (the
+                // property-access rule of native objects), so a NULL pointer must not be asked for KernelObject.
+                let targetType;
+                try {
+                    targetType = v.targetType;
+                }
+                catch (e) {
+                    targetType = undefined;
+                }
+                // A data-model thread or process (@$curthread, @$curprocess): its kernel object.
+                if (targetType === undefined && v.KernelObject !== undefined && v.KernelObject !== null)
+                    return describeArgument(v.KernelObject);
+                if (targetType !== undefined) {
+                    const type = v.targetType;
+                    const isPointer = type.typeKind === 'pointer';
+                    let address;
+                    if (isPointer)
+                        address = toAddr(v.address);
+                    else {
+                        try {
+                            address = toAddr(v.address);
+                        }
+                        catch (e) {
+                            address = undefined; // a value without an address (a register, a constant)
+                        }
+                    }
+                    return { kind: 'native', address, typeName: type.name, isPointer, value };
+                }
+            }
+            catch (e) {
+                return { kind: 'invalid', description: `unreadable argument (${messageOf(e)})` };
+            }
+        }
+        return { kind: 'invalid', description: `unsupported argument ${String(value)}` };
+    }
+    /**
+     * Output one line a call, as every public script prints (a multi-megabyte string in one call is
+     * untested ground). Whether debugLog treats '%' as a printf format character is not documented
+     * (host variant debuglog-printf): no '%' reaches it, each one is written as \x25 (the text of a
+     * dump is escaped anyway; our own text has no '%'), so the output reads the same either way.
+     */
+    function print(text) {
+        const safe = text.indexOf('%') >= 0 ? text.replace(/%/g, '\\x25') : text;
+        let start = 0;
+        while (start < safe.length) {
+            const end = safe.indexOf('\n', start);
+            const stop = end < 0 ? safe.length : end + 1;
+            host.diagnostics.debugLog(safe.slice(start, stop));
+            start = stop;
+        }
+    }
+    function messageOf(e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+
+    // The option language. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`):
+    // the runner (declaration.ts, run.ts) splits it into tokens and each command's declared options read
+    // their values with the number rules below.
+    class UsageError extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'UsageError';
+        }
+    }
+    /** Splits on white space; double quotes group words. */
+    function tokenize(text) {
+        const out = [];
+        const re = /"([^"]*)"|(\S+)/g;
+        let m;
+        while ((m = re.exec(text)) !== null)
+            out.push(m[1] !== undefined ? m[1] : m[2]);
+        return out;
+    }
+    // Numeric options, one rule for every command (README "Numbers in options"):
+    //   addresses, pids, ring index values: hex as WinDbg prints them (0x optional), 0n for decimal
+    //     -- parseNumber;
+    //   counts and durations (-t seconds, -n entries, -count slots): decimal as people count, 0x for hex
+    //     -- parseCount.
+    // Anything else (abc, 1e3, 1.5, -3, 20s) is an error naming the option, never a guess.
+    /** A number as WinDbg reads an address or pid: hex by default, 0x prefix, 0n for decimal. */
+    function parseNumber(token) {
+        const t = token.trim().toLowerCase();
+        if (/^0n\d{1,15}$/.test(t))
+            return parseInt(t.slice(2), 10);
+        if (/^0n\d+$/.test(t))
+            return Number.POSITIVE_INFINITY;
+        const hex = t.startsWith('0x') ? t.slice(2) : t;
+        if (/^[0-9a-f]{1,13}$/.test(hex))
+            return parseInt(hex, 16);
+        return undefined;
+    }
+    /** A count or duration: decimal digits (0n allowed), or 0x hex; at least `min`. */
+    function parseCount(option, token, min, unit = 'number') {
+        const t = token.trim().toLowerCase();
+        let n;
+        if (/^(0n)?\d{1,15}$/.test(t))
+            n = parseInt(t.replace(/^0n/, ''), 10);
+        else if (/^0x[0-9a-f]{1,13}$/.test(t))
+            n = parseInt(t.slice(2), 16);
+        if (n === undefined)
+            throw new UsageError(`${option} takes a decimal ${unit} (0x for hex), not '${token}'`);
+        if (n < min)
+            throw new UsageError(`${option} must be at least ${min}, not '${token}'`);
+        return n;
+    }
+    function parseAddressToken(token) {
+        return parseAddr(token);
+    }
+    /** Walks tokens; each option consumes what it needs. */
+    class TokenStream {
+        constructor(tokens) {
+            this.tokens = tokens;
+            this.i = 0;
+        }
+        get done() {
+            return this.i >= this.tokens.length;
+        }
+        next() {
+            return this.tokens[this.i++];
+        }
+        value(option) {
+            if (this.done)
+                throw new UsageError(`${option} needs a value`);
+            return this.next();
+        }
+    }
+
+    // Everything a page shows comes from the dump (process, module, symbol names, ring strings): every
+    // string goes through `esc` before it reaches markup, text or attribute (always double-quoted), SVG
+    // included; data for the page's script goes through `scriptJson`, which cannot close its element.
+    const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    function esc(text) {
+        return String(text === undefined ? '' : text).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+    }
+    /**
+     * JSON for a `<script type="application/json">` element: `<` as \u003c, so no `</script>` or `<!--`
+     * can appear, and U+2028/U+2029 escaped (HTML spec, "Restrictions for contents of script elements").
+     */
+    function scriptJson(value) {
+        return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+    }
+    /** At most `max` characters, an ellipsis when cut (the full text goes in a title or the details). */
+    function clip(text, max) {
+        return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
+    }
+
+    // The page shell shared by the three commands' HTML reports: one self-contained file (inline style
+    // and script, no external resource of any kind, so it opens from a file share or an air-gapped box),
+    // data for the script as escaped JSON, tables sortable by clicking a header.
+    function table(id, headers, rows) {
+        const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
+        const body = rows.map((r) => '<tr>' + r.map(cellHtml).join('') + '</tr>').join('\n');
+        return `<table class="sortable" id="${esc(id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+    }
+    function cellHtml(c) {
+        if (typeof c === 'object')
+            return c.sort === undefined ? `<td>${c.html}</td>` : `<td data-sort="${esc(c.sort)}">${c.html}</td>`;
+        return typeof c === 'number' ? `<td data-sort="${c}">${c}</td>` : `<td>${esc(c)}</td>`;
+    }
+    /** A WinDbg command to run next, with a copy button. */
+    function command(text) {
+        return `<code class="cmd">${esc(text)}</code><button type="button" class="copy" data-copy="${esc(text)}">copy</button>`;
+    }
+    function htmlPage(p) {
+        return [
+            '<!DOCTYPE html>',
+            '<html lang="en"><head><meta charset="utf-8">',
+            // Nothing may load from anywhere: a page from a dump must not call out, even if markup slipped through.
+            `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+            `<title>${esc(p.title)}</title>`,
+            `<style>${CSS}</style></head><body>`,
+            `<header><h1>${esc(p.title)}</h1>${p.headline.map((l, i) => `<p class="${i === 0 ? 'verdict' : 'summary'}">${esc(l)}</p>`).join('')}</header>`,
+            p.sections.join('\n'),
+            `<details><summary>Text report</summary><pre>${esc(p.text)}</pre></details>`,
+            `<script type="application/json" id="wc-data">${scriptJson(p.data || {})}</script>`,
+            `<script>${SCRIPT}</script>`,
+            '</body></html>',
+            '',
+        ].join('\n');
+    }
+    const CSS = [
+        'body{font:13px/1.4 system-ui,sans-serif;margin:0 16px 24px;color:#222;background:#fff}',
+        'h1{font-size:18px;margin:12px 0 4px}h2{font-size:15px;margin:18px 0 6px}',
+        '.verdict{font:bold 14px monospace;margin:4px 0;color:#a00}.summary{font-family:monospace;margin:2px 0}',
+        'pre,code{font-family:Consolas,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}',
+        'table{border-collapse:collapse;margin:4px 0 12px}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}',
+        'th{background:#eee;cursor:pointer;user-select:none}th:after{content:" \\2195";color:#999}',
+        '.copy{margin-left:4px;font-size:11px}.cmd{background:#f4f4f4;padding:0 3px}',
+        '#graph-box{overflow:auto;max-height:75vh;border:1px solid #ccc;margin:6px 0}',
+        '#bar{position:sticky;top:0;background:#fff;padding:6px 0;z-index:2}#bar input{width:320px}',
+        '#details{border:1px solid #999;padding:6px 10px;margin:6px 0;background:#fafafa;min-height:2em}',
+        '.n{cursor:pointer}.n rect{fill:#eef4fb;stroke:#5a7fa8}.n.root rect{fill:#fff3d6;stroke:#b07b00}',
+        '.n.cyc rect{fill:#fde2e2;stroke:#c00;stroke-width:2}.n.fold rect{fill:#e8f5e4;stroke:#3b7d2e;stroke-dasharray:4 2}',
+        '.n.more rect{fill:#f0f0f0;stroke:#888;stroke-dasharray:2 2}.n.hit rect{stroke:#e60;stroke-width:4}.n.sel rect{stroke:#000;stroke-width:3}',
+        '.n text{font:11px Consolas,monospace;fill:#222}.n .b{font-weight:bold}.n .end{fill:#8a4b00}',
+        '.e path{fill:none;stroke:#777;stroke-width:1.2}.e text{font:10px Consolas,monospace;fill:#444}',
+        '.e.cycle path{stroke:#c00;stroke-width:2.2}.e.cycle text{fill:#c00;font-weight:bold}.e.cross path{stroke-dasharray:5 3;stroke:#99a}',
+        '.sev-error{color:#a00;font-weight:bold}.sev-warning{color:#a60}',
+    ].join('');
+    // The page's script: plain ES5 so it runs in any browser; builds every node it shows with
+    // textContent (never innerHTML from data).
+    const SCRIPT = `(function(){
+var D=JSON.parse(document.getElementById('wc-data').textContent),det=document.getElementById('details');
+function el(t,x,c){var e=document.createElement(t);if(x!=null)e.textContent=x;if(c)e.className=c;return e}
+function cmd(p,x){var c=el('code',x,'cmd'),b=el('button','copy','copy');b.type='button';b.setAttribute('data-copy',x);p.appendChild(c);p.appendChild(b)}
+function list(title,items,f){if(!items||!items.length)return;det.appendChild(el('h3',title));var u=el('ul');items.forEach(function(x){var li=el('li');f?f(li,x):li.textContent=x;u.appendChild(li)});det.appendChild(u)}
+function thread(a){var t=D.threads&&D.threads[a];det.innerHTML='';if(!t){det.appendChild(el('p','thread '+a));return}
+det.appendChild(el('h3',t.label));det.appendChild(el('p',t.state+(t.age?'  '+t.age:'')));
+if(t.end)det.appendChild(el('p','Doing: '+t.end));
+list('Waits on',t.out);list('Waited on by',t.ins,function(li,x){var b=el('a',x[1]);b.href='#';b.onclick=function(e){e.preventDefault();thread(x[0])};li.appendChild(b)});
+list('Holds',t.holds);list('Next commands',t.cmds,cmd);}
+function node(i){var n=D.nodes[i];var s=document.querySelectorAll('.n.sel');for(var k=0;k<s.length;k++)s[k].classList.remove('sel');
+var g=document.querySelector('.n[data-i="'+i+'"]');if(g)g.classList.add('sel');
+if(n.t){thread(n.t);return}det.innerHTML='';det.appendChild(el('h3',n.label));
+list(n.m.length+' threads',n.m,function(li,a){var t=D.threads[a],b=el('a',t?t.label:a);b.href='#';b.onclick=function(e){e.preventDefault();thread(a)};li.appendChild(b)});}
+var svg=document.getElementById('graph');
+if(svg){svg.addEventListener('click',function(e){var g=e.target.closest&&e.target.closest('.n');if(g)node(+g.getAttribute('data-i'))});
+svg.addEventListener('keydown',function(e){var g=e.target.closest&&e.target.closest('.n');if(g&&(e.key==='Enter'||e.key===' ')){e.preventDefault();node(+g.getAttribute('data-i'))}});}
+document.addEventListener('click',function(e){var b=e.target;if(!b.getAttribute||!b.hasAttribute('data-copy'))return;var x=b.getAttribute('data-copy');
+if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(x).catch(function(){});b.textContent='copied'});
+var q=document.getElementById('search');
+if(q)q.addEventListener('input',function(){var v=q.value.trim().toLowerCase(),gs=document.querySelectorAll('.n'),hits=0,first=null;
+for(var k=0;k<gs.length;k++){var n=D.nodes[+gs[k].getAttribute('data-i')],h=v!==''&&n.s.indexOf(v)>=0;gs[k].classList.toggle('hit',h);if(h){hits++;first=first||gs[k]}}
+document.getElementById('hits').textContent=v?hits+' matching node'+(hits===1?'':'s'):'';if(first&&first.scrollIntoView)first.scrollIntoView({block:'center',inline:'center'})});
+var ts=document.querySelectorAll('table.sortable th');
+for(var k=0;k<ts.length;k++)ts[k].addEventListener('click',function(){var th=this,tb=th.closest('table').tBodies[0],c=th.cellIndex,up=th.getAttribute('data-dir')!=='up';
+th.setAttribute('data-dir',up?'up':'down');var rs=Array.prototype.slice.call(tb.rows);
+function key(r){var d=r.cells[c];if(!d)return'';var s=d.getAttribute('data-sort');return s!=null&&s!==''&&!isNaN(+s)?+s:(s!=null?s:d.textContent)}
+rs.sort(function(a,b){var x=key(a),y=key(b),r=typeof x==='number'&&typeof y==='number'?x-y:String(x).localeCompare(String(y));return up?r:-r});
+rs.forEach(function(r){tb.appendChild(r)})});
+})();`;
+
+    function renderRingHtml(result, pointerSize, text) {
+        const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
+        if (result.notes.length)
+            sections.push(`<pre>${esc(result.notes.join('\n'))}</pre>`);
+        const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
+        return htmlPage({ title: '!ringdump', headline, sections, text });
+    }
+    function ringSection(r, i, pointerSize) {
+        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : r.array;
+        const out = [`<h2>${esc(what)}${r.elementType ? esc(`: ${r.elementType}[${r.capacity}]`) : ''}${r.address ? esc(` at ${formatAddr(r.address, pointerSize)}`) : ''}</h2>`];
+        if (r.error)
+            return out.concat(`<p class="verdict">${esc(`ERROR: ${r.error}`)}</p>`).join('\n');
+        for (const w of r.warnings)
+            out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
+        const paths = [];
+        for (const e of r.entries)
+            for (const f of e.fields)
+                if (paths.indexOf(f.path) < 0)
+                    paths.push(f.path);
+        const seq = r.entries.some((e) => e.sequence !== undefined);
+        const headers = ['position', 'slot'].concat(seq ? ['sequence'] : [], paths);
+        const rows = r.entries.map((e) => {
+            const row = [e.position, e.slot];
+            if (seq)
+                row.push(e.sequence !== undefined ? { html: esc(e.sequence), sort: e.sequence } : '');
+            for (const p of paths) {
+                const f = e.unreadable ? undefined : e.fields.filter((x) => x.path === p)[0];
+                if (!f)
+                    row.push(e.unreadable ? '<unreadable>' : '');
+                else if (isFrameList(f.value))
+                    row.push({ html: `<pre>${esc(frames(f.value, r.symbols, pointerSize).join('\n'))}</pre>` });
+                else
+                    row.push(valueText(f.value, r.symbols, pointerSize));
+            }
+            return row;
+        });
+        out.push(`<p>${r.entries.length} of ${r.total} entries, oldest first (position 0 = oldest); click a header to sort.</p>`);
+        out.push(table(`ring${i}`, headers, rows));
+        return out.join('\n');
+    }
+
+    const HELP_OPTIONS = ['-?', '-h', '-help'];
+    /** The options every command takes, in the order the usage texts list them. */
+    const COMMON_OPTIONS = [
+        {
+            name: '-record',
+            value: '<file>',
+            help: [
+                'also write what the command read to <file>, a snapshot the offline harness replays',
+                '(docs/snapshots.md); in a string, double the backslashes: "-record C:\\\\dumps\\\\hang1.json"',
+            ],
+        },
+        { name: '-redact', help: ['with -record: zero what the analysis did not look at, hash process and module names'] },
+        { name: '-html', value: '<file>', help: ['also write the report as one self-contained HTML page (the wait graph drawn, tables)'] },
+    ];
+    /** Usage lines of options: the synopsis in 16 columns after two spaces, continuation lines under the help. */
+    function optionUsage(options) {
+        const pad = (s) => (s + '                ').slice(0, Math.max(16, s.length + 1));
+        return options
+            .map((o) => o.help.map((line, i) => `  ${pad(i === 0 ? (o.value ? `${o.name} ${o.value}` : o.name) : '')}${line}\n`).join(''))
+            .join('');
+    }
+    /** A command's own usage text followed by the common options under `heading`. */
+    function withCommonOptions(usage, heading = 'recording (docs/snapshots.md):') {
+        return `${usage}${heading}\n${optionUsage(COMMON_OPTIONS)}`;
+    }
+    /**
+     * The arguments of one call as the declaration reads them. Throws UsageError (the runner prints it
+     * with the usage). Order: the tokens left to right (each option's own errors as they come), then
+     * -redact without -record, then -? (nothing else is checked), then the declaration's finish.
+     */
+    function parseCommand(declaration, args) {
+        const options = declaration.defaults();
+        const parsed = { options, help: false, redact: false, replay: [] };
+        const input = declaration.dxArguments(args, options);
+        if (input.replay)
+            for (const t of input.replay)
+                parsed.replay.push({ text: t });
+        const tokens = new TokenStream(tokenize(input.text));
+        while (!tokens.done) {
+            const t = tokens.next();
+            if (t === '-record')
+                parsed.record = tokens.value('-record');
+            else if (t === '-redact')
+                parsed.redact = true;
+            else if (t === '-html')
+                parsed.html = tokens.value('-html');
+            else if (HELP_OPTIONS.indexOf(t) >= 0)
+                parsed.help = true;
+            else {
+                const mode = (declaration.modes || []).filter((m) => m.option === t)[0];
+                const option = declaration.options.filter((o) => o.name === t)[0];
+                if (mode) {
+                    parsed.mode = mode;
+                    parsed.replay.push({ text: t });
+                }
+                else if (option) {
+                    const value = option.value === undefined ? t : tokens.value(t);
+                    option.apply(options, value);
+                    parsed.replay.push({ text: t });
+                    if (option.value !== undefined)
+                        parsed.replay.push({ text: value, redacted: option.redactedValue });
+                }
+                else if (isOptionToken(declaration, t) || !declaration.positional)
+                    throw new UsageError(`unknown option ${t}`);
+                else {
+                    declaration.positional(options, t);
+                    parsed.replay.push({ text: t });
+                }
+            }
+        }
+        if (parsed.redact && parsed.record === undefined)
+            throw new UsageError('-redact goes with -record <file>');
+        if (parsed.help)
+            return parsed;
+        if (declaration.finish)
+            declaration.finish(options);
+        return parsed;
+    }
+    function isOptionToken(declaration, token) {
+        if (!token.startsWith('-'))
+            return false;
+        return !(declaration.negativeNumbersArePositional && /^-\d/.test(token));
+    }
+    /** The command line a recording replays with: `!name`, dx values, the options as one dx string. */
+    function replayLine(name, values, replay, redact) {
+        const tokens = replay.map((t) => (redact && t.redacted ? t.redacted(t.text) : t.text));
+        const text = tokens.length ? dxString(optionText(tokens)) : '';
+        if (!values.length)
+            return text ? `!${name} ${text}` : `!${name}`;
+        return `!${name} (${values.concat(text ? [text] : []).join(', ')})`;
+    }
+    /** A dx string literal of `text`: how the recorded command line quotes its options. */
+    function dxString(text) {
+        return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    }
+    /** Options as one text again (tokens with spaces re-quoted). */
+    function optionText(tokens) {
+        return tokens.map((t) => (/\s/.test(t) ? `"${t}"` : t)).join(' ');
+    }
+
+    // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
+    // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
+    // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
+    // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
+    const RINGDUMP_USAGE = withCommonOptions(`usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
+                                                index variable as dx values (mydriver!g_History, mydriver!g_Index)
+       !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
+       !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
+       !ringdump "-array <symbol>"              plain slot order, no ring reasoning (caches: g_MyStructCache[2])
+       !ringdump "-?"                           this help
+       dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
+                                                dx -g shows them as a grid
+options:
+  -pre            slot = ++index mod N: InterlockedIncrement's new value, the first write in slot 1 (default)
+  -post           slot = index++ mod N: the first write in slot 0
+  -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
+  -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
+  -f <a,b.c>      show only these fields
+  -n <N>          only the newest N entries
+  -grep <text>    only entries whose text contains <text>
+<array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
+also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are counts: decimal
+(-n 20 = twenty; 0x for hex). An option given twice with different values is an error.
+`, 'recording (docs/snapshots.md; record the string form, which reads the index itself):');
+    /** A typed native object as a Ref, its address and type filled in when the session opens. */
+    function nativeRef(options, value) {
+        const ref = { kind: 'native' };
+        options.natives.push({ value, ref });
+        return ref;
+    }
+    function ringdumpDxArguments(args, options) {
+        const positional = options.positional;
+        const texts = [];
+        for (const arg of args) {
+            if (arg === undefined || arg === null)
+                continue;
+            if (typeof arg === 'string') {
+                texts.push(arg);
+                continue;
+            }
+            if (typeof arg === 'number') {
+                positional.push(numberRef(arg, positional.length));
+                continue;
+            }
+            const described = describeArgument(arg);
+            if (described.kind === 'address') {
+                positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
+            }
+            else if (described.kind === 'native')
+                positional.push(nativeRef(options, arg));
+            else if (described.kind === 'invalid')
+                throw new UsageError(described.description);
+        }
+        return { text: texts.join(' ') };
+    }
+    /** Each option once: a repeat with another value (-pre -post, -n 3 -n 5) contradicts the first. */
+    function once(options, option, v) {
+        const text = String(v);
+        const before = options.given[option];
+        if (before !== undefined && before !== text) {
+            throw new UsageError(option === 'mode' ? `-${before} and -${text} contradict each other: give one` : `${option} given twice (${before}, ${text}): give one`);
+        }
+        options.given[option] = text;
+        return v;
+    }
+    function finishRingdump(options) {
+        const request = options.request;
+        const positional = options.positional;
+        if (positional.length > 2)
+            throw new UsageError('too many arguments: a ring and its index at most');
+        if (request.devnode !== undefined) {
+            if (positional.length)
+                throw new UsageError('-devnode takes no ring or index of its own');
+            return;
+        }
+        if (!positional.length)
+            throw new UsageError('name the ring (an array symbol), or -devnode');
+        request.ring = positional[0];
+        if (positional.length > 1) {
+            if (request.plain)
+                throw new UsageError('-array dumps in slot order: it takes no index');
+            request.index = positional[1];
+        }
+    }
+    function devnodeTarget(text) {
+        if (text.toLowerCase() === 'all')
+            return 'all';
+        const a = parseAddr(text);
+        if (!a || a === '0')
+            throw new UsageError(`-devnode: '${text}' is not a device node address (or all)`);
+        return a;
+    }
+    function ringTextRef(text) {
+        if (text.indexOf('!') > 0)
+            return { kind: 'symbol', text };
+        const a = parseAddr(text);
+        if (!a)
+            throw new UsageError(`'${text}' is not a ring: a module!symbol or an address`);
+        return { kind: 'address', address: a };
+    }
+    /** The index in text: a module!symbol, or a number (hex, 0x, or 0n decimal). */
+    function indexTextRef(text) {
+        if (text.indexOf('!') > 0)
+            return { kind: 'symbol', text };
+        const t = text.trim().toLowerCase();
+        if (/^0n\d+$/.test(t)) {
+            const n = parseInt(t.slice(2), 10);
+            if (n <= Number.MAX_SAFE_INTEGER)
+                return { kind: 'value', value: u64FromNumber(n), widthBits: 64, text: '' };
+        }
+        const v = u64FromHex(t.replace(/^0x/, '').replace(/`/g, ''));
+        if (!v)
+            throw new UsageError(`'${text}' is not an index: a module!symbol or a number`);
+        return { kind: 'value', value: v, widthBits: 64, text: '' };
+    }
+    /** A dx number: the ring's address in first place, else the index's value (a 32-bit value: 64-bit ones arrive as Int64). */
+    function numberRef(n, position) {
+        if (!Number.isInteger(n))
+            throw new UsageError(`${n} is not an integer`);
+        if (position === 0) {
+            if (n < 0)
+                throw new UsageError(`${n} is not an address`);
+            return { kind: 'address', address: u64ToAddr(n) };
+        }
+        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+        return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
+    }
+    function valueRef(a) {
+        return { kind: 'value', value: u64FromHex(a) || { hi: 0, lo: 0 }, widthBits: 64, text: '' };
+    }
+    function u64ToAddr(n) {
+        return n.toString(16);
+    }
+    function runRingdump(options, session) {
+        const target = session.target;
+        for (const n of options.natives) {
+            const info = target.nativeInfo(n.value);
+            if (!info)
+                throw new UsageError('an argument could not be read as a typed object');
+            Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
+        }
+        const k = new KernelContext(target);
+        const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+        const text = renderRingText(result, target.pointerSize);
+        print(text);
+        session.html(() => renderRingHtml(result, target.pointerSize, text));
+        return ringModel(result, target);
+    }
+    /** The dx values a recording replays with: each as its symbol, address or number (the options follow as a string). */
+    function replayValues(args, options) {
+        const values = [];
+        for (const arg of args) {
+            if (arg === undefined || arg === null || typeof arg === 'string')
+                continue;
+            if (typeof arg === 'number') {
+                values.push(arg < 0 ? `-0x${(-arg).toString(16)}` : `0x${arg.toString(16)}`);
+                continue;
+            }
+            const native = options.natives.filter((n) => n.value === arg)[0];
+            if (native && native.ref.kind === 'native') {
+                const r = native.ref;
+                const where = r.address !== undefined ? r.address : r.pointerValue;
+                values.push(r.symbol || (where !== undefined ? `0x${where}` : '?'));
+                continue;
+            }
+            const described = describeArgument(arg);
+            values.push(described.kind === 'address' ? `0x${described.address}` : '?');
+        }
+        return values;
+    }
+    /** -type and -count go together (one usage line). */
+    const TYPE_AND_COUNT = 'the element type and slot count, for a pointer to the ring or a bare address';
+    const RINGDUMP = {
+        name: 'ringdump',
+        usage: RINGDUMP_USAGE,
+        // Driver rings live in any address space; -devnode needs nt's symbols and says so when they are missing.
+        requires: 'any',
+        options: [
+            {
+                name: '-pre',
+                help: "slot = ++index mod N: InterlockedIncrement's new value, the first write in slot 1 (default)",
+                apply: (o) => (o.request.mode = once(o, 'mode', 'pre')),
+            },
+            { name: '-post', help: 'slot = index++ mod N: the first write in slot 0', apply: (o) => (o.request.mode = once(o, 'mode', 'post')) },
+            { name: '-seq', value: '<field>', help: 'order by a per-entry sequence number instead of an index', apply: (o, v) => (o.request.seqField = once(o, '-seq', v)) },
+            { name: '-type', value: '<T>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.typeName = once(o, '-type', v)) },
+            { name: '-count', value: '<N>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.count = once(o, '-count', parseCount('-count', v, 1, 'count'))) },
+            { name: '-n', value: '<N>', help: 'only the newest N entries', apply: (o, v) => (o.request.selection.newest = once(o, '-n', parseCount('-n', v, 0, 'count'))) },
+            { name: '-grep', value: '<text>', help: 'only entries whose text contains <text>', apply: (o, v) => (o.request.selection.grep = once(o, '-grep', v)) },
+            { name: '-f', value: '<a,b.c>', help: 'show only these fields', apply: (o, v) => (o.request.fields = v.split(',').map((f) => f.trim()).filter((f) => f !== '')) },
+            { name: '-devnode', value: '<address>|all', help: 'the PnP state history of a device node (or of every one)', apply: (o, v) => (o.request.devnode = once(o, '-devnode', devnodeTarget(v))) },
+            {
+                name: '-array',
+                value: '<symbol>',
+                help: 'plain slot order, no ring reasoning',
+                apply(o, v) {
+                    o.request.plain = true;
+                    o.positional.unshift(ringTextRef(v));
+                },
+            },
+        ],
+        defaults: () => ({ request: { mode: 'pre', selection: {} }, positional: [], natives: [], given: {} }),
+        dxArguments: ringdumpDxArguments,
+        positional(options, token) {
+            options.positional.push(options.positional.length === 0 ? ringTextRef(token) : indexTextRef(token));
+        },
+        negativeNumbersArePositional: true,
+        finish: finishRingdump,
+        replayValues,
+        run: runRingdump,
+    };
+
+    /** The debugger's current process and thread (their EPROCESS / ETHREAD), where it has them. */
+    function currentObjects() {
+        const out = {};
+        try {
+            const p = host.currentProcess;
+            if (p && p.KernelObject)
+                out.process = toAddr(p.KernelObject.address);
+        }
+        catch (e) {
+            // a user-mode session or no process context: none
+        }
+        try {
+            const t = host.currentThread;
+            if (t && t.KernelObject)
+                out.thread = toAddr(t.KernelObject.address);
+        }
+        catch (e) {
+            // none
+        }
+        return out;
+    }
+    /** The session as the debugger shows it (the dump file), or undefined. */
+    function sessionName() {
+        try {
+            const s = host.currentSession;
+            const text = s && typeof s.ToDisplayString === 'function' ? s.ToDisplayString() : String(s);
+            return text && text !== '[object Object]' ? text : undefined;
+        }
+        catch (e) {
+            return undefined;
+        }
+    }
+    /** Writes `lines` to `path` (replaced if it exists). Throws with the debugger's message on failure. */
+    function writeTextFile(path, lines) {
+        const fs = host.namespace.Debugger.Utility.FileSystem;
+        const file = fs.CreateFile(path, 'CreateAlways');
+        try {
+            const writer = fs.CreateTextWriter(file);
+            for (const line of lines)
+                writer.WriteLine(line);
+        }
+        finally {
+            file.Close();
+        }
+    }
+
+    // `-html <file>` (the same on every command, parsed by the runner): also write the report as one
+    // self-contained HTML page (src/render/html/) through Debugger.Utility.FileSystem, as -record writes
+    // its snapshot.
+    /** Writes the page when -html was given; a failure is one line, the command's own output stands. */
+    function writeHtmlReport(name, file, page) {
+        if (file === undefined)
+            return;
+        let size;
+        try {
+            const text = page();
+            size = text.length;
+            writeTextFile(file, text.split('\n'));
+        }
+        catch (e) {
+            print(`${name}: the HTML report could not be written to ${file}: ${messageOf(e)}\n`);
+            return;
+        }
+        print(`${name}: HTML report written to ${file} (${size} characters)\n`);
+    }
+
+    // The running Windows version, read from the target (KUSER_SHARED_DATA.NtMajorVersion/NtMinorVersion).
+    // Only for encodings the kernel/ntdll changed without any change to a structure's fields (a critical
+    // section's LockCount, a fast mutex's Count): layouts are still probed from the symbols, never chosen
+    // by version.
+    /**
+     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
+     * offset (the same constant as in time.ts).
+     */
+    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    const cache = new WeakMap();
+    /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
+    function readOsVersion(k) {
+        let hit = cache.get(k);
+        if (hit === undefined) {
+            hit = decode(k) || null;
+            cache.set(k, hit);
+        }
+        return hit || undefined;
+    }
+    function decode(k) {
+        const shared = k.type('_KUSER_SHARED_DATA');
+        if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
+            return undefined;
+        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
+        if (!v)
+            return undefined;
+        const major = v.num('NtMajorVersion');
+        const minor = v.num('NtMinorVersion');
+        // A zeroed page (damaged or synthetic dump) names no version.
+        if (major === undefined || minor === undefined || major === 0)
+            return undefined;
+        return { major, minor };
+    }
+    /**
+     * The build number (19041) for a recording's header, never to choose a layout or an encoding:
+     * KUSER_SHARED_DATA.NtBuildNumber (Windows 10 on), else nt!NtBuildNumber; the low 16 bits are the
+     * build (the high bits mark a checked or free build). undefined when neither is readable.
+     */
+    function readBuildNumber(k) {
+        const shared = k.type('_KUSER_SHARED_DATA');
+        const field = shared && shared.field('NtBuildNumber');
+        if (field) {
+            const bytes = k.target.read(addrAdd(SHARED_USER_DATA$1[k.pointerSize], field.offset), 4);
+            if (bytes && uint(bytes, 0, 4))
+                return uint(bytes, 0, 4) & 0xffff;
+        }
+        const symbol = k.symbol('NtBuildNumber');
+        const bytes = symbol ? k.target.read(symbol, 4) : undefined;
+        return bytes ? uint(bytes, 0, 4) & 0xffff : undefined;
+    }
+
+    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
+    // thread's own process (user stacks exist only in that address space).
+    //
+    // Where they are is a calling-convention fact, not a structure offset:
+    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
+    //   The unwinder's FrameOffset is that ebp.
+    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
+    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
+    //   A callee may or may not have spilled its register arguments there: callers of this module validate
+    //   what they read (a critical section is cross-checked against its process's list).
+    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
+    const KV_ARGUMENTS = { 4: 3, 8: 4 };
+    /** The address of a frame's first argument, as kv reads it. */
+    function firstArgumentAddress(frame, pointerSize) {
+        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
+    }
+    /** The process context user-mode addresses of this process are read in. */
+    function processContext(process) {
+        return { pid: process.pid, address: process.address };
+    }
+    /**
+     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
+     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
+     */
+    function frameArguments(k, thread, frame, count = 1) {
+        const size = k.pointerSize;
+        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
+        if (!bytes)
+            return undefined;
+        const out = [];
+        for (let i = 0; i < count; i++)
+            out.push(ptr(bytes, i * size, size));
+        return out;
+    }
+    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
+    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
+    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
+    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
+    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
+    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
+    /**
+     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
+     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
+     * pattern of the analyses is written against.
+     */
+    function parseFrameText(raw) {
+        let text = String(raw).trim();
+        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
+            text = text.replace(SUFFIX, '');
+        const m = FRAME.exec(text);
+        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
+            return { text, offset: 0 };
+        const module = m[1];
+        const fn = m[2] !== undefined ? m[2].trim() : undefined;
+        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
+        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
+        const name = fn !== undefined ? `${module}!${fn}` : module;
+        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
+    }
+
+    // The debugger's answers in the shapes real WinDbg gives them, parsed without touching `host`:
+    // dt listings of enum types, image names of the module list, and the enum values that no build changed.
+    /**
+     * `dt nt!_KTHREAD_STATE` prints one enumerator a line, "   Waiting = 0n5" (decimal with the 0n
+     * prefix; `0x` hex is accepted too): https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dt--display-type-
+     */
+    function enumFromDt(lines) {
+        const out = new Map();
+        for (const line of lines) {
+            const m = /^\s+([A-Za-z_]\w*)\s*=\s*(?:0n(-?\d+)|0x([0-9a-f]+)|(-?\d+))\s*$/i.exec(line);
+            if (!m)
+                continue;
+            const value = m[2] !== undefined ? parseInt(m[2], 10) : m[3] !== undefined ? parseInt(m[3], 16) : parseInt(m[4], 10);
+            if (!out.has(value))
+                out.set(value, m[1]);
+        }
+        return out;
+    }
+    // Enumerators whose values no Windows NT build has changed (XP SP3 through Windows 11 24H2 symbols,
+    // as listed by the Vergilius Project, https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KTHREAD_STATE
+    // and .../_KWAIT_REASON, .../_MODE). Values past these differ by build (the _KWAIT_REASON tail,
+    // _KOBJECTS renumbered in Windows 8.1), so they are left out: unknown, never guessed.
+    const STABLE_ENUMS = {
+        _KTHREAD_STATE: ['Initialized', 'Ready', 'Running', 'Standby', 'Terminated', 'Waiting', 'Transition', 'DeferredReady'],
+        _KWAIT_REASON: [
+            'Executive', 'FreePage', 'PageIn', 'PoolAllocation', 'DelayExecution', 'Suspended', 'UserRequest',
+            'WrExecutive', 'WrFreePage', 'WrPageIn', 'WrPoolAllocation', 'WrDelayExecution', 'WrSuspended', 'WrUserRequest',
+            'WrEventPair', 'WrQueue', 'WrLpcReceive', 'WrLpcReply', 'WrVirtualMemory', 'WrPageOut', 'WrRendezvous',
+        ],
+        _MODE: ['KernelMode', 'UserMode'],
+    };
+    /** The built-in table of an nt enum (values stable across builds), or undefined when there is none. */
+    function builtInEnum(type) {
+        const names = Object.prototype.hasOwnProperty.call(STABLE_ENUMS, type) ? STABLE_ENUMS[type] : undefined;
+        if (!names)
+            return undefined;
+        const out = new Map();
+        names.forEach((n, i) => out.set(i, n));
+        return out;
+    }
+    const KERNEL_IMAGES = /^(nt|ntoskrnl|ntkrnlpa|ntkrnlmp|ntkrpamp|ntkrla57)$/i;
+    /**
+     * The debugger's module name for an image name of the module list: the file name without its path
+     * and extension ("\SystemRoot\system32\drivers\3rdPartyAVDriver.sys" -> "3rdPartyAVDriver"); the
+     * kernel is always "nt", whatever its image file is called.
+     */
+    function moduleNameOfImage(image) {
+        let name = image.replace(/^.*[\\/]/, '').trim();
+        name = name.replace(/\.(sys|dll|exe|drv|cpl|ocx|efi)$/i, '');
+        return KERNEL_IMAGES.test(name) ? 'nt' : name;
+    }
+
+    const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
+    /**
+     * Sizes of the C base types as the debugger names them (the MSVC ABI: the same on x86 and x64, `long`
+     * included): the name is read anyway for the signedness, so the size needs no round trip of its own.
+     */
+    const INTRINSIC_SIZES = {
+        char: 1, 'signed char': 1, 'unsigned char': 1, bool: 1,
+        short: 2, 'unsigned short': 2, wchar_t: 2,
+        int: 4, 'unsigned int': 4, long: 4, 'unsigned long': 4, float: 4,
+        __int64: 8, 'unsigned __int64': 8, 'long long': 8, 'unsigned long long': 8, double: 8,
+    };
+    function resolveType(t, pointerSize) {
+        let type = t;
+        let typeKind = type.typeKind;
+        // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
+        for (let i = 0; i < 8 && typeKind === 'typedef'; i++) {
+            const base = type.baseType;
+            if (!base)
+                break;
+            type = base;
+            typeKind = type.typeKind;
+        }
+        const resolved = type;
+        let name;
+        const typeName = () => (name === undefined ? (name = resolved.name) : name);
+        let bytes;
+        const size = () => (bytes === undefined ? (bytes = toNumber(resolved.size)) : bytes);
+        switch (typeKind) {
+            case 'pointer':
+                return { kind: 'pointer', size: () => pointerSize, signed: false, type, typeName };
+            case 'udt':
+                return { kind: 'struct', size, signed: false, type, typeName };
+            case 'array':
+                return { kind: 'array', size, signed: false, type, typeName };
+            case 'enum':
+                return { kind: 'enum', size, signed: false, type, typeName };
+            case 'intrinsic': {
+                const known = Object.prototype.hasOwnProperty.call(INTRINSIC_SIZES, typeName()) ? INTRINSIC_SIZES[typeName()] : undefined;
+                return { kind: 'int', size: known !== undefined ? () => known : size, signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
+            }
+            default:
+                return { kind: 'other', size, signed: false, type, typeName };
+        }
+    }
+    class HostTypeLayout {
+        constructor(module, name, type, pointerSize) {
+            this.module = module;
+            this.name = name;
+            this.type = type;
+            this.pointerSize = pointerSize;
+            this.cache = new Map();
+            /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
+            this.fieldsByPrefix = new Map();
+            this.size = toNumber(type.size);
+        }
+        field(path) {
+            let hit = this.cache.get(path);
+            if (hit === undefined) {
+                hit = this.resolve(path) || null;
+                this.cache.set(path, hit);
+            }
+            return hit || undefined;
+        }
+        fieldsOf(prefix, type) {
+            if (this.fieldsByPrefix.has(prefix))
+                return this.fieldsByPrefix.get(prefix);
+            const fields = type.fields;
+            this.fieldsByPrefix.set(prefix, fields);
+            return fields;
+        }
+        resolve(path) {
+            let type = this.type;
+            let offset = 0;
+            let last;
+            let member;
+            let prefix = '';
+            for (const part of path.split('.')) {
+                if (last && last.kind !== 'struct')
+                    return undefined;
+                const fields = this.fieldsOf(prefix, type);
+                member = fields ? fields[part] : undefined;
+                // A static or constant member has no offset (reading one may throw): locationKind first.
+                if (!member || (member.locationKind && member.locationKind !== 'member'))
+                    return undefined;
+                let memberOffset;
+                try {
+                    memberOffset = member.offset;
+                }
+                catch (e) {
+                    return undefined;
+                }
+                if (memberOffset === undefined || memberOffset === null)
+                    return undefined;
+                offset += toNumber(memberOffset);
+                last = resolveType(member.type, this.pointerSize);
+                type = last.type;
+                prefix = prefix ? `${prefix}.${part}` : part;
+            }
+            if (!last || !member)
+                return undefined;
+            const typeName = last.typeName;
+            const size = last.size;
+            const layout = {
+                offset,
+                kind: last.kind,
+                signed: last.signed,
+                size: 0,
+                get typeName() {
+                    return typeName();
+                },
+            };
+            // Integers and pointers carry their size (read on every decode); a structure's is asked for when used.
+            if (last.kind === 'struct' || last.kind === 'array')
+                Object.defineProperty(layout, 'size', { get: size, enumerable: true });
+            else
+                layout.size = size();
+            const declared = member.type;
+            // Only integers and enums can be bit fields: other members spare the two round trips.
+            if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {
+                layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
+                layout.bitLen = toNumber(declared.bitFieldPositions.length);
+            }
+            if (last.kind === 'array' && last.type.baseType) {
+                const element = resolveType(last.type.baseType, this.pointerSize);
+                const elementSize = element.size();
+                layout.elementSize = elementSize;
+                layout.elementKind = element.kind;
+                layout.elementTypeName = element.typeName();
+                layout.count = elementSize > 0 ? Math.floor(size() / elementSize) : 0;
+            }
+            return layout;
+        }
+    }
+    /** Enumerators of an enum type: its `fields` are constants carrying `value` (see typings). */
+    function readEnum(type) {
+        const names = new Map();
+        const fields = type.fields || {};
+        for (const name of Object.getOwnPropertyNames(fields)) {
+            const f = fields[name];
+            if (f && f.value !== undefined && f.value !== null)
+                names.set(toNumber(f.value), name);
+        }
+        return names;
+    }
+    const NARROW_CHARS = /^(char|signed char|unsigned char|CHAR|UCHAR)$/;
+    const WIDE_CHARS = /^(wchar_t|WCHAR)$/;
+    const MAX_SHAPE_DEPTH = 16;
+    /**
+     * TypeShapes built from host type objects, one per named type per session: driver structures are
+     * decoded generically (ring entries), so the decoder needs the members in declaration order, which
+     * a path lookup (HostTypeLayout) does not give.
+     */
+    class ShapeBuilder {
+        constructor(pointerSize) {
+            this.pointerSize = pointerSize;
+            this.named = new Map();
+        }
+        build(module, t, depth = 0) {
+            let type = t;
+            for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
+                type = type.baseType;
+            const name = type.name;
+            const size = toNumber(type.size);
+            switch (type.typeKind) {
+                case 'pointer':
+                    return { module, name, kind: 'pointer', size: this.pointerSize, signed: false, pointee: type.baseType ? type.baseType.name : undefined };
+                case 'array': {
+                    const element = type.baseType ? this.build(module, type.baseType, depth + 1) : undefined;
+                    const count = element && element.size > 0 ? Math.floor(size / element.size) : 0;
+                    return { module, name, kind: 'array', size, signed: false, element, count };
+                }
+                case 'enum':
+                case 'udt': {
+                    const key = `${module}!${type.typeKind}!${name}`;
+                    const hit = this.named.get(key);
+                    if (hit)
+                        return hit;
+                    const shape = type.typeKind === 'enum'
+                        ? { module, name, kind: 'enum', size, signed: size >= 4, enumerators: enumerators(type) }
+                        : { module, name, kind: 'struct', size, signed: false, members: [] };
+                    this.named.set(key, shape); // before the members: a member's type never contains its owner, but be safe
+                    if (shape.members && depth < MAX_SHAPE_DEPTH)
+                        shape.members = this.members(module, type, depth);
+                    return shape;
+                }
+                case 'intrinsic': {
+                    const shape = { module, name, kind: 'int', size, signed: SIGNED_INTRINSICS.test(name) || name === 'signed char' };
+                    if (NARROW_CHARS.test(name))
+                        shape.char = 'narrow';
+                    else if (WIDE_CHARS.test(name))
+                        shape.char = 'wide';
+                    if (name === 'bool')
+                        shape.bool = true;
+                    return shape;
+                }
+                default:
+                    return { module, name, kind: 'other', size, signed: false };
+            }
+        }
+        members(module, type, depth) {
+            const out = [];
+            const fields = type.fields || {};
+            for (const name of Object.getOwnPropertyNames(fields)) {
+                const f = fields[name];
+                if (!f || (f.locationKind && f.locationKind !== 'member') || f.offset === undefined || f.offset === null)
+                    continue;
+                const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
+                if (f.type.isBitField && f.type.bitFieldPositions) {
+                    member.bitPos = toNumber(f.type.bitFieldPositions.lsb);
+                    member.bitLen = toNumber(f.type.bitFieldPositions.length);
+                }
+                out.push(member);
+            }
+            return out;
+        }
+    }
+    function enumerators(type) {
+        const out = [];
+        readEnum(type).forEach((name, value) => out.push({ value, name }));
+        return out;
+    }
+
+    // The Target over WinDbg's JavaScript provider. The only place (with its siblings) that calls `host`.
+    // Processes and threads are NOT taken from the data model here: the kernel readers walk the kernel's
+    // own lists with one batched read per structure, which costs ~1 round trip per object where the data
+    // model costs one per property. The data model is used for what only the debugger can compute:
+    // unwound stacks, and the process context for user-mode reads.
+    class HostTarget {
+        constructor() {
+            this.stats = { unreadableReads: 0 };
+            this.types = new Map();
+            this.enums = new Map();
+            this.symbols = new Map();
+            this.nearest = new Map();
+            this.processObjects = new Map();
+            this.typeShapes = new Map();
+            this.symbolShapes = new Map();
+            this.facts = { stacksAsked: 0, stacksFailed: 0, userProcessesTried: 0, userProcessesFailed: 0, enumSources: {}, symbolsWithoutModule: 0 };
+            /** pid -> whether any user-mode read in that process's context succeeded. */
+            this.userReads = new Map();
+            const session = host.currentSession;
+            if (!session)
+                throw new TargetUnsupported('no debugging session');
+            this.session = session;
+            const attributes = session.Attributes;
+            const target = attributes.Target;
+            this.isKernel = !!target.IsKernelTarget;
+            this.isLive = !!target.IsLiveTarget;
+            // A JS number in real scripts; toNumber also takes an Int64 (older providers, recorded sessions).
+            const rawSize = attributes.Machine.PointerSize;
+            this.pointerSizeShape = typeof rawSize === 'number' ? 'number' : isInt64(rawSize) ? 'Int64' : typeof rawSize;
+            const size = toNumber(rawSize);
+            this.pointerSize = size === 4 ? 4 : 8;
+            this.shapes = new ShapeBuilder(this.pointerSize);
+        }
+        type(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.types.get(key);
+            if (hit === undefined) {
+                let t = null;
+                try {
+                    t = host.getModuleType(module, name);
+                }
+                catch (e) {
+                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
+                }
+                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
+                this.types.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        enumNames(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.enums.get(key);
+            if (hit === undefined) {
+                let t = null;
+                try {
+                    t = host.getModuleType(module, name);
+                }
+                catch (e) {
+                    t = null;
+                }
+                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+                let how = 'fields';
+                // Nothing documents that an enum type lists its enumerators in `fields` (host variant
+                // no-enum-fields): then dt's listing, then the table of values stable across builds.
+                if (!hit || hit.size === 0) {
+                    hit = this.enumFromDt(module, name);
+                    how = 'dt';
+                }
+                if (!hit || hit.size === 0) {
+                    hit = module === 'nt' ? builtInEnum(name) || null : null;
+                    how = hit ? 'table' : 'none';
+                }
+                this.facts.enumSources[name] = how;
+                this.enums.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
+        enumFromDt(module, name) {
+            try {
+                const lines = [];
+                for (const line of host.namespace.Debugger.Utility.Control.ExecuteCommand(`dt ${module}!${name}`))
+                    lines.push(String(line));
+                const names = enumFromDt(lines);
+                return names.size ? names : null;
+            }
+            catch (e) {
+                return null;
+            }
+        }
+        /** How each enum was obtained, what failed as a whole: for the summary warning and -selftest. */
+        hostFacts() {
+            let failed = 0;
+            this.userReads.forEach((ok) => {
+                if (!ok)
+                    failed++;
+            });
+            this.facts.userProcessesTried = this.userReads.size;
+            this.facts.userProcessesFailed = failed;
+            return this.facts;
+        }
+        typeShape(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.typeShapes.get(key);
+            if (hit === undefined) {
+                hit = null;
+                try {
+                    const t = host.getModuleType(module, name);
+                    if (t)
+                        hit = this.shapes.build(module, t);
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.typeShapes.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        symbolShape(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.symbolShapes.get(key);
+            if (hit === undefined) {
+                const address = this.symbolAddress(module, name);
+                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
+                this.symbolShapes.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        /** The declared type of a global: a struct or array global arrives as a native object with
+         *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
+         *  information at its address. */
+        globalType(module, name, address) {
+            try {
+                const value = host.getModuleSymbol(module, name);
+                if (value && typeof value === 'object' && !isInt64(value) && value.targetType) {
+                    return this.shapes.build(module, value.targetType);
+                }
+            }
+            catch (e) {
+                // unreadable scalar, or public symbols only: try the symbol information below
+            }
+            try {
+                const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+                if (info && info.type && toAddr(info.address) === address) {
+                    const bare = info.name.indexOf('!') >= 0 ? info.name.slice(info.name.indexOf('!') + 1) : info.name;
+                    if (bare.toLowerCase() === name.toLowerCase())
+                        return this.shapes.build(module, info.type);
+                }
+            }
+            catch (e) {
+                // no type information
+            }
+            return undefined;
+        }
+        /** A dx argument that is a typed native object (`mydriver!g_History`), as plain data. */
+        nativeInfo(value) {
+            if (!value || typeof value !== 'object' || isInt64(value))
+                return undefined;
+            const v = value;
+            let type;
+            try {
+                type = v.targetType;
+            }
+            catch (e) {
+                return undefined;
+            }
+            if (!type)
+                return undefined;
+            const info = {};
+            try {
+                if (type.typeKind === 'pointer')
+                    info.pointerValue = toAddr(v.address);
+                else
+                    info.address = toAddr(v.address);
+            }
+            catch (e) {
+                info.address = undefined; // a value without an address (a register, a constant)
+            }
+            let module = '';
+            if (info.address !== undefined) {
+                const symbol = this.nearestSymbol(info.address);
+                if (symbol !== undefined) {
+                    module = symbol.slice(0, Math.max(0, symbol.indexOf('!')));
+                    if (symbol.indexOf('+') < 0)
+                        info.symbol = symbol;
+                }
+            }
+            try {
+                if (module === '' && info.pointerValue !== undefined) {
+                    const target = this.nearestSymbol(info.pointerValue);
+                    if (target !== undefined && target.indexOf('!') > 0)
+                        module = target.slice(0, target.indexOf('!'));
+                }
+                info.type = this.shapes.build(module, type);
+                if (type.typeKind === 'pointer' && type.baseType)
+                    info.pointee = this.shapes.build(module, type.baseType);
+            }
+            catch (e) {
+                info.type = undefined;
+            }
+            return info;
+        }
+        symbolAddress(module, name) {
+            const key = `${module}!${name}`;
+            let hit = this.symbols.get(key);
+            if (hit === undefined) {
+                let a = null;
+                try {
+                    a = host.getModuleSymbolAddress(module, name);
+                }
+                catch (e) {
+                    a = null;
+                }
+                hit = a === null || a === undefined ? null : toAddr(a);
+                this.symbols.set(key, hit);
+            }
+            return hit || undefined;
+        }
+        /** The loaded modules with the names the debugger gives them ("nt", "3rdPartyAVDriver"). */
+        namedModules() {
+            if (this.modules === undefined) {
+                this.modules = null;
+                try {
+                    const out = [];
+                    for (const m of host.currentProcess.Modules) {
+                        const base = toAddr(m.BaseAddress);
+                        let name = '';
+                        try {
+                            name = moduleNameOfImage(String(m.Name));
+                        }
+                        catch (e) {
+                            name = '';
+                        }
+                        out.push({ base, end: addrAdd(base, toNumber(m.Size)), name });
+                    }
+                    if (out.length)
+                        this.modules = out;
+                }
+                catch (e) {
+                    this.modules = null;
+                }
+            }
+            return this.modules || undefined;
+        }
+        moduleRanges() {
+            return this.namedModules();
+        }
+        /** The module an address lies in, from the module list (symbol answers carry no module: JsProvider.d.ts). */
+        moduleAt(address) {
+            const list = this.namedModules();
+            if (!list)
+                return undefined;
+            for (const m of list) {
+                if (m.name && addrCompare(address, m.base) >= 0 && addrCompare(address, m.end) < 0)
+                    return m.name;
+            }
+            return undefined;
+        }
+        nearestSymbol(address) {
+            let hit = this.nearest.get(address);
+            if (hit === undefined) {
+                hit = null;
+                try {
+                    const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
+                    if (info && info.name) {
+                        const start = toAddr(info.address);
+                        const delta = addrDiff(address, start) || 0;
+                        let name = String(info.name);
+                        if (name.indexOf('!') < 0) {
+                            const module = this.moduleAt(start);
+                            if (module)
+                                name = `${module}!${name}`;
+                            else
+                                this.facts.symbolsWithoutModule++;
+                        }
+                        hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
+                    }
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.nearest.set(address, hit);
+            }
+            return hit || undefined;
+        }
+        read(address, size, context) {
+            try {
+                const where = toHostAddress(address);
+                if (context && !isKernelAddress(address, this.pointerSize)) {
+                    if (!this.userReads.has(context.pid))
+                        this.userReads.set(context.pid, false);
+                    const process = this.processObject(context.pid);
+                    if (!process) {
+                        this.stats.unreadableReads++;
+                        return undefined;
+                    }
+                    const bytes = host.memory.readMemoryValues(where, size, 1, false, process);
+                    this.userReads.set(context.pid, true);
+                    return bytes;
+                }
+                return host.memory.readMemoryValues(where, size, 1, false);
+            }
+            catch (e) {
+                this.stats.unreadableReads++;
+                return undefined;
+            }
+        }
+        frames(thread) {
+            this.facts.stacksAsked++;
+            try {
+                const process = this.processObject(thread.pid);
+                if (!process) {
+                    this.facts.stacksFailed++;
+                    return undefined;
+                }
+                const modelThread = process.Threads.getValueAt(thread.tid);
+                const out = [];
+                for (const frame of modelThread.Stack.Frames) {
+                    const attributes = frame.Attributes;
+                    const name = parseFrameText(this.frameText(frame));
+                    out.push({
+                        text: name.text,
+                        module: name.module,
+                        function: name.function,
+                        offset: name.offset,
+                        instruction: addrOf(attributes.InstructionOffset),
+                        frameOffset: addrOf(attributes.FrameOffset),
+                        stackOffset: addrOf(attributes.StackOffset),
+                    });
+                }
+                return out;
+            }
+            catch (e) {
+                this.facts.stacksFailed++;
+                return undefined;
+            }
+        }
+        /**
+         * A frame's text: toString() is the documented conversion of a data-model object (no public
+         * script calls ToDisplayString() on a frame); ToDisplayString() only when toString() gives nothing useful.
+         */
+        frameText(frame) {
+            let text = '';
+            let how = 'toString()';
+            try {
+                text = String(frame.toString());
+            }
+            catch (e) {
+                text = '';
+            }
+            if (!text || /^\[object /.test(text)) {
+                how = 'ToDisplayString()';
+                const f = frame;
+                text = typeof f.ToDisplayString === 'function' ? String(f.ToDisplayString()) : '';
+            }
+            if (!this.sampleFrame && text)
+                this.sampleFrame = { raw: text, how };
+            return text;
+        }
+        /**
+         * A member read through the debugger's own typed object (host.createTypedObject), for -selftest's
+         * cross-check of our raw decoding: a number, an address (pointers), or why it could not be read.
+         */
+        typedValue(address, module, typeName, path) {
+            try {
+                let v = host.createTypedObject(toHostAddress(address), module, typeName);
+                for (const name of path.split('.')) {
+                    if (v === undefined || v === null)
+                        return { error: `no ${name}` };
+                    v = v[name];
+                }
+                if (typeof v === 'number')
+                    return { number: v };
+                if (typeof v === 'boolean')
+                    return { number: v ? 1 : 0 };
+                if (v === undefined || v === null)
+                    return { error: 'undefined' };
+                if (isInt64(v))
+                    return { address: toAddr(v) };
+                let kind;
+                try {
+                    kind = v.targetType ? v.targetType.typeKind : undefined;
+                }
+                catch (e) {
+                    kind = undefined;
+                }
+                if (kind === 'pointer')
+                    return { address: toAddr(v.address) };
+                if (kind === 'enum')
+                    return { number: toNumber(v.valueOf()) };
+                return { error: `a ${kind || typeof v}, not a value` };
+            }
+            catch (e) {
+                return { error: e instanceof Error ? e.message : String(e) };
+            }
+        }
+        native(address, module, typeName) {
+            try {
+                return host.createTypedObject(toHostAddress(address), module, typeName);
+            }
+            catch (e) {
+                return undefined;
+            }
+        }
+        processObject(pid) {
+            let hit = this.processObjects.get(pid);
+            if (hit === undefined) {
+                try {
+                    // One round trip for the collection, then one per process asked for.
+                    if (!this.processCollection)
+                        this.processCollection = this.session.Processes;
+                    hit = this.processCollection.getValueAt(pid);
+                }
+                catch (e) {
+                    hit = null;
+                }
+                this.processObjects.set(pid, hit);
+            }
+            return hit;
+        }
+    }
+    function addrOf(value) {
+        return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+    }
+
+    // The memory a recording keeps: every successful read, merged into ranges per address space
+    // (adjacent and overlapping reads become one range), written compactly: runs of zero bytes as
+    // { address, zeros: n }, the rest base64-encoded. Bounded: past the cap, reads are no longer kept
+    // (the analysis still sees them; the snapshot says how many were left out).
+    /**
+     * 64 MiB of recorded reads. !waitchain reads about 2.2 KB per thread on x64 (11 MB for 5,000
+     * threads, a 7.7 MB file with zero runs folded): room for the largest hang dumps.
+     */
+    const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
+    /** Zero runs at least this long are written as { zeros: n }. */
+    const MIN_ZERO_RUN = 32;
+    /** Bytes per base64 line: keeps the snapshot's lines of a size any editor opens. */
+    const CHUNK = 48 * 1024;
+    class MemoryLog {
+        constructor(cap = DEFAULT_MEMORY_CAP) {
+            this.cap = cap;
+            this.reads = [];
+            this.seen = {};
+            this.bytes = 0;
+            this.droppedReads = 0;
+            this.droppedBytes = 0;
+        }
+        get capped() {
+            return this.droppedReads > 0;
+        }
+        /** The record of this read (the earlier one when the same bytes were read before); undefined past the cap. */
+        add(address, size, space, bytes) {
+            if (size <= 0)
+                return undefined;
+            const key = `${space}|${address}|${size}`;
+            const had = this.seen[key];
+            if (had)
+                return had;
+            if (this.bytes + size > this.cap) {
+                this.droppedReads++;
+                this.droppedBytes += size;
+                return undefined;
+            }
+            const record = { address, size, space, bytes };
+            this.seen[key] = record;
+            this.bytes += size;
+            this.reads.push(record);
+            return record;
+        }
+    }
+    /** Reads merged per address space, in address order. */
+    function mergeReads(reads) {
+        const spaces = {};
+        const order = [];
+        for (const r of reads) {
+            if (!spaces[r.space]) {
+                spaces[r.space] = [];
+                order.push(r.space);
+            }
+            spaces[r.space].push(r);
+        }
+        order.sort();
+        const out = [];
+        for (const space of order) {
+            const list = spaces[space].slice().sort((a, b) => addrCompare(a.address, b.address) || b.size - a.size);
+            let group = [];
+            let start = '0';
+            let length = 0;
+            const flush = () => {
+                if (!group.length)
+                    return;
+                const bytes = new Uint8Array(length);
+                const members = [];
+                for (const r of group) {
+                    const offset = addrDiff(r.address, start);
+                    for (let i = 0; i < r.size; i++)
+                        bytes[offset + i] = r.bytes[i];
+                    members.push({ record: r, offset });
+                }
+                out.push({ space, address: start, bytes, reads: members });
+                group = [];
+            };
+            for (const r of list) {
+                const gap = group.length ? addrDiff(r.address, addrAdd(start, length)) : undefined;
+                if (gap !== undefined && gap <= 0) {
+                    const end = addrDiff(r.address, start) + r.size;
+                    if (end > length)
+                        length = end;
+                    group.push(r);
+                }
+                else {
+                    flush();
+                    group = [r];
+                    start = r.address;
+                    length = r.size;
+                }
+            }
+            flush();
+        }
+        return out;
+    }
+    /** The JSON entries of merged ranges: zero runs as { zeros }, the rest base64 in chunks. */
+    function encodeRanges(ranges) {
+        const out = [];
+        for (const r of ranges) {
+            const emit = (from, to, zero) => {
+                for (let at = from; at < to; at += zero ? to - from : CHUNK) {
+                    const end = zero ? to : Math.min(to, at + CHUNK);
+                    const entry = { address: addrAdd(r.address, at) };
+                    if (zero)
+                        entry.zeros = end - at;
+                    else
+                        entry.base64 = base64(r.bytes, at, end);
+                    if (r.space)
+                        entry.process = r.space;
+                    out.push(entry);
+                }
+            };
+            let i = 0;
+            let dataStart = 0;
+            while (i < r.bytes.length) {
+                if (r.bytes[i] !== 0) {
+                    i++;
+                    continue;
+                }
+                let j = i;
+                while (j < r.bytes.length && r.bytes[j] === 0)
+                    j++;
+                if (j - i >= MIN_ZERO_RUN) {
+                    if (i > dataStart)
+                        emit(dataStart, i, false);
+                    emit(i, j, true);
+                    dataStart = j;
+                }
+                i = j;
+            }
+            if (dataStart < r.bytes.length)
+                emit(dataStart, r.bytes.length, false);
+        }
+        return out;
+    }
+    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    /** Standard base64 (RFC 4648, with padding) of bytes[from, to): no Node or browser API in WinDbg. */
+    function base64(bytes, from = 0, to = bytes.length) {
+        const parts = [];
+        let i = from;
+        for (; i + 2 < to; i += 3) {
+            const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63) + ALPHABET.charAt(n & 63));
+        }
+        if (to - i === 1) {
+            const n = bytes[i] << 16;
+            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + '==');
+        }
+        else if (to - i === 2) {
+            const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63) + '=');
+        }
+        return parts.join('');
+    }
+
+    /** Integer names the snapshot's type references understand (C spellings as the debugger prints them). */
+    const KNOWN_INTRINSICS = {
+        'unsigned char': true, char: true, 'signed char': true, bool: true, 'unsigned short': true, short: true,
+        wchar_t: true, 'unsigned long': true, long: true, 'unsigned int': true, int: true, 'unsigned __int64': true,
+        __int64: true, void: true, UCHAR: true, CHAR: true, BOOLEAN: true, USHORT: true, SHORT: true, WCHAR: true,
+        ULONG: true, LONG: true, ULONG64: true, ULONGLONG: true, LONG64: true, LONGLONG: true, VOID: true,
+    };
+    /** An integer type the format knows, of the same size and signedness, for one it does not (float, long long...). */
+    const INTEGER_BY_SIZE = {
+        1: ['unsigned char', 'char'],
+        2: ['unsigned short', 'short'],
+        4: ['unsigned long', 'long'],
+        8: ['unsigned __int64', '__int64'],
+    };
+    const ENUM_BASE_BY_SIZE = { 1: 'UCHAR', 2: 'USHORT', 4: 'LONG', 8: 'LONG64' };
+    /** Trailing array dimensions of a reference: "T[2][3]" -> ["T", "[2][3]"]. */
+    function splitDims(ref) {
+        const m = /^(.*?)\s*((?:\[\s*\d+\s*\])*)$/.exec(ref);
+        return m ? [m[1], m[2].replace(/\s+/g, '')] : [ref, ''];
+    }
+    class TypeBook {
+        constructor() {
+            /** module (lower case) -> type name -> variants (anonymous types of different sizes share a name). */
+            this.modules = new Map();
+            this.spelling = new Map();
+            /** module!name the debugger did not know: never invented by a pointer's placeholder. */
+            this.missing = new Set();
+            this.shapesSeen = new Set();
+            this.notes = [];
+        }
+        markMissing(module, name) {
+            this.missing.add(`${module.toLowerCase()}!${name}`);
+        }
+        variants(module, name) {
+            const key = module.toLowerCase();
+            if (!this.spelling.has(key))
+                this.spelling.set(key, module);
+            let types = this.modules.get(key);
+            if (!types) {
+                types = new Map();
+                this.modules.set(key, types);
+            }
+            let list = types.get(name);
+            if (!list) {
+                list = [];
+                types.set(name, list);
+            }
+            return list;
+        }
+        /** A structure of that name and size (a same-named one of another size becomes "name#2"). */
+        struct(module, name, size, placeholder = false) {
+            const list = this.variants(module, name);
+            if (placeholder) {
+                if (list.length)
+                    return list[0];
+            }
+            else {
+                for (const e of list) {
+                    if (e.def.kind === 'enum')
+                        return e; // an enum the analysis also asked a layout of (its size)
+                    if (e.placeholder) {
+                        e.placeholder = false;
+                        e.def.size = size;
+                        return e;
+                    }
+                    if (e.def.size === size && e.def.kind === 'struct')
+                        return e;
+                }
+            }
+            const def = { name: list.length ? `${name}#${list.length + 1}` : name, kind: 'struct', size: placeholder ? 0 : size, fields: [] };
+            if (list.length)
+                this.notes.push(`type ${module}!${name}: ${list.length + 1} different types of that name, recorded as ${def.name}`);
+            const entry = { def, placeholder, byName: {} };
+            list.push(entry);
+            return entry;
+        }
+        enumType(module, name, size, values) {
+            const list = this.variants(module, name);
+            let entry = list[0];
+            if (!entry) {
+                entry = { def: { name, kind: 'enum', size, values: {} }, placeholder: false, byName: {} };
+                list.push(entry);
+            }
+            else if (entry.def.kind !== 'enum') {
+                entry.def.kind = 'enum';
+                delete entry.def.fields;
+                entry.def.values = {};
+                entry.placeholder = false;
+            }
+            if (size > 0)
+                entry.def.size = size;
+            const out = entry.def.values || (entry.def.values = {});
+            if (values instanceof Map)
+                values.forEach((n, v) => { out[n] = v; });
+            else if (values)
+                for (const e of values)
+                    out[e.name] = e.value;
+            return entry.def.name;
+        }
+        addField(owner, field, module) {
+            const had = owner.byName[field.name];
+            if (had) {
+                if (had.offset !== field.offset)
+                    this.notes.push(`type ${module}!${owner.def.name}: member ${field.name} seen at two offsets, kept +0x${had.offset.toString(16)}`);
+                return;
+            }
+            owner.byName[field.name] = field;
+            (owner.def.fields || (owner.def.fields = [])).push(field);
+        }
+        /** A member path the analysis resolved on `root` (module!name): every type along it. */
+        recordPath(module, rootName, rootSize, parts, layouts) {
+            let owner = this.struct(module, rootName, rootSize);
+            let base = 0;
+            for (let i = 0; i < parts.length; i++) {
+                const f = layouts[i];
+                // A member the path goes through is a structure: its own entry holds the next member.
+                const inner = i + 1 < parts.length ? this.struct(module, f.typeName, f.size) : undefined;
+                const field = { name: parts[i], offset: f.offset - base, type: inner ? inner.def.name : this.refOfLayout(module, f) };
+                if (f.bitPos !== undefined && f.bitLen !== undefined) {
+                    field.bitPos = f.bitPos;
+                    field.bitLen = f.bitLen;
+                }
+                this.addField(owner, field, module);
+                if (inner) {
+                    owner = inner;
+                    base = f.offset;
+                }
+            }
+        }
+        /** A type reference for what a FieldLayout describes, defining the named types it needs. */
+        refOfLayout(module, f) {
+            switch (f.kind) {
+                case 'pointer':
+                    return this.pointerRef(module, f.typeName);
+                case 'int':
+                    return this.intrinsic(f.typeName, f.size, f.signed);
+                case 'enum':
+                    return this.enumType(module, f.typeName, f.size);
+                case 'struct':
+                    return this.struct(module, f.typeName, f.size).def.name;
+                case 'array': {
+                    const count = f.count || 0;
+                    const elementSize = f.elementSize || 0;
+                    let element;
+                    if (f.elementKind && f.elementTypeName !== undefined) {
+                        element = f.elementKind === 'array'
+                            ? this.nestedArrayRef(module, f.elementTypeName, elementSize)
+                            : this.refOfLayout(module, { offset: 0, size: elementSize, kind: f.elementKind, signed: false, typeName: f.elementTypeName });
+                    }
+                    else
+                        element = 'UCHAR';
+                    return arrayRef(element, count);
+                }
+                default:
+                    this.notes.push(`a member of type '${f.typeName}' (${f.size} bytes) is recorded as an integer of that size`);
+                    return this.intrinsic(f.typeName, f.size, false);
+            }
+        }
+        /** A TypeShape (driver structures, globals): every member, recursively. */
+        refOfShape(shape) {
+            const module = shape.module;
+            switch (shape.kind) {
+                case 'pointer':
+                    return this.pointerRef(module, (shape.pointee || 'void') + ' *');
+                case 'int':
+                    return this.intrinsic(shape.name, shape.size, shape.signed);
+                case 'enum':
+                    return this.enumType(module, shape.name, shape.size, shape.enumerators);
+                case 'array': {
+                    const element = shape.element ? this.refOfShape(shape.element) : 'UCHAR';
+                    return arrayRef(element, shape.count || 0);
+                }
+                case 'struct': {
+                    const entry = this.struct(module, shape.name, shape.size);
+                    if (!this.shapesSeen.has(shape)) {
+                        this.shapesSeen.add(shape);
+                        const order = [];
+                        for (const m of shape.members || []) {
+                            const field = { name: m.name, offset: m.offset, type: this.refOfShape(m.type) };
+                            if (m.bitPos !== undefined && m.bitLen !== undefined) {
+                                field.bitPos = m.bitPos;
+                                field.bitLen = m.bitLen;
+                            }
+                            this.addField(entry, field, module);
+                            order.push(m.name);
+                        }
+                        if (!entry.shapeOrder)
+                            entry.shapeOrder = order;
+                    }
+                    return entry.def.name;
+                }
+                default:
+                    return this.intrinsic(shape.name, shape.size, shape.signed);
+            }
+        }
+        intrinsic(name, size, signed) {
+            if (KNOWN_INTRINSICS[name])
+                return name;
+            const pair = INTEGER_BY_SIZE[size];
+            if (pair) {
+                this.notes.push(`integer type '${name}' recorded as '${pair[signed ? 1 : 0]}'`);
+                return pair[signed ? 1 : 0];
+            }
+            this.notes.push(`type '${name}' (${size} bytes) recorded as a byte array`);
+            return `UCHAR[${size}]`;
+        }
+        /** "T *", "T * *": T gets a placeholder (a name without members) unless it is an integer or void. */
+        pointerRef(module, typeName) {
+            let base = typeName.trim();
+            let stars = 0;
+            while (base.length && base.charAt(base.length - 1) === '*') {
+                base = base.slice(0, -1).trim();
+                stars++;
+            }
+            if (!stars)
+                stars = 1;
+            if (!base || /[()[\]]/.test(base) || this.missing.has(`${module.toLowerCase()}!${base}`)) {
+                if (base && base !== 'void')
+                    this.notes.push(`pointer to '${base}' recorded as a pointer to void`);
+                base = 'void';
+            }
+            else if (!KNOWN_INTRINSICS[base]) {
+                base = this.struct(module, base, 0, true).def.name;
+            }
+            let ref = base;
+            for (let i = 0; i < stars; i++)
+                ref += ' *';
+            return ref;
+        }
+        /** An element that is itself an array ("T [3]"): its element type by name only. */
+        nestedArrayRef(module, typeName, size) {
+            const parts = splitDims(typeName);
+            const dims = parts[1].match(/\d+/g) || [];
+            let count = 1;
+            for (const d of dims)
+                count *= parseInt(d, 10);
+            const elementSize = count > 0 ? Math.floor(size / count) : 0;
+            const base = KNOWN_INTRINSICS[parts[0]] ? parts[0] : this.struct(module, parts[0], elementSize).def.name;
+            return base + parts[1];
+        }
+        /** module -> TypeDefs, members in declaration order where a TypeShape gave it, else by offset. */
+        toJson() {
+            const out = {};
+            this.modules.forEach((types, key) => {
+                const defs = [];
+                types.forEach((list) => {
+                    for (const e of list) {
+                        if (e.def.fields)
+                            e.def.fields = ordered(e);
+                        if (e.def.kind === 'enum') {
+                            if (!e.def.size)
+                                e.def.size = 4;
+                            e.def.baseType = ENUM_BASE_BY_SIZE[e.def.size] || 'LONG';
+                        }
+                        defs.push(e.def);
+                    }
+                });
+                out[this.spelling.get(key) || key] = defs;
+            });
+            return out;
+        }
+    }
+    function ordered(e) {
+        const fields = e.def.fields || [];
+        if (e.shapeOrder) {
+            const first = e.shapeOrder.map((n) => e.byName[n]).filter((f) => f !== undefined);
+            return first.concat(fields.filter((f) => e.shapeOrder.indexOf(f.name) < 0));
+        }
+        return fields
+            .map((f, i) => ({ f, i }))
+            .sort((a, b) => a.f.offset - b.f.offset || a.i - b.i)
+            .map((x) => x.f);
+    }
+    /** `count` elements of `element`: "T[2]" of "T[3]" is "T[2][3]" (the snapshot's C spelling). */
+    function arrayRef(element, count) {
+        const parts = splitDims(element);
+        return `${parts[0]}[${count}]${parts[1]}`;
+    }
+
+    // The snapshot format, `waitchain-snapshot/1` (docs/snapshots.md), declared once: the recorder
+    // (recordingTarget.ts, in the bundle) writes it, the mock WinDbg (mocks/) serves it, the scenario
+    // builder produces it. Declarations only, plus the one format name: importing it costs the bundle
+    // nothing. JSON throughout: addresses are lower-case hex strings without 0x.
+    const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
+
+    // -redact: names that identify a company's software become stable hashes, so a snapshot can leave
+    // the building and still replay to the same conclusions (the same name always hashes the same way;
+    // the hash fits where the name was: EPROCESS.ImageFileName holds 15 bytes).
+    // Kept: Windows' own processes and core modules (nothing to hide, and the analysis recognises
+    // nt/hal/ntdll frames by name), and every module the analysis itself asked for by name.
+    /** Processes every Windows system has. */
+    const WINDOWS_PROCESSES = /^(system|idle|registry|memcompression|secure system|smss\.exe|csrss\.exe|wininit\.exe|winlogon\.exe|services\.exe|lsass\.exe|lsaiso\.exe|svchost\.exe|spoolsv\.exe|dwm\.exe|explorer\.exe|userinit\.exe|taskmgr\.exe|rundll32\.exe|dllhost\.exe|conhost\.exe|fontdrvhost\.exe)$/i;
+    /**
+     * Kernel, HAL, ntdll, win32k and the user-mode core the frames of every hang go through; the
+     * analysis recognises some by name (nt/hal frames, the kernel32/rpcrt4/wow64 wait wrappers).
+     */
+    const WINDOWS_MODULES = /^(nt\w*|hal\w*|win32k\w*|kernel32|kernelbase|user32|gdi32\w*|wow64\w*|rpcrt4|msvcrt|ucrtbase|advapi32|sechost|combase|ole32|oleaut32|shell32|shlwapi|ws2_32|mswsock|dnsapi|wldap32|crypt32|winspool|ci|clfs|fltmgr|ntfs|mup|rdbss|mrxsmb\w*|tcpip|afd|ndis|ksecdd|cng|volmgr|partmgr|disk|classpnp|storport|acpi|pci|wdf01000|wdfldr)$/i;
+    /** FNV-1a, 32 bits, of the lower-cased name: stable across runs, machines and JavaScript engines. */
+    function nameHash(name) {
+        let h = 0x811c9dc5;
+        const s = name.toLowerCase();
+        for (let i = 0; i < s.length; i++) {
+            h ^= s.charCodeAt(i) & 0xffff;
+            h = Math.imul(h, 0x01000193) >>> 0;
+        }
+        return ('0000000' + h.toString(16)).slice(-8);
+    }
+    /** "AppA.exe" -> "p1b2c3d4e.exe" (the extension stays, at most 4 characters with its dot). */
+    function redactProcessName(name) {
+        if (!name || WINDOWS_PROCESSES.test(name))
+            return name;
+        const dot = name.lastIndexOf('.');
+        const ext = dot > 0 && name.length - dot <= 4 ? name.slice(dot) : '';
+        return `p${nameHash(name)}${ext}`;
+    }
+    /**
+     * "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names.
+     * The hash is of the bare name ("ipnathlp" for ipnathlp.dll), so every spelling hashes the same.
+     */
+    function redactModuleName(name, asked) {
+        const bare = name.replace(/^.*[\\/]/, '').replace(/\.(sys|dll|exe|drv)$/i, '');
+        if (!bare || WINDOWS_MODULES.test(bare) || asked[name.toLowerCase()] || asked[bare.toLowerCase()])
+            return name;
+        return `m${nameHash(bare)}`;
+    }
+    /**
+     * The module part of "mod!func+0x1b" / "mod+0x270d" (or dx's "mod + 0x270d") redacted; other texts
+     * unchanged. A module name may start with a digit ("3rdPartyAVDriver"); a bare hex address is no module.
+     */
+    function redactSymbolText(text, asked) {
+        const m = /^([A-Za-z0-9_][\w.$-]*)(?=!|\s*\+\s*0x)/.exec(text);
+        if (!m || /^[0-9a-f]+$/i.test(m[1]))
+            return text; // a bare address, not a module
+        return redactModuleName(m[1], asked) + text.slice(m[1].length);
+    }
+
+    // A Target that records what the analysis reads, for `-record <file>`: it wraps the real target
+    // (HostTarget), answers every question with the wrapped target's answer, unchanged and in the same
+    // order, and keeps a copy of the answer: type layouts and the member paths resolved on them, enums,
+    // symbols, `ln` answers, stacks, every successful memory read. `snapshot()` turns that into the
+    // snapshot form the offline harness replays (snapshotFormat.ts): the same questions then get
+    // the same answers, and any other read is unreadable memory.
+    // Only `-record` creates one: a normal run talks to HostTarget directly and pays nothing for this.
+    /** The version written into snapshot headers (package.json's; a test keeps them equal). */
+    const WAITCHAIN_VERSION = '0.1.0';
+    /** A layout as the analysis sees it, noting every member path asked for and the answer. */
+    class RecordingLayout {
+        constructor(inner) {
+            this.inner = inner;
+            this.paths = new Map();
+            this.module = inner.module;
+            this.name = inner.name;
+            this.size = inner.size;
+        }
+        field(path) {
+            const f = this.inner.field(path);
+            if (!this.paths.has(path))
+                this.paths.set(path, f);
+            return f;
+        }
+    }
+    /** Members the debugger's own process and thread lists are derived from (a replaying debugger walks them too). */
+    const DATA_MODEL_MEMBERS = [
+        { type: '_EPROCESS', paths: [['ActiveProcessLinks'], ['UniqueProcessId'], ['ImageFileName'], ['ThreadListHead', 'Pcb.ThreadListHead']] },
+        { type: '_ETHREAD', paths: [['ThreadListEntry', 'Tcb.ThreadListEntry'], ['Cid.UniqueThread']] },
+    ];
+    class RecordingTarget {
+        constructor(inner, options) {
+            this.inner = inner;
+            this.options = options;
+            this.layouts = new Map();
+            this.layoutOrder = [];
+            this.missingTypes = [];
+            this.enums = [];
+            this.symbols = [];
+            this.typeShapes = [];
+            this.symbolShapes = [];
+            this.natives = [];
+            this.nearest = new Map();
+            this.stacks = new Map();
+            this.noStacks = [];
+            /** Modules the analysis named itself (lower case): they keep their names under -redact. */
+            this.asked = {};
+            this.memory = new MemoryLog(options.memoryCap);
+        }
+        get pointerSize() {
+            return this.inner.pointerSize;
+        }
+        get isKernel() {
+            return this.inner.isKernel;
+        }
+        get isLive() {
+            return this.inner.isLive;
+        }
+        get stats() {
+            return this.inner.stats;
+        }
+        type(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const t = this.inner.type(module, name);
+            if (!t) {
+                this.missingTypes.push({ module, name });
+                return undefined;
+            }
+            let wrapped = this.layouts.get(t);
+            if (!wrapped) {
+                wrapped = new RecordingLayout(t);
+                this.layouts.set(t, wrapped);
+                this.layoutOrder.push(wrapped);
+            }
+            return wrapped;
+        }
+        enumNames(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const names = this.inner.enumNames(module, name);
+            if (names)
+                this.enums.push({ module, name, names });
+            return names;
+        }
+        symbolAddress(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const a = this.inner.symbolAddress(module, name);
+            if (a !== undefined)
+                this.symbols.push({ module, name, address: a });
+            return a;
+        }
+        typeShape(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const shape = this.inner.typeShape ? this.inner.typeShape(module, name) : undefined;
+            if (shape)
+                this.typeShapes.push(shape);
+            else
+                this.missingTypes.push({ module, name });
+            return shape;
+        }
+        symbolShape(module, name) {
+            this.asked[module.toLowerCase()] = true;
+            const shape = this.inner.symbolShape ? this.inner.symbolShape(module, name) : undefined;
+            if (shape)
+                this.symbolShapes.push({ module, name, shape });
+            return shape;
+        }
+        nearestSymbol(address) {
+            const s = this.inner.nearestSymbol(address);
+            if (!this.nearest.has(address))
+                this.nearest.set(address, s);
+            return s;
+        }
+        /**
+         * Delegated, not recorded: replay lists the modules the recorded `ln` answers span, which cover every
+         * address that was looked up and resolved, so filtering by them gives the same symbols.
+         */
+        moduleRanges() {
+            return this.inner.moduleRanges ? this.inner.moduleRanges() : undefined;
+        }
+        read(address, size, context) {
+            const bytes = this.inner.read(address, size, context);
+            if (!bytes)
+                return bytes;
+            const user = !isKernelAddress(address, this.pointerSize);
+            // User memory belongs to one process: the one asked for, else the debugger's current one.
+            const record = this.memory.add(address, size, user ? (context ? context.address : '@current') : '', bytes);
+            return record && this.options.redact ? watched(bytes, record) : bytes;
+        }
+        frames(thread) {
+            const frames = this.inner.frames(thread);
+            if (frames) {
+                if (!this.stacks.has(thread.address))
+                    this.stacks.set(thread.address, frames);
+            }
+            else
+                this.noStacks.push(thread.address);
+            return frames;
+        }
+        native(address, module, typeName) {
+            return this.inner.native(address, module, typeName);
+        }
+        hostFacts() {
+            return this.inner.hostFacts ? this.inner.hostFacts() : undefined;
+        }
+        /** -selftest's questions go to the debugger (their reads are recorded as they happen). */
+        get self() {
+            return this.inner instanceof HostTarget ? this.inner : undefined;
+        }
+        /** A dx argument (a typed global such as `mydriver!g_History`): its symbol and type go into the snapshot. */
+        nativeInfo(value) {
+            const info = this.inner.nativeInfo ? this.inner.nativeInfo(value) : undefined;
+            if (info) {
+                this.natives.push(info);
+                if (info.symbol && info.symbol.indexOf('!') > 0)
+                    this.asked[info.symbol.slice(0, info.symbol.indexOf('!')).toLowerCase()] = true;
+            }
+            return info;
+        }
+        /** Everything recorded, as the snapshot the harness replays. Call once, when the command is done. */
+        snapshot(facts) {
+            const redact = this.options.redact;
+            this.recordDataModelMembers();
+            for (const n of this.natives) {
+                // The same `ln` answers the host gave while building the argument (cached: no new round trip).
+                if (n.address !== undefined)
+                    this.nearestSymbol(n.address);
+                if (n.pointerValue !== undefined)
+                    this.nearestSymbol(n.pointerValue);
+            }
+            const book = new TypeBook();
+            for (const m of this.missingTypes)
+                book.markMissing(m.module, m.name);
+            this.recordLayouts(book);
+            const layoutSize = (module, name) => {
+                for (const l of this.layoutOrder)
+                    if (l.module === module && l.name === name)
+                        return l.size;
+                return 0; // unknown here: a member of that type may give it; else 4 (TypeBook.toJson)
+            };
+            for (const e of this.enums)
+                book.enumType(e.module, e.name, layoutSize(e.module, e.name), e.names);
+            for (const s of this.typeShapes)
+                book.refOfShape(s);
+            const symbols = new SymbolTable();
+            for (const s of this.symbols)
+                symbols.add(s.module, s.name, s.address);
+            for (const s of this.symbolShapes)
+                symbols.add(s.module, s.name, s.shape.address, s.shape.type ? book.refOfShape(s.shape.type) : undefined);
+            for (const n of this.natives) {
+                if (n.pointee)
+                    book.refOfShape(n.pointee);
+                if (n.address !== undefined && n.symbol && n.symbol.indexOf('!') > 0 && n.type) {
+                    const bang = n.symbol.indexOf('!');
+                    symbols.add(n.symbol.slice(0, bang), n.symbol.slice(bang + 1), n.address, book.refOfShape(n.type));
+                }
+                else if (n.type)
+                    book.refOfShape(n.type);
+            }
+            this.nearest.forEach((text, address) => {
+                if (text !== undefined)
+                    symbols.addAnswer(address, redact ? redactSymbolText(text, this.asked) : text);
+            });
+            const current = facts.current || {};
+            const ranges = mergeReads(this.memory.reads.map((r) => (r.space === '@current' ? { address: r.address, size: r.size, bytes: r.bytes, touched: r.touched, space: current.process || '' } : r)));
+            if (redact)
+                this.redactMemory(ranges);
+            const memory = encodeRanges(ranges);
+            const notes = [];
+            if (this.memory.capped) {
+                notes.push(`capped: the recording keeps at most ${this.memory.cap} bytes of memory; ${this.memory.droppedReads} reads (${this.memory.droppedBytes} bytes) past that were not kept and replay as unreadable memory`);
+            }
+            if (redact) {
+                notes.push('redacted: memory the analysis did not look at is zero-filled; process names and module names other than Windows\' own and those the analysis asked for are hashed (docs/snapshots.md)');
+            }
+            if (this.noStacks.length)
+                notes.push(`${this.noStacks.length} threads had no stack from the debugger`);
+            for (const n of symbols.notes.concat(book.notes))
+                if (notes.indexOf(n) < 0)
+                    notes.push(n);
+            const arch = this.pointerSize === 8 ? 'x64' : 'x86';
+            const userMemory = ranges.some((r) => !isKernelAddress(r.address, this.pointerSize));
+            const snapshot = {
+                format: SNAPSHOT_FORMAT,
+                header: {
+                    arch,
+                    pointerSize: this.pointerSize,
+                    layout: `${facts.osVersion}-${arch}`,
+                    osVersion: facts.osVersion,
+                    buildNumber: facts.buildNumber,
+                    dumpKind: this.isLive ? 'live' : userMemory ? 'complete' : 'kernel',
+                    targetKind: this.isKernel ? 'kernel' : 'user',
+                    source: redact ? 'redacted' : facts.source || 'windbg',
+                    waitchainVersion: WAITCHAIN_VERSION,
+                    recording: { command: facts.command, redacted: redact, reads: this.memory.reads.length, bytes: this.memory.bytes },
+                },
+                modules: symbols.modules(this.pointerSize),
+                types: book.toJson(),
+                threads: [],
+                notes,
+                memory,
+            };
+            if (facts.date)
+                snapshot.header.date = facts.date;
+            if (this.memory.capped)
+                snapshot.header.recording.capped = { reads: this.memory.droppedReads, bytes: this.memory.droppedBytes };
+            this.stacks.forEach((frames, address) => {
+                snapshot.threads.push({
+                    address,
+                    frames: frames.map((f) => ({
+                        text: redact ? redactSymbolText(f.text, this.asked) : f.text,
+                        instructionOffset: f.instruction,
+                        frameOffset: f.frameOffset,
+                        stackOffset: f.stackOffset,
+                    })),
+                });
+            });
+            if (current.process !== undefined || current.thread !== undefined) {
+                snapshot.current = {};
+                if (current.process !== undefined)
+                    snapshot.current.process = current.process;
+                if (current.thread !== undefined)
+                    snapshot.current.thread = current.thread;
+            }
+            return snapshot;
+        }
+        /** What a replaying debugger needs to list processes and threads as this one did. */
+        recordDataModelMembers() {
+            if (!this.isKernel)
+                return;
+            this.symbolAddress('nt', 'PsActiveProcessHead');
+            for (const t of DATA_MODEL_MEMBERS) {
+                const layout = this.type('nt', t.type);
+                if (!layout)
+                    continue;
+                for (const choices of t.paths) {
+                    for (const path of choices)
+                        if (layout.field(path))
+                            break;
+                }
+            }
+        }
+        recordLayouts(book) {
+            for (const l of this.layoutOrder) {
+                book.struct(l.module, l.name, l.size);
+                l.paths.forEach((f, path) => {
+                    if (!f)
+                        return;
+                    const parts = path.split('.');
+                    const along = [];
+                    for (let i = 1; i < parts.length; i++) {
+                        const prefix = l.inner.field(parts.slice(0, i).join('.'));
+                        if (!prefix)
+                            return;
+                        along.push(prefix);
+                    }
+                    along.push(f);
+                    book.recordPath(l.module, l.name, l.size, parts, along);
+                });
+            }
+        }
+        /**
+         * -redact: only the bytes the analysis looked at keep their value (every read was watched), plus
+         * the members a replaying debugger derives its process and thread lists from; the rest is
+         * zero-filled. Process names are hashed where EPROCESS holds them.
+         */
+        redactMemory(ranges) {
+            const layout = (name) => this.layoutOrder.filter((l) => l.module === 'nt' && l.name === name)[0];
+            const listMembers = new Map();
+            for (const t of DATA_MODEL_MEMBERS) {
+                const l = layout(t.type);
+                if (!l)
+                    continue;
+                const list = [];
+                for (const choices of t.paths) {
+                    for (const path of choices) {
+                        const f = l.paths.get(path);
+                        if (f)
+                            list.push({ from: f.offset, to: f.offset + f.size });
+                    }
+                }
+                listMembers.set(l.size, list);
+            }
+            const eprocess = layout('_EPROCESS');
+            const imageName = eprocess ? eprocess.paths.get('ImageFileName') : undefined;
+            for (const r of ranges) {
+                const keep = new Uint8Array(r.bytes.length);
+                for (const m of r.reads) {
+                    const touched = m.record.touched;
+                    for (let i = 0; i < m.record.size; i++)
+                        if (!touched || touched[i])
+                            keep[m.offset + i] = 1;
+                    const members = listMembers.get(m.record.size);
+                    if (members)
+                        for (const f of members)
+                            for (let i = f.from; i < f.to && i < m.record.size; i++)
+                                keep[m.offset + i] = 1;
+                }
+                for (let i = 0; i < keep.length; i++)
+                    if (!keep[i])
+                        r.bytes[i] = 0;
+                if (eprocess && imageName) {
+                    for (const m of r.reads) {
+                        if (m.record.size === eprocess.size)
+                            hashImageName(r.bytes, m.offset + imageName.offset, imageName.size);
+                    }
+                }
+            }
+        }
+    }
+    /**
+     * The bytes of a read, as the analysis gets them, noting which ones it looks at (-redact keeps
+     * only those). The analysis indexes its byte arrays and asks their length, nothing else.
+     */
+    function watched(bytes, record) {
+        const touched = record.touched || (record.touched = new Uint8Array(record.size));
+        const size = record.size;
+        return new Proxy(bytes, {
+            get(target, key) {
+                if (typeof key === 'string') {
+                    const c = key.charCodeAt(0);
+                    if (c >= 48 && c <= 57) {
+                        const i = +key;
+                        if (i < size)
+                            touched[i] = 1;
+                    }
+                }
+                return target[key];
+            },
+        });
+    }
+    /** EPROCESS.ImageFileName (ASCII, NUL-padded) replaced by its hash, in place. */
+    function hashImageName(bytes, at, length) {
+        let name = '';
+        for (let i = 0; i < length; i++) {
+            const c = bytes[at + i];
+            if (!c)
+                break;
+            if (c < 0x20 || c > 0x7e)
+                return; // not a name: leave it alone
+            name += String.fromCharCode(c);
+        }
+        const hashed = redactProcessName(name);
+        if (hashed === name)
+            return;
+        for (let i = 0; i < length; i++)
+            bytes[at + i] = i < hashed.length ? hashed.charCodeAt(i) : 0;
+    }
+    /** Symbols by module, from symbol lookups and `ln` answers; modules span what their symbols cover. */
+    class SymbolTable {
+        constructor() {
+            this.byModule = new Map();
+            this.notes = [];
+        }
+        add(module, name, address, type) {
+            const key = module.toLowerCase();
+            let m = this.byModule.get(key);
+            if (!m) {
+                m = { name: module, symbols: new Map() };
+                this.byModule.set(key, m);
+            }
+            let s = m.symbols.get(name);
+            if (!s) {
+                s = { name, address, size: 1, answer: false };
+                m.symbols.set(name, s);
+            }
+            else if (s.address !== address) {
+                this.notes.push(`symbol ${module}!${name} seen at two addresses, kept ${s.address}`);
+            }
+            if (type !== undefined && s.type === undefined)
+                s.type = type;
+            return s;
+        }
+        /** "mod!name+0x1b" at `address`: name starts 0x1b bytes before and covers at least that far. */
+        addAnswer(address, text) {
+            const bang = text.indexOf('!');
+            const module = bang >= 0 ? text.slice(0, bang) : '';
+            const rest = bang >= 0 ? text.slice(bang + 1) : text;
+            const m = /^(.*?)(?:\+0x([0-9a-f]+))?$/i.exec(rest);
+            if (!m || !m[1])
+                return;
+            const offset = m[2] ? parseInt(m[2], 16) : 0;
+            const s = this.add(module, m[1], addrAdd(address, -offset));
+            s.answer = true;
+            if (offset + 1 > s.size)
+                s.size = offset + 1;
+        }
+        /** Module names as recorded (under -redact, `ln` answers were hashed as they were added). */
+        modules(pointerSize) {
+            const out = [];
+            this.byModule.forEach((m) => {
+                const list = [];
+                m.symbols.forEach((s) => list.push(s));
+                if (!list.length)
+                    return;
+                list.sort((a, b) => addrCompare(a.address, b.address) || Number(a.answer) - Number(b.answer));
+                const base = list[0].address;
+                let end = 0;
+                for (const s of list) {
+                    const d = addrDiff(s.address, base);
+                    if (d === undefined) {
+                        this.notes.push(`module ${m.name}: symbol ${s.name} too far from the others to be in one module`);
+                        continue;
+                    }
+                    if (d + s.size > end)
+                        end = d + s.size;
+                }
+                out.push({
+                    name: m.name,
+                    base,
+                    size: end,
+                    kernel: isKernelAddress(base, pointerSize),
+                    symbols: list.map((s) => {
+                        const j = { name: s.name, address: s.address, size: s.size };
+                        if (s.type !== undefined)
+                            j.type = s.type;
+                        return j;
+                    }),
+                });
+            });
+            return out;
+        }
+    }
+
+    /**
+     * Runs `body` on the session's target; with -record, on a recording one, then writes the snapshot
+     * (`command` is the command line to replay it with, or makes it once the body has run) and says
+     * where it went.
+     */
+    function withTarget(name, command, options, body) {
+        const session = new HostTarget();
+        if (options.record === undefined)
+            return body(session);
+        const path = options.record;
+        const recorder = new RecordingTarget(session, { redact: options.redact });
+        try {
+            const result = body(recorder);
+            // The structured result (dx @$waitchain(), the harness's --json) describes some threads only
+            // when asked: ask now, while recording, so a replay can answer it too.
+            const json = result;
+            if (json && typeof json.__toJSON === 'function') {
+                try {
+                    json.__toJSON();
+                }
+                catch (e) {
+                    // the result is the command's business: a failure here shows when it is used
+                }
+            }
+            return result;
+        }
+        finally {
+            saveRecording(name, path, recorder, session, typeof command === 'string' ? command : command());
+        }
+    }
+    function saveRecording(name, path, recorder, session, command) {
+        let snapshot;
+        try {
+            snapshot = recorder.snapshot(sessionFacts(session, command));
+            writeTextFile(path, snapshotLines(snapshot));
+        }
+        catch (e) {
+            print(`${name}: the recording could not be written to ${path}: ${messageOf(e)}\n`);
+            return;
+        }
+        const r = snapshot.header.recording;
+        const extra = (r.redacted ? ', redacted' : '') + (r.capped ? `, CAPPED (${r.capped.reads} reads not kept)` : '');
+        print(`${name}: recorded to ${path}: ${r.reads} reads, ${r.bytes} bytes of memory, ${snapshot.threads.length} stacks${extra}\n`);
+    }
+    /** The snapshot as JSON text, a few lines long: one line per memory range, ASCII only. */
+    function snapshotLines(s) {
+        const json = (v) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4));
+        const lines = ['{'];
+        const keys = ['format', 'header', 'current', 'notes', 'modules', 'types', 'threads'];
+        for (const k of keys)
+            if (s[k] !== undefined)
+                lines.push(`${json(k)}: ${json(s[k])},`);
+        lines.push('"memory": [');
+        s.memory.forEach((m, i) => lines.push(json(m) + (i + 1 < s.memory.length ? ',' : '')));
+        lines.push(']', '}');
+        return lines;
+    }
+    /** What the header says about the session: read after the command, outside the recording. */
+    function sessionFacts(session, command) {
+        const facts = { command, osVersion: 'unknown', buildNumber: 0, current: currentObjects(), date: new Date().toISOString() };
+        const source = sessionName();
+        if (source)
+            facts.source = source;
+        if (!session.isKernel)
+            return facts;
+        const k = new KernelContext(session);
+        const version = readOsVersion(k);
+        facts.buildNumber = readBuildNumber(k) || 0;
+        if (version)
+            facts.osVersion = `${version.major}.${version.minor}${facts.buildNumber ? '.' + facts.buildNumber : ''}`;
+        return facts;
+    }
+
+    // The one runner every command goes through: the dx arguments parsed against the command's
+    // declaration (declaration.ts), -? printing the usage, the session opened (recording with -record),
+    // the target requirement checked, the run function called, the HTML page written with -html, and
+    // every failure turned into one clear line: an argument error with the usage, an unsupported target,
+    // or an internal error -- never a stack trace.
+    function registeredCommand(declaration) {
+        return { name: declaration.name, call: (...args) => runDeclaredCommand(declaration, args) };
+    }
+    function runDeclaredCommand(declaration, args) {
+        const name = declaration.name;
+        return runCommand(name, declaration.usage, () => {
+            const parsed = parseCommand(declaration, args);
+            if (parsed.help) {
+                print(declaration.usage);
+                return undefined;
+            }
+            const mode = parsed.mode;
+            // The replay line is made once the run is over: typed dx arguments are read during it.
+            const command = () => replayLine(name, declaration.replayValues ? declaration.replayValues(args, parsed.options) : [], parsed.replay, parsed.redact);
+            return withTarget(name, command, parsed, (target) => {
+                checkRequirement(name, mode ? mode.requires : declaration.requires, target);
+                const session = openSession(name, target, parsed.html);
+                return mode ? mode.run(session) : declaration.run(parsed.options, session);
+            });
+        });
+    }
+    function checkRequirement(name, requires, target) {
+        if (requires === 'kernel' && !target.isKernel) {
+            throw new TargetUnsupported(`this is a user-mode session: !${name} needs a kernel or complete memory dump, or a live kernel session`);
+        }
+    }
+    function openSession(name, target, html) {
+        return {
+            target,
+            wantsHtml: html !== undefined,
+            html: (page) => writeHtmlReport(name, html, page),
+        };
+    }
+    /** The outer shell: a clear one-line message for bad arguments or an unsupported target, the usage where it helps. */
+    function runCommand(name, usage, body) {
+        try {
+            return body();
+        }
+        catch (e) {
+            if (e instanceof UsageError) {
+                print(`${name}: ${e.message}\n${usage}`);
+                return undefined;
+            }
+            if (e instanceof TargetUnsupported) {
+                print(`${name}: ${e.message}\n`);
+                return undefined;
+            }
+            print(`${name}: internal error: ${messageOf(e)}\n`);
+            return undefined;
+        }
     }
 
     // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
@@ -706,77 +4866,6 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // A structure read in one piece, decoded field by field from the type layout.
-    // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
-    class StructView {
-        constructor(layout, address, bytes, pointerSize, 
-        /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
-        base = 0, 
-        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
-        rest) {
-            this.layout = layout;
-            this.address = address;
-            this.pointerSize = pointerSize;
-            this.base = base;
-            this.bytes = bytes;
-            this.rest = rest;
-        }
-        has(path) {
-            return this.layout.field(path) !== undefined;
-        }
-        /** An integer, enum or bit-field value; undefined when this build has no such field. */
-        num(path) {
-            const f = this.layout.field(path);
-            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
-        }
-        /** A pointer-sized field as an address. */
-        ptr(path) {
-            const f = this.layout.field(path);
-            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
-        }
-        /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
-        nonZero(path) {
-            const f = this.layout.field(path);
-            if (f === undefined || !this.holds(f.offset, f.size))
-                return undefined;
-            for (let i = 0; i < f.size; i++)
-                if (this.bytes[this.base + f.offset + i] !== 0)
-                    return true;
-            return false;
-        }
-        /** The address of a member (e.g. an embedded list head). */
-        addressOf(path) {
-            const f = this.layout.field(path);
-            return f === undefined ? undefined : addrAdd(this.address, f.offset);
-        }
-        /** A view of an embedded structure member. */
-        sub(path, layout) {
-            const f = this.layout.field(path);
-            if (f === undefined || !this.holds(f.offset, f.size))
-                return undefined;
-            return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
-        }
-        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
-        holds(offset, size) {
-            if (this.base + offset + size <= this.bytes.length)
-                return true;
-            const rest = this.rest;
-            if (!rest)
-                return false;
-            this.rest = undefined;
-            const whole = rest();
-            if (whole)
-                this.bytes = whole;
-            return this.base + offset + size <= this.bytes.length;
-        }
-    }
-    function readNumber(bytes, base, f) {
-        if (f.bitLen !== undefined && f.bitPos !== undefined)
-            return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
-        const size = f.size > 8 ? 8 : f.size;
-        return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
-    }
-
     // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
     // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
     // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
@@ -1041,66 +5130,6 @@ var __waitchain = (function (exports) {
     /** The IRP reader of this run (its caches live as long as the run). */
     function irpReaderOf(env) {
         return env.memo('irp-reader', () => new IrpReader(env.k));
-    }
-
-    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
-    // thread's own process (user stacks exist only in that address space).
-    //
-    // Where they are is a calling-convention fact, not a structure offset:
-    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
-    //   The unwinder's FrameOffset is that ebp.
-    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
-    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
-    //   A callee may or may not have spilled its register arguments there: callers of this module validate
-    //   what they read (a critical section is cross-checked against its process's list).
-    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
-    const KV_ARGUMENTS = { 4: 3, 8: 4 };
-    /** The address of a frame's first argument, as kv reads it. */
-    function firstArgumentAddress(frame, pointerSize) {
-        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
-    }
-    /** The process context user-mode addresses of this process are read in. */
-    function processContext(process) {
-        return { pid: process.pid, address: process.address };
-    }
-    /**
-     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
-     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
-     */
-    function frameArguments(k, thread, frame, count = 1) {
-        const size = k.pointerSize;
-        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
-        if (!bytes)
-            return undefined;
-        const out = [];
-        for (let i = 0; i < count; i++)
-            out.push(ptr(bytes, i * size, size));
-        return out;
-    }
-    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
-    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
-    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
-    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
-    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
-    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
-    /**
-     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
-     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
-     * pattern of the analyses is written against.
-     */
-    function parseFrameText(raw) {
-        let text = String(raw).trim();
-        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
-            text = text.replace(SUFFIX, '');
-        const m = FRAME.exec(text);
-        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
-            return { text, offset: 0 };
-        const module = m[1];
-        const fn = m[2] !== undefined ? m[2].trim() : undefined;
-        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
-        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
-        const name = fn !== undefined ? `${module}!${fn}` : module;
-        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
     }
 
     // Where an address an IRP will write on completion (UserIosb, UserEvent) lies relative to the threads'
@@ -1792,7 +5821,7 @@ var __waitchain = (function (exports) {
     const LOCK_QUEUE_OWNER = 2;
     /** Bytes of stack read for one scan: beyond any kernel stack (x64 large stacks are 72 KB) with room for relocated test images. */
     const MAX_STACK_SCAN = 0x40000;
-    const PAGE$1 = 0x1000;
+    const PAGE = 0x1000;
     /** Queue entries followed from a waiter to the tail before giving up (a queue is as long as the processors spinning on it). */
     const MAX_CHAIN = 64;
     /** Lock words and queue entries read per run while validating candidates: random stack words must not cost unbounded reads. */
@@ -1854,8 +5883,8 @@ var __waitchain = (function (exports) {
             const out = [];
             let at = start;
             // the first piece runs to the next page boundary
-            let piece = PAGE$1 - addrAnd(start, PAGE$1 - 1);
-            for (let done = 0; done < span; done += piece, at = addrAdd(at, piece), piece = PAGE$1) {
+            let piece = PAGE - addrAnd(start, PAGE - 1);
+            for (let done = 0; done < span; done += piece, at = addrAdd(at, piece), piece = PAGE) {
                 const n = Math.min(piece, span - done);
                 const bytes = this.k.target.read(at, n);
                 if (bytes)
@@ -2750,108 +6779,6 @@ var __waitchain = (function (exports) {
         }
     }
 
-    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
-    class TargetUnsupported extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'TargetUnsupported';
-        }
-    }
-
-    // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
-    // structure reads with failure accounting, and the warnings collected along the way.
-    /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
-    const LIST_WALK_CAP = 1000000;
-    class KernelContext {
-        constructor(target) {
-            this.target = target;
-            this.enumCache = new Map();
-            this.enumValueCache = new Map();
-            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
-        }
-        get pointerSize() {
-            return this.target.pointerSize;
-        }
-        type(name, module = 'nt') {
-            return this.target.type(module, name);
-        }
-        /** A type the analysis cannot work without: missing means wrong target or missing symbols. */
-        requireType(name, module = 'nt') {
-            const t = this.target.type(module, name);
-            if (!t)
-                throw new TargetUnsupported(`type ${module}!${name} not found: are the kernel symbols loaded (.reload)?`);
-            return t;
-        }
-        /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
-        enumName(enumType, value) {
-            let names = this.enumCache.get(enumType);
-            if (!names) {
-                names = this.target.enumNames('nt', enumType) || new Map();
-                this.enumCache.set(enumType, names);
-            }
-            const name = names.get(value);
-            return name === undefined ? `#${value}` : name;
-        }
-        /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
-        enumValue(enumType, name) {
-            let values = this.enumValueCache.get(enumType);
-            if (!values) {
-                values = new Map();
-                const names = this.target.enumNames('nt', enumType);
-                if (names)
-                    names.forEach((n, v) => values.set(n, v));
-                this.enumValueCache.set(enumType, values);
-            }
-            return values.get(name);
-        }
-        symbol(name, module = 'nt') {
-            return this.target.symbolAddress(module, name);
-        }
-        /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
-        plausible(a, alignment = 4) {
-            if (a === undefined || isNull(a))
-                return false;
-            if (!isCanonical(a, this.pointerSize))
-                return false;
-            return (parseInt(a.slice(-2), 16) & (alignment - 1)) === 0;
-        }
-        /** One read of a whole structure; counts and returns undefined when unreadable. */
-        readStruct(layout, address, what, context, size = layout.size) {
-            const bytes = this.target.read(address, size, context);
-            if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
-                return undefined;
-            }
-            return new StructView(layout, address, bytes, this.pointerSize);
-        }
-        /**
-         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
-         * costs one more read (of the whole structure), never a wrong value.
-         */
-        readStructPrefix(layout, address, what, prefix) {
-            if (prefix >= layout.size)
-                return this.readStruct(layout, address, what);
-            const bytes = this.target.read(address, prefix);
-            if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
-                return undefined;
-            }
-            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
-                const whole = this.target.read(address, layout.size);
-                if (!whole)
-                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
-                return whole;
-            });
-        }
-        /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
-        containing(entry, layout, field) {
-            const f = layout.field(field);
-            if (!f)
-                throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
-            return addrAdd(entry, -f.offset);
-        }
-    }
-
     // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
     // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
     // recovered backwards from the head through Blink: one smashed Flink does not hide every element
@@ -3196,7 +7123,7 @@ var __waitchain = (function (exports) {
      * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
      * x64 kernels export no KeTickCount, so the tick count is read there.
      */
-    const SHARED_USER_DATA$2 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
     const DEFAULT_INCREMENT = 156250;
     function readClock(k) {
         let increment = DEFAULT_INCREMENT;
@@ -3225,7 +7152,7 @@ var __waitchain = (function (exports) {
         const shared = k.type('_KUSER_SHARED_DATA');
         if (!shared)
             return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA$2[k.pointerSize], 'KUSER_SHARED_DATA');
+        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
         if (!v)
             return undefined;
         const fromQuad = v.num('TickCount.LowPart');
@@ -3306,36 +7233,6 @@ var __waitchain = (function (exports) {
             list.push(value);
         else
             map.set(key, [value]);
-    }
-
-    /**
-     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
-     * offset (the same constant as in time.ts).
-     */
-    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-    const cache = new WeakMap();
-    /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
-    function readOsVersion(k) {
-        let hit = cache.get(k);
-        if (hit === undefined) {
-            hit = decode(k) || null;
-            cache.set(k, hit);
-        }
-        return hit || undefined;
-    }
-    function decode(k) {
-        const shared = k.type('_KUSER_SHARED_DATA');
-        if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
-            return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
-        if (!v)
-            return undefined;
-        const major = v.num('NtMajorVersion');
-        const minor = v.num('NtMinorVersion');
-        // A zeroed page (damaged or synthetic dump) names no version.
-        if (major === undefined || minor === undefined || major === 0)
-            return undefined;
-        return { major, minor };
     }
 
     // User-mode critical sections (ntdll's _RTL_CRITICAL_SECTION), read in the owning process's address
@@ -6392,366 +10289,6 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
-    // Only this folder sees host values; everything else gets Addr or plain numbers.
-    function isInt64(value) {
-        if (typeof value !== 'object' || value === null)
-            return false;
-        try {
-            return typeof value.getLowPart === 'function' && typeof value.getHighPart === 'function';
-        }
-        catch (e) {
-            // A pointer-typed native object dereferences itself to look up a name it has no field for
-            // (a NULL or wild pointer throws here): it is not an Int64.
-            return false;
-        }
-    }
-    /** Int64 or number -> Addr without going through JS number precision. */
-    function toAddr(value) {
-        if (typeof value === 'number') {
-            if (value < 0)
-                return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
-            return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
-        }
-        return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
-    }
-    /**
-     * An address as the host takes it: a plain number while it is exact in a double (every x86 address,
-     * x64 user addresses), an Int64 above that. Locations accept both (reference §2.3), and a number
-     * costs the debugger no Int64 object.
-     */
-    function toHostAddress(a) {
-        return a.length <= 13 ? parseInt(a, 16) : host.parseInt64(a, 16);
-    }
-    /** A size or offset the host may give as number or Int64. */
-    function toNumber(value) {
-        if (typeof value === 'number')
-            return value;
-        if (isInt64(value))
-            return value.asNumber();
-        return Number(value);
-    }
-
-    function describeArgument(value) {
-        if (value === undefined || value === null)
-            return { kind: 'none' };
-        if (typeof value === 'string')
-            return { kind: 'text', text: value };
-        if (typeof value === 'number') {
-            if (!Number.isInteger(value))
-                return { kind: 'invalid', description: `${value} is not an address` };
-            return { kind: 'address', address: toAddr(value) };
-        }
-        if (isInt64(value))
-            return { kind: 'address', address: toAddr(value) };
-        if (typeof value === 'object') {
-            const v = value;
-            try {
-                // A native object first: reading a name a pointer has no field for dereferences it (the
-                // property-access rule of native objects), so a NULL pointer must not be asked for KernelObject.
-                let targetType;
-                try {
-                    targetType = v.targetType;
-                }
-                catch (e) {
-                    targetType = undefined;
-                }
-                // A data-model thread or process (@$curthread, @$curprocess): its kernel object.
-                if (targetType === undefined && v.KernelObject !== undefined && v.KernelObject !== null)
-                    return describeArgument(v.KernelObject);
-                if (targetType !== undefined) {
-                    const type = v.targetType;
-                    const isPointer = type.typeKind === 'pointer';
-                    let address;
-                    if (isPointer)
-                        address = toAddr(v.address);
-                    else {
-                        try {
-                            address = toAddr(v.address);
-                        }
-                        catch (e) {
-                            address = undefined; // a value without an address (a register, a constant)
-                        }
-                    }
-                    return { kind: 'native', address, typeName: type.name, isPointer, value };
-                }
-            }
-            catch (e) {
-                return { kind: 'invalid', description: `unreadable argument (${messageOf(e)})` };
-            }
-        }
-        return { kind: 'invalid', description: `unsupported argument ${String(value)}` };
-    }
-    /**
-     * Output one line a call, as every public script prints (a multi-megabyte string in one call is
-     * untested ground). Whether debugLog treats '%' as a printf format character is not documented
-     * (host variant debuglog-printf): no '%' reaches it, each one is written as \x25 (the text of a
-     * dump is escaped anyway; our own text has no '%'), so the output reads the same either way.
-     */
-    function print(text) {
-        const safe = text.indexOf('%') >= 0 ? text.replace(/%/g, '\\x25') : text;
-        let start = 0;
-        while (start < safe.length) {
-            const end = safe.indexOf('\n', start);
-            const stop = end < 0 ? safe.length : end + 1;
-            host.diagnostics.debugLog(safe.slice(start, stop));
-            start = stop;
-        }
-    }
-    function messageOf(e) {
-        return e instanceof Error ? e.message : String(e);
-    }
-
-    // Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
-    // so every command parses its own small option language from that string.
-    class UsageError extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'UsageError';
-        }
-    }
-    /** Splits on white space; double quotes group words. */
-    function tokenize(text) {
-        const out = [];
-        const re = /"([^"]*)"|(\S+)/g;
-        let m;
-        while ((m = re.exec(text)) !== null)
-            out.push(m[1] !== undefined ? m[1] : m[2]);
-        return out;
-    }
-    // Numeric options, one rule for every command (README "Numbers in options"):
-    //   addresses, pids, ring index values: hex as WinDbg prints them (0x optional), 0n for decimal
-    //     -- parseNumber;
-    //   counts and durations (-t seconds, -n entries, -count slots): decimal as people count, 0x for hex
-    //     -- parseCount.
-    // Anything else (abc, 1e3, 1.5, -3, 20s) is an error naming the option, never a guess.
-    /** A number as WinDbg reads an address or pid: hex by default, 0x prefix, 0n for decimal. */
-    function parseNumber(token) {
-        const t = token.trim().toLowerCase();
-        if (/^0n\d{1,15}$/.test(t))
-            return parseInt(t.slice(2), 10);
-        if (/^0n\d+$/.test(t))
-            return Number.POSITIVE_INFINITY;
-        const hex = t.startsWith('0x') ? t.slice(2) : t;
-        if (/^[0-9a-f]{1,13}$/.test(hex))
-            return parseInt(hex, 16);
-        return undefined;
-    }
-    /** A count or duration: decimal digits (0n allowed), or 0x hex; at least `min`. */
-    function parseCount(option, token, min, unit = 'number') {
-        const t = token.trim().toLowerCase();
-        let n;
-        if (/^(0n)?\d{1,15}$/.test(t))
-            n = parseInt(t.replace(/^0n/, ''), 10);
-        else if (/^0x[0-9a-f]{1,13}$/.test(t))
-            n = parseInt(t.slice(2), 16);
-        if (n === undefined)
-            throw new UsageError(`${option} takes a decimal ${unit} (0x for hex), not '${token}'`);
-        if (n < min)
-            throw new UsageError(`${option} must be at least ${min}, not '${token}'`);
-        return n;
-    }
-    function parseAddressToken(token) {
-        return parseAddr(token);
-    }
-    /** Walks tokens; each option consumes what it needs. */
-    class TokenStream {
-        constructor(tokens) {
-            this.tokens = tokens;
-            this.i = 0;
-        }
-        get done() {
-            return this.i >= this.tokens.length;
-        }
-        next() {
-            return this.tokens[this.i++];
-        }
-        value(option) {
-            if (this.done)
-                throw new UsageError(`${option} needs a value`);
-            return this.next();
-        }
-    }
-
-    /** The debugger's current process and thread (their EPROCESS / ETHREAD), where it has them. */
-    function currentObjects() {
-        const out = {};
-        try {
-            const p = host.currentProcess;
-            if (p && p.KernelObject)
-                out.process = toAddr(p.KernelObject.address);
-        }
-        catch (e) {
-            // a user-mode session or no process context: none
-        }
-        try {
-            const t = host.currentThread;
-            if (t && t.KernelObject)
-                out.thread = toAddr(t.KernelObject.address);
-        }
-        catch (e) {
-            // none
-        }
-        return out;
-    }
-    /** The session as the debugger shows it (the dump file), or undefined. */
-    function sessionName() {
-        try {
-            const s = host.currentSession;
-            const text = s && typeof s.ToDisplayString === 'function' ? s.ToDisplayString() : String(s);
-            return text && text !== '[object Object]' ? text : undefined;
-        }
-        catch (e) {
-            return undefined;
-        }
-    }
-    /** Writes `lines` to `path` (replaced if it exists). Throws with the debugger's message on failure. */
-    function writeTextFile(path, lines) {
-        const fs = host.namespace.Debugger.Utility.FileSystem;
-        const file = fs.CreateFile(path, 'CreateAlways');
-        try {
-            const writer = fs.CreateTextWriter(file);
-            for (const line of lines)
-                writer.WriteLine(line);
-        }
-        finally {
-            file.Close();
-        }
-    }
-
-    // `-html <file>` (the same on every command): also write the report as one self-contained HTML page
-    // (src/render/html/) through Debugger.Utility.FileSystem, as -record writes its snapshot.
-    const HTML_USAGE = `  -html <file>    also write the report as one self-contained HTML page (the wait graph drawn, tables)
-`;
-    /** Consumes `-html <file>`; false for any other token. */
-    function htmlOption(token, tokens, options) {
-        if (token !== '-html')
-            return false;
-        options.html = tokens.value('-html');
-        return true;
-    }
-    /** Writes the page when -html was given; a failure is one line, the command's own output stands. */
-    function writeHtmlReport(name, options, page) {
-        if (options.html === undefined)
-            return;
-        let size;
-        try {
-            const text = page();
-            size = text.length;
-            writeTextFile(options.html, text.split('\n'));
-        }
-        catch (e) {
-            print(`${name}: the HTML report could not be written to ${options.html}: ${messageOf(e)}\n`);
-            return;
-        }
-        print(`${name}: HTML report written to ${options.html} (${size} characters)\n`);
-    }
-
-    // Everything a page shows comes from the dump (process, module, symbol names, ring strings): every
-    // string goes through `esc` before it reaches markup, text or attribute (always double-quoted), SVG
-    // included; data for the page's script goes through `scriptJson`, which cannot close its element.
-    const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-    function esc(text) {
-        return String(text === undefined ? '' : text).replace(/[&<>"']/g, (c) => ENTITIES[c]);
-    }
-    /**
-     * JSON for a `<script type="application/json">` element: `<` as \u003c, so no `</script>` or `<!--`
-     * can appear, and U+2028/U+2029 escaped (HTML spec, "Restrictions for contents of script elements").
-     */
-    function scriptJson(value) {
-        return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-    }
-    /** At most `max` characters, an ellipsis when cut (the full text goes in a title or the details). */
-    function clip(text, max) {
-        return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
-    }
-
-    // The page shell shared by the three commands' HTML reports: one self-contained file (inline style
-    // and script, no external resource of any kind, so it opens from a file share or an air-gapped box),
-    // data for the script as escaped JSON, tables sortable by clicking a header.
-    function table(id, headers, rows) {
-        const head = headers.map((h) => `<th>${esc(h)}</th>`).join('');
-        const body = rows.map((r) => '<tr>' + r.map(cellHtml).join('') + '</tr>').join('\n');
-        return `<table class="sortable" id="${esc(id)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-    }
-    function cellHtml(c) {
-        if (typeof c === 'object')
-            return c.sort === undefined ? `<td>${c.html}</td>` : `<td data-sort="${esc(c.sort)}">${c.html}</td>`;
-        return typeof c === 'number' ? `<td data-sort="${c}">${c}</td>` : `<td>${esc(c)}</td>`;
-    }
-    /** A WinDbg command to run next, with a copy button. */
-    function command(text) {
-        return `<code class="cmd">${esc(text)}</code><button type="button" class="copy" data-copy="${esc(text)}">copy</button>`;
-    }
-    function htmlPage(p) {
-        return [
-            '<!DOCTYPE html>',
-            '<html lang="en"><head><meta charset="utf-8">',
-            // Nothing may load from anywhere: a page from a dump must not call out, even if markup slipped through.
-            `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
-            `<title>${esc(p.title)}</title>`,
-            `<style>${CSS}</style></head><body>`,
-            `<header><h1>${esc(p.title)}</h1>${p.headline.map((l, i) => `<p class="${i === 0 ? 'verdict' : 'summary'}">${esc(l)}</p>`).join('')}</header>`,
-            p.sections.join('\n'),
-            `<details><summary>Text report</summary><pre>${esc(p.text)}</pre></details>`,
-            `<script type="application/json" id="wc-data">${scriptJson(p.data || {})}</script>`,
-            `<script>${SCRIPT}</script>`,
-            '</body></html>',
-            '',
-        ].join('\n');
-    }
-    const CSS = [
-        'body{font:13px/1.4 system-ui,sans-serif;margin:0 16px 24px;color:#222;background:#fff}',
-        'h1{font-size:18px;margin:12px 0 4px}h2{font-size:15px;margin:18px 0 6px}',
-        '.verdict{font:bold 14px monospace;margin:4px 0;color:#a00}.summary{font-family:monospace;margin:2px 0}',
-        'pre,code{font-family:Consolas,monospace;font-size:12px}pre{white-space:pre-wrap;margin:0}',
-        'table{border-collapse:collapse;margin:4px 0 12px}th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}',
-        'th{background:#eee;cursor:pointer;user-select:none}th:after{content:" \\2195";color:#999}',
-        '.copy{margin-left:4px;font-size:11px}.cmd{background:#f4f4f4;padding:0 3px}',
-        '#graph-box{overflow:auto;max-height:75vh;border:1px solid #ccc;margin:6px 0}',
-        '#bar{position:sticky;top:0;background:#fff;padding:6px 0;z-index:2}#bar input{width:320px}',
-        '#details{border:1px solid #999;padding:6px 10px;margin:6px 0;background:#fafafa;min-height:2em}',
-        '.n{cursor:pointer}.n rect{fill:#eef4fb;stroke:#5a7fa8}.n.root rect{fill:#fff3d6;stroke:#b07b00}',
-        '.n.cyc rect{fill:#fde2e2;stroke:#c00;stroke-width:2}.n.fold rect{fill:#e8f5e4;stroke:#3b7d2e;stroke-dasharray:4 2}',
-        '.n.more rect{fill:#f0f0f0;stroke:#888;stroke-dasharray:2 2}.n.hit rect{stroke:#e60;stroke-width:4}.n.sel rect{stroke:#000;stroke-width:3}',
-        '.n text{font:11px Consolas,monospace;fill:#222}.n .b{font-weight:bold}.n .end{fill:#8a4b00}',
-        '.e path{fill:none;stroke:#777;stroke-width:1.2}.e text{font:10px Consolas,monospace;fill:#444}',
-        '.e.cycle path{stroke:#c00;stroke-width:2.2}.e.cycle text{fill:#c00;font-weight:bold}.e.cross path{stroke-dasharray:5 3;stroke:#99a}',
-        '.sev-error{color:#a00;font-weight:bold}.sev-warning{color:#a60}',
-    ].join('');
-    // The page's script: plain ES5 so it runs in any browser; builds every node it shows with
-    // textContent (never innerHTML from data).
-    const SCRIPT = `(function(){
-var D=JSON.parse(document.getElementById('wc-data').textContent),det=document.getElementById('details');
-function el(t,x,c){var e=document.createElement(t);if(x!=null)e.textContent=x;if(c)e.className=c;return e}
-function cmd(p,x){var c=el('code',x,'cmd'),b=el('button','copy','copy');b.type='button';b.setAttribute('data-copy',x);p.appendChild(c);p.appendChild(b)}
-function list(title,items,f){if(!items||!items.length)return;det.appendChild(el('h3',title));var u=el('ul');items.forEach(function(x){var li=el('li');f?f(li,x):li.textContent=x;u.appendChild(li)});det.appendChild(u)}
-function thread(a){var t=D.threads&&D.threads[a];det.innerHTML='';if(!t){det.appendChild(el('p','thread '+a));return}
-det.appendChild(el('h3',t.label));det.appendChild(el('p',t.state+(t.age?'  '+t.age:'')));
-if(t.end)det.appendChild(el('p','Doing: '+t.end));
-list('Waits on',t.out);list('Waited on by',t.ins,function(li,x){var b=el('a',x[1]);b.href='#';b.onclick=function(e){e.preventDefault();thread(x[0])};li.appendChild(b)});
-list('Holds',t.holds);list('Next commands',t.cmds,cmd);}
-function node(i){var n=D.nodes[i];var s=document.querySelectorAll('.n.sel');for(var k=0;k<s.length;k++)s[k].classList.remove('sel');
-var g=document.querySelector('.n[data-i="'+i+'"]');if(g)g.classList.add('sel');
-if(n.t){thread(n.t);return}det.innerHTML='';det.appendChild(el('h3',n.label));
-list(n.m.length+' threads',n.m,function(li,a){var t=D.threads[a],b=el('a',t?t.label:a);b.href='#';b.onclick=function(e){e.preventDefault();thread(a)};li.appendChild(b)});}
-var svg=document.getElementById('graph');
-if(svg){svg.addEventListener('click',function(e){var g=e.target.closest&&e.target.closest('.n');if(g)node(+g.getAttribute('data-i'))});
-svg.addEventListener('keydown',function(e){var g=e.target.closest&&e.target.closest('.n');if(g&&(e.key==='Enter'||e.key===' ')){e.preventDefault();node(+g.getAttribute('data-i'))}});}
-document.addEventListener('click',function(e){var b=e.target;if(!b.getAttribute||!b.hasAttribute('data-copy'))return;var x=b.getAttribute('data-copy');
-if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(x).catch(function(){});b.textContent='copied'});
-var q=document.getElementById('search');
-if(q)q.addEventListener('input',function(){var v=q.value.trim().toLowerCase(),gs=document.querySelectorAll('.n'),hits=0,first=null;
-for(var k=0;k<gs.length;k++){var n=D.nodes[+gs[k].getAttribute('data-i')],h=v!==''&&n.s.indexOf(v)>=0;gs[k].classList.toggle('hit',h);if(h){hits++;first=first||gs[k]}}
-document.getElementById('hits').textContent=v?hits+' matching node'+(hits===1?'':'s'):'';if(first&&first.scrollIntoView)first.scrollIntoView({block:'center',inline:'center'})});
-var ts=document.querySelectorAll('table.sortable th');
-for(var k=0;k<ts.length;k++)ts[k].addEventListener('click',function(){var th=this,tb=th.closest('table').tBodies[0],c=th.cellIndex,up=th.getAttribute('data-dir')!=='up';
-th.setAttribute('data-dir',up?'up':'down');var rs=Array.prototype.slice.call(tb.rows);
-function key(r){var d=r.cells[c];if(!d)return'';var s=d.getAttribute('data-sort');return s!=null&&s!==''&&!isNaN(+s)?+s:(s!=null?s:d.textContent)}
-rs.sort(function(a,b){var x=key(a),y=key(b),r=typeof x==='number'&&typeof y==='number'?x-y:String(x).localeCompare(String(y));return up?r:-r});
-rs.forEach(function(r){tb.appendChild(r)})});
-})();`;
-
     // !stalecheck "-html <path>": the summary in the text report's words and the findings as a table,
     // each with its evidence and the command to run next.
     const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 };
@@ -6776,3529 +10313,70 @@ rs.forEach(function(r){tb.appendChild(r)})});
         return htmlPage({ title: '!stalecheck', headline, sections, text });
     }
 
-    // Every command's outer shell: a clear one-line message for bad arguments or an unsupported target,
-    // never a stack trace, and the usage where it helps.
-    function runCommand(name, usage, body) {
-        try {
-            return body();
-        }
-        catch (e) {
-            if (e instanceof UsageError) {
-                print(`${name}: ${e.message}\n${usage}`);
-                return undefined;
-            }
-            if (e instanceof TargetUnsupported) {
-                print(`${name}: ${e.message}\n`);
-                return undefined;
-            }
-            print(`${name}: internal error: ${messageOf(e)}\n`);
-            return undefined;
-        }
-    }
-
-    // The debugger's answers in the shapes real WinDbg gives them, parsed without touching `host`:
-    // dt listings of enum types, image names of the module list, and the enum values that no build changed.
-    /**
-     * `dt nt!_KTHREAD_STATE` prints one enumerator a line, "   Waiting = 0n5" (decimal with the 0n
-     * prefix; `0x` hex is accepted too): https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dt--display-type-
-     */
-    function enumFromDt(lines) {
-        const out = new Map();
-        for (const line of lines) {
-            const m = /^\s+([A-Za-z_]\w*)\s*=\s*(?:0n(-?\d+)|0x([0-9a-f]+)|(-?\d+))\s*$/i.exec(line);
-            if (!m)
-                continue;
-            const value = m[2] !== undefined ? parseInt(m[2], 10) : m[3] !== undefined ? parseInt(m[3], 16) : parseInt(m[4], 10);
-            if (!out.has(value))
-                out.set(value, m[1]);
-        }
-        return out;
-    }
-    // Enumerators whose values no Windows NT build has changed (XP SP3 through Windows 11 24H2 symbols,
-    // as listed by the Vergilius Project, https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KTHREAD_STATE
-    // and .../_KWAIT_REASON, .../_MODE). Values past these differ by build (the _KWAIT_REASON tail,
-    // _KOBJECTS renumbered in Windows 8.1), so they are left out: unknown, never guessed.
-    const STABLE_ENUMS = {
-        _KTHREAD_STATE: ['Initialized', 'Ready', 'Running', 'Standby', 'Terminated', 'Waiting', 'Transition', 'DeferredReady'],
-        _KWAIT_REASON: [
-            'Executive', 'FreePage', 'PageIn', 'PoolAllocation', 'DelayExecution', 'Suspended', 'UserRequest',
-            'WrExecutive', 'WrFreePage', 'WrPageIn', 'WrPoolAllocation', 'WrDelayExecution', 'WrSuspended', 'WrUserRequest',
-            'WrEventPair', 'WrQueue', 'WrLpcReceive', 'WrLpcReply', 'WrVirtualMemory', 'WrPageOut', 'WrRendezvous',
-        ],
-        _MODE: ['KernelMode', 'UserMode'],
-    };
-    /** The built-in table of an nt enum (values stable across builds), or undefined when there is none. */
-    function builtInEnum(type) {
-        const names = Object.prototype.hasOwnProperty.call(STABLE_ENUMS, type) ? STABLE_ENUMS[type] : undefined;
-        if (!names)
-            return undefined;
-        const out = new Map();
-        names.forEach((n, i) => out.set(i, n));
-        return out;
-    }
-    const KERNEL_IMAGES = /^(nt|ntoskrnl|ntkrnlpa|ntkrnlmp|ntkrpamp|ntkrla57)$/i;
-    /**
-     * The debugger's module name for an image name of the module list: the file name without its path
-     * and extension ("\SystemRoot\system32\drivers\3rdPartyAVDriver.sys" -> "3rdPartyAVDriver"); the
-     * kernel is always "nt", whatever its image file is called.
-     */
-    function moduleNameOfImage(image) {
-        let name = image.replace(/^.*[\\/]/, '').trim();
-        name = name.replace(/\.(sys|dll|exe|drv|cpl|ocx|efi)$/i, '');
-        return KERNEL_IMAGES.test(name) ? 'nt' : name;
-    }
-
-    const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
-    /**
-     * Sizes of the C base types as the debugger names them (the MSVC ABI: the same on x86 and x64, `long`
-     * included): the name is read anyway for the signedness, so the size needs no round trip of its own.
-     */
-    const INTRINSIC_SIZES = {
-        char: 1, 'signed char': 1, 'unsigned char': 1, bool: 1,
-        short: 2, 'unsigned short': 2, wchar_t: 2,
-        int: 4, 'unsigned int': 4, long: 4, 'unsigned long': 4, float: 4,
-        __int64: 8, 'unsigned __int64': 8, 'long long': 8, 'unsigned long long': 8, double: 8,
-    };
-    function resolveType(t, pointerSize) {
-        let type = t;
-        let typeKind = type.typeKind;
-        // typedefs (e.g. PVOID, ULONG_PTR) resolve to what they name
-        for (let i = 0; i < 8 && typeKind === 'typedef'; i++) {
-            const base = type.baseType;
-            if (!base)
-                break;
-            type = base;
-            typeKind = type.typeKind;
-        }
-        const resolved = type;
-        let name;
-        const typeName = () => (name === undefined ? (name = resolved.name) : name);
-        let bytes;
-        const size = () => (bytes === undefined ? (bytes = toNumber(resolved.size)) : bytes);
-        switch (typeKind) {
-            case 'pointer':
-                return { kind: 'pointer', size: () => pointerSize, signed: false, type, typeName };
-            case 'udt':
-                return { kind: 'struct', size, signed: false, type, typeName };
-            case 'array':
-                return { kind: 'array', size, signed: false, type, typeName };
-            case 'enum':
-                return { kind: 'enum', size, signed: false, type, typeName };
-            case 'intrinsic': {
-                const known = Object.prototype.hasOwnProperty.call(INTRINSIC_SIZES, typeName()) ? INTRINSIC_SIZES[typeName()] : undefined;
-                return { kind: 'int', size: known !== undefined ? () => known : size, signed: SIGNED_INTRINSICS.test(typeName()), type, typeName };
-            }
-            default:
-                return { kind: 'other', size, signed: false, type, typeName };
-        }
-    }
-    class HostTypeLayout {
-        constructor(module, name, type, pointerSize) {
-            this.module = module;
-            this.name = name;
-            this.type = type;
-            this.pointerSize = pointerSize;
-            this.cache = new Map();
-            /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
-            this.fieldsByPrefix = new Map();
-            this.size = toNumber(type.size);
-        }
-        field(path) {
-            let hit = this.cache.get(path);
-            if (hit === undefined) {
-                hit = this.resolve(path) || null;
-                this.cache.set(path, hit);
-            }
-            return hit || undefined;
-        }
-        fieldsOf(prefix, type) {
-            if (this.fieldsByPrefix.has(prefix))
-                return this.fieldsByPrefix.get(prefix);
-            const fields = type.fields;
-            this.fieldsByPrefix.set(prefix, fields);
-            return fields;
-        }
-        resolve(path) {
-            let type = this.type;
-            let offset = 0;
-            let last;
-            let member;
-            let prefix = '';
-            for (const part of path.split('.')) {
-                if (last && last.kind !== 'struct')
-                    return undefined;
-                const fields = this.fieldsOf(prefix, type);
-                member = fields ? fields[part] : undefined;
-                // A static or constant member has no offset (reading one may throw): locationKind first.
-                if (!member || (member.locationKind && member.locationKind !== 'member'))
-                    return undefined;
-                let memberOffset;
-                try {
-                    memberOffset = member.offset;
-                }
-                catch (e) {
-                    return undefined;
-                }
-                if (memberOffset === undefined || memberOffset === null)
-                    return undefined;
-                offset += toNumber(memberOffset);
-                last = resolveType(member.type, this.pointerSize);
-                type = last.type;
-                prefix = prefix ? `${prefix}.${part}` : part;
-            }
-            if (!last || !member)
-                return undefined;
-            const typeName = last.typeName;
-            const size = last.size;
-            const layout = {
-                offset,
-                kind: last.kind,
-                signed: last.signed,
-                size: 0,
-                get typeName() {
-                    return typeName();
-                },
-            };
-            // Integers and pointers carry their size (read on every decode); a structure's is asked for when used.
-            if (last.kind === 'struct' || last.kind === 'array')
-                Object.defineProperty(layout, 'size', { get: size, enumerable: true });
-            else
-                layout.size = size();
-            const declared = member.type;
-            // Only integers and enums can be bit fields: other members spare the two round trips.
-            if ((last.kind === 'int' || last.kind === 'enum' || last.kind === 'other') && declared.isBitField && declared.bitFieldPositions) {
-                layout.bitPos = toNumber(declared.bitFieldPositions.lsb);
-                layout.bitLen = toNumber(declared.bitFieldPositions.length);
-            }
-            if (last.kind === 'array' && last.type.baseType) {
-                const element = resolveType(last.type.baseType, this.pointerSize);
-                const elementSize = element.size();
-                layout.elementSize = elementSize;
-                layout.elementKind = element.kind;
-                layout.elementTypeName = element.typeName();
-                layout.count = elementSize > 0 ? Math.floor(size() / elementSize) : 0;
-            }
-            return layout;
-        }
-    }
-    /** Enumerators of an enum type: its `fields` are constants carrying `value` (see typings). */
-    function readEnum(type) {
-        const names = new Map();
-        const fields = type.fields || {};
-        for (const name of Object.getOwnPropertyNames(fields)) {
-            const f = fields[name];
-            if (f && f.value !== undefined && f.value !== null)
-                names.set(toNumber(f.value), name);
-        }
-        return names;
-    }
-    const NARROW_CHARS = /^(char|signed char|unsigned char|CHAR|UCHAR)$/;
-    const WIDE_CHARS = /^(wchar_t|WCHAR)$/;
-    const MAX_SHAPE_DEPTH = 16;
-    /**
-     * TypeShapes built from host type objects, one per named type per session: driver structures are
-     * decoded generically (ring entries), so the decoder needs the members in declaration order, which
-     * a path lookup (HostTypeLayout) does not give.
-     */
-    class ShapeBuilder {
-        constructor(pointerSize) {
-            this.pointerSize = pointerSize;
-            this.named = new Map();
-        }
-        build(module, t, depth = 0) {
-            let type = t;
-            for (let i = 0; i < 8 && type.typeKind === 'typedef' && type.baseType; i++)
-                type = type.baseType;
-            const name = type.name;
-            const size = toNumber(type.size);
-            switch (type.typeKind) {
-                case 'pointer':
-                    return { module, name, kind: 'pointer', size: this.pointerSize, signed: false, pointee: type.baseType ? type.baseType.name : undefined };
-                case 'array': {
-                    const element = type.baseType ? this.build(module, type.baseType, depth + 1) : undefined;
-                    const count = element && element.size > 0 ? Math.floor(size / element.size) : 0;
-                    return { module, name, kind: 'array', size, signed: false, element, count };
-                }
-                case 'enum':
-                case 'udt': {
-                    const key = `${module}!${type.typeKind}!${name}`;
-                    const hit = this.named.get(key);
-                    if (hit)
-                        return hit;
-                    const shape = type.typeKind === 'enum'
-                        ? { module, name, kind: 'enum', size, signed: size >= 4, enumerators: enumerators(type) }
-                        : { module, name, kind: 'struct', size, signed: false, members: [] };
-                    this.named.set(key, shape); // before the members: a member's type never contains its owner, but be safe
-                    if (shape.members && depth < MAX_SHAPE_DEPTH)
-                        shape.members = this.members(module, type, depth);
-                    return shape;
-                }
-                case 'intrinsic': {
-                    const shape = { module, name, kind: 'int', size, signed: SIGNED_INTRINSICS.test(name) || name === 'signed char' };
-                    if (NARROW_CHARS.test(name))
-                        shape.char = 'narrow';
-                    else if (WIDE_CHARS.test(name))
-                        shape.char = 'wide';
-                    if (name === 'bool')
-                        shape.bool = true;
-                    return shape;
-                }
-                default:
-                    return { module, name, kind: 'other', size, signed: false };
-            }
-        }
-        members(module, type, depth) {
-            const out = [];
-            const fields = type.fields || {};
-            for (const name of Object.getOwnPropertyNames(fields)) {
-                const f = fields[name];
-                if (!f || (f.locationKind && f.locationKind !== 'member') || f.offset === undefined || f.offset === null)
-                    continue;
-                const member = { name, offset: toNumber(f.offset), type: this.build(module, f.type, depth + 1) };
-                if (f.type.isBitField && f.type.bitFieldPositions) {
-                    member.bitPos = toNumber(f.type.bitFieldPositions.lsb);
-                    member.bitLen = toNumber(f.type.bitFieldPositions.length);
-                }
-                out.push(member);
-            }
-            return out;
-        }
-    }
-    function enumerators(type) {
-        const out = [];
-        readEnum(type).forEach((name, value) => out.push({ value, name }));
-        return out;
-    }
-
-    // The Target over WinDbg's JavaScript provider. The only place (with its siblings) that calls `host`.
-    // Processes and threads are NOT taken from the data model here: the kernel readers walk the kernel's
-    // own lists with one batched read per structure, which costs ~1 round trip per object where the data
-    // model costs one per property. The data model is used for what only the debugger can compute:
-    // unwound stacks, and the process context for user-mode reads.
-    class HostTarget {
-        constructor() {
-            this.stats = { unreadableReads: 0 };
-            this.types = new Map();
-            this.enums = new Map();
-            this.symbols = new Map();
-            this.nearest = new Map();
-            this.processObjects = new Map();
-            this.typeShapes = new Map();
-            this.symbolShapes = new Map();
-            this.facts = { stacksAsked: 0, stacksFailed: 0, userProcessesTried: 0, userProcessesFailed: 0, enumSources: {}, symbolsWithoutModule: 0 };
-            /** pid -> whether any user-mode read in that process's context succeeded. */
-            this.userReads = new Map();
-            const session = host.currentSession;
-            if (!session)
-                throw new TargetUnsupported('no debugging session');
-            this.session = session;
-            const attributes = session.Attributes;
-            const target = attributes.Target;
-            this.isKernel = !!target.IsKernelTarget;
-            this.isLive = !!target.IsLiveTarget;
-            // A JS number in real scripts; toNumber also takes an Int64 (older providers, recorded sessions).
-            const rawSize = attributes.Machine.PointerSize;
-            this.pointerSizeShape = typeof rawSize === 'number' ? 'number' : isInt64(rawSize) ? 'Int64' : typeof rawSize;
-            const size = toNumber(rawSize);
-            this.pointerSize = size === 4 ? 4 : 8;
-            this.shapes = new ShapeBuilder(this.pointerSize);
-        }
-        type(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.types.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-                }
-                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
-                this.types.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        enumNames(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.enums.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null;
-                }
-                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
-                let how = 'fields';
-                // Nothing documents that an enum type lists its enumerators in `fields` (host variant
-                // no-enum-fields): then dt's listing, then the table of values stable across builds.
-                if (!hit || hit.size === 0) {
-                    hit = this.enumFromDt(module, name);
-                    how = 'dt';
-                }
-                if (!hit || hit.size === 0) {
-                    hit = module === 'nt' ? builtInEnum(name) || null : null;
-                    how = hit ? 'table' : 'none';
-                }
-                this.facts.enumSources[name] = how;
-                this.enums.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
-        enumFromDt(module, name) {
-            try {
-                const lines = [];
-                for (const line of host.namespace.Debugger.Utility.Control.ExecuteCommand(`dt ${module}!${name}`))
-                    lines.push(String(line));
-                const names = enumFromDt(lines);
-                return names.size ? names : null;
-            }
-            catch (e) {
-                return null;
-            }
-        }
-        /** How each enum was obtained, what failed as a whole: for the summary warning and -selftest. */
-        hostFacts() {
-            let failed = 0;
-            this.userReads.forEach((ok) => {
-                if (!ok)
-                    failed++;
-            });
-            this.facts.userProcessesTried = this.userReads.size;
-            this.facts.userProcessesFailed = failed;
-            return this.facts;
-        }
-        typeShape(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.typeShapes.get(key);
-            if (hit === undefined) {
-                hit = null;
-                try {
-                    const t = host.getModuleType(module, name);
-                    if (t)
-                        hit = this.shapes.build(module, t);
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.typeShapes.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        symbolShape(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.symbolShapes.get(key);
-            if (hit === undefined) {
-                const address = this.symbolAddress(module, name);
-                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
-                this.symbolShapes.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        /** The declared type of a global: a struct or array global arrives as a native object with
-         *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
-         *  information at its address. */
-        globalType(module, name, address) {
-            try {
-                const value = host.getModuleSymbol(module, name);
-                if (value && typeof value === 'object' && !isInt64(value) && value.targetType) {
-                    return this.shapes.build(module, value.targetType);
-                }
-            }
-            catch (e) {
-                // unreadable scalar, or public symbols only: try the symbol information below
-            }
-            try {
-                const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
-                if (info && info.type && toAddr(info.address) === address) {
-                    const bare = info.name.indexOf('!') >= 0 ? info.name.slice(info.name.indexOf('!') + 1) : info.name;
-                    if (bare.toLowerCase() === name.toLowerCase())
-                        return this.shapes.build(module, info.type);
-                }
-            }
-            catch (e) {
-                // no type information
-            }
-            return undefined;
-        }
-        /** A dx argument that is a typed native object (`mydriver!g_History`), as plain data. */
-        nativeInfo(value) {
-            if (!value || typeof value !== 'object' || isInt64(value))
-                return undefined;
-            const v = value;
-            let type;
-            try {
-                type = v.targetType;
-            }
-            catch (e) {
-                return undefined;
-            }
-            if (!type)
-                return undefined;
-            const info = {};
-            try {
-                if (type.typeKind === 'pointer')
-                    info.pointerValue = toAddr(v.address);
-                else
-                    info.address = toAddr(v.address);
-            }
-            catch (e) {
-                info.address = undefined; // a value without an address (a register, a constant)
-            }
-            let module = '';
-            if (info.address !== undefined) {
-                const symbol = this.nearestSymbol(info.address);
-                if (symbol !== undefined) {
-                    module = symbol.slice(0, Math.max(0, symbol.indexOf('!')));
-                    if (symbol.indexOf('+') < 0)
-                        info.symbol = symbol;
-                }
-            }
-            try {
-                if (module === '' && info.pointerValue !== undefined) {
-                    const target = this.nearestSymbol(info.pointerValue);
-                    if (target !== undefined && target.indexOf('!') > 0)
-                        module = target.slice(0, target.indexOf('!'));
-                }
-                info.type = this.shapes.build(module, type);
-                if (type.typeKind === 'pointer' && type.baseType)
-                    info.pointee = this.shapes.build(module, type.baseType);
-            }
-            catch (e) {
-                info.type = undefined;
-            }
-            return info;
-        }
-        symbolAddress(module, name) {
-            const key = `${module}!${name}`;
-            let hit = this.symbols.get(key);
-            if (hit === undefined) {
-                let a = null;
-                try {
-                    a = host.getModuleSymbolAddress(module, name);
-                }
-                catch (e) {
-                    a = null;
-                }
-                hit = a === null || a === undefined ? null : toAddr(a);
-                this.symbols.set(key, hit);
-            }
-            return hit || undefined;
-        }
-        /** The loaded modules with the names the debugger gives them ("nt", "3rdPartyAVDriver"). */
-        namedModules() {
-            if (this.modules === undefined) {
-                this.modules = null;
-                try {
-                    const out = [];
-                    for (const m of host.currentProcess.Modules) {
-                        const base = toAddr(m.BaseAddress);
-                        let name = '';
-                        try {
-                            name = moduleNameOfImage(String(m.Name));
-                        }
-                        catch (e) {
-                            name = '';
-                        }
-                        out.push({ base, end: addrAdd(base, toNumber(m.Size)), name });
-                    }
-                    if (out.length)
-                        this.modules = out;
-                }
-                catch (e) {
-                    this.modules = null;
-                }
-            }
-            return this.modules || undefined;
-        }
-        moduleRanges() {
-            return this.namedModules();
-        }
-        /** The module an address lies in, from the module list (symbol answers carry no module: JsProvider.d.ts). */
-        moduleAt(address) {
-            const list = this.namedModules();
-            if (!list)
-                return undefined;
-            for (const m of list) {
-                if (m.name && addrCompare(address, m.base) >= 0 && addrCompare(address, m.end) < 0)
-                    return m.name;
-            }
-            return undefined;
-        }
-        nearestSymbol(address) {
-            let hit = this.nearest.get(address);
-            if (hit === undefined) {
-                hit = null;
-                try {
-                    const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
-                    if (info && info.name) {
-                        const start = toAddr(info.address);
-                        const delta = addrDiff(address, start) || 0;
-                        let name = String(info.name);
-                        if (name.indexOf('!') < 0) {
-                            const module = this.moduleAt(start);
-                            if (module)
-                                name = `${module}!${name}`;
-                            else
-                                this.facts.symbolsWithoutModule++;
-                        }
-                        hit = delta > 0 ? `${name}+0x${delta.toString(16)}` : name;
-                    }
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.nearest.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        read(address, size, context) {
-            try {
-                const where = toHostAddress(address);
-                if (context && !isKernelAddress(address, this.pointerSize)) {
-                    if (!this.userReads.has(context.pid))
-                        this.userReads.set(context.pid, false);
-                    const process = this.processObject(context.pid);
-                    if (!process) {
-                        this.stats.unreadableReads++;
-                        return undefined;
-                    }
-                    const bytes = host.memory.readMemoryValues(where, size, 1, false, process);
-                    this.userReads.set(context.pid, true);
-                    return bytes;
-                }
-                return host.memory.readMemoryValues(where, size, 1, false);
-            }
-            catch (e) {
-                this.stats.unreadableReads++;
-                return undefined;
-            }
-        }
-        frames(thread) {
-            this.facts.stacksAsked++;
-            try {
-                const process = this.processObject(thread.pid);
-                if (!process) {
-                    this.facts.stacksFailed++;
-                    return undefined;
-                }
-                const modelThread = process.Threads.getValueAt(thread.tid);
-                const out = [];
-                for (const frame of modelThread.Stack.Frames) {
-                    const attributes = frame.Attributes;
-                    const name = parseFrameText(this.frameText(frame));
-                    out.push({
-                        text: name.text,
-                        module: name.module,
-                        function: name.function,
-                        offset: name.offset,
-                        instruction: addrOf(attributes.InstructionOffset),
-                        frameOffset: addrOf(attributes.FrameOffset),
-                        stackOffset: addrOf(attributes.StackOffset),
-                    });
-                }
-                return out;
-            }
-            catch (e) {
-                this.facts.stacksFailed++;
-                return undefined;
-            }
-        }
-        /**
-         * A frame's text: toString() is the documented conversion of a data-model object (no public
-         * script calls ToDisplayString() on a frame); ToDisplayString() only when toString() gives nothing useful.
-         */
-        frameText(frame) {
-            let text = '';
-            let how = 'toString()';
-            try {
-                text = String(frame.toString());
-            }
-            catch (e) {
-                text = '';
-            }
-            if (!text || /^\[object /.test(text)) {
-                how = 'ToDisplayString()';
-                const f = frame;
-                text = typeof f.ToDisplayString === 'function' ? String(f.ToDisplayString()) : '';
-            }
-            if (!this.sampleFrame && text)
-                this.sampleFrame = { raw: text, how };
-            return text;
-        }
-        /**
-         * A member read through the debugger's own typed object (host.createTypedObject), for -selftest's
-         * cross-check of our raw decoding: a number, an address (pointers), or why it could not be read.
-         */
-        typedValue(address, module, typeName, path) {
-            try {
-                let v = host.createTypedObject(toHostAddress(address), module, typeName);
-                for (const name of path.split('.')) {
-                    if (v === undefined || v === null)
-                        return { error: `no ${name}` };
-                    v = v[name];
-                }
-                if (typeof v === 'number')
-                    return { number: v };
-                if (typeof v === 'boolean')
-                    return { number: v ? 1 : 0 };
-                if (v === undefined || v === null)
-                    return { error: 'undefined' };
-                if (isInt64(v))
-                    return { address: toAddr(v) };
-                let kind;
-                try {
-                    kind = v.targetType ? v.targetType.typeKind : undefined;
-                }
-                catch (e) {
-                    kind = undefined;
-                }
-                if (kind === 'pointer')
-                    return { address: toAddr(v.address) };
-                if (kind === 'enum')
-                    return { number: toNumber(v.valueOf()) };
-                return { error: `a ${kind || typeof v}, not a value` };
-            }
-            catch (e) {
-                return { error: e instanceof Error ? e.message : String(e) };
-            }
-        }
-        native(address, module, typeName) {
-            try {
-                return host.createTypedObject(toHostAddress(address), module, typeName);
-            }
-            catch (e) {
-                return undefined;
-            }
-        }
-        processObject(pid) {
-            let hit = this.processObjects.get(pid);
-            if (hit === undefined) {
-                try {
-                    // One round trip for the collection, then one per process asked for.
-                    if (!this.processCollection)
-                        this.processCollection = this.session.Processes;
-                    hit = this.processCollection.getValueAt(pid);
-                }
-                catch (e) {
-                    hit = null;
-                }
-                this.processObjects.set(pid, hit);
-            }
-            return hit;
-        }
-    }
-    function addrOf(value) {
-        return value === undefined ? addrFromParts(0, 0) : toAddr(value);
-    }
-
-    // The memory a recording keeps: every successful read, merged into ranges per address space
-    // (adjacent and overlapping reads become one range), written compactly: runs of zero bytes as
-    // { address, zeros: n }, the rest base64-encoded. Bounded: past the cap, reads are no longer kept
-    // (the analysis still sees them; the snapshot says how many were left out).
-    /**
-     * 64 MiB of recorded reads. !waitchain reads about 2.2 KB per thread on x64 (11 MB for 5,000
-     * threads, a 7.7 MB file with zero runs folded): room for the largest hang dumps.
-     */
-    const DEFAULT_MEMORY_CAP = 64 * 1024 * 1024;
-    /** Zero runs at least this long are written as { zeros: n }. */
-    const MIN_ZERO_RUN = 32;
-    /** Bytes per base64 line: keeps the snapshot's lines of a size any editor opens. */
-    const CHUNK = 48 * 1024;
-    class MemoryLog {
-        constructor(cap = DEFAULT_MEMORY_CAP) {
-            this.cap = cap;
-            this.reads = [];
-            this.seen = {};
-            this.bytes = 0;
-            this.droppedReads = 0;
-            this.droppedBytes = 0;
-        }
-        get capped() {
-            return this.droppedReads > 0;
-        }
-        /** The record of this read (the earlier one when the same bytes were read before); undefined past the cap. */
-        add(address, size, space, bytes) {
-            if (size <= 0)
-                return undefined;
-            const key = `${space}|${address}|${size}`;
-            const had = this.seen[key];
-            if (had)
-                return had;
-            if (this.bytes + size > this.cap) {
-                this.droppedReads++;
-                this.droppedBytes += size;
-                return undefined;
-            }
-            const record = { address, size, space, bytes };
-            this.seen[key] = record;
-            this.bytes += size;
-            this.reads.push(record);
-            return record;
-        }
-    }
-    /** Reads merged per address space, in address order. */
-    function mergeReads(reads) {
-        const spaces = {};
-        const order = [];
-        for (const r of reads) {
-            if (!spaces[r.space]) {
-                spaces[r.space] = [];
-                order.push(r.space);
-            }
-            spaces[r.space].push(r);
-        }
-        order.sort();
-        const out = [];
-        for (const space of order) {
-            const list = spaces[space].slice().sort((a, b) => addrCompare(a.address, b.address) || b.size - a.size);
-            let group = [];
-            let start = '0';
-            let length = 0;
-            const flush = () => {
-                if (!group.length)
-                    return;
-                const bytes = new Uint8Array(length);
-                const members = [];
-                for (const r of group) {
-                    const offset = addrDiff(r.address, start);
-                    for (let i = 0; i < r.size; i++)
-                        bytes[offset + i] = r.bytes[i];
-                    members.push({ record: r, offset });
-                }
-                out.push({ space, address: start, bytes, reads: members });
-                group = [];
-            };
-            for (const r of list) {
-                const gap = group.length ? addrDiff(r.address, addrAdd(start, length)) : undefined;
-                if (gap !== undefined && gap <= 0) {
-                    const end = addrDiff(r.address, start) + r.size;
-                    if (end > length)
-                        length = end;
-                    group.push(r);
-                }
-                else {
-                    flush();
-                    group = [r];
-                    start = r.address;
-                    length = r.size;
-                }
-            }
-            flush();
-        }
-        return out;
-    }
-    /** The JSON entries of merged ranges: zero runs as { zeros }, the rest base64 in chunks. */
-    function encodeRanges(ranges) {
-        const out = [];
-        for (const r of ranges) {
-            const emit = (from, to, zero) => {
-                for (let at = from; at < to; at += zero ? to - from : CHUNK) {
-                    const end = zero ? to : Math.min(to, at + CHUNK);
-                    const entry = { address: addrAdd(r.address, at) };
-                    if (zero)
-                        entry.zeros = end - at;
-                    else
-                        entry.base64 = base64(r.bytes, at, end);
-                    if (r.space)
-                        entry.process = r.space;
-                    out.push(entry);
-                }
-            };
-            let i = 0;
-            let dataStart = 0;
-            while (i < r.bytes.length) {
-                if (r.bytes[i] !== 0) {
-                    i++;
-                    continue;
-                }
-                let j = i;
-                while (j < r.bytes.length && r.bytes[j] === 0)
-                    j++;
-                if (j - i >= MIN_ZERO_RUN) {
-                    if (i > dataStart)
-                        emit(dataStart, i, false);
-                    emit(i, j, true);
-                    dataStart = j;
-                }
-                i = j;
-            }
-            if (dataStart < r.bytes.length)
-                emit(dataStart, r.bytes.length, false);
-        }
-        return out;
-    }
-    const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    /** Standard base64 (RFC 4648, with padding) of bytes[from, to): no Node or browser API in WinDbg. */
-    function base64(bytes, from = 0, to = bytes.length) {
-        const parts = [];
-        let i = from;
-        for (; i + 2 < to; i += 3) {
-            const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63) + ALPHABET.charAt(n & 63));
-        }
-        if (to - i === 1) {
-            const n = bytes[i] << 16;
-            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + '==');
-        }
-        else if (to - i === 2) {
-            const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
-            parts.push(ALPHABET.charAt(n >> 18) + ALPHABET.charAt((n >> 12) & 63) + ALPHABET.charAt((n >> 6) & 63) + '=');
-        }
-        return parts.join('');
-    }
-
-    /** Integer names the snapshot's type references understand (C spellings as the debugger prints them). */
-    const KNOWN_INTRINSICS = {
-        'unsigned char': true, char: true, 'signed char': true, bool: true, 'unsigned short': true, short: true,
-        wchar_t: true, 'unsigned long': true, long: true, 'unsigned int': true, int: true, 'unsigned __int64': true,
-        __int64: true, void: true, UCHAR: true, CHAR: true, BOOLEAN: true, USHORT: true, SHORT: true, WCHAR: true,
-        ULONG: true, LONG: true, ULONG64: true, ULONGLONG: true, LONG64: true, LONGLONG: true, VOID: true,
-    };
-    /** An integer type the format knows, of the same size and signedness, for one it does not (float, long long...). */
-    const INTEGER_BY_SIZE = {
-        1: ['unsigned char', 'char'],
-        2: ['unsigned short', 'short'],
-        4: ['unsigned long', 'long'],
-        8: ['unsigned __int64', '__int64'],
-    };
-    const ENUM_BASE_BY_SIZE = { 1: 'UCHAR', 2: 'USHORT', 4: 'LONG', 8: 'LONG64' };
-    /** Trailing array dimensions of a reference: "T[2][3]" -> ["T", "[2][3]"]. */
-    function splitDims(ref) {
-        const m = /^(.*?)\s*((?:\[\s*\d+\s*\])*)$/.exec(ref);
-        return m ? [m[1], m[2].replace(/\s+/g, '')] : [ref, ''];
-    }
-    class TypeBook {
-        constructor() {
-            /** module (lower case) -> type name -> variants (anonymous types of different sizes share a name). */
-            this.modules = new Map();
-            this.spelling = new Map();
-            /** module!name the debugger did not know: never invented by a pointer's placeholder. */
-            this.missing = new Set();
-            this.shapesSeen = new Set();
-            this.notes = [];
-        }
-        markMissing(module, name) {
-            this.missing.add(`${module.toLowerCase()}!${name}`);
-        }
-        variants(module, name) {
-            const key = module.toLowerCase();
-            if (!this.spelling.has(key))
-                this.spelling.set(key, module);
-            let types = this.modules.get(key);
-            if (!types) {
-                types = new Map();
-                this.modules.set(key, types);
-            }
-            let list = types.get(name);
-            if (!list) {
-                list = [];
-                types.set(name, list);
-            }
-            return list;
-        }
-        /** A structure of that name and size (a same-named one of another size becomes "name#2"). */
-        struct(module, name, size, placeholder = false) {
-            const list = this.variants(module, name);
-            if (placeholder) {
-                if (list.length)
-                    return list[0];
-            }
-            else {
-                for (const e of list) {
-                    if (e.def.kind === 'enum')
-                        return e; // an enum the analysis also asked a layout of (its size)
-                    if (e.placeholder) {
-                        e.placeholder = false;
-                        e.def.size = size;
-                        return e;
-                    }
-                    if (e.def.size === size && e.def.kind === 'struct')
-                        return e;
-                }
-            }
-            const def = { name: list.length ? `${name}#${list.length + 1}` : name, kind: 'struct', size: placeholder ? 0 : size, fields: [] };
-            if (list.length)
-                this.notes.push(`type ${module}!${name}: ${list.length + 1} different types of that name, recorded as ${def.name}`);
-            const entry = { def, placeholder, byName: {} };
-            list.push(entry);
-            return entry;
-        }
-        enumType(module, name, size, values) {
-            const list = this.variants(module, name);
-            let entry = list[0];
-            if (!entry) {
-                entry = { def: { name, kind: 'enum', size, values: {} }, placeholder: false, byName: {} };
-                list.push(entry);
-            }
-            else if (entry.def.kind !== 'enum') {
-                entry.def.kind = 'enum';
-                delete entry.def.fields;
-                entry.def.values = {};
-                entry.placeholder = false;
-            }
-            if (size > 0)
-                entry.def.size = size;
-            const out = entry.def.values || (entry.def.values = {});
-            if (values instanceof Map)
-                values.forEach((n, v) => { out[n] = v; });
-            else if (values)
-                for (const e of values)
-                    out[e.name] = e.value;
-            return entry.def.name;
-        }
-        addField(owner, field, module) {
-            const had = owner.byName[field.name];
-            if (had) {
-                if (had.offset !== field.offset)
-                    this.notes.push(`type ${module}!${owner.def.name}: member ${field.name} seen at two offsets, kept +0x${had.offset.toString(16)}`);
-                return;
-            }
-            owner.byName[field.name] = field;
-            (owner.def.fields || (owner.def.fields = [])).push(field);
-        }
-        /** A member path the analysis resolved on `root` (module!name): every type along it. */
-        recordPath(module, rootName, rootSize, parts, layouts) {
-            let owner = this.struct(module, rootName, rootSize);
-            let base = 0;
-            for (let i = 0; i < parts.length; i++) {
-                const f = layouts[i];
-                // A member the path goes through is a structure: its own entry holds the next member.
-                const inner = i + 1 < parts.length ? this.struct(module, f.typeName, f.size) : undefined;
-                const field = { name: parts[i], offset: f.offset - base, type: inner ? inner.def.name : this.refOfLayout(module, f) };
-                if (f.bitPos !== undefined && f.bitLen !== undefined) {
-                    field.bitPos = f.bitPos;
-                    field.bitLen = f.bitLen;
-                }
-                this.addField(owner, field, module);
-                if (inner) {
-                    owner = inner;
-                    base = f.offset;
-                }
-            }
-        }
-        /** A type reference for what a FieldLayout describes, defining the named types it needs. */
-        refOfLayout(module, f) {
-            switch (f.kind) {
-                case 'pointer':
-                    return this.pointerRef(module, f.typeName);
-                case 'int':
-                    return this.intrinsic(f.typeName, f.size, f.signed);
-                case 'enum':
-                    return this.enumType(module, f.typeName, f.size);
-                case 'struct':
-                    return this.struct(module, f.typeName, f.size).def.name;
-                case 'array': {
-                    const count = f.count || 0;
-                    const elementSize = f.elementSize || 0;
-                    let element;
-                    if (f.elementKind && f.elementTypeName !== undefined) {
-                        element = f.elementKind === 'array'
-                            ? this.nestedArrayRef(module, f.elementTypeName, elementSize)
-                            : this.refOfLayout(module, { offset: 0, size: elementSize, kind: f.elementKind, signed: false, typeName: f.elementTypeName });
-                    }
-                    else
-                        element = 'UCHAR';
-                    return arrayRef(element, count);
-                }
-                default:
-                    this.notes.push(`a member of type '${f.typeName}' (${f.size} bytes) is recorded as an integer of that size`);
-                    return this.intrinsic(f.typeName, f.size, false);
-            }
-        }
-        /** A TypeShape (driver structures, globals): every member, recursively. */
-        refOfShape(shape) {
-            const module = shape.module;
-            switch (shape.kind) {
-                case 'pointer':
-                    return this.pointerRef(module, (shape.pointee || 'void') + ' *');
-                case 'int':
-                    return this.intrinsic(shape.name, shape.size, shape.signed);
-                case 'enum':
-                    return this.enumType(module, shape.name, shape.size, shape.enumerators);
-                case 'array': {
-                    const element = shape.element ? this.refOfShape(shape.element) : 'UCHAR';
-                    return arrayRef(element, shape.count || 0);
-                }
-                case 'struct': {
-                    const entry = this.struct(module, shape.name, shape.size);
-                    if (!this.shapesSeen.has(shape)) {
-                        this.shapesSeen.add(shape);
-                        const order = [];
-                        for (const m of shape.members || []) {
-                            const field = { name: m.name, offset: m.offset, type: this.refOfShape(m.type) };
-                            if (m.bitPos !== undefined && m.bitLen !== undefined) {
-                                field.bitPos = m.bitPos;
-                                field.bitLen = m.bitLen;
-                            }
-                            this.addField(entry, field, module);
-                            order.push(m.name);
-                        }
-                        if (!entry.shapeOrder)
-                            entry.shapeOrder = order;
-                    }
-                    return entry.def.name;
-                }
-                default:
-                    return this.intrinsic(shape.name, shape.size, shape.signed);
-            }
-        }
-        intrinsic(name, size, signed) {
-            if (KNOWN_INTRINSICS[name])
-                return name;
-            const pair = INTEGER_BY_SIZE[size];
-            if (pair) {
-                this.notes.push(`integer type '${name}' recorded as '${pair[signed ? 1 : 0]}'`);
-                return pair[signed ? 1 : 0];
-            }
-            this.notes.push(`type '${name}' (${size} bytes) recorded as a byte array`);
-            return `UCHAR[${size}]`;
-        }
-        /** "T *", "T * *": T gets a placeholder (a name without members) unless it is an integer or void. */
-        pointerRef(module, typeName) {
-            let base = typeName.trim();
-            let stars = 0;
-            while (base.length && base.charAt(base.length - 1) === '*') {
-                base = base.slice(0, -1).trim();
-                stars++;
-            }
-            if (!stars)
-                stars = 1;
-            if (!base || /[()[\]]/.test(base) || this.missing.has(`${module.toLowerCase()}!${base}`)) {
-                if (base && base !== 'void')
-                    this.notes.push(`pointer to '${base}' recorded as a pointer to void`);
-                base = 'void';
-            }
-            else if (!KNOWN_INTRINSICS[base]) {
-                base = this.struct(module, base, 0, true).def.name;
-            }
-            let ref = base;
-            for (let i = 0; i < stars; i++)
-                ref += ' *';
-            return ref;
-        }
-        /** An element that is itself an array ("T [3]"): its element type by name only. */
-        nestedArrayRef(module, typeName, size) {
-            const parts = splitDims(typeName);
-            const dims = parts[1].match(/\d+/g) || [];
-            let count = 1;
-            for (const d of dims)
-                count *= parseInt(d, 10);
-            const elementSize = count > 0 ? Math.floor(size / count) : 0;
-            const base = KNOWN_INTRINSICS[parts[0]] ? parts[0] : this.struct(module, parts[0], elementSize).def.name;
-            return base + parts[1];
-        }
-        /** module -> TypeDefs, members in declaration order where a TypeShape gave it, else by offset. */
-        toJson() {
-            const out = {};
-            this.modules.forEach((types, key) => {
-                const defs = [];
-                types.forEach((list) => {
-                    for (const e of list) {
-                        if (e.def.fields)
-                            e.def.fields = ordered(e);
-                        if (e.def.kind === 'enum') {
-                            if (!e.def.size)
-                                e.def.size = 4;
-                            e.def.baseType = ENUM_BASE_BY_SIZE[e.def.size] || 'LONG';
-                        }
-                        defs.push(e.def);
-                    }
-                });
-                out[this.spelling.get(key) || key] = defs;
-            });
-            return out;
-        }
-    }
-    function ordered(e) {
-        const fields = e.def.fields || [];
-        if (e.shapeOrder) {
-            const first = e.shapeOrder.map((n) => e.byName[n]).filter((f) => f !== undefined);
-            return first.concat(fields.filter((f) => e.shapeOrder.indexOf(f.name) < 0));
-        }
-        return fields
-            .map((f, i) => ({ f, i }))
-            .sort((a, b) => a.f.offset - b.f.offset || a.i - b.i)
-            .map((x) => x.f);
-    }
-    /** `count` elements of `element`: "T[2]" of "T[3]" is "T[2][3]" (the snapshot's C spelling). */
-    function arrayRef(element, count) {
-        const parts = splitDims(element);
-        return `${parts[0]}[${count}]${parts[1]}`;
-    }
-
-    // The snapshot format, `waitchain-snapshot/1` (docs/snapshots.md), declared once: the recorder
-    // (recordingTarget.ts, in the bundle) writes it, the mock WinDbg (mocks/) serves it, the scenario
-    // builder produces it. Declarations only, plus the one format name: importing it costs the bundle
-    // nothing. JSON throughout: addresses are lower-case hex strings without 0x.
-    const SNAPSHOT_FORMAT = 'waitchain-snapshot/1';
-
-    // -redact: names that identify a company's software become stable hashes, so a snapshot can leave
-    // the building and still replay to the same conclusions (the same name always hashes the same way;
-    // the hash fits where the name was: EPROCESS.ImageFileName holds 15 bytes).
-    // Kept: Windows' own processes and core modules (nothing to hide, and the analysis recognises
-    // nt/hal/ntdll frames by name), and every module the analysis itself asked for by name.
-    /** Processes every Windows system has. */
-    const WINDOWS_PROCESSES = /^(system|idle|registry|memcompression|secure system|smss\.exe|csrss\.exe|wininit\.exe|winlogon\.exe|services\.exe|lsass\.exe|lsaiso\.exe|svchost\.exe|spoolsv\.exe|dwm\.exe|explorer\.exe|userinit\.exe|taskmgr\.exe|rundll32\.exe|dllhost\.exe|conhost\.exe|fontdrvhost\.exe)$/i;
-    /**
-     * Kernel, HAL, ntdll, win32k and the user-mode core the frames of every hang go through; the
-     * analysis recognises some by name (nt/hal frames, the kernel32/rpcrt4/wow64 wait wrappers).
-     */
-    const WINDOWS_MODULES = /^(nt\w*|hal\w*|win32k\w*|kernel32|kernelbase|user32|gdi32\w*|wow64\w*|rpcrt4|msvcrt|ucrtbase|advapi32|sechost|combase|ole32|oleaut32|shell32|shlwapi|ws2_32|mswsock|dnsapi|wldap32|crypt32|winspool|ci|clfs|fltmgr|ntfs|mup|rdbss|mrxsmb\w*|tcpip|afd|ndis|ksecdd|cng|volmgr|partmgr|disk|classpnp|storport|acpi|pci|wdf01000|wdfldr)$/i;
-    /** FNV-1a, 32 bits, of the lower-cased name: stable across runs, machines and JavaScript engines. */
-    function nameHash(name) {
-        let h = 0x811c9dc5;
-        const s = name.toLowerCase();
-        for (let i = 0; i < s.length; i++) {
-            h ^= s.charCodeAt(i) & 0xffff;
-            h = Math.imul(h, 0x01000193) >>> 0;
-        }
-        return ('0000000' + h.toString(16)).slice(-8);
-    }
-    /** "AppA.exe" -> "p1b2c3d4e.exe" (the extension stays, at most 4 characters with its dot). */
-    function redactProcessName(name) {
-        if (!name || WINDOWS_PROCESSES.test(name))
-            return name;
-        const dot = name.lastIndexOf('.');
-        const ext = dot > 0 && name.length - dot <= 4 ? name.slice(dot) : '';
-        return `p${nameHash(name)}${ext}`;
-    }
-    /**
-     * "3rdPartyAVDriver" -> "m1b2c3d4e"; Windows modules and `asked` (lower case) keep their names.
-     * The hash is of the bare name ("ipnathlp" for ipnathlp.dll), so every spelling hashes the same.
-     */
-    function redactModuleName(name, asked) {
-        const bare = name.replace(/^.*[\\/]/, '').replace(/\.(sys|dll|exe|drv)$/i, '');
-        if (!bare || WINDOWS_MODULES.test(bare) || asked[name.toLowerCase()] || asked[bare.toLowerCase()])
-            return name;
-        return `m${nameHash(bare)}`;
-    }
-    /**
-     * The module part of "mod!func+0x1b" / "mod+0x270d" (or dx's "mod + 0x270d") redacted; other texts
-     * unchanged. A module name may start with a digit ("3rdPartyAVDriver"); a bare hex address is no module.
-     */
-    function redactSymbolText(text, asked) {
-        const m = /^([A-Za-z0-9_][\w.$-]*)(?=!|\s*\+\s*0x)/.exec(text);
-        if (!m || /^[0-9a-f]+$/i.test(m[1]))
-            return text; // a bare address, not a module
-        return redactModuleName(m[1], asked) + text.slice(m[1].length);
-    }
-
-    // A Target that records what the analysis reads, for `-record <file>`: it wraps the real target
-    // (HostTarget), answers every question with the wrapped target's answer, unchanged and in the same
-    // order, and keeps a copy of the answer: type layouts and the member paths resolved on them, enums,
-    // symbols, `ln` answers, stacks, every successful memory read. `snapshot()` turns that into the
-    // snapshot form the offline harness replays (snapshotFormat.ts): the same questions then get
-    // the same answers, and any other read is unreadable memory.
-    // Only `-record` creates one: a normal run talks to HostTarget directly and pays nothing for this.
-    /** The version written into snapshot headers (package.json's; a test keeps them equal). */
-    const WAITCHAIN_VERSION = '0.1.0';
-    /** A layout as the analysis sees it, noting every member path asked for and the answer. */
-    class RecordingLayout {
-        constructor(inner) {
-            this.inner = inner;
-            this.paths = new Map();
-            this.module = inner.module;
-            this.name = inner.name;
-            this.size = inner.size;
-        }
-        field(path) {
-            const f = this.inner.field(path);
-            if (!this.paths.has(path))
-                this.paths.set(path, f);
-            return f;
-        }
-    }
-    /** Members the debugger's own process and thread lists are derived from (a replaying debugger walks them too). */
-    const DATA_MODEL_MEMBERS = [
-        { type: '_EPROCESS', paths: [['ActiveProcessLinks'], ['UniqueProcessId'], ['ImageFileName'], ['ThreadListHead', 'Pcb.ThreadListHead']] },
-        { type: '_ETHREAD', paths: [['ThreadListEntry', 'Tcb.ThreadListEntry'], ['Cid.UniqueThread']] },
-    ];
-    class RecordingTarget {
-        constructor(inner, options) {
-            this.inner = inner;
-            this.options = options;
-            this.layouts = new Map();
-            this.layoutOrder = [];
-            this.missingTypes = [];
-            this.enums = [];
-            this.symbols = [];
-            this.typeShapes = [];
-            this.symbolShapes = [];
-            this.natives = [];
-            this.nearest = new Map();
-            this.stacks = new Map();
-            this.noStacks = [];
-            /** Modules the analysis named itself (lower case): they keep their names under -redact. */
-            this.asked = {};
-            this.memory = new MemoryLog(options.memoryCap);
-        }
-        get pointerSize() {
-            return this.inner.pointerSize;
-        }
-        get isKernel() {
-            return this.inner.isKernel;
-        }
-        get isLive() {
-            return this.inner.isLive;
-        }
-        get stats() {
-            return this.inner.stats;
-        }
-        type(module, name) {
-            this.asked[module.toLowerCase()] = true;
-            const t = this.inner.type(module, name);
-            if (!t) {
-                this.missingTypes.push({ module, name });
-                return undefined;
-            }
-            let wrapped = this.layouts.get(t);
-            if (!wrapped) {
-                wrapped = new RecordingLayout(t);
-                this.layouts.set(t, wrapped);
-                this.layoutOrder.push(wrapped);
-            }
-            return wrapped;
-        }
-        enumNames(module, name) {
-            this.asked[module.toLowerCase()] = true;
-            const names = this.inner.enumNames(module, name);
-            if (names)
-                this.enums.push({ module, name, names });
-            return names;
-        }
-        symbolAddress(module, name) {
-            this.asked[module.toLowerCase()] = true;
-            const a = this.inner.symbolAddress(module, name);
-            if (a !== undefined)
-                this.symbols.push({ module, name, address: a });
-            return a;
-        }
-        typeShape(module, name) {
-            this.asked[module.toLowerCase()] = true;
-            const shape = this.inner.typeShape ? this.inner.typeShape(module, name) : undefined;
-            if (shape)
-                this.typeShapes.push(shape);
-            else
-                this.missingTypes.push({ module, name });
-            return shape;
-        }
-        symbolShape(module, name) {
-            this.asked[module.toLowerCase()] = true;
-            const shape = this.inner.symbolShape ? this.inner.symbolShape(module, name) : undefined;
-            if (shape)
-                this.symbolShapes.push({ module, name, shape });
-            return shape;
-        }
-        nearestSymbol(address) {
-            const s = this.inner.nearestSymbol(address);
-            if (!this.nearest.has(address))
-                this.nearest.set(address, s);
-            return s;
-        }
-        /**
-         * Delegated, not recorded: replay lists the modules the recorded `ln` answers span, which cover every
-         * address that was looked up and resolved, so filtering by them gives the same symbols.
-         */
-        moduleRanges() {
-            return this.inner.moduleRanges ? this.inner.moduleRanges() : undefined;
-        }
-        read(address, size, context) {
-            const bytes = this.inner.read(address, size, context);
-            if (!bytes)
-                return bytes;
-            const user = !isKernelAddress(address, this.pointerSize);
-            // User memory belongs to one process: the one asked for, else the debugger's current one.
-            const record = this.memory.add(address, size, user ? (context ? context.address : '@current') : '', bytes);
-            return record && this.options.redact ? watched(bytes, record) : bytes;
-        }
-        frames(thread) {
-            const frames = this.inner.frames(thread);
-            if (frames) {
-                if (!this.stacks.has(thread.address))
-                    this.stacks.set(thread.address, frames);
-            }
-            else
-                this.noStacks.push(thread.address);
-            return frames;
-        }
-        native(address, module, typeName) {
-            return this.inner.native(address, module, typeName);
-        }
-        hostFacts() {
-            return this.inner.hostFacts ? this.inner.hostFacts() : undefined;
-        }
-        /** -selftest's questions go to the debugger (their reads are recorded as they happen). */
-        get self() {
-            return this.inner instanceof HostTarget ? this.inner : undefined;
-        }
-        /** A dx argument (a typed global such as `mydriver!g_History`): its symbol and type go into the snapshot. */
-        nativeInfo(value) {
-            const info = this.inner.nativeInfo ? this.inner.nativeInfo(value) : undefined;
-            if (info) {
-                this.natives.push(info);
-                if (info.symbol && info.symbol.indexOf('!') > 0)
-                    this.asked[info.symbol.slice(0, info.symbol.indexOf('!')).toLowerCase()] = true;
-            }
-            return info;
-        }
-        /** Everything recorded, as the snapshot the harness replays. Call once, when the command is done. */
-        snapshot(facts) {
-            const redact = this.options.redact;
-            this.recordDataModelMembers();
-            for (const n of this.natives) {
-                // The same `ln` answers the host gave while building the argument (cached: no new round trip).
-                if (n.address !== undefined)
-                    this.nearestSymbol(n.address);
-                if (n.pointerValue !== undefined)
-                    this.nearestSymbol(n.pointerValue);
-            }
-            const book = new TypeBook();
-            for (const m of this.missingTypes)
-                book.markMissing(m.module, m.name);
-            this.recordLayouts(book);
-            const layoutSize = (module, name) => {
-                for (const l of this.layoutOrder)
-                    if (l.module === module && l.name === name)
-                        return l.size;
-                return 0; // unknown here: a member of that type may give it; else 4 (TypeBook.toJson)
-            };
-            for (const e of this.enums)
-                book.enumType(e.module, e.name, layoutSize(e.module, e.name), e.names);
-            for (const s of this.typeShapes)
-                book.refOfShape(s);
-            const symbols = new SymbolTable();
-            for (const s of this.symbols)
-                symbols.add(s.module, s.name, s.address);
-            for (const s of this.symbolShapes)
-                symbols.add(s.module, s.name, s.shape.address, s.shape.type ? book.refOfShape(s.shape.type) : undefined);
-            for (const n of this.natives) {
-                if (n.pointee)
-                    book.refOfShape(n.pointee);
-                if (n.address !== undefined && n.symbol && n.symbol.indexOf('!') > 0 && n.type) {
-                    const bang = n.symbol.indexOf('!');
-                    symbols.add(n.symbol.slice(0, bang), n.symbol.slice(bang + 1), n.address, book.refOfShape(n.type));
-                }
-                else if (n.type)
-                    book.refOfShape(n.type);
-            }
-            this.nearest.forEach((text, address) => {
-                if (text !== undefined)
-                    symbols.addAnswer(address, redact ? redactSymbolText(text, this.asked) : text);
-            });
-            const current = facts.current || {};
-            const ranges = mergeReads(this.memory.reads.map((r) => (r.space === '@current' ? { address: r.address, size: r.size, bytes: r.bytes, touched: r.touched, space: current.process || '' } : r)));
-            if (redact)
-                this.redactMemory(ranges);
-            const memory = encodeRanges(ranges);
-            const notes = [];
-            if (this.memory.capped) {
-                notes.push(`capped: the recording keeps at most ${this.memory.cap} bytes of memory; ${this.memory.droppedReads} reads (${this.memory.droppedBytes} bytes) past that were not kept and replay as unreadable memory`);
-            }
-            if (redact) {
-                notes.push('redacted: memory the analysis did not look at is zero-filled; process names and module names other than Windows\' own and those the analysis asked for are hashed (docs/snapshots.md)');
-            }
-            if (this.noStacks.length)
-                notes.push(`${this.noStacks.length} threads had no stack from the debugger`);
-            for (const n of symbols.notes.concat(book.notes))
-                if (notes.indexOf(n) < 0)
-                    notes.push(n);
-            const arch = this.pointerSize === 8 ? 'x64' : 'x86';
-            const userMemory = ranges.some((r) => !isKernelAddress(r.address, this.pointerSize));
-            const snapshot = {
-                format: SNAPSHOT_FORMAT,
-                header: {
-                    arch,
-                    pointerSize: this.pointerSize,
-                    layout: `${facts.osVersion}-${arch}`,
-                    osVersion: facts.osVersion,
-                    buildNumber: facts.buildNumber,
-                    dumpKind: this.isLive ? 'live' : userMemory ? 'complete' : 'kernel',
-                    targetKind: this.isKernel ? 'kernel' : 'user',
-                    source: redact ? 'redacted' : facts.source || 'windbg',
-                    waitchainVersion: WAITCHAIN_VERSION,
-                    recording: { command: facts.command, redacted: redact, reads: this.memory.reads.length, bytes: this.memory.bytes },
-                },
-                modules: symbols.modules(this.pointerSize),
-                types: book.toJson(),
-                threads: [],
-                notes,
-                memory,
-            };
-            if (facts.date)
-                snapshot.header.date = facts.date;
-            if (this.memory.capped)
-                snapshot.header.recording.capped = { reads: this.memory.droppedReads, bytes: this.memory.droppedBytes };
-            this.stacks.forEach((frames, address) => {
-                snapshot.threads.push({
-                    address,
-                    frames: frames.map((f) => ({
-                        text: redact ? redactSymbolText(f.text, this.asked) : f.text,
-                        instructionOffset: f.instruction,
-                        frameOffset: f.frameOffset,
-                        stackOffset: f.stackOffset,
-                    })),
-                });
-            });
-            if (current.process !== undefined || current.thread !== undefined) {
-                snapshot.current = {};
-                if (current.process !== undefined)
-                    snapshot.current.process = current.process;
-                if (current.thread !== undefined)
-                    snapshot.current.thread = current.thread;
-            }
-            return snapshot;
-        }
-        /** What a replaying debugger needs to list processes and threads as this one did. */
-        recordDataModelMembers() {
-            if (!this.isKernel)
-                return;
-            this.symbolAddress('nt', 'PsActiveProcessHead');
-            for (const t of DATA_MODEL_MEMBERS) {
-                const layout = this.type('nt', t.type);
-                if (!layout)
-                    continue;
-                for (const choices of t.paths) {
-                    for (const path of choices)
-                        if (layout.field(path))
-                            break;
-                }
-            }
-        }
-        recordLayouts(book) {
-            for (const l of this.layoutOrder) {
-                book.struct(l.module, l.name, l.size);
-                l.paths.forEach((f, path) => {
-                    if (!f)
-                        return;
-                    const parts = path.split('.');
-                    const along = [];
-                    for (let i = 1; i < parts.length; i++) {
-                        const prefix = l.inner.field(parts.slice(0, i).join('.'));
-                        if (!prefix)
-                            return;
-                        along.push(prefix);
-                    }
-                    along.push(f);
-                    book.recordPath(l.module, l.name, l.size, parts, along);
-                });
-            }
-        }
-        /**
-         * -redact: only the bytes the analysis looked at keep their value (every read was watched), plus
-         * the members a replaying debugger derives its process and thread lists from; the rest is
-         * zero-filled. Process names are hashed where EPROCESS holds them.
-         */
-        redactMemory(ranges) {
-            const layout = (name) => this.layoutOrder.filter((l) => l.module === 'nt' && l.name === name)[0];
-            const listMembers = new Map();
-            for (const t of DATA_MODEL_MEMBERS) {
-                const l = layout(t.type);
-                if (!l)
-                    continue;
-                const list = [];
-                for (const choices of t.paths) {
-                    for (const path of choices) {
-                        const f = l.paths.get(path);
-                        if (f)
-                            list.push({ from: f.offset, to: f.offset + f.size });
-                    }
-                }
-                listMembers.set(l.size, list);
-            }
-            const eprocess = layout('_EPROCESS');
-            const imageName = eprocess ? eprocess.paths.get('ImageFileName') : undefined;
-            for (const r of ranges) {
-                const keep = new Uint8Array(r.bytes.length);
-                for (const m of r.reads) {
-                    const touched = m.record.touched;
-                    for (let i = 0; i < m.record.size; i++)
-                        if (!touched || touched[i])
-                            keep[m.offset + i] = 1;
-                    const members = listMembers.get(m.record.size);
-                    if (members)
-                        for (const f of members)
-                            for (let i = f.from; i < f.to && i < m.record.size; i++)
-                                keep[m.offset + i] = 1;
-                }
-                for (let i = 0; i < keep.length; i++)
-                    if (!keep[i])
-                        r.bytes[i] = 0;
-                if (eprocess && imageName) {
-                    for (const m of r.reads) {
-                        if (m.record.size === eprocess.size)
-                            hashImageName(r.bytes, m.offset + imageName.offset, imageName.size);
-                    }
-                }
-            }
-        }
-    }
-    /**
-     * The bytes of a read, as the analysis gets them, noting which ones it looks at (-redact keeps
-     * only those). The analysis indexes its byte arrays and asks their length, nothing else.
-     */
-    function watched(bytes, record) {
-        const touched = record.touched || (record.touched = new Uint8Array(record.size));
-        const size = record.size;
-        return new Proxy(bytes, {
-            get(target, key) {
-                if (typeof key === 'string') {
-                    const c = key.charCodeAt(0);
-                    if (c >= 48 && c <= 57) {
-                        const i = +key;
-                        if (i < size)
-                            touched[i] = 1;
-                    }
-                }
-                return target[key];
-            },
-        });
-    }
-    /** EPROCESS.ImageFileName (ASCII, NUL-padded) replaced by its hash, in place. */
-    function hashImageName(bytes, at, length) {
-        let name = '';
-        for (let i = 0; i < length; i++) {
-            const c = bytes[at + i];
-            if (!c)
-                break;
-            if (c < 0x20 || c > 0x7e)
-                return; // not a name: leave it alone
-            name += String.fromCharCode(c);
-        }
-        const hashed = redactProcessName(name);
-        if (hashed === name)
-            return;
-        for (let i = 0; i < length; i++)
-            bytes[at + i] = i < hashed.length ? hashed.charCodeAt(i) : 0;
-    }
-    /** Symbols by module, from symbol lookups and `ln` answers; modules span what their symbols cover. */
-    class SymbolTable {
-        constructor() {
-            this.byModule = new Map();
-            this.notes = [];
-        }
-        add(module, name, address, type) {
-            const key = module.toLowerCase();
-            let m = this.byModule.get(key);
-            if (!m) {
-                m = { name: module, symbols: new Map() };
-                this.byModule.set(key, m);
-            }
-            let s = m.symbols.get(name);
-            if (!s) {
-                s = { name, address, size: 1, answer: false };
-                m.symbols.set(name, s);
-            }
-            else if (s.address !== address) {
-                this.notes.push(`symbol ${module}!${name} seen at two addresses, kept ${s.address}`);
-            }
-            if (type !== undefined && s.type === undefined)
-                s.type = type;
-            return s;
-        }
-        /** "mod!name+0x1b" at `address`: name starts 0x1b bytes before and covers at least that far. */
-        addAnswer(address, text) {
-            const bang = text.indexOf('!');
-            const module = bang >= 0 ? text.slice(0, bang) : '';
-            const rest = bang >= 0 ? text.slice(bang + 1) : text;
-            const m = /^(.*?)(?:\+0x([0-9a-f]+))?$/i.exec(rest);
-            if (!m || !m[1])
-                return;
-            const offset = m[2] ? parseInt(m[2], 16) : 0;
-            const s = this.add(module, m[1], addrAdd(address, -offset));
-            s.answer = true;
-            if (offset + 1 > s.size)
-                s.size = offset + 1;
-        }
-        /** Module names as recorded (under -redact, `ln` answers were hashed as they were added). */
-        modules(pointerSize) {
-            const out = [];
-            this.byModule.forEach((m) => {
-                const list = [];
-                m.symbols.forEach((s) => list.push(s));
-                if (!list.length)
-                    return;
-                list.sort((a, b) => addrCompare(a.address, b.address) || Number(a.answer) - Number(b.answer));
-                const base = list[0].address;
-                let end = 0;
-                for (const s of list) {
-                    const d = addrDiff(s.address, base);
-                    if (d === undefined) {
-                        this.notes.push(`module ${m.name}: symbol ${s.name} too far from the others to be in one module`);
-                        continue;
-                    }
-                    if (d + s.size > end)
-                        end = d + s.size;
-                }
-                out.push({
-                    name: m.name,
-                    base,
-                    size: end,
-                    kernel: isKernelAddress(base, pointerSize),
-                    symbols: list.map((s) => {
-                        const j = { name: s.name, address: s.address, size: s.size };
-                        if (s.type !== undefined)
-                            j.type = s.type;
-                        return j;
-                    }),
-                });
-            });
-            return out;
-        }
-    }
-
-    // The Target every command runs on, and `-record <file>` / `-redact` (the same on every command):
-    // without -record a command gets HostTarget itself; with it, a RecordingTarget around HostTarget
-    // that sees the same answers, and the snapshot is written when the command ends (even when it
-    // failed: a recording of a failing run is the best bug report).
-    const RECORD_USAGE = `  -record <file>  also write what the command read to <file>, a snapshot the offline harness replays
-                  (docs/snapshots.md); in a string, double the backslashes: "-record C:\\\\dumps\\\\hang1.json"
-  -redact         with -record: zero what the analysis did not look at, hash process and module names
-`;
-    /** Consumes `-record <file>` or `-redact`; false for any other token. */
-    function recordOption(token, tokens, options) {
-        if (token === '-record') {
-            options.record = tokens.value('-record');
-            return true;
-        }
-        if (token === '-redact') {
-            options.redact = true;
-            return true;
-        }
-        return false;
-    }
-    function checkRecordOptions(options) {
-        if (options.redact && options.record === undefined)
-            throw new UsageError('-redact goes with -record <file>');
-    }
-    /**
-     * Runs `body` on the session's target; with -record, on a recording one, then writes the snapshot
-     * (`command` is the command line to replay it with, or makes it once the body has run) and says
-     * where it went.
-     */
-    function withTarget(name, command, options, body) {
-        const session = new HostTarget();
-        if (options.record === undefined)
-            return body(session);
-        const path = options.record;
-        const recorder = new RecordingTarget(session, { redact: options.redact });
-        try {
-            const result = body(recorder);
-            // The structured result (dx @$waitchain(), the harness's --json) describes some threads only
-            // when asked: ask now, while recording, so a replay can answer it too.
-            const json = result;
-            if (json && typeof json.__toJSON === 'function') {
-                try {
-                    json.__toJSON();
-                }
-                catch (e) {
-                    // the result is the command's business: a failure here shows when it is used
-                }
-            }
-            return result;
-        }
-        finally {
-            saveRecording(name, path, recorder, session, typeof command === 'string' ? command : command());
-        }
-    }
-    function saveRecording(name, path, recorder, session, command) {
-        let snapshot;
-        try {
-            snapshot = recorder.snapshot(sessionFacts(session, command));
-            writeTextFile(path, snapshotLines(snapshot));
-        }
-        catch (e) {
-            print(`${name}: the recording could not be written to ${path}: ${messageOf(e)}\n`);
-            return;
-        }
-        const r = snapshot.header.recording;
-        const extra = (r.redacted ? ', redacted' : '') + (r.capped ? `, CAPPED (${r.capped.reads} reads not kept)` : '');
-        print(`${name}: recorded to ${path}: ${r.reads} reads, ${r.bytes} bytes of memory, ${snapshot.threads.length} stacks${extra}\n`);
-    }
-    /** The snapshot as JSON text, a few lines long: one line per memory range, ASCII only. */
-    function snapshotLines(s) {
-        const json = (v) => JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4));
-        const lines = ['{'];
-        const keys = ['format', 'header', 'current', 'notes', 'modules', 'types', 'threads'];
-        for (const k of keys)
-            if (s[k] !== undefined)
-                lines.push(`${json(k)}: ${json(s[k])},`);
-        lines.push('"memory": [');
-        s.memory.forEach((m, i) => lines.push(json(m) + (i + 1 < s.memory.length ? ',' : '')));
-        lines.push(']', '}');
-        return lines;
-    }
-    /** KUSER_SHARED_DATA's address is fixed by the ABI (MM_SHARED_USER_DATA_VA; as in kernel/version.ts). */
-    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-    /** What the header says about the session: read after the command, outside the recording. */
-    function sessionFacts(session, command) {
-        const facts = { command, osVersion: 'unknown', buildNumber: 0, current: currentObjects(), date: new Date().toISOString() };
-        const source = sessionName();
-        if (source)
-            facts.source = source;
-        if (!session.isKernel)
-            return facts;
-        const k = new KernelContext(session);
-        const version = readOsVersion(k);
-        facts.buildNumber = buildNumber(k);
-        if (version)
-            facts.osVersion = `${version.major}.${version.minor}${facts.buildNumber ? '.' + facts.buildNumber : ''}`;
-        return facts;
-    }
-    /** KUSER_SHARED_DATA.NtBuildNumber (Windows 10 on), else nt!NtBuildNumber; the low 16 bits are the build. */
-    function buildNumber(k) {
-        const shared = k.type('_KUSER_SHARED_DATA');
-        const field = shared && shared.field('NtBuildNumber');
-        if (shared && field) {
-            const bytes = k.target.read(addrAdd(SHARED_USER_DATA[k.pointerSize], field.offset), 4);
-            if (bytes && uint(bytes, 0, 4))
-                return uint(bytes, 0, 4) & 0xffff;
-        }
-        const symbol = k.symbol('NtBuildNumber');
-        const bytes = symbol ? k.target.read(symbol, 4) : undefined;
-        return bytes ? uint(bytes, 0, 4) & 0xffff : 0;
-    }
-    /** A dx string literal of `text`: how the recorded command line quotes its options. */
-    function dxString(text) {
-        return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-    }
-    /** Options as one text again, without -record/-redact (tokens with spaces re-quoted). */
-    function optionText(tokens) {
-        return tokens.map((t) => (/\s/.test(t) ? `"${t}"` : t)).join(' ');
-    }
-
     // !stalecheck: stale stack references, APCs into non-alertable waits, dispatch-level spins, orphaned
     // owners, unserved messages, long waits, and what makes the dump itself inconsistent.
-    const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
+    const STALECHECK_USAGE = withCommonOptions(`usage: !stalecheck                      every rule, most severe first
        !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}
        !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600; 0x for hex)
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
-recording (docs/snapshots.md):
-${RECORD_USAGE}${HTML_USAGE}`;
-    function parseStaleCheckArgs(arg) {
-        const args = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false, redact: false, replay: [] };
-        const a = describeArgument(arg);
-        if (a.kind === 'none')
-            return args;
-        if (a.kind !== 'text')
-            throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
-        const tokens = new TokenStream(tokenize(a.text));
-        let seenThreshold;
-        let rules;
-        while (!tokens.done) {
-            const t = tokens.next();
-            if (recordOption(t, tokens, args) || htmlOption(t, tokens, args))
-                continue;
-            if (t === '-?' || t === '-h' || t === '-help')
-                args.help = true;
-            else if (t === '-r') {
-                const value = tokens.value('-r');
-                const names = value.split(',').filter((n) => n !== '');
-                for (const n of names)
-                    if (RULE_IDS.indexOf(n) < 0)
-                        throw new UsageError(`unknown rule ${n}`);
-                if (!names.length)
-                    throw new UsageError('-r needs at least one rule');
-                // Several -r add up (-r a -r b = -r a,b).
-                rules = (rules || []).concat(names.filter((n) => (rules || []).indexOf(n) < 0));
-                args.rules = rules;
-                args.replay.push(t, value);
-            }
-            else if (t === '-t') {
-                // Seconds are a duration: decimal (src/commands/options.ts, parseCount); a second -t is a contradiction.
-                const v = tokens.value('-t');
-                const seconds = parseCount('-t', v, 0, 'number of seconds');
-                if (seenThreshold !== undefined && seenThreshold !== seconds)
-                    throw new UsageError(`-t given twice (${seenThreshold}, ${seconds} seconds): give one threshold`);
-                seenThreshold = seconds;
-                args.options.longWaitSeconds = seconds;
-                args.replay.push(t, v);
-            }
-            else
-                throw new UsageError(`unknown option ${t}`);
-        }
-        checkRecordOptions(args);
-        return args;
+`);
+    function runStaleCheckCommand(args, session) {
+        const target = session.target;
+        const k = new KernelContext(target);
+        const report = runStaleCheck(k, args.rules, args.options);
+        const text = renderStaleText(report, target.pointerSize);
+        print(text);
+        session.html(() => renderStaleHtml(report, target.pointerSize, text));
+        return new StaleModel(report, target);
     }
-    function stalecheckCommand(arg) {
-        return runCommand('stalecheck', STALECHECK_USAGE, () => {
-            const args = parseStaleCheckArgs(arg);
-            if (args.help) {
-                print(STALECHECK_USAGE);
-                return undefined;
-            }
-            const command = args.replay.length ? `!stalecheck ${dxString(optionText(args.replay))}` : '!stalecheck';
-            return withTarget('stalecheck', command, args, (target) => {
-                if (!target.isKernel)
-                    throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
-                const k = new KernelContext(target);
-                const report = runStaleCheck(k, args.rules, args.options);
-                const text = renderStaleText(report, target.pointerSize);
-                print(text);
-                writeHtmlReport('stalecheck', args, () => renderStaleHtml(report, target.pointerSize, text));
-                return new StaleModel(report, target);
-            });
-        });
-    }
-
-    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
-    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
-    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
-    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
-    // does not fit a JS number), and every modulo is computed on the halves.
-    const TWO32 = 4294967296;
-    /**
-     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
-     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
-     */
-    function u64FromBytes(b, off, size) {
-        let lo = 0;
-        let hi = 0;
-        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
-            const byte = b[off + i] & 0xff;
-            if (i >= 4)
-                hi = hi * 256 + byte;
-            else
-                lo = lo * 256 + byte;
-        }
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
-    function u64FromNumber(n, widthBits = 64) {
-        if (n >= 0) {
-            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
-            return u64Mask(v, widthBits);
-        }
-        // two's complement of |n| over 64 bits, then cut to the width
-        const m = -n;
-        let lo = (TWO32 - (m % TWO32)) % TWO32;
-        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
-        if (lo === 0)
-            hi = (hi + 1) % TWO32;
-        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
-    }
-    /** Hex digits (no 0x), up to 16. */
-    function u64FromHex(text) {
-        const t = text.replace(/^0+/, '') || '0';
-        if (!/^[0-9a-f]{1,16}$/i.test(t))
-            return undefined;
-        const lo = parseInt(t.slice(-8), 16);
-        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    function u64Mask(a, widthBits) {
-        if (widthBits >= 64)
-            return a;
-        if (widthBits > 32)
-            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
-        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
-    }
-    function u64Compare(a, b) {
-        if (a.hi !== b.hi)
-            return a.hi < b.hi ? -1 : 1;
-        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
-    }
-    /** a - b modulo 2^64. */
-    function u64Sub(a, b) {
-        let lo = a.lo - b.lo;
-        let borrow = 0;
-        if (lo < 0) {
-            lo += TWO32;
-            borrow = 1;
-        }
-        let hi = a.hi - b.hi - borrow;
-        if (hi < 0)
-            hi += TWO32;
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
-    function u64AddSmall(a, n) {
-        const lo = a.lo + (n % TWO32);
-        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
-        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
-    }
-    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
-    function mulMod(x, y, n) {
-        if (x * y < 2 ** 53)
-            return (x * y) % n;
-        let result = 0;
-        let base = x % n;
-        let k = y;
-        while (k > 0) {
-            if (k % 2 === 1)
-                result = (result + base) % n;
-            base = (base * 2) % n;
-            k = Math.floor(k / 2);
-        }
-        return result;
-    }
-    /** a mod n (n a positive JS integer below 2^52). */
-    function u64Mod(a, n) {
-        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
-    }
-    /** The value as a JS number when exact (below 2^53), else undefined. */
-    function u64ToNumber(a) {
-        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
-    }
-    function u64ToHex(a) {
-        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
-    }
-    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
-    function u64ToDecimal(a) {
-        const exact = u64ToNumber(a);
-        if (exact !== undefined)
-            return String(exact);
-        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
-        let digits = '';
-        while (limbs.some((l) => l !== 0)) {
-            let rem = 0;
-            limbs = limbs.map((l) => {
-                const cur = rem * 65536 + l;
-                rem = cur % 10;
-                return Math.floor(cur / 10);
-            });
-            digits = String(rem) + digits;
-        }
-        return digits || '0';
-    }
-    /**
-     * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
-     * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
-     * slot = index++ % N (the first write lands in slot 0; the newest is (index - 1) % N).
-     * A ring that has not wrapped holds `index` entries; the others were never written.
-     */
-    function orderByIndex(capacity, index, mode) {
-        if (capacity <= 0)
-            return { slots: [], sequences: [], wrapped: false };
-        const writes = index; // pre and post alike: the counter equals the number of writes so far
-        const full = u64Compare(writes, u64FromNumber(capacity)) >= 0;
-        const count = full ? capacity : u64ToNumber(writes);
-        if (count === 0)
-            return { slots: [], sequences: [], wrapped: false };
-        // the counter value of the newest write: pre writes n to slot n % N (n = 1..index); post writes n to
-        // slot n % N (n = 0..index-1)
-        const newestWrite = mode === 'pre' ? writes : u64Sub(writes, { hi: 0, lo: 1 });
-        const newestSlot = u64Mod(newestWrite, capacity);
-        const slots = [];
-        const sequences = [];
-        const firstWrite = u64Sub(newestWrite, u64FromNumber(count - 1));
-        for (let p = 0; p < count; p++) {
-            slots.push((newestSlot - (count - 1 - p) + capacity * 2) % capacity);
-            sequences.push(u64ToDecimal(u64AddSmall(firstWrite, p)));
-        }
-        return { slots, sequences, newestSlot, wrapped: full };
-    }
-    /**
-     * A "next slot to write" index already reduced modulo N (the kernel's `_DEVICE_NODE.StateHistoryEntry`):
-     * once wrapped, the next slot holds the oldest entry; before, slots 0..next-1 are the entries.
-     * `nextSlotWritten` says whether the next slot already holds an entry (the ring has wrapped).
-     */
-    function orderByNextSlot(capacity, next, nextSlotWritten) {
-        if (next < 0 || next >= capacity || Math.floor(next) !== next)
-            return undefined;
-        const slots = [];
-        if (nextSlotWritten)
-            for (let i = 0; i < capacity; i++)
-                slots.push((next + i) % capacity);
-        else
-            for (let i = 0; i < next; i++)
-                slots.push(i);
-        return { slots, newestSlot: slots.length ? slots[slots.length - 1] : undefined, wrapped: nextSlotWritten };
-    }
-    /**
-     * `-seq <field>`: order by a per-entry sequence number that may itself have wrapped (unsigned, any
-     * width). The written entries span a window far smaller than 2^width, so the largest circular gap
-     * between sorted sequence values is where the counter wrapped: the entry after it is the oldest.
-     * `sequences[slot]` is undefined for a slot that holds no entry (never written, unreadable).
-     */
-    function orderBySequence(capacity, sequences, widthBits) {
-        const written = [];
-        for (let slot = 0; slot < capacity; slot++) {
-            const seq = sequences[slot];
-            if (seq)
-                written.push({ slot, seq });
-        }
-        written.sort((a, b) => u64Compare(a.seq, b.seq) || a.slot - b.slot);
-        let start = 0;
-        if (written.length > 1) {
-            // the gap from the last value round to the first (the wrap of the counter) wins ties: no wrap
-            let best = u64Mask(u64Sub(written[0].seq, written[written.length - 1].seq), widthBits);
-            for (let i = 1; i < written.length; i++) {
-                const gap = u64Sub(written[i].seq, written[i - 1].seq);
-                if (u64Compare(gap, best) > 0) {
-                    best = gap;
-                    start = i;
-                }
-            }
-        }
-        const ordered = written.slice(start).concat(written.slice(0, start));
-        return {
-            slots: ordered.map((w) => w.slot),
-            sequences: ordered.map((w) => u64ToDecimal(w.seq)),
-            newestSlot: ordered.length ? ordered[ordered.length - 1].slot : undefined,
-            wrapped: written.length === capacity,
-        };
-    }
-    /** Plain slot order (no index, or a cache such as g_MyStructCache[2]): no time order claimed. */
-    function slotOrder(capacity, include = () => true) {
-        const slots = [];
-        for (let slot = 0; slot < capacity; slot++)
-            if (include(slot))
-                slots.push(slot);
-        return { slots };
-    }
-    /** `-grep` then `-n` over entries in time order (positions stay those of the whole ring). */
-    function selectEntries(entries, selection, textOf) {
-        let out = entries;
-        if (selection.grep !== undefined && selection.grep !== '') {
-            const needle = selection.grep.toLowerCase();
-            out = out.filter((e) => textOf(e).toLowerCase().indexOf(needle) >= 0);
-        }
-        if (selection.newest !== undefined && out.length > selection.newest)
-            out = out.slice(out.length - selection.newest);
-        return out;
-    }
-    /**
-     * `-f a,b.c`: a field is kept when its path equals a requested name or lies under it
-     * (`Irp` keeps `Irp.MajorFunction`), case-insensitively.
-     */
-    function fieldMatcher(names) {
-        const wanted = names.map((n) => n.toLowerCase());
-        return {
-            keep: (path) => {
-                const p = path.toLowerCase();
-                return wanted.some((w) => p === w || p.startsWith(`${w}.`) || p.startsWith(`${w}[`));
+    const STALECHECK = {
+        name: 'stalecheck',
+        usage: STALECHECK_USAGE,
+        requires: 'kernel',
+        options: [
+            {
+                name: '-r',
+                value: '<rule,...>',
+                help: 'only these rules',
+                apply(args, value) {
+                    const names = value.split(',').filter((n) => n !== '');
+                    for (const n of names)
+                        if (RULE_IDS.indexOf(n) < 0)
+                            throw new UsageError(`unknown rule ${n}`);
+                    if (!names.length)
+                        throw new UsageError('-r needs at least one rule');
+                    // Several -r add up (-r a -r b = -r a,b).
+                    const before = args.named || [];
+                    args.named = before.concat(names.filter((n) => before.indexOf(n) < 0));
+                    args.rules = args.named;
+                },
             },
-        };
-    }
-
-    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
-    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
-    function rangeSet(ranges) {
-        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
-        const merged = [];
-        for (const r of sorted) {
-            const last = merged[merged.length - 1];
-            if (last && addrCompare(r.base, last.end) <= 0) {
-                if (addrCompare(r.end, last.end) > 0)
-                    merged[merged.length - 1] = { base: last.base, end: r.end };
-            }
-            else
-                merged.push(r);
-        }
-        return {
-            contains(address) {
-                let lo = 0;
-                let hi = merged.length; // first range whose base is above the address
-                while (lo < hi) {
-                    const mid = (lo + hi) >> 1;
-                    if (addrCompare(merged[mid].base, address) <= 0)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
+            {
+                name: '-t',
+                value: '<seconds>',
+                help: 'long-wait threshold in decimal seconds',
+                apply(args, value) {
+                    // Seconds are a duration: decimal (src/commands/options.ts, parseCount); a second -t is a contradiction.
+                    const seconds = parseCount('-t', value, 0, 'number of seconds');
+                    if (args.threshold !== undefined && args.threshold !== seconds)
+                        throw new UsageError(`-t given twice (${args.threshold}, ${seconds} seconds): give one threshold`);
+                    args.threshold = seconds;
+                    args.options.longWaitSeconds = seconds;
+                },
             },
-        };
-    }
-
-    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
-    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
-    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
-    // Child/Sibling with a visited set and a cap.
-    /** More device nodes than any real machine has: a corrupt tree is cut here. */
-    const DEVNODE_WALK_CAP = 20000;
-    const MAX_PATH_BYTES = 2048;
-    function devnodeLayout(k) {
-        const layout = k.requireType('_DEVICE_NODE');
-        const history = layout.field('StateHistory');
-        if (!history || history.kind !== 'array' || !history.count) {
-            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
-        }
-        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
-        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
-    }
-    /** One device node; undefined (and a warning) when it is unreadable. */
-    function readDevnode(k, address, dl = devnodeLayout(k)) {
-        const view = k.readStruct(dl.layout, address, 'device node');
-        if (!view)
-            return undefined;
-        return decodeDevnode(k, view, dl);
-    }
-    function decodeDevnode(k, view, dl) {
-        const h = dl.layout.field('StateHistory');
-        const slotSize = h.elementSize || 4;
-        const capacity = h.count || 0;
-        const history = [];
-        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
-        for (let i = 0; i < capacity; i++)
-            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
-        return {
-            address: view.address,
-            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
-            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
-            state: view.num('State'),
-            previousState: view.num('PreviousState'),
-            stateEnum: dl.stateEnum,
-            historyAddress: addrAdd(view.address, h.offset),
-            capacity,
-            slotSize,
-            history,
-            next: view.num('StateHistoryEntry'),
-        };
-    }
-    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
-    function unicodeString(k, view, member, ustr) {
-        if (!ustr || !view.has(member))
-            return '';
-        const s = view.sub(member, ustr);
-        if (!s)
-            return '';
-        const length = s.num('Length') || 0;
-        const buffer = s.ptr('Buffer');
-        if (!length || !buffer || isNull(buffer))
-            return '';
-        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
-        if (!bytes) {
-            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
-            return '';
-        }
-        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
-    }
-    /**
-     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
-     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
-     */
-    function readAllDevnodes(k, onRootUnreadable) {
-        const dl = devnodeLayout(k);
-        const rootPointer = k.symbol('IopRootDeviceNode');
-        if (!rootPointer)
-            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
-        const rootBytes = k.target.read(rootPointer, k.pointerSize);
-        if (!rootBytes)
-            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
-        const root = ptr(rootBytes, 0, k.pointerSize);
-        const out = [];
-        const seen = new Set();
-        const stack = [root];
-        while (stack.length) {
-            const address = stack.pop();
-            if (!k.plausible(address, 4)) {
-                if (!isNull(address))
-                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
-                continue;
-            }
-            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
-                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
-                continue;
-            }
-            seen.add(address);
-            const view = k.readStruct(dl.layout, address, 'device node');
-            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
-            if (!view && address === root && onRootUnreadable)
-                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
-            if (!view)
-                continue;
-            out.push(decodeDevnode(k, view, dl));
-            const sibling = view.ptr('Sibling');
-            const child = view.ptr('Child');
-            if (sibling && !isNull(sibling))
-                stack.push(sibling);
-            if (child && !isNull(child))
-                stack.push(child);
-        }
-        return out;
-    }
-
-    // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
-    // order, as the symbols give them): nested structures flatten to dotted paths (`Irp.MajorFunction`),
-    // arrays of structures to `Entries[0].Key`, char arrays become text, other scalar arrays become lists
-    // (a list of pointers is a backtrace when its values symbolise). Pure: no debugger access.
-    /** Longest scalar list shown, longest byte dump, most structure elements expanded. */
-    const MAX_LIST = 64;
-    const MAX_BYTES = 32;
-    const MAX_STRUCT_ELEMENTS = 16;
-    /** Decodes the element at `off` in `bytes`. A scalar element is one field named `scalarName`. */
-    function decodeElement(shape, bytes, off, pointerSize, scalarName = 'Value') {
-        const out = [];
-        if (shape.kind === 'struct')
-            decodeStruct(shape, bytes, off, pointerSize, '', out);
-        else
-            decodeInto(shape, bytes, off, pointerSize, scalarName, out);
-        return out;
-    }
-    /** True when a structure type carries no member list (public symbols, a forward declaration). */
-    function hasNoFields(shape) {
-        return shape.kind === 'struct' && (!shape.members || shape.members.length === 0);
-    }
-    function decodeStruct(shape, bytes, off, pointerSize, prefix, out) {
-        const members = shape.members || [];
-        if (!members.length) {
-            out.push({ path: prefix || 'Bytes', value: rawBytes(bytes, off, shape.size) });
-            return;
-        }
-        for (const m of members) {
-            const path = prefix ? `${prefix}.${m.name}` : m.name;
-            if (m.bitLen !== undefined)
-                out.push({ path, value: bitField(m, bytes, off + m.offset) });
-            else
-                decodeInto(m.type, bytes, off + m.offset, pointerSize, path, out);
-        }
-    }
-    function decodeInto(t, bytes, off, pointerSize, path, out) {
-        switch (t.kind) {
-            case 'struct':
-                decodeStruct(t, bytes, off, pointerSize, path, out);
-                return;
-            case 'array':
-                decodeArray(t, bytes, off, pointerSize, path, out);
-                return;
-            default:
-                out.push({ path, value: scalar(t, bytes, off, pointerSize) });
-        }
-    }
-    function decodeArray(t, bytes, off, pointerSize, path, out) {
-        const e = t.element;
-        const count = t.count || 0;
-        if (!e || e.size <= 0) {
-            out.push({ path, value: rawBytes(bytes, off, t.size) });
-            return;
-        }
-        if (e.char && e.kind === 'int') {
-            out.push({ path, value: charArray(bytes, off, count, e.char === 'wide' ? 2 : 1) });
-            return;
-        }
-        if (e.kind === 'struct' || e.kind === 'array') {
-            const shown = Math.min(count, MAX_STRUCT_ELEMENTS);
-            for (let i = 0; i < shown; i++)
-                decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
-            if (count > shown)
-                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
-            return;
-        }
-        const shown = Math.min(count, MAX_LIST);
-        const items = [];
-        for (let i = 0; i < shown; i++)
-            items.push(scalar(e, bytes, off + i * e.size, pointerSize));
-        out.push({ path, value: { kind: 'list', items, truncated: count > shown } });
-    }
-    function scalar(t, bytes, off, pointerSize) {
-        switch (t.kind) {
-            case 'pointer':
-                return { kind: 'pointer', address: ptr(bytes, off, t.size === 4 || t.size === 8 ? t.size : pointerSize) };
-            case 'enum': {
-                const value = t.size <= 4 && (t.size === 1 || t.size === 2 || t.size === 4) ? (t.signed ? sint(bytes, off, t.size) : uint(bytes, off, t.size)) : uint(bytes, off, 8);
-                return enumValue(t, value);
-            }
-            case 'int':
-                if (t.bool)
-                    return { kind: 'bool', value: bytes[off] !== 0 };
-                if (t.size === 1 || t.size === 2 || t.size === 4 || t.size === 8)
-                    return { kind: 'int', value: u64FromBytes(bytes, off, t.size), signed: t.signed, size: t.size };
-                return rawBytes(bytes, off, t.size);
-            default:
-                return rawBytes(bytes, off, t.size);
-        }
-    }
-    function enumValue(t, value) {
-        const hit = (t.enumerators || []).filter((e) => e.value === value)[0];
-        return hit ? { kind: 'enum', value, name: hit.name } : { kind: 'enum', value };
-    }
-    function bitField(m, bytes, off) {
-        const size = Math.min(m.type.size, 8);
-        const raw = u64FromBytes(bytes, off, size);
-        const pos = m.bitPos || 0;
-        const len = m.bitLen || 1;
-        // shift right by pos and keep len bits, on the halves
-        let lo;
-        let hi;
-        if (pos >= 32) {
-            lo = raw.hi >>> (pos - 32);
-            hi = 0;
-        }
-        else if (pos === 0) {
-            lo = raw.lo;
-            hi = raw.hi;
-        }
-        else {
-            lo = ((raw.lo >>> pos) | (raw.hi << (32 - pos))) >>> 0;
-            hi = raw.hi >>> pos;
-        }
-        const value = len >= 64 ? { hi, lo } : len > 32 ? { hi: (hi % 2 ** (len - 32)) >>> 0, lo } : { hi: 0, lo: len === 32 ? lo : (lo % 2 ** len) >>> 0 };
-        if (m.type.kind === 'enum')
-            return enumValue(m.type, value.lo);
-        if (m.type.bool)
-            return { kind: 'bool', value: value.lo !== 0 };
-        return { kind: 'int', value, signed: false, size };
-    }
-    /** Text when the characters up to the first NUL are printable, else the bytes. */
-    function charArray(bytes, off, count, width) {
-        let text = '';
-        for (let i = 0; i < count; i++) {
-            const c = width === 1 ? bytes[off + i] : bytes[off + 2 * i] | (bytes[off + 2 * i + 1] << 8);
-            if (c === 0)
-                break;
-            if (c < 0x20 && c !== 9)
-                return rawBytes(bytes, off, count * width);
-            if (width === 1 && c > 0x7e)
-                return rawBytes(bytes, off, count * width);
-            text += String.fromCharCode(c);
-        }
-        return { kind: 'text', text };
-    }
-    function rawBytes(bytes, off, size) {
-        const n = Math.min(size, MAX_BYTES);
-        let hex = '';
-        for (let i = 0; i < n; i++)
-            hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
-        return { kind: 'bytes', hex, truncated: size > n };
-    }
-    /**
-     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
-     * offset and type; undefined when the type has no such member or the index is past the array.
-     */
-    function memberAt(shape, path) {
-        let t = shape;
-        let offset = 0;
-        let bits;
-        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
-        let m;
-        let parts = 0;
-        while ((m = re.exec(path)) !== null) {
-            parts++;
-            if (m[3] !== undefined)
-                return undefined;
-            if (m[1] !== undefined) {
-                const name = m[1].toLowerCase();
-                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
-                if (!member)
-                    return undefined;
-                offset += member.offset;
-                t = member.type;
-                bits = member.bitLen !== undefined ? member : undefined;
-            }
-            else {
-                const i = parseInt(m[2], 10);
-                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
-                    return undefined;
-                offset += i * t.element.size;
-                t = t.element;
-                bits = undefined;
-            }
-        }
-        if (!parts)
-            return undefined;
-        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
-    }
-
-    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
-    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
-    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
-    // it is unreadable), and the index variable is read with its own type's size.
-    /** The biggest ring read (bytes): more is not a trace buffer. */
-    const MAX_RING_BYTES = 64 * 1024 * 1024;
-    const PAGE = 4096;
-    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
-    function parseSymbolText(text) {
-        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
-        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
-    }
-    function resolveSymbol(target, text) {
-        const parsed = parseSymbolText(text);
-        if (!parsed)
-            return { error: `'${text}' is not a symbol (module!name)` };
-        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
-        if (!shape)
-            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
-        if (!parsed.path)
-            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
-        if (!shape.type)
-            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
-        const member = memberAt(shape.type, parsed.path);
-        if (!member)
-            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
-        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
-    }
-    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
-    function resolveTypeName(target, text, defaultModule) {
-        const bang = text.indexOf('!');
-        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
-        const name = bang > 0 ? text.slice(bang + 1) : text;
-        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
-        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
-    }
-    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
-    function locateRing(target, req) {
-        const ref = req.ring;
-        let name;
-        let address;
-        let type;
-        let module = 'nt';
-        if (ref.kind === 'symbol') {
-            const s = resolveSymbol(target, ref.text);
-            if ('error' in s)
-                return s;
-            ({ name, address, type, module } = s.ok);
-        }
-        else if (ref.kind === 'native') {
-            if (ref.address === undefined && ref.pointerValue === undefined)
-                return { error: 'the ring argument has no address' };
-            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
-            name = ref.symbol || formatAddr(shown, target.pointerSize);
-            address = ref.address;
-            type = ref.type;
-            if (ref.symbol && ref.symbol.indexOf('!') > 0)
-                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
-            else if (type && type.module)
-                module = type.module;
-        }
-        else if (ref.kind === 'address') {
-            name = formatAddr(ref.address, target.pointerSize);
-            address = ref.address;
-        }
-        else {
-            return { error: 'a value is not a ring' };
-        }
-        let element;
-        let capacity;
-        if (type && type.kind === 'array' && type.element) {
-            element = type.element;
-            capacity = type.count;
-        }
-        else if (type && type.kind === 'pointer') {
-            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
-            if (ref.kind === 'native' && ref.pointerValue !== undefined)
-                address = ref.pointerValue;
-            else {
-                if (address === undefined)
-                    return { error: `${name} has no address` };
-                const bytes = target.read(address, target.pointerSize);
-                if (!bytes)
-                    return { error: `${name} (the pointer to the ring) is unreadable` };
-                address = ptr(bytes, 0, target.pointerSize);
-            }
-            if (isNull(address))
-                return { error: `${name} is NULL: the ring is not allocated` };
-            if (req.count === undefined)
-                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
-            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
-            if (!req.typeName) {
-                if (!pointee || pointee === 'void')
-                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
-                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
-                    element = ref.pointee;
-                else {
-                    const t = resolveTypeName(target, pointee, module);
-                    if ('error' in t)
-                        return t;
-                    element = t.ok;
-                }
-            }
-        }
-        else if (type && ref.kind !== 'address' && !req.typeName) {
-            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
-        }
-        else if (!type && !req.typeName) {
-            return {
-                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
-            };
-        }
-        if (req.typeName) {
-            const t = resolveTypeName(target, req.typeName, module);
-            if ('error' in t)
-                return t;
-            element = t.ok;
-            if (capacity !== undefined && type && type.kind === 'array')
-                capacity = Math.floor(type.size / Math.max(1, element.size));
-        }
-        if (req.count !== undefined)
-            capacity = req.count;
-        if (!element || capacity === undefined)
-            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
-        if (element.size <= 0)
-            return { error: `${name}: element type ${element.name} has no size` };
-        if (capacity <= 0)
-            return { error: `${name}: the ring has no slots` };
-        if (capacity * element.size > MAX_RING_BYTES)
-            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
-        if (address === undefined)
-            return { error: `${name} has no address` };
-        return { ok: { name, address, element, capacity } };
-    }
-    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
-    const MAX_PROBE_READS = 2048;
-    /**
-     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
-     * failed page is halved down to single slots (within a read budget), so the readable slots still
-     * show (a partial result) and the others are flagged.
-     */
-    function readRing(target, where) {
-        const size = where.capacity * where.element.size;
-        const whole = target.read(where.address, size);
-        const unreadable = [];
-        for (let i = 0; i < where.capacity; i++)
-            unreadable.push(false);
-        if (whole)
-            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
-        const bytes = [];
-        const bad = [];
-        for (let i = 0; i < size; i++) {
-            bytes.push(0);
-            bad.push(false);
-        }
-        const budget = { reads: MAX_PROBE_READS };
-        let off = 0;
-        while (off < size) {
-            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
-            const n = Math.min(size - off, toPage);
-            readPiece(target, where, off, n, bytes, bad, budget);
-            off += n;
-        }
-        for (let slot = 0; slot < where.capacity; slot++) {
-            for (let i = 0; i < where.element.size; i++) {
-                if (bad[slot * where.element.size + i]) {
-                    unreadable[slot] = true;
-                    break;
-                }
-            }
-        }
-        return Object.assign(Object.assign({}, where), { bytes, unreadable });
-    }
-    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
-    function readPiece(target, where, off, n, bytes, bad, budget) {
-        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
-        budget.reads--;
-        if (chunk) {
-            for (let i = 0; i < n; i++)
-                bytes[off + i] = chunk[i];
-            return;
-        }
-        const size = where.element.size;
-        const firstSlot = Math.floor(off / size);
-        const lastSlot = Math.floor((off + n - 1) / size);
-        if (firstSlot === lastSlot || budget.reads <= 0) {
-            for (let i = off; i < off + n; i++)
-                bad[i] = true;
-            return;
-        }
-        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
-        readPiece(target, where, off, mid - off, bytes, bad, budget);
-        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
-    }
-    /** The index variable's value, read with its own type's size (any width, signed or not). */
-    function readIndex(target, ref) {
-        if (ref.kind === 'value')
-            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
-        let name;
-        let address;
-        let type;
-        if (ref.kind === 'symbol') {
-            const s = resolveSymbol(target, ref.text);
-            if ('error' in s)
-                return s;
-            ({ name, address, type } = s.ok);
-        }
-        else if (ref.kind === 'native') {
-            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
-            address = ref.address;
-            type = ref.type;
-        }
-        else {
-            return { error: `the index must be a variable or a number, not an address` };
-        }
-        if (!type)
-            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
-        if (type.kind !== 'int' && type.kind !== 'enum')
-            return { error: `${name} is not an integer (${type.name})` };
-        if ([1, 2, 4, 8].indexOf(type.size) < 0)
-            return { error: `${name}: unsupported integer size ${type.size}` };
-        if (address === undefined)
-            return { error: `${name} has no address` };
-        const bytes = target.read(address, type.size);
-        if (!bytes)
-            return { error: `${name} is unreadable` };
-        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
-    }
-
-    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
-    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
-    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
-    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
-    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-    function analyzeRings(k, req, textOf) {
-        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
-        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
-        if (result.reports.some((r) => !r.error))
-            result.notes.push(...k.warnings.summary());
-        return result;
-    }
-    // ---- driver rings ----
-    function refName(ref, pointerSize) {
-        if (!ref)
-            return 'ring';
-        switch (ref.kind) {
-            case 'symbol':
-                return ref.text;
-            case 'address':
-                return formatAddr(ref.address, pointerSize);
-            case 'native':
-                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
-            default:
-                return 'ring';
-        }
-    }
-    function emptyReport(array, order, error) {
-        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
-    }
-    function driverRing(k, req, textOf) {
-        const target = k.target;
-        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
-        if (!req.ring)
-            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
-        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
-        if ('error' in where)
-            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
-        const ring = readRing(target, where.ok);
-        const element = ring.element;
-        const report = {
-            array: ring.name,
-            address: ring.address,
-            elementType: element.name,
-            elementModule: element.module,
-            elementSize: element.size,
-            capacity: ring.capacity,
-            order: orderKind,
-            seqField: req.seqField,
-            total: 0,
-            entries: [],
-            symbols: new Map(),
-            warnings: [],
-        };
-        const bad = ring.unreadable.filter((u) => u).length;
-        if (bad)
-            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
-        if (hasNoFields(element))
-            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
-        const slotBytesZero = (slot) => {
-            for (let i = 0; i < element.size; i++)
-                if (ring.bytes[slot * element.size + i])
-                    return false;
-            return true;
-        };
-        let order;
-        if (req.plain)
-            order = slotOrder(ring.capacity);
-        else if (req.seqField) {
-            const seq = sequenceMember(element, req.seqField);
-            if ('error' in seq) {
-                report.warnings.push(`${seq.error}: slot order shown`);
-                report.order = 'slots';
-                order = slotOrder(ring.capacity);
-            }
-            else {
-                // a slot that was never written is all zero (the ring lives in zeroed memory)
-                const sequences = [];
-                for (let slot = 0; slot < ring.capacity; slot++) {
-                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
-                }
-                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
-            }
-        }
-        else if (req.index) {
-            const index = readIndex(target, req.index);
-            if ('error' in index) {
-                report.warnings.push(`index: ${index.error}: slot order shown`);
-                report.order = 'slots';
-                order = slotOrder(ring.capacity);
-            }
-            else {
-                report.index = index.ok;
-                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
-            }
-        }
-        else
-            order = slotOrder(ring.capacity);
-        report.newestSlot = order.newestSlot;
-        report.wrapped = order.wrapped;
-        const entries = order.slots.map((slot, position) => ({
-            position,
-            slot,
-            sequence: order.sequences ? order.sequences[position] : undefined,
-            address: addrAdd(ring.address, slot * element.size),
-            unreadable: ring.unreadable[slot],
-            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
-        }));
-        finish$1(k, report, entries, req, textOf, element);
-        return report;
-    }
-    function sequenceMember(element, path) {
-        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
-        if (!m)
-            return { error: `-seq ${path}: ${element.name} has no such field` };
-        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
-            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
-        }
-        return { offset: m.offset, size: m.type.size };
-    }
-    /** Selection, field choice and symbols: the steps every ring report shares. */
-    function finish$1(k, report, entries, req, textOf, element) {
-        report.total = entries.length;
-        if (req.selection.grep)
-            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
-        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
-        if (req.fields && req.fields.length)
-            shown = pickFields(report, shown, req.fields, element);
-        report.entries = shown;
-        symbolise(k, report, shown);
-    }
-    function pickFields(report, entries, names, element) {
-        const sample = entries.filter((e) => !e.unreadable)[0];
-        const paths = sample ? sample.fields.map((f) => f.path) : [];
-        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
-        const unknown = names.filter((n) => known.indexOf(n) < 0);
-        if (sample && unknown.length) {
-            const top = element && element.members ? element.members.map((m) => m.name) : paths;
-            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
-        }
-        if (!known.length)
-            return entries;
-        const matcher = fieldMatcher(known);
-        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
-    }
-    function pointersOf(v, out) {
-        if (v.kind === 'pointer' && !isNull(v.address))
-            out.push(v.address);
-        else if (v.kind === 'list')
-            v.items.forEach((i) => pointersOf(i, out));
-    }
-    /** Past this many distinct pointers, listing the loaded modules once is cheaper than one `ln` each. */
-    const MODULE_FILTER_MIN = 64;
-    /**
-     * `ln` for every non-null pointer value shown (the target caches each address once). A big ring holds
-     * mostly pool pointers, which no module contains: with many pointers, only those inside a loaded
-     * image are looked up. A half of the address space the module list says nothing about (no module
-     * there) is not filtered: a list without kernel modules must not hide driver symbols.
-     */
-    function symbolise(k, report, entries) {
-        const all = [];
-        for (const e of entries)
-            for (const f of e.fields)
-                pointersOf(f.value, all);
-        const distinct = [];
-        const seen = new Set();
-        for (const a of all) {
-            if (seen.has(a) || report.symbols.has(a))
-                continue;
-            seen.add(a);
-            distinct.push(a);
-        }
-        const worthLooking = distinct.length > MODULE_FILTER_MIN ? imageFilter(k) : undefined;
-        for (const a of distinct) {
-            if (worthLooking && !worthLooking(a))
-                continue;
-            const name = k.target.nearestSymbol(a);
-            if (name !== undefined)
-                report.symbols.set(a, name);
-        }
-    }
-    function imageFilter(k) {
-        const ranges = k.target.moduleRanges ? k.target.moduleRanges() : undefined;
-        if (!ranges || !ranges.length)
-            return undefined;
-        const images = rangeSet(ranges);
-        const kernelListed = ranges.some((r) => isKernelAddress(r.base, k.pointerSize));
-        const userListed = ranges.some((r) => !isKernelAddress(r.base, k.pointerSize));
-        return (a) => {
-            const listed = isKernelAddress(a, k.pointerSize) ? kernelListed : userListed;
-            return !listed || images.contains(a);
-        };
-    }
-    // ---- PnP device nodes ----
-    function devnodeRings(k, req, textOf) {
-        if (!k.target.isKernel)
-            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
-        if (req.devnode === 'all') {
-            let rootUnreadable;
-            const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
-            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
-            return {
-                reports: withHistory,
-                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
-                multiple: true,
-            };
-        }
-        const address = req.devnode;
-        const d = readDevnode(k, address);
-        if (!d)
-            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
-        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
-    }
-    function devnodeReport(k, d, req, textOf) {
-        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
-        const report = {
-            array: `${d.address}.StateHistory`,
-            address: d.historyAddress,
-            elementType: d.stateEnum,
-            elementModule: 'nt',
-            elementSize: d.slotSize,
-            capacity: d.capacity,
-            order: 'next',
-            total: 0,
-            entries: [],
-            symbols: new Map(),
-            warnings: [],
-            devnode: {
-                address: d.address,
-                instancePath: d.instancePath,
-                serviceName: d.serviceName,
-                state: stateName(d.state),
-                previousState: stateName(d.previousState),
-            },
-        };
-        if (d.state !== undefined && /^#/.test(stateName(d.state)))
-            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
-        let order;
-        if (d.next !== undefined) {
-            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
-            // 0 is not a state: an unused slot before the first wrap
-            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
-        }
-        if (!order) {
-            report.warnings.push(d.next === undefined
-                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
-                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
-            report.order = 'slots';
-            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
-        }
-        report.newestSlot = order.newestSlot;
-        report.wrapped = order.wrapped;
-        const entries = order.slots.map((slot, position) => {
-            const value = d.history[slot];
-            const name = k.enumName(d.stateEnum, value);
-            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
-            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
-        });
-        finish$1(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
-        return report;
-    }
-
-    // How a ring entry's field values read, in every output: enums as dt prints them
-    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
-    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
-    /** dt's way with enum values: small ones in decimal, the rest in hex. */
-    function enumNumber(value) {
-        if (value >= 0 && value < 10)
-            return String(value);
-        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
-    }
-    function isNegative(v, size) {
-        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
-    }
-    /** The magnitude of a negative two's-complement value of `size` bytes. */
-    function magnitude(v, size) {
-        if (size === 8)
-            return u64Sub({ hi: 0, lo: 0 }, v);
-        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
-    }
-    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
-    function intText(v) {
-        if (v.signed && isNegative(v.value, v.size))
-            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
-        return `0x${u64ToHex(v.value)}`;
-    }
-    /** The value as a JS number when exact, with its sign. */
-    function intNumber(v) {
-        const negative = v.signed && isNegative(v.value, v.size);
-        const m = negative ? magnitude(v.value, v.size) : v.value;
-        if (m.hi >= 2 ** 21)
-            return undefined;
-        const n = m.hi * 4294967296 + m.lo;
-        return negative ? -n : n;
-    }
-    function pointerText(a, symbols, pointerSize) {
-        const s = symbols.get(a);
-        return s !== undefined ? s : formatAddr(a, pointerSize);
-    }
-    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
-    function isFrameList(v) {
-        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
-    }
-    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
-    function frames(v, symbols, pointerSize) {
-        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
-        let end = addrs.length;
-        while (end > 0 && isNull(addrs[end - 1]))
-            end--;
-        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
-    }
-    function valueText(v, symbols, pointerSize) {
-        switch (v.kind) {
-            case 'int':
-                return intText(v);
-            case 'bool':
-                return v.value ? 'true' : 'false';
-            case 'enum':
-                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
-            case 'pointer':
-                return pointerText(v.address, symbols, pointerSize);
-            case 'text':
-                return `"${v.text}"`;
-            case 'bytes':
-                return `${v.hex}${v.truncated ? '...' : ''}`;
-            case 'list':
-                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
-        }
-    }
-    function fieldText(f, symbols, pointerSize) {
-        if (isFrameList(f.value)) {
-            const list = frames(f.value, symbols, pointerSize);
-            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
-        }
-        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
-    }
-    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
-    function entryLine(e, report, pointerSize) {
-        if (e.unreadable)
-            return `slot ${e.slot}: <unreadable>`;
-        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
-    }
-
-    // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
-    // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
-    // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
-    // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
-    // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
-    function ringResultJson(result) {
-        if (result.reports.length === 1 && !result.multiple) {
-            const one = ringJson(result.reports[0]);
-            if (result.notes.length)
-                one.notes = result.notes;
-            return one;
-        }
-        return { rings: result.reports.map(ringJson), notes: result.notes };
-    }
-    function ringJson(r) {
-        const out = {
-            array: r.array,
-            address: r.address,
-            elementType: r.elementType,
-            capacity: r.capacity,
-            order: r.order,
-            newestSlot: r.newestSlot === undefined ? null : r.newestSlot,
-            wrapped: r.wrapped === undefined ? null : r.wrapped,
-            total: r.total,
-            entries: r.entries.map((e) => entryJson(e, r.symbols)),
-            warnings: r.warnings,
-        };
-        if (r.index)
-            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
-        if (r.seqField)
-            out.seqField = r.seqField;
-        if (r.devnode)
-            out.devnode = r.devnode;
-        if (r.error)
-            out.error = r.error;
-        return out;
-    }
-    function entryJson(e, symbols) {
-        const fields = {};
-        const names = {};
-        const enumValues = {};
-        let named = false;
-        let enums = false;
-        for (const f of e.fields) {
-            fields[f.path] = valueJson(f.value);
-            const sym = symbolJson(f.value, symbols);
-            if (sym !== null) {
-                names[f.path] = sym;
-                named = true;
-            }
-            if (f.value.kind === 'enum' && f.value.name !== undefined) {
-                enumValues[f.path] = f.value.value;
-                enums = true;
-            }
-        }
-        const out = { position: e.position, slot: e.slot };
-        if (e.sequence !== undefined)
-            out.sequence = e.sequence;
-        out.address = e.address;
-        if (e.unreadable)
-            out.unreadable = true;
-        out.fields = fields;
-        if (named)
-            out.symbols = names;
-        if (enums)
-            out.enumValues = enumValues;
-        return out;
-    }
-    function valueJson(v) {
-        switch (v.kind) {
-            case 'int': {
-                const n = intNumber(v);
-                return n !== undefined ? n : `0x${u64ToHex(v.value)}`;
-            }
-            case 'bool':
-                return v.value;
-            case 'enum':
-                return v.name !== undefined ? v.name : v.value;
-            case 'pointer':
-                return v.address;
-            case 'text':
-                return v.text;
-            case 'bytes':
-                return v.hex;
-            case 'list':
-                return v.items.map(valueJson);
-        }
-    }
-    /** `ln` names of a pointer or a list of pointers; null when none resolves. */
-    function symbolJson(v, symbols) {
-        if (v.kind === 'pointer') {
-            const s = symbols.get(v.address);
-            return s === undefined ? null : s;
-        }
-        if (v.kind === 'list' && v.items.some((i) => i.kind === 'pointer' && symbols.has(i.address))) {
-            return v.items.map((i) => (i.kind === 'pointer' && symbols.has(i.address) ? symbols.get(i.address) : null));
-        }
-        return null;
-    }
-
-    class RingEntryNode {
-        constructor(__entry, __report, __target) {
-            this.__entry = __entry;
-            this.__report = __report;
-            this.__target = __target;
-            this.Position = __entry.position;
-            this.Slot = __entry.slot;
-            const seq = __entry.sequence;
-            this.Sequence = seq === undefined ? undefined : seq.length < 16 ? Number(seq) : seq;
-            const ps = __target.pointerSize;
-            for (const f of __entry.fields) {
-                if (f.path === 'Position' || f.path === 'Slot' || f.path === 'Sequence' || f.path === 'Element')
-                    continue;
-                this[f.path] = isFrameList(f.value) ? frames(f.value, __report.symbols, ps).join(', ') : valueText(f.value, __report.symbols, ps);
-            }
-            if (__entry.unreadable)
-                this.Unreadable = true;
-        }
-        /** The native element, for click-through. */
-        get Element() {
-            const r = this.__report;
-            return r.elementType ? this.__target.native(this.__entry.address, r.elementModule || 'nt', r.elementType) : undefined;
-        }
-        toString() {
-            return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
-        }
-    }
-    function summary(r) {
-        if (r.error)
-            return `ringdump: ${r.error}`;
-        const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
-        const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
-        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
-    }
-    function entries(r, target) {
-        const list = r.entries.map((e) => new RingEntryNode(e, r, target));
-        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
-        return list;
-    }
-    class RingNode {
-        constructor(__report, target) {
-            this.__report = __report;
-            this.Array = __report.array;
-            this.Devnode = __report.devnode ? __report.devnode.address : undefined;
-            this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
-            this.State = __report.devnode ? __report.devnode.state : undefined;
-            this.Entries = entries(__report, target);
-        }
-        toString() {
-            return summary(this.__report);
-        }
-    }
-    /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
-    function ringModel(result, target) {
-        const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
-        if (!(result.reports.length === 1 && !result.multiple)) {
-            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
-            Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
-        }
-        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
-        return value;
-    }
-
-    // The !ringdump text report: a header saying how the order was found (index semantics, wrapped or
-    // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
-    // lists continued one frame per line, then warnings. A failure is one `ringdump: <what is wrong>` line (one error style for every command).
-    function renderRingText(result, pointerSize) {
-        const out = [];
-        result.reports.forEach((r, i) => {
-            if (i > 0)
-                out.push('');
-            renderReport(out, r, pointerSize);
-        });
-        for (const n of result.notes)
-            out.push(n);
-        return out.join('\n') + '\n';
-    }
-    function orderLine(r) {
-        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
-        switch (r.order) {
-            case 'pre':
-                return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
-            case 'post':
-                return `index ${index}, -post: slot = index++ mod ${r.capacity}`;
-            case 'seq':
-                return `ordered by -seq ${r.seqField}`;
-            case 'next':
-                return `${index}: the next slot to write`;
-            default:
-                return '';
-        }
-    }
-    function stateLine(r) {
-        const n = r.total;
-        if (r.order === 'slots') {
-            const why = r.index || r.seqField || r.warnings.length ? '' : ' (no index: give the index variable, or -seq <field>, for time order)';
-            return `slot order, ${n} slot${n === 1 ? '' : 's'}${why}`;
-        }
-        if (n === 0)
-            return 'empty: nothing written yet';
-        const newest = r.newestSlot !== undefined ? `; newest in slot ${r.newestSlot}` : '';
-        return r.wrapped
-            ? `wrapped: all ${r.capacity} slots hold entries, oldest first${newest}`
-            : `not wrapped: ${n} of ${r.capacity} slots written, oldest first${newest}`;
-    }
-    function renderReport(out, r, pointerSize) {
-        if (!r.devnode) {
-            renderRing(out, r, pointerSize);
-            return;
-        }
-        const d = r.devnode;
-        out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
-        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
-        const ring = [];
-        renderRing(ring, r, pointerSize);
-        for (const line of ring)
-            out.push(`  ${line}`);
-    }
-    function renderRing(out, r, pointerSize) {
-        if (r.error) {
-            out.push(`ringdump: ${r.error}`);
-            return;
-        }
-        const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
-        const what = r.devnode ? 'StateHistory' : r.array;
-        const order = orderLine(r);
-        out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
-        out.push(`  ${stateLine(r)}`);
-        for (const w of r.warnings)
-            out.push(`  WARNING: ${w}`);
-        if (!r.entries.length) {
-            if (r.total)
-                out.push('  no entry matches');
-            return;
-        }
-        const posWidth = String(r.total - 1).length;
-        const slotWidth = String(Math.max(0, r.capacity - 1)).length;
-        const seqWidth = r.entries.reduce((w, e) => Math.max(w, e.sequence !== undefined ? e.sequence.length + 1 : 0), 0);
-        for (const e of r.entries)
-            renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth);
-        if (r.entries.length < r.total)
-            out.push(`  ${r.entries.length} of ${r.total} entries shown`);
-    }
-    function renderEntry(out, r, e, pointerSize, posWidth, slotWidth, seqWidth) {
-        const seq = seqWidth ? ` ${(e.sequence !== undefined ? `#${e.sequence}` : '').padEnd(seqWidth)}` : '';
-        const lead = `  ${String(e.position).padStart(posWidth)} [${String(e.slot).padStart(slotWidth)}]${seq} `;
-        const newest = r.order !== 'slots' && e.slot === r.newestSlot && e.position === r.total - 1 ? '  <- newest' : '';
-        if (e.unreadable) {
-            out.push(`${lead} <unreadable>${newest}`);
-            return;
-        }
-        const inline = e.fields.filter((f) => !isFrameList(f.value));
-        const frameFields = e.fields.filter((f) => isFrameList(f.value));
-        out.push(`${lead} ${inline.map((f) => fieldText(f, r.symbols, pointerSize)).join('  ')}${newest}`.replace(/\s+$/, ''));
-        const indent = ' '.repeat(lead.length + 1);
-        for (const f of frameFields) {
-            const list = isFrameList(f.value) ? frames(f.value, r.symbols, pointerSize) : [];
-            const head = `${f.path}: `;
-            // an all-null capture (a slot written without a stack) prints nothing
-            list.forEach((frame, i) => out.push(`${indent}${i === 0 ? head : ' '.repeat(head.length)}${frame}`));
-        }
-    }
-
-    function renderRingHtml(result, pointerSize, text) {
-        const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
-        if (result.notes.length)
-            sections.push(`<pre>${esc(result.notes.join('\n'))}</pre>`);
-        const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
-        return htmlPage({ title: '!ringdump', headline, sections, text });
-    }
-    function ringSection(r, i, pointerSize) {
-        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : r.array;
-        const out = [`<h2>${esc(what)}${r.elementType ? esc(`: ${r.elementType}[${r.capacity}]`) : ''}${r.address ? esc(` at ${formatAddr(r.address, pointerSize)}`) : ''}</h2>`];
-        if (r.error)
-            return out.concat(`<p class="verdict">${esc(`ERROR: ${r.error}`)}</p>`).join('\n');
-        for (const w of r.warnings)
-            out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
-        const paths = [];
-        for (const e of r.entries)
-            for (const f of e.fields)
-                if (paths.indexOf(f.path) < 0)
-                    paths.push(f.path);
-        const seq = r.entries.some((e) => e.sequence !== undefined);
-        const headers = ['position', 'slot'].concat(seq ? ['sequence'] : [], paths);
-        const rows = r.entries.map((e) => {
-            const row = [e.position, e.slot];
-            if (seq)
-                row.push(e.sequence !== undefined ? { html: esc(e.sequence), sort: e.sequence } : '');
-            for (const p of paths) {
-                const f = e.unreadable ? undefined : e.fields.filter((x) => x.path === p)[0];
-                if (!f)
-                    row.push(e.unreadable ? '<unreadable>' : '');
-                else if (isFrameList(f.value))
-                    row.push({ html: `<pre>${esc(frames(f.value, r.symbols, pointerSize).join('\n'))}</pre>` });
-                else
-                    row.push(valueText(f.value, r.symbols, pointerSize));
-            }
-            return row;
-        });
-        out.push(`<p>${r.entries.length} of ${r.total} entries, oldest first (position 0 = oldest); click a header to sort.</p>`);
-        out.push(table(`ring${i}`, headers, rows));
-        return out.join('\n');
-    }
-
-    // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
-    // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
-    // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
-    // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
-    const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
-                                                index variable as dx values (mydriver!g_History, mydriver!g_Index)
-       !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
-       !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
-       !ringdump "-array <symbol>"              plain slot order, no ring reasoning (caches: g_MyStructCache[2])
-       !ringdump "-?"                           this help
-       dx @$ringdump("<array>", "<index>")      the entries as objects (Position, Slot, Sequence, Element);
-                                                dx -g shows them as a grid
-options:
-  -pre            slot = ++index mod N: InterlockedIncrement's new value, the first write in slot 1 (default)
-  -post           slot = index++ mod N: the first write in slot 0
-  -seq <field>    order by a per-entry sequence number instead of an index (a wrapped counter is handled)
-  -type <T> -count <N>   the element type and slot count, for a pointer to the ring or a bare address
-  -f <a,b.c>      show only these fields
-  -n <N>          only the newest N entries
-  -grep <text>    only entries whose text contains <text>
-<array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
-also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are counts: decimal
-(-n 20 = twenty; 0x for hex). An option given twice with different values is an error.
-recording (docs/snapshots.md; record the string form, which reads the index itself):
-${RECORD_USAGE}${HTML_USAGE}`;
-    function parseRingdumpArgs(args, native) {
-        const request = { mode: 'pre', selection: {} };
-        const options = { help: false, request, redact: false, replay: [] };
-        const positional = [];
-        const texts = [];
-        for (const arg of args) {
-            if (arg === undefined || arg === null)
-                continue;
-            if (typeof arg === 'string') {
-                texts.push(arg);
-                continue;
-            }
-            if (typeof arg === 'number') {
-                positional.push(numberRef(arg, positional.length));
-                continue;
-            }
-            const described = describeArgument(arg);
-            if (described.kind === 'address') {
-                positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
-            }
-            else if (described.kind === 'native') {
-                const ref = native(arg);
-                if (!ref)
-                    throw new UsageError('an argument could not be read as a typed object');
-                positional.push(ref);
-            }
-            else if (described.kind === 'invalid')
-                throw new UsageError(described.description);
-        }
-        const tokens = new TokenStream(tokenize(texts.join(' ')));
-        const value = (option) => {
-            const v = tokens.value(option);
-            options.replay.push(v);
-            return v;
-        };
-        // Each option once: a repeat with another value (-pre -post, -n 3 -n 5) contradicts the first.
-        const given = new Map();
-        const once = (option, v) => {
-            const text = String(v);
-            const before = given.get(option);
-            if (before !== undefined && before !== text) {
-                throw new UsageError(option === 'mode' ? `-${before} and -${text} contradict each other: give one` : `${option} given twice (${before}, ${text}): give one`);
-            }
-            given.set(option, text);
-            return v;
-        };
-        while (!tokens.done) {
-            const t = tokens.next();
-            if (recordOption(t, tokens, options) || htmlOption(t, tokens, options))
-                continue;
-            options.replay.push(t);
-            if (t === '-?' || t === '-h' || t === '-help')
-                options.help = true;
-            else if (t === '-pre' || t === '-post')
-                request.mode = once('mode', t.slice(1));
-            else if (t === '-seq')
-                request.seqField = once('-seq', value('-seq'));
-            else if (t === '-type')
-                request.typeName = once('-type', value('-type'));
-            else if (t === '-count')
-                request.count = once('-count', parseCount('-count', value('-count'), 1, 'count'));
-            else if (t === '-n')
-                request.selection.newest = once('-n', parseCount('-n', value('-n'), 0, 'count'));
-            else if (t === '-grep')
-                request.selection.grep = once('-grep', value('-grep'));
-            else if (t === '-f')
-                request.fields = value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
-            else if (t === '-devnode')
-                request.devnode = once('-devnode', devnodeTarget(value('-devnode')));
-            else if (t === '-array') {
-                request.plain = true;
-                positional.unshift(ringTextRef(value('-array')));
-            }
-            else if (t.startsWith('-') && !/^-\d/.test(t))
-                throw new UsageError(`unknown option ${t}`);
-            else
-                positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
-        }
-        checkRecordOptions(options);
-        if (options.help)
-            return options;
-        if (positional.length > 2)
-            throw new UsageError('too many arguments: a ring and its index at most');
-        if (request.devnode !== undefined) {
-            if (positional.length)
-                throw new UsageError('-devnode takes no ring or index of its own');
-            return options;
-        }
-        if (!positional.length)
-            throw new UsageError('name the ring (an array symbol), or -devnode');
-        request.ring = positional[0];
-        if (positional.length > 1) {
-            if (request.plain)
-                throw new UsageError('-array dumps in slot order: it takes no index');
-            request.index = positional[1];
-        }
-        return options;
-    }
-    function devnodeTarget(text) {
-        if (text.toLowerCase() === 'all')
-            return 'all';
-        const a = parseAddr(text);
-        if (!a || a === '0')
-            throw new UsageError(`-devnode: '${text}' is not a device node address (or all)`);
-        return a;
-    }
-    function ringTextRef(text) {
-        if (text.indexOf('!') > 0)
-            return { kind: 'symbol', text };
-        const a = parseAddr(text);
-        if (!a)
-            throw new UsageError(`'${text}' is not a ring: a module!symbol or an address`);
-        return { kind: 'address', address: a };
-    }
-    /** The index in text: a module!symbol, or a number (hex, 0x, or 0n decimal). */
-    function indexTextRef(text) {
-        if (text.indexOf('!') > 0)
-            return { kind: 'symbol', text };
-        const t = text.trim().toLowerCase();
-        if (/^0n\d+$/.test(t)) {
-            const n = parseInt(t.slice(2), 10);
-            if (n <= Number.MAX_SAFE_INTEGER)
-                return { kind: 'value', value: u64FromNumber(n), widthBits: 64, text: '' };
-        }
-        const v = u64FromHex(t.replace(/^0x/, '').replace(/`/g, ''));
-        if (!v)
-            throw new UsageError(`'${text}' is not an index: a module!symbol or a number`);
-        return { kind: 'value', value: v, widthBits: 64, text: '' };
-    }
-    /** A dx number: the ring's address in first place, else the index's value (a 32-bit value: 64-bit ones arrive as Int64). */
-    function numberRef(n, position) {
-        if (!Number.isInteger(n))
-            throw new UsageError(`${n} is not an integer`);
-        if (position === 0) {
-            if (n < 0)
-                throw new UsageError(`${n} is not an address`);
-            return { kind: 'address', address: u64ToAddr(n) };
-        }
-        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
-        return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
-    }
-    function valueRef(a) {
-        return { kind: 'value', value: u64FromHex(a) || { hi: 0, lo: 0 }, widthBits: 64, text: '' };
-    }
-    function u64ToAddr(n) {
-        return n.toString(16);
-    }
-    function ringdumpCommand(...args) {
-        return runCommand('ringdump', RINGDUMP_USAGE, () => {
-            // Typed dx arguments are read once the target exists (a recording one when -record, which may
-            // come after them, asks for it): until then they are placeholders filled in below.
-            const natives = [];
-            const options = parseRingdumpArgs(args, (value) => {
-                const ref = { kind: 'native' };
-                natives.push({ value, ref });
-                return ref;
-            });
-            if (options.help) {
-                print(RINGDUMP_USAGE);
-                return undefined;
-            }
-            return withTarget('ringdump', () => replayCommand(args, natives, options.replay), options, (target) => {
-                for (const n of natives) {
-                    const info = target.nativeInfo(n.value);
-                    if (!info)
-                        throw new UsageError('an argument could not be read as a typed object');
-                    Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
-                }
-                const k = new KernelContext(target);
-                const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-                const text = renderRingText(result, target.pointerSize);
-                print(text);
-                writeHtmlReport('ringdump', options, () => renderRingHtml(result, target.pointerSize, text));
-                return ringModel(result, target);
-            });
-        });
-    }
-    /** The command line a recording replays with: dx values as their symbol, address or number, then the options. */
-    function replayCommand(args, natives, replay) {
-        const values = [];
-        for (const arg of args) {
-            if (arg === undefined || arg === null || typeof arg === 'string')
-                continue;
-            if (typeof arg === 'number') {
-                values.push(arg < 0 ? `-0x${(-arg).toString(16)}` : `0x${arg.toString(16)}`);
-                continue;
-            }
-            const native = natives.filter((n) => n.value === arg)[0];
-            if (native && native.ref.kind === 'native') {
-                const r = native.ref;
-                const where = r.address !== undefined ? r.address : r.pointerValue;
-                values.push(r.symbol || (where !== undefined ? `0x${where}` : '?'));
-                continue;
-            }
-            const described = describeArgument(arg);
-            values.push(described.kind === 'address' ? `0x${described.address}` : '?');
-        }
-        const text = replay.length ? dxString(optionText(replay)) : '';
-        if (!values.length)
-            return text ? `!ringdump ${text}` : '!ringdump';
-        return `!ringdump (${values.concat(text ? [text] : []).join(', ')})`;
-    }
+        ],
+        defaults: () => ({ rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 } }),
+        dxArguments(args) {
+            const a = describeArgument(args[0]);
+            if (a.kind === 'none')
+                return { text: '' };
+            if (a.kind !== 'text')
+                throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
+            return { text: a.text };
+        },
+        run: runStaleCheckCommand,
+    };
 
     // Shared wording: how a thread, a hop and a waiting time read in every output.
     class Labels {
@@ -11244,8 +11322,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     const API_VERSION = `${API_MAJOR}.${API_MINOR}`;
     function registrations(commands) {
         const records = [new host.apiVersionSupport(API_MAJOR, API_MINOR)];
-        for (const name of Object.keys(commands))
-            records.push(new host.functionAlias(commands[name], name));
+        for (const command of commands)
+            records.push(new host.functionAlias(command.call, command.name));
         return records;
     }
 
@@ -11453,9 +11531,19 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             return `unreadable (${v.error})`;
         return 'number' in v ? String(v.number) : formatAddr(v.address, ps);
     }
+    /** `!waitchain "-selftest"` (and `dx @$waitchain("-selftest")`): the self-test instead of the report. */
+    const SELFTEST_MODE = {
+        option: '-selftest',
+        help: 'what this debugger answers, checked against its typed objects (run it first)',
+        requires: 'kernel',
+        run(session) {
+            print(runSelfTest(new KernelContext(session.target)));
+            return undefined;
+        },
+    };
 
     // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
-    const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
+    const WAITCHAIN_USAGE = withCommonOptions(`usage: !waitchain                      whole system: deadlocks, root blockers, chains
        !waitchain <thread>             that thread's chain to its root, and its waiters
                                        (0x87f0d790, ffffe001\`2345a080, @$curthread, a thread object;
                                        a bare 87f0d790 is no dx number and 1234 is decimal to dx)
@@ -11467,78 +11555,38 @@ ${RECORD_USAGE}${HTML_USAGE}`;
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
-recording (docs/snapshots.md):
-${RECORD_USAGE}${HTML_USAGE}`;
+`);
     /** One dx argument (a thread, or the options), optionally followed by an options string. */
-    function parseWaitChainArgs(arg, more) {
-        const options = { scope: { kind: 'system' }, dot: false, help: false, redact: false, replay: [] };
+    function waitchainDxArguments(args, options) {
+        const arg = args[0];
+        const more = args[1];
         const a = describeArgument(arg);
-        let text = '';
+        const input = { text: '' };
         switch (a.kind) {
             case 'none':
                 break;
             case 'address':
-                options.scope = { kind: 'thread', thread: a.address };
-                options.replay.push(a.address);
+                options.threads.push(a.address);
+                input.replay = [a.address];
                 break;
             case 'native':
                 if (!a.address)
                     throw new UsageError('the argument has no address');
-                options.scope = { kind: 'thread', thread: a.address };
-                options.replay.push(a.address);
+                options.threads.push(a.address);
+                input.replay = [a.address];
                 break;
             case 'invalid':
                 throw new UsageError(a.description);
             case 'text':
-                text = a.text;
+                input.text = a.text;
                 break;
         }
         if (more !== undefined && more !== null) {
             if (typeof more !== 'string')
                 throw new UsageError('options go in one quoted string, e.g. !waitchain (@$curthread, "-dot")');
-            text += ' ' + more;
+            input.text += ' ' + more;
         }
-        const tokens = new TokenStream(tokenize(text));
-        const threads = options.scope.kind === 'thread' ? [options.scope.thread] : [];
-        let process;
-        while (!tokens.done) {
-            const t = tokens.next();
-            if (recordOption(t, tokens, options) || htmlOption(t, tokens, options))
-                continue;
-            if (t === '-?' || t === '-h' || t === '-help')
-                options.help = true;
-            else if (t === '-dot')
-                options.dot = true;
-            else if (t === '-selftest')
-                options.selftest = true;
-            else if (t === '-p') {
-                const value = tokens.value('-p');
-                // One process per run: a second -p naming another is a contradiction, not "the last one wins".
-                if (process !== undefined && process.toLowerCase() !== value.toLowerCase())
-                    throw new UsageError(`-p given twice (${process}, ${value}): one process per run`);
-                process = value;
-                options.scope = { kind: 'process', match: processMatch(value) };
-                options.replay.push(t, value);
-                continue;
-            }
-            else if (t.startsWith('-'))
-                throw new UsageError(`unknown option ${t}`);
-            else {
-                const thread = parseAddressToken(t);
-                if (!thread)
-                    throw new UsageError(`'${t}' is not a thread address (hex, as !thread prints it)`);
-                // Several threads are one question (each one's chain and waiters); the same one twice is that thread.
-                if (threads.indexOf(thread) < 0)
-                    threads.push(thread);
-            }
-            options.replay.push(t);
-        }
-        if (threads.length && process !== undefined)
-            throw new UsageError('a thread and -p exclude each other: give threads, or one process');
-        if (threads.length)
-            options.scope = { kind: 'thread', thread: threads[0], more: threads.slice(1) };
-        checkRecordOptions(options);
-        return options;
+        return input;
     }
     /** `-p`: a name (svchost.exe), a pid (hex as WinDbg prints it, or 0n decimal), or an EPROCESS address. */
     function processMatch(value) {
@@ -11556,50 +11604,77 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             throw new UsageError(`-p: '${value}' is no number (pid: hex, or 0n decimal)`);
         return { name: value };
     }
-    function waitchainCommand(arg, more) {
-        return runCommand('waitchain', WAITCHAIN_USAGE, () => {
-            const options = parseWaitChainArgs(arg, more);
-            if (options.help) {
-                print(WAITCHAIN_USAGE);
-                return undefined;
-            }
-            // A redacted recording replays with the hashed name the snapshot holds: `-p p3627e199.exe`.
-            const replay = options.replay.map((t, i) => (options.redact && options.replay[i - 1] === '-p' && 'name' in processMatch(t) ? redactProcessName(t) : t));
-            const command = replay.length ? `!waitchain ${dxString(optionText(replay))}` : '!waitchain';
-            return withTarget('waitchain', command, options, (target) => {
-                if (!target.isKernel)
-                    throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
-                const k = new KernelContext(target);
-                if (options.selftest) {
-                    print(runSelfTest(k));
-                    return undefined;
-                }
-                const report = analyzeWaitChains(k, options.scope);
-                // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
-                if (report.scopeError) {
-                    print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);
-                    return new WaitChainModel(report, target);
-                }
-                const text = options.dot && options.html === undefined ? '' : renderWaitChainText(report, target.pointerSize);
-                print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
-                writeHtmlReport('waitchain', options, () => renderWaitChainHtml(report, target.pointerSize, text));
-                return new WaitChainModel(report, target);
-            });
-        });
+    function runWaitChain(options, session) {
+        const target = session.target;
+        const k = new KernelContext(target);
+        const report = analyzeWaitChains(k, options.scope);
+        // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
+        if (report.scopeError) {
+            print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);
+            return new WaitChainModel(report, target);
+        }
+        const text = options.dot && !session.wantsHtml ? '' : renderWaitChainText(report, target.pointerSize);
+        print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
+        session.html(() => renderWaitChainHtml(report, target.pointerSize, text));
+        return new WaitChainModel(report, target);
     }
+    const WAITCHAIN = {
+        name: 'waitchain',
+        usage: WAITCHAIN_USAGE,
+        requires: 'kernel',
+        options: [
+            {
+                name: '-p',
+                value: '<name|pid|addr>',
+                help: 'chains touching that process',
+                apply(options, value) {
+                    // One process per run: a second -p naming another is a contradiction, not "the last one wins".
+                    if (options.process !== undefined && options.process.toLowerCase() !== value.toLowerCase())
+                        throw new UsageError(`-p given twice (${options.process}, ${value}): one process per run`);
+                    options.process = value;
+                    options.scope = { kind: 'process', match: processMatch(value) };
+                },
+                // A redacted recording replays with the hashed name the snapshot holds: `-p p3627e199.exe`.
+                redactedValue: (value) => ('name' in processMatch(value) ? redactProcessName(value) : value),
+            },
+            {
+                name: '-dot',
+                help: 'the wait graph in Graphviz DOT',
+                apply(options) {
+                    options.dot = true;
+                },
+            },
+        ],
+        modes: [SELFTEST_MODE],
+        defaults: () => ({ scope: { kind: 'system' }, dot: false, threads: [] }),
+        dxArguments: waitchainDxArguments,
+        positional(options, token) {
+            const thread = parseAddressToken(token);
+            if (!thread)
+                throw new UsageError(`'${token}' is not a thread address (hex, as !thread prints it)`);
+            // Several threads are one question (each one's chain and waiters); the same one twice is that thread.
+            if (options.threads.indexOf(thread) < 0)
+                options.threads.push(thread);
+        },
+        finish(options) {
+            if (options.threads.length && options.process !== undefined)
+                throw new UsageError('a thread and -p exclude each other: give threads, or one process');
+            if (options.threads.length)
+                options.scope = { kind: 'thread', thread: options.threads[0], more: options.threads.slice(1) };
+        },
+        run: runWaitChain,
+    };
 
     // waitchain: WinDbg JavaScript extension. Entry points as the JavaScript provider calls them:
     // root code, then initializeScript (registrations only: the target is not reachable yet),
     // invokeScript on .scriptrun, uninitializeScript on .scriptunload.
+    /** Every command, in the order the loaded message names them. */
+    const COMMANDS = [registeredCommand(WAITCHAIN), registeredCommand(STALECHECK), registeredCommand(RINGDUMP)];
     function initializeScript() {
-        return registrations({
-            waitchain: waitchainCommand,
-            stalecheck: stalecheckCommand,
-            ringdump: ringdumpCommand,
-        });
+        return registrations(COMMANDS);
     }
     function invokeScript() {
-        print('waitchain loaded: !waitchain, !stalecheck, !ringdump (add "-?" for help), or dx @$waitchain()\n');
+        print(`waitchain loaded: ${COMMANDS.map((c) => '!' + c.name).join(', ')} (add "-?" for help), or dx @$waitchain()\n`);
     }
     function uninitializeScript() {
         // Registrations are undone by the provider; the script keeps no state between commands.

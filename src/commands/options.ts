@@ -1,5 +1,6 @@
-// Command options. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`),
-// so every command parses its own small option language from that string.
+// The option language. dx hands an alias one quoted string for options (`!waitchain "-p svchost.exe"`):
+// the runner (declaration.ts, run.ts) splits it into tokens and each command's declared options read
+// their values with the number rules below.
 import { parseAddr, type Addr } from '../core/addr';
 
 export class UsageError extends Error {

@@ -11,13 +11,12 @@ import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
 import { describeArgument, print } from '../host/hostIo';
-import { parseCount, tokenize, TokenStream, UsageError } from './options';
-import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
+import { parseCount, UsageError } from './options';
 import { renderRingHtml } from '../render/html/ringHtml';
-import { runCommand } from './run';
-import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './session';
+import { withCommonOptions, type CommandDeclaration, type CommandSession, type DxInput } from './declaration';
 
-export const RINGDUMP_USAGE = `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
+export const RINGDUMP_USAGE = withCommonOptions(
+  `usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
                                                 index variable as dx values (mydriver!g_History, mydriver!g_Index)
        !ringdump "<array> [<index>] [options]"  the same, named in a string, with options
        !ringdump "-devnode <address>|all"       the PnP state history of a device node (or of every one)
@@ -36,23 +35,34 @@ options:
 <array> and <index> are module!name, optionally with members (mydriver!g_Log.History); the index may
 also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are counts: decimal
 (-n 20 = twenty; 0x for hex). An option given twice with different values is an error.
-recording (docs/snapshots.md; record the string form, which reads the index itself):
-${RECORD_USAGE}${HTML_USAGE}`;
+`,
+  'recording (docs/snapshots.md; record the string form, which reads the index itself):',
+);
 
-export interface RingdumpOptions extends RecordOptions, HtmlOptions {
-  help: boolean;
-  request: RingRequest;
-  /** The option tokens without -record/-redact: how a recording replays this run. */
-  replay: string[];
+/** A typed dx argument, read once the session exists (a recording one when -record, which may come after it). */
+interface NativeArgument {
+  value: unknown;
+  ref: Ref;
 }
 
-/** A typed native object as a Ref (the target layer reads its address and type). */
-export type NativeResolver = (value: unknown) => Ref | undefined;
+export interface RingdumpOptions {
+  request: RingRequest;
+  /** The ring and its index so far, dx values and names in the string, in order. */
+  positional: Ref[];
+  natives: NativeArgument[];
+  /** Each option once: the text of its first value (a repeat with another value contradicts it). */
+  given: { [option: string]: string };
+}
 
-export function parseRingdumpArgs(args: unknown[], native: NativeResolver): RingdumpOptions {
-  const request: RingRequest = { mode: 'pre', selection: {} };
-  const options: RingdumpOptions = { help: false, request, redact: false, replay: [] };
-  const positional: Ref[] = [];
+/** A typed native object as a Ref, its address and type filled in when the session opens. */
+function nativeRef(options: RingdumpOptions, value: unknown): Ref {
+  const ref: Ref = { kind: 'native' };
+  options.natives.push({ value, ref });
+  return ref;
+}
+
+function ringdumpDxArguments(args: unknown[], options: RingdumpOptions): DxInput {
+  const positional = options.positional;
   const texts: string[] = [];
   for (const arg of args) {
     if (arg === undefined || arg === null) continue;
@@ -67,54 +77,30 @@ export function parseRingdumpArgs(args: unknown[], native: NativeResolver): Ring
     const described = describeArgument(arg);
     if (described.kind === 'address') {
       positional.push(positional.length === 0 ? { kind: 'address', address: described.address } : valueRef(described.address));
-    } else if (described.kind === 'native') {
-      const ref = native(arg);
-      if (!ref) throw new UsageError('an argument could not be read as a typed object');
-      positional.push(ref);
-    } else if (described.kind === 'invalid') throw new UsageError(described.description);
+    } else if (described.kind === 'native') positional.push(nativeRef(options, arg));
+    else if (described.kind === 'invalid') throw new UsageError(described.description);
   }
-  const tokens = new TokenStream(tokenize(texts.join(' ')));
-  const value = (option: string) => {
-    const v = tokens.value(option);
-    options.replay.push(v);
-    return v;
-  };
-  // Each option once: a repeat with another value (-pre -post, -n 3 -n 5) contradicts the first.
-  const given = new Map<string, string>();
-  const once = <T>(option: string, v: T): T => {
-    const text = String(v);
-    const before = given.get(option);
-    if (before !== undefined && before !== text) {
-      throw new UsageError(option === 'mode' ? `-${before} and -${text} contradict each other: give one` : `${option} given twice (${before}, ${text}): give one`);
-    }
-    given.set(option, text);
-    return v;
-  };
-  while (!tokens.done) {
-    const t = tokens.next();
-    if (recordOption(t, tokens, options) || htmlOption(t, tokens, options)) continue;
-    options.replay.push(t);
-    if (t === '-?' || t === '-h' || t === '-help') options.help = true;
-    else if (t === '-pre' || t === '-post') request.mode = once('mode', t.slice(1) as 'pre' | 'post');
-    else if (t === '-seq') request.seqField = once('-seq', value('-seq'));
-    else if (t === '-type') request.typeName = once('-type', value('-type'));
-    else if (t === '-count') request.count = once('-count', parseCount('-count', value('-count'), 1, 'count'));
-    else if (t === '-n') request.selection.newest = once('-n', parseCount('-n', value('-n'), 0, 'count'));
-    else if (t === '-grep') request.selection.grep = once('-grep', value('-grep'));
-    else if (t === '-f') request.fields = value('-f').split(',').map((f) => f.trim()).filter((f) => f !== '');
-    else if (t === '-devnode') request.devnode = once('-devnode', devnodeTarget(value('-devnode')));
-    else if (t === '-array') {
-      request.plain = true;
-      positional.unshift(ringTextRef(value('-array')));
-    } else if (t.startsWith('-') && !/^-\d/.test(t)) throw new UsageError(`unknown option ${t}`);
-    else positional.push(positional.length === 0 ? ringTextRef(t) : indexTextRef(t));
+  return { text: texts.join(' ') };
+}
+
+/** Each option once: a repeat with another value (-pre -post, -n 3 -n 5) contradicts the first. */
+function once<T>(options: RingdumpOptions, option: string, v: T): T {
+  const text = String(v);
+  const before = options.given[option];
+  if (before !== undefined && before !== text) {
+    throw new UsageError(option === 'mode' ? `-${before} and -${text} contradict each other: give one` : `${option} given twice (${before}, ${text}): give one`);
   }
-  checkRecordOptions(options);
-  if (options.help) return options;
+  options.given[option] = text;
+  return v;
+}
+
+function finishRingdump(options: RingdumpOptions): void {
+  const request = options.request;
+  const positional = options.positional;
   if (positional.length > 2) throw new UsageError('too many arguments: a ring and its index at most');
   if (request.devnode !== undefined) {
     if (positional.length) throw new UsageError('-devnode takes no ring or index of its own');
-    return options;
+    return;
   }
   if (!positional.length) throw new UsageError('name the ring (an array symbol), or -devnode');
   request.ring = positional[0];
@@ -122,9 +108,7 @@ export function parseRingdumpArgs(args: unknown[], native: NativeResolver): Ring
     if (request.plain) throw new UsageError('-array dumps in slot order: it takes no index');
     request.index = positional[1];
   }
-  return options;
 }
-
 
 function devnodeTarget(text: string): Addr | 'all' {
   if (text.toLowerCase() === 'all') return 'all';
@@ -172,38 +156,23 @@ function u64ToAddr(n: number): Addr {
   return n.toString(16);
 }
 
-export function ringdumpCommand(...args: unknown[]): unknown {
-  return runCommand('ringdump', RINGDUMP_USAGE, () => {
-    // Typed dx arguments are read once the target exists (a recording one when -record, which may
-    // come after them, asks for it): until then they are placeholders filled in below.
-    const natives: { value: unknown; ref: Ref }[] = [];
-    const options = parseRingdumpArgs(args, (value) => {
-      const ref: Ref = { kind: 'native' };
-      natives.push({ value, ref });
-      return ref;
-    });
-    if (options.help) {
-      print(RINGDUMP_USAGE);
-      return undefined;
-    }
-    return withTarget('ringdump', () => replayCommand(args, natives, options.replay), options, (target) => {
-      for (const n of natives) {
-        const info = target.nativeInfo(n.value);
-        if (!info) throw new UsageError('an argument could not be read as a typed object');
-        Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
-      }
-      const k = new KernelContext(target);
-      const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
-      const text = renderRingText(result, target.pointerSize);
-      print(text);
-      writeHtmlReport('ringdump', options, () => renderRingHtml(result, target.pointerSize, text));
-      return ringModel(result, target);
-    });
-  });
+function runRingdump(options: RingdumpOptions, session: CommandSession): unknown {
+  const target = session.target;
+  for (const n of options.natives) {
+    const info = target.nativeInfo(n.value);
+    if (!info) throw new UsageError('an argument could not be read as a typed object');
+    Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
+  }
+  const k = new KernelContext(target);
+  const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+  const text = renderRingText(result, target.pointerSize);
+  print(text);
+  session.html(() => renderRingHtml(result, target.pointerSize, text));
+  return ringModel(result, target);
 }
 
-/** The command line a recording replays with: dx values as their symbol, address or number, then the options. */
-function replayCommand(args: unknown[], natives: { value: unknown; ref: Ref }[], replay: string[]): string {
+/** The dx values a recording replays with: each as its symbol, address or number (the options follow as a string). */
+function replayValues(args: unknown[], options: RingdumpOptions): string[] {
   const values: string[] = [];
   for (const arg of args) {
     if (arg === undefined || arg === null || typeof arg === 'string') continue;
@@ -211,7 +180,7 @@ function replayCommand(args: unknown[], natives: { value: unknown; ref: Ref }[],
       values.push(arg < 0 ? `-0x${(-arg).toString(16)}` : `0x${arg.toString(16)}`);
       continue;
     }
-    const native = natives.filter((n) => n.value === arg)[0];
+    const native = options.natives.filter((n) => n.value === arg)[0];
     if (native && native.ref.kind === 'native') {
       const r = native.ref;
       const where = r.address !== undefined ? r.address : r.pointerValue;
@@ -221,7 +190,48 @@ function replayCommand(args: unknown[], natives: { value: unknown; ref: Ref }[],
     const described = describeArgument(arg);
     values.push(described.kind === 'address' ? `0x${described.address}` : '?');
   }
-  const text = replay.length ? dxString(optionText(replay)) : '';
-  if (!values.length) return text ? `!ringdump ${text}` : '!ringdump';
-  return `!ringdump (${values.concat(text ? [text] : []).join(', ')})`;
+  return values;
 }
+
+/** -type and -count go together (one usage line). */
+const TYPE_AND_COUNT = 'the element type and slot count, for a pointer to the ring or a bare address';
+
+export const RINGDUMP: CommandDeclaration<RingdumpOptions> = {
+  name: 'ringdump',
+  usage: RINGDUMP_USAGE,
+  // Driver rings live in any address space; -devnode needs nt's symbols and says so when they are missing.
+  requires: 'any',
+  options: [
+    {
+      name: '-pre',
+      help: "slot = ++index mod N: InterlockedIncrement's new value, the first write in slot 1 (default)",
+      apply: (o) => (o.request.mode = once(o, 'mode', 'pre' as const)),
+    },
+    { name: '-post', help: 'slot = index++ mod N: the first write in slot 0', apply: (o) => (o.request.mode = once(o, 'mode', 'post' as const)) },
+    { name: '-seq', value: '<field>', help: 'order by a per-entry sequence number instead of an index', apply: (o, v) => (o.request.seqField = once(o, '-seq', v)) },
+    { name: '-type', value: '<T>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.typeName = once(o, '-type', v)) },
+    { name: '-count', value: '<N>', help: TYPE_AND_COUNT, apply: (o, v) => (o.request.count = once(o, '-count', parseCount('-count', v, 1, 'count'))) },
+    { name: '-n', value: '<N>', help: 'only the newest N entries', apply: (o, v) => (o.request.selection.newest = once(o, '-n', parseCount('-n', v, 0, 'count'))) },
+    { name: '-grep', value: '<text>', help: 'only entries whose text contains <text>', apply: (o, v) => (o.request.selection.grep = once(o, '-grep', v)) },
+    { name: '-f', value: '<a,b.c>', help: 'show only these fields', apply: (o, v) => (o.request.fields = v.split(',').map((f) => f.trim()).filter((f) => f !== '')) },
+    { name: '-devnode', value: '<address>|all', help: 'the PnP state history of a device node (or of every one)', apply: (o, v) => (o.request.devnode = once(o, '-devnode', devnodeTarget(v))) },
+    {
+      name: '-array',
+      value: '<symbol>',
+      help: 'plain slot order, no ring reasoning',
+      apply(o, v) {
+        o.request.plain = true;
+        o.positional.unshift(ringTextRef(v));
+      },
+    },
+  ],
+  defaults: () => ({ request: { mode: 'pre', selection: {} }, positional: [], natives: [], given: {} }),
+  dxArguments: ringdumpDxArguments,
+  positional(options, token) {
+    options.positional.push(options.positional.length === 0 ? ringTextRef(token) : indexTextRef(token));
+  },
+  negativeNumbersArePositional: true,
+  finish: finishRingdump,
+  replayValues,
+  run: runRingdump,
+};

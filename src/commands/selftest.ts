@@ -5,7 +5,7 @@
 import { formatAddr, type Addr } from '../core/addr';
 import type { StructView } from '../core/struct';
 import type { Target, TypeLayout } from '../core/target';
-import type { KernelContext } from '../kernel/context';
+import { KernelContext } from '../kernel/context';
 import { DispatcherReader } from '../kernel/dispatcher';
 import { parseFrameText } from '../kernel/frames';
 import { readProcesses } from '../kernel/processes';
@@ -14,6 +14,8 @@ import { HostTarget, type TypedValue } from '../host/hostTarget';
 import { API_VERSION } from '../host/registrations';
 import { count } from '../render/vocabulary';
 import { RecordingTarget } from '../record/recordingTarget';
+import { print } from '../host/hostIo';
+import type { ModeDeclaration } from './declaration';
 
 type Verdict = 'ok' | 'FAIL' | 'fell back' | 'info';
 
@@ -201,3 +203,14 @@ function showTyped(v: TypedValue, ps: number): string {
   if ('error' in v) return `unreadable (${v.error})`;
   return 'number' in v ? String(v.number) : formatAddr(v.address, ps);
 }
+
+/** `!waitchain "-selftest"` (and `dx @$waitchain("-selftest")`): the self-test instead of the report. */
+export const SELFTEST_MODE: ModeDeclaration = {
+  option: '-selftest',
+  help: 'what this debugger answers, checked against its typed objects (run it first)',
+  requires: 'kernel',
+  run(session) {
+    print(runSelfTest(new KernelContext(session.target)));
+    return undefined;
+  },
+};

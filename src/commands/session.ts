@@ -1,43 +1,18 @@
-// The Target every command runs on, and `-record <file>` / `-redact` (the same on every command):
-// without -record a command gets HostTarget itself; with it, a RecordingTarget around HostTarget
-// that sees the same answers, and the snapshot is written when the command ends (even when it
-// failed: a recording of a failing run is the best bug report).
-import { addrAdd, type Addr } from '../core/addr';
-import { uint } from '../core/bytes';
+// The Target every command runs on, and what `-record <file>` / `-redact` (parsed by the runner,
+// run.ts) do with it: without -record a command gets HostTarget itself; with it, a RecordingTarget
+// around HostTarget that sees the same answers, and the snapshot is written when the command ends
+// (even when it failed: a recording of a failing run is the best bug report).
 import type { Target } from '../core/target';
 import { KernelContext } from '../kernel/context';
-import { readOsVersion } from '../kernel/version';
+import { readBuildNumber, readOsVersion } from '../kernel/version';
 import { messageOf, print } from '../host/hostIo';
 import { HostTarget, type NativeInfo } from '../host/hostTarget';
 import { RecordingTarget, type RecordedSnapshot, type SessionFacts } from '../record/recordingTarget';
 import { currentObjects, sessionName, writeTextFile } from '../host/snapshotFile';
-import { UsageError, type TokenStream } from './options';
-
-export const RECORD_USAGE = `  -record <file>  also write what the command read to <file>, a snapshot the offline harness replays
-                  (docs/snapshots.md); in a string, double the backslashes: "-record C:\\\\dumps\\\\hang1.json"
-  -redact         with -record: zero what the analysis did not look at, hash process and module names
-`;
 
 export interface RecordOptions {
   record?: string;
   redact: boolean;
-}
-
-/** Consumes `-record <file>` or `-redact`; false for any other token. */
-export function recordOption(token: string, tokens: TokenStream, options: RecordOptions): boolean {
-  if (token === '-record') {
-    options.record = tokens.value('-record');
-    return true;
-  }
-  if (token === '-redact') {
-    options.redact = true;
-    return true;
-  }
-  return false;
-}
-
-export function checkRecordOptions(options: RecordOptions): void {
-  if (options.redact && options.record === undefined) throw new UsageError('-redact goes with -record <file>');
 }
 
 /** HostTarget plus what a command may ask of a dx argument. */
@@ -97,9 +72,6 @@ export function snapshotLines(s: RecordedSnapshot): string[] {
   return lines;
 }
 
-/** KUSER_SHARED_DATA's address is fixed by the ABI (MM_SHARED_USER_DATA_VA; as in kernel/version.ts). */
-const SHARED_USER_DATA: { [size: number]: Addr } = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-
 /** What the header says about the session: read after the command, outside the recording. */
 function sessionFacts(session: Target, command: string): SessionFacts {
   const facts: SessionFacts = { command, osVersion: 'unknown', buildNumber: 0, current: currentObjects(), date: new Date().toISOString() };
@@ -108,30 +80,7 @@ function sessionFacts(session: Target, command: string): SessionFacts {
   if (!session.isKernel) return facts;
   const k = new KernelContext(session);
   const version = readOsVersion(k);
-  facts.buildNumber = buildNumber(k);
+  facts.buildNumber = readBuildNumber(k) || 0;
   if (version) facts.osVersion = `${version.major}.${version.minor}${facts.buildNumber ? '.' + facts.buildNumber : ''}`;
   return facts;
-}
-
-/** KUSER_SHARED_DATA.NtBuildNumber (Windows 10 on), else nt!NtBuildNumber; the low 16 bits are the build. */
-function buildNumber(k: KernelContext): number {
-  const shared = k.type('_KUSER_SHARED_DATA');
-  const field = shared && shared.field('NtBuildNumber');
-  if (shared && field) {
-    const bytes = k.target.read(addrAdd(SHARED_USER_DATA[k.pointerSize], field.offset), 4);
-    if (bytes && uint(bytes, 0, 4)) return uint(bytes, 0, 4) & 0xffff;
-  }
-  const symbol = k.symbol('NtBuildNumber');
-  const bytes = symbol ? k.target.read(symbol, 4) : undefined;
-  return bytes ? uint(bytes, 0, 4) & 0xffff : 0;
-}
-
-/** A dx string literal of `text`: how the recorded command line quotes its options. */
-export function dxString(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
-
-/** Options as one text again, without -record/-redact (tokens with spaces re-quoted). */
-export function optionText(tokens: string[]): string {
-  return tokens.map((t) => (/\s/.test(t) ? `"${t}"` : t)).join(' ');
 }

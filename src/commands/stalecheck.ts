@@ -2,84 +2,78 @@
 // owners, unserved messages, long waits, and what makes the dump itself inconsistent.
 import { runStaleCheck } from '../analysis/stale/stalecheck';
 import { RULE_IDS, type RuleId, type StaleOptions } from '../analysis/stale/model';
-import { TargetUnsupported } from '../core/target';
 import { KernelContext } from '../kernel/context';
 import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
 import { describeArgument, print } from '../host/hostIo';
-import { parseCount, tokenize, TokenStream, UsageError } from './options';
-import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
+import { parseCount, UsageError } from './options';
 import { renderStaleHtml } from '../render/html/staleHtml';
-import { runCommand } from './run';
-import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './session';
+import { withCommonOptions, type CommandDeclaration, type CommandSession } from './declaration';
 
-export const STALECHECK_USAGE = `usage: !stalecheck                      every rule, most severe first
+export const STALECHECK_USAGE = withCommonOptions(`usage: !stalecheck                      every rule, most severe first
        !stalecheck "-r <rule,...>"     only these rules: ${RULE_IDS.join(', ')}
        !stalecheck "-t <seconds>"      long-wait threshold in decimal seconds (default 600; 0x for hex)
        !stalecheck "-?"                this help
        dx @$stalecheck()               the findings as data-model objects
-recording (docs/snapshots.md):
-${RECORD_USAGE}${HTML_USAGE}`;
+`);
 
-interface StaleCheckArgs extends RecordOptions, HtmlOptions {
+export interface StaleCheckOptions {
   rules: RuleId[];
   options: StaleOptions;
-  help: boolean;
-  /** The options without -record/-redact: how a recording replays this run. */
-  replay: string[];
+  /** Rules named by -r so far (several -r add up); undefined: every rule. */
+  named?: RuleId[];
+  /** The -t value so far: a second, different one is a contradiction. */
+  threshold?: number;
 }
 
-export function parseStaleCheckArgs(arg: unknown): StaleCheckArgs {
-  const args: StaleCheckArgs = { rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 }, help: false, redact: false, replay: [] };
-  const a = describeArgument(arg);
-  if (a.kind === 'none') return args;
-  if (a.kind !== 'text') throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
-  const tokens = new TokenStream(tokenize(a.text));
-  let seenThreshold: number | undefined;
-  let rules: RuleId[] | undefined;
-  while (!tokens.done) {
-    const t = tokens.next();
-    if (recordOption(t, tokens, args) || htmlOption(t, tokens, args)) continue;
-    if (t === '-?' || t === '-h' || t === '-help') args.help = true;
-    else if (t === '-r') {
-      const value = tokens.value('-r');
-      const names = value.split(',').filter((n) => n !== '');
-      for (const n of names) if (RULE_IDS.indexOf(n as RuleId) < 0) throw new UsageError(`unknown rule ${n}`);
-      if (!names.length) throw new UsageError('-r needs at least one rule');
-      // Several -r add up (-r a -r b = -r a,b).
-      rules = (rules || []).concat(names.filter((n) => (rules || []).indexOf(n as RuleId) < 0) as RuleId[]);
-      args.rules = rules;
-      args.replay.push(t, value);
-    } else if (t === '-t') {
-      // Seconds are a duration: decimal (src/commands/options.ts, parseCount); a second -t is a contradiction.
-      const v = tokens.value('-t');
-      const seconds = parseCount('-t', v, 0, 'number of seconds');
-      if (seenThreshold !== undefined && seenThreshold !== seconds) throw new UsageError(`-t given twice (${seenThreshold}, ${seconds} seconds): give one threshold`);
-      seenThreshold = seconds;
-      args.options.longWaitSeconds = seconds;
-      args.replay.push(t, v);
-    } else throw new UsageError(`unknown option ${t}`);
-  }
-  checkRecordOptions(args);
-  return args;
+function runStaleCheckCommand(args: StaleCheckOptions, session: CommandSession): unknown {
+  const target = session.target;
+  const k = new KernelContext(target);
+  const report = runStaleCheck(k, args.rules, args.options);
+  const text = renderStaleText(report, target.pointerSize);
+  print(text);
+  session.html(() => renderStaleHtml(report, target.pointerSize, text));
+  return new StaleModel(report, target);
 }
 
-export function stalecheckCommand(arg?: unknown): unknown {
-  return runCommand('stalecheck', STALECHECK_USAGE, () => {
-    const args = parseStaleCheckArgs(arg);
-    if (args.help) {
-      print(STALECHECK_USAGE);
-      return undefined;
-    }
-    const command = args.replay.length ? `!stalecheck ${dxString(optionText(args.replay))}` : '!stalecheck';
-    return withTarget('stalecheck', command, args, (target) => {
-      if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
-      const k = new KernelContext(target);
-      const report = runStaleCheck(k, args.rules, args.options);
-      const text = renderStaleText(report, target.pointerSize);
-      print(text);
-      writeHtmlReport('stalecheck', args, () => renderStaleHtml(report, target.pointerSize, text));
-      return new StaleModel(report, target);
-    });
-  });
-}
+export const STALECHECK: CommandDeclaration<StaleCheckOptions> = {
+  name: 'stalecheck',
+  usage: STALECHECK_USAGE,
+  requires: 'kernel',
+  options: [
+    {
+      name: '-r',
+      value: '<rule,...>',
+      help: 'only these rules',
+      apply(args, value) {
+        const names = value.split(',').filter((n) => n !== '');
+        for (const n of names) if (RULE_IDS.indexOf(n as RuleId) < 0) throw new UsageError(`unknown rule ${n}`);
+        if (!names.length) throw new UsageError('-r needs at least one rule');
+        // Several -r add up (-r a -r b = -r a,b).
+        const before = args.named || [];
+        args.named = before.concat(names.filter((n) => before.indexOf(n as RuleId) < 0) as RuleId[]);
+        args.rules = args.named;
+      },
+    },
+    {
+      name: '-t',
+      value: '<seconds>',
+      help: 'long-wait threshold in decimal seconds',
+      apply(args, value) {
+        // Seconds are a duration: decimal (src/commands/options.ts, parseCount); a second -t is a contradiction.
+        const seconds = parseCount('-t', value, 0, 'number of seconds');
+        if (args.threshold !== undefined && args.threshold !== seconds) throw new UsageError(`-t given twice (${args.threshold}, ${seconds} seconds): give one threshold`);
+        args.threshold = seconds;
+        args.options.longWaitSeconds = seconds;
+      },
+    },
+  ],
+  defaults: () => ({ rules: RULE_IDS.slice(), options: { longWaitSeconds: 600 } }),
+  dxArguments(args) {
+    const a = describeArgument(args[0]);
+    if (a.kind === 'none') return { text: '' };
+    if (a.kind !== 'text') throw new UsageError('options go in one quoted string, e.g. !stalecheck "-r stale-iosb"');
+    return { text: a.text };
+  },
+  run: runStaleCheckCommand,
+};

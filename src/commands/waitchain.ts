@@ -4,18 +4,15 @@ import { KernelContext } from '../kernel/context';
 import { renderWaitChainDot } from '../render/waitchainDot';
 import { WaitChainModel } from '../render/waitchainModel';
 import { renderWaitChainText } from '../render/waitchainText';
-import { TargetUnsupported } from '../core/target';
 import { describeArgument, print } from '../host/hostIo';
 import { redactProcessName } from '../record/redact';
 import type { Addr } from '../core/addr';
-import { parseAddressToken, parseNumber, tokenize, TokenStream, UsageError } from './options';
-import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
+import { parseAddressToken, parseNumber, UsageError } from './options';
 import { renderWaitChainHtml } from '../render/html/waitchainHtml';
-import { runCommand } from './run';
-import { runSelfTest } from './selftest';
-import { checkRecordOptions, dxString, optionText, RECORD_USAGE, recordOption, withTarget, type RecordOptions } from './session';
+import { withCommonOptions, type CommandDeclaration, type CommandSession, type DxInput } from './declaration';
+import { SELFTEST_MODE } from './selftest';
 
-export const WAITCHAIN_USAGE = `usage: !waitchain                      whole system: deadlocks, root blockers, chains
+export const WAITCHAIN_USAGE = withCommonOptions(`usage: !waitchain                      whole system: deadlocks, root blockers, chains
        !waitchain <thread>             that thread's chain to its root, and its waiters
                                        (0x87f0d790, ffffe001\`2345a080, @$curthread, a thread object;
                                        a bare 87f0d790 is no dx number and 1234 is decimal to dx)
@@ -27,75 +24,46 @@ export const WAITCHAIN_USAGE = `usage: !waitchain                      whole sys
        !waitchain "-?"                 this help
        dx @$waitchain()                the same as data-model objects (Deadlocks, RootBlockers, Chains, Threads)
        !waitchain (<thread>, "<options>")  a thread given as a dx value, with options
-recording (docs/snapshots.md):
-${RECORD_USAGE}${HTML_USAGE}`;
+`);
 
-interface WaitChainOptions extends RecordOptions, HtmlOptions {
+export interface WaitChainOptions {
   scope: Scope;
   dot: boolean;
-  help: boolean;
-  selftest?: boolean;
-  /** The arguments as one option text without -record/-redact: how a recording replays this run. */
-  replay: string[];
+  /** Threads named so far (a dx value, then the string), each once. */
+  threads: Addr[];
+  /** The -p value as given. */
+  process?: string;
 }
 
 /** One dx argument (a thread, or the options), optionally followed by an options string. */
-export function parseWaitChainArgs(arg: unknown, more?: unknown): WaitChainOptions {
-  const options: WaitChainOptions = { scope: { kind: 'system' }, dot: false, help: false, redact: false, replay: [] };
+function waitchainDxArguments(args: unknown[], options: WaitChainOptions): DxInput {
+  const arg = args[0];
+  const more = args[1];
   const a = describeArgument(arg);
-  let text = '';
+  const input: DxInput = { text: '' };
   switch (a.kind) {
     case 'none':
       break;
     case 'address':
-      options.scope = { kind: 'thread', thread: a.address };
-      options.replay.push(a.address);
+      options.threads.push(a.address);
+      input.replay = [a.address];
       break;
     case 'native':
       if (!a.address) throw new UsageError('the argument has no address');
-      options.scope = { kind: 'thread', thread: a.address };
-      options.replay.push(a.address);
+      options.threads.push(a.address);
+      input.replay = [a.address];
       break;
     case 'invalid':
       throw new UsageError(a.description);
     case 'text':
-      text = a.text;
+      input.text = a.text;
       break;
   }
   if (more !== undefined && more !== null) {
     if (typeof more !== 'string') throw new UsageError('options go in one quoted string, e.g. !waitchain (@$curthread, "-dot")');
-    text += ' ' + more;
+    input.text += ' ' + more;
   }
-  const tokens = new TokenStream(tokenize(text));
-  const threads: Addr[] = options.scope.kind === 'thread' ? [options.scope.thread] : [];
-  let process: string | undefined;
-  while (!tokens.done) {
-    const t = tokens.next();
-    if (recordOption(t, tokens, options) || htmlOption(t, tokens, options)) continue;
-    if (t === '-?' || t === '-h' || t === '-help') options.help = true;
-    else if (t === '-dot') options.dot = true;
-    else if (t === '-selftest') options.selftest = true;
-    else if (t === '-p') {
-      const value = tokens.value('-p');
-      // One process per run: a second -p naming another is a contradiction, not "the last one wins".
-      if (process !== undefined && process.toLowerCase() !== value.toLowerCase()) throw new UsageError(`-p given twice (${process}, ${value}): one process per run`);
-      process = value;
-      options.scope = { kind: 'process', match: processMatch(value) };
-      options.replay.push(t, value);
-      continue;
-    } else if (t.startsWith('-')) throw new UsageError(`unknown option ${t}`);
-    else {
-      const thread = parseAddressToken(t);
-      if (!thread) throw new UsageError(`'${t}' is not a thread address (hex, as !thread prints it)`);
-      // Several threads are one question (each one's chain and waiters); the same one twice is that thread.
-      if (threads.indexOf(thread) < 0) threads.push(thread);
-    }
-    options.replay.push(t);
-  }
-  if (threads.length && process !== undefined) throw new UsageError('a thread and -p exclude each other: give threads, or one process');
-  if (threads.length) options.scope = { kind: 'thread', thread: threads[0], more: threads.slice(1) };
-  checkRecordOptions(options);
-  return options;
+  return input;
 }
 
 /** `-p`: a name (svchost.exe), a pid (hex as WinDbg prints it, or 0n decimal), or an EPROCESS address. */
@@ -112,33 +80,59 @@ function processMatch(value: string) {
   return { name: value };
 }
 
-export function waitchainCommand(arg?: unknown, more?: unknown): unknown {
-  return runCommand('waitchain', WAITCHAIN_USAGE, () => {
-    const options = parseWaitChainArgs(arg, more);
-    if (options.help) {
-      print(WAITCHAIN_USAGE);
-      return undefined;
-    }
-    // A redacted recording replays with the hashed name the snapshot holds: `-p p3627e199.exe`.
-    const replay = options.replay.map((t, i) => (options.redact && options.replay[i - 1] === '-p' && 'name' in processMatch(t) ? redactProcessName(t) : t));
-    const command = replay.length ? `!waitchain ${dxString(optionText(replay))}` : '!waitchain';
-    return withTarget('waitchain', command, options, (target) => {
-      if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !waitchain needs a kernel or complete memory dump, or a live kernel session');
-      const k = new KernelContext(target);
-      if (options.selftest) {
-        print(runSelfTest(k));
-        return undefined;
-      }
-      const report = analyzeWaitChains(k, options.scope);
-      // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
-      if (report.scopeError) {
-        print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);
-        return new WaitChainModel(report, target);
-      }
-      const text = options.dot && options.html === undefined ? '' : renderWaitChainText(report, target.pointerSize);
-      print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
-      writeHtmlReport('waitchain', options, () => renderWaitChainHtml(report, target.pointerSize, text));
-      return new WaitChainModel(report, target);
-    });
-  });
+function runWaitChain(options: WaitChainOptions, session: CommandSession): unknown {
+  const target = session.target;
+  const k = new KernelContext(target);
+  const report = analyzeWaitChains(k, options.scope);
+  // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
+  if (report.scopeError) {
+    print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);
+    return new WaitChainModel(report, target);
+  }
+  const text = options.dot && !session.wantsHtml ? '' : renderWaitChainText(report, target.pointerSize);
+  print(options.dot ? renderWaitChainDot(report, target.pointerSize) : text);
+  session.html(() => renderWaitChainHtml(report, target.pointerSize, text));
+  return new WaitChainModel(report, target);
 }
+
+export const WAITCHAIN: CommandDeclaration<WaitChainOptions> = {
+  name: 'waitchain',
+  usage: WAITCHAIN_USAGE,
+  requires: 'kernel',
+  options: [
+    {
+      name: '-p',
+      value: '<name|pid|addr>',
+      help: 'chains touching that process',
+      apply(options, value) {
+        // One process per run: a second -p naming another is a contradiction, not "the last one wins".
+        if (options.process !== undefined && options.process.toLowerCase() !== value.toLowerCase()) throw new UsageError(`-p given twice (${options.process}, ${value}): one process per run`);
+        options.process = value;
+        options.scope = { kind: 'process', match: processMatch(value) };
+      },
+      // A redacted recording replays with the hashed name the snapshot holds: `-p p3627e199.exe`.
+      redactedValue: (value) => ('name' in processMatch(value) ? redactProcessName(value) : value),
+    },
+    {
+      name: '-dot',
+      help: 'the wait graph in Graphviz DOT',
+      apply(options) {
+        options.dot = true;
+      },
+    },
+  ],
+  modes: [SELFTEST_MODE],
+  defaults: () => ({ scope: { kind: 'system' }, dot: false, threads: [] }),
+  dxArguments: waitchainDxArguments,
+  positional(options, token) {
+    const thread = parseAddressToken(token);
+    if (!thread) throw new UsageError(`'${token}' is not a thread address (hex, as !thread prints it)`);
+    // Several threads are one question (each one's chain and waiters); the same one twice is that thread.
+    if (options.threads.indexOf(thread) < 0) options.threads.push(thread);
+  },
+  finish(options) {
+    if (options.threads.length && options.process !== undefined) throw new UsageError('a thread and -p exclude each other: give threads, or one process');
+    if (options.threads.length) options.scope = { kind: 'thread', thread: options.threads[0], more: options.threads.slice(1) };
+  },
+  run: runWaitChain,
+};

@@ -10,8 +10,8 @@ const API_MAJOR = 1;
 const API_MINOR = 1;
 export const API_VERSION = `${API_MAJOR}.${API_MINOR}`;
 
-export function registrations(commands: { [name: string]: (arg?: unknown) => unknown }): unknown[] {
+export function registrations(commands: { name: string; call: (...args: unknown[]) => unknown }[]): unknown[] {
   const records: unknown[] = [new host.apiVersionSupport(API_MAJOR, API_MINOR)];
-  for (const name of Object.keys(commands)) records.push(new host.functionAlias(commands[name], name));
+  for (const command of commands) records.push(new host.functionAlias(command.call, command.name));
   return records;
 }
