@@ -199,12 +199,20 @@ var __waitchain = (function (exports) {
         return out;
     }
 
+    // Numeric constants shared by every layer: spelled once.
+    /** 2^32: one 32-bit half of a 64-bit value (values are split in two halves; JS numbers are exact to 2^53). */
+    const TWO32 = 4294967296;
+    /**
+     * KUSER_SHARED_DATA's kernel address, fixed by the ABI (MM_SHARED_USER_DATA_VA in the WDK's ntddk.h),
+     * not a structure offset: the one fixed address waitchain reads, by pointer size.
+     */
+    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
     // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
     // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
     // Arithmetic splits the value into two 32-bit halves.
     const NULL_ADDR = '0';
-    const TWO32$1 = 4294967296;
     /** Builds an address from unsigned 32-bit halves. */
     function addrFromParts(low, high) {
         if (high === 0)
@@ -285,17 +293,17 @@ var __waitchain = (function (exports) {
         const n = a.length;
         if (n === 16) {
             const low = hexDigits(a, 8, 16) + delta;
-            if (low >= 0 && low < TWO32$1)
+            if (low >= 0 && low < TWO32)
                 return hex16(hexDigits(a, 0, 8), low);
         }
         else if (n > 8) {
             const low = hexDigits(a, n - 8, n) + delta;
-            if (low >= 0 && low < TWO32$1)
+            if (low >= 0 && low < TWO32)
                 return a.slice(0, n - 8) + hex8(low);
         }
         else {
             const low = hexDigits(a, 0, n) + delta;
-            if (low >= 0 && low < TWO32$1)
+            if (low >= 0 && low < TWO32)
                 return hexNoZeros(low);
         }
         return addrAddCarry(a, delta);
@@ -303,9 +311,9 @@ var __waitchain = (function (exports) {
     function addrAddCarry(a, delta) {
         let low = addrLow(a) + delta;
         let high = addrHigh(a);
-        if (low >= TWO32$1 || low < 0) {
-            const carry = Math.floor(low / TWO32$1);
-            low -= carry * TWO32$1;
+        if (low >= TWO32 || low < 0) {
+            const carry = Math.floor(low / TWO32);
+            low -= carry * TWO32;
             high = (high + carry) >>> 0;
         }
         return addrFromParts(low, high);
@@ -315,7 +323,7 @@ var __waitchain = (function (exports) {
         // Same high half (a structure and a member of it): only the low halves differ.
         if (sameHigh(a, b))
             return addrLow(a) - addrLow(b);
-        const d = (addrHigh(a) - addrHigh(b)) * TWO32$1 + (addrLow(a) - addrLow(b));
+        const d = (addrHigh(a) - addrHigh(b)) * TWO32 + (addrLow(a) - addrLow(b));
         return Math.abs(d) < 2 ** 52 ? d : undefined;
     }
     function addrCompare(a, b) {
@@ -358,88 +366,6 @@ var __waitchain = (function (exports) {
         if (pointerSize === 4)
             return a.length === 8 && parseInt(a[0], 16) >= 8;
         return a.length === 16 && a[0] === 'f';
-    }
-
-    // Little-endian decoding of a structure read in one piece (one host round trip per structure).
-    function u8(b, off) {
-        return b[off];
-    }
-    function u16(b, off) {
-        return b[off] | (b[off + 1] << 8);
-    }
-    function u32(b, off) {
-        return (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
-    }
-    function i32(b, off) {
-        return b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24);
-    }
-    /** An unsigned integer of 1, 2, 4 or 8 bytes as a JS number (8 bytes: exact below 2^53, else rounded). */
-    function uint(b, off, size) {
-        switch (size) {
-            case 1: return u8(b, off);
-            case 2: return u16(b, off);
-            case 4: return u32(b, off);
-            case 8: return u32(b, off + 4) * 4294967296 + u32(b, off);
-            default: throw new Error(`unsupported integer size ${size}`);
-        }
-    }
-    /** A signed integer of 1, 2, 4 or 8 bytes. */
-    function sint(b, off, size) {
-        switch (size) {
-            case 1: return (u8(b, off) << 24) >> 24;
-            case 2: return (u16(b, off) << 16) >> 16;
-            case 4: return i32(b, off);
-            case 8: return i32(b, off + 4) * 4294967296 + u32(b, off);
-            default: throw new Error(`unsupported integer size ${size}`);
-        }
-    }
-    /** A pointer-sized value as an address. */
-    function ptr(b, off, pointerSize) {
-        return pointerSize === 8 ? addrFromParts(u32(b, off), u32(b, off + 4)) : addrFromParts(u32(b, off), 0);
-    }
-    /** Bits [pos, pos+len) of the little-endian integer at off (len <= 32). */
-    function bits(b, off, size, pos, len) {
-        // Read only the bytes that hold the field: keeps it exact for 64-bit storage units.
-        const firstByte = pos >> 3;
-        const shift = pos & 7;
-        if (shift + len <= 32) {
-            // The common case (flags of a ULONG/UCHAR): at most four bytes, integer shifts.
-            const end = size < firstByte + 4 ? size : firstByte + 4;
-            let v = 0;
-            for (let i = end - 1; i >= firstByte; i--)
-                v = ((v << 8) | b[off + i]) >>> 0;
-            const field = v >>> shift;
-            return len >= 32 ? field : field & ((1 << len) - 1);
-        }
-        let value = 0;
-        let scale = 1;
-        for (let i = firstByte; i < size && i <= firstByte + 4; i++) {
-            value += b[off + i] * scale;
-            scale *= 256;
-        }
-        return Math.floor(value / 2 ** shift) % 2 ** len;
-    }
-    /** An ANSI string of at most `max` bytes, up to the first NUL. */
-    function ascii(b, off, max) {
-        let s = '';
-        for (let i = 0; i < max; i++) {
-            const c = b[off + i];
-            if (c === 0 || c === undefined)
-                break;
-            s += String.fromCharCode(c);
-        }
-        return s;
-    }
-    /** A UTF-16LE string of `byteLength` bytes. */
-    function utf16(b, off, byteLength) {
-        let s = '';
-        for (let i = 0; i + 1 < byteLength; i += 2) {
-            const c = u16(b, off + i);
-            if (c === 0)
-                break;
-            s += String.fromCharCode(c);
-        }
-        return s;
     }
 
     // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
@@ -537,6 +463,573 @@ var __waitchain = (function (exports) {
         return `${module}!${s.name}${off}`;
     }
 
+    // Little-endian decoding of a structure read in one piece (one host round trip per structure).
+    function u8(b, off) {
+        return b[off];
+    }
+    function u16(b, off) {
+        return b[off] | (b[off + 1] << 8);
+    }
+    function u32(b, off) {
+        return (b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24)) >>> 0;
+    }
+    function i32(b, off) {
+        return b[off] | (b[off + 1] << 8) | (b[off + 2] << 16) | (b[off + 3] << 24);
+    }
+    /** An unsigned integer of 1, 2, 4 or 8 bytes as a JS number (8 bytes: exact below 2^53, else rounded). */
+    function uint(b, off, size) {
+        switch (size) {
+            case 1: return u8(b, off);
+            case 2: return u16(b, off);
+            case 4: return u32(b, off);
+            case 8: return u32(b, off + 4) * TWO32 + u32(b, off);
+            default: throw new Error(`unsupported integer size ${size}`);
+        }
+    }
+    /** A signed integer of 1, 2, 4 or 8 bytes. */
+    function sint(b, off, size) {
+        switch (size) {
+            case 1: return (u8(b, off) << 24) >> 24;
+            case 2: return (u16(b, off) << 16) >> 16;
+            case 4: return i32(b, off);
+            case 8: return i32(b, off + 4) * TWO32 + u32(b, off);
+            default: throw new Error(`unsupported integer size ${size}`);
+        }
+    }
+    /** A pointer-sized value as an address. */
+    function ptr(b, off, pointerSize) {
+        return pointerSize === 8 ? addrFromParts(u32(b, off), u32(b, off + 4)) : addrFromParts(u32(b, off), 0);
+    }
+    /** Bits [pos, pos+len) of the little-endian integer at off (len <= 32). */
+    function bits(b, off, size, pos, len) {
+        // Read only the bytes that hold the field: keeps it exact for 64-bit storage units.
+        const firstByte = pos >> 3;
+        const shift = pos & 7;
+        if (shift + len <= 32) {
+            // The common case (flags of a ULONG/UCHAR): at most four bytes, integer shifts.
+            const end = size < firstByte + 4 ? size : firstByte + 4;
+            let v = 0;
+            for (let i = end - 1; i >= firstByte; i--)
+                v = ((v << 8) | b[off + i]) >>> 0;
+            const field = v >>> shift;
+            return len >= 32 ? field : field & ((1 << len) - 1);
+        }
+        let value = 0;
+        let scale = 1;
+        for (let i = firstByte; i < size && i <= firstByte + 4; i++) {
+            value += b[off + i] * scale;
+            scale *= 256;
+        }
+        return Math.floor(value / 2 ** shift) % 2 ** len;
+    }
+    /** An ANSI string of at most `max` bytes, up to the first NUL. */
+    function ascii(b, off, max) {
+        let s = '';
+        for (let i = 0; i < max; i++) {
+            const c = b[off + i];
+            if (c === 0 || c === undefined)
+                break;
+            s += String.fromCharCode(c);
+        }
+        return s;
+    }
+    /** A UTF-16LE string of `byteLength` bytes. */
+    function utf16(b, off, byteLength) {
+        let s = '';
+        for (let i = 0; i + 1 < byteLength; i += 2) {
+            const c = u16(b, off + i);
+            if (c === 0)
+                break;
+            s += String.fromCharCode(c);
+        }
+        return s;
+    }
+
+    // A structure read in one piece, decoded field by field from the type layout.
+    // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
+    class StructView {
+        constructor(layout, address, bytes, pointerSize, 
+        /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
+        base = 0, 
+        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
+        rest) {
+            this.layout = layout;
+            this.address = address;
+            this.pointerSize = pointerSize;
+            this.base = base;
+            this.bytes = bytes;
+            this.rest = rest;
+        }
+        has(path) {
+            return this.layout.field(path) !== undefined;
+        }
+        /** An integer, enum or bit-field value; undefined when this build has no such field. */
+        num(path) {
+            const f = this.layout.field(path);
+            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
+        }
+        /** A pointer-sized field as an address. */
+        ptr(path) {
+            const f = this.layout.field(path);
+            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
+        }
+        /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
+        nonZero(path) {
+            const f = this.layout.field(path);
+            if (f === undefined || !this.holds(f.offset, f.size))
+                return undefined;
+            for (let i = 0; i < f.size; i++)
+                if (this.bytes[this.base + f.offset + i] !== 0)
+                    return true;
+            return false;
+        }
+        /** The address of a member (e.g. an embedded list head). */
+        addressOf(path) {
+            const f = this.layout.field(path);
+            return f === undefined ? undefined : addrAdd(this.address, f.offset);
+        }
+        /** A view of an embedded structure member. */
+        sub(path, layout) {
+            const f = this.layout.field(path);
+            if (f === undefined || !this.holds(f.offset, f.size))
+                return undefined;
+            return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
+        }
+        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
+        holds(offset, size) {
+            if (this.base + offset + size <= this.bytes.length)
+                return true;
+            const rest = this.rest;
+            if (!rest)
+                return false;
+            this.rest = undefined;
+            const whole = rest();
+            if (whole)
+                this.bytes = whole;
+            return this.base + offset + size <= this.bytes.length;
+        }
+    }
+    function readNumber(bytes, base, f) {
+        if (f.bitLen !== undefined && f.bitPos !== undefined)
+            return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
+        const size = f.size > 8 ? 8 : f.size;
+        return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
+    }
+
+    // Caching, one mechanism for the whole run:
+    // - RunCache: values built once per run (per KernelContext), looked up by a typed key, so a value
+    //   comes back with the type its key was made with and no call site casts;
+    // - getOrBuild / getOrRead: a per-object Map filled on first use (an index by address, a reader's
+    //   decoded objects), the one spelling of "look up, else build and remember".
+    function cacheKey(name) {
+        return { name };
+    }
+    /** Values built at most once per run, each under its own key (keys compare by identity, not by name). */
+    class RunCache {
+        constructor() {
+            /** Keyed by the key object: each key's value has that key's type (`get` is the one place that says so). */
+            this.values = new Map();
+        }
+        get(key, build) {
+            if (this.values.has(key))
+                return this.values.get(key);
+            const value = build();
+            this.values.set(key, value);
+            return value;
+        }
+        has(key) {
+            return this.values.has(key);
+        }
+    }
+    /** The value under `key`, built and remembered on first use (`build` must not return undefined). */
+    function getOrBuild(map, key, build) {
+        let value = map.get(key);
+        if (value === undefined) {
+            value = build(key);
+            map.set(key, value);
+        }
+        return value;
+    }
+    /** Like getOrBuild for a lookup that may find nothing: the absence is remembered too (as null), so it is read once. */
+    function getOrRead(map, key, read) {
+        let value = map.get(key);
+        if (value === undefined) {
+            const found = read(key);
+            value = found === undefined ? null : found;
+            map.set(key, value);
+        }
+        return value === null ? undefined : value;
+    }
+
+    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
+    class TargetUnsupported extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'TargetUnsupported';
+        }
+    }
+
+    // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
+    // structure reads with failure accounting, and the warnings collected along the way.
+    /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
+    const LIST_WALK_CAP = 1000000;
+    class KernelContext {
+        constructor(target) {
+            this.target = target;
+            /** Values built once per run: the readers (kernel/readers.ts), the tables, analysis indexes. */
+            this.cache = new RunCache();
+            this.enumCache = new Map();
+            this.enumValueCache = new Map();
+            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
+        }
+        get pointerSize() {
+            return this.target.pointerSize;
+        }
+        type(name, module = 'nt') {
+            return this.target.type(module, name);
+        }
+        /** A type the analysis cannot work without: missing means wrong target or missing symbols. */
+        requireType(name, module = 'nt') {
+            const t = this.target.type(module, name);
+            if (!t)
+                throw new TargetUnsupported(`type ${module}!${name} not found: are the kernel symbols loaded (.reload)?`);
+            return t;
+        }
+        /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
+        enumName(enumType, value) {
+            const names = getOrBuild(this.enumCache, enumType, () => this.target.enumNames('nt', enumType) || new Map());
+            const name = names.get(value);
+            return name === undefined ? `#${value}` : name;
+        }
+        /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
+        enumValue(enumType, name) {
+            const values = getOrBuild(this.enumValueCache, enumType, () => {
+                const byName = new Map();
+                const names = this.target.enumNames('nt', enumType);
+                if (names)
+                    names.forEach((n, v) => byName.set(n, v));
+                return byName;
+            });
+            return values.get(name);
+        }
+        symbol(name, module = 'nt') {
+            return this.target.symbolAddress(module, name);
+        }
+        /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
+        plausible(a, alignment = 4) {
+            if (a === undefined || isNull(a))
+                return false;
+            if (!isCanonical(a, this.pointerSize))
+                return false;
+            return (parseInt(a.slice(-2), 16) & (alignment - 1)) === 0;
+        }
+        /** One read of a whole structure; counts and returns undefined when unreadable. */
+        readStruct(layout, address, what, context, size = layout.size) {
+            const bytes = this.target.read(address, size, context);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize);
+        }
+        /**
+         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
+         * costs one more read (of the whole structure), never a wrong value.
+         */
+        readStructPrefix(layout, address, what, prefix) {
+            if (prefix >= layout.size)
+                return this.readStruct(layout, address, what);
+            const bytes = this.target.read(address, prefix);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
+                const whole = this.target.read(address, layout.size);
+                if (!whole)
+                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+                return whole;
+            });
+        }
+        /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
+        containing(entry, layout, field) {
+            const f = layout.field(field);
+            if (!f)
+                throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
+            return addrAdd(entry, -f.offset);
+        }
+    }
+
+    // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
+    // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
+    // recovered backwards from the head through Blink: one smashed Flink does not hide every element
+    // after it.
+    /**
+     * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
+     * entry's Flink when it already read it (one read per element), undefined to let the walker read
+     * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
+     */
+    function walkList(k, head, what, visit, links) {
+        let known = links;
+        if (!known) {
+            const p = k.pointerSize;
+            const headBytes = k.target.read(head, 2 * p);
+            if (!headBytes) {
+                k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
+                return;
+            }
+            known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
+        }
+        const seen = new Set();
+        if (walkForward(k, head, known.flink, what, visit, seen))
+            return;
+        walkBackward(k, head, known.blink, what, visit, seen);
+    }
+    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+    function headLinks(view, path) {
+        const flink = view.ptr(`${path}.Flink`);
+        const blink = view.ptr(`${path}.Blink`);
+        return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
+    }
+    /** True when the walk came back to the head. */
+    function walkForward(k, head, first, what, visit, seen) {
+        let entry = first;
+        while (entry !== head) {
+            if (!k.plausible(entry)) {
+                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                return false;
+            }
+            if (seen.has(entry) || seen.size >= LIST_WALK_CAP) {
+                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                return false;
+            }
+            seen.add(entry);
+            let next = visit(entry);
+            if (next === null)
+                return false;
+            if (next === undefined) {
+                const bytes = k.target.read(entry, k.pointerSize);
+                if (!bytes) {
+                    k.warnings.add('lists cut at a bad link', `${what}: entry ${entry} is unreadable`);
+                    return false;
+                }
+                next = ptr(bytes, 0, k.pointerSize);
+            }
+            if (isNull(next)) {
+                k.warnings.add('lists cut at a bad link', `${what}: null link after ${entry}`);
+                return false;
+            }
+            entry = next;
+        }
+        return true;
+    }
+    /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
+    function walkBackward(k, head, last, what, visit, seen) {
+        let entry = last;
+        let recovered = 0;
+        while (entry !== head && k.plausible(entry) && !seen.has(entry) && seen.size < LIST_WALK_CAP) {
+            seen.add(entry);
+            const links = k.target.read(entry, 2 * k.pointerSize);
+            if (!links)
+                break;
+            visit(entry);
+            recovered++;
+            entry = ptr(links, k.pointerSize, k.pointerSize);
+        }
+        if (recovered)
+            k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
+    }
+
+    // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
+    // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
+    // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
+    /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
+    const TIMEOUT_WAIT_KEY = 0x102;
+    /** More wait blocks than this is damage (MAXIMUM_WAIT_OBJECTS is 64). */
+    const MAX_WAIT_BLOCKS = 65;
+    /**
+     * ETHREAD members the analyses decode (the KTHREAD whole, then the ETHREAD's own): a thread is read up
+     * to the last of them, about 60% of an x64 ETHREAD. Decoding any other member costs one more read.
+     */
+    const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
+        'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
+        'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
+    /** The ETHREAD bytes a thread was decoded from (kernel/ only). */
+    function ethreadView(thread) {
+        return thread.view;
+    }
+    function threadReader(k) {
+        const ethread = k.requireType('_ETHREAD');
+        const kthread = k.requireType('_KTHREAD');
+        const waitBlock = k.requireType('_KWAIT_BLOCK');
+        const tcb = ethread.field('Tcb');
+        let readSize = kthread.size + (tcb ? tcb.offset : 0);
+        for (const name of DECODED_MEMBERS) {
+            const f = ethread.field(name);
+            if (f && f.offset + f.size > readSize)
+                readSize = f.offset + f.size;
+        }
+        return {
+            ethread,
+            readSize: Math.min(readSize, ethread.size),
+            kthread,
+            waitBlock,
+            tcbOffset: tcb ? tcb.offset : 0,
+            ring: waitBlock.field('NextWaitBlock') !== undefined,
+        };
+    }
+    /**
+     * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
+     * three 64-bit address strings per thread are a good share of a 100k-thread model.
+     */
+    class ThreadRecord {
+        constructor(address, process, view) {
+            this.tid = 0;
+            this.state = 'Unknown';
+            this.waitReason = '';
+            this.waitMode = 'KernelMode';
+            this.alertable = false;
+            this.waitTime = 0;
+            this.kernelTime = 0;
+            this.userTime = 0;
+            this.priority = 0;
+            this.basePriority = 0;
+            this.waits = [];
+            this.timedWait = false;
+            this.terminated = false;
+            this.address = address;
+            this.process = process;
+            this.view = view;
+        }
+        get stackBase() {
+            return this.view.ptr('Tcb.StackBase');
+        }
+        get stackLimit() {
+            return this.view.ptr('Tcb.StackLimit');
+        }
+        get kernelStack() {
+            return this.view.ptr('Tcb.KernelStack');
+        }
+        /** Win10 splits NextProcessor into the number and a flag bit: the narrower field first. */
+        get claimedProcessor() {
+            const number = this.view.num('Tcb.NextProcessorNumber');
+            return number !== undefined ? number : this.view.num('Tcb.NextProcessor');
+        }
+        get teb() {
+            return this.view.ptr('Tcb.Teb');
+        }
+    }
+    function readThread(k, r, address, process) {
+        const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
+        if (!view)
+            return undefined;
+        const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
+        const stateValue = kt.num('State');
+        const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
+        const resident = kt.num('KernelStackResident');
+        const thread = new ThreadRecord(address, process, view);
+        thread.tid = view.num('Cid.UniqueThread') || 0;
+        thread.state = state;
+        thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
+        thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
+        thread.alertable = kt.num('Alertable') === 1;
+        thread.waitTime = kt.num('WaitTime') || 0;
+        thread.kernelTime = kt.num('KernelTime') || 0;
+        thread.userTime = kt.num('UserTime') || 0;
+        thread.priority = kt.num('Priority') || 0;
+        thread.basePriority = kt.num('BasePriority') || 0;
+        thread.terminated = state === 'Terminated' || view.num('Terminated') === 1;
+        thread.stackResident = resident === undefined ? undefined : resident === 1;
+        if (state === 'Waiting')
+            readWaitBlocks(k, r, thread, kt);
+        return thread;
+    }
+    function readWaitBlocks(k, r, thread, kt) {
+        const first = kt.ptr('WaitBlockList');
+        if (!first || isNull(first))
+            return;
+        // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
+        const timer = kt.layout.field('Timer');
+        const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
+        for (const b of blocks) {
+            const object = b.ptr('Object');
+            if (!object || isNull(object))
+                continue;
+            const waitKey = b.num('WaitKey') || 0;
+            if (waitKey === TIMEOUT_WAIT_KEY || (timer !== undefined && addrDiff(object, kt.address) === timer.offset)) {
+                thread.timedWait = true;
+                continue;
+            }
+            const block = { object, waitKey, waitType: b.num('WaitType') || 0 };
+            thread.waits.push(block);
+        }
+    }
+    /** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
+    function blockAt(k, r, thread, address, count = 1) {
+        const inside = addrDiff(address, thread.address);
+        const size = r.waitBlock.size * count;
+        if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
+            return new StructView(r.waitBlock, address, thread.view.bytes, k.pointerSize, inside);
+        }
+        return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
+    }
+    function ringBlocks(k, r, thread, first) {
+        const out = [];
+        let at = first;
+        for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+            const b = blockAt(k, r, thread, at);
+            if (!b)
+                return out;
+            out.push(b);
+            const next = b.ptr('NextWaitBlock');
+            if (!next || isNull(next) || next === first)
+                return out;
+            at = next;
+        }
+        k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
+        return out;
+    }
+    function arrayBlocks(k, r, thread, kt, first) {
+        const declared = kt.num('WaitBlockCount');
+        const count = declared === undefined ? 1 : declared;
+        if (count === 0)
+            return [];
+        if (count > MAX_WAIT_BLOCKS) {
+            k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
+            return [];
+        }
+        const all = blockAt(k, r, thread, first, count);
+        if (!all)
+            return [];
+        if (count === 1)
+            return [all];
+        const out = [];
+        for (let i = 0; i < count; i++) {
+            out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
+        }
+        return out;
+    }
+    /**
+     * The mutants on each thread's KTHREAD.MutantListHead (the mutants it owns), by a bounded walk whose head
+     * links come from the bytes already read. Nothing when this build's _KMUTANT has no MutantListEntry.
+     */
+    function walkMutantLists(k, threads, visit) {
+        const mutantType = k.type('_KMUTANT');
+        if (!mutantType || !mutantType.field('MutantListEntry'))
+            return;
+        for (const t of threads) {
+            const view = ethreadView(t);
+            const head = view.addressOf('Tcb.MutantListHead');
+            const first = view.ptr('Tcb.MutantListHead.Flink');
+            if (!head || !first || isNull(first) || first === head)
+                continue;
+            walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+                visit(t, k.containing(entry, mutantType, 'MutantListEntry'));
+                return undefined;
+            }, headLinks(view, 'Tcb.MutantListHead'));
+        }
+    }
+
     // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
     // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
     // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
@@ -548,7 +1041,7 @@ var __waitchain = (function (exports) {
     const APC_LEVEL = 1;
     /** The delivery controls, from the ETHREAD view (no read). The disable counts are signed whatever their declared width. */
     function apcControls(thread) {
-        const v = thread.view;
+        const v = ethreadView(thread);
         const pending = v.num('Tcb.ApcState.KernelApcPending');
         return {
             kernelApcPending: pending === undefined ? undefined : pending !== 0,
@@ -558,7 +1051,7 @@ var __waitchain = (function (exports) {
         };
     }
     function fieldSize(thread, path) {
-        const f = thread.view.layout.field(path);
+        const f = ethreadView(thread).layout.field(path);
         return f ? f.size : 0;
     }
     /** XP declares KernelApcDisable a ULONG that the kernel decrements below zero: read it as the signed count it is. */
@@ -589,14 +1082,15 @@ var __waitchain = (function (exports) {
     }
     /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
     function listHead(k, thread, state, mode) {
-        const f = thread.view.layout.field(`Tcb.${state}.ApcListHead`);
+        const view = ethreadView(thread);
+        const f = view.layout.field(`Tcb.${state}.ApcListHead`);
         if (!f)
             return undefined;
         const element = f.elementSize || 2 * k.pointerSize;
         const offset = f.offset + mode * element;
-        if (offset + k.pointerSize > thread.view.bytes.length - thread.view.base)
+        if (offset + k.pointerSize > view.bytes.length - view.base)
             return undefined;
-        return { head: addrAdd(thread.address, offset), flink: ptr(thread.view.bytes, thread.view.base + offset, k.pointerSize) };
+        return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, view.base + offset, k.pointerSize) };
     }
     /**
      * The APC states whose kernel lists hold APCs for this thread: ApcState, plus SavedApcState while the
@@ -606,7 +1100,7 @@ var __waitchain = (function (exports) {
     function kernelLists(k, thread) {
         const mode = kernelModeIndex(k);
         const out = [];
-        const states = thread.view.num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
+        const states = ethreadView(thread).num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
         for (const state of states) {
             const h = listHead(k, thread, state, mode);
             if (h && h.flink !== h.head && !isNull(h.flink))
@@ -689,12 +1183,7 @@ var __waitchain = (function (exports) {
             this.completion = k.symbol('IopCompleteRequest');
         }
         name(address) {
-            let hit = this.names.get(address);
-            if (hit === undefined) {
-                hit = this.k.target.nearestSymbol(address) || null;
-                this.names.set(address, hit);
-            }
-            return hit === null ? undefined : hit;
+            return getOrRead(this.names, address, () => this.k.target.nearestSymbol(address) || undefined);
         }
         /** KernelRoutine is nt!IopCompleteRequest: by the symbol's address when the symbols give it, else by name. */
         isIoCompletion(address) {
@@ -706,77 +1195,6 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // A structure read in one piece, decoded field by field from the type layout.
-    // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
-    class StructView {
-        constructor(layout, address, bytes, pointerSize, 
-        /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
-        base = 0, 
-        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
-        rest) {
-            this.layout = layout;
-            this.address = address;
-            this.pointerSize = pointerSize;
-            this.base = base;
-            this.bytes = bytes;
-            this.rest = rest;
-        }
-        has(path) {
-            return this.layout.field(path) !== undefined;
-        }
-        /** An integer, enum or bit-field value; undefined when this build has no such field. */
-        num(path) {
-            const f = this.layout.field(path);
-            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
-        }
-        /** A pointer-sized field as an address. */
-        ptr(path) {
-            const f = this.layout.field(path);
-            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
-        }
-        /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
-        nonZero(path) {
-            const f = this.layout.field(path);
-            if (f === undefined || !this.holds(f.offset, f.size))
-                return undefined;
-            for (let i = 0; i < f.size; i++)
-                if (this.bytes[this.base + f.offset + i] !== 0)
-                    return true;
-            return false;
-        }
-        /** The address of a member (e.g. an embedded list head). */
-        addressOf(path) {
-            const f = this.layout.field(path);
-            return f === undefined ? undefined : addrAdd(this.address, f.offset);
-        }
-        /** A view of an embedded structure member. */
-        sub(path, layout) {
-            const f = this.layout.field(path);
-            if (f === undefined || !this.holds(f.offset, f.size))
-                return undefined;
-            return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
-        }
-        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
-        holds(offset, size) {
-            if (this.base + offset + size <= this.bytes.length)
-                return true;
-            const rest = this.rest;
-            if (!rest)
-                return false;
-            this.rest = undefined;
-            const whole = rest();
-            if (whole)
-                this.bytes = whole;
-            return this.base + offset + size <= this.bytes.length;
-        }
-    }
-    function readNumber(bytes, base, f) {
-        if (f.bitLen !== undefined && f.bitPos !== undefined)
-            return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
-        const size = f.size > 8 ? 8 : f.size;
-        return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
-    }
-
     // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
     // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
     // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
@@ -785,7 +1203,7 @@ var __waitchain = (function (exports) {
     const IO_TYPE_DEVICE = 3;
     const IO_TYPE_DRIVER = 4;
     const IO_TYPE_FILE = 5;
-    const IO_TYPE_IRP$1 = 6;
+    const IO_TYPE_IRP = 6;
     /** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
     const LOCATIONS_IN_FIRST_READ = 12;
     /** A CCHAR holds StackCount: more than this is damage. */
@@ -865,8 +1283,8 @@ var __waitchain = (function (exports) {
         threadIrps(thread) {
             const out = [];
             const types = this.types;
-            const head = thread.view.addressOf('IrpList');
-            let entry = thread.view.ptr('IrpList.Flink');
+            const head = ethreadView(thread).addressOf('IrpList');
+            let entry = ethreadView(thread).ptr('IrpList.Flink');
             if (!types || !head || !entry)
                 return out;
             const what = `IRP list of thread ${thread.address}`;
@@ -895,6 +1313,18 @@ var __waitchain = (function (exports) {
             }
             return out;
         }
+        /**
+         * The IRP at an address that may hold none (a container computed from an APC): a read of its Type header
+         * first, so a pool neighbour is not read as an IRP; then the IRP as readIrp reads it.
+         */
+        probeIrp(address) {
+            const layout = this.k.type('_IRP');
+            const type = layout && layout.field('Type');
+            if (!type || !this.k.plausible(address))
+                return undefined;
+            const probe = this.k.target.read(addrAdd(address, type.offset), type.size);
+            return probe && uint(probe, 0, type.size) === IO_TYPE_IRP ? this.readIrp(address) : undefined;
+        }
         /** One IRP with its stack locations. */
         readIrp(address) {
             const types = this.types;
@@ -903,25 +1333,17 @@ var __waitchain = (function (exports) {
         }
         /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
         deviceTarget(device) {
-            let hit = this.devices.get(device);
-            if (hit === undefined) {
-                hit = this.readDeviceTarget(device) || null;
-                this.devices.set(device, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.devices, device, () => this.readDeviceTarget(device));
         }
         /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
         fileName(file) {
-            let hit = this.files.get(file);
-            if (hit === undefined) {
-                hit = null;
+            return getOrRead(this.files, file, () => {
                 const layout = this.types && this.types.file;
                 const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
-                if (view && this.typed(view, IO_TYPE_FILE, 'file object'))
-                    hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
-                this.files.set(file, hit);
-            }
-            return hit === null ? undefined : hit;
+                if (!view || !this.typed(view, IO_TYPE_FILE, 'file object'))
+                    return undefined;
+                return readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || undefined;
+            });
         }
         readDeviceTarget(device) {
             const layout = this.types && this.types.device;
@@ -933,12 +1355,8 @@ var __waitchain = (function (exports) {
             const driverObject = view.ptr('DriverObject');
             if (!driverObject || !this.k.plausible(driverObject))
                 return { device, driverObject: undefined, driverName: undefined };
-            let name = this.drivers.get(driverObject);
-            if (name === undefined) {
-                name = this.readDriverName(driverObject) || null;
-                this.drivers.set(driverObject, name);
-            }
-            return { device, driverObject, driverName: name === null ? undefined : name };
+            const driverName = getOrRead(this.drivers, driverObject, () => this.readDriverName(driverObject) || undefined);
+            return { device, driverObject, driverName };
         }
         readDriverName(driver) {
             const layout = this.types && this.types.driver;
@@ -970,7 +1388,7 @@ var __waitchain = (function (exports) {
                 view = k.readStruct(types.irp, address, 'IRP');
             if (!view)
                 return undefined;
-            if (!this.typed(view, IO_TYPE_IRP$1, 'IRP'))
+            if (!this.typed(view, IO_TYPE_IRP, 'IRP'))
                 return undefined;
             const stackCount = view.num('StackCount') || 0;
             const currentLocation = view.num('CurrentLocation') || 0;
@@ -1038,70 +1456,6 @@ var __waitchain = (function (exports) {
     function nonNull(a) {
         return a === undefined || isNull(a) ? undefined : a;
     }
-    /** The IRP reader of this run (its caches live as long as the run). */
-    function irpReaderOf(env) {
-        return env.memo('irp-reader', () => new IrpReader(env.k));
-    }
-
-    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
-    // thread's own process (user stacks exist only in that address space).
-    //
-    // Where they are is a calling-convention fact, not a structure offset:
-    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
-    //   The unwinder's FrameOffset is that ebp.
-    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
-    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
-    //   A callee may or may not have spilled its register arguments there: callers of this module validate
-    //   what they read (a critical section is cross-checked against its process's list).
-    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
-    const KV_ARGUMENTS = { 4: 3, 8: 4 };
-    /** The address of a frame's first argument, as kv reads it. */
-    function firstArgumentAddress(frame, pointerSize) {
-        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
-    }
-    /** The process context user-mode addresses of this process are read in. */
-    function processContext(process) {
-        return { pid: process.pid, address: process.address };
-    }
-    /**
-     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
-     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
-     */
-    function frameArguments(k, thread, frame, count = 1) {
-        const size = k.pointerSize;
-        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
-        if (!bytes)
-            return undefined;
-        const out = [];
-        for (let i = 0; i < count; i++)
-            out.push(ptr(bytes, i * size, size));
-        return out;
-    }
-    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
-    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
-    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
-    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
-    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
-    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
-    /**
-     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
-     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
-     * pattern of the analyses is written against.
-     */
-    function parseFrameText(raw) {
-        let text = String(raw).trim();
-        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
-            text = text.replace(SUFFIX, '');
-        const m = FRAME.exec(text);
-        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
-            return { text, offset: 0 };
-        const module = m[1];
-        const fn = m[2] !== undefined ? m[2].trim() : undefined;
-        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
-        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
-        const name = fn !== undefined ? `${module}!${fn}` : module;
-        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
-    }
 
     // Where an address an IRP will write on completion (UserIosb, UserEvent) lies relative to the threads'
     // stacks: on no stack, in a live frame of a thread, or below that thread's stack pointer (in a frame that
@@ -1118,9 +1472,12 @@ var __waitchain = (function (exports) {
             return 'unknown';
         return addrCompare(address, sp) < 0 ? 'returned' : 'live';
     }
+    const KERNEL_STACKS = cacheKey('stale: kernel stacks');
+    const USER_STACKS = cacheKey('stale: user stacks by process');
+    const IRPS_BY_THREAD = cacheKey('stale: IRPs by thread');
     /** All plausible kernel stack ranges, sorted by StackLimit (built once per run). */
     function kernelStacks(env) {
-        return env.memo('stale:kernel-stacks', () => {
+        return env.cache.get(KERNEL_STACKS, () => {
             const ps = env.k.pointerSize;
             const out = [];
             for (const t of env.table.threads) {
@@ -1155,29 +1512,19 @@ var __waitchain = (function (exports) {
     }
     /** The user stacks of a process's threads from their TEBs (NtTib.StackLimit/StackBase), read once per process, silently absent in kernel dumps. */
     function userStacks(process, env) {
-        const all = env.memo('stale:user-stacks', () => new Map());
-        let ranges = all.get(process.address);
-        if (ranges)
+        const all = env.cache.get(USER_STACKS, () => new Map());
+        return getOrBuild(all, process.address, () => userStacksOf(process, env));
+    }
+    function userStacksOf(process, env) {
+        const ranges = [];
+        if (!env.kernel.tebLayout())
             return ranges;
-        ranges = [];
-        all.set(process.address, ranges);
-        const k = env.k;
-        const teb = k.type('_TEB');
-        const baseField = teb && teb.field('NtTib.StackBase');
-        const limitField = teb && teb.field('NtTib.StackLimit');
-        if (!teb || !baseField || !limitField)
-            return ranges;
-        const span = Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size);
         for (const t of process.threads) {
-            const tebAddress = t.view.ptr('Tcb.Teb');
-            if (!tebAddress || isNull(tebAddress) || isKernelAddress(tebAddress, k.pointerSize))
-                continue;
             // A kernel dump has no user memory: an unreadable TEB is expected there, not damage.
-            const bytes = k.target.read(tebAddress, span, processContext(process));
-            if (!bytes)
+            const bounds = env.kernel.userStackBounds(t);
+            if (!bounds)
                 continue;
-            const base = ptr(bytes, baseField.offset, k.pointerSize);
-            const limit = ptr(bytes, limitField.offset, k.pointerSize);
+            const { base, limit } = bounds;
             const size = addrDiff(base, limit);
             if (size === undefined || size <= 0 || size > MAX_STACK_SIZE)
                 continue;
@@ -1222,8 +1569,8 @@ var __waitchain = (function (exports) {
     }
     /** Every thread's IRP list (one read per IRP; threads with an empty list cost nothing). */
     function irpsByThread(env) {
-        return env.memo('stale:irps', () => {
-            const reader = irpReaderOf(env);
+        return env.cache.get(IRPS_BY_THREAD, () => {
+            const reader = env.kernel.irps;
             const out = [];
             for (const thread of env.table.threads) {
                 const irps = reader.threadIrps(thread);
@@ -1238,7 +1585,7 @@ var __waitchain = (function (exports) {
         const location = irp.current;
         if (!location)
             return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
-        const target = location.deviceObject ? irpReaderOf(env).deviceTarget(location.deviceObject) : undefined;
+        const target = location.deviceObject ? env.kernel.irps.deviceTarget(location.deviceObject) : undefined;
         const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
         return `${majorFunctionName(location.majorFunction)} to ${driver}`;
     }
@@ -1303,9 +1650,10 @@ var __waitchain = (function (exports) {
         const handedOver = !o.terminated && other.state === 'live' && o.state === 'Waiting' && !!irp.userEvent && o.waits.some((w) => w.object === irp.userEvent);
         return { reason: 'other-thread', position: other, severity: handedOver ? 'warning' : 'error' };
     }
+    const STALE_REFERENCES = cacheKey('stale: stale references');
     /** Every stale reference of the dump (computed once per run; the APC rule asks for them too). */
     function staleReferences(env) {
-        return env.memo('stale:references', () => {
+        return env.cache.get(STALE_REFERENCES, () => {
             const out = [];
             for (const { thread, irps } of irpsByThread(env)) {
                 for (const irp of irps) {
@@ -1426,8 +1774,6 @@ var __waitchain = (function (exports) {
     // Whether the kernel will deliver it (WaitIrql < APC_LEVEL and SpecialApcDisable zero) does not decide
     // the finding, it decides what happens next; it is reported with the disable counts as evidence.
     // Severity warning; error when stale-iosb finds the same IRP (the completion will corrupt a stack).
-    /** IO_TYPE_IRP (WDK): the Type header of an _IRP. */
-    const IO_TYPE_IRP = 6;
     /** Candidate IRPs named when the APC does not say which IRP it completes. */
     const MAX_CANDIDATES_SHOWN = 3;
     const apcToNonAlertableWaiterRule = {
@@ -1435,14 +1781,14 @@ var __waitchain = (function (exports) {
         run({ model }) {
             const env = model.env;
             const k = env.k;
-            const names = env.memo('stale:routine-names', () => new RoutineNames(k));
+            const names = env.kernel.routineNames;
             const findings = [];
             for (const t of env.table.threads) {
                 if (t.state !== 'Waiting' || t.alertable)
                     continue;
-                if (!hasKernelApcs(k, t))
+                if (!env.kernel.hasKernelApcs(t))
                     continue; // decided from the ETHREAD as read: most threads cost nothing
-                const completions = readKernelApcs(k, t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
+                const completions = env.kernel.kernelApcs(t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
                 if (!completions.length)
                     continue;
                 const irps = irpsOf(t, env);
@@ -1490,14 +1836,10 @@ var __waitchain = (function (exports) {
         }
         // Not on the thread's list (completion may already have dequeued it): the Tail.Apc container is an IRP
         // when its Type header says so; a two-byte probe first, so a pool neighbour is not read as an IRP.
-        if (layout && container && k.plausible(container)) {
-            const type = layout.field('Type');
-            const probe = type && k.target.read(addrAdd(container, type.offset), type.size);
-            if (type && probe && uint(probe, 0, type.size) === IO_TYPE_IRP) {
-                const irp = irpReaderOf(env).readIrp(container);
-                if (irp)
-                    return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
-            }
+        if (container) {
+            const irp = env.kernel.irps.probeIrp(container);
+            if (irp)
+                return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
         }
         return undefined;
     }
@@ -1532,8 +1874,8 @@ var __waitchain = (function (exports) {
     function findingOf$3(t, apcs, irps, how, env) {
         const k = env.k;
         const a = (x) => formatAddr(x, k.pointerSize);
-        const names = env.memo('stale:routine-names', () => new RoutineNames(k));
-        const c = apcControls(t);
+        const names = env.kernel.routineNames;
+        const c = env.kernel.apcControls(t);
         const single = irps.length === 1 ? irps[0] : undefined;
         const stale = staleIrpAddresses(env);
         const corrupting = irps.filter((irp) => stale.has(irp.address));
@@ -1588,198 +1930,6 @@ var __waitchain = (function (exports) {
         if (deliverable === false)
             return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
         return `${counts}: whether the kernel delivers it now is unknown`;
-    }
-
-    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
-    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
-    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
-    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
-    const MAX_PROCESSORS = 2048;
-    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
-    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
-    function readProcessors(k) {
-        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
-        const prcbType = k.type('_KPRCB');
-        const ethread = k.type('_ETHREAD');
-        const block = k.symbol('KiProcessorBlock');
-        if (!prcbType || !ethread || !block) {
-            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
-            return table;
-        }
-        const declared = processorCount(k);
-        const blockType = symbolType(k, 'KiProcessorBlock');
-        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
-        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
-        const entries = entryCount(declared, capacity);
-        if (entries === undefined) {
-            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
-            return table;
-        }
-        if (declared !== undefined && capacity !== undefined && declared > capacity) {
-            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
-        }
-        const pointers = k.target.read(block, entries * k.pointerSize);
-        if (!pointers) {
-            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
-            return table;
-        }
-        table.known = true;
-        const pcr = pcrLocator(k, prcbType);
-        if (!pcr && entries > 0) {
-            // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
-            // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
-            k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
-        }
-        const span = prcbSpan(prcbType);
-        for (let i = 0; i < entries; i++) {
-            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
-            if (isNull(prcb))
-                break; // the array ends at the first NULL entry
-            if (!k.plausible(prcb)) {
-                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
-                table.unreadable.push(i);
-                continue;
-            }
-            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
-            if (!info) {
-                table.unreadable.push(i);
-                continue;
-            }
-            addProcessor(table, info);
-        }
-        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
-        return table;
-    }
-    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
-    function entryCount(declared, capacity) {
-        if (declared !== undefined && capacity !== undefined)
-            return Math.min(declared, capacity);
-        if (declared !== undefined)
-            return declared;
-        return capacity;
-    }
-    function addProcessor(table, info) {
-        table.processors.push(info);
-        table.byNumber.set(info.number, info);
-        if (info.currentThread) {
-            const list = table.runningOn.get(info.currentThread);
-            if (list)
-                list.push(info);
-            else
-                table.runningOn.set(info.currentThread, [info]);
-        }
-        if (info.nextThread)
-            table.nextOn.set(info.nextThread, info);
-    }
-    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
-    function processorCount(k) {
-        const at = k.symbol('KeNumberProcessors');
-        const type = symbolType(k, 'KeNumberProcessors');
-        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
-            return undefined;
-        const b = k.target.read(at, type.size);
-        if (!b)
-            return undefined;
-        const n = uint(b, 0, type.size);
-        if (n > 0 && n <= MAX_PROCESSORS)
-            return n;
-        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
-        return undefined;
-    }
-    /** A global's declared type (undefined with public symbols only). */
-    function symbolType(k, name) {
-        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
-        return shape && shape.type;
-    }
-    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
-    function pcrLocator(k, prcbType) {
-        const layout = k.type('_KPCR');
-        if (!layout)
-            return undefined;
-        for (const name of ['PrcbData', 'Prcb']) {
-            const f = layout.field(name);
-            if (f && f.kind === 'struct' && f.size === prcbType.size)
-                return { layout, field: name, prcbOffset: f.offset };
-        }
-        return undefined;
-    }
-    function prcbSpan(prcbType) {
-        let end = 0;
-        for (const name of PRCB_FIELDS) {
-            const f = prcbType.field(name);
-            if (f && f.offset + f.size > end)
-                end = f.offset + f.size;
-        }
-        return end;
-    }
-    /**
-     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
-     * KPCR can be located; else the KPRCB part alone.
-     */
-    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
-        let view;
-        let irql;
-        if (pcr) {
-            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
-            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
-            if (bytes) {
-                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
-                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
-                if (pcrConsistent(pcrView, pcrAddress, prcb))
-                    irql = pcrView.num('Irql');
-                else
-                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
-            }
-        }
-        if (!view)
-            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
-        if (!view)
-            return undefined;
-        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
-        const tcb = ethread.field('Tcb');
-        const toThread = (field) => {
-            const kthread = view.ptr(field);
-            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
-        };
-        const number = view.num('Number');
-        const currentThread = toThread('CurrentThread');
-        const idleThread = toThread('IdleThread');
-        return {
-            number: number === undefined ? index : number,
-            prcb,
-            currentThread,
-            nextThread: toThread('NextThread'),
-            idleThread,
-            idle: currentThread !== undefined && currentThread === idleThread,
-            irql,
-        };
-    }
-    /**
-     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
-     * containing-record arithmetic; a field this build lacks is no evidence either way.
-     */
-    function pcrConsistent(pcr, pcrAddress, prcb) {
-        for (const name of ['SelfPcr', 'Self']) {
-            const f = pcr.layout.field(name);
-            if (f && f.kind === 'pointer') {
-                if (pcr.ptr(name) !== pcrAddress)
-                    return false;
-                break;
-            }
-        }
-        for (const name of ['Prcb', 'CurrentPrcb']) {
-            const f = pcr.layout.field(name);
-            if (f && f.kind === 'pointer') {
-                if (pcr.ptr(name) !== prcb)
-                    return false;
-                break;
-            }
-        }
-        return true;
-    }
-    /** The processor table of this run (built on first use). */
-    function processorsOf(env) {
-        return env.memo('processors', () => readProcessors(env.k));
     }
 
     // Queued spin locks as the kernel keeps them (kernel-structures.md §3.4): each acquirer links a
@@ -1897,36 +2047,23 @@ var __waitchain = (function (exports) {
         }
         /** The lock word (cached per lock); undefined when unreadable or over the read budget. */
         lockWord(lock) {
-            let hit = this.words.get(lock);
-            if (hit === undefined) {
-                hit = null;
-                if (this.spend()) {
-                    const b = this.k.target.read(lock, this.k.pointerSize);
-                    if (b)
-                        hit = ptr(b, 0, this.k.pointerSize);
-                }
-                this.words.set(lock, hit);
-            }
-            return hit === null ? undefined : hit;
+            return getOrRead(this.words, lock, () => {
+                const b = this.spend() ? this.k.target.read(lock, this.k.pointerSize) : undefined;
+                return b ? ptr(b, 0, this.k.pointerSize) : undefined;
+            });
         }
         /** A queue entry that is on no scanned stack (one read, cached). */
         entryAt(address) {
             const o = this.offsets;
             if (!o)
                 return undefined;
-            let hit = this.entries.get(address);
-            if (hit === undefined) {
-                hit = null;
-                if (this.spend()) {
-                    const b = this.k.target.read(address, o.size);
-                    if (b) {
-                        const lockValue = ptr(b, o.lock, this.k.pointerSize);
-                        hit = { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue), flags: addrAnd(lockValue, 3) };
-                    }
-                }
-                this.entries.set(address, hit);
-            }
-            return hit === null ? undefined : hit;
+            return getOrRead(this.entries, address, () => {
+                const b = this.spend() ? this.k.target.read(address, o.size) : undefined;
+                if (!b)
+                    return undefined;
+                const lockValue = ptr(b, o.lock, this.k.pointerSize);
+                return { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue), flags: addrAnd(lockValue, 3) };
+            });
         }
         spend() {
             if (this.reads >= MAX_VALIDATION_READS)
@@ -1945,10 +2082,6 @@ var __waitchain = (function (exports) {
     /** Innermost first: on a stack the most recent acquisition is the lowest address. */
     function innermostFirst(entries) {
         return entries.slice().sort((a, b) => addrCompare(a.address, b.address));
-    }
-    /** The queued-lock reader of this run. */
-    function queuedLockReaderOf(env) {
-        return env.memo('queued-lock-reader', () => new QueuedLockReader(env.k));
     }
 
     // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
@@ -2006,7 +2139,7 @@ var __waitchain = (function (exports) {
         id: 'dispatch-level-spin',
         run({ model }) {
             const env = model.env;
-            const cpus = processorsOf(env);
+            const cpus = env.kernel.processors();
             const findings = [];
             for (const t of env.table.threads) {
                 if (t.state !== 'Running')
@@ -2115,7 +2248,7 @@ var __waitchain = (function (exports) {
     }
     /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
     function queuedLock(t, spinFrame, cpus, env) {
-        const reader = queuedLockReaderOf(env);
+        const reader = env.kernel.queuedLocks;
         if (!reader.known || !t.stackLimit || !t.stackBase)
             return undefined;
         const own = stackEntries(t, env);
@@ -2126,7 +2259,7 @@ var __waitchain = (function (exports) {
         // and x64 register arguments may not be there: the stack scan is the fallback).
         const fromArgs = new Set();
         if (spinFrame) {
-            const args = frameArguments(env.k, t, spinFrame, KV_ARGUMENTS[env.k.pointerSize]) || [];
+            const args = env.kernel.frameArguments(t, spinFrame, env.kernel.kvArgumentCount) || [];
             for (const x of args)
                 if (known.has(x))
                     fromArgs.add(x);
@@ -2164,26 +2297,23 @@ var __waitchain = (function (exports) {
      */
     function plainLock(t, frame, env) {
         const k = env.k;
-        const args = frameArguments(k, t, frame, 1);
+        const args = env.kernel.frameArguments(t, frame, 1);
         const lock = args && args[0];
         if (!lock || !isKernelAddress(lock, k.pointerSize) || addrAnd(lock, k.pointerSize - 1) !== 0)
             return undefined;
-        const word = queuedLockReaderOf(env).lockWord(lock);
+        const word = env.kernel.queuedLocks.lockWord(lock);
         return word && !isNull(word) ? { lock, word } : undefined;
     }
+    const STACK_QUEUE_ENTRIES = cacheKey('stale: queue entries by stack');
     /** Queue-entry-shaped words of a thread's whole kernel stack (a running thread's stack pointer is not in the dump), once per thread. */
     function stackEntries(t, env) {
-        const cache = env.memo('stale:stack-queue-entries', () => new Map());
-        let hit = cache.get(t.address);
-        if (!hit) {
-            hit = [];
-            const reader = queuedLockReaderOf(env);
-            if (t.stackLimit && t.stackBase && t.stackResident !== false) {
-                hit = reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit, t.stackBase));
-            }
-            cache.set(t.address, hit);
-        }
-        return hit;
+        const cache = env.cache.get(STACK_QUEUE_ENTRIES, () => new Map());
+        return getOrBuild(cache, t.address, () => {
+            const reader = env.kernel.queuedLocks;
+            if (!t.stackLimit || !t.stackBase || t.stackResident === false)
+                return [];
+            return reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit, t.stackBase));
+        });
     }
 
     // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
@@ -2216,7 +2346,7 @@ var __waitchain = (function (exports) {
             case 'DeferredReady':
                 return describeReady(t, env);
             case 'Standby': {
-                const p = processorsOf(env).nextOn.get(t.address);
+                const p = env.kernel.processors().nextOn.get(t.address);
                 return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
             }
             case 'Transition':
@@ -2232,12 +2362,12 @@ var __waitchain = (function (exports) {
     // ---- running, ready ----
     /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
     function claimedProcessor(t) {
-        const number = t.view.num('Tcb.NextProcessorNumber');
-        return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+        return t.claimedProcessor;
     }
+    const RUNNING_CLAIMS = cacheKey('running threads by claimed processor');
     /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
     function runningClaims(env) {
-        return env.memo('running-claims', () => {
+        return env.cache.get(RUNNING_CLAIMS, () => {
             const claims = new Map();
             for (const t of env.table.threads) {
                 if (t.state !== 'Running')
@@ -2245,17 +2375,13 @@ var __waitchain = (function (exports) {
                 const n = claimedProcessor(t);
                 if (n === undefined)
                     continue;
-                const list = claims.get(n);
-                if (list)
-                    list.push(t.address);
-                else
-                    claims.set(n, [t.address]);
+                getOrBuild(claims, n, () => []).push(t.address);
             }
             return claims;
         });
     }
     function describeRunning(t, env) {
-        const cpus = processorsOf(env);
+        const cpus = env.kernel.processors();
         const claimed = claimedProcessor(t);
         const a = (x) => formatAddr(x, env.k.pointerSize);
         if (!cpus.known)
@@ -2288,7 +2414,7 @@ var __waitchain = (function (exports) {
     }
     function describeReady(t, env) {
         const text = `ready (priority ${t.priority})`;
-        const cpus = processorsOf(env);
+        const cpus = env.kernel.processors();
         if (!cpus.known || !cpus.processors.length)
             return text;
         const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
@@ -2415,7 +2541,7 @@ var __waitchain = (function (exports) {
     }
     /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
     function describeIrps(t, env) {
-        const reader = irpReaderOf(env);
+        const reader = env.kernel.irps;
         const pending = [];
         for (const irp of reader.threadIrps(t)) {
             const device = irp.current && irp.current.deviceObject;
@@ -2440,7 +2566,7 @@ var __waitchain = (function (exports) {
         const location = irp.current;
         const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
         const fileObject = location.fileObject || irp.originalFileObject;
-        const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
+        const file = fileObject ? env.kernel.irps.fileName(fileObject) : undefined;
         const on = file ? ` on ${file}` : '';
         return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
     }
@@ -2671,569 +2797,6 @@ var __waitchain = (function (exports) {
         return undefined;
     }
 
-    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
-    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
-    const KIND_BY_ENUMERATOR = {
-        EventNotificationObject: 'NotificationEvent',
-        EventSynchronizationObject: 'SynchronizationEvent',
-        MutantObject: 'Mutant',
-        ProcessObject: 'Process',
-        QueueObject: 'Queue',
-        SemaphoreObject: 'Semaphore',
-        ThreadObject: 'Thread',
-        GateObject: 'Gate',
-        TimerNotificationObject: 'NotificationTimer',
-        TimerSynchronizationObject: 'SynchronizationTimer',
-        Timer2NotificationObject: 'NotificationTimer',
-        Timer2SynchronizationObject: 'SynchronizationTimer',
-    };
-    /** Kinds `remember` decodes from a header alone (a mutant's owner lies past an embedded event's bytes). */
-    const EMBEDDABLE = /^(NotificationEvent|SynchronizationEvent|Semaphore)$/;
-    class DispatcherReader {
-        constructor(k) {
-            this.k = k;
-            this.cache = new Map();
-            this.mutant = k.requireType('_KMUTANT');
-        }
-        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
-        read(address) {
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.decode(address) || null;
-                this.cache.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        /**
-         * Like read, for an address that may hold no object at all (an owner no thread list has): an
-         * unreadable one is an answer, not damage, so it is not counted as a warning.
-         */
-        probe(address) {
-            const hit = this.cache.get(address);
-            if (hit !== undefined)
-                return hit || undefined;
-            const bytes = this.k.target.read(address, this.mutant.size);
-            const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
-            this.cache.set(address, object || null);
-            return object;
-        }
-        /**
-         * Caches an event or semaphore embedded in a structure already read (a Win10 wait-chain entry's
-         * Event), so the waiter's wait on it costs no read of its own. `bytes[offset]` is the object's
-         * header; anything whose header does not say event or semaphore is left to a read of its own.
-         */
-        remember(address, bytes, offset) {
-            if (this.cache.has(address))
-                return;
-            const object = this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize, offset));
-            if (object && EMBEDDABLE.test(object.kind))
-                this.cache.set(address, object);
-        }
-        decode(address) {
-            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
-            return v && this.decodeView(v);
-        }
-        decodeView(v) {
-            const address = v.address;
-            const typeValue = v.num('Header.Type');
-            if (typeValue === undefined)
-                return undefined;
-            const typeName = this.k.enumName('_KOBJECTS', typeValue);
-            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
-            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
-            if (kind === 'Mutant') {
-                const owner = v.ptr('OwnerThread');
-                object.owner = owner && !isNull(owner) ? owner : undefined;
-                object.abandoned = v.num('Abandoned') === 1;
-            }
-            return object;
-        }
-    }
-
-    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
-    class TargetUnsupported extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'TargetUnsupported';
-        }
-    }
-
-    // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
-    // structure reads with failure accounting, and the warnings collected along the way.
-    /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
-    const LIST_WALK_CAP = 1000000;
-    class KernelContext {
-        constructor(target) {
-            this.target = target;
-            this.enumCache = new Map();
-            this.enumValueCache = new Map();
-            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
-        }
-        get pointerSize() {
-            return this.target.pointerSize;
-        }
-        type(name, module = 'nt') {
-            return this.target.type(module, name);
-        }
-        /** A type the analysis cannot work without: missing means wrong target or missing symbols. */
-        requireType(name, module = 'nt') {
-            const t = this.target.type(module, name);
-            if (!t)
-                throw new TargetUnsupported(`type ${module}!${name} not found: are the kernel symbols loaded (.reload)?`);
-            return t;
-        }
-        /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
-        enumName(enumType, value) {
-            let names = this.enumCache.get(enumType);
-            if (!names) {
-                names = this.target.enumNames('nt', enumType) || new Map();
-                this.enumCache.set(enumType, names);
-            }
-            const name = names.get(value);
-            return name === undefined ? `#${value}` : name;
-        }
-        /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
-        enumValue(enumType, name) {
-            let values = this.enumValueCache.get(enumType);
-            if (!values) {
-                values = new Map();
-                const names = this.target.enumNames('nt', enumType);
-                if (names)
-                    names.forEach((n, v) => values.set(n, v));
-                this.enumValueCache.set(enumType, values);
-            }
-            return values.get(name);
-        }
-        symbol(name, module = 'nt') {
-            return this.target.symbolAddress(module, name);
-        }
-        /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
-        plausible(a, alignment = 4) {
-            if (a === undefined || isNull(a))
-                return false;
-            if (!isCanonical(a, this.pointerSize))
-                return false;
-            return (parseInt(a.slice(-2), 16) & (alignment - 1)) === 0;
-        }
-        /** One read of a whole structure; counts and returns undefined when unreadable. */
-        readStruct(layout, address, what, context, size = layout.size) {
-            const bytes = this.target.read(address, size, context);
-            if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
-                return undefined;
-            }
-            return new StructView(layout, address, bytes, this.pointerSize);
-        }
-        /**
-         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
-         * costs one more read (of the whole structure), never a wrong value.
-         */
-        readStructPrefix(layout, address, what, prefix) {
-            if (prefix >= layout.size)
-                return this.readStruct(layout, address, what);
-            const bytes = this.target.read(address, prefix);
-            if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
-                return undefined;
-            }
-            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
-                const whole = this.target.read(address, layout.size);
-                if (!whole)
-                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
-                return whole;
-            });
-        }
-        /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
-        containing(entry, layout, field) {
-            const f = layout.field(field);
-            if (!f)
-                throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
-            return addrAdd(entry, -f.offset);
-        }
-    }
-
-    // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
-    // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
-    // recovered backwards from the head through Blink: one smashed Flink does not hide every element
-    // after it.
-    /**
-     * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
-     * entry's Flink when it already read it (one read per element), undefined to let the walker read
-     * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
-     */
-    function walkList(k, head, what, visit, links) {
-        let known = links;
-        if (!known) {
-            const p = k.pointerSize;
-            const headBytes = k.target.read(head, 2 * p);
-            if (!headBytes) {
-                k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
-                return;
-            }
-            known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
-        }
-        const seen = new Set();
-        if (walkForward(k, head, known.flink, what, visit, seen))
-            return;
-        walkBackward(k, head, known.blink, what, visit, seen);
-    }
-    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
-    function headLinks(view, path) {
-        const flink = view.ptr(`${path}.Flink`);
-        const blink = view.ptr(`${path}.Blink`);
-        return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
-    }
-    /** True when the walk came back to the head. */
-    function walkForward(k, head, first, what, visit, seen) {
-        let entry = first;
-        while (entry !== head) {
-            if (!k.plausible(entry)) {
-                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                return false;
-            }
-            if (seen.has(entry) || seen.size >= LIST_WALK_CAP) {
-                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                return false;
-            }
-            seen.add(entry);
-            let next = visit(entry);
-            if (next === null)
-                return false;
-            if (next === undefined) {
-                const bytes = k.target.read(entry, k.pointerSize);
-                if (!bytes) {
-                    k.warnings.add('lists cut at a bad link', `${what}: entry ${entry} is unreadable`);
-                    return false;
-                }
-                next = ptr(bytes, 0, k.pointerSize);
-            }
-            if (isNull(next)) {
-                k.warnings.add('lists cut at a bad link', `${what}: null link after ${entry}`);
-                return false;
-            }
-            entry = next;
-        }
-        return true;
-    }
-    /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
-    function walkBackward(k, head, last, what, visit, seen) {
-        let entry = last;
-        let recovered = 0;
-        while (entry !== head && k.plausible(entry) && !seen.has(entry) && seen.size < LIST_WALK_CAP) {
-            seen.add(entry);
-            const links = k.target.read(entry, 2 * k.pointerSize);
-            if (!links)
-                break;
-            visit(entry);
-            recovered++;
-            entry = ptr(links, k.pointerSize, k.pointerSize);
-        }
-        if (recovered)
-            k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
-    }
-
-    // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
-    // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
-    // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
-    /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
-    const TIMEOUT_WAIT_KEY = 0x102;
-    /** More wait blocks than this is damage (MAXIMUM_WAIT_OBJECTS is 64). */
-    const MAX_WAIT_BLOCKS = 65;
-    /**
-     * ETHREAD members the analyses decode (the KTHREAD whole, then the ETHREAD's own): a thread is read up
-     * to the last of them, about 60% of an x64 ETHREAD. Decoding any other member costs one more read.
-     */
-    const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
-        'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
-        'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
-    function threadReader(k) {
-        const ethread = k.requireType('_ETHREAD');
-        const kthread = k.requireType('_KTHREAD');
-        const waitBlock = k.requireType('_KWAIT_BLOCK');
-        const tcb = ethread.field('Tcb');
-        let readSize = kthread.size + (tcb ? tcb.offset : 0);
-        for (const name of DECODED_MEMBERS) {
-            const f = ethread.field(name);
-            if (f && f.offset + f.size > readSize)
-                readSize = f.offset + f.size;
-        }
-        return {
-            ethread,
-            readSize: Math.min(readSize, ethread.size),
-            kthread,
-            waitBlock,
-            tcbOffset: tcb ? tcb.offset : 0,
-            ring: waitBlock.field('NextWaitBlock') !== undefined,
-        };
-    }
-    /**
-     * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
-     * three 64-bit address strings per thread are a good share of a 100k-thread model.
-     */
-    class ThreadRecord {
-        constructor(address, process, view) {
-            this.tid = 0;
-            this.state = 'Unknown';
-            this.waitReason = '';
-            this.waitMode = 'KernelMode';
-            this.alertable = false;
-            this.waitTime = 0;
-            this.kernelTime = 0;
-            this.userTime = 0;
-            this.priority = 0;
-            this.basePriority = 0;
-            this.waits = [];
-            this.timedWait = false;
-            this.terminated = false;
-            this.address = address;
-            this.process = process;
-            this.view = view;
-        }
-        get stackBase() {
-            return this.view.ptr('Tcb.StackBase');
-        }
-        get stackLimit() {
-            return this.view.ptr('Tcb.StackLimit');
-        }
-        get kernelStack() {
-            return this.view.ptr('Tcb.KernelStack');
-        }
-    }
-    function readThread(k, r, address, process) {
-        const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
-        if (!view)
-            return undefined;
-        const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
-        const stateValue = kt.num('State');
-        const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
-        const resident = kt.num('KernelStackResident');
-        const thread = new ThreadRecord(address, process, view);
-        thread.tid = view.num('Cid.UniqueThread') || 0;
-        thread.state = state;
-        thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
-        thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
-        thread.alertable = kt.num('Alertable') === 1;
-        thread.waitTime = kt.num('WaitTime') || 0;
-        thread.kernelTime = kt.num('KernelTime') || 0;
-        thread.userTime = kt.num('UserTime') || 0;
-        thread.priority = kt.num('Priority') || 0;
-        thread.basePriority = kt.num('BasePriority') || 0;
-        thread.terminated = state === 'Terminated' || view.num('Terminated') === 1;
-        thread.stackResident = resident === undefined ? undefined : resident === 1;
-        if (state === 'Waiting')
-            readWaitBlocks(k, r, thread, kt);
-        return thread;
-    }
-    function readWaitBlocks(k, r, thread, kt) {
-        const first = kt.ptr('WaitBlockList');
-        if (!first || isNull(first))
-            return;
-        // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
-        const timer = kt.layout.field('Timer');
-        const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
-        for (const b of blocks) {
-            const object = b.ptr('Object');
-            if (!object || isNull(object))
-                continue;
-            const waitKey = b.num('WaitKey') || 0;
-            if (waitKey === TIMEOUT_WAIT_KEY || (timer !== undefined && addrDiff(object, kt.address) === timer.offset)) {
-                thread.timedWait = true;
-                continue;
-            }
-            const block = { object, waitKey, waitType: b.num('WaitType') || 0 };
-            thread.waits.push(block);
-        }
-    }
-    /** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
-    function blockAt(k, r, thread, address, count = 1) {
-        const inside = addrDiff(address, thread.address);
-        const size = r.waitBlock.size * count;
-        if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
-            return new StructView(r.waitBlock, address, thread.view.bytes, k.pointerSize, inside);
-        }
-        return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
-    }
-    function ringBlocks(k, r, thread, first) {
-        const out = [];
-        let at = first;
-        for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
-            const b = blockAt(k, r, thread, at);
-            if (!b)
-                return out;
-            out.push(b);
-            const next = b.ptr('NextWaitBlock');
-            if (!next || isNull(next) || next === first)
-                return out;
-            at = next;
-        }
-        k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
-        return out;
-    }
-    function arrayBlocks(k, r, thread, kt, first) {
-        const declared = kt.num('WaitBlockCount');
-        const count = declared === undefined ? 1 : declared;
-        if (count === 0)
-            return [];
-        if (count > MAX_WAIT_BLOCKS) {
-            k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
-            return [];
-        }
-        const all = blockAt(k, r, thread, first, count);
-        if (!all)
-            return [];
-        if (count === 1)
-            return [all];
-        const out = [];
-        for (let i = 0; i < count; i++) {
-            out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
-        }
-        return out;
-    }
-
-    // Processes and their threads, from the kernel's own lists (nt!PsActiveProcessHead →
-    // EPROCESS.ActiveProcessLinks, EPROCESS.ThreadListHead → ETHREAD.ThreadListEntry), one read per object.
-    function readProcesses(k) {
-        const eprocess = k.requireType('_EPROCESS');
-        const head = k.symbol('PsActiveProcessHead');
-        if (!head)
-            throw new TargetUnsupported('nt!PsActiveProcessHead not found: kernel symbols are needed (.reload)');
-        const linksField = eprocess.field('ActiveProcessLinks');
-        const imageName = eprocess.field('ImageFileName');
-        if (!linksField || !imageName)
-            throw new TargetUnsupported('_EPROCESS has no ActiveProcessLinks/ImageFileName in these symbols');
-        const reader = threadReader(k);
-        const table = { processes: [], threads: [], threadByAddress: new Map(), processByAddress: new Map() };
-        walkList(k, head, 'process list', (entry) => {
-            const address = k.containing(entry, eprocess, 'ActiveProcessLinks');
-            const view = k.readStruct(eprocess, address, 'process');
-            if (!view)
-                return null;
-            const exiting = view.num('ProcessExiting') === 1 || view.num('ProcessDelete') === 1 || view.nonZero('ExitTime') === true;
-            const process = {
-                address,
-                pid: parseInt(view.ptr('UniqueProcessId') || '0', 16),
-                name: ascii(view.bytes, imageName.offset, imageName.size),
-                exiting,
-                activeThreads: view.num('ActiveThreads'),
-                threads: [],
-            };
-            table.processes.push(process);
-            table.processByAddress.set(address, process);
-            readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
-            return view.ptr('ActiveProcessLinks.Flink');
-        });
-        return table;
-    }
-    function readThreadsOf(k, reader, process, head, links, table) {
-        if (!head)
-            return;
-        walkList(k, head, `thread list of ${process.name}`, (entry) => {
-            const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
-            const thread = readThread(k, reader, address, process);
-            if (!thread)
-                return null;
-            process.threads.push(thread);
-            table.threads.push(thread);
-            table.threadByAddress.set(address, thread);
-            return thread.view.ptr('ThreadListEntry.Flink');
-        }, links);
-    }
-
-    // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
-    // one data-model walk per thread that a report actually describes.
-    /** Modules whose frames !stacks skips to name the blocking module. */
-    const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
-    class StackReader {
-        constructor(k) {
-            this.k = k;
-            this.cache = new Map();
-        }
-        frames(thread) {
-            let hit = this.cache.get(thread.address);
-            if (hit === undefined) {
-                const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
-                // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
-                hit = raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : null;
-                this.cache.set(thread.address, hit);
-            }
-            return hit || undefined;
-        }
-        /**
-         * The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b").
-         * `alsoSkip`: further modules to look past (e.g. the Win32 wait wrappers) when a frame beyond them exists.
-         */
-        blockingFrame(thread, alsoSkip) {
-            const frames = this.frames(thread);
-            if (!frames)
-                return undefined;
-            let first;
-            for (const f of frames) {
-                if (KERNEL_CORE.test(f.text))
-                    continue;
-                if (!alsoSkip)
-                    return f.text;
-                if (first === undefined)
-                    first = f.text;
-                if (!alsoSkip.test(f.text))
-                    return f.text;
-            }
-            return first;
-        }
-        /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */
-        frameCalling(thread, functions) {
-            const frames = this.frames(thread);
-            if (!frames)
-                return undefined;
-            for (const f of frames)
-                if (functions.test(f.text))
-                    return f.text;
-            return undefined;
-        }
-    }
-
-    // Kernel clock: the current tick count and the tick length, as !thread uses them for "Ticks: N (d:hh:mm:ss.ms)".
-    /**
-     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
-     * x64 kernels export no KeTickCount, so the tick count is read there.
-     */
-    const SHARED_USER_DATA$2 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-    const DEFAULT_INCREMENT = 156250;
-    function readClock(k) {
-        let increment = DEFAULT_INCREMENT;
-        let incrementKnown = false;
-        const incAddr = k.symbol('KeMaximumIncrement');
-        if (incAddr) {
-            const b = k.target.read(incAddr, 4);
-            if (b && uint(b, 0, 4) > 0) {
-                increment = uint(b, 0, 4);
-                incrementKnown = true;
-            }
-        }
-        if (!incrementKnown)
-            k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
-        return { currentTick: readTick(k), increment, incrementKnown };
-    }
-    function readTick(k) {
-        const systemTime = k.type('_KSYSTEM_TIME');
-        const tickSymbol = k.symbol('KeTickCount');
-        if (tickSymbol && systemTime) {
-            const v = k.readStruct(systemTime, tickSymbol, 'nt!KeTickCount');
-            const low = v && v.num('LowPart');
-            if (low !== undefined)
-                return low;
-        }
-        const shared = k.type('_KUSER_SHARED_DATA');
-        if (!shared)
-            return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA$2[k.pointerSize], 'KUSER_SHARED_DATA');
-        if (!v)
-            return undefined;
-        const fromQuad = v.num('TickCount.LowPart');
-        if (fromQuad !== undefined)
-            return fromQuad;
-        return v.num('TickCountLow');
-    }
-
     // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
     // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
     /** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
@@ -3262,11 +2825,8 @@ var __waitchain = (function (exports) {
                     continue;
                 for (const hop of outcome.hops)
                     addHop(graph, hop);
-                if (outcome.deadEnds.length) {
-                    const list = graph.deadEnds.get(thread.address) || [];
-                    list.push(...outcome.deadEnds);
-                    graph.deadEnds.set(thread.address, list);
-                }
+                if (outcome.deadEnds.length)
+                    getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
             }
         }
         return graph;
@@ -3276,11 +2836,7 @@ var __waitchain = (function (exports) {
         if (!graph.holders)
             graph.holders = new Map();
         push(graph.holders, owner, held);
-        let entry = graph.waiters.get(held.lock);
-        if (!entry) {
-            entry = { object: held.lock, kind: held.kind, threads: [] };
-            graph.waiters.set(held.lock, entry);
-        }
+        const entry = getOrBuild(graph.waiters, held.lock, () => ({ object: held.lock, kind: held.kind, threads: [] }));
         if (held.carried > (entry.carried || 0))
             entry.carried = held.carried;
     }
@@ -3290,44 +2846,90 @@ var __waitchain = (function (exports) {
         push(graph.into, hop.to, hop);
     }
     function countWaiter(graph, object, kind, thread, carried) {
-        let entry = graph.waiters.get(object);
-        if (!entry) {
-            entry = { object, kind, threads: [] };
-            graph.waiters.set(object, entry);
-        }
+        const entry = getOrBuild(graph.waiters, object, () => ({ object, kind, threads: [] }));
         if (entry.threads.indexOf(thread) < 0)
             entry.threads.push(thread);
         if (carried !== undefined && carried > (entry.carried || 0))
             entry.carried = carried;
     }
     function push(map, key, value) {
-        const list = map.get(key);
-        if (list)
-            list.push(value);
-        else
-            map.set(key, [value]);
+        getOrBuild(map, key, () => []).push(value);
     }
 
+    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
+    // thread's own process (user stacks exist only in that address space).
+    //
+    // Where they are is a calling-convention fact, not a structure offset:
+    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
+    //   The unwinder's FrameOffset is that ebp.
+    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
+    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
+    //   A callee may or may not have spilled its register arguments there: callers of this module validate
+    //   what they read (a critical section is cross-checked against its process's list).
+    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
+    const KV_ARGUMENTS = { 4: 3, 8: 4 };
+    /** The address of a frame's first argument, as kv reads it. */
+    function firstArgumentAddress(frame, pointerSize) {
+        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
+    }
+    /** The process context user-mode addresses of this process are read in. */
+    function processContext(process) {
+        return { pid: process.pid, address: process.address };
+    }
     /**
-     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
-     * offset (the same constant as in time.ts).
+     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
+     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
      */
-    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-    const cache = new WeakMap();
+    function frameArguments(k, thread, frame, count = 1) {
+        const size = k.pointerSize;
+        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
+        if (!bytes)
+            return undefined;
+        const out = [];
+        for (let i = 0; i < count; i++)
+            out.push(ptr(bytes, i * size, size));
+        return out;
+    }
+    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
+    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
+    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
+    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
+    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
+    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
+    /**
+     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
+     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
+     * pattern of the analyses is written against.
+     */
+    function parseFrameText(raw) {
+        let text = String(raw).trim();
+        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
+            text = text.replace(SUFFIX, '');
+        const m = FRAME.exec(text);
+        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
+            return { text, offset: 0 };
+        const module = m[1];
+        const fn = m[2] !== undefined ? m[2].trim() : undefined;
+        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
+        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
+        const name = fn !== undefined ? `${module}!${fn}` : module;
+        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
+    }
+
+    // The running Windows version, read from the target (KUSER_SHARED_DATA.NtMajorVersion/NtMinorVersion).
+    // Only for encodings the kernel/ntdll changed without any change to a structure's fields (a critical
+    // section's LockCount, a fast mutex's Count): layouts are still probed from the symbols, never chosen
+    // by version.
+    const OS_VERSION = cacheKey('OS version');
     /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
     function readOsVersion(k) {
-        let hit = cache.get(k);
-        if (hit === undefined) {
-            hit = decode(k) || null;
-            cache.set(k, hit);
-        }
-        return hit || undefined;
+        return k.cache.get(OS_VERSION, () => decode(k));
     }
     function decode(k) {
         const shared = k.type('_KUSER_SHARED_DATA');
         if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
             return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
+        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
         if (!v)
             return undefined;
         const major = v.num('NtMajorVersion');
@@ -3384,22 +2986,17 @@ var __waitchain = (function (exports) {
             inconsistent: waiters < 0 || (locked && recursionCount <= 0),
         };
     }
-    const typesCache = new WeakMap();
-    /** ntdll's own types, else the kernel PDB's copies (the same layout). */
+    const CRITSEC_TYPES = cacheKey('critical section types');
+    /** ntdll's own types, else the kernel PDB's copies (the same layout); looked up once per run. */
     function critSecTypes(k) {
-        let hit = typesCache.get(k);
-        if (hit === undefined) {
-            hit = null;
+        return k.cache.get(CRITSEC_TYPES, () => {
             for (const module of ['ntdll', 'nt']) {
                 const section = k.type('_RTL_CRITICAL_SECTION', module);
-                if (section && section.field('LockCount') && section.field('OwningThread')) {
-                    hit = { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
-                    break;
-                }
+                if (section && section.field('LockCount') && section.field('OwningThread'))
+                    return { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
             }
-            typesCache.set(k, hit);
-        }
-        return hit || undefined;
+            return undefined;
+        });
     }
     /** A plausible user-mode address of the target (not a count, not kernel space, pointer-aligned to 4). */
     function isUserPointer(k, a) {
@@ -3527,6 +3124,13 @@ var __waitchain = (function (exports) {
     /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
     const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
     const isCsFrame = (f) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
+    /** Per-run indexes (core/runCache): outcomes per waiting thread, and per process its list, verdict and note. */
+    const OUTCOME_BY_THREAD = cacheKey('critsec: outcome by thread');
+    const ADDRESS_OUTCOME_BY_THREAD = cacheKey('critsec: address-wait outcome by thread');
+    const THREADS_BY_TID = cacheKey('critsec: threads by tid');
+    const PROCESS_MAY_WAIT = cacheKey('critsec: process may have waiters');
+    const LISTS = cacheKey('critsec: lists');
+    const LOCKED_NOTES = cacheKey('critsec: locked notes');
     /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
     const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
     /** A symbol further than this from the section is not its name. */
@@ -3543,17 +3147,13 @@ var __waitchain = (function (exports) {
         // critical-section waiter at all (see mayHaveSectionWaiters).
         if (!mayHaveSectionWaiters(thread.process, env))
             return undefined;
-        const byThread = env.memo('critsec:outcome-by-thread', () => new Map());
-        let hit = byThread.get(thread.address);
-        if (hit === undefined) {
+        const byThread = env.cache.get(OUTCOME_BY_THREAD, () => new Map());
+        return getOrRead(byThread, thread.address, () => {
             const found = sectionWaitOf(thread, env);
-            hit = found ? outcomeOf(thread, wait.object, object.kind, found, env) : null;
-            byThread.set(thread.address, hit);
-        }
-        return hit || undefined;
+            return found ? outcomeOf(thread, wait.object, object.kind, found, env) : undefined;
+        });
     };
     function sectionWaitOf(thread, env) {
-        const { k } = env;
         const frames = env.stacks.frames(thread);
         if (!frames)
             return undefined;
@@ -3564,11 +3164,11 @@ var __waitchain = (function (exports) {
         let stackReadable = false;
         const candidates = [];
         for (const f of csFrames) {
-            const args = frameArguments(k, thread, f, 1);
+            const args = env.kernel.frameArguments(thread, f, 1);
             if (!args)
                 continue;
             stackReadable = true;
-            if (isUserPointer(k, args[0]) && !candidates.some((c) => c.address === args[0]))
+            if (env.kernel.isUserPointer(args[0]) && !candidates.some((c) => c.address === args[0]))
                 candidates.push({ address: args[0], frame: f.text });
         }
         const frame = csFrames[0].text;
@@ -3587,12 +3187,12 @@ var __waitchain = (function (exports) {
             // Off a complete list: only worth a read while no other candidate is readable.
             if (!onList && list.sections && !list.cut && fallback)
                 continue;
-            const cs = readCriticalSection(k, c.address, thread.process, true);
+            const cs = env.kernel.criticalSection(c.address, thread.process, true);
             if (!cs)
                 continue;
             if (onList)
                 return { kind: 'section', frame: c.frame, cs };
-            if (!backed && debugInfoPointsBack(k, cs))
+            if (!backed && env.kernel.debugInfoPointsBack(cs))
                 backed = { cs, frame: c.frame };
             if (!fallback)
                 fallback = { cs, frame: c.frame };
@@ -3661,13 +3261,8 @@ var __waitchain = (function (exports) {
      */
     function criticalSectionOfAddressWait(thread, waited, csFrame, env) {
         const { k } = env;
-        const byThread = env.memo('critsec:address-outcome-by-thread', () => new Map());
-        const hit = byThread.get(thread.address);
-        if (hit !== undefined)
-            return hit || undefined;
-        const result = resolveAddressWait(thread, waited, csFrame, env);
-        byThread.set(thread.address, result || null);
-        return result;
+        const byThread = env.cache.get(ADDRESS_OUTCOME_BY_THREAD, () => new Map());
+        return getOrRead(byThread, thread.address, () => resolveAddressWait(thread, waited, csFrame, env));
         function resolveAddressWait(thread, waited, csFrame, env) {
             const list = listOf(thread.process, env);
             const fromAddress = sectionAtAddress(thread, waited, list, env);
@@ -3681,7 +3276,7 @@ var __waitchain = (function (exports) {
             if (found && found.kind === 'no-user-memory')
                 return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
             // No address, no argument: the process's contended sections, when only one can be it.
-            const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
+            const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
             if (contended.length === 1 && !list.cut) {
                 k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
                 return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
@@ -3692,26 +3287,25 @@ var __waitchain = (function (exports) {
     }
     /** The section at the waited address (or whose LockCount word it is), when the process's own records confirm it. */
     function sectionAtAddress(thread, waited, list, env) {
-        const { k } = env;
-        if (isNull(waited) || !isUserPointer(k, waited))
+        if (isNull(waited) || !env.kernel.isUserPointer(waited))
             return undefined;
-        const types = critSecTypes(k);
+        const types = env.kernel.critSecTypes();
         const lockCount = types && types.section.field('LockCount');
         const candidates = [waited];
         if (lockCount && lockCount.offset)
             candidates.push(addrAdd(waited, -lockCount.offset));
         for (const a of candidates) {
-            const cs = readCriticalSection(k, a, thread.process, true);
+            const cs = env.kernel.criticalSection(a, thread.process, true);
             if (!cs)
                 continue;
-            if (listHolds(list, a) || debugInfoPointsBack(k, cs))
+            if (listHolds(list, a) || env.kernel.debugInfoPointsBack(cs))
                 return cs;
         }
         return undefined;
     }
     /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
     function threadOfProcess(process, tid, env) {
-        const index = env.memo('critsec:threads-by-tid', () => {
+        const index = env.cache.get(THREADS_BY_TID, () => {
             const byProcess = new Map();
             for (const p of env.table.processes) {
                 const tids = new Map();
@@ -3733,43 +3327,32 @@ var __waitchain = (function (exports) {
      * misses sections created without debug info, so a cut or capped list keeps the door open.
      */
     function mayHaveSectionWaiters(process, env) {
-        const verdicts = env.memo('critsec:process-may-wait', () => new Map());
-        let verdict = verdicts.get(process.address);
-        if (verdict === undefined) {
+        const verdicts = env.cache.get(PROCESS_MAY_WAIT, () => new Map());
+        return getOrBuild(verdicts, process.address, () => {
             const list = listOf(process, env);
-            verdict = list.sections !== undefined && (list.cut || lockedSections(env.k, process, list, true).some((cs) => cs.state.waiters > 0));
-            verdicts.set(process.address, verdict);
-        }
-        return verdict;
+            return list.sections !== undefined && (list.cut || env.kernel.lockedSections(process, list, true).some((cs) => cs.state.waiters > 0));
+        });
     }
     function listOf(process, env) {
-        const lists = env.memo('critsec:lists', () => new Map());
-        let list = lists.get(process.address);
-        if (!list) {
-            list = readCriticalSectionList(env.k, process);
-            lists.set(process.address, list);
-        }
-        return list;
+        const lists = env.cache.get(LISTS, () => new Map());
+        return getOrBuild(lists, process.address, () => env.kernel.criticalSectionList(process));
     }
     /** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
     function lockedNote(process, env) {
         const list = listOf(process, env);
         if (!list.sections)
             return '';
-        const notes = env.memo('critsec:locked-notes', () => new Map());
-        let note = notes.get(process.address);
-        if (note === undefined) {
-            const locked = lockedSections(env.k, process, list);
+        const notes = env.cache.get(LOCKED_NOTES, () => new Map());
+        return getOrBuild(notes, process.address, () => {
+            const locked = env.kernel.lockedSections(process, list);
             const contended = locked.filter((cs) => cs.state.waiters > 0);
             const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
             const total = contended.length ? contended.length : locked.length;
             const what = contended.length ? 'locked with waiters' : 'locked';
-            note = !shown.length
+            return !shown.length
                 ? `; no locked section on ${process.name}'s critical-section list`
                 : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
-            notes.set(process.address, note);
-        }
-        return note;
+        });
     }
     function describeSection(cs, env) {
         const owner = threadOfProcess(cs.process, cs.ownerTid, env);
@@ -3807,7 +3390,7 @@ var __waitchain = (function (exports) {
             const list = listOf(process, env);
             if (!list.sections)
                 continue;
-            for (const cs of lockedSections(env.k, process, list, true)) {
+            for (const cs of env.kernel.lockedSections(process, list, true)) {
                 if (cs.state.waiters === 0 || shown(cs.address))
                     continue;
                 const owner = threadOfProcess(process, cs.ownerTid, env);
@@ -3891,7 +3474,7 @@ var __waitchain = (function (exports) {
         const c = frames && classifyAddressWait(frames);
         if (!c || c.kind === 'critical-section' || c.kind === 'wait-on-address')
             return undefined;
-        const args = frameArguments(env.k, thread, c.frame, 1);
+        const args = env.kernel.frameArguments(thread, c.frame, 1);
         return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
     }
     function lockOutcome(thread, waited, address, c, env) {
@@ -3905,7 +3488,7 @@ var __waitchain = (function (exports) {
                 return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
             }
             case 'condition-variable': {
-                const args = frameArguments(env.k, thread, c.frame, 2);
+                const args = env.kernel.frameArguments(thread, c.frame, 2);
                 const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText$1(args[1], env)}` : `, slept on with a ${c.lockKind}`;
                 return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
             }
@@ -3929,7 +3512,7 @@ var __waitchain = (function (exports) {
     function addressOf(thread, waited, frame, env) {
         if (!isNull(waited))
             return waited;
-        const args = frameArguments(env.k, thread, frame, 1);
+        const args = env.kernel.frameArguments(thread, frame, 1);
         return args && !isNull(args[0]) ? args[0] : undefined;
     }
     /**
@@ -3937,11 +3520,9 @@ var __waitchain = (function (exports) {
      * shared count from bit 4 while no waiter is queued; with waiters the upper bits point at the wait blocks).
      */
     function srwState(thread, address, env) {
-        const { k } = env;
-        const bytes = k.target.read(address, k.pointerSize, processContext(thread.process));
-        if (!bytes)
+        const word = env.kernel.readUserPointer(thread.process, address);
+        if (!word)
             return 'lock word unreadable';
-        const word = ptr(bytes, 0, k.pointerSize);
         const low = parseInt(word.slice(-2), 16) & 0xff;
         const locked = (low & 1) === 1;
         const waiting = (low & 2) === 2;
@@ -3959,11 +3540,12 @@ var __waitchain = (function (exports) {
         const high = word.length > 1 ? word.slice(0, -1) : '0';
         return high.length > 12 ? Number.MAX_SAFE_INTEGER : parseInt(high, 16) || 0;
     }
+    const WAITERS_BY_LOCK = cacheKey('address waits: waiters by lock');
     /** Threads of the dump waiting on the same lock (counted once over every WrAlertByThreadId waiter). */
     function waitersOf(env, kind, thread, lock) {
         if (!lock)
             return 1;
-        const index = env.memo('address-waits:by-lock', () => {
+        const index = env.cache.get(WAITERS_BY_LOCK, () => {
             const counts = new Map();
             for (const t of env.table.threads) {
                 const keyed = t.waitReason === KEYED_WAIT_REASON && t.waitMode === 'UserMode';
@@ -4051,86 +3633,6 @@ var __waitchain = (function (exports) {
         return outcome;
     };
 
-    // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
-    // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
-    // that tracking). Where they are is probed from the symbols, never from a build number
-    // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
-    // _KTHREAD (Windows 8 to 10 1903); a build whose threads have neither (Windows 11 24H2) records no owner a
-    // debugger can see. The entry's field order differs (11 21H2 puts LockState first): read by name only.
-    class LockEntryReader {
-        constructor(k, entry, array, count) {
-            this.k = k;
-            this.entry = entry;
-            this.array = array;
-            this.count = count;
-            this.cache = new Map();
-        }
-        /** undefined when this build's threads keep no lock entries. */
-        static create(k) {
-            const entry = k.type('_KLOCK_ENTRY');
-            const thread = k.type('_ETHREAD');
-            if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe')))
-                return undefined;
-            for (const path of ['LockEntries', 'Tcb.LockEntries']) {
-                const f = thread.field(path);
-                if (f && f.kind === 'array' && f.count && f.elementSize === entry.size)
-                    return new LockEntryReader(k, entry, f, f.count);
-            }
-            return undefined;
-        }
-        /** The thread's entries in use (one read of the array, cached). */
-        entries(thread) {
-            let hit = this.cache.get(thread.address);
-            if (hit === undefined) {
-                hit = this.read(thread) || null;
-                this.cache.set(thread.address, hit);
-            }
-            return hit || [];
-        }
-        read(thread) {
-            const k = this.k;
-            const size = this.entry.size;
-            const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
-            if (!bytes)
-                return undefined;
-            const out = [];
-            for (let i = 0; i < this.count; i++) {
-                const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
-                const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
-                if (!raw || isNull(raw))
-                    continue;
-                const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
-                // Windows 10 has WaitingBit, 11 21H2 WaitingByte; 8 and 8.1 mark a waited lock in LockState's own bit 0.
-                const waiting = flag(v, ['WaitingBit', 'WaitingByte', 'LockState.Waiting']);
-                if (!acquired && !waiting)
-                    continue;
-                out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
-            }
-            return out;
-        }
-    }
-    function flag(v, names) {
-        for (const n of names) {
-            const x = v.num(n);
-            if (x !== undefined)
-                return x !== 0;
-        }
-        return false;
-    }
-    /**
-     * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable or (8, 8.1)
-     * Waiting (bit 0), Busy (bit 1) and InTree (x64 bit 63, x86 bit 31 in the real tables). A push lock lives in system
-     * space, whose addresses always have that top bit set, so it is restored whether InTree was set or not.
-     */
-    function lockAddress(raw, pointerSize) {
-        const cleared = addrClearLow(raw);
-        if (pointerSize !== 8)
-            return addrFromParts((addrLow(cleared) | 0x80000000) >>> 0, 0);
-        const high = addrHigh(cleared);
-        // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
-        return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
-    }
-
     // Edges through push locks. Push locks record no owner in the lock; since Windows 8 the kernel's AutoBoost
     // tracking does, in each thread's lock entries (kernel/lockEntries.ts): a thread whose entry holds the waited lock
     // as acquired is an owner (several, for a lock held shared). The waited lock is the waiter's own entry marked
@@ -4141,9 +3643,10 @@ var __waitchain = (function (exports) {
         'ExAcquirePushLockExclusiveEx', 'ExAcquirePushLockSharedEx', 'ExpAcquirePushLockExclusive', 'ExpAcquirePushLockShared',
         'ExfTryToWakePushLock', 'ExBlockOnAddressPushLock', 'ExTimedWaitForUnblockPushLock', 'ExWaitForUnblockPushLock',
     ];
+    const PUSH_LOCKS = cacheKey('push locks and their owners');
     function pushLocksOf(env) {
-        return env.memo('push-locks', () => {
-            const reader = LockEntryReader.create(env.k);
+        return env.cache.get(PUSH_LOCKS, () => {
+            const reader = env.kernel.lockEntries;
             let owners;
             return {
                 reader,
@@ -4155,10 +3658,8 @@ var __waitchain = (function (exports) {
                                 for (const e of reader.entries(t)) {
                                     if (!e.acquired)
                                         continue;
-                                    const list = owners.get(e.lock);
-                                    if (!list)
-                                        owners.set(e.lock, [t.address]);
-                                    else if (list.indexOf(t.address) < 0)
+                                    const list = getOrBuild(owners, e.lock, () => []);
+                                    if (list.indexOf(t.address) < 0)
                                         list.push(t.address);
                                 }
                             }
@@ -4210,31 +3711,23 @@ var __waitchain = (function (exports) {
         const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
         if (!hit)
             return undefined;
-        const args = frameArguments(env.k, thread, hit.frame, 1);
+        const args = env.kernel.frameArguments(thread, hit.frame, 1);
         const lock = args && args[0];
         if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize))
             return undefined;
         return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
     }
-    /**
-     * The push lock word decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0, Exclusive bit 1,
-     * Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from bit 4).
-     */
+    /** The push lock word's state (decoded in kernel/lockEntries.ts). */
     function pushLockState(lock, env) {
-        const { k } = env;
-        const type = k.type('_EX_PUSH_LOCK');
-        const bytes = type && k.target.read(lock, type.size);
-        if (!type || !bytes)
+        const word = env.kernel.pushLock(lock);
+        if (!word)
             return 'lock word unreadable';
-        const v = new StructView(type, lock, bytes, k.pointerSize);
-        const locked = (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0;
-        const waiting = v.num('Waiting') === 1;
-        // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
-        const shares = waiting && v.has('Locked') ? 0 : v.num('Shared') || 0;
+        const { locked, waiting, shares } = word;
         if (!locked && shares === 0)
             return waiting ? 'held' : 'free';
-        if (waiting && v.has('Locked'))
-            return v.num('MultipleShared') === 1 ? 'held shared by several threads' : 'held';
+        // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
+        if (word.pointsAtWaitBlocks)
+            return word.multipleShared ? 'held shared by several threads' : 'held';
         if (shares > 0)
             return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
         return 'held exclusive';
@@ -4259,7 +3752,7 @@ var __waitchain = (function (exports) {
         return view.has('AlpcMessage');
     }
     function alpcFacts(thread) {
-        const v = thread.view;
+        const v = ethreadView(thread);
         if (!hasAlpc(v))
             return undefined;
         const message = v.ptr('AlpcMessage');
@@ -4282,20 +3775,10 @@ var __waitchain = (function (exports) {
             return this.messageType !== undefined;
         }
         message(address) {
-            let hit = this.messages.get(address);
-            if (hit === undefined) {
-                hit = this.readMessage(address) || null;
-                this.messages.set(address, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.messages, address, () => this.readMessage(address));
         }
         port(address) {
-            let hit = this.ports.get(address);
-            if (hit === undefined) {
-                hit = this.readPort(address) || null;
-                this.ports.set(address, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.ports, address, () => this.readPort(address));
         }
         readMessage(address) {
             if (!this.messageType)
@@ -4370,7 +3853,7 @@ var __waitchain = (function (exports) {
         return view.has('LpcReplyMessageId');
     }
     function lpcFacts(thread) {
-        const v = thread.view;
+        const v = ethreadView(thread);
         if (!hasLegacyLpc(v))
             return undefined;
         let received;
@@ -4397,11 +3880,7 @@ var __waitchain = (function (exports) {
             if (!f)
                 return index; // one build per dump: no legacy fields on one thread means none on any
             if (f.receivedMessageId !== undefined) {
-                const list = index.servers.get(f.receivedMessageId);
-                if (list)
-                    list.push(t);
-                else
-                    index.servers.set(f.receivedMessageId, [t]);
+                getOrBuild(index.servers, f.receivedMessageId, () => []).push(t);
             }
             if (f.replyChain)
                 index.chainOwners.set(f.replyChain, t);
@@ -4504,14 +3983,10 @@ var __waitchain = (function (exports) {
             return m.ptr('Entry.Flink');
         }
         view(address) {
-            if (!this.port)
+            const port = this.port;
+            if (!port)
                 return undefined;
-            let hit = this.views.get(address);
-            if (hit === undefined) {
-                hit = this.k.readStruct(this.port, address, 'LPC port') || null;
-                this.views.set(address, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.views, address, () => this.k.readStruct(port, address, 'LPC port'));
         }
     }
 
@@ -4526,9 +4001,9 @@ var __waitchain = (function (exports) {
     // Waiter counts go to the server port when it is known (how many clients wait on one server), else to
     // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
     // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
-    const lpcIndex = (env) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));
-    const lpcPorts = (env) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
-    const alpcReader = (env) => env.memo('alpc.reader', () => new AlpcReader(env.k));
+    const lpcIndex = (env) => env.kernel.lpcIndex();
+    const lpcPorts = (env) => env.kernel.lpcPorts;
+    const alpcReader = (env) => env.kernel.alpc;
     /** A thread's LPC/ALPC semaphore is a KSEMAPHORE; an unreadable or unrecognised header may still be one. */
     function mayBeSemaphore(object) {
         return !object || object.kind === 'Semaphore' || object.kind === 'Unknown';
@@ -4538,10 +4013,10 @@ var __waitchain = (function (exports) {
     // ---------------------------------------------------------------------------------------------------
     // Legacy LPC
     const lpcRule = (thread, wait, object, env) => {
-        if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object)
+        if (!mayBeSemaphore(object))
             return undefined;
-        const f = lpcFacts(thread);
-        if (!f)
+        const f = env.kernel.lpcFacts(thread);
+        if (!f || f.replySemaphore !== wait.object)
             return undefined;
         // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
         if (thread.waitReason === KEYED || (!f.replyMessageId && thread.waitReason !== 'WrLpcReply'))
@@ -4583,7 +4058,8 @@ var __waitchain = (function (exports) {
         if (f.replyChain) {
             const head = replyChainHead(f.replyChain, f.replyChainFlink, (entry) => {
                 const owner = index.chainOwners.get(entry);
-                return owner && owner.view.ptr('LpcReplyChain.Flink');
+                const facts = owner && env.kernel.lpcFacts(owner);
+                return facts && facts.replyChainFlink;
             }, (entry) => index.chainOwners.has(entry), (a) => env.k.plausible(a), index.chainOwners.size);
             const rundown = head && ports.portOfReplyChainHead(head);
             const p = rundown && ports.resolve(rundown, false);
@@ -4647,10 +4123,10 @@ var __waitchain = (function (exports) {
     // ALPC
     const alpcRule = (thread, wait, object, env) => {
         // Most waits are not on the thread's own ALPC semaphore: rule them out before decoding anything.
-        if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object)
+        if (!mayBeSemaphore(object))
             return undefined;
-        const f = alpcFacts(thread);
-        if (!f || thread.waitReason === KEYED)
+        const f = env.kernel.alpcFacts(thread);
+        if (!f || f.waitSemaphore !== wait.object || thread.waitReason === KEYED)
             return undefined;
         const receiving = thread.waitReason === 'WrLpcReceive';
         if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply')
@@ -4746,77 +4222,6 @@ var __waitchain = (function (exports) {
         return parts.join('; ');
     }
 
-    // Fast and guarded mutexes, found from the event (or gate) their waiters block on: the mutex is the
-    // structure that embeds that object (CONTAINING_RECORD through _FAST_MUTEX.Event, or
-    // _KGUARDED_MUTEX.Gate where the build has that type). Owner is the owning KTHREAD; Count's encoding
-    // changed in NT 6.0 without any change to the field, so only it is decoded by the OS version.
-    /** Vista+ (FM_LOCK_BIT / GM_LOCK_BIT 1 = unlocked, bit 1 = waiter woken, waiters in units of 4 (GM_LOCK_WAITER_INC)). */
-    const LOCK_BIT = 1;
-    const WAITER_SHIFT = 2;
-    /**
-     * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
-     * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
-     */
-    function decodeMutexCount(count, ntMajor) {
-        if (ntMajor === undefined)
-            return {};
-        if (ntMajor >= 6)
-            return { locked: (count & LOCK_BIT) === 0, waiters: (count >>> 0) >>> WAITER_SHIFT };
-        return { locked: count <= 0, waiters: count < 0 ? -count : 0 };
-    }
-    class MutexReader {
-        constructor(k, version) {
-            this.k = k;
-            this.version = version;
-            this.cache = new Map();
-            this.fast = shape(k.type('_FAST_MUTEX'));
-            this.guarded = shape(k.type('_KGUARDED_MUTEX'));
-        }
-        /**
-         * The mutex whose Event/Gate is `object`. A guarded mutex (wait reason, gate object or acquire frame) is read as
-         * _KGUARDED_MUTEX where the build has it; from Windows 8 both are _FAST_MUTEX. Undefined when unreadable.
-         */
-        fromWaitObject(object, kind) {
-            const s = kind === 'guarded-mutex' && this.guarded ? this.guarded : this.fast || this.guarded;
-            if (!s)
-                return undefined;
-            const address = this.k.containing(object, s.layout, s.field);
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.read(address, s, kind) || null;
-                this.cache.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        read(address, s, kind) {
-            const v = this.k.readStruct(s.layout, address, kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex');
-            if (!v)
-                return undefined;
-            const owner = v.ptr('Owner');
-            const count = v.num('Count') || 0;
-            const info = {
-                address,
-                kind,
-                structure: s.layout.name,
-                owner: owner && !isNull(owner) ? owner : undefined,
-                count,
-                state: decodeMutexCount(count, this.version && this.version.major),
-                contention: v.num('Contention') || 0,
-            };
-            if (this.version === undefined) {
-                this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
-            }
-            return info;
-        }
-    }
-    function shape(layout) {
-        if (!layout)
-            return undefined;
-        // Headers name the embedded object Gate in guarded mutexes and Event in fast mutexes: probe both.
-        const field = layout.field('Gate') ? 'Gate' : layout.field('Event') ? 'Event' : undefined;
-        return field ? { layout, field } : undefined;
-    }
-
     // Edges through fast and guarded mutexes: a kernel-mode waiter on a mutex's Event/Gate waits for the
     // mutex's Owner. Which waits are mutex waits: the wait reason says so (WrFastMutex / WrGuardedMutex,
     // by enumerator name), or, where it does not (XP waits with Executive), the thread is inside an
@@ -4835,7 +4240,7 @@ var __waitchain = (function (exports) {
         const kind = mutexWaitKind(thread, object.kind === 'Gate', env);
         if (!kind)
             return undefined;
-        const reader = env.memo('mutexes', () => new MutexReader(env.k, readOsVersion(env.k)));
+        const reader = env.kernel.mutexes;
         const mutex = reader.fromWaitObject(wait.object, kind);
         const { k, table } = env;
         const fmt = (a) => formatAddr(a, k.pointerSize);
@@ -4887,228 +4292,6 @@ var __waitchain = (function (exports) {
         return false;
     }
 
-    // Executive resources (ERESOURCE), indexed once per run from nt!ExpSystemResourcesList, as !locks
-    // finds them: owners (exclusive, shared, the owner table), waiter counters, and which waiter object
-    // leads to which resource. Up to 8.1 the waiters wait on the resource's ExclusiveWaiters KEVENT /
-    // SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
-    // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
-    // waits on. Which of the two a field holds is probed from its type, never from a build number.
-    /** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
-    const RESOURCE_OWNED_EXCLUSIVE = 0x80;
-    /** ERESOURCE_THREAD values with both low bits set are owner pointers (ExSetResourceOwnerPointer), not threads. */
-    const OWNER_POINTER_TAG = 3;
-    /** More owner-table entries than this is damage (one per concurrent shared owner). */
-    const MAX_OWNER_TABLE = 4096;
-    /** Bound on one waiter chain (a waiter has one entry on its stack; more than this is a corrupt chain). */
-    const MAX_CHAIN_ENTRIES = 65536;
-    /** An ERESOURCE_THREAD: a KTHREAD, or an owner pointer (`& 3 == 3`) whose cleared value is what !locks calls the actual thread. */
-    function decodeOwnerValue(value) {
-        const ownerPointer = addrAnd(value, OWNER_POINTER_TAG) === OWNER_POINTER_TAG;
-        return { ownerPointer, thread: ownerPointer ? addrClearLow(value) : value };
-    }
-    class ResourceReader {
-        constructor(k, eresource, owner) {
-            this.k = k;
-            this.eresource = eresource;
-            this.owner = owner;
-            this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
-        }
-        /** Undefined when the symbols lack the resource types (then no resource edges, never an exception). */
-        static create(k) {
-            const eresource = k.type('_ERESOURCE');
-            const owner = k.type('_OWNER_ENTRY');
-            if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
-                k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
-                return undefined;
-            }
-            return new ResourceReader(k, eresource, owner);
-        }
-        /**
-         * Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry.
-         * A wait-chain entry holds the event its thread waits on: `dispatcher` learns it from the entry's bytes.
-         */
-        buildIndex(dispatcher) {
-            const k = this.k;
-            const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
-            const head = k.symbol('ExpSystemResourcesList');
-            if (!head) {
-                k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
-                return index;
-            }
-            walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
-                const address = k.containing(entry, this.eresource, 'SystemResourcesList');
-                const view = k.readStruct(this.eresource, address, 'ERESOURCE');
-                if (!view)
-                    return null;
-                const info = this.decode(view);
-                if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
-                    index.byAddress.set(address, info);
-                    this.indexWaiters(view, info, index, dispatcher);
-                }
-                return view.ptr('SystemResourcesList.Flink');
-            });
-            return index;
-        }
-        /** One resource not found on the list (e.g. recovered from a waiter's stack); undefined when unreadable. */
-        read(address) {
-            const view = this.k.readStruct(this.eresource, address, 'ERESOURCE');
-            if (!view)
-                return undefined;
-            // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
-            if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
-                this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
-                return undefined;
-            }
-            return this.decode(view);
-        }
-        decode(view) {
-            // Win10 splits Flag into ReservedLowFlags (still carrying 0x80) and WaiterPriority: probe the narrow field first.
-            const flag = view.has('ReservedLowFlags') ? view.num('ReservedLowFlags') : view.num('Flag');
-            const info = {
-                address: view.address,
-                exclusive: ((flag || 0) & RESOURCE_OWNED_EXCLUSIVE) !== 0,
-                activeCount: view.num('ActiveCount') || 0,
-                contentionCount: view.num('ContentionCount') || 0,
-                exclusiveWaiters: view.num('NumberOfExclusiveWaiters') || 0,
-                sharedWaiters: view.num('NumberOfSharedWaiters') || 0,
-                owners: [],
-            };
-            if (info.activeCount === 0 && !info.exclusive)
-                return info;
-            // XP keeps OwnerThreads[2] ([0] exclusive owner, [1] first shared owner); later builds one OwnerEntry for both.
-            const first = view.has('OwnerThreads') ? this.element(view, 'OwnerThreads', info.exclusive ? 0 : 1) : view.sub('OwnerEntry', this.owner);
-            if (first)
-                this.addOwner(info, first);
-            if (info.exclusive)
-                return info;
-            const table = view.ptr('OwnerTable');
-            if (table && !isNull(table))
-                this.readOwnerTable(info, table);
-            return info;
-        }
-        element(view, field, i) {
-            const f = view.layout.field(field);
-            if (!f || f.elementSize === undefined || f.count === undefined || i >= f.count)
-                return undefined;
-            const at = f.offset + i * f.elementSize;
-            return new StructView(this.owner, addrAdd(view.address, at), view.bytes, this.k.pointerSize, view.base + at);
-        }
-        addOwner(info, entry) {
-            const value = entry.ptr('OwnerThread');
-            if (!value || isNull(value))
-                return;
-            const owner = decodeOwnerValue(value);
-            if (owner.ownerPointer) {
-                this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
-            }
-            info.owners.push(Object.assign(Object.assign({ value }, owner), { count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' }));
-        }
-        /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
-        readOwnerTable(info, table) {
-            const k = this.k;
-            const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
-            if (!k.plausible(table)) {
-                info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
-                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
-                return;
-            }
-            const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
-            if (!head) {
-                info.damage = 'owner table unreadable';
-                return;
-            }
-            const size = head.num('TableSize') || 0;
-            if (size <= 1)
-                return;
-            if (size > MAX_OWNER_TABLE) {
-                info.damage = `owner table size ${size} is not plausible`;
-                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
-                return;
-            }
-            const esize = this.owner.size;
-            const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
-            if (!rest) {
-                info.damage = 'owner table unreadable';
-                return;
-            }
-            for (let i = 0; i < size - 1; i++) {
-                this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
-            }
-        }
-        indexWaiters(view, info, index, dispatcher) {
-            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index, dispatcher);
-            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index, dispatcher);
-        }
-        indexWaiterField(view, field, link, index, dispatcher) {
-            const value = view.ptr(field);
-            if (!value || isNull(value))
-                return;
-            if (!this.headsWaitChain(field)) {
-                index.byWaitObject.set(value, link);
-                return;
-            }
-            this.walkChain(value, link, index, dispatcher);
-        }
-        /**
-         * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
-         * untyped pointer heads a wait chain where the build has _KWAIT_CHAIN_ENTRY (10240 types only SharedWaiters as
-         * a chain, later builds both as PVOID).
-         */
-        headsWaitChain(field) {
-            if (!this.chainEntry)
-                return false;
-            const f = this.eresource.field(field);
-            return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
-        }
-        walkChain(first, link, index, dispatcher) {
-            const k = this.k;
-            const layout = this.chainEntry;
-            const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
-            const seen = new Set();
-            let at = first;
-            while (!isNull(at)) {
-                if (!k.plausible(at)) {
-                    k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
-                    return;
-                }
-                if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
-                    k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
-                    return;
-                }
-                seen.add(at);
-                const entry = k.readStruct(layout, at, 'wait-chain entry');
-                if (!entry)
-                    return;
-                const event = entry.addressOf('Event');
-                if (event) {
-                    index.byWaitObject.set(event, link);
-                    // A header past the entry's bytes decodes as nothing and is left to a read of its own.
-                    if (dispatcher)
-                        dispatcher.remember(event, entry.bytes, entry.base + layout.field('Event').offset);
-                }
-                const thread = entry.ptr('Thread');
-                if (thread && !isNull(thread))
-                    index.byWaiterThread.set(thread, link);
-                // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
-                at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
-            }
-        }
-    }
-    /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
-    const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
-    /**
-     * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
-     * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
-     */
-    function resourceFromWaitFrame(k, thread, frames) {
-        const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
-        if (!frame)
-            return undefined;
-        const args = frameArguments(k, thread, frame, 1);
-        const resource = args && args[0];
-        return k.plausible(resource) ? { resource, frame: frame.text } : undefined;
-    }
-
     // Edges through executive resources: a thread waiting on a resource's waiter object (the
     // ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
     // entry) waits for every owner of that resource. The index of waiter objects is built once per run.
@@ -5118,10 +4301,11 @@ var __waitchain = (function (exports) {
      * event (whose event type is unconfirmed, hence both kinds). Only a pre-filter: the index lookup decides.
      */
     const WAITER_OBJECT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore|Unknown)$/;
+    const RESOURCES$1 = cacheKey('resources and their index');
     /** The resource reader and index of this run (built on first use; shared with !stalecheck). */
     function resourcesOf(env) {
-        return env.memo('resources', () => {
-            const reader = ResourceReader.create(env.k);
+        return env.cache.get(RESOURCES$1, () => {
+            const reader = env.kernel.resources;
             return { reader, index: reader && reader.buildIndex(env.dispatcher) };
         });
     }
@@ -5191,7 +4375,7 @@ var __waitchain = (function (exports) {
     function recoverFromStack(thread, waited, kind, reader, index, env) {
         const { k } = env;
         const frames = env.stacks.frames(thread);
-        const found = frames && resourceFromWaitFrame(k, thread, frames);
+        const found = frames && env.kernel.resourceFromWaitFrame(thread, frames);
         const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
         if (found && resource) {
             k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
@@ -5243,16 +4427,11 @@ var __waitchain = (function (exports) {
         threadObjectRule,
     ];
 
-    function readWaitModel(k) {
-        const clock = readClock(k);
-        const table = readProcesses(k);
-        const memos = new Map();
-        const memo = (key, build) => {
-            if (!memos.has(key))
-                memos.set(key, build());
-            return memos.get(key);
-        };
-        const env = { k, table, dispatcher: new DispatcherReader(k), stacks: new StackReader(k), memo };
+    function readWaitModel(kernel) {
+        const k = kernel.k;
+        const clock = kernel.clock();
+        const table = kernel.processes();
+        const env = { kernel, k, table, dispatcher: kernel.dispatcher, stacks: kernel.stacks, cache: kernel.cache };
         const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
         for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
             addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
@@ -5265,28 +4444,22 @@ var __waitchain = (function (exports) {
             addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
         }
         const ages = new Map();
-        const ageOf = (t) => {
-            let a = ages.get(t.address);
-            if (!a) {
-                a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
-                ages.set(t.address, a);
-            }
-            return a;
-        };
+        const ageOf = (t) => getOrBuild(ages, t.address, () => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false }));
         const ticksOf = (addr) => {
             const t = table.threadByAddress.get(addr);
             const a = t && ageOf(t);
             return a && a.ticks !== undefined ? a.ticks : -1;
         };
-        return { k, clock, table, env, graph, ageOf, ticksOf };
+        return { kernel, k, clock, table, env, graph, ageOf, ticksOf };
     }
 
     // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
     // a report names. Returns plain data; rendering is elsewhere.
     /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
     const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
-    function analyzeWaitChains(k, scope) {
-        const model = readWaitModel(k);
+    function analyzeWaitChains(kernel, scope) {
+        const k = kernel.k;
+        const model = readWaitModel(kernel);
         const { clock, table, graph, env, ageOf, ticksOf } = model;
         const all = conclude(graph, ticksOf);
         const scoped = applyScope(all, scope, table, graph, env);
@@ -5431,7 +4604,7 @@ var __waitchain = (function (exports) {
      */
     function notAThread(a, table, env) {
         const text = `${a} is not a thread of any process in this dump`;
-        const cpus = processorsOf(env);
+        const cpus = env.kernel.processors();
         if (cpus.known) {
             const idleOf = cpus.processors.filter((p) => p.idleThread === a);
             if (idleOf.length) {
@@ -5496,11 +4669,8 @@ var __waitchain = (function (exports) {
                 if (!d.kind)
                     continue;
                 const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
-                let g = groups.get(key);
-                if (!g) {
-                    g = { kind: d.kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] };
-                    groups.set(key, g);
-                }
+                const kind = d.kind;
+                const g = getOrBuild(groups, key, () => ({ kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] }));
                 if (g.threads.indexOf(thread) < 0)
                     g.threads.push(thread);
             }
@@ -5655,7 +4825,7 @@ var __waitchain = (function (exports) {
         const { model } = env;
         const { k, table } = model;
         const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = processorsOf(model.env);
+        const cpus = model.kernel.processors();
         const lines = [];
         // The threads whose Running state is in doubt (not the processor's own current thread).
         const suspects = [];
@@ -5740,7 +4910,7 @@ var __waitchain = (function (exports) {
         const { model } = env;
         const { k, table } = model;
         const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = processorsOf(model.env);
+        const cpus = model.kernel.processors();
         if (!cpus.known)
             return undefined;
         const lines = [];
@@ -5934,15 +5104,7 @@ var __waitchain = (function (exports) {
         const { model } = env;
         const { graph, table } = model;
         const locks = new Map();
-        const lockOf = (kind, lock) => {
-            const key = `${kind}:${lock}`;
-            let l = locks.get(key);
-            if (!l) {
-                l = { kind, lock, owners: [], waiters: [], carried: 0 };
-                locks.set(key, l);
-            }
-            return l;
-        };
+        const lockOf = (kind, lock) => getOrBuild(locks, `${kind}:${lock}`, () => ({ kind, lock, owners: [], waiters: [], carried: 0 }));
         const addWaiter = (l, waiter) => {
             if (l.waiters.indexOf(waiter) < 0)
                 l.waiters.push(waiter);
@@ -6023,25 +5185,12 @@ var __waitchain = (function (exports) {
      * KTHREAD.MutantListHead (bounded walk; only such threads, usually none or a few).
      */
     function addMutantsOfDyingThreads(env, lockOf) {
-        const { k, table, env: ruleEnv } = env.model;
-        const mutantType = k.type('_KMUTANT');
-        if (!mutantType || !mutantType.field('MutantListEntry'))
-            return;
-        for (const t of table.threads) {
-            if (!dyingThread(t))
-                continue;
-            const head = t.view.addressOf('Tcb.MutantListHead');
-            const first = t.view.ptr('Tcb.MutantListHead.Flink');
-            if (!head || !first || isNull(first) || first === head)
-                continue;
-            walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
-                const mutant = k.containing(entry, mutantType, 'MutantListEntry');
-                const object = ruleEnv.dispatcher.read(mutant);
-                if (object && object.kind === 'Mutant' && object.owner === t.address)
-                    addOwner(lockOf('mutant', mutant), { thread: t });
-                return undefined;
-            }, headLinks(t.view, 'Tcb.MutantListHead'));
-        }
+        const { kernel, table, env: ruleEnv } = env.model;
+        kernel.walkMutantLists(table.threads.filter(dyingThread), (t, mutant) => {
+            const object = ruleEnv.dispatcher.read(mutant);
+            if (object && object.kind === 'Mutant' && object.owner === t.address)
+                addOwner(lockOf('mutant', mutant), { thread: t });
+        });
     }
     function dyingThread(t) {
         return t.terminated || t.process.exiting;
@@ -6307,8 +5456,9 @@ var __waitchain = (function (exports) {
     ];
     const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
 
-    function runStaleCheck(k, rules, options) {
-        const model = readWaitModel(k);
+    function runStaleCheck(kernel, rules, options) {
+        const k = kernel.k;
+        const model = readWaitModel(kernel);
         const findings = [];
         for (const rule of STALE_RULES) {
             if (rules.indexOf(rule.id) < 0)
@@ -6326,6 +5476,1466 @@ var __waitchain = (function (exports) {
     }
     function RULE_RANK(id) {
         return STALE_RULES.findIndex((r) => r.id === id);
+    }
+
+    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
+    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
+    // Child/Sibling with a visited set and a cap.
+    /** More device nodes than any real machine has: a corrupt tree is cut here. */
+    const DEVNODE_WALK_CAP = 20000;
+    const MAX_PATH_BYTES = 2048;
+    function devnodeLayout(k) {
+        const layout = k.requireType('_DEVICE_NODE');
+        const history = layout.field('StateHistory');
+        if (!history || history.kind !== 'array' || !history.count) {
+            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
+        }
+        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
+        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
+    }
+    /** One device node; undefined (and a warning) when it is unreadable. */
+    function readDevnode(k, address, dl = devnodeLayout(k)) {
+        const view = k.readStruct(dl.layout, address, 'device node');
+        if (!view)
+            return undefined;
+        return decodeDevnode(k, view, dl);
+    }
+    function decodeDevnode(k, view, dl) {
+        const h = dl.layout.field('StateHistory');
+        const slotSize = h.elementSize || 4;
+        const capacity = h.count || 0;
+        const history = [];
+        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
+        for (let i = 0; i < capacity; i++)
+            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
+        return {
+            address: view.address,
+            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
+            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
+            state: view.num('State'),
+            previousState: view.num('PreviousState'),
+            stateEnum: dl.stateEnum,
+            historyAddress: addrAdd(view.address, h.offset),
+            capacity,
+            slotSize,
+            history,
+            next: view.num('StateHistoryEntry'),
+        };
+    }
+    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
+    function unicodeString(k, view, member, ustr) {
+        if (!ustr || !view.has(member))
+            return '';
+        const s = view.sub(member, ustr);
+        if (!s)
+            return '';
+        const length = s.num('Length') || 0;
+        const buffer = s.ptr('Buffer');
+        if (!length || !buffer || isNull(buffer))
+            return '';
+        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
+        if (!bytes) {
+            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+            return '';
+        }
+        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
+    }
+    /**
+     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
+     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+     */
+    function readAllDevnodes(k, onRootUnreadable) {
+        const dl = devnodeLayout(k);
+        const rootPointer = k.symbol('IopRootDeviceNode');
+        if (!rootPointer)
+            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
+        const rootBytes = k.target.read(rootPointer, k.pointerSize);
+        if (!rootBytes)
+            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
+        const root = ptr(rootBytes, 0, k.pointerSize);
+        const out = [];
+        const seen = new Set();
+        const stack = [root];
+        while (stack.length) {
+            const address = stack.pop();
+            if (!k.plausible(address, 4)) {
+                if (!isNull(address))
+                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+                continue;
+            }
+            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
+                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+                continue;
+            }
+            seen.add(address);
+            const view = k.readStruct(dl.layout, address, 'device node');
+            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
+            if (!view && address === root && onRootUnreadable)
+                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
+            if (!view)
+                continue;
+            out.push(decodeDevnode(k, view, dl));
+            const sibling = view.ptr('Sibling');
+            const child = view.ptr('Child');
+            if (sibling && !isNull(sibling))
+                stack.push(sibling);
+            if (child && !isNull(child))
+                stack.push(child);
+        }
+        return out;
+    }
+
+    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
+    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
+    const KIND_BY_ENUMERATOR = {
+        EventNotificationObject: 'NotificationEvent',
+        EventSynchronizationObject: 'SynchronizationEvent',
+        MutantObject: 'Mutant',
+        ProcessObject: 'Process',
+        QueueObject: 'Queue',
+        SemaphoreObject: 'Semaphore',
+        ThreadObject: 'Thread',
+        GateObject: 'Gate',
+        TimerNotificationObject: 'NotificationTimer',
+        TimerSynchronizationObject: 'SynchronizationTimer',
+        Timer2NotificationObject: 'NotificationTimer',
+        Timer2SynchronizationObject: 'SynchronizationTimer',
+    };
+    /** Kinds `remember` decodes from a header alone (a mutant's owner lies past an embedded event's bytes). */
+    const EMBEDDABLE = /^(NotificationEvent|SynchronizationEvent|Semaphore)$/;
+    class DispatcherReader {
+        constructor(k) {
+            this.k = k;
+            this.cache = new Map();
+            this.mutant = k.requireType('_KMUTANT');
+        }
+        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
+        read(address) {
+            return getOrRead(this.cache, address, () => this.decode(address));
+        }
+        /**
+         * Like read, for an address that may hold no object at all (an owner no thread list has): an
+         * unreadable one is an answer, not damage, so it is not counted as a warning.
+         */
+        probe(address) {
+            return getOrRead(this.cache, address, () => {
+                const bytes = this.k.target.read(address, this.mutant.size);
+                return bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
+            });
+        }
+        /**
+         * Caches an event or semaphore embedded in a structure already read (a Win10 wait-chain entry's
+         * Event), so the waiter's wait on it costs no read of its own. `bytes[offset]` is the object's
+         * header; anything whose header does not say event or semaphore is left to a read of its own.
+         */
+        remember(address, bytes, offset) {
+            if (this.cache.has(address))
+                return;
+            const object = this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize, offset));
+            if (object && EMBEDDABLE.test(object.kind))
+                this.cache.set(address, object);
+        }
+        decode(address) {
+            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
+            return v && this.decodeView(v);
+        }
+        decodeView(v) {
+            const address = v.address;
+            const typeValue = v.num('Header.Type');
+            if (typeValue === undefined)
+                return undefined;
+            const typeName = this.k.enumName('_KOBJECTS', typeValue);
+            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
+            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
+            if (kind === 'Mutant') {
+                const owner = v.ptr('OwnerThread');
+                object.owner = owner && !isNull(owner) ? owner : undefined;
+                object.abandoned = v.num('Abandoned') === 1;
+            }
+            return object;
+        }
+    }
+
+    // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
+    // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
+    // that tracking). Where they are is probed from the symbols, never from a build number
+    // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
+    // _KTHREAD (Windows 8 to 10 1903); a build whose threads have neither (Windows 11 24H2) records no owner a
+    // debugger can see. The entry's field order differs (11 21H2 puts LockState first): read by name only.
+    class LockEntryReader {
+        constructor(k, entry, array, count) {
+            this.k = k;
+            this.entry = entry;
+            this.array = array;
+            this.count = count;
+            this.cache = new Map();
+        }
+        /** undefined when this build's threads keep no lock entries. */
+        static create(k) {
+            const entry = k.type('_KLOCK_ENTRY');
+            const thread = k.type('_ETHREAD');
+            if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe')))
+                return undefined;
+            for (const path of ['LockEntries', 'Tcb.LockEntries']) {
+                const f = thread.field(path);
+                if (f && f.kind === 'array' && f.count && f.elementSize === entry.size)
+                    return new LockEntryReader(k, entry, f, f.count);
+            }
+            return undefined;
+        }
+        /** The thread's entries in use (one read of the array, cached). */
+        entries(thread) {
+            return getOrRead(this.cache, thread.address, () => this.read(thread)) || [];
+        }
+        read(thread) {
+            const k = this.k;
+            const size = this.entry.size;
+            const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
+            if (!bytes)
+                return undefined;
+            const out = [];
+            for (let i = 0; i < this.count; i++) {
+                const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
+                const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
+                if (!raw || isNull(raw))
+                    continue;
+                const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
+                // Windows 10 has WaitingBit, 11 21H2 WaitingByte; 8 and 8.1 mark a waited lock in LockState's own bit 0.
+                const waiting = flag(v, ['WaitingBit', 'WaitingByte', 'LockState.Waiting']);
+                if (!acquired && !waiting)
+                    continue;
+                out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
+            }
+            return out;
+        }
+    }
+    function flag(v, names) {
+        for (const n of names) {
+            const x = v.num(n);
+            if (x !== undefined)
+                return x !== 0;
+        }
+        return false;
+    }
+    /**
+     * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable or (8, 8.1)
+     * Waiting (bit 0), Busy (bit 1) and InTree (x64 bit 63, x86 bit 31 in the real tables). A push lock lives in system
+     * space, whose addresses always have that top bit set, so it is restored whether InTree was set or not.
+     */
+    function lockAddress(raw, pointerSize) {
+        const cleared = addrClearLow(raw);
+        if (pointerSize !== 8)
+            return addrFromParts((addrLow(cleared) | 0x80000000) >>> 0, 0);
+        const high = addrHigh(cleared);
+        // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
+        return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
+    }
+    /**
+     * One read of a push lock word, decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0,
+     * Exclusive bit 1, Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from
+     * bit 4). Undefined when the type is missing or the word unreadable.
+     */
+    function readPushLock(k, lock) {
+        const type = k.type('_EX_PUSH_LOCK');
+        const bytes = type && k.target.read(lock, type.size);
+        if (!type || !bytes)
+            return undefined;
+        const v = new StructView(type, lock, bytes, k.pointerSize);
+        const waiting = v.num('Waiting') === 1;
+        const pointsAtWaitBlocks = waiting && v.has('Locked');
+        return {
+            locked: (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0,
+            waiting,
+            shares: pointsAtWaitBlocks ? 0 : v.num('Shared') || 0,
+            pointsAtWaitBlocks,
+            multipleShared: v.num('MultipleShared') === 1,
+        };
+    }
+
+    // Fast and guarded mutexes, found from the event (or gate) their waiters block on: the mutex is the
+    // structure that embeds that object (CONTAINING_RECORD through _FAST_MUTEX.Event, or
+    // _KGUARDED_MUTEX.Gate where the build has that type). Owner is the owning KTHREAD; Count's encoding
+    // changed in NT 6.0 without any change to the field, so only it is decoded by the OS version.
+    /** Vista+ (FM_LOCK_BIT / GM_LOCK_BIT 1 = unlocked, bit 1 = waiter woken, waiters in units of 4 (GM_LOCK_WAITER_INC)). */
+    const LOCK_BIT = 1;
+    const WAITER_SHIFT = 2;
+    /**
+     * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
+     * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
+     */
+    function decodeMutexCount(count, ntMajor) {
+        if (ntMajor === undefined)
+            return {};
+        if (ntMajor >= 6)
+            return { locked: (count & LOCK_BIT) === 0, waiters: (count >>> 0) >>> WAITER_SHIFT };
+        return { locked: count <= 0, waiters: count < 0 ? -count : 0 };
+    }
+    class MutexReader {
+        constructor(k, version) {
+            this.k = k;
+            this.version = version;
+            this.cache = new Map();
+            this.fast = shape(k.type('_FAST_MUTEX'));
+            this.guarded = shape(k.type('_KGUARDED_MUTEX'));
+        }
+        /**
+         * The mutex whose Event/Gate is `object`. A guarded mutex (wait reason, gate object or acquire frame) is read as
+         * _KGUARDED_MUTEX where the build has it; from Windows 8 both are _FAST_MUTEX. Undefined when unreadable.
+         */
+        fromWaitObject(object, kind) {
+            const s = kind === 'guarded-mutex' && this.guarded ? this.guarded : this.fast || this.guarded;
+            if (!s)
+                return undefined;
+            const address = this.k.containing(object, s.layout, s.field);
+            return getOrRead(this.cache, address, () => this.read(address, s, kind));
+        }
+        read(address, s, kind) {
+            const v = this.k.readStruct(s.layout, address, kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex');
+            if (!v)
+                return undefined;
+            const owner = v.ptr('Owner');
+            const count = v.num('Count') || 0;
+            const info = {
+                address,
+                kind,
+                structure: s.layout.name,
+                owner: owner && !isNull(owner) ? owner : undefined,
+                count,
+                state: decodeMutexCount(count, this.version && this.version.major),
+                contention: v.num('Contention') || 0,
+            };
+            if (this.version === undefined) {
+                this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
+            }
+            return info;
+        }
+    }
+    function shape(layout) {
+        if (!layout)
+            return undefined;
+        // Headers name the embedded object Gate in guarded mutexes and Event in fast mutexes: probe both.
+        const field = layout.field('Gate') ? 'Gate' : layout.field('Event') ? 'Event' : undefined;
+        return field ? { layout, field } : undefined;
+    }
+
+    // Processes and their threads, from the kernel's own lists (nt!PsActiveProcessHead →
+    // EPROCESS.ActiveProcessLinks, EPROCESS.ThreadListHead → ETHREAD.ThreadListEntry), one read per object.
+    function readProcesses(k) {
+        const eprocess = k.requireType('_EPROCESS');
+        const head = k.symbol('PsActiveProcessHead');
+        if (!head)
+            throw new TargetUnsupported('nt!PsActiveProcessHead not found: kernel symbols are needed (.reload)');
+        const linksField = eprocess.field('ActiveProcessLinks');
+        const imageName = eprocess.field('ImageFileName');
+        if (!linksField || !imageName)
+            throw new TargetUnsupported('_EPROCESS has no ActiveProcessLinks/ImageFileName in these symbols');
+        const reader = threadReader(k);
+        const table = { processes: [], threads: [], threadByAddress: new Map(), processByAddress: new Map() };
+        walkList(k, head, 'process list', (entry) => {
+            const address = k.containing(entry, eprocess, 'ActiveProcessLinks');
+            const view = k.readStruct(eprocess, address, 'process');
+            if (!view)
+                return null;
+            const exiting = view.num('ProcessExiting') === 1 || view.num('ProcessDelete') === 1 || view.nonZero('ExitTime') === true;
+            const process = {
+                address,
+                pid: parseInt(view.ptr('UniqueProcessId') || '0', 16),
+                name: ascii(view.bytes, imageName.offset, imageName.size),
+                exiting,
+                activeThreads: view.num('ActiveThreads'),
+                threads: [],
+            };
+            table.processes.push(process);
+            table.processByAddress.set(address, process);
+            readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
+            return view.ptr('ActiveProcessLinks.Flink');
+        });
+        return table;
+    }
+    function readThreadsOf(k, reader, process, head, links, table) {
+        if (!head)
+            return;
+        walkList(k, head, `thread list of ${process.name}`, (entry) => {
+            const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
+            const thread = readThread(k, reader, address, process);
+            if (!thread)
+                return null;
+            process.threads.push(thread);
+            table.threads.push(thread);
+            table.threadByAddress.set(address, thread);
+            return ethreadView(thread).ptr('ThreadListEntry.Flink');
+        }, links);
+    }
+
+    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
+    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
+    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
+    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
+    const MAX_PROCESSORS = 2048;
+    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
+    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
+    function readProcessors(k) {
+        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
+        const prcbType = k.type('_KPRCB');
+        const ethread = k.type('_ETHREAD');
+        const block = k.symbol('KiProcessorBlock');
+        if (!prcbType || !ethread || !block) {
+            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
+            return table;
+        }
+        const declared = processorCount(k);
+        const blockType = symbolType(k, 'KiProcessorBlock');
+        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
+        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
+        const entries = entryCount(declared, capacity);
+        if (entries === undefined) {
+            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
+            return table;
+        }
+        if (declared !== undefined && capacity !== undefined && declared > capacity) {
+            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
+        }
+        const pointers = k.target.read(block, entries * k.pointerSize);
+        if (!pointers) {
+            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
+            return table;
+        }
+        table.known = true;
+        const pcr = pcrLocator(k, prcbType);
+        if (!pcr && entries > 0) {
+            // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
+            // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
+            k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
+        }
+        const span = prcbSpan(prcbType);
+        for (let i = 0; i < entries; i++) {
+            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
+            if (isNull(prcb))
+                break; // the array ends at the first NULL entry
+            if (!k.plausible(prcb)) {
+                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
+                table.unreadable.push(i);
+                continue;
+            }
+            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
+            if (!info) {
+                table.unreadable.push(i);
+                continue;
+            }
+            addProcessor(table, info);
+        }
+        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
+        return table;
+    }
+    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
+    function entryCount(declared, capacity) {
+        if (declared !== undefined && capacity !== undefined)
+            return Math.min(declared, capacity);
+        if (declared !== undefined)
+            return declared;
+        return capacity;
+    }
+    function addProcessor(table, info) {
+        table.processors.push(info);
+        table.byNumber.set(info.number, info);
+        if (info.currentThread) {
+            const list = table.runningOn.get(info.currentThread);
+            if (list)
+                list.push(info);
+            else
+                table.runningOn.set(info.currentThread, [info]);
+        }
+        if (info.nextThread)
+            table.nextOn.set(info.nextThread, info);
+    }
+    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
+    function processorCount(k) {
+        const at = k.symbol('KeNumberProcessors');
+        const type = symbolType(k, 'KeNumberProcessors');
+        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
+            return undefined;
+        const b = k.target.read(at, type.size);
+        if (!b)
+            return undefined;
+        const n = uint(b, 0, type.size);
+        if (n > 0 && n <= MAX_PROCESSORS)
+            return n;
+        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
+        return undefined;
+    }
+    /** A global's declared type (undefined with public symbols only). */
+    function symbolType(k, name) {
+        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
+        return shape && shape.type;
+    }
+    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
+    function pcrLocator(k, prcbType) {
+        const layout = k.type('_KPCR');
+        if (!layout)
+            return undefined;
+        for (const name of ['PrcbData', 'Prcb']) {
+            const f = layout.field(name);
+            if (f && f.kind === 'struct' && f.size === prcbType.size)
+                return { layout, field: name, prcbOffset: f.offset };
+        }
+        return undefined;
+    }
+    function prcbSpan(prcbType) {
+        let end = 0;
+        for (const name of PRCB_FIELDS) {
+            const f = prcbType.field(name);
+            if (f && f.offset + f.size > end)
+                end = f.offset + f.size;
+        }
+        return end;
+    }
+    /**
+     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
+     * KPCR can be located; else the KPRCB part alone.
+     */
+    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
+        let view;
+        let irql;
+        if (pcr) {
+            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
+            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
+            if (bytes) {
+                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
+                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
+                if (pcrConsistent(pcrView, pcrAddress, prcb))
+                    irql = pcrView.num('Irql');
+                else
+                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
+            }
+        }
+        if (!view)
+            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
+        if (!view)
+            return undefined;
+        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
+        const tcb = ethread.field('Tcb');
+        const toThread = (field) => {
+            const kthread = view.ptr(field);
+            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
+        };
+        const number = view.num('Number');
+        const currentThread = toThread('CurrentThread');
+        const idleThread = toThread('IdleThread');
+        return {
+            number: number === undefined ? index : number,
+            prcb,
+            currentThread,
+            nextThread: toThread('NextThread'),
+            idleThread,
+            idle: currentThread !== undefined && currentThread === idleThread,
+            irql,
+        };
+    }
+    /**
+     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
+     * containing-record arithmetic; a field this build lacks is no evidence either way.
+     */
+    function pcrConsistent(pcr, pcrAddress, prcb) {
+        for (const name of ['SelfPcr', 'Self']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== pcrAddress)
+                    return false;
+                break;
+            }
+        }
+        for (const name of ['Prcb', 'CurrentPrcb']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== prcb)
+                    return false;
+                break;
+            }
+        }
+        return true;
+    }
+
+    // Executive resources (ERESOURCE), indexed once per run from nt!ExpSystemResourcesList, as !locks
+    // finds them: owners (exclusive, shared, the owner table), waiter counters, and which waiter object
+    // leads to which resource. Up to 8.1 the waiters wait on the resource's ExclusiveWaiters KEVENT /
+    // SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
+    // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
+    // waits on. Which of the two a field holds is probed from its type, never from a build number.
+    /** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
+    const RESOURCE_OWNED_EXCLUSIVE = 0x80;
+    /** ERESOURCE_THREAD values with both low bits set are owner pointers (ExSetResourceOwnerPointer), not threads. */
+    const OWNER_POINTER_TAG = 3;
+    /** More owner-table entries than this is damage (one per concurrent shared owner). */
+    const MAX_OWNER_TABLE = 4096;
+    /** Bound on one waiter chain (a waiter has one entry on its stack; more than this is a corrupt chain). */
+    const MAX_CHAIN_ENTRIES = 65536;
+    /** An ERESOURCE_THREAD: a KTHREAD, or an owner pointer (`& 3 == 3`) whose cleared value is what !locks calls the actual thread. */
+    function decodeOwnerValue(value) {
+        const ownerPointer = addrAnd(value, OWNER_POINTER_TAG) === OWNER_POINTER_TAG;
+        return { ownerPointer, thread: ownerPointer ? addrClearLow(value) : value };
+    }
+    class ResourceReader {
+        constructor(k, eresource, owner) {
+            this.k = k;
+            this.eresource = eresource;
+            this.owner = owner;
+            this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
+        }
+        /** Undefined when the symbols lack the resource types (then no resource edges, never an exception). */
+        static create(k) {
+            const eresource = k.type('_ERESOURCE');
+            const owner = k.type('_OWNER_ENTRY');
+            if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
+                k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
+                return undefined;
+            }
+            return new ResourceReader(k, eresource, owner);
+        }
+        /**
+         * Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry.
+         * A wait-chain entry holds the event its thread waits on: `dispatcher` learns it from the entry's bytes.
+         */
+        buildIndex(dispatcher) {
+            const k = this.k;
+            const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
+            const head = k.symbol('ExpSystemResourcesList');
+            if (!head) {
+                k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
+                return index;
+            }
+            walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
+                const address = k.containing(entry, this.eresource, 'SystemResourcesList');
+                const view = k.readStruct(this.eresource, address, 'ERESOURCE');
+                if (!view)
+                    return null;
+                const info = this.decode(view);
+                if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
+                    index.byAddress.set(address, info);
+                    this.indexWaiters(view, info, index, dispatcher);
+                }
+                return view.ptr('SystemResourcesList.Flink');
+            });
+            return index;
+        }
+        /** One resource not found on the list (e.g. recovered from a waiter's stack); undefined when unreadable. */
+        read(address) {
+            const view = this.k.readStruct(this.eresource, address, 'ERESOURCE');
+            if (!view)
+                return undefined;
+            // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
+            if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
+                this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
+                return undefined;
+            }
+            return this.decode(view);
+        }
+        decode(view) {
+            // Win10 splits Flag into ReservedLowFlags (still carrying 0x80) and WaiterPriority: probe the narrow field first.
+            const flag = view.has('ReservedLowFlags') ? view.num('ReservedLowFlags') : view.num('Flag');
+            const info = {
+                address: view.address,
+                exclusive: ((flag || 0) & RESOURCE_OWNED_EXCLUSIVE) !== 0,
+                activeCount: view.num('ActiveCount') || 0,
+                contentionCount: view.num('ContentionCount') || 0,
+                exclusiveWaiters: view.num('NumberOfExclusiveWaiters') || 0,
+                sharedWaiters: view.num('NumberOfSharedWaiters') || 0,
+                owners: [],
+            };
+            if (info.activeCount === 0 && !info.exclusive)
+                return info;
+            // XP keeps OwnerThreads[2] ([0] exclusive owner, [1] first shared owner); later builds one OwnerEntry for both.
+            const first = view.has('OwnerThreads') ? this.element(view, 'OwnerThreads', info.exclusive ? 0 : 1) : view.sub('OwnerEntry', this.owner);
+            if (first)
+                this.addOwner(info, first);
+            if (info.exclusive)
+                return info;
+            const table = view.ptr('OwnerTable');
+            if (table && !isNull(table))
+                this.readOwnerTable(info, table);
+            return info;
+        }
+        element(view, field, i) {
+            const f = view.layout.field(field);
+            if (!f || f.elementSize === undefined || f.count === undefined || i >= f.count)
+                return undefined;
+            const at = f.offset + i * f.elementSize;
+            return new StructView(this.owner, addrAdd(view.address, at), view.bytes, this.k.pointerSize, view.base + at);
+        }
+        addOwner(info, entry) {
+            const value = entry.ptr('OwnerThread');
+            if (!value || isNull(value))
+                return;
+            const owner = decodeOwnerValue(value);
+            if (owner.ownerPointer) {
+                this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
+            }
+            info.owners.push(Object.assign(Object.assign({ value }, owner), { count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' }));
+        }
+        /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
+        readOwnerTable(info, table) {
+            const k = this.k;
+            const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
+            if (!k.plausible(table)) {
+                info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
+                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+                return;
+            }
+            const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
+            if (!head) {
+                info.damage = 'owner table unreadable';
+                return;
+            }
+            const size = head.num('TableSize') || 0;
+            if (size <= 1)
+                return;
+            if (size > MAX_OWNER_TABLE) {
+                info.damage = `owner table size ${size} is not plausible`;
+                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+                return;
+            }
+            const esize = this.owner.size;
+            const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
+            if (!rest) {
+                info.damage = 'owner table unreadable';
+                return;
+            }
+            for (let i = 0; i < size - 1; i++) {
+                this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
+            }
+        }
+        indexWaiters(view, info, index, dispatcher) {
+            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index, dispatcher);
+            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index, dispatcher);
+        }
+        indexWaiterField(view, field, link, index, dispatcher) {
+            const value = view.ptr(field);
+            if (!value || isNull(value))
+                return;
+            if (!this.headsWaitChain(field)) {
+                index.byWaitObject.set(value, link);
+                return;
+            }
+            this.walkChain(value, link, index, dispatcher);
+        }
+        /**
+         * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
+         * untyped pointer heads a wait chain where the build has _KWAIT_CHAIN_ENTRY (10240 types only SharedWaiters as
+         * a chain, later builds both as PVOID).
+         */
+        headsWaitChain(field) {
+            if (!this.chainEntry)
+                return false;
+            const f = this.eresource.field(field);
+            return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
+        }
+        walkChain(first, link, index, dispatcher) {
+            const k = this.k;
+            const layout = this.chainEntry;
+            const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
+            const seen = new Set();
+            let at = first;
+            while (!isNull(at)) {
+                if (!k.plausible(at)) {
+                    k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
+                    return;
+                }
+                if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
+                    k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
+                    return;
+                }
+                seen.add(at);
+                const entry = k.readStruct(layout, at, 'wait-chain entry');
+                if (!entry)
+                    return;
+                const event = entry.addressOf('Event');
+                if (event) {
+                    index.byWaitObject.set(event, link);
+                    // A header past the entry's bytes decodes as nothing and is left to a read of its own.
+                    if (dispatcher)
+                        dispatcher.remember(event, entry.bytes, entry.base + layout.field('Event').offset);
+                }
+                const thread = entry.ptr('Thread');
+                if (thread && !isNull(thread))
+                    index.byWaiterThread.set(thread, link);
+                // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
+                at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
+            }
+        }
+    }
+    /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
+    const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
+    /**
+     * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
+     * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
+     */
+    function resourceFromWaitFrame(k, thread, frames) {
+        const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
+        if (!frame)
+            return undefined;
+        const args = frameArguments(k, thread, frame, 1);
+        const resource = args && args[0];
+        return k.plausible(resource) ? { resource, frame: frame.text } : undefined;
+    }
+
+    /**
+     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
+     * offset and type; undefined when the type has no such member or the index is past the array.
+     */
+    function memberAt(shape, path) {
+        let t = shape;
+        let offset = 0;
+        let bits;
+        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
+        let m;
+        let parts = 0;
+        while ((m = re.exec(path)) !== null) {
+            parts++;
+            if (m[3] !== undefined)
+                return undefined;
+            if (m[1] !== undefined) {
+                const name = m[1].toLowerCase();
+                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
+                if (!member)
+                    return undefined;
+                offset += member.offset;
+                t = member.type;
+                bits = member.bitLen !== undefined ? member : undefined;
+            }
+            else {
+                const i = parseInt(m[2], 10);
+                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
+                    return undefined;
+                offset += i * t.element.size;
+                t = t.element;
+                bits = undefined;
+            }
+        }
+        if (!parts)
+            return undefined;
+        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
+    }
+
+    // Unsigned 64-bit integers as two unsigned 32-bit halves: a counter, sequence number or field of any
+    // width read from a dump (a 64-bit value does not fit a JS number, and the bundle has no BigInt).
+    // Every operation works on the halves.
+    /**
+     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
+     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
+     */
+    function u64FromBytes(b, off, size) {
+        let lo = 0;
+        let hi = 0;
+        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
+            const byte = b[off + i] & 0xff;
+            if (i >= 4)
+                hi = hi * 256 + byte;
+            else
+                lo = lo * 256 + byte;
+        }
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
+    function u64FromNumber(n, widthBits = 64) {
+        if (n >= 0) {
+            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
+            return u64Mask(v, widthBits);
+        }
+        // two's complement of |n| over 64 bits, then cut to the width
+        const m = -n;
+        let lo = (TWO32 - (m % TWO32)) % TWO32;
+        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
+        if (lo === 0)
+            hi = (hi + 1) % TWO32;
+        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
+    }
+    /** Hex digits (no 0x), up to 16. */
+    function u64FromHex(text) {
+        const t = text.replace(/^0+/, '') || '0';
+        if (!/^[0-9a-f]{1,16}$/i.test(t))
+            return undefined;
+        const lo = parseInt(t.slice(-8), 16);
+        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    function u64Mask(a, widthBits) {
+        if (widthBits >= 64)
+            return a;
+        if (widthBits > 32)
+            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
+        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
+    }
+    function u64Compare(a, b) {
+        if (a.hi !== b.hi)
+            return a.hi < b.hi ? -1 : 1;
+        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
+    }
+    /** a - b modulo 2^64. */
+    function u64Sub(a, b) {
+        let lo = a.lo - b.lo;
+        let borrow = 0;
+        if (lo < 0) {
+            lo += TWO32;
+            borrow = 1;
+        }
+        let hi = a.hi - b.hi - borrow;
+        if (hi < 0)
+            hi += TWO32;
+        return { hi: hi >>> 0, lo: lo >>> 0 };
+    }
+    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
+    function u64AddSmall(a, n) {
+        const lo = a.lo + (n % TWO32);
+        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
+        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
+    }
+    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
+    function mulMod(x, y, n) {
+        if (x * y < 2 ** 53)
+            return (x * y) % n;
+        let result = 0;
+        let base = x % n;
+        let k = y;
+        while (k > 0) {
+            if (k % 2 === 1)
+                result = (result + base) % n;
+            base = (base * 2) % n;
+            k = Math.floor(k / 2);
+        }
+        return result;
+    }
+    /** a mod n (n a positive JS integer below 2^52). */
+    function u64Mod(a, n) {
+        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
+    }
+    /** The value as a JS number when exact (below 2^53), else undefined. */
+    function u64ToNumber(a) {
+        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
+    }
+    function u64ToHex(a) {
+        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
+    }
+    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
+    function u64ToDecimal(a) {
+        const exact = u64ToNumber(a);
+        if (exact !== undefined)
+            return String(exact);
+        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
+        let digits = '';
+        while (limbs.some((l) => l !== 0)) {
+            let rem = 0;
+            limbs = limbs.map((l) => {
+                const cur = rem * 65536 + l;
+                rem = cur % 10;
+                return Math.floor(cur / 10);
+            });
+            digits = String(rem) + digits;
+        }
+        return digits || '0';
+    }
+
+    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
+    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
+    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
+    // it is unreadable), and the index variable is read with its own type's size.
+    /** The biggest ring read (bytes): more is not a trace buffer. */
+    const MAX_RING_BYTES = 64 * 1024 * 1024;
+    const PAGE = 4096;
+    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
+    function parseSymbolText(text) {
+        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
+        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
+    }
+    function resolveSymbol(target, text) {
+        const parsed = parseSymbolText(text);
+        if (!parsed)
+            return { error: `'${text}' is not a symbol (module!name)` };
+        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
+        if (!shape)
+            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
+        if (!parsed.path)
+            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
+        if (!shape.type)
+            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+        const member = memberAt(shape.type, parsed.path);
+        if (!member)
+            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
+        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+    }
+    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
+    function resolveTypeName(target, text, defaultModule) {
+        const bang = text.indexOf('!');
+        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
+        const name = bang > 0 ? text.slice(bang + 1) : text;
+        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
+        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+    }
+    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
+    function locateRing(target, req) {
+        const ref = req.ring;
+        let name;
+        let address;
+        let type;
+        let module = 'nt';
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type, module } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            if (ref.address === undefined && ref.pointerValue === undefined)
+                return { error: 'the ring argument has no address' };
+            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
+            name = ref.symbol || formatAddr(shown, target.pointerSize);
+            address = ref.address;
+            type = ref.type;
+            if (ref.symbol && ref.symbol.indexOf('!') > 0)
+                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
+            else if (type && type.module)
+                module = type.module;
+        }
+        else if (ref.kind === 'address') {
+            name = formatAddr(ref.address, target.pointerSize);
+            address = ref.address;
+        }
+        else {
+            return { error: 'a value is not a ring' };
+        }
+        let element;
+        let capacity;
+        if (type && type.kind === 'array' && type.element) {
+            element = type.element;
+            capacity = type.count;
+        }
+        else if (type && type.kind === 'pointer') {
+            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
+            if (ref.kind === 'native' && ref.pointerValue !== undefined)
+                address = ref.pointerValue;
+            else {
+                if (address === undefined)
+                    return { error: `${name} has no address` };
+                const bytes = target.read(address, target.pointerSize);
+                if (!bytes)
+                    return { error: `${name} (the pointer to the ring) is unreadable` };
+                address = ptr(bytes, 0, target.pointerSize);
+            }
+            if (isNull(address))
+                return { error: `${name} is NULL: the ring is not allocated` };
+            if (req.count === undefined)
+                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
+            if (!req.typeName) {
+                if (!pointee || pointee === 'void')
+                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
+                    element = ref.pointee;
+                else {
+                    const t = resolveTypeName(target, pointee, module);
+                    if ('error' in t)
+                        return t;
+                    element = t.ok;
+                }
+            }
+        }
+        else if (type && ref.kind !== 'address' && !req.typeName) {
+            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+        }
+        else if (!type && !req.typeName) {
+            return {
+                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
+            };
+        }
+        if (req.typeName) {
+            const t = resolveTypeName(target, req.typeName, module);
+            if ('error' in t)
+                return t;
+            element = t.ok;
+            if (capacity !== undefined && type && type.kind === 'array')
+                capacity = Math.floor(type.size / Math.max(1, element.size));
+        }
+        if (req.count !== undefined)
+            capacity = req.count;
+        if (!element || capacity === undefined)
+            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
+        if (element.size <= 0)
+            return { error: `${name}: element type ${element.name} has no size` };
+        if (capacity <= 0)
+            return { error: `${name}: the ring has no slots` };
+        if (capacity * element.size > MAX_RING_BYTES)
+            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        return { ok: { name, address, element, capacity } };
+    }
+    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
+    const MAX_PROBE_READS = 2048;
+    /**
+     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
+     * failed page is halved down to single slots (within a read budget), so the readable slots still
+     * show (a partial result) and the others are flagged.
+     */
+    function readRing(target, where) {
+        const size = where.capacity * where.element.size;
+        const whole = target.read(where.address, size);
+        const unreadable = [];
+        for (let i = 0; i < where.capacity; i++)
+            unreadable.push(false);
+        if (whole)
+            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
+        const bytes = [];
+        const bad = [];
+        for (let i = 0; i < size; i++) {
+            bytes.push(0);
+            bad.push(false);
+        }
+        const budget = { reads: MAX_PROBE_READS };
+        let off = 0;
+        while (off < size) {
+            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
+            const n = Math.min(size - off, toPage);
+            readPiece(target, where, off, n, bytes, bad, budget);
+            off += n;
+        }
+        for (let slot = 0; slot < where.capacity; slot++) {
+            for (let i = 0; i < where.element.size; i++) {
+                if (bad[slot * where.element.size + i]) {
+                    unreadable[slot] = true;
+                    break;
+                }
+            }
+        }
+        return Object.assign(Object.assign({}, where), { bytes, unreadable });
+    }
+    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
+    function readPiece(target, where, off, n, bytes, bad, budget) {
+        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
+        budget.reads--;
+        if (chunk) {
+            for (let i = 0; i < n; i++)
+                bytes[off + i] = chunk[i];
+            return;
+        }
+        const size = where.element.size;
+        const firstSlot = Math.floor(off / size);
+        const lastSlot = Math.floor((off + n - 1) / size);
+        if (firstSlot === lastSlot || budget.reads <= 0) {
+            for (let i = off; i < off + n; i++)
+                bad[i] = true;
+            return;
+        }
+        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
+        readPiece(target, where, off, mid - off, bytes, bad, budget);
+        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
+    }
+    /** The index variable's value, read with its own type's size (any width, signed or not). */
+    function readIndex(target, ref) {
+        if (ref.kind === 'value')
+            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
+        let name;
+        let address;
+        let type;
+        if (ref.kind === 'symbol') {
+            const s = resolveSymbol(target, ref.text);
+            if ('error' in s)
+                return s;
+            ({ name, address, type } = s.ok);
+        }
+        else if (ref.kind === 'native') {
+            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+            address = ref.address;
+            type = ref.type;
+        }
+        else {
+            return { error: `the index must be a variable or a number, not an address` };
+        }
+        if (!type)
+            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
+        if (type.kind !== 'int' && type.kind !== 'enum')
+            return { error: `${name} is not an integer (${type.name})` };
+        if ([1, 2, 4, 8].indexOf(type.size) < 0)
+            return { error: `${name}: unsupported integer size ${type.size}` };
+        if (address === undefined)
+            return { error: `${name} has no address` };
+        const bytes = target.read(address, type.size);
+        if (!bytes)
+            return { error: `${name} is unreadable` };
+        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
+    }
+
+    // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
+    // one data-model walk per thread that a report actually describes.
+    /** Modules whose frames !stacks skips to name the blocking module. */
+    const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
+    class StackReader {
+        constructor(k) {
+            this.k = k;
+            this.cache = new Map();
+        }
+        frames(thread) {
+            return getOrRead(this.cache, thread.address, () => {
+                const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
+                // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
+                return raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : undefined;
+            });
+        }
+        /**
+         * The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b").
+         * `alsoSkip`: further modules to look past (e.g. the Win32 wait wrappers) when a frame beyond them exists.
+         */
+        blockingFrame(thread, alsoSkip) {
+            const frames = this.frames(thread);
+            if (!frames)
+                return undefined;
+            let first;
+            for (const f of frames) {
+                if (KERNEL_CORE.test(f.text))
+                    continue;
+                if (!alsoSkip)
+                    return f.text;
+                if (first === undefined)
+                    first = f.text;
+                if (!alsoSkip.test(f.text))
+                    return f.text;
+            }
+            return first;
+        }
+        /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */
+        frameCalling(thread, functions) {
+            const frames = this.frames(thread);
+            if (!frames)
+                return undefined;
+            for (const f of frames)
+                if (functions.test(f.text))
+                    return f.text;
+            return undefined;
+        }
+    }
+
+    // Kernel clock: the current tick count and the tick length, as !thread uses them for "Ticks: N (d:hh:mm:ss.ms)".
+    const DEFAULT_INCREMENT = 156250;
+    function readClock(k) {
+        let increment = DEFAULT_INCREMENT;
+        let incrementKnown = false;
+        const incAddr = k.symbol('KeMaximumIncrement');
+        if (incAddr) {
+            const b = k.target.read(incAddr, 4);
+            if (b && uint(b, 0, 4) > 0) {
+                increment = uint(b, 0, 4);
+                incrementKnown = true;
+            }
+        }
+        if (!incrementKnown)
+            k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
+        return { currentTick: readTick(k), increment, incrementKnown };
+    }
+    function readTick(k) {
+        const systemTime = k.type('_KSYSTEM_TIME');
+        const tickSymbol = k.symbol('KeTickCount');
+        if (tickSymbol && systemTime) {
+            const v = k.readStruct(systemTime, tickSymbol, 'nt!KeTickCount');
+            const low = v && v.num('LowPart');
+            if (low !== undefined)
+                return low;
+        }
+        // x64 kernels export no KeTickCount: the tick count is read in KUSER_SHARED_DATA (at its ABI-fixed address).
+        const shared = k.type('_KUSER_SHARED_DATA');
+        if (!shared)
+            return undefined;
+        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
+        if (!v)
+            return undefined;
+        const fromQuad = v.num('TickCount.LowPart');
+        if (fromQuad !== undefined)
+            return fromQuad;
+        return v.num('TickCountLow');
+    }
+
+    // The kernel seam: the one object analysis asks for kernel facts. Each reader is built once per run
+    // (in the KernelContext's RunCache) on first use, so a rule never constructs a reader and a reader's
+    // caches (objects decoded by address) serve every rule. analysis/ imports this module as a type only:
+    // the commands build it over their KernelContext.
+    const PROCESSES = cacheKey('processes');
+    const CLOCK = cacheKey('clock');
+    const PROCESSORS = cacheKey('processors');
+    const DISPATCHER = cacheKey('dispatcher reader');
+    const STACKS = cacheKey('stack reader');
+    const IRPS = cacheKey('IRP reader');
+    const LPC_PORTS = cacheKey('LPC port reader');
+    const LPC_INDEX = cacheKey('LPC index');
+    const ALPC = cacheKey('ALPC reader');
+    const ROUTINE_NAMES = cacheKey('APC routine names');
+    const QUEUED_LOCKS = cacheKey('queued spin lock reader');
+    const RESOURCES = cacheKey('ERESOURCE reader');
+    const LOCK_ENTRIES = cacheKey('lock entry reader');
+    const MUTEXES = cacheKey('fast mutex reader');
+    const TEB_STACK_FIELDS = cacheKey('TEB stack fields');
+    class KernelReaders {
+        constructor(k) {
+            this.k = k;
+        }
+        /** The per-run cache the readers live in; analysis keeps its own per-run indexes there too. */
+        get cache() {
+            return this.k.cache;
+        }
+        get pointerSize() {
+            return this.k.pointerSize;
+        }
+        // ---- tables read once per run ----
+        /** Processes and their threads from the kernel lists. */
+        processes() {
+            return this.cache.get(PROCESSES, () => readProcesses(this.k));
+        }
+        clock() {
+            return this.cache.get(CLOCK, () => readClock(this.k));
+        }
+        processors() {
+            return this.cache.get(PROCESSORS, () => readProcessors(this.k));
+        }
+        osVersion() {
+            return readOsVersion(this.k);
+        }
+        // ---- readers, one per run ----
+        get dispatcher() {
+            return this.cache.get(DISPATCHER, () => new DispatcherReader(this.k));
+        }
+        get stacks() {
+            return this.cache.get(STACKS, () => new StackReader(this.k));
+        }
+        get irps() {
+            return this.cache.get(IRPS, () => new IrpReader(this.k));
+        }
+        get lpcPorts() {
+            return this.cache.get(LPC_PORTS, () => new LpcPortReader(this.k));
+        }
+        get alpc() {
+            return this.cache.get(ALPC, () => new AlpcReader(this.k));
+        }
+        get routineNames() {
+            return this.cache.get(ROUTINE_NAMES, () => new RoutineNames(this.k));
+        }
+        get queuedLocks() {
+            return this.cache.get(QUEUED_LOCKS, () => new QueuedLockReader(this.k));
+        }
+        /** Undefined when the symbols lack the resource types. */
+        get resources() {
+            return this.cache.get(RESOURCES, () => ResourceReader.create(this.k));
+        }
+        /** Undefined when this build's threads keep no lock entries. */
+        get lockEntries() {
+            return this.cache.get(LOCK_ENTRIES, () => LockEntryReader.create(this.k));
+        }
+        /** A push lock's word, decoded (one read); undefined when unreadable. */
+        pushLock(lock) {
+            return readPushLock(this.k, lock);
+        }
+        get mutexes() {
+            return this.cache.get(MUTEXES, () => new MutexReader(this.k, readOsVersion(this.k)));
+        }
+        // ---- per-thread facts, from the ETHREAD bytes already read (no read) unless said ----
+        lpcFacts(thread) {
+            return lpcFacts(thread);
+        }
+        /** Who serves which LPC message, and whose LpcReplyChain entry sits where (built once per run). */
+        lpcIndex() {
+            return this.cache.get(LPC_INDEX, () => buildLpcIndex(this.processes().threads));
+        }
+        alpcFacts(thread) {
+            return alpcFacts(thread);
+        }
+        apcControls(thread) {
+            return apcControls(thread);
+        }
+        hasKernelApcs(thread) {
+            return hasKernelApcs(this.k, thread);
+        }
+        /** The thread's queued kernel-mode APCs (one read per APC). */
+        kernelApcs(thread) {
+            return readKernelApcs(this.k, thread);
+        }
+        /** The mutants each thread's own list says it owns (a bounded walk per thread). */
+        walkMutantLists(threads, visit) {
+            walkMutantLists(this.k, threads, visit);
+        }
+        /** How many arguments `kv` shows per frame (3 on x86, the 4 home slots on x64). */
+        get kvArgumentCount() {
+            return KV_ARGUMENTS[this.k.pointerSize];
+        }
+        /** The first `count` arguments of a frame, as kv reads them (one read of the thread's stack). */
+        frameArguments(thread, frame, count = 1) {
+            return frameArguments(this.k, thread, frame, count);
+        }
+        /** One pointer-sized value of a process's user memory (one read); undefined when unreadable. */
+        readUserPointer(process, address) {
+            const bytes = this.k.target.read(address, this.k.pointerSize, processContext(process));
+            return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
+        }
+        /**
+         * The user stack bounds a thread's TEB records (NT_TIB.StackBase/StackLimit), one read of the TEB in its
+         * process; undefined for a thread without a user TEB, or when the TEB is unreadable (a kernel dump has no
+         * user memory: expected there, not damage).
+         */
+        userStackBounds(thread) {
+            const layout = this.tebLayout();
+            const teb = thread.teb;
+            if (!layout || !teb || isNull(teb) || isKernelAddress(teb, this.k.pointerSize))
+                return undefined;
+            const bytes = this.k.target.read(teb, layout.span, processContext(thread.process));
+            if (!bytes)
+                return undefined;
+            return { base: ptr(bytes, layout.base, this.k.pointerSize), limit: ptr(bytes, layout.limit, this.k.pointerSize) };
+        }
+        /** Where NT_TIB.StackBase/StackLimit sit in a TEB, and the bytes that cover both; undefined without _TEB. */
+        tebLayout() {
+            return this.cache.get(TEB_STACK_FIELDS, () => tebStackFields(this.k));
+        }
+        /** The ERESOURCE a WrResource waiter's ExpWaitForResource* frame names (validated by the caller). */
+        resourceFromWaitFrame(thread, frames) {
+            return resourceFromWaitFrame(this.k, thread, frames);
+        }
+        // ---- critical sections (user memory of the owning process) ----
+        critSecTypes() {
+            return critSecTypes(this.k);
+        }
+        isUserPointer(a) {
+            return isUserPointer(this.k, a);
+        }
+        criticalSection(address, process, probe = false) {
+            return readCriticalSection(this.k, address, process, probe);
+        }
+        criticalSectionList(process) {
+            return readCriticalSectionList(this.k, process);
+        }
+        lockedSections(process, list, contendedOnly = false) {
+            return lockedSections(this.k, process, list, contendedOnly);
+        }
+        debugInfoPointsBack(cs) {
+            return debugInfoPointsBack(this.k, cs);
+        }
+        // ---- devnodes and driver rings (!ringdump) ----
+        allDevnodes(onRootUnreadable) {
+            return readAllDevnodes(this.k, onRootUnreadable);
+        }
+        devnode(address) {
+            return readDevnode(this.k, address);
+        }
+        locateRing(req) {
+            return locateRing(this.k.target, req);
+        }
+        readRing(where) {
+            return readRing(this.k.target, where);
+        }
+        readIndex(ref) {
+            return readIndex(this.k.target, ref);
+        }
+    }
+    function tebStackFields(k) {
+        const teb = k.type('_TEB');
+        const baseField = teb && teb.field('NtTib.StackBase');
+        const limitField = teb && teb.field('NtTib.StackLimit');
+        if (!teb || !baseField || !limitField)
+            return undefined;
+        return { base: baseField.offset, limit: limitField.offset, span: Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size) };
     }
 
     // The !stalecheck report: one line per finding (most severe first), its evidence indented, the
@@ -6410,8 +7020,8 @@ var __waitchain = (function (exports) {
     function toAddr(value) {
         if (typeof value === 'number') {
             if (value < 0)
-                return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
-            return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
+                return addrFromParts(value >>> 0, value < -TWO32 ? 0 : 0xffffffff);
+            return addrFromParts(value % TWO32, Math.floor(value / TWO32));
         }
         return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
     }
@@ -6904,12 +7514,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
             this.size = toNumber(type.size);
         }
         field(path) {
-            let hit = this.cache.get(path);
-            if (hit === undefined) {
-                hit = this.resolve(path) || null;
-                this.cache.set(path, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.cache, path, () => this.resolve(path));
         }
         fieldsOf(prefix, type) {
             if (this.fieldsByPrefix.has(prefix))
@@ -7105,8 +7710,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
         }
         type(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.types.get(key);
-            if (hit === undefined) {
+            return getOrRead(this.types, key, () => {
                 let t = null;
                 try {
                     t = host.getModuleType(module, name);
@@ -7114,15 +7718,13 @@ rs.forEach(function(r){tb.appendChild(r)})});
                 catch (e) {
                     t = null; // API < 1.1 throws instead of returning null (reference §1.5)
                 }
-                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
-                this.types.set(key, hit);
-            }
-            return hit || undefined;
+                return t ? new HostTypeLayout(module, name, t, this.pointerSize) : undefined;
+            });
         }
         enumNames(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.enums.get(key);
-            if (hit === undefined) {
+            return getOrRead(this.enums, key, () => {
+                let hit = null;
                 let t = null;
                 try {
                     t = host.getModuleType(module, name);
@@ -7143,9 +7745,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
                     how = hit ? 'table' : 'none';
                 }
                 this.facts.enumSources[name] = how;
-                this.enums.set(key, hit);
-            }
-            return hit || undefined;
+                return hit || undefined;
+            });
         }
         /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
         enumFromDt(module, name) {
@@ -7173,9 +7774,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
         }
         typeShape(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.typeShapes.get(key);
-            if (hit === undefined) {
-                hit = null;
+            return getOrRead(this.typeShapes, key, () => {
+                let hit = null;
                 try {
                     const t = host.getModuleType(module, name);
                     if (t)
@@ -7184,19 +7784,15 @@ rs.forEach(function(r){tb.appendChild(r)})});
                 catch (e) {
                     hit = null;
                 }
-                this.typeShapes.set(key, hit);
-            }
-            return hit || undefined;
+                return hit || undefined;
+            });
         }
         symbolShape(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.symbolShapes.get(key);
-            if (hit === undefined) {
+            return getOrRead(this.symbolShapes, key, () => {
                 const address = this.symbolAddress(module, name);
-                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
-                this.symbolShapes.set(key, hit);
-            }
-            return hit || undefined;
+                return address === undefined ? undefined : { address, type: this.globalType(module, name, address) };
+            });
         }
         /** The declared type of a global: a struct or array global arrives as a native object with
          *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
@@ -7274,8 +7870,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
         }
         symbolAddress(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.symbols.get(key);
-            if (hit === undefined) {
+            return getOrRead(this.symbols, key, () => {
                 let a = null;
                 try {
                     a = host.getModuleSymbolAddress(module, name);
@@ -7283,10 +7878,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
                 catch (e) {
                     a = null;
                 }
-                hit = a === null || a === undefined ? null : toAddr(a);
-                this.symbols.set(key, hit);
-            }
-            return hit || undefined;
+                return a === null || a === undefined ? undefined : toAddr(a);
+            });
         }
         /** The loaded modules with the names the debugger gives them ("nt", "3rdPartyAVDriver"). */
         namedModules() {
@@ -7329,9 +7922,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
             return undefined;
         }
         nearestSymbol(address) {
-            let hit = this.nearest.get(address);
-            if (hit === undefined) {
-                hit = null;
+            return getOrRead(this.nearest, address, () => {
+                let hit = null;
                 try {
                     const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
                     if (info && info.name) {
@@ -7351,9 +7943,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
                 catch (e) {
                     hit = null;
                 }
-                this.nearest.set(address, hit);
-            }
-            return hit || undefined;
+                return hit || undefined;
+            });
         }
         read(address, size, context) {
             try {
@@ -7475,8 +8066,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
             }
         }
         processObject(pid) {
-            let hit = this.processObjects.get(pid);
-            if (hit === undefined) {
+            return getOrRead(this.processObjects, pid, () => {
+                let hit = null;
                 try {
                     // One round trip for the collection, then one per process asked for.
                     if (!this.processCollection)
@@ -7486,9 +8077,8 @@ rs.forEach(function(r){tb.appendChild(r)})});
                 catch (e) {
                     hit = null;
                 }
-                this.processObjects.set(pid, hit);
-            }
-            return hit;
+                return hit || undefined;
+            }) || null;
         }
     }
     function addrOf(value) {
@@ -8526,8 +9116,6 @@ rs.forEach(function(r){tb.appendChild(r)})});
         lines.push(']', '}');
         return lines;
     }
-    /** KUSER_SHARED_DATA's address is fixed by the ABI (MM_SHARED_USER_DATA_VA; as in kernel/version.ts). */
-    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
     /** What the header says about the session: read after the command, outside the recording. */
     function sessionFacts(session, command) {
         const facts = { command, osVersion: 'unknown', buildNumber: 0, current: currentObjects(), date: new Date().toISOString() };
@@ -8631,7 +9219,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 if (!target.isKernel)
                     throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
                 const k = new KernelContext(target);
-                const report = runStaleCheck(k, args.rules, args.options);
+                const report = runStaleCheck(new KernelReaders(k), args.rules, args.options);
                 const text = renderStaleText(report, target.pointerSize);
                 print(text);
                 writeHtmlReport('stalecheck', args, () => renderStaleHtml(report, target.pointerSize, text));
@@ -8640,126 +9228,41 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         });
     }
 
+    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
+    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
+    function rangeSet(ranges) {
+        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
+        const merged = [];
+        for (const r of sorted) {
+            const last = merged[merged.length - 1];
+            if (last && addrCompare(r.base, last.end) <= 0) {
+                if (addrCompare(r.end, last.end) > 0)
+                    merged[merged.length - 1] = { base: last.base, end: r.end };
+            }
+            else
+                merged.push(r);
+        }
+        return {
+            contains(address) {
+                let lo = 0;
+                let hi = merged.length; // first range whose base is above the address
+                while (lo < hi) {
+                    const mid = (lo + hi) >> 1;
+                    if (addrCompare(merged[mid].base, address) <= 0)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
+            },
+        };
+    }
+
     // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
     // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
     // array is in slot order and the index is a counter of any width. Counters and sequence numbers
     // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
-    // does not fit a JS number), and every modulo is computed on the halves.
-    const TWO32 = 4294967296;
-    /**
-     * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
-     * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
-     */
-    function u64FromBytes(b, off, size) {
-        let lo = 0;
-        let hi = 0;
-        for (let i = Math.min(size, 8) - 1; i >= 0; i--) {
-            const byte = b[off + i] & 0xff;
-            if (i >= 4)
-                hi = hi * 256 + byte;
-            else
-                lo = lo * 256 + byte;
-        }
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    /** A JS integer as the unsigned value of `widthBits` (negative numbers in two's complement). */
-    function u64FromNumber(n, widthBits = 64) {
-        if (n >= 0) {
-            const v = { hi: Math.floor(n / TWO32) >>> 0, lo: n % TWO32 >>> 0 };
-            return u64Mask(v, widthBits);
-        }
-        // two's complement of |n| over 64 bits, then cut to the width
-        const m = -n;
-        let lo = (TWO32 - (m % TWO32)) % TWO32;
-        let hi = TWO32 - 1 - (Math.floor(m / TWO32) % TWO32);
-        if (lo === 0)
-            hi = (hi + 1) % TWO32;
-        return u64Mask({ hi: hi >>> 0, lo: lo >>> 0 }, widthBits);
-    }
-    /** Hex digits (no 0x), up to 16. */
-    function u64FromHex(text) {
-        const t = text.replace(/^0+/, '') || '0';
-        if (!/^[0-9a-f]{1,16}$/i.test(t))
-            return undefined;
-        const lo = parseInt(t.slice(-8), 16);
-        const hi = t.length > 8 ? parseInt(t.slice(0, t.length - 8), 16) : 0;
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    function u64Mask(a, widthBits) {
-        if (widthBits >= 64)
-            return a;
-        if (widthBits > 32)
-            return { hi: (a.hi % 2 ** (widthBits - 32)) >>> 0, lo: a.lo };
-        return { hi: 0, lo: widthBits === 32 ? a.lo : (a.lo % 2 ** widthBits) >>> 0 };
-    }
-    function u64Compare(a, b) {
-        if (a.hi !== b.hi)
-            return a.hi < b.hi ? -1 : 1;
-        return a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0;
-    }
-    /** a - b modulo 2^64. */
-    function u64Sub(a, b) {
-        let lo = a.lo - b.lo;
-        let borrow = 0;
-        if (lo < 0) {
-            lo += TWO32;
-            borrow = 1;
-        }
-        let hi = a.hi - b.hi - borrow;
-        if (hi < 0)
-            hi += TWO32;
-        return { hi: hi >>> 0, lo: lo >>> 0 };
-    }
-    /** a + n (n a non-negative JS integer below 2^53) modulo 2^64. */
-    function u64AddSmall(a, n) {
-        const lo = a.lo + (n % TWO32);
-        const carry = Math.floor(lo / TWO32) + Math.floor(n / TWO32);
-        return { hi: (a.hi + carry) % TWO32 >>> 0, lo: lo % TWO32 >>> 0 };
-    }
-    /** (x * y) mod n without precision loss, for x, y < n < 2^52. */
-    function mulMod(x, y, n) {
-        if (x * y < 2 ** 53)
-            return (x * y) % n;
-        let result = 0;
-        let base = x % n;
-        let k = y;
-        while (k > 0) {
-            if (k % 2 === 1)
-                result = (result + base) % n;
-            base = (base * 2) % n;
-            k = Math.floor(k / 2);
-        }
-        return result;
-    }
-    /** a mod n (n a positive JS integer below 2^52). */
-    function u64Mod(a, n) {
-        return (mulMod(a.hi % n, TWO32 % n, n) + (a.lo % n)) % n;
-    }
-    /** The value as a JS number when exact (below 2^53), else undefined. */
-    function u64ToNumber(a) {
-        return a.hi < 2 ** 21 ? a.hi * TWO32 + a.lo : undefined;
-    }
-    function u64ToHex(a) {
-        return a.hi === 0 ? a.lo.toString(16) : a.hi.toString(16) + a.lo.toString(16).padStart(8, '0');
-    }
-    /** Decimal digits, exact for the whole 64-bit range (long division by 10 on 16-bit limbs). */
-    function u64ToDecimal(a) {
-        const exact = u64ToNumber(a);
-        if (exact !== undefined)
-            return String(exact);
-        let limbs = [a.hi >>> 16, a.hi & 0xffff, a.lo >>> 16, a.lo & 0xffff];
-        let digits = '';
-        while (limbs.some((l) => l !== 0)) {
-            let rem = 0;
-            limbs = limbs.map((l) => {
-                const cur = rem * 65536 + l;
-                rem = cur % 10;
-                return Math.floor(cur / 10);
-            });
-            digits = String(rem) + digits;
-        }
-        return digits || '0';
-    }
+    // does not fit a JS number), and every modulo is computed on the halves (core/u64.ts).
     /**
      * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
      * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
@@ -8869,144 +9372,6 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 return wanted.some((w) => p === w || p.startsWith(`${w}.`) || p.startsWith(`${w}[`));
             },
         };
-    }
-
-    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
-    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
-    function rangeSet(ranges) {
-        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
-        const merged = [];
-        for (const r of sorted) {
-            const last = merged[merged.length - 1];
-            if (last && addrCompare(r.base, last.end) <= 0) {
-                if (addrCompare(r.end, last.end) > 0)
-                    merged[merged.length - 1] = { base: last.base, end: r.end };
-            }
-            else
-                merged.push(r);
-        }
-        return {
-            contains(address) {
-                let lo = 0;
-                let hi = merged.length; // first range whose base is above the address
-                while (lo < hi) {
-                    const mid = (lo + hi) >> 1;
-                    if (addrCompare(merged[mid].base, address) <= 0)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
-            },
-        };
-    }
-
-    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
-    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
-    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
-    // Child/Sibling with a visited set and a cap.
-    /** More device nodes than any real machine has: a corrupt tree is cut here. */
-    const DEVNODE_WALK_CAP = 20000;
-    const MAX_PATH_BYTES = 2048;
-    function devnodeLayout(k) {
-        const layout = k.requireType('_DEVICE_NODE');
-        const history = layout.field('StateHistory');
-        if (!history || history.kind !== 'array' || !history.count) {
-            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
-        }
-        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
-        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
-    }
-    /** One device node; undefined (and a warning) when it is unreadable. */
-    function readDevnode(k, address, dl = devnodeLayout(k)) {
-        const view = k.readStruct(dl.layout, address, 'device node');
-        if (!view)
-            return undefined;
-        return decodeDevnode(k, view, dl);
-    }
-    function decodeDevnode(k, view, dl) {
-        const h = dl.layout.field('StateHistory');
-        const slotSize = h.elementSize || 4;
-        const capacity = h.count || 0;
-        const history = [];
-        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
-        for (let i = 0; i < capacity; i++)
-            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
-        return {
-            address: view.address,
-            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
-            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
-            state: view.num('State'),
-            previousState: view.num('PreviousState'),
-            stateEnum: dl.stateEnum,
-            historyAddress: addrAdd(view.address, h.offset),
-            capacity,
-            slotSize,
-            history,
-            next: view.num('StateHistoryEntry'),
-        };
-    }
-    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
-    function unicodeString(k, view, member, ustr) {
-        if (!ustr || !view.has(member))
-            return '';
-        const s = view.sub(member, ustr);
-        if (!s)
-            return '';
-        const length = s.num('Length') || 0;
-        const buffer = s.ptr('Buffer');
-        if (!length || !buffer || isNull(buffer))
-            return '';
-        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
-        if (!bytes) {
-            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
-            return '';
-        }
-        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
-    }
-    /**
-     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
-     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
-     */
-    function readAllDevnodes(k, onRootUnreadable) {
-        const dl = devnodeLayout(k);
-        const rootPointer = k.symbol('IopRootDeviceNode');
-        if (!rootPointer)
-            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
-        const rootBytes = k.target.read(rootPointer, k.pointerSize);
-        if (!rootBytes)
-            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
-        const root = ptr(rootBytes, 0, k.pointerSize);
-        const out = [];
-        const seen = new Set();
-        const stack = [root];
-        while (stack.length) {
-            const address = stack.pop();
-            if (!k.plausible(address, 4)) {
-                if (!isNull(address))
-                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
-                continue;
-            }
-            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
-                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
-                continue;
-            }
-            seen.add(address);
-            const view = k.readStruct(dl.layout, address, 'device node');
-            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
-            if (!view && address === root && onRootUnreadable)
-                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
-            if (!view)
-                continue;
-            out.push(decodeDevnode(k, view, dl));
-            const sibling = view.ptr('Sibling');
-            const child = view.ptr('Child');
-            if (sibling && !isNull(sibling))
-                stack.push(sibling);
-            if (child && !isNull(child))
-                stack.push(child);
-        }
-        return out;
     }
 
     // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
@@ -9152,280 +9517,15 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
         return { kind: 'bytes', hex, truncated: size > n };
     }
-    /**
-     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
-     * offset and type; undefined when the type has no such member or the index is past the array.
-     */
-    function memberAt(shape, path) {
-        let t = shape;
-        let offset = 0;
-        let bits;
-        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
-        let m;
-        let parts = 0;
-        while ((m = re.exec(path)) !== null) {
-            parts++;
-            if (m[3] !== undefined)
-                return undefined;
-            if (m[1] !== undefined) {
-                const name = m[1].toLowerCase();
-                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
-                if (!member)
-                    return undefined;
-                offset += member.offset;
-                t = member.type;
-                bits = member.bitLen !== undefined ? member : undefined;
-            }
-            else {
-                const i = parseInt(m[2], 10);
-                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
-                    return undefined;
-                offset += i * t.element.size;
-                t = t.element;
-                bits = undefined;
-            }
-        }
-        if (!parts)
-            return undefined;
-        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
-    }
-
-    // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
-    // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
-    // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
-    // it is unreadable), and the index variable is read with its own type's size.
-    /** The biggest ring read (bytes): more is not a trace buffer. */
-    const MAX_RING_BYTES = 64 * 1024 * 1024;
-    const PAGE = 4096;
-    /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
-    function parseSymbolText(text) {
-        const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
-        return m ? { module: m[1], name: m[2], path: m[3] } : undefined;
-    }
-    function resolveSymbol(target, text) {
-        const parsed = parseSymbolText(text);
-        if (!parsed)
-            return { error: `'${text}' is not a symbol (module!name)` };
-        const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
-        if (!shape)
-            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
-        if (!parsed.path)
-            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
-        if (!shape.type)
-            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
-        const member = memberAt(shape.type, parsed.path);
-        if (!member)
-            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
-        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
-    }
-    /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
-    function resolveTypeName(target, text, defaultModule) {
-        const bang = text.indexOf('!');
-        const module = bang > 0 ? text.slice(0, bang) : defaultModule;
-        const name = bang > 0 ? text.slice(bang + 1) : text;
-        const shape = target.typeShape ? target.typeShape(module, name) : undefined;
-        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
-    }
-    /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
-    function locateRing(target, req) {
-        const ref = req.ring;
-        let name;
-        let address;
-        let type;
-        let module = 'nt';
-        if (ref.kind === 'symbol') {
-            const s = resolveSymbol(target, ref.text);
-            if ('error' in s)
-                return s;
-            ({ name, address, type, module } = s.ok);
-        }
-        else if (ref.kind === 'native') {
-            if (ref.address === undefined && ref.pointerValue === undefined)
-                return { error: 'the ring argument has no address' };
-            const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
-            name = ref.symbol || formatAddr(shown, target.pointerSize);
-            address = ref.address;
-            type = ref.type;
-            if (ref.symbol && ref.symbol.indexOf('!') > 0)
-                module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
-            else if (type && type.module)
-                module = type.module;
-        }
-        else if (ref.kind === 'address') {
-            name = formatAddr(ref.address, target.pointerSize);
-            address = ref.address;
-        }
-        else {
-            return { error: 'a value is not a ring' };
-        }
-        let element;
-        let capacity;
-        if (type && type.kind === 'array' && type.element) {
-            element = type.element;
-            capacity = type.count;
-        }
-        else if (type && type.kind === 'pointer') {
-            // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
-            if (ref.kind === 'native' && ref.pointerValue !== undefined)
-                address = ref.pointerValue;
-            else {
-                if (address === undefined)
-                    return { error: `${name} has no address` };
-                const bytes = target.read(address, target.pointerSize);
-                if (!bytes)
-                    return { error: `${name} (the pointer to the ring) is unreadable` };
-                address = ptr(bytes, 0, target.pointerSize);
-            }
-            if (isNull(address))
-                return { error: `${name} is NULL: the ring is not allocated` };
-            if (req.count === undefined)
-                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
-            const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
-            if (!req.typeName) {
-                if (!pointee || pointee === 'void')
-                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
-                if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
-                    element = ref.pointee;
-                else {
-                    const t = resolveTypeName(target, pointee, module);
-                    if ('error' in t)
-                        return t;
-                    element = t.ok;
-                }
-            }
-        }
-        else if (type && ref.kind !== 'address' && !req.typeName) {
-            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
-        }
-        else if (!type && !req.typeName) {
-            return {
-                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
-            };
-        }
-        if (req.typeName) {
-            const t = resolveTypeName(target, req.typeName, module);
-            if ('error' in t)
-                return t;
-            element = t.ok;
-            if (capacity !== undefined && type && type.kind === 'array')
-                capacity = Math.floor(type.size / Math.max(1, element.size));
-        }
-        if (req.count !== undefined)
-            capacity = req.count;
-        if (!element || capacity === undefined)
-            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
-        if (element.size <= 0)
-            return { error: `${name}: element type ${element.name} has no size` };
-        if (capacity <= 0)
-            return { error: `${name}: the ring has no slots` };
-        if (capacity * element.size > MAX_RING_BYTES)
-            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
-        if (address === undefined)
-            return { error: `${name} has no address` };
-        return { ok: { name, address, element, capacity } };
-    }
-    /** Reads spent at most on locating unreadable slots inside a damaged ring. */
-    const MAX_PROBE_READS = 2048;
-    /**
-     * One read of the whole array. When some of it is unreadable, the pages are read one by one and a
-     * failed page is halved down to single slots (within a read budget), so the readable slots still
-     * show (a partial result) and the others are flagged.
-     */
-    function readRing(target, where) {
-        const size = where.capacity * where.element.size;
-        const whole = target.read(where.address, size);
-        const unreadable = [];
-        for (let i = 0; i < where.capacity; i++)
-            unreadable.push(false);
-        if (whole)
-            return Object.assign(Object.assign({}, where), { bytes: whole, unreadable });
-        const bytes = [];
-        const bad = [];
-        for (let i = 0; i < size; i++) {
-            bytes.push(0);
-            bad.push(false);
-        }
-        const budget = { reads: MAX_PROBE_READS };
-        let off = 0;
-        while (off < size) {
-            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
-            const n = Math.min(size - off, toPage);
-            readPiece(target, where, off, n, bytes, bad, budget);
-            off += n;
-        }
-        for (let slot = 0; slot < where.capacity; slot++) {
-            for (let i = 0; i < where.element.size; i++) {
-                if (bad[slot * where.element.size + i]) {
-                    unreadable[slot] = true;
-                    break;
-                }
-            }
-        }
-        return Object.assign(Object.assign({}, where), { bytes, unreadable });
-    }
-    /** Reads [off, off + n) of the ring; on failure halves it at a slot boundary until single slots fail. */
-    function readPiece(target, where, off, n, bytes, bad, budget) {
-        const chunk = budget.reads > 0 ? target.read(addrAdd(where.address, off), n) : undefined;
-        budget.reads--;
-        if (chunk) {
-            for (let i = 0; i < n; i++)
-                bytes[off + i] = chunk[i];
-            return;
-        }
-        const size = where.element.size;
-        const firstSlot = Math.floor(off / size);
-        const lastSlot = Math.floor((off + n - 1) / size);
-        if (firstSlot === lastSlot || budget.reads <= 0) {
-            for (let i = off; i < off + n; i++)
-                bad[i] = true;
-            return;
-        }
-        const mid = Math.floor((firstSlot + lastSlot + 1) / 2) * size;
-        readPiece(target, where, off, mid - off, bytes, bad, budget);
-        readPiece(target, where, mid, off + n - mid, bytes, bad, budget);
-    }
-    /** The index variable's value, read with its own type's size (any width, signed or not). */
-    function readIndex(target, ref) {
-        if (ref.kind === 'value')
-            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
-        let name;
-        let address;
-        let type;
-        if (ref.kind === 'symbol') {
-            const s = resolveSymbol(target, ref.text);
-            if ('error' in s)
-                return s;
-            ({ name, address, type } = s.ok);
-        }
-        else if (ref.kind === 'native') {
-            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
-            address = ref.address;
-            type = ref.type;
-        }
-        else {
-            return { error: `the index must be a variable or a number, not an address` };
-        }
-        if (!type)
-            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
-        if (type.kind !== 'int' && type.kind !== 'enum')
-            return { error: `${name} is not an integer (${type.name})` };
-        if ([1, 2, 4, 8].indexOf(type.size) < 0)
-            return { error: `${name}: unsupported integer size ${type.size}` };
-        if (address === undefined)
-            return { error: `${name} has no address` };
-        const bytes = target.read(address, type.size);
-        if (!bytes)
-            return { error: `${name} is unreadable` };
-        return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
-    }
 
     // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
     // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
     // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
     // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
     // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-    function analyzeRings(k, req, textOf) {
-        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
+    function analyzeRings(kernel, req, textOf) {
+        const k = kernel.k;
+        const result = req.devnode !== undefined ? devnodeRings(kernel, req, textOf) : { reports: [driverRing(kernel, req, textOf)], notes: [] };
         // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
         if (result.reports.some((r) => !r.error))
             result.notes.push(...k.warnings.summary());
@@ -9449,15 +9549,15 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     function emptyReport(array, order, error) {
         return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
     }
-    function driverRing(k, req, textOf) {
-        const target = k.target;
+    function driverRing(kernel, req, textOf) {
+        const k = kernel.k;
         const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
         if (!req.ring)
             return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
-        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
+        const where = kernel.locateRing({ ring: req.ring, typeName: req.typeName, count: req.count });
         if ('error' in where)
             return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
-        const ring = readRing(target, where.ok);
+        const ring = kernel.readRing(where.ok);
         const element = ring.element;
         const report = {
             array: ring.name,
@@ -9504,7 +9604,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             }
         }
         else if (req.index) {
-            const index = readIndex(target, req.index);
+            const index = kernel.readIndex(req.index);
             if ('error' in index) {
                 report.warnings.push(`index: ${index.error}: slot order shown`);
                 report.order = 'slots';
@@ -9613,12 +9713,13 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         };
     }
     // ---- PnP device nodes ----
-    function devnodeRings(k, req, textOf) {
+    function devnodeRings(kernel, req, textOf) {
+        const k = kernel.k;
         if (!k.target.isKernel)
             return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
         if (req.devnode === 'all') {
             let rootUnreadable;
-            const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
+            const all = kernel.allDevnodes((why) => { rootUnreadable = why; });
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,
@@ -9627,7 +9728,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             };
         }
         const address = req.devnode;
-        const d = readDevnode(k, address);
+        const d = kernel.devnode(address);
         if (!d)
             return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
         return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
@@ -9710,9 +9811,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     function intNumber(v) {
         const negative = v.signed && isNegative(v.value, v.size);
         const m = negative ? magnitude(v.value, v.size) : v.value;
-        if (m.hi >= 2 ** 21)
+        const n = u64ToNumber(m);
+        if (n === undefined)
             return undefined;
-        const n = m.hi * 4294967296 + m.lo;
         return negative ? -n : n;
     }
     function pointerText(a, symbols, pointerSize) {
@@ -10230,7 +10331,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 throw new UsageError(`${n} is not an address`);
             return { kind: 'address', address: u64ToAddr(n) };
         }
-        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+        const width = n >= -2147483648 && n < TWO32 ? 32 : 64;
         return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
     }
     function valueRef(a) {
@@ -10261,7 +10362,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                     Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
                 }
                 const k = new KernelContext(target);
-                const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+                const result = analyzeRings(new KernelReaders(k), options.request, (e, r) => entryLine(e, r, target.pointerSize));
                 const text = renderRingText(result, target.pointerSize);
                 print(text);
                 writeHtmlReport('ringdump', options, () => renderRingHtml(result, target.pointerSize, text));
@@ -10347,10 +10448,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 const owners = new Map();
                 const add = (x) => {
                     const key = `${x.from}|${x.kind}|${x.object}`;
-                    const list = owners.get(key);
-                    if (!list)
-                        owners.set(key, [x.to]);
-                    else if (list.indexOf(x.to) < 0)
+                    const list = getOrBuild(owners, key, () => []);
+                    if (list.indexOf(x.to) < 0)
                         list.push(x.to);
                 };
                 this.report.edges.forEach(add);
@@ -11318,7 +11417,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         t.add(modules && modules.length ? 'ok' : 'FAIL', `module list: ${modules ? modules.length : 0} modules (symbol answers are named from it)`);
         let table;
         try {
-            table = readProcesses(k);
+            table = new KernelReaders(k).processes();
         }
         catch (e) {
             t.add('FAIL', `processes: ${e instanceof Error ? e.message : String(e)}`);
@@ -11327,7 +11426,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         // An empty list is possible in a partial dump; the commands then say "0 threads scanned" themselves.
         t.add(table.processes.length ? 'ok' : 'info', `processes: ${count(table.processes.length, 'process')}, ${count(table.threads.length, 'thread')} from nt!PsActiveProcessHead`);
         // A sample frame: its raw text and how it parsed.
-        const stacks = new StackReader(k);
+        const stacks = new KernelReaders(k).stacks;
         let frameShown = false;
         for (const thread of table.threads) {
             const frames = stacks.frames(thread);
@@ -11367,13 +11466,13 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         else {
             const threads = table.threads.filter((x) => x.state === 'Waiting').concat(table.threads.filter((x) => x.state !== 'Waiting')).slice(0, SAMPLE);
             for (const thread of threads)
-                compare(t, debuggerTarget, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
+                compare(t, debuggerTarget, ethreadView(thread), '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
             for (const p of table.processes.slice(0, SAMPLE)) {
                 const view = eprocess && k.readStruct(eprocess, p.address, 'process');
                 if (view)
                     compare(t, debuggerTarget, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
             }
-            const dispatcher = new DispatcherReader(k);
+            const dispatcher = new KernelReaders(k).dispatcher;
             const objects = [];
             for (const thread of table.threads)
                 for (const w of thread.waits)
@@ -11569,7 +11668,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                     print(runSelfTest(k));
                     return undefined;
                 }
-                const report = analyzeWaitChains(k, options.scope);
+                const report = analyzeWaitChains(new KernelReaders(k), options.scope);
                 // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
                 if (report.scopeError) {
                     print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);

@@ -2,8 +2,9 @@
 // without -record a command gets HostTarget itself; with it, a RecordingTarget around HostTarget
 // that sees the same answers, and the snapshot is written when the command ends (even when it
 // failed: a recording of a failing run is the best bug report).
-import { addrAdd, type Addr } from '../core/addr';
+import { addrAdd } from '../core/addr';
 import { uint } from '../core/bytes';
+import { SHARED_USER_DATA } from '../core/numbers';
 import type { Target } from '../core/target';
 import { KernelContext } from '../kernel/context';
 import { readOsVersion } from '../kernel/version';
@@ -96,9 +97,6 @@ export function snapshotLines(s: RecordedSnapshot): string[] {
   lines.push(']', '}');
   return lines;
 }
-
-/** KUSER_SHARED_DATA's address is fixed by the ABI (MM_SHARED_USER_DATA_VA; as in kernel/version.ts). */
-const SHARED_USER_DATA: { [size: number]: Addr } = { 4: 'ffdf0000', 8: 'fffff78000000000' };
 
 /** What the header says about the session: read after the command, outside the recording. */
 function sessionFacts(session: Target, command: string): SessionFacts {

@@ -4,6 +4,7 @@ import { runStaleCheck } from '../analysis/stale/stalecheck';
 import { RULE_IDS, type RuleId, type StaleOptions } from '../analysis/stale/model';
 import { TargetUnsupported } from '../core/target';
 import { KernelContext } from '../kernel/context';
+import { KernelReaders } from '../kernel/readers';
 import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
 import { describeArgument, print } from '../host/hostIo';
@@ -75,7 +76,7 @@ export function stalecheckCommand(arg?: unknown): unknown {
     return withTarget('stalecheck', command, args, (target) => {
       if (!target.isKernel) throw new TargetUnsupported('this is a user-mode session: !stalecheck needs a kernel or complete memory dump, or a live kernel session');
       const k = new KernelContext(target);
-      const report = runStaleCheck(k, args.rules, args.options);
+      const report = runStaleCheck(new KernelReaders(k), args.rules, args.options);
       const text = renderStaleText(report, target.pointerSize);
       print(text);
       writeHtmlReport('stalecheck', args, () => renderStaleHtml(report, target.pointerSize, text));

@@ -1,6 +1,7 @@
 // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
 import { analyzeWaitChains, type Scope } from '../analysis/waits/waitchain';
 import { KernelContext } from '../kernel/context';
+import { KernelReaders } from '../kernel/readers';
 import { renderWaitChainDot } from '../render/waitchainDot';
 import { WaitChainModel } from '../render/waitchainModel';
 import { renderWaitChainText } from '../render/waitchainText';
@@ -129,7 +130,7 @@ export function waitchainCommand(arg?: unknown, more?: unknown): unknown {
         print(runSelfTest(k));
         return undefined;
       }
-      const report = analyzeWaitChains(k, options.scope);
+      const report = analyzeWaitChains(new KernelReaders(k), options.scope);
       // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
       if (report.scopeError) {
         print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);

@@ -1,6 +1,5 @@
 // Plain kernel facts read from a dump: what the analyses work on.
 import type { Addr } from '../core/addr';
-import type { StructView } from '../core/struct';
 
 export interface ProcessInfo {
   address: Addr;
@@ -39,7 +38,9 @@ export interface ThreadInfo {
   stackLimit: Addr | undefined;
   kernelStack: Addr | undefined;
   stackResident: boolean | undefined;
-  /** The whole ETHREAD as read (other readers decode more fields from it without another read). */
-  view: StructView;
+  /** The processor the thread's own record names (KTHREAD.NextProcessorNumber, else NextProcessor): decoded from the bytes read. */
+  readonly claimedProcessor: number | undefined;
+  /** KTHREAD.Teb as read (a user address, or null for a system thread). */
+  readonly teb: Addr | undefined;
 }
 

@@ -1,10 +1,11 @@
 // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
 // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
 // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
-import { addrAdd, addrDiff, isNull, type Addr } from '../core/addr';
+import { addrAdd, addrDiff, formatAddr, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { headLinks, walkList } from './lists';
 import type { ProcessInfo, ThreadInfo, WaitBlockInfo } from './model';
 
 /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
@@ -19,6 +20,19 @@ const MAX_WAIT_BLOCKS = 65;
 const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
   'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
   'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
+
+/**
+ * A thread as kernel/ holds it: the facts, and the ETHREAD bytes they were decoded from. The bytes stay
+ * inside kernel/ (readers decode more members from them without another read); analysis gets facts.
+ */
+export interface KernelThread extends ThreadInfo {
+  readonly view: StructView;
+}
+
+/** The ETHREAD bytes a thread was decoded from (kernel/ only). */
+export function ethreadView(thread: ThreadInfo): StructView {
+  return (thread as KernelThread).view;
+}
 
 export interface ThreadReader {
   ethread: TypeLayout;
@@ -55,7 +69,7 @@ export function threadReader(k: KernelContext): ThreadReader {
  * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
  * three 64-bit address strings per thread are a good share of a 100k-thread model.
  */
-class ThreadRecord implements ThreadInfo {
+class ThreadRecord implements KernelThread {
   address: Addr;
   process: ProcessInfo;
   tid = 0;
@@ -91,6 +105,16 @@ class ThreadRecord implements ThreadInfo {
   get kernelStack(): Addr | undefined {
     return this.view.ptr('Tcb.KernelStack');
   }
+
+  /** Win10 splits NextProcessor into the number and a flag bit: the narrower field first. */
+  get claimedProcessor(): number | undefined {
+    const number = this.view.num('Tcb.NextProcessorNumber');
+    return number !== undefined ? number : this.view.num('Tcb.NextProcessor');
+  }
+
+  get teb(): Addr | undefined {
+    return this.view.ptr('Tcb.Teb');
+  }
 }
 
 export function readThread(k: KernelContext, r: ThreadReader, address: Addr, process: ProcessInfo): ThreadInfo | undefined {
@@ -117,7 +141,7 @@ export function readThread(k: KernelContext, r: ThreadReader, address: Addr, pro
   return thread;
 }
 
-function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView): void {
+function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, kt: StructView): void {
   const first = kt.ptr('WaitBlockList');
   if (!first || isNull(first)) return;
   // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
@@ -137,7 +161,7 @@ function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, k
 }
 
 /** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
-function blockAt(k: KernelContext, r: ThreadReader, thread: ThreadInfo, address: Addr, count = 1): StructView | undefined {
+function blockAt(k: KernelContext, r: ThreadReader, thread: KernelThread, address: Addr, count = 1): StructView | undefined {
   const inside = addrDiff(address, thread.address);
   const size = r.waitBlock.size * count;
   if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
@@ -146,7 +170,7 @@ function blockAt(k: KernelContext, r: ThreadReader, thread: ThreadInfo, address:
   return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
 }
 
-function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first: Addr): StructView[] {
+function ringBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, first: Addr): StructView[] {
   const out: StructView[] = [];
   let at = first;
   for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
@@ -161,7 +185,7 @@ function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first
   return out;
 }
 
-function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView, first: Addr): StructView[] {
+function arrayBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, kt: StructView, first: Addr): StructView[] {
   const declared = kt.num('WaitBlockCount');
   const count = declared === undefined ? 1 : declared;
   if (count === 0) return [];
@@ -177,4 +201,23 @@ function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: 
     out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
   }
   return out;
+}
+
+/**
+ * The mutants on each thread's KTHREAD.MutantListHead (the mutants it owns), by a bounded walk whose head
+ * links come from the bytes already read. Nothing when this build's _KMUTANT has no MutantListEntry.
+ */
+export function walkMutantLists(k: KernelContext, threads: readonly ThreadInfo[], visit: (thread: ThreadInfo, mutant: Addr) => void): void {
+  const mutantType = k.type('_KMUTANT');
+  if (!mutantType || !mutantType.field('MutantListEntry')) return;
+  for (const t of threads) {
+    const view = ethreadView(t);
+    const head = view.addressOf('Tcb.MutantListHead');
+    const first = view.ptr('Tcb.MutantListHead.Flink');
+    if (!head || !first || isNull(first) || first === head) continue;
+    walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+      visit(t, k.containing(entry, mutantType, 'MutantListEntry'));
+      return undefined;
+    }, headLinks(view, 'Tcb.MutantListHead'));
+  }
 }

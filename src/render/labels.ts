@@ -4,6 +4,7 @@ import { formatTicks } from '../analysis/waits/ticks';
 import { hex4, type ThreadSummary, type WaitChainReport } from '../analysis/waits/waitchain';
 import type { Hop } from '../analysis/waits/waitgraph';
 import { hopNoun } from './vocabulary';
+import { getOrBuild } from '../core/runCache';
 
 export class Labels {
   constructor(
@@ -60,9 +61,8 @@ export class Labels {
       const owners = new Map<string, Addr[]>();
       const add = (x: Hop) => {
         const key = `${x.from}|${x.kind}|${x.object}`;
-        const list = owners.get(key);
-        if (!list) owners.set(key, [x.to]);
-        else if (list.indexOf(x.to) < 0) list.push(x.to);
+        const list = getOrBuild(owners, key, () => []);
+        if (list.indexOf(x.to) < 0) list.push(x.to);
       };
       this.report.edges.forEach(add);
       this.report.chains.forEach((c) => c.hops.forEach(add));
