@@ -207,6 +207,10 @@ var __waitchain = (function (exports) {
      * not a structure offset: the one fixed address waitchain reads, by pointer size.
      */
     const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    /** Four hex digits at least (process and thread ids as WinDbg prints them, `0a4c.1b20`). */
+    function hex4(n) {
+        return n.toString(16).padStart(4, '0');
+    }
 
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
     // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
@@ -840,6 +844,24 @@ var __waitchain = (function (exports) {
             k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
     }
 
+    /**
+     * _KTHREAD_STATE enumerators of the builds waitchain knows (GateWait up to Windows 7, GateWaitObsolete and
+     * WaitingForProcessInSwap after; https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KTHREAD_STATE).
+     */
+    const THREAD_STATES = ['Initialized', 'Ready', 'Running', 'Standby', 'Terminated', 'Waiting', 'Transition', 'DeferredReady',
+        'GateWait', 'GateWaitObsolete', 'WaitingForProcessInSwap'];
+    /**
+     * _KWAIT_REASON enumerators (the tail differs by build: https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KWAIT_REASON,
+     * and the earlier kernels' pages there).
+     */
+    const WAIT_REASONS = ['Executive', 'FreePage', 'PageIn', 'PoolAllocation', 'DelayExecution', 'Suspended', 'UserRequest',
+        'WrExecutive', 'WrFreePage', 'WrPageIn', 'WrPoolAllocation', 'WrDelayExecution', 'WrSuspended', 'WrUserRequest',
+        'WrEventPair', 'WrSpare0', 'WrQueue', 'WrLpcReceive', 'WrLpcReply', 'WrVirtualMemory', 'WrPageOut', 'WrRendezvous',
+        'WrKeyedEvent', 'WrTerminated', 'WrProcessInSwap', 'WrCpuRateControl', 'WrCalloutStack', 'WrKernel', 'WrResource',
+        'WrPushLock', 'WrMutex', 'WrQuantumEnd', 'WrDispatchInt', 'WrPreempted', 'WrYieldExecution', 'WrFastMutex',
+        'WrGuardedMutex', 'WrRundown', 'WrAlertByThreadId', 'WrDeferredPreempt', 'WrPhysicalFault', 'WrIoRing', 'WrMdlCache',
+        'WrRcu', 'Spare2', 'Spare3', 'Spare4', 'Spare5', 'Spare6', 'MaximumWaitReason'];
+
     // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
     // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
     // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
@@ -883,10 +905,8 @@ var __waitchain = (function (exports) {
      * three 64-bit address strings per thread are a good share of a 100k-thread model.
      */
     class ThreadRecord {
-        constructor(address, process, view) {
+        constructor(address, process, view, state, waitReason) {
             this.tid = 0;
-            this.state = 'Unknown';
-            this.waitReason = '';
             this.waitMode = 'KernelMode';
             this.alertable = false;
             this.waitTime = 0;
@@ -900,6 +920,8 @@ var __waitchain = (function (exports) {
             this.address = address;
             this.process = process;
             this.view = view;
+            this.state = state;
+            this.waitReason = waitReason;
         }
         get stackBase() {
             return this.view.ptr('Tcb.StackBase');
@@ -919,18 +941,34 @@ var __waitchain = (function (exports) {
             return this.view.ptr('Tcb.Teb');
         }
     }
+    const KNOWN_STATES = new Set(THREAD_STATES);
+    const KNOWN_WAIT_REASONS = new Set(WAIT_REASONS);
+    function isKnownState(name) {
+        return KNOWN_STATES.has(name);
+    }
+    function isKnownWaitReason(name) {
+        return KNOWN_WAIT_REASONS.has(name);
+    }
+    /** The state's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+    function threadState(k, value) {
+        const name = k.enumName('_KTHREAD_STATE', value);
+        return isKnownState(name) ? name : `#${value}`;
+    }
+    /** The wait reason's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+    function waitReason(k, value) {
+        const name = k.enumName('_KWAIT_REASON', value);
+        return isKnownWaitReason(name) ? name : `#${value}`;
+    }
     function readThread(k, r, address, process) {
         const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
         if (!view)
             return undefined;
         const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
         const stateValue = kt.num('State');
-        const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
+        const state = stateValue === undefined ? 'Unknown' : threadState(k, stateValue);
         const resident = kt.num('KernelStackResident');
-        const thread = new ThreadRecord(address, process, view);
+        const thread = new ThreadRecord(address, process, view, state, waitReason(k, kt.num('WaitReason') || 0));
         thread.tid = view.num('Cid.UniqueThread') || 0;
-        thread.state = state;
-        thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
         thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
         thread.alertable = kt.num('Alertable') === 1;
         thread.waitTime = kt.num('WaitTime') || 0;
@@ -2569,6 +2607,145 @@ var __waitchain = (function (exports) {
         const file = fileObject ? env.kernel.irps.fileName(fileObject) : undefined;
         const on = file ? ` on ${file}` : '';
         return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
+    }
+
+    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
+    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
+    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
+    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
+    // and processor involved; all of it from the model (processor table read once, ages computed once).
+    /** Threads named one by one in an evidence list; the rest are counted. */
+    const SHOWN = 20;
+    const inconsistentDumpRule = {
+        id: 'inconsistent-dump',
+        run(env) {
+            const out = [];
+            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
+                const f = kind(env);
+                if (f)
+                    out.push(f);
+            }
+            return out;
+        },
+    };
+    /** Threads and processors that disagree about who is running where. */
+    function runningConflicts(env) {
+        const { model } = env;
+        const { k, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const cpus = model.kernel.processors();
+        const lines = [];
+        // The threads whose Running state is in doubt (not the processor's own current thread).
+        const suspects = [];
+        const name = (a) => describe(table.threadByAddress.get(a), a, env);
+        const suspect = (a) => {
+            if (suspects.indexOf(a) < 0)
+                suspects.push(a);
+            return name(a);
+        };
+        runningClaims(model.env).forEach((claimants, number) => {
+            const p = cpus.byNumber.get(number);
+            if (cpus.known && p) {
+                const rivals = claimants.filter((t) => t !== p.currentThread);
+                if (!rivals.length)
+                    return;
+                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
+                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
+            }
+            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
+                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
+            }
+            else if (claimants.length > 1) {
+                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
+            }
+        });
+        if (cpus.known) {
+            cpus.runningOn.forEach((list, thread) => {
+                if (list.length > 1)
+                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
+            });
+            for (const t of table.threads) {
+                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
+                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
+            }
+            for (const p of cpus.processors) {
+                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
+                if (t && t.state !== 'Running')
+                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
+            }
+        }
+        if (!lines.length)
+            return undefined;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
+            thread: suspects.length === 1 ? suspects[0] : undefined,
+            evidence: lines,
+            next: '!running -t',
+        };
+    }
+    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
+    function waitsAfterNow(env) {
+        const { model } = env;
+        const { clock, table } = model;
+        if (clock.currentTick === undefined)
+            return undefined;
+        const late = [];
+        for (const t of table.threads) {
+            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
+            if (inconsistent)
+                late.push({ t, ahead: t.waitTime - clock.currentTick });
+        }
+        if (!late.length)
+            return undefined;
+        late.sort((a, b) => b.ahead - a.ahead);
+        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
+        if (late.length > SHOWN)
+            lines.push(`and ${late.length - SHOWN} more`);
+        const n = late.length;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
+            thread: n === 1 ? late[0].t.address : undefined,
+            evidence: lines,
+            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
+        };
+    }
+    /** A processor's current thread (not its idle thread) that no listed process has. */
+    function unlistedCurrentThreads(env) {
+        const { model } = env;
+        const { k, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const cpus = model.kernel.processors();
+        if (!cpus.known)
+            return undefined;
+        const lines = [];
+        const threads = [];
+        for (const p of cpus.processors) {
+            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
+                continue;
+            threads.push(p.currentThread);
+            const object = model.env.dispatcher.probe(p.currentThread);
+            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
+            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
+        }
+        if (!lines.length)
+            return undefined;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
+            thread: threads.length === 1 ? threads[0] : undefined,
+            evidence: lines,
+            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
+        };
+    }
+    /** "8b56cb10 (System 0004.0010, Running)". */
+    function describe(t, a, env) {
+        const at = formatAddr(a, env.model.k.pointerSize);
+        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
     }
 
     // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
@@ -4365,8 +4542,18 @@ var __waitchain = (function (exports) {
         if (!resource.owners.length)
             outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
         if (resource.damage)
-            outcome.deadEnds.push({ object: waited, text: `${name}: ${resource.damage}, owners may be missing` });
+            outcome.deadEnds.push({ object: waited, text: `${name}: ${ownerTableDamageText(resource.damage, env.k.pointerSize)}, owners may be missing` });
         return outcome;
+    }
+    function ownerTableDamageText(damage, pointerSize) {
+        switch (damage.kind) {
+            case 'bad-pointer':
+                return `owner table pointer ${formatAddr(damage.table, pointerSize)} is not valid`;
+            case 'implausible-size':
+                return `owner table size ${damage.size} is not plausible`;
+            case 'unreadable':
+                return 'owner table unreadable';
+        }
     }
     /**
      * A WrResource waiter whose wait object belongs to no listed resource: the resource is the first argument of its
@@ -4796,148 +4983,6 @@ var __waitchain = (function (exports) {
     }
     function formatAge(ticks, increment) {
         return formatTicks(ticks, increment);
-    }
-    function hex4(n) {
-        return n.toString(16).padStart(4, '0');
-    }
-
-    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
-    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
-    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
-    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
-    // and processor involved; all of it from the model (processor table read once, ages computed once).
-    /** Threads named one by one in an evidence list; the rest are counted. */
-    const SHOWN = 20;
-    const inconsistentDumpRule = {
-        id: 'inconsistent-dump',
-        run(env) {
-            const out = [];
-            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
-                const f = kind(env);
-                if (f)
-                    out.push(f);
-            }
-            return out;
-        },
-    };
-    /** Threads and processors that disagree about who is running where. */
-    function runningConflicts(env) {
-        const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = model.kernel.processors();
-        const lines = [];
-        // The threads whose Running state is in doubt (not the processor's own current thread).
-        const suspects = [];
-        const name = (a) => describe(table.threadByAddress.get(a), a, env);
-        const suspect = (a) => {
-            if (suspects.indexOf(a) < 0)
-                suspects.push(a);
-            return name(a);
-        };
-        runningClaims(model.env).forEach((claimants, number) => {
-            const p = cpus.byNumber.get(number);
-            if (cpus.known && p) {
-                const rivals = claimants.filter((t) => t !== p.currentThread);
-                if (!rivals.length)
-                    return;
-                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
-                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
-            }
-            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
-                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
-            }
-            else if (claimants.length > 1) {
-                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
-            }
-        });
-        if (cpus.known) {
-            cpus.runningOn.forEach((list, thread) => {
-                if (list.length > 1)
-                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
-            });
-            for (const t of table.threads) {
-                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
-                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
-            }
-            for (const p of cpus.processors) {
-                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
-                if (t && t.state !== 'Running')
-                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
-            }
-        }
-        if (!lines.length)
-            return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
-            thread: suspects.length === 1 ? suspects[0] : undefined,
-            evidence: lines,
-            next: '!running -t',
-        };
-    }
-    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
-    function waitsAfterNow(env) {
-        const { model } = env;
-        const { clock, table } = model;
-        if (clock.currentTick === undefined)
-            return undefined;
-        const late = [];
-        for (const t of table.threads) {
-            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
-            if (inconsistent)
-                late.push({ t, ahead: t.waitTime - clock.currentTick });
-        }
-        if (!late.length)
-            return undefined;
-        late.sort((a, b) => b.ahead - a.ahead);
-        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
-        if (late.length > SHOWN)
-            lines.push(`and ${late.length - SHOWN} more`);
-        const n = late.length;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
-            thread: n === 1 ? late[0].t.address : undefined,
-            evidence: lines,
-            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
-        };
-    }
-    /** A processor's current thread (not its idle thread) that no listed process has. */
-    function unlistedCurrentThreads(env) {
-        const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = model.kernel.processors();
-        if (!cpus.known)
-            return undefined;
-        const lines = [];
-        const threads = [];
-        for (const p of cpus.processors) {
-            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
-                continue;
-            threads.push(p.currentThread);
-            const object = model.env.dispatcher.probe(p.currentThread);
-            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
-            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
-        }
-        if (!lines.length)
-            return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
-            thread: threads.length === 1 ? threads[0] : undefined,
-            evidence: lines,
-            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
-        };
-    }
-    /** "8b56cb10 (System 0004.0010, Running)". */
-    function describe(t, a, env) {
-        const at = formatAddr(a, env.model.k.pointerSize);
-        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
     }
 
     // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
@@ -5572,7 +5617,7 @@ var __waitchain = (function (exports) {
             const view = k.readStruct(dl.layout, address, 'device node');
             // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
             if (!view && address === root && onRootUnreadable)
-                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
+                onRootUnreadable(root);
             if (!view)
                 continue;
             out.push(decodeDevnode(k, view, dl));
@@ -6177,27 +6222,27 @@ var __waitchain = (function (exports) {
             const k = this.k;
             const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
             if (!k.plausible(table)) {
-                info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
-                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+                info.damage = { kind: 'bad-pointer', table };
+                k.warnings.add('resource owner tables unreadable', `${where}: owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`);
                 return;
             }
             const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
             if (!head) {
-                info.damage = 'owner table unreadable';
+                info.damage = { kind: 'unreadable' };
                 return;
             }
             const size = head.num('TableSize') || 0;
             if (size <= 1)
                 return;
             if (size > MAX_OWNER_TABLE) {
-                info.damage = `owner table size ${size} is not plausible`;
-                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+                info.damage = { kind: 'implausible-size', size };
+                k.warnings.add('resource owner tables unreadable', `${where}: owner table size ${size} is not plausible`);
                 return;
             }
             const esize = this.owner.size;
             const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
             if (!rest) {
-                info.damage = 'owner table unreadable';
+                info.damage = { kind: 'unreadable' };
                 return;
             }
             for (let i = 0; i < size - 1; i++) {
@@ -6913,6 +6958,7 @@ var __waitchain = (function (exports) {
             return debugInfoPointsBack(this.k, cs);
         }
         // ---- devnodes and driver rings (!ringdump) ----
+        /** Every device node; `onRootUnreadable` hears of an unreadable root (not an empty tree). */
         allDevnodes(onRootUnreadable) {
             return readAllDevnodes(this.k, onRootUnreadable);
         }
@@ -7711,28 +7757,15 @@ rs.forEach(function(r){tb.appendChild(r)})});
         type(module, name) {
             const key = `${module}!${name}`;
             return getOrRead(this.types, key, () => {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-                }
+                const t = moduleType(module, name);
                 return t ? new HostTypeLayout(module, name, t, this.pointerSize) : undefined;
             });
         }
         enumNames(module, name) {
             const key = `${module}!${name}`;
             return getOrRead(this.enums, key, () => {
-                let hit = null;
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null;
-                }
-                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+                const t = moduleType(module, name);
+                let hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
                 let how = 'fields';
                 // Nothing documents that an enum type lists its enumerators in `fields` (host variant
                 // no-enum-fields): then dt's listing, then the table of values stable across builds.
@@ -7876,7 +7909,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
                     a = host.getModuleSymbolAddress(module, name);
                 }
                 catch (e) {
-                    a = null;
+                    a = null; // as for types: API < 1.1 throws instead of returning null
                 }
                 return a === null || a === undefined ? undefined : toAddr(a);
             });
@@ -8083,6 +8116,15 @@ rs.forEach(function(r){tb.appendChild(r)})});
     }
     function addrOf(value) {
         return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+    }
+    /** A module's type, null when there is none: API < 1.1 throws instead of returning null (reference §1.5). */
+    function moduleType(module, name) {
+        try {
+            return host.getModuleType(module, name);
+        }
+        catch (e) {
+            return null;
+        }
     }
 
     // The memory a recording keeps: every successful read, merged into ranges per address space
@@ -9719,7 +9761,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
         if (req.devnode === 'all') {
             let rootUnreadable;
-            const all = kernel.allDevnodes((why) => { rootUnreadable = why; });
+            const all = kernel.allDevnodes((root) => { rootUnreadable = `the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`; });
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,

@@ -80,12 +80,7 @@ export class HostTarget implements Target {
   type(module: string, name: string): TypeLayout | undefined {
     const key = `${module}!${name}`;
     return getOrRead(this.types, key, () => {
-      let t: host.TypeObject | null = null;
-      try {
-        t = host.getModuleType(module, name);
-      } catch (e) {
-        t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-      }
+      const t = moduleType(module, name);
       return t ? new HostTypeLayout(module, name, t, this.pointerSize) : undefined;
     });
   }
@@ -93,14 +88,8 @@ export class HostTarget implements Target {
   enumNames(module: string, name: string): Map<number, string> | undefined {
     const key = `${module}!${name}`;
     return getOrRead(this.enums, key, () => {
-      let hit: Map<number, string> | null = null;
-      let t: host.TypeObject | null = null;
-      try {
-        t = host.getModuleType(module, name);
-      } catch (e) {
-        t = null;
-      }
-      hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+      const t = moduleType(module, name);
+      let hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
       let how = 'fields';
       // Nothing documents that an enum type lists its enumerators in `fields` (host variant
       // no-enum-fields): then dt's listing, then the table of values stable across builds.
@@ -232,7 +221,7 @@ export class HostTarget implements Target {
       try {
         a = host.getModuleSymbolAddress(module, name);
       } catch (e) {
-        a = null;
+        a = null; // as for types: API < 1.1 throws instead of returning null
       }
       return a === null || a === undefined ? undefined : toAddr(a);
     });
@@ -435,4 +424,13 @@ interface NamedRange extends AddrRange {
 
 function addrOf(value: number | host.Int64 | undefined): Addr {
   return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+}
+
+/** A module's type, null when there is none: API < 1.1 throws instead of returning null (reference §1.5). */
+function moduleType(module: string, name: string): host.TypeObject | null {
+  try {
+    return host.getModuleType(module, name);
+  } catch (e) {
+    return null;
+  }
 }

@@ -238,7 +238,8 @@ export class KernelReaders {
 
   // ---- devnodes and driver rings (!ringdump) ----
 
-  allDevnodes(onRootUnreadable?: (why: string) => void): DevnodeInfo[] {
+  /** Every device node; `onRootUnreadable` hears of an unreadable root (not an empty tree). */
+  allDevnodes(onRootUnreadable?: (root: Addr) => void): DevnodeInfo[] {
     return readAllDevnodes(this.k, onRootUnreadable);
   }
 

@@ -6,7 +6,7 @@ import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import { headLinks, walkList } from './lists';
-import type { ProcessInfo, ThreadInfo, WaitBlockInfo } from './model';
+import { THREAD_STATES, WAIT_REASONS, type ProcessInfo, type ThreadInfo, type ThreadState, type WaitBlockInfo, type WaitReason } from './model';
 
 /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
 const TIMEOUT_WAIT_KEY = 0x102;
@@ -73,8 +73,8 @@ class ThreadRecord implements KernelThread {
   address: Addr;
   process: ProcessInfo;
   tid = 0;
-  state = 'Unknown';
-  waitReason = '';
+  state: ThreadState;
+  waitReason: WaitReason;
   waitMode = 'KernelMode';
   alertable = false;
   waitTime = 0;
@@ -88,10 +88,12 @@ class ThreadRecord implements KernelThread {
   stackResident: boolean | undefined;
   view: StructView;
 
-  constructor(address: Addr, process: ProcessInfo, view: StructView) {
+  constructor(address: Addr, process: ProcessInfo, view: StructView, state: ThreadState, waitReason: WaitReason) {
     this.address = address;
     this.process = process;
     this.view = view;
+    this.state = state;
+    this.waitReason = waitReason;
   }
 
   get stackBase(): Addr | undefined {
@@ -117,17 +119,38 @@ class ThreadRecord implements KernelThread {
   }
 }
 
+const KNOWN_STATES: ReadonlySet<string> = new Set(THREAD_STATES);
+const KNOWN_WAIT_REASONS: ReadonlySet<string> = new Set(WAIT_REASONS);
+
+function isKnownState(name: string): name is (typeof THREAD_STATES)[number] {
+  return KNOWN_STATES.has(name);
+}
+
+function isKnownWaitReason(name: string): name is (typeof WAIT_REASONS)[number] {
+  return KNOWN_WAIT_REASONS.has(name);
+}
+
+/** The state's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+export function threadState(k: KernelContext, value: number): ThreadState {
+  const name = k.enumName('_KTHREAD_STATE', value);
+  return isKnownState(name) ? name : `#${value}`;
+}
+
+/** The wait reason's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+export function waitReason(k: KernelContext, value: number): WaitReason {
+  const name = k.enumName('_KWAIT_REASON', value);
+  return isKnownWaitReason(name) ? name : `#${value}`;
+}
+
 export function readThread(k: KernelContext, r: ThreadReader, address: Addr, process: ProcessInfo): ThreadInfo | undefined {
   const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
   if (!view) return undefined;
   const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
   const stateValue = kt.num('State');
-  const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
+  const state = stateValue === undefined ? 'Unknown' : threadState(k, stateValue);
   const resident = kt.num('KernelStackResident');
-  const thread = new ThreadRecord(address, process, view);
+  const thread = new ThreadRecord(address, process, view, state, waitReason(k, kt.num('WaitReason') || 0));
   thread.tid = view.num('Cid.UniqueThread') || 0;
-  thread.state = state;
-  thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
   thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
   thread.alertable = kt.num('Alertable') === 1;
   thread.waitTime = kt.num('WaitTime') || 0;

@@ -1,7 +1,8 @@
 // Shared wording: how a thread, a hop and a waiting time read in every output.
 import { formatAddr, type Addr } from '../core/addr';
 import { formatTicks } from '../analysis/waits/ticks';
-import { hex4, type ThreadSummary, type WaitChainReport } from '../analysis/waits/waitchain';
+import { type ThreadSummary, type WaitChainReport } from '../analysis/waits/waitchain';
+import { hex4 } from '../core/numbers';
 import type { Hop } from '../analysis/waits/waitgraph';
 import { hopNoun } from './vocabulary';
 import { getOrBuild } from '../core/runCache';

@@ -285,7 +285,7 @@ function devnodeRings(kernel: KernelReaders, req: RingRequest, textOf: EntryText
   if (!k.target.isKernel) return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
   if (req.devnode === 'all') {
     let rootUnreadable: string | undefined;
-    const all = kernel.allDevnodes((why) => { rootUnreadable = why; });
+    const all = kernel.allDevnodes((root) => { rootUnreadable = `the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`; });
     const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
     return {
       reports: withHistory,

@@ -7,7 +7,7 @@ import { formatAddr, type Addr } from '../../core/addr';
 import type { ThreadInfo } from '../../kernel/model';
 import { claimedProcessor, runningClaims } from '../waits/terminals';
 import { waitAge } from '../waits/ticks';
-import { hex4 } from '../waits/waitchain';
+import { hex4 } from '../../core/numbers';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** Threads named one by one in an evidence list; the rest are counted. */

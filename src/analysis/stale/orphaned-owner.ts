@@ -13,7 +13,7 @@ import { formatAddr, type Addr } from '../../core/addr';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ResourceInfo } from '../../kernel/resources';
 import { resourcesOf } from '../waits/rules/resources';
-import { hex4 } from '../waits/waitchain';
+import { hex4 } from '../../core/numbers';
 import type { HopKind } from '../waits/waitgraph';
 import type { Finding, Severity, StaleEnv, StaleRule } from './model';
 import { getOrBuild } from '../../core/runCache';

@@ -11,6 +11,7 @@ import { formatTicks, waitAge } from './ticks';
 import type { HeldLock, Hop, RuleEnv, UnservedMessage, WaitGraph } from './waitgraph';
 import { readWaitModel } from './waitModel';
 import { count, waitedNoun } from '../../render/vocabulary';
+import { hex4 } from '../../core/numbers';
 import { getOrBuild } from '../../core/runCache';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
@@ -461,8 +462,4 @@ function unservedPhrase(m: UnservedMessage, at: (a: Addr) => string): string {
 
 function formatAge(ticks: number, increment: number): string {
   return formatTicks(ticks, increment);
-}
-
-export function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
 }

@@ -5,7 +5,7 @@
 import { formatAddr, type Addr } from '../../../core/addr';
 import type { ThreadInfo } from '../../../kernel/model';
 import { cacheKey } from '../../../core/runCache';
-import type { ResourceIndex, ResourceInfo, ResourceMode, ResourceReader } from '../../../kernel/resources';
+import type { OwnerTableDamage, ResourceIndex, ResourceInfo, ResourceMode, ResourceReader } from '../../../kernel/resources';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 /**
@@ -77,8 +77,19 @@ function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInf
     outcome.hops.push({ from: thread.address, kind: 'resource', object: resource.address, to: owner.address, detail: detail + via });
   }
   if (!resource.owners.length) outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
-  if (resource.damage) outcome.deadEnds.push({ object: waited, text: `${name}: ${resource.damage}, owners may be missing` });
+  if (resource.damage) outcome.deadEnds.push({ object: waited, text: `${name}: ${ownerTableDamageText(resource.damage, env.k.pointerSize)}, owners may be missing` });
   return outcome;
+}
+
+function ownerTableDamageText(damage: OwnerTableDamage, pointerSize: number): string {
+  switch (damage.kind) {
+    case 'bad-pointer':
+      return `owner table pointer ${formatAddr(damage.table, pointerSize)} is not valid`;
+    case 'implausible-size':
+      return `owner table size ${damage.size} is not plausible`;
+    case 'unreadable':
+      return 'owner table unreadable';
+  }
 }
 
 /**
