@@ -1351,6 +1351,17 @@ var __waitchain = (function (exports) {
             }
             return out;
         }
+        /** The IRP whose Tail.Apc is the APC at `apc` (CONTAINING_RECORD from the symbols, no read); undefined without Tail.Apc. */
+        irpOfTailApc(apc) {
+            const layout = this.k.type('_IRP');
+            return layout && layout.field('Tail.Apc') ? this.k.containing(apc, layout, 'Tail.Apc') : undefined;
+        }
+        /** FILE_OBJECT.Event of a file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
+        fileObjectEvent(file) {
+            const layout = this.k.type('_FILE_OBJECT');
+            const event = layout && layout.field('Event');
+            return event ? addrAdd(file, event.offset) : undefined;
+        }
         /**
          * The IRP at an address that may hold none (a container computed from an APC): a read of its Type header
          * first, so a pool neighbour is not read as an IRP; then the IRP as readIrp reads it.
@@ -1629,14 +1640,12 @@ var __waitchain = (function (exports) {
     }
     /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
     function fileObjectEvent(irp, env) {
-        const layout = env.k.type('_FILE_OBJECT');
-        const event = layout && layout.field('Event');
         let file = irp.originalFileObject;
         if (!file)
             for (const l of irp.locations)
                 if (l.fileObject)
                     file = l.fileObject;
-        return event && file ? addrAdd(file, event.offset) : undefined;
+        return file ? env.kernel.irps.fileObjectEvent(file) : undefined;
     }
     /** The thread waits on the IRP's UserEvent or on its file object's Event: it is waiting for this request's completion. */
     function waitsOnIrpEvent(t, irp, env) {
@@ -1859,9 +1868,7 @@ var __waitchain = (function (exports) {
     function matchIrp(apc, irps, env) {
         const k = env.k;
         const a = (x) => formatAddr(x, k.pointerSize);
-        const layout = k.type('_IRP');
-        const tailApc = layout && layout.field('Tail.Apc');
-        const container = layout && tailApc ? k.containing(apc.address, layout, 'Tail.Apc') : undefined;
+        const container = env.kernel.irps.irpOfTailApc(apc.address);
         if (container) {
             const onList = irps.find((irp) => irp.address === container);
             if (onList)
@@ -3549,7 +3556,7 @@ var __waitchain = (function (exports) {
         return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
     }
     function tidText(tid) {
-        return tid.toString(16).padStart(4, '0');
+        return hex4(tid);
     }
     /**
      * `!cs -l -o -s` over every process with a user address space: the locked sections whose waiters the

@@ -174,6 +174,19 @@ export class IrpReader {
     return out;
   }
 
+  /** The IRP whose Tail.Apc is the APC at `apc` (CONTAINING_RECORD from the symbols, no read); undefined without Tail.Apc. */
+  irpOfTailApc(apc: Addr): Addr | undefined {
+    const layout = this.k.type('_IRP');
+    return layout && layout.field('Tail.Apc') ? this.k.containing(apc, layout, 'Tail.Apc') : undefined;
+  }
+
+  /** FILE_OBJECT.Event of a file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
+  fileObjectEvent(file: Addr): Addr | undefined {
+    const layout = this.k.type('_FILE_OBJECT');
+    const event = layout && layout.field('Event');
+    return event ? addrAdd(file, event.offset) : undefined;
+  }
+
   /**
    * The IRP at an address that may hold none (a container computed from an APC): a read of its Type header
    * first, so a pool neighbour is not read as an IRP; then the IRP as readIrp reads it.

@@ -80,9 +80,7 @@ function irpsOf(t: ThreadInfo, env: RuleEnv): IrpInfo[] {
 function matchIrp(apc: ApcInfo, irps: IrpInfo[], env: RuleEnv): Match | undefined {
   const k = env.k;
   const a = (x: Addr) => formatAddr(x, k.pointerSize);
-  const layout = k.type('_IRP');
-  const tailApc = layout && layout.field('Tail.Apc');
-  const container = layout && tailApc ? k.containing(apc.address, layout, 'Tail.Apc') : undefined;
+  const container = env.kernel.irps.irpOfTailApc(apc.address);
   if (container) {
     const onList = irps.find((irp) => irp.address === container);
     if (onList) return { irp: onList, how: `the APC is IRP ${a(container)}'s Tail.Apc` };

@@ -3,7 +3,7 @@
 // has returned). Kernel stacks are [StackLimit, StackBase) of every thread, indexed once per run; user
 // stacks are the TEB's NtTib bounds of the issuing process's threads (complete dumps only), read once per
 // thread when an IRP of that process points into user space. Shared by stale-iosb and the APC rule.
-import { addrAdd, addrCompare, addrDiff, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
+import { addrCompare, addrDiff, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import { cacheKey, getOrBuild } from '../../core/runCache';
 import type { FrameInfo } from '../../core/target';
 import { majorFunctionName, type IrpInfo } from '../../kernel/irps';
@@ -171,11 +171,9 @@ export function irpTarget(irp: IrpInfo, env: RuleEnv): string {
 
 /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
 export function fileObjectEvent(irp: IrpInfo, env: RuleEnv): Addr | undefined {
-  const layout = env.k.type('_FILE_OBJECT');
-  const event = layout && layout.field('Event');
   let file = irp.originalFileObject;
   if (!file) for (const l of irp.locations) if (l.fileObject) file = l.fileObject;
-  return event && file ? addrAdd(file, event.offset) : undefined;
+  return file ? env.kernel.irps.fileObjectEvent(file) : undefined;
 }
 
 /** The thread waits on the IRP's UserEvent or on its file object's Event: it is waiting for this request's completion. */

@@ -2,7 +2,7 @@
 // a report names. Returns plain data; rendering is elsewhere.
 import { formatAddr, type Addr } from '../../core/addr';
 import type { KernelReaders } from '../../kernel/readers';
-import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
+import type { ProcessInfo, ThreadInfo, ThreadState, WaitReason } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
 import type { KernelClock } from '../../kernel/time';
 import { conclude, type Chain, type Deadlock } from './conclusions';
@@ -27,8 +27,8 @@ export interface ThreadSummary {
   processName: string;
   pid: number;
   tid: number;
-  state: string;
-  waitReason: string;
+  state: ThreadState;
+  waitReason: WaitReason;
   /** Ticks waited; undefined when unknown or inconsistent. */
   waitTicks: number | undefined;
   inconsistentWaitTime: boolean;

@@ -10,6 +10,7 @@
 // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
 // locked sections, and says which evidence it used.
 import { formatAddr, type Addr } from '../../../core/addr';
+import { hex4 } from '../../../core/numbers';
 import { cacheKey, getOrBuild, getOrRead } from '../../../core/runCache';
 import { listHolds, type CriticalSection, type CritSecList } from '../../../kernel/critsecs';
 import { isRoutine } from '../../../core/symbolName';
@@ -264,7 +265,7 @@ function symbolOf(address: Addr, env: RuleEnv): string | undefined {
 }
 
 function tidText(tid: number): string {
-  return tid.toString(16).padStart(4, '0');
+  return hex4(tid);
 }
 
 /** A section held by a thread of the dump, with waiters the section counts but no edge of the graph shows. */
