@@ -5660,11 +5660,13 @@ var __waitchain = (function (exports) {
         constructor(k) {
             this.k = k;
             this.cache = new Map();
+            /** Bound once: read() runs for every wait block. */
+            this.decodeAt = (address) => this.decode(address);
             this.mutant = k.requireType('_KMUTANT');
         }
         /** Reads the object once (a mutant-sized read covers every header field and the owner). */
         read(address) {
-            return getOrRead(this.cache, address, () => this.decode(address));
+            return getOrRead(this.cache, address, this.decodeAt);
         }
         /**
          * Like read, for an address that may hold no object at all (an owner no thread list has): an
@@ -7562,12 +7564,14 @@ rs.forEach(function(r){tb.appendChild(r)})});
             this.type = type;
             this.pointerSize = pointerSize;
             this.cache = new Map();
+            /** Bound once: field() runs for every member decoded, and a closure per call would be garbage per read. */
+            this.resolvePath = (path) => this.resolve(path);
             /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
             this.fieldsByPrefix = new Map();
             this.size = toNumber(type.size);
         }
         field(path) {
-            return getOrRead(this.cache, path, () => this.resolve(path));
+            return getOrRead(this.cache, path, this.resolvePath);
         }
         fieldsOf(prefix, type) {
             if (this.fieldsByPrefix.has(prefix))

@@ -65,6 +65,8 @@ function resolveType(t: host.TypeObject, pointerSize: number): Resolved {
 export class HostTypeLayout implements TypeLayout {
   readonly size: number;
   private readonly cache = new Map<string, FieldLayout | null>();
+  /** Bound once: field() runs for every member decoded, and a closure per call would be garbage per read. */
+  private readonly resolvePath = (path: string) => this.resolve(path);
   /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
   private readonly fieldsByPrefix = new Map<string, TypeFields | undefined>();
 
@@ -78,7 +80,7 @@ export class HostTypeLayout implements TypeLayout {
   }
 
   field(path: string): FieldLayout | undefined {
-    return getOrRead(this.cache, path, () => this.resolve(path));
+    return getOrRead(this.cache, path, this.resolvePath);
   }
 
   private fieldsOf(prefix: string, type: host.TypeObject): TypeFields | undefined {

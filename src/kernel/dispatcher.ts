@@ -52,6 +52,8 @@ export interface DispatcherObject {
 
 export class DispatcherReader {
   private readonly cache = new Map<Addr, DispatcherObject | null>();
+  /** Bound once: read() runs for every wait block. */
+  private readonly decodeAt = (address: Addr) => this.decode(address);
   private readonly mutant: TypeLayout;
 
   constructor(private readonly k: KernelContext) {
@@ -60,7 +62,7 @@ export class DispatcherReader {
 
   /** Reads the object once (a mutant-sized read covers every header field and the owner). */
   read(address: Addr): DispatcherObject | undefined {
-    return getOrRead(this.cache, address, () => this.decode(address));
+    return getOrRead(this.cache, address, this.decodeAt);
   }
 
   /**
