@@ -324,8 +324,3 @@ export class IrpReader {
 function nonNull(a: Addr | undefined): Addr | undefined {
   return a === undefined || isNull(a) ? undefined : a;
 }
-
-/** The IRP reader of this run (its caches live as long as the run). */
-export function irpReaderOf(env: { k: KernelContext; memo<T>(key: string, build: () => T): T }): IrpReader {
-  return env.memo('irp-reader', () => new IrpReader(env.k));
-}

@@ -186,8 +186,3 @@ export function entryMap(entries: QueueEntry[]): Map<Addr, QueueEntry> {
 export function innermostFirst(entries: QueueEntry[]): QueueEntry[] {
   return entries.slice().sort((a, b) => addrCompare(a.address, b.address));
 }
-
-/** The queued-lock reader of this run. */
-export function queuedLockReaderOf(env: { k: KernelContext; memo<T>(key: string, build: () => T): T }): QueuedLockReader {
-  return env.memo('queued-lock-reader', () => new QueuedLockReader(env.k));
-}
