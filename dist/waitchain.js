@@ -6849,42 +6849,22 @@ var __waitchain = (function (exports) {
         osVersion() {
             return readOsVersion(this.k);
         }
-        // ---- readers, one per run ----
-        get dispatcher() {
-            return this.cache.get(DISPATCHER, () => new DispatcherReader(this.k));
-        }
-        get stacks() {
-            return this.cache.get(STACKS, () => new StackReader(this.k));
-        }
-        get irps() {
-            return this.cache.get(IRPS, () => new IrpReader(this.k));
-        }
-        get lpcPorts() {
-            return this.cache.get(LPC_PORTS, () => new LpcPortReader(this.k));
-        }
-        get alpc() {
-            return this.cache.get(ALPC, () => new AlpcReader(this.k));
-        }
-        get routineNames() {
-            return this.cache.get(ROUTINE_NAMES, () => new RoutineNames(this.k));
-        }
-        get queuedLocks() {
-            return this.cache.get(QUEUED_LOCKS, () => new QueuedLockReader(this.k));
-        }
+        // ---- readers, one per run (each getter: its type, and how it is built on first use) ----
+        get dispatcher() { return this.cache.get(DISPATCHER, () => new DispatcherReader(this.k)); }
+        get stacks() { return this.cache.get(STACKS, () => new StackReader(this.k)); }
+        get irps() { return this.cache.get(IRPS, () => new IrpReader(this.k)); }
+        get lpcPorts() { return this.cache.get(LPC_PORTS, () => new LpcPortReader(this.k)); }
+        get alpc() { return this.cache.get(ALPC, () => new AlpcReader(this.k)); }
+        get routineNames() { return this.cache.get(ROUTINE_NAMES, () => new RoutineNames(this.k)); }
+        get queuedLocks() { return this.cache.get(QUEUED_LOCKS, () => new QueuedLockReader(this.k)); }
         /** Undefined when the symbols lack the resource types. */
-        get resources() {
-            return this.cache.get(RESOURCES, () => ResourceReader.create(this.k));
-        }
+        get resources() { return this.cache.get(RESOURCES, () => ResourceReader.create(this.k)); }
         /** Undefined when this build's threads keep no lock entries. */
-        get lockEntries() {
-            return this.cache.get(LOCK_ENTRIES, () => LockEntryReader.create(this.k));
-        }
+        get lockEntries() { return this.cache.get(LOCK_ENTRIES, () => LockEntryReader.create(this.k)); }
+        get mutexes() { return this.cache.get(MUTEXES, () => new MutexReader(this.k, readOsVersion(this.k))); }
         /** A push lock's word, decoded (one read); undefined when unreadable. */
         pushLock(lock) {
             return readPushLock(this.k, lock);
-        }
-        get mutexes() {
-            return this.cache.get(MUTEXES, () => new MutexReader(this.k, readOsVersion(this.k)));
         }
         // ---- per-thread facts, from the ETHREAD bytes already read (no read) unless said ----
         lpcFacts(thread) {

@@ -88,53 +88,24 @@ export class KernelReaders {
     return readOsVersion(this.k);
   }
 
-  // ---- readers, one per run ----
+  // ---- readers, one per run (each getter: its type, and how it is built on first use) ----
 
-  get dispatcher(): DispatcherReader {
-    return this.cache.get(DISPATCHER, () => new DispatcherReader(this.k));
-  }
-
-  get stacks(): StackReader {
-    return this.cache.get(STACKS, () => new StackReader(this.k));
-  }
-
-  get irps(): IrpReader {
-    return this.cache.get(IRPS, () => new IrpReader(this.k));
-  }
-
-  get lpcPorts(): LpcPortReader {
-    return this.cache.get(LPC_PORTS, () => new LpcPortReader(this.k));
-  }
-
-  get alpc(): AlpcReader {
-    return this.cache.get(ALPC, () => new AlpcReader(this.k));
-  }
-
-  get routineNames(): RoutineNames {
-    return this.cache.get(ROUTINE_NAMES, () => new RoutineNames(this.k));
-  }
-
-  get queuedLocks(): QueuedLockReader {
-    return this.cache.get(QUEUED_LOCKS, () => new QueuedLockReader(this.k));
-  }
-
+  get dispatcher(): DispatcherReader { return this.cache.get(DISPATCHER, () => new DispatcherReader(this.k)); }
+  get stacks(): StackReader { return this.cache.get(STACKS, () => new StackReader(this.k)); }
+  get irps(): IrpReader { return this.cache.get(IRPS, () => new IrpReader(this.k)); }
+  get lpcPorts(): LpcPortReader { return this.cache.get(LPC_PORTS, () => new LpcPortReader(this.k)); }
+  get alpc(): AlpcReader { return this.cache.get(ALPC, () => new AlpcReader(this.k)); }
+  get routineNames(): RoutineNames { return this.cache.get(ROUTINE_NAMES, () => new RoutineNames(this.k)); }
+  get queuedLocks(): QueuedLockReader { return this.cache.get(QUEUED_LOCKS, () => new QueuedLockReader(this.k)); }
   /** Undefined when the symbols lack the resource types. */
-  get resources(): ResourceReader | undefined {
-    return this.cache.get(RESOURCES, () => ResourceReader.create(this.k));
-  }
-
+  get resources(): ResourceReader | undefined { return this.cache.get(RESOURCES, () => ResourceReader.create(this.k)); }
   /** Undefined when this build's threads keep no lock entries. */
-  get lockEntries(): LockEntryReader | undefined {
-    return this.cache.get(LOCK_ENTRIES, () => LockEntryReader.create(this.k));
-  }
+  get lockEntries(): LockEntryReader | undefined { return this.cache.get(LOCK_ENTRIES, () => LockEntryReader.create(this.k)); }
+  get mutexes(): MutexReader { return this.cache.get(MUTEXES, () => new MutexReader(this.k, readOsVersion(this.k))); }
 
   /** A push lock's word, decoded (one read); undefined when unreadable. */
   pushLock(lock: Addr): PushLockWord | undefined {
     return readPushLock(this.k, lock);
-  }
-
-  get mutexes(): MutexReader {
-    return this.cache.get(MUTEXES, () => new MutexReader(this.k, readOsVersion(this.k)));
   }
 
   // ---- per-thread facts, from the ETHREAD bytes already read (no read) unless said ----
