@@ -5,12 +5,24 @@
 var __waitchain = (function (exports) {
     'use strict';
 
+    // Numeric constants shared by every layer: spelled once.
+    /** 2^32: one 32-bit half of a 64-bit value (values are split in two halves; JS numbers are exact to 2^53). */
+    const TWO32 = 4294967296;
+    /**
+     * KUSER_SHARED_DATA's kernel address, fixed by the ABI (MM_SHARED_USER_DATA_VA in the WDK's ntddk.h),
+     * not a structure offset: the one fixed address waitchain reads, by pointer size.
+     */
+    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
+    /** Four hex digits at least (process and thread ids as WinDbg prints them, `0a4c.1b20`). */
+    function hex4(n) {
+        return n.toString(16).padStart(4, '0');
+    }
+
     // Target addresses inside waitchain: canonical lower-case hex strings without 0x, without a
     // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
     // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
     // Arithmetic splits the value into two 32-bit halves.
     const NULL_ADDR = '0';
-    const TWO32$1 = 4294967296;
     /** Builds an address from unsigned 32-bit halves. */
     function addrFromParts(low, high) {
         if (high === 0)
@@ -91,17 +103,17 @@ var __waitchain = (function (exports) {
         const n = a.length;
         if (n === 16) {
             const low = hexDigits(a, 8, 16) + delta;
-            if (low >= 0 && low < TWO32$1)
+            if (low >= 0 && low < TWO32)
                 return hex16(hexDigits(a, 0, 8), low);
         }
         else if (n > 8) {
             const low = hexDigits(a, n - 8, n) + delta;
-            if (low >= 0 && low < TWO32$1)
+            if (low >= 0 && low < TWO32)
                 return a.slice(0, n - 8) + hex8(low);
         }
         else {
             const low = hexDigits(a, 0, n) + delta;
-            if (low >= 0 && low < TWO32$1)
+            if (low >= 0 && low < TWO32)
                 return hexNoZeros(low);
         }
         return addrAddCarry(a, delta);
@@ -109,9 +121,9 @@ var __waitchain = (function (exports) {
     function addrAddCarry(a, delta) {
         let low = addrLow(a) + delta;
         let high = addrHigh(a);
-        if (low >= TWO32$1 || low < 0) {
-            const carry = Math.floor(low / TWO32$1);
-            low -= carry * TWO32$1;
+        if (low >= TWO32 || low < 0) {
+            const carry = Math.floor(low / TWO32);
+            low -= carry * TWO32;
             high = (high + carry) >>> 0;
         }
         return addrFromParts(low, high);
@@ -121,7 +133,7 @@ var __waitchain = (function (exports) {
         // Same high half (a structure and a member of it): only the low halves differ.
         if (sameHigh(a, b))
             return addrLow(a) - addrLow(b);
-        const d = (addrHigh(a) - addrHigh(b)) * TWO32$1 + (addrLow(a) - addrLow(b));
+        const d = (addrHigh(a) - addrHigh(b)) * TWO32 + (addrLow(a) - addrLow(b));
         return Math.abs(d) < 2 ** 52 ? d : undefined;
     }
     function addrCompare(a, b) {
@@ -166,12 +178,9 @@ var __waitchain = (function (exports) {
         return a.length === 16 && a[0] === 'f';
     }
 
-    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
-    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
-    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
-    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
-    // does not fit a JS number), and every modulo is computed on the halves.
-    const TWO32 = 4294967296;
+    // Unsigned 64-bit integers as two unsigned 32-bit halves: a counter, sequence number or field of any
+    // width read from a dump (a 64-bit value does not fit a JS number, and the bundle has no BigInt).
+    // Every operation works on the halves.
     /**
      * The integer of `size` bytes at `off`, as the unsigned value of its width (a signed -1 in a LONG
      * is 0xffffffff): the C code that indexes a ring does `ULONG Index = InterlockedIncrement(...)`.
@@ -286,6 +295,42 @@ var __waitchain = (function (exports) {
         }
         return digits || '0';
     }
+
+    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
+    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
+    function rangeSet(ranges) {
+        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
+        const merged = [];
+        for (const r of sorted) {
+            const last = merged[merged.length - 1];
+            if (last && addrCompare(r.base, last.end) <= 0) {
+                if (addrCompare(r.end, last.end) > 0)
+                    merged[merged.length - 1] = { base: last.base, end: r.end };
+            }
+            else
+                merged.push(r);
+        }
+        return {
+            contains(address) {
+                let lo = 0;
+                let hi = merged.length; // first range whose base is above the address
+                while (lo < hi) {
+                    const mid = (lo + hi) >> 1;
+                    if (addrCompare(merged[mid].base, address) <= 0)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
+            },
+        };
+    }
+
+    // Ring ordering, pure: which slots of a circular buffer hold entries and in what time order.
+    // A driver writes `g_History[InterlockedIncrement(&g_Index) % MAX]` (seed 004); in a dump the
+    // array is in slot order and the index is a counter of any width. Counters and sequence numbers
+    // are handled as unsigned values of their width, split in two 32-bit halves (a 64-bit counter
+    // does not fit a JS number), and every modulo is computed on the halves (core/u64.ts).
     /**
      * Index semantics: `-pre` slot = ++index % N (InterlockedIncrement returns the new value: the first
      * write lands in slot 1 and after `index` writes the newest is slot index % N); `-post`
@@ -397,34 +442,42 @@ var __waitchain = (function (exports) {
         };
     }
 
-    // Membership of an address in a set of [base, end) ranges (loaded images), by binary search over the
-    // ranges sorted by base. Overlapping ranges are merged first, so one probe answers.
-    function rangeSet(ranges) {
-        const sorted = ranges.filter((r) => addrCompare(r.base, r.end) < 0).sort((a, b) => addrCompare(a.base, b.base));
-        const merged = [];
-        for (const r of sorted) {
-            const last = merged[merged.length - 1];
-            if (last && addrCompare(r.base, last.end) <= 0) {
-                if (addrCompare(r.end, last.end) > 0)
-                    merged[merged.length - 1] = { base: last.base, end: r.end };
+    /**
+     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
+     * offset and type; undefined when the type has no such member or the index is past the array.
+     */
+    function memberAt(shape, path) {
+        let t = shape;
+        let offset = 0;
+        let bits;
+        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
+        let m;
+        let parts = 0;
+        while ((m = re.exec(path)) !== null) {
+            parts++;
+            if (m[3] !== undefined)
+                return undefined;
+            if (m[1] !== undefined) {
+                const name = m[1].toLowerCase();
+                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
+                if (!member)
+                    return undefined;
+                offset += member.offset;
+                t = member.type;
+                bits = member.bitLen !== undefined ? member : undefined;
             }
-            else
-                merged.push(r);
+            else {
+                const i = parseInt(m[2], 10);
+                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
+                    return undefined;
+                offset += i * t.element.size;
+                t = t.element;
+                bits = undefined;
+            }
         }
-        return {
-            contains(address) {
-                let lo = 0;
-                let hi = merged.length; // first range whose base is above the address
-                while (lo < hi) {
-                    const mid = (lo + hi) >> 1;
-                    if (addrCompare(merged[mid].base, address) <= 0)
-                        lo = mid + 1;
-                    else
-                        hi = mid;
-                }
-                return lo > 0 && addrCompare(address, merged[lo - 1].end) < 0;
-            },
-        };
+        if (!parts)
+            return undefined;
+        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
     }
 
     // Little-endian decoding of a structure read in one piece (one host round trip per structure).
@@ -446,7 +499,7 @@ var __waitchain = (function (exports) {
             case 1: return u8(b, off);
             case 2: return u16(b, off);
             case 4: return u32(b, off);
-            case 8: return u32(b, off + 4) * 4294967296 + u32(b, off);
+            case 8: return u32(b, off + 4) * TWO32 + u32(b, off);
             default: throw new Error(`unsupported integer size ${size}`);
         }
     }
@@ -456,7 +509,7 @@ var __waitchain = (function (exports) {
             case 1: return (u8(b, off) << 24) >> 24;
             case 2: return (u16(b, off) << 16) >> 16;
             case 4: return i32(b, off);
-            case 8: return i32(b, off + 4) * 4294967296 + u32(b, off);
+            case 8: return i32(b, off + 4) * TWO32 + u32(b, off);
             default: throw new Error(`unsupported integer size ${size}`);
         }
     }
@@ -507,122 +560,6 @@ var __waitchain = (function (exports) {
             s += String.fromCharCode(c);
         }
         return s;
-    }
-
-    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
-    class TargetUnsupported extends Error {
-        constructor(message) {
-            super(message);
-            this.name = 'TargetUnsupported';
-        }
-    }
-
-    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
-    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
-    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
-    // Child/Sibling with a visited set and a cap.
-    /** More device nodes than any real machine has: a corrupt tree is cut here. */
-    const DEVNODE_WALK_CAP = 20000;
-    const MAX_PATH_BYTES = 2048;
-    function devnodeLayout(k) {
-        const layout = k.requireType('_DEVICE_NODE');
-        const history = layout.field('StateHistory');
-        if (!history || history.kind !== 'array' || !history.count) {
-            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
-        }
-        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
-        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
-    }
-    /** One device node; undefined (and a warning) when it is unreadable. */
-    function readDevnode(k, address, dl = devnodeLayout(k)) {
-        const view = k.readStruct(dl.layout, address, 'device node');
-        if (!view)
-            return undefined;
-        return decodeDevnode(k, view, dl);
-    }
-    function decodeDevnode(k, view, dl) {
-        const h = dl.layout.field('StateHistory');
-        const slotSize = h.elementSize || 4;
-        const capacity = h.count || 0;
-        const history = [];
-        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
-        for (let i = 0; i < capacity; i++)
-            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
-        return {
-            address: view.address,
-            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
-            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
-            state: view.num('State'),
-            previousState: view.num('PreviousState'),
-            stateEnum: dl.stateEnum,
-            historyAddress: addrAdd(view.address, h.offset),
-            capacity,
-            slotSize,
-            history,
-            next: view.num('StateHistoryEntry'),
-        };
-    }
-    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
-    function unicodeString(k, view, member, ustr) {
-        if (!ustr || !view.has(member))
-            return '';
-        const s = view.sub(member, ustr);
-        if (!s)
-            return '';
-        const length = s.num('Length') || 0;
-        const buffer = s.ptr('Buffer');
-        if (!length || !buffer || isNull(buffer))
-            return '';
-        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
-        if (!bytes) {
-            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
-            return '';
-        }
-        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
-    }
-    /**
-     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
-     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
-     */
-    function readAllDevnodes(k, onRootUnreadable) {
-        const dl = devnodeLayout(k);
-        const rootPointer = k.symbol('IopRootDeviceNode');
-        if (!rootPointer)
-            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
-        const rootBytes = k.target.read(rootPointer, k.pointerSize);
-        if (!rootBytes)
-            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
-        const root = ptr(rootBytes, 0, k.pointerSize);
-        const out = [];
-        const seen = new Set();
-        const stack = [root];
-        while (stack.length) {
-            const address = stack.pop();
-            if (!k.plausible(address, 4)) {
-                if (!isNull(address))
-                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
-                continue;
-            }
-            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
-                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
-                continue;
-            }
-            seen.add(address);
-            const view = k.readStruct(dl.layout, address, 'device node');
-            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
-            if (!view && address === root && onRootUnreadable)
-                onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
-            if (!view)
-                continue;
-            out.push(decodeDevnode(k, view, dl));
-            const sibling = view.ptr('Sibling');
-            const child = view.ptr('Child');
-            if (sibling && !isNull(sibling))
-                stack.push(sibling);
-            if (child && !isNull(child))
-                stack.push(child);
-        }
-        return out;
     }
 
     // Decoding one ring entry from its bytes, driven by the element's TypeShape (members in declaration
@@ -768,42 +705,2991 @@ var __waitchain = (function (exports) {
             hex += (bytes[off + i] | 0).toString(16).padStart(2, '0');
         return { kind: 'bytes', hex, truncated: size > n };
     }
+
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
+    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
+    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
+    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
+    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
+    const HOP_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
+    const WAITED_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
+    function hopNoun(kind) {
+        return HOP_NOUNS[kind] || readable(kind);
+    }
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
+    function waitedNoun(kind) {
+        return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
+    function readable(kind) {
+        return kind.replace(/-/g, ' ');
+    }
+    /** Nouns whose plural is not noun + "s". */
+    const IRREGULAR = {
+        process: 'processes',
+        'device node': 'device nodes',
+        'critical section': 'critical sections',
+        ERESOURCE: 'ERESOURCEs',
+        info: 'info',
+        entry: 'entries',
+        'fast mutex': 'fast mutexes',
+        'guarded mutex': 'guarded mutexes',
+        'SRW lock': 'SRW locks',
+        'address': 'addresses',
+    };
+    function pluralOf(noun) {
+        if (IRREGULAR[noun])
+            return IRREGULAR[noun];
+        if (/(s|x|ch|sh)$/.test(noun))
+            return `${noun}es`;
+        if (/[^aeiou]y$/.test(noun))
+            return `${noun.slice(0, -1)}ies`;
+        return `${noun}s`;
+    }
+    /** "1 thread", "2 threads", "1 process", "3 processes". */
+    function count(n, noun) {
+        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
+    }
     /**
-     * A member by path inside `shape` (`Irp.Sequence`, `Entries[2].Key`, `[3].Field` on an array): its
-     * offset and type; undefined when the type has no such member or the index is past the array.
+     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
+     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
+     * kind src/ registers is here).
      */
-    function memberAt(shape, path) {
-        let t = shape;
-        let offset = 0;
-        let bits;
-        const re = /\.?([^.[\]]+)|\[(\d+)\]|(.)/g;
-        let m;
-        let parts = 0;
-        while ((m = re.exec(path)) !== null) {
-            parts++;
-            if (m[3] !== undefined)
-                return undefined;
-            if (m[1] !== undefined) {
-                const name = m[1].toLowerCase();
-                const member = t.kind === 'struct' ? (t.members || []).filter((x) => x.name.toLowerCase() === name)[0] : undefined;
-                if (!member)
-                    return undefined;
-                offset += member.offset;
-                t = member.type;
-                bits = member.bitLen !== undefined ? member : undefined;
+    const WARNING_SINGULAR = {
+        'I/O objects of the wrong type': 'I/O object of the wrong type',
+        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
+        'bad IRP stack counts': 'bad IRP stack count',
+        'bad processor block entries': 'bad processor block entry',
+        'bad strings': 'bad string',
+        'bad wait block counts': 'bad wait block count',
+        'clock values assumed': 'clock value assumed',
+        'critical section lists cut': 'critical section list cut',
+        'critical sections found by elimination': 'critical section found by elimination',
+        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
+        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
+        'devnode tree cycles cut': 'devnode tree cycle cut',
+        'list cycles cut': 'list cycle cut',
+        'list elements recovered backwards': 'list element recovered backwards',
+        'list heads unreadable': 'list head unreadable',
+        'lists cut at a bad link': 'list cut at a bad link',
+        'mutex counts not decoded': 'mutex count not decoded',
+        'objects unreadable': 'object unreadable',
+        'owner entries not threads': 'owner entry not a thread',
+        'owners not found among threads': 'owner not found among threads',
+        'processor control regions inconsistent': 'processor control region inconsistent',
+        'processor counts implausible': 'processor count implausible',
+        'processor IRQLs unknown': 'processor IRQL unknown',
+        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
+        'processors unknown': 'processor unknown',
+        'resource lists missing': 'resource list missing',
+        'resource owner tables unreadable': 'resource owner table unreadable',
+        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
+        'resources not valid': 'resource not valid',
+        'rules stopped by bad data': 'rule stopped by bad data',
+        'stale ALPC messages': 'stale ALPC message',
+        'strings unreadable': 'string unreadable',
+        'wait block rings cut': 'wait block ring cut',
+        'warnings': 'warning',
+    };
+    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
+    function warningCount(n, pluralKind) {
+        if (n !== 1)
+            return `${n} ${pluralKind}`;
+        if (WARNING_SINGULAR[pluralKind])
+            return `1 ${WARNING_SINGULAR[pluralKind]}`;
+        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
+        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
+    }
+    /** "0 warnings" or the warning counts, for summary lines. */
+    function warningsText(summary) {
+        return summary.length ? summary.join(', ') : '0 warnings';
+    }
+
+    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
+    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
+    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
+    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
+    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
+    function analyzeRings(kernel, req, textOf) {
+        const k = kernel.k;
+        const result = req.devnode !== undefined ? devnodeRings(kernel, req, textOf) : { reports: [driverRing(kernel, req, textOf)], notes: [] };
+        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
+        if (result.reports.some((r) => !r.error))
+            result.notes.push(...k.warnings.summary());
+        return result;
+    }
+    // ---- driver rings ----
+    function refName(ref, pointerSize) {
+        if (!ref)
+            return 'ring';
+        switch (ref.kind) {
+            case 'symbol':
+                return ref.text;
+            case 'address':
+                return formatAddr(ref.address, pointerSize);
+            case 'native':
+                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+            default:
+                return 'ring';
+        }
+    }
+    function emptyReport(array, order, error) {
+        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
+    }
+    function driverRing(kernel, req, textOf) {
+        const k = kernel.k;
+        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
+        if (!req.ring)
+            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+        const where = kernel.locateRing({ ring: req.ring, typeName: req.typeName, count: req.count });
+        if ('error' in where)
+            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+        const ring = kernel.readRing(where.ok);
+        const element = ring.element;
+        const report = {
+            array: ring.name,
+            address: ring.address,
+            elementType: element.name,
+            elementModule: element.module,
+            elementSize: element.size,
+            capacity: ring.capacity,
+            order: orderKind,
+            seqField: req.seqField,
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+        };
+        const bad = ring.unreadable.filter((u) => u).length;
+        if (bad)
+            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
+        if (hasNoFields(element))
+            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+        const slotBytesZero = (slot) => {
+            for (let i = 0; i < element.size; i++)
+                if (ring.bytes[slot * element.size + i])
+                    return false;
+            return true;
+        };
+        let order;
+        if (req.plain)
+            order = slotOrder(ring.capacity);
+        else if (req.seqField) {
+            const seq = sequenceMember(element, req.seqField);
+            if ('error' in seq) {
+                report.warnings.push(`${seq.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
             }
             else {
-                const i = parseInt(m[2], 10);
-                if (t.kind !== 'array' || !t.element || i >= (t.count || 0))
-                    return undefined;
-                offset += i * t.element.size;
-                t = t.element;
-                bits = undefined;
+                // a slot that was never written is all zero (the ring lives in zeroed memory)
+                const sequences = [];
+                for (let slot = 0; slot < ring.capacity; slot++) {
+                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
+                }
+                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
             }
         }
-        if (!parts)
+        else if (req.index) {
+            const index = kernel.readIndex(req.index);
+            if ('error' in index) {
+                report.warnings.push(`index: ${index.error}: slot order shown`);
+                report.order = 'slots';
+                order = slotOrder(ring.capacity);
+            }
+            else {
+                report.index = index.ok;
+                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
+            }
+        }
+        else
+            order = slotOrder(ring.capacity);
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => ({
+            position,
+            slot,
+            sequence: order.sequences ? order.sequences[position] : undefined,
+            address: addrAdd(ring.address, slot * element.size),
+            unreadable: ring.unreadable[slot],
+            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
+        }));
+        finish$1(k, report, entries, req, textOf, element);
+        return report;
+    }
+    function sequenceMember(element, path) {
+        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
+        if (!m)
+            return { error: `-seq ${path}: ${element.name} has no such field` };
+        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
+            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+        }
+        return { offset: m.offset, size: m.type.size };
+    }
+    /** Selection, field choice and symbols: the steps every ring report shares. */
+    function finish$1(k, report, entries, req, textOf, element) {
+        report.total = entries.length;
+        if (req.selection.grep)
+            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
+        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
+        if (req.fields && req.fields.length)
+            shown = pickFields(report, shown, req.fields, element);
+        report.entries = shown;
+        symbolise(k, report, shown);
+    }
+    function pickFields(report, entries, names, element) {
+        const sample = entries.filter((e) => !e.unreadable)[0];
+        const paths = sample ? sample.fields.map((f) => f.path) : [];
+        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
+        const unknown = names.filter((n) => known.indexOf(n) < 0);
+        if (sample && unknown.length) {
+            const top = element && element.members ? element.members.map((m) => m.name) : paths;
+            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+        }
+        if (!known.length)
+            return entries;
+        const matcher = fieldMatcher(known);
+        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
+    }
+    function pointersOf(v, out) {
+        if (v.kind === 'pointer' && !isNull(v.address))
+            out.push(v.address);
+        else if (v.kind === 'list')
+            v.items.forEach((i) => pointersOf(i, out));
+    }
+    /** Past this many distinct pointers, listing the loaded modules once is cheaper than one `ln` each. */
+    const MODULE_FILTER_MIN = 64;
+    /**
+     * `ln` for every non-null pointer value shown (the target caches each address once). A big ring holds
+     * mostly pool pointers, which no module contains: with many pointers, only those inside a loaded
+     * image are looked up. A half of the address space the module list says nothing about (no module
+     * there) is not filtered: a list without kernel modules must not hide driver symbols.
+     */
+    function symbolise(k, report, entries) {
+        const all = [];
+        for (const e of entries)
+            for (const f of e.fields)
+                pointersOf(f.value, all);
+        const distinct = [];
+        const seen = new Set();
+        for (const a of all) {
+            if (seen.has(a) || report.symbols.has(a))
+                continue;
+            seen.add(a);
+            distinct.push(a);
+        }
+        const worthLooking = distinct.length > MODULE_FILTER_MIN ? imageFilter(k) : undefined;
+        for (const a of distinct) {
+            if (worthLooking && !worthLooking(a))
+                continue;
+            const name = k.target.nearestSymbol(a);
+            if (name !== undefined)
+                report.symbols.set(a, name);
+        }
+    }
+    function imageFilter(k) {
+        const ranges = k.target.moduleRanges ? k.target.moduleRanges() : undefined;
+        if (!ranges || !ranges.length)
             return undefined;
-        return bits ? { offset, type: t, bitPos: bits.bitPos, bitLen: bits.bitLen } : { offset, type: t };
+        const images = rangeSet(ranges);
+        const kernelListed = ranges.some((r) => isKernelAddress(r.base, k.pointerSize));
+        const userListed = ranges.some((r) => !isKernelAddress(r.base, k.pointerSize));
+        return (a) => {
+            const listed = isKernelAddress(a, k.pointerSize) ? kernelListed : userListed;
+            return !listed || images.contains(a);
+        };
+    }
+    // ---- PnP device nodes ----
+    function devnodeRings(kernel, req, textOf) {
+        const k = kernel.k;
+        if (!k.target.isKernel)
+            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+        if (req.devnode === 'all') {
+            let rootUnreadable;
+            const all = kernel.allDevnodes((root) => { rootUnreadable = `the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`; });
+            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
+            return {
+                reports: withHistory,
+                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+                multiple: true,
+            };
+        }
+        const address = req.devnode;
+        const d = kernel.devnode(address);
+        if (!d)
+            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
+    }
+    function devnodeReport(k, d, req, textOf) {
+        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
+        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+        const report = {
+            array: `${d.address}.StateHistory`,
+            address: d.historyAddress,
+            elementType: d.stateEnum,
+            elementModule: 'nt',
+            elementSize: d.slotSize,
+            capacity: d.capacity,
+            order: 'next',
+            total: 0,
+            entries: [],
+            symbols: new Map(),
+            warnings: [],
+            devnode: {
+                address: d.address,
+                instancePath: d.instancePath,
+                serviceName: d.serviceName,
+                state: stateName(d.state),
+                previousState: stateName(d.previousState),
+            },
+        };
+        if (d.state !== undefined && /^#/.test(stateName(d.state)))
+            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+        let order;
+        if (d.next !== undefined) {
+            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+            // 0 is not a state: an unused slot before the first wrap
+            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
+        }
+        if (!order) {
+            report.warnings.push(d.next === undefined
+                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
+                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
+            report.order = 'slots';
+            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
+        }
+        report.newestSlot = order.newestSlot;
+        report.wrapped = order.wrapped;
+        const entries = order.slots.map((slot, position) => {
+            const value = d.history[slot];
+            const name = k.enumName(d.stateEnum, value);
+            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
+            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
+        });
+        finish$1(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
+        return report;
+    }
+
+    // Caching, one mechanism for the whole run:
+    // - RunCache: values built once per run (per KernelContext), looked up by a typed key, so a value
+    //   comes back with the type its key was made with and no call site casts;
+    // - getOrBuild / getOrRead: a per-object Map filled on first use (an index by address, a reader's
+    //   decoded objects), the one spelling of "look up, else build and remember".
+    function cacheKey(name) {
+        return { name };
+    }
+    /** Values built at most once per run, each under its own key (keys compare by identity, not by name). */
+    class RunCache {
+        constructor() {
+            /** Keyed by the key object: each key's value has that key's type (`get` is the one place that says so). */
+            this.values = new Map();
+        }
+        get(key, build) {
+            if (this.values.has(key))
+                return this.values.get(key);
+            const value = build();
+            this.values.set(key, value);
+            return value;
+        }
+        has(key) {
+            return this.values.has(key);
+        }
+    }
+    /** The value under `key`, built and remembered on first use (`build` must not return undefined). */
+    function getOrBuild(map, key, build) {
+        let value = map.get(key);
+        if (value === undefined) {
+            value = build(key);
+            map.set(key, value);
+        }
+        return value;
+    }
+    /** Like getOrBuild for a lookup that may find nothing: the absence is remembered too (as null), so it is read once. */
+    function getOrRead(map, key, read) {
+        let value = map.get(key);
+        if (value === undefined) {
+            const found = read(key);
+            value = found === undefined ? null : found;
+            map.set(key, value);
+        }
+        return value === null ? undefined : value;
+    }
+
+    // A structure read in one piece, decoded field by field from the type layout.
+    // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
+    class StructView {
+        constructor(layout, address, bytes, pointerSize, 
+        /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
+        base = 0, 
+        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
+        rest) {
+            this.layout = layout;
+            this.address = address;
+            this.pointerSize = pointerSize;
+            this.base = base;
+            this.bytes = bytes;
+            this.rest = rest;
+        }
+        has(path) {
+            return this.layout.field(path) !== undefined;
+        }
+        /** An integer, enum or bit-field value; undefined when this build has no such field. */
+        num(path) {
+            const f = this.layout.field(path);
+            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
+        }
+        /** A pointer-sized field as an address. */
+        ptr(path) {
+            const f = this.layout.field(path);
+            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
+        }
+        /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
+        nonZero(path) {
+            const f = this.layout.field(path);
+            if (f === undefined || !this.holds(f.offset, f.size))
+                return undefined;
+            for (let i = 0; i < f.size; i++)
+                if (this.bytes[this.base + f.offset + i] !== 0)
+                    return true;
+            return false;
+        }
+        /** The address of a member (e.g. an embedded list head). */
+        addressOf(path) {
+            const f = this.layout.field(path);
+            return f === undefined ? undefined : addrAdd(this.address, f.offset);
+        }
+        /** A view of an embedded structure member. */
+        sub(path, layout) {
+            const f = this.layout.field(path);
+            if (f === undefined || !this.holds(f.offset, f.size))
+                return undefined;
+            return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
+        }
+        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
+        holds(offset, size) {
+            if (this.base + offset + size <= this.bytes.length)
+                return true;
+            const rest = this.rest;
+            if (!rest)
+                return false;
+            this.rest = undefined;
+            const whole = rest();
+            if (whole)
+                this.bytes = whole;
+            return this.base + offset + size <= this.bytes.length;
+        }
+    }
+    function readNumber(bytes, base, f) {
+        if (f.bitLen !== undefined && f.bitPos !== undefined)
+            return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
+        const size = f.size > 8 ? 8 : f.size;
+        return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
+    }
+
+    /** Raised when the target lacks what a command needs (user-mode session, no nt symbols, unknown layout). */
+    class TargetUnsupported extends Error {
+        constructor(message) {
+            super(message);
+            this.name = 'TargetUnsupported';
+        }
+    }
+
+    // Damage found while reading, counted by kind so a report can end with one summary line
+    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
+    class Warnings {
+        /** `extra`: summary lines computed when the summary is asked for (the host facts). */
+        constructor(extra) {
+            this.extra = extra;
+            this.counts = new Map();
+            this.details = [];
+        }
+        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
+        add(kind, detail) {
+            this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
+            if (detail !== undefined && this.details.length < 200)
+                this.details.push(detail);
+        }
+        get total() {
+            let n = 0;
+            this.counts.forEach((c) => (n += c));
+            return n + (this.extra ? this.extra().length : 0);
+        }
+        summary() {
+            const out = [];
+            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
+            if (this.extra)
+                out.push(...this.extra());
+            return out;
+        }
+        list() {
+            return this.details.slice();
+        }
+    }
+    function messageOfError(e) {
+        return e instanceof Error ? e.message : String(e);
+    }
+    /** The one summary warning per category that failed or fell back as a whole. */
+    function hostWarnings(f) {
+        if (!f)
+            return [];
+        const out = [];
+        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
+            out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
+        }
+        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
+            out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
+        }
+        const fell = [];
+        const none = [];
+        for (const type of Object.keys(f.enumSources).sort()) {
+            const how = f.enumSources[type];
+            if (how === 'dt')
+                fell.push(`${type} from dt output`);
+            else if (how === 'table')
+                fell.push(`${type} from the built-in table`);
+            else if (how === 'none')
+                none.push(type);
+        }
+        if (fell.length)
+            out.push(`enum names fell back (${fell.join(', ')})`);
+        if (none.length)
+            out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
+        if (f.symbolsWithoutModule > 0)
+            out.push(`${f.symbolsWithoutModule} symbols without a module name`);
+        return out;
+    }
+
+    // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
+    // structure reads with failure accounting, and the warnings collected along the way.
+    /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
+    const LIST_WALK_CAP = 1000000;
+    class KernelContext {
+        constructor(target) {
+            this.target = target;
+            /** Values built once per run: the readers (kernel/readers.ts), the tables, analysis indexes. */
+            this.cache = new RunCache();
+            this.enumCache = new Map();
+            this.enumValueCache = new Map();
+            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
+        }
+        get pointerSize() {
+            return this.target.pointerSize;
+        }
+        type(name, module = 'nt') {
+            return this.target.type(module, name);
+        }
+        /** A type the analysis cannot work without: missing means wrong target or missing symbols. */
+        requireType(name, module = 'nt') {
+            const t = this.target.type(module, name);
+            if (!t)
+                throw new TargetUnsupported(`type ${module}!${name} not found: are the kernel symbols loaded (.reload)?`);
+            return t;
+        }
+        /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
+        enumName(enumType, value) {
+            const names = getOrBuild(this.enumCache, enumType, () => this.target.enumNames('nt', enumType) || new Map());
+            const name = names.get(value);
+            return name === undefined ? `#${value}` : name;
+        }
+        /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
+        enumValue(enumType, name) {
+            const values = getOrBuild(this.enumValueCache, enumType, () => {
+                const byName = new Map();
+                const names = this.target.enumNames('nt', enumType);
+                if (names)
+                    names.forEach((n, v) => byName.set(n, v));
+                return byName;
+            });
+            return values.get(name);
+        }
+        symbol(name, module = 'nt') {
+            return this.target.symbolAddress(module, name);
+        }
+        /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
+        plausible(a, alignment = 4) {
+            if (a === undefined || isNull(a))
+                return false;
+            if (!isCanonical(a, this.pointerSize))
+                return false;
+            return (parseInt(a.slice(-2), 16) & (alignment - 1)) === 0;
+        }
+        /** One read of a whole structure; counts and returns undefined when unreadable. */
+        readStruct(layout, address, what, context, size = layout.size) {
+            const bytes = this.target.read(address, size, context);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize);
+        }
+        /**
+         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
+         * costs one more read (of the whole structure), never a wrong value.
+         */
+        readStructPrefix(layout, address, what, prefix) {
+            if (prefix >= layout.size)
+                return this.readStruct(layout, address, what);
+            const bytes = this.target.read(address, prefix);
+            if (!bytes) {
+                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                return undefined;
+            }
+            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
+                const whole = this.target.read(address, layout.size);
+                if (!whole)
+                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+                return whole;
+            });
+        }
+        /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
+        containing(entry, layout, field) {
+            const f = layout.field(field);
+            if (!f)
+                throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
+            return addrAdd(entry, -f.offset);
+        }
+    }
+
+    // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
+    // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
+    // recovered backwards from the head through Blink: one smashed Flink does not hide every element
+    // after it.
+    /**
+     * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
+     * entry's Flink when it already read it (one read per element), undefined to let the walker read
+     * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
+     */
+    function walkList(k, head, what, visit, links) {
+        let known = links;
+        if (!known) {
+            const p = k.pointerSize;
+            const headBytes = k.target.read(head, 2 * p);
+            if (!headBytes) {
+                k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
+                return;
+            }
+            known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
+        }
+        const seen = new Set();
+        if (walkForward(k, head, known.flink, what, visit, seen))
+            return;
+        walkBackward(k, head, known.blink, what, visit, seen);
+    }
+    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+    function headLinks(view, path) {
+        const flink = view.ptr(`${path}.Flink`);
+        const blink = view.ptr(`${path}.Blink`);
+        return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
+    }
+    /** True when the walk came back to the head. */
+    function walkForward(k, head, first, what, visit, seen) {
+        let entry = first;
+        while (entry !== head) {
+            if (!k.plausible(entry)) {
+                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                return false;
+            }
+            if (seen.has(entry) || seen.size >= LIST_WALK_CAP) {
+                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                return false;
+            }
+            seen.add(entry);
+            let next = visit(entry);
+            if (next === null)
+                return false;
+            if (next === undefined) {
+                const bytes = k.target.read(entry, k.pointerSize);
+                if (!bytes) {
+                    k.warnings.add('lists cut at a bad link', `${what}: entry ${entry} is unreadable`);
+                    return false;
+                }
+                next = ptr(bytes, 0, k.pointerSize);
+            }
+            if (isNull(next)) {
+                k.warnings.add('lists cut at a bad link', `${what}: null link after ${entry}`);
+                return false;
+            }
+            entry = next;
+        }
+        return true;
+    }
+    /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
+    function walkBackward(k, head, last, what, visit, seen) {
+        let entry = last;
+        let recovered = 0;
+        while (entry !== head && k.plausible(entry) && !seen.has(entry) && seen.size < LIST_WALK_CAP) {
+            seen.add(entry);
+            const links = k.target.read(entry, 2 * k.pointerSize);
+            if (!links)
+                break;
+            visit(entry);
+            recovered++;
+            entry = ptr(links, k.pointerSize, k.pointerSize);
+        }
+        if (recovered)
+            k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
+    }
+
+    /**
+     * _KTHREAD_STATE enumerators of the builds waitchain knows (GateWait up to Windows 7, GateWaitObsolete and
+     * WaitingForProcessInSwap after; https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KTHREAD_STATE).
+     */
+    const THREAD_STATES = ['Initialized', 'Ready', 'Running', 'Standby', 'Terminated', 'Waiting', 'Transition', 'DeferredReady',
+        'GateWait', 'GateWaitObsolete', 'WaitingForProcessInSwap'];
+    /**
+     * _KWAIT_REASON enumerators (the tail differs by build: https://www.vergiliusproject.com/kernels/x64/windows-11/24h2/_KWAIT_REASON,
+     * and the earlier kernels' pages there).
+     */
+    const WAIT_REASONS = ['Executive', 'FreePage', 'PageIn', 'PoolAllocation', 'DelayExecution', 'Suspended', 'UserRequest',
+        'WrExecutive', 'WrFreePage', 'WrPageIn', 'WrPoolAllocation', 'WrDelayExecution', 'WrSuspended', 'WrUserRequest',
+        'WrEventPair', 'WrSpare0', 'WrQueue', 'WrLpcReceive', 'WrLpcReply', 'WrVirtualMemory', 'WrPageOut', 'WrRendezvous',
+        'WrKeyedEvent', 'WrTerminated', 'WrProcessInSwap', 'WrCpuRateControl', 'WrCalloutStack', 'WrKernel', 'WrResource',
+        'WrPushLock', 'WrMutex', 'WrQuantumEnd', 'WrDispatchInt', 'WrPreempted', 'WrYieldExecution', 'WrFastMutex',
+        'WrGuardedMutex', 'WrRundown', 'WrAlertByThreadId', 'WrDeferredPreempt', 'WrPhysicalFault', 'WrIoRing', 'WrMdlCache',
+        'WrRcu', 'Spare2', 'Spare3', 'Spare4', 'Spare5', 'Spare6', 'MaximumWaitReason'];
+
+    // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
+    // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
+    // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
+    /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
+    const TIMEOUT_WAIT_KEY = 0x102;
+    /** More wait blocks than this is damage (MAXIMUM_WAIT_OBJECTS is 64). */
+    const MAX_WAIT_BLOCKS = 65;
+    /**
+     * ETHREAD members the analyses decode (the KTHREAD whole, then the ETHREAD's own): a thread is read up
+     * to the last of them, about 60% of an x64 ETHREAD. Decoding any other member costs one more read.
+     */
+    const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
+        'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
+        'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
+    /** The ETHREAD bytes a thread was decoded from (kernel/ only). */
+    function ethreadView(thread) {
+        return thread.view;
+    }
+    function threadReader(k) {
+        const ethread = k.requireType('_ETHREAD');
+        const kthread = k.requireType('_KTHREAD');
+        const waitBlock = k.requireType('_KWAIT_BLOCK');
+        const tcb = ethread.field('Tcb');
+        let readSize = kthread.size + (tcb ? tcb.offset : 0);
+        for (const name of DECODED_MEMBERS) {
+            const f = ethread.field(name);
+            if (f && f.offset + f.size > readSize)
+                readSize = f.offset + f.size;
+        }
+        return {
+            ethread,
+            readSize: Math.min(readSize, ethread.size),
+            kthread,
+            waitBlock,
+            tcbOffset: tcb ? tcb.offset : 0,
+            ring: waitBlock.field('NextWaitBlock') !== undefined,
+        };
+    }
+    /**
+     * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
+     * three 64-bit address strings per thread are a good share of a 100k-thread model.
+     */
+    class ThreadRecord {
+        constructor(address, process, view, state, waitReason) {
+            this.tid = 0;
+            this.waitMode = 'KernelMode';
+            this.alertable = false;
+            this.waitTime = 0;
+            this.kernelTime = 0;
+            this.userTime = 0;
+            this.priority = 0;
+            this.basePriority = 0;
+            this.waits = [];
+            this.timedWait = false;
+            this.terminated = false;
+            this.address = address;
+            this.process = process;
+            this.view = view;
+            this.state = state;
+            this.waitReason = waitReason;
+        }
+        get stackBase() {
+            return this.view.ptr('Tcb.StackBase');
+        }
+        get stackLimit() {
+            return this.view.ptr('Tcb.StackLimit');
+        }
+        get kernelStack() {
+            return this.view.ptr('Tcb.KernelStack');
+        }
+        /** Win10 splits NextProcessor into the number and a flag bit: the narrower field first. */
+        get claimedProcessor() {
+            const number = this.view.num('Tcb.NextProcessorNumber');
+            return number !== undefined ? number : this.view.num('Tcb.NextProcessor');
+        }
+        get teb() {
+            return this.view.ptr('Tcb.Teb');
+        }
+    }
+    const KNOWN_STATES = new Set(THREAD_STATES);
+    const KNOWN_WAIT_REASONS = new Set(WAIT_REASONS);
+    function isKnownState(name) {
+        return KNOWN_STATES.has(name);
+    }
+    function isKnownWaitReason(name) {
+        return KNOWN_WAIT_REASONS.has(name);
+    }
+    /** The state's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+    function threadState(k, value) {
+        const name = k.enumName('_KTHREAD_STATE', value);
+        return isKnownState(name) ? name : `#${value}`;
+    }
+    /** The wait reason's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+    function waitReason(k, value) {
+        const name = k.enumName('_KWAIT_REASON', value);
+        return isKnownWaitReason(name) ? name : `#${value}`;
+    }
+    function readThread(k, r, address, process) {
+        const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
+        if (!view)
+            return undefined;
+        const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
+        const stateValue = kt.num('State');
+        const state = stateValue === undefined ? 'Unknown' : threadState(k, stateValue);
+        const resident = kt.num('KernelStackResident');
+        const thread = new ThreadRecord(address, process, view, state, waitReason(k, kt.num('WaitReason') || 0));
+        thread.tid = view.num('Cid.UniqueThread') || 0;
+        thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
+        thread.alertable = kt.num('Alertable') === 1;
+        thread.waitTime = kt.num('WaitTime') || 0;
+        thread.kernelTime = kt.num('KernelTime') || 0;
+        thread.userTime = kt.num('UserTime') || 0;
+        thread.priority = kt.num('Priority') || 0;
+        thread.basePriority = kt.num('BasePriority') || 0;
+        thread.terminated = state === 'Terminated' || view.num('Terminated') === 1;
+        thread.stackResident = resident === undefined ? undefined : resident === 1;
+        if (state === 'Waiting')
+            readWaitBlocks(k, r, thread, kt);
+        return thread;
+    }
+    function readWaitBlocks(k, r, thread, kt) {
+        const first = kt.ptr('WaitBlockList');
+        if (!first || isNull(first))
+            return;
+        // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
+        const timer = kt.layout.field('Timer');
+        const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
+        for (const b of blocks) {
+            const object = b.ptr('Object');
+            if (!object || isNull(object))
+                continue;
+            const waitKey = b.num('WaitKey') || 0;
+            if (waitKey === TIMEOUT_WAIT_KEY || (timer !== undefined && addrDiff(object, kt.address) === timer.offset)) {
+                thread.timedWait = true;
+                continue;
+            }
+            const block = { object, waitKey, waitType: b.num('WaitType') || 0 };
+            thread.waits.push(block);
+        }
+    }
+    /** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
+    function blockAt(k, r, thread, address, count = 1) {
+        const inside = addrDiff(address, thread.address);
+        const size = r.waitBlock.size * count;
+        if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
+            return new StructView(r.waitBlock, address, thread.view.bytes, k.pointerSize, inside);
+        }
+        return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
+    }
+    function ringBlocks(k, r, thread, first) {
+        const out = [];
+        let at = first;
+        for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+            const b = blockAt(k, r, thread, at);
+            if (!b)
+                return out;
+            out.push(b);
+            const next = b.ptr('NextWaitBlock');
+            if (!next || isNull(next) || next === first)
+                return out;
+            at = next;
+        }
+        k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
+        return out;
+    }
+    function arrayBlocks(k, r, thread, kt, first) {
+        const declared = kt.num('WaitBlockCount');
+        const count = declared === undefined ? 1 : declared;
+        if (count === 0)
+            return [];
+        if (count > MAX_WAIT_BLOCKS) {
+            k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
+            return [];
+        }
+        const all = blockAt(k, r, thread, first, count);
+        if (!all)
+            return [];
+        if (count === 1)
+            return [all];
+        const out = [];
+        for (let i = 0; i < count; i++) {
+            out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
+        }
+        return out;
+    }
+    /**
+     * The mutants on each thread's KTHREAD.MutantListHead (the mutants it owns), by a bounded walk whose head
+     * links come from the bytes already read. Nothing when this build's _KMUTANT has no MutantListEntry.
+     */
+    function walkMutantLists(k, threads, visit) {
+        const mutantType = k.type('_KMUTANT');
+        if (!mutantType || !mutantType.field('MutantListEntry'))
+            return;
+        for (const t of threads) {
+            const view = ethreadView(t);
+            const head = view.addressOf('Tcb.MutantListHead');
+            const first = view.ptr('Tcb.MutantListHead.Flink');
+            if (!head || !first || isNull(first) || first === head)
+                continue;
+            walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+                visit(t, k.containing(entry, mutantType, 'MutantListEntry'));
+                return undefined;
+            }, headLinks(view, 'Tcb.MutantListHead'));
+        }
+    }
+
+    // ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
+    //
+    // A client waiting for a reply (WrLpcReply) waits on the AlpcWaitSemaphore inside its own ETHREAD;
+    // ETHREAD.AlpcMessage points at the _KALPC_MESSAGE it sent (AlpcMessageId = its PortMessage.MessageId).
+    // The message names its WaitingThread (the client), the ServerThread working on it (NULL while it is
+    // still on the port's MainQueue) and the port it is queued on (PortQueue, owned by the server process).
+    // A port keeps its queue depths itself (MainQueueLength, PendingQueueLength, WaitQueueLength): no walk.
+    // Thread facts come from the ETHREAD bytes already read; a message and a port cost one read each, once.
+    function hasAlpc(view) {
+        return view.has('AlpcMessage');
+    }
+    function alpcFacts(thread) {
+        const v = ethreadView(thread);
+        if (!hasAlpc(v))
+            return undefined;
+        const message = v.ptr('AlpcMessage');
+        return {
+            message: message && !isNull(message) ? message : undefined,
+            messageId: v.num('AlpcMessageId') || 0,
+            waitSemaphore: v.addressOf('AlpcWaitSemaphore'),
+        };
+    }
+    /** Messages and ports, each read once per run. */
+    class AlpcReader {
+        constructor(k) {
+            this.k = k;
+            this.messages = new Map();
+            this.ports = new Map();
+            this.messageType = k.type('_KALPC_MESSAGE');
+            this.portType = k.type('_ALPC_PORT');
+        }
+        get hasMessageType() {
+            return this.messageType !== undefined;
+        }
+        message(address) {
+            return getOrRead(this.messages, address, () => this.readMessage(address));
+        }
+        port(address) {
+            return getOrRead(this.ports, address, () => this.readPort(address));
+        }
+        readMessage(address) {
+            if (!this.messageType)
+                return undefined;
+            const v = this.k.readStruct(this.messageType, address, 'ALPC message');
+            if (!v)
+                return undefined;
+            const p = (field) => {
+                const a = v.ptr(field);
+                return this.k.plausible(a) ? a : undefined;
+            };
+            return {
+                address,
+                id: v.num('PortMessage.MessageId') || 0,
+                waitingThread: p('WaitingThread'),
+                serverThread: p('ServerThread'),
+                queuePort: p('PortQueue') || p('ConnectionPort'),
+                ownerPort: p('OwnerPort'),
+            };
+        }
+        readPort(address) {
+            if (!this.portType)
+                return undefined;
+            const v = this.k.readStruct(this.portType, address, 'ALPC port');
+            if (!v)
+                return undefined;
+            const owner = v.ptr('OwnerProcess');
+            return {
+                address,
+                ownerProcess: this.k.plausible(owner) ? owner : undefined,
+                mainQueueLength: v.num('MainQueueLength') || 0,
+                pendingQueueLength: v.num('PendingQueueLength') || 0,
+                waitQueueLength: v.num('WaitQueueLength') || 0,
+            };
+        }
+    }
+    /** Whether a message still belongs to the wait of `thread`: a recycled message names another waiter or id. */
+    function messageBelongsTo(message, thread, threadMessageId) {
+        if (message.waitingThread !== undefined && message.waitingThread !== thread)
+            return false;
+        if (threadMessageId && message.id && threadMessageId !== message.id)
+            return false;
+        return true;
+    }
+
+    // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
+    // debuggers spell one routine many ways:
+    // - x86 decorations: `_RtlpWaitForCriticalSection@4` (stdcall), `_Name` (cdecl), `@Name@8` (fastcall)
+    //   (MSVC name decoration: https://learn.microsoft.com/cpp/build/reference/decorated-names);
+    // - C++ names: `RPC_INTERFACE::DispatchToStub`;
+    // - the kernel under its image name: `nt`, `ntoskrnl`, `ntkrnlmp`, `ntkrnlpa`, `ntkrpamp`, `ntkrla57`;
+    // - offsets as `+0x2ab`, `+2ab` or ` + 0x2ab`.
+    // Pure string code: no host access.
+    /** Image names the kernel is loaded under (the debugger usually says `nt`). */
+    const KERNEL_MODULES = /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp|ntkrla57|ntkrnlup)(\.exe)?$/i;
+    /** `module` as rules compare it: lower case, the kernel as `nt`, no `.dll`/`.sys`/`.exe`. */
+    function normalModule(module) {
+        const m = module.trim().toLowerCase();
+        if (KERNEL_MODULES.test(m))
+            return 'nt';
+        return m.replace(/\.(dll|sys|exe)$/, '');
+    }
+    /** The routine name without MSVC x86 decoration: `_Name@4`, `_Name`, `@Name@8` -> `Name`. */
+    function undecorate(name) {
+        let n = name.trim();
+        if (n.indexOf('::') >= 0)
+            return n;
+        const fastcall = /^@([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (fastcall)
+            return fastcall[1];
+        const stdcall = /^_([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
+        if (stdcall)
+            return stdcall[1];
+        if (n.charAt(0) === '_' && /^_[A-Za-z]/.test(n) && n.charAt(1) !== '_')
+            n = n.slice(1);
+        return n;
+    }
+    /** Splits frame text (`ntdll!_RtlpWaitForCriticalSection@4+0x132`, `nt!Foo + 0x2ab`, `DriverA+0x270d`). */
+    function parseSymbol(text) {
+        let t = text.trim();
+        let offset;
+        const off = /\s*\+\s*(0x)?([0-9a-f`]+)\s*$/i.exec(t);
+        if (off) {
+            const digits = off[2].replace(/`/g, '');
+            offset = digits.length <= 13 ? parseInt(digits, 16) : undefined;
+            t = t.slice(0, off.index);
+        }
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return { module: normalModule(t), name: '', offset };
+        return { module: normalModule(t.slice(0, bang)), name: undecorate(t.slice(bang + 1)), offset };
+    }
+    /**
+     * True when the frame text names `module!one of names` under any spelling. `names` are plain routine
+     * names (no decoration); a C++ name also matches its method alone when `names` holds `Class::Method`.
+     */
+    function isRoutine(text, module, names) {
+        const s = parseSymbol(text);
+        if (!s.name)
+            return false;
+        if (module !== undefined && s.module !== normalModule(module))
+            return false;
+        const lower = s.name.toLowerCase();
+        for (const n of names)
+            if (n.toLowerCase() === lower)
+                return true;
+        return false;
+    }
+    /** The innermost frame (first in the list) naming one of the routines, with its index. */
+    function findRoutine(frames, module, names) {
+        for (let i = 0; i < frames.length; i++)
+            if (isRoutine(frames[i].text, module, names))
+                return { frame: frames[i], index: i };
+        return undefined;
+    }
+    /** `module!Name+0x..` in the plain spelling (for messages that name a routine). */
+    function plainRoutine(text) {
+        const s = parseSymbol(text);
+        return s.name ? `${s.module}!${s.name}` : text;
+    }
+    /**
+     * Frame or symbol text in the one spelling every rule compares, case kept for display: `Module!Name+0xoff`, the
+     * kernel as `nt`, no `.dll`/`.sys`/`.exe`, the name undecorated, the offset as `+0x` lower-case hex
+     * (`ntkrnlpa!_ExpWaitForResource@8 + 0xD5` -> `nt!ExpWaitForResource+0xd5`). Text without a routine
+     * (`DriverA+0x270d`, a bare address) is returned as written.
+     */
+    function normalFrame(text) {
+        const t = text.trim();
+        const bang = t.indexOf('!');
+        if (bang < 0)
+            return text;
+        const s = parseSymbol(t);
+        if (!s.name)
+            return text;
+        const written = t.slice(0, bang).trim();
+        const module = s.module === 'nt' ? 'nt' : written.replace(/\.(dll|sys|exe)$/i, '');
+        const off = s.offset === undefined ? '' : `+0x${s.offset.toString(16)}`;
+        return `${module}!${s.name}${off}`;
+    }
+
+    // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
+    // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
+    // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
+    /** APCs walked per thread: a thread with more queued kernel APCs than this is described by the first ones. */
+    const MAX_APCS_PER_THREAD = 64;
+    /** KPROCESSOR_MODE values (wdm.h), the index into ApcListHead when the symbols have no _MODE enum. */
+    const KERNEL_MODE = 0;
+    /** APC_LEVEL (wdm.h). */
+    const APC_LEVEL = 1;
+    /** The delivery controls, from the ETHREAD view (no read). The disable counts are signed whatever their declared width. */
+    function apcControls(thread) {
+        const v = ethreadView(thread);
+        const pending = v.num('Tcb.ApcState.KernelApcPending');
+        return {
+            kernelApcPending: pending === undefined ? undefined : pending !== 0,
+            kernelApcDisable: signedCount(v.num('Tcb.KernelApcDisable'), fieldSize(thread, 'Tcb.KernelApcDisable')),
+            specialApcDisable: signedCount(v.num('Tcb.SpecialApcDisable'), fieldSize(thread, 'Tcb.SpecialApcDisable')),
+            waitIrql: v.num('Tcb.WaitIrql'),
+        };
+    }
+    function fieldSize(thread, path) {
+        const f = ethreadView(thread).layout.field(path);
+        return f ? f.size : 0;
+    }
+    /** XP declares KernelApcDisable a ULONG that the kernel decrements below zero: read it as the signed count it is. */
+    function signedCount(value, size) {
+        if (value === undefined)
+            return undefined;
+        if (size === 4 && value >= 0x80000000)
+            return value - 0x100000000;
+        if (size === 2 && value >= 0x8000)
+            return value - 0x10000;
+        if (size === 1 && value >= 0x80)
+            return value - 0x100;
+        return value;
+    }
+    /**
+     * Whether a special kernel APC queued to a waiting thread is delivered into its wait (KiInsertQueueApc
+     * unwaits the thread with STATUS_KERNEL_APC): only when the thread waits at PASSIVE_LEVEL and is not in
+     * a guarded region. Undefined when the controls are unknown.
+     */
+    function specialApcDeliverable(c) {
+        if (c.waitIrql === undefined)
+            return undefined;
+        if (c.waitIrql >= APC_LEVEL)
+            return false;
+        if (c.specialApcDisable !== undefined && c.specialApcDisable !== 0)
+            return false;
+        return true;
+    }
+    /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
+    function listHead(k, thread, state, mode) {
+        const view = ethreadView(thread);
+        const f = view.layout.field(`Tcb.${state}.ApcListHead`);
+        if (!f)
+            return undefined;
+        const element = f.elementSize || 2 * k.pointerSize;
+        const offset = f.offset + mode * element;
+        if (offset + k.pointerSize > view.bytes.length - view.base)
+            return undefined;
+        return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, view.base + offset, k.pointerSize) };
+    }
+    /**
+     * The APC states whose kernel lists hold APCs for this thread: ApcState, plus SavedApcState while the
+     * thread is attached to another process (ApcStateIndex 1): an APC for its own process environment,
+     * such as an I/O completion, is queued there meanwhile. SavedApcState is stale when not attached.
+     */
+    function kernelLists(k, thread) {
+        const mode = kernelModeIndex(k);
+        const out = [];
+        const states = ethreadView(thread).num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
+        for (const state of states) {
+            const h = listHead(k, thread, state, mode);
+            if (h && h.flink !== h.head && !isNull(h.flink))
+                out.push(h);
+        }
+        return out;
+    }
+    /** True when a kernel-mode APC list of the thread is not empty (decided from the ETHREAD as read, no read). */
+    function hasKernelApcs(k, thread) {
+        return kernelLists(k, thread).length > 0;
+    }
+    function kernelModeIndex(k) {
+        const v = k.enumValue('_MODE', 'KernelMode');
+        return v === undefined ? KERNEL_MODE : v;
+    }
+    /** The thread's queued kernel-mode APCs in list order; one read per APC, at most MAX_APCS_PER_THREAD, damage counted. */
+    function readKernelApcs(k, thread) {
+        const out = [];
+        const layout = k.type('_KAPC');
+        if (!layout || !layout.field('ApcListEntry'))
+            return out;
+        for (const h of kernelLists(k, thread))
+            walkApcs(k, thread, layout, h, out);
+        return out;
+    }
+    function walkApcs(k, thread, layout, h, out) {
+        const what = `kernel APC list of thread ${thread.address}`;
+        const seen = new Set();
+        let entry = h.flink;
+        while (entry !== h.head) {
+            if (!k.plausible(entry)) {
+                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                return;
+            }
+            if (seen.has(entry)) {
+                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                return;
+            }
+            if (out.length >= MAX_APCS_PER_THREAD)
+                return;
+            seen.add(entry);
+            const address = k.containing(entry, layout, 'ApcListEntry');
+            const view = k.readStruct(layout, address, 'APC');
+            if (!view)
+                return;
+            const normalRoutine = nonNull$1(view.ptr('NormalRoutine'));
+            const mode = view.num('ApcMode');
+            out.push({
+                address,
+                kernelRoutine: nonNull$1(view.ptr('KernelRoutine')),
+                normalRoutine,
+                systemArgument1: nonNull$1(view.ptr('SystemArgument1')),
+                systemArgument2: nonNull$1(view.ptr('SystemArgument2')),
+                mode,
+                inserted: view.num('Inserted') !== 0,
+                special: mode === kernelModeIndex(k) && normalRoutine === undefined,
+            });
+            const next = view.ptr('ApcListEntry.Flink');
+            if (!next || isNull(next)) {
+                k.warnings.add('lists cut at a bad link', `${what}: null link after ${address}`);
+                return;
+            }
+            entry = next;
+        }
+    }
+    function nonNull$1(a) {
+        return a === undefined || isNull(a) ? undefined : a;
+    }
+    /** nt!IopCompleteRequest: the I/O manager's completion APC (the kernel module may be named nt, ntoskrnl, ntkrnlpa...). */
+    /** Compared through core/symbolName (any kernel image name, x86 decoration `_IopCompleteRequest@20`). */
+    const IO_COMPLETION_ROUTINE = ['IopCompleteRequest'];
+    function isIoCompletionSymbol(symbol) {
+        return symbol !== undefined && isRoutine(symbol, 'nt', IO_COMPLETION_ROUTINE) && !parseSymbol(symbol).offset;
+    }
+    /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */
+    class RoutineNames {
+        constructor(k) {
+            this.k = k;
+            this.names = new Map();
+            this.completion = k.symbol('IopCompleteRequest');
+        }
+        name(address) {
+            return getOrRead(this.names, address, () => this.k.target.nearestSymbol(address) || undefined);
+        }
+        /** KernelRoutine is nt!IopCompleteRequest: by the symbol's address when the symbols give it, else by name. */
+        isIoCompletion(address) {
+            if (address === undefined)
+                return false;
+            if (this.completion !== undefined && address === this.completion)
+                return true;
+            return isIoCompletionSymbol(this.name(address));
+        }
+    }
+
+    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
+    // thread's own process (user stacks exist only in that address space).
+    //
+    // Where they are is a calling-convention fact, not a structure offset:
+    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
+    //   The unwinder's FrameOffset is that ebp.
+    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
+    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
+    //   A callee may or may not have spilled its register arguments there: callers of this module validate
+    //   what they read (a critical section is cross-checked against its process's list).
+    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
+    const KV_ARGUMENTS = { 4: 3, 8: 4 };
+    /** The address of a frame's first argument, as kv reads it. */
+    function firstArgumentAddress(frame, pointerSize) {
+        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
+    }
+    /** The process context user-mode addresses of this process are read in. */
+    function processContext(process) {
+        return { pid: process.pid, address: process.address };
+    }
+    /**
+     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
+     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
+     */
+    function frameArguments(k, thread, frame, count = 1) {
+        const size = k.pointerSize;
+        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
+        if (!bytes)
+            return undefined;
+        const out = [];
+        for (let i = 0; i < count; i++)
+            out.push(ptr(bytes, i * size, size));
+        return out;
+    }
+    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
+    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
+    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
+    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
+    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
+    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
+    /**
+     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
+     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
+     * pattern of the analyses is written against.
+     */
+    function parseFrameText(raw) {
+        let text = String(raw).trim();
+        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
+            text = text.replace(SUFFIX, '');
+        const m = FRAME.exec(text);
+        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
+            return { text, offset: 0 };
+        const module = m[1];
+        const fn = m[2] !== undefined ? m[2].trim() : undefined;
+        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
+        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
+        const name = fn !== undefined ? `${module}!${fn}` : module;
+        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
+    }
+
+    // The running Windows version, read from the target (KUSER_SHARED_DATA.NtMajorVersion/NtMinorVersion).
+    // Only for encodings the kernel/ntdll changed without any change to a structure's fields (a critical
+    // section's LockCount, a fast mutex's Count): layouts are still probed from the symbols, never chosen
+    // by version.
+    const OS_VERSION = cacheKey('OS version');
+    /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
+    function readOsVersion(k) {
+        return k.cache.get(OS_VERSION, () => decode(k));
+    }
+    function decode(k) {
+        const shared = k.type('_KUSER_SHARED_DATA');
+        if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
+            return undefined;
+        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
+        if (!v)
+            return undefined;
+        const major = v.num('NtMajorVersion');
+        const minor = v.num('NtMinorVersion');
+        // A zeroed page (damaged or synthetic dump) names no version.
+        if (major === undefined || minor === undefined || major === 0)
+            return undefined;
+        return { major, minor };
+    }
+    /**
+     * The build number (19041) for a recording's header, never to choose a layout or an encoding:
+     * KUSER_SHARED_DATA.NtBuildNumber (Windows 10 on), else nt!NtBuildNumber; the low 16 bits are the
+     * build (the high bits mark a checked or free build). undefined when neither is readable.
+     */
+    function readBuildNumber(k) {
+        const shared = k.type('_KUSER_SHARED_DATA');
+        const field = shared && shared.field('NtBuildNumber');
+        if (field) {
+            const bytes = k.target.read(addrAdd(SHARED_USER_DATA[k.pointerSize], field.offset), 4);
+            if (bytes && uint(bytes, 0, 4))
+                return uint(bytes, 0, 4) & 0xffff;
+        }
+        const symbol = k.symbol('NtBuildNumber');
+        const bytes = symbol ? k.target.read(symbol, 4) : undefined;
+        return bytes ? uint(bytes, 0, 4) & 0xffff : undefined;
+    }
+
+    // User-mode critical sections (ntdll's _RTL_CRITICAL_SECTION), read in the owning process's address
+    // space: lock state, owner TID and waiter count as `!cs` decodes them, and the process's list of
+    // sections (ntdll!RtlCriticalSectionList through _RTL_CRITICAL_SECTION_DEBUG.ProcessLocksList) as
+    // `!cs -l -o -s` walks it.
+    /** More sections than this on one process's list is damage (or not worth a default run): the walk stops. */
+    const MAX_SECTIONS_PER_PROCESS = 20000;
+    /** User space starts at 64 KB: lower "pointers" are flags and counts. */
+    const LOWEST_USER_ADDRESS = '10000';
+    /**
+     * NT 5.2 is 2003 RTM (raw) as well as 2003 SP1+/XP x64 (bits); the version does not tell them apart,
+     * so 5.2 is taken as 'bits' and decodeLockCount falls back to 'raw' for a non-negative LockCount there
+     * (a value the bit encoding never produces).
+     */
+    function lockCountEncoding(version) {
+        if (!version)
+            return undefined;
+        if (version.major < 5 || (version.major === 5 && version.minor <= 1))
+            return 'raw';
+        return 'bits';
+    }
+    /**
+     * Decodes LockCount (a LONG). `encoding` undefined (version unknown): the two encodings do not overlap
+     * except at -1 (free in both), so the sign decides.
+     */
+    function decodeLockCount(lockCount, recursionCount, encoding, ntMinorIs2003 = false) {
+        const lc = lockCount | 0;
+        let enc = encoding || (lc >= 0 ? 'raw' : 'bits');
+        if (enc === 'bits' && ntMinorIs2003 && lc >= 0)
+            enc = 'raw'; // Windows Server 2003 RTM
+        if (enc === 'raw') {
+            if (lc < 0)
+                return { locked: false, waiters: 0, encoding: enc, inconsistent: lc !== -1 };
+            const recursion = recursionCount > 0 ? recursionCount : 1;
+            const waiters = lc - (recursion - 1);
+            return { locked: true, waiters: waiters > 0 ? waiters : 0, encoding: enc, inconsistent: waiters < 0 || recursionCount <= 0 };
+        }
+        const waiters = ((-1 - lc) | 0) >> 2;
+        const locked = (lc & 1) === 0;
+        return {
+            locked,
+            waiters: waiters > 0 ? waiters : 0,
+            waiterWoken: (lc & 2) === 0,
+            encoding: enc,
+            inconsistent: waiters < 0 || (locked && recursionCount <= 0),
+        };
+    }
+    const CRITSEC_TYPES = cacheKey('critical section types');
+    /** ntdll's own types, else the kernel PDB's copies (the same layout); looked up once per run. */
+    function critSecTypes(k) {
+        return k.cache.get(CRITSEC_TYPES, () => {
+            for (const module of ['ntdll', 'nt']) {
+                const section = k.type('_RTL_CRITICAL_SECTION', module);
+                if (section && section.field('LockCount') && section.field('OwningThread'))
+                    return { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
+            }
+            return undefined;
+        });
+    }
+    /** A plausible user-mode address of the target (not a count, not kernel space, pointer-aligned to 4). */
+    function isUserPointer(k, a) {
+        return k.plausible(a, 4) && !isKernelAddress(a, k.pointerSize) && addrCompare(a, LOWEST_USER_ADDRESS) >= 0;
+    }
+    /**
+     * One read of the section in its process's address space; undefined when unreadable. `probe`: the
+     * address is only a candidate (a frame argument), so an unreadable one is not counted as damage.
+     */
+    function readCriticalSection(k, address, process, probe = false) {
+        const types = critSecTypes(k);
+        if (!types)
+            return undefined;
+        let v;
+        if (probe) {
+            const bytes = k.target.read(address, types.section.size, processContext(process));
+            v = bytes && new StructView(types.section, address, bytes, k.pointerSize);
+        }
+        else {
+            v = k.readStruct(types.section, address, `critical section in ${process.name}`, processContext(process));
+        }
+        if (!v)
+            return undefined;
+        const owner = v.ptr('OwningThread') || '0';
+        const recursionCount = (v.num('RecursionCount') || 0) | 0;
+        const lockCount = (v.num('LockCount') || 0) | 0;
+        const version = readOsVersion(k);
+        const is2003 = !!version && version.major === 5 && version.minor === 2;
+        return {
+            address,
+            process,
+            ownerTid: addrHigh(owner) === 0 ? addrLow(owner) : 0,
+            recursionCount,
+            lockCount,
+            lockSemaphore: v.ptr('LockSemaphore') || '0',
+            debugInfo: v.ptr('DebugInfo') || '0',
+            state: decodeLockCount(lockCount, recursionCount, lockCountEncoding(version), is2003),
+            badOwner: addrHigh(owner) !== 0,
+        };
+    }
+    /** The DebugInfo back-pointer check: the section's debug record points back at it (one read). */
+    function debugInfoPointsBack(k, cs) {
+        const types = critSecTypes(k);
+        if (!types || !types.debug || !isUserPointer(k, cs.debugInfo))
+            return false;
+        const v = k.readStruct(types.debug, cs.debugInfo, `critical section debug info in ${cs.process.name}`, processContext(cs.process));
+        return !!v && v.ptr('CriticalSection') === cs.address;
+    }
+    /**
+     * Walks the process's copy of ntdll!RtlCriticalSectionList (the head is an ntdll global, at the same
+     * address in every process) through DEBUG.ProcessLocksList, one read per debug record, bounded.
+     * Sections created without debug info are not on it.
+     */
+    function readCriticalSectionList(k, process) {
+        const types = critSecTypes(k);
+        const head = k.symbol('RtlCriticalSectionList', 'ntdll');
+        if (!types || !types.debug || !head)
+            return { sections: undefined, cut: false };
+        const debug = types.debug;
+        if (!debug.field('ProcessLocksList') || !debug.field('CriticalSection'))
+            return { sections: undefined, cut: false };
+        const context = processContext(process);
+        const what = `critical section list of ${process.name}`;
+        // No user space (System, Idle, a kernel dump): nothing to walk, and nothing to warn about.
+        const headBytes = k.target.read(head, k.pointerSize, context);
+        if (!headBytes)
+            return { sections: undefined, cut: false };
+        const sections = [];
+        const seen = new Set();
+        let entry = ptr(headBytes, 0, k.pointerSize);
+        while (entry !== head) {
+            if (!isUserPointer(k, entry))
+                return cutAt(k, sections, `${what}: bad link ${entry}`);
+            if (seen.has(entry))
+                return cutAt(k, sections, `${what}: cycle at ${entry}`);
+            if (seen.size >= MAX_SECTIONS_PER_PROCESS)
+                return cutAt(k, sections, `${what}: more than ${MAX_SECTIONS_PER_PROCESS} sections`);
+            seen.add(entry);
+            const v = k.readStruct(debug, k.containing(entry, debug, 'ProcessLocksList'), 'critical section debug info', context);
+            if (!v)
+                return cutAt(k, sections, `${what}: entry ${entry} is unreadable`);
+            const cs = v.ptr('CriticalSection');
+            if (isUserPointer(k, cs))
+                sections.push({ address: cs, contentionCount: v.num('ContentionCount') });
+            entry = v.ptr('ProcessLocksList.Flink') || '0';
+        }
+        return { sections, cut: false };
+    }
+    /** True when the list holds the section. */
+    function listHolds(list, address) {
+        return !!list.sections && list.sections.some((e) => e.address === address);
+    }
+    function cutAt(k, sections, detail) {
+        k.warnings.add('critical section lists cut', detail);
+        return { sections, cut: true };
+    }
+    /**
+     * The locked sections on the process's list, like `!cs -l -o -s`: list order, one read each.
+     * `contendedOnly`: skip sections no thread ever waited for (DEBUG.ContentionCount 0), which cannot
+     * have waiters now: most of a process's sections, so most of the reads.
+     */
+    function lockedSections(k, process, list, contendedOnly = false) {
+        const out = [];
+        for (const e of list.sections || []) {
+            if (contendedOnly && e.contentionCount === 0)
+                continue;
+            const cs = readCriticalSection(k, e.address, process);
+            if (cs && cs.state.locked)
+                out.push(cs);
+        }
+        return out;
+    }
+
+    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+    // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
+    // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
+    // Child/Sibling with a visited set and a cap.
+    /** More device nodes than any real machine has: a corrupt tree is cut here. */
+    const DEVNODE_WALK_CAP = 20000;
+    const MAX_PATH_BYTES = 2048;
+    function devnodeLayout(k) {
+        const layout = k.requireType('_DEVICE_NODE');
+        const history = layout.field('StateHistory');
+        if (!history || history.kind !== 'array' || !history.count) {
+            throw new TargetUnsupported('_DEVICE_NODE has no StateHistory array in these symbols');
+        }
+        const stateEnum = history.elementKind === 'enum' && history.elementTypeName ? history.elementTypeName : '_PNP_DEVNODE_STATE';
+        return { layout, ustr: k.type('_UNICODE_STRING'), stateEnum };
+    }
+    /** One device node; undefined (and a warning) when it is unreadable. */
+    function readDevnode(k, address, dl = devnodeLayout(k)) {
+        const view = k.readStruct(dl.layout, address, 'device node');
+        if (!view)
+            return undefined;
+        return decodeDevnode(k, view, dl);
+    }
+    function decodeDevnode(k, view, dl) {
+        const h = dl.layout.field('StateHistory');
+        const slotSize = h.elementSize || 4;
+        const capacity = h.count || 0;
+        const history = [];
+        // one slot per element size of the symbols' array type; the values are enumerators (0 = never written)
+        for (let i = 0; i < capacity; i++)
+            history.push(uint(view.bytes, view.base + h.offset + i * slotSize, slotSize > 4 ? 4 : slotSize));
+        return {
+            address: view.address,
+            instancePath: unicodeString(k, view, 'InstancePath', dl.ustr),
+            serviceName: unicodeString(k, view, 'ServiceName', dl.ustr),
+            state: view.num('State'),
+            previousState: view.num('PreviousState'),
+            stateEnum: dl.stateEnum,
+            historyAddress: addrAdd(view.address, h.offset),
+            capacity,
+            slotSize,
+            history,
+            next: view.num('StateHistoryEntry'),
+        };
+    }
+    /** A UNICODE_STRING member's text (one read of its buffer); '' when absent or unreadable. */
+    function unicodeString(k, view, member, ustr) {
+        if (!ustr || !view.has(member))
+            return '';
+        const s = view.sub(member, ustr);
+        if (!s)
+            return '';
+        const length = s.num('Length') || 0;
+        const buffer = s.ptr('Buffer');
+        if (!length || !buffer || isNull(buffer))
+            return '';
+        const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
+        if (!bytes) {
+            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+            return '';
+        }
+        return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
+    }
+    /**
+     * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
+     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+     */
+    function readAllDevnodes(k, onRootUnreadable) {
+        const dl = devnodeLayout(k);
+        const rootPointer = k.symbol('IopRootDeviceNode');
+        if (!rootPointer)
+            throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
+        const rootBytes = k.target.read(rootPointer, k.pointerSize);
+        if (!rootBytes)
+            throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
+        const root = ptr(rootBytes, 0, k.pointerSize);
+        const out = [];
+        const seen = new Set();
+        const stack = [root];
+        while (stack.length) {
+            const address = stack.pop();
+            if (!k.plausible(address, 4)) {
+                if (!isNull(address))
+                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+                continue;
+            }
+            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
+                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+                continue;
+            }
+            seen.add(address);
+            const view = k.readStruct(dl.layout, address, 'device node');
+            // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
+            if (!view && address === root && onRootUnreadable)
+                onRootUnreadable(root);
+            if (!view)
+                continue;
+            out.push(decodeDevnode(k, view, dl));
+            const sibling = view.ptr('Sibling');
+            const child = view.ptr('Child');
+            if (sibling && !isNull(sibling))
+                stack.push(sibling);
+            if (child && !isNull(child))
+                stack.push(child);
+        }
+        return out;
+    }
+
+    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
+    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
+    const KIND_BY_ENUMERATOR = {
+        EventNotificationObject: 'NotificationEvent',
+        EventSynchronizationObject: 'SynchronizationEvent',
+        MutantObject: 'Mutant',
+        ProcessObject: 'Process',
+        QueueObject: 'Queue',
+        SemaphoreObject: 'Semaphore',
+        ThreadObject: 'Thread',
+        GateObject: 'Gate',
+        TimerNotificationObject: 'NotificationTimer',
+        TimerSynchronizationObject: 'SynchronizationTimer',
+        Timer2NotificationObject: 'NotificationTimer',
+        Timer2SynchronizationObject: 'SynchronizationTimer',
+    };
+    /** Kinds `remember` decodes from a header alone (a mutant's owner lies past an embedded event's bytes). */
+    const EMBEDDABLE = /^(NotificationEvent|SynchronizationEvent|Semaphore)$/;
+    class DispatcherReader {
+        constructor(k) {
+            this.k = k;
+            this.cache = new Map();
+            /** Bound once: read() runs for every wait block. */
+            this.decodeAt = (address) => this.decode(address);
+            this.mutant = k.requireType('_KMUTANT');
+        }
+        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
+        read(address) {
+            return getOrRead(this.cache, address, this.decodeAt);
+        }
+        /**
+         * Like read, for an address that may hold no object at all (an owner no thread list has): an
+         * unreadable one is an answer, not damage, so it is not counted as a warning.
+         */
+        probe(address) {
+            return getOrRead(this.cache, address, () => {
+                const bytes = this.k.target.read(address, this.mutant.size);
+                return bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
+            });
+        }
+        /**
+         * Caches an event or semaphore embedded in a structure already read (a Win10 wait-chain entry's
+         * Event), so the waiter's wait on it costs no read of its own. `bytes[offset]` is the object's
+         * header; anything whose header does not say event or semaphore is left to a read of its own.
+         */
+        remember(address, bytes, offset) {
+            if (this.cache.has(address))
+                return;
+            const object = this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize, offset));
+            if (object && EMBEDDABLE.test(object.kind))
+                this.cache.set(address, object);
+        }
+        decode(address) {
+            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
+            return v && this.decodeView(v);
+        }
+        decodeView(v) {
+            const address = v.address;
+            const typeValue = v.num('Header.Type');
+            if (typeValue === undefined)
+                return undefined;
+            const typeName = this.k.enumName('_KOBJECTS', typeValue);
+            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
+            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
+            if (kind === 'Mutant') {
+                const owner = v.ptr('OwnerThread');
+                object.owner = owner && !isNull(owner) ? owner : undefined;
+                object.abandoned = v.num('Abandoned') === 1;
+            }
+            return object;
+        }
+    }
+
+    // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
+    // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
+    // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
+    // stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
+    /** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
+    const IO_TYPE_DEVICE = 3;
+    const IO_TYPE_DRIVER = 4;
+    const IO_TYPE_FILE = 5;
+    const IO_TYPE_IRP = 6;
+    /** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
+    const LOCATIONS_IN_FIRST_READ = 12;
+    /** A CCHAR holds StackCount: more than this is damage. */
+    const MAX_STACK_COUNT = 127;
+    /** IRPs walked per thread; a leaking thread can have thousands, a description needs a few. */
+    const MAX_IRPS_PER_THREAD = 256;
+    /** IRP_MJ_* by value (wdm.h). */
+    const MAJOR_FUNCTIONS = [
+        'CREATE', 'CREATE_NAMED_PIPE', 'CLOSE', 'READ', 'WRITE', 'QUERY_INFORMATION', 'SET_INFORMATION', 'QUERY_EA',
+        'SET_EA', 'FLUSH_BUFFERS', 'QUERY_VOLUME_INFORMATION', 'SET_VOLUME_INFORMATION', 'DIRECTORY_CONTROL',
+        'FILE_SYSTEM_CONTROL', 'DEVICE_CONTROL', 'INTERNAL_DEVICE_CONTROL', 'SHUTDOWN', 'LOCK_CONTROL', 'CLEANUP',
+        'CREATE_MAILSLOT', 'QUERY_SECURITY', 'SET_SECURITY', 'POWER', 'SYSTEM_CONTROL', 'DEVICE_CHANGE', 'QUERY_QUOTA',
+        'SET_QUOTA', 'PNP',
+    ];
+    function majorFunctionName(value) {
+        return value < MAJOR_FUNCTIONS.length ? `IRP_MJ_${MAJOR_FUNCTIONS[value]}` : `IRP_MJ_0x${value.toString(16)}`;
+    }
+    /**
+     * The 1-based stack location being served. A fresh IRP has CurrentLocation = StackCount + 1, each
+     * IoCallDriver moves it down one; above StackCount the IRP is not yet sent or already completed back.
+     */
+    function currentLocationIndex(stackCount, currentLocation) {
+        return currentLocation >= 1 && currentLocation <= stackCount ? currentLocation : undefined;
+    }
+    /** Stack locations follow the IRP: location i (1-based) is at irp + sizeof(IRP) + (i - 1) * sizeof(IO_STACK_LOCATION). */
+    function stackLocationOffset(irpSize, locationSize, index) {
+        return irpSize + (index - 1) * locationSize;
+    }
+    /** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
+    function unicodeStringSpan(length, maximumLength, bufferPlausible) {
+        if (length === 0)
+            return { bytes: 0 };
+        if (length % 2 !== 0)
+            return { invalid: `odd Length ${length}` };
+        if (maximumLength !== undefined && length > maximumLength)
+            return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
+        if (!bufferPlausible)
+            return { invalid: 'bad Buffer' };
+        return { bytes: length };
+    }
+    /** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
+    function decodeUnicodeString(bytes, length) {
+        return utf16(bytes, 0, length);
+    }
+    /** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
+    function readUnicodeString(k, view, path, what) {
+        const length = view.num(`${path}.Length`);
+        const buffer = view.ptr(`${path}.Buffer`);
+        if (length === undefined || buffer === undefined)
+            return undefined;
+        const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
+        if ('invalid' in span) {
+            k.warnings.add('bad strings', `${what}: ${span.invalid}`);
+            return undefined;
+        }
+        if (span.bytes === 0)
+            return '';
+        const bytes = k.target.read(buffer, span.bytes);
+        if (!bytes) {
+            k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
+            return undefined;
+        }
+        return decodeUnicodeString(bytes, span.bytes);
+    }
+    /** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
+    class IrpReader {
+        constructor(k) {
+            this.k = k;
+            this.devices = new Map();
+            this.drivers = new Map();
+            this.files = new Map();
+            const irp = k.type('_IRP');
+            const location = k.type('_IO_STACK_LOCATION');
+            this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
+        }
+        /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
+        threadIrps(thread) {
+            const out = [];
+            const types = this.types;
+            const head = ethreadView(thread).addressOf('IrpList');
+            let entry = ethreadView(thread).ptr('IrpList.Flink');
+            if (!types || !head || !entry)
+                return out;
+            const what = `IRP list of thread ${thread.address}`;
+            const seen = new Set();
+            while (entry !== head) {
+                if (!this.k.plausible(entry)) {
+                    this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
+                    break;
+                }
+                if (seen.has(entry)) {
+                    this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
+                    break;
+                }
+                if (seen.size >= MAX_IRPS_PER_THREAD)
+                    break;
+                seen.add(entry);
+                const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
+                if (!irp)
+                    break;
+                out.push(irp.info);
+                entry = irp.next;
+                if (isNull(entry)) {
+                    this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
+                    break;
+                }
+            }
+            return out;
+        }
+        /** The IRP whose Tail.Apc is the APC at `apc` (CONTAINING_RECORD from the symbols, no read); undefined without Tail.Apc. */
+        irpOfTailApc(apc) {
+            const layout = this.k.type('_IRP');
+            return layout && layout.field('Tail.Apc') ? this.k.containing(apc, layout, 'Tail.Apc') : undefined;
+        }
+        /** FILE_OBJECT.Event of a file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
+        fileObjectEvent(file) {
+            const layout = this.k.type('_FILE_OBJECT');
+            const event = layout && layout.field('Event');
+            return event ? addrAdd(file, event.offset) : undefined;
+        }
+        /**
+         * The IRP at an address that may hold none (a container computed from an APC): a read of its Type header
+         * first, so a pool neighbour is not read as an IRP; then the IRP as readIrp reads it.
+         */
+        probeIrp(address) {
+            const layout = this.k.type('_IRP');
+            const type = layout && layout.field('Type');
+            if (!type || !this.k.plausible(address))
+                return undefined;
+            const probe = this.k.target.read(addrAdd(address, type.offset), type.size);
+            return probe && uint(probe, 0, type.size) === IO_TYPE_IRP ? this.readIrp(address) : undefined;
+        }
+        /** One IRP with its stack locations. */
+        readIrp(address) {
+            const types = this.types;
+            const hit = types ? this.readIrpAt(address, types) : undefined;
+            return hit && hit.info;
+        }
+        /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
+        deviceTarget(device) {
+            return getOrRead(this.devices, device, () => this.readDeviceTarget(device));
+        }
+        /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
+        fileName(file) {
+            return getOrRead(this.files, file, () => {
+                const layout = this.types && this.types.file;
+                const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
+                if (!view || !this.typed(view, IO_TYPE_FILE, 'file object'))
+                    return undefined;
+                return readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || undefined;
+            });
+        }
+        readDeviceTarget(device) {
+            const layout = this.types && this.types.device;
+            if (!layout || !this.k.plausible(device))
+                return undefined;
+            const view = this.k.readStruct(layout, device, 'device object');
+            if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object'))
+                return undefined;
+            const driverObject = view.ptr('DriverObject');
+            if (!driverObject || !this.k.plausible(driverObject))
+                return { device, driverObject: undefined, driverName: undefined };
+            const driverName = getOrRead(this.drivers, driverObject, () => this.readDriverName(driverObject) || undefined);
+            return { device, driverObject, driverName };
+        }
+        readDriverName(driver) {
+            const layout = this.types && this.types.driver;
+            const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
+            if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object'))
+                return undefined;
+            return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
+        }
+        /** The I/O manager's Type header says what a structure is; anything else is damage. */
+        typed(view, expected, what) {
+            const type = view.num('Type');
+            if (type === expected)
+                return true;
+            this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
+            return false;
+        }
+        /**
+         * One read for the IRP and its first LOCATIONS_IN_FIRST_READ stack locations (StackCount is inside the
+         * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
+         * unreadable memory falls back to the IRP alone.
+         */
+        readIrpAt(address, types) {
+            const k = this.k;
+            const irpSize = types.irp.size;
+            const locationSize = types.location.size;
+            const bytes = k.target.read(address, stackLocationOffset(irpSize, locationSize, LOCATIONS_IN_FIRST_READ + 1));
+            let view = bytes ? new StructView(types.irp, address, bytes, k.pointerSize) : undefined;
+            if (!view)
+                view = k.readStruct(types.irp, address, 'IRP');
+            if (!view)
+                return undefined;
+            if (!this.typed(view, IO_TYPE_IRP, 'IRP'))
+                return undefined;
+            const stackCount = view.num('StackCount') || 0;
+            const currentLocation = view.num('CurrentLocation') || 0;
+            const info = {
+                address,
+                thread: nonNull(view.ptr('Tail.Overlay.Thread')),
+                stackCount,
+                currentLocation,
+                current: undefined,
+                locations: [],
+                userIosb: nonNull(view.ptr('UserIosb')),
+                userEvent: nonNull(view.ptr('UserEvent')),
+                pendingReturned: !!view.num('PendingReturned'),
+                cancel: !!view.num('Cancel'),
+                status: view.num('IoStatus.Status'),
+                originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
+            };
+            const next = view.ptr('ThreadListEntry.Flink') || '0';
+            if (stackCount > MAX_STACK_COUNT) {
+                k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
+                return { info, next };
+            }
+            const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
+            if (!locationBytes)
+                return { info, next };
+            for (let index = 1; index <= stackCount; index++) {
+                const offset = stackLocationOffset(irpSize, locationSize, index);
+                const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
+                info.locations.push({
+                    index,
+                    address: sl.address,
+                    majorFunction: sl.num('MajorFunction') || 0,
+                    minorFunction: sl.num('MinorFunction') || 0,
+                    control: sl.num('Control') || 0,
+                    deviceObject: nonNull(sl.ptr('DeviceObject')),
+                    fileObject: nonNull(sl.ptr('FileObject')),
+                    completionRoutine: nonNull(sl.ptr('CompletionRoutine')),
+                    context: nonNull(sl.ptr('Context')),
+                });
+            }
+            const current = currentLocationIndex(stackCount, currentLocation);
+            if (current !== undefined)
+                info.current = info.locations[current - 1];
+            return { info, next };
+        }
+        /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
+        locationBytes(address, have, end, irpSize, locationSize) {
+            if (have.length >= end)
+                return have;
+            // Whole locations already in hand are kept; the read starts at the first one missing.
+            const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
+            const rest = this.k.target.read(addrAdd(address, kept), end - kept);
+            if (!rest) {
+                this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
+                return undefined;
+            }
+            const joined = [];
+            for (let i = 0; i < kept; i++)
+                joined.push(have[i]);
+            for (let i = 0; i < rest.length; i++)
+                joined.push(rest[i]);
+            return joined;
+        }
+    }
+    function nonNull(a) {
+        return a === undefined || isNull(a) ? undefined : a;
+    }
+
+    // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
+    // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
+    // that tracking). Where they are is probed from the symbols, never from a build number
+    // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
+    // _KTHREAD (Windows 8 to 10 1903); a build whose threads have neither (Windows 11 24H2) records no owner a
+    // debugger can see. The entry's field order differs (11 21H2 puts LockState first): read by name only.
+    class LockEntryReader {
+        constructor(k, entry, array, count) {
+            this.k = k;
+            this.entry = entry;
+            this.array = array;
+            this.count = count;
+            this.cache = new Map();
+        }
+        /** undefined when this build's threads keep no lock entries. */
+        static create(k) {
+            const entry = k.type('_KLOCK_ENTRY');
+            const thread = k.type('_ETHREAD');
+            if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe')))
+                return undefined;
+            for (const path of ['LockEntries', 'Tcb.LockEntries']) {
+                const f = thread.field(path);
+                if (f && f.kind === 'array' && f.count && f.elementSize === entry.size)
+                    return new LockEntryReader(k, entry, f, f.count);
+            }
+            return undefined;
+        }
+        /** The thread's entries in use (one read of the array, cached). */
+        entries(thread) {
+            return getOrRead(this.cache, thread.address, () => this.read(thread)) || [];
+        }
+        read(thread) {
+            const k = this.k;
+            const size = this.entry.size;
+            const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
+            if (!bytes)
+                return undefined;
+            const out = [];
+            for (let i = 0; i < this.count; i++) {
+                const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
+                const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
+                if (!raw || isNull(raw))
+                    continue;
+                const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
+                // Windows 10 has WaitingBit, 11 21H2 WaitingByte; 8 and 8.1 mark a waited lock in LockState's own bit 0.
+                const waiting = flag(v, ['WaitingBit', 'WaitingByte', 'LockState.Waiting']);
+                if (!acquired && !waiting)
+                    continue;
+                out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
+            }
+            return out;
+        }
+    }
+    function flag(v, names) {
+        for (const n of names) {
+            const x = v.num(n);
+            if (x !== undefined)
+                return x !== 0;
+        }
+        return false;
+    }
+    /**
+     * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable or (8, 8.1)
+     * Waiting (bit 0), Busy (bit 1) and InTree (x64 bit 63, x86 bit 31 in the real tables). A push lock lives in system
+     * space, whose addresses always have that top bit set, so it is restored whether InTree was set or not.
+     */
+    function lockAddress(raw, pointerSize) {
+        const cleared = addrClearLow(raw);
+        if (pointerSize !== 8)
+            return addrFromParts((addrLow(cleared) | 0x80000000) >>> 0, 0);
+        const high = addrHigh(cleared);
+        // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
+        return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
+    }
+    /**
+     * One read of a push lock word, decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0,
+     * Exclusive bit 1, Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from
+     * bit 4). Undefined when the type is missing or the word unreadable.
+     */
+    function readPushLock(k, lock) {
+        const type = k.type('_EX_PUSH_LOCK');
+        const bytes = type && k.target.read(lock, type.size);
+        if (!type || !bytes)
+            return undefined;
+        const v = new StructView(type, lock, bytes, k.pointerSize);
+        const waiting = v.num('Waiting') === 1;
+        const pointsAtWaitBlocks = waiting && v.has('Locked');
+        return {
+            locked: (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0,
+            waiting,
+            shares: pointsAtWaitBlocks ? 0 : v.num('Shared') || 0,
+            pointsAtWaitBlocks,
+            multipleShared: v.num('MultipleShared') === 1,
+        };
+    }
+
+    // Legacy LPC (XP/2003, kernel-structures.md §5.1): what `!lpc message` and `!lpc thread` find by hand.
+    //
+    // A client in NtRequestWaitReplyPort records the message id in ETHREAD.LpcReplyMessageId, the port in
+    // LpcWaitingOnPort (tagged with bit 0, WRK lpcp.h LpcpSetPortToThread), links its LpcReplyChain into the
+    // rundown port's LpcReplyChainHead and waits on the LpcReplySemaphore inside its own ETHREAD. A server
+    // that took the message off the port's MsgQueue.ReceiveHead records its id in LpcReceivedMessageId,
+    // which shares storage with Win32StartAddress and is only meaningful while LpcReceivedMsgIdValid is set.
+    // Thread facts are decoded from the ETHREAD bytes already read; ports are read on demand, once each.
+    /** LpcWaitingOnPort tag bits (WRK lpcp.h): bit 0 = the union holds a port (else the reply message), bit 1 = no impersonation. */
+    const LPCP_PORT_BIT = 1;
+    /** A port queue longer than this is reported as "at least" (each queued message costs one read). */
+    const LPC_QUEUE_WALK_CAP = 1024;
+    function decodeWaitingOnPort(value) {
+        if (value === undefined || isNull(value))
+            return { kind: 'none' };
+        const pointer = addrClearLow(value);
+        if (isNull(pointer))
+            return { kind: 'none' };
+        return addrAnd(value, LPCP_PORT_BIT) ? { kind: 'port', port: pointer } : { kind: 'untagged', pointer };
+    }
+    /** An LPC message id as `!lpc message` takes it: 8 hex digits. */
+    function formatMessageId(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** True when this build has the legacy LPC thread fields (XP/2003). */
+    function hasLegacyLpc(view) {
+        return view.has('LpcReplyMessageId');
+    }
+    function lpcFacts(thread) {
+        const v = ethreadView(thread);
+        if (!hasLegacyLpc(v))
+            return undefined;
+        let received;
+        if (v.has('LpcReceivedMessageId')) {
+            // Without the valid bit in the symbols the storage cannot be told from Win32StartAddress: trust it (no such build known).
+            const valid = v.has('LpcReceivedMsgIdValid') ? v.num('LpcReceivedMsgIdValid') === 1 : true;
+            const id = v.num('LpcReceivedMessageId');
+            if (valid && id)
+                received = id;
+        }
+        return {
+            replyMessageId: v.num('LpcReplyMessageId') || 0,
+            receivedMessageId: received,
+            replySemaphore: v.addressOf('LpcReplySemaphore'),
+            waitingOn: decodeWaitingOnPort(v.ptr('LpcWaitingOnPort')),
+            replyChain: v.addressOf('LpcReplyChain'),
+            replyChainFlink: v.ptr('LpcReplyChain.Flink'),
+        };
+    }
+    function buildLpcIndex(threads) {
+        const index = { servers: new Map(), chainOwners: new Map() };
+        for (const t of threads) {
+            const f = lpcFacts(t);
+            if (!f)
+                return index; // one build per dump: no legacy fields on one thread means none on any
+            if (f.receivedMessageId !== undefined) {
+                getOrBuild(index.servers, f.receivedMessageId, () => []).push(t);
+            }
+            if (f.replyChain)
+                index.chainOwners.set(f.replyChain, t);
+        }
+        return index;
+    }
+    /**
+     * `!lpc thread`'s rundown-queue search without a read: follow the client's LpcReplyChain through the
+     * entries of other known threads; the first entry that belongs to no thread is the port's
+     * LpcReplyChainHead. `nextOf(entry)` gives a thread entry's Flink, or undefined when no thread owns it.
+     */
+    function replyChainHead(own, first, nextOf, isOwned, plausible, cap) {
+        let entry = first;
+        for (let i = 0; i <= cap; i++) {
+            if (!plausible(entry) || entry === own)
+                return undefined; // never linked, or a ring of threads without a head
+            if (!isOwned(entry))
+                return entry;
+            entry = nextOf(entry);
+        }
+        return undefined;
+    }
+    /** Port objects and their queues, each read once per run. */
+    class LpcPortReader {
+        constructor(k) {
+            this.k = k;
+            this.views = new Map();
+            this.queues = new Map();
+            this.port = k.type('_LPCP_PORT_OBJECT');
+            this.message = k.type('_LPCP_MESSAGE');
+        }
+        /** The port named by a client, resolved to its connection port; `strict` also requires the connection port to point at itself (as LpcpCreatePort sets it), for untagged pointers that may be a message. */
+        resolve(port, strict) {
+            const view = this.view(port);
+            if (!view)
+                return undefined;
+            const connectionPort = view.ptr('ConnectionPort');
+            if (!this.k.plausible(connectionPort))
+                return undefined;
+            const connection = connectionPort === port ? view : this.view(connectionPort);
+            if (!connection)
+                return undefined;
+            if (strict && connection.ptr('ConnectionPort') !== connectionPort)
+                return undefined;
+            const server = connection.ptr('ServerProcess');
+            return { connectionPort, serverProcess: this.k.plausible(server) ? server : undefined };
+        }
+        /** The port whose LpcReplyChainHead is at `head`. */
+        portOfReplyChainHead(head) {
+            return this.port && this.port.field('LpcReplyChainHead') ? this.k.containing(head, this.port, 'LpcReplyChainHead') : undefined;
+        }
+        /** The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. */
+        queue(portAddress) {
+            const cached = this.queues.get(portAddress);
+            if (cached)
+                return cached;
+            const view = this.view(portAddress);
+            const head = view && view.addressOf('MsgQueue.ReceiveHead');
+            if (!view || !head)
+                return undefined;
+            const q = { count: 0, cut: false, ids: new Set() };
+            const seen = new Set();
+            let entry = view.ptr('MsgQueue.ReceiveHead.Flink');
+            while (entry !== head) {
+                if (q.count >= LPC_QUEUE_WALK_CAP) {
+                    q.cut = true; // long, not damaged: the text says "at least"
+                    break;
+                }
+                if (!this.k.plausible(entry) || seen.has(entry)) {
+                    const kind = entry !== undefined && seen.has(entry) ? 'list cycles cut' : 'lists cut at a bad link';
+                    this.k.warnings.add(kind, `LPC port ${portAddress}: message queue cut at ${entry}`);
+                    q.cut = true;
+                    break;
+                }
+                seen.add(entry);
+                q.count++;
+                const next = this.messageAt(entry, q);
+                if (next === undefined) {
+                    q.cut = true;
+                    break;
+                }
+                entry = next;
+            }
+            this.queues.set(portAddress, q);
+            return q;
+        }
+        /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its Flink. */
+        messageAt(entry, q) {
+            if (!this.message || !this.message.field('Entry')) {
+                // No message type in the symbols: still count, from the links alone.
+                const bytes = this.k.target.read(entry, this.k.pointerSize);
+                return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
+            }
+            const m = this.k.readStruct(this.message, this.k.containing(entry, this.message, 'Entry'), 'LPC message');
+            if (!m)
+                return undefined;
+            const id = m.num('Request.MessageId');
+            if (id)
+                q.ids.add(id);
+            return m.ptr('Entry.Flink');
+        }
+        view(address) {
+            const port = this.port;
+            if (!port)
+                return undefined;
+            return getOrRead(this.views, address, () => this.k.readStruct(port, address, 'LPC port'));
+        }
+    }
+
+    // Fast and guarded mutexes, found from the event (or gate) their waiters block on: the mutex is the
+    // structure that embeds that object (CONTAINING_RECORD through _FAST_MUTEX.Event, or
+    // _KGUARDED_MUTEX.Gate where the build has that type). Owner is the owning KTHREAD; Count's encoding
+    // changed in NT 6.0 without any change to the field, so only it is decoded by the OS version.
+    /** Vista+ (FM_LOCK_BIT / GM_LOCK_BIT 1 = unlocked, bit 1 = waiter woken, waiters in units of 4 (GM_LOCK_WAITER_INC)). */
+    const LOCK_BIT = 1;
+    const WAITER_SHIFT = 2;
+    /**
+     * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
+     * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
+     */
+    function decodeMutexCount(count, ntMajor) {
+        if (ntMajor === undefined)
+            return {};
+        if (ntMajor >= 6)
+            return { locked: (count & LOCK_BIT) === 0, waiters: (count >>> 0) >>> WAITER_SHIFT };
+        return { locked: count <= 0, waiters: count < 0 ? -count : 0 };
+    }
+    class MutexReader {
+        constructor(k, version) {
+            this.k = k;
+            this.version = version;
+            this.cache = new Map();
+            this.fast = shape(k.type('_FAST_MUTEX'));
+            this.guarded = shape(k.type('_KGUARDED_MUTEX'));
+        }
+        /**
+         * The mutex whose Event/Gate is `object`. A guarded mutex (wait reason, gate object or acquire frame) is read as
+         * _KGUARDED_MUTEX where the build has it; from Windows 8 both are _FAST_MUTEX. Undefined when unreadable.
+         */
+        fromWaitObject(object, kind) {
+            const s = kind === 'guarded-mutex' && this.guarded ? this.guarded : this.fast || this.guarded;
+            if (!s)
+                return undefined;
+            const address = this.k.containing(object, s.layout, s.field);
+            return getOrRead(this.cache, address, () => this.read(address, s, kind));
+        }
+        read(address, s, kind) {
+            const v = this.k.readStruct(s.layout, address, kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex');
+            if (!v)
+                return undefined;
+            const owner = v.ptr('Owner');
+            const count = v.num('Count') || 0;
+            const info = {
+                address,
+                kind,
+                structure: s.layout.name,
+                owner: owner && !isNull(owner) ? owner : undefined,
+                count,
+                state: decodeMutexCount(count, this.version && this.version.major),
+                contention: v.num('Contention') || 0,
+            };
+            if (this.version === undefined) {
+                this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
+            }
+            return info;
+        }
+    }
+    function shape(layout) {
+        if (!layout)
+            return undefined;
+        // Headers name the embedded object Gate in guarded mutexes and Event in fast mutexes: probe both.
+        const field = layout.field('Gate') ? 'Gate' : layout.field('Event') ? 'Event' : undefined;
+        return field ? { layout, field } : undefined;
+    }
+
+    // Processes and their threads, from the kernel's own lists (nt!PsActiveProcessHead →
+    // EPROCESS.ActiveProcessLinks, EPROCESS.ThreadListHead → ETHREAD.ThreadListEntry), one read per object.
+    function readProcesses(k) {
+        const eprocess = k.requireType('_EPROCESS');
+        const head = k.symbol('PsActiveProcessHead');
+        if (!head)
+            throw new TargetUnsupported('nt!PsActiveProcessHead not found: kernel symbols are needed (.reload)');
+        const linksField = eprocess.field('ActiveProcessLinks');
+        const imageName = eprocess.field('ImageFileName');
+        if (!linksField || !imageName)
+            throw new TargetUnsupported('_EPROCESS has no ActiveProcessLinks/ImageFileName in these symbols');
+        const reader = threadReader(k);
+        const table = { processes: [], threads: [], threadByAddress: new Map(), processByAddress: new Map() };
+        walkList(k, head, 'process list', (entry) => {
+            const address = k.containing(entry, eprocess, 'ActiveProcessLinks');
+            const view = k.readStruct(eprocess, address, 'process');
+            if (!view)
+                return null;
+            const exiting = view.num('ProcessExiting') === 1 || view.num('ProcessDelete') === 1 || view.nonZero('ExitTime') === true;
+            const process = {
+                address,
+                pid: parseInt(view.ptr('UniqueProcessId') || '0', 16),
+                name: ascii(view.bytes, imageName.offset, imageName.size),
+                exiting,
+                activeThreads: view.num('ActiveThreads'),
+                threads: [],
+            };
+            table.processes.push(process);
+            table.processByAddress.set(address, process);
+            readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
+            return view.ptr('ActiveProcessLinks.Flink');
+        });
+        return table;
+    }
+    function readThreadsOf(k, reader, process, head, links, table) {
+        if (!head)
+            return;
+        walkList(k, head, `thread list of ${process.name}`, (entry) => {
+            const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
+            const thread = readThread(k, reader, address, process);
+            if (!thread)
+                return null;
+            process.threads.push(thread);
+            table.threads.push(thread);
+            table.threadByAddress.set(address, thread);
+            return ethreadView(thread).ptr('ThreadListEntry.Flink');
+        }, links);
+    }
+
+    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
+    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
+    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
+    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
+    const MAX_PROCESSORS = 2048;
+    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
+    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
+    function readProcessors(k) {
+        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
+        const prcbType = k.type('_KPRCB');
+        const ethread = k.type('_ETHREAD');
+        const block = k.symbol('KiProcessorBlock');
+        if (!prcbType || !ethread || !block) {
+            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
+            return table;
+        }
+        const declared = processorCount(k);
+        const blockType = symbolType(k, 'KiProcessorBlock');
+        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
+        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
+        const entries = entryCount(declared, capacity);
+        if (entries === undefined) {
+            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
+            return table;
+        }
+        if (declared !== undefined && capacity !== undefined && declared > capacity) {
+            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
+        }
+        const pointers = k.target.read(block, entries * k.pointerSize);
+        if (!pointers) {
+            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
+            return table;
+        }
+        table.known = true;
+        const pcr = pcrLocator(k, prcbType);
+        if (!pcr && entries > 0) {
+            // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
+            // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
+            k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
+        }
+        const span = prcbSpan(prcbType);
+        for (let i = 0; i < entries; i++) {
+            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
+            if (isNull(prcb))
+                break; // the array ends at the first NULL entry
+            if (!k.plausible(prcb)) {
+                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
+                table.unreadable.push(i);
+                continue;
+            }
+            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
+            if (!info) {
+                table.unreadable.push(i);
+                continue;
+            }
+            addProcessor(table, info);
+        }
+        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
+        return table;
+    }
+    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
+    function entryCount(declared, capacity) {
+        if (declared !== undefined && capacity !== undefined)
+            return Math.min(declared, capacity);
+        if (declared !== undefined)
+            return declared;
+        return capacity;
+    }
+    function addProcessor(table, info) {
+        table.processors.push(info);
+        table.byNumber.set(info.number, info);
+        if (info.currentThread) {
+            const list = table.runningOn.get(info.currentThread);
+            if (list)
+                list.push(info);
+            else
+                table.runningOn.set(info.currentThread, [info]);
+        }
+        if (info.nextThread)
+            table.nextOn.set(info.nextThread, info);
+    }
+    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
+    function processorCount(k) {
+        const at = k.symbol('KeNumberProcessors');
+        const type = symbolType(k, 'KeNumberProcessors');
+        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
+            return undefined;
+        const b = k.target.read(at, type.size);
+        if (!b)
+            return undefined;
+        const n = uint(b, 0, type.size);
+        if (n > 0 && n <= MAX_PROCESSORS)
+            return n;
+        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
+        return undefined;
+    }
+    /** A global's declared type (undefined with public symbols only). */
+    function symbolType(k, name) {
+        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
+        return shape && shape.type;
+    }
+    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
+    function pcrLocator(k, prcbType) {
+        const layout = k.type('_KPCR');
+        if (!layout)
+            return undefined;
+        for (const name of ['PrcbData', 'Prcb']) {
+            const f = layout.field(name);
+            if (f && f.kind === 'struct' && f.size === prcbType.size)
+                return { layout, field: name, prcbOffset: f.offset };
+        }
+        return undefined;
+    }
+    function prcbSpan(prcbType) {
+        let end = 0;
+        for (const name of PRCB_FIELDS) {
+            const f = prcbType.field(name);
+            if (f && f.offset + f.size > end)
+                end = f.offset + f.size;
+        }
+        return end;
+    }
+    /**
+     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
+     * KPCR can be located; else the KPRCB part alone.
+     */
+    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
+        let view;
+        let irql;
+        if (pcr) {
+            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
+            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
+            if (bytes) {
+                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
+                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
+                if (pcrConsistent(pcrView, pcrAddress, prcb))
+                    irql = pcrView.num('Irql');
+                else
+                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
+            }
+        }
+        if (!view)
+            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
+        if (!view)
+            return undefined;
+        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
+        const tcb = ethread.field('Tcb');
+        const toThread = (field) => {
+            const kthread = view.ptr(field);
+            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
+        };
+        const number = view.num('Number');
+        const currentThread = toThread('CurrentThread');
+        const idleThread = toThread('IdleThread');
+        return {
+            number: number === undefined ? index : number,
+            prcb,
+            currentThread,
+            nextThread: toThread('NextThread'),
+            idleThread,
+            idle: currentThread !== undefined && currentThread === idleThread,
+            irql,
+        };
+    }
+    /**
+     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
+     * containing-record arithmetic; a field this build lacks is no evidence either way.
+     */
+    function pcrConsistent(pcr, pcrAddress, prcb) {
+        for (const name of ['SelfPcr', 'Self']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== pcrAddress)
+                    return false;
+                break;
+            }
+        }
+        for (const name of ['Prcb', 'CurrentPrcb']) {
+            const f = pcr.layout.field(name);
+            if (f && f.kind === 'pointer') {
+                if (pcr.ptr(name) !== prcb)
+                    return false;
+                break;
+            }
+        }
+        return true;
+    }
+
+    // Queued spin locks as the kernel keeps them (kernel-structures.md §3.4): each acquirer links a
+    // _KSPIN_LOCK_QUEUE { Next, Lock } (for in-stack queued locks the LockQueue of a KLOCK_QUEUE_HANDLE on
+    // its own stack) into a queue whose TAIL the lock word holds. Entry.Lock is the lock's address with two
+    // documented flags in its low bits: LOCK_QUEUE_WAIT (1) = still spinning for the predecessor to hand the
+    // lock over, LOCK_QUEUE_OWNER (2) = holds the lock. Nothing points backwards, so a waiter's predecessor
+    // is found by looking for the entry whose Next is the waiter: on stacks read once and scanned.
+    const LOCK_QUEUE_WAIT = 1;
+    const LOCK_QUEUE_OWNER = 2;
+    /** Bytes of stack read for one scan: beyond any kernel stack (x64 large stacks are 72 KB) with room for relocated test images. */
+    const MAX_STACK_SCAN = 0x40000;
+    const PAGE$1 = 0x1000;
+    /** Queue entries followed from a waiter to the tail before giving up (a queue is as long as the processors spinning on it). */
+    const MAX_CHAIN = 64;
+    /** Lock words and queue entries read per run while validating candidates: random stack words must not cost unbounded reads. */
+    const MAX_VALIDATION_READS = 256;
+    /**
+     * Words of stack memory that have the shape of a queued-lock entry: exactly one of the two flags set,
+     * a pointer-aligned kernel lock address under them, and Next null or a pointer-aligned kernel address.
+     * Pure; callers still validate candidates against the lock word (random stack words can look like this).
+     */
+    function scanQueueEntries(block, pointerSize, o) {
+        const out = [];
+        const b = block.bytes;
+        for (let at = 0; at + o.size <= b.length; at += pointerSize) {
+            const lockValue = ptr(b, at + o.lock, pointerSize);
+            const flags = addrAnd(lockValue, 3);
+            if (flags !== LOCK_QUEUE_WAIT && flags !== LOCK_QUEUE_OWNER)
+                continue;
+            const lock = addrClearLow(lockValue);
+            if (!isKernelAddress(lock, pointerSize) || addrAnd(lock, pointerSize - 1) !== 0)
+                continue;
+            const next = ptr(b, at + o.next, pointerSize);
+            if (!isNull(next) && (!isKernelAddress(next, pointerSize) || addrAnd(next, pointerSize - 1) !== 0))
+                continue;
+            out.push({ address: addrAdd(block.start, at), next, lockValue, lock, flags });
+        }
+        return out;
+    }
+    function flagText(flags) {
+        return flags === LOCK_QUEUE_WAIT ? 'LOCK_QUEUE_WAIT' : flags === LOCK_QUEUE_OWNER ? 'LOCK_QUEUE_OWNER' : `flags ${flags}`;
+    }
+    /** Stack reads and lock-queue validation of one run (lock words and off-stack entries cached). */
+    class QueuedLockReader {
+        constructor(k) {
+            this.k = k;
+            this.words = new Map();
+            this.entries = new Map();
+            this.reads = 0;
+            const layout = k.type('_KSPIN_LOCK_QUEUE');
+            const next = layout && layout.field('Next');
+            const lock = layout && layout.field('Lock');
+            this.offsets = layout && next && lock ? { next: next.offset, lock: lock.offset, size: layout.size } : undefined;
+        }
+        get known() {
+            return this.offsets !== undefined;
+        }
+        /**
+         * [low, high) of a kernel stack: one read when it is all readable, else page by page (a paged-out or
+         * never-touched page costs its page, not the scan). Bounded by MAX_STACK_SCAN from the top.
+         */
+        readStack(low, high) {
+            const size = addrDiff(high, low);
+            if (size === undefined || size <= 0)
+                return [];
+            const span = Math.min(size, MAX_STACK_SCAN);
+            const start = addrAdd(high, -span);
+            const whole = this.k.target.read(start, span);
+            if (whole)
+                return [{ start, bytes: whole }];
+            const out = [];
+            let at = start;
+            // the first piece runs to the next page boundary
+            let piece = PAGE$1 - addrAnd(start, PAGE$1 - 1);
+            for (let done = 0; done < span; done += piece, at = addrAdd(at, piece), piece = PAGE$1) {
+                const n = Math.min(piece, span - done);
+                const bytes = this.k.target.read(at, n);
+                if (bytes)
+                    out.push({ start: at, bytes });
+            }
+            return out;
+        }
+        /** Queue-entry-shaped words of the stack pieces. */
+        scan(pieces) {
+            const o = this.offsets;
+            if (!o)
+                return [];
+            const out = [];
+            for (const p of pieces)
+                out.push(...scanQueueEntries(p, this.k.pointerSize, o));
+            return out;
+        }
+        /**
+         * The waiter's position when it really is in the queue of its lock: following Next from it reaches
+         * an entry with Next NULL that is the lock word's tail, every entry on the way naming the same lock.
+         */
+        position(waiter, known) {
+            const word = this.lockWord(waiter.lock);
+            if (word === undefined || isNull(word))
+                return undefined;
+            const tail = addrClearLow(word);
+            const toTail = [waiter.address];
+            let cur = waiter;
+            for (let i = 0; i < MAX_CHAIN; i++) {
+                if (isNull(cur.next))
+                    return cur.address === tail ? { waiter, tail, toTail } : undefined;
+                const next = known.get(cur.next) || this.entryAt(cur.next);
+                if (!next || next.lock !== waiter.lock || toTail.indexOf(next.address) >= 0)
+                    return undefined;
+                toTail.push(next.address);
+                cur = next;
+            }
+            return undefined;
+        }
+        /** The lock word (cached per lock); undefined when unreadable or over the read budget. */
+        lockWord(lock) {
+            return getOrRead(this.words, lock, () => {
+                const b = this.spend() ? this.k.target.read(lock, this.k.pointerSize) : undefined;
+                return b ? ptr(b, 0, this.k.pointerSize) : undefined;
+            });
+        }
+        /** A queue entry that is on no scanned stack (one read, cached). */
+        entryAt(address) {
+            const o = this.offsets;
+            if (!o)
+                return undefined;
+            return getOrRead(this.entries, address, () => {
+                const b = this.spend() ? this.k.target.read(address, o.size) : undefined;
+                if (!b)
+                    return undefined;
+                const lockValue = ptr(b, o.lock, this.k.pointerSize);
+                return { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue), flags: addrAnd(lockValue, 3) };
+            });
+        }
+        spend() {
+            if (this.reads >= MAX_VALIDATION_READS)
+                return false;
+            this.reads++;
+            return true;
+        }
+    }
+    /** Candidates by address, for following Next without reads. */
+    function entryMap(entries) {
+        const m = new Map();
+        for (const e of entries)
+            m.set(e.address, e);
+        return m;
+    }
+    /** Innermost first: on a stack the most recent acquisition is the lowest address. */
+    function innermostFirst(entries) {
+        return entries.slice().sort((a, b) => addrCompare(a.address, b.address));
+    }
+
+    // Executive resources (ERESOURCE), indexed once per run from nt!ExpSystemResourcesList, as !locks
+    // finds them: owners (exclusive, shared, the owner table), waiter counters, and which waiter object
+    // leads to which resource. Up to 8.1 the waiters wait on the resource's ExclusiveWaiters KEVENT /
+    // SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
+    // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
+    // waits on. Which of the two a field holds is probed from its type, never from a build number.
+    /** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
+    const RESOURCE_OWNED_EXCLUSIVE = 0x80;
+    /** ERESOURCE_THREAD values with both low bits set are owner pointers (ExSetResourceOwnerPointer), not threads. */
+    const OWNER_POINTER_TAG = 3;
+    /** More owner-table entries than this is damage (one per concurrent shared owner). */
+    const MAX_OWNER_TABLE = 4096;
+    /** Bound on one waiter chain (a waiter has one entry on its stack; more than this is a corrupt chain). */
+    const MAX_CHAIN_ENTRIES = 65536;
+    /** An ERESOURCE_THREAD: a KTHREAD, or an owner pointer (`& 3 == 3`) whose cleared value is what !locks calls the actual thread. */
+    function decodeOwnerValue(value) {
+        const ownerPointer = addrAnd(value, OWNER_POINTER_TAG) === OWNER_POINTER_TAG;
+        return { ownerPointer, thread: ownerPointer ? addrClearLow(value) : value };
+    }
+    class ResourceReader {
+        constructor(k, eresource, owner) {
+            this.k = k;
+            this.eresource = eresource;
+            this.owner = owner;
+            this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
+        }
+        /** Undefined when the symbols lack the resource types (then no resource edges, never an exception). */
+        static create(k) {
+            const eresource = k.type('_ERESOURCE');
+            const owner = k.type('_OWNER_ENTRY');
+            if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
+                k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
+                return undefined;
+            }
+            return new ResourceReader(k, eresource, owner);
+        }
+        /**
+         * Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry.
+         * A wait-chain entry holds the event its thread waits on: `dispatcher` learns it from the entry's bytes.
+         */
+        buildIndex(dispatcher) {
+            const k = this.k;
+            const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
+            const head = k.symbol('ExpSystemResourcesList');
+            if (!head) {
+                k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
+                return index;
+            }
+            walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
+                const address = k.containing(entry, this.eresource, 'SystemResourcesList');
+                const view = k.readStruct(this.eresource, address, 'ERESOURCE');
+                if (!view)
+                    return null;
+                const info = this.decode(view);
+                if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
+                    index.byAddress.set(address, info);
+                    this.indexWaiters(view, info, index, dispatcher);
+                }
+                return view.ptr('SystemResourcesList.Flink');
+            });
+            return index;
+        }
+        /** One resource not found on the list (e.g. recovered from a waiter's stack); undefined when unreadable. */
+        read(address) {
+            const view = this.k.readStruct(this.eresource, address, 'ERESOURCE');
+            if (!view)
+                return undefined;
+            // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
+            if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
+                this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
+                return undefined;
+            }
+            return this.decode(view);
+        }
+        decode(view) {
+            // Win10 splits Flag into ReservedLowFlags (still carrying 0x80) and WaiterPriority: probe the narrow field first.
+            const flag = view.has('ReservedLowFlags') ? view.num('ReservedLowFlags') : view.num('Flag');
+            const info = {
+                address: view.address,
+                exclusive: ((flag || 0) & RESOURCE_OWNED_EXCLUSIVE) !== 0,
+                activeCount: view.num('ActiveCount') || 0,
+                contentionCount: view.num('ContentionCount') || 0,
+                exclusiveWaiters: view.num('NumberOfExclusiveWaiters') || 0,
+                sharedWaiters: view.num('NumberOfSharedWaiters') || 0,
+                owners: [],
+            };
+            if (info.activeCount === 0 && !info.exclusive)
+                return info;
+            // XP keeps OwnerThreads[2] ([0] exclusive owner, [1] first shared owner); later builds one OwnerEntry for both.
+            const first = view.has('OwnerThreads') ? this.element(view, 'OwnerThreads', info.exclusive ? 0 : 1) : view.sub('OwnerEntry', this.owner);
+            if (first)
+                this.addOwner(info, first);
+            if (info.exclusive)
+                return info;
+            const table = view.ptr('OwnerTable');
+            if (table && !isNull(table))
+                this.readOwnerTable(info, table);
+            return info;
+        }
+        element(view, field, i) {
+            const f = view.layout.field(field);
+            if (!f || f.elementSize === undefined || f.count === undefined || i >= f.count)
+                return undefined;
+            const at = f.offset + i * f.elementSize;
+            return new StructView(this.owner, addrAdd(view.address, at), view.bytes, this.k.pointerSize, view.base + at);
+        }
+        addOwner(info, entry) {
+            const value = entry.ptr('OwnerThread');
+            if (!value || isNull(value))
+                return;
+            const owner = decodeOwnerValue(value);
+            if (owner.ownerPointer) {
+                this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
+            }
+            info.owners.push(Object.assign(Object.assign({ value }, owner), { count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' }));
+        }
+        /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
+        readOwnerTable(info, table) {
+            const k = this.k;
+            const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
+            if (!k.plausible(table)) {
+                info.damage = { kind: 'bad-pointer', table };
+                k.warnings.add('resource owner tables unreadable', `${where}: owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`);
+                return;
+            }
+            const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
+            if (!head) {
+                info.damage = { kind: 'unreadable' };
+                return;
+            }
+            const size = head.num('TableSize') || 0;
+            if (size <= 1)
+                return;
+            if (size > MAX_OWNER_TABLE) {
+                info.damage = { kind: 'implausible-size', size };
+                k.warnings.add('resource owner tables unreadable', `${where}: owner table size ${size} is not plausible`);
+                return;
+            }
+            const esize = this.owner.size;
+            const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
+            if (!rest) {
+                info.damage = { kind: 'unreadable' };
+                return;
+            }
+            for (let i = 0; i < size - 1; i++) {
+                this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
+            }
+        }
+        indexWaiters(view, info, index, dispatcher) {
+            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index, dispatcher);
+            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index, dispatcher);
+        }
+        indexWaiterField(view, field, link, index, dispatcher) {
+            const value = view.ptr(field);
+            if (!value || isNull(value))
+                return;
+            if (!this.headsWaitChain(field)) {
+                index.byWaitObject.set(value, link);
+                return;
+            }
+            this.walkChain(value, link, index, dispatcher);
+        }
+        /**
+         * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
+         * untyped pointer heads a wait chain where the build has _KWAIT_CHAIN_ENTRY (10240 types only SharedWaiters as
+         * a chain, later builds both as PVOID).
+         */
+        headsWaitChain(field) {
+            if (!this.chainEntry)
+                return false;
+            const f = this.eresource.field(field);
+            return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
+        }
+        walkChain(first, link, index, dispatcher) {
+            const k = this.k;
+            const layout = this.chainEntry;
+            const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
+            const seen = new Set();
+            let at = first;
+            while (!isNull(at)) {
+                if (!k.plausible(at)) {
+                    k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
+                    return;
+                }
+                if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
+                    k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
+                    return;
+                }
+                seen.add(at);
+                const entry = k.readStruct(layout, at, 'wait-chain entry');
+                if (!entry)
+                    return;
+                const event = entry.addressOf('Event');
+                if (event) {
+                    index.byWaitObject.set(event, link);
+                    // A header past the entry's bytes decodes as nothing and is left to a read of its own.
+                    if (dispatcher)
+                        dispatcher.remember(event, entry.bytes, entry.base + layout.field('Event').offset);
+                }
+                const thread = entry.ptr('Thread');
+                if (thread && !isNull(thread))
+                    index.byWaiterThread.set(thread, link);
+                // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
+                at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
+            }
+        }
+    }
+    /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
+    const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
+    /**
+     * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
+     * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
+     */
+    function resourceFromWaitFrame(k, thread, frames) {
+        const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
+        if (!frame)
+            return undefined;
+        const args = frameArguments(k, thread, frame, 1);
+        const resource = args && args[0];
+        return k.plausible(resource) ? { resource, frame: frame.text } : undefined;
     }
 
     // Where a driver ring lives and what it holds, from the debugger's symbols: the array symbol's type
@@ -812,7 +3698,7 @@ var __waitchain = (function (exports) {
     // it is unreadable), and the index variable is read with its own type's size.
     /** The biggest ring read (bytes): more is not a trace buffer. */
     const MAX_RING_BYTES = 64 * 1024 * 1024;
-    const PAGE$1 = 4096;
+    const PAGE = 4096;
     /** `module!name` with an optional member path (`mydriver!g_Log.History`, `mydriver!g_Rings[1]`). */
     function parseSymbolText(text) {
         const m = /^([^!\s]+)!([A-Za-z_?@$][\w:?@$<>~]*)((?:\.[A-Za-z_]\w*|\[\d+\])*)$/.exec(text.trim());
@@ -964,7 +3850,7 @@ var __waitchain = (function (exports) {
         const budget = { reads: MAX_PROBE_READS };
         let off = 0;
         while (off < size) {
-            const toPage = PAGE$1 - (addrLow(addrAdd(where.address, off)) % PAGE$1);
+            const toPage = PAGE - (addrLow(addrAdd(where.address, off)) % PAGE);
             const n = Math.min(size - off, toPage);
             readPiece(target, where, off, n, bytes, bad, budget);
             off += n;
@@ -1035,626 +3921,260 @@ var __waitchain = (function (exports) {
         return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
     }
 
-    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
-    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
-    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
-    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
-    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
-    const HOP_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC message',
-        alpc: 'ALPC message',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
-    const WAITED_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC port',
-        alpc: 'ALPC port',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
-    function hopNoun(kind) {
-        return HOP_NOUNS[kind] || readable(kind);
-    }
-    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
-    function waitedNoun(kind) {
-        return WAITED_NOUNS[kind] || readable(kind);
-    }
-    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
-    function readable(kind) {
-        return kind.replace(/-/g, ' ');
-    }
-    /** Nouns whose plural is not noun + "s". */
-    const IRREGULAR = {
-        process: 'processes',
-        'device node': 'device nodes',
-        'critical section': 'critical sections',
-        ERESOURCE: 'ERESOURCEs',
-        info: 'info',
-        entry: 'entries',
-        'fast mutex': 'fast mutexes',
-        'guarded mutex': 'guarded mutexes',
-        'SRW lock': 'SRW locks',
-        'address': 'addresses',
-    };
-    function pluralOf(noun) {
-        if (IRREGULAR[noun])
-            return IRREGULAR[noun];
-        if (/(s|x|ch|sh)$/.test(noun))
-            return `${noun}es`;
-        if (/[^aeiou]y$/.test(noun))
-            return `${noun.slice(0, -1)}ies`;
-        return `${noun}s`;
-    }
-    /** "1 thread", "2 threads", "1 process", "3 processes". */
-    function count(n, noun) {
-        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
-    }
-    /**
-     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
-     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
-     * kind src/ registers is here).
-     */
-    const WARNING_SINGULAR = {
-        'I/O objects of the wrong type': 'I/O object of the wrong type',
-        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
-        'bad IRP stack counts': 'bad IRP stack count',
-        'bad processor block entries': 'bad processor block entry',
-        'bad strings': 'bad string',
-        'bad wait block counts': 'bad wait block count',
-        'clock values assumed': 'clock value assumed',
-        'critical section lists cut': 'critical section list cut',
-        'critical sections found by elimination': 'critical section found by elimination',
-        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
-        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
-        'devnode tree cycles cut': 'devnode tree cycle cut',
-        'list cycles cut': 'list cycle cut',
-        'list elements recovered backwards': 'list element recovered backwards',
-        'list heads unreadable': 'list head unreadable',
-        'lists cut at a bad link': 'list cut at a bad link',
-        'mutex counts not decoded': 'mutex count not decoded',
-        'objects unreadable': 'object unreadable',
-        'owner entries not threads': 'owner entry not a thread',
-        'owners not found among threads': 'owner not found among threads',
-        'processor control regions inconsistent': 'processor control region inconsistent',
-        'processor counts implausible': 'processor count implausible',
-        'processor IRQLs unknown': 'processor IRQL unknown',
-        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
-        'processors unknown': 'processor unknown',
-        'resource lists missing': 'resource list missing',
-        'resource owner tables unreadable': 'resource owner table unreadable',
-        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
-        'resources not valid': 'resource not valid',
-        'rules stopped by bad data': 'rule stopped by bad data',
-        'stale ALPC messages': 'stale ALPC message',
-        'strings unreadable': 'string unreadable',
-        'wait block rings cut': 'wait block ring cut',
-        'warnings': 'warning',
-    };
-    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
-    function warningCount(n, pluralKind) {
-        if (n !== 1)
-            return `${n} ${pluralKind}`;
-        if (WARNING_SINGULAR[pluralKind])
-            return `1 ${WARNING_SINGULAR[pluralKind]}`;
-        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
-        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
-    }
-    /** "0 warnings" or the warning counts, for summary lines. */
-    function warningsText(summary) {
-        return summary.length ? summary.join(', ') : '0 warnings';
-    }
-
-    // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
-    // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
-    // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
-    // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
-    // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-    function analyzeRings(k, req, textOf) {
-        const result = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
-        // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
-        if (result.reports.some((r) => !r.error))
-            result.notes.push(...k.warnings.summary());
-        return result;
-    }
-    // ---- driver rings ----
-    function refName(ref, pointerSize) {
-        if (!ref)
-            return 'ring';
-        switch (ref.kind) {
-            case 'symbol':
-                return ref.text;
-            case 'address':
-                return formatAddr(ref.address, pointerSize);
-            case 'native':
-                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
-            default:
-                return 'ring';
+    // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
+    // one data-model walk per thread that a report actually describes.
+    /** Modules whose frames !stacks skips to name the blocking module. */
+    const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
+    class StackReader {
+        constructor(k) {
+            this.k = k;
+            this.cache = new Map();
         }
-    }
-    function emptyReport(array, order, error) {
-        return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
-    }
-    function driverRing(k, req, textOf) {
-        const target = k.target;
-        const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
-        if (!req.ring)
-            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
-        const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
-        if ('error' in where)
-            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
-        const ring = readRing(target, where.ok);
-        const element = ring.element;
-        const report = {
-            array: ring.name,
-            address: ring.address,
-            elementType: element.name,
-            elementModule: element.module,
-            elementSize: element.size,
-            capacity: ring.capacity,
-            order: orderKind,
-            seqField: req.seqField,
-            total: 0,
-            entries: [],
-            symbols: new Map(),
-            warnings: [],
-        };
-        const bad = ring.unreadable.filter((u) => u).length;
-        if (bad)
-            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
-        if (hasNoFields(element))
-            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
-        const slotBytesZero = (slot) => {
-            for (let i = 0; i < element.size; i++)
-                if (ring.bytes[slot * element.size + i])
-                    return false;
-            return true;
-        };
-        let order;
-        if (req.plain)
-            order = slotOrder(ring.capacity);
-        else if (req.seqField) {
-            const seq = sequenceMember(element, req.seqField);
-            if ('error' in seq) {
-                report.warnings.push(`${seq.error}: slot order shown`);
-                report.order = 'slots';
-                order = slotOrder(ring.capacity);
-            }
-            else {
-                // a slot that was never written is all zero (the ring lives in zeroed memory)
-                const sequences = [];
-                for (let slot = 0; slot < ring.capacity; slot++) {
-                    sequences.push(ring.unreadable[slot] || slotBytesZero(slot) ? undefined : u64FromBytes(ring.bytes, slot * element.size + seq.offset, seq.size));
-                }
-                order = orderBySequence(ring.capacity, sequences, seq.size * 8);
-            }
-        }
-        else if (req.index) {
-            const index = readIndex(target, req.index);
-            if ('error' in index) {
-                report.warnings.push(`index: ${index.error}: slot order shown`);
-                report.order = 'slots';
-                order = slotOrder(ring.capacity);
-            }
-            else {
-                report.index = index.ok;
-                order = orderByIndex(ring.capacity, index.ok.value, req.mode);
-            }
-        }
-        else
-            order = slotOrder(ring.capacity);
-        report.newestSlot = order.newestSlot;
-        report.wrapped = order.wrapped;
-        const entries = order.slots.map((slot, position) => ({
-            position,
-            slot,
-            sequence: order.sequences ? order.sequences[position] : undefined,
-            address: addrAdd(ring.address, slot * element.size),
-            unreadable: ring.unreadable[slot],
-            fields: ring.unreadable[slot] ? [] : decodeElement(element, ring.bytes, slot * element.size, k.pointerSize),
-        }));
-        finish$1(k, report, entries, req, textOf, element);
-        return report;
-    }
-    function sequenceMember(element, path) {
-        const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
-        if (!m)
-            return { error: `-seq ${path}: ${element.name} has no such field` };
-        if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
-            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
-        }
-        return { offset: m.offset, size: m.type.size };
-    }
-    /** Selection, field choice and symbols: the steps every ring report shares. */
-    function finish$1(k, report, entries, req, textOf, element) {
-        report.total = entries.length;
-        if (req.selection.grep)
-            symbolise(k, report, entries); // -grep sees `mydriver!MyRead+0x3c`
-        let shown = selectEntries(entries, req.selection, (e) => textOf(e, report));
-        if (req.fields && req.fields.length)
-            shown = pickFields(report, shown, req.fields, element);
-        report.entries = shown;
-        symbolise(k, report, shown);
-    }
-    function pickFields(report, entries, names, element) {
-        const sample = entries.filter((e) => !e.unreadable)[0];
-        const paths = sample ? sample.fields.map((f) => f.path) : [];
-        const known = names.filter((n) => paths.some((p) => fieldMatcher([n]).keep(p)));
-        const unknown = names.filter((n) => known.indexOf(n) < 0);
-        if (sample && unknown.length) {
-            const top = element && element.members ? element.members.map((m) => m.name) : paths;
-            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
-        }
-        if (!known.length)
-            return entries;
-        const matcher = fieldMatcher(known);
-        return entries.map((e) => (Object.assign(Object.assign({}, e), { fields: e.fields.filter((f) => matcher.keep(f.path)) })));
-    }
-    function pointersOf(v, out) {
-        if (v.kind === 'pointer' && !isNull(v.address))
-            out.push(v.address);
-        else if (v.kind === 'list')
-            v.items.forEach((i) => pointersOf(i, out));
-    }
-    /** Past this many distinct pointers, listing the loaded modules once is cheaper than one `ln` each. */
-    const MODULE_FILTER_MIN = 64;
-    /**
-     * `ln` for every non-null pointer value shown (the target caches each address once). A big ring holds
-     * mostly pool pointers, which no module contains: with many pointers, only those inside a loaded
-     * image are looked up. A half of the address space the module list says nothing about (no module
-     * there) is not filtered: a list without kernel modules must not hide driver symbols.
-     */
-    function symbolise(k, report, entries) {
-        const all = [];
-        for (const e of entries)
-            for (const f of e.fields)
-                pointersOf(f.value, all);
-        const distinct = [];
-        const seen = new Set();
-        for (const a of all) {
-            if (seen.has(a) || report.symbols.has(a))
-                continue;
-            seen.add(a);
-            distinct.push(a);
-        }
-        const worthLooking = distinct.length > MODULE_FILTER_MIN ? imageFilter(k) : undefined;
-        for (const a of distinct) {
-            if (worthLooking && !worthLooking(a))
-                continue;
-            const name = k.target.nearestSymbol(a);
-            if (name !== undefined)
-                report.symbols.set(a, name);
-        }
-    }
-    function imageFilter(k) {
-        const ranges = k.target.moduleRanges ? k.target.moduleRanges() : undefined;
-        if (!ranges || !ranges.length)
-            return undefined;
-        const images = rangeSet(ranges);
-        const kernelListed = ranges.some((r) => isKernelAddress(r.base, k.pointerSize));
-        const userListed = ranges.some((r) => !isKernelAddress(r.base, k.pointerSize));
-        return (a) => {
-            const listed = isKernelAddress(a, k.pointerSize) ? kernelListed : userListed;
-            return !listed || images.contains(a);
-        };
-    }
-    // ---- PnP device nodes ----
-    function devnodeRings(k, req, textOf) {
-        if (!k.target.isKernel)
-            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
-        if (req.devnode === 'all') {
-            let rootUnreadable;
-            const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
-            const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
-            return {
-                reports: withHistory,
-                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
-                multiple: true,
-            };
-        }
-        const address = req.devnode;
-        const d = readDevnode(k, address);
-        if (!d)
-            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
-        return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
-    }
-    function devnodeReport(k, d, req, textOf) {
-        // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
-        const report = {
-            array: `${d.address}.StateHistory`,
-            address: d.historyAddress,
-            elementType: d.stateEnum,
-            elementModule: 'nt',
-            elementSize: d.slotSize,
-            capacity: d.capacity,
-            order: 'next',
-            total: 0,
-            entries: [],
-            symbols: new Map(),
-            warnings: [],
-            devnode: {
-                address: d.address,
-                instancePath: d.instancePath,
-                serviceName: d.serviceName,
-                state: stateName(d.state),
-                previousState: stateName(d.previousState),
-            },
-        };
-        if (d.state !== undefined && /^#/.test(stateName(d.state)))
-            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
-        let order;
-        if (d.next !== undefined) {
-            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
-            // 0 is not a state: an unused slot before the first wrap
-            order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
-        }
-        if (!order) {
-            report.warnings.push(d.next === undefined
-                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
-                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
-            report.order = 'slots';
-            order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
-        }
-        report.newestSlot = order.newestSlot;
-        report.wrapped = order.wrapped;
-        const entries = order.slots.map((slot, position) => {
-            const value = d.history[slot];
-            const name = k.enumName(d.stateEnum, value);
-            const field = { path: 'State', value: /^#/.test(name) ? { kind: 'enum', value } : { kind: 'enum', value, name } };
-            return { position, slot, address: addrAdd(d.historyAddress, slot * d.slotSize), unreadable: false, fields: [field] };
-        });
-        finish$1(k, report, entries, Object.assign(Object.assign({}, req), { fields: undefined }), textOf);
-        return report;
-    }
-
-    // A structure read in one piece, decoded field by field from the type layout.
-    // Missing fields (other builds) read as undefined: callers probe, they never assume a build.
-    class StructView {
-        constructor(layout, address, bytes, pointerSize, 
-        /** Offset of the structure inside `bytes` (a structure embedded in a bigger read). */
-        base = 0, 
-        /** Reads the whole structure (from `address`), for a view built on a prefix of it. */
-        rest) {
-            this.layout = layout;
-            this.address = address;
-            this.pointerSize = pointerSize;
-            this.base = base;
-            this.bytes = bytes;
-            this.rest = rest;
-        }
-        has(path) {
-            return this.layout.field(path) !== undefined;
-        }
-        /** An integer, enum or bit-field value; undefined when this build has no such field. */
-        num(path) {
-            const f = this.layout.field(path);
-            return f === undefined || !this.holds(f.offset, f.size > 8 ? 8 : f.size) ? undefined : readNumber(this.bytes, this.base, f);
-        }
-        /** A pointer-sized field as an address. */
-        ptr(path) {
-            const f = this.layout.field(path);
-            return f === undefined || !this.holds(f.offset, this.pointerSize) ? undefined : ptr(this.bytes, this.base + f.offset, this.pointerSize);
-        }
-        /** True when any byte of the member is non-zero (e.g. a LARGE_INTEGER time that was set). */
-        nonZero(path) {
-            const f = this.layout.field(path);
-            if (f === undefined || !this.holds(f.offset, f.size))
-                return undefined;
-            for (let i = 0; i < f.size; i++)
-                if (this.bytes[this.base + f.offset + i] !== 0)
-                    return true;
-            return false;
-        }
-        /** The address of a member (e.g. an embedded list head). */
-        addressOf(path) {
-            const f = this.layout.field(path);
-            return f === undefined ? undefined : addrAdd(this.address, f.offset);
-        }
-        /** A view of an embedded structure member. */
-        sub(path, layout) {
-            const f = this.layout.field(path);
-            if (f === undefined || !this.holds(f.offset, f.size))
-                return undefined;
-            return new StructView(layout, addrAdd(this.address, f.offset), this.bytes, this.pointerSize, this.base + f.offset);
-        }
-        /** True when [offset, offset+size) of the structure was read; a prefix view reads the rest once first. */
-        holds(offset, size) {
-            if (this.base + offset + size <= this.bytes.length)
-                return true;
-            const rest = this.rest;
-            if (!rest)
-                return false;
-            this.rest = undefined;
-            const whole = rest();
-            if (whole)
-                this.bytes = whole;
-            return this.base + offset + size <= this.bytes.length;
-        }
-    }
-    function readNumber(bytes, base, f) {
-        if (f.bitLen !== undefined && f.bitPos !== undefined)
-            return bits(bytes, base + f.offset, f.size, f.bitPos, f.bitLen);
-        const size = f.size > 8 ? 8 : f.size;
-        return f.signed ? sint(bytes, base + f.offset, size) : uint(bytes, base + f.offset, size);
-    }
-
-    // Damage found while reading, counted by kind so a report can end with one summary line
-    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
-    class Warnings {
-        /** `extra`: summary lines computed when the summary is asked for (the host facts). */
-        constructor(extra) {
-            this.extra = extra;
-            this.counts = new Map();
-            this.details = [];
-        }
-        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
-        add(kind, detail) {
-            this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
-            if (detail !== undefined && this.details.length < 200)
-                this.details.push(detail);
-        }
-        get total() {
-            let n = 0;
-            this.counts.forEach((c) => (n += c));
-            return n + (this.extra ? this.extra().length : 0);
-        }
-        summary() {
-            const out = [];
-            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
-            if (this.extra)
-                out.push(...this.extra());
-            return out;
-        }
-        list() {
-            return this.details.slice();
-        }
-    }
-    function messageOfError(e) {
-        return e instanceof Error ? e.message : String(e);
-    }
-    /** The one summary warning per category that failed or fell back as a whole. */
-    function hostWarnings(f) {
-        if (!f)
-            return [];
-        const out = [];
-        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
-            out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
-        }
-        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
-            out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
-        }
-        const fell = [];
-        const none = [];
-        for (const type of Object.keys(f.enumSources).sort()) {
-            const how = f.enumSources[type];
-            if (how === 'dt')
-                fell.push(`${type} from dt output`);
-            else if (how === 'table')
-                fell.push(`${type} from the built-in table`);
-            else if (how === 'none')
-                none.push(type);
-        }
-        if (fell.length)
-            out.push(`enum names fell back (${fell.join(', ')})`);
-        if (none.length)
-            out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
-        if (f.symbolsWithoutModule > 0)
-            out.push(`${f.symbolsWithoutModule} symbols without a module name`);
-        return out;
-    }
-
-    // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
-    // structure reads with failure accounting, and the warnings collected along the way.
-    /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
-    const LIST_WALK_CAP = 1000000;
-    class KernelContext {
-        constructor(target) {
-            this.target = target;
-            this.enumCache = new Map();
-            this.enumValueCache = new Map();
-            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
-        }
-        get pointerSize() {
-            return this.target.pointerSize;
-        }
-        type(name, module = 'nt') {
-            return this.target.type(module, name);
-        }
-        /** A type the analysis cannot work without: missing means wrong target or missing symbols. */
-        requireType(name, module = 'nt') {
-            const t = this.target.type(module, name);
-            if (!t)
-                throw new TargetUnsupported(`type ${module}!${name} not found: are the kernel symbols loaded (.reload)?`);
-            return t;
-        }
-        /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
-        enumName(enumType, value) {
-            let names = this.enumCache.get(enumType);
-            if (!names) {
-                names = this.target.enumNames('nt', enumType) || new Map();
-                this.enumCache.set(enumType, names);
-            }
-            const name = names.get(value);
-            return name === undefined ? `#${value}` : name;
-        }
-        /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
-        enumValue(enumType, name) {
-            let values = this.enumValueCache.get(enumType);
-            if (!values) {
-                values = new Map();
-                const names = this.target.enumNames('nt', enumType);
-                if (names)
-                    names.forEach((n, v) => values.set(n, v));
-                this.enumValueCache.set(enumType, values);
-            }
-            return values.get(name);
-        }
-        symbol(name, module = 'nt') {
-            return this.target.symbolAddress(module, name);
-        }
-        /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
-        plausible(a, alignment = 4) {
-            if (a === undefined || isNull(a))
-                return false;
-            if (!isCanonical(a, this.pointerSize))
-                return false;
-            return (parseInt(a.slice(-2), 16) & (alignment - 1)) === 0;
-        }
-        /** One read of a whole structure; counts and returns undefined when unreadable. */
-        readStruct(layout, address, what, context, size = layout.size) {
-            const bytes = this.target.read(address, size, context);
-            if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
-                return undefined;
-            }
-            return new StructView(layout, address, bytes, this.pointerSize);
-        }
-        /**
-         * Reads the first `prefix` bytes of a structure, the members an analysis decodes; a member past them
-         * costs one more read (of the whole structure), never a wrong value.
-         */
-        readStructPrefix(layout, address, what, prefix) {
-            if (prefix >= layout.size)
-                return this.readStruct(layout, address, what);
-            const bytes = this.target.read(address, prefix);
-            if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
-                return undefined;
-            }
-            return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
-                const whole = this.target.read(address, layout.size);
-                if (!whole)
-                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
-                return whole;
+        frames(thread) {
+            return getOrRead(this.cache, thread.address, () => {
+                const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
+                // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
+                return raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : undefined;
             });
         }
-        /** CONTAINING_RECORD: the structure whose `field` is at `entry`. */
-        containing(entry, layout, field) {
-            const f = layout.field(field);
-            if (!f)
-                throw new TargetUnsupported(`${layout.name}.${field} not found in this build's symbols`);
-            return addrAdd(entry, -f.offset);
+        /**
+         * The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b").
+         * `alsoSkip`: further modules to look past (e.g. the Win32 wait wrappers) when a frame beyond them exists.
+         */
+        blockingFrame(thread, alsoSkip) {
+            const frames = this.frames(thread);
+            if (!frames)
+                return undefined;
+            let first;
+            for (const f of frames) {
+                if (KERNEL_CORE.test(f.text))
+                    continue;
+                if (!alsoSkip)
+                    return f.text;
+                if (first === undefined)
+                    first = f.text;
+                if (!alsoSkip.test(f.text))
+                    return f.text;
+            }
+            return first;
         }
+        /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */
+        frameCalling(thread, functions) {
+            const frames = this.frames(thread);
+            if (!frames)
+                return undefined;
+            for (const f of frames)
+                if (functions.test(f.text))
+                    return f.text;
+            return undefined;
+        }
+    }
+
+    // Kernel clock: the current tick count and the tick length, as !thread uses them for "Ticks: N (d:hh:mm:ss.ms)".
+    const DEFAULT_INCREMENT = 156250;
+    function readClock(k) {
+        let increment = DEFAULT_INCREMENT;
+        let incrementKnown = false;
+        const incAddr = k.symbol('KeMaximumIncrement');
+        if (incAddr) {
+            const b = k.target.read(incAddr, 4);
+            if (b && uint(b, 0, 4) > 0) {
+                increment = uint(b, 0, 4);
+                incrementKnown = true;
+            }
+        }
+        if (!incrementKnown)
+            k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
+        return { currentTick: readTick(k), increment, incrementKnown };
+    }
+    function readTick(k) {
+        const systemTime = k.type('_KSYSTEM_TIME');
+        const tickSymbol = k.symbol('KeTickCount');
+        if (tickSymbol && systemTime) {
+            const v = k.readStruct(systemTime, tickSymbol, 'nt!KeTickCount');
+            const low = v && v.num('LowPart');
+            if (low !== undefined)
+                return low;
+        }
+        // x64 kernels export no KeTickCount: the tick count is read in KUSER_SHARED_DATA (at its ABI-fixed address).
+        const shared = k.type('_KUSER_SHARED_DATA');
+        if (!shared)
+            return undefined;
+        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
+        if (!v)
+            return undefined;
+        const fromQuad = v.num('TickCount.LowPart');
+        if (fromQuad !== undefined)
+            return fromQuad;
+        return v.num('TickCountLow');
+    }
+
+    // The kernel seam: the one object analysis asks for kernel facts. Each reader is built once per run
+    // (in the KernelContext's RunCache) on first use, so a rule never constructs a reader and a reader's
+    // caches (objects decoded by address) serve every rule. analysis/ imports this module as a type only:
+    // the commands build it over their KernelContext.
+    const PROCESSES = cacheKey('processes');
+    const CLOCK = cacheKey('clock');
+    const PROCESSORS = cacheKey('processors');
+    const DISPATCHER = cacheKey('dispatcher reader');
+    const STACKS = cacheKey('stack reader');
+    const IRPS = cacheKey('IRP reader');
+    const LPC_PORTS = cacheKey('LPC port reader');
+    const LPC_INDEX = cacheKey('LPC index');
+    const ALPC = cacheKey('ALPC reader');
+    const ROUTINE_NAMES = cacheKey('APC routine names');
+    const QUEUED_LOCKS = cacheKey('queued spin lock reader');
+    const RESOURCES$1 = cacheKey('ERESOURCE reader');
+    const LOCK_ENTRIES = cacheKey('lock entry reader');
+    const MUTEXES = cacheKey('fast mutex reader');
+    const TEB_STACK_FIELDS = cacheKey('TEB stack fields');
+    class KernelReaders {
+        constructor(k) {
+            this.k = k;
+        }
+        /** The per-run cache the readers live in; analysis keeps its own per-run indexes there too. */
+        get cache() {
+            return this.k.cache;
+        }
+        get pointerSize() {
+            return this.k.pointerSize;
+        }
+        // ---- tables read once per run ----
+        /** Processes and their threads from the kernel lists. */
+        processes() {
+            return this.cache.get(PROCESSES, () => readProcesses(this.k));
+        }
+        clock() {
+            return this.cache.get(CLOCK, () => readClock(this.k));
+        }
+        processors() {
+            return this.cache.get(PROCESSORS, () => readProcessors(this.k));
+        }
+        osVersion() {
+            return readOsVersion(this.k);
+        }
+        // ---- readers, one per run (each getter: its type, and how it is built on first use) ----
+        get dispatcher() { return this.cache.get(DISPATCHER, () => new DispatcherReader(this.k)); }
+        get stacks() { return this.cache.get(STACKS, () => new StackReader(this.k)); }
+        get irps() { return this.cache.get(IRPS, () => new IrpReader(this.k)); }
+        get lpcPorts() { return this.cache.get(LPC_PORTS, () => new LpcPortReader(this.k)); }
+        get alpc() { return this.cache.get(ALPC, () => new AlpcReader(this.k)); }
+        get routineNames() { return this.cache.get(ROUTINE_NAMES, () => new RoutineNames(this.k)); }
+        get queuedLocks() { return this.cache.get(QUEUED_LOCKS, () => new QueuedLockReader(this.k)); }
+        /** Undefined when the symbols lack the resource types. */
+        get resources() { return this.cache.get(RESOURCES$1, () => ResourceReader.create(this.k)); }
+        /** Undefined when this build's threads keep no lock entries. */
+        get lockEntries() { return this.cache.get(LOCK_ENTRIES, () => LockEntryReader.create(this.k)); }
+        get mutexes() { return this.cache.get(MUTEXES, () => new MutexReader(this.k, readOsVersion(this.k))); }
+        /** A push lock's word, decoded (one read); undefined when unreadable. */
+        pushLock(lock) {
+            return readPushLock(this.k, lock);
+        }
+        // ---- per-thread facts, from the ETHREAD bytes already read (no read) unless said ----
+        lpcFacts(thread) {
+            return lpcFacts(thread);
+        }
+        /** Who serves which LPC message, and whose LpcReplyChain entry sits where (built once per run). */
+        lpcIndex() {
+            return this.cache.get(LPC_INDEX, () => buildLpcIndex(this.processes().threads));
+        }
+        alpcFacts(thread) {
+            return alpcFacts(thread);
+        }
+        apcControls(thread) {
+            return apcControls(thread);
+        }
+        hasKernelApcs(thread) {
+            return hasKernelApcs(this.k, thread);
+        }
+        /** The thread's queued kernel-mode APCs (one read per APC). */
+        kernelApcs(thread) {
+            return readKernelApcs(this.k, thread);
+        }
+        /** The mutants each thread's own list says it owns (a bounded walk per thread). */
+        walkMutantLists(threads, visit) {
+            walkMutantLists(this.k, threads, visit);
+        }
+        /** How many arguments `kv` shows per frame (3 on x86, the 4 home slots on x64). */
+        get kvArgumentCount() {
+            return KV_ARGUMENTS[this.k.pointerSize];
+        }
+        /** The first `count` arguments of a frame, as kv reads them (one read of the thread's stack). */
+        frameArguments(thread, frame, count = 1) {
+            return frameArguments(this.k, thread, frame, count);
+        }
+        /** One pointer-sized value of a process's user memory (one read); undefined when unreadable. */
+        readUserPointer(process, address) {
+            const bytes = this.k.target.read(address, this.k.pointerSize, processContext(process));
+            return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
+        }
+        /**
+         * The user stack bounds a thread's TEB records (NT_TIB.StackBase/StackLimit), one read of the TEB in its
+         * process; undefined for a thread without a user TEB, or when the TEB is unreadable (a kernel dump has no
+         * user memory: expected there, not damage).
+         */
+        userStackBounds(thread) {
+            const layout = this.tebLayout();
+            const teb = thread.teb;
+            if (!layout || !teb || isNull(teb) || isKernelAddress(teb, this.k.pointerSize))
+                return undefined;
+            const bytes = this.k.target.read(teb, layout.span, processContext(thread.process));
+            if (!bytes)
+                return undefined;
+            return { base: ptr(bytes, layout.base, this.k.pointerSize), limit: ptr(bytes, layout.limit, this.k.pointerSize) };
+        }
+        /** Where NT_TIB.StackBase/StackLimit sit in a TEB, and the bytes that cover both; undefined without _TEB. */
+        tebLayout() {
+            return this.cache.get(TEB_STACK_FIELDS, () => tebStackFields(this.k));
+        }
+        /** The ERESOURCE a WrResource waiter's ExpWaitForResource* frame names (validated by the caller). */
+        resourceFromWaitFrame(thread, frames) {
+            return resourceFromWaitFrame(this.k, thread, frames);
+        }
+        // ---- critical sections (user memory of the owning process) ----
+        critSecTypes() {
+            return critSecTypes(this.k);
+        }
+        isUserPointer(a) {
+            return isUserPointer(this.k, a);
+        }
+        criticalSection(address, process, probe = false) {
+            return readCriticalSection(this.k, address, process, probe);
+        }
+        criticalSectionList(process) {
+            return readCriticalSectionList(this.k, process);
+        }
+        lockedSections(process, list, contendedOnly = false) {
+            return lockedSections(this.k, process, list, contendedOnly);
+        }
+        debugInfoPointsBack(cs) {
+            return debugInfoPointsBack(this.k, cs);
+        }
+        // ---- devnodes and driver rings (!ringdump) ----
+        /** Every device node; `onRootUnreadable` hears of an unreadable root (not an empty tree). */
+        allDevnodes(onRootUnreadable) {
+            return readAllDevnodes(this.k, onRootUnreadable);
+        }
+        devnode(address) {
+            return readDevnode(this.k, address);
+        }
+        locateRing(req) {
+            return locateRing(this.k.target, req);
+        }
+        readRing(where) {
+            return readRing(this.k.target, where);
+        }
+        readIndex(ref) {
+            return readIndex(this.k.target, ref);
+        }
+    }
+    function tebStackFields(k) {
+        const teb = k.type('_TEB');
+        const baseField = teb && teb.field('NtTib.StackBase');
+        const limitField = teb && teb.field('NtTib.StackLimit');
+        if (!teb || !baseField || !limitField)
+            return undefined;
+        return { base: baseField.offset, limit: limitField.offset, span: Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size) };
     }
 
     // How a ring entry's field values read, in every output: enums as dt prints them
@@ -1685,9 +4205,9 @@ var __waitchain = (function (exports) {
     function intNumber(v) {
         const negative = v.signed && isNegative(v.value, v.size);
         const m = negative ? magnitude(v.value, v.size) : v.value;
-        if (m.hi >= 2 ** 21)
+        const n = u64ToNumber(m);
+        if (n === undefined)
             return undefined;
-        const n = m.hi * 4294967296 + m.lo;
         return negative ? -n : n;
     }
     function pointerText(a, symbols, pointerSize) {
@@ -2019,8 +4539,8 @@ var __waitchain = (function (exports) {
     function toAddr(value) {
         if (typeof value === 'number') {
             if (value < 0)
-                return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
-            return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
+                return addrFromParts(value >>> 0, value < -TWO32 ? 0 : 0xffffffff);
+            return addrFromParts(value % TWO32, Math.floor(value / TWO32));
         }
         return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
     }
@@ -2553,7 +5073,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 throw new UsageError(`${n} is not an address`);
             return { kind: 'address', address: u64ToAddr(n) };
         }
-        const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+        const width = n >= -2147483648 && n < TWO32 ? 32 : 64;
         return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
     }
     function valueRef(a) {
@@ -2571,7 +5091,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
         }
         const k = new KernelContext(target);
-        const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+        const result = analyzeRings(new KernelReaders(k), options.request, (e, r) => entryLine(e, r, target.pointerSize));
         const text = renderRingText(result, target.pointerSize);
         print(text);
         session.html(() => renderRingHtml(result, target.pointerSize, text));
@@ -2707,117 +5227,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         print(`${name}: HTML report written to ${file} (${size} characters)\n`);
     }
 
-    // The running Windows version, read from the target (KUSER_SHARED_DATA.NtMajorVersion/NtMinorVersion).
-    // Only for encodings the kernel/ntdll changed without any change to a structure's fields (a critical
-    // section's LockCount, a fast mutex's Count): layouts are still probed from the symbols, never chosen
-    // by version.
-    /**
-     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
-     * offset (the same constant as in time.ts).
-     */
-    const SHARED_USER_DATA$1 = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-    const cache = new WeakMap();
-    /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
-    function readOsVersion(k) {
-        let hit = cache.get(k);
-        if (hit === undefined) {
-            hit = decode(k) || null;
-            cache.set(k, hit);
-        }
-        return hit || undefined;
-    }
-    function decode(k) {
-        const shared = k.type('_KUSER_SHARED_DATA');
-        if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion'))
-            return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA$1[k.pointerSize], 'KUSER_SHARED_DATA');
-        if (!v)
-            return undefined;
-        const major = v.num('NtMajorVersion');
-        const minor = v.num('NtMinorVersion');
-        // A zeroed page (damaged or synthetic dump) names no version.
-        if (major === undefined || minor === undefined || major === 0)
-            return undefined;
-        return { major, minor };
-    }
-    /**
-     * The build number (19041) for a recording's header, never to choose a layout or an encoding:
-     * KUSER_SHARED_DATA.NtBuildNumber (Windows 10 on), else nt!NtBuildNumber; the low 16 bits are the
-     * build (the high bits mark a checked or free build). undefined when neither is readable.
-     */
-    function readBuildNumber(k) {
-        const shared = k.type('_KUSER_SHARED_DATA');
-        const field = shared && shared.field('NtBuildNumber');
-        if (field) {
-            const bytes = k.target.read(addrAdd(SHARED_USER_DATA$1[k.pointerSize], field.offset), 4);
-            if (bytes && uint(bytes, 0, 4))
-                return uint(bytes, 0, 4) & 0xffff;
-        }
-        const symbol = k.symbol('NtBuildNumber');
-        const bytes = symbol ? k.target.read(symbol, 4) : undefined;
-        return bytes ? uint(bytes, 0, 4) & 0xffff : undefined;
-    }
-
-    // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
-    // thread's own process (user stacks exist only in that address space).
-    //
-    // Where they are is a calling-convention fact, not a structure offset:
-    // - x86 (EBP frames): [ebp] = caller's ebp, [ebp+4] = return address, argument i at ebp + (2 + i) * 4.
-    //   The unwinder's FrameOffset is that ebp.
-    // - x64: arguments travel in registers; kv shows the 4 home-space slots above the return address,
-    //   i.e. argument i at Child-SP + (1 + i) * 8 (StackOffset is Child-SP, [Child-SP] = return address).
-    //   A callee may or may not have spilled its register arguments there: callers of this module validate
-    //   what they read (a critical section is cross-checked against its process's list).
-    /** kv shows 3 arguments on x86 and the 4 home-space slots on x64. */
-    const KV_ARGUMENTS = { 4: 3, 8: 4 };
-    /** The address of a frame's first argument, as kv reads it. */
-    function firstArgumentAddress(frame, pointerSize) {
-        return pointerSize === 8 ? addrAdd(frame.stackOffset, pointerSize) : addrAdd(frame.frameOffset, 2 * pointerSize);
-    }
-    /** The process context user-mode addresses of this process are read in. */
-    function processContext(process) {
-        return { pid: process.pid, address: process.address };
-    }
-    /**
-     * The first `count` arguments of a frame of `thread`, in ONE read of the thread's process's memory;
-     * undefined when that stack memory is unreadable (a kernel dump has no user stacks).
-     */
-    function frameArguments(k, thread, frame, count = 1) {
-        const size = k.pointerSize;
-        const bytes = k.target.read(firstArgumentAddress(frame, size), count * size, processContext(thread.process));
-        if (!bytes)
-            return undefined;
-        const out = [];
-        for (let i = 0; i < count; i++)
-            out.push(ptr(bytes, i * size, size));
-        return out;
-    }
-    // Suffixes the data model may append to a frame's display: the DML "[Switch To]" link, a source
-    // location "[d:\w7rtm\...\wait.c @ 123]", an inline-frame note "(Inline Function)". See the dx page's
-    // Stack.Frames example: https://learn.microsoft.com/windows-hardware/drivers/debuggercmds/dx--display-visualizer-variables-
-    const SUFFIX = /\s*(\[[^\]]*\]|\((Inline[^)]*)\))\s*$/i;
-    // module!function + 0x2ab (dx), module!function+0x2ab (k), module + 0x2ab, module!function
-    const FRAME = /^([^\s!+]+)(?:!(.+?))?\s*(?:\+\s*(0x)?([0-9a-f`]+))?$/i;
-    /**
-     * Parses a frame's text in either spelling (`nt!Foo + 0x2ab` as dx displays it, `nt!Foo+0x2ab` as k
-     * prints it), with or without suffixes, into its parts and the canonical `k` spelling every frame
-     * pattern of the analyses is written against.
-     */
-    function parseFrameText(raw) {
-        let text = String(raw).trim();
-        for (let i = 0; i < 4 && SUFFIX.test(text); i++)
-            text = text.replace(SUFFIX, '');
-        const m = FRAME.exec(text);
-        if (!m || /^(0x)?[0-9a-f`]+$/i.test(text))
-            return { text, offset: 0 };
-        const module = m[1];
-        const fn = m[2] !== undefined ? m[2].trim() : undefined;
-        const digits = m[4] !== undefined ? m[4].replace(/`/g, '') : undefined;
-        const offset = digits !== undefined ? parseInt(digits, 16) : 0;
-        const name = fn !== undefined ? `${module}!${fn}` : module;
-        return { text: digits !== undefined ? `${name}+0x${digits}` : name, module, function: fn, offset };
-    }
-
     // The debugger's answers in the shapes real WinDbg gives them, parsed without touching `host`:
     // dt listings of enum types, image names of the module list, and the enum values that no build changed.
     /**
@@ -2921,17 +5330,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             this.type = type;
             this.pointerSize = pointerSize;
             this.cache = new Map();
+            /** Bound once: field() runs for every member decoded, and a closure per call would be garbage per read. */
+            this.resolvePath = (path) => this.resolve(path);
             /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
             this.fieldsByPrefix = new Map();
             this.size = toNumber(type.size);
         }
         field(path) {
-            let hit = this.cache.get(path);
-            if (hit === undefined) {
-                hit = this.resolve(path) || null;
-                this.cache.set(path, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.cache, path, this.resolvePath);
         }
         fieldsOf(prefix, type) {
             if (this.fieldsByPrefix.has(prefix))
@@ -3127,32 +5533,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         type(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.types.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-                }
-                hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
-                this.types.set(key, hit);
-            }
-            return hit || undefined;
+            return getOrRead(this.types, key, () => {
+                const t = moduleType(module, name);
+                return t ? new HostTypeLayout(module, name, t, this.pointerSize) : undefined;
+            });
         }
         enumNames(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.enums.get(key);
-            if (hit === undefined) {
-                let t = null;
-                try {
-                    t = host.getModuleType(module, name);
-                }
-                catch (e) {
-                    t = null;
-                }
-                hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+            return getOrRead(this.enums, key, () => {
+                const t = moduleType(module, name);
+                let hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
                 let how = 'fields';
                 // Nothing documents that an enum type lists its enumerators in `fields` (host variant
                 // no-enum-fields): then dt's listing, then the table of values stable across builds.
@@ -3165,9 +5555,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     how = hit ? 'table' : 'none';
                 }
                 this.facts.enumSources[name] = how;
-                this.enums.set(key, hit);
-            }
-            return hit || undefined;
+                return hit || undefined;
+            });
         }
         /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
         enumFromDt(module, name) {
@@ -3195,9 +5584,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         typeShape(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.typeShapes.get(key);
-            if (hit === undefined) {
-                hit = null;
+            return getOrRead(this.typeShapes, key, () => {
+                let hit = null;
                 try {
                     const t = host.getModuleType(module, name);
                     if (t)
@@ -3206,19 +5594,15 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 catch (e) {
                     hit = null;
                 }
-                this.typeShapes.set(key, hit);
-            }
-            return hit || undefined;
+                return hit || undefined;
+            });
         }
         symbolShape(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.symbolShapes.get(key);
-            if (hit === undefined) {
+            return getOrRead(this.symbolShapes, key, () => {
                 const address = this.symbolAddress(module, name);
-                hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
-                this.symbolShapes.set(key, hit);
-            }
-            return hit || undefined;
+                return address === undefined ? undefined : { address, type: this.globalType(module, name, address) };
+            });
         }
         /** The declared type of a global: a struct or array global arrives as a native object with
          *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
@@ -3296,19 +5680,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         symbolAddress(module, name) {
             const key = `${module}!${name}`;
-            let hit = this.symbols.get(key);
-            if (hit === undefined) {
+            return getOrRead(this.symbols, key, () => {
                 let a = null;
                 try {
                     a = host.getModuleSymbolAddress(module, name);
                 }
                 catch (e) {
-                    a = null;
+                    a = null; // as for types: API < 1.1 throws instead of returning null
                 }
-                hit = a === null || a === undefined ? null : toAddr(a);
-                this.symbols.set(key, hit);
-            }
-            return hit || undefined;
+                return a === null || a === undefined ? undefined : toAddr(a);
+            });
         }
         /** The loaded modules with the names the debugger gives them ("nt", "3rdPartyAVDriver"). */
         namedModules() {
@@ -3351,9 +5732,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return undefined;
         }
         nearestSymbol(address) {
-            let hit = this.nearest.get(address);
-            if (hit === undefined) {
-                hit = null;
+            return getOrRead(this.nearest, address, () => {
+                let hit = null;
                 try {
                     const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
                     if (info && info.name) {
@@ -3373,9 +5753,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 catch (e) {
                     hit = null;
                 }
-                this.nearest.set(address, hit);
-            }
-            return hit || undefined;
+                return hit || undefined;
+            });
         }
         read(address, size, context) {
             try {
@@ -3497,8 +5876,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             }
         }
         processObject(pid) {
-            let hit = this.processObjects.get(pid);
-            if (hit === undefined) {
+            return getOrRead(this.processObjects, pid, () => {
+                let hit = null;
                 try {
                     // One round trip for the collection, then one per process asked for.
                     if (!this.processCollection)
@@ -3508,13 +5887,21 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 catch (e) {
                     hit = null;
                 }
-                this.processObjects.set(pid, hit);
-            }
-            return hit;
+                return hit || undefined;
+            }) || null;
         }
     }
     function addrOf(value) {
         return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+    }
+    /** A module's type, null when there is none: API < 1.1 throws instead of returning null (reference §1.5). */
+    function moduleType(module, name) {
+        try {
+            return host.getModuleType(module, name);
+        }
+        catch (e) {
+            return null;
+        }
     }
 
     // The memory a recording keeps: every successful read, merged into ranges per address space
@@ -4602,536 +6989,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
     }
 
-    // The one place frame and symbol text is normalised before a rule compares it. Real symbol files and
-    // debuggers spell one routine many ways:
-    // - x86 decorations: `_RtlpWaitForCriticalSection@4` (stdcall), `_Name` (cdecl), `@Name@8` (fastcall)
-    //   (MSVC name decoration: https://learn.microsoft.com/cpp/build/reference/decorated-names);
-    // - C++ names: `RPC_INTERFACE::DispatchToStub`;
-    // - the kernel under its image name: `nt`, `ntoskrnl`, `ntkrnlmp`, `ntkrnlpa`, `ntkrpamp`, `ntkrla57`;
-    // - offsets as `+0x2ab`, `+2ab` or ` + 0x2ab`.
-    // Pure string code: no host access.
-    /** Image names the kernel is loaded under (the debugger usually says `nt`). */
-    const KERNEL_MODULES = /^(nt|ntoskrnl|ntkrnlmp|ntkrnlpa|ntkrpamp|ntkrla57|ntkrnlup)(\.exe)?$/i;
-    /** `module` as rules compare it: lower case, the kernel as `nt`, no `.dll`/`.sys`/`.exe`. */
-    function normalModule(module) {
-        const m = module.trim().toLowerCase();
-        if (KERNEL_MODULES.test(m))
-            return 'nt';
-        return m.replace(/\.(dll|sys|exe)$/, '');
-    }
-    /** The routine name without MSVC x86 decoration: `_Name@4`, `_Name`, `@Name@8` -> `Name`. */
-    function undecorate(name) {
-        let n = name.trim();
-        if (n.indexOf('::') >= 0)
-            return n;
-        const fastcall = /^@([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
-        if (fastcall)
-            return fastcall[1];
-        const stdcall = /^_([A-Za-z_$?][\w$?]*)@\d+$/.exec(n);
-        if (stdcall)
-            return stdcall[1];
-        if (n.charAt(0) === '_' && /^_[A-Za-z]/.test(n) && n.charAt(1) !== '_')
-            n = n.slice(1);
-        return n;
-    }
-    /** Splits frame text (`ntdll!_RtlpWaitForCriticalSection@4+0x132`, `nt!Foo + 0x2ab`, `DriverA+0x270d`). */
-    function parseSymbol(text) {
-        let t = text.trim();
-        let offset;
-        const off = /\s*\+\s*(0x)?([0-9a-f`]+)\s*$/i.exec(t);
-        if (off) {
-            const digits = off[2].replace(/`/g, '');
-            offset = digits.length <= 13 ? parseInt(digits, 16) : undefined;
-            t = t.slice(0, off.index);
-        }
-        const bang = t.indexOf('!');
-        if (bang < 0)
-            return { module: normalModule(t), name: '', offset };
-        return { module: normalModule(t.slice(0, bang)), name: undecorate(t.slice(bang + 1)), offset };
-    }
-    /**
-     * True when the frame text names `module!one of names` under any spelling. `names` are plain routine
-     * names (no decoration); a C++ name also matches its method alone when `names` holds `Class::Method`.
-     */
-    function isRoutine(text, module, names) {
-        const s = parseSymbol(text);
-        if (!s.name)
-            return false;
-        if (module !== undefined && s.module !== normalModule(module))
-            return false;
-        const lower = s.name.toLowerCase();
-        for (const n of names)
-            if (n.toLowerCase() === lower)
-                return true;
-        return false;
-    }
-    /** The innermost frame (first in the list) naming one of the routines, with its index. */
-    function findRoutine(frames, module, names) {
-        for (let i = 0; i < frames.length; i++)
-            if (isRoutine(frames[i].text, module, names))
-                return { frame: frames[i], index: i };
-        return undefined;
-    }
-    /** `module!Name+0x..` in the plain spelling (for messages that name a routine). */
-    function plainRoutine(text) {
-        const s = parseSymbol(text);
-        return s.name ? `${s.module}!${s.name}` : text;
-    }
-    /**
-     * Frame or symbol text in the one spelling every rule compares, case kept for display: `Module!Name+0xoff`, the
-     * kernel as `nt`, no `.dll`/`.sys`/`.exe`, the name undecorated, the offset as `+0x` lower-case hex
-     * (`ntkrnlpa!_ExpWaitForResource@8 + 0xD5` -> `nt!ExpWaitForResource+0xd5`). Text without a routine
-     * (`DriverA+0x270d`, a bare address) is returned as written.
-     */
-    function normalFrame(text) {
-        const t = text.trim();
-        const bang = t.indexOf('!');
-        if (bang < 0)
-            return text;
-        const s = parseSymbol(t);
-        if (!s.name)
-            return text;
-        const written = t.slice(0, bang).trim();
-        const module = s.module === 'nt' ? 'nt' : written.replace(/\.(dll|sys|exe)$/i, '');
-        const off = s.offset === undefined ? '' : `+0x${s.offset.toString(16)}`;
-        return `${module}!${s.name}${off}`;
-    }
-
-    // Kernel-mode APCs queued to a thread: KTHREAD.ApcState.ApcListHead[KernelMode], a list of _KAPC
-    // linked through ApcListEntry, one read per APC, bounded; plus the thread's APC delivery controls
-    // (KernelApcPending, KernelApcDisable, SpecialApcDisable, WaitIrql) decoded from the ETHREAD already read.
-    /** APCs walked per thread: a thread with more queued kernel APCs than this is described by the first ones. */
-    const MAX_APCS_PER_THREAD = 64;
-    /** KPROCESSOR_MODE values (wdm.h), the index into ApcListHead when the symbols have no _MODE enum. */
-    const KERNEL_MODE = 0;
-    /** APC_LEVEL (wdm.h). */
-    const APC_LEVEL = 1;
-    /** The delivery controls, from the ETHREAD view (no read). The disable counts are signed whatever their declared width. */
-    function apcControls(thread) {
-        const v = thread.view;
-        const pending = v.num('Tcb.ApcState.KernelApcPending');
-        return {
-            kernelApcPending: pending === undefined ? undefined : pending !== 0,
-            kernelApcDisable: signedCount(v.num('Tcb.KernelApcDisable'), fieldSize(thread, 'Tcb.KernelApcDisable')),
-            specialApcDisable: signedCount(v.num('Tcb.SpecialApcDisable'), fieldSize(thread, 'Tcb.SpecialApcDisable')),
-            waitIrql: v.num('Tcb.WaitIrql'),
-        };
-    }
-    function fieldSize(thread, path) {
-        const f = thread.view.layout.field(path);
-        return f ? f.size : 0;
-    }
-    /** XP declares KernelApcDisable a ULONG that the kernel decrements below zero: read it as the signed count it is. */
-    function signedCount(value, size) {
-        if (value === undefined)
-            return undefined;
-        if (size === 4 && value >= 0x80000000)
-            return value - 0x100000000;
-        if (size === 2 && value >= 0x8000)
-            return value - 0x10000;
-        if (size === 1 && value >= 0x80)
-            return value - 0x100;
-        return value;
-    }
-    /**
-     * Whether a special kernel APC queued to a waiting thread is delivered into its wait (KiInsertQueueApc
-     * unwaits the thread with STATUS_KERNEL_APC): only when the thread waits at PASSIVE_LEVEL and is not in
-     * a guarded region. Undefined when the controls are unknown.
-     */
-    function specialApcDeliverable(c) {
-        if (c.waitIrql === undefined)
-            return undefined;
-        if (c.waitIrql >= APC_LEVEL)
-            return false;
-        if (c.specialApcDisable !== undefined && c.specialApcDisable !== 0)
-            return false;
-        return true;
-    }
-    /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
-    function listHead(k, thread, state, mode) {
-        const f = thread.view.layout.field(`Tcb.${state}.ApcListHead`);
-        if (!f)
-            return undefined;
-        const element = f.elementSize || 2 * k.pointerSize;
-        const offset = f.offset + mode * element;
-        if (offset + k.pointerSize > thread.view.bytes.length - thread.view.base)
-            return undefined;
-        return { head: addrAdd(thread.address, offset), flink: ptr(thread.view.bytes, thread.view.base + offset, k.pointerSize) };
-    }
-    /**
-     * The APC states whose kernel lists hold APCs for this thread: ApcState, plus SavedApcState while the
-     * thread is attached to another process (ApcStateIndex 1): an APC for its own process environment,
-     * such as an I/O completion, is queued there meanwhile. SavedApcState is stale when not attached.
-     */
-    function kernelLists(k, thread) {
-        const mode = kernelModeIndex(k);
-        const out = [];
-        const states = thread.view.num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
-        for (const state of states) {
-            const h = listHead(k, thread, state, mode);
-            if (h && h.flink !== h.head && !isNull(h.flink))
-                out.push(h);
-        }
-        return out;
-    }
-    /** True when a kernel-mode APC list of the thread is not empty (decided from the ETHREAD as read, no read). */
-    function hasKernelApcs(k, thread) {
-        return kernelLists(k, thread).length > 0;
-    }
-    function kernelModeIndex(k) {
-        const v = k.enumValue('_MODE', 'KernelMode');
-        return v === undefined ? KERNEL_MODE : v;
-    }
-    /** The thread's queued kernel-mode APCs in list order; one read per APC, at most MAX_APCS_PER_THREAD, damage counted. */
-    function readKernelApcs(k, thread) {
-        const out = [];
-        const layout = k.type('_KAPC');
-        if (!layout || !layout.field('ApcListEntry'))
-            return out;
-        for (const h of kernelLists(k, thread))
-            walkApcs(k, thread, layout, h, out);
-        return out;
-    }
-    function walkApcs(k, thread, layout, h, out) {
-        const what = `kernel APC list of thread ${thread.address}`;
-        const seen = new Set();
-        let entry = h.flink;
-        while (entry !== h.head) {
-            if (!k.plausible(entry)) {
-                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                return;
-            }
-            if (seen.has(entry)) {
-                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                return;
-            }
-            if (out.length >= MAX_APCS_PER_THREAD)
-                return;
-            seen.add(entry);
-            const address = k.containing(entry, layout, 'ApcListEntry');
-            const view = k.readStruct(layout, address, 'APC');
-            if (!view)
-                return;
-            const normalRoutine = nonNull$1(view.ptr('NormalRoutine'));
-            const mode = view.num('ApcMode');
-            out.push({
-                address,
-                kernelRoutine: nonNull$1(view.ptr('KernelRoutine')),
-                normalRoutine,
-                systemArgument1: nonNull$1(view.ptr('SystemArgument1')),
-                systemArgument2: nonNull$1(view.ptr('SystemArgument2')),
-                mode,
-                inserted: view.num('Inserted') !== 0,
-                special: mode === kernelModeIndex(k) && normalRoutine === undefined,
-            });
-            const next = view.ptr('ApcListEntry.Flink');
-            if (!next || isNull(next)) {
-                k.warnings.add('lists cut at a bad link', `${what}: null link after ${address}`);
-                return;
-            }
-            entry = next;
-        }
-    }
-    function nonNull$1(a) {
-        return a === undefined || isNull(a) ? undefined : a;
-    }
-    /** nt!IopCompleteRequest: the I/O manager's completion APC (the kernel module may be named nt, ntoskrnl, ntkrnlpa...). */
-    /** Compared through core/symbolName (any kernel image name, x86 decoration `_IopCompleteRequest@20`). */
-    const IO_COMPLETION_ROUTINE = ['IopCompleteRequest'];
-    function isIoCompletionSymbol(symbol) {
-        return symbol !== undefined && isRoutine(symbol, 'nt', IO_COMPLETION_ROUTINE) && !parseSymbol(symbol).offset;
-    }
-    /** Symbolises APC routines, once per address per run: many threads share a handful of routines. */
-    class RoutineNames {
-        constructor(k) {
-            this.k = k;
-            this.names = new Map();
-            this.completion = k.symbol('IopCompleteRequest');
-        }
-        name(address) {
-            let hit = this.names.get(address);
-            if (hit === undefined) {
-                hit = this.k.target.nearestSymbol(address) || null;
-                this.names.set(address, hit);
-            }
-            return hit === null ? undefined : hit;
-        }
-        /** KernelRoutine is nt!IopCompleteRequest: by the symbol's address when the symbols give it, else by name. */
-        isIoCompletion(address) {
-            if (address === undefined)
-                return false;
-            if (this.completion !== undefined && address === this.completion)
-                return true;
-            return isIoCompletionSymbol(this.name(address));
-        }
-    }
-
-    // A thread's IRPs (ETHREAD.IrpList, linked through IRP.ThreadListEntry) with their stack locations, and
-    // who serves the current location: device -> driver object -> DriverName, file object -> FileName.
-    // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
-    // stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
-    /** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
-    const IO_TYPE_DEVICE = 3;
-    const IO_TYPE_DRIVER = 4;
-    const IO_TYPE_FILE = 5;
-    const IO_TYPE_IRP$1 = 6;
-    /** Stack locations read with the IRP in its first read; deeper stacks cost one more read. */
-    const LOCATIONS_IN_FIRST_READ = 12;
-    /** A CCHAR holds StackCount: more than this is damage. */
-    const MAX_STACK_COUNT = 127;
-    /** IRPs walked per thread; a leaking thread can have thousands, a description needs a few. */
-    const MAX_IRPS_PER_THREAD = 256;
-    /** IRP_MJ_* by value (wdm.h). */
-    const MAJOR_FUNCTIONS = [
-        'CREATE', 'CREATE_NAMED_PIPE', 'CLOSE', 'READ', 'WRITE', 'QUERY_INFORMATION', 'SET_INFORMATION', 'QUERY_EA',
-        'SET_EA', 'FLUSH_BUFFERS', 'QUERY_VOLUME_INFORMATION', 'SET_VOLUME_INFORMATION', 'DIRECTORY_CONTROL',
-        'FILE_SYSTEM_CONTROL', 'DEVICE_CONTROL', 'INTERNAL_DEVICE_CONTROL', 'SHUTDOWN', 'LOCK_CONTROL', 'CLEANUP',
-        'CREATE_MAILSLOT', 'QUERY_SECURITY', 'SET_SECURITY', 'POWER', 'SYSTEM_CONTROL', 'DEVICE_CHANGE', 'QUERY_QUOTA',
-        'SET_QUOTA', 'PNP',
-    ];
-    function majorFunctionName(value) {
-        return value < MAJOR_FUNCTIONS.length ? `IRP_MJ_${MAJOR_FUNCTIONS[value]}` : `IRP_MJ_0x${value.toString(16)}`;
-    }
-    /**
-     * The 1-based stack location being served. A fresh IRP has CurrentLocation = StackCount + 1, each
-     * IoCallDriver moves it down one; above StackCount the IRP is not yet sent or already completed back.
-     */
-    function currentLocationIndex(stackCount, currentLocation) {
-        return currentLocation >= 1 && currentLocation <= stackCount ? currentLocation : undefined;
-    }
-    /** Stack locations follow the IRP: location i (1-based) is at irp + sizeof(IRP) + (i - 1) * sizeof(IO_STACK_LOCATION). */
-    function stackLocationOffset(irpSize, locationSize, index) {
-        return irpSize + (index - 1) * locationSize;
-    }
-    /** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
-    function unicodeStringSpan(length, maximumLength, bufferPlausible) {
-        if (length === 0)
-            return { bytes: 0 };
-        if (length % 2 !== 0)
-            return { invalid: `odd Length ${length}` };
-        if (maximumLength !== undefined && length > maximumLength)
-            return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
-        if (!bufferPlausible)
-            return { invalid: 'bad Buffer' };
-        return { bytes: length };
-    }
-    /** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
-    function decodeUnicodeString(bytes, length) {
-        return utf16(bytes, 0, length);
-    }
-    /** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
-    function readUnicodeString(k, view, path, what) {
-        const length = view.num(`${path}.Length`);
-        const buffer = view.ptr(`${path}.Buffer`);
-        if (length === undefined || buffer === undefined)
-            return undefined;
-        const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
-        if ('invalid' in span) {
-            k.warnings.add('bad strings', `${what}: ${span.invalid}`);
-            return undefined;
-        }
-        if (span.bytes === 0)
-            return '';
-        const bytes = k.target.read(buffer, span.bytes);
-        if (!bytes) {
-            k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
-            return undefined;
-        }
-        return decodeUnicodeString(bytes, span.bytes);
-    }
-    /** IRP, device, driver and file reads of one run, with per-object caches (a driver's name is read once). */
-    class IrpReader {
-        constructor(k) {
-            this.k = k;
-            this.devices = new Map();
-            this.drivers = new Map();
-            this.files = new Map();
-            const irp = k.type('_IRP');
-            const location = k.type('_IO_STACK_LOCATION');
-            this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
-        }
-        /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
-        threadIrps(thread) {
-            const out = [];
-            const types = this.types;
-            const head = thread.view.addressOf('IrpList');
-            let entry = thread.view.ptr('IrpList.Flink');
-            if (!types || !head || !entry)
-                return out;
-            const what = `IRP list of thread ${thread.address}`;
-            const seen = new Set();
-            while (entry !== head) {
-                if (!this.k.plausible(entry)) {
-                    this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                    break;
-                }
-                if (seen.has(entry)) {
-                    this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                    break;
-                }
-                if (seen.size >= MAX_IRPS_PER_THREAD)
-                    break;
-                seen.add(entry);
-                const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
-                if (!irp)
-                    break;
-                out.push(irp.info);
-                entry = irp.next;
-                if (isNull(entry)) {
-                    this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
-                    break;
-                }
-            }
-            return out;
-        }
-        /** One IRP with its stack locations. */
-        readIrp(address) {
-            const types = this.types;
-            const hit = types ? this.readIrpAt(address, types) : undefined;
-            return hit && hit.info;
-        }
-        /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
-        deviceTarget(device) {
-            let hit = this.devices.get(device);
-            if (hit === undefined) {
-                hit = this.readDeviceTarget(device) || null;
-                this.devices.set(device, hit);
-            }
-            return hit || undefined;
-        }
-        /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
-        fileName(file) {
-            let hit = this.files.get(file);
-            if (hit === undefined) {
-                hit = null;
-                const layout = this.types && this.types.file;
-                const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
-                if (view && this.typed(view, IO_TYPE_FILE, 'file object'))
-                    hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
-                this.files.set(file, hit);
-            }
-            return hit === null ? undefined : hit;
-        }
-        readDeviceTarget(device) {
-            const layout = this.types && this.types.device;
-            if (!layout || !this.k.plausible(device))
-                return undefined;
-            const view = this.k.readStruct(layout, device, 'device object');
-            if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object'))
-                return undefined;
-            const driverObject = view.ptr('DriverObject');
-            if (!driverObject || !this.k.plausible(driverObject))
-                return { device, driverObject: undefined, driverName: undefined };
-            let name = this.drivers.get(driverObject);
-            if (name === undefined) {
-                name = this.readDriverName(driverObject) || null;
-                this.drivers.set(driverObject, name);
-            }
-            return { device, driverObject, driverName: name === null ? undefined : name };
-        }
-        readDriverName(driver) {
-            const layout = this.types && this.types.driver;
-            const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
-            if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object'))
-                return undefined;
-            return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
-        }
-        /** The I/O manager's Type header says what a structure is; anything else is damage. */
-        typed(view, expected, what) {
-            const type = view.num('Type');
-            if (type === expected)
-                return true;
-            this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
-            return false;
-        }
-        /**
-         * One read for the IRP and its first LOCATIONS_IN_FIRST_READ stack locations (StackCount is inside the
-         * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
-         * unreadable memory falls back to the IRP alone.
-         */
-        readIrpAt(address, types) {
-            const k = this.k;
-            const irpSize = types.irp.size;
-            const locationSize = types.location.size;
-            const bytes = k.target.read(address, stackLocationOffset(irpSize, locationSize, LOCATIONS_IN_FIRST_READ + 1));
-            let view = bytes ? new StructView(types.irp, address, bytes, k.pointerSize) : undefined;
-            if (!view)
-                view = k.readStruct(types.irp, address, 'IRP');
-            if (!view)
-                return undefined;
-            if (!this.typed(view, IO_TYPE_IRP$1, 'IRP'))
-                return undefined;
-            const stackCount = view.num('StackCount') || 0;
-            const currentLocation = view.num('CurrentLocation') || 0;
-            const info = {
-                address,
-                thread: nonNull(view.ptr('Tail.Overlay.Thread')),
-                stackCount,
-                currentLocation,
-                current: undefined,
-                locations: [],
-                userIosb: nonNull(view.ptr('UserIosb')),
-                userEvent: nonNull(view.ptr('UserEvent')),
-                pendingReturned: !!view.num('PendingReturned'),
-                cancel: !!view.num('Cancel'),
-                status: view.num('IoStatus.Status'),
-                originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
-            };
-            const next = view.ptr('ThreadListEntry.Flink') || '0';
-            if (stackCount > MAX_STACK_COUNT) {
-                k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
-                return { info, next };
-            }
-            const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
-            if (!locationBytes)
-                return { info, next };
-            for (let index = 1; index <= stackCount; index++) {
-                const offset = stackLocationOffset(irpSize, locationSize, index);
-                const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
-                info.locations.push({
-                    index,
-                    address: sl.address,
-                    majorFunction: sl.num('MajorFunction') || 0,
-                    minorFunction: sl.num('MinorFunction') || 0,
-                    control: sl.num('Control') || 0,
-                    deviceObject: nonNull(sl.ptr('DeviceObject')),
-                    fileObject: nonNull(sl.ptr('FileObject')),
-                    completionRoutine: nonNull(sl.ptr('CompletionRoutine')),
-                    context: nonNull(sl.ptr('Context')),
-                });
-            }
-            const current = currentLocationIndex(stackCount, currentLocation);
-            if (current !== undefined)
-                info.current = info.locations[current - 1];
-            return { info, next };
-        }
-        /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
-        locationBytes(address, have, end, irpSize, locationSize) {
-            if (have.length >= end)
-                return have;
-            // Whole locations already in hand are kept; the read starts at the first one missing.
-            const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
-            const rest = this.k.target.read(addrAdd(address, kept), end - kept);
-            if (!rest) {
-                this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
-                return undefined;
-            }
-            const joined = [];
-            for (let i = 0; i < kept; i++)
-                joined.push(have[i]);
-            for (let i = 0; i < rest.length; i++)
-                joined.push(rest[i]);
-            return joined;
-        }
-    }
-    function nonNull(a) {
-        return a === undefined || isNull(a) ? undefined : a;
-    }
-    /** The IRP reader of this run (its caches live as long as the run). */
-    function irpReaderOf(env) {
-        return env.memo('irp-reader', () => new IrpReader(env.k));
-    }
-
     // Where an address an IRP will write on completion (UserIosb, UserEvent) lies relative to the threads'
     // stacks: on no stack, in a live frame of a thread, or below that thread's stack pointer (in a frame that
     // has returned). Kernel stacks are [StackLimit, StackBase) of every thread, indexed once per run; user
@@ -5147,9 +7004,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return 'unknown';
         return addrCompare(address, sp) < 0 ? 'returned' : 'live';
     }
+    const KERNEL_STACKS = cacheKey('stale: kernel stacks');
+    const USER_STACKS = cacheKey('stale: user stacks by process');
+    const IRPS_BY_THREAD = cacheKey('stale: IRPs by thread');
     /** All plausible kernel stack ranges, sorted by StackLimit (built once per run). */
     function kernelStacks(env) {
-        return env.memo('stale:kernel-stacks', () => {
+        return env.cache.get(KERNEL_STACKS, () => {
             const ps = env.k.pointerSize;
             const out = [];
             for (const t of env.table.threads) {
@@ -5184,29 +7044,19 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     /** The user stacks of a process's threads from their TEBs (NtTib.StackLimit/StackBase), read once per process, silently absent in kernel dumps. */
     function userStacks(process, env) {
-        const all = env.memo('stale:user-stacks', () => new Map());
-        let ranges = all.get(process.address);
-        if (ranges)
+        const all = env.cache.get(USER_STACKS, () => new Map());
+        return getOrBuild(all, process.address, () => userStacksOf(process, env));
+    }
+    function userStacksOf(process, env) {
+        const ranges = [];
+        if (!env.kernel.tebLayout())
             return ranges;
-        ranges = [];
-        all.set(process.address, ranges);
-        const k = env.k;
-        const teb = k.type('_TEB');
-        const baseField = teb && teb.field('NtTib.StackBase');
-        const limitField = teb && teb.field('NtTib.StackLimit');
-        if (!teb || !baseField || !limitField)
-            return ranges;
-        const span = Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size);
         for (const t of process.threads) {
-            const tebAddress = t.view.ptr('Tcb.Teb');
-            if (!tebAddress || isNull(tebAddress) || isKernelAddress(tebAddress, k.pointerSize))
-                continue;
             // A kernel dump has no user memory: an unreadable TEB is expected there, not damage.
-            const bytes = k.target.read(tebAddress, span, processContext(process));
-            if (!bytes)
+            const bounds = env.kernel.userStackBounds(t);
+            if (!bounds)
                 continue;
-            const base = ptr(bytes, baseField.offset, k.pointerSize);
-            const limit = ptr(bytes, limitField.offset, k.pointerSize);
+            const { base, limit } = bounds;
             const size = addrDiff(base, limit);
             if (size === undefined || size <= 0 || size > MAX_STACK_SIZE)
                 continue;
@@ -5251,8 +7101,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     /** Every thread's IRP list (one read per IRP; threads with an empty list cost nothing). */
     function irpsByThread(env) {
-        return env.memo('stale:irps', () => {
-            const reader = irpReaderOf(env);
+        return env.cache.get(IRPS_BY_THREAD, () => {
+            const reader = env.kernel.irps;
             const out = [];
             for (const thread of env.table.threads) {
                 const irps = reader.threadIrps(thread);
@@ -5267,20 +7117,18 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const location = irp.current;
         if (!location)
             return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
-        const target = location.deviceObject ? irpReaderOf(env).deviceTarget(location.deviceObject) : undefined;
+        const target = location.deviceObject ? env.kernel.irps.deviceTarget(location.deviceObject) : undefined;
         const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
         return `${majorFunctionName(location.majorFunction)} to ${driver}`;
     }
     /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
     function fileObjectEvent(irp, env) {
-        const layout = env.k.type('_FILE_OBJECT');
-        const event = layout && layout.field('Event');
         let file = irp.originalFileObject;
         if (!file)
             for (const l of irp.locations)
                 if (l.fileObject)
                     file = l.fileObject;
-        return event && file ? addrAdd(file, event.offset) : undefined;
+        return file ? env.kernel.irps.fileObjectEvent(file) : undefined;
     }
     /** The thread waits on the IRP's UserEvent or on its file object's Event: it is waiting for this request's completion. */
     function waitsOnIrpEvent(t, irp, env) {
@@ -5332,9 +7180,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const handedOver = !o.terminated && other.state === 'live' && o.state === 'Waiting' && !!irp.userEvent && o.waits.some((w) => w.object === irp.userEvent);
         return { reason: 'other-thread', position: other, severity: handedOver ? 'warning' : 'error' };
     }
+    const STALE_REFERENCES = cacheKey('stale: stale references');
     /** Every stale reference of the dump (computed once per run; the APC rule asks for them too). */
     function staleReferences(env) {
-        return env.memo('stale:references', () => {
+        return env.cache.get(STALE_REFERENCES, () => {
             const out = [];
             for (const { thread, irps } of irpsByThread(env)) {
                 for (const irp of irps) {
@@ -5455,8 +7304,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // Whether the kernel will deliver it (WaitIrql < APC_LEVEL and SpecialApcDisable zero) does not decide
     // the finding, it decides what happens next; it is reported with the disable counts as evidence.
     // Severity warning; error when stale-iosb finds the same IRP (the completion will corrupt a stack).
-    /** IO_TYPE_IRP (WDK): the Type header of an _IRP. */
-    const IO_TYPE_IRP = 6;
     /** Candidate IRPs named when the APC does not say which IRP it completes. */
     const MAX_CANDIDATES_SHOWN = 3;
     const apcToNonAlertableWaiterRule = {
@@ -5464,14 +7311,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         run({ model }) {
             const env = model.env;
             const k = env.k;
-            const names = env.memo('stale:routine-names', () => new RoutineNames(k));
+            const names = env.kernel.routineNames;
             const findings = [];
             for (const t of env.table.threads) {
                 if (t.state !== 'Waiting' || t.alertable)
                     continue;
-                if (!hasKernelApcs(k, t))
+                if (!env.kernel.hasKernelApcs(t))
                     continue; // decided from the ETHREAD as read: most threads cost nothing
-                const completions = readKernelApcs(k, t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
+                const completions = env.kernel.kernelApcs(t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
                 if (!completions.length)
                     continue;
                 const irps = irpsOf(t, env);
@@ -5504,9 +7351,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function matchIrp(apc, irps, env) {
         const k = env.k;
         const a = (x) => formatAddr(x, k.pointerSize);
-        const layout = k.type('_IRP');
-        const tailApc = layout && layout.field('Tail.Apc');
-        const container = layout && tailApc ? k.containing(apc.address, layout, 'Tail.Apc') : undefined;
+        const container = env.kernel.irps.irpOfTailApc(apc.address);
         if (container) {
             const onList = irps.find((irp) => irp.address === container);
             if (onList)
@@ -5519,14 +7364,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         // Not on the thread's list (completion may already have dequeued it): the Tail.Apc container is an IRP
         // when its Type header says so; a two-byte probe first, so a pool neighbour is not read as an IRP.
-        if (layout && container && k.plausible(container)) {
-            const type = layout.field('Type');
-            const probe = type && k.target.read(addrAdd(container, type.offset), type.size);
-            if (type && probe && uint(probe, 0, type.size) === IO_TYPE_IRP) {
-                const irp = irpReaderOf(env).readIrp(container);
-                if (irp)
-                    return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
-            }
+        if (container) {
+            const irp = env.kernel.irps.probeIrp(container);
+            if (irp)
+                return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
         }
         return undefined;
     }
@@ -5561,8 +7402,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function findingOf$3(t, apcs, irps, how, env) {
         const k = env.k;
         const a = (x) => formatAddr(x, k.pointerSize);
-        const names = env.memo('stale:routine-names', () => new RoutineNames(k));
-        const c = apcControls(t);
+        const names = env.kernel.routineNames;
+        const c = env.kernel.apcControls(t);
         const single = irps.length === 1 ? irps[0] : undefined;
         const stale = staleIrpAddresses(env);
         const corrupting = irps.filter((irp) => stale.has(irp.address));
@@ -5617,367 +7458,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (deliverable === false)
             return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
         return `${counts}: whether the kernel delivers it now is unknown`;
-    }
-
-    // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
-    // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
-    // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
-    /** More processors than any Windows build supports (x64 tops out at 2048 logical processors): damage. */
-    const MAX_PROCESSORS = 2048;
-    /** The KPRCB fields read; the read covers the KPRCB from its start to the last of them. */
-    const PRCB_FIELDS = ['CurrentThread', 'NextThread', 'IdleThread', 'Number'];
-    function readProcessors(k) {
-        const table = { known: false, processors: [], count: 0, byNumber: new Map(), runningOn: new Map(), nextOn: new Map(), unreadable: [] };
-        const prcbType = k.type('_KPRCB');
-        const ethread = k.type('_ETHREAD');
-        const block = k.symbol('KiProcessorBlock');
-        if (!prcbType || !ethread || !block) {
-            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
-            return table;
-        }
-        const declared = processorCount(k);
-        const blockType = symbolType(k, 'KiProcessorBlock');
-        const declaredLength = blockType && blockType.kind === 'array' ? blockType.count : undefined;
-        const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
-        const entries = entryCount(declared, capacity);
-        if (entries === undefined) {
-            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
-            return table;
-        }
-        if (declared !== undefined && capacity !== undefined && declared > capacity) {
-            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
-        }
-        const pointers = k.target.read(block, entries * k.pointerSize);
-        if (!pointers) {
-            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
-            return table;
-        }
-        table.known = true;
-        const pcr = pcrLocator(k, prcbType);
-        if (!pcr && entries > 0) {
-            // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
-            // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
-            k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
-        }
-        const span = prcbSpan(prcbType);
-        for (let i = 0; i < entries; i++) {
-            const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
-            if (isNull(prcb))
-                break; // the array ends at the first NULL entry
-            if (!k.plausible(prcb)) {
-                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
-                table.unreadable.push(i);
-                continue;
-            }
-            const info = readProcessor(k, prcbType, ethread, pcr, span, prcb, i);
-            if (!info) {
-                table.unreadable.push(i);
-                continue;
-            }
-            addProcessor(table, info);
-        }
-        table.count = declared !== undefined ? declared : table.processors.length + table.unreadable.length;
-        return table;
-    }
-    /** The entries to read: KeNumberProcessors bounded by the array's declared length, whichever is known. */
-    function entryCount(declared, capacity) {
-        if (declared !== undefined && capacity !== undefined)
-            return Math.min(declared, capacity);
-        if (declared !== undefined)
-            return declared;
-        return capacity;
-    }
-    function addProcessor(table, info) {
-        table.processors.push(info);
-        table.byNumber.set(info.number, info);
-        if (info.currentThread) {
-            const list = table.runningOn.get(info.currentThread);
-            if (list)
-                list.push(info);
-            else
-                table.runningOn.set(info.currentThread, [info]);
-        }
-        if (info.nextThread)
-            table.nextOn.set(info.nextThread, info);
-    }
-    /** KeNumberProcessors, read with the size its type declares (CHAR on XP, ULONG later). */
-    function processorCount(k) {
-        const at = k.symbol('KeNumberProcessors');
-        const type = symbolType(k, 'KeNumberProcessors');
-        if (!at || !type || type.kind !== 'int' || type.size < 1 || type.size > 4)
-            return undefined;
-        const b = k.target.read(at, type.size);
-        if (!b)
-            return undefined;
-        const n = uint(b, 0, type.size);
-        if (n > 0 && n <= MAX_PROCESSORS)
-            return n;
-        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
-        return undefined;
-    }
-    /** A global's declared type (undefined with public symbols only). */
-    function symbolType(k, name) {
-        const shape = k.target.symbolShape ? k.target.symbolShape('nt', name) : undefined;
-        return shape && shape.type;
-    }
-    /** The KPRCB is embedded in its KPCR: x86 names it PrcbData (Prcb is a pointer there), x64 names it Prcb. */
-    function pcrLocator(k, prcbType) {
-        const layout = k.type('_KPCR');
-        if (!layout)
-            return undefined;
-        for (const name of ['PrcbData', 'Prcb']) {
-            const f = layout.field(name);
-            if (f && f.kind === 'struct' && f.size === prcbType.size)
-                return { layout, field: name, prcbOffset: f.offset };
-        }
-        return undefined;
-    }
-    function prcbSpan(prcbType) {
-        let end = 0;
-        for (const name of PRCB_FIELDS) {
-            const f = prcbType.field(name);
-            if (f && f.offset + f.size > end)
-                end = f.offset + f.size;
-        }
-        return end;
-    }
-    /**
-     * One read per processor: from the KPCR's start (its Irql) through the KPRCB fields used, when the
-     * KPCR can be located; else the KPRCB part alone.
-     */
-    function readProcessor(k, prcbType, ethread, pcr, span, prcb, index) {
-        let view;
-        let irql;
-        if (pcr) {
-            const pcrAddress = k.containing(prcb, pcr.layout, pcr.field);
-            const bytes = k.target.read(pcrAddress, pcr.prcbOffset + span);
-            if (bytes) {
-                const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
-                view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
-                if (pcrConsistent(pcrView, pcrAddress, prcb))
-                    irql = pcrView.num('Irql');
-                else
-                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
-            }
-        }
-        if (!view)
-            view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);
-        if (!view)
-            return undefined;
-        // KPRCB holds KTHREAD pointers; threads are known by their ETHREAD (Tcb is its first member on every build, but probed).
-        const tcb = ethread.field('Tcb');
-        const toThread = (field) => {
-            const kthread = view.ptr(field);
-            return kthread && !isNull(kthread) ? addrAdd(kthread, -(tcb ? tcb.offset : 0)) : undefined;
-        };
-        const number = view.num('Number');
-        const currentThread = toThread('CurrentThread');
-        const idleThread = toThread('IdleThread');
-        return {
-            number: number === undefined ? index : number,
-            prcb,
-            currentThread,
-            nextThread: toThread('NextThread'),
-            idleThread,
-            idle: currentThread !== undefined && currentThread === idleThread,
-            irql,
-        };
-    }
-    /**
-     * The KPCR's self pointer and its KPRCB pointer (x86 SelfPcr/Prcb, x64 Self/CurrentPrcb) confirm the
-     * containing-record arithmetic; a field this build lacks is no evidence either way.
-     */
-    function pcrConsistent(pcr, pcrAddress, prcb) {
-        for (const name of ['SelfPcr', 'Self']) {
-            const f = pcr.layout.field(name);
-            if (f && f.kind === 'pointer') {
-                if (pcr.ptr(name) !== pcrAddress)
-                    return false;
-                break;
-            }
-        }
-        for (const name of ['Prcb', 'CurrentPrcb']) {
-            const f = pcr.layout.field(name);
-            if (f && f.kind === 'pointer') {
-                if (pcr.ptr(name) !== prcb)
-                    return false;
-                break;
-            }
-        }
-        return true;
-    }
-    /** The processor table of this run (built on first use). */
-    function processorsOf(env) {
-        return env.memo('processors', () => readProcessors(env.k));
-    }
-
-    // Queued spin locks as the kernel keeps them (kernel-structures.md §3.4): each acquirer links a
-    // _KSPIN_LOCK_QUEUE { Next, Lock } (for in-stack queued locks the LockQueue of a KLOCK_QUEUE_HANDLE on
-    // its own stack) into a queue whose TAIL the lock word holds. Entry.Lock is the lock's address with two
-    // documented flags in its low bits: LOCK_QUEUE_WAIT (1) = still spinning for the predecessor to hand the
-    // lock over, LOCK_QUEUE_OWNER (2) = holds the lock. Nothing points backwards, so a waiter's predecessor
-    // is found by looking for the entry whose Next is the waiter: on stacks read once and scanned.
-    const LOCK_QUEUE_WAIT = 1;
-    const LOCK_QUEUE_OWNER = 2;
-    /** Bytes of stack read for one scan: beyond any kernel stack (x64 large stacks are 72 KB) with room for relocated test images. */
-    const MAX_STACK_SCAN = 0x40000;
-    const PAGE = 0x1000;
-    /** Queue entries followed from a waiter to the tail before giving up (a queue is as long as the processors spinning on it). */
-    const MAX_CHAIN = 64;
-    /** Lock words and queue entries read per run while validating candidates: random stack words must not cost unbounded reads. */
-    const MAX_VALIDATION_READS = 256;
-    /**
-     * Words of stack memory that have the shape of a queued-lock entry: exactly one of the two flags set,
-     * a pointer-aligned kernel lock address under them, and Next null or a pointer-aligned kernel address.
-     * Pure; callers still validate candidates against the lock word (random stack words can look like this).
-     */
-    function scanQueueEntries(block, pointerSize, o) {
-        const out = [];
-        const b = block.bytes;
-        for (let at = 0; at + o.size <= b.length; at += pointerSize) {
-            const lockValue = ptr(b, at + o.lock, pointerSize);
-            const flags = addrAnd(lockValue, 3);
-            if (flags !== LOCK_QUEUE_WAIT && flags !== LOCK_QUEUE_OWNER)
-                continue;
-            const lock = addrClearLow(lockValue);
-            if (!isKernelAddress(lock, pointerSize) || addrAnd(lock, pointerSize - 1) !== 0)
-                continue;
-            const next = ptr(b, at + o.next, pointerSize);
-            if (!isNull(next) && (!isKernelAddress(next, pointerSize) || addrAnd(next, pointerSize - 1) !== 0))
-                continue;
-            out.push({ address: addrAdd(block.start, at), next, lockValue, lock, flags });
-        }
-        return out;
-    }
-    function flagText(flags) {
-        return flags === LOCK_QUEUE_WAIT ? 'LOCK_QUEUE_WAIT' : flags === LOCK_QUEUE_OWNER ? 'LOCK_QUEUE_OWNER' : `flags ${flags}`;
-    }
-    /** Stack reads and lock-queue validation of one run (lock words and off-stack entries cached). */
-    class QueuedLockReader {
-        constructor(k) {
-            this.k = k;
-            this.words = new Map();
-            this.entries = new Map();
-            this.reads = 0;
-            const layout = k.type('_KSPIN_LOCK_QUEUE');
-            const next = layout && layout.field('Next');
-            const lock = layout && layout.field('Lock');
-            this.offsets = layout && next && lock ? { next: next.offset, lock: lock.offset, size: layout.size } : undefined;
-        }
-        get known() {
-            return this.offsets !== undefined;
-        }
-        /**
-         * [low, high) of a kernel stack: one read when it is all readable, else page by page (a paged-out or
-         * never-touched page costs its page, not the scan). Bounded by MAX_STACK_SCAN from the top.
-         */
-        readStack(low, high) {
-            const size = addrDiff(high, low);
-            if (size === undefined || size <= 0)
-                return [];
-            const span = Math.min(size, MAX_STACK_SCAN);
-            const start = addrAdd(high, -span);
-            const whole = this.k.target.read(start, span);
-            if (whole)
-                return [{ start, bytes: whole }];
-            const out = [];
-            let at = start;
-            // the first piece runs to the next page boundary
-            let piece = PAGE - addrAnd(start, PAGE - 1);
-            for (let done = 0; done < span; done += piece, at = addrAdd(at, piece), piece = PAGE) {
-                const n = Math.min(piece, span - done);
-                const bytes = this.k.target.read(at, n);
-                if (bytes)
-                    out.push({ start: at, bytes });
-            }
-            return out;
-        }
-        /** Queue-entry-shaped words of the stack pieces. */
-        scan(pieces) {
-            const o = this.offsets;
-            if (!o)
-                return [];
-            const out = [];
-            for (const p of pieces)
-                out.push(...scanQueueEntries(p, this.k.pointerSize, o));
-            return out;
-        }
-        /**
-         * The waiter's position when it really is in the queue of its lock: following Next from it reaches
-         * an entry with Next NULL that is the lock word's tail, every entry on the way naming the same lock.
-         */
-        position(waiter, known) {
-            const word = this.lockWord(waiter.lock);
-            if (word === undefined || isNull(word))
-                return undefined;
-            const tail = addrClearLow(word);
-            const toTail = [waiter.address];
-            let cur = waiter;
-            for (let i = 0; i < MAX_CHAIN; i++) {
-                if (isNull(cur.next))
-                    return cur.address === tail ? { waiter, tail, toTail } : undefined;
-                const next = known.get(cur.next) || this.entryAt(cur.next);
-                if (!next || next.lock !== waiter.lock || toTail.indexOf(next.address) >= 0)
-                    return undefined;
-                toTail.push(next.address);
-                cur = next;
-            }
-            return undefined;
-        }
-        /** The lock word (cached per lock); undefined when unreadable or over the read budget. */
-        lockWord(lock) {
-            let hit = this.words.get(lock);
-            if (hit === undefined) {
-                hit = null;
-                if (this.spend()) {
-                    const b = this.k.target.read(lock, this.k.pointerSize);
-                    if (b)
-                        hit = ptr(b, 0, this.k.pointerSize);
-                }
-                this.words.set(lock, hit);
-            }
-            return hit === null ? undefined : hit;
-        }
-        /** A queue entry that is on no scanned stack (one read, cached). */
-        entryAt(address) {
-            const o = this.offsets;
-            if (!o)
-                return undefined;
-            let hit = this.entries.get(address);
-            if (hit === undefined) {
-                hit = null;
-                if (this.spend()) {
-                    const b = this.k.target.read(address, o.size);
-                    if (b) {
-                        const lockValue = ptr(b, o.lock, this.k.pointerSize);
-                        hit = { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue), flags: addrAnd(lockValue, 3) };
-                    }
-                }
-                this.entries.set(address, hit);
-            }
-            return hit === null ? undefined : hit;
-        }
-        spend() {
-            if (this.reads >= MAX_VALIDATION_READS)
-                return false;
-            this.reads++;
-            return true;
-        }
-    }
-    /** Candidates by address, for following Next without reads. */
-    function entryMap(entries) {
-        const m = new Map();
-        for (const e of entries)
-            m.set(e.address, e);
-        return m;
-    }
-    /** Innermost first: on a stack the most recent acquisition is the lowest address. */
-    function innermostFirst(entries) {
-        return entries.slice().sort((a, b) => addrCompare(a.address, b.address));
-    }
-    /** The queued-lock reader of this run. */
-    function queuedLockReaderOf(env) {
-        return env.memo('queued-lock-reader', () => new QueuedLockReader(env.k));
     }
 
     // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
@@ -6035,7 +7515,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         id: 'dispatch-level-spin',
         run({ model }) {
             const env = model.env;
-            const cpus = processorsOf(env);
+            const cpus = env.kernel.processors();
             const findings = [];
             for (const t of env.table.threads) {
                 if (t.state !== 'Running')
@@ -6144,7 +7624,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
     function queuedLock(t, spinFrame, cpus, env) {
-        const reader = queuedLockReaderOf(env);
+        const reader = env.kernel.queuedLocks;
         if (!reader.known || !t.stackLimit || !t.stackBase)
             return undefined;
         const own = stackEntries(t, env);
@@ -6155,7 +7635,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         // and x64 register arguments may not be there: the stack scan is the fallback).
         const fromArgs = new Set();
         if (spinFrame) {
-            const args = frameArguments(env.k, t, spinFrame, KV_ARGUMENTS[env.k.pointerSize]) || [];
+            const args = env.kernel.frameArguments(t, spinFrame, env.kernel.kvArgumentCount) || [];
             for (const x of args)
                 if (known.has(x))
                     fromArgs.add(x);
@@ -6193,26 +7673,23 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      */
     function plainLock(t, frame, env) {
         const k = env.k;
-        const args = frameArguments(k, t, frame, 1);
+        const args = env.kernel.frameArguments(t, frame, 1);
         const lock = args && args[0];
         if (!lock || !isKernelAddress(lock, k.pointerSize) || addrAnd(lock, k.pointerSize - 1) !== 0)
             return undefined;
-        const word = queuedLockReaderOf(env).lockWord(lock);
+        const word = env.kernel.queuedLocks.lockWord(lock);
         return word && !isNull(word) ? { lock, word } : undefined;
     }
+    const STACK_QUEUE_ENTRIES = cacheKey('stale: queue entries by stack');
     /** Queue-entry-shaped words of a thread's whole kernel stack (a running thread's stack pointer is not in the dump), once per thread. */
     function stackEntries(t, env) {
-        const cache = env.memo('stale:stack-queue-entries', () => new Map());
-        let hit = cache.get(t.address);
-        if (!hit) {
-            hit = [];
-            const reader = queuedLockReaderOf(env);
-            if (t.stackLimit && t.stackBase && t.stackResident !== false) {
-                hit = reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit, t.stackBase));
-            }
-            cache.set(t.address, hit);
-        }
-        return hit;
+        const cache = env.cache.get(STACK_QUEUE_ENTRIES, () => new Map());
+        return getOrBuild(cache, t.address, () => {
+            const reader = env.kernel.queuedLocks;
+            if (!t.stackLimit || !t.stackBase || t.stackResident === false)
+                return [];
+            return reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit, t.stackBase));
+        });
     }
 
     // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
@@ -6245,7 +7722,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             case 'DeferredReady':
                 return describeReady(t, env);
             case 'Standby': {
-                const p = processorsOf(env).nextOn.get(t.address);
+                const p = env.kernel.processors().nextOn.get(t.address);
                 return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
             }
             case 'Transition':
@@ -6261,12 +7738,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // ---- running, ready ----
     /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
     function claimedProcessor(t) {
-        const number = t.view.num('Tcb.NextProcessorNumber');
-        return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+        return t.claimedProcessor;
     }
+    const RUNNING_CLAIMS = cacheKey('running threads by claimed processor');
     /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
     function runningClaims(env) {
-        return env.memo('running-claims', () => {
+        return env.cache.get(RUNNING_CLAIMS, () => {
             const claims = new Map();
             for (const t of env.table.threads) {
                 if (t.state !== 'Running')
@@ -6274,17 +7751,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 const n = claimedProcessor(t);
                 if (n === undefined)
                     continue;
-                const list = claims.get(n);
-                if (list)
-                    list.push(t.address);
-                else
-                    claims.set(n, [t.address]);
+                getOrBuild(claims, n, () => []).push(t.address);
             }
             return claims;
         });
     }
     function describeRunning(t, env) {
-        const cpus = processorsOf(env);
+        const cpus = env.kernel.processors();
         const claimed = claimedProcessor(t);
         const a = (x) => formatAddr(x, env.k.pointerSize);
         if (!cpus.known)
@@ -6317,7 +7790,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     function describeReady(t, env) {
         const text = `ready (priority ${t.priority})`;
-        const cpus = processorsOf(env);
+        const cpus = env.kernel.processors();
         if (!cpus.known || !cpus.processors.length)
             return text;
         const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
@@ -6444,7 +7917,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
     function describeIrps(t, env) {
-        const reader = irpReaderOf(env);
+        const reader = env.kernel.irps;
         const pending = [];
         for (const irp of reader.threadIrps(t)) {
             const device = irp.current && irp.current.deviceObject;
@@ -6469,9 +7942,148 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const location = irp.current;
         const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
         const fileObject = location.fileObject || irp.originalFileObject;
-        const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
+        const file = fileObject ? env.kernel.irps.fileName(fileObject) : undefined;
         const on = file ? ` on ${file}` : '';
         return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
+    }
+
+    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
+    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
+    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
+    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
+    // and processor involved; all of it from the model (processor table read once, ages computed once).
+    /** Threads named one by one in an evidence list; the rest are counted. */
+    const SHOWN = 20;
+    const inconsistentDumpRule = {
+        id: 'inconsistent-dump',
+        run(env) {
+            const out = [];
+            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
+                const f = kind(env);
+                if (f)
+                    out.push(f);
+            }
+            return out;
+        },
+    };
+    /** Threads and processors that disagree about who is running where. */
+    function runningConflicts(env) {
+        const { model } = env;
+        const { k, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const cpus = model.kernel.processors();
+        const lines = [];
+        // The threads whose Running state is in doubt (not the processor's own current thread).
+        const suspects = [];
+        const name = (a) => describe(table.threadByAddress.get(a), a, env);
+        const suspect = (a) => {
+            if (suspects.indexOf(a) < 0)
+                suspects.push(a);
+            return name(a);
+        };
+        runningClaims(model.env).forEach((claimants, number) => {
+            const p = cpus.byNumber.get(number);
+            if (cpus.known && p) {
+                const rivals = claimants.filter((t) => t !== p.currentThread);
+                if (!rivals.length)
+                    return;
+                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
+                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
+            }
+            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
+                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
+            }
+            else if (claimants.length > 1) {
+                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
+            }
+        });
+        if (cpus.known) {
+            cpus.runningOn.forEach((list, thread) => {
+                if (list.length > 1)
+                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
+            });
+            for (const t of table.threads) {
+                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
+                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
+            }
+            for (const p of cpus.processors) {
+                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
+                if (t && t.state !== 'Running')
+                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
+            }
+        }
+        if (!lines.length)
+            return undefined;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
+            thread: suspects.length === 1 ? suspects[0] : undefined,
+            evidence: lines,
+            next: '!running -t',
+        };
+    }
+    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
+    function waitsAfterNow(env) {
+        const { model } = env;
+        const { clock, table } = model;
+        if (clock.currentTick === undefined)
+            return undefined;
+        const late = [];
+        for (const t of table.threads) {
+            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
+            if (inconsistent)
+                late.push({ t, ahead: t.waitTime - clock.currentTick });
+        }
+        if (!late.length)
+            return undefined;
+        late.sort((a, b) => b.ahead - a.ahead);
+        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
+        if (late.length > SHOWN)
+            lines.push(`and ${late.length - SHOWN} more`);
+        const n = late.length;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
+            thread: n === 1 ? late[0].t.address : undefined,
+            evidence: lines,
+            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
+        };
+    }
+    /** A processor's current thread (not its idle thread) that no listed process has. */
+    function unlistedCurrentThreads(env) {
+        const { model } = env;
+        const { k, table } = model;
+        const at = (a) => formatAddr(a, k.pointerSize);
+        const cpus = model.kernel.processors();
+        if (!cpus.known)
+            return undefined;
+        const lines = [];
+        const threads = [];
+        for (const p of cpus.processors) {
+            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
+                continue;
+            threads.push(p.currentThread);
+            const object = model.env.dispatcher.probe(p.currentThread);
+            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
+            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
+        }
+        if (!lines.length)
+            return undefined;
+        return {
+            rule: 'inconsistent-dump',
+            severity: 'info',
+            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
+            thread: threads.length === 1 ? threads[0] : undefined,
+            evidence: lines,
+            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
+        };
+    }
+    /** "8b56cb10 (System 0004.0010, Running)". */
+    function describe(t, a, env) {
+        const at = formatAddr(a, env.model.k.pointerSize);
+        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
     }
 
     // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
@@ -6700,467 +8312,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return undefined;
     }
 
-    // Dispatcher objects a thread waits on: their kind from DISPATCHER_HEADER.Type named through this
-    // build's _KOBJECTS enum (renumbered in Windows 8.1, so never a constant), and mutant ownership.
-    const KIND_BY_ENUMERATOR = {
-        EventNotificationObject: 'NotificationEvent',
-        EventSynchronizationObject: 'SynchronizationEvent',
-        MutantObject: 'Mutant',
-        ProcessObject: 'Process',
-        QueueObject: 'Queue',
-        SemaphoreObject: 'Semaphore',
-        ThreadObject: 'Thread',
-        GateObject: 'Gate',
-        TimerNotificationObject: 'NotificationTimer',
-        TimerSynchronizationObject: 'SynchronizationTimer',
-        Timer2NotificationObject: 'NotificationTimer',
-        Timer2SynchronizationObject: 'SynchronizationTimer',
-    };
-    /** Kinds `remember` decodes from a header alone (a mutant's owner lies past an embedded event's bytes). */
-    const EMBEDDABLE = /^(NotificationEvent|SynchronizationEvent|Semaphore)$/;
-    class DispatcherReader {
-        constructor(k) {
-            this.k = k;
-            this.cache = new Map();
-            this.mutant = k.requireType('_KMUTANT');
-        }
-        /** Reads the object once (a mutant-sized read covers every header field and the owner). */
-        read(address) {
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.decode(address) || null;
-                this.cache.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        /**
-         * Like read, for an address that may hold no object at all (an owner no thread list has): an
-         * unreadable one is an answer, not damage, so it is not counted as a warning.
-         */
-        probe(address) {
-            const hit = this.cache.get(address);
-            if (hit !== undefined)
-                return hit || undefined;
-            const bytes = this.k.target.read(address, this.mutant.size);
-            const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
-            this.cache.set(address, object || null);
-            return object;
-        }
-        /**
-         * Caches an event or semaphore embedded in a structure already read (a Win10 wait-chain entry's
-         * Event), so the waiter's wait on it costs no read of its own. `bytes[offset]` is the object's
-         * header; anything whose header does not say event or semaphore is left to a read of its own.
-         */
-        remember(address, bytes, offset) {
-            if (this.cache.has(address))
-                return;
-            const object = this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize, offset));
-            if (object && EMBEDDABLE.test(object.kind))
-                this.cache.set(address, object);
-        }
-        decode(address) {
-            const v = this.k.readStruct(this.mutant, address, 'dispatcher object');
-            return v && this.decodeView(v);
-        }
-        decodeView(v) {
-            const address = v.address;
-            const typeValue = v.num('Header.Type');
-            if (typeValue === undefined)
-                return undefined;
-            const typeName = this.k.enumName('_KOBJECTS', typeValue);
-            const kind = KIND_BY_ENUMERATOR[typeName] || 'Unknown';
-            const object = { address, kind, typeValue, typeName, signalState: v.num('Header.SignalState') || 0 };
-            if (kind === 'Mutant') {
-                const owner = v.ptr('OwnerThread');
-                object.owner = owner && !isNull(owner) ? owner : undefined;
-                object.abandoned = v.num('Abandoned') === 1;
-            }
-            return object;
-        }
-    }
-
-    // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
-    // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
-    // recovered backwards from the head through Blink: one smashed Flink does not hide every element
-    // after it.
-    /**
-     * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
-     * entry's Flink when it already read it (one read per element), undefined to let the walker read
-     * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
-     */
-    function walkList(k, head, what, visit, links) {
-        let known = links;
-        if (!known) {
-            const p = k.pointerSize;
-            const headBytes = k.target.read(head, 2 * p);
-            if (!headBytes) {
-                k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
-                return;
-            }
-            known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
-        }
-        const seen = new Set();
-        if (walkForward(k, head, known.flink, what, visit, seen))
-            return;
-        walkBackward(k, head, known.blink, what, visit, seen);
-    }
-    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
-    function headLinks(view, path) {
-        const flink = view.ptr(`${path}.Flink`);
-        const blink = view.ptr(`${path}.Blink`);
-        return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
-    }
-    /** True when the walk came back to the head. */
-    function walkForward(k, head, first, what, visit, seen) {
-        let entry = first;
-        while (entry !== head) {
-            if (!k.plausible(entry)) {
-                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                return false;
-            }
-            if (seen.has(entry) || seen.size >= LIST_WALK_CAP) {
-                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                return false;
-            }
-            seen.add(entry);
-            let next = visit(entry);
-            if (next === null)
-                return false;
-            if (next === undefined) {
-                const bytes = k.target.read(entry, k.pointerSize);
-                if (!bytes) {
-                    k.warnings.add('lists cut at a bad link', `${what}: entry ${entry} is unreadable`);
-                    return false;
-                }
-                next = ptr(bytes, 0, k.pointerSize);
-            }
-            if (isNull(next)) {
-                k.warnings.add('lists cut at a bad link', `${what}: null link after ${entry}`);
-                return false;
-            }
-            entry = next;
-        }
-        return true;
-    }
-    /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
-    function walkBackward(k, head, last, what, visit, seen) {
-        let entry = last;
-        let recovered = 0;
-        while (entry !== head && k.plausible(entry) && !seen.has(entry) && seen.size < LIST_WALK_CAP) {
-            seen.add(entry);
-            const links = k.target.read(entry, 2 * k.pointerSize);
-            if (!links)
-                break;
-            visit(entry);
-            recovered++;
-            entry = ptr(links, k.pointerSize, k.pointerSize);
-        }
-        if (recovered)
-            k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
-    }
-
-    // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
-    // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
-    // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
-    /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
-    const TIMEOUT_WAIT_KEY = 0x102;
-    /** More wait blocks than this is damage (MAXIMUM_WAIT_OBJECTS is 64). */
-    const MAX_WAIT_BLOCKS = 65;
-    /**
-     * ETHREAD members the analyses decode (the KTHREAD whole, then the ETHREAD's own): a thread is read up
-     * to the last of them, about 60% of an x64 ETHREAD. Decoding any other member costs one more read.
-     */
-    const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
-        'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
-        'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
-    function threadReader(k) {
-        const ethread = k.requireType('_ETHREAD');
-        const kthread = k.requireType('_KTHREAD');
-        const waitBlock = k.requireType('_KWAIT_BLOCK');
-        const tcb = ethread.field('Tcb');
-        let readSize = kthread.size + (tcb ? tcb.offset : 0);
-        for (const name of DECODED_MEMBERS) {
-            const f = ethread.field(name);
-            if (f && f.offset + f.size > readSize)
-                readSize = f.offset + f.size;
-        }
-        return {
-            ethread,
-            readSize: Math.min(readSize, ethread.size),
-            kthread,
-            waitBlock,
-            tcbOffset: tcb ? tcb.offset : 0,
-            ring: waitBlock.field('NextWaitBlock') !== undefined,
-        };
-    }
-    /**
-     * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
-     * three 64-bit address strings per thread are a good share of a 100k-thread model.
-     */
-    class ThreadRecord {
-        constructor(address, process, view) {
-            this.tid = 0;
-            this.state = 'Unknown';
-            this.waitReason = '';
-            this.waitMode = 'KernelMode';
-            this.alertable = false;
-            this.waitTime = 0;
-            this.kernelTime = 0;
-            this.userTime = 0;
-            this.priority = 0;
-            this.basePriority = 0;
-            this.waits = [];
-            this.timedWait = false;
-            this.terminated = false;
-            this.address = address;
-            this.process = process;
-            this.view = view;
-        }
-        get stackBase() {
-            return this.view.ptr('Tcb.StackBase');
-        }
-        get stackLimit() {
-            return this.view.ptr('Tcb.StackLimit');
-        }
-        get kernelStack() {
-            return this.view.ptr('Tcb.KernelStack');
-        }
-    }
-    function readThread(k, r, address, process) {
-        const view = k.readStructPrefix(r.ethread, address, 'thread', r.readSize);
-        if (!view)
-            return undefined;
-        const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
-        const stateValue = kt.num('State');
-        const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
-        const resident = kt.num('KernelStackResident');
-        const thread = new ThreadRecord(address, process, view);
-        thread.tid = view.num('Cid.UniqueThread') || 0;
-        thread.state = state;
-        thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
-        thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
-        thread.alertable = kt.num('Alertable') === 1;
-        thread.waitTime = kt.num('WaitTime') || 0;
-        thread.kernelTime = kt.num('KernelTime') || 0;
-        thread.userTime = kt.num('UserTime') || 0;
-        thread.priority = kt.num('Priority') || 0;
-        thread.basePriority = kt.num('BasePriority') || 0;
-        thread.terminated = state === 'Terminated' || view.num('Terminated') === 1;
-        thread.stackResident = resident === undefined ? undefined : resident === 1;
-        if (state === 'Waiting')
-            readWaitBlocks(k, r, thread, kt);
-        return thread;
-    }
-    function readWaitBlocks(k, r, thread, kt) {
-        const first = kt.ptr('WaitBlockList');
-        if (!first || isNull(first))
-            return;
-        // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
-        const timer = kt.layout.field('Timer');
-        const blocks = r.ring ? ringBlocks(k, r, thread, first) : arrayBlocks(k, r, thread, kt, first);
-        for (const b of blocks) {
-            const object = b.ptr('Object');
-            if (!object || isNull(object))
-                continue;
-            const waitKey = b.num('WaitKey') || 0;
-            if (waitKey === TIMEOUT_WAIT_KEY || (timer !== undefined && addrDiff(object, kt.address) === timer.offset)) {
-                thread.timedWait = true;
-                continue;
-            }
-            const block = { object, waitKey, waitType: b.num('WaitType') || 0 };
-            thread.waits.push(block);
-        }
-    }
-    /** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
-    function blockAt(k, r, thread, address, count = 1) {
-        const inside = addrDiff(address, thread.address);
-        const size = r.waitBlock.size * count;
-        if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
-            return new StructView(r.waitBlock, address, thread.view.bytes, k.pointerSize, inside);
-        }
-        return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
-    }
-    function ringBlocks(k, r, thread, first) {
-        const out = [];
-        let at = first;
-        for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
-            const b = blockAt(k, r, thread, at);
-            if (!b)
-                return out;
-            out.push(b);
-            const next = b.ptr('NextWaitBlock');
-            if (!next || isNull(next) || next === first)
-                return out;
-            at = next;
-        }
-        k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
-        return out;
-    }
-    function arrayBlocks(k, r, thread, kt, first) {
-        const declared = kt.num('WaitBlockCount');
-        const count = declared === undefined ? 1 : declared;
-        if (count === 0)
-            return [];
-        if (count > MAX_WAIT_BLOCKS) {
-            k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
-            return [];
-        }
-        const all = blockAt(k, r, thread, first, count);
-        if (!all)
-            return [];
-        if (count === 1)
-            return [all];
-        const out = [];
-        for (let i = 0; i < count; i++) {
-            out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
-        }
-        return out;
-    }
-
-    // Processes and their threads, from the kernel's own lists (nt!PsActiveProcessHead →
-    // EPROCESS.ActiveProcessLinks, EPROCESS.ThreadListHead → ETHREAD.ThreadListEntry), one read per object.
-    function readProcesses(k) {
-        const eprocess = k.requireType('_EPROCESS');
-        const head = k.symbol('PsActiveProcessHead');
-        if (!head)
-            throw new TargetUnsupported('nt!PsActiveProcessHead not found: kernel symbols are needed (.reload)');
-        const linksField = eprocess.field('ActiveProcessLinks');
-        const imageName = eprocess.field('ImageFileName');
-        if (!linksField || !imageName)
-            throw new TargetUnsupported('_EPROCESS has no ActiveProcessLinks/ImageFileName in these symbols');
-        const reader = threadReader(k);
-        const table = { processes: [], threads: [], threadByAddress: new Map(), processByAddress: new Map() };
-        walkList(k, head, 'process list', (entry) => {
-            const address = k.containing(entry, eprocess, 'ActiveProcessLinks');
-            const view = k.readStruct(eprocess, address, 'process');
-            if (!view)
-                return null;
-            const exiting = view.num('ProcessExiting') === 1 || view.num('ProcessDelete') === 1 || view.nonZero('ExitTime') === true;
-            const process = {
-                address,
-                pid: parseInt(view.ptr('UniqueProcessId') || '0', 16),
-                name: ascii(view.bytes, imageName.offset, imageName.size),
-                exiting,
-                activeThreads: view.num('ActiveThreads'),
-                threads: [],
-            };
-            table.processes.push(process);
-            table.processByAddress.set(address, process);
-            readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
-            return view.ptr('ActiveProcessLinks.Flink');
-        });
-        return table;
-    }
-    function readThreadsOf(k, reader, process, head, links, table) {
-        if (!head)
-            return;
-        walkList(k, head, `thread list of ${process.name}`, (entry) => {
-            const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
-            const thread = readThread(k, reader, address, process);
-            if (!thread)
-                return null;
-            process.threads.push(thread);
-            table.threads.push(thread);
-            table.threadByAddress.set(address, thread);
-            return thread.view.ptr('ThreadListEntry.Flink');
-        }, links);
-    }
-
-    // Stack frames of a thread, from the debugger's unwinder (only it can unwind), fetched lazily:
-    // one data-model walk per thread that a report actually describes.
-    /** Modules whose frames !stacks skips to name the blocking module. */
-    const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
-    class StackReader {
-        constructor(k) {
-            this.k = k;
-            this.cache = new Map();
-        }
-        frames(thread) {
-            let hit = this.cache.get(thread.address);
-            if (hit === undefined) {
-                const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
-                // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
-                hit = raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : null;
-                this.cache.set(thread.address, hit);
-            }
-            return hit || undefined;
-        }
-        /**
-         * The first frame outside nt/hal, as !stacks shows the blocking module ("DriverA!Block+0x1b").
-         * `alsoSkip`: further modules to look past (e.g. the Win32 wait wrappers) when a frame beyond them exists.
-         */
-        blockingFrame(thread, alsoSkip) {
-            const frames = this.frames(thread);
-            if (!frames)
-                return undefined;
-            let first;
-            for (const f of frames) {
-                if (KERNEL_CORE.test(f.text))
-                    continue;
-                if (!alsoSkip)
-                    return f.text;
-                if (first === undefined)
-                    first = f.text;
-                if (!alsoSkip.test(f.text))
-                    return f.text;
-            }
-            return first;
-        }
-        /** The innermost frame naming one of the given functions (e.g. "KeDelayExecutionThread"). */
-        frameCalling(thread, functions) {
-            const frames = this.frames(thread);
-            if (!frames)
-                return undefined;
-            for (const f of frames)
-                if (functions.test(f.text))
-                    return f.text;
-            return undefined;
-        }
-    }
-
-    // Kernel clock: the current tick count and the tick length, as !thread uses them for "Ticks: N (d:hh:mm:ss.ms)".
-    /**
-     * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
-     * x64 kernels export no KeTickCount, so the tick count is read there.
-     */
-    const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' };
-    const DEFAULT_INCREMENT = 156250;
-    function readClock(k) {
-        let increment = DEFAULT_INCREMENT;
-        let incrementKnown = false;
-        const incAddr = k.symbol('KeMaximumIncrement');
-        if (incAddr) {
-            const b = k.target.read(incAddr, 4);
-            if (b && uint(b, 0, 4) > 0) {
-                increment = uint(b, 0, 4);
-                incrementKnown = true;
-            }
-        }
-        if (!incrementKnown)
-            k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
-        return { currentTick: readTick(k), increment, incrementKnown };
-    }
-    function readTick(k) {
-        const systemTime = k.type('_KSYSTEM_TIME');
-        const tickSymbol = k.symbol('KeTickCount');
-        if (tickSymbol && systemTime) {
-            const v = k.readStruct(systemTime, tickSymbol, 'nt!KeTickCount');
-            const low = v && v.num('LowPart');
-            if (low !== undefined)
-                return low;
-        }
-        const shared = k.type('_KUSER_SHARED_DATA');
-        if (!shared)
-            return undefined;
-        const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
-        if (!v)
-            return undefined;
-        const fromQuad = v.num('TickCount.LowPart');
-        if (fromQuad !== undefined)
-            return fromQuad;
-        return v.num('TickCountLow');
-    }
-
     // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
     // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
     /** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
@@ -7189,11 +8340,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     continue;
                 for (const hop of outcome.hops)
                     addHop(graph, hop);
-                if (outcome.deadEnds.length) {
-                    const list = graph.deadEnds.get(thread.address) || [];
-                    list.push(...outcome.deadEnds);
-                    graph.deadEnds.set(thread.address, list);
-                }
+                if (outcome.deadEnds.length)
+                    getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
             }
         }
         return graph;
@@ -7203,11 +8351,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (!graph.holders)
             graph.holders = new Map();
         push(graph.holders, owner, held);
-        let entry = graph.waiters.get(held.lock);
-        if (!entry) {
-            entry = { object: held.lock, kind: held.kind, threads: [] };
-            graph.waiters.set(held.lock, entry);
-        }
+        const entry = getOrBuild(graph.waiters, held.lock, () => ({ object: held.lock, kind: held.kind, threads: [] }));
         if (held.carried > (entry.carried || 0))
             entry.carried = held.carried;
     }
@@ -7217,197 +8361,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         push(graph.into, hop.to, hop);
     }
     function countWaiter(graph, object, kind, thread, carried) {
-        let entry = graph.waiters.get(object);
-        if (!entry) {
-            entry = { object, kind, threads: [] };
-            graph.waiters.set(object, entry);
-        }
+        const entry = getOrBuild(graph.waiters, object, () => ({ object, kind, threads: [] }));
         if (entry.threads.indexOf(thread) < 0)
             entry.threads.push(thread);
         if (carried !== undefined && carried > (entry.carried || 0))
             entry.carried = carried;
     }
     function push(map, key, value) {
-        const list = map.get(key);
-        if (list)
-            list.push(value);
-        else
-            map.set(key, [value]);
-    }
-
-    // User-mode critical sections (ntdll's _RTL_CRITICAL_SECTION), read in the owning process's address
-    // space: lock state, owner TID and waiter count as `!cs` decodes them, and the process's list of
-    // sections (ntdll!RtlCriticalSectionList through _RTL_CRITICAL_SECTION_DEBUG.ProcessLocksList) as
-    // `!cs -l -o -s` walks it.
-    /** More sections than this on one process's list is damage (or not worth a default run): the walk stops. */
-    const MAX_SECTIONS_PER_PROCESS = 20000;
-    /** User space starts at 64 KB: lower "pointers" are flags and counts. */
-    const LOWEST_USER_ADDRESS = '10000';
-    /**
-     * NT 5.2 is 2003 RTM (raw) as well as 2003 SP1+/XP x64 (bits); the version does not tell them apart,
-     * so 5.2 is taken as 'bits' and decodeLockCount falls back to 'raw' for a non-negative LockCount there
-     * (a value the bit encoding never produces).
-     */
-    function lockCountEncoding(version) {
-        if (!version)
-            return undefined;
-        if (version.major < 5 || (version.major === 5 && version.minor <= 1))
-            return 'raw';
-        return 'bits';
-    }
-    /**
-     * Decodes LockCount (a LONG). `encoding` undefined (version unknown): the two encodings do not overlap
-     * except at -1 (free in both), so the sign decides.
-     */
-    function decodeLockCount(lockCount, recursionCount, encoding, ntMinorIs2003 = false) {
-        const lc = lockCount | 0;
-        let enc = encoding || (lc >= 0 ? 'raw' : 'bits');
-        if (enc === 'bits' && ntMinorIs2003 && lc >= 0)
-            enc = 'raw'; // Windows Server 2003 RTM
-        if (enc === 'raw') {
-            if (lc < 0)
-                return { locked: false, waiters: 0, encoding: enc, inconsistent: lc !== -1 };
-            const recursion = recursionCount > 0 ? recursionCount : 1;
-            const waiters = lc - (recursion - 1);
-            return { locked: true, waiters: waiters > 0 ? waiters : 0, encoding: enc, inconsistent: waiters < 0 || recursionCount <= 0 };
-        }
-        const waiters = ((-1 - lc) | 0) >> 2;
-        const locked = (lc & 1) === 0;
-        return {
-            locked,
-            waiters: waiters > 0 ? waiters : 0,
-            waiterWoken: (lc & 2) === 0,
-            encoding: enc,
-            inconsistent: waiters < 0 || (locked && recursionCount <= 0),
-        };
-    }
-    const typesCache = new WeakMap();
-    /** ntdll's own types, else the kernel PDB's copies (the same layout). */
-    function critSecTypes(k) {
-        let hit = typesCache.get(k);
-        if (hit === undefined) {
-            hit = null;
-            for (const module of ['ntdll', 'nt']) {
-                const section = k.type('_RTL_CRITICAL_SECTION', module);
-                if (section && section.field('LockCount') && section.field('OwningThread')) {
-                    hit = { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
-                    break;
-                }
-            }
-            typesCache.set(k, hit);
-        }
-        return hit || undefined;
-    }
-    /** A plausible user-mode address of the target (not a count, not kernel space, pointer-aligned to 4). */
-    function isUserPointer(k, a) {
-        return k.plausible(a, 4) && !isKernelAddress(a, k.pointerSize) && addrCompare(a, LOWEST_USER_ADDRESS) >= 0;
-    }
-    /**
-     * One read of the section in its process's address space; undefined when unreadable. `probe`: the
-     * address is only a candidate (a frame argument), so an unreadable one is not counted as damage.
-     */
-    function readCriticalSection(k, address, process, probe = false) {
-        const types = critSecTypes(k);
-        if (!types)
-            return undefined;
-        let v;
-        if (probe) {
-            const bytes = k.target.read(address, types.section.size, processContext(process));
-            v = bytes && new StructView(types.section, address, bytes, k.pointerSize);
-        }
-        else {
-            v = k.readStruct(types.section, address, `critical section in ${process.name}`, processContext(process));
-        }
-        if (!v)
-            return undefined;
-        const owner = v.ptr('OwningThread') || '0';
-        const recursionCount = (v.num('RecursionCount') || 0) | 0;
-        const lockCount = (v.num('LockCount') || 0) | 0;
-        const version = readOsVersion(k);
-        const is2003 = !!version && version.major === 5 && version.minor === 2;
-        return {
-            address,
-            process,
-            ownerTid: addrHigh(owner) === 0 ? addrLow(owner) : 0,
-            recursionCount,
-            lockCount,
-            lockSemaphore: v.ptr('LockSemaphore') || '0',
-            debugInfo: v.ptr('DebugInfo') || '0',
-            state: decodeLockCount(lockCount, recursionCount, lockCountEncoding(version), is2003),
-            badOwner: addrHigh(owner) !== 0,
-        };
-    }
-    /** The DebugInfo back-pointer check: the section's debug record points back at it (one read). */
-    function debugInfoPointsBack(k, cs) {
-        const types = critSecTypes(k);
-        if (!types || !types.debug || !isUserPointer(k, cs.debugInfo))
-            return false;
-        const v = k.readStruct(types.debug, cs.debugInfo, `critical section debug info in ${cs.process.name}`, processContext(cs.process));
-        return !!v && v.ptr('CriticalSection') === cs.address;
-    }
-    /**
-     * Walks the process's copy of ntdll!RtlCriticalSectionList (the head is an ntdll global, at the same
-     * address in every process) through DEBUG.ProcessLocksList, one read per debug record, bounded.
-     * Sections created without debug info are not on it.
-     */
-    function readCriticalSectionList(k, process) {
-        const types = critSecTypes(k);
-        const head = k.symbol('RtlCriticalSectionList', 'ntdll');
-        if (!types || !types.debug || !head)
-            return { sections: undefined, cut: false };
-        const debug = types.debug;
-        if (!debug.field('ProcessLocksList') || !debug.field('CriticalSection'))
-            return { sections: undefined, cut: false };
-        const context = processContext(process);
-        const what = `critical section list of ${process.name}`;
-        // No user space (System, Idle, a kernel dump): nothing to walk, and nothing to warn about.
-        const headBytes = k.target.read(head, k.pointerSize, context);
-        if (!headBytes)
-            return { sections: undefined, cut: false };
-        const sections = [];
-        const seen = new Set();
-        let entry = ptr(headBytes, 0, k.pointerSize);
-        while (entry !== head) {
-            if (!isUserPointer(k, entry))
-                return cutAt(k, sections, `${what}: bad link ${entry}`);
-            if (seen.has(entry))
-                return cutAt(k, sections, `${what}: cycle at ${entry}`);
-            if (seen.size >= MAX_SECTIONS_PER_PROCESS)
-                return cutAt(k, sections, `${what}: more than ${MAX_SECTIONS_PER_PROCESS} sections`);
-            seen.add(entry);
-            const v = k.readStruct(debug, k.containing(entry, debug, 'ProcessLocksList'), 'critical section debug info', context);
-            if (!v)
-                return cutAt(k, sections, `${what}: entry ${entry} is unreadable`);
-            const cs = v.ptr('CriticalSection');
-            if (isUserPointer(k, cs))
-                sections.push({ address: cs, contentionCount: v.num('ContentionCount') });
-            entry = v.ptr('ProcessLocksList.Flink') || '0';
-        }
-        return { sections, cut: false };
-    }
-    /** True when the list holds the section. */
-    function listHolds(list, address) {
-        return !!list.sections && list.sections.some((e) => e.address === address);
-    }
-    function cutAt(k, sections, detail) {
-        k.warnings.add('critical section lists cut', detail);
-        return { sections, cut: true };
-    }
-    /**
-     * The locked sections on the process's list, like `!cs -l -o -s`: list order, one read each.
-     * `contendedOnly`: skip sections no thread ever waited for (DEBUG.ContentionCount 0), which cannot
-     * have waiters now: most of a process's sections, so most of the reads.
-     */
-    function lockedSections(k, process, list, contendedOnly = false) {
-        const out = [];
-        for (const e of list.sections || []) {
-            if (contendedOnly && e.contentionCount === 0)
-                continue;
-            const cs = readCriticalSection(k, e.address, process);
-            if (cs && cs.state.locked)
-                out.push(cs);
-        }
-        return out;
+        getOrBuild(map, key, () => []).push(value);
     }
 
     // Edges through user-mode critical sections, what `kv` + `!cs -l -o -s` give by hand: a thread waiting
@@ -7424,6 +8385,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
     const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
     const isCsFrame = (f) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
+    /** Per-run indexes (core/runCache): outcomes per waiting thread, and per process its list, verdict and note. */
+    const OUTCOME_BY_THREAD = cacheKey('critsec: outcome by thread');
+    const ADDRESS_OUTCOME_BY_THREAD = cacheKey('critsec: address-wait outcome by thread');
+    const THREADS_BY_TID = cacheKey('critsec: threads by tid');
+    const PROCESS_MAY_WAIT = cacheKey('critsec: process may have waiters');
+    const LISTS = cacheKey('critsec: lists');
+    const LOCKED_NOTES = cacheKey('critsec: locked notes');
     /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
     const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
     /** A symbol further than this from the section is not its name. */
@@ -7440,17 +8408,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         // critical-section waiter at all (see mayHaveSectionWaiters).
         if (!mayHaveSectionWaiters(thread.process, env))
             return undefined;
-        const byThread = env.memo('critsec:outcome-by-thread', () => new Map());
-        let hit = byThread.get(thread.address);
-        if (hit === undefined) {
+        const byThread = env.cache.get(OUTCOME_BY_THREAD, () => new Map());
+        return getOrRead(byThread, thread.address, () => {
             const found = sectionWaitOf(thread, env);
-            hit = found ? outcomeOf(thread, wait.object, object.kind, found, env) : null;
-            byThread.set(thread.address, hit);
-        }
-        return hit || undefined;
+            return found ? outcomeOf(thread, wait.object, object.kind, found, env) : undefined;
+        });
     };
     function sectionWaitOf(thread, env) {
-        const { k } = env;
         const frames = env.stacks.frames(thread);
         if (!frames)
             return undefined;
@@ -7461,11 +8425,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         let stackReadable = false;
         const candidates = [];
         for (const f of csFrames) {
-            const args = frameArguments(k, thread, f, 1);
+            const args = env.kernel.frameArguments(thread, f, 1);
             if (!args)
                 continue;
             stackReadable = true;
-            if (isUserPointer(k, args[0]) && !candidates.some((c) => c.address === args[0]))
+            if (env.kernel.isUserPointer(args[0]) && !candidates.some((c) => c.address === args[0]))
                 candidates.push({ address: args[0], frame: f.text });
         }
         const frame = csFrames[0].text;
@@ -7484,12 +8448,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             // Off a complete list: only worth a read while no other candidate is readable.
             if (!onList && list.sections && !list.cut && fallback)
                 continue;
-            const cs = readCriticalSection(k, c.address, thread.process, true);
+            const cs = env.kernel.criticalSection(c.address, thread.process, true);
             if (!cs)
                 continue;
             if (onList)
                 return { kind: 'section', frame: c.frame, cs };
-            if (!backed && debugInfoPointsBack(k, cs))
+            if (!backed && env.kernel.debugInfoPointsBack(cs))
                 backed = { cs, frame: c.frame };
             if (!fallback)
                 fallback = { cs, frame: c.frame };
@@ -7558,13 +8522,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      */
     function criticalSectionOfAddressWait(thread, waited, csFrame, env) {
         const { k } = env;
-        const byThread = env.memo('critsec:address-outcome-by-thread', () => new Map());
-        const hit = byThread.get(thread.address);
-        if (hit !== undefined)
-            return hit || undefined;
-        const result = resolveAddressWait(thread, waited, csFrame, env);
-        byThread.set(thread.address, result || null);
-        return result;
+        const byThread = env.cache.get(ADDRESS_OUTCOME_BY_THREAD, () => new Map());
+        return getOrRead(byThread, thread.address, () => resolveAddressWait(thread, waited, csFrame, env));
         function resolveAddressWait(thread, waited, csFrame, env) {
             const list = listOf(thread.process, env);
             const fromAddress = sectionAtAddress(thread, waited, list, env);
@@ -7578,7 +8537,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             if (found && found.kind === 'no-user-memory')
                 return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
             // No address, no argument: the process's contended sections, when only one can be it.
-            const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
+            const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
             if (contended.length === 1 && !list.cut) {
                 k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
                 return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
@@ -7589,26 +8548,25 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     /** The section at the waited address (or whose LockCount word it is), when the process's own records confirm it. */
     function sectionAtAddress(thread, waited, list, env) {
-        const { k } = env;
-        if (isNull(waited) || !isUserPointer(k, waited))
+        if (isNull(waited) || !env.kernel.isUserPointer(waited))
             return undefined;
-        const types = critSecTypes(k);
+        const types = env.kernel.critSecTypes();
         const lockCount = types && types.section.field('LockCount');
         const candidates = [waited];
         if (lockCount && lockCount.offset)
             candidates.push(addrAdd(waited, -lockCount.offset));
         for (const a of candidates) {
-            const cs = readCriticalSection(k, a, thread.process, true);
+            const cs = env.kernel.criticalSection(a, thread.process, true);
             if (!cs)
                 continue;
-            if (listHolds(list, a) || debugInfoPointsBack(k, cs))
+            if (listHolds(list, a) || env.kernel.debugInfoPointsBack(cs))
                 return cs;
         }
         return undefined;
     }
     /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
     function threadOfProcess(process, tid, env) {
-        const index = env.memo('critsec:threads-by-tid', () => {
+        const index = env.cache.get(THREADS_BY_TID, () => {
             const byProcess = new Map();
             for (const p of env.table.processes) {
                 const tids = new Map();
@@ -7630,43 +8588,32 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      * misses sections created without debug info, so a cut or capped list keeps the door open.
      */
     function mayHaveSectionWaiters(process, env) {
-        const verdicts = env.memo('critsec:process-may-wait', () => new Map());
-        let verdict = verdicts.get(process.address);
-        if (verdict === undefined) {
+        const verdicts = env.cache.get(PROCESS_MAY_WAIT, () => new Map());
+        return getOrBuild(verdicts, process.address, () => {
             const list = listOf(process, env);
-            verdict = list.sections !== undefined && (list.cut || lockedSections(env.k, process, list, true).some((cs) => cs.state.waiters > 0));
-            verdicts.set(process.address, verdict);
-        }
-        return verdict;
+            return list.sections !== undefined && (list.cut || env.kernel.lockedSections(process, list, true).some((cs) => cs.state.waiters > 0));
+        });
     }
     function listOf(process, env) {
-        const lists = env.memo('critsec:lists', () => new Map());
-        let list = lists.get(process.address);
-        if (!list) {
-            list = readCriticalSectionList(env.k, process);
-            lists.set(process.address, list);
-        }
-        return list;
+        const lists = env.cache.get(LISTS, () => new Map());
+        return getOrBuild(lists, process.address, () => env.kernel.criticalSectionList(process));
     }
     /** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
     function lockedNote(process, env) {
         const list = listOf(process, env);
         if (!list.sections)
             return '';
-        const notes = env.memo('critsec:locked-notes', () => new Map());
-        let note = notes.get(process.address);
-        if (note === undefined) {
-            const locked = lockedSections(env.k, process, list);
+        const notes = env.cache.get(LOCKED_NOTES, () => new Map());
+        return getOrBuild(notes, process.address, () => {
+            const locked = env.kernel.lockedSections(process, list);
             const contended = locked.filter((cs) => cs.state.waiters > 0);
             const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
             const total = contended.length ? contended.length : locked.length;
             const what = contended.length ? 'locked with waiters' : 'locked';
-            note = !shown.length
+            return !shown.length
                 ? `; no locked section on ${process.name}'s critical-section list`
                 : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
-            notes.set(process.address, note);
-        }
-        return note;
+        });
     }
     function describeSection(cs, env) {
         const owner = threadOfProcess(cs.process, cs.ownerTid, env);
@@ -7686,7 +8633,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
     }
     function tidText(tid) {
-        return tid.toString(16).padStart(4, '0');
+        return hex4(tid);
     }
     /**
      * `!cs -l -o -s` over every process with a user address space: the locked sections whose waiters the
@@ -7704,7 +8651,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             const list = listOf(process, env);
             if (!list.sections)
                 continue;
-            for (const cs of lockedSections(env.k, process, list, true)) {
+            for (const cs of env.kernel.lockedSections(process, list, true)) {
                 if (cs.state.waiters === 0 || shown(cs.address))
                     continue;
                 const owner = threadOfProcess(process, cs.ownerTid, env);
@@ -7788,7 +8735,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const c = frames && classifyAddressWait(frames);
         if (!c || c.kind === 'critical-section' || c.kind === 'wait-on-address')
             return undefined;
-        const args = frameArguments(env.k, thread, c.frame, 1);
+        const args = env.kernel.frameArguments(thread, c.frame, 1);
         return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
     }
     function lockOutcome(thread, waited, address, c, env) {
@@ -7802,7 +8749,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
             }
             case 'condition-variable': {
-                const args = frameArguments(env.k, thread, c.frame, 2);
+                const args = env.kernel.frameArguments(thread, c.frame, 2);
                 const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText$1(args[1], env)}` : `, slept on with a ${c.lockKind}`;
                 return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
             }
@@ -7826,7 +8773,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function addressOf(thread, waited, frame, env) {
         if (!isNull(waited))
             return waited;
-        const args = frameArguments(env.k, thread, frame, 1);
+        const args = env.kernel.frameArguments(thread, frame, 1);
         return args && !isNull(args[0]) ? args[0] : undefined;
     }
     /**
@@ -7834,11 +8781,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      * shared count from bit 4 while no waiter is queued; with waiters the upper bits point at the wait blocks).
      */
     function srwState(thread, address, env) {
-        const { k } = env;
-        const bytes = k.target.read(address, k.pointerSize, processContext(thread.process));
-        if (!bytes)
+        const word = env.kernel.readUserPointer(thread.process, address);
+        if (!word)
             return 'lock word unreadable';
-        const word = ptr(bytes, 0, k.pointerSize);
         const low = parseInt(word.slice(-2), 16) & 0xff;
         const locked = (low & 1) === 1;
         const waiting = (low & 2) === 2;
@@ -7856,11 +8801,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const high = word.length > 1 ? word.slice(0, -1) : '0';
         return high.length > 12 ? Number.MAX_SAFE_INTEGER : parseInt(high, 16) || 0;
     }
+    const WAITERS_BY_LOCK = cacheKey('address waits: waiters by lock');
     /** Threads of the dump waiting on the same lock (counted once over every WrAlertByThreadId waiter). */
     function waitersOf(env, kind, thread, lock) {
         if (!lock)
             return 1;
-        const index = env.memo('address-waits:by-lock', () => {
+        const index = env.cache.get(WAITERS_BY_LOCK, () => {
             const counts = new Map();
             for (const t of env.table.threads) {
                 const keyed = t.waitReason === KEYED_WAIT_REASON && t.waitMode === 'UserMode';
@@ -7948,86 +8894,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return outcome;
     };
 
-    // AutoBoost lock entries (_KLOCK_ENTRY, Windows 8+): per thread, the push locks (and other locks) it holds or
-    // waits for, kept for priority boosting (KERNEL_AUTO_BOOST_INVALID_LOCK_RELEASE, bugcheck 0x162, is raised from
-    // that tracking). Where they are is probed from the symbols, never from a build number
-    // (docs/scenario-extensions.md "Push locks and lock entries"): an array member LockEntries of _ETHREAD, else of
-    // _KTHREAD (Windows 8 to 10 1903); a build whose threads have neither (Windows 11 24H2) records no owner a
-    // debugger can see. The entry's field order differs (11 21H2 puts LockState first): read by name only.
-    class LockEntryReader {
-        constructor(k, entry, array, count) {
-            this.k = k;
-            this.entry = entry;
-            this.array = array;
-            this.count = count;
-            this.cache = new Map();
-        }
-        /** undefined when this build's threads keep no lock entries. */
-        static create(k) {
-            const entry = k.type('_KLOCK_ENTRY');
-            const thread = k.type('_ETHREAD');
-            if (!entry || !thread || !(entry.field('LockState') || entry.field('LockUnsafe')))
-                return undefined;
-            for (const path of ['LockEntries', 'Tcb.LockEntries']) {
-                const f = thread.field(path);
-                if (f && f.kind === 'array' && f.count && f.elementSize === entry.size)
-                    return new LockEntryReader(k, entry, f, f.count);
-            }
-            return undefined;
-        }
-        /** The thread's entries in use (one read of the array, cached). */
-        entries(thread) {
-            let hit = this.cache.get(thread.address);
-            if (hit === undefined) {
-                hit = this.read(thread) || null;
-                this.cache.set(thread.address, hit);
-            }
-            return hit || [];
-        }
-        read(thread) {
-            const k = this.k;
-            const size = this.entry.size;
-            const bytes = k.target.read(addrAdd(thread.address, this.array.offset), size * this.count);
-            if (!bytes)
-                return undefined;
-            const out = [];
-            for (let i = 0; i < this.count; i++) {
-                const v = new StructView(this.entry, addrAdd(thread.address, this.array.offset + i * size), bytes, k.pointerSize, i * size);
-                const raw = v.ptr('LockState.LockState') || v.ptr('LockUnsafe');
-                if (!raw || isNull(raw))
-                    continue;
-                const acquired = flag(v, ['AcquiredBit', 'AcquiredByte']);
-                // Windows 10 has WaitingBit, 11 21H2 WaitingByte; 8 and 8.1 mark a waited lock in LockState's own bit 0.
-                const waiting = flag(v, ['WaitingBit', 'WaitingByte', 'LockState.Waiting']);
-                if (!acquired && !waiting)
-                    continue;
-                out.push({ lock: lockAddress(raw, k.pointerSize), acquired, waiting });
-            }
-            return out;
-        }
-    }
-    function flag(v, names) {
-        for (const n of names) {
-            const x = v.num(n);
-            if (x !== undefined)
-                return x !== 0;
-        }
-        return false;
-    }
-    /**
-     * LockState holds the lock's address with flags in bits the address never uses: CrossThreadReleasable or (8, 8.1)
-     * Waiting (bit 0), Busy (bit 1) and InTree (x64 bit 63, x86 bit 31 in the real tables). A push lock lives in system
-     * space, whose addresses always have that top bit set, so it is restored whether InTree was set or not.
-     */
-    function lockAddress(raw, pointerSize) {
-        const cleared = addrClearLow(raw);
-        if (pointerSize !== 8)
-            return addrFromParts((addrLow(cleared) | 0x80000000) >>> 0, 0);
-        const high = addrHigh(cleared);
-        // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
-        return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
-    }
-
     // Edges through push locks. Push locks record no owner in the lock; since Windows 8 the kernel's AutoBoost
     // tracking does, in each thread's lock entries (kernel/lockEntries.ts): a thread whose entry holds the waited lock
     // as acquired is an owner (several, for a lock held shared). The waited lock is the waiter's own entry marked
@@ -8038,9 +8904,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         'ExAcquirePushLockExclusiveEx', 'ExAcquirePushLockSharedEx', 'ExpAcquirePushLockExclusive', 'ExpAcquirePushLockShared',
         'ExfTryToWakePushLock', 'ExBlockOnAddressPushLock', 'ExTimedWaitForUnblockPushLock', 'ExWaitForUnblockPushLock',
     ];
+    const PUSH_LOCKS = cacheKey('push locks and their owners');
     function pushLocksOf(env) {
-        return env.memo('push-locks', () => {
-            const reader = LockEntryReader.create(env.k);
+        return env.cache.get(PUSH_LOCKS, () => {
+            const reader = env.kernel.lockEntries;
             let owners;
             return {
                 reader,
@@ -8052,10 +8919,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                                 for (const e of reader.entries(t)) {
                                     if (!e.acquired)
                                         continue;
-                                    const list = owners.get(e.lock);
-                                    if (!list)
-                                        owners.set(e.lock, [t.address]);
-                                    else if (list.indexOf(t.address) < 0)
+                                    const list = getOrBuild(owners, e.lock, () => []);
+                                    if (list.indexOf(t.address) < 0)
                                         list.push(t.address);
                                 }
                             }
@@ -8107,31 +8972,23 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
         if (!hit)
             return undefined;
-        const args = frameArguments(env.k, thread, hit.frame, 1);
+        const args = env.kernel.frameArguments(thread, hit.frame, 1);
         const lock = args && args[0];
         if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize))
             return undefined;
         return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
     }
-    /**
-     * The push lock word decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0, Exclusive bit 1,
-     * Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from bit 4).
-     */
+    /** The push lock word's state (decoded in kernel/lockEntries.ts). */
     function pushLockState(lock, env) {
-        const { k } = env;
-        const type = k.type('_EX_PUSH_LOCK');
-        const bytes = type && k.target.read(lock, type.size);
-        if (!type || !bytes)
+        const word = env.kernel.pushLock(lock);
+        if (!word)
             return 'lock word unreadable';
-        const v = new StructView(type, lock, bytes, k.pointerSize);
-        const locked = (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0;
-        const waiting = v.num('Waiting') === 1;
-        // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
-        const shares = waiting && v.has('Locked') ? 0 : v.num('Shared') || 0;
+        const { locked, waiting, shares } = word;
         if (!locked && shares === 0)
             return waiting ? 'held' : 'free';
-        if (waiting && v.has('Locked'))
-            return v.num('MultipleShared') === 1 ? 'held shared by several threads' : 'held';
+        // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
+        if (word.pointsAtWaitBlocks)
+            return word.multipleShared ? 'held shared by several threads' : 'held';
         if (shares > 0)
             return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
         return 'held exclusive';
@@ -8142,274 +8999,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return '';
         const m = /\+0x([0-9a-f]+)$/i.exec(s);
         return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
-    }
-
-    // ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
-    //
-    // A client waiting for a reply (WrLpcReply) waits on the AlpcWaitSemaphore inside its own ETHREAD;
-    // ETHREAD.AlpcMessage points at the _KALPC_MESSAGE it sent (AlpcMessageId = its PortMessage.MessageId).
-    // The message names its WaitingThread (the client), the ServerThread working on it (NULL while it is
-    // still on the port's MainQueue) and the port it is queued on (PortQueue, owned by the server process).
-    // A port keeps its queue depths itself (MainQueueLength, PendingQueueLength, WaitQueueLength): no walk.
-    // Thread facts come from the ETHREAD bytes already read; a message and a port cost one read each, once.
-    function hasAlpc(view) {
-        return view.has('AlpcMessage');
-    }
-    function alpcFacts(thread) {
-        const v = thread.view;
-        if (!hasAlpc(v))
-            return undefined;
-        const message = v.ptr('AlpcMessage');
-        return {
-            message: message && !isNull(message) ? message : undefined,
-            messageId: v.num('AlpcMessageId') || 0,
-            waitSemaphore: v.addressOf('AlpcWaitSemaphore'),
-        };
-    }
-    /** Messages and ports, each read once per run. */
-    class AlpcReader {
-        constructor(k) {
-            this.k = k;
-            this.messages = new Map();
-            this.ports = new Map();
-            this.messageType = k.type('_KALPC_MESSAGE');
-            this.portType = k.type('_ALPC_PORT');
-        }
-        get hasMessageType() {
-            return this.messageType !== undefined;
-        }
-        message(address) {
-            let hit = this.messages.get(address);
-            if (hit === undefined) {
-                hit = this.readMessage(address) || null;
-                this.messages.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        port(address) {
-            let hit = this.ports.get(address);
-            if (hit === undefined) {
-                hit = this.readPort(address) || null;
-                this.ports.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        readMessage(address) {
-            if (!this.messageType)
-                return undefined;
-            const v = this.k.readStruct(this.messageType, address, 'ALPC message');
-            if (!v)
-                return undefined;
-            const p = (field) => {
-                const a = v.ptr(field);
-                return this.k.plausible(a) ? a : undefined;
-            };
-            return {
-                address,
-                id: v.num('PortMessage.MessageId') || 0,
-                waitingThread: p('WaitingThread'),
-                serverThread: p('ServerThread'),
-                queuePort: p('PortQueue') || p('ConnectionPort'),
-                ownerPort: p('OwnerPort'),
-            };
-        }
-        readPort(address) {
-            if (!this.portType)
-                return undefined;
-            const v = this.k.readStruct(this.portType, address, 'ALPC port');
-            if (!v)
-                return undefined;
-            const owner = v.ptr('OwnerProcess');
-            return {
-                address,
-                ownerProcess: this.k.plausible(owner) ? owner : undefined,
-                mainQueueLength: v.num('MainQueueLength') || 0,
-                pendingQueueLength: v.num('PendingQueueLength') || 0,
-                waitQueueLength: v.num('WaitQueueLength') || 0,
-            };
-        }
-    }
-    /** Whether a message still belongs to the wait of `thread`: a recycled message names another waiter or id. */
-    function messageBelongsTo(message, thread, threadMessageId) {
-        if (message.waitingThread !== undefined && message.waitingThread !== thread)
-            return false;
-        if (threadMessageId && message.id && threadMessageId !== message.id)
-            return false;
-        return true;
-    }
-
-    // Legacy LPC (XP/2003, kernel-structures.md §5.1): what `!lpc message` and `!lpc thread` find by hand.
-    //
-    // A client in NtRequestWaitReplyPort records the message id in ETHREAD.LpcReplyMessageId, the port in
-    // LpcWaitingOnPort (tagged with bit 0, WRK lpcp.h LpcpSetPortToThread), links its LpcReplyChain into the
-    // rundown port's LpcReplyChainHead and waits on the LpcReplySemaphore inside its own ETHREAD. A server
-    // that took the message off the port's MsgQueue.ReceiveHead records its id in LpcReceivedMessageId,
-    // which shares storage with Win32StartAddress and is only meaningful while LpcReceivedMsgIdValid is set.
-    // Thread facts are decoded from the ETHREAD bytes already read; ports are read on demand, once each.
-    /** LpcWaitingOnPort tag bits (WRK lpcp.h): bit 0 = the union holds a port (else the reply message), bit 1 = no impersonation. */
-    const LPCP_PORT_BIT = 1;
-    /** A port queue longer than this is reported as "at least" (each queued message costs one read). */
-    const LPC_QUEUE_WALK_CAP = 1024;
-    function decodeWaitingOnPort(value) {
-        if (value === undefined || isNull(value))
-            return { kind: 'none' };
-        const pointer = addrClearLow(value);
-        if (isNull(pointer))
-            return { kind: 'none' };
-        return addrAnd(value, LPCP_PORT_BIT) ? { kind: 'port', port: pointer } : { kind: 'untagged', pointer };
-    }
-    /** An LPC message id as `!lpc message` takes it: 8 hex digits. */
-    function formatMessageId(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
-    }
-    /** True when this build has the legacy LPC thread fields (XP/2003). */
-    function hasLegacyLpc(view) {
-        return view.has('LpcReplyMessageId');
-    }
-    function lpcFacts(thread) {
-        const v = thread.view;
-        if (!hasLegacyLpc(v))
-            return undefined;
-        let received;
-        if (v.has('LpcReceivedMessageId')) {
-            // Without the valid bit in the symbols the storage cannot be told from Win32StartAddress: trust it (no such build known).
-            const valid = v.has('LpcReceivedMsgIdValid') ? v.num('LpcReceivedMsgIdValid') === 1 : true;
-            const id = v.num('LpcReceivedMessageId');
-            if (valid && id)
-                received = id;
-        }
-        return {
-            replyMessageId: v.num('LpcReplyMessageId') || 0,
-            receivedMessageId: received,
-            replySemaphore: v.addressOf('LpcReplySemaphore'),
-            waitingOn: decodeWaitingOnPort(v.ptr('LpcWaitingOnPort')),
-            replyChain: v.addressOf('LpcReplyChain'),
-            replyChainFlink: v.ptr('LpcReplyChain.Flink'),
-        };
-    }
-    function buildLpcIndex(threads) {
-        const index = { servers: new Map(), chainOwners: new Map() };
-        for (const t of threads) {
-            const f = lpcFacts(t);
-            if (!f)
-                return index; // one build per dump: no legacy fields on one thread means none on any
-            if (f.receivedMessageId !== undefined) {
-                const list = index.servers.get(f.receivedMessageId);
-                if (list)
-                    list.push(t);
-                else
-                    index.servers.set(f.receivedMessageId, [t]);
-            }
-            if (f.replyChain)
-                index.chainOwners.set(f.replyChain, t);
-        }
-        return index;
-    }
-    /**
-     * `!lpc thread`'s rundown-queue search without a read: follow the client's LpcReplyChain through the
-     * entries of other known threads; the first entry that belongs to no thread is the port's
-     * LpcReplyChainHead. `nextOf(entry)` gives a thread entry's Flink, or undefined when no thread owns it.
-     */
-    function replyChainHead(own, first, nextOf, isOwned, plausible, cap) {
-        let entry = first;
-        for (let i = 0; i <= cap; i++) {
-            if (!plausible(entry) || entry === own)
-                return undefined; // never linked, or a ring of threads without a head
-            if (!isOwned(entry))
-                return entry;
-            entry = nextOf(entry);
-        }
-        return undefined;
-    }
-    /** Port objects and their queues, each read once per run. */
-    class LpcPortReader {
-        constructor(k) {
-            this.k = k;
-            this.views = new Map();
-            this.queues = new Map();
-            this.port = k.type('_LPCP_PORT_OBJECT');
-            this.message = k.type('_LPCP_MESSAGE');
-        }
-        /** The port named by a client, resolved to its connection port; `strict` also requires the connection port to point at itself (as LpcpCreatePort sets it), for untagged pointers that may be a message. */
-        resolve(port, strict) {
-            const view = this.view(port);
-            if (!view)
-                return undefined;
-            const connectionPort = view.ptr('ConnectionPort');
-            if (!this.k.plausible(connectionPort))
-                return undefined;
-            const connection = connectionPort === port ? view : this.view(connectionPort);
-            if (!connection)
-                return undefined;
-            if (strict && connection.ptr('ConnectionPort') !== connectionPort)
-                return undefined;
-            const server = connection.ptr('ServerProcess');
-            return { connectionPort, serverProcess: this.k.plausible(server) ? server : undefined };
-        }
-        /** The port whose LpcReplyChainHead is at `head`. */
-        portOfReplyChainHead(head) {
-            return this.port && this.port.field('LpcReplyChainHead') ? this.k.containing(head, this.port, 'LpcReplyChainHead') : undefined;
-        }
-        /** The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. */
-        queue(portAddress) {
-            const cached = this.queues.get(portAddress);
-            if (cached)
-                return cached;
-            const view = this.view(portAddress);
-            const head = view && view.addressOf('MsgQueue.ReceiveHead');
-            if (!view || !head)
-                return undefined;
-            const q = { count: 0, cut: false, ids: new Set() };
-            const seen = new Set();
-            let entry = view.ptr('MsgQueue.ReceiveHead.Flink');
-            while (entry !== head) {
-                if (q.count >= LPC_QUEUE_WALK_CAP) {
-                    q.cut = true; // long, not damaged: the text says "at least"
-                    break;
-                }
-                if (!this.k.plausible(entry) || seen.has(entry)) {
-                    const kind = entry !== undefined && seen.has(entry) ? 'list cycles cut' : 'lists cut at a bad link';
-                    this.k.warnings.add(kind, `LPC port ${portAddress}: message queue cut at ${entry}`);
-                    q.cut = true;
-                    break;
-                }
-                seen.add(entry);
-                q.count++;
-                const next = this.messageAt(entry, q);
-                if (next === undefined) {
-                    q.cut = true;
-                    break;
-                }
-                entry = next;
-            }
-            this.queues.set(portAddress, q);
-            return q;
-        }
-        /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its Flink. */
-        messageAt(entry, q) {
-            if (!this.message || !this.message.field('Entry')) {
-                // No message type in the symbols: still count, from the links alone.
-                const bytes = this.k.target.read(entry, this.k.pointerSize);
-                return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
-            }
-            const m = this.k.readStruct(this.message, this.k.containing(entry, this.message, 'Entry'), 'LPC message');
-            if (!m)
-                return undefined;
-            const id = m.num('Request.MessageId');
-            if (id)
-                q.ids.add(id);
-            return m.ptr('Entry.Flink');
-        }
-        view(address) {
-            if (!this.port)
-                return undefined;
-            let hit = this.views.get(address);
-            if (hit === undefined) {
-                hit = this.k.readStruct(this.port, address, 'LPC port') || null;
-                this.views.set(address, hit);
-            }
-            return hit || undefined;
-        }
     }
 
     // Edges through legacy LPC (XP/2003) and ALPC (Vista+) messages: a client waiting for a reply -> the
@@ -8423,9 +9012,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // Waiter counts go to the server port when it is known (how many clients wait on one server), else to
     // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
     // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
-    const lpcIndex = (env) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));
-    const lpcPorts = (env) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
-    const alpcReader = (env) => env.memo('alpc.reader', () => new AlpcReader(env.k));
+    const lpcIndex = (env) => env.kernel.lpcIndex();
+    const lpcPorts = (env) => env.kernel.lpcPorts;
+    const alpcReader = (env) => env.kernel.alpc;
     /** A thread's LPC/ALPC semaphore is a KSEMAPHORE; an unreadable or unrecognised header may still be one. */
     function mayBeSemaphore(object) {
         return !object || object.kind === 'Semaphore' || object.kind === 'Unknown';
@@ -8435,10 +9024,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // ---------------------------------------------------------------------------------------------------
     // Legacy LPC
     const lpcRule = (thread, wait, object, env) => {
-        if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object)
+        if (!mayBeSemaphore(object))
             return undefined;
-        const f = lpcFacts(thread);
-        if (!f)
+        const f = env.kernel.lpcFacts(thread);
+        if (!f || f.replySemaphore !== wait.object)
             return undefined;
         // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
         if (thread.waitReason === KEYED || (!f.replyMessageId && thread.waitReason !== 'WrLpcReply'))
@@ -8480,7 +9069,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (f.replyChain) {
             const head = replyChainHead(f.replyChain, f.replyChainFlink, (entry) => {
                 const owner = index.chainOwners.get(entry);
-                return owner && owner.view.ptr('LpcReplyChain.Flink');
+                const facts = owner && env.kernel.lpcFacts(owner);
+                return facts && facts.replyChainFlink;
             }, (entry) => index.chainOwners.has(entry), (a) => env.k.plausible(a), index.chainOwners.size);
             const rundown = head && ports.portOfReplyChainHead(head);
             const p = rundown && ports.resolve(rundown, false);
@@ -8544,10 +9134,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // ALPC
     const alpcRule = (thread, wait, object, env) => {
         // Most waits are not on the thread's own ALPC semaphore: rule them out before decoding anything.
-        if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object)
+        if (!mayBeSemaphore(object))
             return undefined;
-        const f = alpcFacts(thread);
-        if (!f || thread.waitReason === KEYED)
+        const f = env.kernel.alpcFacts(thread);
+        if (!f || f.waitSemaphore !== wait.object || thread.waitReason === KEYED)
             return undefined;
         const receiving = thread.waitReason === 'WrLpcReceive';
         if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply')
@@ -8643,77 +9233,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return parts.join('; ');
     }
 
-    // Fast and guarded mutexes, found from the event (or gate) their waiters block on: the mutex is the
-    // structure that embeds that object (CONTAINING_RECORD through _FAST_MUTEX.Event, or
-    // _KGUARDED_MUTEX.Gate where the build has that type). Owner is the owning KTHREAD; Count's encoding
-    // changed in NT 6.0 without any change to the field, so only it is decoded by the OS version.
-    /** Vista+ (FM_LOCK_BIT / GM_LOCK_BIT 1 = unlocked, bit 1 = waiter woken, waiters in units of 4 (GM_LOCK_WAITER_INC)). */
-    const LOCK_BIT = 1;
-    const WAITER_SHIFT = 2;
-    /**
-     * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
-     * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
-     */
-    function decodeMutexCount(count, ntMajor) {
-        if (ntMajor === undefined)
-            return {};
-        if (ntMajor >= 6)
-            return { locked: (count & LOCK_BIT) === 0, waiters: (count >>> 0) >>> WAITER_SHIFT };
-        return { locked: count <= 0, waiters: count < 0 ? -count : 0 };
-    }
-    class MutexReader {
-        constructor(k, version) {
-            this.k = k;
-            this.version = version;
-            this.cache = new Map();
-            this.fast = shape(k.type('_FAST_MUTEX'));
-            this.guarded = shape(k.type('_KGUARDED_MUTEX'));
-        }
-        /**
-         * The mutex whose Event/Gate is `object`. A guarded mutex (wait reason, gate object or acquire frame) is read as
-         * _KGUARDED_MUTEX where the build has it; from Windows 8 both are _FAST_MUTEX. Undefined when unreadable.
-         */
-        fromWaitObject(object, kind) {
-            const s = kind === 'guarded-mutex' && this.guarded ? this.guarded : this.fast || this.guarded;
-            if (!s)
-                return undefined;
-            const address = this.k.containing(object, s.layout, s.field);
-            let hit = this.cache.get(address);
-            if (hit === undefined) {
-                hit = this.read(address, s, kind) || null;
-                this.cache.set(address, hit);
-            }
-            return hit || undefined;
-        }
-        read(address, s, kind) {
-            const v = this.k.readStruct(s.layout, address, kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex');
-            if (!v)
-                return undefined;
-            const owner = v.ptr('Owner');
-            const count = v.num('Count') || 0;
-            const info = {
-                address,
-                kind,
-                structure: s.layout.name,
-                owner: owner && !isNull(owner) ? owner : undefined,
-                count,
-                state: decodeMutexCount(count, this.version && this.version.major),
-                contention: v.num('Contention') || 0,
-            };
-            if (this.version === undefined) {
-                this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
-            }
-            return info;
-        }
-    }
-    function shape(layout) {
-        if (!layout)
-            return undefined;
-        // Headers name the embedded object Gate in guarded mutexes and Event in fast mutexes: probe both.
-        const field = layout.field('Gate') ? 'Gate' : layout.field('Event') ? 'Event' : undefined;
-        return field ? { layout, field } : undefined;
-    }
-
     // Edges through fast and guarded mutexes: a kernel-mode waiter on a mutex's Event/Gate waits for the
     // mutex's Owner. Which waits are mutex waits: the wait reason says so (WrFastMutex / WrGuardedMutex,
     // by enumerator name), or, where it does not (XP waits with Executive), the thread is inside an
@@ -8732,7 +9251,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const kind = mutexWaitKind(thread, object.kind === 'Gate', env);
         if (!kind)
             return undefined;
-        const reader = env.memo('mutexes', () => new MutexReader(env.k, readOsVersion(env.k)));
+        const reader = env.kernel.mutexes;
         const mutex = reader.fromWaitObject(wait.object, kind);
         const { k, table } = env;
         const fmt = (a) => formatAddr(a, k.pointerSize);
@@ -8784,228 +9303,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return false;
     }
 
-    // Executive resources (ERESOURCE), indexed once per run from nt!ExpSystemResourcesList, as !locks
-    // finds them: owners (exclusive, shared, the owner table), waiter counters, and which waiter object
-    // leads to which resource. Up to 8.1 the waiters wait on the resource's ExclusiveWaiters KEVENT /
-    // SharedWaiters KSEMAPHORE; builds with _KWAIT_CHAIN_ENTRY (Win10+) head NULL-terminated chains of
-    // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
-    // waits on. Which of the two a field holds is probed from its type, never from a build number.
-    /** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
-    const RESOURCE_OWNED_EXCLUSIVE = 0x80;
-    /** ERESOURCE_THREAD values with both low bits set are owner pointers (ExSetResourceOwnerPointer), not threads. */
-    const OWNER_POINTER_TAG = 3;
-    /** More owner-table entries than this is damage (one per concurrent shared owner). */
-    const MAX_OWNER_TABLE = 4096;
-    /** Bound on one waiter chain (a waiter has one entry on its stack; more than this is a corrupt chain). */
-    const MAX_CHAIN_ENTRIES = 65536;
-    /** An ERESOURCE_THREAD: a KTHREAD, or an owner pointer (`& 3 == 3`) whose cleared value is what !locks calls the actual thread. */
-    function decodeOwnerValue(value) {
-        const ownerPointer = addrAnd(value, OWNER_POINTER_TAG) === OWNER_POINTER_TAG;
-        return { ownerPointer, thread: ownerPointer ? addrClearLow(value) : value };
-    }
-    class ResourceReader {
-        constructor(k, eresource, owner) {
-            this.k = k;
-            this.eresource = eresource;
-            this.owner = owner;
-            this.chainEntry = k.type('_KWAIT_CHAIN_ENTRY');
-        }
-        /** Undefined when the symbols lack the resource types (then no resource edges, never an exception). */
-        static create(k) {
-            const eresource = k.type('_ERESOURCE');
-            const owner = k.type('_OWNER_ENTRY');
-            if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
-                k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
-                return undefined;
-            }
-            return new ResourceReader(k, eresource, owner);
-        }
-        /**
-         * Walks nt!ExpSystemResourcesList once: one read per ERESOURCE, one per owner table, one per wait-chain entry.
-         * A wait-chain entry holds the event its thread waits on: `dispatcher` learns it from the entry's bytes.
-         */
-        buildIndex(dispatcher) {
-            const k = this.k;
-            const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
-            const head = k.symbol('ExpSystemResourcesList');
-            if (!head) {
-                k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
-                return index;
-            }
-            walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
-                const address = k.containing(entry, this.eresource, 'SystemResourcesList');
-                const view = k.readStruct(this.eresource, address, 'ERESOURCE');
-                if (!view)
-                    return null;
-                const info = this.decode(view);
-                if (info.activeCount !== 0 || info.exclusiveWaiters !== 0 || info.sharedWaiters !== 0) {
-                    index.byAddress.set(address, info);
-                    this.indexWaiters(view, info, index, dispatcher);
-                }
-                return view.ptr('SystemResourcesList.Flink');
-            });
-            return index;
-        }
-        /** One resource not found on the list (e.g. recovered from a waiter's stack); undefined when unreadable. */
-        read(address) {
-            const view = this.k.readStruct(this.eresource, address, 'ERESOURCE');
-            if (!view)
-                return undefined;
-            // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
-            if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
-                this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
-                return undefined;
-            }
-            return this.decode(view);
-        }
-        decode(view) {
-            // Win10 splits Flag into ReservedLowFlags (still carrying 0x80) and WaiterPriority: probe the narrow field first.
-            const flag = view.has('ReservedLowFlags') ? view.num('ReservedLowFlags') : view.num('Flag');
-            const info = {
-                address: view.address,
-                exclusive: ((flag || 0) & RESOURCE_OWNED_EXCLUSIVE) !== 0,
-                activeCount: view.num('ActiveCount') || 0,
-                contentionCount: view.num('ContentionCount') || 0,
-                exclusiveWaiters: view.num('NumberOfExclusiveWaiters') || 0,
-                sharedWaiters: view.num('NumberOfSharedWaiters') || 0,
-                owners: [],
-            };
-            if (info.activeCount === 0 && !info.exclusive)
-                return info;
-            // XP keeps OwnerThreads[2] ([0] exclusive owner, [1] first shared owner); later builds one OwnerEntry for both.
-            const first = view.has('OwnerThreads') ? this.element(view, 'OwnerThreads', info.exclusive ? 0 : 1) : view.sub('OwnerEntry', this.owner);
-            if (first)
-                this.addOwner(info, first);
-            if (info.exclusive)
-                return info;
-            const table = view.ptr('OwnerTable');
-            if (table && !isNull(table))
-                this.readOwnerTable(info, table);
-            return info;
-        }
-        element(view, field, i) {
-            const f = view.layout.field(field);
-            if (!f || f.elementSize === undefined || f.count === undefined || i >= f.count)
-                return undefined;
-            const at = f.offset + i * f.elementSize;
-            return new StructView(this.owner, addrAdd(view.address, at), view.bytes, this.k.pointerSize, view.base + at);
-        }
-        addOwner(info, entry) {
-            const value = entry.ptr('OwnerThread');
-            if (!value || isNull(value))
-                return;
-            const owner = decodeOwnerValue(value);
-            if (owner.ownerPointer) {
-                this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
-            }
-            info.owners.push(Object.assign(Object.assign({ value }, owner), { count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' }));
-        }
-        /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
-        readOwnerTable(info, table) {
-            const k = this.k;
-            const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
-            if (!k.plausible(table)) {
-                info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
-                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
-                return;
-            }
-            const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
-            if (!head) {
-                info.damage = 'owner table unreadable';
-                return;
-            }
-            const size = head.num('TableSize') || 0;
-            if (size <= 1)
-                return;
-            if (size > MAX_OWNER_TABLE) {
-                info.damage = `owner table size ${size} is not plausible`;
-                k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
-                return;
-            }
-            const esize = this.owner.size;
-            const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
-            if (!rest) {
-                info.damage = 'owner table unreadable';
-                return;
-            }
-            for (let i = 0; i < size - 1; i++) {
-                this.addOwner(info, new StructView(this.owner, addrAdd(rest.address, i * esize), rest.bytes, k.pointerSize, i * esize));
-            }
-        }
-        indexWaiters(view, info, index, dispatcher) {
-            this.indexWaiterField(view, 'ExclusiveWaiters', { resource: info, mode: 'exclusive' }, index, dispatcher);
-            this.indexWaiterField(view, 'SharedWaiters', { resource: info, mode: 'shared' }, index, dispatcher);
-        }
-        indexWaiterField(view, field, link, index, dispatcher) {
-            const value = view.ptr(field);
-            if (!value || isNull(value))
-                return;
-            if (!this.headsWaitChain(field)) {
-                index.byWaitObject.set(value, link);
-                return;
-            }
-            this.walkChain(value, link, index, dispatcher);
-        }
-        /**
-         * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
-         * untyped pointer heads a wait chain where the build has _KWAIT_CHAIN_ENTRY (10240 types only SharedWaiters as
-         * a chain, later builds both as PVOID).
-         */
-        headsWaitChain(field) {
-            if (!this.chainEntry)
-                return false;
-            const f = this.eresource.field(field);
-            return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
-        }
-        walkChain(first, link, index, dispatcher) {
-            const k = this.k;
-            const layout = this.chainEntry;
-            const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
-            const seen = new Set();
-            let at = first;
-            while (!isNull(at)) {
-                if (!k.plausible(at)) {
-                    k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
-                    return;
-                }
-                if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
-                    k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
-                    return;
-                }
-                seen.add(at);
-                const entry = k.readStruct(layout, at, 'wait-chain entry');
-                if (!entry)
-                    return;
-                const event = entry.addressOf('Event');
-                if (event) {
-                    index.byWaitObject.set(event, link);
-                    // A header past the entry's bytes decodes as nothing and is left to a read of its own.
-                    if (dispatcher)
-                        dispatcher.remember(event, entry.bytes, entry.base + layout.field('Event').offset);
-                }
-                const thread = entry.ptr('Thread');
-                if (thread && !isNull(thread))
-                    index.byWaiterThread.set(thread, link);
-                // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
-                at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
-            }
-        }
-    }
-    /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
-    const EXP_WAIT_FOR_RESOURCE = ['ExpWaitForResource', 'ExpWaitForResourceDdk', 'ExpWaitForResourceExclusive', 'ExpWaitForResourceShared'];
-    /**
-     * The resource a WrResource waiter wants: the first argument of its nt!ExpWaitForResource* frame, as kv reads it
-     * (frames.ts; on x64 the home slot holds it only when the function spilled it, so the caller validates the resource).
-     */
-    function resourceFromWaitFrame(k, thread, frames) {
-        const frame = frames.find((f) => isRoutine(f.text, 'nt', EXP_WAIT_FOR_RESOURCE));
-        if (!frame)
-            return undefined;
-        const args = frameArguments(k, thread, frame, 1);
-        const resource = args && args[0];
-        return k.plausible(resource) ? { resource, frame: frame.text } : undefined;
-    }
-
     // Edges through executive resources: a thread waiting on a resource's waiter object (the
     // ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
     // entry) waits for every owner of that resource. The index of waiter objects is built once per run.
@@ -9015,10 +9312,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      * event (whose event type is unconfirmed, hence both kinds). Only a pre-filter: the index lookup decides.
      */
     const WAITER_OBJECT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore|Unknown)$/;
+    const RESOURCES = cacheKey('resources and their index');
     /** The resource reader and index of this run (built on first use; shared with !stalecheck). */
     function resourcesOf(env) {
-        return env.memo('resources', () => {
-            const reader = ResourceReader.create(env.k);
+        return env.cache.get(RESOURCES, () => {
+            const reader = env.kernel.resources;
             return { reader, index: reader && reader.buildIndex(env.dispatcher) };
         });
     }
@@ -9078,8 +9376,18 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (!resource.owners.length)
             outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
         if (resource.damage)
-            outcome.deadEnds.push({ object: waited, text: `${name}: ${resource.damage}, owners may be missing` });
+            outcome.deadEnds.push({ object: waited, text: `${name}: ${ownerTableDamageText(resource.damage, env.k.pointerSize)}, owners may be missing` });
         return outcome;
+    }
+    function ownerTableDamageText(damage, pointerSize) {
+        switch (damage.kind) {
+            case 'bad-pointer':
+                return `owner table pointer ${formatAddr(damage.table, pointerSize)} is not valid`;
+            case 'implausible-size':
+                return `owner table size ${damage.size} is not plausible`;
+            case 'unreadable':
+                return 'owner table unreadable';
+        }
     }
     /**
      * A WrResource waiter whose wait object belongs to no listed resource: the resource is the first argument of its
@@ -9088,7 +9396,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function recoverFromStack(thread, waited, kind, reader, index, env) {
         const { k } = env;
         const frames = env.stacks.frames(thread);
-        const found = frames && resourceFromWaitFrame(k, thread, frames);
+        const found = frames && env.kernel.resourceFromWaitFrame(thread, frames);
         const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
         if (found && resource) {
             k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
@@ -9140,16 +9448,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         threadObjectRule,
     ];
 
-    function readWaitModel(k) {
-        const clock = readClock(k);
-        const table = readProcesses(k);
-        const memos = new Map();
-        const memo = (key, build) => {
-            if (!memos.has(key))
-                memos.set(key, build());
-            return memos.get(key);
-        };
-        const env = { k, table, dispatcher: new DispatcherReader(k), stacks: new StackReader(k), memo };
+    function readWaitModel(kernel) {
+        const k = kernel.k;
+        const clock = kernel.clock();
+        const table = kernel.processes();
+        const env = { kernel, k, table, dispatcher: kernel.dispatcher, stacks: kernel.stacks, cache: kernel.cache };
         const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
         for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
             addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
@@ -9162,28 +9465,22 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
         }
         const ages = new Map();
-        const ageOf = (t) => {
-            let a = ages.get(t.address);
-            if (!a) {
-                a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
-                ages.set(t.address, a);
-            }
-            return a;
-        };
+        const ageOf = (t) => getOrBuild(ages, t.address, () => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false }));
         const ticksOf = (addr) => {
             const t = table.threadByAddress.get(addr);
             const a = t && ageOf(t);
             return a && a.ticks !== undefined ? a.ticks : -1;
         };
-        return { k, clock, table, env, graph, ageOf, ticksOf };
+        return { kernel, k, clock, table, env, graph, ageOf, ticksOf };
     }
 
     // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
     // a report names. Returns plain data; rendering is elsewhere.
     /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
     const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
-    function analyzeWaitChains(k, scope) {
-        const model = readWaitModel(k);
+    function analyzeWaitChains(kernel, scope) {
+        const k = kernel.k;
+        const model = readWaitModel(kernel);
         const { clock, table, graph, env, ageOf, ticksOf } = model;
         const all = conclude(graph, ticksOf);
         const scoped = applyScope(all, scope, table, graph, env);
@@ -9328,7 +9625,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      */
     function notAThread(a, table, env) {
         const text = `${a} is not a thread of any process in this dump`;
-        const cpus = processorsOf(env);
+        const cpus = env.kernel.processors();
         if (cpus.known) {
             const idleOf = cpus.processors.filter((p) => p.idleThread === a);
             if (idleOf.length) {
@@ -9393,11 +9690,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 if (!d.kind)
                     continue;
                 const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
-                let g = groups.get(key);
-                if (!g) {
-                    g = { kind: d.kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] };
-                    groups.set(key, g);
-                }
+                const kind = d.kind;
+                const g = getOrBuild(groups, key, () => ({ kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] }));
                 if (g.threads.indexOf(thread) < 0)
                     g.threads.push(thread);
             }
@@ -9523,148 +9817,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     function formatAge(ticks, increment) {
         return formatTicks(ticks, increment);
-    }
-    function hex4(n) {
-        return n.toString(16).padStart(4, '0');
-    }
-
-    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
-    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
-    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
-    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
-    // and processor involved; all of it from the model (processor table read once, ages computed once).
-    /** Threads named one by one in an evidence list; the rest are counted. */
-    const SHOWN = 20;
-    const inconsistentDumpRule = {
-        id: 'inconsistent-dump',
-        run(env) {
-            const out = [];
-            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
-                const f = kind(env);
-                if (f)
-                    out.push(f);
-            }
-            return out;
-        },
-    };
-    /** Threads and processors that disagree about who is running where. */
-    function runningConflicts(env) {
-        const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = processorsOf(model.env);
-        const lines = [];
-        // The threads whose Running state is in doubt (not the processor's own current thread).
-        const suspects = [];
-        const name = (a) => describe(table.threadByAddress.get(a), a, env);
-        const suspect = (a) => {
-            if (suspects.indexOf(a) < 0)
-                suspects.push(a);
-            return name(a);
-        };
-        runningClaims(model.env).forEach((claimants, number) => {
-            const p = cpus.byNumber.get(number);
-            if (cpus.known && p) {
-                const rivals = claimants.filter((t) => t !== p.currentThread);
-                if (!rivals.length)
-                    return;
-                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
-                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
-            }
-            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
-                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
-            }
-            else if (claimants.length > 1) {
-                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
-            }
-        });
-        if (cpus.known) {
-            cpus.runningOn.forEach((list, thread) => {
-                if (list.length > 1)
-                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
-            });
-            for (const t of table.threads) {
-                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
-                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
-            }
-            for (const p of cpus.processors) {
-                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
-                if (t && t.state !== 'Running')
-                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
-            }
-        }
-        if (!lines.length)
-            return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
-            thread: suspects.length === 1 ? suspects[0] : undefined,
-            evidence: lines,
-            next: '!running -t',
-        };
-    }
-    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
-    function waitsAfterNow(env) {
-        const { model } = env;
-        const { clock, table } = model;
-        if (clock.currentTick === undefined)
-            return undefined;
-        const late = [];
-        for (const t of table.threads) {
-            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
-            if (inconsistent)
-                late.push({ t, ahead: t.waitTime - clock.currentTick });
-        }
-        if (!late.length)
-            return undefined;
-        late.sort((a, b) => b.ahead - a.ahead);
-        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
-        if (late.length > SHOWN)
-            lines.push(`and ${late.length - SHOWN} more`);
-        const n = late.length;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
-            thread: n === 1 ? late[0].t.address : undefined,
-            evidence: lines,
-            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
-        };
-    }
-    /** A processor's current thread (not its idle thread) that no listed process has. */
-    function unlistedCurrentThreads(env) {
-        const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = processorsOf(model.env);
-        if (!cpus.known)
-            return undefined;
-        const lines = [];
-        const threads = [];
-        for (const p of cpus.processors) {
-            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
-                continue;
-            threads.push(p.currentThread);
-            const object = model.env.dispatcher.probe(p.currentThread);
-            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
-            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
-        }
-        if (!lines.length)
-            return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
-            thread: threads.length === 1 ? threads[0] : undefined,
-            evidence: lines,
-            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
-        };
-    }
-    /** "8b56cb10 (System 0004.0010, Running)". */
-    function describe(t, a, env) {
-        const at = formatAddr(a, env.model.k.pointerSize);
-        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
     }
 
     // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
@@ -9831,15 +9983,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const { model } = env;
         const { graph, table } = model;
         const locks = new Map();
-        const lockOf = (kind, lock) => {
-            const key = `${kind}:${lock}`;
-            let l = locks.get(key);
-            if (!l) {
-                l = { kind, lock, owners: [], waiters: [], carried: 0 };
-                locks.set(key, l);
-            }
-            return l;
-        };
+        const lockOf = (kind, lock) => getOrBuild(locks, `${kind}:${lock}`, () => ({ kind, lock, owners: [], waiters: [], carried: 0 }));
         const addWaiter = (l, waiter) => {
             if (l.waiters.indexOf(waiter) < 0)
                 l.waiters.push(waiter);
@@ -9920,25 +10064,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      * KTHREAD.MutantListHead (bounded walk; only such threads, usually none or a few).
      */
     function addMutantsOfDyingThreads(env, lockOf) {
-        const { k, table, env: ruleEnv } = env.model;
-        const mutantType = k.type('_KMUTANT');
-        if (!mutantType || !mutantType.field('MutantListEntry'))
-            return;
-        for (const t of table.threads) {
-            if (!dyingThread(t))
-                continue;
-            const head = t.view.addressOf('Tcb.MutantListHead');
-            const first = t.view.ptr('Tcb.MutantListHead.Flink');
-            if (!head || !first || isNull(first) || first === head)
-                continue;
-            walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
-                const mutant = k.containing(entry, mutantType, 'MutantListEntry');
-                const object = ruleEnv.dispatcher.read(mutant);
-                if (object && object.kind === 'Mutant' && object.owner === t.address)
-                    addOwner(lockOf('mutant', mutant), { thread: t });
-                return undefined;
-            }, headLinks(t.view, 'Tcb.MutantListHead'));
-        }
+        const { kernel, table, env: ruleEnv } = env.model;
+        kernel.walkMutantLists(table.threads.filter(dyingThread), (t, mutant) => {
+            const object = ruleEnv.dispatcher.read(mutant);
+            if (object && object.kind === 'Mutant' && object.owner === t.address)
+                addOwner(lockOf('mutant', mutant), { thread: t });
+        });
     }
     function dyingThread(t) {
         return t.terminated || t.process.exiting;
@@ -10204,8 +10335,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     ];
     const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
 
-    function runStaleCheck(k, rules, options) {
-        const model = readWaitModel(k);
+    function runStaleCheck(kernel, rules, options) {
+        const k = kernel.k;
+        const model = readWaitModel(kernel);
         const findings = [];
         for (const rule of STALE_RULES) {
             if (rules.indexOf(rule.id) < 0)
@@ -10324,7 +10456,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function runStaleCheckCommand(args, session) {
         const target = session.target;
         const k = new KernelContext(target);
-        const report = runStaleCheck(k, args.rules, args.options);
+        const report = runStaleCheck(new KernelReaders(k), args.rules, args.options);
         const text = renderStaleText(report, target.pointerSize);
         print(text);
         session.html(() => renderStaleHtml(report, target.pointerSize, text));
@@ -10430,10 +10562,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 const owners = new Map();
                 const add = (x) => {
                     const key = `${x.from}|${x.kind}|${x.object}`;
-                    const list = owners.get(key);
-                    if (!list)
-                        owners.set(key, [x.to]);
-                    else if (list.indexOf(x.to) < 0)
+                    const list = getOrBuild(owners, key, () => []);
+                    if (list.indexOf(x.to) < 0)
                         list.push(x.to);
                 };
                 this.report.edges.forEach(add);
@@ -11367,6 +11497,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return undefined;
     }
     function runSelfTest(k) {
+        const kernel = new KernelReaders(k);
         const t = new SelfTest();
         const target = k.target;
         const debuggerTarget = hostOf(target);
@@ -11401,7 +11532,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         t.add(modules && modules.length ? 'ok' : 'FAIL', `module list: ${modules ? modules.length : 0} modules (symbol answers are named from it)`);
         let table;
         try {
-            table = readProcesses(k);
+            table = kernel.processes();
         }
         catch (e) {
             t.add('FAIL', `processes: ${e instanceof Error ? e.message : String(e)}`);
@@ -11410,7 +11541,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         // An empty list is possible in a partial dump; the commands then say "0 threads scanned" themselves.
         t.add(table.processes.length ? 'ok' : 'info', `processes: ${count(table.processes.length, 'process')}, ${count(table.threads.length, 'thread')} from nt!PsActiveProcessHead`);
         // A sample frame: its raw text and how it parsed.
-        const stacks = new StackReader(k);
+        const stacks = kernel.stacks;
         let frameShown = false;
         for (const thread of table.threads) {
             const frames = stacks.frames(thread);
@@ -11450,13 +11581,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         else {
             const threads = table.threads.filter((x) => x.state === 'Waiting').concat(table.threads.filter((x) => x.state !== 'Waiting')).slice(0, SAMPLE);
             for (const thread of threads)
-                compare(t, debuggerTarget, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
+                compare(t, debuggerTarget, ethreadView(thread), '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
             for (const p of table.processes.slice(0, SAMPLE)) {
                 const view = eprocess && k.readStruct(eprocess, p.address, 'process');
                 if (view)
                     compare(t, debuggerTarget, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
             }
-            const dispatcher = new DispatcherReader(k);
+            const dispatcher = kernel.dispatcher;
             const objects = [];
             for (const thread of table.threads)
                 for (const w of thread.waits)
@@ -11607,7 +11738,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function runWaitChain(options, session) {
         const target = session.target;
         const k = new KernelContext(target);
-        const report = analyzeWaitChains(k, options.scope);
+        const report = analyzeWaitChains(new KernelReaders(k), options.scope);
         // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
         if (report.scopeError) {
             print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);

@@ -3,9 +3,11 @@
 // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
 // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
 import { parseAddr, type Addr } from '../core/addr';
-import { u64FromHex, u64FromNumber } from '../analysis/rings/ring';
+import { TWO32 } from '../core/numbers';
+import { u64FromHex, u64FromNumber } from '../core/u64';
 import { analyzeRings, type RingRequest } from '../analysis/rings/ringdump';
 import { KernelContext } from '../kernel/context';
+import { KernelReaders } from '../kernel/readers';
 import type { Ref } from '../kernel/ringSource';
 import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
@@ -144,7 +146,7 @@ function numberRef(n: number, position: number): Ref {
     if (n < 0) throw new UsageError(`${n} is not an address`);
     return { kind: 'address', address: u64ToAddr(n) };
   }
-  const width = n >= -2147483648 && n < 4294967296 ? 32 : 64;
+  const width = n >= -2147483648 && n < TWO32 ? 32 : 64;
   return { kind: 'value', value: u64FromNumber(n, width), widthBits: width, text: '' };
 }
 
@@ -164,7 +166,7 @@ function runRingdump(options: RingdumpOptions, session: CommandSession): unknown
     Object.assign(n.ref, { address: info.address, type: info.type, symbol: info.symbol, pointerValue: info.pointerValue, pointee: info.pointee });
   }
   const k = new KernelContext(target);
-  const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+  const result = analyzeRings(new KernelReaders(k), options.request, (e, r) => entryLine(e, r, target.pointerSize));
   const text = renderRingText(result, target.pointerSize);
   print(text);
   session.html(() => renderRingHtml(result, target.pointerSize, text));

@@ -6,10 +6,9 @@ import { formatAddr, type Addr } from '../core/addr';
 import type { StructView } from '../core/struct';
 import type { Target, TypeLayout } from '../core/target';
 import { KernelContext } from '../kernel/context';
-import { DispatcherReader } from '../kernel/dispatcher';
 import { parseFrameText } from '../kernel/frames';
-import { readProcesses } from '../kernel/processes';
-import { StackReader } from '../kernel/stacks';
+import { KernelReaders } from '../kernel/readers';
+import { ethreadView } from '../kernel/threads';
 import { HostTarget, type TypedValue } from '../host/hostTarget';
 import { API_VERSION } from '../host/registrations';
 import { count } from '../render/vocabulary';
@@ -53,6 +52,7 @@ function hostOf(target: Target): HostTarget | undefined {
 }
 
 export function runSelfTest(k: KernelContext): string {
+  const kernel = new KernelReaders(k);
   const t = new SelfTest();
   const target = k.target;
   const debuggerTarget = hostOf(target);
@@ -86,7 +86,7 @@ export function runSelfTest(k: KernelContext): string {
 
   let table;
   try {
-    table = readProcesses(k);
+    table = kernel.processes();
   } catch (e) {
     t.add('FAIL', `processes: ${e instanceof Error ? e.message : String(e)}`);
     return finish(t, k);
@@ -95,7 +95,7 @@ export function runSelfTest(k: KernelContext): string {
   t.add(table.processes.length ? 'ok' : 'info', `processes: ${count(table.processes.length, 'process')}, ${count(table.threads.length, 'thread')} from nt!PsActiveProcessHead`);
 
   // A sample frame: its raw text and how it parsed.
-  const stacks = new StackReader(k);
+  const stacks = kernel.stacks;
   let frameShown = false;
   for (const thread of table.threads) {
     const frames = stacks.frames(thread);
@@ -132,12 +132,12 @@ export function runSelfTest(k: KernelContext): string {
   if (!debuggerTarget) t.add('info', 'typed objects: not available on this target');
   else {
     const threads = table.threads.filter((x) => x.state === 'Waiting').concat(table.threads.filter((x) => x.state !== 'Waiting')).slice(0, SAMPLE);
-    for (const thread of threads) compare(t, debuggerTarget, thread.view, '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
+    for (const thread of threads) compare(t, debuggerTarget, ethreadView(thread), '_ETHREAD', THREAD_MEMBERS, `thread ${formatAddr(thread.address, ps)}`, ps);
     for (const p of table.processes.slice(0, SAMPLE)) {
       const view = eprocess && k.readStruct(eprocess, p.address, 'process');
       if (view) compare(t, debuggerTarget, view, '_EPROCESS', PROCESS_MEMBERS, `process ${formatAddr(p.address, ps)}`, ps);
     }
-    const dispatcher = new DispatcherReader(k);
+    const dispatcher = kernel.dispatcher;
     const objects: Addr[] = [];
     for (const thread of table.threads) for (const w of thread.waits) if (objects.indexOf(w.object) < 0 && objects.length < SAMPLE) objects.push(w.object);
     for (const object of objects) {

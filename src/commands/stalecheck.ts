@@ -3,6 +3,7 @@
 import { runStaleCheck } from '../analysis/stale/stalecheck';
 import { RULE_IDS, type RuleId, type StaleOptions } from '../analysis/stale/model';
 import { KernelContext } from '../kernel/context';
+import { KernelReaders } from '../kernel/readers';
 import { renderStaleText } from '../render/staleText';
 import { StaleModel } from '../render/staleModel';
 import { describeArgument, print } from '../host/hostIo';
@@ -29,7 +30,7 @@ export interface StaleCheckOptions {
 function runStaleCheckCommand(args: StaleCheckOptions, session: CommandSession): unknown {
   const target = session.target;
   const k = new KernelContext(target);
-  const report = runStaleCheck(k, args.rules, args.options);
+  const report = runStaleCheck(new KernelReaders(k), args.rules, args.options);
   const text = renderStaleText(report, target.pointerSize);
   print(text);
   session.html(() => renderStaleHtml(report, target.pointerSize, text));

@@ -1,6 +1,7 @@
 // !waitchain: who waits on whom, deadlocks, root blockers, waiting time.
 import { analyzeWaitChains, type Scope } from '../analysis/waits/waitchain';
 import { KernelContext } from '../kernel/context';
+import { KernelReaders } from '../kernel/readers';
 import { renderWaitChainDot } from '../render/waitchainDot';
 import { WaitChainModel } from '../render/waitchainModel';
 import { renderWaitChainText } from '../render/waitchainText';
@@ -83,7 +84,7 @@ function processMatch(value: string) {
 function runWaitChain(options: WaitChainOptions, session: CommandSession): unknown {
   const target = session.target;
   const k = new KernelContext(target);
-  const report = analyzeWaitChains(k, options.scope);
+  const report = analyzeWaitChains(new KernelReaders(k), options.scope);
   // An address or process that names nothing in the dump is a mistake in the arguments: the one error line, then the usage.
   if (report.scopeError) {
     print(`${renderWaitChainText(report, target.pointerSize)}${WAITCHAIN_USAGE}`);

@@ -2,12 +2,12 @@
 // backtick and without leading zeros ("0" is null). One representation everywhere: usable as a
 // Map key, printable as JSON, and free of JS-number precision loss on 64-bit kernel addresses.
 // Arithmetic splits the value into two 32-bit halves.
+import { TWO32 } from './numbers';
 
 export type Addr = string;
 
 export const NULL_ADDR: Addr = '0';
 
-const TWO32 = 4294967296;
 
 /** Builds an address from unsigned 32-bit halves. */
 export function addrFromParts(low: number, high: number): Addr {

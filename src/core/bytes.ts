@@ -1,5 +1,6 @@
 // Little-endian decoding of a structure read in one piece (one host round trip per structure).
 import { addrFromParts, type Addr } from './addr';
+import { TWO32 } from './numbers';
 
 export type Bytes = ArrayLike<number>;
 
@@ -25,7 +26,7 @@ export function uint(b: Bytes, off: number, size: number): number {
     case 1: return u8(b, off);
     case 2: return u16(b, off);
     case 4: return u32(b, off);
-    case 8: return u32(b, off + 4) * 4294967296 + u32(b, off);
+    case 8: return u32(b, off + 4) * TWO32 + u32(b, off);
     default: throw new Error(`unsupported integer size ${size}`);
   }
 }
@@ -36,7 +37,7 @@ export function sint(b: Bytes, off: number, size: number): number {
     case 1: return (u8(b, off) << 24) >> 24;
     case 2: return (u16(b, off) << 16) >> 16;
     case 4: return i32(b, off);
-    case 8: return i32(b, off + 4) * 4294967296 + u32(b, off);
+    case 8: return i32(b, off + 4) * TWO32 + u32(b, off);
     default: throw new Error(`unsupported integer size ${size}`);
   }
 }

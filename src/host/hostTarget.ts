@@ -22,6 +22,7 @@ import { parseFrameText } from '../kernel/frames';
 import { isInt64, toAddr, toHostAddress, toNumber } from './int64';
 import { builtInEnum, enumFromDt, moduleNameOfImage } from './hostShapes';
 import { HostTypeLayout, readEnum, ShapeBuilder } from './typeLayout';
+import { getOrRead } from '../core/runCache';
 
 /** A typed native object handed to a command (dx argument), as plain data. */
 export interface NativeInfo {
@@ -78,31 +79,17 @@ export class HostTarget implements Target {
 
   type(module: string, name: string): TypeLayout | undefined {
     const key = `${module}!${name}`;
-    let hit = this.types.get(key);
-    if (hit === undefined) {
-      let t: host.TypeObject | null = null;
-      try {
-        t = host.getModuleType(module, name);
-      } catch (e) {
-        t = null; // API < 1.1 throws instead of returning null (reference §1.5)
-      }
-      hit = t ? new HostTypeLayout(module, name, t, this.pointerSize) : null;
-      this.types.set(key, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.types, key, () => {
+      const t = moduleType(module, name);
+      return t ? new HostTypeLayout(module, name, t, this.pointerSize) : undefined;
+    });
   }
 
   enumNames(module: string, name: string): Map<number, string> | undefined {
     const key = `${module}!${name}`;
-    let hit = this.enums.get(key);
-    if (hit === undefined) {
-      let t: host.TypeObject | null = null;
-      try {
-        t = host.getModuleType(module, name);
-      } catch (e) {
-        t = null;
-      }
-      hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
+    return getOrRead(this.enums, key, () => {
+      const t = moduleType(module, name);
+      let hit = t && t.typeKind === 'enum' ? readEnum(t) : null;
       let how = 'fields';
       // Nothing documents that an enum type lists its enumerators in `fields` (host variant
       // no-enum-fields): then dt's listing, then the table of values stable across builds.
@@ -115,9 +102,8 @@ export class HostTarget implements Target {
         how = hit ? 'table' : 'none';
       }
       this.facts.enumSources[name] = how;
-      this.enums.set(key, hit);
-    }
-    return hit || undefined;
+      return hit || undefined;
+    });
   }
 
   /** `dt nt!_KTHREAD_STATE` lists "   Waiting = 0n5" lines (the dt page). */
@@ -145,29 +131,24 @@ export class HostTarget implements Target {
 
   typeShape(module: string, name: string): TypeShape | undefined {
     const key = `${module}!${name}`;
-    let hit = this.typeShapes.get(key);
-    if (hit === undefined) {
-      hit = null;
+    return getOrRead(this.typeShapes, key, () => {
+      let hit: TypeShape | null = null;
       try {
         const t = host.getModuleType(module, name);
         if (t) hit = this.shapes.build(module, t);
       } catch (e) {
         hit = null;
       }
-      this.typeShapes.set(key, hit);
-    }
-    return hit || undefined;
+      return hit || undefined;
+    });
   }
 
   symbolShape(module: string, name: string): SymbolShape | undefined {
     const key = `${module}!${name}`;
-    let hit = this.symbolShapes.get(key);
-    if (hit === undefined) {
+    return getOrRead(this.symbolShapes, key, () => {
       const address = this.symbolAddress(module, name);
-      hit = address === undefined ? null : { address, type: this.globalType(module, name, address) };
-      this.symbolShapes.set(key, hit);
-    }
-    return hit || undefined;
+      return address === undefined ? undefined : { address, type: this.globalType(module, name, address) };
+    });
   }
 
   /** The declared type of a global: a struct or array global arrives as a native object with
@@ -235,18 +216,15 @@ export class HostTarget implements Target {
 
   symbolAddress(module: string, name: string): Addr | undefined {
     const key = `${module}!${name}`;
-    let hit = this.symbols.get(key);
-    if (hit === undefined) {
+    return getOrRead(this.symbols, key, () => {
       let a: host.Int64 | null = null;
       try {
         a = host.getModuleSymbolAddress(module, name);
       } catch (e) {
-        a = null;
+        a = null; // as for types: API < 1.1 throws instead of returning null
       }
-      hit = a === null || a === undefined ? null : toAddr(a);
-      this.symbols.set(key, hit);
-    }
-    return hit || undefined;
+      return a === null || a === undefined ? undefined : toAddr(a);
+    });
   }
 
   private modules: readonly NamedRange[] | null | undefined;
@@ -290,9 +268,8 @@ export class HostTarget implements Target {
   }
 
   nearestSymbol(address: Addr): string | undefined {
-    let hit = this.nearest.get(address);
-    if (hit === undefined) {
-      hit = null;
+    return getOrRead(this.nearest, address, () => {
+      let hit: string | null = null;
       try {
         const info = host.getModuleContainingSymbolInformation(toHostAddress(address));
         if (info && info.name) {
@@ -309,9 +286,8 @@ export class HostTarget implements Target {
       } catch (e) {
         hit = null;
       }
-      this.nearest.set(address, hit);
-    }
-    return hit || undefined;
+      return hit || undefined;
+    });
   }
 
   read(address: Addr, size: number, context?: ProcessContext): Bytes | undefined {
@@ -426,8 +402,8 @@ export class HostTarget implements Target {
   private processCollection: host.ModelCollection<host.Process> | undefined;
 
   private processObject(pid: number): host.Process | null {
-    let hit = this.processObjects.get(pid);
-    if (hit === undefined) {
+    return getOrRead(this.processObjects, pid, () => {
+      let hit: host.Process | null = null;
       try {
         // One round trip for the collection, then one per process asked for.
         if (!this.processCollection) this.processCollection = this.session.Processes;
@@ -435,9 +411,8 @@ export class HostTarget implements Target {
       } catch (e) {
         hit = null;
       }
-      this.processObjects.set(pid, hit);
-    }
-    return hit;
+      return hit || undefined;
+    }) || null;
   }
 }
 
@@ -449,4 +424,13 @@ interface NamedRange extends AddrRange {
 
 function addrOf(value: number | host.Int64 | undefined): Addr {
   return value === undefined ? addrFromParts(0, 0) : toAddr(value);
+}
+
+/** A module's type, null when there is none: API < 1.1 throws instead of returning null (reference §1.5). */
+function moduleType(module: string, name: string): host.TypeObject | null {
+  try {
+    return host.getModuleType(module, name);
+  } catch (e) {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 // Conversions between host values (numbers, Int64, native objects) and waitchain's Addr strings.
 // Only this folder sees host values; everything else gets Addr or plain numbers.
 import { addrFromParts, type Addr } from '../core/addr';
+import { TWO32 } from '../core/numbers';
 
 export function isInt64(value: unknown): value is host.Int64 {
   if (typeof value !== 'object' || value === null) return false;
@@ -16,8 +17,8 @@ export function isInt64(value: unknown): value is host.Int64 {
 /** Int64 or number -> Addr without going through JS number precision. */
 export function toAddr(value: number | host.Int64): Addr {
   if (typeof value === 'number') {
-    if (value < 0) return addrFromParts(value >>> 0, value < -4294967296 ? 0 : 0xffffffff);
-    return addrFromParts(value % 4294967296, Math.floor(value / 4294967296));
+    if (value < 0) return addrFromParts(value >>> 0, value < -TWO32 ? 0 : 0xffffffff);
+    return addrFromParts(value % TWO32, Math.floor(value / TWO32));
   }
   return addrFromParts(value.getLowPart() >>> 0, value.getHighPart() >>> 0);
 }

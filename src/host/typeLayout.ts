@@ -2,6 +2,7 @@
 // path and cached for the session: a few dozen host calls per load, none per thread.
 import type { FieldKind, FieldLayout, MemberShape, TypeLayout, TypeShape } from '../core/target';
 import { toNumber } from './int64';
+import { getOrRead } from '../core/runCache';
 
 const SIGNED_INTRINSICS = /^(char|short|int|long|__int8|__int16|__int32|__int64|long long|signed .*|CHAR|SHORT|LONG|LONG64|LONGLONG|INT|INT64|LONG_PTR|int64_t|int32_t|int16_t|int8_t)$/;
 
@@ -64,6 +65,8 @@ function resolveType(t: host.TypeObject, pointerSize: number): Resolved {
 export class HostTypeLayout implements TypeLayout {
   readonly size: number;
   private readonly cache = new Map<string, FieldLayout | null>();
+  /** Bound once: field() runs for every member decoded, and a closure per call would be garbage per read. */
+  private readonly resolvePath = (path: string) => this.resolve(path);
   /** `fields` of the type and of each struct member reached so far, by member path ('' is the type itself). */
   private readonly fieldsByPrefix = new Map<string, TypeFields | undefined>();
 
@@ -77,12 +80,7 @@ export class HostTypeLayout implements TypeLayout {
   }
 
   field(path: string): FieldLayout | undefined {
-    let hit = this.cache.get(path);
-    if (hit === undefined) {
-      hit = this.resolve(path) || null;
-      this.cache.set(path, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.cache, path, this.resolvePath);
   }
 
   private fieldsOf(prefix: string, type: host.TypeObject): TypeFields | undefined {

@@ -11,6 +11,8 @@ import type { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
+import { ethreadView } from './threads';
+import { getOrRead } from '../core/runCache';
 
 export interface AlpcThreadFacts {
   /** ETHREAD.AlpcMessage (shares storage with AlpcReceiveAttributeSet: only a message while waiting for a reply). */
@@ -25,7 +27,7 @@ export function hasAlpc(view: StructView): boolean {
 }
 
 export function alpcFacts(thread: ThreadInfo): AlpcThreadFacts | undefined {
-  const v = thread.view;
+  const v = ethreadView(thread);
   if (!hasAlpc(v)) return undefined;
   const message = v.ptr('AlpcMessage');
   return {
@@ -73,21 +75,11 @@ export class AlpcReader {
   }
 
   message(address: Addr): AlpcMessageInfo | undefined {
-    let hit = this.messages.get(address);
-    if (hit === undefined) {
-      hit = this.readMessage(address) || null;
-      this.messages.set(address, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.messages, address, () => this.readMessage(address));
   }
 
   port(address: Addr): AlpcPortInfo | undefined {
-    let hit = this.ports.get(address);
-    if (hit === undefined) {
-      hit = this.readPort(address) || null;
-      this.ports.set(address, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.ports, address, () => this.readPort(address));
   }
 
   private readMessage(address: Addr): AlpcMessageInfo | undefined {

@@ -7,6 +7,8 @@ import { ptr } from '../core/bytes';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
+import { ethreadView } from './threads';
+import { getOrRead } from '../core/runCache';
 
 /** APCs walked per thread: a thread with more queued kernel APCs than this is described by the first ones. */
 export const MAX_APCS_PER_THREAD = 64;
@@ -43,7 +45,7 @@ export const APC_LEVEL = 1;
 
 /** The delivery controls, from the ETHREAD view (no read). The disable counts are signed whatever their declared width. */
 export function apcControls(thread: ThreadInfo): ApcControls {
-  const v = thread.view;
+  const v = ethreadView(thread);
   const pending = v.num('Tcb.ApcState.KernelApcPending');
   return {
     kernelApcPending: pending === undefined ? undefined : pending !== 0,
@@ -54,7 +56,7 @@ export function apcControls(thread: ThreadInfo): ApcControls {
 }
 
 function fieldSize(thread: ThreadInfo, path: string): number {
-  const f = thread.view.layout.field(path);
+  const f = ethreadView(thread).layout.field(path);
   return f ? f.size : 0;
 }
 
@@ -81,12 +83,13 @@ export function specialApcDeliverable(c: ApcControls): boolean | undefined {
 
 /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
 function listHead(k: KernelContext, thread: ThreadInfo, state: string, mode: number): { head: Addr; flink: Addr } | undefined {
-  const f = thread.view.layout.field(`Tcb.${state}.ApcListHead`);
+  const view = ethreadView(thread);
+  const f = view.layout.field(`Tcb.${state}.ApcListHead`);
   if (!f) return undefined;
   const element = f.elementSize || 2 * k.pointerSize;
   const offset = f.offset + mode * element;
-  if (offset + k.pointerSize > thread.view.bytes.length - thread.view.base) return undefined;
-  return { head: addrAdd(thread.address, offset), flink: ptr(thread.view.bytes, thread.view.base + offset, k.pointerSize) };
+  if (offset + k.pointerSize > view.bytes.length - view.base) return undefined;
+  return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, view.base + offset, k.pointerSize) };
 }
 
 /**
@@ -97,7 +100,7 @@ function listHead(k: KernelContext, thread: ThreadInfo, state: string, mode: num
 function kernelLists(k: KernelContext, thread: ThreadInfo): { head: Addr; flink: Addr }[] {
   const mode = kernelModeIndex(k);
   const out: { head: Addr; flink: Addr }[] = [];
-  const states = thread.view.num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
+  const states = ethreadView(thread).num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
   for (const state of states) {
     const h = listHead(k, thread, state, mode);
     if (h && h.flink !== h.head && !isNull(h.flink)) out.push(h);
@@ -185,12 +188,7 @@ export class RoutineNames {
   }
 
   name(address: Addr): string | undefined {
-    let hit = this.names.get(address);
-    if (hit === undefined) {
-      hit = this.k.target.nearestSymbol(address) || null;
-      this.names.set(address, hit);
-    }
-    return hit === null ? undefined : hit;
+    return getOrRead(this.names, address, () => this.k.target.nearestSymbol(address) || undefined);
   }
 
   /** KernelRoutine is nt!IopCompleteRequest: by the symbol's address when the symbols give it, else by name. */

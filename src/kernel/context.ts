@@ -1,6 +1,7 @@
 // Shared state of one analysis run over the kernel: type layouts probed once, enums by name,
 // structure reads with failure accounting, and the warnings collected along the way.
 import { addrAdd, isCanonical, isNull, type Addr } from '../core/addr';
+import { getOrBuild, RunCache } from '../core/runCache';
 import { StructView } from '../core/struct';
 import { TargetUnsupported, type ProcessContext, type Target, type TypeLayout } from '../core/target';
 import { hostWarnings, Warnings } from '../core/warnings';
@@ -10,6 +11,8 @@ export const LIST_WALK_CAP = 1000000;
 
 export class KernelContext {
   readonly warnings: Warnings;
+  /** Values built once per run: the readers (kernel/readers.ts), the tables, analysis indexes. */
+  readonly cache = new RunCache();
   private readonly enumCache = new Map<string, Map<number, string>>();
   private readonly enumValueCache = new Map<string, Map<string, number>>();
 
@@ -34,24 +37,19 @@ export class KernelContext {
 
   /** Enumerator name for a value ("Waiting", "WrLpcReply"); `#<n>` when the build has no such value. */
   enumName(enumType: string, value: number): string {
-    let names = this.enumCache.get(enumType);
-    if (!names) {
-      names = this.target.enumNames('nt', enumType) || new Map();
-      this.enumCache.set(enumType, names);
-    }
+    const names = getOrBuild(this.enumCache, enumType, () => this.target.enumNames('nt', enumType) || new Map<number, string>());
     const name = names.get(value);
     return name === undefined ? `#${value}` : name;
   }
 
   /** Value of an enumerator by name for this build, e.g. MutantObject (the 8.1 renumbering is why). */
   enumValue(enumType: string, name: string): number | undefined {
-    let values = this.enumValueCache.get(enumType);
-    if (!values) {
-      values = new Map();
+    const values = getOrBuild(this.enumValueCache, enumType, () => {
+      const byName = new Map<string, number>();
       const names = this.target.enumNames('nt', enumType);
-      if (names) names.forEach((n, v) => values!.set(n, v));
-      this.enumValueCache.set(enumType, values);
-    }
+      if (names) names.forEach((n, v) => byName.set(n, v));
+      return byName;
+    });
     return values.get(name);
   }
 

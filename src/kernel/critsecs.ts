@@ -4,6 +4,7 @@
 // `!cs -l -o -s` walks it.
 import { addrCompare, addrHigh, addrLow, isKernelAddress, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
+import { cacheKey } from '../core/runCache';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
@@ -78,23 +79,17 @@ export interface CritSecTypes {
   debug: TypeLayout | undefined;
 }
 
-const typesCache = new WeakMap<KernelContext, CritSecTypes | null>();
+const CRITSEC_TYPES = cacheKey<CritSecTypes | undefined>('critical section types');
 
-/** ntdll's own types, else the kernel PDB's copies (the same layout). */
+/** ntdll's own types, else the kernel PDB's copies (the same layout); looked up once per run. */
 export function critSecTypes(k: KernelContext): CritSecTypes | undefined {
-  let hit = typesCache.get(k);
-  if (hit === undefined) {
-    hit = null;
+  return k.cache.get(CRITSEC_TYPES, () => {
     for (const module of ['ntdll', 'nt']) {
       const section = k.type('_RTL_CRITICAL_SECTION', module);
-      if (section && section.field('LockCount') && section.field('OwningThread')) {
-        hit = { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
-        break;
-      }
+      if (section && section.field('LockCount') && section.field('OwningThread')) return { section, debug: k.type('_RTL_CRITICAL_SECTION_DEBUG', module) };
     }
-    typesCache.set(k, hit);
-  }
-  return hit || undefined;
+    return undefined;
+  });
 }
 
 export interface CriticalSection {

@@ -2,7 +2,7 @@
 // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
 // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
 // Child/Sibling with a visited set and a cap.
-import { addrAdd, formatAddr, isNull, type Addr } from '../core/addr';
+import { addrAdd, isNull, type Addr } from '../core/addr';
 import { ptr, uint, utf16 } from '../core/bytes';
 import type { StructView } from '../core/struct';
 import { TargetUnsupported, type TypeLayout } from '../core/target';
@@ -96,7 +96,7 @@ function unicodeString(k: KernelContext, view: StructView, member: string, ustr:
  * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
  * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
  */
-export function readAllDevnodes(k: KernelContext, onRootUnreadable?: (why: string) => void): DevnodeInfo[] {
+export function readAllDevnodes(k: KernelContext, onRootUnreadable?: (root: Addr) => void): DevnodeInfo[] {
   const dl = devnodeLayout(k);
   const rootPointer = k.symbol('IopRootDeviceNode');
   if (!rootPointer) throw new TargetUnsupported('nt!IopRootDeviceNode not found: kernel symbols are needed (.reload)');
@@ -119,7 +119,7 @@ export function readAllDevnodes(k: KernelContext, onRootUnreadable?: (why: strin
     seen.add(address);
     const view = k.readStruct(dl.layout, address, 'device node');
     // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
-    if (!view && address === root && onRootUnreadable) onRootUnreadable(`the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`);
+    if (!view && address === root && onRootUnreadable) onRootUnreadable(root);
     if (!view) continue;
     out.push(decodeDevnode(k, view, dl));
     const sibling = view.ptr('Sibling');

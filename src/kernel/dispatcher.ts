@@ -5,6 +5,7 @@ import type { Bytes } from '../core/bytes';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { getOrRead } from '../core/runCache';
 
 export type DispatcherKind =
   | 'NotificationEvent'
@@ -51,6 +52,8 @@ export interface DispatcherObject {
 
 export class DispatcherReader {
   private readonly cache = new Map<Addr, DispatcherObject | null>();
+  /** Bound once: read() runs for every wait block. */
+  private readonly decodeAt = (address: Addr) => this.decode(address);
   private readonly mutant: TypeLayout;
 
   constructor(private readonly k: KernelContext) {
@@ -59,12 +62,7 @@ export class DispatcherReader {
 
   /** Reads the object once (a mutant-sized read covers every header field and the owner). */
   read(address: Addr): DispatcherObject | undefined {
-    let hit = this.cache.get(address);
-    if (hit === undefined) {
-      hit = this.decode(address) || null;
-      this.cache.set(address, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.cache, address, this.decodeAt);
   }
 
   /**
@@ -72,12 +70,10 @@ export class DispatcherReader {
    * unreadable one is an answer, not damage, so it is not counted as a warning.
    */
   probe(address: Addr): DispatcherObject | undefined {
-    const hit = this.cache.get(address);
-    if (hit !== undefined) return hit || undefined;
-    const bytes = this.k.target.read(address, this.mutant.size);
-    const object = bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
-    this.cache.set(address, object || null);
-    return object;
+    return getOrRead(this.cache, address, () => {
+      const bytes = this.k.target.read(address, this.mutant.size);
+      return bytes ? this.decodeView(new StructView(this.mutant, address, bytes, this.k.pointerSize)) : undefined;
+    });
   }
 
   /**

@@ -3,11 +3,13 @@
 // Plain facts for every consumer: the wait-chain terminals ("IRP ... to \Driver\DriverB") and the
 // stale-stack rules (UserIosb / UserEvent against the issuing thread's stack).
 import { addrAdd, isNull, type Addr } from '../core/addr';
-import { utf16, type Bytes } from '../core/bytes';
+import { uint, utf16, type Bytes } from '../core/bytes';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
+import { ethreadView } from './threads';
+import { getOrRead } from '../core/runCache';
 
 /** IO_TYPE_* values of the I/O manager's structure headers (WDK constants, not offsets). */
 const IO_TYPE_DEVICE = 3;
@@ -144,8 +146,8 @@ export class IrpReader {
   threadIrps(thread: ThreadInfo): IrpInfo[] {
     const out: IrpInfo[] = [];
     const types = this.types;
-    const head = thread.view.addressOf('IrpList');
-    let entry = thread.view.ptr('IrpList.Flink');
+    const head = ethreadView(thread).addressOf('IrpList');
+    let entry = ethreadView(thread).ptr('IrpList.Flink');
     if (!types || !head || !entry) return out;
     const what = `IRP list of thread ${thread.address}`;
     const seen = new Set<Addr>();
@@ -172,6 +174,31 @@ export class IrpReader {
     return out;
   }
 
+  /** The IRP whose Tail.Apc is the APC at `apc` (CONTAINING_RECORD from the symbols, no read); undefined without Tail.Apc. */
+  irpOfTailApc(apc: Addr): Addr | undefined {
+    const layout = this.k.type('_IRP');
+    return layout && layout.field('Tail.Apc') ? this.k.containing(apc, layout, 'Tail.Apc') : undefined;
+  }
+
+  /** FILE_OBJECT.Event of a file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
+  fileObjectEvent(file: Addr): Addr | undefined {
+    const layout = this.k.type('_FILE_OBJECT');
+    const event = layout && layout.field('Event');
+    return event ? addrAdd(file, event.offset) : undefined;
+  }
+
+  /**
+   * The IRP at an address that may hold none (a container computed from an APC): a read of its Type header
+   * first, so a pool neighbour is not read as an IRP; then the IRP as readIrp reads it.
+   */
+  probeIrp(address: Addr): IrpInfo | undefined {
+    const layout = this.k.type('_IRP');
+    const type = layout && layout.field('Type');
+    if (!type || !this.k.plausible(address)) return undefined;
+    const probe = this.k.target.read(addrAdd(address, type.offset), type.size);
+    return probe && uint(probe, 0, type.size) === IO_TYPE_IRP ? this.readIrp(address) : undefined;
+  }
+
   /** One IRP with its stack locations. */
   readIrp(address: Addr): IrpInfo | undefined {
     const types = this.types;
@@ -181,25 +208,17 @@ export class IrpReader {
 
   /** Who a device object belongs to: its driver object and the driver's name (cached per device and driver). */
   deviceTarget(device: Addr): DeviceTarget | undefined {
-    let hit = this.devices.get(device);
-    if (hit === undefined) {
-      hit = this.readDeviceTarget(device) || null;
-      this.devices.set(device, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.devices, device, () => this.readDeviceTarget(device));
   }
 
   /** FILE_OBJECT.FileName ("\SERVER_B\IPC$"); cached per file object. */
   fileName(file: Addr): string | undefined {
-    let hit = this.files.get(file);
-    if (hit === undefined) {
-      hit = null;
+    return getOrRead(this.files, file, () => {
       const layout = this.types && this.types.file;
       const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
-      if (view && this.typed(view, IO_TYPE_FILE, 'file object')) hit = readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || null;
-      this.files.set(file, hit);
-    }
-    return hit === null ? undefined : hit;
+      if (!view || !this.typed(view, IO_TYPE_FILE, 'file object')) return undefined;
+      return readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || undefined;
+    });
   }
 
   private readDeviceTarget(device: Addr): DeviceTarget | undefined {
@@ -209,12 +228,8 @@ export class IrpReader {
     if (!view || !this.typed(view, IO_TYPE_DEVICE, 'device object')) return undefined;
     const driverObject = view.ptr('DriverObject');
     if (!driverObject || !this.k.plausible(driverObject)) return { device, driverObject: undefined, driverName: undefined };
-    let name = this.drivers.get(driverObject);
-    if (name === undefined) {
-      name = this.readDriverName(driverObject) || null;
-      this.drivers.set(driverObject, name);
-    }
-    return { device, driverObject, driverName: name === null ? undefined : name };
+    const driverName = getOrRead(this.drivers, driverObject, () => this.readDriverName(driverObject) || undefined);
+    return { device, driverObject, driverName };
   }
 
   private readDriverName(driver: Addr): string | undefined {
@@ -308,9 +323,4 @@ export class IrpReader {
 
 function nonNull(a: Addr | undefined): Addr | undefined {
   return a === undefined || isNull(a) ? undefined : a;
-}
-
-/** The IRP reader of this run (its caches live as long as the run). */
-export function irpReaderOf(env: { k: KernelContext; memo<T>(key: string, build: () => T): T }): IrpReader {
-  return env.memo('irp-reader', () => new IrpReader(env.k));
 }

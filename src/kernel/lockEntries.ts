@@ -9,6 +9,7 @@ import { StructView } from '../core/struct';
 import type { FieldLayout, TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
+import { getOrRead } from '../core/runCache';
 
 export interface LockEntry {
   /** The lock the entry tracks (flag bits cleared, kernel address canonical). */
@@ -41,12 +42,7 @@ export class LockEntryReader {
 
   /** The thread's entries in use (one read of the array, cached). */
   entries(thread: ThreadInfo): LockEntry[] {
-    let hit = this.cache.get(thread.address);
-    if (hit === undefined) {
-      hit = this.read(thread) || null;
-      this.cache.set(thread.address, hit);
-    }
-    return hit || [];
+    return getOrRead(this.cache, thread.address, () => this.read(thread)) || [];
   }
 
   private read(thread: ThreadInfo): LockEntry[] | undefined {
@@ -88,4 +84,37 @@ export function lockAddress(raw: Addr, pointerSize: number): Addr {
   const high = addrHigh(cleared);
   // A kernel address with bit 63 used as a flag: sign-extend from bit 47 again.
   return (high & 0x8000) !== 0 ? addrFromParts(addrLow(cleared), (high | 0xffff0000) >>> 0) : cleared;
+}
+
+/** A push lock word as this build's _EX_PUSH_LOCK bit fields decode it. */
+export interface PushLockWord {
+  /** Locked (Vista+) or Exclusive (XP) set. */
+  locked: boolean;
+  waiting: boolean;
+  /** The share count the word carries (0 while waiters are queued on Vista+: the word then points at wait blocks). */
+  shares: number;
+  /** Vista+ with waiters queued: the word points at wait blocks, and only MultipleShared tells several owners. */
+  pointsAtWaitBlocks: boolean;
+  multipleShared: boolean;
+}
+
+/**
+ * One read of a push lock word, decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0,
+ * Exclusive bit 1, Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from
+ * bit 4). Undefined when the type is missing or the word unreadable.
+ */
+export function readPushLock(k: KernelContext, lock: Addr): PushLockWord | undefined {
+  const type = k.type('_EX_PUSH_LOCK');
+  const bytes = type && k.target.read(lock, type.size);
+  if (!type || !bytes) return undefined;
+  const v = new StructView(type, lock, bytes, k.pointerSize);
+  const waiting = v.num('Waiting') === 1;
+  const pointsAtWaitBlocks = waiting && v.has('Locked');
+  return {
+    locked: (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0,
+    waiting,
+    shares: pointsAtWaitBlocks ? 0 : v.num('Shared') || 0,
+    pointsAtWaitBlocks,
+    multipleShared: v.num('MultipleShared') === 1,
+  };
 }

@@ -12,6 +12,8 @@ import type { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
+import { ethreadView } from './threads';
+import { getOrBuild, getOrRead } from '../core/runCache';
 
 /** LpcWaitingOnPort tag bits (WRK lpcp.h): bit 0 = the union holds a port (else the reply message), bit 1 = no impersonation. */
 const LPCP_PORT_BIT = 1;
@@ -58,7 +60,7 @@ export function hasLegacyLpc(view: StructView): boolean {
 }
 
 export function lpcFacts(thread: ThreadInfo): LpcThreadFacts | undefined {
-  const v = thread.view;
+  const v = ethreadView(thread);
   if (!hasLegacyLpc(v)) return undefined;
   let received: number | undefined;
   if (v.has('LpcReceivedMessageId')) {
@@ -90,9 +92,7 @@ export function buildLpcIndex(threads: readonly ThreadInfo[]): LpcIndex {
     const f = lpcFacts(t);
     if (!f) return index; // one build per dump: no legacy fields on one thread means none on any
     if (f.receivedMessageId !== undefined) {
-      const list = index.servers.get(f.receivedMessageId);
-      if (list) list.push(t);
-      else index.servers.set(f.receivedMessageId, [t]);
+      getOrBuild(index.servers, f.receivedMessageId, () => []).push(t);
     }
     if (f.replyChain) index.chainOwners.set(f.replyChain, t);
   }
@@ -214,12 +214,8 @@ export class LpcPortReader {
   }
 
   private view(address: Addr): StructView | undefined {
-    if (!this.port) return undefined;
-    let hit = this.views.get(address);
-    if (hit === undefined) {
-      hit = this.k.readStruct(this.port, address, 'LPC port') || null;
-      this.views.set(address, hit);
-    }
-    return hit || undefined;
+    const port = this.port;
+    if (!port) return undefined;
+    return getOrRead(this.views, address, () => this.k.readStruct(port, address, 'LPC port'));
   }
 }

@@ -6,6 +6,7 @@ import { formatAddr, isNull, type Addr } from '../core/addr';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { OsVersion } from './version';
+import { getOrRead } from '../core/runCache';
 
 export type MutexKind = 'fast-mutex' | 'guarded-mutex';
 
@@ -70,12 +71,7 @@ export class MutexReader {
     const s = kind === 'guarded-mutex' && this.guarded ? this.guarded : this.fast || this.guarded;
     if (!s) return undefined;
     const address = this.k.containing(object, s.layout, s.field);
-    let hit = this.cache.get(address);
-    if (hit === undefined) {
-      hit = this.read(address, s, kind) || null;
-      this.cache.set(address, hit);
-    }
-    return hit || undefined;
+    return getOrRead(this.cache, address, () => this.read(address, s, kind));
   }
 
   private read(address: Addr, s: MutexShape, kind: MutexKind): FastMutexInfo | undefined {

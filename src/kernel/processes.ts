@@ -7,6 +7,7 @@ import type { KernelContext } from './context';
 import { headLinks, type ListLinks, walkList } from './lists';
 import type { ProcessInfo, ThreadInfo } from './model';
 import { readThread, type ThreadReader, threadReader } from './threads';
+import { ethreadView } from './threads';
 
 export interface ProcessTable {
   processes: ProcessInfo[];
@@ -55,6 +56,6 @@ function readThreadsOf(k: KernelContext, reader: ThreadReader, process: ProcessI
     process.threads.push(thread);
     table.threads.push(thread);
     table.threadByAddress.set(address, thread);
-    return thread.view.ptr('ThreadListEntry.Flink');
+    return ethreadView(thread).ptr('ThreadListEntry.Flink');
   }, links);
 }

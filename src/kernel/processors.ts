@@ -226,8 +226,3 @@ function pcrConsistent(pcr: StructView, pcrAddress: Addr, prcb: Addr): boolean {
   }
   return true;
 }
-
-/** The processor table of this run (built on first use). */
-export function processorsOf(env: { k: KernelContext; memo<T>(key: string, build: () => T): T }): ProcessorTable {
-  return env.memo('processors', () => readProcessors(env.k));
-}

@@ -8,6 +8,7 @@ import { addrAnd, addrClearLow, addrCompare, addrDiff, addrAdd, isKernelAddress,
 import { ptr, type Bytes } from '../core/bytes';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { getOrRead } from '../core/runCache';
 
 export const LOCK_QUEUE_WAIT = 1;
 export const LOCK_QUEUE_OWNER = 2;
@@ -149,35 +150,22 @@ export class QueuedLockReader {
 
   /** The lock word (cached per lock); undefined when unreadable or over the read budget. */
   lockWord(lock: Addr): Addr | undefined {
-    let hit = this.words.get(lock);
-    if (hit === undefined) {
-      hit = null;
-      if (this.spend()) {
-        const b = this.k.target.read(lock, this.k.pointerSize);
-        if (b) hit = ptr(b, 0, this.k.pointerSize);
-      }
-      this.words.set(lock, hit);
-    }
-    return hit === null ? undefined : hit;
+    return getOrRead(this.words, lock, () => {
+      const b = this.spend() ? this.k.target.read(lock, this.k.pointerSize) : undefined;
+      return b ? ptr(b, 0, this.k.pointerSize) : undefined;
+    });
   }
 
   /** A queue entry that is on no scanned stack (one read, cached). */
   private entryAt(address: Addr): QueueEntry | undefined {
     const o = this.offsets;
     if (!o) return undefined;
-    let hit = this.entries.get(address);
-    if (hit === undefined) {
-      hit = null;
-      if (this.spend()) {
-        const b = this.k.target.read(address, o.size);
-        if (b) {
-          const lockValue = ptr(b, o.lock, this.k.pointerSize);
-          hit = { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue, 3), flags: addrAnd(lockValue, 3) };
-        }
-      }
-      this.entries.set(address, hit);
-    }
-    return hit === null ? undefined : hit;
+    return getOrRead(this.entries, address, () => {
+      const b = this.spend() ? this.k.target.read(address, o.size) : undefined;
+      if (!b) return undefined;
+      const lockValue = ptr(b, o.lock, this.k.pointerSize);
+      return { address, next: ptr(b, o.next, this.k.pointerSize), lockValue, lock: addrClearLow(lockValue, 3), flags: addrAnd(lockValue, 3) };
+    });
   }
 
   private spend(): boolean {
@@ -197,9 +185,4 @@ export function entryMap(entries: QueueEntry[]): Map<Addr, QueueEntry> {
 /** Innermost first: on a stack the most recent acquisition is the lowest address. */
 export function innermostFirst(entries: QueueEntry[]): QueueEntry[] {
   return entries.slice().sort((a, b) => addrCompare(a.address, b.address));
-}
-
-/** The queued-lock reader of this run. */
-export function queuedLockReaderOf(env: { k: KernelContext; memo<T>(key: string, build: () => T): T }): QueuedLockReader {
-  return env.memo('queued-lock-reader', () => new QueuedLockReader(env.k));
 }

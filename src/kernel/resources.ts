@@ -45,8 +45,14 @@ export interface ResourceInfo {
   sharedWaiters: number;
   owners: ResourceOwner[];
   /** Why the owners may be incomplete (unreadable owner table...). */
-  damage?: string;
+  damage?: OwnerTableDamage;
 }
+
+/** What is wrong with an ERESOURCE's owner table (OwnerTable), when its shared owners may be missing. */
+export type OwnerTableDamage =
+  | { kind: 'bad-pointer'; table: Addr }
+  | { kind: 'unreadable' }
+  | { kind: 'implausible-size'; size: number };
 
 export interface WaiterLink {
   resource: ResourceInfo;
@@ -176,26 +182,26 @@ export class ResourceReader {
     const k = this.k;
     const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
     if (!k.plausible(table)) {
-      info.damage = `owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`;
-      k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+      info.damage = { kind: 'bad-pointer', table };
+      k.warnings.add('resource owner tables unreadable', `${where}: owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`);
       return;
     }
     const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
     if (!head) {
-      info.damage = 'owner table unreadable';
+      info.damage = { kind: 'unreadable' };
       return;
     }
     const size = head.num('TableSize') || 0;
     if (size <= 1) return;
     if (size > MAX_OWNER_TABLE) {
-      info.damage = `owner table size ${size} is not plausible`;
-      k.warnings.add('resource owner tables unreadable', `${where}: ${info.damage}`);
+      info.damage = { kind: 'implausible-size', size };
+      k.warnings.add('resource owner tables unreadable', `${where}: owner table size ${size} is not plausible`);
       return;
     }
     const esize = this.owner.size;
     const rest = k.readStruct(this.owner, addrAdd(table, esize), 'ERESOURCE owner table', undefined, esize * (size - 1));
     if (!rest) {
-      info.damage = 'owner table unreadable';
+      info.damage = { kind: 'unreadable' };
       return;
     }
     for (let i = 0; i < size - 1; i++) {

@@ -5,8 +5,8 @@
 import { addrAdd, addrLow, formatAddr, isNull, type Addr } from '../core/addr';
 import { ptr, type Bytes } from '../core/bytes';
 import type { Target, TypeShape } from '../core/target';
-import { memberAt } from '../analysis/rings/ringFields';
-import { u64FromBytes, type U64 } from '../analysis/rings/ring';
+import { memberAt } from '../core/members';
+import { u64FromBytes, type U64 } from '../core/u64';
 
 /** The biggest ring read (bytes): more is not a trace buffer. */
 export const MAX_RING_BYTES = 64 * 1024 * 1024;

@@ -4,6 +4,7 @@ import { normalFrame } from '../core/symbolName';
 import type { FrameInfo } from '../core/target';
 import type { KernelContext } from './context';
 import type { ThreadInfo } from './model';
+import { getOrRead } from '../core/runCache';
 
 /** Modules whose frames !stacks skips to name the blocking module. */
 const KERNEL_CORE = /^(nt|nt[a-z]*|hal[a-z]*)!/i;
@@ -14,14 +15,11 @@ export class StackReader {
   constructor(private readonly k: KernelContext) {}
 
   frames(thread: ThreadInfo): FrameInfo[] | undefined {
-    let hit = this.cache.get(thread.address);
-    if (hit === undefined) {
+    return getOrRead(this.cache, thread.address, () => {
       const raw = thread.stackResident === false ? undefined : this.k.target.frames({ address: thread.address, pid: thread.process.pid, tid: thread.tid });
       // Every frame rule compares one spelling (core/symbolName): decorated x86 names, any kernel module name.
-      hit = raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : null;
-      this.cache.set(thread.address, hit);
-    }
-    return hit || undefined;
+      return raw ? raw.map((f) => (f.text.indexOf('!') < 0 ? f : { text: normalFrame(f.text), instruction: f.instruction, frameOffset: f.frameOffset, stackOffset: f.stackOffset })) : undefined;
+    });
   }
 
   /**

@@ -1,11 +1,12 @@
 // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
 // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
 // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
-import { addrAdd, addrDiff, isNull, type Addr } from '../core/addr';
+import { addrAdd, addrDiff, formatAddr, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
-import type { ProcessInfo, ThreadInfo, WaitBlockInfo } from './model';
+import { headLinks, walkList } from './lists';
+import { THREAD_STATES, WAIT_REASONS, type ProcessInfo, type ThreadInfo, type ThreadState, type WaitBlockInfo, type WaitReason } from './model';
 
 /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
 const TIMEOUT_WAIT_KEY = 0x102;
@@ -19,6 +20,19 @@ const MAX_WAIT_BLOCKS = 65;
 const DECODED_MEMBERS = ['Tcb', 'Cid', 'ThreadListEntry', 'CrossThreadFlags', 'Terminated', 'IrpList', 'AlpcMessage',
   'AlpcMessageId', 'AlpcWaitSemaphore', 'LpcReplyMessageId', 'LpcReceivedMessageId', 'LpcReceivedMsgIdValid',
   'LpcReplySemaphore', 'LpcWaitingOnPort', 'LpcReplyChain', 'LpcReplyMessage'];
+
+/**
+ * A thread as kernel/ holds it: the facts, and the ETHREAD bytes they were decoded from. The bytes stay
+ * inside kernel/ (readers decode more members from them without another read); analysis gets facts.
+ */
+export interface KernelThread extends ThreadInfo {
+  readonly view: StructView;
+}
+
+/** The ETHREAD bytes a thread was decoded from (kernel/ only). */
+export function ethreadView(thread: ThreadInfo): StructView {
+  return (thread as KernelThread).view;
+}
 
 export interface ThreadReader {
   ethread: TypeLayout;
@@ -55,12 +69,12 @@ export function threadReader(k: KernelContext): ThreadReader {
  * A thread as decoded. Its stack bounds are decoded on first use: most analyses never look at them, and
  * three 64-bit address strings per thread are a good share of a 100k-thread model.
  */
-class ThreadRecord implements ThreadInfo {
+class ThreadRecord implements KernelThread {
   address: Addr;
   process: ProcessInfo;
   tid = 0;
-  state = 'Unknown';
-  waitReason = '';
+  state: ThreadState;
+  waitReason: WaitReason;
   waitMode = 'KernelMode';
   alertable = false;
   waitTime = 0;
@@ -74,10 +88,12 @@ class ThreadRecord implements ThreadInfo {
   stackResident: boolean | undefined;
   view: StructView;
 
-  constructor(address: Addr, process: ProcessInfo, view: StructView) {
+  constructor(address: Addr, process: ProcessInfo, view: StructView, state: ThreadState, waitReason: WaitReason) {
     this.address = address;
     this.process = process;
     this.view = view;
+    this.state = state;
+    this.waitReason = waitReason;
   }
 
   get stackBase(): Addr | undefined {
@@ -91,6 +107,39 @@ class ThreadRecord implements ThreadInfo {
   get kernelStack(): Addr | undefined {
     return this.view.ptr('Tcb.KernelStack');
   }
+
+  /** Win10 splits NextProcessor into the number and a flag bit: the narrower field first. */
+  get claimedProcessor(): number | undefined {
+    const number = this.view.num('Tcb.NextProcessorNumber');
+    return number !== undefined ? number : this.view.num('Tcb.NextProcessor');
+  }
+
+  get teb(): Addr | undefined {
+    return this.view.ptr('Tcb.Teb');
+  }
+}
+
+const KNOWN_STATES: ReadonlySet<string> = new Set(THREAD_STATES);
+const KNOWN_WAIT_REASONS: ReadonlySet<string> = new Set(WAIT_REASONS);
+
+function isKnownState(name: string): name is (typeof THREAD_STATES)[number] {
+  return KNOWN_STATES.has(name);
+}
+
+function isKnownWaitReason(name: string): name is (typeof WAIT_REASONS)[number] {
+  return KNOWN_WAIT_REASONS.has(name);
+}
+
+/** The state's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+export function threadState(k: KernelContext, value: number): ThreadState {
+  const name = k.enumName('_KTHREAD_STATE', value);
+  return isKnownState(name) ? name : `#${value}`;
+}
+
+/** The wait reason's enumerator name in this build, `#<n>` when it names none waitchain knows. */
+export function waitReason(k: KernelContext, value: number): WaitReason {
+  const name = k.enumName('_KWAIT_REASON', value);
+  return isKnownWaitReason(name) ? name : `#${value}`;
 }
 
 export function readThread(k: KernelContext, r: ThreadReader, address: Addr, process: ProcessInfo): ThreadInfo | undefined {
@@ -98,12 +147,10 @@ export function readThread(k: KernelContext, r: ThreadReader, address: Addr, pro
   if (!view) return undefined;
   const kt = new StructView(r.kthread, addrAdd(address, r.tcbOffset), view.bytes, k.pointerSize, r.tcbOffset);
   const stateValue = kt.num('State');
-  const state = stateValue === undefined ? 'Unknown' : k.enumName('_KTHREAD_STATE', stateValue);
+  const state = stateValue === undefined ? 'Unknown' : threadState(k, stateValue);
   const resident = kt.num('KernelStackResident');
-  const thread = new ThreadRecord(address, process, view);
+  const thread = new ThreadRecord(address, process, view, state, waitReason(k, kt.num('WaitReason') || 0));
   thread.tid = view.num('Cid.UniqueThread') || 0;
-  thread.state = state;
-  thread.waitReason = k.enumName('_KWAIT_REASON', kt.num('WaitReason') || 0);
   thread.waitMode = (kt.num('WaitMode') || 0) === 0 ? 'KernelMode' : 'UserMode';
   thread.alertable = kt.num('Alertable') === 1;
   thread.waitTime = kt.num('WaitTime') || 0;
@@ -117,7 +164,7 @@ export function readThread(k: KernelContext, r: ThreadReader, address: Addr, pro
   return thread;
 }
 
-function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView): void {
+function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, kt: StructView): void {
   const first = kt.ptr('WaitBlockList');
   if (!first || isNull(first)) return;
   // The thread's own timeout block waits on KTHREAD.Timer: told by offset, no address string per thread.
@@ -137,7 +184,7 @@ function readWaitBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, k
 }
 
 /** A block inside the ETHREAD just read is decoded from those bytes; others cost one read. */
-function blockAt(k: KernelContext, r: ThreadReader, thread: ThreadInfo, address: Addr, count = 1): StructView | undefined {
+function blockAt(k: KernelContext, r: ThreadReader, thread: KernelThread, address: Addr, count = 1): StructView | undefined {
   const inside = addrDiff(address, thread.address);
   const size = r.waitBlock.size * count;
   if (inside !== undefined && inside >= 0 && inside + size <= thread.view.bytes.length) {
@@ -146,7 +193,7 @@ function blockAt(k: KernelContext, r: ThreadReader, thread: ThreadInfo, address:
   return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
 }
 
-function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first: Addr): StructView[] {
+function ringBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, first: Addr): StructView[] {
   const out: StructView[] = [];
   let at = first;
   for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
@@ -161,7 +208,7 @@ function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first
   return out;
 }
 
-function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: StructView, first: Addr): StructView[] {
+function arrayBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, kt: StructView, first: Addr): StructView[] {
   const declared = kt.num('WaitBlockCount');
   const count = declared === undefined ? 1 : declared;
   if (count === 0) return [];
@@ -177,4 +224,23 @@ function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: 
     out.push(new StructView(r.waitBlock, addrAdd(first, i * r.waitBlock.size), all.bytes, k.pointerSize, all.base + i * r.waitBlock.size));
   }
   return out;
+}
+
+/**
+ * The mutants on each thread's KTHREAD.MutantListHead (the mutants it owns), by a bounded walk whose head
+ * links come from the bytes already read. Nothing when this build's _KMUTANT has no MutantListEntry.
+ */
+export function walkMutantLists(k: KernelContext, threads: readonly ThreadInfo[], visit: (thread: ThreadInfo, mutant: Addr) => void): void {
+  const mutantType = k.type('_KMUTANT');
+  if (!mutantType || !mutantType.field('MutantListEntry')) return;
+  for (const t of threads) {
+    const view = ethreadView(t);
+    const head = view.addressOf('Tcb.MutantListHead');
+    const first = view.ptr('Tcb.MutantListHead.Flink');
+    if (!head || !first || isNull(first) || first === head) continue;
+    walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+      visit(t, k.containing(entry, mutantType, 'MutantListEntry'));
+      return undefined;
+    }, headLinks(view, 'Tcb.MutantListHead'));
+  }
 }

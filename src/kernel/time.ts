@@ -1,12 +1,8 @@
 // Kernel clock: the current tick count and the tick length, as !thread uses them for "Ticks: N (d:hh:mm:ss.ms)".
 import { uint } from '../core/bytes';
+import { SHARED_USER_DATA } from '../core/numbers';
 import type { KernelContext } from './context';
 
-/**
- * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure offset;
- * x64 kernels export no KeTickCount, so the tick count is read there.
- */
-const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' } as const;
 const DEFAULT_INCREMENT = 156250;
 
 export interface KernelClock {
@@ -40,9 +36,10 @@ function readTick(k: KernelContext): number | undefined {
     const low = v && v.num('LowPart');
     if (low !== undefined) return low;
   }
+  // x64 kernels export no KeTickCount: the tick count is read in KUSER_SHARED_DATA (at its ABI-fixed address).
   const shared = k.type('_KUSER_SHARED_DATA');
   if (!shared) return undefined;
-  const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize as 4 | 8], 'KUSER_SHARED_DATA');
+  const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
   if (!v) return undefined;
   const fromQuad = v.num('TickCount.LowPart');
   if (fromQuad !== undefined) return fromQuad;

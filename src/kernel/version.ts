@@ -4,35 +4,26 @@
 // by version.
 import { addrAdd } from '../core/addr';
 import { uint } from '../core/bytes';
+import { SHARED_USER_DATA } from '../core/numbers';
+import { cacheKey } from '../core/runCache';
 import type { KernelContext } from './context';
-
-/**
- * KUSER_SHARED_DATA's kernel address is fixed by the ABI (MM_SHARED_USER_DATA_VA), not a structure
- * offset (the same constant as in time.ts).
- */
-const SHARED_USER_DATA = { 4: 'ffdf0000', 8: 'fffff78000000000' } as const;
 
 export interface OsVersion {
   major: number;
   minor: number;
 }
 
-const cache = new WeakMap<KernelContext, OsVersion | null>();
+const OS_VERSION = cacheKey<OsVersion | undefined>('OS version');
 
 /** NT major/minor of the target (5.1 = XP, 5.2 = 2003/XP x64, 6.1 = 7, 10.0 = 10/11); undefined when unreadable. */
 export function readOsVersion(k: KernelContext): OsVersion | undefined {
-  let hit = cache.get(k);
-  if (hit === undefined) {
-    hit = decode(k) || null;
-    cache.set(k, hit);
-  }
-  return hit || undefined;
+  return k.cache.get(OS_VERSION, () => decode(k));
 }
 
 function decode(k: KernelContext): OsVersion | undefined {
   const shared = k.type('_KUSER_SHARED_DATA');
   if (!shared || !shared.field('NtMajorVersion') || !shared.field('NtMinorVersion')) return undefined;
-  const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize as 4 | 8], 'KUSER_SHARED_DATA');
+  const v = k.readStruct(shared, SHARED_USER_DATA[k.pointerSize], 'KUSER_SHARED_DATA');
   if (!v) return undefined;
   const major = v.num('NtMajorVersion');
   const minor = v.num('NtMinorVersion');

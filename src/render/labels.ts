@@ -1,9 +1,11 @@
 // Shared wording: how a thread, a hop and a waiting time read in every output.
 import { formatAddr, type Addr } from '../core/addr';
 import { formatTicks } from '../analysis/waits/ticks';
-import { hex4, type ThreadSummary, type WaitChainReport } from '../analysis/waits/waitchain';
+import { type ThreadSummary, type WaitChainReport } from '../analysis/waits/waitchain';
+import { hex4 } from '../core/numbers';
 import type { Hop } from '../analysis/waits/waitgraph';
 import { hopNoun } from './vocabulary';
+import { getOrBuild } from '../core/runCache';
 
 export class Labels {
   constructor(
@@ -60,9 +62,8 @@ export class Labels {
       const owners = new Map<string, Addr[]>();
       const add = (x: Hop) => {
         const key = `${x.from}|${x.kind}|${x.object}`;
-        const list = owners.get(key);
-        if (!list) owners.set(key, [x.to]);
-        else if (list.indexOf(x.to) < 0) list.push(x.to);
+        const list = getOrBuild(owners, key, () => []);
+        if (list.indexOf(x.to) < 0) list.push(x.to);
       };
       this.report.edges.forEach(add);
       this.report.chains.forEach((c) => c.hops.forEach(add));

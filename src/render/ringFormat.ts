@@ -4,7 +4,7 @@
 import { formatAddr, isNull, type Addr } from '../core/addr';
 import type { RingEntry, RingReport } from '../analysis/rings/ringdump';
 import type { DecodedField, FieldValue } from '../analysis/rings/ringFields';
-import { u64Sub, u64ToDecimal, u64ToHex, type U64 } from '../analysis/rings/ring';
+import { u64Sub, u64ToDecimal, u64ToHex, u64ToNumber, type U64 } from '../core/u64';
 
 /** dt's way with enum values: small ones in decimal, the rest in hex. */
 export function enumNumber(value: number): string {
@@ -32,8 +32,8 @@ export function intText(v: { value: U64; signed: boolean; size: number }): strin
 export function intNumber(v: { value: U64; signed: boolean; size: number }): number | undefined {
   const negative = v.signed && isNegative(v.value, v.size);
   const m = negative ? magnitude(v.value, v.size) : v.value;
-  if (m.hi >= 2 ** 21) return undefined;
-  const n = m.hi * 4294967296 + m.lo;
+  const n = u64ToNumber(m);
+  if (n === undefined) return undefined;
   return negative ? -n : n;
 }
 

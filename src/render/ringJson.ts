@@ -3,7 +3,7 @@
 // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
 // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
 // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
-import { u64ToDecimal, u64ToHex } from '../analysis/rings/ring';
+import { u64ToDecimal, u64ToHex } from '../core/u64';
 import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import type { FieldValue } from '../analysis/rings/ringFields';
 import type { Addr } from '../core/addr';

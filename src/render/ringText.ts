@@ -2,7 +2,7 @@
 // not, newest slot), then one line per entry oldest first (position, slot, sequence, fields), frame
 // lists continued one frame per line, then warnings. A failure is one `ringdump: <what is wrong>` line (one error style for every command).
 import { formatAddr } from '../core/addr';
-import { u64ToDecimal, u64ToHex } from '../analysis/rings/ring';
+import { u64ToDecimal, u64ToHex } from '../core/u64';
 import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { fieldText, frames, isFrameList } from './ringFormat';
 

@@ -5,7 +5,8 @@ import { hopNoun } from './vocabulary';
 import type { Addr } from '../core/addr';
 import type { Target } from '../core/target';
 import { formatTicks } from '../analysis/waits/ticks';
-import { hex4, type WaitChainReport } from '../analysis/waits/waitchain';
+import { type WaitChainReport } from '../analysis/waits/waitchain';
+import { hex4 } from '../core/numbers';
 import type { Hop } from '../analysis/waits/waitgraph';
 import { waitChainJson } from './waitchainJson';
 

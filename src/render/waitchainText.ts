@@ -2,7 +2,8 @@
 // (largest first), then a summary line. Stays readable with thousands of waiters: leaves with the
 // same hop fold into one line with a count, long child lists end with "and N more".
 import type { Addr } from '../core/addr';
-import { hex4, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waits/waitchain';
+import { type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waits/waitchain';
+import { hex4 } from '../core/numbers';
 import type { Hop } from '../analysis/waits/waitgraph';
 import { Labels } from './labels';
 import { count, pluralOf, waitedNoun, warningsText } from './vocabulary';

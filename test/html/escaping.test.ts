@@ -12,6 +12,7 @@ import { renderRingHtml } from '../../src/render/html/ringHtml';
 import { renderWaitChainText } from '../../src/render/waitchainText';
 import { loadScenario } from '../../mocks/builder';
 import { DEADLOCK_SEED, parse, scenarioPage } from './pages';
+import type { WaitReason } from '../../src/kernel/model';
 
 const HOSTILE = ['<img src=x onerror=alert(1)>', '"></svg><script>alert(2)</script>', "'><svg onload=alert(3)>", '</script><script>alert(4)</script>', '&lt;b&gt;\u2028x'];
 
@@ -59,8 +60,9 @@ describe('hostile process names through the bundle', () => {
 
 const clock = { currentTick: 1000, increment: 156250, incrementKnown: true };
 
+// A wait reason is a known name or #<n> by type (kernel/model.ts); the page escapes it all the same.
 function summary(address: string, name: string, extra: Partial<ThreadSummary> = {}): ThreadSummary {
-  return { address, process: 'p' + address, processName: name, pid: 0x10, tid: 0x20, state: 'Waiting', waitReason: HOSTILE[3], waitTicks: 100, inconsistentWaitTime: false, terminal: `running in ${HOSTILE[1]}`, ...extra };
+  return { address, process: 'p' + address, processName: name, pid: 0x10, tid: 0x20, state: 'Waiting', waitReason: HOSTILE[3] as WaitReason, waitTicks: 100, inconsistentWaitTime: false, terminal: `running in ${HOSTILE[1]}`, ...extra };
 }
 
 function hostileReport(): WaitChainReport {

@@ -7,8 +7,9 @@ import { addrAdd, formatAddr, isKernelAddress, isNull, type Addr } from '../../c
 import { rangeSet } from '../../core/ranges';
 import type { TypeShape } from '../../core/target';
 import type { KernelContext } from '../../kernel/context';
-import { readAllDevnodes, readDevnode, type DevnodeInfo } from '../../kernel/devnodes';
-import { locateRing, readIndex, readRing, type IndexVariable, type Ref } from '../../kernel/ringSource';
+import type { DevnodeInfo } from '../../kernel/devnodes';
+import type { KernelReaders } from '../../kernel/readers';
+import type { IndexVariable, Ref } from '../../kernel/ringSource';
 import {
   fieldMatcher,
   orderByIndex,
@@ -16,13 +17,13 @@ import {
   orderBySequence,
   selectEntries,
   slotOrder,
-  u64FromBytes,
   type IndexMode,
   type RingOrder,
   type Selection,
-  type U64,
 } from './ring';
-import { decodeElement, hasNoFields, memberAt, type DecodedField, type FieldValue } from './ringFields';
+import { u64FromBytes, type U64 } from '../../core/u64';
+import { memberAt } from '../../core/members';
+import { decodeElement, hasNoFields, type DecodedField, type FieldValue } from './ringFields';
 import { count } from '../../render/vocabulary';
 
 export interface RingRequest {
@@ -100,8 +101,9 @@ export interface RingResult {
 /** One line of an entry's text, for -grep (the renderer's own wording). */
 export type EntryText = (entry: RingEntry, report: RingReport) => string;
 
-export function analyzeRings(k: KernelContext, req: RingRequest, textOf: EntryText): RingResult {
-  const result: RingResult = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
+export function analyzeRings(kernel: KernelReaders, req: RingRequest, textOf: EntryText): RingResult {
+  const k = kernel.k;
+  const result: RingResult = req.devnode !== undefined ? devnodeRings(kernel, req, textOf) : { reports: [driverRing(kernel, req, textOf)], notes: [] };
   // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
   if (result.reports.some((r) => !r.error)) result.notes.push(...k.warnings.summary());
   return result;
@@ -127,13 +129,13 @@ function emptyReport(array: string, order: RingOrderKind, error?: string): RingR
   return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
 }
 
-function driverRing(k: KernelContext, req: RingRequest, textOf: EntryText): RingReport {
-  const target = k.target;
+function driverRing(kernel: KernelReaders, req: RingRequest, textOf: EntryText): RingReport {
+  const k = kernel.k;
   const orderKind: RingOrderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
   if (!req.ring) return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
-  const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
+  const where = kernel.locateRing({ ring: req.ring, typeName: req.typeName, count: req.count });
   if ('error' in where) return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
-  const ring = readRing(target, where.ok);
+  const ring = kernel.readRing(where.ok);
   const element = ring.element;
   const report: RingReport = {
     array: ring.name,
@@ -174,7 +176,7 @@ function driverRing(k: KernelContext, req: RingRequest, textOf: EntryText): Ring
       order = orderBySequence(ring.capacity, sequences, seq.size * 8);
     }
   } else if (req.index) {
-    const index = readIndex(target, req.index);
+    const index = kernel.readIndex(req.index);
     if ('error' in index) {
       report.warnings.push(`index: ${index.error}: slot order shown`);
       report.order = 'slots';
@@ -278,11 +280,12 @@ function imageFilter(k: KernelContext): ((a: Addr) => boolean) | undefined {
 
 // ---- PnP device nodes ----
 
-function devnodeRings(k: KernelContext, req: RingRequest, textOf: EntryText): RingResult {
+function devnodeRings(kernel: KernelReaders, req: RingRequest, textOf: EntryText): RingResult {
+  const k = kernel.k;
   if (!k.target.isKernel) return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
   if (req.devnode === 'all') {
     let rootUnreadable: string | undefined;
-    const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
+    const all = kernel.allDevnodes((root) => { rootUnreadable = `the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`; });
     const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
     return {
       reports: withHistory,
@@ -291,7 +294,7 @@ function devnodeRings(k: KernelContext, req: RingRequest, textOf: EntryText): Ri
     };
   }
   const address = req.devnode as Addr;
-  const d = readDevnode(k, address);
+  const d = kernel.devnode(address);
   if (!d) return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
   return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
 }

@@ -20,18 +20,15 @@
 // Whether the kernel will deliver it (WaitIrql < APC_LEVEL and SpecialApcDisable zero) does not decide
 // the finding, it decides what happens next; it is reported with the disable counts as evidence.
 // Severity warning; error when stale-iosb finds the same IRP (the completion will corrupt a stack).
-import { addrAdd, formatAddr, isKernelAddress, type Addr } from '../../core/addr';
-import { uint } from '../../core/bytes';
-import { apcControls, hasKernelApcs, readKernelApcs, RoutineNames, specialApcDeliverable, type ApcControls, type ApcInfo } from '../../kernel/apcs';
-import { irpReaderOf, type IrpInfo } from '../../kernel/irps';
+import { formatAddr, isKernelAddress, type Addr } from '../../core/addr';
+import { specialApcDeliverable, type ApcControls, type ApcInfo } from '../../kernel/apcs';
+import type { IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
 import type { RuleEnv } from '../waits/waitgraph';
 import type { Finding, StaleRule } from './model';
 import { staleIrpAddresses } from './stale-iosb';
 import { hexBytes, irpsByThread, irpTarget, locateOnStacks, waitsOnIrpEvent } from './stackRefs';
 
-/** IO_TYPE_IRP (WDK): the Type header of an _IRP. */
-const IO_TYPE_IRP = 6;
 /** Candidate IRPs named when the APC does not say which IRP it completes. */
 const MAX_CANDIDATES_SHOWN = 3;
 
@@ -45,12 +42,12 @@ export const apcToNonAlertableWaiterRule: StaleRule = {
   run({ model }): Finding[] {
     const env = model.env;
     const k = env.k;
-    const names = env.memo('stale:routine-names', () => new RoutineNames(k));
+    const names = env.kernel.routineNames;
     const findings: Finding[] = [];
     for (const t of env.table.threads) {
       if (t.state !== 'Waiting' || t.alertable) continue;
-      if (!hasKernelApcs(k, t)) continue; // decided from the ETHREAD as read: most threads cost nothing
-      const completions = readKernelApcs(k, t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
+      if (!env.kernel.hasKernelApcs(t)) continue; // decided from the ETHREAD as read: most threads cost nothing
+      const completions = env.kernel.kernelApcs(t).filter((apc) => names.isIoCompletion(apc.kernelRoutine));
       if (!completions.length) continue;
       const irps = irpsOf(t, env);
       const unmatched: ApcInfo[] = [];
@@ -83,9 +80,7 @@ function irpsOf(t: ThreadInfo, env: RuleEnv): IrpInfo[] {
 function matchIrp(apc: ApcInfo, irps: IrpInfo[], env: RuleEnv): Match | undefined {
   const k = env.k;
   const a = (x: Addr) => formatAddr(x, k.pointerSize);
-  const layout = k.type('_IRP');
-  const tailApc = layout && layout.field('Tail.Apc');
-  const container = layout && tailApc ? k.containing(apc.address, layout, 'Tail.Apc') : undefined;
+  const container = env.kernel.irps.irpOfTailApc(apc.address);
   if (container) {
     const onList = irps.find((irp) => irp.address === container);
     if (onList) return { irp: onList, how: `the APC is IRP ${a(container)}'s Tail.Apc` };
@@ -96,13 +91,9 @@ function matchIrp(apc: ApcInfo, irps: IrpInfo[], env: RuleEnv): Match | undefine
   }
   // Not on the thread's list (completion may already have dequeued it): the Tail.Apc container is an IRP
   // when its Type header says so; a two-byte probe first, so a pool neighbour is not read as an IRP.
-  if (layout && container && k.plausible(container)) {
-    const type = layout.field('Type');
-    const probe = type && k.target.read(addrAdd(container, type.offset), type.size);
-    if (type && probe && uint(probe, 0, type.size) === IO_TYPE_IRP) {
-      const irp = irpReaderOf(env).readIrp(container);
-      if (irp) return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
-    }
+  if (container) {
+    const irp = env.kernel.irps.probeIrp(container);
+    if (irp) return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
   }
   return undefined;
 }
@@ -135,8 +126,8 @@ function fromKernelOrStack(t: ThreadInfo, irp: IrpInfo, env: RuleEnv): boolean {
 function findingOf(t: ThreadInfo, apcs: ApcInfo[], irps: IrpInfo[], how: string, env: RuleEnv): Finding {
   const k = env.k;
   const a = (x: Addr) => formatAddr(x, k.pointerSize);
-  const names = env.memo('stale:routine-names', () => new RoutineNames(k));
-  const c = apcControls(t);
+  const names = env.kernel.routineNames;
+  const c = env.kernel.apcControls(t);
   const single = irps.length === 1 ? irps[0] : undefined;
   const stale = staleIrpAddresses(env);
   const corrupting = irps.filter((irp) => stale.has(irp.address));

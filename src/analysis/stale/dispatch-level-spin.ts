@@ -10,16 +10,15 @@
 // is not reported; neither is a busy thread at PASSIVE_LEVEL (seed 002's spiking threads).
 import { addrAnd, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
-import { frameArguments, KV_ARGUMENTS } from '../../kernel/frames';
+import { cacheKey, getOrBuild } from '../../core/runCache';
 import type { ThreadInfo } from '../../kernel/model';
-import { processorsOf, type ProcessorInfo, type ProcessorTable } from '../../kernel/processors';
+import type { ProcessorInfo, ProcessorTable } from '../../kernel/processors';
 import {
   entryMap,
   flagText,
   innermostFirst,
   LOCK_QUEUE_OWNER,
   LOCK_QUEUE_WAIT,
-  queuedLockReaderOf,
   type QueueEntry,
   type QueuePosition,
 } from '../../kernel/queuedSpinLocks';
@@ -68,7 +67,7 @@ export const dispatchLevelSpinRule: StaleRule = {
   id: 'dispatch-level-spin',
   run({ model }): Finding[] {
     const env = model.env;
-    const cpus = processorsOf(env);
+    const cpus = env.kernel.processors();
     const findings: Finding[] = [];
     for (const t of env.table.threads) {
       if (t.state !== 'Running') continue;
@@ -170,7 +169,7 @@ function nextCommand(t: ThreadInfo, queued: QueuedLockFacts | undefined, lock: A
 
 /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
 function queuedLock(t: ThreadInfo, spinFrame: FrameInfo | undefined, cpus: ProcessorTable, env: RuleEnv): QueuedLockFacts | undefined {
-  const reader = queuedLockReaderOf(env);
+  const reader = env.kernel.queuedLocks;
   if (!reader.known || !t.stackLimit || !t.stackBase) return undefined;
   const own = stackEntries(t, env);
   if (!own.length) return undefined;
@@ -179,7 +178,7 @@ function queuedLock(t: ThreadInfo, spinFrame: FrameInfo | undefined, cpus: Proce
   // and x64 register arguments may not be there: the stack scan is the fallback).
   const fromArgs = new Set<Addr>();
   if (spinFrame) {
-    const args = frameArguments(env.k, t, spinFrame, KV_ARGUMENTS[env.k.pointerSize as 4 | 8]) || [];
+    const args = env.kernel.frameArguments(t, spinFrame, env.kernel.kvArgumentCount) || [];
     for (const x of args) if (known.has(x)) fromArgs.add(x);
   }
   const waiters = innermostFirst(own.filter((e) => e.flags === LOCK_QUEUE_WAIT));
@@ -212,24 +211,21 @@ function releaseOf(t: ThreadInfo, w: QueueEntry, own: QueueEntry[], cpus: Proces
  */
 function plainLock(t: ThreadInfo, frame: FrameInfo, env: RuleEnv): { lock: Addr; word: Addr } | undefined {
   const k = env.k;
-  const args = frameArguments(k, t, frame, 1);
+  const args = env.kernel.frameArguments(t, frame, 1);
   const lock = args && args[0];
   if (!lock || !isKernelAddress(lock, k.pointerSize) || addrAnd(lock, k.pointerSize - 1) !== 0) return undefined;
-  const word = queuedLockReaderOf(env).lockWord(lock);
+  const word = env.kernel.queuedLocks.lockWord(lock);
   return word && !isNull(word) ? { lock, word } : undefined;
 }
 
+const STACK_QUEUE_ENTRIES = cacheKey<Map<Addr, QueueEntry[]>>('stale: queue entries by stack');
+
 /** Queue-entry-shaped words of a thread's whole kernel stack (a running thread's stack pointer is not in the dump), once per thread. */
 function stackEntries(t: ThreadInfo, env: RuleEnv): QueueEntry[] {
-  const cache = env.memo('stale:stack-queue-entries', () => new Map<Addr, QueueEntry[]>());
-  let hit = cache.get(t.address);
-  if (!hit) {
-    hit = [];
-    const reader = queuedLockReaderOf(env);
-    if (t.stackLimit && t.stackBase && t.stackResident !== false) {
-      hit = reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit!, t.stackBase!));
-    }
-    cache.set(t.address, hit);
-  }
-  return hit;
+  const cache = env.cache.get(STACK_QUEUE_ENTRIES, () => new Map<Addr, QueueEntry[]>());
+  return getOrBuild(cache, t.address, () => {
+    const reader = env.kernel.queuedLocks;
+    if (!t.stackLimit || !t.stackBase || t.stackResident === false) return [];
+    return reader.scan(reader.readStack(t.stackLimit, t.stackBase)).filter((e) => addrInRange(e.address, t.stackLimit!, t.stackBase!));
+  });
 }

@@ -5,10 +5,9 @@
 // and processor involved; all of it from the model (processor table read once, ages computed once).
 import { formatAddr, type Addr } from '../../core/addr';
 import type { ThreadInfo } from '../../kernel/model';
-import { processorsOf } from '../../kernel/processors';
 import { claimedProcessor, runningClaims } from '../waits/terminals';
 import { waitAge } from '../waits/ticks';
-import { hex4 } from '../waits/waitchain';
+import { hex4 } from '../../core/numbers';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** Threads named one by one in an evidence list; the rest are counted. */
@@ -31,7 +30,7 @@ function runningConflicts(env: StaleEnv): Finding | undefined {
   const { model } = env;
   const { k, table } = model;
   const at = (a: Addr) => formatAddr(a, k.pointerSize);
-  const cpus = processorsOf(model.env);
+  const cpus = model.kernel.processors();
   const lines: string[] = [];
   // The threads whose Running state is in doubt (not the processor's own current thread).
   const suspects: Addr[] = [];
@@ -107,7 +106,7 @@ function unlistedCurrentThreads(env: StaleEnv): Finding | undefined {
   const { model } = env;
   const { k, table } = model;
   const at = (a: Addr) => formatAddr(a, k.pointerSize);
-  const cpus = processorsOf(model.env);
+  const cpus = model.kernel.processors();
   if (!cpus.known) return undefined;
   const lines: string[] = [];
   const threads: Addr[] = [];

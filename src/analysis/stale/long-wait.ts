@@ -16,7 +16,8 @@ import type { FrameInfo } from '../../core/target';
 import type { ThreadInfo } from '../../kernel/model';
 import { describeTerminal } from '../waits/terminals';
 import { formatTicks } from '../waits/ticks';
-import { hex4, IDLE_WAIT_REASONS } from '../waits/waitchain';
+import { IDLE_WAIT_REASONS } from '../waits/waitchain';
+import { hex4 } from '../../core/numbers';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** 100 ns units per second (tick lengths are in 100 ns units). */

@@ -9,14 +9,14 @@
 // - the MutantListHead of the few threads that are terminating or belong to an exiting process:
 //   mutants they still own that nobody waits on.
 // Severity: error when threads wait on the lock (they are stuck for good), warning otherwise.
-import { formatAddr, isNull, type Addr } from '../../core/addr';
-import { headLinks, walkList } from '../../kernel/lists';
+import { formatAddr, type Addr } from '../../core/addr';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ResourceInfo } from '../../kernel/resources';
 import { resourcesOf } from '../waits/rules/resources';
-import { hex4 } from '../waits/waitchain';
+import { hex4 } from '../../core/numbers';
 import type { HopKind } from '../waits/waitgraph';
 import type { Finding, Severity, StaleEnv, StaleRule } from './model';
+import { getOrBuild } from '../../core/runCache';
 
 /** Hop kinds that go from a waiter to the owner of a lock. */
 const LOCK_KINDS: HopKind[] = ['mutant', 'resource', 'fast-mutex', 'guarded-mutex', 'critical-section'];
@@ -62,15 +62,7 @@ function collectLocks(env: StaleEnv): Map<string, OwnedLock> {
   const { model } = env;
   const { graph, table } = model;
   const locks = new Map<string, OwnedLock>();
-  const lockOf = (kind: HopKind, lock: Addr): OwnedLock => {
-    const key = `${kind}:${lock}`;
-    let l = locks.get(key);
-    if (!l) {
-      l = { kind, lock, owners: [], waiters: [], carried: 0 };
-      locks.set(key, l);
-    }
-    return l;
-  };
+  const lockOf = (kind: HopKind, lock: Addr): OwnedLock => getOrBuild(locks, `${kind}:${lock}`, () => ({ kind, lock, owners: [], waiters: [], carried: 0 }));
   const addWaiter = (l: OwnedLock, waiter: Addr) => {
     if (l.waiters.indexOf(waiter) < 0) l.waiters.push(waiter);
     const t = table.threadByAddress.get(waiter);
@@ -144,21 +136,11 @@ function addResources(env: StaleEnv, lockOf: (kind: HopKind, lock: Addr) => Owne
  * KTHREAD.MutantListHead (bounded walk; only such threads, usually none or a few).
  */
 function addMutantsOfDyingThreads(env: StaleEnv, lockOf: (kind: HopKind, lock: Addr) => OwnedLock): void {
-  const { k, table, env: ruleEnv } = env.model;
-  const mutantType = k.type('_KMUTANT');
-  if (!mutantType || !mutantType.field('MutantListEntry')) return;
-  for (const t of table.threads) {
-    if (!dyingThread(t)) continue;
-    const head = t.view.addressOf('Tcb.MutantListHead');
-    const first = t.view.ptr('Tcb.MutantListHead.Flink');
-    if (!head || !first || isNull(first) || first === head) continue;
-    walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
-      const mutant = k.containing(entry, mutantType, 'MutantListEntry');
-      const object = ruleEnv.dispatcher.read(mutant);
-      if (object && object.kind === 'Mutant' && object.owner === t.address) addOwner(lockOf('mutant', mutant), { thread: t });
-      return undefined;
-    }, headLinks(t.view, 'Tcb.MutantListHead'));
-  }
+  const { kernel, table, env: ruleEnv } = env.model;
+  kernel.walkMutantLists(table.threads.filter(dyingThread), (t, mutant) => {
+    const object = ruleEnv.dispatcher.read(mutant);
+    if (object && object.kind === 'Mutant' && object.owner === t.address) addOwner(lockOf('mutant', mutant), { thread: t });
+  });
 }
 
 function dyingThread(t: ThreadInfo): boolean {

@@ -3,11 +3,10 @@
 // has returned). Kernel stacks are [StackLimit, StackBase) of every thread, indexed once per run; user
 // stacks are the TEB's NtTib bounds of the issuing process's threads (complete dumps only), read once per
 // thread when an IRP of that process points into user space. Shared by stale-iosb and the APC rule.
-import { addrAdd, addrCompare, addrDiff, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
-import { ptr } from '../../core/bytes';
+import { addrCompare, addrDiff, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
+import { cacheKey, getOrBuild } from '../../core/runCache';
 import type { FrameInfo } from '../../core/target';
-import { processContext } from '../../kernel/frames';
-import { irpReaderOf, majorFunctionName, type IrpInfo } from '../../kernel/irps';
+import { majorFunctionName, type IrpInfo } from '../../kernel/irps';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { RuleEnv } from '../waits/waitgraph';
 
@@ -50,9 +49,13 @@ export interface StackPlace {
   positions: StackPosition[];
 }
 
+const KERNEL_STACKS = cacheKey<StackRange[]>('stale: kernel stacks');
+const USER_STACKS = cacheKey<Map<Addr, StackRange[]>>('stale: user stacks by process');
+const IRPS_BY_THREAD = cacheKey<ThreadIrps[]>('stale: IRPs by thread');
+
 /** All plausible kernel stack ranges, sorted by StackLimit (built once per run). */
 function kernelStacks(env: RuleEnv): StackRange[] {
-  return env.memo('stale:kernel-stacks', () => {
+  return env.cache.get(KERNEL_STACKS, () => {
     const ps = env.k.pointerSize;
     const out: StackRange[] = [];
     for (const t of env.table.threads) {
@@ -83,25 +86,18 @@ function kernelStacksHolding(address: Addr, env: RuleEnv): StackRange[] {
 
 /** The user stacks of a process's threads from their TEBs (NtTib.StackLimit/StackBase), read once per process, silently absent in kernel dumps. */
 function userStacks(process: ProcessInfo, env: RuleEnv): StackRange[] {
-  const all = env.memo('stale:user-stacks', () => new Map<Addr, StackRange[]>());
-  let ranges = all.get(process.address);
-  if (ranges) return ranges;
-  ranges = [];
-  all.set(process.address, ranges);
-  const k = env.k;
-  const teb = k.type('_TEB');
-  const baseField = teb && teb.field('NtTib.StackBase');
-  const limitField = teb && teb.field('NtTib.StackLimit');
-  if (!teb || !baseField || !limitField) return ranges;
-  const span = Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size);
+  const all = env.cache.get(USER_STACKS, () => new Map<Addr, StackRange[]>());
+  return getOrBuild(all, process.address, () => userStacksOf(process, env));
+}
+
+function userStacksOf(process: ProcessInfo, env: RuleEnv): StackRange[] {
+  const ranges: StackRange[] = [];
+  if (!env.kernel.tebLayout()) return ranges;
   for (const t of process.threads) {
-    const tebAddress = t.view.ptr('Tcb.Teb');
-    if (!tebAddress || isNull(tebAddress) || isKernelAddress(tebAddress, k.pointerSize)) continue;
     // A kernel dump has no user memory: an unreadable TEB is expected there, not damage.
-    const bytes = k.target.read(tebAddress, span, processContext(process));
-    if (!bytes) continue;
-    const base = ptr(bytes, baseField.offset, k.pointerSize);
-    const limit = ptr(bytes, limitField.offset, k.pointerSize);
+    const bounds = env.kernel.userStackBounds(t);
+    if (!bounds) continue;
+    const { base, limit } = bounds;
     const size = addrDiff(base, limit);
     if (size === undefined || size <= 0 || size > MAX_STACK_SIZE) continue;
     ranges.push({ thread: t, limit, base, user: true });
@@ -153,8 +149,8 @@ export interface ThreadIrps {
 
 /** Every thread's IRP list (one read per IRP; threads with an empty list cost nothing). */
 export function irpsByThread(env: RuleEnv): ThreadIrps[] {
-  return env.memo('stale:irps', () => {
-    const reader = irpReaderOf(env);
+  return env.cache.get(IRPS_BY_THREAD, () => {
+    const reader = env.kernel.irps;
     const out: ThreadIrps[] = [];
     for (const thread of env.table.threads) {
       const irps = reader.threadIrps(thread);
@@ -168,18 +164,16 @@ export function irpsByThread(env: RuleEnv): ThreadIrps[] {
 export function irpTarget(irp: IrpInfo, env: RuleEnv): string {
   const location = irp.current;
   if (!location) return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
-  const target = location.deviceObject ? irpReaderOf(env).deviceTarget(location.deviceObject) : undefined;
+  const target = location.deviceObject ? env.kernel.irps.deviceTarget(location.deviceObject) : undefined;
   const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
   return `${majorFunctionName(location.majorFunction)} to ${driver}`;
 }
 
 /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
 export function fileObjectEvent(irp: IrpInfo, env: RuleEnv): Addr | undefined {
-  const layout = env.k.type('_FILE_OBJECT');
-  const event = layout && layout.field('Event');
   let file = irp.originalFileObject;
   if (!file) for (const l of irp.locations) if (l.fileObject) file = l.fileObject;
-  return event && file ? addrAdd(file, event.offset) : undefined;
+  return file ? env.kernel.irps.fileObjectEvent(file) : undefined;
 }
 
 /** The thread waits on the IRP's UserEvent or on its file object's Event: it is waiting for this request's completion. */

@@ -12,6 +12,7 @@
 // address on no known stack (pool), a running issuer whose stack pointer the dump does not give, a
 // user-mode request whose issuer waits on its event or its file object's event (synchronous I/O).
 import { formatAddr, isKernelAddress, type Addr } from '../../core/addr';
+import { cacheKey } from '../../core/runCache';
 import type { IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
 import type { RuleEnv } from '../waits/waitgraph';
@@ -54,9 +55,11 @@ export function judgeReference(place: StackPlace, issuer: ThreadInfo, irp: Pick<
   return { reason: 'other-thread', position: other, severity: handedOver ? 'warning' : 'error' };
 }
 
+const STALE_REFERENCES = cacheKey<StaleReference[]>('stale: stale references');
+
 /** Every stale reference of the dump (computed once per run; the APC rule asks for them too). */
 export function staleReferences(env: RuleEnv): StaleReference[] {
-  return env.memo('stale:references', () => {
+  return env.cache.get(STALE_REFERENCES, () => {
     const out: StaleReference[] = [];
     for (const { thread, irps } of irpsByThread(env)) {
       for (const irp of irps) {

@@ -1,5 +1,5 @@
 // !stalecheck's analysis: run the chosen rules over the shared wait model, most severe first.
-import type { KernelContext } from '../../kernel/context';
+import type { KernelReaders } from '../../kernel/readers';
 import { messageOfError } from '../../core/warnings';
 import { STALE_RULES } from './';
 import { SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions } from './model';
@@ -12,8 +12,9 @@ export interface StaleReport {
   warnings: string[];
 }
 
-export function runStaleCheck(k: KernelContext, rules: readonly RuleId[], options: StaleOptions): StaleReport {
-  const model = readWaitModel(k);
+export function runStaleCheck(kernel: KernelReaders, rules: readonly RuleId[], options: StaleOptions): StaleReport {
+  const k = kernel.k;
+  const model = readWaitModel(kernel);
   const findings: Finding[] = [];
   for (const rule of STALE_RULES) {
     if (rules.indexOf(rule.id) < 0) continue;

@@ -6,9 +6,10 @@
 // run / per thread described), frames last (lazy and cached).
 import { formatAddr, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
-import { irpReaderOf, majorFunctionName, type DeviceTarget, type IrpInfo } from '../../kernel/irps';
+import { cacheKey, getOrBuild } from '../../core/runCache';
+import { majorFunctionName, type DeviceTarget, type IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
-import { processorsOf, type ProcessorInfo } from '../../kernel/processors';
+import type { ProcessorInfo } from '../../kernel/processors';
 import type { Hop, RuleEnv, WaitGraph } from './waitgraph';
 import { hopNoun, waitedNoun } from '../../render/vocabulary';
 
@@ -37,7 +38,7 @@ export function describeTerminal(t: ThreadInfo, graph: WaitGraph, env: RuleEnv):
     case 'DeferredReady':
       return describeReady(t, env);
     case 'Standby': {
-      const p = processorsOf(env).nextOn.get(t.address);
+      const p = env.kernel.processors().nextOn.get(t.address);
       return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
     }
     case 'Transition':
@@ -55,28 +56,27 @@ export function describeTerminal(t: ThreadInfo, graph: WaitGraph, env: RuleEnv):
 
 /** The processor a thread's own record names (Win10 splits NextProcessor into the number and a flag bit: the narrower field first). */
 export function claimedProcessor(t: ThreadInfo): number | undefined {
-  const number = t.view.num('Tcb.NextProcessorNumber');
-  return number !== undefined ? number : t.view.num('Tcb.NextProcessor');
+  return t.claimedProcessor;
 }
+
+const RUNNING_CLAIMS = cacheKey<Map<number, Addr[]>>('running threads by claimed processor');
 
 /** Threads in state Running by the processor they claim, built once per run (to notice two claims on one processor). */
 export function runningClaims(env: RuleEnv): Map<number, Addr[]> {
-  return env.memo('running-claims', () => {
+  return env.cache.get(RUNNING_CLAIMS, () => {
     const claims = new Map<number, Addr[]>();
     for (const t of env.table.threads) {
       if (t.state !== 'Running') continue;
       const n = claimedProcessor(t);
       if (n === undefined) continue;
-      const list = claims.get(n);
-      if (list) list.push(t.address);
-      else claims.set(n, [t.address]);
+      getOrBuild(claims, n, () => []).push(t.address);
     }
     return claims;
   });
 }
 
 function describeRunning(t: ThreadInfo, env: RuleEnv): string {
-  const cpus = processorsOf(env);
+  const cpus = env.kernel.processors();
   const claimed = claimedProcessor(t);
   const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
   if (!cpus.known) return claimed === undefined ? 'running' : `running on processor ${claimed}`;
@@ -107,7 +107,7 @@ function irqlNote(p: ProcessorInfo): string {
 
 function describeReady(t: ThreadInfo, env: RuleEnv): string {
   const text = `ready (priority ${t.priority})`;
-  const cpus = processorsOf(env);
+  const cpus = env.kernel.processors();
   if (!cpus.known || !cpus.processors.length) return text;
   const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
   // A ready thread next to an idle processor points at affinity or an inconsistent dump; none idle, at CPU starvation.
@@ -237,7 +237,7 @@ interface IoText {
 
 /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
 function describeIrps(t: ThreadInfo, env: RuleEnv): IoText {
-  const reader = irpReaderOf(env);
+  const reader = env.kernel.irps;
   const pending: { irp: IrpInfo; target: DeviceTarget | undefined; remote: boolean }[] = [];
   for (const irp of reader.threadIrps(t)) {
     const device = irp.current && irp.current.deviceObject;
@@ -260,7 +260,7 @@ function describeIrp(irp: IrpInfo, target: DeviceTarget | undefined, env: RuleEn
   const location = irp.current!;
   const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
   const fileObject = location.fileObject || irp.originalFileObject;
-  const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
+  const file = fileObject ? env.kernel.irps.fileName(fileObject) : undefined;
   const on = file ? ` on ${file}` : '';
   return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject!)})${on}`;
 }

@@ -2,12 +2,12 @@
 // from the kernel lists, and the wait graph with its indexes. !waitchain concludes from it;
 // !stalecheck's rules inspect it.
 import type { Addr } from '../../core/addr';
+import { getOrBuild } from '../../core/runCache';
 import type { KernelContext } from '../../kernel/context';
-import { DispatcherReader } from '../../kernel/dispatcher';
 import type { ThreadInfo } from '../../kernel/model';
-import { readProcesses, type ProcessTable } from '../../kernel/processes';
-import { StackReader } from '../../kernel/stacks';
-import { readClock, type KernelClock } from '../../kernel/time';
+import type { ProcessTable } from '../../kernel/processes';
+import type { KernelReaders } from '../../kernel/readers';
+import type { KernelClock } from '../../kernel/time';
 import { EDGE_RULES } from './rules';
 import { sectionsWithUnseenWaiters } from './rules/critsecs';
 import { resourcesWithUnseenWaiters } from './rules/resources';
@@ -15,6 +15,7 @@ import { waitAge, type WaitAge } from './ticks';
 import { addHeldLock, buildWaitGraph, type RuleEnv, type WaitGraph } from './waitgraph';
 
 export interface WaitModel {
+  kernel: KernelReaders;
   k: KernelContext;
   clock: KernelClock;
   table: ProcessTable;
@@ -26,15 +27,11 @@ export interface WaitModel {
   ticksOf(a: Addr): number;
 }
 
-export function readWaitModel(k: KernelContext): WaitModel {
-  const clock = readClock(k);
-  const table = readProcesses(k);
-  const memos = new Map<string, unknown>();
-  const memo = <T>(key: string, build: () => T): T => {
-    if (!memos.has(key)) memos.set(key, build());
-    return memos.get(key) as T;
-  };
-  const env: RuleEnv = { k, table, dispatcher: new DispatcherReader(k), stacks: new StackReader(k), memo };
+export function readWaitModel(kernel: KernelReaders): WaitModel {
+  const k = kernel.k;
+  const clock = kernel.clock();
+  const table = kernel.processes();
+  const env: RuleEnv = { kernel, k, table, dispatcher: kernel.dispatcher, stacks: kernel.stacks, cache: kernel.cache };
   const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
   for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
     addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
@@ -47,18 +44,12 @@ export function readWaitModel(k: KernelContext): WaitModel {
     addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
   }
   const ages = new Map<Addr, WaitAge>();
-  const ageOf = (t: ThreadInfo): WaitAge => {
-    let a = ages.get(t.address);
-    if (!a) {
-      a = t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false };
-      ages.set(t.address, a);
-    }
-    return a;
-  };
+  const ageOf = (t: ThreadInfo): WaitAge =>
+    getOrBuild(ages, t.address, () => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false }));
   const ticksOf = (addr: Addr): number => {
     const t = table.threadByAddress.get(addr);
     const a = t && ageOf(t);
     return a && a.ticks !== undefined ? a.ticks : -1;
   };
-  return { k, clock, table, env, graph, ageOf, ticksOf };
+  return { kernel, k, clock, table, env, graph, ageOf, ticksOf };
 }

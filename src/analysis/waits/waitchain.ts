@@ -1,17 +1,18 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
 import { formatAddr, type Addr } from '../../core/addr';
-import type { KernelContext } from '../../kernel/context';
-import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
+import type { KernelReaders } from '../../kernel/readers';
+import type { ProcessInfo, ThreadInfo, ThreadState, WaitReason } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
 import type { KernelClock } from '../../kernel/time';
 import { conclude, type Chain, type Deadlock } from './conclusions';
 import { describeTerminal } from './terminals';
 import { formatTicks, waitAge } from './ticks';
 import type { HeldLock, Hop, RuleEnv, UnservedMessage, WaitGraph } from './waitgraph';
-import { processorsOf } from '../../kernel/processors';
 import { readWaitModel } from './waitModel';
 import { count, waitedNoun } from '../../render/vocabulary';
+import { hex4 } from '../../core/numbers';
+import { getOrBuild } from '../../core/runCache';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
 export const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
@@ -26,8 +27,8 @@ export interface ThreadSummary {
   processName: string;
   pid: number;
   tid: number;
-  state: string;
-  waitReason: string;
+  state: ThreadState;
+  waitReason: WaitReason;
   /** Ticks waited; undefined when unknown or inconsistent. */
   waitTicks: number | undefined;
   inconsistentWaitTime: boolean;
@@ -127,8 +128,9 @@ export interface WaiterCount {
   systemCount?: number;
 }
 
-export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainReport {
-  const model = readWaitModel(k);
+export function analyzeWaitChains(kernel: KernelReaders, scope: Scope): WaitChainReport {
+  const k = kernel.k;
+  const model = readWaitModel(kernel);
   const { clock, table, graph, env, ageOf, ticksOf } = model;
 
   const all = conclude(graph, ticksOf);
@@ -273,7 +275,7 @@ function applyScope(all: ReturnType<typeof conclude>, scope: Scope, table: Proce
  */
 function notAThread(a: Addr, table: ProcessTable, env: RuleEnv): string {
   const text = `${a} is not a thread of any process in this dump`;
-  const cpus = processorsOf(env);
+  const cpus = env.kernel.processors();
   if (cpus.known) {
     const idleOf = cpus.processors.filter((p) => p.idleThread === a);
     if (idleOf.length) {
@@ -334,11 +336,8 @@ function ownerlessWaits(graph: WaitGraph, table: ProcessTable, scope: Scope, nam
     for (const d of ends) {
       if (!d.kind) continue;
       const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { kind: d.kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] };
-        groups.set(key, g);
-      }
+      const kind = d.kind;
+      const g = getOrBuild(groups, key, () => ({ kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] }));
       if (g.threads.indexOf(thread) < 0) g.threads.push(thread);
     }
   });
@@ -463,8 +462,4 @@ function unservedPhrase(m: UnservedMessage, at: (a: Addr) => string): string {
 
 function formatAge(ticks: number, increment: number): string {
   return formatTicks(ticks, increment);
-}
-
-export function hex4(n: number): string {
-  return n.toString(16).padStart(4, '0');
 }

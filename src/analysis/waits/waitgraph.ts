@@ -2,10 +2,13 @@
 // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
 import { NULL_ADDR, type Addr } from '../../core/addr';
 import type { DispatcherObject, DispatcherReader } from '../../kernel/dispatcher';
+import type { RunCache } from '../../core/runCache';
 import type { KernelContext } from '../../kernel/context';
 import type { ThreadInfo, WaitBlockInfo } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
+import type { KernelReaders } from '../../kernel/readers';
 import type { StackReader } from '../../kernel/stacks';
+import { getOrBuild } from '../../core/runCache';
 
 export type HopKind =
   | 'mutant'
@@ -75,12 +78,14 @@ export interface UnservedMessage {
 }
 
 export interface RuleEnv {
+  /** The kernel facts and readers of this run (built once each, on first use). */
+  kernel: KernelReaders;
   k: KernelContext;
   table: ProcessTable;
   dispatcher: DispatcherReader;
   stacks: StackReader;
-  /** Indexes built once per run, on first use (waiter object -> resource, message id -> server thread...). */
-  memo<T>(key: string, build: () => T): T;
+  /** Indexes built once per run, on first use (waiter object -> resource, message id -> server thread...), under typed keys. */
+  cache: RunCache;
 }
 
 export interface WaitOutcome {
@@ -146,11 +151,7 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
       countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
       if (!outcome) continue;
       for (const hop of outcome.hops) addHop(graph, hop);
-      if (outcome.deadEnds.length) {
-        const list = graph.deadEnds.get(thread.address) || [];
-        list.push(...outcome.deadEnds);
-        graph.deadEnds.set(thread.address, list);
-      }
+      if (outcome.deadEnds.length) getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
     }
   }
   return graph;
@@ -160,11 +161,7 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
 export function addHeldLock(graph: WaitGraph, owner: Addr, held: HeldLock): void {
   if (!graph.holders) graph.holders = new Map();
   push(graph.holders, owner, held);
-  let entry = graph.waiters.get(held.lock);
-  if (!entry) {
-    entry = { object: held.lock, kind: held.kind, threads: [] };
-    graph.waiters.set(held.lock, entry);
-  }
+  const entry = getOrBuild(graph.waiters, held.lock, () => ({ object: held.lock, kind: held.kind, threads: [] }));
   if (held.carried > (entry.carried || 0)) entry.carried = held.carried;
 }
 
@@ -175,17 +172,11 @@ function addHop(graph: WaitGraph, hop: Hop): void {
 }
 
 function countWaiter(graph: WaitGraph, object: Addr, kind: string, thread: Addr, carried: number | undefined): void {
-  let entry = graph.waiters.get(object);
-  if (!entry) {
-    entry = { object, kind, threads: [] };
-    graph.waiters.set(object, entry);
-  }
+  const entry = getOrBuild(graph.waiters, object, () => ({ object, kind, threads: [] }));
   if (entry.threads.indexOf(thread) < 0) entry.threads.push(thread);
   if (carried !== undefined && carried > (entry.carried || 0)) entry.carried = carried;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  getOrBuild(map, key, () => []).push(value);
 }

@@ -4,7 +4,8 @@
 // end is described only for the threads the text report describes: reading one may read its stack).
 import type { Addr } from '../../core/addr';
 import { formatTicks } from '../../analysis/waits/ticks';
-import { hex4, type ThreadSummary, type WaitChainReport } from '../../analysis/waits/waitchain';
+import { type ThreadSummary, type WaitChainReport } from '../../analysis/waits/waitchain';
+import { hex4 } from '../../core/numbers';
 import type { Hop } from '../../analysis/waits/waitgraph';
 import { Labels } from '../labels';
 import { count, waitedNoun } from '../vocabulary';

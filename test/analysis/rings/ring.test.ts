@@ -6,6 +6,8 @@ import {
   orderBySequence,
   selectEntries,
   slotOrder,
+} from '../../../src/analysis/rings/ring';
+import {
   u64AddSmall,
   u64Compare,
   u64FromBytes,
@@ -17,8 +19,9 @@ import {
   u64ToDecimal,
   u64ToHex,
   type U64,
-} from '../../../src/analysis/rings/ring';
-import { decodeElement, hasNoFields, memberAt } from '../../../src/analysis/rings/ringFields';
+} from '../../../src/core/u64';
+import { decodeElement, hasNoFields } from '../../../src/analysis/rings/ringFields';
+import { memberAt } from '../../../src/core/members';
 import type { TypeShape } from '../../../src/core/target';
 
 const big = (v: bigint): U64 => ({ hi: Number((v >> 32n) & 0xffffffffn), lo: Number(v & 0xffffffffn) });

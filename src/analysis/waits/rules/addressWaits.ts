@@ -8,10 +8,9 @@
 // - a condition variable (SleepConditionVariableCS/SRW): the variable, and the lock it was slept on with;
 // - WaitOnAddress: the address.
 import { formatAddr, isNull, type Addr } from '../../../core/addr';
-import { ptr } from '../../../core/bytes';
+import { cacheKey } from '../../../core/runCache';
 import { isRoutine } from '../../../core/symbolName';
 import type { FrameInfo } from '../../../core/target';
-import { frameArguments, processContext } from '../../../kernel/frames';
 import type { ThreadInfo } from '../../../kernel/model';
 import { ALERT_WAIT_REASON, type EdgeRule, type RuleEnv, type WaitOutcome } from '../waitgraph';
 import { CS_ROUTINES, criticalSectionOfAddressWait } from './critsecs';
@@ -76,7 +75,7 @@ function keyedWait(thread: ThreadInfo, waited: Addr, env: RuleEnv): WaitOutcome 
   const frames = env.stacks.frames(thread);
   const c = frames && classifyAddressWait(frames);
   if (!c || c.kind === 'critical-section' || c.kind === 'wait-on-address') return undefined;
-  const args = frameArguments(env.k, thread, c.frame, 1);
+  const args = env.kernel.frameArguments(thread, c.frame, 1);
   return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
 }
 
@@ -91,7 +90,7 @@ function lockOutcome(thread: ThreadInfo, waited: Addr, address: Addr | undefined
       return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
     }
     case 'condition-variable': {
-      const args = frameArguments(env.k, thread, c.frame, 2);
+      const args = env.kernel.frameArguments(thread, c.frame, 2);
       const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText(args[1], env)}` : `, slept on with a ${c.lockKind}`;
       return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
     }
@@ -116,7 +115,7 @@ function lockEnd(waited: Addr, lock: Addr | undefined, kind: AddressWaitKind, te
 /** The waited address: the wait block's, else the routine's first argument. */
 function addressOf(thread: ThreadInfo, waited: Addr, frame: FrameInfo, env: RuleEnv): Addr | undefined {
   if (!isNull(waited)) return waited;
-  const args = frameArguments(env.k, thread, frame, 1);
+  const args = env.kernel.frameArguments(thread, frame, 1);
   return args && !isNull(args[0]) ? args[0] : undefined;
 }
 
@@ -125,10 +124,8 @@ function addressOf(thread: ThreadInfo, waited: Addr, frame: FrameInfo, env: Rule
  * shared count from bit 4 while no waiter is queued; with waiters the upper bits point at the wait blocks).
  */
 function srwState(thread: ThreadInfo, address: Addr, env: RuleEnv): string {
-  const { k } = env;
-  const bytes = k.target.read(address, k.pointerSize, processContext(thread.process));
-  if (!bytes) return 'lock word unreadable';
-  const word = ptr(bytes, 0, k.pointerSize);
+  const word = env.kernel.readUserPointer(thread.process, address);
+  if (!word) return 'lock word unreadable';
   const low = parseInt(word.slice(-2), 16) & 0xff;
   const locked = (low & 1) === 1;
   const waiting = (low & 2) === 2;
@@ -146,10 +143,12 @@ function sharedCount(word: Addr): number {
   return high.length > 12 ? Number.MAX_SAFE_INTEGER : parseInt(high, 16) || 0;
 }
 
+const WAITERS_BY_LOCK = cacheKey<Map<string, number>>('address waits: waiters by lock');
+
 /** Threads of the dump waiting on the same lock (counted once over every WrAlertByThreadId waiter). */
 function waitersOf(env: RuleEnv, kind: AddressWaitKind, thread: ThreadInfo, lock: Addr | undefined): number {
   if (!lock) return 1;
-  const index = env.memo('address-waits:by-lock', () => {
+  const index = env.cache.get(WAITERS_BY_LOCK, () => {
     const counts = new Map<string, number>();
     for (const t of env.table.threads) {
       const keyed = t.waitReason === KEYED_WAIT_REASON && t.waitMode === 'UserMode';

@@ -10,27 +10,26 @@
 // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
 // locked sections, and says which evidence it used.
 import { formatAddr, type Addr } from '../../../core/addr';
-import {
-  debugInfoPointsBack,
-  isUserPointer,
-  listHolds,
-  lockedSections,
-  readCriticalSection,
-  readCriticalSectionList,
-  type CriticalSection,
-  type CritSecList,
-} from '../../../kernel/critsecs';
-import { frameArguments } from '../../../kernel/frames';
+import { hex4 } from '../../../core/numbers';
+import { cacheKey, getOrBuild, getOrRead } from '../../../core/runCache';
+import { listHolds, type CriticalSection, type CritSecList } from '../../../kernel/critsecs';
 import { isRoutine } from '../../../core/symbolName';
 import { addrAdd, isNull } from '../../../core/addr';
 import type { FrameInfo } from '../../../core/target';
-import { critSecTypes } from '../../../kernel/critsecs';
 import type { ProcessInfo, ThreadInfo } from '../../../kernel/model';
 import type { DeadEnd, EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
 export const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
 const isCsFrame = (f: FrameInfo) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
+
+/** Per-run indexes (core/runCache): outcomes per waiting thread, and per process its list, verdict and note. */
+const OUTCOME_BY_THREAD = cacheKey<Map<Addr, WaitOutcome | null>>('critsec: outcome by thread');
+const ADDRESS_OUTCOME_BY_THREAD = cacheKey<Map<Addr, WaitOutcome | null>>('critsec: address-wait outcome by thread');
+const THREADS_BY_TID = cacheKey<Map<Addr, Map<number, ThreadInfo>>>('critsec: threads by tid');
+const PROCESS_MAY_WAIT = cacheKey<Map<Addr, boolean>>('critsec: process may have waiters');
+const LISTS = cacheKey<Map<Addr, CritSecList>>('critsec: lists');
+const LOCKED_NOTES = cacheKey<Map<Addr, string>>('critsec: locked notes');
 /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
 const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
 /** A symbol further than this from the section is not its name. */
@@ -52,18 +51,14 @@ export const criticalSectionRule: EdgeRule = (thread, wait, object, env) => {
   // Unwinding a stack is the dearest thing a debugger does: only in processes that can have a
   // critical-section waiter at all (see mayHaveSectionWaiters).
   if (!mayHaveSectionWaiters(thread.process, env)) return undefined;
-  const byThread = env.memo('critsec:outcome-by-thread', () => new Map<Addr, WaitOutcome | null>());
-  let hit = byThread.get(thread.address);
-  if (hit === undefined) {
+  const byThread = env.cache.get(OUTCOME_BY_THREAD, () => new Map<Addr, WaitOutcome | null>());
+  return getOrRead(byThread, thread.address, () => {
     const found = sectionWaitOf(thread, env);
-    hit = found ? outcomeOf(thread, wait.object, object.kind, found, env) : null;
-    byThread.set(thread.address, hit);
-  }
-  return hit || undefined;
+    return found ? outcomeOf(thread, wait.object, object.kind, found, env) : undefined;
+  });
 };
 
 function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefined {
-  const { k } = env;
   const frames = env.stacks.frames(thread);
   if (!frames) return undefined;
   const csFrames = frames.filter(isCsFrame);
@@ -73,10 +68,10 @@ function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefine
   let stackReadable = false;
   const candidates: { address: Addr; frame: string }[] = [];
   for (const f of csFrames) {
-    const args = frameArguments(k, thread, f, 1);
+    const args = env.kernel.frameArguments(thread, f, 1);
     if (!args) continue;
     stackReadable = true;
-    if (isUserPointer(k, args[0]) && !candidates.some((c) => c.address === args[0])) candidates.push({ address: args[0], frame: f.text });
+    if (env.kernel.isUserPointer(args[0]) && !candidates.some((c) => c.address === args[0])) candidates.push({ address: args[0], frame: f.text });
   }
   const frame = csFrames[0].text;
   if (!stackReadable) return { kind: 'no-user-memory', frame };
@@ -92,10 +87,10 @@ function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefine
     const onList = listHolds(list, c.address);
     // Off a complete list: only worth a read while no other candidate is readable.
     if (!onList && list.sections && !list.cut && fallback) continue;
-    const cs = readCriticalSection(k, c.address, thread.process, true);
+    const cs = env.kernel.criticalSection(c.address, thread.process, true);
     if (!cs) continue;
     if (onList) return { kind: 'section', frame: c.frame, cs };
-    if (!backed && debugInfoPointsBack(k, cs)) backed = { cs, frame: c.frame };
+    if (!backed && env.kernel.debugInfoPointsBack(cs)) backed = { cs, frame: c.frame };
     if (!fallback) fallback = { cs, frame: c.frame };
   }
   const chosen = backed || fallback;
@@ -161,12 +156,8 @@ function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found
  */
 export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, csFrame: boolean, env: RuleEnv): WaitOutcome | undefined {
   const { k } = env;
-  const byThread = env.memo('critsec:address-outcome-by-thread', () => new Map<Addr, WaitOutcome | null>());
-  const hit = byThread.get(thread.address);
-  if (hit !== undefined) return hit || undefined;
-  const result = resolveAddressWait(thread, waited, csFrame, env);
-  byThread.set(thread.address, result || null);
-  return result;
+  const byThread = env.cache.get(ADDRESS_OUTCOME_BY_THREAD, () => new Map<Addr, WaitOutcome | null>());
+  return getOrRead(byThread, thread.address, () => resolveAddressWait(thread, waited, csFrame, env));
 
   function resolveAddressWait(thread: ThreadInfo, waited: Addr, csFrame: boolean, env: RuleEnv): WaitOutcome | undefined {
     const list = listOf(thread.process, env);
@@ -177,7 +168,7 @@ export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, c
     if (found && found.kind === 'section') return outcomeOf(thread, waited, 'critical-section', found, env, `, section from ${found.frame.replace(/\+.*$/, '')}`);
     if (found && found.kind === 'no-user-memory') return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
     // No address, no argument: the process's contended sections, when only one can be it.
-    const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
+    const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
     if (contended.length === 1 && !list.cut) {
       k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
       return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
@@ -189,23 +180,22 @@ export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, c
 
 /** The section at the waited address (or whose LockCount word it is), when the process's own records confirm it. */
 function sectionAtAddress(thread: ThreadInfo, waited: Addr, list: CritSecList, env: RuleEnv): CriticalSection | undefined {
-  const { k } = env;
-  if (isNull(waited) || !isUserPointer(k, waited)) return undefined;
-  const types = critSecTypes(k);
+  if (isNull(waited) || !env.kernel.isUserPointer(waited)) return undefined;
+  const types = env.kernel.critSecTypes();
   const lockCount = types && types.section.field('LockCount');
   const candidates = [waited];
   if (lockCount && lockCount.offset) candidates.push(addrAdd(waited, -lockCount.offset));
   for (const a of candidates) {
-    const cs = readCriticalSection(k, a, thread.process, true);
+    const cs = env.kernel.criticalSection(a, thread.process, true);
     if (!cs) continue;
-    if (listHolds(list, a) || debugInfoPointsBack(k, cs)) return cs;
+    if (listHolds(list, a) || env.kernel.debugInfoPointsBack(cs)) return cs;
   }
   return undefined;
 }
 
 /** The thread of this process with Cid.UniqueThread == tid (an index built once per run). */
 function threadOfProcess(process: ProcessInfo, tid: number, env: RuleEnv): ThreadInfo | undefined {
-  const index = env.memo('critsec:threads-by-tid', () => {
+  const index = env.cache.get(THREADS_BY_TID, () => {
     const byProcess = new Map<Addr, Map<number, ThreadInfo>>();
     for (const p of env.table.processes) {
       const tids = new Map<number, ThreadInfo>();
@@ -226,44 +216,33 @@ function threadOfProcess(process: ProcessInfo, tid: number, env: RuleEnv): Threa
  * misses sections created without debug info, so a cut or capped list keeps the door open.
  */
 function mayHaveSectionWaiters(process: ProcessInfo, env: RuleEnv): boolean {
-  const verdicts = env.memo('critsec:process-may-wait', () => new Map<Addr, boolean>());
-  let verdict = verdicts.get(process.address);
-  if (verdict === undefined) {
+  const verdicts = env.cache.get(PROCESS_MAY_WAIT, () => new Map<Addr, boolean>());
+  return getOrBuild(verdicts, process.address, () => {
     const list = listOf(process, env);
-    verdict = list.sections !== undefined && (list.cut || lockedSections(env.k, process, list, true).some((cs) => cs.state.waiters > 0));
-    verdicts.set(process.address, verdict);
-  }
-  return verdict;
+    return list.sections !== undefined && (list.cut || env.kernel.lockedSections(process, list, true).some((cs) => cs.state.waiters > 0));
+  });
 }
 
 function listOf(process: ProcessInfo, env: RuleEnv): CritSecList {
-  const lists = env.memo('critsec:lists', () => new Map<Addr, CritSecList>());
-  let list = lists.get(process.address);
-  if (!list) {
-    list = readCriticalSectionList(env.k, process);
-    lists.set(process.address, list);
-  }
-  return list;
+  const lists = env.cache.get(LISTS, () => new Map<Addr, CritSecList>());
+  return getOrBuild(lists, process.address, () => env.kernel.criticalSectionList(process));
 }
 
 /** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
 function lockedNote(process: ProcessInfo, env: RuleEnv): string {
   const list = listOf(process, env);
   if (!list.sections) return '';
-  const notes = env.memo('critsec:locked-notes', () => new Map<Addr, string>());
-  let note = notes.get(process.address);
-  if (note === undefined) {
-    const locked = lockedSections(env.k, process, list);
+  const notes = env.cache.get(LOCKED_NOTES, () => new Map<Addr, string>());
+  return getOrBuild(notes, process.address, () => {
+    const locked = env.kernel.lockedSections(process, list);
     const contended = locked.filter((cs) => cs.state.waiters > 0);
     const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
     const total = contended.length ? contended.length : locked.length;
     const what = contended.length ? 'locked with waiters' : 'locked';
-    note = !shown.length
+    return !shown.length
       ? `; no locked section on ${process.name}'s critical-section list`
       : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
-    notes.set(process.address, note);
-  }
-  return note;
+  });
 }
 
 function describeSection(cs: CriticalSection, env: RuleEnv): string {
@@ -286,7 +265,7 @@ function symbolOf(address: Addr, env: RuleEnv): string | undefined {
 }
 
 function tidText(tid: number): string {
-  return tid.toString(16).padStart(4, '0');
+  return hex4(tid);
 }
 
 /** A section held by a thread of the dump, with waiters the section counts but no edge of the graph shows. */
@@ -315,7 +294,7 @@ export function sectionsWithUnseenWaiters(env: RuleEnv, shown: (lock: Addr) => b
     if (!process.threads.length) continue;
     const list = listOf(process, env);
     if (!list.sections) continue;
-    for (const cs of lockedSections(env.k, process, list, true)) {
+    for (const cs of env.kernel.lockedSections(process, list, true)) {
       if (cs.state.waiters === 0 || shown(cs.address)) continue;
       const owner = threadOfProcess(process, cs.ownerTid, env);
       if (!owner) continue;

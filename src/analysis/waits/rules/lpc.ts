@@ -10,12 +10,9 @@
 // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
 // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
 import { formatAddr, type Addr } from '../../../core/addr';
-import { AlpcReader, alpcFacts, messageBelongsTo, type AlpcMessageInfo } from '../../../kernel/alpc';
+import { messageBelongsTo, type AlpcMessageInfo } from '../../../kernel/alpc';
 import {
-  buildLpcIndex,
   formatMessageId,
-  LpcPortReader,
-  lpcFacts,
   replyChainHead,
   type LpcIndex,
   type LpcPortInfo,
@@ -25,9 +22,9 @@ import type { DispatcherObject } from '../../../kernel/dispatcher';
 import type { ProcessInfo, ThreadInfo } from '../../../kernel/model';
 import type { EdgeRule, Hop, RuleEnv, UnservedMessage, WaitOutcome } from '../waitgraph';
 
-const lpcIndex = (env: RuleEnv) => env.memo('lpc.index', () => buildLpcIndex(env.table.threads));
-const lpcPorts = (env: RuleEnv) => env.memo('lpc.ports', () => new LpcPortReader(env.k));
-const alpcReader = (env: RuleEnv) => env.memo('alpc.reader', () => new AlpcReader(env.k));
+const lpcIndex = (env: RuleEnv) => env.kernel.lpcIndex();
+const lpcPorts = (env: RuleEnv) => env.kernel.lpcPorts;
+const alpcReader = (env: RuleEnv) => env.kernel.alpc;
 
 /** A thread's LPC/ALPC semaphore is a KSEMAPHORE; an unreadable or unrecognised header may still be one. */
 function mayBeSemaphore(object: DispatcherObject | undefined): boolean {
@@ -41,9 +38,9 @@ const KEYED = 'WrKeyedEvent';
 // Legacy LPC
 
 export const lpcRule: EdgeRule = (thread, wait, object, env) => {
-  if (!mayBeSemaphore(object) || thread.view.addressOf('LpcReplySemaphore') !== wait.object) return undefined;
-  const f = lpcFacts(thread);
-  if (!f) return undefined;
+  if (!mayBeSemaphore(object)) return undefined;
+  const f = env.kernel.lpcFacts(thread);
+  if (!f || f.replySemaphore !== wait.object) return undefined;
   // WrLpcReply when the dump records it; seed dumps often show (Unknown), so the message id decides.
   if (thread.waitReason === KEYED || (!f.replyMessageId && thread.waitReason !== 'WrLpcReply')) return undefined;
   const k = env.k;
@@ -85,7 +82,8 @@ function serverPortOf(thread: ThreadInfo, f: LpcThreadFacts, index: LpcIndex, en
       f.replyChainFlink,
       (entry) => {
         const owner = index.chainOwners.get(entry);
-        return owner && owner.view.ptr('LpcReplyChain.Flink');
+        const facts = owner && env.kernel.lpcFacts(owner);
+        return facts && facts.replyChainFlink;
       },
       (entry) => index.chainOwners.has(entry),
       (a): a is Addr => env.k.plausible(a),
@@ -146,9 +144,9 @@ function processState(p: ProcessInfo): string | undefined {
 
 export const alpcRule: EdgeRule = (thread, wait, object, env) => {
   // Most waits are not on the thread's own ALPC semaphore: rule them out before decoding anything.
-  if (!mayBeSemaphore(object) || thread.view.addressOf('AlpcWaitSemaphore') !== wait.object) return undefined;
-  const f = alpcFacts(thread);
-  if (!f || thread.waitReason === KEYED) return undefined;
+  if (!mayBeSemaphore(object)) return undefined;
+  const f = env.kernel.alpcFacts(thread);
+  if (!f || f.waitSemaphore !== wait.object || thread.waitReason === KEYED) return undefined;
   const receiving = thread.waitReason === 'WrLpcReceive';
   if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply') return undefined;
   const k = env.k;

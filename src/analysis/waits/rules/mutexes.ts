@@ -5,8 +5,7 @@
 import { formatAddr, type Addr } from '../../../core/addr';
 import type { FrameInfo } from '../../../core/target';
 import type { ThreadInfo } from '../../../kernel/model';
-import { MutexReader, type MutexKind } from '../../../kernel/mutexes';
-import { readOsVersion } from '../../../kernel/version';
+import type { MutexKind } from '../../../kernel/mutexes';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 const KIND_BY_REASON: { [reason: string]: MutexKind } = { WrFastMutex: 'fast-mutex', WrGuardedMutex: 'guarded-mutex' };
@@ -22,7 +21,7 @@ export const fastMutexRule: EdgeRule = (thread, wait, object, env) => {
   if (thread.waitMode !== 'KernelMode') return undefined;
   const kind = mutexWaitKind(thread, object.kind === 'Gate', env);
   if (!kind) return undefined;
-  const reader = env.memo('mutexes', () => new MutexReader(env.k, readOsVersion(env.k)));
+  const reader = env.kernel.mutexes;
   const mutex = reader.fromWaitObject(wait.object, kind);
   const { k, table } = env;
   const fmt = (a: Addr) => formatAddr(a, k.pointerSize);

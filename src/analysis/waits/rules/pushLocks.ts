@@ -4,10 +4,9 @@
 // waiting, else the first argument of its nt!ExfAcquirePushLock* / ExAcquirePushLock* frame. Where no entry names an
 // owner the chain ends at the lock, its waiters grouped; a build without lock entries says so.
 import { formatAddr, isKernelAddress, isNull, type Addr } from '../../../core/addr';
-import { StructView } from '../../../core/struct';
+import { cacheKey, getOrBuild } from '../../../core/runCache';
 import { findRoutine, plainRoutine } from '../../../core/symbolName';
-import { frameArguments } from '../../../kernel/frames';
-import { LockEntryReader } from '../../../kernel/lockEntries';
+import type { LockEntryReader } from '../../../kernel/lockEntries';
 import type { ThreadInfo } from '../../../kernel/model';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
@@ -23,9 +22,11 @@ interface PushLocks {
   owners(): Map<Addr, Addr[]>;
 }
 
+const PUSH_LOCKS = cacheKey<PushLocks>('push locks and their owners');
+
 function pushLocksOf(env: RuleEnv): PushLocks {
-  return env.memo('push-locks', () => {
-    const reader = LockEntryReader.create(env.k);
+  return env.cache.get(PUSH_LOCKS, () => {
+    const reader = env.kernel.lockEntries;
     let owners: Map<Addr, Addr[]> | undefined;
     return {
       reader,
@@ -36,9 +37,8 @@ function pushLocksOf(env: RuleEnv): PushLocks {
             for (const t of env.table.threads) {
               for (const e of reader.entries(t)) {
                 if (!e.acquired) continue;
-                const list = owners.get(e.lock);
-                if (!list) owners.set(e.lock, [t.address]);
-                else if (list.indexOf(t.address) < 0) list.push(t.address);
+                const list = getOrBuild(owners, e.lock, () => []);
+                if (list.indexOf(t.address) < 0) list.push(t.address);
               }
             }
           }
@@ -87,28 +87,20 @@ function waitedLock(thread: ThreadInfo, reader: LockEntryReader | undefined, env
   const frames = env.stacks.frames(thread);
   const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
   if (!hit) return undefined;
-  const args = frameArguments(env.k, thread, hit.frame, 1);
+  const args = env.kernel.frameArguments(thread, hit.frame, 1);
   const lock = args && args[0];
   if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize)) return undefined;
   return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
 }
 
-/**
- * The push lock word decoded through this build's _EX_PUSH_LOCK bit fields (XP: Waiting bit 0, Exclusive bit 1,
- * Shared from bit 2; Vista+: Locked bit 0, Waiting bit 1, MultipleShared bit 3, Shared from bit 4).
- */
+/** The push lock word's state (decoded in kernel/lockEntries.ts). */
 function pushLockState(lock: Addr, env: RuleEnv): string {
-  const { k } = env;
-  const type = k.type('_EX_PUSH_LOCK');
-  const bytes = type && k.target.read(lock, type.size);
-  if (!type || !bytes) return 'lock word unreadable';
-  const v = new StructView(type, lock, bytes, k.pointerSize);
-  const locked = (v.num('Locked') || 0) + (v.num('Exclusive') || 0) > 0;
-  const waiting = v.num('Waiting') === 1;
-  // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
-  const shares = waiting && v.has('Locked') ? 0 : v.num('Shared') || 0;
+  const word = env.kernel.pushLock(lock);
+  if (!word) return 'lock word unreadable';
+  const { locked, waiting, shares } = word;
   if (!locked && shares === 0) return waiting ? 'held' : 'free';
-  if (waiting && v.has('Locked')) return v.num('MultipleShared') === 1 ? 'held shared by several threads' : 'held';
+  // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
+  if (word.pointsAtWaitBlocks) return word.multipleShared ? 'held shared by several threads' : 'held';
   if (shares > 0) return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
   return 'held exclusive';
 }

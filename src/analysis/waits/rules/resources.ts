@@ -4,7 +4,8 @@
 // A WrResource waiter the index does not know is recovered from its nt!ExpWaitForResource frame.
 import { formatAddr, type Addr } from '../../../core/addr';
 import type { ThreadInfo } from '../../../kernel/model';
-import { ResourceReader, resourceFromWaitFrame, type ResourceIndex, type ResourceInfo, type ResourceMode } from '../../../kernel/resources';
+import { cacheKey } from '../../../core/runCache';
+import type { OwnerTableDamage, ResourceIndex, ResourceInfo, ResourceMode, ResourceReader } from '../../../kernel/resources';
 import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
 
 /**
@@ -18,10 +19,12 @@ export interface Resources {
   index: ResourceIndex | undefined;
 }
 
+const RESOURCES = cacheKey<Resources>('resources and their index');
+
 /** The resource reader and index of this run (built on first use; shared with !stalecheck). */
 export function resourcesOf(env: RuleEnv): Resources {
-  return env.memo('resources', () => {
-    const reader = ResourceReader.create(env.k);
+  return env.cache.get(RESOURCES, () => {
+    const reader = env.kernel.resources;
     return { reader, index: reader && reader.buildIndex(env.dispatcher) };
   });
 }
@@ -74,8 +77,19 @@ function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInf
     outcome.hops.push({ from: thread.address, kind: 'resource', object: resource.address, to: owner.address, detail: detail + via });
   }
   if (!resource.owners.length) outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
-  if (resource.damage) outcome.deadEnds.push({ object: waited, text: `${name}: ${resource.damage}, owners may be missing` });
+  if (resource.damage) outcome.deadEnds.push({ object: waited, text: `${name}: ${ownerTableDamageText(resource.damage, env.k.pointerSize)}, owners may be missing` });
   return outcome;
+}
+
+function ownerTableDamageText(damage: OwnerTableDamage, pointerSize: number): string {
+  switch (damage.kind) {
+    case 'bad-pointer':
+      return `owner table pointer ${formatAddr(damage.table, pointerSize)} is not valid`;
+    case 'implausible-size':
+      return `owner table size ${damage.size} is not plausible`;
+    case 'unreadable':
+      return 'owner table unreadable';
+  }
 }
 
 /**
@@ -85,7 +99,7 @@ function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInf
 function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader: ResourceReader, index: ResourceIndex, env: RuleEnv): WaitOutcome {
   const { k } = env;
   const frames = env.stacks.frames(thread);
-  const found = frames && resourceFromWaitFrame(k, thread, frames);
+  const found = frames && env.kernel.resourceFromWaitFrame(thread, frames);
   const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
   if (found && resource) {
     k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
