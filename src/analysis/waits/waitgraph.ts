@@ -6,6 +6,7 @@ import type { KernelContext } from '../../kernel/context';
 import type { ThreadInfo, WaitBlockInfo } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
 import type { StackReader } from '../../kernel/stacks';
+import { messageOfError } from '../../core/warnings';
 
 export type HopKind =
   | 'mutant'
@@ -97,6 +98,14 @@ export interface WaitOutcome {
 /** A rule looks at one wait block of a waiting thread; undefined means "not mine". */
 export type EdgeRule = (thread: ThreadInfo, wait: WaitBlockInfo, object: DispatcherObject | undefined, env: RuleEnv) => WaitOutcome | undefined;
 
+/** The edge rules, by name (warnings name a rule that failed). */
+export type EdgeRuleId = 'address-wait' | 'lpc' | 'alpc' | 'resource' | 'fast-mutex' | 'push-lock' | 'critical-section' | 'mutant' | 'process-object' | 'thread-object';
+
+export interface NamedEdgeRule {
+  id: EdgeRuleId;
+  rule: EdgeRule;
+}
+
 export interface ObjectWaiters {
   object: Addr;
   kind: string;
@@ -127,7 +136,7 @@ export interface WaitGraph {
 export const ALERT_WAIT_REASON = 'WrAlertByThreadId';
 const NO_WAIT_BLOCK: WaitBlockInfo = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
 
-export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly EdgeRule[], env: RuleEnv): WaitGraph {
+export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly NamedEdgeRule[], env: RuleEnv): WaitGraph {
   const graph: WaitGraph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
   for (const thread of threads) {
     if (thread.state !== 'Waiting') continue;
@@ -135,13 +144,16 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
     // not read as one, and a wait without a block still goes through the rules.
     const byAddress = thread.waitReason === ALERT_WAIT_REASON;
     const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
-    for (const wait of waits) {
-      const object = byAddress ? undefined : env.dispatcher.read(wait.object);
-      let outcome: WaitOutcome | undefined;
-      for (const rule of rules) {
-        outcome = rule(thread, wait, object, env);
-        if (outcome) break;
-      }
+    // A rule that throws on one of the thread's waits loses every edge it gave this thread: its waits are
+    // resolved again without it (failures are rare; rules cache their reads per run).
+    const failed = new Set<number>();
+    let resolved: ResolvedWait[];
+    do {
+      const before = failed.size;
+      resolved = waits.map((wait) => resolveWait(thread, wait, byAddress, rules, failed, env));
+      if (failed.size === before) break;
+    } while (failed.size < rules.length);
+    for (const { wait, object, outcome } of resolved) {
       const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
       countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
       if (!outcome) continue;
@@ -154,6 +166,29 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
     }
   }
   return graph;
+}
+
+interface ResolvedWait {
+  wait: WaitBlockInfo;
+  object: DispatcherObject | undefined;
+  outcome: WaitOutcome | undefined;
+}
+
+/** The first rule (not failed on this thread) that claims the wait; a rule that throws is marked failed, with a warning. */
+function resolveWait(thread: ThreadInfo, wait: WaitBlockInfo, byAddress: boolean, rules: readonly NamedEdgeRule[], failed: Set<number>, env: RuleEnv): ResolvedWait {
+  const object = byAddress ? undefined : env.dispatcher.read(wait.object);
+  for (let i = 0; i < rules.length; i++) {
+    if (failed.has(i)) continue;
+    try {
+      const outcome = rules[i].rule(thread, wait, object, env);
+      if (outcome) return { wait, object, outcome };
+    } catch (e) {
+      // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
+      failed.add(i);
+      env.k.warnings.add('rules stopped by bad data', `wait rule ${rules[i].id}, thread ${thread.address}: ${messageOfError(e)}`);
+    }
+  }
+  return { wait, object, outcome: undefined };
 }
 
 /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
