@@ -8,7 +8,7 @@ import type { ThreadInfo } from '../../kernel/model';
 import { processorsOf } from '../../kernel/processors';
 import { claimedProcessor, runningClaims } from '../waits/terminals';
 import { waitAge } from '../waits/ticks';
-import { hex4 } from '../waits/waitchain';
+import { hex4 } from '../../render/vocabulary';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** Threads named one by one in an evidence list; the rest are counted. */

@@ -15,8 +15,9 @@ import { formatAddr, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
 import type { ThreadInfo } from '../../kernel/model';
 import { describeTerminal } from '../waits/terminals';
-import { formatTicks } from '../waits/ticks';
-import { hex4, IDLE_WAIT_REASONS } from '../waits/waitchain';
+import { formatTicks, hex4 } from '../../render/vocabulary';
+import { terminalText } from '../../render/waitchainWords';
+import { IDLE_WAIT_REASONS } from '../waits/waitchain';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
 /** 100 ns units per second (tick lengths are in 100 ns units). */
@@ -132,7 +133,7 @@ function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): Finding {
     evidence: [
       `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
       `Wait: ${how.join(', ')}`,
-      `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
+      `Waits on: ${terminalText(describeTerminal(t, model.graph, model.env), k.pointerSize)}`,
       `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
       othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
     ],

@@ -14,7 +14,7 @@ import { headLinks, walkList } from '../../kernel/lists';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ResourceInfo } from '../../kernel/resources';
 import { resourcesOf } from '../waits/rules/resources';
-import { hex4 } from '../waits/waitchain';
+import { hex4 } from '../../render/vocabulary';
 import type { HopKind } from '../waits/waitgraph';
 import type { Finding, Severity, StaleEnv, StaleRule } from './model';
 
@@ -78,7 +78,7 @@ function collectLocks(env: StaleEnv): Map<string, OwnedLock> {
   };
 
   for (const h of graph.hops) {
-    if (LOCK_KINDS.indexOf(h.kind) < 0) continue;
+    if (h.kind === 'lpc' || LOCK_KINDS.indexOf(h.kind) < 0) continue;
     const l = lockOf(h.kind, h.object);
     addOwner(l, { thread: table.threadByAddress.get(h.to) });
     addWaiter(l, h.from);

@@ -6,8 +6,7 @@
 import { formatAddr, type Addr } from '../../core/addr';
 import { formatMessageId } from '../../kernel/lpc';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
-import { formatTicks } from '../waits/ticks';
-import { hex4 } from '../waits/waitchain';
+import { formatTicks, hex4 } from '../../render/vocabulary';
 import type { UnservedMessage } from '../waits/waitgraph';
 import type { Finding, StaleEnv, StaleRule } from './model';
 
