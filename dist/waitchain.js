@@ -5974,9 +5974,10 @@ var __waitchain = (function (exports) {
         return { kind: 'no-process', match: m, close: close.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i) };
     }
     /**
-     * The threads whose chain end a report prints, in the text report's order: the threads asked about, the root
-     * blockers it lists, the unserved waits it lists, the longest waiter; then those only JSON describes (every
-     * root blocker, and the members of a deadlock that is one).
+     * The threads whose chain end the reports print (text, HTML), in the text report's order: the threads asked
+     * about, the root blockers it lists, the unserved waits it lists, the longest waiter. JSON also describes the
+     * root blockers past the listed ones and deadlock members, and the dx view any thread a user expands: those
+     * are read on demand (`terminalOf`), as describing them all would cost every run host calls.
      */
     function describedThreads(r) {
         const out = new Set();
@@ -5989,7 +5990,6 @@ var __waitchain = (function (exports) {
         r.unserved.slice(0, ROOTS_LISTED).forEach((u) => add(u.thread));
         if (r.longestWaiter)
             add(r.longestWaiter);
-        r.rootBlockers.forEach((b) => [b.thread, ...(b.cycle || [])].forEach(add));
         return Array.from(out);
     }
     /** Waiting threads whose wait ends at a request no server thread works on, longest wait first. */
@@ -10744,7 +10744,6 @@ ${RECORD_USAGE}${HTML_USAGE}`;
 
     function waitChainJson(r) {
         const hop = (h) => hopJson(h, r.pointerSize);
-        const end = (s) => (s.terminal ? terminalText(s.terminal, r.pointerSize) : '');
         const counts = {};
         for (const w of r.waiterCounts)
             counts[w.object] = w.count;
@@ -10763,7 +10762,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                     waitTicks: s ? s.waitTicks : undefined,
                     cycle: root.cycle,
                     holds: root.holds.map((h) => ({ lock: h.lock, kind: h.kind, waiters: h.carried })),
-                    description: s ? end(s) : undefined,
+                    description: s ? endText(r, s) : undefined,
                 };
             }),
             chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hop), blockedFirst: c.blockedFirst })),
@@ -10813,9 +10812,14 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             ends.add(r.focus);
         const out = {};
         r.threads.forEach((s, a) => {
-            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? (s.terminal ? terminalText(s.terminal, r.pointerSize) : '') : undefined };
+            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? endText(r, s) : undefined };
         });
         return out;
+    }
+    /** Where a thread's chain ends; those the text report does not print are read on demand (WaitChainReport.terminalOf). */
+    function endText(r, s) {
+        const t = s.terminal || r.terminalOf(s.address);
+        return t ? terminalText(t, r.pointerSize) : '';
     }
     function ownerlessEdges(r) {
         const out = [];

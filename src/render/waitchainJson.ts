@@ -1,7 +1,6 @@
 // The structured result (`--json` in the harness, the data behind `dx @$waitchain()`):
 // addresses as lower-case hex without 0x or backtick.
-import type { Terminal } from '../analysis/waits/terminals';
-import type { WaitChainReport } from '../analysis/waits/waitchain';
+import type { ThreadSummary, WaitChainReport } from '../analysis/waits/waitchain';
 import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
 import { deadEndText, hopDetail, scopeErrorText, terminalText, verdictText } from './waitchainWords';
 
@@ -16,7 +15,6 @@ export interface HopJson {
 
 export function waitChainJson(r: WaitChainReport): object {
   const hop = (h: Hop) => hopJson(h, r.pointerSize);
-  const end = (s: { terminal?: Terminal }) => (s.terminal ? terminalText(s.terminal, r.pointerSize) : '');
   const counts: { [object: string]: number } = {};
   for (const w of r.waiterCounts) counts[w.object] = w.count;
   const longest = r.longestWaiter ? r.threads.get(r.longestWaiter) : undefined;
@@ -34,7 +32,7 @@ export function waitChainJson(r: WaitChainReport): object {
         waitTicks: s ? s.waitTicks : undefined,
         cycle: root.cycle,
         holds: root.holds.map((h) => ({ lock: h.lock, kind: h.kind, waiters: h.carried })),
-        description: s ? end(s) : undefined,
+        description: s ? endText(r, s) : undefined,
       };
     }),
     chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hop), blockedFirst: c.blockedFirst })),
@@ -84,9 +82,15 @@ function threadsJson(r: WaitChainReport): object {
   if (r.focus) ends.add(r.focus);
   const out: { [address: string]: object } = {};
   r.threads.forEach((s, a) => {
-    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? (s.terminal ? terminalText(s.terminal, r.pointerSize) : '') : undefined };
+    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? endText(r, s) : undefined };
   });
   return out;
+}
+
+/** Where a thread's chain ends; those the text report does not print are read on demand (WaitChainReport.terminalOf). */
+function endText(r: WaitChainReport, s: ThreadSummary): string {
+  const t = s.terminal || r.terminalOf(s.address);
+  return t ? terminalText(t, r.pointerSize) : '';
 }
 
 function ownerlessEdges(r: WaitChainReport): HopJson[] {

@@ -133,8 +133,9 @@ export interface WaitChainReport {
   warnings: string[];
   scopeError?: ScopeError;
   /**
-   * The chain end of a thread the report does not describe, read on demand: only the interactive dx view asks
-   * (a user expanding a thread's Doing); every report describes its threads from `terminal`.
+   * The chain end of any thread of the report, read on demand (memoized) where `terminal` is not set: JSON's
+   * root blockers past the listed ones and deadlock members, and the interactive dx view (a user expanding a
+   * thread's Doing). Text and HTML print only `terminal`.
    */
   terminalOf(thread: Addr): Terminal | undefined;
   /** `!waitchain <thread>`: the thread asked about (the first, when several were). */
@@ -337,9 +338,10 @@ function noProcess(m: ProcessMatch, table: ProcessTable): ScopeError {
 }
 
 /**
- * The threads whose chain end a report prints, in the text report's order: the threads asked about, the root
- * blockers it lists, the unserved waits it lists, the longest waiter; then those only JSON describes (every
- * root blocker, and the members of a deadlock that is one).
+ * The threads whose chain end the reports print (text, HTML), in the text report's order: the threads asked
+ * about, the root blockers it lists, the unserved waits it lists, the longest waiter. JSON also describes the
+ * root blockers past the listed ones and deadlock members, and the dx view any thread a user expands: those
+ * are read on demand (`terminalOf`), as describing them all would cost every run host calls.
  */
 function describedThreads(r: WaitChainReport): Addr[] {
   const out = new Set<Addr>();
@@ -350,7 +352,6 @@ function describedThreads(r: WaitChainReport): Addr[] {
   });
   r.unserved.slice(0, ROOTS_LISTED).forEach((u) => add(u.thread));
   if (r.longestWaiter) add(r.longestWaiter);
-  r.rootBlockers.forEach((b) => [b.thread, ...(b.cycle || [])].forEach(add));
   return Array.from(out);
 }
 
