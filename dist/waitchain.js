@@ -2704,8 +2704,8 @@ var __waitchain = (function (exports) {
             case 'push-lock-unnamed':
                 return 'waits on a push lock (WrPushLock); no lock entry or frame argument names it';
             case 'push-lock-owner-not-recorded': {
-                const why = d.why === 'no-lock-entries' ? "(this build's threads keep no AutoBoost lock entries)" : ": no thread's AutoBoost lock entries hold it";
-                return `push lock ${named(d.lock)} (${lockStateText(d.state)}), owner not recorded${d.why === 'no-lock-entries' ? ' ' : ''}${why}`;
+                const why = d.why === 'no-lock-entries' ? " (this build's threads keep no AutoBoost lock entries)" : ": no thread's AutoBoost lock entries hold it";
+                return `push lock ${named(d.lock)} (${lockStateText(d.state)}), owner not recorded${why}`;
             }
             case 'alert-by-thread-id':
                 return `waits to be woken by thread id (WrAlertByThreadId), ${d.address ? `address ${named(d.address)}` : 'no address recorded'}${d.stackAvailable ? '' : ', stack not available'}`;
