@@ -706,10 +706,10 @@ var __waitchain = (function (exports) {
         return { kind: 'bytes', hex, truncated: size > n };
     }
 
-    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
-    // sentences): how each kind of waited object and hop is named, how counts agree with their noun,
-    // how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
-    // reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model): how each kind of
+    // waited object and hop is named, how counts agree with their noun, how threads and durations read.
+    // Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
+    // "ERESOURCE", "ALPC message" are spelled here and only here.
     /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
     const HOP_NOUNS = {
         mutant: 'mutant',
@@ -746,9 +746,68 @@ var __waitchain = (function (exports) {
     function hopNoun(kind) {
         return HOP_NOUNS[kind] || readable(kind);
     }
-    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops); dispatcher type names stay as they are. */
     function waitedNoun(kind) {
         return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A process and thread id pair, "0abc.0def" (Cid). */
+    function threadId(pid, tid) {
+        return `${hex4(pid)}.${hex4(tid)}`;
+    }
+    /**
+     * The one thread label, in its three forms: `line` "87f0d790 ProcessA.exe 0abc.0def" (a thread the report
+     * does not name: "thread 87f0d790"); `verdict` "87f0d790 (ProcessA.exe 0abc.0def)"; `short` "ProcessA.exe 0abc.0def".
+     * `address` is already formatted.
+     */
+    function threadLabel(address, who, form = 'line') {
+        if (!who)
+            return form === 'verdict' ? address : `thread ${address}`;
+        const name = `${who.processName} ${threadId(who.pid, who.tid)}`;
+        if (form === 'short')
+            return name;
+        return form === 'verdict' ? `${address} (${name})` : `${address} ${name}`;
+    }
+    /** A waiting time as WinDbg prints it after "Ticks: 711678": d:hh:mm:ss.mmm, milliseconds truncated (increment in 100 ns units). */
+    function formatTicks(ticks, increment) {
+        const ms = Math.floor((ticks * increment) / 10000);
+        const days = Math.floor(ms / 86400000);
+        const hours = Math.floor(ms / 3600000) % 24;
+        const minutes = Math.floor(ms / 60000) % 60;
+        const seconds = Math.floor(ms / 1000) % 60;
+        const millis = ms % 1000;
+        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+    }
+    function pad(n, width) {
+        return String(n).padStart(width, '0');
+    }
+    /** An address at the target's pointer width ("ffffe001`2345a080", "87f0d790"). */
+    function addrText(a, pointerSize) {
+        return formatAddr(a, pointerSize);
+    }
+    /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
+    function messageIdText(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
+    function lockStateText(state) {
+        if (typeof state === 'object')
+            return `held shared by ${count(state.sharedBy, 'thread')}`;
+        return LOCK_STATES[state];
+    }
+    const LOCK_STATES = {
+        unreadable: 'lock word unreadable',
+        unknown: 'state unknown',
+        free: 'free',
+        held: 'held',
+        'held-exclusive': 'held exclusive',
+        'held-shared-by-several': 'held shared by several threads',
+        'held-exclusive-or-one-shared': 'held exclusive or by one shared owner',
+    };
+    /** "a", "a and b", "a, b and c". */
+    function listWords(items) {
+        if (items.length < 2)
+            return items.join('');
+        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
     }
     /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
     function readable(kind) {
@@ -7460,28 +7519,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return `${counts}: whether the kernel delivers it now is unknown`;
     }
 
-    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
-    function waitAge(currentTick, waitTime) {
-        if (currentTick === undefined)
-            return { ticks: undefined, inconsistent: false };
-        if (waitTime > currentTick)
-            return { ticks: undefined, inconsistent: true };
-        return { ticks: currentTick - waitTime, inconsistent: false };
-    }
-    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
-    function formatTicks(ticks, increment) {
-        const ms = Math.floor((ticks * increment) / 10000);
-        const days = Math.floor(ms / 86400000);
-        const hours = Math.floor(ms / 3600000) % 24;
-        const minutes = Math.floor(ms / 60000) % 60;
-        const seconds = Math.floor(ms / 1000) % 60;
-        const millis = ms % 1000;
-        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
-    }
-    function pad(n, width) {
-        return String(n).padStart(width, '0');
-    }
-
     // !stalecheck rule 'dispatch-level-spin': a thread running on a processor that spins for a spin lock
     // (a spin-acquire routine in its frames) or has run at DISPATCH_LEVEL or above far beyond its last wait,
     // and what can release the lock. For a queued lock the spinner's _KSPIN_LOCK_QUEUE (LOCK_QUEUE_WAIT
@@ -7692,12 +7729,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         });
     }
 
-    // What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
-    // engineer would say it after !thread, !running, !irp and !stacks ("running on processor 1",
-    // "ready (priority 9)", "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on
-    // SynchronizationEvent 8a8d7438, no known owner, blocked in DriverA!Block+0x1b; I/O pending: IRP ...").
-    // Cheap facts first (fields already read), then the processor table and IRP lists (read once per
-    // run / per thread described), frames last (lazy and cached).
     /** Pending IRPs named per thread; the rest are counted. */
     const MAX_IRPS_SHOWN = 3;
     /** IRQL from which a running thread cannot be preempted (DISPATCH_LEVEL, a WDK value). */
@@ -7717,22 +7748,22 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function describeTerminal(t, graph, env) {
         switch (t.state) {
             case 'Running':
-                return describeRunning(t, env);
+                return { state: 'running', running: runningFacts(t, env) };
             case 'Ready':
             case 'DeferredReady':
-                return describeReady(t, env);
+                return readyFacts(t, env);
             case 'Standby': {
                 const p = env.kernel.processors().nextOn.get(t.address);
-                return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
+                return p ? { state: 'standby', processor: p.number, priority: t.priority } : readyFacts(t, env);
             }
             case 'Transition':
-                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
+                return { state: 'transition', priority: t.priority };
             case 'Terminated':
-                return 'terminated';
+                return { state: 'terminated' };
             case 'Waiting':
-                return (t.terminated ? 'terminating, ' : '') + describeWait(t, graph, env);
+                return waitFacts(t, graph, env);
             default:
-                return t.state.toLowerCase();
+                return { state: 'other', name: t.state };
         }
     }
     // ---- running, ready ----
@@ -7756,106 +7787,88 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return claims;
         });
     }
-    function describeRunning(t, env) {
+    function runningFacts(t, env) {
         const cpus = env.kernel.processors();
         const claimed = claimedProcessor(t);
-        const a = (x) => formatAddr(x, env.k.pointerSize);
         if (!cpus.known)
-            return claimed === undefined ? 'running' : `running on processor ${claimed}`;
+            return { kind: 'processors-unknown', claimed };
         const on = cpus.runningOn.get(t.address) || [];
         if (on.length > 1)
-            return `current thread of processors ${on.map((p) => p.number).join(' and ')} at once (inconsistent dump)`;
+            return { kind: 'several-processors', processors: on.map((p) => p.number) };
         if (on.length === 1) {
             const p = on[0];
-            let text = p.idle ? `idle thread of processor ${p.number}` : `running on processor ${p.number}${irqlNote(p)}`;
             const rivals = (runningClaims(env).get(p.number) || []).filter((x) => x !== t.address);
-            if (rivals.length) {
-                text += `; ${rivals.map(a).join(', ')} also claim${rivals.length === 1 ? 's' : ''} to be running on processor ${p.number} (inconsistent dump)`;
-            }
-            return text;
+            return p.idle ? { kind: 'idle-thread', processor: p.number, rivals } : { kind: 'on-processor', processor: p.number, irql: dispatchIrql(p), rivals };
         }
         if (claimed === undefined)
-            return 'claims to be running, but no processor runs it (inconsistent dump)';
+            return { kind: 'no-processor-claimed' };
         const p = cpus.byNumber.get(claimed);
-        if (!p) {
-            if (cpus.unreadable.indexOf(claimed) >= 0)
-                return `running on processor ${claimed} (its processor block is unreadable)`;
-            return `claims to be running on processor ${claimed}, which this dump does not have (inconsistent dump)`;
-        }
-        const runs = !p.currentThread ? 'no thread' : p.idle ? `its idle thread ${a(p.currentThread)}` : `thread ${a(p.currentThread)}`;
-        return `claims to be running on processor ${claimed}, but processor ${claimed} runs ${runs} (inconsistent dump)`;
+        if (!p)
+            return cpus.unreadable.indexOf(claimed) >= 0 ? { kind: 'processor-unreadable', processor: claimed } : { kind: 'no-such-processor', processor: claimed };
+        const runs = !p.currentThread ? { kind: 'none' } : { kind: p.idle ? 'idle' : 'thread', thread: p.currentThread };
+        return { kind: 'processor-runs-another', processor: claimed, runs };
     }
-    function irqlNote(p) {
-        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? ` at IRQL ${p.irql}` : '';
+    function dispatchIrql(p) {
+        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? p.irql : undefined;
     }
-    function describeReady(t, env) {
-        const text = `ready (priority ${t.priority})`;
+    function readyFacts(t, env) {
         const cpus = env.kernel.processors();
         if (!cpus.known || !cpus.processors.length)
-            return text;
+            return { state: 'ready', priority: t.priority, processors: { kind: 'unknown' } };
         const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
         // A ready thread next to an idle processor points at affinity or an inconsistent dump; none idle, at CPU starvation.
-        if (idle.length)
-            return `${text}, while processor${idle.length === 1 ? '' : 's'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} idle`;
-        return cpus.processors.length > 1 ? `${text}, all ${cpus.processors.length} processors busy` : `${text}, the only processor busy`;
+        const processors = idle.length ? { kind: 'idle', processors: idle } : { kind: 'all-busy', count: cpus.processors.length };
+        return { state: 'ready', priority: t.priority, processors };
     }
     // ---- waiting ----
-    function describeWait(t, graph, env) {
-        const io = describeIrps(t, env);
+    function waitFacts(t, graph, env) {
+        const io = pendingIo(t, env);
+        const terminating = !!t.terminated;
         if (isSleeping(t)) {
             const frame = sleepingIn(t, env);
-            const where = frame ? ` in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-            return joinParts([io.remote, `sleeping (KeDelayExecutionThread)${where}`, io.local]);
+            const where = frame ? { frame } : t.stackResident === false ? { stackNotResident: true } : undefined;
+            return { state: 'waiting', terminating, io, wait: { kind: 'sleeping', where } };
         }
-        const parts = (graph.deadEnds.get(t.address) || []).map((d) => d.text);
+        const ends = graph.deadEnds.get(t.address) || [];
+        const deadEnds = ends.map((d) => d.reason);
         const hops = graph.out.get(t.address) || [];
         if (hops.length) {
             // Not the end of a chain (the longest waiter can be anywhere in one): say where its waits lead.
             // A rule may key its hop by the lock rather than the waited object, so no wait is listed as unexplained.
             // No frames: thousands of waiters can be named, and their own frames are not what blocks them.
-            parts.push(...describeHops(hops, env));
-            return joinParts([io.remote, parts.join('; '), io.local]);
+            return { state: 'waiting', terminating, io, wait: { kind: 'hops', deadEnds, hops: groupHops(hops) } };
         }
-        const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
+        const dead = new Set(ends.map((d) => d.object));
         const unexplained = [];
         for (const w of t.waits) {
             if (dead.has(w.object))
                 continue;
             const entry = graph.waiters.get(w.object);
-            unexplained.push(`waiting on ${entry ? waitedNoun(entry.kind) : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
+            unexplained.push({ kind: entry && entry.kind, object: w.object });
         }
         // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
         const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
         if (gui)
-            parts.push(gui);
-        else {
-            parts.push(...unexplained);
-            if (!parts.length)
-                parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-            parts[parts.length - 1] += blockedIn(t, env);
-        }
-        return joinParts([io.remote, parts.join('; '), io.local]);
+            return { state: 'waiting', terminating, io, wait: { kind: 'gui', deadEnds, gui } };
+        const frame = env.stacks.blockingFrame(t);
+        const blockedIn = frame ? { frame } : t.stackResident === false ? { stackNotResident: true } : undefined;
+        return { state: 'waiting', terminating, io, wait: { kind: 'objects', deadEnds, unexplained, waitReason: t.waitReason, blockedIn } };
     }
-    /** One phrase per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
-    function describeHops(hops, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    /** One group per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
+    function groupHops(hops) {
         const byObject = new Map();
-        for (const h of hops) {
-            const key = `${h.kind}:${h.object}`;
-            const list = byObject.get(key);
-            if (list)
-                list.push(h);
-            else
-                byObject.set(key, [h]);
-        }
         const out = [];
-        byObject.forEach((group) => {
-            const h = group[0];
-            const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
-            // A legacy LPC hop is keyed by the message id, not by an address.
-            const object = `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : a(h.object)}`;
-            out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
-        });
+        for (const h of hops) {
+            const key = `${h.kind}:${h.kind === 'lpc' ? h.messageId : h.object}`;
+            const group = byObject.get(key);
+            if (group)
+                group.threads++;
+            else {
+                const g = { hop: h, threads: 1 };
+                byObject.set(key, g);
+                out.push(g);
+            }
+        }
         return out;
     }
     /** KeDelayExecutionThread: the wait reason says so, or the only wait block is the thread's own timer. */
@@ -7876,10 +7889,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         return env.stacks.blockingFrame(t);
     }
-    function blockedIn(t, env) {
-        const frame = env.stacks.blockingFrame(t);
-        return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-    }
     /** A thread waiting for window messages or for another thread to take one: its frames say which. */
     function guiWait(t, env) {
         const frames = env.stacks.frames(t);
@@ -7887,19 +7896,19 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return undefined;
         const box = outermostCall(frames, MESSAGE_BOX_FRAME);
         if (box)
-            return `waiting in the GUI: a message box (${box})`;
+            return { kind: 'message-box', call: box };
         const dialog = outermostCall(frames, DIALOG_BOX_FRAME);
         if (dialog)
-            return `waiting in the GUI: a dialog box (${dialog})`;
+            return { kind: 'dialog-box', call: dialog };
         const send = outermostCall(frames, SEND_MESSAGE_FRAME);
         if (send)
-            return `waiting in the GUI: sending a window message to another thread (${send})`;
+            return { kind: 'send-message', call: send };
         const loop = outermostCall(frames, MESSAGE_LOOP_FRAME);
         if (loop)
-            return `waiting in the GUI: a message loop (${loop})`;
+            return { kind: 'message-loop', call: loop };
         for (const f of frames)
             if (GUI_WAIT_FRAMES.test(f.text))
-                return `waiting in the GUI: a message loop (${f.text})`;
+                return { kind: 'message-loop', call: { frame: f.text } };
         return undefined;
     }
     /** The outermost frame matching `re` (the API the program called) and its caller, unless the caller is system-call glue. */
@@ -7908,15 +7917,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             if (!re.test(frames[i].text))
                 continue;
             const caller = frames[i + 1];
-            return caller && !GLUE_FRAME.test(caller.text) ? `${frames[i].text}, called from ${caller.text}` : frames[i].text;
+            return caller && !GLUE_FRAME.test(caller.text) ? { frame: frames[i].text, caller: caller.text } : { frame: frames[i].text };
         }
         return undefined;
     }
-    function joinParts(parts) {
-        return parts.filter((p) => p).join('; ');
-    }
+    // ---- I/O ----
     /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
-    function describeIrps(t, env) {
+    function pendingIo(t, env) {
         const reader = env.kernel.irps;
         const pending = [];
         for (const irp of reader.threadIrps(t)) {
@@ -7928,23 +7935,32 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             pending.push({ irp, target, remote: !!target && !!target.driverName && REMOTE_DRIVERS.test(target.driverName) });
         }
         if (!pending.length)
-            return {};
+            return undefined;
         const ordered = pending.filter((p) => p.remote).concat(pending.filter((p) => !p.remote));
-        const shown = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => describeIrp(p.irp, p.target, env));
-        if (ordered.length > MAX_IRPS_SHOWN)
-            shown.push(`and ${ordered.length - MAX_IRPS_SHOWN} more`);
-        const list = shown.join(', ');
-        return ordered[0].remote ? { remote: `waiting on a remote machine: ${list}` } : { local: `I/O pending: ${list}` };
+        const irps = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => pendingIrp(p.irp, p.target, env));
+        return { remote: ordered[0].remote, irps, more: Math.max(0, ordered.length - MAX_IRPS_SHOWN) };
     }
-    /** "IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", with " on <file>" when the file is named. */
-    function describeIrp(irp, target, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    /** IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18), on <file> when the file is named. */
+    function pendingIrp(irp, target, env) {
         const location = irp.current;
-        const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
         const fileObject = location.fileObject || irp.originalFileObject;
         const file = fileObject ? env.kernel.irps.fileName(fileObject) : undefined;
-        const on = file ? ` on ${file}` : '';
-        return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
+        return {
+            irp: irp.address,
+            majorFunction: majorFunctionName(location.majorFunction),
+            driver: target && target.driverName ? target.driverName : undefined,
+            device: location.deviceObject,
+            file: file || undefined,
+        };
+    }
+
+    // How long a thread has waited, in ticks (render/vocabulary.ts formatTicks writes it as WinDbg does).
+    function waitAge(currentTick, waitTime) {
+        if (currentTick === undefined)
+            return { ticks: undefined, inconsistent: false };
+        if (waitTime > currentTick)
+            return { ticks: undefined, inconsistent: true };
+        return { ticks: currentTick - waitTime, inconsistent: false };
     }
 
     // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
@@ -8086,6 +8102,410 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
     }
 
+    // The words of !waitchain's facts: hops, dead ends, chain ends (terminals), the verdict and scope
+    // errors, as every output prints them (text, DOT, JSON, the dx model, HTML). The analysis returns
+    // typed facts (analysis/waits/waitgraph.ts, terminals.ts, waitchain.ts); each sentence is made here.
+    const atOf = (pointerSize) => (a) => addrText(a, pointerSize);
+    // ---- hops ----
+    /** The object a hop goes through: "mutant 85e9ba00", "LPC message 007ade85" (an LPC hop goes through a message id, not an address). */
+    function hopObjectText(h, pointerSize) {
+        return `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.messageId : addrText(h.object, pointerSize)}`;
+    }
+    /** What the evidence says about a hop: "owner", "ProcessC.EXE, 1 thread left", "shared owner, itself". */
+    function hopDetail(h, pointerSize) {
+        const at = atOf(pointerSize);
+        switch (h.kind) {
+            case 'mutant':
+                return `owner${h.abandoned ? ', abandoned' : ''}`;
+            case 'process':
+                return `${h.processName}${h.exiting ? ', exiting' : ''}, ${count(h.threadsLeft, 'thread')} left`;
+            case 'thread':
+                return 'until it exits';
+            case 'fast-mutex':
+            case 'guarded-mutex':
+                return `${h.recursive ? 'owner, itself (recursive acquire)' : 'owner'}${countSaysFree(h.countSaysFree)}`;
+            case 'resource': {
+                const pointer = h.ownerPointer ? ` (owner pointer ${at(h.ownerPointer)}, not a thread; actual thread ${at(h.to)})` : '';
+                return `${h.mode} owner${pointer}${h.itself ? ', itself' : ''}${resourceFrom(h.resourceFrom)}`;
+            }
+            case 'critical-section':
+                return `${h.symbol ? `${h.symbol}, ` : ''}owner tid ${hex4(h.ownerTid)}${damagedText(h.damaged)}${sectionEvidence(h.evidence)}`;
+            case 'lpc':
+                return `served by ${h.serverProcess}`;
+            case 'alpc':
+                return `id ${messageIdText(h.messageId)}, served by ${h.serverProcess}`;
+            case 'push-lock':
+                return `${lockStateText(h.state)}, AutoBoost lock entry${h.lockFrom ? `; lock from ${h.lockFrom}` : ''}`;
+        }
+    }
+    function countSaysFree(count) {
+        return count !== undefined ? `, Count ${count} says free` : '';
+    }
+    function resourceFrom(frame) {
+        return frame ? `, resource from ${frame.replace(/\+.*$/, '')}` : '';
+    }
+    function damagedText(d) {
+        return d ? ` (LockCount ${d.lockCount} is not a valid ${d.encoding} value: damaged?)` : '';
+    }
+    function sectionEvidence(e) {
+        if (!e)
+            return '';
+        switch (e.by) {
+            case 'wait-address':
+                return ', section from the wait address';
+            case 'frame':
+                return `, section from ${e.frame.replace(/\+.*$/, '')}`;
+            case 'elimination':
+                return `, the only locked section of ${e.processName} with waiters (no wait address or frame argument names it)`;
+        }
+    }
+    // ---- dead ends ----
+    /** How a wait that leads to no thread ends, in one phrase. */
+    function deadEndText(d, pointerSize) {
+        const at = atOf(pointerSize);
+        const named = (n) => `${at(n.address)}${n.symbol ? ` ${n.symbol}` : ''}`;
+        const shown = (n) => (n ? named(n) : 'at an address no wait block or frame records');
+        const section = (cs) => `${at(cs.address)}${cs.symbol ? ` (${cs.symbol})` : ''}`;
+        const wants = (mode) => (mode ? ` (${mode} waiter)` : '');
+        const notAThread = 'which is not a thread of any listed process';
+        switch (d.reason) {
+            case 'mutant-no-owner':
+                return `mutant ${at(d.lock)} has no owner${d.abandoned ? ', abandoned' : ''}`;
+            case 'owner-not-a-thread':
+                switch (d.kind) {
+                    case 'mutant':
+                        return `mutant ${at(d.lock)} owned by ${at(d.owner)}, ${notAThread}${d.abandoned ? ', abandoned' : ''}`;
+                    case 'fast-mutex':
+                    case 'guarded-mutex':
+                        return `${hopNoun(d.kind)} ${at(d.lock)} (waiters: ${waitersText(d.waiters)}) owned by ${at(d.owner)}, ${notAThread}`;
+                    case 'resource':
+                        return `ERESOURCE ${at(d.lock)}${wants(d.wanted)} ${d.mode} owner ${at(d.owner)}, ${notAThread}`;
+                    case 'alpc':
+                        return `ALPC message ${at(d.lock)} (id ${messageIdText(d.messageId)}) served by thread ${at(d.owner)}, ${notAThread}`;
+                }
+                break;
+            case 'process-not-listed':
+                return `process ${at(d.process)}, not in the process list`;
+            case 'process-no-threads-left':
+                return `process ${at(d.process)} (${d.name}${d.exiting ? ', exiting' : ''}) with no threads left`;
+            case 'thread-not-listed':
+                return `thread ${at(d.thread)}, not in any process's thread list`;
+            case 'mutex-unreadable':
+                return `${hopNoun(d.kind)} around ${d.objectKind} ${at(d.object)} is unreadable`;
+            case 'mutex-owner-not-recorded':
+                return `${hopNoun(d.kind)} ${at(d.lock)} (waiters: ${waitersText(d.waiters)}), owner not recorded${countSaysFree(d.countSaysFree)}`;
+            case 'resource-owner-pointer':
+                return `ERESOURCE ${at(d.lock)}${wants(d.wanted)}: owner pointer ${at(d.value)}, not a thread`;
+            case 'resource-no-owner':
+                return `ERESOURCE ${at(d.lock)}${wants(d.wanted)}, no owner${resourceFrom(d.resourceFrom)}`;
+            case 'resource-damaged':
+                return `ERESOURCE ${at(d.lock)}: ${ownerTableDamageText(d.damage, pointerSize)}, owners may be missing`;
+            case 'resource-wait-unmatched':
+                return `waits for an executive resource (WrResource) on ${d.objectKind} ${at(d.object)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${d.stackAvailable ? '' : ' (stack not available)'}`;
+            case 'push-lock-unnamed':
+                return 'waits on a push lock (WrPushLock); no lock entry or frame argument names it';
+            case 'push-lock-owner-not-recorded': {
+                const why = d.why === 'no-lock-entries' ? " (this build's threads keep no AutoBoost lock entries)" : ": no thread's AutoBoost lock entries hold it";
+                return `push lock ${named(d.lock)} (${lockStateText(d.state)}), owner not recorded${why}`;
+            }
+            case 'alert-by-thread-id':
+                return `waits to be woken by thread id (WrAlertByThreadId), ${d.address ? `address ${named(d.address)}` : 'no address recorded'}${d.stackAvailable ? '' : ', stack not available'}`;
+            case 'srw-lock-ownerless':
+                return `waits on SRW lock ${shown(d.lock)} (${lockStateText(d.state)}, ${count(d.waiters, 'waiter')}), owner not recorded`;
+            case 'condition-variable': {
+                const lock = d.sleptOn ? `, slept on with ${hopNoun(d.lockKind)} ${named(d.sleptOn)}` : `, slept on with a ${hopNoun(d.lockKind)}`;
+                return `sleeps on condition variable ${shown(d.variable)}${lock}; woken by whoever signals it`;
+            }
+            case 'wait-on-address':
+                return `waits on address ${shown(d.address)} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`;
+            case 'lpc-no-message-id':
+                return 'waiting for an LPC reply with no message id (LpcReplyMessageId is 0: reply being delivered, or damaged)';
+            case 'lpc-unserved': {
+                const p = d.port;
+                if (!p)
+                    return `LPC message ${d.messageId}: no thread is serving it (server port unknown: the client is on no port's reply chain)`;
+                const to = p.serverName ? p.serverName : p.serverProcess ? `process ${at(p.serverProcess)} (not in the process list)` : 'an unknown server process';
+                const parts = [`LPC message ${d.messageId} to ${to} (port ${at(p.port)}): no thread is serving it`];
+                if (p.queue) {
+                    const n = `${p.queue.cut ? 'at least ' : ''}${count(p.queue.count, 'message')} queued on the port`;
+                    if (p.queue.stillQueued)
+                        parts.push(`still queued (${n})`);
+                    else if (!p.queue.cut)
+                        parts.push(`taken off the queue but no thread claims it (${n})`);
+                    else
+                        parts.push(n);
+                }
+                if (p.serverGone)
+                    parts.push(goneText(p.serverGone));
+                return parts.join('; ');
+            }
+            case 'alpc-receiving':
+                return 'waiting to receive ALPC messages (an idle server thread)';
+            case 'alpc-no-message':
+                return 'waiting for an ALPC reply with no message recorded (AlpcMessage is null)';
+            case 'alpc-bad-pointer':
+                return `waiting for an ALPC reply; AlpcMessage ${at(d.message)} is not a valid pointer`;
+            case 'alpc-no-message-type':
+                return `waiting for a reply to ALPC message ${at(d.message)} (no _KALPC_MESSAGE in the symbols)`;
+            case 'alpc-unreadable':
+                return `waiting for a reply to ALPC message ${at(d.message)}, which is unreadable`;
+            case 'alpc-recycled': {
+                const names = [];
+                if (d.otherWaiter)
+                    names.push(`waiter ${at(d.otherWaiter)}`);
+                if (d.otherId)
+                    names.push(`id ${messageIdText(d.otherId.id)} (this thread waits for id ${messageIdText(d.otherId.own)})`);
+                return `waiting for a reply to ALPC message ${at(d.message)}, which now names ${names.join(' and ')}: recycled or damaged`;
+            }
+            case 'alpc-unserved': {
+                const message = `ALPC message ${at(d.message)} (id ${messageIdText(d.messageId)})`;
+                if (!d.port)
+                    return `${message} is on no port's queue and no thread is working on it`;
+                const f = d.portFacts;
+                if (!f)
+                    return `${message} queued on port ${at(d.port)} (unreadable), no thread working on it`;
+                const owner = f.ownerName ? f.ownerName : f.ownerProcess ? `process ${at(f.ownerProcess)}` : 'an unknown process';
+                const parts = [`${count(f.queued, 'message')} queued on ${owner}'s port ${at(d.port)}, no thread working on them`];
+                if (f.pending)
+                    parts.push(`${f.pending} more received and not yet answered`);
+                if (f.waitingServers)
+                    parts.push(`${count(f.waitingServers, 'server thread')} waiting to receive`);
+                if (f.ownerGone)
+                    parts.push(goneText(f.ownerGone));
+                parts.push(`waiting for ${message}`);
+                return parts.join('; ');
+            }
+            case 'cs-no-user-memory':
+                return 'critical section wait, user memory not in this dump';
+            case 'cs-unreadable':
+                return `critical section ${at(d.address)} (argument of ${d.frame}) is unreadable`;
+            case 'cs-unnamed':
+                return `critical section wait (${d.frame}), no frame argument names the section${lockedNote$1(d.locked, at)}`;
+            case 'cs-free':
+                return `critical section ${section(d.section)} is free${damagedText(d.damaged)}`;
+            case 'cs-no-owner':
+                return `critical section ${section(d.section)} is locked but records no owning thread${damagedText(d.damaged)}`;
+            case 'cs-owner-not-in-process':
+                return `critical section ${section(d.section)} owned by tid ${hex4(d.ownerTid)}, which is not a thread of ${d.processName} (exited?)`;
+            case 'cs-owned-by-waiter':
+                return `critical section ${section(d.section)} is owned by the waiting thread itself${damagedText(d.damaged)}`;
+        }
+        return '';
+    }
+    function waitersText(n) {
+        return n === undefined ? '?' : String(n);
+    }
+    /** "ServiceA.exe is exiting (2 threads left)", "ServiceA.exe has no threads left". */
+    function goneText(p) {
+        return p.exiting ? `${p.name} is exiting (${count(p.threadsLeft, 'thread')} left)` : `${p.name} has no threads left`;
+    }
+    /** `!cs -l -o -s` in a few words: "; locked with waiters in app.exe: 0012f000 (owner tid 0abc = 87001000, 2 waiters)". */
+    function lockedNote$1(note, at) {
+        if (!note)
+            return '';
+        if (note.none)
+            return `; no locked section on ${note.processName}'s critical-section list`;
+        const shown = note.sections.map((l) => {
+            const owner = l.ownerTid === 0 ? 'no owner' : `owner tid ${hex4(l.ownerTid)}${l.owner ? ` = ${at(l.owner)}` : ', not a thread of the process'}`;
+            return `${at(l.section.address)}${l.section.symbol ? ` (${l.section.symbol})` : ''} (${owner}, ${count(l.waiters, 'waiter')})`;
+        });
+        const more = note.total > shown.length ? ` and ${note.total - shown.length} more` : '';
+        return `; ${note.withWaiters ? 'locked with waiters' : 'locked'} in ${note.processName}: ${shown.join(', ')}${more}`;
+    }
+    // ---- chain ends ----
+    /** What a thread is doing where its chain ends: "running on processor 1", "waiting on ... no known owner, blocked in ...". */
+    function terminalText(t, pointerSize) {
+        const at = atOf(pointerSize);
+        switch (t.state) {
+            case 'running':
+                return runningText(t.running, at);
+            case 'ready':
+                return readyText(t);
+            case 'standby':
+                return `standby on processor ${t.processor} (priority ${t.priority}), chosen to run next`;
+            case 'transition':
+                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
+            case 'terminated':
+                return 'terminated';
+            case 'waiting': {
+                const io = t.io ? ioText(t.io, at) : undefined;
+                const wait = waitText(t.wait, pointerSize);
+                const parts = [io && t.io.remote ? io : undefined, wait, io && !t.io.remote ? io : undefined].filter((p) => p);
+                return (t.terminating ? 'terminating, ' : '') + parts.join('; ');
+            }
+            case 'other':
+                return t.name.toLowerCase();
+        }
+    }
+    function runningText(r, at) {
+        const rivals = (processor, list) => list.length ? `; ${list.map(at).join(', ')} also claim${list.length === 1 ? 's' : ''} to be running on processor ${processor} (inconsistent dump)` : '';
+        switch (r.kind) {
+            case 'processors-unknown':
+                return r.claimed === undefined ? 'running' : `running on processor ${r.claimed}`;
+            case 'several-processors':
+                return `current thread of processors ${r.processors.join(' and ')} at once (inconsistent dump)`;
+            case 'idle-thread':
+                return `idle thread of processor ${r.processor}${rivals(r.processor, r.rivals)}`;
+            case 'on-processor':
+                return `running on processor ${r.processor}${r.irql !== undefined ? ` at IRQL ${r.irql}` : ''}${rivals(r.processor, r.rivals)}`;
+            case 'no-processor-claimed':
+                return 'claims to be running, but no processor runs it (inconsistent dump)';
+            case 'processor-unreadable':
+                return `running on processor ${r.processor} (its processor block is unreadable)`;
+            case 'no-such-processor':
+                return `claims to be running on processor ${r.processor}, which this dump does not have (inconsistent dump)`;
+            case 'processor-runs-another': {
+                const runs = r.runs.kind === 'none' ? 'no thread' : r.runs.kind === 'idle' ? `its idle thread ${at(r.runs.thread)}` : `thread ${at(r.runs.thread)}`;
+                return `claims to be running on processor ${r.processor}, but processor ${r.processor} runs ${runs} (inconsistent dump)`;
+            }
+        }
+    }
+    function readyText(t) {
+        const text = `ready (priority ${t.priority})`;
+        const p = t.processors;
+        switch (p.kind) {
+            case 'unknown':
+                return text;
+            case 'idle':
+                return `${text}, while processor${p.processors.length === 1 ? '' : 's'} ${p.processors.join(', ')} ${p.processors.length === 1 ? 'is' : 'are'} idle`;
+            case 'all-busy':
+                return p.count > 1 ? `${text}, all ${p.count} processors busy` : `${text}, the only processor busy`;
+        }
+    }
+    function waitText(w, pointerSize) {
+        const at = atOf(pointerSize);
+        if (w.kind === 'sleeping')
+            return `sleeping (KeDelayExecutionThread)${frameWhere(w.where, ' in ')}`;
+        const parts = w.deadEnds.map((d) => deadEndText(d, pointerSize));
+        switch (w.kind) {
+            case 'hops':
+                parts.push(...w.hops.map((g) => hopGroupText(g, pointerSize)));
+                break;
+            case 'gui':
+                parts.push(guiText(w.gui));
+                break;
+            case 'objects':
+                for (const u of w.unexplained)
+                    parts.push(`waiting on ${u.kind ? waitedNoun(u.kind) : 'object'} ${at(u.object)}, no known owner`);
+                if (!parts.length)
+                    parts.push(`waiting (${w.waitReason}) on no dispatcher object`);
+                parts[parts.length - 1] += frameWhere(w.blockedIn, ', blocked in ');
+                break;
+        }
+        return parts.join('; ');
+    }
+    /** ` in <frame>` / `, blocked in <frame>`, or that the kernel stack is not resident. */
+    function frameWhere(w, lead) {
+        if (!w)
+            return '';
+        return 'frame' in w ? `${lead}${w.frame}` : ', kernel stack not resident';
+    }
+    /** "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8", "... -> 3 threads". */
+    function hopGroupText(g, pointerSize) {
+        const detail = hopDetail(g.hop, pointerSize);
+        const to = g.threads === 1 ? `thread ${addrText(g.hop.to, pointerSize)}` : `${g.threads} threads`;
+        return `waiting on ${hopObjectText(g.hop, pointerSize)}${detail ? ` (${detail})` : ''} -> ${to}`;
+    }
+    const GUI_WAITS = {
+        'message-box': 'a message box',
+        'dialog-box': 'a dialog box',
+        'send-message': 'sending a window message to another thread',
+        'message-loop': 'a message loop',
+    };
+    function guiText(g) {
+        return `waiting in the GUI: ${GUI_WAITS[g.kind]} (${callText(g.call)})`;
+    }
+    /** "USER32!MessageBoxA+0x45, called from app!Fail+0x10". */
+    function callText(c) {
+        return c.caller ? `${c.frame}, called from ${c.caller}` : c.frame;
+    }
+    /** "I/O pending: IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", or "waiting on a remote machine: ...". */
+    function ioText(io, at) {
+        const shown = io.irps.map((i) => `IRP ${at(i.irp)} ${i.majorFunction} to ${i.driver || 'an unreadable driver'} (device ${at(i.device)})${i.file ? ` on ${i.file}` : ''}`);
+        if (io.more)
+            shown.push(`and ${io.more} more`);
+        return `${io.remote ? 'waiting on a remote machine' : 'I/O pending'}: ${shown.join(', ')}`;
+    }
+    // ---- verdict and scope errors ----
+    /** Why a scoped report has nothing to show, and what to type instead. */
+    function scopeErrorText(e) {
+        if (e.kind === 'no-process') {
+            const m = e.match;
+            const what = 'name' in m ? `'${m.name}'` : 'pid' in m ? `pid ${m.pid.toString(16)}` : m.address;
+            const text = `no process matches ${what}`;
+            if (!e.close)
+                return text;
+            if (e.close.length)
+                return `${text}: did you mean ${e.close.map((n) => `-p ${n}`).join(' or ')}? (names match whole, as !process 0 0 prints them; ImageFileName keeps 15 characters)`;
+            return `${text} (names match whole, with the extension, as !process 0 0 prints them)`;
+        }
+        const a = e.address;
+        const text = `${a} is not a thread of any process in this dump`;
+        if (e.idleOf !== undefined) {
+            const n = e.idleOf;
+            return `${a} is processor ${n}'s idle thread, not a thread of any process: it waits on nothing and nothing waits on it (@$curthread is the idle thread when processor ${n} was idle at the break). Run !waitchain for the whole system, or give a thread from !process 0 7`;
+        }
+        if (e.currentOf !== undefined)
+            return `${text} (it is processor ${e.currentOf}'s current thread but in no process's thread list: an inconsistent or damaged dump)`;
+        if (e.decimal) {
+            const d = e.decimal.digits;
+            if (e.decimal.meantHex)
+                return `${text}; dx read ${d} as a decimal number: did you mean 0x${d}? (type addresses as 0x${d}, in quotes, or with a backtick)`;
+            return `${text}; a bare number is decimal in dx (${d} = 0x${a}): type an address as 0x<hex>, in quotes ("<hex>"), or ffffe001\`2345a080`;
+        }
+        return text;
+    }
+    /** The report's first line: DEADLOCK, ROOT BLOCKER, UNSERVED, or that there are no blocking chains. */
+    function verdictText(r) {
+        const at = atOf(r.pointerSize);
+        if (r.scopeError)
+            return `waitchain: ${scopeErrorText(r.scopeError)}`;
+        const name = (a) => threadLabel(at(a), r.threads.get(a), 'verdict');
+        const waiting = (a) => {
+            const s = r.threads.get(a);
+            return s && s.waitTicks !== undefined ? ` waiting ${formatTicks(s.waitTicks, r.clock.increment)}` : '';
+        };
+        if (r.deadlocks.length) {
+            const d = r.deadlocks[0];
+            const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
+            return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
+        }
+        if (r.rootBlockers.length) {
+            const root = r.rootBlockers[0];
+            const n = root.blocked.length;
+            const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(root.processesAffected.length, 'process')}` : '';
+            const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
+            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting(root.thread)}${blocks}${holds}`;
+        }
+        if (r.unserved.length) {
+            // Clients waiting on a server that does not serve them are blocked as surely as on a lock owner.
+            const u = r.unserved[0];
+            const more = r.unserved.length > 1 ? ` (and ${count(r.unserved.length - 1, 'more unserved wait')})` : '';
+            return `UNSERVED: thread ${name(u.thread)}${waiting(u.thread)} for ${unservedPhrase(u, at)}${more}`;
+        }
+        return `No blocking chains among ${count(r.scope ? r.scope.waiting : r.waiting, 'waiting thread')}${r.scope ? ' in this scope' : ''}`;
+    }
+    /** "a reply to ALPC message ... on port ..., 372 queued: no server thread works on it". */
+    function unservedPhrase(u, at) {
+        const m = u.message;
+        const message = m.kind === 'lpc' ? `LPC message ${m.message}` : `ALPC message ${at(m.message)}`;
+        const port = m.port ? ` on port ${at(m.port)}` : '';
+        const queued = m.queued !== undefined ? `, ${m.queued}${m.queueCut ? '+' : ''} queued` : '';
+        const why = m.lostServer ? `its server thread ${at(m.lostServer)} is no thread of the dump` : 'no server thread works on it';
+        return `a reply to ${message}${port}${queued}: ${why}`;
+    }
+    /** What is wrong with an ERESOURCE's owner table, as a clause. */
+    function ownerTableDamageText(damage, pointerSize) {
+        switch (damage.kind) {
+            case 'bad-pointer':
+                return `owner table pointer ${addrText(damage.table, pointerSize)} is not valid`;
+            case 'implausible-size':
+                return `owner table size ${damage.size} is not plausible`;
+            case 'unreadable':
+                return 'owner table unreadable';
+        }
+    }
+
     // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
     // must not exhaust the JS stack of the debugger's engine.
     /** Tarjan's strongly connected components, iterative. Components come out in reverse topological order. */
@@ -8204,6 +8624,100 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return path;
     }
 
+    // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
+    // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
+    function lpcMessageId(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** What a hop goes through as one key: the object's address, or an LPC hop's message id. */
+    function hopObjectKey(h) {
+        return h.kind === 'lpc' ? h.messageId : h.object;
+    }
+    /** The one "owner is not a thread of any listed process" dead end, for every lock kind that records a thread as owner. */
+    function ownerNotAThread(object, reason, unserved) {
+        if (reason.kind === 'alpc')
+            return { object, reason, unserved };
+        return { object, reason, ownerNotFound: { kind: reason.kind, lock: reason.lock, owner: reason.owner } };
+    }
+    /** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
+    const ALERT_WAIT_REASON = 'WrAlertByThreadId';
+    const NO_WAIT_BLOCK = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
+    function buildWaitGraph(threads, rules, env) {
+        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+        for (const thread of threads) {
+            if (thread.state !== 'Waiting')
+                continue;
+            // NtWaitForAlertByThreadId keeps a user address (or nothing) in its wait block, never a dispatcher object:
+            // not read as one, and a wait without a block still goes through the rules.
+            const byAddress = thread.waitReason === ALERT_WAIT_REASON;
+            const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
+            // A rule that throws on one of the thread's waits loses every edge it gave this thread: its waits are
+            // resolved again without it (failures are rare; rules cache their reads per run).
+            const failed = new Set();
+            let resolved;
+            do {
+                const before = failed.size;
+                resolved = waits.map((wait) => resolveWait(thread, wait, byAddress, rules, failed, env));
+                if (failed.size === before)
+                    break;
+            } while (failed.size < rules.length);
+            for (const { wait, object, outcome } of resolved) {
+                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
+                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
+                if (!outcome)
+                    continue;
+                for (const hop of outcome.hops)
+                    addHop(graph, hop);
+                if (outcome.deadEnds.length)
+                    getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
+            }
+        }
+        return graph;
+    }
+    /** The first rule (not failed on this thread) that claims the wait; a rule that throws is marked failed, with a warning. */
+    function resolveWait(thread, wait, byAddress, rules, failed, env) {
+        const object = byAddress ? undefined : env.dispatcher.read(wait.object);
+        for (let i = 0; i < rules.length; i++) {
+            if (failed.has(i))
+                continue;
+            try {
+                const outcome = rules[i].rule(thread, wait, object, env);
+                if (outcome)
+                    return { wait, object, outcome };
+            }
+            catch (e) {
+                // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
+                failed.add(i);
+                env.k.warnings.add('rules stopped by bad data', `wait rule ${rules[i].id}, thread ${thread.address}: ${messageOfError(e)}`);
+            }
+        }
+        return { wait, object, outcome: undefined };
+    }
+    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
+    function addHeldLock(graph, owner, held) {
+        if (!graph.holders)
+            graph.holders = new Map();
+        push(graph.holders, owner, held);
+        const entry = getOrBuild(graph.waiters, held.lock, () => ({ object: held.lock, kind: held.kind, threads: [] }));
+        if (held.carried > (entry.carried || 0))
+            entry.carried = held.carried;
+    }
+    function addHop(graph, hop) {
+        graph.hops.push(hop);
+        push(graph.out, hop.from, hop);
+        push(graph.into, hop.to, hop);
+    }
+    function countWaiter(graph, object, kind, thread, carried) {
+        const entry = getOrBuild(graph.waiters, object, () => ({ object, kind, threads: [] }));
+        if (entry.threads.indexOf(thread) < 0)
+            entry.threads.push(thread);
+        if (carried !== undefined && carried > (entry.carried || 0))
+            entry.carried = carried;
+    }
+    function push(map, key, value) {
+        getOrBuild(map, key, () => []).push(value);
+    }
+
     /** `waitTicks` ranks roots with equal reach (longer wait first). */
     function conclude(graph, waitTicks) {
         const nodes = [];
@@ -8278,7 +8792,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 for (let j = 0; j + 1 < path.length && extra < MAX_OWNER_BRANCHES; j++) {
                     const taken = hopBetween(graph, path[j], path[j + 1]);
                     for (const h of graph.out.get(path[j]) || []) {
-                        if (h === taken || h.object !== taken.object || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to))
+                        if (h === taken || hopObjectKey(h) !== hopObjectKey(taken) || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to))
                             continue;
                         const rest = pathTo(h.to, reach);
                         const branch = path.slice(0, j + 1).concat(rest);
@@ -8312,63 +8826,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return undefined;
     }
 
-    // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
-    // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
-    /** KTHREAD.WaitReason of a thread in NtWaitForAlertByThreadId (Windows 8+). */
-    const ALERT_WAIT_REASON = 'WrAlertByThreadId';
-    const NO_WAIT_BLOCK = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
-    function buildWaitGraph(threads, rules, env) {
-        const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
-        for (const thread of threads) {
-            if (thread.state !== 'Waiting')
-                continue;
-            // NtWaitForAlertByThreadId keeps a user address (or nothing) in its wait block, never a dispatcher object:
-            // not read as one, and a wait without a block still goes through the rules.
-            const byAddress = thread.waitReason === ALERT_WAIT_REASON;
-            const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
-            for (const wait of waits) {
-                const object = byAddress ? undefined : env.dispatcher.read(wait.object);
-                let outcome;
-                for (const rule of rules) {
-                    outcome = rule(thread, wait, object, env);
-                    if (outcome)
-                        break;
-                }
-                const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
-                countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
-                if (!outcome)
-                    continue;
-                for (const hop of outcome.hops)
-                    addHop(graph, hop);
-                if (outcome.deadEnds.length)
-                    getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
-            }
-        }
-        return graph;
-    }
-    /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */
-    function addHeldLock(graph, owner, held) {
-        if (!graph.holders)
-            graph.holders = new Map();
-        push(graph.holders, owner, held);
-        const entry = getOrBuild(graph.waiters, held.lock, () => ({ object: held.lock, kind: held.kind, threads: [] }));
-        if (held.carried > (entry.carried || 0))
-            entry.carried = held.carried;
-    }
-    function addHop(graph, hop) {
-        graph.hops.push(hop);
-        push(graph.out, hop.from, hop);
-        push(graph.into, hop.to, hop);
-    }
-    function countWaiter(graph, object, kind, thread, carried) {
-        const entry = getOrBuild(graph.waiters, object, () => ({ object, kind, threads: [] }));
-        if (entry.threads.indexOf(thread) < 0)
-            entry.threads.push(thread);
-        if (carried !== undefined && carried > (entry.carried || 0))
-            entry.carried = carried;
-    }
-    function push(map, key, value) {
-        getOrBuild(map, key, () => []).push(value);
+    /** A symbol further than this from the address is not its name. */
+    const MAX_SYMBOL_OFFSET = 0x1000;
+    function globalSymbol(address, env) {
+        const s = env.k.target.nearestSymbol(address);
+        if (!s || s.indexOf('!') < 0)
+            return undefined;
+        const m = /\+0x([0-9a-f]+)$/i.exec(s);
+        return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
     }
 
     // Edges through user-mode critical sections, what `kv` + `!cs -l -o -s` give by hand: a thread waiting
@@ -8394,8 +8859,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     const LOCKED_NOTES = cacheKey('critsec: locked notes');
     /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
     const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
-    /** A symbol further than this from the section is not its name. */
-    const MAX_SYMBOL_OFFSET = 0x1000;
     /** Locked sections quoted in a note. */
     const NOTE_SECTIONS = 4;
     const criticalSectionRule = (thread, wait, object, env) => {
@@ -8463,51 +8926,52 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return { kind: 'section', frame: chosen.frame, cs: chosen.cs };
         return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
     }
-    function outcomeOf(thread, waitObject, waitKind, found, env, evidence = '') {
+    function outcomeOf(thread, waitObject, waitKind, found, env, evidence) {
         const { k } = env;
         // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
         const outcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
-        const deadEnd = (text, ownerNotFound) => {
-            const d = { object: waitObject, text, ownerNotFound };
-            outcome.deadEnds.push(d);
+        const deadEnd = (reason, ownerNotFound) => {
+            outcome.deadEnds.push({ object: waitObject, reason, ownerNotFound });
             return outcome;
         };
         switch (found.kind) {
             case 'no-user-memory':
-                return deadEnd('critical section wait, user memory not in this dump');
+                return deadEnd({ reason: 'cs-no-user-memory' });
             case 'unreadable':
-                return deadEnd(`critical section ${formatAddr(found.address, k.pointerSize)} (argument of ${found.frame}) is unreadable`);
+                return deadEnd({ reason: 'cs-unreadable', address: found.address, frame: found.frame });
             case 'unnamed':
-                return deadEnd(`critical section wait (${found.frame}), no frame argument names the section${lockedNote(thread.process, env)}`);
+                return deadEnd({ reason: 'cs-unnamed', frame: found.frame, locked: lockedNote(thread.process, env) });
         }
         const cs = found.cs;
-        const name = nameOf(cs, env);
+        const section = sectionRef(cs, env);
         outcome.lock = cs.address;
         outcome.carriedWaiters = cs.state.waiters;
-        const damaged = cs.state.inconsistent ? ` (LockCount ${cs.lockCount} is not a valid ${cs.state.encoding} value: damaged?)` : '';
+        const damaged = cs.state.inconsistent ? { lockCount: cs.lockCount, encoding: cs.state.encoding } : undefined;
         if (cs.state.inconsistent)
             k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
         if (!cs.state.locked)
-            return deadEnd(`critical section ${name} is free${damaged}`);
+            return deadEnd({ reason: 'cs-free', section, damaged });
         if (cs.badOwner || cs.ownerTid === 0)
-            return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
+            return deadEnd({ reason: 'cs-no-owner', section, damaged });
         const owner = threadOfProcess(thread.process, cs.ownerTid, env);
         if (!owner) {
-            return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`, {
+            return deadEnd({ reason: 'cs-owner-not-in-process', section, ownerTid: cs.ownerTid, processName: thread.process.name }, {
                 kind: 'critical-section',
                 lock: cs.address,
                 ownerTid: cs.ownerTid,
             });
         }
         if (owner === thread)
-            return deadEnd(`critical section ${name} is owned by the waiting thread itself${damaged}`);
-        const symbol = symbolOf(cs.address, env);
+            return deadEnd({ reason: 'cs-owned-by-waiter', section, damaged });
         outcome.hops.push({
             from: thread.address,
             kind: 'critical-section',
             object: cs.address,
             to: owner.address,
-            detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}${evidence}`,
+            symbol: section.symbol,
+            ownerTid: cs.ownerTid,
+            damaged,
+            evidence,
         });
         return outcome;
     }
@@ -8528,19 +8992,19 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             const list = listOf(thread.process, env);
             const fromAddress = sectionAtAddress(thread, waited, list, env);
             if (fromAddress)
-                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, ', section from the wait address');
+                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, { by: 'wait-address' });
             if (!csFrame)
                 return undefined;
             const found = sectionWaitOf(thread, env);
             if (found && found.kind === 'section')
-                return outcomeOf(thread, waited, 'critical-section', found, env, `, section from ${found.frame.replace(/\+.*$/, '')}`);
+                return outcomeOf(thread, waited, 'critical-section', found, env, { by: 'frame', frame: found.frame });
             if (found && found.kind === 'no-user-memory')
                 return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
             // No address, no argument: the process's contended sections, when only one can be it.
             const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
             if (contended.length === 1 && !list.cut) {
                 k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
-                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
+                return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, { by: 'elimination', processName: thread.process.name });
             }
             const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';
             return outcomeOf(thread, waited, 'WrAlertByThreadId', found && found.kind === 'unreadable' ? found : { kind: 'unnamed', frame }, env);
@@ -8602,38 +9066,24 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function lockedNote(process, env) {
         const list = listOf(process, env);
         if (!list.sections)
-            return '';
+            return undefined;
         const notes = env.cache.get(LOCKED_NOTES, () => new Map());
         return getOrBuild(notes, process.address, () => {
             const locked = env.kernel.lockedSections(process, list);
             const contended = locked.filter((cs) => cs.state.waiters > 0);
             const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
             const total = contended.length ? contended.length : locked.length;
-            const what = contended.length ? 'locked with waiters' : 'locked';
             return !shown.length
-                ? `; no locked section on ${process.name}'s critical-section list`
-                : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
+                ? { processName: process.name, none: true }
+                : { processName: process.name, withWaiters: contended.length > 0, sections: shown.map((cs) => lockedSection(cs, env)), total };
         });
     }
-    function describeSection(cs, env) {
-        const owner = threadOfProcess(cs.process, cs.ownerTid, env);
-        const ownerText = cs.ownerTid === 0 ? 'no owner' : `owner tid ${tidText(cs.ownerTid)}${owner ? ` = ${formatAddr(owner.address, env.k.pointerSize)}` : ', not a thread of the process'}`;
-        return `${nameOf(cs, env)} (${ownerText}, ${cs.state.waiters} waiter${cs.state.waiters === 1 ? '' : 's'})`;
+    function lockedSection(cs, env) {
+        const owner = cs.ownerTid === 0 ? undefined : threadOfProcess(cs.process, cs.ownerTid, env);
+        return { section: sectionRef(cs, env), ownerTid: cs.ownerTid, owner: owner && owner.address, waiters: cs.state.waiters };
     }
-    function nameOf(cs, env) {
-        const symbol = symbolOf(cs.address, env);
-        return `${formatAddr(cs.address, env.k.pointerSize)}${symbol ? ` (${symbol})` : ''}`;
-    }
-    /** `ln` of the section when it is a named global (ntdll!LdrpLoaderLock, ipnathlp!gFwMain), not a bare module offset. */
-    function symbolOf(address, env) {
-        const s = env.k.target.nearestSymbol(address);
-        if (!s || s.indexOf('!') < 0)
-            return undefined;
-        const m = /\+0x([0-9a-f]+)$/i.exec(s);
-        return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
-    }
-    function tidText(tid) {
-        return hex4(tid);
+    function sectionRef(cs, env) {
+        return { address: cs.address, symbol: globalSymbol(cs.address, env) };
     }
     /**
      * `!cs -l -o -s` over every process with a user address space: the locked sections whose waiters the
@@ -8657,15 +9107,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 const owner = threadOfProcess(process, cs.ownerTid, env);
                 if (!owner)
                     continue;
-                const symbol = symbolOf(cs.address, env);
-                const n = cs.state.waiters;
-                out.push({
-                    lock: cs.address,
-                    process: process.address,
-                    owner: owner.address,
-                    carried: n,
-                    detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}, ${n} waiter${n === 1 ? '' : 's'} not in the dump`,
-                });
+                out.push({ lock: cs.address, process: process.address, owner: owner.address, carried: cs.state.waiters, ownerTid: cs.ownerTid, symbol: globalSymbol(cs.address, env) });
             }
         }
         return out;
@@ -8696,9 +9138,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             if (SYNC_MODULES.some((m) => isRoutine(f.text, m, SRW_ROUTINES)))
                 return { kind: 'srw-lock', frame: f };
             if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_CS_ROUTINES)))
-                return { kind: 'condition-variable', frame: f, lockKind: 'critical section' };
+                return { kind: 'condition-variable', frame: f, lockKind: 'critical-section' };
             if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_SRW_ROUTINES)))
-                return { kind: 'condition-variable', frame: f, lockKind: 'SRW lock' };
+                return { kind: 'condition-variable', frame: f, lockKind: 'srw-lock' };
             return { kind: 'wait-on-address', frame: f };
         }
         return undefined;
@@ -8718,10 +9160,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             if (cs)
                 return cs;
         }
-        const a = (x) => formatAddr(x, env.k.pointerSize);
         if (!c) {
-            const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText$1(wait.object, env)}`;
-            return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
+            const address = isNull(wait.object) ? undefined : named(wait.object, env);
+            return deadEnd(wait.object, { reason: 'alert-by-thread-id', address, stackAvailable: !!frames }, 'WrAlertByThreadId');
         }
         return lockOutcome(thread, wait.object, addressOf(thread, wait.object, c.frame, env), c, env);
     };
@@ -8739,30 +9180,31 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return lockOutcome(thread, waited, args && !isNull(args[0]) ? args[0] : undefined, c, env);
     }
     function lockOutcome(thread, waited, address, c, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
-        const shown = address ? `${a(address)}${symbolText$1(address, env)}` : 'at an address no wait block or frame records';
-        const wait = { object: waited };
+        const shown = address ? named(address, env) : undefined;
         switch (c.kind) {
             case 'srw-lock': {
-                const state = address ? srwState(thread, address, env) : 'state unknown';
-                const n = waitersOf(env, 'srw-lock', thread, address);
-                return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
+                const state = address ? srwState(thread, address, env) : 'unknown';
+                const waiters = waitersOf(env, 'srw-lock', thread, address);
+                return lockEnd(waited, address, 'srw-lock', { reason: 'srw-lock-ownerless', lock: shown, state, waiters });
             }
             case 'condition-variable': {
                 const args = env.kernel.frameArguments(thread, c.frame, 2);
-                const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText$1(args[1], env)}` : `, slept on with a ${c.lockKind}`;
-                return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
+                const sleptOn = args && args[1] && !isNull(args[1]) ? named(args[1], env) : undefined;
+                return lockEnd(waited, address, 'condition-variable', { reason: 'condition-variable', variable: shown, lockKind: c.lockKind, sleptOn });
             }
             default:
-                return lockEnd(wait.object, address, 'wait-on-address', `waits on address ${shown} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`);
+                return lockEnd(waited, address, 'wait-on-address', { reason: 'wait-on-address', address: shown });
         }
     }
-    function deadEnd(object, text, objectKind) {
-        return { hops: [], deadEnds: [{ object, text }], objectKind };
+    function named(address, env) {
+        return { address, symbol: globalSymbol(address, env) };
+    }
+    function deadEnd(object, reason, objectKind) {
+        return { hops: [], deadEnds: [{ object, reason }], objectKind };
     }
     /** Waiter counts go to the lock, so all its waiters are grouped ("3 threads wait on srw-lock ..."). */
-    function lockEnd(waited, lock, kind, text) {
-        const outcome = deadEnd(waited, text, kind);
+    function lockEnd(waited, lock, kind, reason) {
+        const outcome = deadEnd(waited, reason, kind);
         outcome.deadEnds[0].kind = kind;
         outcome.deadEnds[0].lock = lock;
         if (lock)
@@ -8783,7 +9225,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function srwState(thread, address, env) {
         const word = env.kernel.readUserPointer(thread.process, address);
         if (!word)
-            return 'lock word unreadable';
+            return 'unreadable';
         const low = parseInt(word.slice(-2), 16) & 0xff;
         const locked = (low & 1) === 1;
         const waiting = (low & 2) === 2;
@@ -8791,10 +9233,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return 'free';
         // With waiters queued the owners are counted in the wait blocks, not the word: MultipleShared tells several.
         if (waiting)
-            return (low & 8) === 8 ? 'held shared by several threads' : 'held exclusive or by one shared owner';
+            return (low & 8) === 8 ? 'held-shared-by-several' : 'held-exclusive-or-one-shared';
         // No waiter queued: the upper bits are the shared count (0: exclusive).
         const shared = sharedCount(word);
-        return shared === 0 ? 'held exclusive' : `held shared by ${shared} thread${shared === 1 ? '' : 's'}`;
+        return shared === 0 ? 'held-exclusive' : { sharedBy: shared };
     }
     function sharedCount(word) {
         // word >> 4 without a 64-bit integer: the digits but the last one.
@@ -8829,35 +9271,25 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         // User addresses are per process: the same address in two processes is two locks.
         return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
     }
-    /** ` module!symbol` when the address is a named global. */
-    function symbolText$1(address, env) {
-        const s = env.k.target.nearestSymbol(address);
-        if (!s || s.indexOf('!') < 0)
-            return '';
-        const m = /\+0x([0-9a-f]+)$/i.exec(s);
-        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
-    }
 
+    // Edges through dispatcher objects that name a thread: a mutant's owner, a process object's
+    // remaining threads (the waiter waits for that process to exit), a thread object itself.
     const mutantRule = (thread, wait, object, env) => {
         if (!object || object.kind !== 'Mutant')
             return undefined;
         const outcome = { hops: [], deadEnds: [], objectKind: 'mutant' };
-        const abandoned = object.abandoned ? ', abandoned' : '';
+        const abandoned = object.abandoned || undefined;
         if (!object.owner) {
-            outcome.deadEnds.push({ object: wait.object, text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} has no owner${abandoned}` });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'mutant-no-owner', lock: wait.object, abandoned } });
             return outcome;
         }
         const owner = env.table.threadByAddress.get(object.owner);
         if (!owner) {
             env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
-            outcome.deadEnds.push({
-                object: wait.object,
-                text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}`,
-                ownerNotFound: { kind: 'mutant', lock: wait.object, owner: object.owner },
-            });
+            outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'mutant', lock: wait.object, owner: object.owner, abandoned }));
             return outcome;
         }
-        outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, detail: `owner${abandoned}` });
+        outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, abandoned });
         return outcome;
     };
     const processObjectRule = (thread, wait, object, env) => {
@@ -8866,18 +9298,17 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return undefined;
         const outcome = { hops: [], deadEnds: [], objectKind: 'process' };
         if (!process) {
-            outcome.deadEnds.push({ object: wait.object, text: `process ${formatAddr(wait.object, env.k.pointerSize)}, not in the process list` });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'process-not-listed', process: wait.object } });
             return outcome;
         }
         const remaining = process.threads.filter((t) => !t.terminated && t.address !== thread.address);
-        const exiting = process.exiting ? ', exiting' : '';
-        const left = `${remaining.length} thread${remaining.length === 1 ? '' : 's'} left`;
+        const exiting = !!process.exiting;
         if (!remaining.length) {
-            outcome.deadEnds.push({ object: wait.object, text: `process ${formatAddr(wait.object, env.k.pointerSize)} (${process.name}${exiting}) with no threads left` });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'process-no-threads-left', process: wait.object, name: process.name, exiting } });
             return outcome;
         }
         for (const t of remaining) {
-            outcome.hops.push({ from: thread.address, kind: 'process', object: wait.object, to: t.address, detail: `${process.name}${exiting}, ${left}` });
+            outcome.hops.push({ from: thread.address, kind: 'process', object: wait.object, to: t.address, processName: process.name, exiting, threadsLeft: remaining.length });
         }
         return outcome;
     };
@@ -8887,10 +9318,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return undefined;
         const outcome = { hops: [], deadEnds: [], objectKind: 'thread' };
         if (!target) {
-            outcome.deadEnds.push({ object: wait.object, text: `thread ${formatAddr(wait.object, env.k.pointerSize)}, not in any process's thread list` });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'thread-not-listed', thread: wait.object } });
             return outcome;
         }
-        outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address, detail: 'until it exits' });
+        outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address });
         return outcome;
     };
 
@@ -8939,25 +9370,25 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const locks = pushLocksOf(env);
         const found = waitedLock(thread, locks.reader, env);
         if (!found) {
-            return { hops: [], deadEnds: [{ object: wait.object, text: `waits on a push lock (WrPushLock); no lock entry or frame argument names it` }], objectKind: 'push-lock' };
+            return { hops: [], deadEnds: [{ object: wait.object, reason: { reason: 'push-lock-unnamed' } }], objectKind: 'push-lock' };
         }
         const lock = found.lock;
-        const name = `push lock ${a(lock)}${symbolText(lock, env)}`;
+        const named = { address: lock, symbol: globalSymbol(lock, env) };
         const state = pushLockState(lock, env);
         const outcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
         if (!locks.reader) {
-            k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: ${name}`);
-            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded (this build's threads keep no AutoBoost lock entries)` });
+            k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: push lock ${a(lock)}${named.symbol ? ` ${named.symbol}` : ''}`);
+            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, reason: { reason: 'push-lock-owner-not-recorded', lock: named, state, why: 'no-lock-entries' } });
             return outcome;
         }
         const owners = (locks.owners().get(lock) || []).filter((t) => t !== thread.address);
         for (const o of owners) {
             if (!env.table.threadByAddress.has(o))
                 continue;
-            outcome.hops.push({ from: thread.address, kind: 'push-lock', object: lock, to: o, detail: `${state}, AutoBoost lock entry${found.evidence}` });
+            outcome.hops.push({ from: thread.address, kind: 'push-lock', object: lock, to: o, state, lockFrom: found.frame });
         }
         if (!outcome.hops.length) {
-            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded: no thread's AutoBoost lock entries hold it` });
+            outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, reason: { reason: 'push-lock-owner-not-recorded', lock: named, state, why: 'no-entry-holds-it' } });
         }
         return outcome;
     };
@@ -8966,7 +9397,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (reader) {
             const own = reader.entries(thread).filter((e) => e.waiting);
             if (own.length)
-                return { lock: own[0].lock, evidence: '' };
+                return { lock: own[0].lock };
         }
         const frames = env.stacks.frames(thread);
         const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
@@ -8976,42 +9407,24 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const lock = args && args[0];
         if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize))
             return undefined;
-        return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
+        return { lock, frame: plainRoutine(hit.frame.text) };
     }
     /** The push lock word's state (decoded in kernel/lockEntries.ts). */
     function pushLockState(lock, env) {
         const word = env.kernel.pushLock(lock);
         if (!word)
-            return 'lock word unreadable';
+            return 'unreadable';
         const { locked, waiting, shares } = word;
         if (!locked && shares === 0)
             return waiting ? 'held' : 'free';
         // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
         if (word.pointsAtWaitBlocks)
-            return word.multipleShared ? 'held shared by several threads' : 'held';
+            return word.multipleShared ? 'held-shared-by-several' : 'held';
         if (shares > 0)
-            return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
-        return 'held exclusive';
-    }
-    function symbolText(address, env) {
-        const s = env.k.target.nearestSymbol(address);
-        if (!s || s.indexOf('!') < 0)
-            return '';
-        const m = /\+0x([0-9a-f]+)$/i.exec(s);
-        return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
+            return { sharedBy: shares };
+        return 'held-exclusive';
     }
 
-    // Edges through legacy LPC (XP/2003) and ALPC (Vista+) messages: a client waiting for a reply -> the
-    // server thread working on its message, across processes (`!lpc message`, `!alpc /m` by hand).
-    //
-    // Both clients wait on a semaphore inside their OWN ETHREAD (LpcReplySemaphore / AlpcWaitSemaphore,
-    // kernel-structures.md §1.6), never an ordinary semaphore with an owner to look for. The wait object is
-    // recognised by address (thread + the member's offset, compared as Addr strings), so a thread waiting
-    // on ANOTHER thread's reply semaphore is not taken for a client.
-    //
-    // Waiter counts go to the server port when it is known (how many clients wait on one server), else to
-    // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
-    // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
     const lpcIndex = (env) => env.kernel.lpcIndex();
     const lpcPorts = (env) => env.kernel.lpcPorts;
     const alpcReader = (env) => env.kernel.alpc;
@@ -9035,10 +9448,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const k = env.k;
         const outcome = { hops: [], deadEnds: [], objectKind: 'lpc' };
         if (!f.replyMessageId) {
-            outcome.deadEnds.push({ object: wait.object, text: 'waiting for an LPC reply with no message id (LpcReplyMessageId is 0: reply being delivered, or damaged)' });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'lpc-no-message-id' } });
             return outcome;
         }
-        const id = formatMessageId(f.replyMessageId);
+        const id = lpcMessageId(f.replyMessageId);
         const index = lpcIndex(env);
         const port = serverPortOf(thread, f, index, env);
         if (port)
@@ -9047,10 +9460,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (servers.length > 1)
             k.warnings.add('LPC messages claimed by several threads', `LPC message ${id}: ${servers.map((s) => s.address).join(', ')}`);
         for (const s of servers) {
-            outcome.hops.push({ from: thread.address, kind: 'lpc', object: id, to: s.address, detail: `served by ${s.process.name}` });
+            outcome.hops.push({ from: thread.address, kind: 'lpc', messageId: id, to: s.address, serverProcess: s.process.name });
         }
         if (!servers.length) {
-            outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env), unserved: unservedLpc(id, f.replyMessageId, port, env) });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'lpc-unserved', messageId: id, port: lpcPortFacts(port, f.replyMessageId, env) }, unserved: unservedLpc(id, f.replyMessageId, port, env) });
         }
         return outcome;
     };
@@ -9081,29 +9494,17 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return ports.resolve(f.waitingOn.pointer, true);
         return undefined;
     }
-    function unservedLpcText(id, port, messageId, env) {
+    function lpcPortFacts(port, messageId, env) {
         if (!port)
-            return `LPC message ${id}: no thread is serving it (server port unknown: the client is on no port's reply chain)`;
-        const k = env.k;
+            return undefined;
         const server = port.serverProcess ? env.table.processByAddress.get(port.serverProcess) : undefined;
-        const to = server ? server.name : port.serverProcess ? `process ${formatAddr(port.serverProcess, k.pointerSize)} (not in the process list)` : 'an unknown server process';
-        const parts = [`LPC message ${id} to ${to} (port ${formatAddr(port.connectionPort, k.pointerSize)}): no thread is serving it`];
+        const facts = { port: port.connectionPort, serverProcess: port.serverProcess, serverName: server && server.name };
         const q = lpcPorts(env).queue(port.connectionPort);
-        if (q) {
-            const n = `${q.cut ? 'at least ' : ''}${q.count} message${q.count === 1 ? '' : 's'} queued on the port`;
-            if (q.ids.has(messageId))
-                parts.push(`still queued (${n})`);
-            else if (!q.cut)
-                parts.push(`taken off the queue but no thread claims it (${n})`);
-            else
-                parts.push(n);
-        }
-        if (server) {
-            const exiting = processState(server);
-            if (exiting)
-                parts.push(exiting);
-        }
-        return parts.join('; ');
+        if (q)
+            facts.queue = { count: q.count, cut: q.cut, stillQueued: q.ids.has(messageId) };
+        if (server)
+            facts.serverGone = processGone(server);
+        return facts;
     }
     function unservedLpc(id, messageId, port, env) {
         const facts = { kind: 'lpc', message: id, id: messageId };
@@ -9111,7 +9512,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return facts;
         facts.port = port.connectionPort;
         facts.serverProcess = port.serverProcess;
-        const q = lpcPorts(env).queue(port.connectionPort); // read once by the text above
+        const q = lpcPorts(env).queue(port.connectionPort); // read once for the facts above
         if (q) {
             facts.queued = q.count;
             facts.queueCut = q.cut;
@@ -9122,12 +9523,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         return facts;
     }
-    function processState(p) {
+    /** A server process that has stopped serving: exiting, or no threads left. */
+    function processGone(p) {
         const left = p.threads.filter((t) => !t.terminated).length;
-        if (p.exiting)
-            return `${p.name} is exiting (${left} thread${left === 1 ? '' : 's'} left)`;
-        if (!left)
-            return `${p.name} has no threads left`;
+        if (p.exiting || !left)
+            return { name: p.name, exiting: !!p.exiting, threadsLeft: left };
         return undefined;
     }
     // ---------------------------------------------------------------------------------------------------
@@ -9144,52 +9544,45 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return undefined;
         const k = env.k;
         const outcome = { hops: [], deadEnds: [], objectKind: 'alpc' };
-        const dead = (text) => {
-            outcome.deadEnds.push({ object: wait.object, text });
+        const dead = (reason) => {
+            outcome.deadEnds.push({ object: wait.object, reason });
             return outcome;
         };
         if (receiving)
-            return dead('waiting to receive ALPC messages (an idle server thread)');
+            return dead({ reason: 'alpc-receiving' });
         if (!f.message)
-            return dead('waiting for an ALPC reply with no message recorded (AlpcMessage is null)');
-        const at = formatAddr(f.message, k.pointerSize);
-        if (!k.plausible(f.message))
-            return dead(`waiting for an ALPC reply; AlpcMessage ${at} is not a valid pointer`);
+            return dead({ reason: 'alpc-no-message' });
+        const message = f.message;
+        if (!k.plausible(message))
+            return dead({ reason: 'alpc-bad-pointer', message });
         const reader = alpcReader(env);
         if (!reader.hasMessageType)
-            return dead(`waiting for a reply to ALPC message ${at} (no _KALPC_MESSAGE in the symbols)`);
-        const m = reader.message(f.message);
+            return dead({ reason: 'alpc-no-message-type', message });
+        const m = reader.message(message);
         if (!m)
-            return dead(`waiting for a reply to ALPC message ${at}, which is unreadable`);
-        const idText = formatMessageId(m.id);
+            return dead({ reason: 'alpc-unreadable', message });
+        const idText = formatMessageId(m.id); // the warning's detail
         if (!messageBelongsTo(m, thread.address, f.messageId)) {
             k.warnings.add('stale ALPC messages', `thread ${thread.address}: AlpcMessage ${f.message} names waiter ${m.waitingThread || '0'}, id ${idText}`);
-            const names = [];
-            if (m.waitingThread && m.waitingThread !== thread.address)
-                names.push(`waiter ${formatAddr(m.waitingThread, k.pointerSize)}`);
-            if (f.messageId && m.id !== f.messageId)
-                names.push(`id ${idText} (this thread waits for id ${formatMessageId(f.messageId)})`);
-            return dead(`waiting for a reply to ALPC message ${at}, which now names ${names.join(' and ')}: recycled or damaged`);
+            const otherWaiter = m.waitingThread && m.waitingThread !== thread.address ? m.waitingThread : undefined;
+            const otherId = f.messageId && m.id !== f.messageId ? { id: m.id, own: f.messageId } : undefined;
+            return dead({ reason: 'alpc-recycled', message, otherWaiter, otherId });
         }
         if (m.queuePort)
             outcome.lock = m.queuePort;
         if (m.serverThread) {
             const server = env.table.threadByAddress.get(m.serverThread);
             if (server && server.address !== thread.address) {
-                outcome.hops.push(alpcHop(thread, m, server, at, idText));
+                outcome.hops.push({ from: thread.address, kind: 'alpc', object: m.address, to: server.address, messageId: m.id, serverProcess: server.process.name });
                 return outcome;
             }
             if (!server) {
                 k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
-                outcome.deadEnds.push({
-                    object: wait.object,
-                    text: `ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`,
-                    unserved: unservedAlpc(m, env, m.serverThread),
-                });
+                outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'alpc', lock: message, owner: m.serverThread, messageId: m.id }, unservedAlpc(m, env, m.serverThread)));
                 return outcome;
             }
         }
-        outcome.deadEnds.push({ object: wait.object, text: unservedAlpcText(m, at, idText, env), unserved: unservedAlpc(m, env) });
+        outcome.deadEnds.push({ object: wait.object, reason: unservedAlpcReason(m, env), unserved: unservedAlpc(m, env) });
         return outcome;
     };
     /** The facts of an unserved ALPC message; its port is the one the text read (cached). */
@@ -9204,33 +9597,22 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         return facts;
     }
-    function alpcHop(thread, m, server, at, idText) {
-        return { from: thread.address, kind: 'alpc', object: m.address, to: server.address, detail: `id ${idText}, served by ${server.process.name}` };
-    }
     /** No thread has picked the message up: what the port it waits in says about its server. */
-    function unservedAlpcText(m, at, idText, env) {
-        const k = env.k;
-        if (!m.queuePort)
-            return `ALPC message ${at} (id ${idText}) is on no port's queue and no thread is working on it`;
-        const portText = formatAddr(m.queuePort, k.pointerSize);
-        const port = alpcReader(env).port(m.queuePort);
+    function unservedAlpcReason(m, env) {
+        const reason = { reason: 'alpc-unserved', message: m.address, messageId: m.id, port: m.queuePort };
+        const port = m.queuePort && alpcReader(env).port(m.queuePort);
         if (!port)
-            return `ALPC message ${at} (id ${idText}) queued on port ${portText} (unreadable), no thread working on it`;
+            return reason;
         const owner = port.ownerProcess ? env.table.processByAddress.get(port.ownerProcess) : undefined;
-        const ownerName = owner ? owner.name : port.ownerProcess ? `process ${formatAddr(port.ownerProcess, k.pointerSize)}` : 'an unknown process';
-        const n = port.mainQueueLength;
-        const parts = [`${n} message${n === 1 ? '' : 's'} queued on ${ownerName}'s port ${portText}, no thread working on them`];
-        if (port.pendingQueueLength)
-            parts.push(`${port.pendingQueueLength} more received and not yet answered`);
-        if (port.waitQueueLength)
-            parts.push(`${port.waitQueueLength} server thread${port.waitQueueLength === 1 ? '' : 's'} waiting to receive`);
-        if (owner) {
-            const state = processState(owner);
-            if (state)
-                parts.push(state);
-        }
-        parts.push(`waiting for ALPC message ${at} (id ${idText})`);
-        return parts.join('; ');
+        reason.portFacts = {
+            ownerProcess: port.ownerProcess,
+            ownerName: owner && owner.name,
+            queued: port.mainQueueLength,
+            pending: port.pendingQueueLength,
+            waitingServers: port.waitQueueLength,
+            ownerGone: owner && processGone(owner),
+        };
+        return reason;
     }
 
     // Edges through fast and guarded mutexes: a kernel-mode waiter on a mutex's Event/Gate waits for the
@@ -9255,29 +9637,25 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const mutex = reader.fromWaitObject(wait.object, kind);
         const { k, table } = env;
         const fmt = (a) => formatAddr(a, k.pointerSize);
-        const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex';
         if (!mutex) {
-            return { hops: [], deadEnds: [{ object: wait.object, text: `${label} around ${object.kind} ${fmt(wait.object)} is unreadable` }], objectKind: kind };
+            return { hops: [], deadEnds: [{ object: wait.object, reason: { reason: 'mutex-unreadable', kind, objectKind: object.kind, object: wait.object } }], objectKind: kind };
         }
         const outcome = { hops: [], deadEnds: [], objectKind: kind, lock: mutex.address, carriedWaiters: mutex.state.waiters };
-        const waiters = mutex.state.waiters === undefined ? '?' : String(mutex.state.waiters);
-        const free = mutex.state.locked === false ? `, Count ${mutex.count} says free` : '';
+        const waiters = mutex.state.waiters;
+        const countSaysFree = mutex.state.locked === false ? mutex.count : undefined;
         if (!mutex.owner) {
-            outcome.deadEnds.push({ object: wait.object, text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}), owner not recorded${free}` });
+            outcome.deadEnds.push({ object: wait.object, reason: { reason: 'mutex-owner-not-recorded', kind, lock: mutex.address, waiters, countSaysFree } });
             return outcome;
         }
         const owner = table.threadByAddress.get(mutex.owner);
         if (!owner) {
+            const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex'; // the warning's detail
             k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
-            outcome.deadEnds.push({
-                object: wait.object,
-                text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process`,
-                ownerNotFound: { kind, lock: mutex.address, owner: mutex.owner },
-            });
+            outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind, lock: mutex.address, owner: mutex.owner, waiters }));
             return outcome;
         }
-        const detail = owner.address === thread.address ? 'owner, itself (recursive acquire)' : 'owner';
-        outcome.hops.push({ from: thread.address, kind, object: mutex.address, to: owner.address, detail: detail + free });
+        const recursive = owner.address === thread.address || undefined;
+        outcome.hops.push({ from: thread.address, kind, object: mutex.address, to: owner.address, recursive, countSaysFree });
         return outcome;
     };
     function mutexWaitKind(thread, gate, env) {
@@ -9332,62 +9710,47 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return undefined;
         const link = index.byWaitObject.get(wait.object) || (wrResource ? index.byWaiterThread.get(thread.address) : undefined);
         if (link)
-            return resourceOutcome(thread, wait.object, link.resource, link.mode, env, '');
+            return resourceOutcome(thread, wait.object, link.resource, link.mode, env);
         if (!wrResource)
             return undefined;
         return recoverFromStack(thread, wait.object, object ? object.kind : 'object', reader, index, env);
     };
     /** Dead ends name the object waited on (as terminals match them to the thread's waits); hops name the resource. */
-    function resourceOutcome(thread, waited, resource, mode, env, via) {
+    function resourceOutcome(thread, waited, resource, mode, env, resourceFrom) {
         const { k, table } = env;
         const fmt = (a) => formatAddr(a, k.pointerSize);
-        const name = `ERESOURCE ${fmt(resource.address)}`;
+        const name = `ERESOURCE ${fmt(resource.address)}`; // the warning's detail
+        const lock = resource.address;
         const outcome = {
             hops: [],
             deadEnds: [],
             objectKind: 'resource',
-            lock: resource.address,
+            lock,
             carriedWaiters: resource.exclusiveWaiters + resource.sharedWaiters,
         };
-        const wants = mode ? ` (${mode} waiter)` : '';
         for (const o of resource.owners) {
             const owner = table.threadByAddress.get(o.thread);
-            let detail = `${o.mode} owner`;
+            let ownerPointer;
             if (o.ownerPointer) {
                 if (!owner) {
-                    outcome.deadEnds.push({ object: waited, text: `${name}${wants}: owner pointer ${fmt(o.value)}, not a thread` });
+                    outcome.deadEnds.push({ object: waited, reason: { reason: 'resource-owner-pointer', lock, wanted: mode, value: o.value } });
                     continue;
                 }
-                detail += ` (owner pointer ${fmt(o.value)}, not a thread; actual thread ${fmt(owner.address)})`;
+                ownerPointer = o.value;
             }
             else if (!owner) {
                 k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
-                outcome.deadEnds.push({
-                    object: waited,
-                    text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process`,
-                    ownerNotFound: { kind: 'resource', lock: resource.address, owner: o.value },
-                });
+                outcome.deadEnds.push(ownerNotAThread(waited, { reason: 'owner-not-a-thread', kind: 'resource', lock, owner: o.value, mode: o.mode, wanted: mode }));
                 continue;
             }
-            if (owner.address === thread.address)
-                detail += ', itself';
-            outcome.hops.push({ from: thread.address, kind: 'resource', object: resource.address, to: owner.address, detail: detail + via });
+            const itself = owner.address === thread.address || undefined;
+            outcome.hops.push({ from: thread.address, kind: 'resource', object: lock, to: owner.address, mode: o.mode, ownerPointer, itself, resourceFrom });
         }
         if (!resource.owners.length)
-            outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
+            outcome.deadEnds.push({ object: waited, reason: { reason: 'resource-no-owner', lock, wanted: mode, resourceFrom } });
         if (resource.damage)
-            outcome.deadEnds.push({ object: waited, text: `${name}: ${ownerTableDamageText(resource.damage, env.k.pointerSize)}, owners may be missing` });
+            outcome.deadEnds.push({ object: waited, reason: { reason: 'resource-damaged', lock, damage: resource.damage } });
         return outcome;
-    }
-    function ownerTableDamageText(damage, pointerSize) {
-        switch (damage.kind) {
-            case 'bad-pointer':
-                return `owner table pointer ${formatAddr(damage.table, pointerSize)} is not valid`;
-            case 'implausible-size':
-                return `owner table size ${damage.size} is not plausible`;
-            case 'unreadable':
-                return 'owner table unreadable';
-        }
     }
     /**
      * A WrResource waiter whose wait object belongs to no listed resource: the resource is the first argument of its
@@ -9400,14 +9763,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
         if (found && resource) {
             k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
-            return resourceOutcome(thread, waited, resource, undefined, env, `, resource from ${found.frame.replace(/\+.*$/, '')}`);
+            return resourceOutcome(thread, waited, resource, undefined, env, found.frame);
         }
         return {
             hops: [],
-            deadEnds: [{
-                    object: waited,
-                    text: `waits for an executive resource (WrResource) on ${kind} ${formatAddr(waited, k.pointerSize)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${frames ? '' : ' (stack not available)'}`,
-                }],
+            deadEnds: [{ object: waited, reason: { reason: 'resource-wait-unmatched', objectKind: kind, object: waited, stackAvailable: !!frames } }],
             objectKind: kind,
         };
     }
@@ -9427,7 +9787,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             for (const o of r.owners) {
                 if (!env.table.threadByAddress.has(o.thread))
                     continue;
-                out.push({ owner: o.thread, lock: r.address, carried, detail: `${o.mode} owner, ${carried} waiters counted by the resource` });
+                out.push({ owner: o.thread, lock: r.address, carried, mode: o.mode });
             }
         });
         return out;
@@ -9436,16 +9796,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // Every edge rule, in the order they are tried on each wait block (first match wins).
     // One module per object kind.
     const EDGE_RULES = [
-        addressWaitRule,
-        lpcRule,
-        alpcRule,
-        resourceRule,
-        fastMutexRule,
-        pushLockRule,
-        criticalSectionRule,
-        mutantRule,
-        processObjectRule,
-        threadObjectRule,
+        { id: 'address-wait', rule: addressWaitRule },
+        { id: 'lpc', rule: lpcRule },
+        { id: 'alpc', rule: alpcRule },
+        { id: 'resource', rule: resourceRule },
+        { id: 'fast-mutex', rule: fastMutexRule },
+        { id: 'push-lock', rule: pushLockRule },
+        { id: 'critical-section', rule: criticalSectionRule },
+        { id: 'mutant', rule: mutantRule },
+        { id: 'process-object', rule: processObjectRule },
+        { id: 'thread-object', rule: threadObjectRule },
     ];
 
     function readWaitModel(kernel) {
@@ -9455,14 +9815,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const env = { kernel, k, table, dispatcher: kernel.dispatcher, stacks: kernel.stacks, cache: kernel.cache };
         const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
         for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
-            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, ownerTid: u.ownerTid, symbol: u.symbol });
         }
         const visible = (lock) => {
             const w = graph.waiters.get(lock);
             return w ? w.threads.length : 0;
         };
         for (const u of resourcesWithUnseenWaiters(env, visible)) {
-            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
+            addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, mode: u.mode });
         }
         const ages = new Map();
         const ageOf = (t) => getOrBuild(ages, t.address, () => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false }));
@@ -9474,10 +9834,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return { kernel, k, clock, table, env, graph, ageOf, ticksOf };
     }
 
-    // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
-    // a report names. Returns plain data; rendering is elsewhere.
     /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
     const IDLE_WAIT_REASONS = /^(WrQueue|WrLpcReceive|WrEventPair|WrDispatchInt|WrWorkerThread)$/;
+    /** Root blockers and unserved waits the text report lists (and describes the end of); the rest are counted. */
+    const ROOTS_LISTED = 20;
     function analyzeWaitChains(kernel, scope) {
         const k = kernel.k;
         const model = readWaitModel(kernel);
@@ -9516,7 +9876,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         named.forEach((addr) => {
             const t = table.threadByAddress.get(addr);
             if (t)
-                threads.set(addr, summarize(t, ageOf(t), graph, env));
+                threads.set(addr, summarize(t, ageOf(t)));
         });
         const chains = scoped.chains.map((c) => (Object.assign(Object.assign({}, c), { blockedFirst: firstBlocked(c.path, ticksOf) })));
         const rootBlockers = scoped.roots.map((r) => ({
@@ -9543,8 +9903,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 systemRootBlockers: all.roots.filter((r) => !r.cycle).length,
                 systemUnserved: allUnserved.length,
             };
+        const terminals = new Map();
+        const terminalOf = (a) => {
+            if (!terminals.has(a)) {
+                const t = table.threadByAddress.get(a);
+                terminals.set(a, t && describeTerminal(t, graph, env));
+            }
+            return terminals.get(a);
+        };
         const report = {
-            verdict: '',
+            pointerSize: k.pointerSize,
             scope: scopeInfo,
             unserved,
             clock,
@@ -9559,11 +9927,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             scanned: table.threads.length,
             waiting: waitingThreads.length,
             inChains: inChains.size,
-            // Live: describing a chain's end may read (and find damage in) IRPs and stacks while rendering.
-            get warnings() {
-                return k.warnings.summary();
-            },
+            warnings: [],
             scopeError: scoped.error,
+            terminalOf,
             focus: scope.kind === 'thread' ? scope.thread : undefined,
             focusAll: scope.kind === 'thread' ? focusOf(scope) : undefined,
         };
@@ -9572,7 +9938,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             inChains.forEach((t) => (n += inScope(t) ? 1 : 0));
             scopeInfo.inChains = n;
         }
-        report.verdict = verdictOf(report, k.pointerSize);
+        // Every chain end a report prints, described now (in the order the text report prints them): no report reads memory.
+        for (const a of describedThreads(report)) {
+            const s = threads.get(a);
+            if (s)
+                s.terminal = terminalOf(a);
+        }
+        report.warnings = k.warnings.summary();
         return report;
     }
     function focusOf(scope) {
@@ -9624,44 +9996,56 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
      * read as decimal may be a thread when read as hex.
      */
     function notAThread(a, table, env) {
-        const text = `${a} is not a thread of any process in this dump`;
+        const error = { kind: 'not-a-thread', address: a };
         const cpus = env.kernel.processors();
         if (cpus.known) {
             const idleOf = cpus.processors.filter((p) => p.idleThread === a);
-            if (idleOf.length) {
-                const n = idleOf[0].number;
-                return `${a} is processor ${n}'s idle thread, not a thread of any process: it waits on nothing and nothing waits on it (@$curthread is the idle thread when processor ${n} was idle at the break). Run !waitchain for the whole system, or give a thread from !process 0 7`;
-            }
+            if (idleOf.length)
+                return Object.assign(Object.assign({}, error), { idleOf: idleOf[0].number });
             const running = cpus.processors.filter((p) => p.currentThread === a);
             if (running.length)
-                return `${text} (it is processor ${running[0].number}'s current thread but in no process's thread list: an inconsistent or damaged dump)`;
+                return Object.assign(Object.assign({}, error), { currentOf: running[0].number });
         }
         // dx reads a bare 1234 as decimal (0n1234 = 0x4d2): its digits read as hex may be the thread meant.
         if (/^[0-9a-f]{1,13}$/.test(a)) {
-            const decimal = parseInt(a, 16).toString(10);
-            const asHex = decimal.replace(/^0+/, '') || '0';
+            const digits = parseInt(a, 16).toString(10);
+            const asHex = digits.replace(/^0+/, '') || '0';
             if (asHex !== a && table.threadByAddress.has(asHex))
-                return `${text}; dx read ${decimal} as a decimal number: did you mean 0x${decimal}? (type addresses as 0x${decimal}, in quotes, or with a backtick)`;
+                return Object.assign(Object.assign({}, error), { decimal: { digits, meantHex: true } });
             if (parseInt(a, 16) < 0x10000)
-                return `${text}; a bare number is decimal in dx (${decimal} = 0x${a}): type an address as 0x<hex>, in quotes ("<hex>"), or ffffe001\`2345a080`;
+                return Object.assign(Object.assign({}, error), { decimal: { digits, meantHex: false } });
         }
-        return text;
+        return error;
     }
     /** No process matches: a name without its extension gets the name that matches (`userinit` -> userinit.exe). */
     function noProcess(m, table) {
-        const text = `no process matches ${describeMatch(m)}`;
-        if ('name' in m) {
-            const wanted = m.name.toLowerCase();
-            const close = table.processes.filter((p) => {
-                const n = p.name.toLowerCase();
-                return n.replace(/\.[^.]*$/, '') === wanted || (n.length >= 14 && wanted.startsWith(n)) || n.startsWith(wanted + '.');
-            });
-            const names = close.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i);
-            if (names.length)
-                return `${text}: did you mean ${names.map((n) => `-p ${n}`).join(' or ')}? (names match whole, as !process 0 0 prints them; ImageFileName keeps 15 characters)`;
-            return `${text} (names match whole, with the extension, as !process 0 0 prints them)`;
-        }
-        return text;
+        if (!('name' in m))
+            return { kind: 'no-process', match: m };
+        const wanted = m.name.toLowerCase();
+        const close = table.processes.filter((p) => {
+            const n = p.name.toLowerCase();
+            return n.replace(/\.[^.]*$/, '') === wanted || (n.length >= 14 && wanted.startsWith(n)) || n.startsWith(wanted + '.');
+        });
+        return { kind: 'no-process', match: m, close: close.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i) };
+    }
+    /**
+     * The threads whose chain end the reports print (text, HTML), in the text report's order: the threads asked
+     * about, the root blockers it lists, the unserved waits it lists, the longest waiter. JSON also describes the
+     * root blockers past the listed ones and deadlock members, and the dx view any thread a user expands: those
+     * are read on demand (`terminalOf`), as describing them all would cost every run host calls.
+     */
+    function describedThreads(r) {
+        const out = new Set();
+        const add = (a) => out.add(a);
+        (r.focusAll || []).forEach(add);
+        r.rootBlockers.slice(0, ROOTS_LISTED).forEach((b) => {
+            if (!b.cycle)
+                add(b.thread);
+        });
+        r.unserved.slice(0, ROOTS_LISTED).forEach((u) => add(u.thread));
+        if (r.longestWaiter)
+            add(r.longestWaiter);
+        return Array.from(out);
     }
     /** Waiting threads whose wait ends at a request no server thread works on, longest wait first. */
     function unservedWaits(waiting, graph, ticksOf) {
@@ -9690,8 +10074,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 if (!d.kind)
                     continue;
                 const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
-                const kind = d.kind;
-                const g = getOrBuild(groups, key, () => ({ kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] }));
+                const g = getOrBuild(groups, key, () => ({ kind: d.kind, lock: d.lock, process: t.process.address, reason: d.reason, threads: [] }));
                 if (g.threads.indexOf(thread) < 0)
                     g.threads.push(thread);
             }
@@ -9712,13 +10095,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if ('pid' in m)
             return p.pid === m.pid;
         return p.address === m.address;
-    }
-    function describeMatch(m) {
-        if ('name' in m)
-            return `'${m.name}'`;
-        if ('pid' in m)
-            return `pid ${m.pid.toString(16)}`;
-        return m.address;
     }
     function firstBlocked(path, ticksOf) {
         let best;
@@ -9755,8 +10131,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         });
         return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
     }
-    function summarize(t, age, graph, env) {
-        let terminal;
+    function summarize(t, age) {
         return {
             address: t.address,
             process: t.process.address,
@@ -9767,56 +10142,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             waitReason: t.waitReason,
             waitTicks: age.ticks,
             inconsistentWaitTime: age.inconsistent,
-            get terminal() {
-                if (terminal === undefined)
-                    terminal = describeTerminal(t, graph, env);
-                return terminal;
-            },
         };
-    }
-    function verdictOf(r, pointerSize) {
-        const at = (a) => formatAddr(a, pointerSize);
-        if (r.scopeError)
-            return `waitchain: ${r.scopeError}`;
-        const name = (a) => {
-            const s = r.threads.get(a);
-            return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
-        };
-        if (r.deadlocks.length) {
-            const d = r.deadlocks[0];
-            const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
-            return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
-        }
-        if (r.rootBlockers.length) {
-            const root = r.rootBlockers[0];
-            const s = r.threads.get(root.thread);
-            const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
-            const n = root.blocked.length;
-            const procs = root.processesAffected.length;
-            const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(procs, 'process')}` : '';
-            const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
-            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
-        }
-        if (r.unserved.length) {
-            // Clients waiting on a server that does not serve them are blocked as surely as on a lock owner.
-            const u = r.unserved[0];
-            const s = r.threads.get(u.thread);
-            const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
-            const more = r.unserved.length > 1 ? ` (and ${count(r.unserved.length - 1, 'more unserved wait')})` : '';
-            return `UNSERVED: thread ${name(u.thread)}${waiting} for ${unservedPhrase(u.message, at)}${more}`;
-        }
-        return `No blocking chains among ${count(r.scope ? r.scope.waiting : r.waiting, 'waiting thread')}${r.scope ? ' in this scope' : ''}`;
-    }
-    /** "a reply to ALPC message ... on ServiceA.exe's port ..., 372 queued, no server thread working on it". */
-    function unservedPhrase(m, at) {
-        const message = m.kind === 'lpc' ? `LPC message ${m.message}` : `ALPC message ${at(m.message)}`;
-        const port = m.port ? ` on port ${at(m.port)}` : '';
-        const queued = m.queued !== undefined ? `, ${m.queued}${m.queueCut ? '+' : ''} queued` : '';
-        const why = m.lostServer ? `its server thread ${at(m.lostServer)} is no thread of the dump` : 'no server thread works on it';
-        return `a reply to ${message}${port}${queued}: ${why}`;
-    }
-    function formatAge(ticks, increment) {
-        return formatTicks(ticks, increment);
     }
 
     // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
@@ -9944,7 +10270,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             evidence: [
                 `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
                 `Wait: ${how.join(', ')}`,
-                `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
+                `Waits on: ${terminalText(describeTerminal(t, model.graph, model.env), k.pointerSize)}`,
                 `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
                 othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
             ],
@@ -9992,7 +10318,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 l.process = t.process;
         };
         for (const h of graph.hops) {
-            if (LOCK_KINDS.indexOf(h.kind) < 0)
+            if (h.kind === 'lpc' || LOCK_KINDS.indexOf(h.kind) < 0)
                 continue;
             const l = lockOf(h.kind, h.object);
             addOwner(l, { thread: table.threadByAddress.get(h.to) });
@@ -10510,20 +10836,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         run: runStaleCheckCommand,
     };
 
-    // Shared wording: how a thread, a hop and a waiting time read in every output.
     class Labels {
         constructor(report, pointerSize) {
             this.report = report;
             this.pointerSize = pointerSize;
         }
         addr(a) {
-            return formatAddr(a, this.pointerSize);
+            return addrText(a, this.pointerSize);
         }
         thread(a) {
-            const s = this.report.threads.get(a);
-            if (!s)
-                return `thread ${this.addr(a)}`;
-            return `${this.addr(a)} ${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}`;
+            return threadLabel(this.addr(a), this.report.threads.get(a));
         }
         /** "Ticks: 711678 (0:03:05:19.968)" or why there is no figure. */
         age(s) {
@@ -10535,33 +10857,44 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 return 'Ticks: unknown';
             return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
         }
+        /** Where a thread's chain ends ("running on processor 1"), as the analysis described it. */
+        end(s) {
+            return s.terminal ? terminalText(s.terminal, this.pointerSize) : '';
+        }
         /**
          * A thread's waiting time and where its chain ends: "Ticks: 711678 (...); waiting on ...". A thread
          * that is not waiting has no waiting time, and its end ("running on processor 1", "initialized")
          * already says its state: printed once, not as "Running; running on processor 1".
          */
         stateAndEnd(s) {
-            return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
+            return s.state === 'Waiting' ? `${this.age(s)}; ${this.end(s)}` : this.end(s);
+        }
+        /** "mutant 85e9ba00": what a hop goes through, without the evidence. */
+        hopObject(h) {
+            return hopObjectText(h, this.pointerSize);
+        }
+        /** The evidence of a hop alone: "owner", "served by ProcessB.exe". */
+        hopDetail(h) {
+            return hopDetail(h, this.pointerSize);
         }
         /**
          * "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)"; a lock several threads hold
          * names every owner: "ERESOURCE 88000100 (shared owner, shared by 87003000, 87004000 and 87005000)".
+         * `withEvidence` false: the object and its owners only ("ERESOURCE 88000100 (shared by ...)").
          */
-        hop(h) {
-            const what = hopNoun(h.kind);
-            // LPC hops go through a message id, not an object address.
-            const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
-            const owners = SHARED_KINDS.test(h.kind) ? this.ownersOf(h) : [];
-            const shared = owners.length > 1 ? `${h.detail ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
-            const detail = `${h.detail}${shared}`;
-            return `${what} ${object}${detail ? ` (${detail})` : ''}`;
+        hop(h, withEvidence = true) {
+            const evidence = withEvidence ? this.hopDetail(h) : '';
+            const owners = SHARED_KINDS[h.kind] ? this.ownersOf(h) : [];
+            const shared = owners.length > 1 ? `${evidence ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
+            const detail = `${evidence}${shared}`;
+            return `${this.hopObject(h)}${detail ? ` (${detail})` : ''}`;
         }
         /** Every thread the same waiter's hops through the same lock lead to (one hop per owner). */
         ownersOf(h) {
             if (!this.owners) {
                 const owners = new Map();
                 const add = (x) => {
-                    const key = `${x.from}|${x.kind}|${x.object}`;
+                    const key = `${x.from}|${x.kind}|${hopObjectKey(x)}`;
                     const list = getOrBuild(owners, key, () => []);
                     if (list.indexOf(x.to) < 0)
                         list.push(x.to);
@@ -10571,22 +10904,27 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 this.report.deadlocks.forEach((d) => d.hops.forEach(add));
                 this.owners = owners;
             }
-            return this.owners.get(`${h.from}|${h.kind}|${h.object}`) || [h.to];
+            return this.owners.get(`${h.from}|${h.kind}|${hopObjectKey(h)}`) || [h.to];
         }
     }
     /** Locks that can have several owners at once. */
-    const SHARED_KINDS = /^(resource|push-lock|srw-lock)$/;
-    /** "a", "a and b", "a, b and c". */
-    function listWords(items) {
-        if (items.length < 2)
-            return items.join('');
-        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-    }
+    const SHARED_KINDS = {
+        mutant: false,
+        process: false,
+        thread: false,
+        resource: true,
+        'fast-mutex': false,
+        'guarded-mutex': false,
+        'critical-section': false,
+        lpc: false,
+        alpc: false,
+        'push-lock': true,
+    };
 
     function renderWaitChainDot(r, pointerSize) {
         const L = new Labels(r, pointerSize);
         const cycleEdges = new Set();
-        r.deadlocks.forEach((d) => d.hops.forEach((h) => cycleEdges.add(`${h.from}>${h.object}>${h.to}`)));
+        r.deadlocks.forEach((d) => d.hops.forEach((h) => cycleEdges.add(`${h.from}>${hopObjectKey(h)}>${h.to}`)));
         const lines = ['digraph waitchain {', '  rankdir=LR;', '  node [fontname="Consolas", fontsize=10];'];
         const declared = new Set();
         const node = (id, label, shape) => {
@@ -10601,16 +10939,17 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         r.deadlocks.forEach((d) => hops.push(...d.hops));
         r.rootBlockers.forEach((root) => hops.push(...root.tree));
         // A lock held by several threads: every owner, not only the one a shortest path went through.
-        const drawnFrom = new Set(hops.map((h) => `${h.from}|${h.object}`));
+        const drawnFrom = new Set(hops.map((h) => `${h.from}|${hopObjectKey(h)}`));
         for (const h of r.edges)
-            if (drawnFrom.has(`${h.from}|${h.object}`))
+            if (drawnFrom.has(`${h.from}|${hopObjectKey(h)}`))
                 hops.push(h);
         for (const h of hops) {
             node(`t${h.from}`, L.thread(h.from), 'box');
             node(`t${h.to}`, L.thread(h.to), 'box');
-            node(`o${h.object}`, `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : L.addr(h.object)}`, 'ellipse');
-            const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`);
-            for (const e of [`"t${h.from}" -> "o${h.object}"`, `"o${h.object}" -> "t${h.to}"`])
+            const object = hopObjectKey(h);
+            node(`o${object}`, L.hopObject(h), 'ellipse');
+            const red = cycleEdges.has(`${h.from}>${object}>${h.to}`);
+            for (const e of [`"t${h.from}" -> "o${object}"`, `"o${object}" -> "t${h.to}"`])
                 edges.set(e, red || edges.get(e) === true);
         }
         edges.forEach((red, e) => lines.push(`  ${e}${red ? ' [color=red, penwidth=2]' : ''};`));
@@ -10619,13 +10958,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
 
     function waitChainJson(r) {
+        const hop = (h) => hopJson(h, r.pointerSize);
         const counts = {};
         for (const w of r.waiterCounts)
             counts[w.object] = w.count;
         const longest = r.longestWaiter ? r.threads.get(r.longestWaiter) : undefined;
         return {
-            verdict: r.verdict,
-            deadlocks: r.deadlocks.map((d) => ({ threads: d.threads, hops: d.hops.map(hopJson), alsoInvolved: d.alsoInvolved })),
+            verdict: verdictText(r),
+            deadlocks: r.deadlocks.map((d) => ({ threads: d.threads, hops: d.hops.map(hop), alsoInvolved: d.alsoInvolved })),
             rootBlockers: r.rootBlockers.map((root) => {
                 const s = r.threads.get(root.thread);
                 return {
@@ -10637,14 +10977,14 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     waitTicks: s ? s.waitTicks : undefined,
                     cycle: root.cycle,
                     holds: root.holds.map((h) => ({ lock: h.lock, kind: h.kind, waiters: h.carried })),
-                    description: s ? s.terminal : undefined,
+                    description: s ? endText(r, s) : undefined,
                 };
             }),
-            chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
+            chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hop), blockedFirst: c.blockedFirst })),
             // Waits on locks that record no owner are edges too, to no thread (`to: null`), so every wait kind is listed.
-            edges: r.edges.map(hopJson).concat(ownerlessEdges(r)),
+            edges: r.edges.map(hop).concat(ownerlessEdges(r)),
             // Present only when there are some (recorded expectations of older dumps stay as they were).
-            ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })) : undefined,
+            ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: deadEndText(o.reason, r.pointerSize) })) : undefined,
             threads: threadsJson(r),
             longestWaiter: r.longestWaiter,
             longestWaitTicks: longest ? longest.waitTicks : undefined,
@@ -10655,7 +10995,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             currentTick: r.clock.currentTick,
             tickIncrement: r.clock.increment,
             warnings: r.warnings,
-            error: r.scopeError,
+            error: r.scopeError && scopeErrorText(r.scopeError),
             // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
             unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),
             waitersListed: listedCounts(r),
@@ -10687,19 +11027,27 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             ends.add(r.focus);
         const out = {};
         r.threads.forEach((s, a) => {
-            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
+            out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? endText(r, s) : undefined };
         });
         return out;
     }
+    /** Where a thread's chain ends; those the text report does not print are read on demand (WaitChainReport.terminalOf). */
+    function endText(r, s) {
+        const t = s.terminal || r.terminalOf(s.address);
+        return t ? terminalText(t, r.pointerSize) : '';
+    }
     function ownerlessEdges(r) {
         const out = [];
-        for (const o of r.ownerless)
+        for (const o of r.ownerless) {
+            const detail = deadEndText(o.reason, r.pointerSize);
             for (const t of o.threads)
-                out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail: o.text });
+                out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail });
+        }
         return out;
     }
-    function hopJson(h) {
-        return { from: h.from, kind: h.kind, object: h.object, to: h.to, detail: h.detail };
+    /** `object`: the address, or an LPC hop's message id; `detail`: the evidence in words (render/waitchainWords.ts). */
+    function hopJson(h, pointerSize) {
+        return { from: h.from, kind: h.kind, object: hopObjectKey(h), to: h.to, detail: hopDetail(h, pointerSize) };
     }
 
     // The object `dx @$waitchain()` returns: collections a user can click through in WinDbg, each
@@ -10718,7 +11066,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         get Id() {
             const s = this.__report.threads.get(this.Address);
-            return s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
+            return s ? threadId(s.pid, s.tid) : '';
         }
         get State() {
             const s = this.__report.threads.get(this.Address);
@@ -10728,10 +11076,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             const s = this.__report.threads.get(this.Address);
             return s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, this.__report.clock.increment) : '';
         }
-        /** What it is doing (computed when displayed: it may need the thread's stack). */
+        /**
+         * What it is doing: as the report described it, else read when a user expands it (the interactive view
+         * may show any of the report's threads; reading one may need its stack).
+         */
         get Doing() {
             const s = this.__report.threads.get(this.Address);
-            return s ? s.terminal : '';
+            if (!s)
+                return '';
+            const end = s.terminal || this.__report.terminalOf(this.Address);
+            return end ? terminalText(end, this.__report.pointerSize) : '';
         }
         /** The native object, for click-through. */
         get KernelObject() {
@@ -10753,13 +11107,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         'push-lock': '_EX_PUSH_LOCK',
     };
     class HopNode {
-        constructor(h, __target) {
+        constructor(h, __target, __pointerSize) {
             this.__target = __target;
             this.From = h.from;
             this.Kind = h.kind;
-            this.Object = h.object;
+            this.Object = hopObjectKey(h);
             this.To = h.to;
-            this.Detail = h.detail;
+            this.Detail = hopDetail(h, __pointerSize);
         }
         /** The object the hop goes through, as a native object. */
         get KernelObject() {
@@ -10774,16 +11128,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         constructor(__report, target) {
             this.__report = __report;
             const node = (a) => new ThreadNode(__report, a, target);
-            this.Verdict = __report.verdict;
+            this.Verdict = verdictText(__report);
             this.Deadlocks = __report.deadlocks.map((d) => ({
                 Threads: d.threads.map(node),
-                Hops: d.hops.map((h) => new HopNode(h, target)),
+                Hops: d.hops.map((h) => new HopNode(h, target, __report.pointerSize)),
                 toString: () => d.threads.join(' -> '),
             }));
             this.RootBlockers = __report.rootBlockers.map((r) => Object.assign(node(r.thread), { Blocked: r.blocked.length }));
             this.Chains = __report.chains.map((c) => ({
                 Path: c.path.map(node),
-                Hops: c.hops.map((h) => new HopNode(h, target)),
+                Hops: c.hops.map((h) => new HopNode(h, target, __report.pointerSize)),
                 toString: () => c.path.join(' -> '),
             }));
             const all = [];
@@ -10800,14 +11154,18 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
     }
 
+    // The !waitchain text report: verdict first, then deadlocks, then each root blocker's wait tree
+    // (largest first), then a summary line. Stays readable with thousands of waiters: leaves with the
+    // same hop fold into one line with a count, long child lists end with "and N more".
     const MAX_CHILDREN = 12;
     const FOLD_AT = 4;
-    const MAX_ROOTS = 20;
+    const MAX_ROOTS = ROOTS_LISTED;
     function renderWaitChainText(report, pointerSize) {
         const L = new Labels(report, pointerSize);
+        const verdict = verdictText(report);
         if (report.scopeError)
-            return `${report.verdict}\n`;
-        const out = report.scope ? [scopeLine(L, report.scope), report.verdict] : [report.verdict];
+            return `${verdict}\n`;
+        const out = report.scope ? [scopeLine(L, report.scope), verdict] : [verdict];
         if (report.scope)
             out.push(systemLine(report.scope));
         out.push('');
@@ -10849,7 +11207,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             report.ownerless.slice(0, MAX_ROOTS).forEach((o) => {
                 const shown = o.threads.slice(0, MAX_CHILDREN).map((t) => L.thread(t)).join(', ');
                 const more = o.threads.length > MAX_CHILDREN ? ` and ${o.threads.length - MAX_CHILDREN} more` : '';
-                out.push(`  ${o.text}`);
+                out.push(`  ${deadEndText(o.reason, pointerSize)}`);
                 out.push(`     ${o.threads.length === 1 ? 'waiter' : pluralOf('waiter')}: ${shown}${more}`);
             });
             if (report.ownerless.length > MAX_ROOTS)
@@ -10858,7 +11216,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         if (report.longestWaiter) {
             const s = report.threads.get(report.longestWaiter);
-            out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
+            out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${L.end(s)}` : ''}`);
         }
         const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
         for (const w of busy)
@@ -10961,7 +11319,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 if (children.has(h.from))
                     inner.push(h);
                 else {
-                    const key = `${h.kind}:${h.object}`;
+                    const key = `${h.kind}:${hopObjectKey(h)}`;
                     const list = leaves.get(key);
                     if (list)
                         list.push(h);
@@ -11016,7 +11374,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return n;
         };
         const edge = (from, to, hop, kind, nth, of) => {
-            const key = `${hop.from}>${hop.object}>${hop.to}`;
+            const key = `${hop.from}>${hopObjectKey(hop)}>${hop.to}`;
             if (from.kind === 'thread' && drawnHop.has(key))
                 return;
             drawnHop.add(key);
@@ -11075,7 +11433,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     if (children.has(h.from))
                         inner.push(h);
                     else {
-                        const key = `${h.kind}:${h.object}`;
+                        const key = `${h.kind}:${hopObjectKey(h)}`;
                         const list = leaves.get(key);
                         if (list)
                             list.push(h);
@@ -11133,7 +11491,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 break;
             const a = byThread.get(h.from);
             const b = byThread.get(h.to);
-            if (!a || !b || drawnHop.has(`${h.from}>${h.object}>${h.to}`))
+            if (!a || !b || drawnHop.has(`${h.from}>${hopObjectKey(h)}>${h.to}`))
                 continue;
             edge(a, b, h, 'cross');
             cross++;
@@ -11178,6 +11536,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return Math.max(start.row, n.row);
     }
 
+    // !waitchain "-html <path>": the verdict and summary in the text report's words, the wait graph as
+    // SVG (layout: waitGraphLayout.ts), thread details on click, search, and the report's tables. Built
+    // only from the analysis result the text and JSON renderers use: no memory is read here (a chain's
+    // end is described only for the threads the text report describes: reading one may read its stack).
     const W = 250;
     const H = 60;
     const ROW = 72;
@@ -11190,7 +11552,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const L = new Labels(report, pointerSize);
         const lines = text.split('\n');
         const summary = lines.filter((l) => l.indexOf('Summary: ') === 0);
-        const headline = [report.verdict].concat(summary);
+        const headline = [verdictText(report)].concat(summary);
         if (report.scopeError)
             return htmlPage({ title: '!waitchain', headline, sections: [], text });
         const drawing = layoutWaitGraph(report);
@@ -11230,7 +11592,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     function searchText(a, report, L) {
         const s = report.threads.get(a);
-        return (s ? `${a} ${L.addr(a)} ${s.processName} ${hex4(s.pid)}.${hex4(s.tid)} pid ${hex4(s.pid)} 0n${s.pid}` : `${a} ${L.addr(a)}`).toLowerCase();
+        return (s ? `${a} ${L.addr(a)} ${threadLabel(L.addr(a), s, 'short')} pid ${hex4(s.pid)} 0n${s.pid}` : `${a} ${L.addr(a)}`).toLowerCase();
     }
     function shortAge(s, report, L) {
         if (s && s.state === 'Waiting' && s.waitTicks !== undefined)
@@ -11244,11 +11606,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return [`${n.members.length} more threads`, 'wait here (not drawn)', 'click to list them'];
         const a = n.thread;
         const s = report.threads.get(a);
-        const out = [s ? `${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}` : `thread ${L.addr(a)}`, s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
+        const out = [threadLabel(L.addr(a), s, 'short'), s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
         if (n.cycle)
             out.push('in a deadlock cycle');
         else if (n.root && s)
-            out.push(ends.has(a) ? `ends: ${s.terminal}` : `ends: see !waitchain ${L.addr(a)}`);
+            out.push(ends.has(a) ? `ends: ${L.end(s)}` : `ends: see !waitchain ${L.addr(a)}`);
         return out;
     }
     function svg(d, report, L, ends) {
@@ -11368,7 +11730,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         report.threads.forEach((s, a) => {
             const held = new Map();
             for (const h of ins.get(a) || []) {
-                const k = L.hop(Object.assign({}, h, { detail: '' }));
+                const k = L.hop(h, false);
                 held.set(k, (held.get(k) || 0) + 1);
             }
             const holds = [];
@@ -11377,7 +11739,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 label: L.thread(a),
                 state: `${s.state}${s.waitReason ? ` (${s.waitReason})` : ''}`,
                 age: L.age(s),
-                end: ends.has(a) ? s.terminal : undefined,
+                end: ends.has(a) ? L.end(s) : undefined,
                 out: (outs.get(a) || []).map((h) => `${L.hop(h)} -> ${L.thread(h.to)}`),
                 ins: (ins.get(a) || []).map((h) => [L.addr(h.from), `${L.thread(h.from)} via ${L.hop(h)}`]),
                 holds: holds.concat(holders.get(a) || []),
@@ -11408,7 +11770,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     r.blocked.length,
                     r.processesAffected.length,
                     { html: esc(L.age(s)), sort: s && s.waitTicks !== undefined ? s.waitTicks : -1 },
-                    r.cycle ? 'deadlock' : s && ends.has(r.thread) ? s.terminal : '',
+                    r.cycle ? 'deadlock' : s && ends.has(r.thread) ? L.end(s) : '',
                     r.holds.map((h) => `${waitedNoun(h.kind)} ${L.addr(h.lock)} (${count(h.carried, 'waiter')} not shown)`).join(', '),
                 ];
             });
@@ -11428,7 +11790,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             out.push('<h2>Longest waiters</h2>');
             const rows = waiters.slice(0, 25).map((s) => {
                 const h = outs.get(s.address);
-                return [L.thread(s.address), s.waitReason, { html: esc(L.age(s)), sort: s.waitTicks }, h ? `${L.hop(h)} -> ${L.thread(h.to)}` : ends.has(s.address) ? s.terminal : ''];
+                return [L.thread(s.address), s.waitReason, { html: esc(L.age(s)), sort: s.waitTicks }, h ? `${L.hop(h)} -> ${L.thread(h.to)}` : ends.has(s.address) ? L.end(s) : ''];
             });
             out.push(table('longest', ['thread', 'wait reason', 'waiting', 'waits on'], rows));
         }

@@ -1,10 +1,9 @@
 // Shared wording: how a thread, a hop and a waiting time read in every output.
-import { formatAddr, type Addr } from '../core/addr';
-import { formatTicks } from '../analysis/waits/ticks';
-import { type ThreadSummary, type WaitChainReport } from '../analysis/waits/waitchain';
-import { hex4 } from '../core/numbers';
-import type { Hop } from '../analysis/waits/waitgraph';
-import { hopNoun } from './vocabulary';
+import type { Addr } from '../core/addr';
+import type { ThreadSummary, WaitChainReport } from '../analysis/waits/waitchain';
+import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
+import { addrText, formatTicks, listWords, threadLabel } from './vocabulary';
+import { hopDetail, hopObjectText, terminalText } from './waitchainWords';
 import { getOrBuild } from '../core/runCache';
 
 export class Labels {
@@ -14,13 +13,11 @@ export class Labels {
   ) {}
 
   addr(a: Addr): string {
-    return formatAddr(a, this.pointerSize);
+    return addrText(a, this.pointerSize);
   }
 
   thread(a: Addr): string {
-    const s = this.report.threads.get(a);
-    if (!s) return `thread ${this.addr(a)}`;
-    return `${this.addr(a)} ${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}`;
+    return threadLabel(this.addr(a), this.report.threads.get(a));
   }
 
   /** "Ticks: 711678 (0:03:05:19.968)" or why there is no figure. */
@@ -31,27 +28,41 @@ export class Labels {
     return `Ticks: ${s.waitTicks} (${formatTicks(s.waitTicks, this.report.clock.increment)})`;
   }
 
+  /** Where a thread's chain ends ("running on processor 1"), as the analysis described it. */
+  end(s: ThreadSummary): string {
+    return s.terminal ? terminalText(s.terminal, this.pointerSize) : '';
+  }
+
   /**
    * A thread's waiting time and where its chain ends: "Ticks: 711678 (...); waiting on ...". A thread
    * that is not waiting has no waiting time, and its end ("running on processor 1", "initialized")
    * already says its state: printed once, not as "Running; running on processor 1".
    */
   stateAndEnd(s: ThreadSummary): string {
-    return s.state === 'Waiting' ? `${this.age(s)}; ${s.terminal}` : s.terminal;
+    return s.state === 'Waiting' ? `${this.age(s)}; ${this.end(s)}` : this.end(s);
+  }
+
+  /** "mutant 85e9ba00": what a hop goes through, without the evidence. */
+  hopObject(h: Hop): string {
+    return hopObjectText(h, this.pointerSize);
+  }
+
+  /** The evidence of a hop alone: "owner", "served by ProcessB.exe". */
+  hopDetail(h: Hop): string {
+    return hopDetail(h, this.pointerSize);
   }
 
   /**
    * "mutant 85e9ba00 (owner)", "LPC message 007ade85 (served by ProcessB.exe)"; a lock several threads hold
    * names every owner: "ERESOURCE 88000100 (shared owner, shared by 87003000, 87004000 and 87005000)".
+   * `withEvidence` false: the object and its owners only ("ERESOURCE 88000100 (shared by ...)").
    */
-  hop(h: Hop): string {
-    const what = hopNoun(h.kind);
-    // LPC hops go through a message id, not an object address.
-    const object = h.kind === 'lpc' ? h.object : this.addr(h.object);
-    const owners = SHARED_KINDS.test(h.kind) ? this.ownersOf(h) : [];
-    const shared = owners.length > 1 ? `${h.detail ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
-    const detail = `${h.detail}${shared}`;
-    return `${what} ${object}${detail ? ` (${detail})` : ''}`;
+  hop(h: Hop, withEvidence = true): string {
+    const evidence = withEvidence ? this.hopDetail(h) : '';
+    const owners = SHARED_KINDS[h.kind] ? this.ownersOf(h) : [];
+    const shared = owners.length > 1 ? `${evidence ? ', ' : ''}shared by ${listWords(owners.map((o) => this.addr(o)))}` : '';
+    const detail = `${evidence}${shared}`;
+    return `${this.hopObject(h)}${detail ? ` (${detail})` : ''}`;
   }
 
   private owners: Map<string, Addr[]> | undefined;
@@ -61,7 +72,7 @@ export class Labels {
     if (!this.owners) {
       const owners = new Map<string, Addr[]>();
       const add = (x: Hop) => {
-        const key = `${x.from}|${x.kind}|${x.object}`;
+        const key = `${x.from}|${x.kind}|${hopObjectKey(x)}`;
         const list = getOrBuild(owners, key, () => []);
         if (list.indexOf(x.to) < 0) list.push(x.to);
       };
@@ -70,16 +81,20 @@ export class Labels {
       this.report.deadlocks.forEach((d) => d.hops.forEach(add));
       this.owners = owners;
     }
-    return this.owners.get(`${h.from}|${h.kind}|${h.object}`) || [h.to];
+    return this.owners.get(`${h.from}|${h.kind}|${hopObjectKey(h)}`) || [h.to];
   }
 }
 
 /** Locks that can have several owners at once. */
-const SHARED_KINDS = /^(resource|push-lock|srw-lock)$/;
-
-/** "a", "a and b", "a, b and c". */
-function listWords(items: string[]): string {
-  if (items.length < 2) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-}
-
+const SHARED_KINDS: Record<Hop['kind'], boolean> = {
+  mutant: false,
+  process: false,
+  thread: false,
+  resource: true,
+  'fast-mutex': false,
+  'guarded-mutex': false,
+  'critical-section': false,
+  lpc: false,
+  alpc: false,
+  'push-lock': true,
+};

@@ -1,10 +1,13 @@
-// The one vocabulary every output uses (text, DOT, JSON messages, the dx model, the analysis's
-// sentences): how each kind of waited object and hop is named, how counts agree with their noun,
-// how threads and durations read. Internal kind ids ('critical-section', 'alpc') never reach a
-// reader; "critical section", "ERESOURCE", "ALPC message" are spelled here and only here.
+// The one vocabulary every output uses (text, DOT, JSON messages, the dx model): how each kind of
+// waited object and hop is named, how counts agree with their noun, how threads and durations read.
+// Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
+// "ERESOURCE", "ALPC message" are spelled here and only here.
+import { formatAddr, type Addr } from '../core/addr';
+import { hex4 } from '../core/numbers';
+import type { HopKind, LockWordState } from '../analysis/waits/waitgraph';
 
 /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
-const HOP_NOUNS: { [kind: string]: string } = {
+const HOP_NOUNS: Record<HopKind, string> = {
   mutant: 'mutant',
   process: 'process',
   thread: 'thread object',
@@ -21,7 +24,7 @@ const HOP_NOUNS: { [kind: string]: string } = {
 };
 
 /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
-const WAITED_NOUNS: { [kind: string]: string } = {
+const WAITED_NOUNS: Record<HopKind, string> = {
   mutant: 'mutant',
   process: 'process',
   thread: 'thread object',
@@ -38,13 +41,84 @@ const WAITED_NOUNS: { [kind: string]: string } = {
 };
 
 /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
-export function hopNoun(kind: string): string {
-  return HOP_NOUNS[kind] || readable(kind);
+export function hopNoun(kind: HopKind | string): string {
+  return (HOP_NOUNS as { [kind: string]: string })[kind] || readable(kind);
 }
 
-/** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops). */
-export function waitedNoun(kind: string): string {
-  return WAITED_NOUNS[kind] || readable(kind);
+/** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops); dispatcher type names stay as they are. */
+export function waitedNoun(kind: HopKind | string): string {
+  return (WAITED_NOUNS as { [kind: string]: string })[kind] || readable(kind);
+}
+
+/** A process and thread id pair, "0abc.0def" (Cid). */
+export function threadId(pid: number, tid: number): string {
+  return `${hex4(pid)}.${hex4(tid)}`;
+}
+
+/** Who a thread is, when the report names it. */
+export interface ThreadWho {
+  processName: string;
+  pid: number;
+  tid: number;
+}
+
+/**
+ * The one thread label, in its three forms: `line` "87f0d790 ProcessA.exe 0abc.0def" (a thread the report
+ * does not name: "thread 87f0d790"); `verdict` "87f0d790 (ProcessA.exe 0abc.0def)"; `short` "ProcessA.exe 0abc.0def".
+ * `address` is already formatted.
+ */
+export function threadLabel(address: string, who: ThreadWho | undefined, form: 'line' | 'verdict' | 'short' = 'line'): string {
+  if (!who) return form === 'verdict' ? address : `thread ${address}`;
+  const name = `${who.processName} ${threadId(who.pid, who.tid)}`;
+  if (form === 'short') return name;
+  return form === 'verdict' ? `${address} (${name})` : `${address} ${name}`;
+}
+
+/** A waiting time as WinDbg prints it after "Ticks: 711678": d:hh:mm:ss.mmm, milliseconds truncated (increment in 100 ns units). */
+export function formatTicks(ticks: number, increment: number): string {
+  const ms = Math.floor((ticks * increment) / 10000);
+  const days = Math.floor(ms / 86400000);
+  const hours = Math.floor(ms / 3600000) % 24;
+  const minutes = Math.floor(ms / 60000) % 60;
+  const seconds = Math.floor(ms / 1000) % 60;
+  const millis = ms % 1000;
+  return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** An address at the target's pointer width ("ffffe001`2345a080", "87f0d790"). */
+export function addrText(a: Addr, pointerSize: number): string {
+  return formatAddr(a, pointerSize);
+}
+
+/** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
+export function messageIdText(id: number): string {
+  return (id >>> 0).toString(16).padStart(8, '0');
+}
+
+/** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
+export function lockStateText(state: LockWordState): string {
+  if (typeof state === 'object') return `held shared by ${count(state.sharedBy, 'thread')}`;
+  return LOCK_STATES[state];
+}
+
+const LOCK_STATES: Record<Exclude<LockWordState, object>, string> = {
+  unreadable: 'lock word unreadable',
+  unknown: 'state unknown',
+  free: 'free',
+  held: 'held',
+  'held-exclusive': 'held exclusive',
+  'held-shared-by-several': 'held shared by several threads',
+  'held-exclusive-or-one-shared': 'held exclusive or by one shared owner',
+};
+
+/** "a", "a and b", "a, b and c". */
+export function listWords(items: string[]): string {
+  if (items.length < 2) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */

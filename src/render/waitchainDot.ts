@@ -1,12 +1,12 @@
 // The wait graph in Graphviz DOT: threads as boxes, objects as ellipses, cycle edges in red.
 import type { WaitChainReport } from '../analysis/waits/waitchain';
 import { Labels } from './labels';
-import { hopNoun } from './vocabulary';
+import { hopObjectKey } from '../analysis/waits/waitgraph';
 
 export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): string {
   const L = new Labels(r, pointerSize);
   const cycleEdges = new Set<string>();
-  r.deadlocks.forEach((d) => d.hops.forEach((h) => cycleEdges.add(`${h.from}>${h.object}>${h.to}`)));
+  r.deadlocks.forEach((d) => d.hops.forEach((h) => cycleEdges.add(`${h.from}>${hopObjectKey(h)}>${h.to}`)));
   const lines = ['digraph waitchain {', '  rankdir=LR;', '  node [fontname="Consolas", fontsize=10];'];
   const declared = new Set<string>();
   const node = (id: string, label: string, shape: string) => {
@@ -20,14 +20,15 @@ export function renderWaitChainDot(r: WaitChainReport, pointerSize: number): str
   r.deadlocks.forEach((d) => hops.push(...d.hops));
   r.rootBlockers.forEach((root) => hops.push(...root.tree));
   // A lock held by several threads: every owner, not only the one a shortest path went through.
-  const drawnFrom = new Set(hops.map((h) => `${h.from}|${h.object}`));
-  for (const h of r.edges) if (drawnFrom.has(`${h.from}|${h.object}`)) hops.push(h);
+  const drawnFrom = new Set(hops.map((h) => `${h.from}|${hopObjectKey(h)}`));
+  for (const h of r.edges) if (drawnFrom.has(`${h.from}|${hopObjectKey(h)}`)) hops.push(h);
   for (const h of hops) {
     node(`t${h.from}`, L.thread(h.from), 'box');
     node(`t${h.to}`, L.thread(h.to), 'box');
-    node(`o${h.object}`, `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : L.addr(h.object)}`, 'ellipse');
-    const red = cycleEdges.has(`${h.from}>${h.object}>${h.to}`);
-    for (const e of [`"t${h.from}" -> "o${h.object}"`, `"o${h.object}" -> "t${h.to}"`]) edges.set(e, red || edges.get(e) === true);
+    const object = hopObjectKey(h);
+    node(`o${object}`, L.hopObject(h), 'ellipse');
+    const red = cycleEdges.has(`${h.from}>${object}>${h.to}`);
+    for (const e of [`"t${h.from}" -> "o${object}"`, `"o${object}" -> "t${h.to}"`]) edges.set(e, red || edges.get(e) === true);
   }
   edges.forEach((red, e) => lines.push(`  ${e}${red ? ' [color=red, penwidth=2]' : ''};`));
   lines.push('}');

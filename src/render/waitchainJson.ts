@@ -1,7 +1,8 @@
 // The structured result (`--json` in the harness, the data behind `dx @$waitchain()`):
 // addresses as lower-case hex without 0x or backtick.
-import type { WaitChainReport } from '../analysis/waits/waitchain';
-import type { Hop } from '../analysis/waits/waitgraph';
+import type { ThreadSummary, WaitChainReport } from '../analysis/waits/waitchain';
+import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
+import { deadEndText, hopDetail, scopeErrorText, terminalText, verdictText } from './waitchainWords';
 
 export interface HopJson {
   from: string;
@@ -13,12 +14,13 @@ export interface HopJson {
 }
 
 export function waitChainJson(r: WaitChainReport): object {
+  const hop = (h: Hop) => hopJson(h, r.pointerSize);
   const counts: { [object: string]: number } = {};
   for (const w of r.waiterCounts) counts[w.object] = w.count;
   const longest = r.longestWaiter ? r.threads.get(r.longestWaiter) : undefined;
   return {
-    verdict: r.verdict,
-    deadlocks: r.deadlocks.map((d) => ({ threads: d.threads, hops: d.hops.map(hopJson), alsoInvolved: d.alsoInvolved })),
+    verdict: verdictText(r),
+    deadlocks: r.deadlocks.map((d) => ({ threads: d.threads, hops: d.hops.map(hop), alsoInvolved: d.alsoInvolved })),
     rootBlockers: r.rootBlockers.map((root) => {
       const s = r.threads.get(root.thread);
       return {
@@ -30,14 +32,14 @@ export function waitChainJson(r: WaitChainReport): object {
         waitTicks: s ? s.waitTicks : undefined,
         cycle: root.cycle,
         holds: root.holds.map((h) => ({ lock: h.lock, kind: h.kind, waiters: h.carried })),
-        description: s ? s.terminal : undefined,
+        description: s ? endText(r, s) : undefined,
       };
     }),
-    chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hopJson), blockedFirst: c.blockedFirst })),
+    chains: r.chains.map((c) => ({ path: c.path, root: c.root, hops: c.hops.map(hop), blockedFirst: c.blockedFirst })),
     // Waits on locks that record no owner are edges too, to no thread (`to: null`), so every wait kind is listed.
-    edges: r.edges.map(hopJson).concat(ownerlessEdges(r)),
+    edges: r.edges.map(hop).concat(ownerlessEdges(r)),
     // Present only when there are some (recorded expectations of older dumps stay as they were).
-    ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: o.text })) : undefined,
+    ownerlessLocks: r.ownerless.length ? r.ownerless.map((o) => ({ kind: o.kind, lock: o.lock, process: o.process, threads: o.threads, description: deadEndText(o.reason, r.pointerSize) })) : undefined,
     threads: threadsJson(r),
     longestWaiter: r.longestWaiter,
     longestWaitTicks: longest ? longest.waitTicks : undefined,
@@ -48,7 +50,7 @@ export function waitChainJson(r: WaitChainReport): object {
     currentTick: r.clock.currentTick,
     tickIncrement: r.clock.increment,
     warnings: r.warnings,
-    error: r.scopeError,
+    error: r.scopeError && scopeErrorText(r.scopeError),
     // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
     unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),
     waitersListed: listedCounts(r),
@@ -80,17 +82,27 @@ function threadsJson(r: WaitChainReport): object {
   if (r.focus) ends.add(r.focus);
   const out: { [address: string]: object } = {};
   r.threads.forEach((s, a) => {
-    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? s.terminal : undefined };
+    out[a] = { process: s.process, processName: s.processName, pid: s.pid, tid: s.tid, state: s.state, waitReason: s.waitReason, waitTicks: s.waitTicks, inconsistentWaitTime: s.inconsistentWaitTime, doing: ends.has(a) ? endText(r, s) : undefined };
   });
   return out;
 }
 
+/** Where a thread's chain ends; those the text report does not print are read on demand (WaitChainReport.terminalOf). */
+function endText(r: WaitChainReport, s: ThreadSummary): string {
+  const t = s.terminal || r.terminalOf(s.address);
+  return t ? terminalText(t, r.pointerSize) : '';
+}
+
 function ownerlessEdges(r: WaitChainReport): HopJson[] {
   const out: HopJson[] = [];
-  for (const o of r.ownerless) for (const t of o.threads) out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail: o.text });
+  for (const o of r.ownerless) {
+    const detail = deadEndText(o.reason, r.pointerSize);
+    for (const t of o.threads) out.push({ from: t, kind: o.kind, object: o.lock || '0', to: null, detail });
+  }
   return out;
 }
 
-function hopJson(h: Hop): HopJson {
-  return { from: h.from, kind: h.kind, object: h.object, to: h.to, detail: h.detail };
+/** `object`: the address, or an LPC hop's message id; `detail`: the evidence in words (render/waitchainWords.ts). */
+function hopJson(h: Hop, pointerSize: number): HopJson {
+  return { from: h.from, kind: h.kind, object: hopObjectKey(h), to: h.to, detail: hopDetail(h, pointerSize) };
 }

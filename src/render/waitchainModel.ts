@@ -1,14 +1,13 @@
 // The object `dx @$waitchain()` returns: collections a user can click through in WinDbg, each
 // thread node exposing its native _ETHREAD (created only when expanded). toString is the verdict,
 // so the `!waitchain` echo line reads as the conclusion.
-import { hopNoun } from './vocabulary';
+import { formatTicks, hopNoun, threadId } from './vocabulary';
 import type { Addr } from '../core/addr';
 import type { Target } from '../core/target';
-import { formatTicks } from '../analysis/waits/ticks';
-import { type WaitChainReport } from '../analysis/waits/waitchain';
-import { hex4 } from '../core/numbers';
-import type { Hop } from '../analysis/waits/waitgraph';
+import type { WaitChainReport } from '../analysis/waits/waitchain';
+import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
 import { waitChainJson } from './waitchainJson';
+import { hopDetail, terminalText, verdictText } from './waitchainWords';
 
 class ThreadNode {
   readonly Address: string;
@@ -29,7 +28,7 @@ class ThreadNode {
 
   get Id(): string {
     const s = this.__report.threads.get(this.Address);
-    return s ? `${hex4(s.pid)}.${hex4(s.tid)}` : '';
+    return s ? threadId(s.pid, s.tid) : '';
   }
 
   get State(): string {
@@ -42,10 +41,15 @@ class ThreadNode {
     return s && s.waitTicks !== undefined ? formatTicks(s.waitTicks, this.__report.clock.increment) : '';
   }
 
-  /** What it is doing (computed when displayed: it may need the thread's stack). */
+  /**
+   * What it is doing: as the report described it, else read when a user expands it (the interactive view
+   * may show any of the report's threads; reading one may need its stack).
+   */
   get Doing(): string {
     const s = this.__report.threads.get(this.Address);
-    return s ? s.terminal : '';
+    if (!s) return '';
+    const end = s.terminal || this.__report.terminalOf(this.Address);
+    return end ? terminalText(end, this.__report.pointerSize) : '';
   }
 
   /** The native object, for click-through. */
@@ -59,7 +63,7 @@ class ThreadNode {
 }
 
 /** The native type of the object a hop goes through, for click-through (LPC hops carry a message id, no object). */
-const NATIVE_TYPE_OF_HOP: { [kind: string]: string } = {
+const NATIVE_TYPE_OF_HOP: Partial<Record<Hop['kind'], string>> = {
   mutant: '_KMUTANT',
   process: '_EPROCESS',
   thread: '_ETHREAD',
@@ -72,19 +76,20 @@ const NATIVE_TYPE_OF_HOP: { [kind: string]: string } = {
 
 class HopNode {
   readonly From: string;
-  readonly Kind: string;
+  readonly Kind: Hop['kind'];
   readonly Object: string;
   readonly To: string;
   readonly Detail: string;
   constructor(
     h: Hop,
     private readonly __target: Target,
+    __pointerSize: number,
   ) {
     this.From = h.from;
     this.Kind = h.kind;
-    this.Object = h.object;
+    this.Object = hopObjectKey(h);
     this.To = h.to;
-    this.Detail = h.detail;
+    this.Detail = hopDetail(h, __pointerSize);
   }
 
   /** The object the hop goes through, as a native object. */
@@ -109,16 +114,16 @@ export class WaitChainModel {
 
   constructor(private readonly __report: WaitChainReport, target: Target) {
     const node = (a: Addr) => new ThreadNode(__report, a, target);
-    this.Verdict = __report.verdict;
+    this.Verdict = verdictText(__report);
     this.Deadlocks = __report.deadlocks.map((d) => ({
       Threads: d.threads.map(node),
-      Hops: d.hops.map((h) => new HopNode(h, target)),
+      Hops: d.hops.map((h) => new HopNode(h, target, __report.pointerSize)),
       toString: () => d.threads.join(' -> '),
     }));
     this.RootBlockers = __report.rootBlockers.map((r) => Object.assign(node(r.thread), { Blocked: r.blocked.length }));
     this.Chains = __report.chains.map((c) => ({
       Path: c.path.map(node),
-      Hops: c.hops.map((h) => new HopNode(h, target)),
+      Hops: c.hops.map((h) => new HopNode(h, target, __report.pointerSize)),
       toString: () => c.path.join(' -> '),
     }));
     const all: ThreadNode[] = [];

@@ -1,21 +1,23 @@
 // The !waitchain text report: verdict first, then deadlocks, then each root blocker's wait tree
 // (largest first), then a summary line. Stays readable with thousands of waiters: leaves with the
 // same hop fold into one line with a count, long child lists end with "and N more".
-import type { Addr } from '../core/addr';
-import { type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waits/waitchain';
 import { hex4 } from '../core/numbers';
-import type { Hop } from '../analysis/waits/waitgraph';
+import type { Addr } from '../core/addr';
+import { ROOTS_LISTED, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waits/waitchain';
+import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
 import { Labels } from './labels';
 import { count, pluralOf, waitedNoun, warningsText } from './vocabulary';
+import { deadEndText, verdictText } from './waitchainWords';
 
 const MAX_CHILDREN = 12;
 const FOLD_AT = 4;
-export const MAX_ROOTS = 20;
+export const MAX_ROOTS = ROOTS_LISTED;
 
 export function renderWaitChainText(report: WaitChainReport, pointerSize: number): string {
   const L = new Labels(report, pointerSize);
-  if (report.scopeError) return `${report.verdict}\n`;
-  const out: string[] = report.scope ? [scopeLine(L, report.scope), report.verdict] : [report.verdict];
+  const verdict = verdictText(report);
+  if (report.scopeError) return `${verdict}\n`;
+  const out: string[] = report.scope ? [scopeLine(L, report.scope), verdict] : [verdict];
   if (report.scope) out.push(systemLine(report.scope));
   out.push('');
   for (const focus of report.focusAll || (report.focus ? [report.focus] : [])) {
@@ -56,7 +58,7 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
     report.ownerless.slice(0, MAX_ROOTS).forEach((o) => {
       const shown = o.threads.slice(0, MAX_CHILDREN).map((t) => L.thread(t)).join(', ');
       const more = o.threads.length > MAX_CHILDREN ? ` and ${o.threads.length - MAX_CHILDREN} more` : '';
-      out.push(`  ${o.text}`);
+      out.push(`  ${deadEndText(o.reason, pointerSize)}`);
       out.push(`     ${o.threads.length === 1 ? 'waiter' : pluralOf('waiter')}: ${shown}${more}`);
     });
     if (report.ownerless.length > MAX_ROOTS) out.push(`  and ${report.ownerless.length - MAX_ROOTS} more`);
@@ -65,7 +67,7 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
 
   if (report.longestWaiter) {
     const s = report.threads.get(report.longestWaiter);
-    out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${s.terminal}` : ''}`);
+    out.push(`Longest waiter: ${L.thread(report.longestWaiter)}  ${L.age(s)}${s ? `  ${L.end(s)}` : ''}`);
   }
   const busy = report.waiterCounts.filter((w) => w.count > 1).slice(0, 10);
   for (const w of busy) out.push(waiterLine(L, w, !!report.scope));
@@ -165,7 +167,7 @@ function renderChildren(out: string[], L: Labels, report: WaitChainReport, child
     for (const h of children.get(node) || []) {
       if (children.has(h.from)) inner.push(h);
       else {
-        const key = `${h.kind}:${h.object}`;
+        const key = `${h.kind}:${hopObjectKey(h)}`;
         const list = leaves.get(key);
         if (list) list.push(h);
         else leaves.set(key, [h]);

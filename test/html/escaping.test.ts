@@ -10,6 +10,7 @@ import { renderWaitChainHtml } from '../../src/render/html/waitchainHtml';
 import { renderStaleHtml } from '../../src/render/html/staleHtml';
 import { renderRingHtml } from '../../src/render/html/ringHtml';
 import { renderWaitChainText } from '../../src/render/waitchainText';
+import { verdictText } from '../../src/render/waitchainWords';
 import { loadScenario } from '../../mocks/builder';
 import { DEADLOCK_SEED, parse, scenarioPage } from './pages';
 import type { WaitReason } from '../../src/kernel/model';
@@ -62,7 +63,7 @@ const clock = { currentTick: 1000, increment: 156250, incrementKnown: true };
 
 // A wait reason is a known name or #<n> by type (kernel/model.ts); the page escapes it all the same.
 function summary(address: string, name: string, extra: Partial<ThreadSummary> = {}): ThreadSummary {
-  return { address, process: 'p' + address, processName: name, pid: 0x10, tid: 0x20, state: 'Waiting', waitReason: HOSTILE[3] as WaitReason, waitTicks: 100, inconsistentWaitTime: false, terminal: `running in ${HOSTILE[1]}`, ...extra };
+  return { address, process: 'p' + address, processName: name, pid: 0x10, tid: 0x20, state: 'Waiting', waitReason: HOSTILE[3] as WaitReason, waitTicks: 100, inconsistentWaitTime: false, terminal: { state: 'waiting', terminating: false, wait: { kind: 'gui', deadEnds: [], gui: { kind: 'message-box', call: { frame: `running in ${HOSTILE[1]}` } } } }, ...extra };
 }
 
 function hostileReport(): WaitChainReport {
@@ -70,9 +71,9 @@ function hostileReport(): WaitChainReport {
   const b = '81000400';
   const c = '81000800';
   const hops: Hop[] = [
-    { from: a, kind: 'mutant', object: '82000000', to: b, detail: HOSTILE[0] },
-    { from: b, kind: 'critical-section', object: '82000040', to: a, detail: HOSTILE[1] },
-    { from: c, kind: 'alpc', object: '82000080', to: a, detail: HOSTILE[4] },
+    { from: a, kind: 'process', object: '82000000', to: b, processName: HOSTILE[0], exiting: false, threadsLeft: 1 },
+    { from: b, kind: 'critical-section', object: '82000040', to: a, symbol: HOSTILE[1], ownerTid: 0x20 },
+    { from: c, kind: 'alpc', object: '82000080', to: a, messageId: 1, serverProcess: HOSTILE[4] },
   ];
   const threads = new Map<string, ThreadSummary>([
     [a, summary(a, HOSTILE[0])],
@@ -80,7 +81,7 @@ function hostileReport(): WaitChainReport {
     [c, summary(c, HOSTILE[2])],
   ]);
   return {
-    verdict: `DEADLOCK: ${HOSTILE[1]}`,
+    pointerSize: 4,
     clock,
     deadlocks: [{ threads: [a, b], hops: hops.slice(0, 2), alsoInvolved: [] }],
     rootBlockers: [{ thread: a, cycle: [a, b], blocked: [c], tree: [hops[2]], processesAffected: ['p' + c], holds: [{ lock: '82000100', kind: 'resource', carried: 3 } as never] }],
@@ -95,6 +96,7 @@ function hostileReport(): WaitChainReport {
     waiting: 3,
     inChains: 3,
     warnings: [HOSTILE[3]],
+    terminalOf: () => undefined,
   };
 }
 
@@ -106,7 +108,7 @@ describe('hostile strings in every field the renderers show', () => {
       const html = renderWaitChainHtml(report, size, text);
       const doc = expectInert(html);
       expect(doc.querySelector('details pre')!.textContent).toBe(text);
-      expect(doc.querySelector('.verdict')!.textContent).toBe(report.verdict);
+      expect(doc.querySelector('.verdict')!.textContent).toBe(verdictText(report));
       const data = JSON.parse(doc.getElementById('wc-data')!.textContent!);
       expect(Object.values(data.threads).map((t) => (t as { label: string }).label.split(' ').slice(1).join(' '))).toContain(`${HOSTILE[0]} 0010.0020`);
       expect(doc.body.textContent).toContain(HOSTILE[4]);

@@ -22,7 +22,7 @@ import {
   type QueueEntry,
   type QueuePosition,
 } from '../../kernel/queuedSpinLocks';
-import { formatTicks } from '../waits/ticks';
+import { formatTicks } from '../../render/vocabulary';
 import type { WaitModel } from '../waits/waitModel';
 import type { RuleEnv } from '../waits/waitgraph';
 import type { Finding, StaleRule } from './model';

@@ -15,7 +15,8 @@ import { formatAddr, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
 import type { ThreadInfo } from '../../kernel/model';
 import { describeTerminal } from '../waits/terminals';
-import { formatTicks } from '../waits/ticks';
+import { formatTicks } from '../../render/vocabulary';
+import { terminalText } from '../../render/waitchainWords';
 import { IDLE_WAIT_REASONS } from '../waits/waitchain';
 import { hex4 } from '../../core/numbers';
 import type { Finding, StaleEnv, StaleRule } from './model';
@@ -133,7 +134,7 @@ function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): Finding {
     evidence: [
       `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
       `Wait: ${how.join(', ')}`,
-      `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
+      `Waits on: ${terminalText(describeTerminal(t, model.graph, model.env), k.pointerSize)}`,
       `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
       othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
     ],

@@ -70,7 +70,7 @@ function collectLocks(env: StaleEnv): Map<string, OwnedLock> {
   };
 
   for (const h of graph.hops) {
-    if (LOCK_KINDS.indexOf(h.kind) < 0) continue;
+    if (h.kind === 'lpc' || LOCK_KINDS.indexOf(h.kind) < 0) continue;
     const l = lockOf(h.kind, h.object);
     addOwner(l, { thread: table.threadByAddress.get(h.to) });
     addWaiter(l, h.from);

@@ -6,7 +6,7 @@
 import { formatAddr, type Addr } from '../../core/addr';
 import { formatMessageId } from '../../kernel/lpc';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
-import { formatTicks } from '../waits/ticks';
+import { formatTicks } from '../../render/vocabulary';
 import { hex4 } from '../../core/numbers';
 import type { UnservedMessage } from '../waits/waitgraph';
 import type { Finding, StaleEnv, StaleRule } from './model';

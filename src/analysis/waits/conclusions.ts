@@ -2,7 +2,7 @@
 // how many threads they hold up, the chains into them, and who was blocked first.
 import type { Addr } from '../../core/addr';
 import { cycleThrough, isCycle, pathTo, stronglyConnected, towards } from './graph';
-import type { Hop, WaitGraph } from './waitgraph';
+import { hopObjectKey, type Hop, type WaitGraph } from './waitgraph';
 
 export interface Deadlock {
   /** Threads in cycle order; hops[i] leads from threads[i] to threads[i+1] (last back to first). */
@@ -105,7 +105,7 @@ export function conclude(graph: WaitGraph, waitTicks: (t: Addr) => number): Conc
       for (let j = 0; j + 1 < path.length && extra < MAX_OWNER_BRANCHES; j++) {
         const taken = hopBetween(graph, path[j], path[j + 1])!;
         for (const h of graph.out.get(path[j]) || []) {
-          if (h === taken || h.object !== taken.object || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to)) continue;
+          if (h === taken || hopObjectKey(h) !== hopObjectKey(taken) || h.kind !== taken.kind || h.to === taken.to || !reach.has(h.to)) continue;
           const rest = pathTo(h.to, reach);
           const branch = path.slice(0, j + 1).concat(rest);
           if (rest.some((t) => path.indexOf(t) >= 0 && path.indexOf(t) <= j)) continue;

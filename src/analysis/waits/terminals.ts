@@ -1,17 +1,16 @@
-// What a thread is doing when nothing leads further: the end of a chain in words, as a kernel
-// engineer would say it after !thread, !running, !irp and !stacks ("running on processor 1",
+// What a thread is doing when nothing leads further, as facts a kernel engineer would read off
+// !thread, !running, !irp and !stacks (render/waitchainWords.ts says them: "running on processor 1",
 // "ready (priority 9)", "sleeping (KeDelayExecutionThread) in 3rdPartyAVDriver+0x1394", "waiting on
 // SynchronizationEvent 8a8d7438, no known owner, blocked in DriverA!Block+0x1b; I/O pending: IRP ...").
 // Cheap facts first (fields already read), then the processor table and IRP lists (read once per
 // run / per thread described), frames last (lazy and cached).
-import { formatAddr, type Addr } from '../../core/addr';
+import type { Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
 import { cacheKey, getOrBuild } from '../../core/runCache';
 import { majorFunctionName, type DeviceTarget, type IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
 import type { ProcessorInfo } from '../../kernel/processors';
-import type { Hop, RuleEnv, WaitGraph } from './waitgraph';
-import { hopNoun, waitedNoun } from '../../render/vocabulary';
+import type { DeadEndReason, Hop, RuleEnv, WaitGraph } from './waitgraph';
 
 /** Pending IRPs named per thread; the rest are counted. */
 const MAX_IRPS_SHOWN = 3;
@@ -30,25 +29,93 @@ const SLEEP_FRAME = /!((Ke|Nt|Zw)DelayExecution\w*|Sleep|SleepEx)(\+|$)/;
 /** System-call glue: not worth naming as the caller of a GUI API. */
 const GLUE_FRAME = /^(nt|ntdll|hal)!/i;
 
-export function describeTerminal(t: ThreadInfo, graph: WaitGraph, env: RuleEnv): string {
+/** Where a thread's chain ends: its state, with the facts each state's sentence needs. */
+export type Terminal =
+  | { state: 'running'; running: RunningFacts }
+  | { state: 'ready'; priority: number; processors: ReadyProcessors }
+  | { state: 'standby'; processor: number; priority: number }
+  | { state: 'transition'; priority: number }
+  | { state: 'terminated' }
+  | { state: 'waiting'; terminating: boolean; io?: PendingIo; wait: WaitEnd }
+  /** Any other state (Initialized, GateWaitObsolete...), by name. */
+  | { state: 'other'; name: string };
+
+export type RunningFacts =
+  | { kind: 'processors-unknown'; claimed?: number }
+  | { kind: 'several-processors'; processors: number[] }
+  | { kind: 'idle-thread'; processor: number; rivals: Addr[] }
+  /** `irql`: set when at DISPATCH_LEVEL or above (it cannot be preempted). */
+  | { kind: 'on-processor'; processor: number; irql?: number; rivals: Addr[] }
+  | { kind: 'no-processor-claimed' }
+  | { kind: 'processor-unreadable'; processor: number }
+  | { kind: 'no-such-processor'; processor: number }
+  | { kind: 'processor-runs-another'; processor: number; runs: { kind: 'none' } | { kind: 'idle' | 'thread'; thread: Addr } };
+
+/** What the processors do while a thread is ready. */
+export type ReadyProcessors = { kind: 'unknown' } | { kind: 'idle'; processors: number[] } | { kind: 'all-busy'; count: number };
+
+/** Where a frame search ended: the frame, or the reason there is none. */
+export type FrameWhere = { frame: string } | { stackNotResident: true } | undefined;
+
+/** A GUI API the thread's frames wait in, and its caller unless that is system-call glue. */
+export interface GuiWait {
+  kind: 'message-box' | 'dialog-box' | 'send-message' | 'message-loop';
+  call: OutermostCall;
+}
+
+export interface OutermostCall {
+  frame: string;
+  caller?: string;
+}
+
+/** Hops of a thread that is not the end of a chain, one group per object they go through. */
+export interface HopGroup {
+  hop: Hop;
+  threads: number;
+}
+
+export type WaitEnd =
+  | { kind: 'sleeping'; where: FrameWhere }
+  | { kind: 'hops'; deadEnds: DeadEndReason[]; hops: HopGroup[] }
+  | { kind: 'gui'; deadEnds: DeadEndReason[]; gui: GuiWait }
+  /** `unexplained`: waits no rule explains, by waited-object kind (undefined: not a counted object). */
+  | { kind: 'objects'; deadEnds: DeadEndReason[]; unexplained: { kind?: string; object: Addr }[]; waitReason: string; blockedIn: FrameWhere };
+
+/** IRPs that sit in a driver, remote ones first (the first decides whether the thread waits on another machine). */
+export interface PendingIo {
+  remote: boolean;
+  irps: PendingIrp[];
+  /** IRPs beyond those listed. */
+  more: number;
+}
+
+export interface PendingIrp {
+  irp: Addr;
+  majorFunction: string;
+  driver?: string;
+  device: Addr;
+  file?: string;
+}
+
+export function describeTerminal(t: ThreadInfo, graph: WaitGraph, env: RuleEnv): Terminal {
   switch (t.state) {
     case 'Running':
-      return describeRunning(t, env);
+      return { state: 'running', running: runningFacts(t, env) };
     case 'Ready':
     case 'DeferredReady':
-      return describeReady(t, env);
+      return readyFacts(t, env);
     case 'Standby': {
       const p = env.kernel.processors().nextOn.get(t.address);
-      return p ? `standby on processor ${p.number} (priority ${t.priority}), chosen to run next` : describeReady(t, env);
+      return p ? { state: 'standby', processor: p.number, priority: t.priority } : readyFacts(t, env);
     }
     case 'Transition':
-      return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
+      return { state: 'transition', priority: t.priority };
     case 'Terminated':
-      return 'terminated';
+      return { state: 'terminated' };
     case 'Waiting':
-      return (t.terminated ? 'terminating, ' : '') + describeWait(t, graph, env);
+      return waitFacts(t, graph, env);
     default:
-      return t.state.toLowerCase();
+      return { state: 'other', name: t.state };
   }
 }
 
@@ -75,100 +142,85 @@ export function runningClaims(env: RuleEnv): Map<number, Addr[]> {
   });
 }
 
-function describeRunning(t: ThreadInfo, env: RuleEnv): string {
+function runningFacts(t: ThreadInfo, env: RuleEnv): RunningFacts {
   const cpus = env.kernel.processors();
   const claimed = claimedProcessor(t);
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
-  if (!cpus.known) return claimed === undefined ? 'running' : `running on processor ${claimed}`;
+  if (!cpus.known) return { kind: 'processors-unknown', claimed };
   const on = cpus.runningOn.get(t.address) || [];
-  if (on.length > 1) return `current thread of processors ${on.map((p) => p.number).join(' and ')} at once (inconsistent dump)`;
+  if (on.length > 1) return { kind: 'several-processors', processors: on.map((p) => p.number) };
   if (on.length === 1) {
     const p = on[0];
-    let text = p.idle ? `idle thread of processor ${p.number}` : `running on processor ${p.number}${irqlNote(p)}`;
     const rivals = (runningClaims(env).get(p.number) || []).filter((x) => x !== t.address);
-    if (rivals.length) {
-      text += `; ${rivals.map(a).join(', ')} also claim${rivals.length === 1 ? 's' : ''} to be running on processor ${p.number} (inconsistent dump)`;
-    }
-    return text;
+    return p.idle ? { kind: 'idle-thread', processor: p.number, rivals } : { kind: 'on-processor', processor: p.number, irql: dispatchIrql(p), rivals };
   }
-  if (claimed === undefined) return 'claims to be running, but no processor runs it (inconsistent dump)';
+  if (claimed === undefined) return { kind: 'no-processor-claimed' };
   const p = cpus.byNumber.get(claimed);
-  if (!p) {
-    if (cpus.unreadable.indexOf(claimed) >= 0) return `running on processor ${claimed} (its processor block is unreadable)`;
-    return `claims to be running on processor ${claimed}, which this dump does not have (inconsistent dump)`;
-  }
-  const runs = !p.currentThread ? 'no thread' : p.idle ? `its idle thread ${a(p.currentThread)}` : `thread ${a(p.currentThread)}`;
-  return `claims to be running on processor ${claimed}, but processor ${claimed} runs ${runs} (inconsistent dump)`;
+  if (!p) return cpus.unreadable.indexOf(claimed) >= 0 ? { kind: 'processor-unreadable', processor: claimed } : { kind: 'no-such-processor', processor: claimed };
+  const runs = !p.currentThread ? { kind: 'none' as const } : { kind: p.idle ? ('idle' as const) : ('thread' as const), thread: p.currentThread };
+  return { kind: 'processor-runs-another', processor: claimed, runs };
 }
 
-function irqlNote(p: ProcessorInfo): string {
-  return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? ` at IRQL ${p.irql}` : '';
+function dispatchIrql(p: ProcessorInfo): number | undefined {
+  return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? p.irql : undefined;
 }
 
-function describeReady(t: ThreadInfo, env: RuleEnv): string {
-  const text = `ready (priority ${t.priority})`;
+function readyFacts(t: ThreadInfo, env: RuleEnv): Terminal {
   const cpus = env.kernel.processors();
-  if (!cpus.known || !cpus.processors.length) return text;
+  if (!cpus.known || !cpus.processors.length) return { state: 'ready', priority: t.priority, processors: { kind: 'unknown' } };
   const idle = cpus.processors.filter((p) => p.idle).map((p) => p.number);
   // A ready thread next to an idle processor points at affinity or an inconsistent dump; none idle, at CPU starvation.
-  if (idle.length) return `${text}, while processor${idle.length === 1 ? '' : 's'} ${idle.join(', ')} ${idle.length === 1 ? 'is' : 'are'} idle`;
-  return cpus.processors.length > 1 ? `${text}, all ${cpus.processors.length} processors busy` : `${text}, the only processor busy`;
+  const processors: ReadyProcessors = idle.length ? { kind: 'idle', processors: idle } : { kind: 'all-busy', count: cpus.processors.length };
+  return { state: 'ready', priority: t.priority, processors };
 }
 
 // ---- waiting ----
 
-function describeWait(t: ThreadInfo, graph: WaitGraph, env: RuleEnv): string {
-  const io = describeIrps(t, env);
+function waitFacts(t: ThreadInfo, graph: WaitGraph, env: RuleEnv): Terminal {
+  const io = pendingIo(t, env);
+  const terminating = !!t.terminated;
   if (isSleeping(t)) {
     const frame = sleepingIn(t, env);
-    const where = frame ? ` in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-    return joinParts([io.remote, `sleeping (KeDelayExecutionThread)${where}`, io.local]);
+    const where: FrameWhere = frame ? { frame } : t.stackResident === false ? { stackNotResident: true } : undefined;
+    return { state: 'waiting', terminating, io, wait: { kind: 'sleeping', where } };
   }
-  const parts = (graph.deadEnds.get(t.address) || []).map((d) => d.text);
+  const ends = graph.deadEnds.get(t.address) || [];
+  const deadEnds = ends.map((d) => d.reason);
   const hops = graph.out.get(t.address) || [];
   if (hops.length) {
     // Not the end of a chain (the longest waiter can be anywhere in one): say where its waits lead.
     // A rule may key its hop by the lock rather than the waited object, so no wait is listed as unexplained.
     // No frames: thousands of waiters can be named, and their own frames are not what blocks them.
-    parts.push(...describeHops(hops, env));
-    return joinParts([io.remote, parts.join('; '), io.local]);
+    return { state: 'waiting', terminating, io, wait: { kind: 'hops', deadEnds, hops: groupHops(hops) } };
   }
-  const dead = new Set((graph.deadEnds.get(t.address) || []).map((d) => d.object));
-  const unexplained: string[] = [];
+  const dead = new Set(ends.map((d) => d.object));
+  const unexplained: { kind?: string; object: Addr }[] = [];
   for (const w of t.waits) {
     if (dead.has(w.object)) continue;
     const entry = graph.waiters.get(w.object);
-    unexplained.push(`waiting on ${entry ? waitedNoun(entry.kind) : 'object'} ${formatAddr(w.object, env.k.pointerSize)}, no known owner`);
+    unexplained.push({ kind: entry && entry.kind, object: w.object });
   }
   // An event nobody owns, in a thread whose frames wait for window messages: the GUI is the answer.
   const gui = unexplained.length || !t.waits.length ? guiWait(t, env) : undefined;
-  if (gui) parts.push(gui);
-  else {
-    parts.push(...unexplained);
-    if (!parts.length) parts.push(`waiting (${t.waitReason}) on no dispatcher object`);
-    parts[parts.length - 1] += blockedIn(t, env);
-  }
-  return joinParts([io.remote, parts.join('; '), io.local]);
+  if (gui) return { state: 'waiting', terminating, io, wait: { kind: 'gui', deadEnds, gui } };
+  const frame = env.stacks.blockingFrame(t);
+  const blockedIn: FrameWhere = frame ? { frame } : t.stackResident === false ? { stackNotResident: true } : undefined;
+  return { state: 'waiting', terminating, io, wait: { kind: 'objects', deadEnds, unexplained, waitReason: t.waitReason, blockedIn } };
 }
 
-/** One phrase per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
-function describeHops(hops: Hop[], env: RuleEnv): string[] {
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
-  const byObject = new Map<string, Hop[]>();
+/** One group per object the thread's hops go through: "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8". */
+function groupHops(hops: Hop[]): HopGroup[] {
+  const byObject = new Map<string, HopGroup>();
+  const out: HopGroup[] = [];
   for (const h of hops) {
-    const key = `${h.kind}:${h.object}`;
-    const list = byObject.get(key);
-    if (list) list.push(h);
-    else byObject.set(key, [h]);
+    const key = `${h.kind}:${h.kind === 'lpc' ? h.messageId : h.object}`;
+    const group = byObject.get(key);
+    if (group) group.threads++;
+    else {
+      const g = { hop: h, threads: 1 };
+      byObject.set(key, g);
+      out.push(g);
+    }
   }
-  const out: string[] = [];
-  byObject.forEach((group) => {
-    const h = group[0];
-    const to = group.length === 1 ? `thread ${a(h.to)}` : `${group.length} threads`;
-    // A legacy LPC hop is keyed by the message id, not by an address.
-    const object = `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.object : a(h.object)}`;
-    out.push(`waiting on ${object}${h.detail ? ` (${h.detail})` : ''} -> ${to}`);
-  });
   return out;
 }
 
@@ -191,52 +243,36 @@ function sleepingIn(t: ThreadInfo, env: RuleEnv): string | undefined {
   return env.stacks.blockingFrame(t);
 }
 
-function blockedIn(t: ThreadInfo, env: RuleEnv): string {
-  const frame = env.stacks.blockingFrame(t);
-  return frame ? `, blocked in ${frame}` : t.stackResident === false ? ', kernel stack not resident' : '';
-}
-
 /** A thread waiting for window messages or for another thread to take one: its frames say which. */
-function guiWait(t: ThreadInfo, env: RuleEnv): string | undefined {
+function guiWait(t: ThreadInfo, env: RuleEnv): GuiWait | undefined {
   const frames = env.stacks.frames(t);
   if (!frames || !frames.some((f) => GUI_WAIT_FRAMES.test(f.text))) return undefined;
   const box = outermostCall(frames, MESSAGE_BOX_FRAME);
-  if (box) return `waiting in the GUI: a message box (${box})`;
+  if (box) return { kind: 'message-box', call: box };
   const dialog = outermostCall(frames, DIALOG_BOX_FRAME);
-  if (dialog) return `waiting in the GUI: a dialog box (${dialog})`;
+  if (dialog) return { kind: 'dialog-box', call: dialog };
   const send = outermostCall(frames, SEND_MESSAGE_FRAME);
-  if (send) return `waiting in the GUI: sending a window message to another thread (${send})`;
+  if (send) return { kind: 'send-message', call: send };
   const loop = outermostCall(frames, MESSAGE_LOOP_FRAME);
-  if (loop) return `waiting in the GUI: a message loop (${loop})`;
-  for (const f of frames) if (GUI_WAIT_FRAMES.test(f.text)) return `waiting in the GUI: a message loop (${f.text})`;
+  if (loop) return { kind: 'message-loop', call: loop };
+  for (const f of frames) if (GUI_WAIT_FRAMES.test(f.text)) return { kind: 'message-loop', call: { frame: f.text } };
   return undefined;
 }
 
 /** The outermost frame matching `re` (the API the program called) and its caller, unless the caller is system-call glue. */
-export function outermostCall(frames: readonly FrameInfo[], re: RegExp): string | undefined {
+export function outermostCall(frames: readonly FrameInfo[], re: RegExp): OutermostCall | undefined {
   for (let i = frames.length - 1; i >= 0; i--) {
     if (!re.test(frames[i].text)) continue;
     const caller = frames[i + 1];
-    return caller && !GLUE_FRAME.test(caller.text) ? `${frames[i].text}, called from ${caller.text}` : frames[i].text;
+    return caller && !GLUE_FRAME.test(caller.text) ? { frame: frames[i].text, caller: caller.text } : { frame: frames[i].text };
   }
   return undefined;
 }
 
-function joinParts(parts: (string | undefined)[]): string {
-  return parts.filter((p) => p).join('; ');
-}
-
 // ---- I/O ----
 
-interface IoText {
-  /** "waiting on a remote machine: IRP ..." when a pending IRP sits in a network redirector. */
-  remote?: string;
-  /** "I/O pending: IRP ..." otherwise. */
-  local?: string;
-}
-
 /** The thread's IRPs that sit in a driver (current location within the stack), remote ones first. */
-function describeIrps(t: ThreadInfo, env: RuleEnv): IoText {
+function pendingIo(t: ThreadInfo, env: RuleEnv): PendingIo | undefined {
   const reader = env.kernel.irps;
   const pending: { irp: IrpInfo; target: DeviceTarget | undefined; remote: boolean }[] = [];
   for (const irp of reader.threadIrps(t)) {
@@ -246,21 +282,22 @@ function describeIrps(t: ThreadInfo, env: RuleEnv): IoText {
     const target = reader.deviceTarget(device);
     pending.push({ irp, target, remote: !!target && !!target.driverName && REMOTE_DRIVERS.test(target.driverName) });
   }
-  if (!pending.length) return {};
+  if (!pending.length) return undefined;
   const ordered = pending.filter((p) => p.remote).concat(pending.filter((p) => !p.remote));
-  const shown = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => describeIrp(p.irp, p.target, env));
-  if (ordered.length > MAX_IRPS_SHOWN) shown.push(`and ${ordered.length - MAX_IRPS_SHOWN} more`);
-  const list = shown.join(', ');
-  return ordered[0].remote ? { remote: `waiting on a remote machine: ${list}` } : { local: `I/O pending: ${list}` };
+  const irps = ordered.slice(0, MAX_IRPS_SHOWN).map((p) => pendingIrp(p.irp, p.target, env));
+  return { remote: ordered[0].remote, irps, more: Math.max(0, ordered.length - MAX_IRPS_SHOWN) };
 }
 
-/** "IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", with " on <file>" when the file is named. */
-function describeIrp(irp: IrpInfo, target: DeviceTarget | undefined, env: RuleEnv): string {
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
+/** IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18), on <file> when the file is named. */
+function pendingIrp(irp: IrpInfo, target: DeviceTarget | undefined, env: RuleEnv): PendingIrp {
   const location = irp.current!;
-  const driver = target && target.driverName ? target.driverName : 'an unreadable driver';
   const fileObject = location.fileObject || irp.originalFileObject;
   const file = fileObject ? env.kernel.irps.fileName(fileObject) : undefined;
-  const on = file ? ` on ${file}` : '';
-  return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject!)})${on}`;
+  return {
+    irp: irp.address,
+    majorFunction: majorFunctionName(location.majorFunction),
+    driver: target && target.driverName ? target.driverName : undefined,
+    device: location.deviceObject!,
+    file: file || undefined,
+  };
 }

@@ -34,14 +34,14 @@ export function readWaitModel(kernel: KernelReaders): WaitModel {
   const env: RuleEnv = { kernel, k, table, dispatcher: kernel.dispatcher, stacks: kernel.stacks, cache: kernel.cache };
   const graph = buildWaitGraph(table.threads, EDGE_RULES, env);
   for (const u of sectionsWithUnseenWaiters(env, (lock) => graph.waiters.has(lock))) {
-    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, detail: u.detail });
+    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'critical-section', carried: u.carried, ownerTid: u.ownerTid, symbol: u.symbol });
   }
   const visible = (lock: Addr) => {
     const w = graph.waiters.get(lock);
     return w ? w.threads.length : 0;
   };
   for (const u of resourcesWithUnseenWaiters(env, visible)) {
-    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, detail: u.detail });
+    addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, mode: u.mode });
   }
   const ages = new Map<Addr, WaitAge>();
   const ageOf = (t: ThreadInfo): WaitAge =>

@@ -1,17 +1,15 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
-import { formatAddr, type Addr } from '../../core/addr';
+import type { Addr } from '../../core/addr';
 import type { KernelReaders } from '../../kernel/readers';
 import type { ProcessInfo, ThreadInfo, ThreadState, WaitReason } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
 import type { KernelClock } from '../../kernel/time';
 import { conclude, type Chain, type Deadlock } from './conclusions';
-import { describeTerminal } from './terminals';
-import { formatTicks, waitAge } from './ticks';
-import type { HeldLock, Hop, RuleEnv, UnservedMessage, WaitGraph } from './waitgraph';
+import { describeTerminal, type Terminal } from './terminals';
+import type { WaitAge } from './ticks';
+import type { DeadEndReason, HeldLock, Hop, OwnerlessKind, RuleEnv, UnservedMessage, WaitGraph } from './waitgraph';
 import { readWaitModel } from './waitModel';
-import { count, waitedNoun } from '../../render/vocabulary';
-import { hex4 } from '../../core/numbers';
 import { getOrBuild } from '../../core/runCache';
 
 /** Waits a thread sits in while idle: not a symptom, never "the longest waiter". */
@@ -33,11 +31,15 @@ export interface ThreadSummary {
   waitTicks: number | undefined;
   inconsistentWaitTime: boolean;
   /**
-   * What it is doing when nothing leads further: "running on processor 1", "waiting on SynchronizationEvent
-   * ...". Computed on first read: it may need the thread's stack, and most named threads never print it.
+   * What it is doing when nothing leads further (running on processor 1, waiting on an event no one owns...).
+   * Set only for the threads a report describes (TERMINALS_DESCRIBED): it may need the thread's stack and
+   * IRPs, and most named threads never print it.
    */
-  readonly terminal: string;
+  terminal?: Terminal;
 }
+
+/** Root blockers and unserved waits the text report lists (and describes the end of); the rest are counted. */
+export const ROOTS_LISTED = 20;
 
 export interface RootBlockerReport {
   thread: Addr;
@@ -51,12 +53,12 @@ export interface RootBlockerReport {
 
 /** Threads waiting on a lock or address that records no owner (an SRW lock, a condition variable...), grouped per lock. */
 export interface OwnerlessWait {
-  kind: string;
+  kind: OwnerlessKind;
   /** The lock / variable / address; undefined when nothing recorded it. */
   lock: Addr | undefined;
   process: Addr;
-  /** How the first waiter's chain ends ("waits on SRW lock ... owner not recorded"). */
-  text: string;
+  /** How the first waiter's chain ends (an SRW lock held exclusive, owner not recorded...). */
+  reason: DeadEndReason;
   threads: Addr[];
 }
 
@@ -88,8 +90,23 @@ export interface ScopeInfo {
   systemUnserved: number;
 }
 
+/** Why a scoped report has nothing to show: the thread or process asked about is not in the dump. */
+export type ScopeError =
+  | {
+      kind: 'not-a-thread';
+      address: Addr;
+      /** The processor whose idle thread it is (idle threads belong to no process). */
+      idleOf?: number;
+      /** The processor that runs it although no process lists it (an inconsistent dump). */
+      currentOf?: number;
+      /** A number dx read as decimal: its decimal digits, and whether they name a thread when read as hex. */
+      decimal?: { digits: string; meantHex: boolean };
+    }
+  | { kind: 'no-process'; match: ProcessMatch; /** Names that match but for the extension or the 15-character cut (name matches only). */ close?: string[] };
+
 export interface WaitChainReport {
-  verdict: string;
+  /** Addresses print at the target's pointer width. */
+  pointerSize: number;
   /** Set when the report is scoped to threads or processes. */
   scope?: ScopeInfo;
   /** Waits on servers that do not serve (in scope), longest first: a blocking situation of their own. */
@@ -112,8 +129,15 @@ export interface WaitChainReport {
   scanned: number;
   waiting: number;
   inChains: number;
-  readonly warnings: string[];
-  scopeError?: string;
+  /** The warning summary, taken when the analysis (chain ends included) is done. */
+  warnings: string[];
+  scopeError?: ScopeError;
+  /**
+   * The chain end of any thread of the report, read on demand (memoized) where `terminal` is not set: JSON's
+   * root blockers past the listed ones and deadlock members, and the interactive dx view (a user expanding a
+   * thread's Doing). Text and HTML print only `terminal`.
+   */
+  terminalOf(thread: Addr): Terminal | undefined;
   /** `!waitchain <thread>`: the thread asked about (the first, when several were). */
   focus?: Addr;
   /** Every thread asked about, in order. */
@@ -165,7 +189,7 @@ export function analyzeWaitChains(kernel: KernelReaders, scope: Scope): WaitChai
   const threads = new Map<Addr, ThreadSummary>();
   named.forEach((addr) => {
     const t = table.threadByAddress.get(addr);
-    if (t) threads.set(addr, summarize(t, ageOf(t), graph, env));
+    if (t) threads.set(addr, summarize(t, ageOf(t)));
   });
 
   const chains: ChainReport[] = scoped.chains.map((c) => ({ ...c, blockedFirst: firstBlocked(c.path, ticksOf) }));
@@ -196,8 +220,16 @@ export function analyzeWaitChains(kernel: KernelReaders, scope: Scope): WaitChai
           systemRootBlockers: all.roots.filter((r) => !r.cycle).length,
           systemUnserved: allUnserved.length,
         };
+  const terminals = new Map<Addr, Terminal | undefined>();
+  const terminalOf = (a: Addr): Terminal | undefined => {
+    if (!terminals.has(a)) {
+      const t = table.threadByAddress.get(a);
+      terminals.set(a, t && describeTerminal(t, graph, env));
+    }
+    return terminals.get(a);
+  };
   const report: WaitChainReport = {
-    verdict: '',
+    pointerSize: k.pointerSize,
     scope: scopeInfo,
     unserved,
     clock,
@@ -212,11 +244,9 @@ export function analyzeWaitChains(kernel: KernelReaders, scope: Scope): WaitChai
     scanned: table.threads.length,
     waiting: waitingThreads.length,
     inChains: inChains.size,
-    // Live: describing a chain's end may read (and find damage in) IRPs and stacks while rendering.
-    get warnings(): string[] {
-      return k.warnings.summary();
-    },
+    warnings: [],
     scopeError: scoped.error,
+    terminalOf,
     focus: scope.kind === 'thread' ? scope.thread : undefined,
     focusAll: scope.kind === 'thread' ? focusOf(scope) : undefined,
   };
@@ -225,7 +255,12 @@ export function analyzeWaitChains(kernel: KernelReaders, scope: Scope): WaitChai
     inChains.forEach((t) => (n += inScope(t) ? 1 : 0));
     scopeInfo.inChains = n;
   }
-  report.verdict = verdictOf(report, k.pointerSize);
+  // Every chain end a report prints, described now (in the order the text report prints them): no report reads memory.
+  for (const a of describedThreads(report)) {
+    const s = threads.get(a);
+    if (s) s.terminal = terminalOf(a);
+  }
+  report.warnings = k.warnings.summary();
   return report;
 }
 
@@ -233,7 +268,7 @@ function focusOf(scope: { thread: Addr; more?: Addr[] }): Addr[] {
   return [scope.thread, ...(scope.more || []).filter((t) => t !== scope.thread)];
 }
 
-type Scoped = ReturnType<typeof conclude> & { error?: string; members?: (t: Addr) => boolean; processes?: ProcessInfo[] };
+type Scoped = ReturnType<typeof conclude> & { error?: ScopeError; members?: (t: Addr) => boolean; processes?: ProcessInfo[] };
 
 function applyScope(all: ReturnType<typeof conclude>, scope: Scope, table: ProcessTable, graph: WaitGraph, env: RuleEnv): Scoped {
   if (scope.kind === 'system') return all;
@@ -273,42 +308,52 @@ function applyScope(all: ReturnType<typeof conclude>, scope: Scope, table: Proce
  * @$curthread is on a processor that was idle at the break) belongs to no process; a number dx
  * read as decimal may be a thread when read as hex.
  */
-function notAThread(a: Addr, table: ProcessTable, env: RuleEnv): string {
-  const text = `${a} is not a thread of any process in this dump`;
+function notAThread(a: Addr, table: ProcessTable, env: RuleEnv): ScopeError {
+  const error: ScopeError = { kind: 'not-a-thread', address: a };
   const cpus = env.kernel.processors();
   if (cpus.known) {
     const idleOf = cpus.processors.filter((p) => p.idleThread === a);
-    if (idleOf.length) {
-      const n = idleOf[0].number;
-      return `${a} is processor ${n}'s idle thread, not a thread of any process: it waits on nothing and nothing waits on it (@$curthread is the idle thread when processor ${n} was idle at the break). Run !waitchain for the whole system, or give a thread from !process 0 7`;
-    }
+    if (idleOf.length) return { ...error, idleOf: idleOf[0].number };
     const running = cpus.processors.filter((p) => p.currentThread === a);
-    if (running.length) return `${text} (it is processor ${running[0].number}'s current thread but in no process's thread list: an inconsistent or damaged dump)`;
+    if (running.length) return { ...error, currentOf: running[0].number };
   }
   // dx reads a bare 1234 as decimal (0n1234 = 0x4d2): its digits read as hex may be the thread meant.
   if (/^[0-9a-f]{1,13}$/.test(a)) {
-    const decimal = parseInt(a, 16).toString(10);
-    const asHex = decimal.replace(/^0+/, '') || '0';
-    if (asHex !== a && table.threadByAddress.has(asHex)) return `${text}; dx read ${decimal} as a decimal number: did you mean 0x${decimal}? (type addresses as 0x${decimal}, in quotes, or with a backtick)`;
-    if (parseInt(a, 16) < 0x10000) return `${text}; a bare number is decimal in dx (${decimal} = 0x${a}): type an address as 0x<hex>, in quotes ("<hex>"), or ffffe001\`2345a080`;
+    const digits = parseInt(a, 16).toString(10);
+    const asHex = digits.replace(/^0+/, '') || '0';
+    if (asHex !== a && table.threadByAddress.has(asHex)) return { ...error, decimal: { digits, meantHex: true } };
+    if (parseInt(a, 16) < 0x10000) return { ...error, decimal: { digits, meantHex: false } };
   }
-  return text;
+  return error;
 }
 
 /** No process matches: a name without its extension gets the name that matches (`userinit` -> userinit.exe). */
-function noProcess(m: ProcessMatch, table: ProcessTable): string {
-  const text = `no process matches ${describeMatch(m)}`;
-  if ('name' in m) {
-    const wanted = m.name.toLowerCase();
-    const close = table.processes.filter((p) => {
-      const n = p.name.toLowerCase();
-      return n.replace(/\.[^.]*$/, '') === wanted || (n.length >= 14 && wanted.startsWith(n)) || n.startsWith(wanted + '.');
-    });
-    const names = close.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i);
-    if (names.length) return `${text}: did you mean ${names.map((n) => `-p ${n}`).join(' or ')}? (names match whole, as !process 0 0 prints them; ImageFileName keeps 15 characters)`;
-    return `${text} (names match whole, with the extension, as !process 0 0 prints them)`;
-  }
-  return text;
+function noProcess(m: ProcessMatch, table: ProcessTable): ScopeError {
+  if (!('name' in m)) return { kind: 'no-process', match: m };
+  const wanted = m.name.toLowerCase();
+  const close = table.processes.filter((p) => {
+    const n = p.name.toLowerCase();
+    return n.replace(/\.[^.]*$/, '') === wanted || (n.length >= 14 && wanted.startsWith(n)) || n.startsWith(wanted + '.');
+  });
+  return { kind: 'no-process', match: m, close: close.map((p) => p.name).filter((n, i, all) => all.indexOf(n) === i) };
+}
+
+/**
+ * The threads whose chain end the reports print (text, HTML), in the text report's order: the threads asked
+ * about, the root blockers it lists, the unserved waits it lists, the longest waiter. JSON also describes the
+ * root blockers past the listed ones and deadlock members, and the dx view any thread a user expands: those
+ * are read on demand (`terminalOf`), as describing them all would cost every run host calls.
+ */
+function describedThreads(r: WaitChainReport): Addr[] {
+  const out = new Set<Addr>();
+  const add = (a: Addr) => out.add(a);
+  (r.focusAll || []).forEach(add);
+  r.rootBlockers.slice(0, ROOTS_LISTED).forEach((b) => {
+    if (!b.cycle) add(b.thread);
+  });
+  r.unserved.slice(0, ROOTS_LISTED).forEach((u) => add(u.thread));
+  if (r.longestWaiter) add(r.longestWaiter);
+  return Array.from(out);
 }
 
 /** Waiting threads whose wait ends at a request no server thread works on, longest wait first. */
@@ -336,8 +381,7 @@ function ownerlessWaits(graph: WaitGraph, table: ProcessTable, scope: Scope, nam
     for (const d of ends) {
       if (!d.kind) continue;
       const key = `${d.kind}|${t.process.address}|${d.lock || thread}`;
-      const kind = d.kind;
-      const g = getOrBuild(groups, key, () => ({ kind, lock: d.lock, process: t.process.address, text: d.text, threads: [] }));
+      const g = getOrBuild(groups, key, (): OwnerlessWait => ({ kind: d.kind!, lock: d.lock, process: t.process.address, reason: d.reason, threads: [] }));
       if (g.threads.indexOf(thread) < 0) g.threads.push(thread);
     }
   });
@@ -356,12 +400,6 @@ function matches(p: ProcessInfo, m: ProcessMatch): boolean {
   if ('name' in m) return p.name.toLowerCase() === m.name.toLowerCase();
   if ('pid' in m) return p.pid === m.pid;
   return p.address === m.address;
-}
-
-function describeMatch(m: ProcessMatch): string {
-  if ('name' in m) return `'${m.name}'`;
-  if ('pid' in m) return `pid ${m.pid.toString(16)}`;
-  return m.address;
 }
 
 function firstBlocked(path: Addr[], ticksOf: (t: Addr) => number): Addr | undefined {
@@ -398,8 +436,7 @@ function waiterCounts(graph: WaitGraph, named: Set<Addr>, inScope?: (t: Addr) =>
   return out.sort((a, b) => b.count - a.count || (a.object < b.object ? -1 : 1));
 }
 
-function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGraph, env: RuleEnv): ThreadSummary {
-  let terminal: string | undefined;
+function summarize(t: ThreadInfo, age: WaitAge): ThreadSummary {
   return {
     address: t.address,
     process: t.process.address,
@@ -410,56 +447,5 @@ function summarize(t: ThreadInfo, age: ReturnType<typeof waitAge>, graph: WaitGr
     waitReason: t.waitReason,
     waitTicks: age.ticks,
     inconsistentWaitTime: age.inconsistent,
-    get terminal(): string {
-      if (terminal === undefined) terminal = describeTerminal(t, graph, env);
-      return terminal;
-    },
   };
-}
-
-function verdictOf(r: WaitChainReport, pointerSize: number): string {
-  const at = (a: Addr) => formatAddr(a, pointerSize);
-  if (r.scopeError) return `waitchain: ${r.scopeError}`;
-  const name = (a: Addr) => {
-    const s = r.threads.get(a);
-    return s ? `${at(a)} (${s.processName} ${hex4(s.pid)}.${hex4(s.tid)})` : at(a);
-  };
-  if (r.deadlocks.length) {
-    const d = r.deadlocks[0];
-    const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
-    return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
-  }
-  if (r.rootBlockers.length) {
-    const root = r.rootBlockers[0];
-    const s = r.threads.get(root.thread);
-    const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
-    const n = root.blocked.length;
-    const procs = root.processesAffected.length;
-    const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(procs, 'process')}` : '';
-    const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
-    return `ROOT BLOCKER: thread ${name(root.thread)}${waiting}${blocks}${holds}`;
-  }
-  if (r.unserved.length) {
-    // Clients waiting on a server that does not serve them are blocked as surely as on a lock owner.
-    const u = r.unserved[0];
-    const s = r.threads.get(u.thread);
-    const waiting = s && s.waitTicks !== undefined ? ` waiting ${formatAge(s.waitTicks, r.clock.increment)}` : '';
-    const more = r.unserved.length > 1 ? ` (and ${count(r.unserved.length - 1, 'more unserved wait')})` : '';
-    return `UNSERVED: thread ${name(u.thread)}${waiting} for ${unservedPhrase(u.message, at)}${more}`;
-  }
-  return `No blocking chains among ${count(r.scope ? r.scope.waiting : r.waiting, 'waiting thread')}${r.scope ? ' in this scope' : ''}`;
-}
-
-
-/** "a reply to ALPC message ... on ServiceA.exe's port ..., 372 queued, no server thread working on it". */
-function unservedPhrase(m: UnservedMessage, at: (a: Addr) => string): string {
-  const message = m.kind === 'lpc' ? `LPC message ${m.message}` : `ALPC message ${at(m.message)}`;
-  const port = m.port ? ` on port ${at(m.port)}` : '';
-  const queued = m.queued !== undefined ? `, ${m.queued}${m.queueCut ? '+' : ''} queued` : '';
-  const why = m.lostServer ? `its server thread ${at(m.lostServer)} is no thread of the dump` : 'no server thread works on it';
-  return `a reply to ${message}${port}${queued}: ${why}`;
-}
-
-function formatAge(ticks: number, increment: number): string {
-  return formatTicks(ticks, increment);
 }

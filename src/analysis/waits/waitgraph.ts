@@ -9,6 +9,12 @@ import type { ProcessTable } from '../../kernel/processes';
 import type { KernelReaders } from '../../kernel/readers';
 import type { StackReader } from '../../kernel/stacks';
 import { getOrBuild } from '../../core/runCache';
+import type { OwnerTableDamage, ResourceMode } from '../../kernel/resources';
+
+/** Facts a renderer needs from kernel/ come through here: render/ does not import kernel/. */
+export type { OwnerTableDamage };
+import type { MutexKind } from '../../kernel/mutexes';
+import { messageOfError } from '../../core/warnings';
 
 export type HopKind =
   | 'mutant'
@@ -25,26 +31,172 @@ export type HopKind =
   | 'condition-variable'
   | 'wait-on-address';
 
-export interface Hop {
+/** Kinds of lock whose waiters end at the lock because it records no owner (grouped per lock in the report). */
+export type OwnerlessKind = 'srw-lock' | 'push-lock' | 'condition-variable' | 'wait-on-address';
+
+/** A legacy LPC message id as `!lpc message` takes it (8 hex digits): a number, never an address. */
+export type LpcMessageId = string & { readonly lpcMessageId: true };
+
+export function lpcMessageId(id: number): LpcMessageId {
+  return (id >>> 0).toString(16).padStart(8, '0') as LpcMessageId;
+}
+
+/** A lock word as the lock's bit layout reads (push locks, SRW locks). */
+export type LockWordState =
+  | 'unreadable'
+  | 'unknown'
+  | 'free'
+  | 'held'
+  | 'held-exclusive'
+  | 'held-shared-by-several'
+  | 'held-exclusive-or-one-shared'
+  | { sharedBy: number };
+
+/** A critical section as named: its address, and its symbol when it is a named global. */
+export interface SectionRef {
+  address: Addr;
+  symbol?: string;
+}
+
+/** A LockCount impossible in the encoding it was decoded with (damaged, or a wrong version guess). */
+export interface LockCountDamage {
+  lockCount: number;
+  encoding: string;
+}
+
+/** How a critical section was identified when its waiter blocks in NtWaitForAlertByThreadId. */
+export type SectionEvidence = { by: 'wait-address' } | { by: 'frame'; frame: string } | { by: 'elimination'; processName: string };
+
+interface HopEnds {
   from: Addr;
-  kind: HopKind;
-  object: Addr;
   to: Addr;
-  /** What the evidence says, e.g. "owner", "ProcessC.EXE, 1 thread left". */
-  detail: string;
+}
+
+/** A thread -> thread hop: the object it goes through (by kind) and the evidence for it. */
+export type Hop = HopEnds &
+  (
+    | { kind: 'mutant'; object: Addr; abandoned?: boolean }
+    | { kind: 'process'; object: Addr; processName: string; exiting: boolean; threadsLeft: number }
+    | { kind: 'thread'; object: Addr }
+    | { kind: 'fast-mutex' | 'guarded-mutex'; object: Addr; recursive?: boolean; countSaysFree?: number }
+    | { kind: 'resource'; object: Addr; mode: ResourceMode; ownerPointer?: Addr; itself?: boolean; /** The nt!ExpWaitForResource frame the resource was recovered from. */ resourceFrom?: string }
+    | { kind: 'critical-section'; object: Addr; symbol?: string; ownerTid: number; damaged?: LockCountDamage; evidence?: SectionEvidence }
+    | { kind: 'lpc'; messageId: LpcMessageId; serverProcess: string }
+    | { kind: 'alpc'; object: Addr; messageId: number; serverProcess: string }
+    | { kind: 'push-lock'; object: Addr; state: LockWordState; lockFrom?: string }
+  );
+
+export type HopOf<K extends Hop['kind']> = Extract<Hop, { kind: K }>;
+
+/** What a hop goes through as one key: the object's address, or an LPC hop's message id. */
+export function hopObjectKey(h: Hop): string {
+  return h.kind === 'lpc' ? h.messageId : h.object;
+}
+
+/** An address as a user-mode wait names it, with the symbol when it is a named global. */
+export interface NamedAddress {
+  address: Addr;
+  symbol?: string;
+}
+
+/** A process the report names in a dead end that has stopped serving (exiting, or no threads left). */
+export interface ProcessGone {
+  name: string;
+  exiting: boolean;
+  threadsLeft: number;
+}
+
+/** The locked critical sections of a process, as `!cs -l -o -s` lists them (a note on an unnamed section wait). */
+export type LockedSections =
+  | { processName: string; none: true }
+  | { processName: string; none?: false; withWaiters: boolean; sections: LockedSection[]; total: number };
+
+export interface LockedSection {
+  section: SectionRef;
+  ownerTid: number;
+  /** The owning thread when it is a thread of the process. */
+  owner?: Addr;
+  waiters: number;
+}
+
+/** Why a wait leads to no thread: one variant per situation, with the facts its sentence needs. */
+export type DeadEndReason =
+  | { reason: 'mutant-no-owner'; lock: Addr; abandoned?: boolean }
+  | ({ reason: 'owner-not-a-thread'; lock: Addr; owner: Addr } & (
+      | { kind: 'mutant'; abandoned?: boolean }
+      | { kind: 'fast-mutex' | 'guarded-mutex'; waiters: number | undefined }
+      | { kind: 'resource'; mode: ResourceMode; wanted?: ResourceMode }
+      | { kind: 'alpc'; messageId: number }
+    ))
+  | { reason: 'process-not-listed'; process: Addr }
+  | { reason: 'process-no-threads-left'; process: Addr; name: string; exiting: boolean }
+  | { reason: 'thread-not-listed'; thread: Addr }
+  | { reason: 'mutex-unreadable'; kind: MutexKind; objectKind: string; object: Addr }
+  | { reason: 'mutex-owner-not-recorded'; kind: MutexKind; lock: Addr; waiters: number | undefined; countSaysFree?: number }
+  | { reason: 'resource-owner-pointer'; lock: Addr; wanted?: ResourceMode; value: Addr }
+  | { reason: 'resource-no-owner'; lock: Addr; wanted?: ResourceMode; resourceFrom?: string }
+  | { reason: 'resource-damaged'; lock: Addr; damage: OwnerTableDamage }
+  | { reason: 'resource-wait-unmatched'; objectKind: string; object: Addr; stackAvailable: boolean }
+  | { reason: 'push-lock-unnamed' }
+  | { reason: 'push-lock-owner-not-recorded'; lock: NamedAddress; state: LockWordState; why: 'no-lock-entries' | 'no-entry-holds-it' }
+  | { reason: 'alert-by-thread-id'; address?: NamedAddress; stackAvailable: boolean }
+  | { reason: 'srw-lock-ownerless'; lock?: NamedAddress; state: LockWordState; waiters: number }
+  | { reason: 'condition-variable'; variable?: NamedAddress; lockKind: 'critical-section' | 'srw-lock'; sleptOn?: NamedAddress }
+  | { reason: 'wait-on-address'; address?: NamedAddress }
+  | { reason: 'lpc-no-message-id' }
+  | { reason: 'lpc-unserved'; messageId: LpcMessageId; port?: LpcPortFacts }
+  | { reason: 'alpc-receiving' }
+  | { reason: 'alpc-no-message' }
+  | { reason: 'alpc-bad-pointer'; message: Addr }
+  | { reason: 'alpc-no-message-type'; message: Addr }
+  | { reason: 'alpc-unreadable'; message: Addr }
+  | { reason: 'alpc-recycled'; message: Addr; otherWaiter?: Addr; otherId?: { id: number; own: number } }
+  | { reason: 'alpc-unserved'; message: Addr; messageId: number; port?: Addr; portFacts?: AlpcPortFacts }
+  | { reason: 'cs-no-user-memory' }
+  | { reason: 'cs-unreadable'; address: Addr; frame: string }
+  | { reason: 'cs-unnamed'; frame: string; locked?: LockedSections }
+  | { reason: 'cs-free'; section: SectionRef; damaged?: LockCountDamage }
+  | { reason: 'cs-no-owner'; section: SectionRef; damaged?: LockCountDamage }
+  | { reason: 'cs-owner-not-in-process'; section: SectionRef; ownerTid: number; processName: string }
+  | { reason: 'cs-owned-by-waiter'; section: SectionRef; damaged?: LockCountDamage };
+
+/** The server's connection port of an unserved LPC request, and what its queue says. */
+export interface LpcPortFacts {
+  port: Addr;
+  serverProcess?: Addr;
+  /** The server process's name when it is in the process list. */
+  serverName?: string;
+  queue?: { count: number; cut: boolean; stillQueued: boolean };
+  serverGone?: ProcessGone;
+}
+
+/** The port an unserved ALPC message is queued on, when readable. */
+export interface AlpcPortFacts {
+  ownerProcess?: Addr;
+  ownerName?: string;
+  queued: number;
+  pending: number;
+  waitingServers: number;
+  ownerGone?: ProcessGone;
 }
 
 /** Something a waiting thread waits on that leads to no thread. */
 export interface DeadEnd {
   object: Addr;
-  text: string;
+  reason: DeadEndReason;
   /** A lock or address the chain ends at without a known owner (an SRW lock, a condition variable...): its kind and address. */
-  kind?: HopKind;
+  kind?: OwnerlessKind;
   lock?: Addr;
-  /** The facts behind the text when the dead end is a lock owned by no thread of the dump (!stalecheck orphaned-owner). */
+  /** The facts behind the reason when the dead end is a lock owned by no thread of the dump (!stalecheck orphaned-owner). */
   ownerNotFound?: OwnerNotFound;
-  /** The facts behind the text when the dead end is a request no server thread works on (!stalecheck unserved-message). */
+  /** The facts behind the reason when the dead end is a request no server thread works on (!stalecheck unserved-message). */
   unserved?: UnservedMessage;
+}
+
+/** The one "owner is not a thread of any listed process" dead end, for every lock kind that records a thread as owner. */
+export function ownerNotAThread(object: Addr, reason: Extract<DeadEndReason, { reason: 'owner-not-a-thread' }>, unserved?: UnservedMessage): DeadEnd {
+  if (reason.kind === 'alpc') return { object, reason, unserved };
+  return { object, reason, ownerNotFound: { kind: reason.kind, lock: reason.lock, owner: reason.owner } };
 }
 
 /** A lock whose recorded owner is not a thread of any listed process. */
@@ -102,6 +254,14 @@ export interface WaitOutcome {
 /** A rule looks at one wait block of a waiting thread; undefined means "not mine". */
 export type EdgeRule = (thread: ThreadInfo, wait: WaitBlockInfo, object: DispatcherObject | undefined, env: RuleEnv) => WaitOutcome | undefined;
 
+/** The edge rules, by name (warnings name a rule that failed). */
+export type EdgeRuleId = 'address-wait' | 'lpc' | 'alpc' | 'resource' | 'fast-mutex' | 'push-lock' | 'critical-section' | 'mutant' | 'process-object' | 'thread-object';
+
+export interface NamedEdgeRule {
+  id: EdgeRuleId;
+  rule: EdgeRule;
+}
+
 export interface ObjectWaiters {
   object: Addr;
   kind: string;
@@ -111,12 +271,10 @@ export interface ObjectWaiters {
 }
 
 /** A lock a thread holds whose waiters the lock counts but no thread of the dump shows (a CS's LockCount). */
-export interface HeldLock {
-  lock: Addr;
-  kind: string;
-  carried: number;
-  detail: string;
-}
+export type HeldLock = { lock: Addr; carried: number } & (
+  | { kind: 'critical-section'; ownerTid: number; symbol?: string }
+  | { kind: 'resource'; mode: ResourceMode }
+);
 
 export interface WaitGraph {
   hops: Hop[];
@@ -132,7 +290,7 @@ export interface WaitGraph {
 export const ALERT_WAIT_REASON = 'WrAlertByThreadId';
 const NO_WAIT_BLOCK: WaitBlockInfo = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
 
-export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly EdgeRule[], env: RuleEnv): WaitGraph {
+export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly NamedEdgeRule[], env: RuleEnv): WaitGraph {
   const graph: WaitGraph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
   for (const thread of threads) {
     if (thread.state !== 'Waiting') continue;
@@ -140,13 +298,16 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
     // not read as one, and a wait without a block still goes through the rules.
     const byAddress = thread.waitReason === ALERT_WAIT_REASON;
     const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
-    for (const wait of waits) {
-      const object = byAddress ? undefined : env.dispatcher.read(wait.object);
-      let outcome: WaitOutcome | undefined;
-      for (const rule of rules) {
-        outcome = rule(thread, wait, object, env);
-        if (outcome) break;
-      }
+    // A rule that throws on one of the thread's waits loses every edge it gave this thread: its waits are
+    // resolved again without it (failures are rare; rules cache their reads per run).
+    const failed = new Set<number>();
+    let resolved: ResolvedWait[];
+    do {
+      const before = failed.size;
+      resolved = waits.map((wait) => resolveWait(thread, wait, byAddress, rules, failed, env));
+      if (failed.size === before) break;
+    } while (failed.size < rules.length);
+    for (const { wait, object, outcome } of resolved) {
       const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
       countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
       if (!outcome) continue;
@@ -155,6 +316,29 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly E
     }
   }
   return graph;
+}
+
+interface ResolvedWait {
+  wait: WaitBlockInfo;
+  object: DispatcherObject | undefined;
+  outcome: WaitOutcome | undefined;
+}
+
+/** The first rule (not failed on this thread) that claims the wait; a rule that throws is marked failed, with a warning. */
+function resolveWait(thread: ThreadInfo, wait: WaitBlockInfo, byAddress: boolean, rules: readonly NamedEdgeRule[], failed: Set<number>, env: RuleEnv): ResolvedWait {
+  const object = byAddress ? undefined : env.dispatcher.read(wait.object);
+  for (let i = 0; i < rules.length; i++) {
+    if (failed.has(i)) continue;
+    try {
+      const outcome = rules[i].rule(thread, wait, object, env);
+      if (outcome) return { wait, object, outcome };
+    } catch (e) {
+      // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
+      failed.add(i);
+      env.k.warnings.add('rules stopped by bad data', `wait rule ${rules[i].id}, thread ${thread.address}: ${messageOfError(e)}`);
+    }
+  }
+  return { wait, object, outcome: undefined };
 }
 
 /** Records a lock whose waiters only the lock itself counts: its owner blocks them. */

@@ -5,7 +5,7 @@
 // children's rows, every node on a row of its own within its column), so boxes cannot overlap.
 import type { Addr } from '../../core/addr';
 import type { WaitChainReport } from '../../analysis/waits/waitchain';
-import type { Hop } from '../../analysis/waits/waitgraph';
+import { hopObjectKey, type Hop } from '../../analysis/waits/waitgraph';
 
 export interface GraphNode {
   id: number;
@@ -57,7 +57,7 @@ export function layoutWaitGraph(report: WaitChainReport, limits = LIMITS): WaitD
     return n;
   };
   const edge = (from: GraphNode, to: GraphNode, hop: Hop, kind: GraphEdge['kind'], nth?: number, of?: number) => {
-    const key = `${hop.from}>${hop.object}>${hop.to}`;
+    const key = `${hop.from}>${hopObjectKey(hop)}>${hop.to}`;
     if (from.kind === 'thread' && drawnHop.has(key)) return;
     drawnHop.add(key);
     edges.push({ from: from.id, to: to.id, hop, kind, nth, of });
@@ -107,7 +107,7 @@ export function layoutWaitGraph(report: WaitChainReport, limits = LIMITS): WaitD
       for (const h of hops) {
         if (children.has(h.from)) inner.push(h);
         else {
-          const key = `${h.kind}:${h.object}`;
+          const key = `${h.kind}:${hopObjectKey(h)}`;
           const list = leaves.get(key);
           if (list) list.push(h);
           else leaves.set(key, [h]);
@@ -157,7 +157,7 @@ export function layoutWaitGraph(report: WaitChainReport, limits = LIMITS): WaitD
     if (cross >= limits.crossEdges) break;
     const a = byThread.get(h.from);
     const b = byThread.get(h.to);
-    if (!a || !b || drawnHop.has(`${h.from}>${h.object}>${h.to}`)) continue;
+    if (!a || !b || drawnHop.has(`${h.from}>${hopObjectKey(h)}>${h.to}`)) continue;
     edge(a, b, h, 'cross');
     cross++;
   }

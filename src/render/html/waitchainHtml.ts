@@ -2,13 +2,13 @@
 // SVG (layout: waitGraphLayout.ts), thread details on click, search, and the report's tables. Built
 // only from the analysis result the text and JSON renderers use: no memory is read here (a chain's
 // end is described only for the threads the text report describes: reading one may read its stack).
-import type { Addr } from '../../core/addr';
-import { formatTicks } from '../../analysis/waits/ticks';
-import { type ThreadSummary, type WaitChainReport } from '../../analysis/waits/waitchain';
 import { hex4 } from '../../core/numbers';
+import type { Addr } from '../../core/addr';
+import type { ThreadSummary, WaitChainReport } from '../../analysis/waits/waitchain';
+import { verdictText } from '../waitchainWords';
 import type { Hop } from '../../analysis/waits/waitgraph';
 import { Labels } from '../labels';
-import { count, waitedNoun } from '../vocabulary';
+import { count, formatTicks, threadLabel, waitedNoun } from '../vocabulary';
 import { MAX_ROOTS } from '../waitchainText';
 import { clip, esc } from './escape';
 import { htmlPage, table, type Cell } from './page';
@@ -27,7 +27,7 @@ export function renderWaitChainHtml(report: WaitChainReport, pointerSize: number
   const L = new Labels(report, pointerSize);
   const lines = text.split('\n');
   const summary = lines.filter((l) => l.indexOf('Summary: ') === 0);
-  const headline = [report.verdict].concat(summary);
+  const headline = [verdictText(report)].concat(summary);
   if (report.scopeError) return htmlPage({ title: '!waitchain', headline, sections: [], text });
   const drawing = layoutWaitGraph(report);
   // The threads whose chain end the text report describes (their description is already read).
@@ -62,7 +62,7 @@ export function renderWaitChainHtml(report: WaitChainReport, pointerSize: number
 
 function searchText(a: Addr, report: WaitChainReport, L: Labels): string {
   const s = report.threads.get(a);
-  return (s ? `${a} ${L.addr(a)} ${s.processName} ${hex4(s.pid)}.${hex4(s.tid)} pid ${hex4(s.pid)} 0n${s.pid}` : `${a} ${L.addr(a)}`).toLowerCase();
+  return (s ? `${a} ${L.addr(a)} ${threadLabel(L.addr(a), s, 'short')} pid ${hex4(s.pid)} 0n${s.pid}` : `${a} ${L.addr(a)}`).toLowerCase();
 }
 
 function shortAge(s: ThreadSummary | undefined, report: WaitChainReport, L: Labels): string {
@@ -75,9 +75,9 @@ function nodeLines(n: GraphNode, report: WaitChainReport, L: Labels, ends: Set<A
   if (n.kind === 'more') return [`${n.members.length} more threads`, 'wait here (not drawn)', 'click to list them'];
   const a = n.thread!;
   const s = report.threads.get(a);
-  const out = [s ? `${s.processName} ${hex4(s.pid)}.${hex4(s.tid)}` : `thread ${L.addr(a)}`, s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
+  const out = [threadLabel(L.addr(a), s, 'short'), s ? `${L.addr(a)} ${s.state}${s.waitReason ? ' ' + s.waitReason : ''}` : L.addr(a), shortAge(s, report, L)];
   if (n.cycle) out.push('in a deadlock cycle');
-  else if (n.root && s) out.push(ends.has(a) ? `ends: ${s.terminal}` : `ends: see !waitchain ${L.addr(a)}`);
+  else if (n.root && s) out.push(ends.has(a) ? `ends: ${L.end(s)}` : `ends: see !waitchain ${L.addr(a)}`);
   return out;
 }
 
@@ -209,7 +209,7 @@ function threadData(report: WaitChainReport, L: Labels, ends: Set<Addr>): { [add
   report.threads.forEach((s, a) => {
     const held = new Map<string, number>();
     for (const h of ins.get(a) || []) {
-      const k = L.hop(Object.assign({}, h, { detail: '' }));
+      const k = L.hop(h, false);
       held.set(k, (held.get(k) || 0) + 1);
     }
     const holds: string[] = [];
@@ -218,7 +218,7 @@ function threadData(report: WaitChainReport, L: Labels, ends: Set<Addr>): { [add
       label: L.thread(a),
       state: `${s.state}${s.waitReason ? ` (${s.waitReason})` : ''}`,
       age: L.age(s),
-      end: ends.has(a) ? s.terminal : undefined,
+      end: ends.has(a) ? L.end(s) : undefined,
       out: (outs.get(a) || []).map((h) => `${L.hop(h)} -> ${L.thread(h.to)}`),
       ins: (ins.get(a) || []).map((h) => [L.addr(h.from), `${L.thread(h.from)} via ${L.hop(h)}`] as [string, string]),
       holds: holds.concat(holders.get(a) || []),
@@ -250,7 +250,7 @@ function tables(report: WaitChainReport, L: Labels, ends: Set<Addr>): string {
         r.blocked.length,
         r.processesAffected.length,
         { html: esc(L.age(s)), sort: s && s.waitTicks !== undefined ? s.waitTicks : -1 },
-        r.cycle ? 'deadlock' : s && ends.has(r.thread) ? s.terminal : '',
+        r.cycle ? 'deadlock' : s && ends.has(r.thread) ? L.end(s) : '',
         r.holds.map((h) => `${waitedNoun(h.kind)} ${L.addr(h.lock)} (${count(h.carried, 'waiter')} not shown)`).join(', '),
       ];
     });
@@ -267,7 +267,7 @@ function tables(report: WaitChainReport, L: Labels, ends: Set<Addr>): string {
     out.push('<h2>Longest waiters</h2>');
     const rows: Cell[][] = waiters.slice(0, 25).map((s) => {
       const h = outs.get(s.address);
-      return [L.thread(s.address), s.waitReason, { html: esc(L.age(s)), sort: s.waitTicks! }, h ? `${L.hop(h)} -> ${L.thread(h.to)}` : ends.has(s.address) ? s.terminal : ''];
+      return [L.thread(s.address), s.waitReason, { html: esc(L.age(s)), sort: s.waitTicks! }, h ? `${L.hop(h)} -> ${L.thread(h.to)}` : ends.has(s.address) ? L.end(s) : ''];
     });
     out.push(table('longest', ['thread', 'wait reason', 'waiting', 'waits on'], rows));
   }

@@ -8,7 +8,7 @@ function graphOf(edges: string[]): WaitGraph {
   const g: WaitGraph = { hops: [], out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
   for (const e of edges) {
     const [from, to] = e.split('>');
-    const hop: Hop = { from, to, kind: 'mutant', object: `o${from}${to}`, detail: 'owner' };
+    const hop: Hop = { from, to, kind: 'mutant', object: `o${from}${to}` };
     g.hops.push(hop);
     g.out.set(from, [...(g.out.get(from) || []), hop]);
     g.into.set(to, [...(g.into.get(to) || []), hop]);

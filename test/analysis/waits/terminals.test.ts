@@ -26,12 +26,12 @@ describe('outermost call of a GUI API', () => {
 
   it('names the API the program called and its caller', () => {
     const f = frames('win32k!xxxSleepThread+0x1be', 'USER32!SoftModalMessageBox+0x94b', 'USER32!MessageBoxA+0x45', 'app!Fail+0x10');
-    expect(outermostCall(f, box)).toBe('USER32!MessageBoxA+0x45, called from app!Fail+0x10');
+    expect(outermostCall(f, box)).toEqual({ frame: 'USER32!MessageBoxA+0x45', caller: 'app!Fail+0x10' });
   });
 
   it('names no caller when the stack ends there or the next frame is system-call glue', () => {
-    expect(outermostCall(frames('USER32!SoftModalMessageBox+0x94b', 'USER32!MessageBoxA+0x45'), box)).toBe('USER32!MessageBoxA+0x45');
-    expect(outermostCall(frames('win32k!xxxSendMessageTimeout+0x1f3', 'nt!KiFastCallEntry+0xfc'), /!(\w*SendMessage\w*)\b/)).toBe('win32k!xxxSendMessageTimeout+0x1f3');
+    expect(outermostCall(frames('USER32!SoftModalMessageBox+0x94b', 'USER32!MessageBoxA+0x45'), box)).toEqual({ frame: 'USER32!MessageBoxA+0x45' });
+    expect(outermostCall(frames('win32k!xxxSendMessageTimeout+0x1f3', 'nt!KiFastCallEntry+0xfc'), /!(\w*SendMessage\w*)\b/)).toEqual({ frame: 'win32k!xxxSendMessageTimeout+0x1f3' });
   });
 
   it('is undefined when no frame matches', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTicks, waitAge } from '../../../src/analysis/waits/ticks';
+import { waitAge } from '../../../src/analysis/waits/ticks';
+import { formatTicks } from '../../../src/render/vocabulary';
 
 describe('waiting time as WinDbg prints it', () => {
   it('matches the !thread examples of the reference (§7)', () => {

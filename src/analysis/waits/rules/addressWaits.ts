@@ -7,12 +7,13 @@
 // - an SRW lock: the lock word says held exclusive or shared; SRW locks record no owner, so the chain ends there;
 // - a condition variable (SleepConditionVariableCS/SRW): the variable, and the lock it was slept on with;
 // - WaitOnAddress: the address.
-import { formatAddr, isNull, type Addr } from '../../../core/addr';
+import { isNull, type Addr } from '../../../core/addr';
 import { cacheKey } from '../../../core/runCache';
 import { isRoutine } from '../../../core/symbolName';
 import type { FrameInfo } from '../../../core/target';
 import type { ThreadInfo } from '../../../kernel/model';
-import { ALERT_WAIT_REASON, type EdgeRule, type RuleEnv, type WaitOutcome } from '../waitgraph';
+import { ALERT_WAIT_REASON, type DeadEndReason, type EdgeRule, type LockWordState, type NamedAddress, type RuleEnv, type WaitOutcome } from '../waitgraph';
+import { globalSymbol } from './globalSymbol';
 import { CS_ROUTINES, criticalSectionOfAddressWait } from './critsecs';
 
 
@@ -29,7 +30,7 @@ interface Classified {
   kind: AddressWaitKind;
   frame: FrameInfo;
   /** For a condition variable: the kind of lock it was slept on with. */
-  lockKind?: 'critical section' | 'SRW lock';
+  lockKind?: 'critical-section' | 'srw-lock';
 }
 
 /** The innermost routine that says what the wait is for. */
@@ -38,8 +39,8 @@ export function classifyAddressWait(frames: readonly FrameInfo[]): Classified | 
     if (!SYNC_MODULES.some((m) => isRoutine(f.text, m, ALL_ROUTINES))) continue;
     if (isRoutine(f.text, 'ntdll', CS_ROUTINES)) return { kind: 'critical-section', frame: f };
     if (SYNC_MODULES.some((m) => isRoutine(f.text, m, SRW_ROUTINES))) return { kind: 'srw-lock', frame: f };
-    if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_CS_ROUTINES))) return { kind: 'condition-variable', frame: f, lockKind: 'critical section' };
-    if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_SRW_ROUTINES))) return { kind: 'condition-variable', frame: f, lockKind: 'SRW lock' };
+    if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_CS_ROUTINES))) return { kind: 'condition-variable', frame: f, lockKind: 'critical-section' };
+    if (SYNC_MODULES.some((m) => isRoutine(f.text, m, CV_SRW_ROUTINES))) return { kind: 'condition-variable', frame: f, lockKind: 'srw-lock' };
     return { kind: 'wait-on-address', frame: f };
   }
   return undefined;
@@ -58,10 +59,9 @@ export const addressWaitRule: EdgeRule = (thread, wait, _object, env) => {
     const cs = criticalSectionOfAddressWait(thread, wait.object, !!c, env);
     if (cs) return cs;
   }
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
   if (!c) {
-    const where = isNull(wait.object) ? 'no address recorded' : `address ${a(wait.object)}${symbolText(wait.object, env)}`;
-    return deadEnd(wait.object, `waits to be woken by thread id (WrAlertByThreadId), ${where}${frames ? '' : ', stack not available'}`, 'WrAlertByThreadId');
+    const address = isNull(wait.object) ? undefined : named(wait.object, env);
+    return deadEnd(wait.object, { reason: 'alert-by-thread-id', address, stackAvailable: !!frames }, 'WrAlertByThreadId');
   }
   return lockOutcome(thread, wait.object, addressOf(thread, wait.object, c.frame, env), c, env);
 };
@@ -80,32 +80,34 @@ function keyedWait(thread: ThreadInfo, waited: Addr, env: RuleEnv): WaitOutcome 
 }
 
 function lockOutcome(thread: ThreadInfo, waited: Addr, address: Addr | undefined, c: Classified, env: RuleEnv): WaitOutcome {
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
-  const shown = address ? `${a(address)}${symbolText(address, env)}` : 'at an address no wait block or frame records';
-  const wait = { object: waited };
+  const shown = address ? named(address, env) : undefined;
   switch (c.kind) {
     case 'srw-lock': {
-      const state = address ? srwState(thread, address, env) : 'state unknown';
-      const n = waitersOf(env, 'srw-lock', thread, address);
-      return lockEnd(wait.object, address, 'srw-lock', `waits on SRW lock ${shown} (${state}, ${n} waiter${n === 1 ? '' : 's'}), owner not recorded`);
+      const state = address ? srwState(thread, address, env) : 'unknown';
+      const waiters = waitersOf(env, 'srw-lock', thread, address);
+      return lockEnd(waited, address, 'srw-lock', { reason: 'srw-lock-ownerless', lock: shown, state, waiters });
     }
     case 'condition-variable': {
       const args = env.kernel.frameArguments(thread, c.frame, 2);
-      const lock = args && args[1] && !isNull(args[1]) ? `, slept on with ${c.lockKind} ${a(args[1])}${symbolText(args[1], env)}` : `, slept on with a ${c.lockKind}`;
-      return lockEnd(wait.object, address, 'condition-variable', `sleeps on condition variable ${shown}${lock}; woken by whoever signals it`);
+      const sleptOn = args && args[1] && !isNull(args[1]) ? named(args[1], env) : undefined;
+      return lockEnd(waited, address, 'condition-variable', { reason: 'condition-variable', variable: shown, lockKind: c.lockKind!, sleptOn });
     }
     default:
-      return lockEnd(wait.object, address, 'wait-on-address', `waits on address ${shown} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`);
+      return lockEnd(waited, address, 'wait-on-address', { reason: 'wait-on-address', address: shown });
   }
 }
 
-function deadEnd(object: Addr, text: string, objectKind: string): WaitOutcome {
-  return { hops: [], deadEnds: [{ object, text }], objectKind };
+function named(address: Addr, env: RuleEnv): NamedAddress {
+  return { address, symbol: globalSymbol(address, env) };
+}
+
+function deadEnd(object: Addr, reason: DeadEndReason, objectKind: string): WaitOutcome {
+  return { hops: [], deadEnds: [{ object, reason }], objectKind };
 }
 
 /** Waiter counts go to the lock, so all its waiters are grouped ("3 threads wait on srw-lock ..."). */
-function lockEnd(waited: Addr, lock: Addr | undefined, kind: AddressWaitKind, text: string): WaitOutcome {
-  const outcome = deadEnd(waited, text, kind);
+function lockEnd(waited: Addr, lock: Addr | undefined, kind: Exclude<AddressWaitKind, 'critical-section'>, reason: DeadEndReason): WaitOutcome {
+  const outcome = deadEnd(waited, reason, kind);
   outcome.deadEnds[0].kind = kind;
   outcome.deadEnds[0].lock = lock;
   if (lock) outcome.lock = lock;
@@ -123,18 +125,18 @@ function addressOf(thread: ThreadInfo, waited: Addr, frame: FrameInfo, env: Rule
  * The SRW lock word (the _RTL_SRWLOCK bit layout: Locked 0x1, Waiting 0x2, Waking 0x4, MultipleShared 0x8,
  * shared count from bit 4 while no waiter is queued; with waiters the upper bits point at the wait blocks).
  */
-function srwState(thread: ThreadInfo, address: Addr, env: RuleEnv): string {
+function srwState(thread: ThreadInfo, address: Addr, env: RuleEnv): LockWordState {
   const word = env.kernel.readUserPointer(thread.process, address);
-  if (!word) return 'lock word unreadable';
+  if (!word) return 'unreadable';
   const low = parseInt(word.slice(-2), 16) & 0xff;
   const locked = (low & 1) === 1;
   const waiting = (low & 2) === 2;
   if (!locked) return 'free';
   // With waiters queued the owners are counted in the wait blocks, not the word: MultipleShared tells several.
-  if (waiting) return (low & 8) === 8 ? 'held shared by several threads' : 'held exclusive or by one shared owner';
+  if (waiting) return (low & 8) === 8 ? 'held-shared-by-several' : 'held-exclusive-or-one-shared';
   // No waiter queued: the upper bits are the shared count (0: exclusive).
   const shared = sharedCount(word);
-  return shared === 0 ? 'held exclusive' : `held shared by ${shared} thread${shared === 1 ? '' : 's'}`;
+  return shared === 0 ? 'held-exclusive' : { sharedBy: shared };
 }
 
 function sharedCount(word: Addr): number {
@@ -169,10 +171,3 @@ function waitersOf(env: RuleEnv, kind: AddressWaitKind, thread: ThreadInfo, lock
   return index.get(`${kind}:${thread.process.address}:${lock}`) || 1;
 }
 
-/** ` module!symbol` when the address is a named global. */
-function symbolText(address: Addr, env: RuleEnv): string {
-  const s = env.k.target.nearestSymbol(address);
-  if (!s || s.indexOf('!') < 0) return '';
-  const m = /\+0x([0-9a-f]+)$/i.exec(s);
-  return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
-}

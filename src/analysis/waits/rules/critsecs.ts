@@ -10,14 +10,14 @@
 // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
 // locked sections, and says which evidence it used.
 import { formatAddr, type Addr } from '../../../core/addr';
-import { hex4 } from '../../../core/numbers';
 import { cacheKey, getOrBuild, getOrRead } from '../../../core/runCache';
 import { listHolds, type CriticalSection, type CritSecList } from '../../../kernel/critsecs';
 import { isRoutine } from '../../../core/symbolName';
 import { addrAdd, isNull } from '../../../core/addr';
 import type { FrameInfo } from '../../../core/target';
 import type { ProcessInfo, ThreadInfo } from '../../../kernel/model';
-import type { DeadEnd, EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
+import type { DeadEnd, DeadEndReason, EdgeRule, LockedSection, LockedSections, RuleEnv, SectionEvidence, SectionRef, WaitOutcome } from '../waitgraph';
+import { globalSymbol } from './globalSymbol';
 
 /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
 export const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
@@ -29,11 +29,9 @@ const ADDRESS_OUTCOME_BY_THREAD = cacheKey<Map<Addr, WaitOutcome | null>>('crits
 const THREADS_BY_TID = cacheKey<Map<Addr, Map<number, ThreadInfo>>>('critsec: threads by tid');
 const PROCESS_MAY_WAIT = cacheKey<Map<Addr, boolean>>('critsec: process may have waiters');
 const LISTS = cacheKey<Map<Addr, CritSecList>>('critsec: lists');
-const LOCKED_NOTES = cacheKey<Map<Addr, string>>('critsec: locked notes');
+const LOCKED_NOTES = cacheKey<Map<Addr, LockedSections>>('critsec: locked notes');
 /** What a section's waiters block on: its LockSemaphore (an event), or a keyed-event semaphore. */
 const LOCK_WAIT_KINDS = /^(SynchronizationEvent|NotificationEvent|Semaphore)$/;
-/** A symbol further than this from the section is not its name. */
-const MAX_SYMBOL_OFFSET = 0x1000;
 /** Locked sections quoted in a note. */
 const NOTE_SECTIONS = 4;
 
@@ -98,49 +96,50 @@ function sectionWaitOf(thread: ThreadInfo, env: RuleEnv): SectionWait | undefine
   return { kind: 'unreadable', frame: candidates[0].frame, address: candidates[0].address };
 }
 
-function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found: SectionWait, env: RuleEnv, evidence = ''): WaitOutcome {
+function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found: SectionWait, env: RuleEnv, evidence?: SectionEvidence): WaitOutcome {
   const { k } = env;
   // Until a section is identified the waiter counts stay on the event it waits on, under its own kind.
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: found.kind === 'section' ? 'critical-section' : waitKind };
-  const deadEnd = (text: string, ownerNotFound?: DeadEnd['ownerNotFound']): WaitOutcome => {
-    const d: DeadEnd = { object: waitObject, text, ownerNotFound };
-    outcome.deadEnds.push(d);
+  const deadEnd = (reason: DeadEndReason, ownerNotFound?: DeadEnd['ownerNotFound']): WaitOutcome => {
+    outcome.deadEnds.push({ object: waitObject, reason, ownerNotFound });
     return outcome;
   };
   switch (found.kind) {
     case 'no-user-memory':
-      return deadEnd('critical section wait, user memory not in this dump');
+      return deadEnd({ reason: 'cs-no-user-memory' });
     case 'unreadable':
-      return deadEnd(`critical section ${formatAddr(found.address, k.pointerSize)} (argument of ${found.frame}) is unreadable`);
+      return deadEnd({ reason: 'cs-unreadable', address: found.address, frame: found.frame });
     case 'unnamed':
-      return deadEnd(`critical section wait (${found.frame}), no frame argument names the section${lockedNote(thread.process, env)}`);
+      return deadEnd({ reason: 'cs-unnamed', frame: found.frame, locked: lockedNote(thread.process, env) });
     default:
       break;
   }
   const cs = found.cs;
-  const name = nameOf(cs, env);
+  const section = sectionRef(cs, env);
   outcome.lock = cs.address;
   outcome.carriedWaiters = cs.state.waiters;
-  const damaged = cs.state.inconsistent ? ` (LockCount ${cs.lockCount} is not a valid ${cs.state.encoding} value: damaged?)` : '';
+  const damaged = cs.state.inconsistent ? { lockCount: cs.lockCount, encoding: cs.state.encoding } : undefined;
   if (cs.state.inconsistent) k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
-  if (!cs.state.locked) return deadEnd(`critical section ${name} is free${damaged}`);
-  if (cs.badOwner || cs.ownerTid === 0) return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
+  if (!cs.state.locked) return deadEnd({ reason: 'cs-free', section, damaged });
+  if (cs.badOwner || cs.ownerTid === 0) return deadEnd({ reason: 'cs-no-owner', section, damaged });
   const owner = threadOfProcess(thread.process, cs.ownerTid, env);
   if (!owner) {
-    return deadEnd(`critical section ${name} owned by tid ${tidText(cs.ownerTid)}, which is not a thread of ${thread.process.name} (exited?)`, {
+    return deadEnd({ reason: 'cs-owner-not-in-process', section, ownerTid: cs.ownerTid, processName: thread.process.name }, {
       kind: 'critical-section',
       lock: cs.address,
       ownerTid: cs.ownerTid,
     });
   }
-  if (owner === thread) return deadEnd(`critical section ${name} is owned by the waiting thread itself${damaged}`);
-  const symbol = symbolOf(cs.address, env);
+  if (owner === thread) return deadEnd({ reason: 'cs-owned-by-waiter', section, damaged });
   outcome.hops.push({
     from: thread.address,
     kind: 'critical-section',
     object: cs.address,
     to: owner.address,
-    detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}${damaged}${evidence}`,
+    symbol: section.symbol,
+    ownerTid: cs.ownerTid,
+    damaged,
+    evidence,
   });
   return outcome;
 }
@@ -162,16 +161,16 @@ export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, c
   function resolveAddressWait(thread: ThreadInfo, waited: Addr, csFrame: boolean, env: RuleEnv): WaitOutcome | undefined {
     const list = listOf(thread.process, env);
     const fromAddress = sectionAtAddress(thread, waited, list, env);
-    if (fromAddress) return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, ', section from the wait address');
+    if (fromAddress) return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: fromAddress }, env, { by: 'wait-address' });
     if (!csFrame) return undefined;
     const found = sectionWaitOf(thread, env);
-    if (found && found.kind === 'section') return outcomeOf(thread, waited, 'critical-section', found, env, `, section from ${found.frame.replace(/\+.*$/, '')}`);
+    if (found && found.kind === 'section') return outcomeOf(thread, waited, 'critical-section', found, env, { by: 'frame', frame: found.frame });
     if (found && found.kind === 'no-user-memory') return outcomeOf(thread, waited, 'WrAlertByThreadId', found, env);
     // No address, no argument: the process's contended sections, when only one can be it.
     const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
     if (contended.length === 1 && !list.cut) {
       k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
-      return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
+      return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, { by: 'elimination', processName: thread.process.name });
     }
     const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';
     return outcomeOf(thread, waited, 'WrAlertByThreadId', found && found.kind === 'unreadable' ? found : { kind: 'unnamed', frame }, env);
@@ -229,43 +228,28 @@ function listOf(process: ProcessInfo, env: RuleEnv): CritSecList {
 }
 
 /** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
-function lockedNote(process: ProcessInfo, env: RuleEnv): string {
+function lockedNote(process: ProcessInfo, env: RuleEnv): LockedSections | undefined {
   const list = listOf(process, env);
-  if (!list.sections) return '';
-  const notes = env.cache.get(LOCKED_NOTES, () => new Map<Addr, string>());
-  return getOrBuild(notes, process.address, () => {
+  if (!list.sections) return undefined;
+  const notes = env.cache.get(LOCKED_NOTES, () => new Map<Addr, LockedSections>());
+  return getOrBuild(notes, process.address, (): LockedSections => {
     const locked = env.kernel.lockedSections(process, list);
     const contended = locked.filter((cs) => cs.state.waiters > 0);
     const shown = (contended.length ? contended : locked).slice(0, NOTE_SECTIONS);
     const total = contended.length ? contended.length : locked.length;
-    const what = contended.length ? 'locked with waiters' : 'locked';
     return !shown.length
-      ? `; no locked section on ${process.name}'s critical-section list`
-      : `; ${what} in ${process.name}: ${shown.map((cs) => describeSection(cs, env)).join(', ')}${total > shown.length ? ` and ${total - shown.length} more` : ''}`;
+      ? { processName: process.name, none: true }
+      : { processName: process.name, withWaiters: contended.length > 0, sections: shown.map((cs) => lockedSection(cs, env)), total };
   });
 }
 
-function describeSection(cs: CriticalSection, env: RuleEnv): string {
-  const owner = threadOfProcess(cs.process, cs.ownerTid, env);
-  const ownerText = cs.ownerTid === 0 ? 'no owner' : `owner tid ${tidText(cs.ownerTid)}${owner ? ` = ${formatAddr(owner.address, env.k.pointerSize)}` : ', not a thread of the process'}`;
-  return `${nameOf(cs, env)} (${ownerText}, ${cs.state.waiters} waiter${cs.state.waiters === 1 ? '' : 's'})`;
+function lockedSection(cs: CriticalSection, env: RuleEnv): LockedSection {
+  const owner = cs.ownerTid === 0 ? undefined : threadOfProcess(cs.process, cs.ownerTid, env);
+  return { section: sectionRef(cs, env), ownerTid: cs.ownerTid, owner: owner && owner.address, waiters: cs.state.waiters };
 }
 
-function nameOf(cs: CriticalSection, env: RuleEnv): string {
-  const symbol = symbolOf(cs.address, env);
-  return `${formatAddr(cs.address, env.k.pointerSize)}${symbol ? ` (${symbol})` : ''}`;
-}
-
-/** `ln` of the section when it is a named global (ntdll!LdrpLoaderLock, ipnathlp!gFwMain), not a bare module offset. */
-function symbolOf(address: Addr, env: RuleEnv): string | undefined {
-  const s = env.k.target.nearestSymbol(address);
-  if (!s || s.indexOf('!') < 0) return undefined;
-  const m = /\+0x([0-9a-f]+)$/i.exec(s);
-  return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
-}
-
-function tidText(tid: number): string {
-  return hex4(tid);
+function sectionRef(cs: CriticalSection, env: RuleEnv): SectionRef {
+  return { address: cs.address, symbol: globalSymbol(cs.address, env) };
 }
 
 /** A section held by a thread of the dump, with waiters the section counts but no edge of the graph shows. */
@@ -276,8 +260,8 @@ export interface UnseenSectionWaiters {
   owner: Addr;
   /** Waiters the section's LockCount counts. */
   carried: number;
-  /** "ntdll!LdrpLoaderLock, owner tid 3b3c, 12 waiters" */
-  detail: string;
+  ownerTid: number;
+  symbol?: string;
 }
 
 /**
@@ -298,15 +282,7 @@ export function sectionsWithUnseenWaiters(env: RuleEnv, shown: (lock: Addr) => b
       if (cs.state.waiters === 0 || shown(cs.address)) continue;
       const owner = threadOfProcess(process, cs.ownerTid, env);
       if (!owner) continue;
-      const symbol = symbolOf(cs.address, env);
-      const n = cs.state.waiters;
-      out.push({
-        lock: cs.address,
-        process: process.address,
-        owner: owner.address,
-        carried: n,
-        detail: `${symbol ? `${symbol}, ` : ''}owner tid ${tidText(cs.ownerTid)}, ${n} waiter${n === 1 ? '' : 's'} not in the dump`,
-      });
+      out.push({ lock: cs.address, process: process.address, owner: owner.address, carried: cs.state.waiters, ownerTid: cs.ownerTid, symbol: globalSymbol(cs.address, env) });
     }
   }
   return out;

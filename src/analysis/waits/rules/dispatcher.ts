@@ -1,27 +1,23 @@
-import { formatAddr } from '../../../core/addr';
 // Edges through dispatcher objects that name a thread: a mutant's owner, a process object's
 // remaining threads (the waiter waits for that process to exit), a thread object itself.
-import type { EdgeRule, WaitOutcome } from '../waitgraph';
+import { formatAddr } from '../../../core/addr';
+import { ownerNotAThread, type EdgeRule, type WaitOutcome } from '../waitgraph';
 
 export const mutantRule: EdgeRule = (thread, wait, object, env) => {
   if (!object || object.kind !== 'Mutant') return undefined;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'mutant' };
-  const abandoned = object.abandoned ? ', abandoned' : '';
+  const abandoned = object.abandoned || undefined;
   if (!object.owner) {
-    outcome.deadEnds.push({ object: wait.object, text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} has no owner${abandoned}` });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'mutant-no-owner', lock: wait.object, abandoned } });
     return outcome;
   }
   const owner = env.table.threadByAddress.get(object.owner);
   if (!owner) {
     env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
-    outcome.deadEnds.push({
-      object: wait.object,
-      text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}`,
-      ownerNotFound: { kind: 'mutant', lock: wait.object, owner: object.owner },
-    });
+    outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'mutant', lock: wait.object, owner: object.owner, abandoned }));
     return outcome;
   }
-  outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, detail: `owner${abandoned}` });
+  outcome.hops.push({ from: thread.address, kind: 'mutant', object: wait.object, to: owner.address, abandoned });
   return outcome;
 };
 
@@ -30,18 +26,17 @@ export const processObjectRule: EdgeRule = (thread, wait, object, env) => {
   if (!process && (!object || object.kind !== 'Process')) return undefined;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'process' };
   if (!process) {
-    outcome.deadEnds.push({ object: wait.object, text: `process ${formatAddr(wait.object, env.k.pointerSize)}, not in the process list` });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'process-not-listed', process: wait.object } });
     return outcome;
   }
   const remaining = process.threads.filter((t) => !t.terminated && t.address !== thread.address);
-  const exiting = process.exiting ? ', exiting' : '';
-  const left = `${remaining.length} thread${remaining.length === 1 ? '' : 's'} left`;
+  const exiting = !!process.exiting;
   if (!remaining.length) {
-    outcome.deadEnds.push({ object: wait.object, text: `process ${formatAddr(wait.object, env.k.pointerSize)} (${process.name}${exiting}) with no threads left` });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'process-no-threads-left', process: wait.object, name: process.name, exiting } });
     return outcome;
   }
   for (const t of remaining) {
-    outcome.hops.push({ from: thread.address, kind: 'process', object: wait.object, to: t.address, detail: `${process.name}${exiting}, ${left}` });
+    outcome.hops.push({ from: thread.address, kind: 'process', object: wait.object, to: t.address, processName: process.name, exiting, threadsLeft: remaining.length });
   }
   return outcome;
 };
@@ -51,9 +46,9 @@ export const threadObjectRule: EdgeRule = (thread, wait, object, env) => {
   if (!target && (!object || object.kind !== 'Thread')) return undefined;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'thread' };
   if (!target) {
-    outcome.deadEnds.push({ object: wait.object, text: `thread ${formatAddr(wait.object, env.k.pointerSize)}, not in any process's thread list` });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'thread-not-listed', thread: wait.object } });
     return outcome;
   }
-  outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address, detail: 'until it exits' });
+  outcome.hops.push({ from: thread.address, kind: 'thread', object: wait.object, to: target.address });
   return outcome;
 };

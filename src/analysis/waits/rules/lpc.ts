@@ -9,7 +9,7 @@
 // Waiter counts go to the server port when it is known (how many clients wait on one server), else to
 // the client's own semaphore. A port's queue length is not carried as a waiter count: a queued message
 // need not have a thread waiting for it (datagrams, asynchronous requests); the dead-end text says it.
-import { formatAddr, type Addr } from '../../../core/addr';
+import type { Addr } from '../../../core/addr';
 import { messageBelongsTo, type AlpcMessageInfo } from '../../../kernel/alpc';
 import {
   formatMessageId,
@@ -20,7 +20,7 @@ import {
 } from '../../../kernel/lpc';
 import type { DispatcherObject } from '../../../kernel/dispatcher';
 import type { ProcessInfo, ThreadInfo } from '../../../kernel/model';
-import type { EdgeRule, Hop, RuleEnv, UnservedMessage, WaitOutcome } from '../waitgraph';
+import { lpcMessageId, ownerNotAThread, type DeadEndReason, type EdgeRule, type LpcMessageId, type LpcPortFacts, type ProcessGone, type RuleEnv, type UnservedMessage, type WaitOutcome } from '../waitgraph';
 
 const lpcIndex = (env: RuleEnv) => env.kernel.lpcIndex();
 const lpcPorts = (env: RuleEnv) => env.kernel.lpcPorts;
@@ -46,10 +46,10 @@ export const lpcRule: EdgeRule = (thread, wait, object, env) => {
   const k = env.k;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'lpc' };
   if (!f.replyMessageId) {
-    outcome.deadEnds.push({ object: wait.object, text: 'waiting for an LPC reply with no message id (LpcReplyMessageId is 0: reply being delivered, or damaged)' });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'lpc-no-message-id' } });
     return outcome;
   }
-  const id = formatMessageId(f.replyMessageId);
+  const id = lpcMessageId(f.replyMessageId);
   const index = lpcIndex(env);
   const port = serverPortOf(thread, f, index, env);
   if (port) outcome.lock = port.connectionPort;
@@ -57,10 +57,10 @@ export const lpcRule: EdgeRule = (thread, wait, object, env) => {
   const servers = (index.servers.get(f.replyMessageId) || []).filter((s) => s.address !== thread.address);
   if (servers.length > 1) k.warnings.add('LPC messages claimed by several threads', `LPC message ${id}: ${servers.map((s) => s.address).join(', ')}`);
   for (const s of servers) {
-    outcome.hops.push({ from: thread.address, kind: 'lpc', object: id, to: s.address, detail: `served by ${s.process.name}` });
+    outcome.hops.push({ from: thread.address, kind: 'lpc', messageId: id, to: s.address, serverProcess: s.process.name });
   }
   if (!servers.length) {
-    outcome.deadEnds.push({ object: wait.object, text: unservedLpcText(id, port, f.replyMessageId, env), unserved: unservedLpc(id, f.replyMessageId, port, env) });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'lpc-unserved', messageId: id, port: lpcPortFacts(port, f.replyMessageId, env) }, unserved: unservedLpc(id, f.replyMessageId, port, env) });
   }
   return outcome;
 };
@@ -97,32 +97,22 @@ function serverPortOf(thread: ThreadInfo, f: LpcThreadFacts, index: LpcIndex, en
   return undefined;
 }
 
-function unservedLpcText(id: string, port: LpcPortInfo | undefined, messageId: number, env: RuleEnv): string {
-  if (!port) return `LPC message ${id}: no thread is serving it (server port unknown: the client is on no port's reply chain)`;
-  const k = env.k;
+function lpcPortFacts(port: LpcPortInfo | undefined, messageId: number, env: RuleEnv): LpcPortFacts | undefined {
+  if (!port) return undefined;
   const server = port.serverProcess ? env.table.processByAddress.get(port.serverProcess) : undefined;
-  const to = server ? server.name : port.serverProcess ? `process ${formatAddr(port.serverProcess, k.pointerSize)} (not in the process list)` : 'an unknown server process';
-  const parts = [`LPC message ${id} to ${to} (port ${formatAddr(port.connectionPort, k.pointerSize)}): no thread is serving it`];
+  const facts: LpcPortFacts = { port: port.connectionPort, serverProcess: port.serverProcess, serverName: server && server.name };
   const q = lpcPorts(env).queue(port.connectionPort);
-  if (q) {
-    const n = `${q.cut ? 'at least ' : ''}${q.count} message${q.count === 1 ? '' : 's'} queued on the port`;
-    if (q.ids.has(messageId)) parts.push(`still queued (${n})`);
-    else if (!q.cut) parts.push(`taken off the queue but no thread claims it (${n})`);
-    else parts.push(n);
-  }
-  if (server) {
-    const exiting = processState(server);
-    if (exiting) parts.push(exiting);
-  }
-  return parts.join('; ');
+  if (q) facts.queue = { count: q.count, cut: q.cut, stillQueued: q.ids.has(messageId) };
+  if (server) facts.serverGone = processGone(server);
+  return facts;
 }
 
-function unservedLpc(id: string, messageId: number, port: LpcPortInfo | undefined, env: RuleEnv): UnservedMessage {
+function unservedLpc(id: LpcMessageId, messageId: number, port: LpcPortInfo | undefined, env: RuleEnv): UnservedMessage {
   const facts: UnservedMessage = { kind: 'lpc', message: id, id: messageId };
   if (!port) return facts;
   facts.port = port.connectionPort;
   facts.serverProcess = port.serverProcess;
-  const q = lpcPorts(env).queue(port.connectionPort); // read once by the text above
+  const q = lpcPorts(env).queue(port.connectionPort); // read once for the facts above
   if (q) {
     facts.queued = q.count;
     facts.queueCut = q.cut;
@@ -132,10 +122,10 @@ function unservedLpc(id: string, messageId: number, port: LpcPortInfo | undefine
   return facts;
 }
 
-function processState(p: ProcessInfo): string | undefined {
+/** A server process that has stopped serving: exiting, or no threads left. */
+function processGone(p: ProcessInfo): ProcessGone | undefined {
   const left = p.threads.filter((t) => !t.terminated).length;
-  if (p.exiting) return `${p.name} is exiting (${left} thread${left === 1 ? '' : 's'} left)`;
-  if (!left) return `${p.name} has no threads left`;
+  if (p.exiting || !left) return { name: p.name, exiting: !!p.exiting, threadsLeft: left };
   return undefined;
 }
 
@@ -151,44 +141,39 @@ export const alpcRule: EdgeRule = (thread, wait, object, env) => {
   if (!receiving && !f.message && thread.waitReason !== 'WrLpcReply') return undefined;
   const k = env.k;
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'alpc' };
-  const dead = (text: string): WaitOutcome => {
-    outcome.deadEnds.push({ object: wait.object, text });
+  const dead = (reason: DeadEndReason): WaitOutcome => {
+    outcome.deadEnds.push({ object: wait.object, reason });
     return outcome;
   };
-  if (receiving) return dead('waiting to receive ALPC messages (an idle server thread)');
-  if (!f.message) return dead('waiting for an ALPC reply with no message recorded (AlpcMessage is null)');
-  const at = formatAddr(f.message, k.pointerSize);
-  if (!k.plausible(f.message)) return dead(`waiting for an ALPC reply; AlpcMessage ${at} is not a valid pointer`);
+  if (receiving) return dead({ reason: 'alpc-receiving' });
+  if (!f.message) return dead({ reason: 'alpc-no-message' });
+  const message = f.message;
+  if (!k.plausible(message)) return dead({ reason: 'alpc-bad-pointer', message });
   const reader = alpcReader(env);
-  if (!reader.hasMessageType) return dead(`waiting for a reply to ALPC message ${at} (no _KALPC_MESSAGE in the symbols)`);
-  const m = reader.message(f.message);
-  if (!m) return dead(`waiting for a reply to ALPC message ${at}, which is unreadable`);
-  const idText = formatMessageId(m.id);
+  if (!reader.hasMessageType) return dead({ reason: 'alpc-no-message-type', message });
+  const m = reader.message(message);
+  if (!m) return dead({ reason: 'alpc-unreadable', message });
+  const idText = formatMessageId(m.id); // the warning's detail
   if (!messageBelongsTo(m, thread.address, f.messageId)) {
     k.warnings.add('stale ALPC messages', `thread ${thread.address}: AlpcMessage ${f.message} names waiter ${m.waitingThread || '0'}, id ${idText}`);
-    const names: string[] = [];
-    if (m.waitingThread && m.waitingThread !== thread.address) names.push(`waiter ${formatAddr(m.waitingThread, k.pointerSize)}`);
-    if (f.messageId && m.id !== f.messageId) names.push(`id ${idText} (this thread waits for id ${formatMessageId(f.messageId)})`);
-    return dead(`waiting for a reply to ALPC message ${at}, which now names ${names.join(' and ')}: recycled or damaged`);
+    const otherWaiter = m.waitingThread && m.waitingThread !== thread.address ? m.waitingThread : undefined;
+    const otherId = f.messageId && m.id !== f.messageId ? { id: m.id, own: f.messageId } : undefined;
+    return dead({ reason: 'alpc-recycled', message, otherWaiter, otherId });
   }
   if (m.queuePort) outcome.lock = m.queuePort;
   if (m.serverThread) {
     const server = env.table.threadByAddress.get(m.serverThread);
     if (server && server.address !== thread.address) {
-      outcome.hops.push(alpcHop(thread, m, server, at, idText));
+      outcome.hops.push({ from: thread.address, kind: 'alpc', object: m.address, to: server.address, messageId: m.id, serverProcess: server.process.name });
       return outcome;
     }
     if (!server) {
       k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
-      outcome.deadEnds.push({
-        object: wait.object,
-        text: `ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`,
-        unserved: unservedAlpc(m, env, m.serverThread),
-      });
+      outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'alpc', lock: message, owner: m.serverThread, messageId: m.id }, unservedAlpc(m, env, m.serverThread)));
       return outcome;
     }
   }
-  outcome.deadEnds.push({ object: wait.object, text: unservedAlpcText(m, at, idText, env), unserved: unservedAlpc(m, env) });
+  outcome.deadEnds.push({ object: wait.object, reason: unservedAlpcReason(m, env), unserved: unservedAlpc(m, env) });
   return outcome;
 };
 
@@ -205,27 +190,19 @@ function unservedAlpc(m: AlpcMessageInfo, env: RuleEnv, lostServer?: Addr): Unse
   return facts;
 }
 
-function alpcHop(thread: ThreadInfo, m: AlpcMessageInfo, server: ThreadInfo, at: string, idText: string): Hop {
-  return { from: thread.address, kind: 'alpc', object: m.address, to: server.address, detail: `id ${idText}, served by ${server.process.name}` };
-}
-
 /** No thread has picked the message up: what the port it waits in says about its server. */
-function unservedAlpcText(m: AlpcMessageInfo, at: string, idText: string, env: RuleEnv): string {
-  const k = env.k;
-  if (!m.queuePort) return `ALPC message ${at} (id ${idText}) is on no port's queue and no thread is working on it`;
-  const portText = formatAddr(m.queuePort, k.pointerSize);
-  const port = alpcReader(env).port(m.queuePort);
-  if (!port) return `ALPC message ${at} (id ${idText}) queued on port ${portText} (unreadable), no thread working on it`;
+function unservedAlpcReason(m: AlpcMessageInfo, env: RuleEnv): DeadEndReason {
+  const reason: Extract<DeadEndReason, { reason: 'alpc-unserved' }> = { reason: 'alpc-unserved', message: m.address, messageId: m.id, port: m.queuePort };
+  const port = m.queuePort && alpcReader(env).port(m.queuePort);
+  if (!port) return reason;
   const owner = port.ownerProcess ? env.table.processByAddress.get(port.ownerProcess) : undefined;
-  const ownerName = owner ? owner.name : port.ownerProcess ? `process ${formatAddr(port.ownerProcess, k.pointerSize)}` : 'an unknown process';
-  const n = port.mainQueueLength;
-  const parts = [`${n} message${n === 1 ? '' : 's'} queued on ${ownerName}'s port ${portText}, no thread working on them`];
-  if (port.pendingQueueLength) parts.push(`${port.pendingQueueLength} more received and not yet answered`);
-  if (port.waitQueueLength) parts.push(`${port.waitQueueLength} server thread${port.waitQueueLength === 1 ? '' : 's'} waiting to receive`);
-  if (owner) {
-    const state = processState(owner);
-    if (state) parts.push(state);
-  }
-  parts.push(`waiting for ALPC message ${at} (id ${idText})`);
-  return parts.join('; ');
+  reason.portFacts = {
+    ownerProcess: port.ownerProcess,
+    ownerName: owner && owner.name,
+    queued: port.mainQueueLength,
+    pending: port.pendingQueueLength,
+    waitingServers: port.waitQueueLength,
+    ownerGone: owner && processGone(owner),
+  };
+  return reason;
 }

@@ -6,7 +6,7 @@ import { formatAddr, type Addr } from '../../../core/addr';
 import type { FrameInfo } from '../../../core/target';
 import type { ThreadInfo } from '../../../kernel/model';
 import type { MutexKind } from '../../../kernel/mutexes';
-import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
+import { ownerNotAThread, type EdgeRule, type RuleEnv, type WaitOutcome } from '../waitgraph';
 
 const KIND_BY_REASON: { [reason: string]: MutexKind } = { WrFastMutex: 'fast-mutex', WrGuardedMutex: 'guarded-mutex' };
 
@@ -25,29 +25,25 @@ export const fastMutexRule: EdgeRule = (thread, wait, object, env) => {
   const mutex = reader.fromWaitObject(wait.object, kind);
   const { k, table } = env;
   const fmt = (a: Addr) => formatAddr(a, k.pointerSize);
-  const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex';
   if (!mutex) {
-    return { hops: [], deadEnds: [{ object: wait.object, text: `${label} around ${object.kind} ${fmt(wait.object)} is unreadable` }], objectKind: kind };
+    return { hops: [], deadEnds: [{ object: wait.object, reason: { reason: 'mutex-unreadable', kind, objectKind: object.kind, object: wait.object } }], objectKind: kind };
   }
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: kind, lock: mutex.address, carriedWaiters: mutex.state.waiters };
-  const waiters = mutex.state.waiters === undefined ? '?' : String(mutex.state.waiters);
-  const free = mutex.state.locked === false ? `, Count ${mutex.count} says free` : '';
+  const waiters = mutex.state.waiters;
+  const countSaysFree = mutex.state.locked === false ? mutex.count : undefined;
   if (!mutex.owner) {
-    outcome.deadEnds.push({ object: wait.object, text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}), owner not recorded${free}` });
+    outcome.deadEnds.push({ object: wait.object, reason: { reason: 'mutex-owner-not-recorded', kind, lock: mutex.address, waiters, countSaysFree } });
     return outcome;
   }
   const owner = table.threadByAddress.get(mutex.owner);
   if (!owner) {
+    const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex'; // the warning's detail
     k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
-    outcome.deadEnds.push({
-      object: wait.object,
-      text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process`,
-      ownerNotFound: { kind, lock: mutex.address, owner: mutex.owner },
-    });
+    outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind, lock: mutex.address, owner: mutex.owner, waiters }));
     return outcome;
   }
-  const detail = owner.address === thread.address ? 'owner, itself (recursive acquire)' : 'owner';
-  outcome.hops.push({ from: thread.address, kind, object: mutex.address, to: owner.address, detail: detail + free });
+  const recursive = owner.address === thread.address || undefined;
+  outcome.hops.push({ from: thread.address, kind, object: mutex.address, to: owner.address, recursive, countSaysFree });
   return outcome;
 };
 

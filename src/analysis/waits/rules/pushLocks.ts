@@ -8,7 +8,8 @@ import { cacheKey, getOrBuild } from '../../../core/runCache';
 import { findRoutine, plainRoutine } from '../../../core/symbolName';
 import type { LockEntryReader } from '../../../kernel/lockEntries';
 import type { ThreadInfo } from '../../../kernel/model';
-import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
+import { globalSymbol } from './globalSymbol';
+import type { EdgeRule, LockWordState, RuleEnv, WaitOutcome } from '../waitgraph';
 
 const PUSH_LOCK_ROUTINES = [
   'ExfAcquirePushLockExclusive', 'ExfAcquirePushLockShared', 'ExfAcquirePushLockExclusiveEx', 'ExfAcquirePushLockSharedEx',
@@ -56,33 +57,33 @@ export const pushLockRule: EdgeRule = (thread, wait, _object, env) => {
   const locks = pushLocksOf(env);
   const found = waitedLock(thread, locks.reader, env);
   if (!found) {
-    return { hops: [], deadEnds: [{ object: wait.object, text: `waits on a push lock (WrPushLock); no lock entry or frame argument names it` }], objectKind: 'push-lock' };
+    return { hops: [], deadEnds: [{ object: wait.object, reason: { reason: 'push-lock-unnamed' } }], objectKind: 'push-lock' };
   }
   const lock = found.lock;
-  const name = `push lock ${a(lock)}${symbolText(lock, env)}`;
+  const named = { address: lock, symbol: globalSymbol(lock, env) };
   const state = pushLockState(lock, env);
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
   if (!locks.reader) {
-    k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: ${name}`);
-    outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded (this build's threads keep no AutoBoost lock entries)` });
+    k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: push lock ${a(lock)}${named.symbol ? ` ${named.symbol}` : ''}`);
+    outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, reason: { reason: 'push-lock-owner-not-recorded', lock: named, state, why: 'no-lock-entries' } });
     return outcome;
   }
   const owners = (locks.owners().get(lock) || []).filter((t) => t !== thread.address);
   for (const o of owners) {
     if (!env.table.threadByAddress.has(o)) continue;
-    outcome.hops.push({ from: thread.address, kind: 'push-lock', object: lock, to: o, detail: `${state}, AutoBoost lock entry${found.evidence}` });
+    outcome.hops.push({ from: thread.address, kind: 'push-lock', object: lock, to: o, state, lockFrom: found.frame });
   }
   if (!outcome.hops.length) {
-    outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded: no thread's AutoBoost lock entries hold it` });
+    outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, reason: { reason: 'push-lock-owner-not-recorded', lock: named, state, why: 'no-entry-holds-it' } });
   }
   return outcome;
 };
 
 /** The lock the waiter waits for: its own entry marked waiting, else its acquire frame's first argument. */
-function waitedLock(thread: ThreadInfo, reader: LockEntryReader | undefined, env: RuleEnv): { lock: Addr; evidence: string } | undefined {
+function waitedLock(thread: ThreadInfo, reader: LockEntryReader | undefined, env: RuleEnv): { lock: Addr; frame?: string } | undefined {
   if (reader) {
     const own = reader.entries(thread).filter((e) => e.waiting);
-    if (own.length) return { lock: own[0].lock, evidence: '' };
+    if (own.length) return { lock: own[0].lock };
   }
   const frames = env.stacks.frames(thread);
   const hit = frames && findRoutine(frames, 'nt', PUSH_LOCK_ROUTINES);
@@ -90,24 +91,18 @@ function waitedLock(thread: ThreadInfo, reader: LockEntryReader | undefined, env
   const args = env.kernel.frameArguments(thread, hit.frame, 1);
   const lock = args && args[0];
   if (!lock || isNull(lock) || !isKernelAddress(lock, env.k.pointerSize) || !env.k.plausible(lock, env.k.pointerSize)) return undefined;
-  return { lock, evidence: `; lock from ${plainRoutine(hit.frame.text)}` };
+  return { lock, frame: plainRoutine(hit.frame.text) };
 }
 
 /** The push lock word's state (decoded in kernel/lockEntries.ts). */
-function pushLockState(lock: Addr, env: RuleEnv): string {
+function pushLockState(lock: Addr, env: RuleEnv): LockWordState {
   const word = env.kernel.pushLock(lock);
-  if (!word) return 'lock word unreadable';
+  if (!word) return 'unreadable';
   const { locked, waiting, shares } = word;
   if (!locked && shares === 0) return waiting ? 'held' : 'free';
   // With waiters queued (Vista+) the word points at wait blocks: the share count is not in it.
-  if (word.pointsAtWaitBlocks) return word.multipleShared ? 'held shared by several threads' : 'held';
-  if (shares > 0) return `held shared by ${shares} thread${shares === 1 ? '' : 's'}`;
-  return 'held exclusive';
+  if (word.pointsAtWaitBlocks) return word.multipleShared ? 'held-shared-by-several' : 'held';
+  if (shares > 0) return { sharedBy: shares };
+  return 'held-exclusive';
 }
 
-function symbolText(address: Addr, env: RuleEnv): string {
-  const s = env.k.target.nearestSymbol(address);
-  if (!s || s.indexOf('!') < 0) return '';
-  const m = /\+0x([0-9a-f]+)$/i.exec(s);
-  return m && parseInt(m[1], 16) >= 0x1000 ? '' : ` ${s}`;
-}

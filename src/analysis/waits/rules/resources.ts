@@ -5,8 +5,8 @@
 import { formatAddr, type Addr } from '../../../core/addr';
 import type { ThreadInfo } from '../../../kernel/model';
 import { cacheKey } from '../../../core/runCache';
-import type { OwnerTableDamage, ResourceIndex, ResourceInfo, ResourceMode, ResourceReader } from '../../../kernel/resources';
-import type { EdgeRule, RuleEnv, WaitOutcome } from '../waitgraph';
+import type { ResourceIndex, ResourceInfo, ResourceMode, ResourceReader } from '../../../kernel/resources';
+import { ownerNotAThread, type EdgeRule, type RuleEnv, type WaitOutcome } from '../waitgraph';
 
 /**
  * Objects resource waiters block on: the exclusive-waiters event, the shared-waiters semaphore, a wait-chain entry's
@@ -37,59 +37,44 @@ export const resourceRule: EdgeRule = (thread, wait, object, env) => {
   const { reader, index } = resourcesOf(env);
   if (!reader || !index) return undefined;
   const link = index.byWaitObject.get(wait.object) || (wrResource ? index.byWaiterThread.get(thread.address) : undefined);
-  if (link) return resourceOutcome(thread, wait.object, link.resource, link.mode, env, '');
+  if (link) return resourceOutcome(thread, wait.object, link.resource, link.mode, env);
   if (!wrResource) return undefined;
   return recoverFromStack(thread, wait.object, object ? object.kind : 'object', reader, index, env);
 };
 
 /** Dead ends name the object waited on (as terminals match them to the thread's waits); hops name the resource. */
-function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInfo, mode: ResourceMode | undefined, env: RuleEnv, via: string): WaitOutcome {
+function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInfo, mode: ResourceMode | undefined, env: RuleEnv, resourceFrom?: string): WaitOutcome {
   const { k, table } = env;
   const fmt = (a: Addr) => formatAddr(a, k.pointerSize);
-  const name = `ERESOURCE ${fmt(resource.address)}`;
+  const name = `ERESOURCE ${fmt(resource.address)}`; // the warning's detail
+  const lock = resource.address;
   const outcome: WaitOutcome = {
     hops: [],
     deadEnds: [],
     objectKind: 'resource',
-    lock: resource.address,
+    lock,
     carriedWaiters: resource.exclusiveWaiters + resource.sharedWaiters,
   };
-  const wants = mode ? ` (${mode} waiter)` : '';
   for (const o of resource.owners) {
     const owner = table.threadByAddress.get(o.thread);
-    let detail = `${o.mode} owner`;
+    let ownerPointer: Addr | undefined;
     if (o.ownerPointer) {
       if (!owner) {
-        outcome.deadEnds.push({ object: waited, text: `${name}${wants}: owner pointer ${fmt(o.value)}, not a thread` });
+        outcome.deadEnds.push({ object: waited, reason: { reason: 'resource-owner-pointer', lock, wanted: mode, value: o.value } });
         continue;
       }
-      detail += ` (owner pointer ${fmt(o.value)}, not a thread; actual thread ${fmt(owner.address)})`;
+      ownerPointer = o.value;
     } else if (!owner) {
       k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
-      outcome.deadEnds.push({
-        object: waited,
-        text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process`,
-        ownerNotFound: { kind: 'resource', lock: resource.address, owner: o.value },
-      });
+      outcome.deadEnds.push(ownerNotAThread(waited, { reason: 'owner-not-a-thread', kind: 'resource', lock, owner: o.value, mode: o.mode, wanted: mode }));
       continue;
     }
-    if (owner.address === thread.address) detail += ', itself';
-    outcome.hops.push({ from: thread.address, kind: 'resource', object: resource.address, to: owner.address, detail: detail + via });
+    const itself = owner.address === thread.address || undefined;
+    outcome.hops.push({ from: thread.address, kind: 'resource', object: lock, to: owner.address, mode: o.mode, ownerPointer, itself, resourceFrom });
   }
-  if (!resource.owners.length) outcome.deadEnds.push({ object: waited, text: `${name}${wants}, no owner${via}` });
-  if (resource.damage) outcome.deadEnds.push({ object: waited, text: `${name}: ${ownerTableDamageText(resource.damage, env.k.pointerSize)}, owners may be missing` });
+  if (!resource.owners.length) outcome.deadEnds.push({ object: waited, reason: { reason: 'resource-no-owner', lock, wanted: mode, resourceFrom } });
+  if (resource.damage) outcome.deadEnds.push({ object: waited, reason: { reason: 'resource-damaged', lock, damage: resource.damage } });
   return outcome;
-}
-
-function ownerTableDamageText(damage: OwnerTableDamage, pointerSize: number): string {
-  switch (damage.kind) {
-    case 'bad-pointer':
-      return `owner table pointer ${formatAddr(damage.table, pointerSize)} is not valid`;
-    case 'implausible-size':
-      return `owner table size ${damage.size} is not plausible`;
-    case 'unreadable':
-      return 'owner table unreadable';
-  }
 }
 
 /**
@@ -103,14 +88,11 @@ function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader
   const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
   if (found && resource) {
     k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
-    return resourceOutcome(thread, waited, resource, undefined, env, `, resource from ${found.frame.replace(/\+.*$/, '')}`);
+    return resourceOutcome(thread, waited, resource, undefined, env, found.frame);
   }
   return {
     hops: [],
-    deadEnds: [{
-      object: waited,
-      text: `waits for an executive resource (WrResource) on ${kind} ${formatAddr(waited, k.pointerSize)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${frames ? '' : ' (stack not available)'}`,
-    }],
+    deadEnds: [{ object: waited, reason: { reason: 'resource-wait-unmatched', objectKind: kind, object: waited, stackAvailable: !!frames } }],
     objectKind: kind,
   };
 }
@@ -119,16 +101,16 @@ function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader
  * Resources whose waiter counters exceed the waiters the dump shows (seed 002 busy system: 3591
  * waiters, none listed): their owners hold up threads no wait block names. Built from the same index.
  */
-export function resourcesWithUnseenWaiters(env: RuleEnv, visibleWaiters: (lock: Addr) => number): { owner: Addr; lock: Addr; carried: number; detail: string }[] {
+export function resourcesWithUnseenWaiters(env: RuleEnv, visibleWaiters: (lock: Addr) => number): { owner: Addr; lock: Addr; carried: number; mode: ResourceMode }[] {
   const { index } = resourcesOf(env);
-  const out: { owner: Addr; lock: Addr; carried: number; detail: string }[] = [];
+  const out: { owner: Addr; lock: Addr; carried: number; mode: ResourceMode }[] = [];
   if (!index) return out;
   index.byAddress.forEach((r) => {
     const carried = r.exclusiveWaiters + r.sharedWaiters;
     if (carried <= visibleWaiters(r.address)) return;
     for (const o of r.owners) {
       if (!env.table.threadByAddress.has(o.thread)) continue;
-      out.push({ owner: o.thread, lock: r.address, carried, detail: `${o.mode} owner, ${carried} waiters counted by the resource` });
+      out.push({ owner: o.thread, lock: r.address, carried, mode: o.mode });
     }
   });
   return out;
