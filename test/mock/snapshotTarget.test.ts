@@ -12,16 +12,17 @@ import { RULE_IDS } from '../../src/analysis/stale/model';
 import { runStaleCheck } from '../../src/analysis/stale/stalecheck';
 import { analyzeWaitChains } from '../../src/analysis/waits/waitchain';
 import { KernelContext } from '../../src/kernel/context';
+import { KernelReaders } from '../../src/kernel/readers';
 import { renderStaleText } from '../../src/render/staleText';
 import { renderWaitChainText } from '../../src/render/waitchainText';
 
 // The entry points the commands use (src/commands/waitchain.ts, stalecheck.ts), here without the bundle.
 function inProcess(snapshot: Snapshot, command: '!waitchain' | '!stalecheck'): string {
   const target = snapshotTarget(snapshot);
-  const k = new KernelContext(target);
+  const kernel = new KernelReaders(new KernelContext(target));
   return command === '!waitchain'
-    ? renderWaitChainText(analyzeWaitChains(k, { kind: 'system' }), target.pointerSize)
-    : renderStaleText(runStaleCheck(k, RULE_IDS, { longWaitSeconds: 600 }), target.pointerSize);
+    ? renderWaitChainText(analyzeWaitChains(kernel, { kind: 'system' }), target.pointerSize)
+    : renderStaleText(runStaleCheck(kernel, RULE_IDS, { longWaitSeconds: 600 }), target.pointerSize);
 }
 
 // One layout of the scenario's own arch: no relocation, so both runs print the same addresses.

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Terminal } from '../../src/analysis/waits/terminals';
 import type { DeadEndReason, Hop } from '../../src/analysis/waits/waitgraph';
 import { lpcMessageId } from '../../src/analysis/waits/waitgraph';
-import { formatTicks, hex4, lockStateText, messageIdText, threadId, threadLabel } from '../../src/render/vocabulary';
+import { hex4 } from '../../src/core/numbers';
+import { formatTicks, lockStateText, messageIdText, threadId, threadLabel } from '../../src/render/vocabulary';
 import { callText, deadEndText, hopDetail, hopObjectText, scopeErrorText, terminalText } from '../../src/render/waitchainWords';
 
 const who = { processName: 'ProcessA.exe', pid: 0xabc, tid: 0x1f };

@@ -6,6 +6,7 @@ import { scenarioSnapshot, snapshotTarget } from '../../../mocks/snapshotTarget'
 import { fastMutexRule } from '../../../src/analysis/waits/rules/mutexes';
 import { readWaitModel } from '../../../src/analysis/waits/waitModel';
 import { KernelContext } from '../../../src/kernel/context';
+import { KernelReaders } from '../../../src/kernel/readers';
 
 const ACQUIRE = ['nt!KiSwapContext+0x26', 'nt!KeWaitForSingleObject+0x346', 'nt!KiAcquireFastMutex+0x13', 'nt!ExAcquireFastMutex+0x20', 'DriverA+0x270d'];
 const SCENARIO = {
@@ -27,7 +28,7 @@ const SCENARIO = {
 };
 
 describe.each(['xpsp3-x86', 'win7sp1-x86'])('fastMutexRule on %s', (layout) => {
-  const { table, env } = readWaitModel(new KernelContext(snapshotTarget(scenarioSnapshot(SCENARIO, layout))));
+  const { table, env } = readWaitModel(new KernelReaders(new KernelContext(snapshotTarget(scenarioSnapshot(SCENARIO, layout)))));
   const apply = (address: string) => {
     const thread = table.threadByAddress.get(address)!;
     return fastMutexRule(thread, thread.waits[0], env.dispatcher.read(thread.waits[0].object), env);
