@@ -1043,6 +1043,28 @@ var __waitchain = (function (exports) {
         return env.memo('irp-reader', () => new IrpReader(env.k));
     }
 
+    /**
+     * Every rule id, declared once, in the order the report lists them (usage, `rulesRun`) and ranks
+     * findings of one severity.
+     */
+    const RULE_IDS = ['stale-iosb', 'apc-to-nonalertable-waiter', 'dispatch-level-spin', 'long-wait', 'orphaned-owner', 'unserved-message', 'inconsistent-dump'];
+    const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
+    /** A thread's facts as findings name it. */
+    function threadFacts(t) {
+        return {
+            address: t.address,
+            processName: t.process.name,
+            pid: t.process.pid,
+            tid: t.tid,
+            state: t.state,
+            waitReason: t.waitReason,
+            waitMode: t.waitMode,
+            alertable: t.alertable,
+            terminated: t.terminated,
+            waitObjects: t.waits.map((w) => w.object),
+        };
+    }
+
     // Stack-frame arguments the way `kv` prints them ("Args to Child"), read from the stack memory of the
     // thread's own process (user stacks exist only in that address space).
     //
@@ -1194,13 +1216,13 @@ var __waitchain = (function (exports) {
         const t = range.thread;
         const inRange = (a) => a !== undefined && addrCompare(a, range.limit) >= 0 && addrCompare(a, range.base) <= 0;
         if (!range.user && t.state !== 'Running') {
-            return inRange(t.kernelStack) ? { sp: t.kernelStack, source: 'saved stack pointer (KernelStack)' } : { sp: undefined, source: 'KernelStack outside the stack' };
+            return inRange(t.kernelStack) ? { sp: t.kernelStack, source: { kind: 'saved-kernel-stack' } } : { sp: undefined, source: { kind: 'kernel-stack-outside' } };
         }
         const frames = env.stacks.frames(t);
         const innermost = frames && innermostFrameIn(frames, range.limit, range.base);
         if (innermost)
-            return { sp: innermost.stackOffset, source: `innermost ${range.user ? 'user-mode ' : ''}frame ${innermost.text}` };
-        return { sp: undefined, source: range.user ? 'no user-mode frames' : 'running, and no frames give its stack pointer' };
+            return { sp: innermost.stackOffset, source: { kind: 'innermost-frame', user: range.user, frame: innermost.text } };
+        return { sp: undefined, source: { kind: range.user ? 'no-user-frames' : 'running-no-frames' } };
     }
     function innermostFrameIn(frames, limit, base) {
         for (const f of frames)
@@ -1233,14 +1255,13 @@ var __waitchain = (function (exports) {
             return out;
         });
     }
-    /** "IRP_MJ_WRITE to \FileSystem\Ntfs", or why no driver is named. */
+    /** The IRP's current major function and driver (IRP_MJ_WRITE, \FileSystem\Ntfs), or why no driver is named. */
     function irpTarget(irp, env) {
         const location = irp.current;
         if (!location)
-            return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
+            return { kind: irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed-back' : 'not-sent' };
         const target = location.deviceObject ? irpReaderOf(env).deviceTarget(location.deviceObject) : undefined;
-        const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
-        return `${majorFunctionName(location.majorFunction)} to ${driver}`;
+        return { kind: 'sent', majorFunction: majorFunctionName(location.majorFunction), driverName: target && target.driverName ? target.driverName : undefined, deviceObject: location.deviceObject };
     }
     /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
     function fileObjectEvent(irp, env) {
@@ -1262,10 +1283,6 @@ var __waitchain = (function (exports) {
             return true;
         const fileEvent = fileObjectEvent(irp, env);
         return !!fileEvent && objects.indexOf(fileEvent) >= 0;
-    }
-    /** "0x44" */
-    function hexBytes(n) {
-        return `0x${n.toString(16)}`;
     }
 
     // !stalecheck rule 'stale-iosb': an IRP still on a thread's IRP list (not yet completed back to the I/O
@@ -1334,7 +1351,6 @@ var __waitchain = (function (exports) {
             s.add(r.irp.address);
         return s;
     }
-    const WHAT = { UserIosb: 'IoStatusBlock', UserEvent: 'event' };
     const staleIosbRule = {
         id: 'stale-iosb',
         run({ model }) {
@@ -1353,55 +1369,39 @@ var __waitchain = (function (exports) {
         },
     };
     function findingOf$4(refs, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
         const { issuer, irp } = refs[0];
         const severity = refs.some((r) => r.severity === 'error') ? 'error' : 'warning';
-        const evidence = [
-            `IRP ${a(irp.address)} (${irpTarget(irp, env)}${irp.pendingReturned ? ', PendingReturned' : ''}) is on the IRP list of thread ${a(issuer.address)} (${issuer.process.name}), ${stateText(issuer, env)}`,
-        ];
-        if (irp.thread && irp.thread !== issuer.address)
-            evidence.push(`its Tail.Overlay.Thread reads ${a(irp.thread)} (overlaid by the completion APC once completion has begun, or damage)`);
-        for (const r of refs)
-            evidence.push(...referenceEvidence(r, env));
-        const first = refs[0];
-        const target = first.position.range.thread;
-        const stack = first.place.kernel ? 'kernel stack' : 'user-mode stack';
-        const what = refs.map((r) => WHAT[r.field]).filter((w, i, all) => all.indexOf(w) === i).join(' and ');
-        const summary = first.reason === 'returned'
-            ? `IRP ${a(irp.address)}'s ${what} lies in a returned frame of thread ${a(issuer.address)}'s ${stack}: its completion will write into dead stack`
-            : first.reason === 'terminated'
-                ? `IRP ${a(irp.address)}'s ${what} lies on the ${stack} of thread ${a(issuer.address)}, which has terminated`
-                : `IRP ${a(irp.address)} of thread ${a(issuer.address)} has its ${what} on the ${stack} of another thread, ${a(target.address)}`;
-        return { rule: 'stale-iosb', severity, summary, thread: issuer.address, irp: irp.address, object: first.place.address, evidence, next: `!irp ${a(irp.address)}` };
+        return {
+            rule: 'stale-iosb',
+            severity,
+            thread: issuer.address,
+            irp: irp.address,
+            object: refs[0].place.address,
+            issuer: threadFacts(issuer),
+            irpTarget: irpTarget(irp, env),
+            pendingReturned: !!irp.pendingReturned,
+            overlayThread: irp.thread && irp.thread !== issuer.address ? irp.thread : undefined,
+            references: refs.map(referenceFacts),
+        };
     }
-    function referenceEvidence(r, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    function referenceFacts(r) {
         const p = r.position;
-        const t = p.range.thread;
-        const stack = r.place.kernel ? 'kernel stack' : 'user-mode stack (TEB bounds)';
-        const owner = t === r.issuer ? 'the issuing thread' : `thread ${a(t.address)} (${t.process.name}), not the issuing thread`;
-        const lines = [`${r.field} ${a(r.place.address)} lies on the ${stack} of ${owner}: [${a(p.range.limit)}, ${a(p.range.base)})${p.sp ? `, ${p.spSource} ${a(p.sp)}` : ` (${p.spSource})`}`];
-        if (p.state === 'returned' && p.below !== undefined)
-            lines.push(`${r.field} is ${hexBytes(p.below)} bytes below the ${p.range.user ? 'innermost frame' : 'saved stack pointer'}: in a frame that has returned`);
-        else if (p.state === 'live' && p.below !== undefined && r.reason !== 'terminated')
-            lines.push(`${r.field} is ${hexBytes(-p.below)} bytes above that thread's stack pointer, in one of its live frames`);
-        if (r.reason === 'terminated')
-            lines.push(`the issuing thread has terminated: its stack is freed or about to be`);
-        if (r.reason === 'other-thread') {
-            lines.push(r.severity === 'warning'
-                ? `that thread waits on the IRP's UserEvent in a live frame: a request handed to another thread; it is safe only while that thread stays in the frame`
-                : `${t.terminated ? 'that thread has terminated' : `that thread is ${stateText(t, env)}`}: nothing ties its frames to this IRP`);
-        }
-        lines.push(r.field === 'UserIosb'
-            ? 'completing the IRP (nt!IopCompleteRequest) writes the IO_STATUS_BLOCK there, over whatever that stack holds by then'
-            : 'completing the IRP (nt!IopCompleteRequest) signals a KEVENT there: KeSetEvent on whatever that stack holds by then');
-        return lines;
-    }
-    function stateText(t, env) {
-        if (t.state !== 'Waiting')
-            return t.state;
-        const on = t.waits.map((w) => formatAddr(w.object, env.k.pointerSize));
-        return `Waiting (${t.waitReason}${t.alertable ? ', alertable' : ''})${on.length ? ` on ${on.join(', ')}` : ''}`;
+        return {
+            field: r.field,
+            address: r.place.address,
+            kernelStack: r.place.kernel,
+            reason: r.reason,
+            severity: r.severity,
+            stackOwner: threadFacts(p.range.thread),
+            ownerIsIssuer: p.range.thread === r.issuer,
+            stackLimit: p.range.limit,
+            stackBase: p.range.base,
+            userStack: p.range.user,
+            sp: p.sp,
+            spSource: p.spSource,
+            frameState: p.state,
+            below: p.below,
+        };
     }
 
     // !stalecheck rule 'apc-to-nonalertable-waiter': a thread in a non-alertable wait with an I/O completion
@@ -1457,9 +1457,7 @@ var __waitchain = (function (exports) {
                 if (unmatched.length) {
                     const candidates = irps.filter((irp) => flaggable(t, irp, env));
                     if (candidates.length) {
-                        const how = candidates.length === 1
-                            ? `the APC does not name its IRP (not inside an IRP, SystemArgument1/2 name none); ${formatAddr(candidates[0].address, k.pointerSize)} is the only IRP on the thread's list that the thread does not wait for`
-                            : `the APC does not name its IRP; ${candidates.length} IRPs on the thread's list are not waited for`;
+                        const how = candidates.length === 1 ? { kind: 'only-candidate', irp: candidates[0].address } : { kind: 'candidates', count: candidates.length };
                         findings.push(findingOf$3(t, unmatched, candidates, how, env));
                     }
                 }
@@ -1474,19 +1472,18 @@ var __waitchain = (function (exports) {
     /** Which IRP the completion APC completes: it is the IRP's Tail.Apc (IopfCompleteRequest queues exactly that), or an argument names it. */
     function matchIrp(apc, irps, env) {
         const k = env.k;
-        const a = (x) => formatAddr(x, k.pointerSize);
         const layout = k.type('_IRP');
         const tailApc = layout && layout.field('Tail.Apc');
         const container = layout && tailApc ? k.containing(apc.address, layout, 'Tail.Apc') : undefined;
         if (container) {
             const onList = irps.find((irp) => irp.address === container);
             if (onList)
-                return { irp: onList, how: `the APC is IRP ${a(container)}'s Tail.Apc` };
+                return { irp: onList, how: { kind: 'tail-apc', irp: container } };
         }
         for (const arg of [apc.systemArgument1, apc.systemArgument2]) {
             const hit = arg && irps.find((irp) => irp.address === arg);
             if (hit)
-                return { irp: hit, how: `its SystemArgument${arg === apc.systemArgument1 ? 1 : 2} names IRP ${a(hit.address)}` };
+                return { irp: hit, how: { kind: 'system-argument', argument: arg === apc.systemArgument1 ? 1 : 2, irp: hit.address } };
         }
         // Not on the thread's list (completion may already have dequeued it): the Tail.Apc container is an IRP
         // when its Type header says so; a two-byte probe first, so a pool neighbour is not read as an IRP.
@@ -1496,7 +1493,7 @@ var __waitchain = (function (exports) {
             if (type && probe && uint(probe, 0, type.size) === IO_TYPE_IRP) {
                 const irp = irpReaderOf(env).readIrp(container);
                 if (irp)
-                    return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
+                    return { irp, how: { kind: 'tail-apc-off-list', irp: container } };
             }
         }
         return undefined;
@@ -1531,63 +1528,47 @@ var __waitchain = (function (exports) {
     }
     function findingOf$3(t, apcs, irps, how, env) {
         const k = env.k;
-        const a = (x) => formatAddr(x, k.pointerSize);
         const names = env.memo('stale:routine-names', () => new RoutineNames(k));
         const c = apcControls(t);
         const single = irps.length === 1 ? irps[0] : undefined;
         const stale = staleIrpAddresses(env);
         const corrupting = irps.filter((irp) => stale.has(irp.address));
-        const evidence = [
-            `thread ${a(t.address)} (${t.process.name}) waits non-alertably (${t.waitReason}, ${t.waitMode}) on ${t.waits.map((w) => a(w.object)).join(', ') || 'no dispatcher object'}${c.kernelApcPending ? '; KernelApcPending set' : ''}`,
-        ];
-        for (const apc of apcs) {
-            const routine = apc.kernelRoutine ? names.name(apc.kernelRoutine) || a(apc.kernelRoutine) : '?';
-            const args = [apc.systemArgument1, apc.systemArgument2].map((x) => (x ? a(x) : '0')).join(', ');
-            evidence.push(`kernel APC ${a(apc.address)}: KernelRoutine ${routine} (I/O completion), ${apc.special ? 'special (no NormalRoutine)' : 'normal'}, SystemArgument1/2 ${args}${apc.inserted ? ', inserted' : ''}`);
-        }
-        evidence.push(how);
-        for (const irp of irps.slice(0, MAX_CANDIDATES_SHOWN))
-            evidence.push(irpLine(t, irp, env));
-        if (irps.length > MAX_CANDIDATES_SHOWN)
-            evidence.push(`and ${irps.length - MAX_CANDIDATES_SHOWN} more IRPs`);
-        evidence.push(deliveryLine(c));
-        if (corrupting.length)
-            evidence.push(`stale-iosb: ${corrupting.map((irp) => a(irp.address)).join(', ')} will write into a stack location nothing owns any more: delivering this APC corrupts memory`);
-        const summary = single
-            ? `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for IRP ${a(single.address)}, which it is not waiting for`
-            : `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for one of ${irps.length} IRPs it is not waiting for`;
         return {
             rule: 'apc-to-nonalertable-waiter',
             severity: corrupting.length ? 'error' : 'warning',
-            summary,
             thread: t.address,
             irp: single && single.address,
             object: apcs[0].address,
-            evidence,
-            next: `!apc thre ${a(t.address)}`,
+            waiter: threadFacts(t),
+            kernelApcPending: !!c.kernelApcPending,
+            apcs: apcs.map((apc) => ({
+                address: apc.address,
+                kernelRoutine: apc.kernelRoutine,
+                routineName: apc.kernelRoutine ? names.name(apc.kernelRoutine) : undefined,
+                special: apc.special,
+                inserted: apc.inserted,
+                systemArgument1: apc.systemArgument1,
+                systemArgument2: apc.systemArgument2,
+            })),
+            match: how,
+            irpCount: irps.length,
+            irpsShown: irps.slice(0, MAX_CANDIDATES_SHOWN).map((irp) => irpFacts(t, irp, env)),
+            waitIrql: c.waitIrql,
+            kernelApcDisable: c.kernelApcDisable,
+            specialApcDisable: c.specialApcDisable,
+            deliverable: specialApcDeliverable(c),
+            corrupting: corrupting.map((irp) => irp.address),
         };
     }
-    /** "IRP 89d1a008 (IRP_MJ_WRITE to \FileSystem\Ntfs): UserIosb a9750cdc 0x44 bytes below the saved stack pointer, UserEvent none; not waited for" */
-    function irpLine(t, irp, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    /** Where the IRP's UserIosb and UserEvent lie relative to the waiter's stack pointer. */
+    function irpFacts(t, irp, env) {
         const where = (address) => {
             if (!address)
-                return 'none';
+                return undefined;
             const own = locateOnStacks(address, t, env).positions.find((p) => p.range.thread === t);
-            if (own && own.state === 'returned' && own.below !== undefined)
-                return `${a(address)} (${hexBytes(own.below)} bytes below this thread's stack pointer)`;
-            return a(address);
+            return own && own.state === 'returned' && own.below !== undefined ? { address, belowStackPointer: own.below } : { address };
         };
-        return `IRP ${a(irp.address)} (${irpTarget(irp, env)}): UserIosb ${where(irp.userIosb)}, UserEvent ${where(irp.userEvent)}; the thread waits neither on its event nor on its file object's event, nor in the frame holding them`;
-    }
-    function deliveryLine(c) {
-        const counts = `WaitIrql ${c.waitIrql === undefined ? '?' : c.waitIrql}, KernelApcDisable ${c.kernelApcDisable === undefined ? '?' : c.kernelApcDisable}, SpecialApcDisable ${c.specialApcDisable === undefined ? 'n/a' : c.specialApcDisable}`;
-        const deliverable = specialApcDeliverable(c);
-        if (deliverable === true)
-            return `${counts}: the kernel delivers a special APC into this wait although it is non-alertable: IopCompleteRequest runs on this thread's stack while it waits for something else`;
-        if (deliverable === false)
-            return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
-        return `${counts}: whether the kernel delivers it now is unknown`;
+        return { address: irp.address, target: irpTarget(irp, env), userIosb: where(irp.userIosb), userEvent: where(irp.userEvent) };
     }
 
     // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
@@ -1820,9 +1801,6 @@ var __waitchain = (function (exports) {
         }
         return out;
     }
-    function flagText(flags) {
-        return flags === LOCK_QUEUE_WAIT ? 'LOCK_QUEUE_WAIT' : flags === LOCK_QUEUE_OWNER ? 'LOCK_QUEUE_OWNER' : `flags ${flags}`;
-    }
     /** Stack reads and lock-queue validation of one run (lock words and off-stack entries cached). */
     class QueuedLockReader {
         constructor(k) {
@@ -1951,28 +1929,6 @@ var __waitchain = (function (exports) {
         return env.memo('queued-lock-reader', () => new QueuedLockReader(env.k));
     }
 
-    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
-    function waitAge(currentTick, waitTime) {
-        if (currentTick === undefined)
-            return { ticks: undefined, inconsistent: false };
-        if (waitTime > currentTick)
-            return { ticks: undefined, inconsistent: true };
-        return { ticks: currentTick - waitTime, inconsistent: false };
-    }
-    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
-    function formatTicks(ticks, increment) {
-        const ms = Math.floor((ticks * increment) / 10000);
-        const days = Math.floor(ms / 86400000);
-        const hours = Math.floor(ms / 3600000) % 24;
-        const minutes = Math.floor(ms / 60000) % 60;
-        const seconds = Math.floor(ms / 1000) % 60;
-        const millis = ms % 1000;
-        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
-    }
-    function pad(n, width) {
-        return String(n).padStart(width, '0');
-    }
-
     // !stalecheck rule 'dispatch-level-spin': a thread running on a processor that spins for a spin lock
     // (a spin-acquire routine in its frames) or has run at DISPATCH_LEVEL or above far beyond its last wait,
     // and what can release the lock. For a queued lock the spinner's _KSPIN_LOCK_QUEUE (LOCK_QUEUE_WAIT
@@ -1984,7 +1940,7 @@ var __waitchain = (function (exports) {
     // is idle. A snapshot of ordinary contention (holder running elsewhere, a short time since the last wait)
     // is not reported; neither is a busy thread at PASSIVE_LEVEL (seed 002's spiking threads).
     /** DISPATCH_LEVEL (wdm.h): nothing preempts a thread at or above it. */
-    const DISPATCH_LEVEL$1 = 2;
+    const DISPATCH_LEVEL$2 = 2;
     /** "Far beyond its last wait": at least this long since the thread last waited... */
     const LONG_SPIN_SECONDS = 10;
     /** ...with kernel time covering at least this share of it (it has been in kernel mode all along). */
@@ -2027,9 +1983,8 @@ var __waitchain = (function (exports) {
     };
     function spinFinding(t, cpu, cpus, model) {
         const env = model.env;
-        const a = (x) => formatAddr(x, env.k.pointerSize);
         const irql = cpu ? cpu.irql : undefined;
-        if (irql !== undefined && irql < DISPATCH_LEVEL$1)
+        if (irql !== undefined && irql < DISPATCH_LEVEL$2)
             return undefined; // preemptible: a spiking thread, not a spin
         const ticks = model.clock.currentTick !== undefined && t.waitTime <= model.clock.currentTick ? model.clock.currentTick - t.waitTime : undefined;
         const long = irql !== undefined && longKernelRun(ticks, t.kernelTime, model.clock.increment);
@@ -2043,75 +1998,66 @@ var __waitchain = (function (exports) {
         const nothingReleases = (queued && queued.release.kind === 'self') || othersIdle;
         if (!nothingReleases && !long)
             return undefined; // a snapshot of ordinary contention
-        const where = cpu ? `processor ${cpu.number}${irql !== undefined ? ` at IRQL ${irql}${irql === DISPATCH_LEVEL$1 ? ' (DISPATCH_LEVEL)' : ''}` : ''}` : 'a processor the dump does not name';
-        const evidence = [`running on ${where}${spinFrame ? ` in ${spinFrame.text}` : ''}`];
-        if (ticks !== undefined) {
-            const inc = model.clock.increment;
-            evidence.push(`Ticks since its last wait: ${ticks} (${formatTicks(ticks, inc)}); KernelTime ${t.kernelTime} ticks (${formatTicks(t.kernelTime, inc)})${long ? ': it has run in kernel mode ever since' : ''}`);
-        }
         let lock;
-        if (queued) {
-            const { position: pos, release } = queued;
-            const w = pos.waiter;
-            lock = w.lock;
-            evidence.push(`its queue entry ${a(w.address)} (${queued.source}) has Lock = ${a(w.lockValue)}: ${flagText(w.flags)} set, spinning until its predecessor hands the lock over`);
-            evidence.push(`lock word ${a(w.lock)} = ${a(pos.tail)}: the tail of the queue is ${pos.tail === w.address ? 'this entry' : `${a(pos.tail)}, ${pos.toTail.length - 1} entr${pos.toTail.length === 2 ? 'y' : 'ies'} behind it`}`);
-            if (release.kind === 'self') {
-                evidence.push(`its predecessor ${a(release.predecessor.address)} (Lock ${a(release.predecessor.lockValue)}: ${flagText(release.predecessor.flags)}${release.predecessor.flags === LOCK_QUEUE_OWNER ? ', the holder' : ''}) is on the same thread's stack: the thread already holds this lock (recursive acquisition); only it could release it, and it is spinning`);
-            }
-            else if (release.kind === 'other-running') {
-                const holderFrames = env.stacks.frames(release.holder);
-                const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
-                evidence.push(`its predecessor ${a(release.predecessor.address)} (${flagText(release.predecessor.flags)}) is on the stack of thread ${a(release.holder.address)}, running on processor ${release.processor.number}` +
-                    (holderSpin ? `, which itself spins in ${holderSpin.text}: a spin-lock deadlock if it waits for a lock this thread holds` : ': it can release the lock once it gets there'));
-            }
-            else {
-                evidence.push(`its predecessor is on no stack the dump shows running (a numbered queued lock in a KPRCB, or a holder that no longer runs)`);
-            }
-        }
-        else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) {
-            evidence.push(`no queue entry with LOCK_QUEUE_WAIT that the lock word confirms was found in the frame's arguments or on the thread's stack`);
-        }
+        let plain;
+        if (queued)
+            lock = queued.position.waiter.lock;
+        else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text))
+            plain = { kind: 'queued-entry-not-found' };
         else if (spinFrame) {
-            const plain = plainLock(t, spinFrame, env);
-            if (plain) {
-                lock = plain.lock;
-                evidence.push(`spin lock ${a(plain.lock)} (the frame's first argument as kv shows it) holds 0x${plain.word}: taken; a plain spin lock records no owner`);
-            }
-            else
-                evidence.push(`a plain spin lock: the frame's arguments do not name a held lock, and the lock word records no owner`);
+            const held = plainLock(t, spinFrame, env);
+            if (held)
+                lock = held.lock;
+            plain = held ? { kind: 'plain-held', lock: held.lock, word: held.word } : { kind: 'plain-unnamed' };
         }
-        if (cpus.known) {
-            if (!others.length)
-                evidence.push(`this is the only processor: nothing else runs to release the lock`);
-            else if (othersIdle)
-                evidence.push(`every other processor (${others.map((p) => p.number).join(', ')}) is idle: nothing else runs that could release it`);
-            else
-                evidence.push(`other processors: ${others.map((p) => `${p.number} ${p.idle ? 'idle' : p.currentThread ? `runs ${a(p.currentThread)}` : 'runs nothing known'}`).join(', ')}`);
+        return {
+            rule: 'dispatch-level-spin',
+            severity: 'error',
+            thread: t.address,
+            object: lock,
+            spinner: t.address,
+            processor: cpu ? cpu.number : undefined,
+            irql,
+            spinFrame: spinFrame ? spinFrame.text : undefined,
+            ticks,
+            increment: model.clock.increment,
+            kernelTime: t.kernelTime,
+            long,
+            lock,
+            queued: queued ? queuedFacts(queued, env) : undefined,
+            plain,
+            others: cpus.known ? others.map((p) => ({ number: p.number, idle: p.idle, currentThread: p.currentThread })) : undefined,
+            othersIdle,
+            next: nextCommand(t, queued, lock, spinFrame),
+        };
+    }
+    function queueFlags(flags) {
+        return flags === LOCK_QUEUE_WAIT ? { kind: 'wait' } : flags === LOCK_QUEUE_OWNER ? { kind: 'owner' } : { kind: 'other', flags };
+    }
+    function queuedFacts(q, env) {
+        const w = q.position.waiter;
+        const r = q.release;
+        let release;
+        if (r.kind === 'self')
+            release = { kind: 'self', predecessor: r.predecessor.address, predecessorLock: r.predecessor.lockValue, predecessorFlags: queueFlags(r.predecessor.flags) };
+        else if (r.kind === 'other-running') {
+            const holderFrames = env.stacks.frames(r.holder);
+            const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
+            release = { kind: 'other-running', predecessor: r.predecessor.address, predecessorFlags: queueFlags(r.predecessor.flags), holder: r.holder.address, processor: r.processor.number, holderSpinFrame: holderSpin ? holderSpin.text : undefined };
         }
-        const since = ticks !== undefined ? ` for ${formatTicks(ticks, model.clock.increment)} since its last wait` : ' long since its last wait';
-        const release = queued ? queued.release : undefined;
-        const why = release && release.kind === 'self'
-            ? ', which it already holds itself (recursive acquisition): nothing can release it'
-            : othersIdle
-                ? ' while every other processor is idle: nothing can release it'
-                : release && release.kind === 'other-running'
-                    ? `${since}, behind thread ${a(release.holder.address)} on processor ${release.processor.number}`
-                    : since;
-        const what = queued ? `queued spin lock ${a(queued.position.waiter.lock)}` : lock ? `spin lock ${a(lock)}` : 'a spin lock';
-        const summary = spinFrame || queued ? `thread ${a(t.address)} spins for ${what}${why}` : `thread ${a(t.address)} runs at IRQL ${irql}${why}`;
-        return { rule: 'dispatch-level-spin', severity: 'error', summary, thread: t.address, object: lock, evidence, next: nextCommand$1(t, queued, lock, spinFrame, env) };
+        else
+            release = { kind: 'unknown' };
+        return { entry: w.address, source: q.source, lockValue: w.lockValue, flags: queueFlags(w.flags), lock: w.lock, tail: q.position.tail, behind: q.position.toTail.length - 1, release };
     }
     /** The entry to dump when found; the lock word of a plain lock; the numbered queued locks; else what every processor runs. */
-    function nextCommand$1(t, queued, lock, spinFrame, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    function nextCommand(t, queued, lock, spinFrame) {
         if (queued)
-            return `dt nt!_KSPIN_LOCK_QUEUE ${a(queued.position.waiter.address)}`;
+            return { kind: 'queue-entry', entry: queued.position.waiter.address };
         if (lock)
-            return `dp ${a(lock)} L1`;
+            return { kind: 'lock-word', lock };
         if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text))
-            return '!qlocks';
-        return t.state === 'Running' ? '!running -t' : `!thread ${a(t.address)}`;
+            return { kind: 'qlocks' };
+        return t.state === 'Running' ? { kind: 'running' } : { kind: 'thread', thread: t.address };
     }
     /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
     function queuedLock(t, spinFrame, cpus, env) {
@@ -2137,7 +2083,7 @@ var __waitchain = (function (exports) {
             const position = reader.position(w, known);
             if (!position)
                 continue;
-            const source = fromArgs.has(w.address) ? `an argument of ${spinFrame.text}` : `on its own stack [${formatAddr(t.stackLimit, env.k.pointerSize)}, ${formatAddr(t.stackBase, env.k.pointerSize)})`;
+            const source = fromArgs.has(w.address) ? { kind: 'argument', frame: spinFrame.text } : { kind: 'own-stack', limit: t.stackLimit, base: t.stackBase };
             return { position, source, release: releaseOf(t, w, own, cpus, env) };
         }
         return undefined;
@@ -2195,7 +2141,7 @@ var __waitchain = (function (exports) {
     /** Pending IRPs named per thread; the rest are counted. */
     const MAX_IRPS_SHOWN = 3;
     /** IRQL from which a running thread cannot be preempted (DISPATCH_LEVEL, a WDK value). */
-    const DISPATCH_LEVEL = 2;
+    const DISPATCH_LEVEL$1 = 2;
     /** Network redirectors: an IRP pending in one of them waits on another machine. */
     const REMOTE_DRIVERS = /^\\(FileSystem|Driver)\\(Mup|MRxSmb\d*|Rdbss|MRxDAV|MRxNfs|NfsRdr|LanmanRedirector|Rdpdr)$/i;
     /** Frames of a thread waiting in win32k for input or for another thread to take its message. */
@@ -2284,7 +2230,7 @@ var __waitchain = (function (exports) {
         return `claims to be running on processor ${claimed}, but processor ${claimed} runs ${runs} (inconsistent dump)`;
     }
     function irqlNote(p) {
-        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? ` at IRQL ${p.irql}` : '';
+        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL$1 ? ` at IRQL ${p.irql}` : '';
     }
     function describeReady(t, env) {
         const text = `ready (priority ${t.priority})`;
@@ -2443,6 +2389,140 @@ var __waitchain = (function (exports) {
         const file = fileObject ? irpReaderOf(env).fileName(fileObject) : undefined;
         const on = file ? ` on ${file}` : '';
         return `IRP ${a(irp.address)} ${majorFunctionName(location.majorFunction)} to ${driver} (device ${a(location.deviceObject)})${on}`;
+    }
+
+    // Waiting time as WinDbg prints it: "Ticks: 711678 (0:03:05:19.968)", milliseconds truncated.
+    function waitAge(currentTick, waitTime) {
+        if (currentTick === undefined)
+            return { ticks: undefined, inconsistent: false };
+        if (waitTime > currentTick)
+            return { ticks: undefined, inconsistent: true };
+        return { ticks: currentTick - waitTime, inconsistent: false };
+    }
+    /** d:hh:mm:ss.mmm for a tick count with the dump's increment (100 ns units). */
+    function formatTicks(ticks, increment) {
+        const ms = Math.floor((ticks * increment) / 10000);
+        const days = Math.floor(ms / 86400000);
+        const hours = Math.floor(ms / 3600000) % 24;
+        const minutes = Math.floor(ms / 60000) % 60;
+        const seconds = Math.floor(ms / 1000) % 60;
+        const millis = ms % 1000;
+        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+    }
+    function pad(n, width) {
+        return String(n).padStart(width, '0');
+    }
+
+    /** Threads named one by one in an evidence list; the rest are counted. */
+    const SHOWN = 20;
+    const inconsistentDumpRule = {
+        id: 'inconsistent-dump',
+        run(env) {
+            const out = [];
+            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
+                const f = kind(env);
+                if (f)
+                    out.push(f);
+            }
+            return out;
+        },
+    };
+    /** Threads and processors that disagree about who is running where. */
+    function runningConflicts(env) {
+        const { model } = env;
+        const { table } = model;
+        const cpus = processorsOf(model.env);
+        const conflicts = [];
+        // The threads whose Running state is in doubt (not the processor's own current thread).
+        const suspects = [];
+        const name = (a) => named(table.threadByAddress.get(a), a);
+        const suspect = (a) => {
+            if (suspects.indexOf(a) < 0)
+                suspects.push(a);
+            return name(a);
+        };
+        runningClaims(model.env).forEach((claimants, number) => {
+            const p = cpus.byNumber.get(number);
+            if (cpus.known && p) {
+                const rivals = claimants.filter((t) => t !== p.currentThread);
+                if (!rivals.length)
+                    return;
+                // The current thread is named before its rivals (the order suspects were always collected in).
+                const current = p.currentThread ? (p.idle ? { address: p.currentThread } : name(p.currentThread)) : undefined;
+                conflicts.push({ kind: 'processor-runs-other', processor: number, current, idle: p.idle, rivals: rivals.map(suspect) });
+            }
+            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
+                conflicts.push({ kind: 'processor-missing', processor: number, claimants: claimants.map(suspect) });
+            }
+            else if (claimants.length > 1) {
+                conflicts.push({ kind: 'processor-shared', processor: number, claimants: claimants.map(suspect) });
+            }
+        });
+        if (cpus.known) {
+            cpus.runningOn.forEach((list, thread) => {
+                if (list.length > 1)
+                    conflicts.push({ kind: 'current-of-several', thread: suspect(thread), processors: list.map((p) => p.number) });
+            });
+            for (const t of table.threads) {
+                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
+                    conflicts.push({ kind: 'running-nowhere', thread: suspect(t.address) });
+            }
+            for (const p of cpus.processors) {
+                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
+                if (t && t.state !== 'Running')
+                    conflicts.push({ kind: 'current-not-running', processor: p.number, thread: suspect(t.address), state: t.state });
+            }
+        }
+        if (!conflicts.length)
+            return undefined;
+        return { rule: 'inconsistent-dump', kind: 'running-conflicts', severity: 'info', thread: suspects.length === 1 ? suspects[0] : undefined, conflicts };
+    }
+    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
+    function waitsAfterNow(env) {
+        const { model } = env;
+        const { clock, table } = model;
+        if (clock.currentTick === undefined)
+            return undefined;
+        const late = [];
+        for (const t of table.threads) {
+            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
+            if (inconsistent)
+                late.push({ t, ahead: t.waitTime - clock.currentTick });
+        }
+        if (!late.length)
+            return undefined;
+        late.sort((a, b) => b.ahead - a.ahead);
+        return {
+            rule: 'inconsistent-dump',
+            kind: 'waits-after-now',
+            severity: 'info',
+            thread: late.length === 1 ? late[0].t.address : undefined,
+            currentTick: clock.currentTick,
+            late: late.slice(0, SHOWN).map(({ t, ahead }) => ({ thread: named(t, t.address), waitStart: t.waitTime, ahead })),
+            count: late.length,
+        };
+    }
+    /** A processor's current thread (not its idle thread) that no listed process has. */
+    function unlistedCurrentThreads(env) {
+        const { model } = env;
+        const { table } = model;
+        const cpus = processorsOf(model.env);
+        if (!cpus.known)
+            return undefined;
+        const processors = [];
+        for (const p of cpus.processors) {
+            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
+                continue;
+            const object = model.env.dispatcher.probe(p.currentThread);
+            processors.push({ number: p.number, prcb: p.prcb, thread: p.currentThread, holds: !object ? { kind: 'unreadable' } : object.kind === 'Thread' ? { kind: 'thread' } : { kind: 'other', typeName: object.typeName } });
+        }
+        if (!processors.length)
+            return undefined;
+        return { rule: 'inconsistent-dump', kind: 'unlisted-current-threads', severity: 'info', thread: processors.length === 1 ? processors[0].thread : undefined, processors };
+    }
+    /** A thread as this rule names it: with its process and state when a process lists it. */
+    function named(t, a) {
+        return t ? { address: a, listed: { processName: t.process.name, pid: t.process.pid, tid: t.tid, state: t.state } } : { address: a };
     }
 
     // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
@@ -5631,158 +5711,6 @@ var __waitchain = (function (exports) {
         return n.toString(16).padStart(4, '0');
     }
 
-    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
-    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
-    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
-    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
-    // and processor involved; all of it from the model (processor table read once, ages computed once).
-    /** Threads named one by one in an evidence list; the rest are counted. */
-    const SHOWN = 20;
-    const inconsistentDumpRule = {
-        id: 'inconsistent-dump',
-        run(env) {
-            const out = [];
-            for (const kind of [runningConflicts, waitsAfterNow, unlistedCurrentThreads]) {
-                const f = kind(env);
-                if (f)
-                    out.push(f);
-            }
-            return out;
-        },
-    };
-    /** Threads and processors that disagree about who is running where. */
-    function runningConflicts(env) {
-        const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = processorsOf(model.env);
-        const lines = [];
-        // The threads whose Running state is in doubt (not the processor's own current thread).
-        const suspects = [];
-        const name = (a) => describe(table.threadByAddress.get(a), a, env);
-        const suspect = (a) => {
-            if (suspects.indexOf(a) < 0)
-                suspects.push(a);
-            return name(a);
-        };
-        runningClaims(model.env).forEach((claimants, number) => {
-            const p = cpus.byNumber.get(number);
-            if (cpus.known && p) {
-                const rivals = claimants.filter((t) => t !== p.currentThread);
-                if (!rivals.length)
-                    return;
-                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
-                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
-            }
-            else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
-                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
-            }
-            else if (claimants.length > 1) {
-                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
-            }
-        });
-        if (cpus.known) {
-            cpus.runningOn.forEach((list, thread) => {
-                if (list.length > 1)
-                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
-            });
-            for (const t of table.threads) {
-                if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
-                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
-            }
-            for (const p of cpus.processors) {
-                const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
-                if (t && t.state !== 'Running')
-                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
-            }
-        }
-        if (!lines.length)
-            return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
-            thread: suspects.length === 1 ? suspects[0] : undefined,
-            evidence: lines,
-            next: '!running -t',
-        };
-    }
-    /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
-    function waitsAfterNow(env) {
-        const { model } = env;
-        const { clock, table } = model;
-        if (clock.currentTick === undefined)
-            return undefined;
-        const late = [];
-        for (const t of table.threads) {
-            const inconsistent = t.state === 'Waiting' ? model.ageOf(t).inconsistent : waitAge(clock.currentTick, t.waitTime).inconsistent;
-            if (inconsistent)
-                late.push({ t, ahead: t.waitTime - clock.currentTick });
-        }
-        if (!late.length)
-            return undefined;
-        late.sort((a, b) => b.ahead - a.ahead);
-        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
-        if (late.length > SHOWN)
-            lines.push(`and ${late.length - SHOWN} more`);
-        const n = late.length;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
-            thread: n === 1 ? late[0].t.address : undefined,
-            evidence: lines,
-            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
-        };
-    }
-    /** A processor's current thread (not its idle thread) that no listed process has. */
-    function unlistedCurrentThreads(env) {
-        const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const cpus = processorsOf(model.env);
-        if (!cpus.known)
-            return undefined;
-        const lines = [];
-        const threads = [];
-        for (const p of cpus.processors) {
-            if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
-                continue;
-            threads.push(p.currentThread);
-            const object = model.env.dispatcher.probe(p.currentThread);
-            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
-            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
-        }
-        if (!lines.length)
-            return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
-            thread: threads.length === 1 ? threads[0] : undefined,
-            evidence: lines,
-            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
-        };
-    }
-    /** "8b56cb10 (System 0004.0010, Running)". */
-    function describe(t, a, env) {
-        const at = formatAddr(a, env.model.k.pointerSize);
-        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
-    }
-
-    // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
-    // default 600 s) in a wait that matters, grouped by the module they block in (the first frame
-    // outside nt/hal and the Win32 wait wrappers, as !stacks names the blocking module).
-    //
-    // Not long waits (a server waiting for work waits forever by design):
-    // - the idle wait reasons !waitchain never ranks: a queue (worker threads, I/O completion ports,
-    //   worker factories: WrQueue), an LPC/ALPC receive (WrLpcReceive), event pairs, ...;
-    // - the idle threads (the pid 0 process);
-    // - a thread pool waiting for work whose wait reason the dump does not record: its innermost
-    //   system call is the worker-factory / completion-port wait (frames are asked for only for
-    //   threads already past the threshold);
-    // - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
-    //   recorded (WaitTime 0): no age at all.
     /** 100 ns units per second (tick lengths are in 100 ns units). */
     const UNITS_PER_SECOND = 10000000;
     /** User-mode wait wrappers and the RPC runtime: the blocking module is their caller (an RPC client stub's module). */
@@ -5813,7 +5741,7 @@ var __waitchain = (function (exports) {
                     continue;
                 // Frames all in nt/ntdll (a loader or PEB lock wait): the outermost one says what the thread was doing.
                 const frame = model.env.stacks.blockingFrame(t, WAIT_WRAPPERS) || (frames && frames.length ? frames[frames.length - 1].text : undefined);
-                waits.push(Object.assign({ thread: t, ticks, frame }, groupOf(frame, t)));
+                waits.push({ thread: t, ticks, frame, group: groupOf(frame, t) });
             }
             const findings = [];
             for (const g of groupsOf(waits))
@@ -5845,61 +5773,55 @@ var __waitchain = (function (exports) {
     }
     /** Threads without frames are grouped by their wait reason instead. */
     function groupOf(frame, t) {
-        if (frame) {
-            const module = moduleOfFrame(frame);
-            return { group: module, where: `in ${module}` };
-        }
-        const why = t.stackResident === false ? 'kernel stack not resident' : 'stack not available';
-        return { group: `${t.waitReason}, no stack`, where: `in a wait (${t.waitReason}), ${why}` };
+        return frame ? { kind: 'module', module: moduleOfFrame(frame) } : { kind: 'no-stack', waitReason: t.waitReason };
+    }
+    /** A group's identity, and its place among groups whose longest waits are equal (by name, a module before a wait reason). */
+    function groupKey(g) {
+        return g.kind === 'module' ? `${g.module}\u0000m` : `${g.waitReason}\u0000r`;
     }
     /** Groups, the one with the longest wait first; in each, the longest waits first. */
     function groupsOf(waits) {
         const byGroup = new Map();
         for (const w of waits) {
-            const list = byGroup.get(w.group);
+            const key = groupKey(w.group);
+            const list = byGroup.get(key);
             if (list)
                 list.push(w);
             else
-                byGroup.set(w.group, [w]);
+                byGroup.set(key, [w]);
         }
         const groups = [];
         byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));
-        return groups.sort((a, b) => b[0].ticks - a[0].ticks || (a[0].group < b[0].group ? -1 : 1));
+        return groups.sort((a, b) => b[0].ticks - a[0].ticks || (groupKey(a[0].group) < groupKey(b[0].group) ? -1 : 1));
     }
     function findingOf$2(w, group, env) {
         const { model, options } = env;
-        const { k, clock } = model;
+        const { clock } = model;
         const t = w.thread;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const age = formatTicks(w.ticks, clock.increment);
-        const n = group.length;
         // Only the first few other members are named: never copy the group (one can hold every thread).
         const othersCount = group.length - 1;
         const shown = [];
         for (let i = 0; i < group.length && shown.length < MEMBERS_SHOWN; i++)
             if (group[i] !== w)
                 shown.push(group[i]);
-        const members = shown.map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
-        if (othersCount > MEMBERS_SHOWN)
-            members.push(`and ${othersCount - MEMBERS_SHOWN} more`);
-        const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
-        if (t.timedWait)
-            how.push('with a timeout');
-        if (t.terminated)
-            how.push('thread terminating');
         return {
             rule: 'long-wait',
             severity: 'warning',
-            summary: `${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)} has waited ${age} ${w.where} (group ${w.group}: ${n} long wait${n === 1 ? '' : 's'})`,
             thread: t.address,
-            evidence: [
-                `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
-                `Wait: ${how.join(', ')}`,
-                `Waits on: ${describeTerminal(t, model.graph, model.env)}`,
-                `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
-                othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
-            ],
-            next: `!thread ${at(t.address)}`,
+            timedWait: t.timedWait,
+            ticks: w.ticks,
+            increment: clock.increment,
+            thresholdSeconds: options.longWaitSeconds,
+            waitStart: t.waitTime,
+            currentTick: clock.currentTick,
+            group: w.group,
+            groupSize: group.length,
+            members: shown.map((g) => ({ address: g.thread.address, processName: g.thread.process.name, ticks: g.ticks })),
+            moreMembers: Math.max(0, othersCount - MEMBERS_SHOWN),
+            stackNotResident: t.stackResident === false,
+            frame: w.frame,
+            waitsOn: describeTerminal(t, model.graph, model.env),
+            waiter: threadFacts(t),
         };
     }
 
@@ -5923,7 +5845,7 @@ var __waitchain = (function (exports) {
         run(env) {
             const out = [];
             collectLocks(env).forEach((l) => {
-                const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l, env) })).filter((o) => o.why);
+                const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l) })).filter((o) => o.why);
                 if (orphans.length)
                     out.push(findingOf$1(l, orphans, env));
             });
@@ -6046,43 +5968,46 @@ var __waitchain = (function (exports) {
     function dyingThread(t) {
         return t.terminated || t.process.exiting;
     }
-    /** Why this owner will never release the lock, in words; undefined when it is alive. */
-    function orphanedBecause(o, l, env) {
-        const { k } = env.model;
-        const at = (a) => formatAddr(a, k.pointerSize);
+    /** Why this owner will never release the lock; undefined when it is alive. */
+    function orphanedBecause(o, l) {
         if (o.thread) {
             const t = o.thread;
-            const who = `thread ${at(t.address)} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)})`;
             if (t.state === 'Terminated')
-                return `${who}, which has terminated`;
+                return { kind: 'terminated', thread: threadFacts(t) };
             if (t.terminated)
-                return `${who}, which is terminating (Terminated flag set, state ${t.state})`;
+                return { kind: 'terminating', thread: threadFacts(t) };
             if (t.process.exiting)
-                return `${who}, whose process is exiting`;
+                return { kind: 'process-exiting', thread: threadFacts(t) };
             return undefined;
         }
         if (o.recorded)
-            return `${at(o.recorded)}, which is not a thread of any listed process`;
+            return { kind: 'not-a-thread', recorded: o.recorded };
         if (o.tid !== undefined)
-            return `tid ${hex4(o.tid)}, which is not a thread of ${l.process ? l.process.name : 'its process'} (exited?)`;
+            return { kind: 'tid-not-in-process', tid: o.tid, processName: l.process ? l.process.name : undefined };
         return undefined;
     }
     function findingOf$1(l, orphans, env) {
         const { k, table, env: ruleEnv } = env.model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const name = lockName(l, env);
         const waiting = Math.max(l.waiters.length, l.carried);
         const severity = waiting > 0 ? 'error' : 'warning';
-        const evidence = [`Lock: ${name}${lockState(l, env)}`];
+        // In the order the lock's own facts were always read: its symbol, its state, then its owners.
+        const symbol = l.kind === 'critical-section' ? k.target.nearestSymbol(l.lock) : undefined;
+        const r = l.resource;
+        let abandoned = false;
+        if (!r && l.kind === 'mutant') {
+            const m = ruleEnv.dispatcher.read(l.lock);
+            abandoned = !!(m && m.abandoned);
+        }
         let thread;
+        const facts = [];
         for (const { owner, why } of orphans) {
-            evidence.push(`Owner: ${why}`);
+            const fact = { reason: why };
             if (owner.thread) {
                 if (!thread)
                     thread = owner.thread.address;
                 const p = owner.thread.process;
                 if (p.exiting)
-                    evidence.push(`${p.name}: exiting, ${describeProcess(p)}`);
+                    fact.exitingProcess = { name: p.name, threadsLeft: liveThreads$1(p), activeThreads: p.activeThreads };
             }
             else if (owner.recorded) {
                 // A recorded owner that is no listed thread: does the address still hold a thread object?
@@ -6090,77 +6015,40 @@ var __waitchain = (function (exports) {
                 if (object && object.kind === 'Thread') {
                     if (!thread)
                         thread = owner.recorded;
-                    evidence.push(`${at(owner.recorded)} still holds a thread object, on no process's thread list (terminated, not yet freed?)`);
+                    fact.recordedHolds = { kind: 'thread' };
                 }
-                else if (object)
-                    evidence.push(`${at(owner.recorded)} holds a ${object.typeName} now, no thread (freed and reused)`);
                 else
-                    evidence.push(`${at(owner.recorded)} is unreadable or holds no dispatcher object (freed?)`);
+                    fact.recordedHolds = object ? { kind: 'other', typeName: object.typeName } : { kind: 'nothing' };
             }
+            facts.push(fact);
         }
-        const alive = l.owners.length - orphans.length;
-        if (alive > 0)
-            evidence.push(`${alive} other owner${alive === 1 ? '' : 's'} alive (shared owners can release only their own share)`);
-        if (l.waiters.length) {
-            const shown = l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
-                const t = table.threadByAddress.get(w);
-                return t ? `${at(w)} (${t.process.name})` : at(w);
-            });
-            if (l.waiters.length > WAITERS_SHOWN)
-                shown.push(`and ${l.waiters.length - WAITERS_SHOWN} more`);
-            evidence.push(`Waiting on it: ${shown.join(', ')}${l.carried > l.waiters.length ? `; the lock counts ${l.carried} waiters` : ''}`);
-        }
-        else if (l.carried)
-            evidence.push(`The lock counts ${l.carried} waiter${l.carried === 1 ? '' : 's'}, none of them a thread of this dump`);
-        else
-            evidence.push('No thread waits on it yet: the next one to acquire it will hang');
-        const damage = incompleteThreadLists(l, orphans, env);
-        if (damage)
-            evidence.push(damage);
         return {
             rule: 'orphaned-owner',
             severity,
-            summary: `${name} is owned by ${orphans[0].why}${waiting ? `; ${waiting} waiter${waiting === 1 ? '' : 's'} stuck` : ', no waiters yet'}`,
             thread,
             object: l.lock,
-            evidence,
-            next: nextCommand(l, env),
+            lock: {
+                kind: l.kind,
+                address: l.lock,
+                symbol: symbol && /![^+]+$/.test(symbol) ? symbol : undefined,
+                process: l.process ? { name: l.process.name, address: l.process.address } : undefined,
+                resource: r ? { exclusive: r.exclusive, activeCount: r.activeCount, exclusiveWaiters: r.exclusiveWaiters, sharedWaiters: r.sharedWaiters } : undefined,
+                abandoned,
+                guardedMutexType: l.kind === 'guarded-mutex' && !k.type('_KGUARDED_MUTEX') ? '_FAST_MUTEX' : '_KGUARDED_MUTEX',
+            },
+            orphans: facts,
+            otherOwnersAlive: l.owners.length - orphans.length,
+            waitersShown: l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
+                const t = table.threadByAddress.get(w);
+                return t ? { address: w, processName: t.process.name } : { address: w };
+            }),
+            waiterCount: l.waiters.length,
+            carried: l.carried,
+            shortThreadLists: incompleteThreadLists(l, orphans, env),
         };
     }
-    function lockName(l, env) {
-        const { k } = env.model;
-        const at = formatAddr(l.lock, k.pointerSize);
-        switch (l.kind) {
-            case 'resource':
-                return `ERESOURCE ${at}`;
-            case 'fast-mutex':
-                return `fast mutex ${at}`;
-            case 'guarded-mutex':
-                return `guarded mutex ${at}`;
-            case 'critical-section': {
-                const symbol = k.target.nearestSymbol(l.lock);
-                const named = symbol && /![^+]+$/.test(symbol) ? ` (${symbol})` : '';
-                return `critical section ${at}${named}${l.process ? ` in ${l.process.name}` : ''}`;
-            }
-            default:
-                return `${l.kind} ${at}`;
-        }
-    }
-    /** What the lock itself says: a resource's mode and counters, a mutant's abandonment. */
-    function lockState(l, env) {
-        if (l.resource) {
-            const r = l.resource;
-            return `, ${r.exclusive ? 'exclusive' : 'shared'}, ActiveCount ${r.activeCount}, ${r.exclusiveWaiters} exclusive and ${r.sharedWaiters} shared waiters`;
-        }
-        if (l.kind === 'mutant') {
-            const m = env.model.env.dispatcher.read(l.lock);
-            return m && m.abandoned ? ', abandoned' : '';
-        }
-        return '';
-    }
-    function describeProcess(p) {
-        const left = p.threads.filter((t) => !t.terminated).length;
-        return `${left} thread${left === 1 ? '' : 's'} left${p.activeThreads !== undefined ? ` (ActiveThreads ${p.activeThreads})` : ''}`;
+    function liveThreads$1(p) {
+        return p.threads.filter((t) => !t.terminated).length;
     }
     /** An owner "not found" proves little when the dump lists fewer threads than the kernel counts. */
     function incompleteThreadLists(l, orphans, env) {
@@ -6170,31 +6058,9 @@ var __waitchain = (function (exports) {
         const short = (l.process ? [l.process] : table.processes).filter((p) => p.activeThreads !== undefined && p.activeThreads > p.threads.length);
         if (!short.length)
             return undefined;
-        const named = short.slice(0, 3).map((p) => `${p.name} lists ${p.threads.length} of its ${p.activeThreads} threads`);
-        return `Caution: ${named.join('; ')}${short.length > 3 ? ` (and ${short.length - 3} more processes)` : ''}: the owner may be among the threads not listed`;
-    }
-    function nextCommand(l, env) {
-        const { k } = env.model;
-        const at = formatAddr(l.lock, k.pointerSize);
-        switch (l.kind) {
-            case 'resource':
-                return `!locks ${at}`;
-            case 'critical-section':
-                return l.process ? `.process /r /p ${formatAddr(l.process.address, k.pointerSize)}; !cs ${at}` : `!cs ${at}`;
-            case 'fast-mutex':
-                return `dt nt!_FAST_MUTEX ${at}`;
-            case 'guarded-mutex':
-                return `dt nt!${k.type('_KGUARDED_MUTEX') ? '_KGUARDED_MUTEX' : '_FAST_MUTEX'} ${at}`;
-            default:
-                return `dt nt!_KMUTANT ${at}`;
-        }
+        return { shown: short.slice(0, 3).map((p) => ({ name: p.name, listed: p.threads.length, active: p.activeThreads })), more: Math.max(0, short.length - 3) };
     }
 
-    // !stalecheck rule 'unserved-message': a client waits for the reply to an LPC/ALPC request that no
-    // server thread is working on (`!alpc /m` shows no ServerThread; `!lpc message` no server thread),
-    // with the depth of the port's queue, what the server process is doing, and how many clients of the
-    // dump wait in the same port. The LPC/ALPC edge rules found these (their dead ends carry the facts:
-    // message, port, queue lengths, server process); nothing is read again here.
     const unservedMessageRule = {
         id: 'unserved-message',
         run(env) {
@@ -6218,101 +6084,60 @@ var __waitchain = (function (exports) {
     };
     function findingOf(client, m, perPort, env) {
         const { model } = env;
-        const { k, clock, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
+        const { clock, table } = model;
         const server = m.serverProcess ? table.processByAddress.get(m.serverProcess) : undefined;
-        const serverName = server ? server.name : m.serverProcess ? `process ${at(m.serverProcess)} (not in the process list)` : 'an unknown server';
-        const what = m.kind === 'alpc' ? `ALPC message ${at(m.message)} (id ${formatMessageId(m.id)})` : `LPC message ${m.message}`;
-        const dead = server ? serverDead(server) : undefined;
-        const queued = m.queued === undefined ? '' : `, ${m.queueCut ? 'at least ' : ''}${m.queued} queued`;
-        const port = m.port ? ` on ${server ? `${server.name}'s ` : ''}port ${at(m.port)}${queued}` : ' (server port unknown)';
+        const serverFacts = server
+            ? { kind: 'listed', name: server.name, threadsLeft: liveThreads(server), dead: serverDead(server) }
+            : m.serverProcess
+                ? { kind: 'unlisted', address: m.serverProcess }
+                : { kind: 'unknown' };
         const age = model.ageOf(client);
-        const waited = age.ticks !== undefined ? `for ${formatTicks(age.ticks, clock.increment)}` : age.inconsistent ? '(Wait Start after the current tick)' : '';
-        const evidence = [
-            `Client: ${at(client.address)} ${client.process.name} ${hex4(client.process.pid)}.${hex4(client.tid)}, ${client.waitReason} ${waited}`.trim(),
-            `Message: ${what}, ${m.lostServer ? `served by thread ${at(m.lostServer)}, which is not a thread of any listed process` : 'no server thread working on it'}`,
-        ];
-        if (m.port)
-            evidence.push(`Port ${at(m.port)} of ${serverName}: ${queueText(m)}`);
-        else
-            evidence.push(`Port: unknown (the client is on no port's reply chain)`);
-        const waiting = m.port ? perPort.get(m.port) || 1 : 1;
-        if (waiting > 1)
-            evidence.push(`${waiting} clients of this dump wait for replies on this port`);
-        const left = server ? liveThreads(server) : 0;
-        evidence.push(`Server: ${dead || (server ? `${server.name}, ${left} thread${left === 1 ? '' : 's'}, none working on this message` : serverName)}`);
         return {
             rule: 'unserved-message',
-            severity: dead ? 'error' : 'warning',
-            summary: `${client.process.name} waits for a reply to ${what}${port}: ${m.lostServer ? `its server thread ${at(m.lostServer)} is in no thread list` : 'no server thread works on it'}${dead ? ` (${dead})` : ''}`,
+            severity: serverFacts.kind === 'listed' && serverFacts.dead ? 'error' : 'warning',
             thread: client.address,
             // ALPC: the message address; LPC: the message id, 8 hex digits as `!lpc message` takes it.
             object: m.message,
-            evidence,
-            next: m.kind === 'alpc' ? `!alpc /m ${at(m.message)}` : `!lpc message ${m.message}`,
+            client: threadFacts(client),
+            waitTicks: age.ticks,
+            waitStartAfterNow: !!age.inconsistent,
+            increment: clock.increment,
+            message: m,
+            server: serverFacts,
+            portClients: m.port ? perPort.get(m.port) || 1 : 1,
         };
     }
-    /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
-    function queueText(m) {
-        if (m.kind === 'alpc') {
-            const parts = [`${m.queued === undefined ? '?' : m.queued} message${m.queued === 1 ? '' : 's'} queued (MainQueueLength)`];
-            if (m.pending !== undefined)
-                parts.push(`${m.pending} received and not answered (PendingQueueLength)`);
-            if (m.waitingServers !== undefined)
-                parts.push(`${m.waitingServers} server thread${m.waitingServers === 1 ? '' : 's'} waiting to receive (WaitQueueLength)`);
-            return parts.join(', ');
-        }
-        if (m.queued === undefined)
-            return 'message queue unreadable';
-        const n = `${m.queueCut ? 'at least ' : ''}${m.queued} message${m.queued === 1 ? '' : 's'} queued (MsgQueue.ReceiveHead)`;
-        if (m.stillQueued === true)
-            return `${n}, this one still among them`;
-        if (m.stillQueued === false)
-            return `${n}; this one was taken off the queue but no thread claims it`;
-        return n;
-    }
-    /** Why the server can never answer ("ServiceA.exe is exiting, 1 thread left"): it is exiting, or has no thread left. */
+    /** Why the server can never answer: it is exiting, or has no thread left; undefined when it can. */
     function serverDead(p) {
-        const left = liveThreads(p);
         if (p.exiting)
-            return `${p.name} is exiting, ${left} thread${left === 1 ? '' : 's'} left`;
+            return 'exiting';
         // ActiveThreads confirms it when the thread list is merely incomplete.
-        if (!left && !p.activeThreads)
-            return `${p.name} has no threads left`;
+        if (!liveThreads(p) && !p.activeThreads)
+            return 'no-threads';
         return undefined;
     }
     function liveThreads(p) {
         return p.threads.filter((t) => !t.terminated).length;
     }
 
-    // Every !stalecheck rule, one module per rule.
-    const STALE_RULES = [
-        staleIosbRule,
-        apcToNonAlertableWaiterRule,
-        dispatchLevelSpinRule,
-        orphanedOwnerRule,
-        unservedMessageRule,
-        longWaitRule,
-        inconsistentDumpRule,
-    ];
-
-    const RULE_IDS = [
-        'stale-iosb',
-        'apc-to-nonalertable-waiter',
-        'dispatch-level-spin',
-        'long-wait',
-        'orphaned-owner',
-        'unserved-message',
-        'inconsistent-dump',
-    ];
-    const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
+    // Every !stalecheck rule, one module per rule, keyed by its id: a rule id without a rule fails to compile.
+    const STALE_RULES = {
+        'stale-iosb': staleIosbRule,
+        'apc-to-nonalertable-waiter': apcToNonAlertableWaiterRule,
+        'dispatch-level-spin': dispatchLevelSpinRule,
+        'long-wait': longWaitRule,
+        'orphaned-owner': orphanedOwnerRule,
+        'unserved-message': unservedMessageRule,
+        'inconsistent-dump': inconsistentDumpRule,
+    };
 
     function runStaleCheck(k, rules, options) {
         const model = readWaitModel(k);
         const findings = [];
-        for (const rule of STALE_RULES) {
-            if (rules.indexOf(rule.id) < 0)
+        for (const id of RULE_IDS) {
+            if (rules.indexOf(id) < 0)
                 continue;
+            const rule = STALE_RULES[id];
             try {
                 findings.push(...rule.run({ model, options }));
             }
@@ -6321,11 +6146,464 @@ var __waitchain = (function (exports) {
                 k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
             }
         }
-        findings.sort((a, b) => SEVERITY_ORDER$1[a.severity] - SEVERITY_ORDER$1[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
+        findings.sort((a, b) => SEVERITY_ORDER$1[a.severity] - SEVERITY_ORDER$1[b.severity] || RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule));
         return { findings, rulesRun: rules.slice(), threadsScanned: model.table.threads.length, warnings: k.warnings.summary() };
     }
-    function RULE_RANK(id) {
-        return STALE_RULES.findIndex((r) => r.id === id);
+
+    // The words of every !stalecheck finding: its one-line summary, its evidence lines and the WinDbg
+    // command to run next, written from the facts each rule returns (src/analysis/stale/model.ts). Text,
+    // JSON, the dx model and HTML all show these words; the rules write none.
+    /** One writer per rule: a rule id without words fails to compile. */
+    const WORDS = {
+        'stale-iosb': staleIosbWords,
+        'apc-to-nonalertable-waiter': apcWords,
+        'dispatch-level-spin': spinWords,
+        'long-wait': longWaitWords,
+        'orphaned-owner': orphanedOwnerWords,
+        'unserved-message': unservedWords,
+        'inconsistent-dump': inconsistentWords,
+    };
+    function findingWords(f, pointerSize) {
+        const a = (x) => formatAddr(x, pointerSize);
+        const write = WORDS[f.rule];
+        return write(f, a);
+    }
+    /** "0x44" */
+    function hexBytes(n) {
+        return `0x${n.toString(16)}`;
+    }
+    /** "System 0004.0010" */
+    function processAndIds(t) {
+        return `${t.processName} ${hex4(t.pid)}.${hex4(t.tid)}`;
+    }
+    // ---- stale-iosb ----
+    const REFERENCE_NOUN = { UserIosb: 'IoStatusBlock', UserEvent: 'event' };
+    /** "IRP_MJ_WRITE to \FileSystem\Ntfs", or why no driver is named. */
+    function irpTargetText(t, a) {
+        switch (t.kind) {
+            case 'completed-back':
+                return 'completed back by its drivers';
+            case 'not-sent':
+                return 'not sent to a driver';
+            case 'sent':
+                return `${t.majorFunction} to ${t.driverName ? t.driverName : t.deviceObject ? `device ${a(t.deviceObject)}` : 'no device'}`;
+        }
+    }
+    /** "Waiting (Executive, alertable) on 89c0a3d8", or the state of a thread that does not wait. */
+    function stateText(t, a) {
+        if (t.state !== 'Waiting')
+            return t.state;
+        const on = t.waitObjects.map(a);
+        return `Waiting (${t.waitReason}${t.alertable ? ', alertable' : ''})${on.length ? ` on ${on.join(', ')}` : ''}`;
+    }
+    function spSourceText(s) {
+        switch (s.kind) {
+            case 'saved-kernel-stack':
+                return 'saved stack pointer (KernelStack)';
+            case 'kernel-stack-outside':
+                return 'KernelStack outside the stack';
+            case 'innermost-frame':
+                return `innermost ${s.user ? 'user-mode ' : ''}frame ${s.frame}`;
+            case 'no-user-frames':
+                return 'no user-mode frames';
+            case 'running-no-frames':
+                return 'running, and no frames give its stack pointer';
+        }
+    }
+    function staleIosbWords(f, a) {
+        const issuer = f.issuer;
+        const evidence = [
+            `IRP ${a(f.irp)} (${irpTargetText(f.irpTarget, a)}${f.pendingReturned ? ', PendingReturned' : ''}) is on the IRP list of thread ${a(issuer.address)} (${issuer.processName}), ${stateText(issuer, a)}`,
+        ];
+        if (f.overlayThread)
+            evidence.push(`its Tail.Overlay.Thread reads ${a(f.overlayThread)} (overlaid by the completion APC once completion has begun, or damage)`);
+        for (const r of f.references)
+            evidence.push(...referenceEvidence(r, a));
+        const first = f.references[0];
+        const stack = first.kernelStack ? 'kernel stack' : 'user-mode stack';
+        const what = f.references.map((r) => REFERENCE_NOUN[r.field]).filter((w, i, all) => all.indexOf(w) === i).join(' and ');
+        const summary = first.reason === 'returned'
+            ? `IRP ${a(f.irp)}'s ${what} lies in a returned frame of thread ${a(issuer.address)}'s ${stack}: its completion will write into dead stack`
+            : first.reason === 'terminated'
+                ? `IRP ${a(f.irp)}'s ${what} lies on the ${stack} of thread ${a(issuer.address)}, which has terminated`
+                : `IRP ${a(f.irp)} of thread ${a(issuer.address)} has its ${what} on the ${stack} of another thread, ${a(first.stackOwner.address)}`;
+        return { summary, evidence, next: `!irp ${a(f.irp)}` };
+    }
+    function referenceEvidence(r, a) {
+        const t = r.stackOwner;
+        const stack = r.kernelStack ? 'kernel stack' : 'user-mode stack (TEB bounds)';
+        const owner = r.ownerIsIssuer ? 'the issuing thread' : `thread ${a(t.address)} (${t.processName}), not the issuing thread`;
+        const spSource = spSourceText(r.spSource);
+        const lines = [`${r.field} ${a(r.address)} lies on the ${stack} of ${owner}: [${a(r.stackLimit)}, ${a(r.stackBase)})${r.sp ? `, ${spSource} ${a(r.sp)}` : ` (${spSource})`}`];
+        if (r.frameState === 'returned' && r.below !== undefined)
+            lines.push(`${r.field} is ${hexBytes(r.below)} bytes below the ${r.userStack ? 'innermost frame' : 'saved stack pointer'}: in a frame that has returned`);
+        else if (r.frameState === 'live' && r.below !== undefined && r.reason !== 'terminated')
+            lines.push(`${r.field} is ${hexBytes(-r.below)} bytes above that thread's stack pointer, in one of its live frames`);
+        if (r.reason === 'terminated')
+            lines.push(`the issuing thread has terminated: its stack is freed or about to be`);
+        if (r.reason === 'other-thread') {
+            lines.push(r.severity === 'warning'
+                ? `that thread waits on the IRP's UserEvent in a live frame: a request handed to another thread; it is safe only while that thread stays in the frame`
+                : `${t.terminated ? 'that thread has terminated' : `that thread is ${stateText(t, a)}`}: nothing ties its frames to this IRP`);
+        }
+        lines.push(r.field === 'UserIosb'
+            ? 'completing the IRP (nt!IopCompleteRequest) writes the IO_STATUS_BLOCK there, over whatever that stack holds by then'
+            : 'completing the IRP (nt!IopCompleteRequest) signals a KEVENT there: KeSetEvent on whatever that stack holds by then');
+        return lines;
+    }
+    // ---- apc-to-nonalertable-waiter ----
+    function apcMatchText(m, a) {
+        switch (m.kind) {
+            case 'tail-apc':
+                return `the APC is IRP ${a(m.irp)}'s Tail.Apc`;
+            case 'system-argument':
+                return `its SystemArgument${m.argument} names IRP ${a(m.irp)}`;
+            case 'tail-apc-off-list':
+                return `the APC is IRP ${a(m.irp)}'s Tail.Apc (the IRP is no longer on the thread's list)`;
+            case 'only-candidate':
+                return `the APC does not name its IRP (not inside an IRP, SystemArgument1/2 name none); ${a(m.irp)} is the only IRP on the thread's list that the thread does not wait for`;
+            case 'candidates':
+                return `the APC does not name its IRP; ${m.count} IRPs on the thread's list are not waited for`;
+        }
+    }
+    function apcWords(f, a) {
+        const t = f.waiter;
+        const evidence = [
+            `thread ${a(t.address)} (${t.processName}) waits non-alertably (${t.waitReason}, ${t.waitMode}) on ${t.waitObjects.map(a).join(', ') || 'no dispatcher object'}${f.kernelApcPending ? '; KernelApcPending set' : ''}`,
+        ];
+        for (const apc of f.apcs) {
+            const routine = apc.kernelRoutine ? apc.routineName || a(apc.kernelRoutine) : '?';
+            const args = [apc.systemArgument1, apc.systemArgument2].map((x) => (x ? a(x) : '0')).join(', ');
+            evidence.push(`kernel APC ${a(apc.address)}: KernelRoutine ${routine} (I/O completion), ${apc.special ? 'special (no NormalRoutine)' : 'normal'}, SystemArgument1/2 ${args}${apc.inserted ? ', inserted' : ''}`);
+        }
+        evidence.push(apcMatchText(f.match, a));
+        for (const irp of f.irpsShown) {
+            const where = (spot) => !spot ? 'none' : spot.belowStackPointer !== undefined ? `${a(spot.address)} (${hexBytes(spot.belowStackPointer)} bytes below this thread's stack pointer)` : a(spot.address);
+            evidence.push(`IRP ${a(irp.address)} (${irpTargetText(irp.target, a)}): UserIosb ${where(irp.userIosb)}, UserEvent ${where(irp.userEvent)}; the thread waits neither on its event nor on its file object's event, nor in the frame holding them`);
+        }
+        if (f.irpCount > f.irpsShown.length)
+            evidence.push(`and ${f.irpCount - f.irpsShown.length} more IRPs`);
+        evidence.push(deliveryLine(f));
+        if (f.corrupting.length)
+            evidence.push(`stale-iosb: ${f.corrupting.map(a).join(', ')} will write into a stack location nothing owns any more: delivering this APC corrupts memory`);
+        const summary = f.irpCount === 1
+            ? `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for IRP ${a(f.irpsShown[0].address)}, which it is not waiting for`
+            : `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for one of ${f.irpCount} IRPs it is not waiting for`;
+        return { summary, evidence, next: `!apc thre ${a(t.address)}` };
+    }
+    function deliveryLine(f) {
+        const counts = `WaitIrql ${f.waitIrql === undefined ? '?' : f.waitIrql}, KernelApcDisable ${f.kernelApcDisable === undefined ? '?' : f.kernelApcDisable}, SpecialApcDisable ${f.specialApcDisable === undefined ? 'n/a' : f.specialApcDisable}`;
+        if (f.deliverable === true)
+            return `${counts}: the kernel delivers a special APC into this wait although it is non-alertable: IopCompleteRequest runs on this thread's stack while it waits for something else`;
+        if (f.deliverable === false)
+            return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
+        return `${counts}: whether the kernel delivers it now is unknown`;
+    }
+    // ---- dispatch-level-spin ----
+    /** DISPATCH_LEVEL (wdm.h). */
+    const DISPATCH_LEVEL = 2;
+    const QUEUE_FLAG_NAMES = { wait: 'LOCK_QUEUE_WAIT', owner: 'LOCK_QUEUE_OWNER' };
+    function flagText(f) {
+        return f.kind === 'other' ? `flags ${f.flags}` : QUEUE_FLAG_NAMES[f.kind];
+    }
+    function spinWords(f, a) {
+        const irql = f.irql;
+        const where = f.processor !== undefined ? `processor ${f.processor}${irql !== undefined ? ` at IRQL ${irql}${irql === DISPATCH_LEVEL ? ' (DISPATCH_LEVEL)' : ''}` : ''}` : 'a processor the dump does not name';
+        const evidence = [`running on ${where}${f.spinFrame ? ` in ${f.spinFrame}` : ''}`];
+        if (f.ticks !== undefined) {
+            const inc = f.increment;
+            evidence.push(`Ticks since its last wait: ${f.ticks} (${formatTicks(f.ticks, inc)}); KernelTime ${f.kernelTime} ticks (${formatTicks(f.kernelTime, inc)})${f.long ? ': it has run in kernel mode ever since' : ''}`);
+        }
+        const q = f.queued;
+        if (q) {
+            const source = q.source.kind === 'argument' ? `an argument of ${q.source.frame}` : `on its own stack [${a(q.source.limit)}, ${a(q.source.base)})`;
+            evidence.push(`its queue entry ${a(q.entry)} (${source}) has Lock = ${a(q.lockValue)}: ${flagText(q.flags)} set, spinning until its predecessor hands the lock over`);
+            evidence.push(`lock word ${a(q.lock)} = ${a(q.tail)}: the tail of the queue is ${q.tail === q.entry ? 'this entry' : `${a(q.tail)}, ${count(q.behind, 'entry')} behind it`}`);
+            const r = q.release;
+            if (r.kind === 'self') {
+                evidence.push(`its predecessor ${a(r.predecessor)} (Lock ${a(r.predecessorLock)}: ${flagText(r.predecessorFlags)}${r.predecessorFlags.kind === 'owner' ? ', the holder' : ''}) is on the same thread's stack: the thread already holds this lock (recursive acquisition); only it could release it, and it is spinning`);
+            }
+            else if (r.kind === 'other-running') {
+                evidence.push(`its predecessor ${a(r.predecessor)} (${flagText(r.predecessorFlags)}) is on the stack of thread ${a(r.holder)}, running on processor ${r.processor}` +
+                    (r.holderSpinFrame ? `, which itself spins in ${r.holderSpinFrame}: a spin-lock deadlock if it waits for a lock this thread holds` : ': it can release the lock once it gets there'));
+            }
+            else {
+                evidence.push(`its predecessor is on no stack the dump shows running (a numbered queued lock in a KPRCB, or a holder that no longer runs)`);
+            }
+        }
+        else if (f.plain) {
+            const p = f.plain;
+            if (p.kind === 'queued-entry-not-found')
+                evidence.push(`no queue entry with LOCK_QUEUE_WAIT that the lock word confirms was found in the frame's arguments or on the thread's stack`);
+            else if (p.kind === 'plain-held')
+                evidence.push(`spin lock ${a(p.lock)} (the frame's first argument as kv shows it) holds 0x${p.word}: taken; a plain spin lock records no owner`);
+            else
+                evidence.push(`a plain spin lock: the frame's arguments do not name a held lock, and the lock word records no owner`);
+        }
+        if (f.others) {
+            const others = f.others;
+            if (!others.length)
+                evidence.push(`this is the only processor: nothing else runs to release the lock`);
+            else if (f.othersIdle)
+                evidence.push(`every other processor (${others.map((p) => p.number).join(', ')}) is idle: nothing else runs that could release it`);
+            else
+                evidence.push(`other processors: ${others.map((p) => `${p.number} ${p.idle ? 'idle' : p.currentThread ? `runs ${a(p.currentThread)}` : 'runs nothing known'}`).join(', ')}`);
+        }
+        const since = f.ticks !== undefined ? ` for ${formatTicks(f.ticks, f.increment)} since its last wait` : ' long since its last wait';
+        const release = q ? q.release : undefined;
+        const why = release && release.kind === 'self'
+            ? ', which it already holds itself (recursive acquisition): nothing can release it'
+            : f.othersIdle
+                ? ' while every other processor is idle: nothing can release it'
+                : release && release.kind === 'other-running'
+                    ? `${since}, behind thread ${a(release.holder)} on processor ${release.processor}`
+                    : since;
+        const lock = f.lock;
+        const what = q ? `queued spin lock ${a(q.lock)}` : lock ? `spin lock ${a(lock)}` : 'a spin lock';
+        const summary = f.spinFrame || q ? `thread ${a(f.spinner)} spins for ${what}${why}` : `thread ${a(f.spinner)} runs at IRQL ${irql}${why}`;
+        return { summary, evidence, next: spinNext(f.next, a) };
+    }
+    function spinNext(n, a) {
+        switch (n.kind) {
+            case 'queue-entry':
+                return `dt nt!_KSPIN_LOCK_QUEUE ${a(n.entry)}`;
+            case 'lock-word':
+                return `dp ${a(n.lock)} L1`;
+            case 'qlocks':
+                return '!qlocks';
+            case 'running':
+                return '!running -t';
+            case 'thread':
+                return `!thread ${a(n.thread)}`;
+        }
+    }
+    // ---- long-wait ----
+    function longWaitWords(f, a) {
+        const t = f.waiter;
+        const age = formatTicks(f.ticks, f.increment);
+        const group = f.group.kind === 'module' ? f.group.module : `${f.group.waitReason}, no stack`;
+        const where = f.group.kind === 'module' ? `in ${f.group.module}` : `in a wait (${f.group.waitReason}), ${f.stackNotResident ? 'kernel stack not resident' : 'stack not available'}`;
+        const members = f.members.map((g) => `${a(g.address)} (${g.processName}, ${formatTicks(g.ticks, f.increment)})`);
+        if (f.moreMembers > 0)
+            members.push(`and ${f.moreMembers} more`);
+        const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
+        if (f.timedWait)
+            how.push('with a timeout');
+        if (t.terminated)
+            how.push('thread terminating');
+        return {
+            summary: `${processAndIds(t)} has waited ${age} ${where} (group ${group}: ${count(f.groupSize, 'long wait')})`,
+            evidence: [
+                `Ticks: ${f.ticks} (${age}), over the ${f.thresholdSeconds} s threshold (Wait Start ${f.waitStart}, current tick ${f.currentTick})`,
+                `Wait: ${how.join(', ')}`,
+                `Waits on: ${f.waitsOn}`,
+                `Blocking frame: ${f.frame || (f.stackNotResident ? 'none, kernel stack not resident' : 'none, stack not available')}`,
+                f.groupSize > 1 ? `Also in group ${group}: ${members.join(', ')}` : `The only long wait in group ${group}`,
+            ],
+            next: `!thread ${a(t.address)}`,
+        };
+    }
+    // ---- orphaned-owner ----
+    function orphanText(r, a) {
+        switch (r.kind) {
+            case 'terminated':
+                return `thread ${a(r.thread.address)} (${processAndIds(r.thread)}), which has terminated`;
+            case 'terminating':
+                return `thread ${a(r.thread.address)} (${processAndIds(r.thread)}), which is terminating (Terminated flag set, state ${r.thread.state})`;
+            case 'process-exiting':
+                return `thread ${a(r.thread.address)} (${processAndIds(r.thread)}), whose process is exiting`;
+            case 'not-a-thread':
+                return `${a(r.recorded)}, which is not a thread of any listed process`;
+            case 'tid-not-in-process':
+                return `tid ${hex4(r.tid)}, which is not a thread of ${r.processName !== undefined ? r.processName : 'its process'} (exited?)`;
+        }
+    }
+    function lockName(l, a) {
+        const at = a(l.address);
+        switch (l.kind) {
+            case 'resource':
+            case 'fast-mutex':
+            case 'guarded-mutex':
+                return `${hopNoun(l.kind)} ${at}`;
+            case 'critical-section':
+                return `${hopNoun(l.kind)} ${at}${l.symbol ? ` (${l.symbol})` : ''}${l.process ? ` in ${l.process.name}` : ''}`;
+            default:
+                return `${l.kind} ${at}`;
+        }
+    }
+    /** What the lock itself says: a resource's mode and counters, a mutant's abandonment. */
+    function lockState(l) {
+        if (l.resource) {
+            const r = l.resource;
+            return `, ${r.exclusive ? 'exclusive' : 'shared'}, ActiveCount ${r.activeCount}, ${r.exclusiveWaiters} exclusive and ${r.sharedWaiters} shared waiters`;
+        }
+        return l.kind === 'mutant' && l.abandoned ? ', abandoned' : '';
+    }
+    function orphanedOwnerWords(f, a) {
+        const l = f.lock;
+        const name = lockName(l, a);
+        const waiting = Math.max(f.waiterCount, f.carried);
+        const evidence = [`Lock: ${name}${lockState(l)}`];
+        for (const o of f.orphans) {
+            evidence.push(`Owner: ${orphanText(o.reason, a)}`);
+            const p = o.exitingProcess;
+            if (p)
+                evidence.push(`${p.name}: exiting, ${count(p.threadsLeft, 'thread')} left${p.activeThreads !== undefined ? ` (ActiveThreads ${p.activeThreads})` : ''}`);
+            if (o.reason.kind === 'not-a-thread' && o.recordedHolds) {
+                const at = a(o.reason.recorded);
+                const h = o.recordedHolds;
+                if (h.kind === 'thread')
+                    evidence.push(`${at} still holds a thread object, on no process's thread list (terminated, not yet freed?)`);
+                else if (h.kind === 'other')
+                    evidence.push(`${at} holds a ${h.typeName} now, no thread (freed and reused)`);
+                else
+                    evidence.push(`${at} is unreadable or holds no dispatcher object (freed?)`);
+            }
+        }
+        if (f.otherOwnersAlive > 0)
+            evidence.push(`${count(f.otherOwnersAlive, 'other owner')} alive (shared owners can release only their own share)`);
+        if (f.waiterCount) {
+            const shown = f.waitersShown.map((w) => (w.processName !== undefined ? `${a(w.address)} (${w.processName})` : a(w.address)));
+            if (f.waiterCount > f.waitersShown.length)
+                shown.push(`and ${f.waiterCount - f.waitersShown.length} more`);
+            evidence.push(`Waiting on it: ${shown.join(', ')}${f.carried > f.waiterCount ? `; the lock counts ${f.carried} waiters` : ''}`);
+        }
+        else if (f.carried)
+            evidence.push(`The lock counts ${count(f.carried, 'waiter')}, none of them a thread of this dump`);
+        else
+            evidence.push('No thread waits on it yet: the next one to acquire it will hang');
+        const short = f.shortThreadLists;
+        if (short) {
+            const named = short.shown.map((p) => `${p.name} lists ${p.listed} of its ${p.active} threads`);
+            evidence.push(`Caution: ${named.join('; ')}${short.more ? ` (and ${short.more} more processes)` : ''}: the owner may be among the threads not listed`);
+        }
+        return {
+            summary: `${name} is owned by ${orphanText(f.orphans[0].reason, a)}${waiting ? `; ${count(waiting, 'waiter')} stuck` : ', no waiters yet'}`,
+            evidence,
+            next: orphanedNext(l, a),
+        };
+    }
+    function orphanedNext(l, a) {
+        const at = a(l.address);
+        switch (l.kind) {
+            case 'resource':
+                return `!locks ${at}`;
+            case 'critical-section':
+                return l.process ? `.process /r /p ${a(l.process.address)}; !cs ${at}` : `!cs ${at}`;
+            case 'fast-mutex':
+                return `dt nt!_FAST_MUTEX ${at}`;
+            case 'guarded-mutex':
+                return `dt nt!${l.guardedMutexType} ${at}`;
+            default:
+                return `dt nt!_KMUTANT ${at}`;
+        }
+    }
+    // ---- unserved-message ----
+    /** A message id as `!lpc message` and `!alpc` print it: 8 hex digits. */
+    function messageIdText(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
+    function queueText(m) {
+        if (m.kind === 'alpc') {
+            const parts = [`${m.queued === undefined ? '?' : m.queued} message${m.queued === 1 ? '' : 's'} queued (MainQueueLength)`];
+            if (m.pending !== undefined)
+                parts.push(`${m.pending} received and not answered (PendingQueueLength)`);
+            if (m.waitingServers !== undefined)
+                parts.push(`${count(m.waitingServers, 'server thread')} waiting to receive (WaitQueueLength)`);
+            return parts.join(', ');
+        }
+        if (m.queued === undefined)
+            return 'message queue unreadable';
+        const n = `${m.queueCut ? 'at least ' : ''}${count(m.queued, 'message')} queued (MsgQueue.ReceiveHead)`;
+        if (m.stillQueued === true)
+            return `${n}, this one still among them`;
+        if (m.stillQueued === false)
+            return `${n}; this one was taken off the queue but no thread claims it`;
+        return n;
+    }
+    function unservedWords(f, a) {
+        const m = f.message;
+        const client = f.client;
+        const s = f.server;
+        const server = s.kind === 'listed' ? s : undefined;
+        const serverName = s.kind === 'listed' ? s.name : s.kind === 'unlisted' ? `process ${a(s.address)} (not in the process list)` : 'an unknown server';
+        const what = m.kind === 'alpc' ? `ALPC message ${a(m.message)} (id ${messageIdText(m.id)})` : `LPC message ${m.message}`;
+        const dead = server && server.dead ? (server.dead === 'exiting' ? `${server.name} is exiting, ${count(server.threadsLeft, 'thread')} left` : `${server.name} has no threads left`) : undefined;
+        const queued = m.queued === undefined ? '' : `, ${m.queueCut ? 'at least ' : ''}${m.queued} queued`;
+        const port = m.port ? ` on ${server ? `${server.name}'s ` : ''}port ${a(m.port)}${queued}` : ' (server port unknown)';
+        const waited = f.waitTicks !== undefined ? `for ${formatTicks(f.waitTicks, f.increment)}` : f.waitStartAfterNow ? '(Wait Start after the current tick)' : '';
+        const evidence = [
+            `Client: ${a(client.address)} ${processAndIds(client)}, ${client.waitReason} ${waited}`.trim(),
+            `Message: ${what}, ${m.lostServer ? `served by thread ${a(m.lostServer)}, which is not a thread of any listed process` : 'no server thread working on it'}`,
+        ];
+        if (m.port)
+            evidence.push(`Port ${a(m.port)} of ${serverName}: ${queueText(m)}`);
+        else
+            evidence.push(`Port: unknown (the client is on no port's reply chain)`);
+        if (f.portClients > 1)
+            evidence.push(`${f.portClients} clients of this dump wait for replies on this port`);
+        evidence.push(`Server: ${dead || (server ? `${server.name}, ${count(server.threadsLeft, 'thread')}, none working on this message` : serverName)}`);
+        return {
+            summary: `${client.processName} waits for a reply to ${what}${port}: ${m.lostServer ? `its server thread ${a(m.lostServer)} is in no thread list` : 'no server thread works on it'}${dead ? ` (${dead})` : ''}`,
+            evidence,
+            next: m.kind === 'alpc' ? `!alpc /m ${a(m.message)}` : `!lpc message ${m.message}`,
+        };
+    }
+    // ---- inconsistent-dump ----
+    /** "8b56cb10 (System 0004.0010, Running)". */
+    function namedThread(t, a) {
+        return t.listed ? `${a(t.address)} (${processAndIds(t.listed)}, ${t.listed.state})` : `${a(t.address)} (not a listed thread)`;
+    }
+    function conflictText(c, a) {
+        const names = (ts) => ts.map((t) => namedThread(t, a)).join(', ');
+        const claims = (n) => (n === 1 ? 'claims' : 'claim');
+        switch (c.kind) {
+            case 'processor-runs-other': {
+                const runs = !c.current ? 'no thread' : c.idle ? `its idle thread ${a(c.current.address)}` : `thread ${namedThread(c.current, a)}`;
+                return `processor ${c.processor} runs ${runs}, yet ${names(c.rivals)} ${claims(c.rivals.length)} to be Running on it`;
+            }
+            case 'processor-missing':
+                return `${names(c.claimants)} ${claims(c.claimants.length)} to be Running on processor ${c.processor}, which this dump does not have`;
+            case 'processor-shared':
+                return `${names(c.claimants)} all claim to be Running on processor ${c.processor}`;
+            case 'current-of-several':
+                return `${namedThread(c.thread, a)} is the current thread of processors ${c.processors.join(' and ')} at once`;
+            case 'running-nowhere':
+                return `${namedThread(c.thread, a)} is Running, but no processor runs it`;
+            case 'current-not-running':
+                return `processor ${c.processor}'s current thread ${namedThread(c.thread, a)} is in state ${c.state}, not Running`;
+        }
+    }
+    function inconsistentWords(f, a) {
+        switch (f.kind) {
+            case 'running-conflicts':
+                return {
+                    summary: `threads and processors disagree about who is running (${count(f.conflicts.length, 'conflict')}): a live dump, or a crash during a context switch; distrust "running" states`,
+                    evidence: f.conflicts.map((c) => conflictText(c, a)),
+                    next: '!running -t',
+                };
+            case 'waits-after-now': {
+                const lines = f.late.map((l) => `${namedThread(l.thread, a)}: Wait Start ${l.waitStart}, ${count(l.ahead, 'tick')} after the current tick ${f.currentTick}`);
+                if (f.count > f.late.length)
+                    lines.push(`and ${f.count - f.late.length} more`);
+                const n = f.count;
+                return {
+                    summary: `${count(n, 'thread')} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${f.late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
+                    evidence: lines,
+                    next: `!thread ${a(f.late[0].thread.address)}`,
+                };
+            }
+            case 'unlisted-current-threads': {
+                const holds = (h) => (h.kind === 'unreadable' ? 'unreadable' : h.kind === 'thread' ? 'a thread object' : `not a thread object: ${h.typeName}`);
+                const n = f.processors.length;
+                return {
+                    summary: `${n} processor${n === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
+                    evidence: f.processors.map((p) => `processor ${p.number} (KPRCB ${a(p.prcb)}) runs ${a(p.thread)} (${holds(p.holds)}), which is on no listed process's thread list`),
+                    next: n === 1 ? `!thread ${a(f.processors[0].thread)}` : '!running -t',
+                };
+            }
+        }
     }
 
     // The !stalecheck report: one line per finding (most severe first), its evidence indented, the
@@ -6340,19 +6618,23 @@ var __waitchain = (function (exports) {
                 at.push(`thread ${formatAddr(f.thread, pointerSize)}`);
             if (f.irp)
                 at.push(`IRP ${formatAddr(f.irp, pointerSize)}`);
-            out.push(`${i + 1}. [${f.severity}] ${f.rule}: ${f.summary}${at.length ? ` (${at.join(', ')})` : ''}`);
-            for (const e of f.evidence)
+            const w = findingWords(f, pointerSize);
+            out.push(`${i + 1}. [${f.severity}] ${f.rule}: ${w.summary}${at.length ? ` (${at.join(', ')})` : ''}`);
+            for (const e of w.evidence)
                 out.push(`     ${e}`);
-            out.push(`     next: ${f.next}`);
+            out.push(`     next: ${w.next}`);
         });
         const counts = ['error', 'warning', 'info'].map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
         out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
         return out.join('\n') + '\n';
     }
 
-    function staleJson(r) {
+    function staleJson(r, pointerSize) {
         return {
-            findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, summary: f.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: f.evidence, next: f.next })),
+            findings: r.findings.map((f) => {
+                const w = findingWords(f, pointerSize);
+                return { rule: f.rule, severity: f.severity, summary: w.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: w.evidence, next: w.next };
+            }),
             rulesRun: r.rulesRun,
             threadsScanned: r.threadsScanned,
             warnings: r.warnings,
@@ -6363,11 +6645,12 @@ var __waitchain = (function (exports) {
         constructor(__finding, __target) {
             this.__finding = __finding;
             this.__target = __target;
+            const words = findingWords(__finding, __target.pointerSize);
             this.Rule = __finding.rule;
             this.Severity = __finding.severity;
-            this.Summary = __finding.summary;
-            this.Evidence = __finding.evidence;
-            this.Next = __finding.next;
+            this.Summary = words.summary;
+            this.Evidence = words.evidence;
+            this.Next = words.next;
         }
         get Thread() {
             return this.__finding.thread ? this.__target.native(this.__finding.thread, 'nt', '_ETHREAD') : undefined;
@@ -6380,15 +6663,16 @@ var __waitchain = (function (exports) {
         }
     }
     class StaleModel {
-        constructor(__report, target) {
+        constructor(__report, __target) {
             this.__report = __report;
-            this.Findings = __report.findings.map((f) => new FindingNode(f, target));
+            this.__target = __target;
+            this.Findings = __report.findings.map((f) => new FindingNode(f, __target));
         }
         toString() {
             return `${this.__report.findings.length} findings`;
         }
         __toJSON() {
-            return staleJson(this.__report);
+            return staleJson(this.__report, this.__target.pointerSize);
         }
     }
 
@@ -6758,17 +7042,20 @@ rs.forEach(function(r){tb.appendChild(r)})});
     function renderStaleHtml(r, pointerSize, text) {
         const at = (a) => (a ? formatAddr(a, pointerSize) : '');
         const headline = text.split('\n').filter((l) => l.indexOf('Summary: ') === 0 || l.indexOf('No findings') === 0);
-        const rows = r.findings.map((f, i) => [
-            i + 1,
-            { html: `<span class="sev-${esc(f.severity)}">${esc(f.severity)}</span>`, sort: SEVERITY_ORDER[f.severity] },
-            f.rule,
-            f.summary,
-            at(f.thread),
-            at(f.irp),
-            at(f.object),
-            { html: `<pre>${esc(f.evidence.join('\n'))}</pre>` },
-            { html: command(f.next), sort: f.next },
-        ]);
+        const rows = r.findings.map((f, i) => {
+            const w = findingWords(f, pointerSize);
+            return [
+                i + 1,
+                { html: `<span class="sev-${esc(f.severity)}">${esc(f.severity)}</span>`, sort: SEVERITY_ORDER[f.severity] },
+                f.rule,
+                w.summary,
+                at(f.thread),
+                at(f.irp),
+                at(f.object),
+                { html: `<pre>${esc(w.evidence.join('\n'))}</pre>` },
+                { html: command(w.next), sort: w.next },
+            ];
+        });
         const sections = [
             '<h2>Findings</h2>',
             r.findings.length ? table('findings', ['#', 'severity', 'rule', 'finding', 'thread', 'IRP', 'object', 'evidence', 'next'], rows) : '<p>No findings.</p>',
