@@ -9492,18 +9492,20 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     function resolveSymbol(target, text) {
         const parsed = parseSymbolText(text);
         if (!parsed)
-            return { error: `'${text}' is not a symbol (module!name)` };
+            return { error: { kind: 'not-a-symbol', text } };
+        const symbol = `${parsed.module}!${parsed.name}`;
         const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
         if (!shape)
-            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
+            return { error: { kind: 'no-such-symbol', symbol } };
+        const name = { kind: 'text', text: text.trim() };
         if (!parsed.path)
-            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
+            return { ok: { name, address: shape.address, type: shape.type, module: parsed.module } };
         if (!shape.type)
-            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+            return { error: { kind: 'no-type-for-path', symbol, path: parsed.path } };
         const member = memberAt(shape.type, parsed.path);
         if (!member)
-            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
-        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+            return { error: { kind: 'no-such-member', symbol, typeName: shape.type.name, member: parsed.path.replace(/^\./, '') } };
+        return { ok: { name, address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
     }
     /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
     function resolveTypeName(target, text, defaultModule) {
@@ -9511,7 +9513,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const module = bang > 0 ? text.slice(0, bang) : defaultModule;
         const name = bang > 0 ? text.slice(bang + 1) : text;
         const shape = target.typeShape ? target.typeShape(module, name) : undefined;
-        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+        return shape ? { ok: shape } : { error: { kind: 'type-not-found', module, name } };
     }
     /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
     function locateRing(target, req) {
@@ -9528,9 +9530,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         }
         else if (ref.kind === 'native') {
             if (ref.address === undefined && ref.pointerValue === undefined)
-                return { error: 'the ring argument has no address' };
+                return { error: { kind: 'ring-without-address' } };
             const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
-            name = ref.symbol || formatAddr(shown, target.pointerSize);
+            name = ref.symbol ? { kind: 'text', text: ref.symbol } : { kind: 'address', address: shown };
             address = ref.address;
             type = ref.type;
             if (ref.symbol && ref.symbol.indexOf('!') > 0)
@@ -9539,11 +9541,11 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 module = type.module;
         }
         else if (ref.kind === 'address') {
-            name = formatAddr(ref.address, target.pointerSize);
+            name = { kind: 'address', address: ref.address };
             address = ref.address;
         }
         else {
-            return { error: 'a value is not a ring' };
+            return { error: { kind: 'value-not-a-ring' } };
         }
         let element;
         let capacity;
@@ -9557,20 +9559,20 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 address = ref.pointerValue;
             else {
                 if (address === undefined)
-                    return { error: `${name} has no address` };
+                    return { error: { kind: 'no-address', name } };
                 const bytes = target.read(address, target.pointerSize);
                 if (!bytes)
-                    return { error: `${name} (the pointer to the ring) is unreadable` };
+                    return { error: { kind: 'ring-pointer-unreadable', name } };
                 address = ptr(bytes, 0, target.pointerSize);
             }
             if (isNull(address))
-                return { error: `${name} is NULL: the ring is not allocated` };
+                return { error: { kind: 'ring-pointer-null', name } };
             if (req.count === undefined)
-                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+                return { error: { kind: 'ring-pointer-needs-count', name, typeName: type.name } };
             const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
             if (!req.typeName) {
                 if (!pointee || pointee === 'void')
-                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+                    return { error: { kind: 'ring-pointer-needs-type', name, typeName: type.name } };
                 if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
                     element = ref.pointee;
                 else {
@@ -9582,12 +9584,10 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             }
         }
         else if (type && ref.kind !== 'address' && !req.typeName) {
-            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+            return { error: { kind: 'not-an-array', name, typeName: type.name } };
         }
         else if (!type && !req.typeName) {
-            return {
-                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
-            };
+            return { error: ref.kind === 'address' ? { kind: 'address-needs-type-and-count' } : { kind: 'no-type-information', name } };
         }
         if (req.typeName) {
             const t = resolveTypeName(target, req.typeName, module);
@@ -9600,15 +9600,15 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         if (req.count !== undefined)
             capacity = req.count;
         if (!element || capacity === undefined)
-            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
+            return { error: { kind: 'needs-type-and-count', name } };
         if (element.size <= 0)
-            return { error: `${name}: element type ${element.name} has no size` };
+            return { error: { kind: 'element-without-size', name, elementName: element.name } };
         if (capacity <= 0)
-            return { error: `${name}: the ring has no slots` };
+            return { error: { kind: 'no-slots', name } };
         if (capacity * element.size > MAX_RING_BYTES)
-            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
+            return { error: { kind: 'ring-too-big', name, capacity, elementSize: element.size, maxBytes: MAX_RING_BYTES } };
         if (address === undefined)
-            return { error: `${name} has no address` };
+            return { error: { kind: 'no-address', name } };
         return { ok: { name, address, element, capacity } };
     }
     /** Reads spent at most on locating unreadable slots inside a damaged ring. */
@@ -9674,7 +9674,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     /** The index variable's value, read with its own type's size (any width, signed or not). */
     function readIndex(target, ref) {
         if (ref.kind === 'value')
-            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
+            return { ok: { name: { kind: 'text', text: ref.text }, value: ref.value, widthBits: ref.widthBits, signed: false } };
         let name;
         let address;
         let type;
@@ -9685,24 +9685,24 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             ({ name, address, type } = s.ok);
         }
         else if (ref.kind === 'native') {
-            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+            name = ref.symbol ? { kind: 'text', text: ref.symbol } : ref.address ? { kind: 'address', address: ref.address } : { kind: 'unnamed' };
             address = ref.address;
             type = ref.type;
         }
         else {
-            return { error: `the index must be a variable or a number, not an address` };
+            return { error: { kind: 'index-is-an-address' } };
         }
         if (!type)
-            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
+            return { error: { kind: 'index-without-type', name } };
         if (type.kind !== 'int' && type.kind !== 'enum')
-            return { error: `${name} is not an integer (${type.name})` };
+            return { error: { kind: 'index-not-an-integer', name, typeName: type.name } };
         if ([1, 2, 4, 8].indexOf(type.size) < 0)
-            return { error: `${name}: unsupported integer size ${type.size}` };
+            return { error: { kind: 'index-size-unsupported', name, size: type.size } };
         if (address === undefined)
-            return { error: `${name} has no address` };
+            return { error: { kind: 'no-address', name } };
         const bytes = target.read(address, type.size);
         if (!bytes)
-            return { error: `${name} is unreadable` };
+            return { error: { kind: 'index-unreadable', name } };
         return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
     }
 
@@ -9719,18 +9719,18 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return result;
     }
     // ---- driver rings ----
-    function refName(ref, pointerSize) {
+    function refName(ref) {
         if (!ref)
-            return 'ring';
+            return { kind: 'placeholder', what: 'ring' };
         switch (ref.kind) {
             case 'symbol':
-                return ref.text;
+                return { kind: 'text', text: ref.text };
             case 'address':
-                return formatAddr(ref.address, pointerSize);
+                return { kind: 'address', address: ref.address };
             case 'native':
-                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+                return ref.symbol ? { kind: 'text', text: ref.symbol } : ref.address ? { kind: 'address', address: ref.address } : { kind: 'placeholder', what: 'ring' };
             default:
-                return 'ring';
+                return { kind: 'placeholder', what: 'ring' };
         }
     }
     function emptyReport(array, order, error) {
@@ -9740,10 +9740,10 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const target = k.target;
         const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
         if (!req.ring)
-            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+            return emptyReport({ kind: 'placeholder', what: 'ring' }, orderKind, { kind: 'no-ring-named' });
         const where = locateRing(target, { ring: req.ring, typeName: req.typeName, count: req.count });
         if ('error' in where)
-            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+            return emptyReport(refName(req.ring), orderKind, where.error);
         const ring = readRing(target, where.ok);
         const element = ring.element;
         const report = {
@@ -9762,9 +9762,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         };
         const bad = ring.unreadable.filter((u) => u).length;
         if (bad)
-            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
+            report.warnings.push({ kind: 'slots-unreadable', unreadable: bad, capacity: ring.capacity });
         if (hasNoFields(element))
-            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+            report.warnings.push({ kind: 'element-without-fields', elementName: element.name });
         const slotBytesZero = (slot) => {
             for (let i = 0; i < element.size; i++)
                 if (ring.bytes[slot * element.size + i])
@@ -9777,7 +9777,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         else if (req.seqField) {
             const seq = sequenceMember(element, req.seqField);
             if ('error' in seq) {
-                report.warnings.push(`${seq.error}: slot order shown`);
+                report.warnings.push({ kind: 'seq-unusable', problem: seq.error });
                 report.order = 'slots';
                 order = slotOrder(ring.capacity);
             }
@@ -9793,7 +9793,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         else if (req.index) {
             const index = readIndex(target, req.index);
             if ('error' in index) {
-                report.warnings.push(`index: ${index.error}: slot order shown`);
+                report.warnings.push({ kind: 'index-unusable', problem: index.error });
                 report.order = 'slots';
                 order = slotOrder(ring.capacity);
             }
@@ -9820,9 +9820,9 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     function sequenceMember(element, path) {
         const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
         if (!m)
-            return { error: `-seq ${path}: ${element.name} has no such field` };
+            return { error: { kind: 'no-such-field', path, elementName: element.name } };
         if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
-            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+            return { error: { kind: 'not-an-integer', path, typeName: m.type.name } };
         }
         return { offset: m.offset, size: m.type.size };
     }
@@ -9844,7 +9844,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         const unknown = names.filter((n) => known.indexOf(n) < 0);
         if (sample && unknown.length) {
             const top = element && element.members ? element.members.map((m) => m.name) : paths;
-            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+            report.warnings.push({ kind: 'unknown-fields', unknown, elementType: report.elementType, fields: top });
         }
         if (!known.length)
             return entries;
@@ -9902,28 +9902,28 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     // ---- PnP device nodes ----
     function devnodeRings(k, req, textOf) {
         if (!k.target.isKernel)
-            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+            return { reports: [emptyReport({ kind: 'placeholder', what: 'devnode' }, 'next', { kind: 'devnode-needs-kernel' })], notes: [] };
         if (req.devnode === 'all') {
             let rootUnreadable;
             const all = readAllDevnodes(k, (why) => { rootUnreadable = why; });
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,
-                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+                notes: [rootUnreadable ? { kind: 'no-devnode-read', why: rootUnreadable } : { kind: 'devnodes', total: all.length, withHistory: withHistory.length }],
                 multiple: true,
             };
         }
         const address = req.devnode;
         const d = readDevnode(k, address);
         if (!d)
-            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+            return { reports: [emptyReport({ kind: 'devnode-history', devnode: address }, 'next', { kind: 'devnode-unreadable', address })], notes: [] };
         return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
     }
     function devnodeReport(k, d, req, textOf) {
         // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
         const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
         const report = {
-            array: `${d.address}.StateHistory`,
+            array: { kind: 'devnode-history', devnode: d.address },
             address: d.historyAddress,
             elementType: d.stateEnum,
             elementModule: 'nt',
@@ -9943,17 +9943,15 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             },
         };
         if (d.state !== undefined && /^#/.test(stateName(d.state)))
-            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+            report.warnings.push({ kind: 'state-not-in-enum', state: d.state, stateEnum: d.stateEnum, devnode: d.address });
         let order;
         if (d.next !== undefined) {
-            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+            report.index = { name: { kind: 'text', text: 'StateHistoryEntry' }, value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
             // 0 is not a state: an unused slot before the first wrap
             order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
         }
         if (!order) {
-            report.warnings.push(d.next === undefined
-                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
-                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
+            report.warnings.push(d.next === undefined ? { kind: 'no-history-index' } : { kind: 'history-index-out-of-range', next: d.next, capacity: d.capacity });
             report.order = 'slots';
             order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
         }
@@ -10050,23 +10048,151 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
     }
 
+    // The words of !ringdump's reports: how a ring and its index are named, why one cannot be shown,
+    // what each warning and note says. The analysis (src/analysis/rings/ringdump.ts) and the reader
+    // (src/kernel/ringSource.ts) return these as typed facts; every output (text, JSON, dx, HTML) writes
+    // them here.
+    /** `mydriver!g_History`, the address, or `unnamed` when neither is known. */
+    function ringNameText(name, pointerSize, unnamed) {
+        switch (name.kind) {
+            case 'text':
+                return name.text;
+            case 'address':
+                return formatAddr(name.address, pointerSize);
+            case 'unnamed':
+                return unnamed;
+        }
+    }
+    /** The report's `array`: `mydriver!g_History`, `89f00000`, `8b56f5d0.StateHistory` (the node's address as typed). */
+    function arrayText(name, pointerSize) {
+        switch (name.kind) {
+            case 'placeholder':
+                return name.what;
+            case 'devnode-history':
+                return `${name.devnode}.StateHistory`;
+            default:
+                return ringNameText(name, pointerSize, 'ring');
+        }
+    }
+    /** The index variable's name as the order line shows it ("g_Index", "StateHistoryEntry"). */
+    function indexNameText(r, pointerSize) {
+        return r.index ? ringNameText(r.index.name, pointerSize, 'index') : '';
+    }
+    function seqProblemText(p) {
+        return p.kind === 'no-such-field' ? `-seq ${p.path}: ${p.elementName} has no such field` : `-seq ${p.path}: not an integer field (${p.typeName})`;
+    }
+    /** One line: why nothing could be shown (the text report prefixes `ringdump: `). */
+    function ringProblemText(p, pointerSize) {
+        const name = (n, unnamed = 'index') => ringNameText(n, pointerSize, unnamed);
+        switch (p.kind) {
+            case 'not-a-symbol':
+                return `'${p.text}' is not a symbol (module!name)`;
+            case 'no-such-symbol':
+                return `${p.symbol}: no such symbol (check the module name; .reload)`;
+            case 'no-type-for-path':
+                return `${p.symbol} has no type information (public symbols?): cannot follow ${p.path}`;
+            case 'no-such-member':
+                return `${p.symbol} (${p.typeName}) has no member ${p.member}`;
+            case 'type-not-found':
+                return `type ${p.module}!${p.name} not found (check the module name; .reload)`;
+            case 'ring-without-address':
+                return 'the ring argument has no address';
+            case 'value-not-a-ring':
+                return 'a value is not a ring';
+            case 'no-address':
+                return `${name(p.name)} has no address`;
+            case 'ring-pointer-unreadable':
+                return `${name(p.name)} (the pointer to the ring) is unreadable`;
+            case 'ring-pointer-null':
+                return `${name(p.name)} is NULL: the ring is not allocated`;
+            case 'ring-pointer-needs-count':
+                return `${name(p.name)} is a pointer (${p.typeName}): give the ring's size with -count <N>`;
+            case 'ring-pointer-needs-type':
+                return `${name(p.name)} is a ${p.typeName}: give the element type with -type <T>`;
+            case 'not-an-array':
+                return `${name(p.name)} is not an array (${p.typeName}): give an array, or a pointer or address with -type <T> -count <N>`;
+            case 'address-needs-type-and-count':
+                return `a ring at an address needs -type <T> -count <N>`;
+            case 'no-type-information':
+                return `${name(p.name)} has no type information (public symbols?): give -type <T> -count <N>`;
+            case 'needs-type-and-count':
+                return `${name(p.name)}: give the element type and size with -type <T> -count <N>`;
+            case 'element-without-size':
+                return `${name(p.name)}: element type ${p.elementName} has no size`;
+            case 'no-slots':
+                return `${name(p.name)}: the ring has no slots`;
+            case 'ring-too-big':
+                return `${name(p.name)}: ${p.capacity} x ${p.elementSize} bytes is more than a trace ring (${p.maxBytes} bytes at most)`;
+            case 'index-is-an-address':
+                return `the index must be a variable or a number, not an address`;
+            case 'index-without-type':
+                return `${name(p.name)} has no type information (public symbols?): cannot tell its size`;
+            case 'index-not-an-integer':
+                return `${name(p.name)} is not an integer (${p.typeName})`;
+            case 'index-size-unsupported':
+                return `${name(p.name)}: unsupported integer size ${p.size}`;
+            case 'index-unreadable':
+                return `${name(p.name)} is unreadable`;
+            case 'no-ring-named':
+                return 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"';
+            case 'devnode-needs-kernel':
+                return '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)';
+            case 'devnode-unreadable':
+                return `device node ${formatAddr(p.address, pointerSize)} is unreadable`;
+        }
+    }
+    /** One warning line's words (the text report prefixes `WARNING: `). */
+    function ringWarningText(w, pointerSize) {
+        switch (w.kind) {
+            case 'slots-unreadable':
+                return `${w.unreadable} of ${w.capacity} slots unreadable`;
+            case 'element-without-fields':
+                return `element type ${w.elementName} has no fields in the symbols (public symbols only?): entries shown as bytes`;
+            case 'seq-unusable':
+                return `${seqProblemText(w.problem)}: slot order shown`;
+            case 'index-unusable':
+                return `index: ${ringProblemText(w.problem, pointerSize)}: slot order shown`;
+            case 'unknown-fields':
+                return `-f: no field ${w.unknown.join(', ')} in ${w.elementType || 'the entries'} (fields: ${w.fields.join(', ')})`;
+            case 'state-not-in-enum':
+                return `State ${w.state} is not a ${w.stateEnum} value: is ${formatAddr(w.devnode, pointerSize)} a device node?`;
+            case 'no-history-index':
+                return '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown';
+            case 'history-index-out-of-range':
+                return `StateHistoryEntry ${w.next} is outside the ${w.capacity}-slot ring (index out of range): slot order shown`;
+        }
+    }
+    function ringWarningsText(r, pointerSize) {
+        return r.warnings.map((w) => ringWarningText(w, pointerSize));
+    }
+    /** A note about the whole run; damage counts arrive as words already (src/core/warnings.ts). */
+    function ringNoteText(n) {
+        if (typeof n === 'string')
+            return n;
+        return n.kind === 'devnodes' ? `${count(n.total, 'device node')}, ${n.withHistory} with a state history` : `no device node read: ${n.why}`;
+    }
+    function ringNotesText(notes) {
+        return notes.map(ringNoteText);
+    }
+
     // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
     // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
     // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
     // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
     // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
-    function ringResultJson(result) {
+    function ringResultJson(result, pointerSize) {
+        const notes = ringNotesText(result.notes);
         if (result.reports.length === 1 && !result.multiple) {
-            const one = ringJson(result.reports[0]);
-            if (result.notes.length)
-                one.notes = result.notes;
+            const one = ringJson(result.reports[0], pointerSize);
+            if (notes.length)
+                one.notes = notes;
             return one;
         }
-        return { rings: result.reports.map(ringJson), notes: result.notes };
+        return { rings: result.reports.map((r) => ringJson(r, pointerSize)), notes };
     }
-    function ringJson(r) {
+    function ringJson(r, pointerSize) {
         const out = {
-            array: r.array,
+            array: arrayText(r.array, pointerSize),
             address: r.address,
             elementType: r.elementType,
             capacity: r.capacity,
@@ -10075,16 +10201,16 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             wrapped: r.wrapped === undefined ? null : r.wrapped,
             total: r.total,
             entries: r.entries.map((e) => entryJson(e, r.symbols)),
-            warnings: r.warnings,
+            warnings: ringWarningsText(r, pointerSize),
         };
         if (r.index)
-            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
+            out.index = { name: indexNameText(r, pointerSize), value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
         if (r.seqField)
             out.seqField = r.seqField;
         if (r.devnode)
             out.devnode = r.devnode;
         if (r.error)
-            out.error = r.error;
+            out.error = ringProblemText(r.error, pointerSize);
         return out;
     }
     function entryJson(e, symbols) {
@@ -10177,39 +10303,40 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
         }
     }
-    function summary(r) {
+    function summary(r, pointerSize) {
         if (r.error)
-            return `ringdump: ${r.error}`;
+            return `ringdump: ${ringProblemText(r.error, pointerSize)}`;
         const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
         const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
-        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
+        return `${arrayText(r.array, pointerSize)}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
     }
     function entries(r, target) {
         const list = r.entries.map((e) => new RingEntryNode(e, r, target));
-        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
+        Object.defineProperty(list, 'toString', { value: () => summary(r, target.pointerSize), enumerable: false });
         return list;
     }
     class RingNode {
-        constructor(__report, target) {
+        constructor(__report, __target) {
             this.__report = __report;
-            this.Array = __report.array;
+            this.__target = __target;
+            this.Array = arrayText(__report.array, __target.pointerSize);
             this.Devnode = __report.devnode ? __report.devnode.address : undefined;
             this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
             this.State = __report.devnode ? __report.devnode.state : undefined;
-            this.Entries = entries(__report, target);
+            this.Entries = entries(__report, __target);
         }
         toString() {
-            return summary(this.__report);
+            return summary(this.__report, this.__target.pointerSize);
         }
     }
     /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
     function ringModel(result, target) {
         const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
         if (!(result.reports.length === 1 && !result.multiple)) {
-            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
+            const text = `${result.reports.length} rings${result.notes.length ? ` (${ringNotesText(result.notes).join('; ')})` : ''}`;
             Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
         }
-        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
+        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result, target.pointerSize), enumerable: false });
         return value;
     }
 
@@ -10223,12 +10350,13 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 out.push('');
             renderReport(out, r, pointerSize);
         });
-        for (const n of result.notes)
+        for (const n of ringNotesText(result.notes))
             out.push(n);
         return out.join('\n') + '\n';
     }
-    function orderLine(r) {
-        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
+    function orderLine(r, pointerSize) {
+        const name = indexNameText(r, pointerSize);
+        const index = r.index ? `${name ? `${name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
         switch (r.order) {
             case 'pre':
                 return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
@@ -10270,15 +10398,15 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     }
     function renderRing(out, r, pointerSize) {
         if (r.error) {
-            out.push(`ringdump: ${r.error}`);
+            out.push(`ringdump: ${ringProblemText(r.error, pointerSize)}`);
             return;
         }
         const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
-        const what = r.devnode ? 'StateHistory' : r.array;
-        const order = orderLine(r);
+        const what = r.devnode ? 'StateHistory' : arrayText(r.array, pointerSize);
+        const order = orderLine(r, pointerSize);
         out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
         out.push(`  ${stateLine(r)}`);
-        for (const w of r.warnings)
+        for (const w of ringWarningsText(r, pointerSize))
             out.push(`  WARNING: ${w}`);
         if (!r.entries.length) {
             if (r.total)
@@ -10316,16 +10444,16 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     function renderRingHtml(result, pointerSize, text) {
         const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
         if (result.notes.length)
-            sections.push(`<pre>${esc(result.notes.join('\n'))}</pre>`);
+            sections.push(`<pre>${esc(ringNotesText(result.notes).join('\n'))}</pre>`);
         const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
         return htmlPage({ title: '!ringdump', headline, sections, text });
     }
     function ringSection(r, i, pointerSize) {
-        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : r.array;
+        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : arrayText(r.array, pointerSize);
         const out = [`<h2>${esc(what)}${r.elementType ? esc(`: ${r.elementType}[${r.capacity}]`) : ''}${r.address ? esc(` at ${formatAddr(r.address, pointerSize)}`) : ''}</h2>`];
         if (r.error)
-            return out.concat(`<p class="verdict">${esc(`ERROR: ${r.error}`)}</p>`).join('\n');
-        for (const w of r.warnings)
+            return out.concat(`<p class="verdict">${esc(`ERROR: ${ringProblemText(r.error, pointerSize)}`)}</p>`).join('\n');
+        for (const w of ringWarningsText(r, pointerSize))
             out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
         const paths = [];
         for (const e of r.entries)

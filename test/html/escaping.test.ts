@@ -168,7 +168,7 @@ describe('hostile strings in every field the renderers show', () => {
     const result = {
       reports: [
         {
-          array: HOSTILE[0],
+          array: { kind: 'text', text: HOSTILE[0] },
           address: '80413004',
           elementType: HOSTILE[1],
           capacity: 2,
@@ -179,10 +179,10 @@ describe('hostile strings in every field the renderers show', () => {
             { position: 1, slot: 1, address: '80413008', unreadable: true, fields: [] },
           ],
           symbols: new Map([['80001000', HOSTILE[4]]]),
-          warnings: [HOSTILE[0]],
+          warnings: [{ kind: 'element-without-fields', elementName: HOSTILE[0] }],
         },
       ],
-      notes: [HOSTILE[1]],
+      notes: [HOSTILE[1], { kind: 'no-devnode-read', why: HOSTILE[2] }],
     } as unknown as RingResult;
     const doc = expectInert(renderRingHtml(result, 4, `${HOSTILE[0]}\n`));
     expect(doc.querySelector('#ring0 thead')!.textContent).toContain(HOSTILE[2]);
