@@ -9359,7 +9359,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             for (let i = 0; i < shown; i++)
                 decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
             if (count > shown)
-                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
+                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'not-shown', count: count - shown } });
             return;
         }
         const shown = Math.min(count, MAX_LIST);
@@ -9921,7 +9921,15 @@ ${RECORD_USAGE}${HTML_USAGE}`;
     }
     function devnodeReport(k, d, req, textOf) {
         // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+        const stateOf = (v) => {
+            if (v === undefined)
+                return { kind: 'unread' };
+            if (v === 0)
+                return { kind: 'none' };
+            const name = k.enumName(d.stateEnum, v);
+            return /^#/.test(name) ? { kind: 'value', value: v } : { kind: 'value', value: v, name };
+        };
+        const state = stateOf(d.state);
         const report = {
             array: { kind: 'devnode-history', devnode: d.address },
             address: d.historyAddress,
@@ -9938,12 +9946,12 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 address: d.address,
                 instancePath: d.instancePath,
                 serviceName: d.serviceName,
-                state: stateName(d.state),
-                previousState: stateName(d.previousState),
+                state,
+                previousState: stateOf(d.previousState),
             },
         };
-        if (d.state !== undefined && /^#/.test(stateName(d.state)))
-            report.warnings.push({ kind: 'state-not-in-enum', state: d.state, stateEnum: d.stateEnum, devnode: d.address });
+        if (state.kind === 'value' && state.name === undefined)
+            report.warnings.push({ kind: 'state-not-in-enum', state: state.value, stateEnum: d.stateEnum, devnode: d.address });
         let order;
         if (d.next !== undefined) {
             report.index = { name: { kind: 'text', text: 'StateHistoryEntry' }, value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
@@ -9967,91 +9975,22 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return report;
     }
 
-    // How a ring entry's field values read, in every output: enums as dt prints them
-    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
-    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
-    /** dt's way with enum values: small ones in decimal, the rest in hex. */
-    function enumNumber(value) {
-        if (value >= 0 && value < 10)
-            return String(value);
-        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
-    }
-    function isNegative(v, size) {
-        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
-    }
-    /** The magnitude of a negative two's-complement value of `size` bytes. */
-    function magnitude(v, size) {
-        if (size === 8)
-            return u64Sub({ hi: 0, lo: 0 }, v);
-        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
-    }
-    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
-    function intText(v) {
-        if (v.signed && isNegative(v.value, v.size))
-            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
-        return `0x${u64ToHex(v.value)}`;
-    }
-    /** The value as a JS number when exact, with its sign. */
-    function intNumber(v) {
-        const negative = v.signed && isNegative(v.value, v.size);
-        const m = negative ? magnitude(v.value, v.size) : v.value;
-        if (m.hi >= 2 ** 21)
-            return undefined;
-        const n = m.hi * 4294967296 + m.lo;
-        return negative ? -n : n;
-    }
-    function pointerText(a, symbols, pointerSize) {
-        const s = symbols.get(a);
-        return s !== undefined ? s : formatAddr(a, pointerSize);
-    }
-    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
-    function isFrameList(v) {
-        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
-    }
-    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
-    function frames(v, symbols, pointerSize) {
-        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
-        let end = addrs.length;
-        while (end > 0 && isNull(addrs[end - 1]))
-            end--;
-        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
-    }
-    function valueText(v, symbols, pointerSize) {
-        switch (v.kind) {
-            case 'int':
-                return intText(v);
-            case 'bool':
-                return v.value ? 'true' : 'false';
-            case 'enum':
-                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
-            case 'pointer':
-                return pointerText(v.address, symbols, pointerSize);
-            case 'text':
-                return `"${v.text}"`;
-            case 'bytes':
-                return `${v.hex}${v.truncated ? '...' : ''}`;
-            case 'list':
-                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
-        }
-    }
-    function fieldText(f, symbols, pointerSize) {
-        if (isFrameList(f.value)) {
-            const list = frames(f.value, symbols, pointerSize);
-            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
-        }
-        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
-    }
-    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
-    function entryLine(e, report, pointerSize) {
-        if (e.unreadable)
-            return `slot ${e.slot}: <unreadable>`;
-        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
-    }
-
     // The words of !ringdump's reports: how a ring and its index are named, why one cannot be shown,
     // what each warning and note says. The analysis (src/analysis/rings/ringdump.ts) and the reader
     // (src/kernel/ringSource.ts) return these as typed facts; every output (text, JSON, dx, HTML) writes
     // them here.
+    /** "(12 more not shown)": the elements of a long array of structures past those decoded. */
+    function notShownText(n) {
+        return `(${n} more not shown)`;
+    }
+    /** "DeviceNodeStarted", "#99" (a value the enum does not name), "none" (zero), "?" (not read). */
+    function devnodeStateText(s) {
+        return s.kind === 'unread' ? '?' : s.kind === 'none' ? 'none' : s.name !== undefined ? s.name : `#${s.value}`;
+    }
+    /** The device node header as JSON carries it: states by name. */
+    function devnodeJson(d) {
+        return { address: d.address, instancePath: d.instancePath, serviceName: d.serviceName, state: devnodeStateText(d.state), previousState: devnodeStateText(d.previousState) };
+    }
     /** `mydriver!g_History`, the address, or `unnamed` when neither is known. */
     function ringNameText(name, pointerSize, unnamed) {
         switch (name.kind) {
@@ -10175,6 +10114,90 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         return notes.map(ringNoteText);
     }
 
+    // How a ring entry's field values read, in every output: enums as dt prints them
+    // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
+    // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
+    /** dt's way with enum values: small ones in decimal, the rest in hex. */
+    function enumNumber(value) {
+        if (value >= 0 && value < 10)
+            return String(value);
+        return value < 0 ? `-0x${(-value).toString(16)}` : `0x${value.toString(16)}`;
+    }
+    function isNegative(v, size) {
+        return size === 8 ? v.hi >= 0x80000000 : size === 4 ? v.lo >= 0x80000000 : v.lo >= 2 ** (size * 8 - 1);
+    }
+    /** The magnitude of a negative two's-complement value of `size` bytes. */
+    function magnitude(v, size) {
+        if (size === 8)
+            return u64Sub({ hi: 0, lo: 0 }, v);
+        return { hi: 0, lo: 2 ** (size * 8) - v.lo };
+    }
+    /** Hex; a negative signed value also in decimal (an NTSTATUS reads 0xc0000120, a -1 reads 0xffffffff (-1)). */
+    function intText(v) {
+        if (v.signed && isNegative(v.value, v.size))
+            return `0x${u64ToHex(v.value)} (-${u64ToDecimal(magnitude(v.value, v.size))})`;
+        return `0x${u64ToHex(v.value)}`;
+    }
+    /** The value as a JS number when exact, with its sign. */
+    function intNumber(v) {
+        const negative = v.signed && isNegative(v.value, v.size);
+        const m = negative ? magnitude(v.value, v.size) : v.value;
+        if (m.hi >= 2 ** 21)
+            return undefined;
+        const n = m.hi * 4294967296 + m.lo;
+        return negative ? -n : n;
+    }
+    function pointerText(a, symbols, pointerSize) {
+        const s = symbols.get(a);
+        return s !== undefined ? s : formatAddr(a, pointerSize);
+    }
+    /** A list of pointers (RtlCaptureStackBackTrace's Address[]): shown one frame per line. */
+    function isFrameList(v) {
+        return v.kind === 'list' && v.items.length >= 2 && v.items.every((i) => i.kind === 'pointer');
+    }
+    /** The frames of a frame list: trailing null entries are slots the capture did not fill. */
+    function frames(v, symbols, pointerSize) {
+        const addrs = v.items.map((i) => (i.kind === 'pointer' ? i.address : '0'));
+        let end = addrs.length;
+        while (end > 0 && isNull(addrs[end - 1]))
+            end--;
+        return addrs.slice(0, end).map((a) => pointerText(a, symbols, pointerSize));
+    }
+    function valueText(v, symbols, pointerSize) {
+        switch (v.kind) {
+            case 'int':
+                return intText(v);
+            case 'bool':
+                return v.value ? 'true' : 'false';
+            case 'enum':
+                return v.name !== undefined ? `${enumNumber(v.value)} (${v.name})` : enumNumber(v.value);
+            case 'pointer':
+                return pointerText(v.address, symbols, pointerSize);
+            case 'text':
+                return `"${v.text}"`;
+            case 'not-shown':
+                // Shown as the text value it always was (quoted), so -grep and the columns read alike.
+                return `"${notShownText(v.count)}"`;
+            case 'bytes':
+                return `${v.hex}${v.truncated ? '...' : ''}`;
+            case 'list':
+                return `[${v.items.map((i) => valueText(i, symbols, pointerSize)).join(' ')}${v.truncated ? ' ...' : ''}]`;
+        }
+    }
+    function fieldText(f, symbols, pointerSize) {
+        if (isFrameList(f.value)) {
+            const list = frames(f.value, symbols, pointerSize);
+            return `${f.path}: ${list.length ? list.join(' ') : '(none)'}`;
+        }
+        return `${f.path}: ${valueText(f.value, symbols, pointerSize)}`;
+    }
+    /** The whole entry on one line (what -grep searches and what dx shows as the entry's text). */
+    function entryLine(e, report, pointerSize) {
+        if (e.unreadable)
+            return `slot ${e.slot}: <unreadable>`;
+        return e.fields.map((f) => fieldText(f, report.symbols, pointerSize)).join('  ');
+    }
+
     // The structured result of !ringdump (the harness's --json, the data behind dx @$ringdump()):
     // { array, capacity, newestSlot, wrapped, entries: [{ position, slot, fields: { ... } }] } plus what
     // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
@@ -10208,7 +10231,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         if (r.seqField)
             out.seqField = r.seqField;
         if (r.devnode)
-            out.devnode = r.devnode;
+            out.devnode = devnodeJson(r.devnode);
         if (r.error)
             out.error = ringProblemText(r.error, pointerSize);
         return out;
@@ -10258,6 +10281,8 @@ ${RECORD_USAGE}${HTML_USAGE}`;
                 return v.address;
             case 'text':
                 return v.text;
+            case 'not-shown':
+                return notShownText(v.count);
             case 'bytes':
                 return v.hex;
             case 'list':
@@ -10322,7 +10347,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
             this.Array = arrayText(__report.array, __target.pointerSize);
             this.Devnode = __report.devnode ? __report.devnode.address : undefined;
             this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
-            this.State = __report.devnode ? __report.devnode.state : undefined;
+            this.State = __report.devnode ? devnodeStateText(__report.devnode.state) : undefined;
             this.Entries = entries(__report, __target);
         }
         toString() {
@@ -10390,7 +10415,7 @@ ${RECORD_USAGE}${HTML_USAGE}`;
         }
         const d = r.devnode;
         out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
-        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+        out.push(`  State: ${devnodeStateText(d.state)}  PreviousState: ${devnodeStateText(d.previousState)}  (the current state is not in the history)`);
         const ring = [];
         renderRing(ring, r, pointerSize);
         for (const line of ring)

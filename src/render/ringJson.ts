@@ -8,7 +8,7 @@ import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdu
 import type { FieldValue } from '../analysis/rings/ringFields';
 import type { Addr } from '../core/addr';
 import { intNumber } from './ringFormat';
-import { arrayText, indexNameText, ringNotesText, ringProblemText, ringWarningsText } from './ringWords';
+import { devnodeJson, notShownText, arrayText, indexNameText, ringNotesText, ringProblemText, ringWarningsText } from './ringWords';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -37,7 +37,7 @@ export function ringJson(r: RingReport, pointerSize: number): object {
   };
   if (r.index) out.index = { name: indexNameText(r, pointerSize), value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
   if (r.seqField) out.seqField = r.seqField;
-  if (r.devnode) out.devnode = r.devnode;
+  if (r.devnode) out.devnode = devnodeJson(r.devnode);
   if (r.error) out.error = ringProblemText(r.error, pointerSize);
   return out;
 }
@@ -84,6 +84,8 @@ function valueJson(v: FieldValue): Json {
       return v.address;
     case 'text':
       return v.text;
+    case 'not-shown':
+      return notShownText(v.count);
     case 'bytes':
       return v.hex;
     case 'list':

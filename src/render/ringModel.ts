@@ -6,7 +6,7 @@ import type { Target } from '../core/target';
 import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { entryLine, frames, isFrameList, valueText } from './ringFormat';
 import { ringResultJson } from './ringJson';
-import { arrayText, ringNotesText, ringProblemText } from './ringWords';
+import { arrayText, devnodeStateText, ringNotesText, ringProblemText } from './ringWords';
 
 class RingEntryNode {
   readonly Position: number;
@@ -68,7 +68,7 @@ class RingNode {
     this.Array = arrayText(__report.array, __target.pointerSize);
     this.Devnode = __report.devnode ? __report.devnode.address : undefined;
     this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
-    this.State = __report.devnode ? __report.devnode.state : undefined;
+    this.State = __report.devnode ? devnodeStateText(__report.devnode.state) : undefined;
     this.Entries = entries(__report, __target);
   }
   toString(): string {

@@ -5,7 +5,7 @@ import { formatAddr } from '../core/addr';
 import { u64ToDecimal, u64ToHex } from '../analysis/rings/ring';
 import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { fieldText, frames, isFrameList } from './ringFormat';
-import { arrayText, indexNameText, ringNotesText, ringProblemText, ringWarningsText } from './ringWords';
+import { arrayText, devnodeStateText, indexNameText, ringNotesText, ringProblemText, ringWarningsText } from './ringWords';
 
 export function renderRingText(result: RingResult, pointerSize: number): string {
   const out: string[] = [];
@@ -54,7 +54,7 @@ function renderReport(out: string[], r: RingReport, pointerSize: number): void {
   }
   const d = r.devnode;
   out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
-  out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+  out.push(`  State: ${devnodeStateText(d.state)}  PreviousState: ${devnodeStateText(d.previousState)}  (the current state is not in the history)`);
   const ring: string[] = [];
   renderRing(ring, r, pointerSize);
   for (const line of ring) out.push(`  ${line}`);

@@ -3,8 +3,23 @@
 // (src/kernel/ringSource.ts) return these as typed facts; every output (text, JSON, dx, HTML) writes
 // them here.
 import { formatAddr } from '../core/addr';
-import type { ArrayName, RingName, RingNote, RingProblem, RingReport, RingWarning, SeqProblem } from '../analysis/rings/ringdump';
+import type { ArrayName, DevnodeHeader, DevnodeState, RingName, RingNote, RingProblem, RingReport, RingWarning, SeqProblem } from '../analysis/rings/ringdump';
 import { count } from './vocabulary';
+
+/** "(12 more not shown)": the elements of a long array of structures past those decoded. */
+export function notShownText(n: number): string {
+  return `(${n} more not shown)`;
+}
+
+/** "DeviceNodeStarted", "#99" (a value the enum does not name), "none" (zero), "?" (not read). */
+export function devnodeStateText(s: DevnodeState): string {
+  return s.kind === 'unread' ? '?' : s.kind === 'none' ? 'none' : s.name !== undefined ? s.name : `#${s.value}`;
+}
+
+/** The device node header as JSON carries it: states by name. */
+export function devnodeJson(d: DevnodeHeader): object {
+  return { address: d.address, instancePath: d.instancePath, serviceName: d.serviceName, state: devnodeStateText(d.state), previousState: devnodeStateText(d.previousState) };
+}
 
 /** `mydriver!g_History`, the address, or `unnamed` when neither is known. */
 export function ringNameText(name: RingName, pointerSize: number, unnamed: string): string {

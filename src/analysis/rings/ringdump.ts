@@ -55,12 +55,15 @@ export interface RingEntry {
   fields: DecodedField[];
 }
 
+/** A device node state: not read, zero (no state: PreviousState of a node that never changed), or a value and its enumerator name when the symbols have one. */
+export type DevnodeState = { kind: 'unread' } | { kind: 'none' } | { kind: 'value'; value: number; name?: string };
+
 export interface DevnodeHeader {
   address: Addr;
   instancePath: string;
   serviceName: string;
-  state: string;
-  previousState: string;
+  state: DevnodeState;
+  previousState: DevnodeState;
 }
 
 export type { RingName, RingSourceProblem } from '../../kernel/ringSource';
@@ -322,7 +325,13 @@ function devnodeRings(k: KernelContext, req: RingRequest, textOf: EntryText): Ri
 
 function devnodeReport(k: KernelContext, d: DevnodeInfo, req: RingRequest, textOf: EntryText): RingReport {
   // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-  const stateName = (v: number | undefined) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+  const stateOf = (v: number | undefined): DevnodeState => {
+    if (v === undefined) return { kind: 'unread' };
+    if (v === 0) return { kind: 'none' };
+    const name = k.enumName(d.stateEnum, v);
+    return /^#/.test(name) ? { kind: 'value', value: v } : { kind: 'value', value: v, name };
+  };
+  const state = stateOf(d.state);
   const report: RingReport = {
     array: { kind: 'devnode-history', devnode: d.address },
     address: d.historyAddress,
@@ -339,11 +348,11 @@ function devnodeReport(k: KernelContext, d: DevnodeInfo, req: RingRequest, textO
       address: d.address,
       instancePath: d.instancePath,
       serviceName: d.serviceName,
-      state: stateName(d.state),
-      previousState: stateName(d.previousState),
+      state,
+      previousState: stateOf(d.previousState),
     },
   };
-  if (d.state !== undefined && /^#/.test(stateName(d.state))) report.warnings.push({ kind: 'state-not-in-enum', state: d.state, stateEnum: d.stateEnum, devnode: d.address });
+  if (state.kind === 'value' && state.name === undefined) report.warnings.push({ kind: 'state-not-in-enum', state: state.value, stateEnum: d.stateEnum, devnode: d.address });
   let order: RingOrder | undefined;
   if (d.next !== undefined) {
     report.index = { name: { kind: 'text', text: 'StateHistoryEntry' }, value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
