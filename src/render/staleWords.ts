@@ -39,8 +39,10 @@ export interface FindingWords {
 
 type FindingOf<R extends RuleId> = FindingHeader & Extract<Finding, { rule: R }>;
 
-/** One writer per rule: a rule id without words fails to compile. */
-const WORDS: { readonly [R in RuleId]: (f: FindingOf<R>, a: (x: Addr) => string) => FindingWords } = {
+/** One writer per rule, keyed by rule id: a rule id without words fails to compile. */
+export type FindingWriters = { readonly [R in RuleId]: (f: FindingOf<R>, a: (x: Addr) => string) => FindingWords };
+
+const WORDS: FindingWriters = {
   'stale-iosb': staleIosbWords,
   'apc-to-nonalertable-waiter': apcWords,
   'dispatch-level-spin': spinWords,
