@@ -287,8 +287,9 @@ function spinNext(n: DispatchSpinFacts['next'], a: (x: Addr) => string): string 
 function longWaitWords(f: LongWaitFacts, a: (x: Addr) => string): FindingWords {
   const t = f.waiter;
   const age = formatTicks(f.ticks, f.increment);
-  const group = f.group.kind === 'module' ? f.group.module : `${f.group.waitReason}, no stack`;
-  const where = f.group.kind === 'module' ? `in ${f.group.module}` : `in a wait (${f.group.waitReason}), ${f.stackNotResident ? 'kernel stack not resident' : 'stack not available'}`;
+  const g = f.group;
+  const group = g.kind === 'module' ? g.module : g.kind === 'unknown-code' ? 'unknown code' : `${g.waitReason}, no stack`;
+  const where = g.kind === 'no-stack' ? `in a wait (${g.waitReason}), ${f.stackNotResident ? 'kernel stack not resident' : 'stack not available'}` : `in ${group}`;
   const members = f.members.map((g) => `${a(g.address)} (${g.processName}, ${formatTicks(g.ticks, f.increment)})`);
   if (f.moreMembers > 0) members.push(`and ${f.moreMembers} more`);
   const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];

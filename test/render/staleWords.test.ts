@@ -195,6 +195,9 @@ describe('!stalecheck words', () => {
     expect(w.evidence[3]).toBe('Blocking frame: none, kernel stack not resident');
     expect(w.evidence[4]).toMatch(/^Also in group WrLpcReply, no stack: 89c0b000 \(a\.exe, .*\), and 2 more$/);
     expect(findingWords({ ...SAMPLES['long-wait'], groupSize: 1, members: [], moreMembers: 0 }, 4).summary).toMatch(/: 1 long wait\)$/);
+    const unknown = findingWords({ ...SAMPLES['long-wait'], group: { kind: 'unknown-code' }, frame: 'f6fb2044', groupSize: 1, members: [], moreMembers: 0 }, 4);
+    expect(unknown.summary).toMatch(/ in unknown code \(group unknown code: 1 long wait\)$/);
+    expect(unknown.evidence[4]).toBe('The only long wait in group unknown code');
   });
 
   it('orphaned-owner: an owner that is no thread, a lock that counts its waiters, short thread lists', () => {

@@ -76,21 +76,23 @@ export function waitsForPoolWork(frames: readonly FrameInfo[]): boolean {
   return false;
 }
 
-/** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE). */
-export function moduleOfFrame(frame: string): string {
+/** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE); undefined for a bare address (code in no module). */
+export function moduleOfFrame(frame: string): string | undefined {
   const m = /^([^!+\s]+)/.exec(frame);
-  if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1])) return 'unknown code';
+  if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1])) return undefined;
   return m[1];
 }
 
 /** Threads without frames are grouped by their wait reason instead. */
 function groupOf(frame: string | undefined, t: ThreadInfo): LongWaitGroup {
-  return frame ? { kind: 'module', module: moduleOfFrame(frame) } : { kind: 'no-stack', waitReason: t.waitReason };
+  if (!frame) return { kind: 'no-stack', waitReason: t.waitReason };
+  const module = moduleOfFrame(frame);
+  return module !== undefined ? { kind: 'module', module } : { kind: 'unknown-code' };
 }
 
-/** A group's identity, and its place among groups whose longest waits are equal (by name, a module before a wait reason). */
+/** A group's identity, and its place among groups whose longest waits are equal (code in no module first, then by name, a module before a wait reason). */
 function groupKey(g: LongWaitGroup): string {
-  return g.kind === 'module' ? `${g.module}\u0000m` : `${g.waitReason}\u0000r`;
+  return g.kind === 'module' ? `${g.module}\u0000m` : g.kind === 'no-stack' ? `${g.waitReason}\u0000r` : '\u0000';
 }
 
 /** Groups, the one with the longest wait first; in each, the longest waits first. */

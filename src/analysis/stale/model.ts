@@ -185,7 +185,7 @@ export interface DispatchSpinFacts {
 }
 
 /** Where a long wait blocks: a module (from its frames), or its wait reason when there are no frames. */
-export type LongWaitGroup = { kind: 'module'; module: string } | { kind: 'no-stack'; waitReason: string };
+export type LongWaitGroup = { kind: 'module'; module: string } | { kind: 'unknown-code' } | { kind: 'no-stack'; waitReason: string };
 
 export interface LongWaitFacts {
   rule: 'long-wait';
