@@ -5764,20 +5764,23 @@ var __waitchain = (function (exports) {
         }
         return false;
     }
-    /** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE). */
+    /** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE); undefined for a bare address (code in no module). */
     function moduleOfFrame(frame) {
         const m = /^([^!+\s]+)/.exec(frame);
         if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1]))
-            return 'unknown code';
+            return undefined;
         return m[1];
     }
     /** Threads without frames are grouped by their wait reason instead. */
     function groupOf(frame, t) {
-        return frame ? { kind: 'module', module: moduleOfFrame(frame) } : { kind: 'no-stack', waitReason: t.waitReason };
+        if (!frame)
+            return { kind: 'no-stack', waitReason: t.waitReason };
+        const module = moduleOfFrame(frame);
+        return module !== undefined ? { kind: 'module', module } : { kind: 'unknown-code' };
     }
-    /** A group's identity, and its place among groups whose longest waits are equal (by name, a module before a wait reason). */
+    /** A group's identity, and its place among groups whose longest waits are equal (code in no module first, then by name, a module before a wait reason). */
     function groupKey(g) {
-        return g.kind === 'module' ? `${g.module}\u0000m` : `${g.waitReason}\u0000r`;
+        return g.kind === 'module' ? `${g.module}\u0000m` : g.kind === 'no-stack' ? `${g.waitReason}\u0000r` : '\u0000';
     }
     /** Groups, the one with the longest wait first; in each, the longest waits first. */
     function groupsOf(waits) {
@@ -6153,7 +6156,6 @@ var __waitchain = (function (exports) {
     // The words of every !stalecheck finding: its one-line summary, its evidence lines and the WinDbg
     // command to run next, written from the facts each rule returns (src/analysis/stale/model.ts). Text,
     // JSON, the dx model and HTML all show these words; the rules write none.
-    /** One writer per rule: a rule id without words fails to compile. */
     const WORDS = {
         'stale-iosb': staleIosbWords,
         'apc-to-nonalertable-waiter': apcWords,
@@ -6381,8 +6383,9 @@ var __waitchain = (function (exports) {
     function longWaitWords(f, a) {
         const t = f.waiter;
         const age = formatTicks(f.ticks, f.increment);
-        const group = f.group.kind === 'module' ? f.group.module : `${f.group.waitReason}, no stack`;
-        const where = f.group.kind === 'module' ? `in ${f.group.module}` : `in a wait (${f.group.waitReason}), ${f.stackNotResident ? 'kernel stack not resident' : 'stack not available'}`;
+        const g = f.group;
+        const group = g.kind === 'module' ? g.module : g.kind === 'unknown-code' ? 'unknown code' : `${g.waitReason}, no stack`;
+        const where = g.kind === 'no-stack' ? `in a wait (${g.waitReason}), ${f.stackNotResident ? 'kernel stack not resident' : 'stack not available'}` : `in ${group}`;
         const members = f.members.map((g) => `${a(g.address)} (${g.processName}, ${formatTicks(g.ticks, f.increment)})`);
         if (f.moreMembers > 0)
             members.push(`and ${f.moreMembers} more`);
