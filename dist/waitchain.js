@@ -1044,10 +1044,11 @@ var __waitchain = (function (exports) {
     }
 
     /**
-     * Every rule id, declared once, in the order the report lists them (usage, `rulesRun`) and ranks
-     * findings of one severity.
+     * Every rule id, declared once, in the order the report prints them: findings of one severity in this
+     * order (a specific cause before the generic long wait), the rules run in it, `rulesRun` and the usage
+     * list it.
      */
-    const RULE_IDS = ['stale-iosb', 'apc-to-nonalertable-waiter', 'dispatch-level-spin', 'long-wait', 'orphaned-owner', 'unserved-message', 'inconsistent-dump'];
+    const RULE_IDS = ['stale-iosb', 'apc-to-nonalertable-waiter', 'dispatch-level-spin', 'orphaned-owner', 'unserved-message', 'long-wait', 'inconsistent-dump'];
     const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
     /** A thread's facts as findings name it. */
     function threadFacts(t) {
@@ -6128,9 +6129,9 @@ var __waitchain = (function (exports) {
         'stale-iosb': staleIosbRule,
         'apc-to-nonalertable-waiter': apcToNonAlertableWaiterRule,
         'dispatch-level-spin': dispatchLevelSpinRule,
-        'long-wait': longWaitRule,
         'orphaned-owner': orphanedOwnerRule,
         'unserved-message': unservedMessageRule,
+        'long-wait': longWaitRule,
         'inconsistent-dump': inconsistentDumpRule,
     };
 

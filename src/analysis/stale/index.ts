@@ -12,8 +12,8 @@ export const STALE_RULES: { readonly [R in RuleId]: StaleRule<R> } = {
   'stale-iosb': staleIosbRule,
   'apc-to-nonalertable-waiter': apcToNonAlertableWaiterRule,
   'dispatch-level-spin': dispatchLevelSpinRule,
-  'long-wait': longWaitRule,
   'orphaned-owner': orphanedOwnerRule,
   'unserved-message': unservedMessageRule,
+  'long-wait': longWaitRule,
   'inconsistent-dump': inconsistentDumpRule,
 };

@@ -6,10 +6,11 @@ import type { WaitModel } from '../waits/waitModel';
 import type { HopKind, UnservedMessage } from '../waits/waitgraph';
 
 /**
- * Every rule id, declared once, in the order the report lists them (usage, `rulesRun`) and ranks
- * findings of one severity.
+ * Every rule id, declared once, in the order the report prints them: findings of one severity in this
+ * order (a specific cause before the generic long wait), the rules run in it, `rulesRun` and the usage
+ * list it.
  */
-export const RULE_IDS = ['stale-iosb', 'apc-to-nonalertable-waiter', 'dispatch-level-spin', 'long-wait', 'orphaned-owner', 'unserved-message', 'inconsistent-dump'] as const;
+export const RULE_IDS = ['stale-iosb', 'apc-to-nonalertable-waiter', 'dispatch-level-spin', 'orphaned-owner', 'unserved-message', 'long-wait', 'inconsistent-dump'] as const;
 
 export type RuleId = (typeof RULE_IDS)[number];
 
