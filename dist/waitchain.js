@@ -625,7 +625,7 @@ var __waitchain = (function (exports) {
             for (let i = 0; i < shown; i++)
                 decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
             if (count > shown)
-                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
+                out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'not-shown', count: count - shown } });
             return;
         }
         const shown = Math.min(count, MAX_LIST);
@@ -706,194 +706,6 @@ var __waitchain = (function (exports) {
         return { kind: 'bytes', hex, truncated: size > n };
     }
 
-    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model): how each kind of
-    // waited object and hop is named, how counts agree with their noun, how threads and durations read.
-    // Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
-    // "ERESOURCE", "ALPC message" are spelled here and only here.
-    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
-    const HOP_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC message',
-        alpc: 'ALPC message',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
-    const WAITED_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC port',
-        alpc: 'ALPC port',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
-    function hopNoun(kind) {
-        return HOP_NOUNS[kind] || readable(kind);
-    }
-    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops); dispatcher type names stay as they are. */
-    function waitedNoun(kind) {
-        return WAITED_NOUNS[kind] || readable(kind);
-    }
-    /** A process and thread id pair, "0abc.0def" (Cid). */
-    function threadId(pid, tid) {
-        return `${hex4(pid)}.${hex4(tid)}`;
-    }
-    /**
-     * The one thread label, in its three forms: `line` "87f0d790 ProcessA.exe 0abc.0def" (a thread the report
-     * does not name: "thread 87f0d790"); `verdict` "87f0d790 (ProcessA.exe 0abc.0def)"; `short` "ProcessA.exe 0abc.0def".
-     * `address` is already formatted.
-     */
-    function threadLabel(address, who, form = 'line') {
-        if (!who)
-            return form === 'verdict' ? address : `thread ${address}`;
-        const name = `${who.processName} ${threadId(who.pid, who.tid)}`;
-        if (form === 'short')
-            return name;
-        return form === 'verdict' ? `${address} (${name})` : `${address} ${name}`;
-    }
-    /** A waiting time as WinDbg prints it after "Ticks: 711678": d:hh:mm:ss.mmm, milliseconds truncated (increment in 100 ns units). */
-    function formatTicks(ticks, increment) {
-        const ms = Math.floor((ticks * increment) / 10000);
-        const days = Math.floor(ms / 86400000);
-        const hours = Math.floor(ms / 3600000) % 24;
-        const minutes = Math.floor(ms / 60000) % 60;
-        const seconds = Math.floor(ms / 1000) % 60;
-        const millis = ms % 1000;
-        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
-    }
-    function pad(n, width) {
-        return String(n).padStart(width, '0');
-    }
-    /** An address at the target's pointer width ("ffffe001`2345a080", "87f0d790"). */
-    function addrText(a, pointerSize) {
-        return formatAddr(a, pointerSize);
-    }
-    /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
-    function messageIdText(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
-    }
-    /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
-    function lockStateText(state) {
-        if (typeof state === 'object')
-            return `held shared by ${count(state.sharedBy, 'thread')}`;
-        return LOCK_STATES[state];
-    }
-    const LOCK_STATES = {
-        unreadable: 'lock word unreadable',
-        unknown: 'state unknown',
-        free: 'free',
-        held: 'held',
-        'held-exclusive': 'held exclusive',
-        'held-shared-by-several': 'held shared by several threads',
-        'held-exclusive-or-one-shared': 'held exclusive or by one shared owner',
-    };
-    /** "a", "a and b", "a, b and c". */
-    function listWords(items) {
-        if (items.length < 2)
-            return items.join('');
-        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-    }
-    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
-    function readable(kind) {
-        return kind.replace(/-/g, ' ');
-    }
-    /** Nouns whose plural is not noun + "s". */
-    const IRREGULAR = {
-        process: 'processes',
-        'device node': 'device nodes',
-        'critical section': 'critical sections',
-        ERESOURCE: 'ERESOURCEs',
-        info: 'info',
-        entry: 'entries',
-        'fast mutex': 'fast mutexes',
-        'guarded mutex': 'guarded mutexes',
-        'SRW lock': 'SRW locks',
-        'address': 'addresses',
-    };
-    function pluralOf(noun) {
-        if (IRREGULAR[noun])
-            return IRREGULAR[noun];
-        if (/(s|x|ch|sh)$/.test(noun))
-            return `${noun}es`;
-        if (/[^aeiou]y$/.test(noun))
-            return `${noun.slice(0, -1)}ies`;
-        return `${noun}s`;
-    }
-    /** "1 thread", "2 threads", "1 process", "3 processes". */
-    function count(n, noun) {
-        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
-    }
-    /**
-     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
-     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
-     * kind src/ registers is here).
-     */
-    const WARNING_SINGULAR = {
-        'I/O objects of the wrong type': 'I/O object of the wrong type',
-        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
-        'bad IRP stack counts': 'bad IRP stack count',
-        'bad processor block entries': 'bad processor block entry',
-        'bad strings': 'bad string',
-        'bad wait block counts': 'bad wait block count',
-        'clock values assumed': 'clock value assumed',
-        'critical section lists cut': 'critical section list cut',
-        'critical sections found by elimination': 'critical section found by elimination',
-        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
-        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
-        'devnode tree cycles cut': 'devnode tree cycle cut',
-        'list cycles cut': 'list cycle cut',
-        'list elements recovered backwards': 'list element recovered backwards',
-        'list heads unreadable': 'list head unreadable',
-        'lists cut at a bad link': 'list cut at a bad link',
-        'mutex counts not decoded': 'mutex count not decoded',
-        'objects unreadable': 'object unreadable',
-        'owner entries not threads': 'owner entry not a thread',
-        'owners not found among threads': 'owner not found among threads',
-        'processor control regions inconsistent': 'processor control region inconsistent',
-        'processor counts implausible': 'processor count implausible',
-        'processor IRQLs unknown': 'processor IRQL unknown',
-        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
-        'processors unknown': 'processor unknown',
-        'resource lists missing': 'resource list missing',
-        'resource owner tables unreadable': 'resource owner table unreadable',
-        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
-        'resources not valid': 'resource not valid',
-        'rules stopped by bad data': 'rule stopped by bad data',
-        'stale ALPC messages': 'stale ALPC message',
-        'strings unreadable': 'string unreadable',
-        'wait block rings cut': 'wait block ring cut',
-        'warnings': 'warning',
-    };
-    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
-    function warningCount(n, pluralKind) {
-        if (n !== 1)
-            return `${n} ${pluralKind}`;
-        if (WARNING_SINGULAR[pluralKind])
-            return `1 ${WARNING_SINGULAR[pluralKind]}`;
-        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
-        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
-    }
-    /** "0 warnings" or the warning counts, for summary lines. */
-    function warningsText(summary) {
-        return summary.length ? summary.join(', ') : '0 warnings';
-    }
-
     // !ringdump's analysis: from what the user named (a ring symbol and its index, or a device node) to
     // reports of entries oldest to newest. Reading is in kernel/ringSource.ts and kernel/devnodes.ts,
     // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
@@ -908,18 +720,18 @@ var __waitchain = (function (exports) {
         return result;
     }
     // ---- driver rings ----
-    function refName(ref, pointerSize) {
+    function refName(ref) {
         if (!ref)
-            return 'ring';
+            return { kind: 'placeholder', what: 'ring' };
         switch (ref.kind) {
             case 'symbol':
-                return ref.text;
+                return { kind: 'text', text: ref.text };
             case 'address':
-                return formatAddr(ref.address, pointerSize);
+                return { kind: 'address', address: ref.address };
             case 'native':
-                return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+                return ref.symbol ? { kind: 'text', text: ref.symbol } : ref.address ? { kind: 'address', address: ref.address } : { kind: 'placeholder', what: 'ring' };
             default:
-                return 'ring';
+                return { kind: 'placeholder', what: 'ring' };
         }
     }
     function emptyReport(array, order, error) {
@@ -929,10 +741,10 @@ var __waitchain = (function (exports) {
         const k = kernel.k;
         const orderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
         if (!req.ring)
-            return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+            return emptyReport({ kind: 'placeholder', what: 'ring' }, orderKind, { kind: 'no-ring-named' });
         const where = kernel.locateRing({ ring: req.ring, typeName: req.typeName, count: req.count });
         if ('error' in where)
-            return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+            return emptyReport(refName(req.ring), orderKind, where.error);
         const ring = kernel.readRing(where.ok);
         const element = ring.element;
         const report = {
@@ -951,9 +763,9 @@ var __waitchain = (function (exports) {
         };
         const bad = ring.unreadable.filter((u) => u).length;
         if (bad)
-            report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
+            report.warnings.push({ kind: 'slots-unreadable', unreadable: bad, capacity: ring.capacity });
         if (hasNoFields(element))
-            report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+            report.warnings.push({ kind: 'element-without-fields', elementName: element.name });
         const slotBytesZero = (slot) => {
             for (let i = 0; i < element.size; i++)
                 if (ring.bytes[slot * element.size + i])
@@ -966,7 +778,7 @@ var __waitchain = (function (exports) {
         else if (req.seqField) {
             const seq = sequenceMember(element, req.seqField);
             if ('error' in seq) {
-                report.warnings.push(`${seq.error}: slot order shown`);
+                report.warnings.push({ kind: 'seq-unusable', problem: seq.error });
                 report.order = 'slots';
                 order = slotOrder(ring.capacity);
             }
@@ -982,7 +794,7 @@ var __waitchain = (function (exports) {
         else if (req.index) {
             const index = kernel.readIndex(req.index);
             if ('error' in index) {
-                report.warnings.push(`index: ${index.error}: slot order shown`);
+                report.warnings.push({ kind: 'index-unusable', problem: index.error });
                 report.order = 'slots';
                 order = slotOrder(ring.capacity);
             }
@@ -1009,9 +821,9 @@ var __waitchain = (function (exports) {
     function sequenceMember(element, path) {
         const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
         if (!m)
-            return { error: `-seq ${path}: ${element.name} has no such field` };
+            return { error: { kind: 'no-such-field', path, elementName: element.name } };
         if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
-            return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+            return { error: { kind: 'not-an-integer', path, typeName: m.type.name } };
         }
         return { offset: m.offset, size: m.type.size };
     }
@@ -1033,7 +845,7 @@ var __waitchain = (function (exports) {
         const unknown = names.filter((n) => known.indexOf(n) < 0);
         if (sample && unknown.length) {
             const top = element && element.members ? element.members.map((m) => m.name) : paths;
-            report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+            report.warnings.push({ kind: 'unknown-fields', unknown, elementType: report.elementType, fields: top });
         }
         if (!known.length)
             return entries;
@@ -1092,28 +904,36 @@ var __waitchain = (function (exports) {
     function devnodeRings(kernel, req, textOf) {
         const k = kernel.k;
         if (!k.target.isKernel)
-            return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+            return { reports: [emptyReport({ kind: 'placeholder', what: 'devnode' }, 'next', { kind: 'devnode-needs-kernel' })], notes: [] };
         if (req.devnode === 'all') {
             let rootUnreadable;
-            const all = kernel.allDevnodes((root) => { rootUnreadable = `the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`; });
+            const all = kernel.allDevnodes((root) => { rootUnreadable = root; });
             const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
             return {
                 reports: withHistory,
-                notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+                notes: [rootUnreadable ? { kind: 'no-devnode-read', root: rootUnreadable } : { kind: 'devnodes', total: all.length, withHistory: withHistory.length }],
                 multiple: true,
             };
         }
         const address = req.devnode;
         const d = kernel.devnode(address);
         if (!d)
-            return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+            return { reports: [emptyReport({ kind: 'devnode-history', devnode: address }, 'next', { kind: 'devnode-unreadable', address })], notes: [] };
         return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
     }
     function devnodeReport(k, d, req, textOf) {
         // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-        const stateName = (v) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+        const stateOf = (v) => {
+            if (v === undefined)
+                return { kind: 'unread' };
+            if (v === 0)
+                return { kind: 'none' };
+            const name = k.enumName(d.stateEnum, v);
+            return /^#/.test(name) ? { kind: 'value', value: v } : { kind: 'value', value: v, name };
+        };
+        const state = stateOf(d.state);
         const report = {
-            array: `${d.address}.StateHistory`,
+            array: { kind: 'devnode-history', devnode: d.address },
             address: d.historyAddress,
             elementType: d.stateEnum,
             elementModule: 'nt',
@@ -1128,22 +948,20 @@ var __waitchain = (function (exports) {
                 address: d.address,
                 instancePath: d.instancePath,
                 serviceName: d.serviceName,
-                state: stateName(d.state),
-                previousState: stateName(d.previousState),
+                state,
+                previousState: stateOf(d.previousState),
             },
         };
-        if (d.state !== undefined && /^#/.test(stateName(d.state)))
-            report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+        if (state.kind === 'value' && state.name === undefined)
+            report.warnings.push({ kind: 'state-not-in-enum', state: state.value, stateEnum: d.stateEnum, devnode: d.address });
         let order;
         if (d.next !== undefined) {
-            report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+            report.index = { name: { kind: 'text', text: 'StateHistoryEntry' }, value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
             // 0 is not a state: an unused slot before the first wrap
             order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
         }
         if (!order) {
-            report.warnings.push(d.next === undefined
-                ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
-                : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`);
+            report.warnings.push(d.next === undefined ? { kind: 'no-history-index' } : { kind: 'history-index-out-of-range', next: d.next, capacity: d.capacity });
             report.order = 'slots';
             order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
         }
@@ -1281,6 +1099,194 @@ var __waitchain = (function (exports) {
             super(message);
             this.name = 'TargetUnsupported';
         }
+    }
+
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model): how each kind of
+    // waited object and hop is named, how counts agree with their noun, how threads and durations read.
+    // Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
+    // "ERESOURCE", "ALPC message" are spelled here and only here.
+    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
+    const HOP_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
+    const WAITED_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
+    function hopNoun(kind) {
+        return HOP_NOUNS[kind] || readable(kind);
+    }
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops); dispatcher type names stay as they are. */
+    function waitedNoun(kind) {
+        return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A process and thread id pair, "0abc.0def" (Cid). */
+    function threadId(pid, tid) {
+        return `${hex4(pid)}.${hex4(tid)}`;
+    }
+    /**
+     * The one thread label, in its three forms: `line` "87f0d790 ProcessA.exe 0abc.0def" (a thread the report
+     * does not name: "thread 87f0d790"); `verdict` "87f0d790 (ProcessA.exe 0abc.0def)"; `short` "ProcessA.exe 0abc.0def".
+     * `address` is already formatted.
+     */
+    function threadLabel(address, who, form = 'line') {
+        if (!who)
+            return form === 'verdict' ? address : `thread ${address}`;
+        const name = `${who.processName} ${threadId(who.pid, who.tid)}`;
+        if (form === 'short')
+            return name;
+        return form === 'verdict' ? `${address} (${name})` : `${address} ${name}`;
+    }
+    /** A waiting time as WinDbg prints it after "Ticks: 711678": d:hh:mm:ss.mmm, milliseconds truncated (increment in 100 ns units). */
+    function formatTicks(ticks, increment) {
+        const ms = Math.floor((ticks * increment) / 10000);
+        const days = Math.floor(ms / 86400000);
+        const hours = Math.floor(ms / 3600000) % 24;
+        const minutes = Math.floor(ms / 60000) % 60;
+        const seconds = Math.floor(ms / 1000) % 60;
+        const millis = ms % 1000;
+        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+    }
+    function pad(n, width) {
+        return String(n).padStart(width, '0');
+    }
+    /** An address at the target's pointer width ("ffffe001`2345a080", "87f0d790"). */
+    function addrText(a, pointerSize) {
+        return formatAddr(a, pointerSize);
+    }
+    /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
+    function messageIdText$1(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
+    function lockStateText(state) {
+        if (typeof state === 'object')
+            return `held shared by ${count(state.sharedBy, 'thread')}`;
+        return LOCK_STATES[state];
+    }
+    const LOCK_STATES = {
+        unreadable: 'lock word unreadable',
+        unknown: 'state unknown',
+        free: 'free',
+        held: 'held',
+        'held-exclusive': 'held exclusive',
+        'held-shared-by-several': 'held shared by several threads',
+        'held-exclusive-or-one-shared': 'held exclusive or by one shared owner',
+    };
+    /** "a", "a and b", "a, b and c". */
+    function listWords(items) {
+        if (items.length < 2)
+            return items.join('');
+        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+    }
+    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
+    function readable(kind) {
+        return kind.replace(/-/g, ' ');
+    }
+    /** Nouns whose plural is not noun + "s". */
+    const IRREGULAR = {
+        process: 'processes',
+        'device node': 'device nodes',
+        'critical section': 'critical sections',
+        ERESOURCE: 'ERESOURCEs',
+        info: 'info',
+        entry: 'entries',
+        'fast mutex': 'fast mutexes',
+        'guarded mutex': 'guarded mutexes',
+        'SRW lock': 'SRW locks',
+        'address': 'addresses',
+    };
+    function pluralOf(noun) {
+        if (IRREGULAR[noun])
+            return IRREGULAR[noun];
+        if (/(s|x|ch|sh)$/.test(noun))
+            return `${noun}es`;
+        if (/[^aeiou]y$/.test(noun))
+            return `${noun.slice(0, -1)}ies`;
+        return `${noun}s`;
+    }
+    /** "1 thread", "2 threads", "1 process", "3 processes". */
+    function count(n, noun) {
+        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
+    }
+    /**
+     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
+     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
+     * kind src/ registers is here).
+     */
+    const WARNING_SINGULAR = {
+        'I/O objects of the wrong type': 'I/O object of the wrong type',
+        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
+        'bad IRP stack counts': 'bad IRP stack count',
+        'bad processor block entries': 'bad processor block entry',
+        'bad strings': 'bad string',
+        'bad wait block counts': 'bad wait block count',
+        'clock values assumed': 'clock value assumed',
+        'critical section lists cut': 'critical section list cut',
+        'critical sections found by elimination': 'critical section found by elimination',
+        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
+        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
+        'devnode tree cycles cut': 'devnode tree cycle cut',
+        'list cycles cut': 'list cycle cut',
+        'list elements recovered backwards': 'list element recovered backwards',
+        'list heads unreadable': 'list head unreadable',
+        'lists cut at a bad link': 'list cut at a bad link',
+        'mutex counts not decoded': 'mutex count not decoded',
+        'objects unreadable': 'object unreadable',
+        'owner entries not threads': 'owner entry not a thread',
+        'owners not found among threads': 'owner not found among threads',
+        'processor control regions inconsistent': 'processor control region inconsistent',
+        'processor counts implausible': 'processor count implausible',
+        'processor IRQLs unknown': 'processor IRQL unknown',
+        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
+        'processors unknown': 'processor unknown',
+        'resource lists missing': 'resource list missing',
+        'resource owner tables unreadable': 'resource owner table unreadable',
+        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
+        'resources not valid': 'resource not valid',
+        'rules stopped by bad data': 'rule stopped by bad data',
+        'stale ALPC messages': 'stale ALPC message',
+        'strings unreadable': 'string unreadable',
+        'wait block rings cut': 'wait block ring cut',
+        'warnings': 'warning',
+    };
+    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
+    function warningCount(n, pluralKind) {
+        if (n !== 1)
+            return `${n} ${pluralKind}`;
+        if (WARNING_SINGULAR[pluralKind])
+            return `1 ${WARNING_SINGULAR[pluralKind]}`;
+        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
+        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
+    }
+    /** "0 warnings" or the warning counts, for summary lines. */
+    function warningsText(summary) {
+        return summary.length ? summary.join(', ') : '0 warnings';
     }
 
     // Damage found while reading, counted by kind so a report can end with one summary line
@@ -3415,9 +3421,6 @@ var __waitchain = (function (exports) {
         }
         return out;
     }
-    function flagText(flags) {
-        return flags === LOCK_QUEUE_WAIT ? 'LOCK_QUEUE_WAIT' : flags === LOCK_QUEUE_OWNER ? 'LOCK_QUEUE_OWNER' : `flags ${flags}`;
-    }
     /** Stack reads and lock-queue validation of one run (lock words and off-stack entries cached). */
     class QueuedLockReader {
         constructor(k) {
@@ -3766,18 +3769,20 @@ var __waitchain = (function (exports) {
     function resolveSymbol(target, text) {
         const parsed = parseSymbolText(text);
         if (!parsed)
-            return { error: `'${text}' is not a symbol (module!name)` };
+            return { error: { kind: 'not-a-symbol', text } };
+        const symbol = `${parsed.module}!${parsed.name}`;
         const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
         if (!shape)
-            return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
+            return { error: { kind: 'no-such-symbol', symbol } };
+        const name = { kind: 'text', text: text.trim() };
         if (!parsed.path)
-            return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
+            return { ok: { name, address: shape.address, type: shape.type, module: parsed.module } };
         if (!shape.type)
-            return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+            return { error: { kind: 'no-type-for-path', symbol, path: parsed.path } };
         const member = memberAt(shape.type, parsed.path);
         if (!member)
-            return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
-        return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+            return { error: { kind: 'no-such-member', symbol, typeName: shape.type.name, member: parsed.path.replace(/^\./, '') } };
+        return { ok: { name, address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
     }
     /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
     function resolveTypeName(target, text, defaultModule) {
@@ -3785,7 +3790,7 @@ var __waitchain = (function (exports) {
         const module = bang > 0 ? text.slice(0, bang) : defaultModule;
         const name = bang > 0 ? text.slice(bang + 1) : text;
         const shape = target.typeShape ? target.typeShape(module, name) : undefined;
-        return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+        return shape ? { ok: shape } : { error: { kind: 'type-not-found', module, name } };
     }
     /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
     function locateRing(target, req) {
@@ -3802,9 +3807,9 @@ var __waitchain = (function (exports) {
         }
         else if (ref.kind === 'native') {
             if (ref.address === undefined && ref.pointerValue === undefined)
-                return { error: 'the ring argument has no address' };
+                return { error: { kind: 'ring-without-address' } };
             const shown = ref.address !== undefined ? ref.address : ref.pointerValue;
-            name = ref.symbol || formatAddr(shown, target.pointerSize);
+            name = ref.symbol ? { kind: 'text', text: ref.symbol } : { kind: 'address', address: shown };
             address = ref.address;
             type = ref.type;
             if (ref.symbol && ref.symbol.indexOf('!') > 0)
@@ -3813,11 +3818,11 @@ var __waitchain = (function (exports) {
                 module = type.module;
         }
         else if (ref.kind === 'address') {
-            name = formatAddr(ref.address, target.pointerSize);
+            name = { kind: 'address', address: ref.address };
             address = ref.address;
         }
         else {
-            return { error: 'a value is not a ring' };
+            return { error: { kind: 'value-not-a-ring' } };
         }
         let element;
         let capacity;
@@ -3831,20 +3836,20 @@ var __waitchain = (function (exports) {
                 address = ref.pointerValue;
             else {
                 if (address === undefined)
-                    return { error: `${name} has no address` };
+                    return { error: { kind: 'no-address', name } };
                 const bytes = target.read(address, target.pointerSize);
                 if (!bytes)
-                    return { error: `${name} (the pointer to the ring) is unreadable` };
+                    return { error: { kind: 'ring-pointer-unreadable', name } };
                 address = ptr(bytes, 0, target.pointerSize);
             }
             if (isNull(address))
-                return { error: `${name} is NULL: the ring is not allocated` };
+                return { error: { kind: 'ring-pointer-null', name } };
             if (req.count === undefined)
-                return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+                return { error: { kind: 'ring-pointer-needs-count', name, typeName: type.name } };
             const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
             if (!req.typeName) {
                 if (!pointee || pointee === 'void')
-                    return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+                    return { error: { kind: 'ring-pointer-needs-type', name, typeName: type.name } };
                 if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0)
                     element = ref.pointee;
                 else {
@@ -3856,12 +3861,10 @@ var __waitchain = (function (exports) {
             }
         }
         else if (type && ref.kind !== 'address' && !req.typeName) {
-            return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+            return { error: { kind: 'not-an-array', name, typeName: type.name } };
         }
         else if (!type && !req.typeName) {
-            return {
-                error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
-            };
+            return { error: ref.kind === 'address' ? { kind: 'address-needs-type-and-count' } : { kind: 'no-type-information', name } };
         }
         if (req.typeName) {
             const t = resolveTypeName(target, req.typeName, module);
@@ -3874,15 +3877,15 @@ var __waitchain = (function (exports) {
         if (req.count !== undefined)
             capacity = req.count;
         if (!element || capacity === undefined)
-            return { error: `${name}: give the element type and size with -type <T> -count <N>` };
+            return { error: { kind: 'needs-type-and-count', name } };
         if (element.size <= 0)
-            return { error: `${name}: element type ${element.name} has no size` };
+            return { error: { kind: 'element-without-size', name, elementName: element.name } };
         if (capacity <= 0)
-            return { error: `${name}: the ring has no slots` };
+            return { error: { kind: 'no-slots', name } };
         if (capacity * element.size > MAX_RING_BYTES)
-            return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
+            return { error: { kind: 'ring-too-big', name, capacity, elementSize: element.size, maxBytes: MAX_RING_BYTES } };
         if (address === undefined)
-            return { error: `${name} has no address` };
+            return { error: { kind: 'no-address', name } };
         return { ok: { name, address, element, capacity } };
     }
     /** Reads spent at most on locating unreadable slots inside a damaged ring. */
@@ -3948,7 +3951,7 @@ var __waitchain = (function (exports) {
     /** The index variable's value, read with its own type's size (any width, signed or not). */
     function readIndex(target, ref) {
         if (ref.kind === 'value')
-            return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
+            return { ok: { name: { kind: 'text', text: ref.text }, value: ref.value, widthBits: ref.widthBits, signed: false } };
         let name;
         let address;
         let type;
@@ -3959,24 +3962,24 @@ var __waitchain = (function (exports) {
             ({ name, address, type } = s.ok);
         }
         else if (ref.kind === 'native') {
-            name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+            name = ref.symbol ? { kind: 'text', text: ref.symbol } : ref.address ? { kind: 'address', address: ref.address } : { kind: 'unnamed' };
             address = ref.address;
             type = ref.type;
         }
         else {
-            return { error: `the index must be a variable or a number, not an address` };
+            return { error: { kind: 'index-is-an-address' } };
         }
         if (!type)
-            return { error: `${name} has no type information (public symbols?): cannot tell its size` };
+            return { error: { kind: 'index-without-type', name } };
         if (type.kind !== 'int' && type.kind !== 'enum')
-            return { error: `${name} is not an integer (${type.name})` };
+            return { error: { kind: 'index-not-an-integer', name, typeName: type.name } };
         if ([1, 2, 4, 8].indexOf(type.size) < 0)
-            return { error: `${name}: unsupported integer size ${type.size}` };
+            return { error: { kind: 'index-size-unsupported', name, size: type.size } };
         if (address === undefined)
-            return { error: `${name} has no address` };
+            return { error: { kind: 'no-address', name } };
         const bytes = target.read(address, type.size);
         if (!bytes)
-            return { error: `${name} is unreadable` };
+            return { error: { kind: 'index-unreadable', name } };
         return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
     }
 
@@ -4236,6 +4239,145 @@ var __waitchain = (function (exports) {
         return { base: baseField.offset, limit: limitField.offset, span: Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size) };
     }
 
+    // The words of !ringdump's reports: how a ring and its index are named, why one cannot be shown,
+    // what each warning and note says. The analysis (src/analysis/rings/ringdump.ts) and the reader
+    // (src/kernel/ringSource.ts) return these as typed facts; every output (text, JSON, dx, HTML) writes
+    // them here.
+    /** "(12 more not shown)": the elements of a long array of structures past those decoded. */
+    function notShownText(n) {
+        return `(${n} more not shown)`;
+    }
+    /** "DeviceNodeStarted", "#99" (a value the enum does not name), "none" (zero), "?" (not read). */
+    function devnodeStateText(s) {
+        return s.kind === 'unread' ? '?' : s.kind === 'none' ? 'none' : s.name !== undefined ? s.name : `#${s.value}`;
+    }
+    /** The device node header as JSON carries it: states by name. */
+    function devnodeJson(d) {
+        return { address: d.address, instancePath: d.instancePath, serviceName: d.serviceName, state: devnodeStateText(d.state), previousState: devnodeStateText(d.previousState) };
+    }
+    /** `mydriver!g_History`, the address, or `unnamed` when neither is known. */
+    function ringNameText(name, pointerSize, unnamed) {
+        switch (name.kind) {
+            case 'text':
+                return name.text;
+            case 'address':
+                return formatAddr(name.address, pointerSize);
+            case 'unnamed':
+                return unnamed;
+        }
+    }
+    /** The report's `array`: `mydriver!g_History`, `89f00000`, `8b56f5d0.StateHistory` (the node's address as typed). */
+    function arrayText(name, pointerSize) {
+        switch (name.kind) {
+            case 'placeholder':
+                return name.what;
+            case 'devnode-history':
+                return `${name.devnode}.StateHistory`;
+            default:
+                return ringNameText(name, pointerSize, 'ring');
+        }
+    }
+    /** The index variable's name as the order line shows it ("g_Index", "StateHistoryEntry"). */
+    function indexNameText(r, pointerSize) {
+        return r.index ? ringNameText(r.index.name, pointerSize, 'index') : '';
+    }
+    function seqProblemText(p) {
+        return p.kind === 'no-such-field' ? `-seq ${p.path}: ${p.elementName} has no such field` : `-seq ${p.path}: not an integer field (${p.typeName})`;
+    }
+    /** One line: why nothing could be shown (the text report prefixes `ringdump: `). */
+    function ringProblemText(p, pointerSize) {
+        const name = (n, unnamed = 'index') => ringNameText(n, pointerSize, unnamed);
+        switch (p.kind) {
+            case 'not-a-symbol':
+                return `'${p.text}' is not a symbol (module!name)`;
+            case 'no-such-symbol':
+                return `${p.symbol}: no such symbol (check the module name; .reload)`;
+            case 'no-type-for-path':
+                return `${p.symbol} has no type information (public symbols?): cannot follow ${p.path}`;
+            case 'no-such-member':
+                return `${p.symbol} (${p.typeName}) has no member ${p.member}`;
+            case 'type-not-found':
+                return `type ${p.module}!${p.name} not found (check the module name; .reload)`;
+            case 'ring-without-address':
+                return 'the ring argument has no address';
+            case 'value-not-a-ring':
+                return 'a value is not a ring';
+            case 'no-address':
+                return `${name(p.name)} has no address`;
+            case 'ring-pointer-unreadable':
+                return `${name(p.name)} (the pointer to the ring) is unreadable`;
+            case 'ring-pointer-null':
+                return `${name(p.name)} is NULL: the ring is not allocated`;
+            case 'ring-pointer-needs-count':
+                return `${name(p.name)} is a pointer (${p.typeName}): give the ring's size with -count <N>`;
+            case 'ring-pointer-needs-type':
+                return `${name(p.name)} is a ${p.typeName}: give the element type with -type <T>`;
+            case 'not-an-array':
+                return `${name(p.name)} is not an array (${p.typeName}): give an array, or a pointer or address with -type <T> -count <N>`;
+            case 'address-needs-type-and-count':
+                return `a ring at an address needs -type <T> -count <N>`;
+            case 'no-type-information':
+                return `${name(p.name)} has no type information (public symbols?): give -type <T> -count <N>`;
+            case 'needs-type-and-count':
+                return `${name(p.name)}: give the element type and size with -type <T> -count <N>`;
+            case 'element-without-size':
+                return `${name(p.name)}: element type ${p.elementName} has no size`;
+            case 'no-slots':
+                return `${name(p.name)}: the ring has no slots`;
+            case 'ring-too-big':
+                return `${name(p.name)}: ${p.capacity} x ${p.elementSize} bytes is more than a trace ring (${p.maxBytes} bytes at most)`;
+            case 'index-is-an-address':
+                return `the index must be a variable or a number, not an address`;
+            case 'index-without-type':
+                return `${name(p.name)} has no type information (public symbols?): cannot tell its size`;
+            case 'index-not-an-integer':
+                return `${name(p.name)} is not an integer (${p.typeName})`;
+            case 'index-size-unsupported':
+                return `${name(p.name)}: unsupported integer size ${p.size}`;
+            case 'index-unreadable':
+                return `${name(p.name)} is unreadable`;
+            case 'no-ring-named':
+                return 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"';
+            case 'devnode-needs-kernel':
+                return '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)';
+            case 'devnode-unreadable':
+                return `device node ${formatAddr(p.address, pointerSize)} is unreadable`;
+        }
+    }
+    /** One warning line's words (the text report prefixes `WARNING: `). */
+    function ringWarningText(w, pointerSize) {
+        switch (w.kind) {
+            case 'slots-unreadable':
+                return `${w.unreadable} of ${w.capacity} slots unreadable`;
+            case 'element-without-fields':
+                return `element type ${w.elementName} has no fields in the symbols (public symbols only?): entries shown as bytes`;
+            case 'seq-unusable':
+                return `${seqProblemText(w.problem)}: slot order shown`;
+            case 'index-unusable':
+                return `index: ${ringProblemText(w.problem, pointerSize)}: slot order shown`;
+            case 'unknown-fields':
+                return `-f: no field ${w.unknown.join(', ')} in ${w.elementType || 'the entries'} (fields: ${w.fields.join(', ')})`;
+            case 'state-not-in-enum':
+                return `State ${w.state} is not a ${w.stateEnum} value: is ${formatAddr(w.devnode, pointerSize)} a device node?`;
+            case 'no-history-index':
+                return '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown';
+            case 'history-index-out-of-range':
+                return `StateHistoryEntry ${w.next} is outside the ${w.capacity}-slot ring (index out of range): slot order shown`;
+        }
+    }
+    function ringWarningsText(r, pointerSize) {
+        return r.warnings.map((w) => ringWarningText(w, pointerSize));
+    }
+    /** A note about the whole run; damage counts arrive as words already (src/core/warnings.ts). */
+    function ringNoteText(n, pointerSize) {
+        if (typeof n === 'string')
+            return n;
+        return n.kind === 'devnodes' ? `${count(n.total, 'device node')}, ${n.withHistory} with a state history` : `no device node read: the root device node ${formatAddr(n.root, pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`;
+    }
+    function ringNotesText(notes, pointerSize) {
+        return notes.map((n) => ringNoteText(n, pointerSize));
+    }
+
     // How a ring entry's field values read, in every output: enums as dt prints them
     // (`State: 2 (InCompletionQueue)`), pointers as `ln` names them (`mydriver!MyRead+0x3c`), integers
     // in hex, char arrays as text, and return-address lists (backtrace rings) one frame per line.
@@ -4297,6 +4439,9 @@ var __waitchain = (function (exports) {
                 return pointerText(v.address, symbols, pointerSize);
             case 'text':
                 return `"${v.text}"`;
+            case 'not-shown':
+                // Shown as the text value it always was (quoted), so -grep and the columns read alike.
+                return `"${notShownText(v.count)}"`;
             case 'bytes':
                 return `${v.hex}${v.truncated ? '...' : ''}`;
             case 'list':
@@ -4322,18 +4467,19 @@ var __waitchain = (function (exports) {
     // explains it. Field values: integers as numbers (hex text past 2^53), enums by name (the number in
     // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
     // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
-    function ringResultJson(result) {
+    function ringResultJson(result, pointerSize) {
+        const notes = ringNotesText(result.notes, pointerSize);
         if (result.reports.length === 1 && !result.multiple) {
-            const one = ringJson(result.reports[0]);
-            if (result.notes.length)
-                one.notes = result.notes;
+            const one = ringJson(result.reports[0], pointerSize);
+            if (notes.length)
+                one.notes = notes;
             return one;
         }
-        return { rings: result.reports.map(ringJson), notes: result.notes };
+        return { rings: result.reports.map((r) => ringJson(r, pointerSize)), notes };
     }
-    function ringJson(r) {
+    function ringJson(r, pointerSize) {
         const out = {
-            array: r.array,
+            array: arrayText(r.array, pointerSize),
             address: r.address,
             elementType: r.elementType,
             capacity: r.capacity,
@@ -4342,16 +4488,16 @@ var __waitchain = (function (exports) {
             wrapped: r.wrapped === undefined ? null : r.wrapped,
             total: r.total,
             entries: r.entries.map((e) => entryJson(e, r.symbols)),
-            warnings: r.warnings,
+            warnings: ringWarningsText(r, pointerSize),
         };
         if (r.index)
-            out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
+            out.index = { name: indexNameText(r, pointerSize), value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
         if (r.seqField)
             out.seqField = r.seqField;
         if (r.devnode)
-            out.devnode = r.devnode;
+            out.devnode = devnodeJson(r.devnode);
         if (r.error)
-            out.error = r.error;
+            out.error = ringProblemText(r.error, pointerSize);
         return out;
     }
     function entryJson(e, symbols) {
@@ -4399,6 +4545,8 @@ var __waitchain = (function (exports) {
                 return v.address;
             case 'text':
                 return v.text;
+            case 'not-shown':
+                return notShownText(v.count);
             case 'bytes':
                 return v.hex;
             case 'list':
@@ -4444,39 +4592,40 @@ var __waitchain = (function (exports) {
             return `[${this.Position}] slot ${this.Slot}: ${entryLine(this.__entry, this.__report, this.__target.pointerSize)}`;
         }
     }
-    function summary(r) {
+    function summary(r, pointerSize) {
         if (r.error)
-            return `ringdump: ${r.error}`;
+            return `ringdump: ${ringProblemText(r.error, pointerSize)}`;
         const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
         const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
-        return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
+        return `${arrayText(r.array, pointerSize)}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
     }
     function entries(r, target) {
         const list = r.entries.map((e) => new RingEntryNode(e, r, target));
-        Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
+        Object.defineProperty(list, 'toString', { value: () => summary(r, target.pointerSize), enumerable: false });
         return list;
     }
     class RingNode {
-        constructor(__report, target) {
+        constructor(__report, __target) {
             this.__report = __report;
-            this.Array = __report.array;
+            this.__target = __target;
+            this.Array = arrayText(__report.array, __target.pointerSize);
             this.Devnode = __report.devnode ? __report.devnode.address : undefined;
             this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
-            this.State = __report.devnode ? __report.devnode.state : undefined;
-            this.Entries = entries(__report, target);
+            this.State = __report.devnode ? devnodeStateText(__report.devnode.state) : undefined;
+            this.Entries = entries(__report, __target);
         }
         toString() {
-            return summary(this.__report);
+            return summary(this.__report, this.__target.pointerSize);
         }
     }
     /** The returned value; `__toJSON` (hidden from dx by the double underscore) is the harness's --json. */
     function ringModel(result, target) {
         const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
         if (!(result.reports.length === 1 && !result.multiple)) {
-            const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
+            const text = `${result.reports.length} rings${result.notes.length ? ` (${ringNotesText(result.notes, target.pointerSize).join('; ')})` : ''}`;
             Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
         }
-        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
+        Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result, target.pointerSize), enumerable: false });
         return value;
     }
 
@@ -4490,12 +4639,13 @@ var __waitchain = (function (exports) {
                 out.push('');
             renderReport(out, r, pointerSize);
         });
-        for (const n of result.notes)
+        for (const n of ringNotesText(result.notes, pointerSize))
             out.push(n);
         return out.join('\n') + '\n';
     }
-    function orderLine(r) {
-        const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
+    function orderLine(r, pointerSize) {
+        const name = indexNameText(r, pointerSize);
+        const index = r.index ? `${name ? `${name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
         switch (r.order) {
             case 'pre':
                 return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
@@ -4529,7 +4679,7 @@ var __waitchain = (function (exports) {
         }
         const d = r.devnode;
         out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
-        out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+        out.push(`  State: ${devnodeStateText(d.state)}  PreviousState: ${devnodeStateText(d.previousState)}  (the current state is not in the history)`);
         const ring = [];
         renderRing(ring, r, pointerSize);
         for (const line of ring)
@@ -4537,15 +4687,15 @@ var __waitchain = (function (exports) {
     }
     function renderRing(out, r, pointerSize) {
         if (r.error) {
-            out.push(`ringdump: ${r.error}`);
+            out.push(`ringdump: ${ringProblemText(r.error, pointerSize)}`);
             return;
         }
         const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
-        const what = r.devnode ? 'StateHistory' : r.array;
-        const order = orderLine(r);
+        const what = r.devnode ? 'StateHistory' : arrayText(r.array, pointerSize);
+        const order = orderLine(r, pointerSize);
         out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
         out.push(`  ${stateLine(r)}`);
-        for (const w of r.warnings)
+        for (const w of ringWarningsText(r, pointerSize))
             out.push(`  WARNING: ${w}`);
         if (!r.entries.length) {
             if (r.total)
@@ -4870,16 +5020,16 @@ rs.forEach(function(r){tb.appendChild(r)})});
     function renderRingHtml(result, pointerSize, text) {
         const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
         if (result.notes.length)
-            sections.push(`<pre>${esc(result.notes.join('\n'))}</pre>`);
+            sections.push(`<pre>${esc(ringNotesText(result.notes, pointerSize).join('\n'))}</pre>`);
         const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
         return htmlPage({ title: '!ringdump', headline, sections, text });
     }
     function ringSection(r, i, pointerSize) {
-        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : r.array;
+        const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : arrayText(r.array, pointerSize);
         const out = [`<h2>${esc(what)}${r.elementType ? esc(`: ${r.elementType}[${r.capacity}]`) : ''}${r.address ? esc(` at ${formatAddr(r.address, pointerSize)}`) : ''}</h2>`];
         if (r.error)
-            return out.concat(`<p class="verdict">${esc(`ERROR: ${r.error}`)}</p>`).join('\n');
-        for (const w of r.warnings)
+            return out.concat(`<p class="verdict">${esc(`ERROR: ${ringProblemText(r.error, pointerSize)}`)}</p>`).join('\n');
+        for (const w of ringWarningsText(r, pointerSize))
             out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
         const paths = [];
         for (const e of r.entries)
@@ -7048,6 +7198,29 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
     }
 
+    /**
+     * Every rule id, declared once, in the order the report prints them: findings of one severity in this
+     * order (a specific cause before the generic long wait), the rules run in it, `rulesRun` and the usage
+     * list it.
+     */
+    const RULE_IDS = ['stale-iosb', 'apc-to-nonalertable-waiter', 'dispatch-level-spin', 'orphaned-owner', 'unserved-message', 'long-wait', 'inconsistent-dump'];
+    const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
+    /** A thread's facts as findings name it. */
+    function threadFacts(t) {
+        return {
+            address: t.address,
+            processName: t.process.name,
+            pid: t.process.pid,
+            tid: t.tid,
+            state: t.state,
+            waitReason: t.waitReason,
+            waitMode: t.waitMode,
+            alertable: t.alertable,
+            terminated: t.terminated,
+            waitObjects: t.waits.map((w) => w.object),
+        };
+    }
+
     // Where an address an IRP will write on completion (UserIosb, UserEvent) lies relative to the threads'
     // stacks: on no stack, in a live frame of a thread, or below that thread's stack pointer (in a frame that
     // has returned). Kernel stacks are [StackLimit, StackBase) of every thread, indexed once per run; user
@@ -7132,13 +7305,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const t = range.thread;
         const inRange = (a) => a !== undefined && addrCompare(a, range.limit) >= 0 && addrCompare(a, range.base) <= 0;
         if (!range.user && t.state !== 'Running') {
-            return inRange(t.kernelStack) ? { sp: t.kernelStack, source: 'saved stack pointer (KernelStack)' } : { sp: undefined, source: 'KernelStack outside the stack' };
+            return inRange(t.kernelStack) ? { sp: t.kernelStack, source: { kind: 'saved-kernel-stack' } } : { sp: undefined, source: { kind: 'kernel-stack-outside' } };
         }
         const frames = env.stacks.frames(t);
         const innermost = frames && innermostFrameIn(frames, range.limit, range.base);
         if (innermost)
-            return { sp: innermost.stackOffset, source: `innermost ${range.user ? 'user-mode ' : ''}frame ${innermost.text}` };
-        return { sp: undefined, source: range.user ? 'no user-mode frames' : 'running, and no frames give its stack pointer' };
+            return { sp: innermost.stackOffset, source: { kind: 'innermost-frame', user: range.user, frame: innermost.text } };
+        return { sp: undefined, source: { kind: range.user ? 'no-user-frames' : 'running-no-frames' } };
     }
     function innermostFrameIn(frames, limit, base) {
         for (const f of frames)
@@ -7171,14 +7344,13 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return out;
         });
     }
-    /** "IRP_MJ_WRITE to \FileSystem\Ntfs", or why no driver is named. */
+    /** The IRP's current major function and driver (IRP_MJ_WRITE, \FileSystem\Ntfs), or why no driver is named. */
     function irpTarget(irp, env) {
         const location = irp.current;
         if (!location)
-            return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
+            return { kind: irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed-back' : 'not-sent' };
         const target = location.deviceObject ? env.kernel.irps.deviceTarget(location.deviceObject) : undefined;
-        const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
-        return `${majorFunctionName(location.majorFunction)} to ${driver}`;
+        return { kind: 'sent', majorFunction: majorFunctionName(location.majorFunction), driverName: target && target.driverName ? target.driverName : undefined, deviceObject: location.deviceObject };
     }
     /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
     function fileObjectEvent(irp, env) {
@@ -7198,10 +7370,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             return true;
         const fileEvent = fileObjectEvent(irp, env);
         return !!fileEvent && objects.indexOf(fileEvent) >= 0;
-    }
-    /** "0x44" */
-    function hexBytes(n) {
-        return `0x${n.toString(16)}`;
     }
 
     // !stalecheck rule 'stale-iosb': an IRP still on a thread's IRP list (not yet completed back to the I/O
@@ -7271,7 +7439,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             s.add(r.irp.address);
         return s;
     }
-    const WHAT = { UserIosb: 'IoStatusBlock', UserEvent: 'event' };
     const staleIosbRule = {
         id: 'stale-iosb',
         run({ model }) {
@@ -7290,55 +7457,39 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         },
     };
     function findingOf$4(refs, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
         const { issuer, irp } = refs[0];
         const severity = refs.some((r) => r.severity === 'error') ? 'error' : 'warning';
-        const evidence = [
-            `IRP ${a(irp.address)} (${irpTarget(irp, env)}${irp.pendingReturned ? ', PendingReturned' : ''}) is on the IRP list of thread ${a(issuer.address)} (${issuer.process.name}), ${stateText(issuer, env)}`,
-        ];
-        if (irp.thread && irp.thread !== issuer.address)
-            evidence.push(`its Tail.Overlay.Thread reads ${a(irp.thread)} (overlaid by the completion APC once completion has begun, or damage)`);
-        for (const r of refs)
-            evidence.push(...referenceEvidence(r, env));
-        const first = refs[0];
-        const target = first.position.range.thread;
-        const stack = first.place.kernel ? 'kernel stack' : 'user-mode stack';
-        const what = refs.map((r) => WHAT[r.field]).filter((w, i, all) => all.indexOf(w) === i).join(' and ');
-        const summary = first.reason === 'returned'
-            ? `IRP ${a(irp.address)}'s ${what} lies in a returned frame of thread ${a(issuer.address)}'s ${stack}: its completion will write into dead stack`
-            : first.reason === 'terminated'
-                ? `IRP ${a(irp.address)}'s ${what} lies on the ${stack} of thread ${a(issuer.address)}, which has terminated`
-                : `IRP ${a(irp.address)} of thread ${a(issuer.address)} has its ${what} on the ${stack} of another thread, ${a(target.address)}`;
-        return { rule: 'stale-iosb', severity, summary, thread: issuer.address, irp: irp.address, object: first.place.address, evidence, next: `!irp ${a(irp.address)}` };
+        return {
+            rule: 'stale-iosb',
+            severity,
+            thread: issuer.address,
+            irp: irp.address,
+            object: refs[0].place.address,
+            issuer: threadFacts(issuer),
+            irpTarget: irpTarget(irp, env),
+            pendingReturned: !!irp.pendingReturned,
+            overlayThread: irp.thread && irp.thread !== issuer.address ? irp.thread : undefined,
+            references: refs.map(referenceFacts),
+        };
     }
-    function referenceEvidence(r, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    function referenceFacts(r) {
         const p = r.position;
-        const t = p.range.thread;
-        const stack = r.place.kernel ? 'kernel stack' : 'user-mode stack (TEB bounds)';
-        const owner = t === r.issuer ? 'the issuing thread' : `thread ${a(t.address)} (${t.process.name}), not the issuing thread`;
-        const lines = [`${r.field} ${a(r.place.address)} lies on the ${stack} of ${owner}: [${a(p.range.limit)}, ${a(p.range.base)})${p.sp ? `, ${p.spSource} ${a(p.sp)}` : ` (${p.spSource})`}`];
-        if (p.state === 'returned' && p.below !== undefined)
-            lines.push(`${r.field} is ${hexBytes(p.below)} bytes below the ${p.range.user ? 'innermost frame' : 'saved stack pointer'}: in a frame that has returned`);
-        else if (p.state === 'live' && p.below !== undefined && r.reason !== 'terminated')
-            lines.push(`${r.field} is ${hexBytes(-p.below)} bytes above that thread's stack pointer, in one of its live frames`);
-        if (r.reason === 'terminated')
-            lines.push(`the issuing thread has terminated: its stack is freed or about to be`);
-        if (r.reason === 'other-thread') {
-            lines.push(r.severity === 'warning'
-                ? `that thread waits on the IRP's UserEvent in a live frame: a request handed to another thread; it is safe only while that thread stays in the frame`
-                : `${t.terminated ? 'that thread has terminated' : `that thread is ${stateText(t, env)}`}: nothing ties its frames to this IRP`);
-        }
-        lines.push(r.field === 'UserIosb'
-            ? 'completing the IRP (nt!IopCompleteRequest) writes the IO_STATUS_BLOCK there, over whatever that stack holds by then'
-            : 'completing the IRP (nt!IopCompleteRequest) signals a KEVENT there: KeSetEvent on whatever that stack holds by then');
-        return lines;
-    }
-    function stateText(t, env) {
-        if (t.state !== 'Waiting')
-            return t.state;
-        const on = t.waits.map((w) => formatAddr(w.object, env.k.pointerSize));
-        return `Waiting (${t.waitReason}${t.alertable ? ', alertable' : ''})${on.length ? ` on ${on.join(', ')}` : ''}`;
+        return {
+            field: r.field,
+            address: r.place.address,
+            kernelStack: r.place.kernel,
+            reason: r.reason,
+            severity: r.severity,
+            stackOwner: threadFacts(p.range.thread),
+            ownerIsIssuer: p.range.thread === r.issuer,
+            stackLimit: p.range.limit,
+            stackBase: p.range.base,
+            userStack: p.range.user,
+            sp: p.sp,
+            spSource: p.spSource,
+            frameState: p.state,
+            below: p.below,
+        };
     }
 
     // !stalecheck rule 'apc-to-nonalertable-waiter': a thread in a non-alertable wait with an I/O completion
@@ -7369,7 +7520,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         id: 'apc-to-nonalertable-waiter',
         run({ model }) {
             const env = model.env;
-            const k = env.k;
             const names = env.kernel.routineNames;
             const findings = [];
             for (const t of env.table.threads) {
@@ -7392,9 +7542,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 if (unmatched.length) {
                     const candidates = irps.filter((irp) => flaggable(t, irp, env));
                     if (candidates.length) {
-                        const how = candidates.length === 1
-                            ? `the APC does not name its IRP (not inside an IRP, SystemArgument1/2 name none); ${formatAddr(candidates[0].address, k.pointerSize)} is the only IRP on the thread's list that the thread does not wait for`
-                            : `the APC does not name its IRP; ${candidates.length} IRPs on the thread's list are not waited for`;
+                        const how = candidates.length === 1 ? { kind: 'only-candidate', irp: candidates[0].address } : { kind: 'candidates', count: candidates.length };
                         findings.push(findingOf$3(t, unmatched, candidates, how, env));
                     }
                 }
@@ -7408,25 +7556,23 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     }
     /** Which IRP the completion APC completes: it is the IRP's Tail.Apc (IopfCompleteRequest queues exactly that), or an argument names it. */
     function matchIrp(apc, irps, env) {
-        const k = env.k;
-        const a = (x) => formatAddr(x, k.pointerSize);
         const container = env.kernel.irps.irpOfTailApc(apc.address);
         if (container) {
             const onList = irps.find((irp) => irp.address === container);
             if (onList)
-                return { irp: onList, how: `the APC is IRP ${a(container)}'s Tail.Apc` };
+                return { irp: onList, how: { kind: 'tail-apc', irp: container } };
         }
         for (const arg of [apc.systemArgument1, apc.systemArgument2]) {
             const hit = arg && irps.find((irp) => irp.address === arg);
             if (hit)
-                return { irp: hit, how: `its SystemArgument${arg === apc.systemArgument1 ? 1 : 2} names IRP ${a(hit.address)}` };
+                return { irp: hit, how: { kind: 'system-argument', argument: arg === apc.systemArgument1 ? 1 : 2, irp: hit.address } };
         }
         // Not on the thread's list (completion may already have dequeued it): the Tail.Apc container is an IRP
         // when its Type header says so; a two-byte probe first, so a pool neighbour is not read as an IRP.
         if (container) {
             const irp = env.kernel.irps.probeIrp(container);
             if (irp)
-                return { irp, how: `the APC is IRP ${a(container)}'s Tail.Apc (the IRP is no longer on the thread's list)` };
+                return { irp, how: { kind: 'tail-apc-off-list', irp: container } };
         }
         return undefined;
     }
@@ -7459,64 +7605,47 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return false;
     }
     function findingOf$3(t, apcs, irps, how, env) {
-        const k = env.k;
-        const a = (x) => formatAddr(x, k.pointerSize);
         const names = env.kernel.routineNames;
         const c = env.kernel.apcControls(t);
         const single = irps.length === 1 ? irps[0] : undefined;
         const stale = staleIrpAddresses(env);
         const corrupting = irps.filter((irp) => stale.has(irp.address));
-        const evidence = [
-            `thread ${a(t.address)} (${t.process.name}) waits non-alertably (${t.waitReason}, ${t.waitMode}) on ${t.waits.map((w) => a(w.object)).join(', ') || 'no dispatcher object'}${c.kernelApcPending ? '; KernelApcPending set' : ''}`,
-        ];
-        for (const apc of apcs) {
-            const routine = apc.kernelRoutine ? names.name(apc.kernelRoutine) || a(apc.kernelRoutine) : '?';
-            const args = [apc.systemArgument1, apc.systemArgument2].map((x) => (x ? a(x) : '0')).join(', ');
-            evidence.push(`kernel APC ${a(apc.address)}: KernelRoutine ${routine} (I/O completion), ${apc.special ? 'special (no NormalRoutine)' : 'normal'}, SystemArgument1/2 ${args}${apc.inserted ? ', inserted' : ''}`);
-        }
-        evidence.push(how);
-        for (const irp of irps.slice(0, MAX_CANDIDATES_SHOWN))
-            evidence.push(irpLine(t, irp, env));
-        if (irps.length > MAX_CANDIDATES_SHOWN)
-            evidence.push(`and ${irps.length - MAX_CANDIDATES_SHOWN} more IRPs`);
-        evidence.push(deliveryLine(c));
-        if (corrupting.length)
-            evidence.push(`stale-iosb: ${corrupting.map((irp) => a(irp.address)).join(', ')} will write into a stack location nothing owns any more: delivering this APC corrupts memory`);
-        const summary = single
-            ? `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for IRP ${a(single.address)}, which it is not waiting for`
-            : `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for one of ${irps.length} IRPs it is not waiting for`;
         return {
             rule: 'apc-to-nonalertable-waiter',
             severity: corrupting.length ? 'error' : 'warning',
-            summary,
             thread: t.address,
             irp: single && single.address,
             object: apcs[0].address,
-            evidence,
-            next: `!apc thre ${a(t.address)}`,
+            waiter: threadFacts(t),
+            kernelApcPending: !!c.kernelApcPending,
+            apcs: apcs.map((apc) => ({
+                address: apc.address,
+                kernelRoutine: apc.kernelRoutine,
+                routineName: apc.kernelRoutine ? names.name(apc.kernelRoutine) : undefined,
+                special: apc.special,
+                inserted: apc.inserted,
+                systemArgument1: apc.systemArgument1,
+                systemArgument2: apc.systemArgument2,
+            })),
+            match: how,
+            irpCount: irps.length,
+            irpsShown: irps.slice(0, MAX_CANDIDATES_SHOWN).map((irp) => irpFacts(t, irp, env)),
+            waitIrql: c.waitIrql,
+            kernelApcDisable: c.kernelApcDisable,
+            specialApcDisable: c.specialApcDisable,
+            deliverable: specialApcDeliverable(c),
+            corrupting: corrupting.map((irp) => irp.address),
         };
     }
-    /** "IRP 89d1a008 (IRP_MJ_WRITE to \FileSystem\Ntfs): UserIosb a9750cdc 0x44 bytes below the saved stack pointer, UserEvent none; not waited for" */
-    function irpLine(t, irp, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    /** Where the IRP's UserIosb and UserEvent lie relative to the waiter's stack pointer. */
+    function irpFacts(t, irp, env) {
         const where = (address) => {
             if (!address)
-                return 'none';
+                return undefined;
             const own = locateOnStacks(address, t, env).positions.find((p) => p.range.thread === t);
-            if (own && own.state === 'returned' && own.below !== undefined)
-                return `${a(address)} (${hexBytes(own.below)} bytes below this thread's stack pointer)`;
-            return a(address);
+            return own && own.state === 'returned' && own.below !== undefined ? { address, belowStackPointer: own.below } : { address };
         };
-        return `IRP ${a(irp.address)} (${irpTarget(irp, env)}): UserIosb ${where(irp.userIosb)}, UserEvent ${where(irp.userEvent)}; the thread waits neither on its event nor on its file object's event, nor in the frame holding them`;
-    }
-    function deliveryLine(c) {
-        const counts = `WaitIrql ${c.waitIrql === undefined ? '?' : c.waitIrql}, KernelApcDisable ${c.kernelApcDisable === undefined ? '?' : c.kernelApcDisable}, SpecialApcDisable ${c.specialApcDisable === undefined ? 'n/a' : c.specialApcDisable}`;
-        const deliverable = specialApcDeliverable(c);
-        if (deliverable === true)
-            return `${counts}: the kernel delivers a special APC into this wait although it is non-alertable: IopCompleteRequest runs on this thread's stack while it waits for something else`;
-        if (deliverable === false)
-            return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
-        return `${counts}: whether the kernel delivers it now is unknown`;
+        return { address: irp.address, target: irpTarget(irp, env), userIosb: where(irp.userIosb), userEvent: where(irp.userEvent) };
     }
 
     // !stalecheck rule 'dispatch-level-spin': a thread running on a processor that spins for a spin lock
@@ -7530,7 +7659,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // is idle. A snapshot of ordinary contention (holder running elsewhere, a short time since the last wait)
     // is not reported; neither is a busy thread at PASSIVE_LEVEL (seed 002's spiking threads).
     /** DISPATCH_LEVEL (wdm.h): nothing preempts a thread at or above it. */
-    const DISPATCH_LEVEL$1 = 2;
+    const DISPATCH_LEVEL$2 = 2;
     /** "Far beyond its last wait": at least this long since the thread last waited... */
     const LONG_SPIN_SECONDS = 10;
     /** ...with kernel time covering at least this share of it (it has been in kernel mode all along). */
@@ -7573,9 +7702,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     };
     function spinFinding(t, cpu, cpus, model) {
         const env = model.env;
-        const a = (x) => formatAddr(x, env.k.pointerSize);
         const irql = cpu ? cpu.irql : undefined;
-        if (irql !== undefined && irql < DISPATCH_LEVEL$1)
+        if (irql !== undefined && irql < DISPATCH_LEVEL$2)
             return undefined; // preemptible: a spiking thread, not a spin
         const ticks = model.clock.currentTick !== undefined && t.waitTime <= model.clock.currentTick ? model.clock.currentTick - t.waitTime : undefined;
         const long = irql !== undefined && longKernelRun(ticks, t.kernelTime, model.clock.increment);
@@ -7589,75 +7717,66 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const nothingReleases = (queued && queued.release.kind === 'self') || othersIdle;
         if (!nothingReleases && !long)
             return undefined; // a snapshot of ordinary contention
-        const where = cpu ? `processor ${cpu.number}${irql !== undefined ? ` at IRQL ${irql}${irql === DISPATCH_LEVEL$1 ? ' (DISPATCH_LEVEL)' : ''}` : ''}` : 'a processor the dump does not name';
-        const evidence = [`running on ${where}${spinFrame ? ` in ${spinFrame.text}` : ''}`];
-        if (ticks !== undefined) {
-            const inc = model.clock.increment;
-            evidence.push(`Ticks since its last wait: ${ticks} (${formatTicks(ticks, inc)}); KernelTime ${t.kernelTime} ticks (${formatTicks(t.kernelTime, inc)})${long ? ': it has run in kernel mode ever since' : ''}`);
-        }
         let lock;
-        if (queued) {
-            const { position: pos, release } = queued;
-            const w = pos.waiter;
-            lock = w.lock;
-            evidence.push(`its queue entry ${a(w.address)} (${queued.source}) has Lock = ${a(w.lockValue)}: ${flagText(w.flags)} set, spinning until its predecessor hands the lock over`);
-            evidence.push(`lock word ${a(w.lock)} = ${a(pos.tail)}: the tail of the queue is ${pos.tail === w.address ? 'this entry' : `${a(pos.tail)}, ${pos.toTail.length - 1} entr${pos.toTail.length === 2 ? 'y' : 'ies'} behind it`}`);
-            if (release.kind === 'self') {
-                evidence.push(`its predecessor ${a(release.predecessor.address)} (Lock ${a(release.predecessor.lockValue)}: ${flagText(release.predecessor.flags)}${release.predecessor.flags === LOCK_QUEUE_OWNER ? ', the holder' : ''}) is on the same thread's stack: the thread already holds this lock (recursive acquisition); only it could release it, and it is spinning`);
-            }
-            else if (release.kind === 'other-running') {
-                const holderFrames = env.stacks.frames(release.holder);
-                const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
-                evidence.push(`its predecessor ${a(release.predecessor.address)} (${flagText(release.predecessor.flags)}) is on the stack of thread ${a(release.holder.address)}, running on processor ${release.processor.number}` +
-                    (holderSpin ? `, which itself spins in ${holderSpin.text}: a spin-lock deadlock if it waits for a lock this thread holds` : ': it can release the lock once it gets there'));
-            }
-            else {
-                evidence.push(`its predecessor is on no stack the dump shows running (a numbered queued lock in a KPRCB, or a holder that no longer runs)`);
-            }
-        }
-        else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) {
-            evidence.push(`no queue entry with LOCK_QUEUE_WAIT that the lock word confirms was found in the frame's arguments or on the thread's stack`);
-        }
+        let plain;
+        if (queued)
+            lock = queued.position.waiter.lock;
+        else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text))
+            plain = { kind: 'queued-entry-not-found' };
         else if (spinFrame) {
-            const plain = plainLock(t, spinFrame, env);
-            if (plain) {
-                lock = plain.lock;
-                evidence.push(`spin lock ${a(plain.lock)} (the frame's first argument as kv shows it) holds 0x${plain.word}: taken; a plain spin lock records no owner`);
-            }
-            else
-                evidence.push(`a plain spin lock: the frame's arguments do not name a held lock, and the lock word records no owner`);
+            const held = plainLock(t, spinFrame, env);
+            if (held)
+                lock = held.lock;
+            plain = held ? { kind: 'plain-held', lock: held.lock, word: held.word } : { kind: 'plain-unnamed' };
         }
-        if (cpus.known) {
-            if (!others.length)
-                evidence.push(`this is the only processor: nothing else runs to release the lock`);
-            else if (othersIdle)
-                evidence.push(`every other processor (${others.map((p) => p.number).join(', ')}) is idle: nothing else runs that could release it`);
-            else
-                evidence.push(`other processors: ${others.map((p) => `${p.number} ${p.idle ? 'idle' : p.currentThread ? `runs ${a(p.currentThread)}` : 'runs nothing known'}`).join(', ')}`);
+        return {
+            rule: 'dispatch-level-spin',
+            severity: 'error',
+            thread: t.address,
+            object: lock,
+            spinner: t.address,
+            processor: cpu ? cpu.number : undefined,
+            irql,
+            spinFrame: spinFrame ? spinFrame.text : undefined,
+            ticks,
+            increment: model.clock.increment,
+            kernelTime: t.kernelTime,
+            long,
+            lock,
+            queued: queued ? queuedFacts(queued, env) : undefined,
+            plain,
+            others: cpus.known ? others.map((p) => ({ number: p.number, idle: p.idle, currentThread: p.currentThread })) : undefined,
+            othersIdle,
+            next: nextCommand(t, queued, lock, spinFrame),
+        };
+    }
+    function queueFlags(flags) {
+        return flags === LOCK_QUEUE_WAIT ? { kind: 'wait' } : flags === LOCK_QUEUE_OWNER ? { kind: 'owner' } : { kind: 'other', flags };
+    }
+    function queuedFacts(q, env) {
+        const w = q.position.waiter;
+        const r = q.release;
+        let release;
+        if (r.kind === 'self')
+            release = { kind: 'self', predecessor: r.predecessor.address, predecessorLock: r.predecessor.lockValue, predecessorFlags: queueFlags(r.predecessor.flags) };
+        else if (r.kind === 'other-running') {
+            const holderFrames = env.stacks.frames(r.holder);
+            const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
+            release = { kind: 'other-running', predecessor: r.predecessor.address, predecessorFlags: queueFlags(r.predecessor.flags), holder: r.holder.address, processor: r.processor.number, holderSpinFrame: holderSpin ? holderSpin.text : undefined };
         }
-        const since = ticks !== undefined ? ` for ${formatTicks(ticks, model.clock.increment)} since its last wait` : ' long since its last wait';
-        const release = queued ? queued.release : undefined;
-        const why = release && release.kind === 'self'
-            ? ', which it already holds itself (recursive acquisition): nothing can release it'
-            : othersIdle
-                ? ' while every other processor is idle: nothing can release it'
-                : release && release.kind === 'other-running'
-                    ? `${since}, behind thread ${a(release.holder.address)} on processor ${release.processor.number}`
-                    : since;
-        const what = queued ? `queued spin lock ${a(queued.position.waiter.lock)}` : lock ? `spin lock ${a(lock)}` : 'a spin lock';
-        const summary = spinFrame || queued ? `thread ${a(t.address)} spins for ${what}${why}` : `thread ${a(t.address)} runs at IRQL ${irql}${why}`;
-        return { rule: 'dispatch-level-spin', severity: 'error', summary, thread: t.address, object: lock, evidence, next: nextCommand$1(t, queued, lock, spinFrame, env) };
+        else
+            release = { kind: 'unknown' };
+        return { entry: w.address, source: q.source, lockValue: w.lockValue, flags: queueFlags(w.flags), lock: w.lock, tail: q.position.tail, behind: q.position.toTail.length - 1, release };
     }
     /** The entry to dump when found; the lock word of a plain lock; the numbered queued locks; else what every processor runs. */
-    function nextCommand$1(t, queued, lock, spinFrame, env) {
-        const a = (x) => formatAddr(x, env.k.pointerSize);
+    function nextCommand(t, queued, lock, spinFrame) {
         if (queued)
-            return `dt nt!_KSPIN_LOCK_QUEUE ${a(queued.position.waiter.address)}`;
+            return { kind: 'queue-entry', entry: queued.position.waiter.address };
         if (lock)
-            return `dp ${a(lock)} L1`;
+            return { kind: 'lock-word', lock };
         if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text))
-            return '!qlocks';
-        return t.state === 'Running' ? '!running -t' : `!thread ${a(t.address)}`;
+            return { kind: 'qlocks' };
+        return t.state === 'Running' ? { kind: 'running' } : { kind: 'thread', thread: t.address };
     }
     /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
     function queuedLock(t, spinFrame, cpus, env) {
@@ -7683,7 +7802,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             const position = reader.position(w, known);
             if (!position)
                 continue;
-            const source = fromArgs.has(w.address) ? `an argument of ${spinFrame.text}` : `on its own stack [${formatAddr(t.stackLimit, env.k.pointerSize)}, ${formatAddr(t.stackBase, env.k.pointerSize)})`;
+            const source = fromArgs.has(w.address) ? { kind: 'argument', frame: spinFrame.text } : { kind: 'own-stack', limit: t.stackLimit, base: t.stackBase };
             return { position, source, release: releaseOf(t, w, own, cpus, env) };
         }
         return undefined;
@@ -7732,7 +7851,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     /** Pending IRPs named per thread; the rest are counted. */
     const MAX_IRPS_SHOWN = 3;
     /** IRQL from which a running thread cannot be preempted (DISPATCH_LEVEL, a WDK value). */
-    const DISPATCH_LEVEL = 2;
+    const DISPATCH_LEVEL$1 = 2;
     /** Network redirectors: an IRP pending in one of them waits on another machine. */
     const REMOTE_DRIVERS = /^\\(FileSystem|Driver)\\(Mup|MRxSmb\d*|Rdbss|MRxDAV|MRxNfs|NfsRdr|LanmanRedirector|Rdpdr)$/i;
     /** Frames of a thread waiting in win32k for input or for another thread to take its message. */
@@ -7809,7 +7928,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return { kind: 'processor-runs-another', processor: claimed, runs };
     }
     function dispatchIrql(p) {
-        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL ? p.irql : undefined;
+        return p.irql !== undefined && p.irql >= DISPATCH_LEVEL$1 ? p.irql : undefined;
     }
     function readyFacts(t, env) {
         const cpus = env.kernel.processors();
@@ -7963,11 +8082,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return { ticks: currentTick - waitTime, inconsistent: false };
     }
 
-    // !stalecheck rule 'inconsistent-dump': what in the dump contradicts itself, so the reader knows what
-    // to distrust. A live dump (LiveKd, .dump on a running kernel) is copied while the system runs: a
-    // thread claims a processor that runs another thread, a wait starts after the tick count the dump
-    // recorded, a processor runs a thread no process lists. One finding per kind, naming every thread
-    // and processor involved; all of it from the model (processor table read once, ages computed once).
     /** Threads named one by one in an evidence list; the rest are counted. */
     const SHOWN = 20;
     const inconsistentDumpRule = {
@@ -7985,13 +8099,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     /** Threads and processors that disagree about who is running where. */
     function runningConflicts(env) {
         const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
+        const { table } = model;
         const cpus = model.kernel.processors();
-        const lines = [];
+        const conflicts = [];
         // The threads whose Running state is in doubt (not the processor's own current thread).
         const suspects = [];
-        const name = (a) => describe(table.threadByAddress.get(a), a, env);
+        const name = (a) => named$1(table.threadByAddress.get(a), a);
         const suspect = (a) => {
             if (suspects.indexOf(a) < 0)
                 suspects.push(a);
@@ -8003,41 +8116,35 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 const rivals = claimants.filter((t) => t !== p.currentThread);
                 if (!rivals.length)
                     return;
-                const runs = !p.currentThread ? 'no thread' : `${p.idle ? 'its idle thread' : 'thread'} ${p.idle ? at(p.currentThread) : name(p.currentThread)}`;
-                lines.push(`processor ${number} runs ${runs}, yet ${rivals.map(suspect).join(', ')} claim${rivals.length === 1 ? 's' : ''} to be Running on it`);
+                // The current thread is named before its rivals (the order suspects were always collected in).
+                const current = p.currentThread ? (p.idle ? { address: p.currentThread } : name(p.currentThread)) : undefined;
+                conflicts.push({ kind: 'processor-runs-other', processor: number, current, idle: p.idle, rivals: rivals.map(suspect) });
             }
             else if (cpus.known && cpus.unreadable.indexOf(number) < 0) {
-                lines.push(`${claimants.map(suspect).join(', ')} claim${claimants.length === 1 ? 's' : ''} to be Running on processor ${number}, which this dump does not have`);
+                conflicts.push({ kind: 'processor-missing', processor: number, claimants: claimants.map(suspect) });
             }
             else if (claimants.length > 1) {
-                lines.push(`${claimants.map(suspect).join(', ')} all claim to be Running on processor ${number}`);
+                conflicts.push({ kind: 'processor-shared', processor: number, claimants: claimants.map(suspect) });
             }
         });
         if (cpus.known) {
             cpus.runningOn.forEach((list, thread) => {
                 if (list.length > 1)
-                    lines.push(`${suspect(thread)} is the current thread of processors ${list.map((p) => p.number).join(' and ')} at once`);
+                    conflicts.push({ kind: 'current-of-several', thread: suspect(thread), processors: list.map((p) => p.number) });
             });
             for (const t of table.threads) {
                 if (t.state === 'Running' && claimedProcessor(t) === undefined && !cpus.runningOn.has(t.address))
-                    lines.push(`${suspect(t.address)} is Running, but no processor runs it`);
+                    conflicts.push({ kind: 'running-nowhere', thread: suspect(t.address) });
             }
             for (const p of cpus.processors) {
                 const t = p.currentThread && !p.idle ? table.threadByAddress.get(p.currentThread) : undefined;
                 if (t && t.state !== 'Running')
-                    lines.push(`processor ${p.number}'s current thread ${suspect(t.address)} is in state ${t.state}, not Running`);
+                    conflicts.push({ kind: 'current-not-running', processor: p.number, thread: suspect(t.address), state: t.state });
             }
         }
-        if (!lines.length)
+        if (!conflicts.length)
             return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `threads and processors disagree about who is running (${lines.length} conflict${lines.length === 1 ? '' : 's'}): a live dump, or a crash during a context switch; distrust "running" states`,
-            thread: suspects.length === 1 ? suspects[0] : undefined,
-            evidence: lines,
-            next: '!running -t',
-        };
+        return { rule: 'inconsistent-dump', kind: 'running-conflicts', severity: 'info', thread: suspects.length === 1 ? suspects[0] : undefined, conflicts };
     }
     /** Wait Start later than the current tick: read after the clock was sampled (LiveKd); no waiting time can be trusted for them. */
     function waitsAfterNow(env) {
@@ -8054,456 +8161,37 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (!late.length)
             return undefined;
         late.sort((a, b) => b.ahead - a.ahead);
-        const lines = late.slice(0, SHOWN).map(({ t, ahead }) => `${describe(t, t.address, env)}: Wait Start ${t.waitTime}, ${ahead} tick${ahead === 1 ? '' : 's'} after the current tick ${clock.currentTick}`);
-        if (late.length > SHOWN)
-            lines.push(`and ${late.length - SHOWN} more`);
-        const n = late.length;
         return {
             rule: 'inconsistent-dump',
+            kind: 'waits-after-now',
             severity: 'info',
-            summary: `${n} thread${n === 1 ? '' : 's'} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
-            thread: n === 1 ? late[0].t.address : undefined,
-            evidence: lines,
-            next: `!thread ${formatAddr(late[0].t.address, model.k.pointerSize)}`,
+            thread: late.length === 1 ? late[0].t.address : undefined,
+            currentTick: clock.currentTick,
+            late: late.slice(0, SHOWN).map(({ t, ahead }) => ({ thread: named$1(t, t.address), waitStart: t.waitTime, ahead })),
+            count: late.length,
         };
     }
     /** A processor's current thread (not its idle thread) that no listed process has. */
     function unlistedCurrentThreads(env) {
         const { model } = env;
-        const { k, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
+        const { table } = model;
         const cpus = model.kernel.processors();
         if (!cpus.known)
             return undefined;
-        const lines = [];
-        const threads = [];
+        const processors = [];
         for (const p of cpus.processors) {
             if (!p.currentThread || p.idle || table.threadByAddress.has(p.currentThread))
                 continue;
-            threads.push(p.currentThread);
             const object = model.env.dispatcher.probe(p.currentThread);
-            const what = !object ? 'unreadable' : object.kind === 'Thread' ? 'a thread object' : `not a thread object: ${object.typeName}`;
-            lines.push(`processor ${p.number} (KPRCB ${at(p.prcb)}) runs ${at(p.currentThread)} (${what}), which is on no listed process's thread list`);
+            processors.push({ number: p.number, prcb: p.prcb, thread: p.currentThread, holds: !object ? { kind: 'unreadable' } : object.kind === 'Thread' ? { kind: 'thread' } : { kind: 'other', typeName: object.typeName } });
         }
-        if (!lines.length)
+        if (!processors.length)
             return undefined;
-        return {
-            rule: 'inconsistent-dump',
-            severity: 'info',
-            summary: `${lines.length} processor${lines.length === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
-            thread: threads.length === 1 ? threads[0] : undefined,
-            evidence: lines,
-            next: threads.length === 1 ? `!thread ${at(threads[0])}` : '!running -t',
-        };
+        return { rule: 'inconsistent-dump', kind: 'unlisted-current-threads', severity: 'info', thread: processors.length === 1 ? processors[0].thread : undefined, processors };
     }
-    /** "8b56cb10 (System 0004.0010, Running)". */
-    function describe(t, a, env) {
-        const at = formatAddr(a, env.model.k.pointerSize);
-        return t ? `${at} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)}, ${t.state})` : `${at} (not a listed thread)`;
-    }
-
-    // The words of !waitchain's facts: hops, dead ends, chain ends (terminals), the verdict and scope
-    // errors, as every output prints them (text, DOT, JSON, the dx model, HTML). The analysis returns
-    // typed facts (analysis/waits/waitgraph.ts, terminals.ts, waitchain.ts); each sentence is made here.
-    const atOf = (pointerSize) => (a) => addrText(a, pointerSize);
-    // ---- hops ----
-    /** The object a hop goes through: "mutant 85e9ba00", "LPC message 007ade85" (an LPC hop goes through a message id, not an address). */
-    function hopObjectText(h, pointerSize) {
-        return `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.messageId : addrText(h.object, pointerSize)}`;
-    }
-    /** What the evidence says about a hop: "owner", "ProcessC.EXE, 1 thread left", "shared owner, itself". */
-    function hopDetail(h, pointerSize) {
-        const at = atOf(pointerSize);
-        switch (h.kind) {
-            case 'mutant':
-                return `owner${h.abandoned ? ', abandoned' : ''}`;
-            case 'process':
-                return `${h.processName}${h.exiting ? ', exiting' : ''}, ${count(h.threadsLeft, 'thread')} left`;
-            case 'thread':
-                return 'until it exits';
-            case 'fast-mutex':
-            case 'guarded-mutex':
-                return `${h.recursive ? 'owner, itself (recursive acquire)' : 'owner'}${countSaysFree(h.countSaysFree)}`;
-            case 'resource': {
-                const pointer = h.ownerPointer ? ` (owner pointer ${at(h.ownerPointer)}, not a thread; actual thread ${at(h.to)})` : '';
-                return `${h.mode} owner${pointer}${h.itself ? ', itself' : ''}${resourceFrom(h.resourceFrom)}`;
-            }
-            case 'critical-section':
-                return `${h.symbol ? `${h.symbol}, ` : ''}owner tid ${hex4(h.ownerTid)}${damagedText(h.damaged)}${sectionEvidence(h.evidence)}`;
-            case 'lpc':
-                return `served by ${h.serverProcess}`;
-            case 'alpc':
-                return `id ${messageIdText(h.messageId)}, served by ${h.serverProcess}`;
-            case 'push-lock':
-                return `${lockStateText(h.state)}, AutoBoost lock entry${h.lockFrom ? `; lock from ${h.lockFrom}` : ''}`;
-        }
-    }
-    function countSaysFree(count) {
-        return count !== undefined ? `, Count ${count} says free` : '';
-    }
-    function resourceFrom(frame) {
-        return frame ? `, resource from ${frame.replace(/\+.*$/, '')}` : '';
-    }
-    function damagedText(d) {
-        return d ? ` (LockCount ${d.lockCount} is not a valid ${d.encoding} value: damaged?)` : '';
-    }
-    function sectionEvidence(e) {
-        if (!e)
-            return '';
-        switch (e.by) {
-            case 'wait-address':
-                return ', section from the wait address';
-            case 'frame':
-                return `, section from ${e.frame.replace(/\+.*$/, '')}`;
-            case 'elimination':
-                return `, the only locked section of ${e.processName} with waiters (no wait address or frame argument names it)`;
-        }
-    }
-    // ---- dead ends ----
-    /** How a wait that leads to no thread ends, in one phrase. */
-    function deadEndText(d, pointerSize) {
-        const at = atOf(pointerSize);
-        const named = (n) => `${at(n.address)}${n.symbol ? ` ${n.symbol}` : ''}`;
-        const shown = (n) => (n ? named(n) : 'at an address no wait block or frame records');
-        const section = (cs) => `${at(cs.address)}${cs.symbol ? ` (${cs.symbol})` : ''}`;
-        const wants = (mode) => (mode ? ` (${mode} waiter)` : '');
-        const notAThread = 'which is not a thread of any listed process';
-        switch (d.reason) {
-            case 'mutant-no-owner':
-                return `mutant ${at(d.lock)} has no owner${d.abandoned ? ', abandoned' : ''}`;
-            case 'owner-not-a-thread':
-                switch (d.kind) {
-                    case 'mutant':
-                        return `mutant ${at(d.lock)} owned by ${at(d.owner)}, ${notAThread}${d.abandoned ? ', abandoned' : ''}`;
-                    case 'fast-mutex':
-                    case 'guarded-mutex':
-                        return `${hopNoun(d.kind)} ${at(d.lock)} (waiters: ${waitersText(d.waiters)}) owned by ${at(d.owner)}, ${notAThread}`;
-                    case 'resource':
-                        return `ERESOURCE ${at(d.lock)}${wants(d.wanted)} ${d.mode} owner ${at(d.owner)}, ${notAThread}`;
-                    case 'alpc':
-                        return `ALPC message ${at(d.lock)} (id ${messageIdText(d.messageId)}) served by thread ${at(d.owner)}, ${notAThread}`;
-                }
-                break;
-            case 'process-not-listed':
-                return `process ${at(d.process)}, not in the process list`;
-            case 'process-no-threads-left':
-                return `process ${at(d.process)} (${d.name}${d.exiting ? ', exiting' : ''}) with no threads left`;
-            case 'thread-not-listed':
-                return `thread ${at(d.thread)}, not in any process's thread list`;
-            case 'mutex-unreadable':
-                return `${hopNoun(d.kind)} around ${d.objectKind} ${at(d.object)} is unreadable`;
-            case 'mutex-owner-not-recorded':
-                return `${hopNoun(d.kind)} ${at(d.lock)} (waiters: ${waitersText(d.waiters)}), owner not recorded${countSaysFree(d.countSaysFree)}`;
-            case 'resource-owner-pointer':
-                return `ERESOURCE ${at(d.lock)}${wants(d.wanted)}: owner pointer ${at(d.value)}, not a thread`;
-            case 'resource-no-owner':
-                return `ERESOURCE ${at(d.lock)}${wants(d.wanted)}, no owner${resourceFrom(d.resourceFrom)}`;
-            case 'resource-damaged':
-                return `ERESOURCE ${at(d.lock)}: ${ownerTableDamageText(d.damage, pointerSize)}, owners may be missing`;
-            case 'resource-wait-unmatched':
-                return `waits for an executive resource (WrResource) on ${d.objectKind} ${at(d.object)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${d.stackAvailable ? '' : ' (stack not available)'}`;
-            case 'push-lock-unnamed':
-                return 'waits on a push lock (WrPushLock); no lock entry or frame argument names it';
-            case 'push-lock-owner-not-recorded': {
-                const why = d.why === 'no-lock-entries' ? " (this build's threads keep no AutoBoost lock entries)" : ": no thread's AutoBoost lock entries hold it";
-                return `push lock ${named(d.lock)} (${lockStateText(d.state)}), owner not recorded${why}`;
-            }
-            case 'alert-by-thread-id':
-                return `waits to be woken by thread id (WrAlertByThreadId), ${d.address ? `address ${named(d.address)}` : 'no address recorded'}${d.stackAvailable ? '' : ', stack not available'}`;
-            case 'srw-lock-ownerless':
-                return `waits on SRW lock ${shown(d.lock)} (${lockStateText(d.state)}, ${count(d.waiters, 'waiter')}), owner not recorded`;
-            case 'condition-variable': {
-                const lock = d.sleptOn ? `, slept on with ${hopNoun(d.lockKind)} ${named(d.sleptOn)}` : `, slept on with a ${hopNoun(d.lockKind)}`;
-                return `sleeps on condition variable ${shown(d.variable)}${lock}; woken by whoever signals it`;
-            }
-            case 'wait-on-address':
-                return `waits on address ${shown(d.address)} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`;
-            case 'lpc-no-message-id':
-                return 'waiting for an LPC reply with no message id (LpcReplyMessageId is 0: reply being delivered, or damaged)';
-            case 'lpc-unserved': {
-                const p = d.port;
-                if (!p)
-                    return `LPC message ${d.messageId}: no thread is serving it (server port unknown: the client is on no port's reply chain)`;
-                const to = p.serverName ? p.serverName : p.serverProcess ? `process ${at(p.serverProcess)} (not in the process list)` : 'an unknown server process';
-                const parts = [`LPC message ${d.messageId} to ${to} (port ${at(p.port)}): no thread is serving it`];
-                if (p.queue) {
-                    const n = `${p.queue.cut ? 'at least ' : ''}${count(p.queue.count, 'message')} queued on the port`;
-                    if (p.queue.stillQueued)
-                        parts.push(`still queued (${n})`);
-                    else if (!p.queue.cut)
-                        parts.push(`taken off the queue but no thread claims it (${n})`);
-                    else
-                        parts.push(n);
-                }
-                if (p.serverGone)
-                    parts.push(goneText(p.serverGone));
-                return parts.join('; ');
-            }
-            case 'alpc-receiving':
-                return 'waiting to receive ALPC messages (an idle server thread)';
-            case 'alpc-no-message':
-                return 'waiting for an ALPC reply with no message recorded (AlpcMessage is null)';
-            case 'alpc-bad-pointer':
-                return `waiting for an ALPC reply; AlpcMessage ${at(d.message)} is not a valid pointer`;
-            case 'alpc-no-message-type':
-                return `waiting for a reply to ALPC message ${at(d.message)} (no _KALPC_MESSAGE in the symbols)`;
-            case 'alpc-unreadable':
-                return `waiting for a reply to ALPC message ${at(d.message)}, which is unreadable`;
-            case 'alpc-recycled': {
-                const names = [];
-                if (d.otherWaiter)
-                    names.push(`waiter ${at(d.otherWaiter)}`);
-                if (d.otherId)
-                    names.push(`id ${messageIdText(d.otherId.id)} (this thread waits for id ${messageIdText(d.otherId.own)})`);
-                return `waiting for a reply to ALPC message ${at(d.message)}, which now names ${names.join(' and ')}: recycled or damaged`;
-            }
-            case 'alpc-unserved': {
-                const message = `ALPC message ${at(d.message)} (id ${messageIdText(d.messageId)})`;
-                if (!d.port)
-                    return `${message} is on no port's queue and no thread is working on it`;
-                const f = d.portFacts;
-                if (!f)
-                    return `${message} queued on port ${at(d.port)} (unreadable), no thread working on it`;
-                const owner = f.ownerName ? f.ownerName : f.ownerProcess ? `process ${at(f.ownerProcess)}` : 'an unknown process';
-                const parts = [`${count(f.queued, 'message')} queued on ${owner}'s port ${at(d.port)}, no thread working on them`];
-                if (f.pending)
-                    parts.push(`${f.pending} more received and not yet answered`);
-                if (f.waitingServers)
-                    parts.push(`${count(f.waitingServers, 'server thread')} waiting to receive`);
-                if (f.ownerGone)
-                    parts.push(goneText(f.ownerGone));
-                parts.push(`waiting for ${message}`);
-                return parts.join('; ');
-            }
-            case 'cs-no-user-memory':
-                return 'critical section wait, user memory not in this dump';
-            case 'cs-unreadable':
-                return `critical section ${at(d.address)} (argument of ${d.frame}) is unreadable`;
-            case 'cs-unnamed':
-                return `critical section wait (${d.frame}), no frame argument names the section${lockedNote$1(d.locked, at)}`;
-            case 'cs-free':
-                return `critical section ${section(d.section)} is free${damagedText(d.damaged)}`;
-            case 'cs-no-owner':
-                return `critical section ${section(d.section)} is locked but records no owning thread${damagedText(d.damaged)}`;
-            case 'cs-owner-not-in-process':
-                return `critical section ${section(d.section)} owned by tid ${hex4(d.ownerTid)}, which is not a thread of ${d.processName} (exited?)`;
-            case 'cs-owned-by-waiter':
-                return `critical section ${section(d.section)} is owned by the waiting thread itself${damagedText(d.damaged)}`;
-        }
-        return '';
-    }
-    function waitersText(n) {
-        return n === undefined ? '?' : String(n);
-    }
-    /** "ServiceA.exe is exiting (2 threads left)", "ServiceA.exe has no threads left". */
-    function goneText(p) {
-        return p.exiting ? `${p.name} is exiting (${count(p.threadsLeft, 'thread')} left)` : `${p.name} has no threads left`;
-    }
-    /** `!cs -l -o -s` in a few words: "; locked with waiters in app.exe: 0012f000 (owner tid 0abc = 87001000, 2 waiters)". */
-    function lockedNote$1(note, at) {
-        if (!note)
-            return '';
-        if (note.none)
-            return `; no locked section on ${note.processName}'s critical-section list`;
-        const shown = note.sections.map((l) => {
-            const owner = l.ownerTid === 0 ? 'no owner' : `owner tid ${hex4(l.ownerTid)}${l.owner ? ` = ${at(l.owner)}` : ', not a thread of the process'}`;
-            return `${at(l.section.address)}${l.section.symbol ? ` (${l.section.symbol})` : ''} (${owner}, ${count(l.waiters, 'waiter')})`;
-        });
-        const more = note.total > shown.length ? ` and ${note.total - shown.length} more` : '';
-        return `; ${note.withWaiters ? 'locked with waiters' : 'locked'} in ${note.processName}: ${shown.join(', ')}${more}`;
-    }
-    // ---- chain ends ----
-    /** What a thread is doing where its chain ends: "running on processor 1", "waiting on ... no known owner, blocked in ...". */
-    function terminalText(t, pointerSize) {
-        const at = atOf(pointerSize);
-        switch (t.state) {
-            case 'running':
-                return runningText(t.running, at);
-            case 'ready':
-                return readyText(t);
-            case 'standby':
-                return `standby on processor ${t.processor} (priority ${t.priority}), chosen to run next`;
-            case 'transition':
-                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
-            case 'terminated':
-                return 'terminated';
-            case 'waiting': {
-                const io = t.io ? ioText(t.io, at) : undefined;
-                const wait = waitText(t.wait, pointerSize);
-                const parts = [io && t.io.remote ? io : undefined, wait, io && !t.io.remote ? io : undefined].filter((p) => p);
-                return (t.terminating ? 'terminating, ' : '') + parts.join('; ');
-            }
-            case 'other':
-                return t.name.toLowerCase();
-        }
-    }
-    function runningText(r, at) {
-        const rivals = (processor, list) => list.length ? `; ${list.map(at).join(', ')} also claim${list.length === 1 ? 's' : ''} to be running on processor ${processor} (inconsistent dump)` : '';
-        switch (r.kind) {
-            case 'processors-unknown':
-                return r.claimed === undefined ? 'running' : `running on processor ${r.claimed}`;
-            case 'several-processors':
-                return `current thread of processors ${r.processors.join(' and ')} at once (inconsistent dump)`;
-            case 'idle-thread':
-                return `idle thread of processor ${r.processor}${rivals(r.processor, r.rivals)}`;
-            case 'on-processor':
-                return `running on processor ${r.processor}${r.irql !== undefined ? ` at IRQL ${r.irql}` : ''}${rivals(r.processor, r.rivals)}`;
-            case 'no-processor-claimed':
-                return 'claims to be running, but no processor runs it (inconsistent dump)';
-            case 'processor-unreadable':
-                return `running on processor ${r.processor} (its processor block is unreadable)`;
-            case 'no-such-processor':
-                return `claims to be running on processor ${r.processor}, which this dump does not have (inconsistent dump)`;
-            case 'processor-runs-another': {
-                const runs = r.runs.kind === 'none' ? 'no thread' : r.runs.kind === 'idle' ? `its idle thread ${at(r.runs.thread)}` : `thread ${at(r.runs.thread)}`;
-                return `claims to be running on processor ${r.processor}, but processor ${r.processor} runs ${runs} (inconsistent dump)`;
-            }
-        }
-    }
-    function readyText(t) {
-        const text = `ready (priority ${t.priority})`;
-        const p = t.processors;
-        switch (p.kind) {
-            case 'unknown':
-                return text;
-            case 'idle':
-                return `${text}, while processor${p.processors.length === 1 ? '' : 's'} ${p.processors.join(', ')} ${p.processors.length === 1 ? 'is' : 'are'} idle`;
-            case 'all-busy':
-                return p.count > 1 ? `${text}, all ${p.count} processors busy` : `${text}, the only processor busy`;
-        }
-    }
-    function waitText(w, pointerSize) {
-        const at = atOf(pointerSize);
-        if (w.kind === 'sleeping')
-            return `sleeping (KeDelayExecutionThread)${frameWhere(w.where, ' in ')}`;
-        const parts = w.deadEnds.map((d) => deadEndText(d, pointerSize));
-        switch (w.kind) {
-            case 'hops':
-                parts.push(...w.hops.map((g) => hopGroupText(g, pointerSize)));
-                break;
-            case 'gui':
-                parts.push(guiText(w.gui));
-                break;
-            case 'objects':
-                for (const u of w.unexplained)
-                    parts.push(`waiting on ${u.kind ? waitedNoun(u.kind) : 'object'} ${at(u.object)}, no known owner`);
-                if (!parts.length)
-                    parts.push(`waiting (${w.waitReason}) on no dispatcher object`);
-                parts[parts.length - 1] += frameWhere(w.blockedIn, ', blocked in ');
-                break;
-        }
-        return parts.join('; ');
-    }
-    /** ` in <frame>` / `, blocked in <frame>`, or that the kernel stack is not resident. */
-    function frameWhere(w, lead) {
-        if (!w)
-            return '';
-        return 'frame' in w ? `${lead}${w.frame}` : ', kernel stack not resident';
-    }
-    /** "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8", "... -> 3 threads". */
-    function hopGroupText(g, pointerSize) {
-        const detail = hopDetail(g.hop, pointerSize);
-        const to = g.threads === 1 ? `thread ${addrText(g.hop.to, pointerSize)}` : `${g.threads} threads`;
-        return `waiting on ${hopObjectText(g.hop, pointerSize)}${detail ? ` (${detail})` : ''} -> ${to}`;
-    }
-    const GUI_WAITS = {
-        'message-box': 'a message box',
-        'dialog-box': 'a dialog box',
-        'send-message': 'sending a window message to another thread',
-        'message-loop': 'a message loop',
-    };
-    function guiText(g) {
-        return `waiting in the GUI: ${GUI_WAITS[g.kind]} (${callText(g.call)})`;
-    }
-    /** "USER32!MessageBoxA+0x45, called from app!Fail+0x10". */
-    function callText(c) {
-        return c.caller ? `${c.frame}, called from ${c.caller}` : c.frame;
-    }
-    /** "I/O pending: IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", or "waiting on a remote machine: ...". */
-    function ioText(io, at) {
-        const shown = io.irps.map((i) => `IRP ${at(i.irp)} ${i.majorFunction} to ${i.driver || 'an unreadable driver'} (device ${at(i.device)})${i.file ? ` on ${i.file}` : ''}`);
-        if (io.more)
-            shown.push(`and ${io.more} more`);
-        return `${io.remote ? 'waiting on a remote machine' : 'I/O pending'}: ${shown.join(', ')}`;
-    }
-    // ---- verdict and scope errors ----
-    /** Why a scoped report has nothing to show, and what to type instead. */
-    function scopeErrorText(e) {
-        if (e.kind === 'no-process') {
-            const m = e.match;
-            const what = 'name' in m ? `'${m.name}'` : 'pid' in m ? `pid ${m.pid.toString(16)}` : m.address;
-            const text = `no process matches ${what}`;
-            if (!e.close)
-                return text;
-            if (e.close.length)
-                return `${text}: did you mean ${e.close.map((n) => `-p ${n}`).join(' or ')}? (names match whole, as !process 0 0 prints them; ImageFileName keeps 15 characters)`;
-            return `${text} (names match whole, with the extension, as !process 0 0 prints them)`;
-        }
-        const a = e.address;
-        const text = `${a} is not a thread of any process in this dump`;
-        if (e.idleOf !== undefined) {
-            const n = e.idleOf;
-            return `${a} is processor ${n}'s idle thread, not a thread of any process: it waits on nothing and nothing waits on it (@$curthread is the idle thread when processor ${n} was idle at the break). Run !waitchain for the whole system, or give a thread from !process 0 7`;
-        }
-        if (e.currentOf !== undefined)
-            return `${text} (it is processor ${e.currentOf}'s current thread but in no process's thread list: an inconsistent or damaged dump)`;
-        if (e.decimal) {
-            const d = e.decimal.digits;
-            if (e.decimal.meantHex)
-                return `${text}; dx read ${d} as a decimal number: did you mean 0x${d}? (type addresses as 0x${d}, in quotes, or with a backtick)`;
-            return `${text}; a bare number is decimal in dx (${d} = 0x${a}): type an address as 0x<hex>, in quotes ("<hex>"), or ffffe001\`2345a080`;
-        }
-        return text;
-    }
-    /** The report's first line: DEADLOCK, ROOT BLOCKER, UNSERVED, or that there are no blocking chains. */
-    function verdictText(r) {
-        const at = atOf(r.pointerSize);
-        if (r.scopeError)
-            return `waitchain: ${scopeErrorText(r.scopeError)}`;
-        const name = (a) => threadLabel(at(a), r.threads.get(a), 'verdict');
-        const waiting = (a) => {
-            const s = r.threads.get(a);
-            return s && s.waitTicks !== undefined ? ` waiting ${formatTicks(s.waitTicks, r.clock.increment)}` : '';
-        };
-        if (r.deadlocks.length) {
-            const d = r.deadlocks[0];
-            const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
-            return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
-        }
-        if (r.rootBlockers.length) {
-            const root = r.rootBlockers[0];
-            const n = root.blocked.length;
-            const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(root.processesAffected.length, 'process')}` : '';
-            const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
-            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting(root.thread)}${blocks}${holds}`;
-        }
-        if (r.unserved.length) {
-            // Clients waiting on a server that does not serve them are blocked as surely as on a lock owner.
-            const u = r.unserved[0];
-            const more = r.unserved.length > 1 ? ` (and ${count(r.unserved.length - 1, 'more unserved wait')})` : '';
-            return `UNSERVED: thread ${name(u.thread)}${waiting(u.thread)} for ${unservedPhrase(u, at)}${more}`;
-        }
-        return `No blocking chains among ${count(r.scope ? r.scope.waiting : r.waiting, 'waiting thread')}${r.scope ? ' in this scope' : ''}`;
-    }
-    /** "a reply to ALPC message ... on port ..., 372 queued: no server thread works on it". */
-    function unservedPhrase(u, at) {
-        const m = u.message;
-        const message = m.kind === 'lpc' ? `LPC message ${m.message}` : `ALPC message ${at(m.message)}`;
-        const port = m.port ? ` on port ${at(m.port)}` : '';
-        const queued = m.queued !== undefined ? `, ${m.queued}${m.queueCut ? '+' : ''} queued` : '';
-        const why = m.lostServer ? `its server thread ${at(m.lostServer)} is no thread of the dump` : 'no server thread works on it';
-        return `a reply to ${message}${port}${queued}: ${why}`;
-    }
-    /** What is wrong with an ERESOURCE's owner table, as a clause. */
-    function ownerTableDamageText(damage, pointerSize) {
-        switch (damage.kind) {
-            case 'bad-pointer':
-                return `owner table pointer ${addrText(damage.table, pointerSize)} is not valid`;
-            case 'implausible-size':
-                return `owner table size ${damage.size} is not plausible`;
-            case 'unreadable':
-                return 'owner table unreadable';
-        }
+    /** A thread as this rule names it: with its process and state when a process lists it. */
+    function named$1(t, a) {
+        return t ? { address: a, listed: { processName: t.process.name, pid: t.process.pid, tid: t.tid, state: t.state } } : { address: a };
     }
 
     // Graph algorithms over thread -> thread wait edges. Iterative throughout: a 10,000-hop chain
@@ -8940,7 +8628,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             case 'unreadable':
                 return deadEnd({ reason: 'cs-unreadable', address: found.address, frame: found.frame });
             case 'unnamed':
-                return deadEnd({ reason: 'cs-unnamed', frame: found.frame, locked: lockedNote(thread.process, env) });
+                return deadEnd({ reason: 'cs-unnamed', frame: found.frame, locked: lockedNote$1(thread.process, env) });
         }
         const cs = found.cs;
         const section = sectionRef(cs, env);
@@ -9063,7 +8751,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return getOrBuild(lists, process.address, () => env.kernel.criticalSectionList(process));
     }
     /** `!cs -l -o -s` in a few words: the locked sections of the process (those with waiters first). */
-    function lockedNote(process, env) {
+    function lockedNote$1(process, env) {
         const list = listOf(process, env);
         if (!list.sections)
             return undefined;
@@ -10145,19 +9833,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         };
     }
 
-    // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
-    // default 600 s) in a wait that matters, grouped by the module they block in (the first frame
-    // outside nt/hal and the Win32 wait wrappers, as !stacks names the blocking module).
-    //
-    // Not long waits (a server waiting for work waits forever by design):
-    // - the idle wait reasons !waitchain never ranks: a queue (worker threads, I/O completion ports,
-    //   worker factories: WrQueue), an LPC/ALPC receive (WrLpcReceive), event pairs, ...;
-    // - the idle threads (the pid 0 process);
-    // - a thread pool waiting for work whose wait reason the dump does not record: its innermost
-    //   system call is the worker-factory / completion-port wait (frames are asked for only for
-    //   threads already past the threshold);
-    // - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
-    //   recorded (WaitTime 0): no age at all.
     /** 100 ns units per second (tick lengths are in 100 ns units). */
     const UNITS_PER_SECOND = 10000000;
     /** User-mode wait wrappers and the RPC runtime: the blocking module is their caller (an RPC client stub's module). */
@@ -10188,7 +9863,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     continue;
                 // Frames all in nt/ntdll (a loader or PEB lock wait): the outermost one says what the thread was doing.
                 const frame = model.env.stacks.blockingFrame(t, WAIT_WRAPPERS) || (frames && frames.length ? frames[frames.length - 1].text : undefined);
-                waits.push(Object.assign({ thread: t, ticks, frame }, groupOf(frame, t)));
+                waits.push({ thread: t, ticks, frame, group: groupOf(frame, t) });
             }
             const findings = [];
             for (const g of groupsOf(waits))
@@ -10211,84 +9886,70 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         return false;
     }
-    /** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE). */
+    /** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE); undefined for a bare address (code in no module). */
     function moduleOfFrame(frame) {
         const m = /^([^!+\s]+)/.exec(frame);
         if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1]))
-            return 'unknown code';
+            return undefined;
         return m[1];
     }
     /** Threads without frames are grouped by their wait reason instead. */
     function groupOf(frame, t) {
-        if (frame) {
-            const module = moduleOfFrame(frame);
-            return { group: module, where: `in ${module}` };
-        }
-        const why = t.stackResident === false ? 'kernel stack not resident' : 'stack not available';
-        return { group: `${t.waitReason}, no stack`, where: `in a wait (${t.waitReason}), ${why}` };
+        if (!frame)
+            return { kind: 'no-stack', waitReason: t.waitReason };
+        const module = moduleOfFrame(frame);
+        return module !== undefined ? { kind: 'module', module } : { kind: 'unknown-code' };
+    }
+    /** A group's identity, and its place among groups whose longest waits are equal (code in no module first, then by name, a module before a wait reason). */
+    function groupKey(g) {
+        return g.kind === 'module' ? `${g.module}\u0000m` : g.kind === 'no-stack' ? `${g.waitReason}\u0000r` : '\u0000';
     }
     /** Groups, the one with the longest wait first; in each, the longest waits first. */
     function groupsOf(waits) {
         const byGroup = new Map();
         for (const w of waits) {
-            const list = byGroup.get(w.group);
+            const key = groupKey(w.group);
+            const list = byGroup.get(key);
             if (list)
                 list.push(w);
             else
-                byGroup.set(w.group, [w]);
+                byGroup.set(key, [w]);
         }
         const groups = [];
         byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));
-        return groups.sort((a, b) => b[0].ticks - a[0].ticks || (a[0].group < b[0].group ? -1 : 1));
+        return groups.sort((a, b) => b[0].ticks - a[0].ticks || (groupKey(a[0].group) < groupKey(b[0].group) ? -1 : 1));
     }
     function findingOf$2(w, group, env) {
         const { model, options } = env;
-        const { k, clock } = model;
+        const { clock } = model;
         const t = w.thread;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const age = formatTicks(w.ticks, clock.increment);
-        const n = group.length;
         // Only the first few other members are named: never copy the group (one can hold every thread).
         const othersCount = group.length - 1;
         const shown = [];
         for (let i = 0; i < group.length && shown.length < MEMBERS_SHOWN; i++)
             if (group[i] !== w)
                 shown.push(group[i]);
-        const members = shown.map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
-        if (othersCount > MEMBERS_SHOWN)
-            members.push(`and ${othersCount - MEMBERS_SHOWN} more`);
-        const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
-        if (t.timedWait)
-            how.push('with a timeout');
-        if (t.terminated)
-            how.push('thread terminating');
         return {
             rule: 'long-wait',
             severity: 'warning',
-            summary: `${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)} has waited ${age} ${w.where} (group ${w.group}: ${n} long wait${n === 1 ? '' : 's'})`,
             thread: t.address,
-            evidence: [
-                `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
-                `Wait: ${how.join(', ')}`,
-                `Waits on: ${terminalText(describeTerminal(t, model.graph, model.env), k.pointerSize)}`,
-                `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
-                othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
-            ],
-            next: `!thread ${at(t.address)}`,
+            timedWait: t.timedWait,
+            ticks: w.ticks,
+            increment: clock.increment,
+            thresholdSeconds: options.longWaitSeconds,
+            waitStart: t.waitTime,
+            currentTick: clock.currentTick,
+            group: w.group,
+            groupSize: group.length,
+            members: shown.map((g) => ({ address: g.thread.address, processName: g.thread.process.name, ticks: g.ticks })),
+            moreMembers: Math.max(0, othersCount - MEMBERS_SHOWN),
+            stackNotResident: t.stackResident === false,
+            frame: w.frame,
+            waitsOn: describeTerminal(t, model.graph, model.env),
+            waiter: threadFacts(t),
         };
     }
 
-    // !stalecheck rule 'orphaned-owner': a mutant, ERESOURCE, fast/guarded mutex or critical section held
-    // by an owner that will never release it: a thread that has terminated (or is terminating), a thread
-    // whose process is exiting, or an owner that is no thread of any listed process at all.
-    //
-    // Where the locks come from (all already in the model, nothing rescanned):
-    // - the wait graph: lock hops name the owner thread; the rules' dead ends carry the owner they could
-    //   not find among the threads; held critical sections with waiters only the lock counts;
-    // - the resource index (nt!ExpSystemResourcesList, built once per run): held resources nobody waits on;
-    // - the MutantListHead of the few threads that are terminating or belong to an exiting process:
-    //   mutants they still own that nobody waits on.
-    // Severity: error when threads wait on the lock (they are stuck for good), warning otherwise.
     /** Hop kinds that go from a waiter to the owner of a lock. */
     const LOCK_KINDS = ['mutant', 'resource', 'fast-mutex', 'guarded-mutex', 'critical-section'];
     /** Waiters named in the evidence; the rest are counted. */
@@ -10298,7 +9959,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         run(env) {
             const out = [];
             collectLocks(env).forEach((l) => {
-                const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l, env) })).filter((o) => o.why);
+                const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l) })).filter((o) => o.why);
                 if (orphans.length)
                     out.push(findingOf$1(l, orphans, env));
             });
@@ -10400,43 +10061,46 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function dyingThread(t) {
         return t.terminated || t.process.exiting;
     }
-    /** Why this owner will never release the lock, in words; undefined when it is alive. */
-    function orphanedBecause(o, l, env) {
-        const { k } = env.model;
-        const at = (a) => formatAddr(a, k.pointerSize);
+    /** Why this owner will never release the lock; undefined when it is alive. */
+    function orphanedBecause(o, l) {
         if (o.thread) {
             const t = o.thread;
-            const who = `thread ${at(t.address)} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)})`;
             if (t.state === 'Terminated')
-                return `${who}, which has terminated`;
+                return { kind: 'terminated', thread: threadFacts(t) };
             if (t.terminated)
-                return `${who}, which is terminating (Terminated flag set, state ${t.state})`;
+                return { kind: 'terminating', thread: threadFacts(t) };
             if (t.process.exiting)
-                return `${who}, whose process is exiting`;
+                return { kind: 'process-exiting', thread: threadFacts(t) };
             return undefined;
         }
         if (o.recorded)
-            return `${at(o.recorded)}, which is not a thread of any listed process`;
+            return { kind: 'not-a-thread', recorded: o.recorded };
         if (o.tid !== undefined)
-            return `tid ${hex4(o.tid)}, which is not a thread of ${l.process ? l.process.name : 'its process'} (exited?)`;
+            return { kind: 'tid-not-in-process', tid: o.tid, processName: l.process ? l.process.name : undefined };
         return undefined;
     }
     function findingOf$1(l, orphans, env) {
         const { k, table, env: ruleEnv } = env.model;
-        const at = (a) => formatAddr(a, k.pointerSize);
-        const name = lockName(l, env);
         const waiting = Math.max(l.waiters.length, l.carried);
         const severity = waiting > 0 ? 'error' : 'warning';
-        const evidence = [`Lock: ${name}${lockState(l, env)}`];
+        // In the order the lock's own facts were always read: its symbol, its state, then its owners.
+        const symbol = l.kind === 'critical-section' ? k.target.nearestSymbol(l.lock) : undefined;
+        const r = l.resource;
+        let abandoned = false;
+        if (!r && l.kind === 'mutant') {
+            const m = ruleEnv.dispatcher.read(l.lock);
+            abandoned = !!(m && m.abandoned);
+        }
         let thread;
+        const facts = [];
         for (const { owner, why } of orphans) {
-            evidence.push(`Owner: ${why}`);
+            const fact = { reason: why };
             if (owner.thread) {
                 if (!thread)
                     thread = owner.thread.address;
                 const p = owner.thread.process;
                 if (p.exiting)
-                    evidence.push(`${p.name}: exiting, ${describeProcess(p)}`);
+                    fact.exitingProcess = { name: p.name, threadsLeft: liveThreads$1(p), activeThreads: p.activeThreads };
             }
             else if (owner.recorded) {
                 // A recorded owner that is no listed thread: does the address still hold a thread object?
@@ -10444,77 +10108,40 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 if (object && object.kind === 'Thread') {
                     if (!thread)
                         thread = owner.recorded;
-                    evidence.push(`${at(owner.recorded)} still holds a thread object, on no process's thread list (terminated, not yet freed?)`);
+                    fact.recordedHolds = { kind: 'thread' };
                 }
-                else if (object)
-                    evidence.push(`${at(owner.recorded)} holds a ${object.typeName} now, no thread (freed and reused)`);
                 else
-                    evidence.push(`${at(owner.recorded)} is unreadable or holds no dispatcher object (freed?)`);
+                    fact.recordedHolds = object ? { kind: 'other', typeName: object.typeName } : { kind: 'nothing' };
             }
+            facts.push(fact);
         }
-        const alive = l.owners.length - orphans.length;
-        if (alive > 0)
-            evidence.push(`${alive} other owner${alive === 1 ? '' : 's'} alive (shared owners can release only their own share)`);
-        if (l.waiters.length) {
-            const shown = l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
-                const t = table.threadByAddress.get(w);
-                return t ? `${at(w)} (${t.process.name})` : at(w);
-            });
-            if (l.waiters.length > WAITERS_SHOWN)
-                shown.push(`and ${l.waiters.length - WAITERS_SHOWN} more`);
-            evidence.push(`Waiting on it: ${shown.join(', ')}${l.carried > l.waiters.length ? `; the lock counts ${l.carried} waiters` : ''}`);
-        }
-        else if (l.carried)
-            evidence.push(`The lock counts ${l.carried} waiter${l.carried === 1 ? '' : 's'}, none of them a thread of this dump`);
-        else
-            evidence.push('No thread waits on it yet: the next one to acquire it will hang');
-        const damage = incompleteThreadLists(l, orphans, env);
-        if (damage)
-            evidence.push(damage);
         return {
             rule: 'orphaned-owner',
             severity,
-            summary: `${name} is owned by ${orphans[0].why}${waiting ? `; ${waiting} waiter${waiting === 1 ? '' : 's'} stuck` : ', no waiters yet'}`,
             thread,
             object: l.lock,
-            evidence,
-            next: nextCommand(l, env),
+            lock: {
+                kind: l.kind,
+                address: l.lock,
+                symbol: symbol && /![^+]+$/.test(symbol) ? symbol : undefined,
+                process: l.process ? { name: l.process.name, address: l.process.address } : undefined,
+                resource: r ? { exclusive: r.exclusive, activeCount: r.activeCount, exclusiveWaiters: r.exclusiveWaiters, sharedWaiters: r.sharedWaiters } : undefined,
+                abandoned,
+                guardedMutexType: l.kind === 'guarded-mutex' && !k.type('_KGUARDED_MUTEX') ? '_FAST_MUTEX' : '_KGUARDED_MUTEX',
+            },
+            orphans: facts,
+            otherOwnersAlive: l.owners.length - orphans.length,
+            waitersShown: l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
+                const t = table.threadByAddress.get(w);
+                return t ? { address: w, processName: t.process.name } : { address: w };
+            }),
+            waiterCount: l.waiters.length,
+            carried: l.carried,
+            shortThreadLists: incompleteThreadLists(l, orphans, env),
         };
     }
-    function lockName(l, env) {
-        const { k } = env.model;
-        const at = formatAddr(l.lock, k.pointerSize);
-        switch (l.kind) {
-            case 'resource':
-                return `ERESOURCE ${at}`;
-            case 'fast-mutex':
-                return `fast mutex ${at}`;
-            case 'guarded-mutex':
-                return `guarded mutex ${at}`;
-            case 'critical-section': {
-                const symbol = k.target.nearestSymbol(l.lock);
-                const named = symbol && /![^+]+$/.test(symbol) ? ` (${symbol})` : '';
-                return `critical section ${at}${named}${l.process ? ` in ${l.process.name}` : ''}`;
-            }
-            default:
-                return `${l.kind} ${at}`;
-        }
-    }
-    /** What the lock itself says: a resource's mode and counters, a mutant's abandonment. */
-    function lockState(l, env) {
-        if (l.resource) {
-            const r = l.resource;
-            return `, ${r.exclusive ? 'exclusive' : 'shared'}, ActiveCount ${r.activeCount}, ${r.exclusiveWaiters} exclusive and ${r.sharedWaiters} shared waiters`;
-        }
-        if (l.kind === 'mutant') {
-            const m = env.model.env.dispatcher.read(l.lock);
-            return m && m.abandoned ? ', abandoned' : '';
-        }
-        return '';
-    }
-    function describeProcess(p) {
-        const left = p.threads.filter((t) => !t.terminated).length;
-        return `${left} thread${left === 1 ? '' : 's'} left${p.activeThreads !== undefined ? ` (ActiveThreads ${p.activeThreads})` : ''}`;
+    function liveThreads$1(p) {
+        return p.threads.filter((t) => !t.terminated).length;
     }
     /** An owner "not found" proves little when the dump lists fewer threads than the kernel counts. */
     function incompleteThreadLists(l, orphans, env) {
@@ -10524,31 +10151,9 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const short = (l.process ? [l.process] : table.processes).filter((p) => p.activeThreads !== undefined && p.activeThreads > p.threads.length);
         if (!short.length)
             return undefined;
-        const named = short.slice(0, 3).map((p) => `${p.name} lists ${p.threads.length} of its ${p.activeThreads} threads`);
-        return `Caution: ${named.join('; ')}${short.length > 3 ? ` (and ${short.length - 3} more processes)` : ''}: the owner may be among the threads not listed`;
-    }
-    function nextCommand(l, env) {
-        const { k } = env.model;
-        const at = formatAddr(l.lock, k.pointerSize);
-        switch (l.kind) {
-            case 'resource':
-                return `!locks ${at}`;
-            case 'critical-section':
-                return l.process ? `.process /r /p ${formatAddr(l.process.address, k.pointerSize)}; !cs ${at}` : `!cs ${at}`;
-            case 'fast-mutex':
-                return `dt nt!_FAST_MUTEX ${at}`;
-            case 'guarded-mutex':
-                return `dt nt!${k.type('_KGUARDED_MUTEX') ? '_KGUARDED_MUTEX' : '_FAST_MUTEX'} ${at}`;
-            default:
-                return `dt nt!_KMUTANT ${at}`;
-        }
+        return { shown: short.slice(0, 3).map((p) => ({ name: p.name, listed: p.threads.length, active: p.activeThreads })), more: Math.max(0, short.length - 3) };
     }
 
-    // !stalecheck rule 'unserved-message': a client waits for the reply to an LPC/ALPC request that no
-    // server thread is working on (`!alpc /m` shows no ServerThread; `!lpc message` no server thread),
-    // with the depth of the port's queue, what the server process is doing, and how many clients of the
-    // dump wait in the same port. The LPC/ALPC edge rules found these (their dead ends carry the facts:
-    // message, port, queue lengths, server process); nothing is read again here.
     const unservedMessageRule = {
         id: 'unserved-message',
         run(env) {
@@ -10572,102 +10177,61 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     };
     function findingOf(client, m, perPort, env) {
         const { model } = env;
-        const { k, clock, table } = model;
-        const at = (a) => formatAddr(a, k.pointerSize);
+        const { clock, table } = model;
         const server = m.serverProcess ? table.processByAddress.get(m.serverProcess) : undefined;
-        const serverName = server ? server.name : m.serverProcess ? `process ${at(m.serverProcess)} (not in the process list)` : 'an unknown server';
-        const what = m.kind === 'alpc' ? `ALPC message ${at(m.message)} (id ${formatMessageId(m.id)})` : `LPC message ${m.message}`;
-        const dead = server ? serverDead(server) : undefined;
-        const queued = m.queued === undefined ? '' : `, ${m.queueCut ? 'at least ' : ''}${m.queued} queued`;
-        const port = m.port ? ` on ${server ? `${server.name}'s ` : ''}port ${at(m.port)}${queued}` : ' (server port unknown)';
+        const serverFacts = server
+            ? { kind: 'listed', name: server.name, threadsLeft: liveThreads(server), dead: serverDead(server) }
+            : m.serverProcess
+                ? { kind: 'unlisted', address: m.serverProcess }
+                : { kind: 'unknown' };
         const age = model.ageOf(client);
-        const waited = age.ticks !== undefined ? `for ${formatTicks(age.ticks, clock.increment)}` : age.inconsistent ? '(Wait Start after the current tick)' : '';
-        const evidence = [
-            `Client: ${at(client.address)} ${client.process.name} ${hex4(client.process.pid)}.${hex4(client.tid)}, ${client.waitReason} ${waited}`.trim(),
-            `Message: ${what}, ${m.lostServer ? `served by thread ${at(m.lostServer)}, which is not a thread of any listed process` : 'no server thread working on it'}`,
-        ];
-        if (m.port)
-            evidence.push(`Port ${at(m.port)} of ${serverName}: ${queueText(m)}`);
-        else
-            evidence.push(`Port: unknown (the client is on no port's reply chain)`);
-        const waiting = m.port ? perPort.get(m.port) || 1 : 1;
-        if (waiting > 1)
-            evidence.push(`${waiting} clients of this dump wait for replies on this port`);
-        const left = server ? liveThreads(server) : 0;
-        evidence.push(`Server: ${dead || (server ? `${server.name}, ${left} thread${left === 1 ? '' : 's'}, none working on this message` : serverName)}`);
         return {
             rule: 'unserved-message',
-            severity: dead ? 'error' : 'warning',
-            summary: `${client.process.name} waits for a reply to ${what}${port}: ${m.lostServer ? `its server thread ${at(m.lostServer)} is in no thread list` : 'no server thread works on it'}${dead ? ` (${dead})` : ''}`,
+            severity: serverFacts.kind === 'listed' && serverFacts.dead ? 'error' : 'warning',
             thread: client.address,
             // ALPC: the message address; LPC: the message id, 8 hex digits as `!lpc message` takes it.
             object: m.message,
-            evidence,
-            next: m.kind === 'alpc' ? `!alpc /m ${at(m.message)}` : `!lpc message ${m.message}`,
+            client: threadFacts(client),
+            waitTicks: age.ticks,
+            waitStartAfterNow: !!age.inconsistent,
+            increment: clock.increment,
+            message: m,
+            server: serverFacts,
+            portClients: m.port ? perPort.get(m.port) || 1 : 1,
         };
     }
-    /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
-    function queueText(m) {
-        if (m.kind === 'alpc') {
-            const parts = [`${m.queued === undefined ? '?' : m.queued} message${m.queued === 1 ? '' : 's'} queued (MainQueueLength)`];
-            if (m.pending !== undefined)
-                parts.push(`${m.pending} received and not answered (PendingQueueLength)`);
-            if (m.waitingServers !== undefined)
-                parts.push(`${m.waitingServers} server thread${m.waitingServers === 1 ? '' : 's'} waiting to receive (WaitQueueLength)`);
-            return parts.join(', ');
-        }
-        if (m.queued === undefined)
-            return 'message queue unreadable';
-        const n = `${m.queueCut ? 'at least ' : ''}${m.queued} message${m.queued === 1 ? '' : 's'} queued (MsgQueue.ReceiveHead)`;
-        if (m.stillQueued === true)
-            return `${n}, this one still among them`;
-        if (m.stillQueued === false)
-            return `${n}; this one was taken off the queue but no thread claims it`;
-        return n;
-    }
-    /** Why the server can never answer ("ServiceA.exe is exiting, 1 thread left"): it is exiting, or has no thread left. */
+    /** Why the server can never answer: it is exiting, or has no thread left; undefined when it can. */
     function serverDead(p) {
-        const left = liveThreads(p);
         if (p.exiting)
-            return `${p.name} is exiting, ${left} thread${left === 1 ? '' : 's'} left`;
+            return 'exiting';
         // ActiveThreads confirms it when the thread list is merely incomplete.
-        if (!left && !p.activeThreads)
-            return `${p.name} has no threads left`;
+        if (!liveThreads(p) && !p.activeThreads)
+            return 'no-threads';
         return undefined;
     }
     function liveThreads(p) {
         return p.threads.filter((t) => !t.terminated).length;
     }
 
-    // Every !stalecheck rule, one module per rule.
-    const STALE_RULES = [
-        staleIosbRule,
-        apcToNonAlertableWaiterRule,
-        dispatchLevelSpinRule,
-        orphanedOwnerRule,
-        unservedMessageRule,
-        longWaitRule,
-        inconsistentDumpRule,
-    ];
-
-    const RULE_IDS = [
-        'stale-iosb',
-        'apc-to-nonalertable-waiter',
-        'dispatch-level-spin',
-        'long-wait',
-        'orphaned-owner',
-        'unserved-message',
-        'inconsistent-dump',
-    ];
-    const SEVERITY_ORDER$1 = { error: 0, warning: 1, info: 2 };
+    // Every !stalecheck rule, one module per rule, keyed by its id: a rule id without a rule fails to compile.
+    const STALE_RULES = {
+        'stale-iosb': staleIosbRule,
+        'apc-to-nonalertable-waiter': apcToNonAlertableWaiterRule,
+        'dispatch-level-spin': dispatchLevelSpinRule,
+        'orphaned-owner': orphanedOwnerRule,
+        'unserved-message': unservedMessageRule,
+        'long-wait': longWaitRule,
+        'inconsistent-dump': inconsistentDumpRule,
+    };
 
     function runStaleCheck(kernel, rules, options) {
         const k = kernel.k;
         const model = readWaitModel(kernel);
         const findings = [];
-        for (const rule of STALE_RULES) {
-            if (rules.indexOf(rule.id) < 0)
+        for (const id of RULE_IDS) {
+            if (rules.indexOf(id) < 0)
                 continue;
+            const rule = STALE_RULES[id];
             try {
                 findings.push(...rule.run({ model, options }));
             }
@@ -10676,11 +10240,868 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
             }
         }
-        findings.sort((a, b) => SEVERITY_ORDER$1[a.severity] - SEVERITY_ORDER$1[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
+        findings.sort((a, b) => SEVERITY_ORDER$1[a.severity] - SEVERITY_ORDER$1[b.severity] || RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule));
         return { findings, rulesRun: rules.slice(), threadsScanned: model.table.threads.length, warnings: k.warnings.summary() };
     }
-    function RULE_RANK(id) {
-        return STALE_RULES.findIndex((r) => r.id === id);
+
+    // The words of !waitchain's facts: hops, dead ends, chain ends (terminals), the verdict and scope
+    // errors, as every output prints them (text, DOT, JSON, the dx model, HTML). The analysis returns
+    // typed facts (analysis/waits/waitgraph.ts, terminals.ts, waitchain.ts); each sentence is made here.
+    const atOf = (pointerSize) => (a) => addrText(a, pointerSize);
+    // ---- hops ----
+    /** The object a hop goes through: "mutant 85e9ba00", "LPC message 007ade85" (an LPC hop goes through a message id, not an address). */
+    function hopObjectText(h, pointerSize) {
+        return `${hopNoun(h.kind)} ${h.kind === 'lpc' ? h.messageId : addrText(h.object, pointerSize)}`;
+    }
+    /** What the evidence says about a hop: "owner", "ProcessC.EXE, 1 thread left", "shared owner, itself". */
+    function hopDetail(h, pointerSize) {
+        const at = atOf(pointerSize);
+        switch (h.kind) {
+            case 'mutant':
+                return `owner${h.abandoned ? ', abandoned' : ''}`;
+            case 'process':
+                return `${h.processName}${h.exiting ? ', exiting' : ''}, ${count(h.threadsLeft, 'thread')} left`;
+            case 'thread':
+                return 'until it exits';
+            case 'fast-mutex':
+            case 'guarded-mutex':
+                return `${h.recursive ? 'owner, itself (recursive acquire)' : 'owner'}${countSaysFree(h.countSaysFree)}`;
+            case 'resource': {
+                const pointer = h.ownerPointer ? ` (owner pointer ${at(h.ownerPointer)}, not a thread; actual thread ${at(h.to)})` : '';
+                return `${h.mode} owner${pointer}${h.itself ? ', itself' : ''}${resourceFrom(h.resourceFrom)}`;
+            }
+            case 'critical-section':
+                return `${h.symbol ? `${h.symbol}, ` : ''}owner tid ${hex4(h.ownerTid)}${damagedText(h.damaged)}${sectionEvidence(h.evidence)}`;
+            case 'lpc':
+                return `served by ${h.serverProcess}`;
+            case 'alpc':
+                return `id ${messageIdText$1(h.messageId)}, served by ${h.serverProcess}`;
+            case 'push-lock':
+                return `${lockStateText(h.state)}, AutoBoost lock entry${h.lockFrom ? `; lock from ${h.lockFrom}` : ''}`;
+        }
+    }
+    function countSaysFree(count) {
+        return count !== undefined ? `, Count ${count} says free` : '';
+    }
+    function resourceFrom(frame) {
+        return frame ? `, resource from ${frame.replace(/\+.*$/, '')}` : '';
+    }
+    function damagedText(d) {
+        return d ? ` (LockCount ${d.lockCount} is not a valid ${d.encoding} value: damaged?)` : '';
+    }
+    function sectionEvidence(e) {
+        if (!e)
+            return '';
+        switch (e.by) {
+            case 'wait-address':
+                return ', section from the wait address';
+            case 'frame':
+                return `, section from ${e.frame.replace(/\+.*$/, '')}`;
+            case 'elimination':
+                return `, the only locked section of ${e.processName} with waiters (no wait address or frame argument names it)`;
+        }
+    }
+    // ---- dead ends ----
+    /** How a wait that leads to no thread ends, in one phrase. */
+    function deadEndText(d, pointerSize) {
+        const at = atOf(pointerSize);
+        const named = (n) => `${at(n.address)}${n.symbol ? ` ${n.symbol}` : ''}`;
+        const shown = (n) => (n ? named(n) : 'at an address no wait block or frame records');
+        const section = (cs) => `${at(cs.address)}${cs.symbol ? ` (${cs.symbol})` : ''}`;
+        const wants = (mode) => (mode ? ` (${mode} waiter)` : '');
+        const notAThread = 'which is not a thread of any listed process';
+        switch (d.reason) {
+            case 'mutant-no-owner':
+                return `mutant ${at(d.lock)} has no owner${d.abandoned ? ', abandoned' : ''}`;
+            case 'owner-not-a-thread':
+                switch (d.kind) {
+                    case 'mutant':
+                        return `mutant ${at(d.lock)} owned by ${at(d.owner)}, ${notAThread}${d.abandoned ? ', abandoned' : ''}`;
+                    case 'fast-mutex':
+                    case 'guarded-mutex':
+                        return `${hopNoun(d.kind)} ${at(d.lock)} (waiters: ${waitersText(d.waiters)}) owned by ${at(d.owner)}, ${notAThread}`;
+                    case 'resource':
+                        return `ERESOURCE ${at(d.lock)}${wants(d.wanted)} ${d.mode} owner ${at(d.owner)}, ${notAThread}`;
+                    case 'alpc':
+                        return `ALPC message ${at(d.lock)} (id ${messageIdText$1(d.messageId)}) served by thread ${at(d.owner)}, ${notAThread}`;
+                }
+                break;
+            case 'process-not-listed':
+                return `process ${at(d.process)}, not in the process list`;
+            case 'process-no-threads-left':
+                return `process ${at(d.process)} (${d.name}${d.exiting ? ', exiting' : ''}) with no threads left`;
+            case 'thread-not-listed':
+                return `thread ${at(d.thread)}, not in any process's thread list`;
+            case 'mutex-unreadable':
+                return `${hopNoun(d.kind)} around ${d.objectKind} ${at(d.object)} is unreadable`;
+            case 'mutex-owner-not-recorded':
+                return `${hopNoun(d.kind)} ${at(d.lock)} (waiters: ${waitersText(d.waiters)}), owner not recorded${countSaysFree(d.countSaysFree)}`;
+            case 'resource-owner-pointer':
+                return `ERESOURCE ${at(d.lock)}${wants(d.wanted)}: owner pointer ${at(d.value)}, not a thread`;
+            case 'resource-no-owner':
+                return `ERESOURCE ${at(d.lock)}${wants(d.wanted)}, no owner${resourceFrom(d.resourceFrom)}`;
+            case 'resource-damaged':
+                return `ERESOURCE ${at(d.lock)}: ${ownerTableDamageText(d.damage, pointerSize)}, owners may be missing`;
+            case 'resource-wait-unmatched':
+                return `waits for an executive resource (WrResource) on ${d.objectKind} ${at(d.object)}, which is no waiter object of a resource on nt!ExpSystemResourcesList${d.stackAvailable ? '' : ' (stack not available)'}`;
+            case 'push-lock-unnamed':
+                return 'waits on a push lock (WrPushLock); no lock entry or frame argument names it';
+            case 'push-lock-owner-not-recorded': {
+                const why = d.why === 'no-lock-entries' ? " (this build's threads keep no AutoBoost lock entries)" : ": no thread's AutoBoost lock entries hold it";
+                return `push lock ${named(d.lock)} (${lockStateText(d.state)}), owner not recorded${why}`;
+            }
+            case 'alert-by-thread-id':
+                return `waits to be woken by thread id (WrAlertByThreadId), ${d.address ? `address ${named(d.address)}` : 'no address recorded'}${d.stackAvailable ? '' : ', stack not available'}`;
+            case 'srw-lock-ownerless':
+                return `waits on SRW lock ${shown(d.lock)} (${lockStateText(d.state)}, ${count(d.waiters, 'waiter')}), owner not recorded`;
+            case 'condition-variable': {
+                const lock = d.sleptOn ? `, slept on with ${hopNoun(d.lockKind)} ${named(d.sleptOn)}` : `, slept on with a ${hopNoun(d.lockKind)}`;
+                return `sleeps on condition variable ${shown(d.variable)}${lock}; woken by whoever signals it`;
+            }
+            case 'wait-on-address':
+                return `waits on address ${shown(d.address)} (WaitOnAddress); woken by whoever changes it and calls WakeByAddress`;
+            case 'lpc-no-message-id':
+                return 'waiting for an LPC reply with no message id (LpcReplyMessageId is 0: reply being delivered, or damaged)';
+            case 'lpc-unserved': {
+                const p = d.port;
+                if (!p)
+                    return `LPC message ${d.messageId}: no thread is serving it (server port unknown: the client is on no port's reply chain)`;
+                const to = p.serverName ? p.serverName : p.serverProcess ? `process ${at(p.serverProcess)} (not in the process list)` : 'an unknown server process';
+                const parts = [`LPC message ${d.messageId} to ${to} (port ${at(p.port)}): no thread is serving it`];
+                if (p.queue) {
+                    const n = `${p.queue.cut ? 'at least ' : ''}${count(p.queue.count, 'message')} queued on the port`;
+                    if (p.queue.stillQueued)
+                        parts.push(`still queued (${n})`);
+                    else if (!p.queue.cut)
+                        parts.push(`taken off the queue but no thread claims it (${n})`);
+                    else
+                        parts.push(n);
+                }
+                if (p.serverGone)
+                    parts.push(goneText(p.serverGone));
+                return parts.join('; ');
+            }
+            case 'alpc-receiving':
+                return 'waiting to receive ALPC messages (an idle server thread)';
+            case 'alpc-no-message':
+                return 'waiting for an ALPC reply with no message recorded (AlpcMessage is null)';
+            case 'alpc-bad-pointer':
+                return `waiting for an ALPC reply; AlpcMessage ${at(d.message)} is not a valid pointer`;
+            case 'alpc-no-message-type':
+                return `waiting for a reply to ALPC message ${at(d.message)} (no _KALPC_MESSAGE in the symbols)`;
+            case 'alpc-unreadable':
+                return `waiting for a reply to ALPC message ${at(d.message)}, which is unreadable`;
+            case 'alpc-recycled': {
+                const names = [];
+                if (d.otherWaiter)
+                    names.push(`waiter ${at(d.otherWaiter)}`);
+                if (d.otherId)
+                    names.push(`id ${messageIdText$1(d.otherId.id)} (this thread waits for id ${messageIdText$1(d.otherId.own)})`);
+                return `waiting for a reply to ALPC message ${at(d.message)}, which now names ${names.join(' and ')}: recycled or damaged`;
+            }
+            case 'alpc-unserved': {
+                const message = `ALPC message ${at(d.message)} (id ${messageIdText$1(d.messageId)})`;
+                if (!d.port)
+                    return `${message} is on no port's queue and no thread is working on it`;
+                const f = d.portFacts;
+                if (!f)
+                    return `${message} queued on port ${at(d.port)} (unreadable), no thread working on it`;
+                const owner = f.ownerName ? f.ownerName : f.ownerProcess ? `process ${at(f.ownerProcess)}` : 'an unknown process';
+                const parts = [`${count(f.queued, 'message')} queued on ${owner}'s port ${at(d.port)}, no thread working on them`];
+                if (f.pending)
+                    parts.push(`${f.pending} more received and not yet answered`);
+                if (f.waitingServers)
+                    parts.push(`${count(f.waitingServers, 'server thread')} waiting to receive`);
+                if (f.ownerGone)
+                    parts.push(goneText(f.ownerGone));
+                parts.push(`waiting for ${message}`);
+                return parts.join('; ');
+            }
+            case 'cs-no-user-memory':
+                return 'critical section wait, user memory not in this dump';
+            case 'cs-unreadable':
+                return `critical section ${at(d.address)} (argument of ${d.frame}) is unreadable`;
+            case 'cs-unnamed':
+                return `critical section wait (${d.frame}), no frame argument names the section${lockedNote(d.locked, at)}`;
+            case 'cs-free':
+                return `critical section ${section(d.section)} is free${damagedText(d.damaged)}`;
+            case 'cs-no-owner':
+                return `critical section ${section(d.section)} is locked but records no owning thread${damagedText(d.damaged)}`;
+            case 'cs-owner-not-in-process':
+                return `critical section ${section(d.section)} owned by tid ${hex4(d.ownerTid)}, which is not a thread of ${d.processName} (exited?)`;
+            case 'cs-owned-by-waiter':
+                return `critical section ${section(d.section)} is owned by the waiting thread itself${damagedText(d.damaged)}`;
+        }
+        return '';
+    }
+    function waitersText(n) {
+        return n === undefined ? '?' : String(n);
+    }
+    /** "ServiceA.exe is exiting (2 threads left)", "ServiceA.exe has no threads left". */
+    function goneText(p) {
+        return p.exiting ? `${p.name} is exiting (${count(p.threadsLeft, 'thread')} left)` : `${p.name} has no threads left`;
+    }
+    /** `!cs -l -o -s` in a few words: "; locked with waiters in app.exe: 0012f000 (owner tid 0abc = 87001000, 2 waiters)". */
+    function lockedNote(note, at) {
+        if (!note)
+            return '';
+        if (note.none)
+            return `; no locked section on ${note.processName}'s critical-section list`;
+        const shown = note.sections.map((l) => {
+            const owner = l.ownerTid === 0 ? 'no owner' : `owner tid ${hex4(l.ownerTid)}${l.owner ? ` = ${at(l.owner)}` : ', not a thread of the process'}`;
+            return `${at(l.section.address)}${l.section.symbol ? ` (${l.section.symbol})` : ''} (${owner}, ${count(l.waiters, 'waiter')})`;
+        });
+        const more = note.total > shown.length ? ` and ${note.total - shown.length} more` : '';
+        return `; ${note.withWaiters ? 'locked with waiters' : 'locked'} in ${note.processName}: ${shown.join(', ')}${more}`;
+    }
+    // ---- chain ends ----
+    /** What a thread is doing where its chain ends: "running on processor 1", "waiting on ... no known owner, blocked in ...". */
+    function terminalText(t, pointerSize) {
+        const at = atOf(pointerSize);
+        switch (t.state) {
+            case 'running':
+                return runningText(t.running, at);
+            case 'ready':
+                return readyText(t);
+            case 'standby':
+                return `standby on processor ${t.processor} (priority ${t.priority}), chosen to run next`;
+            case 'transition':
+                return `ready (priority ${t.priority}), kernel stack paged out (Transition)`;
+            case 'terminated':
+                return 'terminated';
+            case 'waiting': {
+                const io = t.io ? ioText(t.io, at) : undefined;
+                const wait = waitText(t.wait, pointerSize);
+                const parts = [io && t.io.remote ? io : undefined, wait, io && !t.io.remote ? io : undefined].filter((p) => p);
+                return (t.terminating ? 'terminating, ' : '') + parts.join('; ');
+            }
+            case 'other':
+                return t.name.toLowerCase();
+        }
+    }
+    function runningText(r, at) {
+        const rivals = (processor, list) => list.length ? `; ${list.map(at).join(', ')} also claim${list.length === 1 ? 's' : ''} to be running on processor ${processor} (inconsistent dump)` : '';
+        switch (r.kind) {
+            case 'processors-unknown':
+                return r.claimed === undefined ? 'running' : `running on processor ${r.claimed}`;
+            case 'several-processors':
+                return `current thread of processors ${r.processors.join(' and ')} at once (inconsistent dump)`;
+            case 'idle-thread':
+                return `idle thread of processor ${r.processor}${rivals(r.processor, r.rivals)}`;
+            case 'on-processor':
+                return `running on processor ${r.processor}${r.irql !== undefined ? ` at IRQL ${r.irql}` : ''}${rivals(r.processor, r.rivals)}`;
+            case 'no-processor-claimed':
+                return 'claims to be running, but no processor runs it (inconsistent dump)';
+            case 'processor-unreadable':
+                return `running on processor ${r.processor} (its processor block is unreadable)`;
+            case 'no-such-processor':
+                return `claims to be running on processor ${r.processor}, which this dump does not have (inconsistent dump)`;
+            case 'processor-runs-another': {
+                const runs = r.runs.kind === 'none' ? 'no thread' : r.runs.kind === 'idle' ? `its idle thread ${at(r.runs.thread)}` : `thread ${at(r.runs.thread)}`;
+                return `claims to be running on processor ${r.processor}, but processor ${r.processor} runs ${runs} (inconsistent dump)`;
+            }
+        }
+    }
+    function readyText(t) {
+        const text = `ready (priority ${t.priority})`;
+        const p = t.processors;
+        switch (p.kind) {
+            case 'unknown':
+                return text;
+            case 'idle':
+                return `${text}, while processor${p.processors.length === 1 ? '' : 's'} ${p.processors.join(', ')} ${p.processors.length === 1 ? 'is' : 'are'} idle`;
+            case 'all-busy':
+                return p.count > 1 ? `${text}, all ${p.count} processors busy` : `${text}, the only processor busy`;
+        }
+    }
+    function waitText(w, pointerSize) {
+        const at = atOf(pointerSize);
+        if (w.kind === 'sleeping')
+            return `sleeping (KeDelayExecutionThread)${frameWhere(w.where, ' in ')}`;
+        const parts = w.deadEnds.map((d) => deadEndText(d, pointerSize));
+        switch (w.kind) {
+            case 'hops':
+                parts.push(...w.hops.map((g) => hopGroupText(g, pointerSize)));
+                break;
+            case 'gui':
+                parts.push(guiText(w.gui));
+                break;
+            case 'objects':
+                for (const u of w.unexplained)
+                    parts.push(`waiting on ${u.kind ? waitedNoun(u.kind) : 'object'} ${at(u.object)}, no known owner`);
+                if (!parts.length)
+                    parts.push(`waiting (${w.waitReason}) on no dispatcher object`);
+                parts[parts.length - 1] += frameWhere(w.blockedIn, ', blocked in ');
+                break;
+        }
+        return parts.join('; ');
+    }
+    /** ` in <frame>` / `, blocked in <frame>`, or that the kernel stack is not resident. */
+    function frameWhere(w, lead) {
+        if (!w)
+            return '';
+        return 'frame' in w ? `${lead}${w.frame}` : ', kernel stack not resident';
+    }
+    /** "waiting on mutant 85e9ba00 (owner) -> thread 866d63e8", "... -> 3 threads". */
+    function hopGroupText(g, pointerSize) {
+        const detail = hopDetail(g.hop, pointerSize);
+        const to = g.threads === 1 ? `thread ${addrText(g.hop.to, pointerSize)}` : `${g.threads} threads`;
+        return `waiting on ${hopObjectText(g.hop, pointerSize)}${detail ? ` (${detail})` : ''} -> ${to}`;
+    }
+    const GUI_WAITS = {
+        'message-box': 'a message box',
+        'dialog-box': 'a dialog box',
+        'send-message': 'sending a window message to another thread',
+        'message-loop': 'a message loop',
+    };
+    function guiText(g) {
+        return `waiting in the GUI: ${GUI_WAITS[g.kind]} (${callText(g.call)})`;
+    }
+    /** "USER32!MessageBoxA+0x45, called from app!Fail+0x10". */
+    function callText(c) {
+        return c.caller ? `${c.frame}, called from ${c.caller}` : c.frame;
+    }
+    /** "I/O pending: IRP 893a7470 IRP_MJ_DEVICE_CONTROL to \Driver\DriverB (device 8a216f18)", or "waiting on a remote machine: ...". */
+    function ioText(io, at) {
+        const shown = io.irps.map((i) => `IRP ${at(i.irp)} ${i.majorFunction} to ${i.driver || 'an unreadable driver'} (device ${at(i.device)})${i.file ? ` on ${i.file}` : ''}`);
+        if (io.more)
+            shown.push(`and ${io.more} more`);
+        return `${io.remote ? 'waiting on a remote machine' : 'I/O pending'}: ${shown.join(', ')}`;
+    }
+    // ---- verdict and scope errors ----
+    /** Why a scoped report has nothing to show, and what to type instead. */
+    function scopeErrorText(e) {
+        if (e.kind === 'no-process') {
+            const m = e.match;
+            const what = 'name' in m ? `'${m.name}'` : 'pid' in m ? `pid ${m.pid.toString(16)}` : m.address;
+            const text = `no process matches ${what}`;
+            if (!e.close)
+                return text;
+            if (e.close.length)
+                return `${text}: did you mean ${e.close.map((n) => `-p ${n}`).join(' or ')}? (names match whole, as !process 0 0 prints them; ImageFileName keeps 15 characters)`;
+            return `${text} (names match whole, with the extension, as !process 0 0 prints them)`;
+        }
+        const a = e.address;
+        const text = `${a} is not a thread of any process in this dump`;
+        if (e.idleOf !== undefined) {
+            const n = e.idleOf;
+            return `${a} is processor ${n}'s idle thread, not a thread of any process: it waits on nothing and nothing waits on it (@$curthread is the idle thread when processor ${n} was idle at the break). Run !waitchain for the whole system, or give a thread from !process 0 7`;
+        }
+        if (e.currentOf !== undefined)
+            return `${text} (it is processor ${e.currentOf}'s current thread but in no process's thread list: an inconsistent or damaged dump)`;
+        if (e.decimal) {
+            const d = e.decimal.digits;
+            if (e.decimal.meantHex)
+                return `${text}; dx read ${d} as a decimal number: did you mean 0x${d}? (type addresses as 0x${d}, in quotes, or with a backtick)`;
+            return `${text}; a bare number is decimal in dx (${d} = 0x${a}): type an address as 0x<hex>, in quotes ("<hex>"), or ffffe001\`2345a080`;
+        }
+        return text;
+    }
+    /** The report's first line: DEADLOCK, ROOT BLOCKER, UNSERVED, or that there are no blocking chains. */
+    function verdictText(r) {
+        const at = atOf(r.pointerSize);
+        if (r.scopeError)
+            return `waitchain: ${scopeErrorText(r.scopeError)}`;
+        const name = (a) => threadLabel(at(a), r.threads.get(a), 'verdict');
+        const waiting = (a) => {
+            const s = r.threads.get(a);
+            return s && s.waitTicks !== undefined ? ` waiting ${formatTicks(s.waitTicks, r.clock.increment)}` : '';
+        };
+        if (r.deadlocks.length) {
+            const d = r.deadlocks[0];
+            const more = r.deadlocks.length > 1 ? ` (and ${r.deadlocks.length - 1} more)` : '';
+            return `DEADLOCK: ${d.threads.map(name).join(' -> ')} -> ${name(d.threads[0])}${more}`;
+        }
+        if (r.rootBlockers.length) {
+            const root = r.rootBlockers[0];
+            const n = root.blocked.length;
+            const blocks = n ? `, blocks ${count(n, 'thread')} in ${count(root.processesAffected.length, 'process')}` : '';
+            const holds = root.holds.map((h) => `, holds ${waitedNoun(h.kind)} ${at(h.lock)} with ${count(h.carried, 'waiter')}`).join('');
+            return `ROOT BLOCKER: thread ${name(root.thread)}${waiting(root.thread)}${blocks}${holds}`;
+        }
+        if (r.unserved.length) {
+            // Clients waiting on a server that does not serve them are blocked as surely as on a lock owner.
+            const u = r.unserved[0];
+            const more = r.unserved.length > 1 ? ` (and ${count(r.unserved.length - 1, 'more unserved wait')})` : '';
+            return `UNSERVED: thread ${name(u.thread)}${waiting(u.thread)} for ${unservedPhrase(u, at)}${more}`;
+        }
+        return `No blocking chains among ${count(r.scope ? r.scope.waiting : r.waiting, 'waiting thread')}${r.scope ? ' in this scope' : ''}`;
+    }
+    /** "a reply to ALPC message ... on port ..., 372 queued: no server thread works on it". */
+    function unservedPhrase(u, at) {
+        const m = u.message;
+        const message = m.kind === 'lpc' ? `LPC message ${m.message}` : `ALPC message ${at(m.message)}`;
+        const port = m.port ? ` on port ${at(m.port)}` : '';
+        const queued = m.queued !== undefined ? `, ${m.queued}${m.queueCut ? '+' : ''} queued` : '';
+        const why = m.lostServer ? `its server thread ${at(m.lostServer)} is no thread of the dump` : 'no server thread works on it';
+        return `a reply to ${message}${port}${queued}: ${why}`;
+    }
+    /** What is wrong with an ERESOURCE's owner table, as a clause. */
+    function ownerTableDamageText(damage, pointerSize) {
+        switch (damage.kind) {
+            case 'bad-pointer':
+                return `owner table pointer ${addrText(damage.table, pointerSize)} is not valid`;
+            case 'implausible-size':
+                return `owner table size ${damage.size} is not plausible`;
+            case 'unreadable':
+                return 'owner table unreadable';
+        }
+    }
+
+    // The words of every !stalecheck finding: its one-line summary, its evidence lines and the WinDbg
+    // command to run next, written from the facts each rule returns (src/analysis/stale/model.ts). Text,
+    // JSON, the dx model and HTML all show these words; the rules write none.
+    const WORDS = {
+        'stale-iosb': staleIosbWords,
+        'apc-to-nonalertable-waiter': apcWords,
+        'dispatch-level-spin': spinWords,
+        'long-wait': longWaitWords,
+        'orphaned-owner': orphanedOwnerWords,
+        'unserved-message': unservedWords,
+        'inconsistent-dump': inconsistentWords,
+    };
+    function findingWords(f, pointerSize) {
+        const a = (x) => formatAddr(x, pointerSize);
+        const write = WORDS[f.rule];
+        return write(f, a, pointerSize);
+    }
+    /** "0x44" */
+    function hexBytes(n) {
+        return `0x${n.toString(16)}`;
+    }
+    /** "System 0004.0010" */
+    function processAndIds(t) {
+        return `${t.processName} ${hex4(t.pid)}.${hex4(t.tid)}`;
+    }
+    // ---- stale-iosb ----
+    const REFERENCE_NOUN = { UserIosb: 'IoStatusBlock', UserEvent: 'event' };
+    /** "IRP_MJ_WRITE to \FileSystem\Ntfs", or why no driver is named. */
+    function irpTargetText(t, a) {
+        switch (t.kind) {
+            case 'completed-back':
+                return 'completed back by its drivers';
+            case 'not-sent':
+                return 'not sent to a driver';
+            case 'sent':
+                return `${t.majorFunction} to ${t.driverName ? t.driverName : t.deviceObject ? `device ${a(t.deviceObject)}` : 'no device'}`;
+        }
+    }
+    /** "Waiting (Executive, alertable) on 89c0a3d8", or the state of a thread that does not wait. */
+    function stateText(t, a) {
+        if (t.state !== 'Waiting')
+            return t.state;
+        const on = t.waitObjects.map(a);
+        return `Waiting (${t.waitReason}${t.alertable ? ', alertable' : ''})${on.length ? ` on ${on.join(', ')}` : ''}`;
+    }
+    function spSourceText(s) {
+        switch (s.kind) {
+            case 'saved-kernel-stack':
+                return 'saved stack pointer (KernelStack)';
+            case 'kernel-stack-outside':
+                return 'KernelStack outside the stack';
+            case 'innermost-frame':
+                return `innermost ${s.user ? 'user-mode ' : ''}frame ${s.frame}`;
+            case 'no-user-frames':
+                return 'no user-mode frames';
+            case 'running-no-frames':
+                return 'running, and no frames give its stack pointer';
+        }
+    }
+    function staleIosbWords(f, a) {
+        const issuer = f.issuer;
+        const evidence = [
+            `IRP ${a(f.irp)} (${irpTargetText(f.irpTarget, a)}${f.pendingReturned ? ', PendingReturned' : ''}) is on the IRP list of thread ${a(issuer.address)} (${issuer.processName}), ${stateText(issuer, a)}`,
+        ];
+        if (f.overlayThread)
+            evidence.push(`its Tail.Overlay.Thread reads ${a(f.overlayThread)} (overlaid by the completion APC once completion has begun, or damage)`);
+        for (const r of f.references)
+            evidence.push(...referenceEvidence(r, a));
+        const first = f.references[0];
+        const stack = first.kernelStack ? 'kernel stack' : 'user-mode stack';
+        const what = f.references.map((r) => REFERENCE_NOUN[r.field]).filter((w, i, all) => all.indexOf(w) === i).join(' and ');
+        const summary = first.reason === 'returned'
+            ? `IRP ${a(f.irp)}'s ${what} lies in a returned frame of thread ${a(issuer.address)}'s ${stack}: its completion will write into dead stack`
+            : first.reason === 'terminated'
+                ? `IRP ${a(f.irp)}'s ${what} lies on the ${stack} of thread ${a(issuer.address)}, which has terminated`
+                : `IRP ${a(f.irp)} of thread ${a(issuer.address)} has its ${what} on the ${stack} of another thread, ${a(first.stackOwner.address)}`;
+        return { summary, evidence, next: `!irp ${a(f.irp)}` };
+    }
+    function referenceEvidence(r, a) {
+        const t = r.stackOwner;
+        const stack = r.kernelStack ? 'kernel stack' : 'user-mode stack (TEB bounds)';
+        const owner = r.ownerIsIssuer ? 'the issuing thread' : `thread ${a(t.address)} (${t.processName}), not the issuing thread`;
+        const spSource = spSourceText(r.spSource);
+        const lines = [`${r.field} ${a(r.address)} lies on the ${stack} of ${owner}: [${a(r.stackLimit)}, ${a(r.stackBase)})${r.sp ? `, ${spSource} ${a(r.sp)}` : ` (${spSource})`}`];
+        if (r.frameState === 'returned' && r.below !== undefined)
+            lines.push(`${r.field} is ${hexBytes(r.below)} bytes below the ${r.userStack ? 'innermost frame' : 'saved stack pointer'}: in a frame that has returned`);
+        else if (r.frameState === 'live' && r.below !== undefined && r.reason !== 'terminated')
+            lines.push(`${r.field} is ${hexBytes(-r.below)} bytes above that thread's stack pointer, in one of its live frames`);
+        if (r.reason === 'terminated')
+            lines.push(`the issuing thread has terminated: its stack is freed or about to be`);
+        if (r.reason === 'other-thread') {
+            lines.push(r.severity === 'warning'
+                ? `that thread waits on the IRP's UserEvent in a live frame: a request handed to another thread; it is safe only while that thread stays in the frame`
+                : `${t.terminated ? 'that thread has terminated' : `that thread is ${stateText(t, a)}`}: nothing ties its frames to this IRP`);
+        }
+        lines.push(r.field === 'UserIosb'
+            ? 'completing the IRP (nt!IopCompleteRequest) writes the IO_STATUS_BLOCK there, over whatever that stack holds by then'
+            : 'completing the IRP (nt!IopCompleteRequest) signals a KEVENT there: KeSetEvent on whatever that stack holds by then');
+        return lines;
+    }
+    // ---- apc-to-nonalertable-waiter ----
+    function apcMatchText(m, a) {
+        switch (m.kind) {
+            case 'tail-apc':
+                return `the APC is IRP ${a(m.irp)}'s Tail.Apc`;
+            case 'system-argument':
+                return `its SystemArgument${m.argument} names IRP ${a(m.irp)}`;
+            case 'tail-apc-off-list':
+                return `the APC is IRP ${a(m.irp)}'s Tail.Apc (the IRP is no longer on the thread's list)`;
+            case 'only-candidate':
+                return `the APC does not name its IRP (not inside an IRP, SystemArgument1/2 name none); ${a(m.irp)} is the only IRP on the thread's list that the thread does not wait for`;
+            case 'candidates':
+                return `the APC does not name its IRP; ${m.count} IRPs on the thread's list are not waited for`;
+        }
+    }
+    function apcWords(f, a) {
+        const t = f.waiter;
+        const evidence = [
+            `thread ${a(t.address)} (${t.processName}) waits non-alertably (${t.waitReason}, ${t.waitMode}) on ${t.waitObjects.map(a).join(', ') || 'no dispatcher object'}${f.kernelApcPending ? '; KernelApcPending set' : ''}`,
+        ];
+        for (const apc of f.apcs) {
+            const routine = apc.kernelRoutine ? apc.routineName || a(apc.kernelRoutine) : '?';
+            const args = [apc.systemArgument1, apc.systemArgument2].map((x) => (x ? a(x) : '0')).join(', ');
+            evidence.push(`kernel APC ${a(apc.address)}: KernelRoutine ${routine} (I/O completion), ${apc.special ? 'special (no NormalRoutine)' : 'normal'}, SystemArgument1/2 ${args}${apc.inserted ? ', inserted' : ''}`);
+        }
+        evidence.push(apcMatchText(f.match, a));
+        for (const irp of f.irpsShown) {
+            const where = (spot) => !spot ? 'none' : spot.belowStackPointer !== undefined ? `${a(spot.address)} (${hexBytes(spot.belowStackPointer)} bytes below this thread's stack pointer)` : a(spot.address);
+            evidence.push(`IRP ${a(irp.address)} (${irpTargetText(irp.target, a)}): UserIosb ${where(irp.userIosb)}, UserEvent ${where(irp.userEvent)}; the thread waits neither on its event nor on its file object's event, nor in the frame holding them`);
+        }
+        if (f.irpCount > f.irpsShown.length)
+            evidence.push(`and ${f.irpCount - f.irpsShown.length} more IRPs`);
+        evidence.push(deliveryLine(f));
+        if (f.corrupting.length)
+            evidence.push(`stale-iosb: ${f.corrupting.map(a).join(', ')} will write into a stack location nothing owns any more: delivering this APC corrupts memory`);
+        const summary = f.irpCount === 1
+            ? `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for IRP ${a(f.irpsShown[0].address)}, which it is not waiting for`
+            : `I/O completion APC queued to thread ${a(t.address)} in a non-alertable wait, for one of ${f.irpCount} IRPs it is not waiting for`;
+        return { summary, evidence, next: `!apc thre ${a(t.address)}` };
+    }
+    function deliveryLine(f) {
+        const counts = `WaitIrql ${f.waitIrql === undefined ? '?' : f.waitIrql}, KernelApcDisable ${f.kernelApcDisable === undefined ? '?' : f.kernelApcDisable}, SpecialApcDisable ${f.specialApcDisable === undefined ? 'n/a' : f.specialApcDisable}`;
+        if (f.deliverable === true)
+            return `${counts}: the kernel delivers a special APC into this wait although it is non-alertable: IopCompleteRequest runs on this thread's stack while it waits for something else`;
+        if (f.deliverable === false)
+            return `${counts}: delivery is blocked until the thread leaves this wait; the completion stays queued and the IRP on the list`;
+        return `${counts}: whether the kernel delivers it now is unknown`;
+    }
+    // ---- dispatch-level-spin ----
+    /** DISPATCH_LEVEL (wdm.h). */
+    const DISPATCH_LEVEL = 2;
+    const QUEUE_FLAG_NAMES = { wait: 'LOCK_QUEUE_WAIT', owner: 'LOCK_QUEUE_OWNER' };
+    function flagText(f) {
+        return f.kind === 'other' ? `flags ${f.flags}` : QUEUE_FLAG_NAMES[f.kind];
+    }
+    function spinWords(f, a) {
+        const irql = f.irql;
+        const where = f.processor !== undefined ? `processor ${f.processor}${irql !== undefined ? ` at IRQL ${irql}${irql === DISPATCH_LEVEL ? ' (DISPATCH_LEVEL)' : ''}` : ''}` : 'a processor the dump does not name';
+        const evidence = [`running on ${where}${f.spinFrame ? ` in ${f.spinFrame}` : ''}`];
+        if (f.ticks !== undefined) {
+            const inc = f.increment;
+            evidence.push(`Ticks since its last wait: ${f.ticks} (${formatTicks(f.ticks, inc)}); KernelTime ${f.kernelTime} ticks (${formatTicks(f.kernelTime, inc)})${f.long ? ': it has run in kernel mode ever since' : ''}`);
+        }
+        const q = f.queued;
+        if (q) {
+            const source = q.source.kind === 'argument' ? `an argument of ${q.source.frame}` : `on its own stack [${a(q.source.limit)}, ${a(q.source.base)})`;
+            evidence.push(`its queue entry ${a(q.entry)} (${source}) has Lock = ${a(q.lockValue)}: ${flagText(q.flags)} set, spinning until its predecessor hands the lock over`);
+            evidence.push(`lock word ${a(q.lock)} = ${a(q.tail)}: the tail of the queue is ${q.tail === q.entry ? 'this entry' : `${a(q.tail)}, ${count(q.behind, 'entry')} behind it`}`);
+            const r = q.release;
+            if (r.kind === 'self') {
+                evidence.push(`its predecessor ${a(r.predecessor)} (Lock ${a(r.predecessorLock)}: ${flagText(r.predecessorFlags)}${r.predecessorFlags.kind === 'owner' ? ', the holder' : ''}) is on the same thread's stack: the thread already holds this lock (recursive acquisition); only it could release it, and it is spinning`);
+            }
+            else if (r.kind === 'other-running') {
+                evidence.push(`its predecessor ${a(r.predecessor)} (${flagText(r.predecessorFlags)}) is on the stack of thread ${a(r.holder)}, running on processor ${r.processor}` +
+                    (r.holderSpinFrame ? `, which itself spins in ${r.holderSpinFrame}: a spin-lock deadlock if it waits for a lock this thread holds` : ': it can release the lock once it gets there'));
+            }
+            else {
+                evidence.push(`its predecessor is on no stack the dump shows running (a numbered queued lock in a KPRCB, or a holder that no longer runs)`);
+            }
+        }
+        else if (f.plain) {
+            const p = f.plain;
+            if (p.kind === 'queued-entry-not-found')
+                evidence.push(`no queue entry with LOCK_QUEUE_WAIT that the lock word confirms was found in the frame's arguments or on the thread's stack`);
+            else if (p.kind === 'plain-held')
+                evidence.push(`spin lock ${a(p.lock)} (the frame's first argument as kv shows it) holds 0x${p.word}: taken; a plain spin lock records no owner`);
+            else
+                evidence.push(`a plain spin lock: the frame's arguments do not name a held lock, and the lock word records no owner`);
+        }
+        if (f.others) {
+            const others = f.others;
+            if (!others.length)
+                evidence.push(`this is the only processor: nothing else runs to release the lock`);
+            else if (f.othersIdle)
+                evidence.push(`every other processor (${others.map((p) => p.number).join(', ')}) is idle: nothing else runs that could release it`);
+            else
+                evidence.push(`other processors: ${others.map((p) => `${p.number} ${p.idle ? 'idle' : p.currentThread ? `runs ${a(p.currentThread)}` : 'runs nothing known'}`).join(', ')}`);
+        }
+        const since = f.ticks !== undefined ? ` for ${formatTicks(f.ticks, f.increment)} since its last wait` : ' long since its last wait';
+        const release = q ? q.release : undefined;
+        const why = release && release.kind === 'self'
+            ? ', which it already holds itself (recursive acquisition): nothing can release it'
+            : f.othersIdle
+                ? ' while every other processor is idle: nothing can release it'
+                : release && release.kind === 'other-running'
+                    ? `${since}, behind thread ${a(release.holder)} on processor ${release.processor}`
+                    : since;
+        const lock = f.lock;
+        const what = q ? `queued spin lock ${a(q.lock)}` : lock ? `spin lock ${a(lock)}` : 'a spin lock';
+        const summary = f.spinFrame || q ? `thread ${a(f.spinner)} spins for ${what}${why}` : `thread ${a(f.spinner)} runs at IRQL ${irql}${why}`;
+        return { summary, evidence, next: spinNext(f.next, a) };
+    }
+    function spinNext(n, a) {
+        switch (n.kind) {
+            case 'queue-entry':
+                return `dt nt!_KSPIN_LOCK_QUEUE ${a(n.entry)}`;
+            case 'lock-word':
+                return `dp ${a(n.lock)} L1`;
+            case 'qlocks':
+                return '!qlocks';
+            case 'running':
+                return '!running -t';
+            case 'thread':
+                return `!thread ${a(n.thread)}`;
+        }
+    }
+    // ---- long-wait ----
+    function longWaitWords(f, a, pointerSize) {
+        const t = f.waiter;
+        const age = formatTicks(f.ticks, f.increment);
+        const g = f.group;
+        const group = g.kind === 'module' ? g.module : g.kind === 'unknown-code' ? 'unknown code' : `${g.waitReason}, no stack`;
+        const where = g.kind === 'no-stack' ? `in a wait (${g.waitReason}), ${f.stackNotResident ? 'kernel stack not resident' : 'stack not available'}` : `in ${group}`;
+        const members = f.members.map((g) => `${a(g.address)} (${g.processName}, ${formatTicks(g.ticks, f.increment)})`);
+        if (f.moreMembers > 0)
+            members.push(`and ${f.moreMembers} more`);
+        const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
+        if (f.timedWait)
+            how.push('with a timeout');
+        if (t.terminated)
+            how.push('thread terminating');
+        return {
+            summary: `${processAndIds(t)} has waited ${age} ${where} (group ${group}: ${count(f.groupSize, 'long wait')})`,
+            evidence: [
+                `Ticks: ${f.ticks} (${age}), over the ${f.thresholdSeconds} s threshold (Wait Start ${f.waitStart}, current tick ${f.currentTick})`,
+                `Wait: ${how.join(', ')}`,
+                `Waits on: ${terminalText(f.waitsOn, pointerSize)}`,
+                `Blocking frame: ${f.frame || (f.stackNotResident ? 'none, kernel stack not resident' : 'none, stack not available')}`,
+                f.groupSize > 1 ? `Also in group ${group}: ${members.join(', ')}` : `The only long wait in group ${group}`,
+            ],
+            next: `!thread ${a(t.address)}`,
+        };
+    }
+    // ---- orphaned-owner ----
+    function orphanText(r, a) {
+        switch (r.kind) {
+            case 'terminated':
+                return `thread ${a(r.thread.address)} (${processAndIds(r.thread)}), which has terminated`;
+            case 'terminating':
+                return `thread ${a(r.thread.address)} (${processAndIds(r.thread)}), which is terminating (Terminated flag set, state ${r.thread.state})`;
+            case 'process-exiting':
+                return `thread ${a(r.thread.address)} (${processAndIds(r.thread)}), whose process is exiting`;
+            case 'not-a-thread':
+                return `${a(r.recorded)}, which is not a thread of any listed process`;
+            case 'tid-not-in-process':
+                return `tid ${hex4(r.tid)}, which is not a thread of ${r.processName !== undefined ? r.processName : 'its process'} (exited?)`;
+        }
+    }
+    function lockName(l, a) {
+        const at = a(l.address);
+        switch (l.kind) {
+            case 'resource':
+            case 'fast-mutex':
+            case 'guarded-mutex':
+                return `${hopNoun(l.kind)} ${at}`;
+            case 'critical-section':
+                return `${hopNoun(l.kind)} ${at}${l.symbol ? ` (${l.symbol})` : ''}${l.process ? ` in ${l.process.name}` : ''}`;
+            default:
+                return `${l.kind} ${at}`;
+        }
+    }
+    /** What the lock itself says: a resource's mode and counters, a mutant's abandonment. */
+    function lockState(l) {
+        if (l.resource) {
+            const r = l.resource;
+            return `, ${r.exclusive ? 'exclusive' : 'shared'}, ActiveCount ${r.activeCount}, ${r.exclusiveWaiters} exclusive and ${r.sharedWaiters} shared waiters`;
+        }
+        return l.kind === 'mutant' && l.abandoned ? ', abandoned' : '';
+    }
+    function orphanedOwnerWords(f, a) {
+        const l = f.lock;
+        const name = lockName(l, a);
+        const waiting = Math.max(f.waiterCount, f.carried);
+        const evidence = [`Lock: ${name}${lockState(l)}`];
+        for (const o of f.orphans) {
+            evidence.push(`Owner: ${orphanText(o.reason, a)}`);
+            const p = o.exitingProcess;
+            if (p)
+                evidence.push(`${p.name}: exiting, ${count(p.threadsLeft, 'thread')} left${p.activeThreads !== undefined ? ` (ActiveThreads ${p.activeThreads})` : ''}`);
+            if (o.reason.kind === 'not-a-thread' && o.recordedHolds) {
+                const at = a(o.reason.recorded);
+                const h = o.recordedHolds;
+                if (h.kind === 'thread')
+                    evidence.push(`${at} still holds a thread object, on no process's thread list (terminated, not yet freed?)`);
+                else if (h.kind === 'other')
+                    evidence.push(`${at} holds a ${h.typeName} now, no thread (freed and reused)`);
+                else
+                    evidence.push(`${at} is unreadable or holds no dispatcher object (freed?)`);
+            }
+        }
+        if (f.otherOwnersAlive > 0)
+            evidence.push(`${count(f.otherOwnersAlive, 'other owner')} alive (shared owners can release only their own share)`);
+        if (f.waiterCount) {
+            const shown = f.waitersShown.map((w) => (w.processName !== undefined ? `${a(w.address)} (${w.processName})` : a(w.address)));
+            if (f.waiterCount > f.waitersShown.length)
+                shown.push(`and ${f.waiterCount - f.waitersShown.length} more`);
+            evidence.push(`Waiting on it: ${shown.join(', ')}${f.carried > f.waiterCount ? `; the lock counts ${f.carried} waiters` : ''}`);
+        }
+        else if (f.carried)
+            evidence.push(`The lock counts ${count(f.carried, 'waiter')}, none of them a thread of this dump`);
+        else
+            evidence.push('No thread waits on it yet: the next one to acquire it will hang');
+        const short = f.shortThreadLists;
+        if (short) {
+            const named = short.shown.map((p) => `${p.name} lists ${p.listed} of its ${p.active} threads`);
+            evidence.push(`Caution: ${named.join('; ')}${short.more ? ` (and ${short.more} more processes)` : ''}: the owner may be among the threads not listed`);
+        }
+        return {
+            summary: `${name} is owned by ${orphanText(f.orphans[0].reason, a)}${waiting ? `; ${count(waiting, 'waiter')} stuck` : ', no waiters yet'}`,
+            evidence,
+            next: orphanedNext(l, a),
+        };
+    }
+    function orphanedNext(l, a) {
+        const at = a(l.address);
+        switch (l.kind) {
+            case 'resource':
+                return `!locks ${at}`;
+            case 'critical-section':
+                return l.process ? `.process /r /p ${a(l.process.address)}; !cs ${at}` : `!cs ${at}`;
+            case 'fast-mutex':
+                return `dt nt!_FAST_MUTEX ${at}`;
+            case 'guarded-mutex':
+                return `dt nt!${l.guardedMutexType} ${at}`;
+            default:
+                return `dt nt!_KMUTANT ${at}`;
+        }
+    }
+    // ---- unserved-message ----
+    /** A message id as `!lpc message` and `!alpc` print it: 8 hex digits. */
+    function messageIdText(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
+    function queueText(m) {
+        if (m.kind === 'alpc') {
+            const parts = [`${m.queued === undefined ? '?' : m.queued} message${m.queued === 1 ? '' : 's'} queued (MainQueueLength)`];
+            if (m.pending !== undefined)
+                parts.push(`${m.pending} received and not answered (PendingQueueLength)`);
+            if (m.waitingServers !== undefined)
+                parts.push(`${count(m.waitingServers, 'server thread')} waiting to receive (WaitQueueLength)`);
+            return parts.join(', ');
+        }
+        if (m.queued === undefined)
+            return 'message queue unreadable';
+        const n = `${m.queueCut ? 'at least ' : ''}${count(m.queued, 'message')} queued (MsgQueue.ReceiveHead)`;
+        if (m.stillQueued === true)
+            return `${n}, this one still among them`;
+        if (m.stillQueued === false)
+            return `${n}; this one was taken off the queue but no thread claims it`;
+        return n;
+    }
+    function unservedWords(f, a) {
+        const m = f.message;
+        const client = f.client;
+        const s = f.server;
+        const server = s.kind === 'listed' ? s : undefined;
+        const serverName = s.kind === 'listed' ? s.name : s.kind === 'unlisted' ? `process ${a(s.address)} (not in the process list)` : 'an unknown server';
+        const what = m.kind === 'alpc' ? `ALPC message ${a(m.message)} (id ${messageIdText(m.id)})` : `LPC message ${m.message}`;
+        const dead = server && server.dead ? (server.dead === 'exiting' ? `${server.name} is exiting, ${count(server.threadsLeft, 'thread')} left` : `${server.name} has no threads left`) : undefined;
+        const queued = m.queued === undefined ? '' : `, ${m.queueCut ? 'at least ' : ''}${m.queued} queued`;
+        const port = m.port ? ` on ${server ? `${server.name}'s ` : ''}port ${a(m.port)}${queued}` : ' (server port unknown)';
+        const waited = f.waitTicks !== undefined ? `for ${formatTicks(f.waitTicks, f.increment)}` : f.waitStartAfterNow ? '(Wait Start after the current tick)' : '';
+        const evidence = [
+            `Client: ${a(client.address)} ${processAndIds(client)}, ${client.waitReason} ${waited}`.trim(),
+            `Message: ${what}, ${m.lostServer ? `served by thread ${a(m.lostServer)}, which is not a thread of any listed process` : 'no server thread working on it'}`,
+        ];
+        if (m.port)
+            evidence.push(`Port ${a(m.port)} of ${serverName}: ${queueText(m)}`);
+        else
+            evidence.push(`Port: unknown (the client is on no port's reply chain)`);
+        if (f.portClients > 1)
+            evidence.push(`${f.portClients} clients of this dump wait for replies on this port`);
+        evidence.push(`Server: ${dead || (server ? `${server.name}, ${count(server.threadsLeft, 'thread')}, none working on this message` : serverName)}`);
+        return {
+            summary: `${client.processName} waits for a reply to ${what}${port}: ${m.lostServer ? `its server thread ${a(m.lostServer)} is in no thread list` : 'no server thread works on it'}${dead ? ` (${dead})` : ''}`,
+            evidence,
+            next: m.kind === 'alpc' ? `!alpc /m ${a(m.message)}` : `!lpc message ${m.message}`,
+        };
+    }
+    // ---- inconsistent-dump ----
+    /** "8b56cb10 (System 0004.0010, Running)". */
+    function namedThread(t, a) {
+        return t.listed ? `${a(t.address)} (${processAndIds(t.listed)}, ${t.listed.state})` : `${a(t.address)} (not a listed thread)`;
+    }
+    function conflictText(c, a) {
+        const names = (ts) => ts.map((t) => namedThread(t, a)).join(', ');
+        const claims = (n) => (n === 1 ? 'claims' : 'claim');
+        switch (c.kind) {
+            case 'processor-runs-other': {
+                const runs = !c.current ? 'no thread' : c.idle ? `its idle thread ${a(c.current.address)}` : `thread ${namedThread(c.current, a)}`;
+                return `processor ${c.processor} runs ${runs}, yet ${names(c.rivals)} ${claims(c.rivals.length)} to be Running on it`;
+            }
+            case 'processor-missing':
+                return `${names(c.claimants)} ${claims(c.claimants.length)} to be Running on processor ${c.processor}, which this dump does not have`;
+            case 'processor-shared':
+                return `${names(c.claimants)} all claim to be Running on processor ${c.processor}`;
+            case 'current-of-several':
+                return `${namedThread(c.thread, a)} is the current thread of processors ${c.processors.join(' and ')} at once`;
+            case 'running-nowhere':
+                return `${namedThread(c.thread, a)} is Running, but no processor runs it`;
+            case 'current-not-running':
+                return `processor ${c.processor}'s current thread ${namedThread(c.thread, a)} is in state ${c.state}, not Running`;
+        }
+    }
+    function inconsistentWords(f, a) {
+        switch (f.kind) {
+            case 'running-conflicts':
+                return {
+                    summary: `threads and processors disagree about who is running (${count(f.conflicts.length, 'conflict')}): a live dump, or a crash during a context switch; distrust "running" states`,
+                    evidence: f.conflicts.map((c) => conflictText(c, a)),
+                    next: '!running -t',
+                };
+            case 'waits-after-now': {
+                const lines = f.late.map((l) => `${namedThread(l.thread, a)}: Wait Start ${l.waitStart}, ${count(l.ahead, 'tick')} after the current tick ${f.currentTick}`);
+                if (f.count > f.late.length)
+                    lines.push(`and ${f.count - f.late.length} more`);
+                const n = f.count;
+                return {
+                    summary: `${count(n, 'thread')} ${n === 1 ? 'has' : 'have'} a Wait Start after the current tick (up to +${f.late[0].ahead} ticks): a live dump read while the system ran; their waiting times are unknown`,
+                    evidence: lines,
+                    next: `!thread ${a(f.late[0].thread.address)}`,
+                };
+            }
+            case 'unlisted-current-threads': {
+                const holds = (h) => (h.kind === 'unreadable' ? 'unreadable' : h.kind === 'thread' ? 'a thread object' : `not a thread object: ${h.typeName}`);
+                const n = f.processors.length;
+                return {
+                    summary: `${n} processor${n === 1 ? ' runs a thread' : 's run threads'} that no listed process has: the process list is incomplete or changed while the dump was taken`,
+                    evidence: f.processors.map((p) => `processor ${p.number} (KPRCB ${a(p.prcb)}) runs ${a(p.thread)} (${holds(p.holds)}), which is on no listed process's thread list`),
+                    next: n === 1 ? `!thread ${a(f.processors[0].thread)}` : '!running -t',
+                };
+            }
+        }
     }
 
     // The !stalecheck report: one line per finding (most severe first), its evidence indented, the
@@ -10695,19 +11116,23 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 at.push(`thread ${formatAddr(f.thread, pointerSize)}`);
             if (f.irp)
                 at.push(`IRP ${formatAddr(f.irp, pointerSize)}`);
-            out.push(`${i + 1}. [${f.severity}] ${f.rule}: ${f.summary}${at.length ? ` (${at.join(', ')})` : ''}`);
-            for (const e of f.evidence)
+            const w = findingWords(f, pointerSize);
+            out.push(`${i + 1}. [${f.severity}] ${f.rule}: ${w.summary}${at.length ? ` (${at.join(', ')})` : ''}`);
+            for (const e of w.evidence)
                 out.push(`     ${e}`);
-            out.push(`     next: ${f.next}`);
+            out.push(`     next: ${w.next}`);
         });
         const counts = ['error', 'warning', 'info'].map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
         out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
         return out.join('\n') + '\n';
     }
 
-    function staleJson(r) {
+    function staleJson(r, pointerSize) {
         return {
-            findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, summary: f.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: f.evidence, next: f.next })),
+            findings: r.findings.map((f) => {
+                const w = findingWords(f, pointerSize);
+                return { rule: f.rule, severity: f.severity, summary: w.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: w.evidence, next: w.next };
+            }),
             rulesRun: r.rulesRun,
             threadsScanned: r.threadsScanned,
             warnings: r.warnings,
@@ -10718,11 +11143,12 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         constructor(__finding, __target) {
             this.__finding = __finding;
             this.__target = __target;
+            const words = findingWords(__finding, __target.pointerSize);
             this.Rule = __finding.rule;
             this.Severity = __finding.severity;
-            this.Summary = __finding.summary;
-            this.Evidence = __finding.evidence;
-            this.Next = __finding.next;
+            this.Summary = words.summary;
+            this.Evidence = words.evidence;
+            this.Next = words.next;
         }
         get Thread() {
             return this.__finding.thread ? this.__target.native(this.__finding.thread, 'nt', '_ETHREAD') : undefined;
@@ -10735,15 +11161,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
     }
     class StaleModel {
-        constructor(__report, target) {
+        constructor(__report, __target) {
             this.__report = __report;
-            this.Findings = __report.findings.map((f) => new FindingNode(f, target));
+            this.__target = __target;
+            this.Findings = __report.findings.map((f) => new FindingNode(f, __target));
         }
         toString() {
             return `${this.__report.findings.length} findings`;
         }
         __toJSON() {
-            return staleJson(this.__report);
+            return staleJson(this.__report, this.__target.pointerSize);
         }
     }
 
@@ -10753,17 +11180,20 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function renderStaleHtml(r, pointerSize, text) {
         const at = (a) => (a ? formatAddr(a, pointerSize) : '');
         const headline = text.split('\n').filter((l) => l.indexOf('Summary: ') === 0 || l.indexOf('No findings') === 0);
-        const rows = r.findings.map((f, i) => [
-            i + 1,
-            { html: `<span class="sev-${esc(f.severity)}">${esc(f.severity)}</span>`, sort: SEVERITY_ORDER[f.severity] },
-            f.rule,
-            f.summary,
-            at(f.thread),
-            at(f.irp),
-            at(f.object),
-            { html: `<pre>${esc(f.evidence.join('\n'))}</pre>` },
-            { html: command(f.next), sort: f.next },
-        ]);
+        const rows = r.findings.map((f, i) => {
+            const w = findingWords(f, pointerSize);
+            return [
+                i + 1,
+                { html: `<span class="sev-${esc(f.severity)}">${esc(f.severity)}</span>`, sort: SEVERITY_ORDER[f.severity] },
+                f.rule,
+                w.summary,
+                at(f.thread),
+                at(f.irp),
+                at(f.object),
+                { html: `<pre>${esc(w.evidence.join('\n'))}</pre>` },
+                { html: command(w.next), sort: w.next },
+            ];
+        });
         const sections = [
             '<h2>Findings</h2>',
             r.findings.length ? table('findings', ['#', 'severity', 'rule', 'finding', 'thread', 'IRP', 'object', 'evidence', 'next'], rows) : '<p>No findings.</p>',

@@ -32,7 +32,7 @@ import { readProcesses, type ProcessTable } from './processes';
 import { readProcessors, type ProcessorTable } from './processors';
 import { QueuedLockReader } from './queuedSpinLocks';
 import { ResourceReader, resourceFromWaitFrame } from './resources';
-import { locateRing, readIndex, readRing, type ArrayRequest, type IndexVariable, type Ref, type Resolved, type RingArray } from './ringSource';
+import { locateRing, readIndex, readRing, type ArrayRequest, type IndexVariable, type Ref, type Resolved, type RingArray, type RingName } from './ringSource';
 import { StackReader } from './stacks';
 import { walkMutantLists } from './threads';
 import { readClock, type KernelClock } from './time';
@@ -55,7 +55,7 @@ const MUTEXES = cacheKey<MutexReader>('fast mutex reader');
 const TEB_STACK_FIELDS = cacheKey<TebStackFields | undefined>('TEB stack fields');
 
 /** A ring as located: its name, address, element type and capacity. */
-export type RingLocation = { name: string; address: Addr; element: TypeShape; capacity: number };
+export type RingLocation = { name: RingName; address: Addr; element: TypeShape; capacity: number };
 
 export class KernelReaders {
   constructor(readonly k: KernelContext) {}

@@ -2,7 +2,7 @@
 // gives the element type and the capacity (`_MY_HISTORY[8]`); a pointer or a bare address needs
 // `-type <T> -count <N>`. The whole array is read in one round trip (page by page only when part of
 // it is unreadable), and the index variable is read with its own type's size.
-import { addrAdd, addrLow, formatAddr, isNull, type Addr } from '../core/addr';
+import { addrAdd, addrLow, isNull, type Addr } from '../core/addr';
 import { ptr, type Bytes } from '../core/bytes';
 import type { Target, TypeShape } from '../core/target';
 import { memberAt } from '../core/members';
@@ -19,9 +19,39 @@ export type Ref =
   | { kind: 'native'; address?: Addr; type?: TypeShape; symbol?: string; pointerValue?: Addr; pointee?: TypeShape }
   | { kind: 'value'; value: U64; widthBits: number; text: string };
 
+/** How a report names a ring or an index: as typed (`mydriver!g_History`, `g_Index`), by its address, or not at all. */
+export type RingName = { kind: 'text'; text: string } | { kind: 'address'; address: Addr } | { kind: 'unnamed' };
+
+/** Why a ring or its index cannot be read; src/render/ringWords.ts words each kind. */
+export type RingSourceProblem =
+  | { kind: 'not-a-symbol'; text: string }
+  | { kind: 'no-such-symbol'; symbol: string }
+  | { kind: 'no-type-for-path'; symbol: string; path: string }
+  | { kind: 'no-such-member'; symbol: string; typeName: string; member: string }
+  | { kind: 'type-not-found'; module: string; name: string }
+  | { kind: 'ring-without-address' }
+  | { kind: 'value-not-a-ring' }
+  | { kind: 'no-address'; name: RingName }
+  | { kind: 'ring-pointer-unreadable'; name: RingName }
+  | { kind: 'ring-pointer-null'; name: RingName }
+  | { kind: 'ring-pointer-needs-count'; name: RingName; typeName: string }
+  | { kind: 'ring-pointer-needs-type'; name: RingName; typeName: string }
+  | { kind: 'not-an-array'; name: RingName; typeName: string }
+  | { kind: 'address-needs-type-and-count' }
+  | { kind: 'no-type-information'; name: RingName }
+  | { kind: 'needs-type-and-count'; name: RingName }
+  | { kind: 'element-without-size'; name: RingName; elementName: string }
+  | { kind: 'no-slots'; name: RingName }
+  | { kind: 'ring-too-big'; name: RingName; capacity: number; elementSize: number; maxBytes: number }
+  | { kind: 'index-is-an-address' }
+  | { kind: 'index-without-type'; name: RingName }
+  | { kind: 'index-not-an-integer'; name: RingName; typeName: string }
+  | { kind: 'index-size-unsupported'; name: RingName; size: number }
+  | { kind: 'index-unreadable'; name: RingName };
+
 export interface RingArray {
   /** As the report names it: `mydriver!g_History`, or the address. */
-  name: string;
+  name: RingName;
   address: Addr;
   element: TypeShape;
   capacity: number;
@@ -31,16 +61,16 @@ export interface RingArray {
 }
 
 export interface IndexVariable {
-  name: string;
+  name: RingName;
   value: U64;
   widthBits: number;
   signed: boolean;
 }
 
-export type Resolved<T> = { ok: T } | { error: string };
+export type Resolved<T> = { ok: T } | { error: RingSourceProblem };
 
 interface ResolvedSymbol {
-  name: string;
+  name: RingName;
   address: Addr;
   type?: TypeShape;
   module: string;
@@ -54,14 +84,16 @@ export function parseSymbolText(text: string): { module: string; name: string; p
 
 function resolveSymbol(target: Target, text: string): Resolved<ResolvedSymbol> {
   const parsed = parseSymbolText(text);
-  if (!parsed) return { error: `'${text}' is not a symbol (module!name)` };
+  if (!parsed) return { error: { kind: 'not-a-symbol', text } };
+  const symbol = `${parsed.module}!${parsed.name}`;
   const shape = target.symbolShape ? target.symbolShape(parsed.module, parsed.name) : undefined;
-  if (!shape) return { error: `${parsed.module}!${parsed.name}: no such symbol (check the module name; .reload)` };
-  if (!parsed.path) return { ok: { name: text.trim(), address: shape.address, type: shape.type, module: parsed.module } };
-  if (!shape.type) return { error: `${parsed.module}!${parsed.name} has no type information (public symbols?): cannot follow ${parsed.path}` };
+  if (!shape) return { error: { kind: 'no-such-symbol', symbol } };
+  const name: RingName = { kind: 'text', text: text.trim() };
+  if (!parsed.path) return { ok: { name, address: shape.address, type: shape.type, module: parsed.module } };
+  if (!shape.type) return { error: { kind: 'no-type-for-path', symbol, path: parsed.path } };
   const member = memberAt(shape.type, parsed.path);
-  if (!member) return { error: `${parsed.module}!${parsed.name} (${shape.type.name}) has no member ${parsed.path.replace(/^\./, '')}` };
-  return { ok: { name: text.trim(), address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
+  if (!member) return { error: { kind: 'no-such-member', symbol, typeName: shape.type.name, member: parsed.path.replace(/^\./, '') } };
+  return { ok: { name, address: addrAdd(shape.address, member.offset), type: member.type, module: parsed.module } };
 }
 
 /** A type named by `-type`: `mydriver!_MY_HISTORY`, or `_MY_HISTORY` in the ring symbol's module. */
@@ -70,7 +102,7 @@ function resolveTypeName(target: Target, text: string, defaultModule: string): R
   const module = bang > 0 ? text.slice(0, bang) : defaultModule;
   const name = bang > 0 ? text.slice(bang + 1) : text;
   const shape = target.typeShape ? target.typeShape(module, name) : undefined;
-  return shape ? { ok: shape } : { error: `type ${module}!${name} not found (check the module name; .reload)` };
+  return shape ? { ok: shape } : { error: { kind: 'type-not-found', module, name } };
 }
 
 export interface ArrayRequest {
@@ -81,9 +113,9 @@ export interface ArrayRequest {
 }
 
 /** The ring's location, element type and capacity (no memory read yet except a pointer to follow). */
-export function locateRing(target: Target, req: ArrayRequest): Resolved<{ name: string; address: Addr; element: TypeShape; capacity: number }> {
+export function locateRing(target: Target, req: ArrayRequest): Resolved<{ name: RingName; address: Addr; element: TypeShape; capacity: number }> {
   const ref = req.ring;
-  let name: string;
+  let name: RingName;
   let address: Addr | undefined;
   let type: TypeShape | undefined;
   let module = 'nt';
@@ -92,18 +124,18 @@ export function locateRing(target: Target, req: ArrayRequest): Resolved<{ name: 
     if ('error' in s) return s;
     ({ name, address, type, module } = s.ok);
   } else if (ref.kind === 'native') {
-    if (ref.address === undefined && ref.pointerValue === undefined) return { error: 'the ring argument has no address' };
+    if (ref.address === undefined && ref.pointerValue === undefined) return { error: { kind: 'ring-without-address' } };
     const shown = ref.address !== undefined ? ref.address : (ref.pointerValue as Addr);
-    name = ref.symbol || formatAddr(shown, target.pointerSize);
+    name = ref.symbol ? { kind: 'text', text: ref.symbol } : { kind: 'address', address: shown };
     address = ref.address;
     type = ref.type;
     if (ref.symbol && ref.symbol.indexOf('!') > 0) module = ref.symbol.slice(0, ref.symbol.indexOf('!'));
     else if (type && type.module) module = type.module;
   } else if (ref.kind === 'address') {
-    name = formatAddr(ref.address, target.pointerSize);
+    name = { kind: 'address', address: ref.address };
     address = ref.address;
   } else {
-    return { error: 'a value is not a ring' };
+    return { error: { kind: 'value-not-a-ring' } };
   }
 
   let element: TypeShape | undefined;
@@ -115,16 +147,16 @@ export function locateRing(target: Target, req: ArrayRequest): Resolved<{ name: 
     // a ring allocated at run time: `PMY_HISTORY g_pHistory` points at it (a dx pointer value carries the target)
     if (ref.kind === 'native' && ref.pointerValue !== undefined) address = ref.pointerValue;
     else {
-      if (address === undefined) return { error: `${name} has no address` };
+      if (address === undefined) return { error: { kind: 'no-address', name } };
       const bytes = target.read(address, target.pointerSize);
-      if (!bytes) return { error: `${name} (the pointer to the ring) is unreadable` };
+      if (!bytes) return { error: { kind: 'ring-pointer-unreadable', name } };
       address = ptr(bytes, 0, target.pointerSize);
     }
-    if (isNull(address)) return { error: `${name} is NULL: the ring is not allocated` };
-    if (req.count === undefined) return { error: `${name} is a pointer (${type.name}): give the ring's size with -count <N>` };
+    if (isNull(address)) return { error: { kind: 'ring-pointer-null', name } };
+    if (req.count === undefined) return { error: { kind: 'ring-pointer-needs-count', name, typeName: type.name } };
     const pointee = type.pointee ? type.pointee.replace(/\s*\*$/, '') : undefined;
     if (!req.typeName) {
-      if (!pointee || pointee === 'void') return { error: `${name} is a ${type.name}: give the element type with -type <T>` };
+      if (!pointee || pointee === 'void') return { error: { kind: 'ring-pointer-needs-type', name, typeName: type.name } };
       if (ref.kind === 'native' && ref.pointee && ref.pointee.size > 0) element = ref.pointee;
       else {
         const t = resolveTypeName(target, pointee, module);
@@ -133,11 +165,9 @@ export function locateRing(target: Target, req: ArrayRequest): Resolved<{ name: 
       }
     }
   } else if (type && ref.kind !== 'address' && !req.typeName) {
-    return { error: `${name} is not an array (${type.name}): give an array, or a pointer or address with -type <T> -count <N>` };
+    return { error: { kind: 'not-an-array', name, typeName: type.name } };
   } else if (!type && !req.typeName) {
-    return {
-      error: ref.kind === 'address' ? `a ring at an address needs -type <T> -count <N>` : `${name} has no type information (public symbols?): give -type <T> -count <N>`,
-    };
+    return { error: ref.kind === 'address' ? { kind: 'address-needs-type-and-count' } : { kind: 'no-type-information', name } };
   }
   if (req.typeName) {
     const t = resolveTypeName(target, req.typeName, module);
@@ -146,11 +176,11 @@ export function locateRing(target: Target, req: ArrayRequest): Resolved<{ name: 
     if (capacity !== undefined && type && type.kind === 'array') capacity = Math.floor(type.size / Math.max(1, element.size));
   }
   if (req.count !== undefined) capacity = req.count;
-  if (!element || capacity === undefined) return { error: `${name}: give the element type and size with -type <T> -count <N>` };
-  if (element.size <= 0) return { error: `${name}: element type ${element.name} has no size` };
-  if (capacity <= 0) return { error: `${name}: the ring has no slots` };
-  if (capacity * element.size > MAX_RING_BYTES) return { error: `${name}: ${capacity} x ${element.size} bytes is more than a trace ring (${MAX_RING_BYTES} bytes at most)` };
-  if (address === undefined) return { error: `${name} has no address` };
+  if (!element || capacity === undefined) return { error: { kind: 'needs-type-and-count', name } };
+  if (element.size <= 0) return { error: { kind: 'element-without-size', name, elementName: element.name } };
+  if (capacity <= 0) return { error: { kind: 'no-slots', name } };
+  if (capacity * element.size > MAX_RING_BYTES) return { error: { kind: 'ring-too-big', name, capacity, elementSize: element.size, maxBytes: MAX_RING_BYTES } };
+  if (address === undefined) return { error: { kind: 'no-address', name } };
   return { ok: { name, address, element, capacity } };
 }
 
@@ -162,7 +192,7 @@ const MAX_PROBE_READS = 2048;
  * failed page is halved down to single slots (within a read budget), so the readable slots still
  * show (a partial result) and the others are flagged.
  */
-export function readRing(target: Target, where: { name: string; address: Addr; element: TypeShape; capacity: number }): RingArray {
+export function readRing(target: Target, where: { name: RingName; address: Addr; element: TypeShape; capacity: number }): RingArray {
   const size = where.capacity * where.element.size;
   const whole = target.read(where.address, size);
   const unreadable: boolean[] = [];
@@ -223,8 +253,8 @@ function readPiece(
 
 /** The index variable's value, read with its own type's size (any width, signed or not). */
 export function readIndex(target: Target, ref: Ref): Resolved<IndexVariable> {
-  if (ref.kind === 'value') return { ok: { name: ref.text, value: ref.value, widthBits: ref.widthBits, signed: false } };
-  let name: string;
+  if (ref.kind === 'value') return { ok: { name: { kind: 'text', text: ref.text }, value: ref.value, widthBits: ref.widthBits, signed: false } };
+  let name: RingName;
   let address: Addr | undefined;
   let type: TypeShape | undefined;
   if (ref.kind === 'symbol') {
@@ -232,17 +262,17 @@ export function readIndex(target: Target, ref: Ref): Resolved<IndexVariable> {
     if ('error' in s) return s;
     ({ name, address, type } = s.ok);
   } else if (ref.kind === 'native') {
-    name = ref.symbol || (ref.address ? formatAddr(ref.address, target.pointerSize) : 'index');
+    name = ref.symbol ? { kind: 'text', text: ref.symbol } : ref.address ? { kind: 'address', address: ref.address } : { kind: 'unnamed' };
     address = ref.address;
     type = ref.type;
   } else {
-    return { error: `the index must be a variable or a number, not an address` };
+    return { error: { kind: 'index-is-an-address' } };
   }
-  if (!type) return { error: `${name} has no type information (public symbols?): cannot tell its size` };
-  if (type.kind !== 'int' && type.kind !== 'enum') return { error: `${name} is not an integer (${type.name})` };
-  if ([1, 2, 4, 8].indexOf(type.size) < 0) return { error: `${name}: unsupported integer size ${type.size}` };
-  if (address === undefined) return { error: `${name} has no address` };
+  if (!type) return { error: { kind: 'index-without-type', name } };
+  if (type.kind !== 'int' && type.kind !== 'enum') return { error: { kind: 'index-not-an-integer', name, typeName: type.name } };
+  if ([1, 2, 4, 8].indexOf(type.size) < 0) return { error: { kind: 'index-size-unsupported', name, size: type.size } };
+  if (address === undefined) return { error: { kind: 'no-address', name } };
   const bytes = target.read(address, type.size);
-  if (!bytes) return { error: `${name} is unreadable` };
+  if (!bytes) return { error: { kind: 'index-unreadable', name } };
   return { ok: { name, value: u64FromBytes(bytes, 0, type.size), widthBits: type.size * 8, signed: type.signed } };
 }

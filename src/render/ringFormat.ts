@@ -5,6 +5,7 @@ import { formatAddr, isNull, type Addr } from '../core/addr';
 import type { RingEntry, RingReport } from '../analysis/rings/ringdump';
 import type { DecodedField, FieldValue } from '../analysis/rings/ringFields';
 import { u64Sub, u64ToDecimal, u64ToHex, u64ToNumber, type U64 } from '../core/u64';
+import { notShownText } from './ringWords';
 
 /** dt's way with enum values: small ones in decimal, the rest in hex. */
 export function enumNumber(value: number): string {
@@ -67,6 +68,9 @@ export function valueText(v: FieldValue, symbols: Map<Addr, string>, pointerSize
       return pointerText(v.address, symbols, pointerSize);
     case 'text':
       return `"${v.text}"`;
+    case 'not-shown':
+      // Shown as the text value it always was (quoted), so -grep and the columns read alike.
+      return `"${notShownText(v.count)}"`;
     case 'bytes':
       return `${v.hex}${v.truncated ? '...' : ''}`;
     case 'list':

@@ -8,21 +8,23 @@ import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdu
 import type { FieldValue } from '../analysis/rings/ringFields';
 import type { Addr } from '../core/addr';
 import { intNumber } from './ringFormat';
+import { devnodeJson, notShownText, arrayText, indexNameText, ringNotesText, ringProblemText, ringWarningsText } from './ringWords';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-export function ringResultJson(result: RingResult): object {
+export function ringResultJson(result: RingResult, pointerSize: number): object {
+  const notes = ringNotesText(result.notes, pointerSize);
   if (result.reports.length === 1 && !result.multiple) {
-    const one = ringJson(result.reports[0]) as { [k: string]: unknown };
-    if (result.notes.length) one.notes = result.notes;
+    const one = ringJson(result.reports[0], pointerSize) as { [k: string]: unknown };
+    if (notes.length) one.notes = notes;
     return one;
   }
-  return { rings: result.reports.map(ringJson), notes: result.notes };
+  return { rings: result.reports.map((r) => ringJson(r, pointerSize)), notes };
 }
 
-export function ringJson(r: RingReport): object {
+export function ringJson(r: RingReport, pointerSize: number): object {
   const out: { [k: string]: unknown } = {
-    array: r.array,
+    array: arrayText(r.array, pointerSize),
     address: r.address,
     elementType: r.elementType,
     capacity: r.capacity,
@@ -31,12 +33,12 @@ export function ringJson(r: RingReport): object {
     wrapped: r.wrapped === undefined ? null : r.wrapped,
     total: r.total,
     entries: r.entries.map((e) => entryJson(e, r.symbols)),
-    warnings: r.warnings,
+    warnings: ringWarningsText(r, pointerSize),
   };
-  if (r.index) out.index = { name: r.index.name, value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
+  if (r.index) out.index = { name: indexNameText(r, pointerSize), value: u64ToHex(r.index.value), decimal: u64ToDecimal(r.index.value), bits: r.index.widthBits };
   if (r.seqField) out.seqField = r.seqField;
-  if (r.devnode) out.devnode = r.devnode;
-  if (r.error) out.error = r.error;
+  if (r.devnode) out.devnode = devnodeJson(r.devnode);
+  if (r.error) out.error = ringProblemText(r.error, pointerSize);
   return out;
 }
 
@@ -82,6 +84,8 @@ function valueJson(v: FieldValue): Json {
       return v.address;
     case 'text':
       return v.text;
+    case 'not-shown':
+      return notShownText(v.count);
     case 'bytes':
       return v.hex;
     case 'list':

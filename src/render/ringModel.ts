@@ -6,6 +6,7 @@ import type { Target } from '../core/target';
 import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { entryLine, frames, isFrameList, valueText } from './ringFormat';
 import { ringResultJson } from './ringJson';
+import { arrayText, devnodeStateText, ringNotesText, ringProblemText } from './ringWords';
 
 class RingEntryNode {
   readonly Position: number;
@@ -41,16 +42,16 @@ class RingEntryNode {
   }
 }
 
-function summary(r: RingReport): string {
-  if (r.error) return `ringdump: ${r.error}`;
+function summary(r: RingReport, pointerSize: number): string {
+  if (r.error) return `ringdump: ${ringProblemText(r.error, pointerSize)}`;
   const order = r.order === 'slots' ? 'slot order' : r.wrapped ? 'wrapped' : 'not wrapped';
   const newest = r.order !== 'slots' && r.newestSlot !== undefined ? `, newest slot ${r.newestSlot}` : '';
-  return `${r.array}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
+  return `${arrayText(r.array, pointerSize)}: ${r.entries.length} of ${r.total} entries (${order}${newest})`;
 }
 
 function entries(r: RingReport, target: Target): RingEntryNode[] {
   const list = r.entries.map((e) => new RingEntryNode(e, r, target));
-  Object.defineProperty(list, 'toString', { value: () => summary(r), enumerable: false });
+  Object.defineProperty(list, 'toString', { value: () => summary(r, target.pointerSize), enumerable: false });
   return list;
 }
 
@@ -60,15 +61,18 @@ class RingNode {
   readonly InstancePath: string | undefined;
   readonly State: string | undefined;
   readonly Entries: RingEntryNode[];
-  constructor(private readonly __report: RingReport, target: Target) {
-    this.Array = __report.array;
+  constructor(
+    private readonly __report: RingReport,
+    private readonly __target: Target,
+  ) {
+    this.Array = arrayText(__report.array, __target.pointerSize);
     this.Devnode = __report.devnode ? __report.devnode.address : undefined;
     this.InstancePath = __report.devnode ? __report.devnode.instancePath : undefined;
-    this.State = __report.devnode ? __report.devnode.state : undefined;
-    this.Entries = entries(__report, target);
+    this.State = __report.devnode ? devnodeStateText(__report.devnode.state) : undefined;
+    this.Entries = entries(__report, __target);
   }
   toString(): string {
-    return summary(this.__report);
+    return summary(this.__report, this.__target.pointerSize);
   }
 }
 
@@ -77,10 +81,10 @@ export function ringModel(result: RingResult, target: Target): unknown {
   const value: unknown[] =
     result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
   if (!(result.reports.length === 1 && !result.multiple)) {
-    const text = `${result.reports.length} rings${result.notes.length ? ` (${result.notes.join('; ')})` : ''}`;
+    const text = `${result.reports.length} rings${result.notes.length ? ` (${ringNotesText(result.notes, target.pointerSize).join('; ')})` : ''}`;
     Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
   }
-  Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result), enumerable: false });
+  Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result, target.pointerSize), enumerable: false });
   return value;
 }
 

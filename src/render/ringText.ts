@@ -5,6 +5,7 @@ import { formatAddr } from '../core/addr';
 import { u64ToDecimal, u64ToHex } from '../core/u64';
 import type { RingEntry, RingReport, RingResult } from '../analysis/rings/ringdump';
 import { fieldText, frames, isFrameList } from './ringFormat';
+import { arrayText, devnodeStateText, indexNameText, ringNotesText, ringProblemText, ringWarningsText } from './ringWords';
 
 export function renderRingText(result: RingResult, pointerSize: number): string {
   const out: string[] = [];
@@ -12,12 +13,13 @@ export function renderRingText(result: RingResult, pointerSize: number): string 
     if (i > 0) out.push('');
     renderReport(out, r, pointerSize);
   });
-  for (const n of result.notes) out.push(n);
+  for (const n of ringNotesText(result.notes, pointerSize)) out.push(n);
   return out.join('\n') + '\n';
 }
 
-function orderLine(r: RingReport): string {
-  const index = r.index ? `${r.index.name ? `${r.index.name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
+function orderLine(r: RingReport, pointerSize: number): string {
+  const name = indexNameText(r, pointerSize);
+  const index = r.index ? `${name ? `${name} = ` : ''}0x${u64ToHex(r.index.value)} (${u64ToDecimal(r.index.value)})` : '';
   switch (r.order) {
     case 'pre':
       return `index ${index}, -pre: slot = ++index mod ${r.capacity}`;
@@ -52,7 +54,7 @@ function renderReport(out: string[], r: RingReport, pointerSize: number): void {
   }
   const d = r.devnode;
   out.push(`devnode ${formatAddr(d.address, pointerSize)}  ${d.instancePath || '(no instance path)'}${d.serviceName ? `  (service ${d.serviceName})` : ''}`);
-  out.push(`  State: ${d.state}  PreviousState: ${d.previousState}  (the current state is not in the history)`);
+  out.push(`  State: ${devnodeStateText(d.state)}  PreviousState: ${devnodeStateText(d.previousState)}  (the current state is not in the history)`);
   const ring: string[] = [];
   renderRing(ring, r, pointerSize);
   for (const line of ring) out.push(`  ${line}`);
@@ -60,15 +62,15 @@ function renderReport(out: string[], r: RingReport, pointerSize: number): void {
 
 function renderRing(out: string[], r: RingReport, pointerSize: number): void {
   if (r.error) {
-    out.push(`ringdump: ${r.error}`);
+    out.push(`ringdump: ${ringProblemText(r.error, pointerSize)}`);
     return;
   }
   const where = r.address ? ` at ${formatAddr(r.address, pointerSize)}` : '';
-  const what = r.devnode ? 'StateHistory' : r.array;
-  const order = orderLine(r);
+  const what = r.devnode ? 'StateHistory' : arrayText(r.array, pointerSize);
+  const order = orderLine(r, pointerSize);
   out.push(`${what}: ${r.elementType}[${r.capacity}]${where}${order ? `, ${order}` : ''}`);
   out.push(`  ${stateLine(r)}`);
-  for (const w of r.warnings) out.push(`  WARNING: ${w}`);
+  for (const w of ringWarningsText(r, pointerSize)) out.push(`  WARNING: ${w}`);
   if (!r.entries.length) {
     if (r.total) out.push('  no entry matches');
     return;

@@ -1,9 +1,14 @@
-// !stalecheck's structured result: { findings: [{ rule, severity, thread?, irp?, object?, evidence }], warnings }.
+// !stalecheck's structured result: { findings: [{ rule, severity, summary, thread?, irp?, object?, evidence, next }], warnings }.
+// summary, evidence and next are the words src/render/staleWords.ts writes from each finding's facts.
 import type { StaleReport } from '../analysis/stale/stalecheck';
+import { findingWords } from './staleWords';
 
-export function staleJson(r: StaleReport): object {
+export function staleJson(r: StaleReport, pointerSize: number): object {
   return {
-    findings: r.findings.map((f) => ({ rule: f.rule, severity: f.severity, summary: f.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: f.evidence, next: f.next })),
+    findings: r.findings.map((f) => {
+      const w = findingWords(f, pointerSize);
+      return { rule: f.rule, severity: f.severity, summary: w.summary, thread: f.thread, irp: f.irp, object: f.object, evidence: w.evidence, next: w.next };
+    }),
     rulesRun: r.rulesRun,
     threadsScanned: r.threadsScanned,
     warnings: r.warnings,

@@ -4,6 +4,7 @@ import type { Target } from '../core/target';
 import type { StaleReport } from '../analysis/stale/stalecheck';
 import type { Finding } from '../analysis/stale/model';
 import { staleJson } from './staleJson';
+import { findingWords } from './staleWords';
 
 class FindingNode {
   readonly Rule: string;
@@ -15,11 +16,12 @@ class FindingNode {
     private readonly __finding: Finding,
     private readonly __target: Target,
   ) {
+    const words = findingWords(__finding, __target.pointerSize);
     this.Rule = __finding.rule;
     this.Severity = __finding.severity;
-    this.Summary = __finding.summary;
-    this.Evidence = __finding.evidence;
-    this.Next = __finding.next;
+    this.Summary = words.summary;
+    this.Evidence = words.evidence;
+    this.Next = words.next;
   }
   get Thread(): unknown {
     return this.__finding.thread ? this.__target.native(this.__finding.thread, 'nt', '_ETHREAD') : undefined;
@@ -34,13 +36,16 @@ class FindingNode {
 
 export class StaleModel {
   readonly Findings: FindingNode[];
-  constructor(private readonly __report: StaleReport, target: Target) {
-    this.Findings = __report.findings.map((f) => new FindingNode(f, target));
+  constructor(
+    private readonly __report: StaleReport,
+    private readonly __target: Target,
+  ) {
+    this.Findings = __report.findings.map((f) => new FindingNode(f, __target));
   }
   toString(): string {
     return `${this.__report.findings.length} findings`;
   }
   __toJSON(): object {
-    return staleJson(this.__report);
+    return staleJson(this.__report, this.__target.pointerSize);
   }
 }

@@ -118,23 +118,61 @@ describe('hostile strings in every field the renderers show', () => {
   });
 
   it('!stalecheck: summary, evidence and next command', () => {
+    // Dump strings reach a finding's words through its facts: process names, wait reasons, frames, message ids.
+    const waiter = { address: '81000000', processName: HOSTILE[0], pid: 0x10, tid: 0x20, state: 'Waiting', waitReason: HOSTILE[1], waitMode: 'KernelMode', alertable: false, terminated: false, waitObjects: [] };
     const report: StaleReport = {
-      findings: [{ rule: 'long-wait', severity: 'warning', summary: HOSTILE[0], thread: '81000000', evidence: HOSTILE.slice(), next: `!thread ${HOSTILE[1]}` }],
-      rulesRun: ['long-wait'],
+      findings: [
+        {
+          rule: 'unserved-message',
+          severity: 'warning',
+          thread: '81000000',
+          object: HOSTILE[1],
+          client: waiter,
+          waitStartAfterNow: false,
+          increment: 156250,
+          message: { kind: 'lpc', message: HOSTILE[1], id: 1 },
+          server: { kind: 'unknown' },
+          portClients: 1,
+        },
+        {
+          rule: 'long-wait',
+          severity: 'warning',
+          thread: '81000000',
+          waiter,
+          timedWait: false,
+          ticks: 100000,
+          increment: 156250,
+          thresholdSeconds: 600,
+          waitStart: 1,
+          currentTick: 100001,
+          group: { kind: 'module', module: HOSTILE[3] },
+          groupSize: 1,
+          members: [],
+          moreMembers: 0,
+          stackNotResident: false,
+          frame: HOSTILE[2],
+          waitsOn: { state: 'other', name: HOSTILE[4] },
+        },
+      ],
+      rulesRun: ['long-wait', 'unserved-message'],
       threadsScanned: 1,
       warnings: [HOSTILE[2]],
     };
     const html = renderStaleHtml(report, 4, `Summary: ${HOSTILE[3]}\n`);
     const doc = expectInert(html);
-    expect(doc.querySelector('#findings tbody tr td:nth-child(4)')!.textContent).toBe(HOSTILE[0]);
-    expect(doc.querySelector('#findings tbody button')!.getAttribute('data-copy')).toBe(`!thread ${HOSTILE[1]}`);
+    const rows = [...doc.querySelectorAll('#findings tbody tr')];
+    expect(rows[0].querySelector('td:nth-child(4)')!.textContent).toContain(HOSTILE[0]);
+    expect(rows[0].querySelector('button')!.getAttribute('data-copy')).toBe(`!lpc message ${HOSTILE[1]}`);
+    expect(rows[1].querySelector('td:nth-child(4)')!.textContent).toContain(HOSTILE[3]);
+    expect(rows[1].querySelector('pre')!.textContent).toContain(HOSTILE[2]);
+    expect(rows[1].querySelector('pre')!.textContent).toContain(HOSTILE[4]);
   });
 
   it('!ringdump: array and field names, ring strings, symbols, warnings', () => {
     const result = {
       reports: [
         {
-          array: HOSTILE[0],
+          array: { kind: 'text', text: HOSTILE[0] },
           address: '80413004',
           elementType: HOSTILE[1],
           capacity: 2,
@@ -145,10 +183,10 @@ describe('hostile strings in every field the renderers show', () => {
             { position: 1, slot: 1, address: '80413008', unreadable: true, fields: [] },
           ],
           symbols: new Map([['80001000', HOSTILE[4]]]),
-          warnings: [HOSTILE[0]],
+          warnings: [{ kind: 'element-without-fields', elementName: HOSTILE[0] }],
         },
       ],
-      notes: [HOSTILE[1]],
+      notes: [HOSTILE[1], { kind: 'no-devnode-read', why: HOSTILE[2] }],
     } as unknown as RingResult;
     const doc = expectInert(renderRingHtml(result, 4, `${HOSTILE[0]}\n`));
     expect(doc.querySelector('#ring0 thead')!.textContent).toContain(HOSTILE[2]);

@@ -13,6 +13,8 @@ export type FieldValue =
   | { kind: 'enum'; value: number; name?: string }
   | { kind: 'pointer'; address: Addr }
   | { kind: 'text'; text: string }
+  /** Elements of a long array of structures past the ones decoded. */
+  | { kind: 'not-shown'; count: number }
   | { kind: 'bytes'; hex: string; truncated: boolean }
   | { kind: 'list'; items: FieldValue[]; truncated: boolean };
 
@@ -80,7 +82,7 @@ function decodeArray(t: TypeShape, bytes: Bytes, off: number, pointerSize: numbe
   if (e.kind === 'struct' || e.kind === 'array') {
     const shown = Math.min(count, MAX_STRUCT_ELEMENTS);
     for (let i = 0; i < shown; i++) decodeInto(e, bytes, off + i * e.size, pointerSize, `${path}[${i}]`, out);
-    if (count > shown) out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'text', text: `(${count - shown} more not shown)` } });
+    if (count > shown) out.push({ path: `${path}[${shown}..${count - 1}]`, value: { kind: 'not-shown', count: count - shown } });
     return;
   }
   const shown = Math.min(count, MAX_LIST);

@@ -3,13 +3,13 @@
 // ordering in ring.ts, decoding in ringFields.ts; text, JSON and dx objects are rendered elsewhere.
 // Bad input never throws: a report carries a one-line `error` (nothing to show) or `warnings`
 // (shown anyway, e.g. unreadable slots, an index that could not be read, so slot order).
-import { addrAdd, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
+import { addrAdd, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import { rangeSet } from '../../core/ranges';
 import type { TypeShape } from '../../core/target';
 import type { KernelContext } from '../../kernel/context';
 import type { DevnodeInfo } from '../../kernel/devnodes';
 import type { KernelReaders } from '../../kernel/readers';
-import type { IndexVariable, Ref } from '../../kernel/ringSource';
+import type { IndexVariable, Ref, RingName, RingSourceProblem } from '../../kernel/ringSource';
 import {
   fieldMatcher,
   orderByIndex,
@@ -24,7 +24,6 @@ import {
 import { u64FromBytes, type U64 } from '../../core/u64';
 import { memberAt } from '../../core/members';
 import { decodeElement, hasNoFields, type DecodedField, type FieldValue } from './ringFields';
-import { count } from '../../render/vocabulary';
 
 export interface RingRequest {
   /** The ring (positional 1) and its index variable (positional 2). */
@@ -57,17 +56,45 @@ export interface RingEntry {
   fields: DecodedField[];
 }
 
+/** A device node state: not read, zero (no state: PreviousState of a node that never changed), or a value and its enumerator name when the symbols have one. */
+export type DevnodeState = { kind: 'unread' } | { kind: 'none' } | { kind: 'value'; value: number; name?: string };
+
 export interface DevnodeHeader {
   address: Addr;
   instancePath: string;
   serviceName: string;
-  state: string;
-  previousState: string;
+  state: DevnodeState;
+  previousState: DevnodeState;
 }
+
+export type { RingName, RingSourceProblem } from '../../kernel/ringSource';
+
+/** What a report names its array: the ring as the user named it, a placeholder, or a device node's StateHistory. */
+export type ArrayName = RingName | { kind: 'placeholder'; what: 'ring' | 'devnode' } | { kind: 'devnode-history'; devnode: Addr };
+
+/** Why a report shows nothing: the ring or index could not be read, or the request cannot be served. */
+export type RingProblem = RingSourceProblem | { kind: 'no-ring-named' } | { kind: 'devnode-needs-kernel' } | { kind: 'devnode-unreadable'; address: Addr };
+
+/** Why `-seq <field>` cannot order the ring. */
+export type SeqProblem = { kind: 'no-such-field'; path: string; elementName: string } | { kind: 'not-an-integer'; path: string; typeName: string };
+
+/** What a report shows anyway, with a warning line each. */
+export type RingWarning =
+  | { kind: 'slots-unreadable'; unreadable: number; capacity: number }
+  | { kind: 'element-without-fields'; elementName: string }
+  | { kind: 'seq-unusable'; problem: SeqProblem }
+  | { kind: 'index-unusable'; problem: RingSourceProblem }
+  | { kind: 'unknown-fields'; unknown: string[]; elementType?: string; fields: string[] }
+  | { kind: 'state-not-in-enum'; state: number; stateEnum: string; devnode: Addr }
+  | { kind: 'no-history-index' }
+  | { kind: 'history-index-out-of-range'; next: number; capacity: number };
+
+/** Lines about a whole run: how many device nodes have a history, or why none was read; damage counts (core/warnings) are already words. */
+export type RingNote = { kind: 'devnodes'; total: number; withHistory: number } | { kind: 'no-devnode-read'; root: Addr } | string;
 
 export interface RingReport {
   /** `mydriver!g_History`, `8b56f5d0.StateHistory`. */
-  array: string;
+  array: ArrayName;
   address?: Addr;
   elementType?: string;
   /** Module and type name for a native element (click-through). */
@@ -84,16 +111,16 @@ export interface RingReport {
   entries: RingEntry[];
   /** `ln` names of the pointer values shown. */
   symbols: Map<Addr, string>;
-  warnings: string[];
-  /** Nothing could be shown: why, in one line. */
-  error?: string;
+  warnings: RingWarning[];
+  /** Nothing could be shown: why. */
+  error?: RingProblem;
   devnode?: DevnodeHeader;
 }
 
 export interface RingResult {
   reports: RingReport[];
   /** Lines about the whole run (devnodes without history, damage counted while reading). */
-  notes: string[];
+  notes: RingNote[];
   /** A walk over many rings (-devnode all), even when one or none has entries. */
   multiple?: boolean;
 }
@@ -111,30 +138,30 @@ export function analyzeRings(kernel: KernelReaders, req: RingRequest, textOf: En
 
 // ---- driver rings ----
 
-function refName(ref: Ref | undefined, pointerSize: number): string {
-  if (!ref) return 'ring';
+function refName(ref: Ref | undefined): ArrayName {
+  if (!ref) return { kind: 'placeholder', what: 'ring' };
   switch (ref.kind) {
     case 'symbol':
-      return ref.text;
+      return { kind: 'text', text: ref.text };
     case 'address':
-      return formatAddr(ref.address, pointerSize);
+      return { kind: 'address', address: ref.address };
     case 'native':
-      return ref.symbol || (ref.address ? formatAddr(ref.address, pointerSize) : 'ring');
+      return ref.symbol ? { kind: 'text', text: ref.symbol } : ref.address ? { kind: 'address', address: ref.address } : { kind: 'placeholder', what: 'ring' };
     default:
-      return 'ring';
+      return { kind: 'placeholder', what: 'ring' };
   }
 }
 
-function emptyReport(array: string, order: RingOrderKind, error?: string): RingReport {
+function emptyReport(array: ArrayName, order: RingOrderKind, error?: RingProblem): RingReport {
   return { array, capacity: 0, order, total: 0, entries: [], symbols: new Map(), warnings: [], error };
 }
 
 function driverRing(kernel: KernelReaders, req: RingRequest, textOf: EntryText): RingReport {
   const k = kernel.k;
   const orderKind: RingOrderKind = req.plain ? 'slots' : req.seqField ? 'seq' : req.index ? req.mode : 'slots';
-  if (!req.ring) return emptyReport('ring', orderKind, 'name the ring: !ringdump (mydriver!g_History, mydriver!g_Index), or "-?"');
+  if (!req.ring) return emptyReport({ kind: 'placeholder', what: 'ring' }, orderKind, { kind: 'no-ring-named' });
   const where = kernel.locateRing({ ring: req.ring, typeName: req.typeName, count: req.count });
-  if ('error' in where) return emptyReport(refName(req.ring, k.pointerSize), orderKind, where.error);
+  if ('error' in where) return emptyReport(refName(req.ring), orderKind, where.error);
   const ring = kernel.readRing(where.ok);
   const element = ring.element;
   const report: RingReport = {
@@ -152,8 +179,8 @@ function driverRing(kernel: KernelReaders, req: RingRequest, textOf: EntryText):
     warnings: [],
   };
   const bad = ring.unreadable.filter((u) => u).length;
-  if (bad) report.warnings.push(`${bad} of ${ring.capacity} slots unreadable`);
-  if (hasNoFields(element)) report.warnings.push(`element type ${element.name} has no fields in the symbols (public symbols only?): entries shown as bytes`);
+  if (bad) report.warnings.push({ kind: 'slots-unreadable', unreadable: bad, capacity: ring.capacity });
+  if (hasNoFields(element)) report.warnings.push({ kind: 'element-without-fields', elementName: element.name });
 
   const slotBytesZero = (slot: number) => {
     for (let i = 0; i < element.size; i++) if (ring.bytes[slot * element.size + i]) return false;
@@ -164,7 +191,7 @@ function driverRing(kernel: KernelReaders, req: RingRequest, textOf: EntryText):
   else if (req.seqField) {
     const seq = sequenceMember(element, req.seqField);
     if ('error' in seq) {
-      report.warnings.push(`${seq.error}: slot order shown`);
+      report.warnings.push({ kind: 'seq-unusable', problem: seq.error });
       report.order = 'slots';
       order = slotOrder(ring.capacity);
     } else {
@@ -178,7 +205,7 @@ function driverRing(kernel: KernelReaders, req: RingRequest, textOf: EntryText):
   } else if (req.index) {
     const index = kernel.readIndex(req.index);
     if ('error' in index) {
-      report.warnings.push(`index: ${index.error}: slot order shown`);
+      report.warnings.push({ kind: 'index-unusable', problem: index.error });
       report.order = 'slots';
       order = slotOrder(ring.capacity);
     } else {
@@ -201,11 +228,11 @@ function driverRing(kernel: KernelReaders, req: RingRequest, textOf: EntryText):
   return report;
 }
 
-function sequenceMember(element: TypeShape, path: string): { offset: number; size: number } | { error: string } {
+function sequenceMember(element: TypeShape, path: string): { offset: number; size: number } | { error: SeqProblem } {
   const m = element.kind === 'struct' ? memberAt(element, path) : undefined;
-  if (!m) return { error: `-seq ${path}: ${element.name} has no such field` };
+  if (!m) return { error: { kind: 'no-such-field', path, elementName: element.name } };
   if ((m.type.kind !== 'int' && m.type.kind !== 'enum') || m.bitLen !== undefined || [1, 2, 4, 8].indexOf(m.type.size) < 0) {
-    return { error: `-seq ${path}: not an integer field (${m.type.name})` };
+    return { error: { kind: 'not-an-integer', path, typeName: m.type.name } };
   }
   return { offset: m.offset, size: m.type.size };
 }
@@ -227,7 +254,7 @@ function pickFields(report: RingReport, entries: RingEntry[], names: string[], e
   const unknown = names.filter((n) => known.indexOf(n) < 0);
   if (sample && unknown.length) {
     const top = element && element.members ? element.members.map((m) => m.name) : paths;
-    report.warnings.push(`-f: no field ${unknown.join(', ')} in ${report.elementType || 'the entries'} (fields: ${top.join(', ')})`);
+    report.warnings.push({ kind: 'unknown-fields', unknown, elementType: report.elementType, fields: top });
   }
   if (!known.length) return entries;
   const matcher = fieldMatcher(known);
@@ -282,28 +309,34 @@ function imageFilter(k: KernelContext): ((a: Addr) => boolean) | undefined {
 
 function devnodeRings(kernel: KernelReaders, req: RingRequest, textOf: EntryText): RingResult {
   const k = kernel.k;
-  if (!k.target.isKernel) return { reports: [emptyReport('devnode', 'next', '-devnode needs a kernel target (kernel or complete dump, or a live kernel session)')], notes: [] };
+  if (!k.target.isKernel) return { reports: [emptyReport({ kind: 'placeholder', what: 'devnode' }, 'next', { kind: 'devnode-needs-kernel' })], notes: [] };
   if (req.devnode === 'all') {
-    let rootUnreadable: string | undefined;
-    const all = kernel.allDevnodes((root) => { rootUnreadable = `the root device node ${formatAddr(root, k.pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`; });
+    let rootUnreadable: Addr | undefined;
+    const all = kernel.allDevnodes((root) => { rootUnreadable = root; });
     const withHistory = all.map((d) => devnodeReport(k, d, req, textOf)).filter((r) => r.total > 0 || r.error || r.warnings.length);
     return {
       reports: withHistory,
-      notes: [rootUnreadable ? `no device node read: ${rootUnreadable}` : `${count(all.length, 'device node')}, ${withHistory.length} with a state history`],
+      notes: [rootUnreadable ? { kind: 'no-devnode-read', root: rootUnreadable } : { kind: 'devnodes', total: all.length, withHistory: withHistory.length }],
       multiple: true,
     };
   }
   const address = req.devnode as Addr;
   const d = kernel.devnode(address);
-  if (!d) return { reports: [emptyReport(`${address}.StateHistory`, 'next', `device node ${formatAddr(address, k.pointerSize)} is unreadable`)], notes: [] };
+  if (!d) return { reports: [emptyReport({ kind: 'devnode-history', devnode: address }, 'next', { kind: 'devnode-unreadable', address })], notes: [] };
   return { reports: [devnodeReport(k, d, req, textOf)], notes: [] };
 }
 
 function devnodeReport(k: KernelContext, d: DevnodeInfo, req: RingRequest, textOf: EntryText): RingReport {
   // 0 is no state (a zeroed field: PreviousState of a node that never changed state)
-  const stateName = (v: number | undefined) => (v === undefined ? '?' : v === 0 ? 'none' : k.enumName(d.stateEnum, v));
+  const stateOf = (v: number | undefined): DevnodeState => {
+    if (v === undefined) return { kind: 'unread' };
+    if (v === 0) return { kind: 'none' };
+    const name = k.enumName(d.stateEnum, v);
+    return /^#/.test(name) ? { kind: 'value', value: v } : { kind: 'value', value: v, name };
+  };
+  const state = stateOf(d.state);
   const report: RingReport = {
-    array: `${d.address}.StateHistory`,
+    array: { kind: 'devnode-history', devnode: d.address },
     address: d.historyAddress,
     elementType: d.stateEnum,
     elementModule: 'nt',
@@ -318,23 +351,19 @@ function devnodeReport(k: KernelContext, d: DevnodeInfo, req: RingRequest, textO
       address: d.address,
       instancePath: d.instancePath,
       serviceName: d.serviceName,
-      state: stateName(d.state),
-      previousState: stateName(d.previousState),
+      state,
+      previousState: stateOf(d.previousState),
     },
   };
-  if (d.state !== undefined && /^#/.test(stateName(d.state))) report.warnings.push(`State ${d.state} is not a ${d.stateEnum} value: is ${formatAddr(d.address, k.pointerSize)} a device node?`);
+  if (state.kind === 'value' && state.name === undefined) report.warnings.push({ kind: 'state-not-in-enum', state: state.value, stateEnum: d.stateEnum, devnode: d.address });
   let order: RingOrder | undefined;
   if (d.next !== undefined) {
-    report.index = { name: 'StateHistoryEntry', value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
+    report.index = { name: { kind: 'text', text: 'StateHistoryEntry' }, value: { hi: 0, lo: d.next >>> 0 }, widthBits: 32, signed: false };
     // 0 is not a state: an unused slot before the first wrap
     order = orderByNextSlot(d.capacity, d.next, d.history[d.next] !== 0);
   }
   if (!order) {
-    report.warnings.push(
-      d.next === undefined
-        ? '_DEVICE_NODE has no StateHistoryEntry in these symbols: slot order shown'
-        : `StateHistoryEntry ${d.next} is outside the ${d.capacity}-slot ring (index out of range): slot order shown`,
-    );
+    report.warnings.push(d.next === undefined ? { kind: 'no-history-index' } : { kind: 'history-index-out-of-range', next: d.next, capacity: d.capacity });
     report.order = 'slots';
     order = slotOrder(d.capacity, (slot) => d.history[slot] !== 0);
   }

@@ -8,24 +8,22 @@
 // run. Nothing can release the lock when the predecessor is the spinner itself or every other processor
 // is idle. A snapshot of ordinary contention (holder running elsewhere, a short time since the last wait)
 // is not reported; neither is a busy thread at PASSIVE_LEVEL (seed 002's spiking threads).
-import { addrAnd, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
+import { addrAnd, addrInRange, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
 import { cacheKey, getOrBuild } from '../../core/runCache';
 import type { ThreadInfo } from '../../kernel/model';
 import type { ProcessorInfo, ProcessorTable } from '../../kernel/processors';
 import {
   entryMap,
-  flagText,
   innermostFirst,
   LOCK_QUEUE_OWNER,
   LOCK_QUEUE_WAIT,
   type QueueEntry,
   type QueuePosition,
 } from '../../kernel/queuedSpinLocks';
-import { formatTicks } from '../../render/vocabulary';
 import type { WaitModel } from '../waits/waitModel';
 import type { RuleEnv } from '../waits/waitgraph';
-import type { Finding, StaleRule } from './model';
+import type { DispatchSpinFacts, FindingHeader, PlainSpinFacts, QueueFlags, QueuedSpinFacts, SpinNext, SpinRelease, StaleRule } from './model';
 
 /** DISPATCH_LEVEL (wdm.h): nothing preempts a thread at or above it. */
 export const DISPATCH_LEVEL = 2;
@@ -59,16 +57,18 @@ type Release =
 interface QueuedLockFacts {
   position: QueuePosition;
   /** How the spinner's entry was found. */
-  source: string;
+  source: QueuedSpinFacts['source'];
   release: Release;
 }
 
-export const dispatchLevelSpinRule: StaleRule = {
+type SpinFinding = FindingHeader & DispatchSpinFacts;
+
+export const dispatchLevelSpinRule: StaleRule<'dispatch-level-spin'> = {
   id: 'dispatch-level-spin',
-  run({ model }): Finding[] {
+  run({ model }): SpinFinding[] {
     const env = model.env;
     const cpus = env.kernel.processors();
-    const findings: Finding[] = [];
+    const findings: SpinFinding[] = [];
     for (const t of env.table.threads) {
       if (t.state !== 'Running') continue;
       const on = cpus.runningOn.get(t.address);
@@ -83,9 +83,8 @@ export const dispatchLevelSpinRule: StaleRule = {
   },
 };
 
-function spinFinding(t: ThreadInfo, cpu: ProcessorInfo | undefined, cpus: ProcessorTable, model: WaitModel): Finding | undefined {
+function spinFinding(t: ThreadInfo, cpu: ProcessorInfo | undefined, cpus: ProcessorTable, model: WaitModel): SpinFinding | undefined {
   const env = model.env;
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
   const irql = cpu ? cpu.irql : undefined;
   if (irql !== undefined && irql < DISPATCH_LEVEL) return undefined; // preemptible: a spiking thread, not a spin
   const ticks = model.clock.currentTick !== undefined && t.waitTime <= model.clock.currentTick ? model.clock.currentTick - t.waitTime : undefined;
@@ -100,71 +99,60 @@ function spinFinding(t: ThreadInfo, cpu: ProcessorInfo | undefined, cpus: Proces
   const nothingReleases = (queued && queued.release.kind === 'self') || othersIdle;
   if (!nothingReleases && !long) return undefined; // a snapshot of ordinary contention
 
-  const where = cpu ? `processor ${cpu.number}${irql !== undefined ? ` at IRQL ${irql}${irql === DISPATCH_LEVEL ? ' (DISPATCH_LEVEL)' : ''}` : ''}` : 'a processor the dump does not name';
-  const evidence: string[] = [`running on ${where}${spinFrame ? ` in ${spinFrame.text}` : ''}`];
-  if (ticks !== undefined) {
-    const inc = model.clock.increment;
-    evidence.push(
-      `Ticks since its last wait: ${ticks} (${formatTicks(ticks, inc)}); KernelTime ${t.kernelTime} ticks (${formatTicks(t.kernelTime, inc)})${long ? ': it has run in kernel mode ever since' : ''}`,
-    );
-  }
   let lock: Addr | undefined;
-  if (queued) {
-    const { position: pos, release } = queued;
-    const w = pos.waiter;
-    lock = w.lock;
-    evidence.push(`its queue entry ${a(w.address)} (${queued.source}) has Lock = ${a(w.lockValue)}: ${flagText(w.flags)} set, spinning until its predecessor hands the lock over`);
-    evidence.push(`lock word ${a(w.lock)} = ${a(pos.tail)}: the tail of the queue is ${pos.tail === w.address ? 'this entry' : `${a(pos.tail)}, ${pos.toTail.length - 1} entr${pos.toTail.length === 2 ? 'y' : 'ies'} behind it`}`);
-    if (release.kind === 'self') {
-      evidence.push(
-        `its predecessor ${a(release.predecessor.address)} (Lock ${a(release.predecessor.lockValue)}: ${flagText(release.predecessor.flags)}${release.predecessor.flags === LOCK_QUEUE_OWNER ? ', the holder' : ''}) is on the same thread's stack: the thread already holds this lock (recursive acquisition); only it could release it, and it is spinning`,
-      );
-    } else if (release.kind === 'other-running') {
-      const holderFrames = env.stacks.frames(release.holder);
-      const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
-      evidence.push(
-        `its predecessor ${a(release.predecessor.address)} (${flagText(release.predecessor.flags)}) is on the stack of thread ${a(release.holder.address)}, running on processor ${release.processor.number}` +
-          (holderSpin ? `, which itself spins in ${holderSpin.text}: a spin-lock deadlock if it waits for a lock this thread holds` : ': it can release the lock once it gets there'),
-      );
-    } else {
-      evidence.push(`its predecessor is on no stack the dump shows running (a numbered queued lock in a KPRCB, or a holder that no longer runs)`);
-    }
-  } else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) {
-    evidence.push(`no queue entry with LOCK_QUEUE_WAIT that the lock word confirms was found in the frame's arguments or on the thread's stack`);
-  } else if (spinFrame) {
-    const plain = plainLock(t, spinFrame, env);
-    if (plain) {
-      lock = plain.lock;
-      evidence.push(`spin lock ${a(plain.lock)} (the frame's first argument as kv shows it) holds 0x${plain.word}: taken; a plain spin lock records no owner`);
-    } else evidence.push(`a plain spin lock: the frame's arguments do not name a held lock, and the lock word records no owner`);
+  let plain: PlainSpinFacts | undefined;
+  if (queued) lock = queued.position.waiter.lock;
+  else if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) plain = { kind: 'queued-entry-not-found' };
+  else if (spinFrame) {
+    const held = plainLock(t, spinFrame, env);
+    if (held) lock = held.lock;
+    plain = held ? { kind: 'plain-held', lock: held.lock, word: held.word } : { kind: 'plain-unnamed' };
   }
-  if (cpus.known) {
-    if (!others.length) evidence.push(`this is the only processor: nothing else runs to release the lock`);
-    else if (othersIdle) evidence.push(`every other processor (${others.map((p) => p.number).join(', ')}) is idle: nothing else runs that could release it`);
-    else evidence.push(`other processors: ${others.map((p) => `${p.number} ${p.idle ? 'idle' : p.currentThread ? `runs ${a(p.currentThread)}` : 'runs nothing known'}`).join(', ')}`);
-  }
-  const since = ticks !== undefined ? ` for ${formatTicks(ticks, model.clock.increment)} since its last wait` : ' long since its last wait';
-  const release = queued ? queued.release : undefined;
-  const why =
-    release && release.kind === 'self'
-      ? ', which it already holds itself (recursive acquisition): nothing can release it'
-      : othersIdle
-        ? ' while every other processor is idle: nothing can release it'
-        : release && release.kind === 'other-running'
-          ? `${since}, behind thread ${a(release.holder.address)} on processor ${release.processor.number}`
-          : since;
-  const what = queued ? `queued spin lock ${a(queued.position.waiter.lock)}` : lock ? `spin lock ${a(lock)}` : 'a spin lock';
-  const summary = spinFrame || queued ? `thread ${a(t.address)} spins for ${what}${why}` : `thread ${a(t.address)} runs at IRQL ${irql}${why}`;
-  return { rule: 'dispatch-level-spin', severity: 'error', summary, thread: t.address, object: lock, evidence, next: nextCommand(t, queued, lock, spinFrame, env) };
+  return {
+    rule: 'dispatch-level-spin',
+    severity: 'error',
+    thread: t.address,
+    object: lock,
+    spinner: t.address,
+    processor: cpu ? cpu.number : undefined,
+    irql,
+    spinFrame: spinFrame ? spinFrame.text : undefined,
+    ticks,
+    increment: model.clock.increment,
+    kernelTime: t.kernelTime,
+    long,
+    lock,
+    queued: queued ? queuedFacts(queued, env) : undefined,
+    plain,
+    others: cpus.known ? others.map((p) => ({ number: p.number, idle: p.idle, currentThread: p.currentThread })) : undefined,
+    othersIdle,
+    next: nextCommand(t, queued, lock, spinFrame),
+  };
+}
+
+export function queueFlags(flags: number): QueueFlags {
+  return flags === LOCK_QUEUE_WAIT ? { kind: 'wait' } : flags === LOCK_QUEUE_OWNER ? { kind: 'owner' } : { kind: 'other', flags };
+}
+
+function queuedFacts(q: QueuedLockFacts, env: RuleEnv): QueuedSpinFacts {
+  const w = q.position.waiter;
+  const r = q.release;
+  let release: SpinRelease;
+  if (r.kind === 'self') release = { kind: 'self', predecessor: r.predecessor.address, predecessorLock: r.predecessor.lockValue, predecessorFlags: queueFlags(r.predecessor.flags) };
+  else if (r.kind === 'other-running') {
+    const holderFrames = env.stacks.frames(r.holder);
+    const holderSpin = holderFrames && holderFrames.find((fr) => isSpinFrame(fr.text));
+    release = { kind: 'other-running', predecessor: r.predecessor.address, predecessorFlags: queueFlags(r.predecessor.flags), holder: r.holder.address, processor: r.processor.number, holderSpinFrame: holderSpin ? holderSpin.text : undefined };
+  } else release = { kind: 'unknown' };
+  return { entry: w.address, source: q.source, lockValue: w.lockValue, flags: queueFlags(w.flags), lock: w.lock, tail: q.position.tail, behind: q.position.toTail.length - 1, release };
 }
 
 /** The entry to dump when found; the lock word of a plain lock; the numbered queued locks; else what every processor runs. */
-function nextCommand(t: ThreadInfo, queued: QueuedLockFacts | undefined, lock: Addr | undefined, spinFrame: FrameInfo | undefined, env: RuleEnv): string {
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
-  if (queued) return `dt nt!_KSPIN_LOCK_QUEUE ${a(queued.position.waiter.address)}`;
-  if (lock) return `dp ${a(lock)} L1`;
-  if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) return '!qlocks';
-  return t.state === 'Running' ? '!running -t' : `!thread ${a(t.address)}`;
+function nextCommand(t: ThreadInfo, queued: QueuedLockFacts | undefined, lock: Addr | undefined, spinFrame: FrameInfo | undefined): SpinNext {
+  if (queued) return { kind: 'queue-entry', entry: queued.position.waiter.address };
+  if (lock) return { kind: 'lock-word', lock };
+  if (spinFrame && QUEUED_ROUTINE.test(spinFrame.text)) return { kind: 'qlocks' };
+  return t.state === 'Running' ? { kind: 'running' } : { kind: 'thread', thread: t.address };
 }
 
 /** The spinner's queue position and predecessor, from the spin frame's arguments or the thread's own stack. */
@@ -186,7 +174,7 @@ function queuedLock(t: ThreadInfo, spinFrame: FrameInfo | undefined, cpus: Proce
   for (const w of waiters) {
     const position = reader.position(w, known);
     if (!position) continue;
-    const source = fromArgs.has(w.address) ? `an argument of ${spinFrame!.text}` : `on its own stack [${formatAddr(t.stackLimit, env.k.pointerSize)}, ${formatAddr(t.stackBase, env.k.pointerSize)})`;
+    const source: QueuedSpinFacts['source'] = fromArgs.has(w.address) ? { kind: 'argument', frame: spinFrame!.text } : { kind: 'own-stack', limit: t.stackLimit, base: t.stackBase };
     return { position, source, release: releaseOf(t, w, own, cpus, env) };
   }
   return undefined;

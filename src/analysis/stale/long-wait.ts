@@ -11,15 +11,11 @@
 //   threads already past the threshold);
 // - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
 //   recorded (WaitTime 0): no age at all.
-import { formatAddr, type Addr } from '../../core/addr';
 import type { FrameInfo } from '../../core/target';
 import type { ThreadInfo } from '../../kernel/model';
 import { describeTerminal } from '../waits/terminals';
-import { formatTicks } from '../../render/vocabulary';
-import { terminalText } from '../../render/waitchainWords';
 import { IDLE_WAIT_REASONS } from '../waits/waitchain';
-import { hex4 } from '../../core/numbers';
-import type { Finding, StaleEnv, StaleRule } from './model';
+import { threadFacts, type FindingHeader, type LongWaitFacts, type LongWaitGroup, type StaleEnv, type StaleRule } from './model';
 
 /** 100 ns units per second (tick lengths are in 100 ns units). */
 const UNITS_PER_SECOND = 10000000;
@@ -36,15 +32,15 @@ interface LongWait {
   thread: ThreadInfo;
   ticks: number;
   frame: string | undefined;
-  /** The blocking module, or "<wait reason>, no stack" when no frame is known. */
-  group: string;
-  /** Where it blocks, in words: "in DriverA", "in a wait (WrLpcReply), stack not available". */
-  where: string;
+  /** The blocking module, or the wait reason when no frame is known. */
+  group: LongWaitGroup;
 }
 
-export const longWaitRule: StaleRule = {
+type LongWaitFinding = FindingHeader & LongWaitFacts;
+
+export const longWaitRule: StaleRule<'long-wait'> = {
   id: 'long-wait',
-  run(env: StaleEnv): Finding[] {
+  run(env: StaleEnv): LongWaitFinding[] {
     const { model, options } = env;
     const increment = model.clock.increment;
     const waits: LongWait[] = [];
@@ -58,9 +54,9 @@ export const longWaitRule: StaleRule = {
       if (frames && waitsForPoolWork(frames)) continue;
       // Frames all in nt/ntdll (a loader or PEB lock wait): the outermost one says what the thread was doing.
       const frame = model.env.stacks.blockingFrame(t, WAIT_WRAPPERS) || (frames && frames.length ? frames[frames.length - 1].text : undefined);
-      waits.push({ thread: t, ticks, frame, ...groupOf(frame, t) });
+      waits.push({ thread: t, ticks, frame, group: groupOf(frame, t) });
     }
-    const findings: Finding[] = [];
+    const findings: LongWaitFinding[] = [];
     for (const g of groupsOf(waits)) for (const w of g) findings.push(findingOf(w, g, env));
     return findings;
   },
@@ -80,64 +76,64 @@ export function waitsForPoolWork(frames: readonly FrameInfo[]): boolean {
   return false;
 }
 
-/** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE). */
-export function moduleOfFrame(frame: string): string {
+/** The module of a frame ("DriverA!Block+0x1b" -> DriverA, "ModuleE+0x1a2b" -> ModuleE); undefined for a bare address (code in no module). */
+export function moduleOfFrame(frame: string): string | undefined {
   const m = /^([^!+\s]+)/.exec(frame);
-  if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1])) return 'unknown code';
+  if (!m || /^(0x)?[0-9a-f`]+$/i.test(m[1])) return undefined;
   return m[1];
 }
 
 /** Threads without frames are grouped by their wait reason instead. */
-function groupOf(frame: string | undefined, t: ThreadInfo): { group: string; where: string } {
-  if (frame) {
-    const module = moduleOfFrame(frame);
-    return { group: module, where: `in ${module}` };
-  }
-  const why = t.stackResident === false ? 'kernel stack not resident' : 'stack not available';
-  return { group: `${t.waitReason}, no stack`, where: `in a wait (${t.waitReason}), ${why}` };
+function groupOf(frame: string | undefined, t: ThreadInfo): LongWaitGroup {
+  if (!frame) return { kind: 'no-stack', waitReason: t.waitReason };
+  const module = moduleOfFrame(frame);
+  return module !== undefined ? { kind: 'module', module } : { kind: 'unknown-code' };
+}
+
+/** A group's identity, and its place among groups whose longest waits are equal (code in no module first, then by name, a module before a wait reason). */
+function groupKey(g: LongWaitGroup): string {
+  return g.kind === 'module' ? `${g.module}\u0000m` : g.kind === 'no-stack' ? `${g.waitReason}\u0000r` : '\u0000';
 }
 
 /** Groups, the one with the longest wait first; in each, the longest waits first. */
 function groupsOf(waits: LongWait[]): LongWait[][] {
   const byGroup = new Map<string, LongWait[]>();
   for (const w of waits) {
-    const list = byGroup.get(w.group);
+    const key = groupKey(w.group);
+    const list = byGroup.get(key);
     if (list) list.push(w);
-    else byGroup.set(w.group, [w]);
+    else byGroup.set(key, [w]);
   }
   const groups: LongWait[][] = [];
   byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));
-  return groups.sort((a, b) => b[0].ticks - a[0].ticks || (a[0].group < b[0].group ? -1 : 1));
+  return groups.sort((a, b) => b[0].ticks - a[0].ticks || (groupKey(a[0].group) < groupKey(b[0].group) ? -1 : 1));
 }
 
-function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): Finding {
+function findingOf(w: LongWait, group: LongWait[], env: StaleEnv): LongWaitFinding {
   const { model, options } = env;
-  const { k, clock } = model;
+  const { clock } = model;
   const t = w.thread;
-  const at = (a: Addr) => formatAddr(a, k.pointerSize);
-  const age = formatTicks(w.ticks, clock.increment);
-  const n = group.length;
   // Only the first few other members are named: never copy the group (one can hold every thread).
   const othersCount = group.length - 1;
   const shown: LongWait[] = [];
   for (let i = 0; i < group.length && shown.length < MEMBERS_SHOWN; i++) if (group[i] !== w) shown.push(group[i]);
-  const members = shown.map((g) => `${at(g.thread.address)} (${g.thread.process.name}, ${formatTicks(g.ticks, clock.increment)})`);
-  if (othersCount > MEMBERS_SHOWN) members.push(`and ${othersCount - MEMBERS_SHOWN} more`);
-  const how = [t.waitReason, t.waitMode, t.alertable ? 'alertable' : 'not alertable'];
-  if (t.timedWait) how.push('with a timeout');
-  if (t.terminated) how.push('thread terminating');
   return {
     rule: 'long-wait',
     severity: 'warning',
-    summary: `${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)} has waited ${age} ${w.where} (group ${w.group}: ${n} long wait${n === 1 ? '' : 's'})`,
     thread: t.address,
-    evidence: [
-      `Ticks: ${w.ticks} (${age}), over the ${options.longWaitSeconds} s threshold (Wait Start ${t.waitTime}, current tick ${clock.currentTick})`,
-      `Wait: ${how.join(', ')}`,
-      `Waits on: ${terminalText(describeTerminal(t, model.graph, model.env), k.pointerSize)}`,
-      `Blocking frame: ${w.frame || (t.stackResident === false ? 'none, kernel stack not resident' : 'none, stack not available')}`,
-      othersCount ? `Also in group ${w.group}: ${members.join(', ')}` : `The only long wait in group ${w.group}`,
-    ],
-    next: `!thread ${at(t.address)}`,
+    timedWait: t.timedWait,
+    ticks: w.ticks,
+    increment: clock.increment,
+    thresholdSeconds: options.longWaitSeconds,
+    waitStart: t.waitTime,
+    currentTick: clock.currentTick,
+    group: w.group,
+    groupSize: group.length,
+    members: shown.map((g) => ({ address: g.thread.address, processName: g.thread.process.name, ticks: g.ticks })),
+    moreMembers: Math.max(0, othersCount - MEMBERS_SHOWN),
+    stackNotResident: t.stackResident === false,
+    frame: w.frame,
+    waitsOn: describeTerminal(t, model.graph, model.env),
+    waiter: threadFacts(t),
   };
 }

@@ -9,13 +9,12 @@
 // - the MutantListHead of the few threads that are terminating or belong to an exiting process:
 //   mutants they still own that nobody waits on.
 // Severity: error when threads wait on the lock (they are stuck for good), warning otherwise.
-import { formatAddr, type Addr } from '../../core/addr';
+import type { Addr } from '../../core/addr';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ResourceInfo } from '../../kernel/resources';
 import { resourcesOf } from '../waits/rules/resources';
-import { hex4 } from '../../core/numbers';
 import type { HopKind } from '../waits/waitgraph';
-import type { Finding, Severity, StaleEnv, StaleRule } from './model';
+import { threadFacts, type FindingHeader, type OrphanedOwnerFacts, type OrphanFacts, type OrphanReason, type Severity, type StaleEnv, type StaleRule } from './model';
 import { getOrBuild } from '../../core/runCache';
 
 /** Hop kinds that go from a waiter to the owner of a lock. */
@@ -46,13 +45,15 @@ interface OwnedLock {
   carried: number;
 }
 
-export const orphanedOwnerRule: StaleRule = {
+type OrphanedOwnerFinding = FindingHeader & OrphanedOwnerFacts;
+
+export const orphanedOwnerRule: StaleRule<'orphaned-owner'> = {
   id: 'orphaned-owner',
-  run(env: StaleEnv): Finding[] {
-    const out: Finding[] = [];
+  run(env: StaleEnv): OrphanedOwnerFinding[] {
+    const out: OrphanedOwnerFinding[] = [];
     collectLocks(env).forEach((l) => {
-      const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l, env) })).filter((o) => o.why);
-      if (orphans.length) out.push(findingOf(l, orphans as { owner: Owner; why: string }[], env));
+      const orphans = l.owners.map((o) => ({ owner: o, why: orphanedBecause(o, l) })).filter((o) => o.why);
+      if (orphans.length) out.push(findingOf(l, orphans as { owner: Owner; why: OrphanReason }[], env));
     });
     return out;
   },
@@ -147,135 +148,86 @@ function dyingThread(t: ThreadInfo): boolean {
   return t.terminated || t.process.exiting;
 }
 
-/** Why this owner will never release the lock, in words; undefined when it is alive. */
-function orphanedBecause(o: Owner, l: OwnedLock, env: StaleEnv): string | undefined {
-  const { k } = env.model;
-  const at = (a: Addr) => formatAddr(a, k.pointerSize);
+/** Why this owner will never release the lock; undefined when it is alive. */
+function orphanedBecause(o: Owner, l: OwnedLock): OrphanReason | undefined {
   if (o.thread) {
     const t = o.thread;
-    const who = `thread ${at(t.address)} (${t.process.name} ${hex4(t.process.pid)}.${hex4(t.tid)})`;
-    if (t.state === 'Terminated') return `${who}, which has terminated`;
-    if (t.terminated) return `${who}, which is terminating (Terminated flag set, state ${t.state})`;
-    if (t.process.exiting) return `${who}, whose process is exiting`;
+    if (t.state === 'Terminated') return { kind: 'terminated', thread: threadFacts(t) };
+    if (t.terminated) return { kind: 'terminating', thread: threadFacts(t) };
+    if (t.process.exiting) return { kind: 'process-exiting', thread: threadFacts(t) };
     return undefined;
   }
-  if (o.recorded) return `${at(o.recorded)}, which is not a thread of any listed process`;
-  if (o.tid !== undefined) return `tid ${hex4(o.tid)}, which is not a thread of ${l.process ? l.process.name : 'its process'} (exited?)`;
+  if (o.recorded) return { kind: 'not-a-thread', recorded: o.recorded };
+  if (o.tid !== undefined) return { kind: 'tid-not-in-process', tid: o.tid, processName: l.process ? l.process.name : undefined };
   return undefined;
 }
 
-function findingOf(l: OwnedLock, orphans: { owner: Owner; why: string }[], env: StaleEnv): Finding {
+function findingOf(l: OwnedLock, orphans: { owner: Owner; why: OrphanReason }[], env: StaleEnv): OrphanedOwnerFinding {
   const { k, table, env: ruleEnv } = env.model;
-  const at = (a: Addr) => formatAddr(a, k.pointerSize);
-  const name = lockName(l, env);
   const waiting = Math.max(l.waiters.length, l.carried);
   const severity: Severity = waiting > 0 ? 'error' : 'warning';
-  const evidence = [`Lock: ${name}${lockState(l, env)}`];
+  // In the order the lock's own facts were always read: its symbol, its state, then its owners.
+  const symbol = l.kind === 'critical-section' ? k.target.nearestSymbol(l.lock) : undefined;
+  const r = l.resource;
+  let abandoned = false;
+  if (!r && l.kind === 'mutant') {
+    const m = ruleEnv.dispatcher.read(l.lock);
+    abandoned = !!(m && m.abandoned);
+  }
 
   let thread: Addr | undefined;
+  const facts: OrphanFacts[] = [];
   for (const { owner, why } of orphans) {
-    evidence.push(`Owner: ${why}`);
+    const fact: OrphanFacts = { reason: why };
     if (owner.thread) {
       if (!thread) thread = owner.thread.address;
       const p = owner.thread.process;
-      if (p.exiting) evidence.push(`${p.name}: exiting, ${describeProcess(p)}`);
+      if (p.exiting) fact.exitingProcess = { name: p.name, threadsLeft: liveThreads(p), activeThreads: p.activeThreads };
     } else if (owner.recorded) {
       // A recorded owner that is no listed thread: does the address still hold a thread object?
       const object = ruleEnv.dispatcher.probe(owner.recorded);
       if (object && object.kind === 'Thread') {
         if (!thread) thread = owner.recorded;
-        evidence.push(`${at(owner.recorded)} still holds a thread object, on no process's thread list (terminated, not yet freed?)`);
-      } else if (object) evidence.push(`${at(owner.recorded)} holds a ${object.typeName} now, no thread (freed and reused)`);
-      else evidence.push(`${at(owner.recorded)} is unreadable or holds no dispatcher object (freed?)`);
+        fact.recordedHolds = { kind: 'thread' };
+      } else fact.recordedHolds = object ? { kind: 'other', typeName: object.typeName } : { kind: 'nothing' };
     }
+    facts.push(fact);
   }
-  const alive = l.owners.length - orphans.length;
-  if (alive > 0) evidence.push(`${alive} other owner${alive === 1 ? '' : 's'} alive (shared owners can release only their own share)`);
-
-  if (l.waiters.length) {
-    const shown = l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
-      const t = table.threadByAddress.get(w);
-      return t ? `${at(w)} (${t.process.name})` : at(w);
-    });
-    if (l.waiters.length > WAITERS_SHOWN) shown.push(`and ${l.waiters.length - WAITERS_SHOWN} more`);
-    evidence.push(`Waiting on it: ${shown.join(', ')}${l.carried > l.waiters.length ? `; the lock counts ${l.carried} waiters` : ''}`);
-  } else if (l.carried) evidence.push(`The lock counts ${l.carried} waiter${l.carried === 1 ? '' : 's'}, none of them a thread of this dump`);
-  else evidence.push('No thread waits on it yet: the next one to acquire it will hang');
-  const damage = incompleteThreadLists(l, orphans, env);
-  if (damage) evidence.push(damage);
-
   return {
     rule: 'orphaned-owner',
     severity,
-    summary: `${name} is owned by ${orphans[0].why}${waiting ? `; ${waiting} waiter${waiting === 1 ? '' : 's'} stuck` : ', no waiters yet'}`,
     thread,
     object: l.lock,
-    evidence,
-    next: nextCommand(l, env),
+    lock: {
+      kind: l.kind,
+      address: l.lock,
+      symbol: symbol && /![^+]+$/.test(symbol) ? symbol : undefined,
+      process: l.process ? { name: l.process.name, address: l.process.address } : undefined,
+      resource: r ? { exclusive: r.exclusive, activeCount: r.activeCount, exclusiveWaiters: r.exclusiveWaiters, sharedWaiters: r.sharedWaiters } : undefined,
+      abandoned,
+      guardedMutexType: l.kind === 'guarded-mutex' && !k.type('_KGUARDED_MUTEX') ? '_FAST_MUTEX' : '_KGUARDED_MUTEX',
+    },
+    orphans: facts,
+    otherOwnersAlive: l.owners.length - orphans.length,
+    waitersShown: l.waiters.slice(0, WAITERS_SHOWN).map((w) => {
+      const t = table.threadByAddress.get(w);
+      return t ? { address: w, processName: t.process.name } : { address: w };
+    }),
+    waiterCount: l.waiters.length,
+    carried: l.carried,
+    shortThreadLists: incompleteThreadLists(l, orphans, env),
   };
 }
 
-function lockName(l: OwnedLock, env: StaleEnv): string {
-  const { k } = env.model;
-  const at = formatAddr(l.lock, k.pointerSize);
-  switch (l.kind) {
-    case 'resource':
-      return `ERESOURCE ${at}`;
-    case 'fast-mutex':
-      return `fast mutex ${at}`;
-    case 'guarded-mutex':
-      return `guarded mutex ${at}`;
-    case 'critical-section': {
-      const symbol = k.target.nearestSymbol(l.lock);
-      const named = symbol && /![^+]+$/.test(symbol) ? ` (${symbol})` : '';
-      return `critical section ${at}${named}${l.process ? ` in ${l.process.name}` : ''}`;
-    }
-    default:
-      return `${l.kind} ${at}`;
-  }
-}
-
-/** What the lock itself says: a resource's mode and counters, a mutant's abandonment. */
-function lockState(l: OwnedLock, env: StaleEnv): string {
-  if (l.resource) {
-    const r = l.resource;
-    return `, ${r.exclusive ? 'exclusive' : 'shared'}, ActiveCount ${r.activeCount}, ${r.exclusiveWaiters} exclusive and ${r.sharedWaiters} shared waiters`;
-  }
-  if (l.kind === 'mutant') {
-    const m = env.model.env.dispatcher.read(l.lock);
-    return m && m.abandoned ? ', abandoned' : '';
-  }
-  return '';
-}
-
-function describeProcess(p: ProcessInfo): string {
-  const left = p.threads.filter((t) => !t.terminated).length;
-  return `${left} thread${left === 1 ? '' : 's'} left${p.activeThreads !== undefined ? ` (ActiveThreads ${p.activeThreads})` : ''}`;
+function liveThreads(p: ProcessInfo): number {
+  return p.threads.filter((t) => !t.terminated).length;
 }
 
 /** An owner "not found" proves little when the dump lists fewer threads than the kernel counts. */
-function incompleteThreadLists(l: OwnedLock, orphans: { owner: Owner }[], env: StaleEnv): string | undefined {
+function incompleteThreadLists(l: OwnedLock, orphans: { owner: Owner }[], env: StaleEnv): OrphanedOwnerFacts['shortThreadLists'] {
   if (orphans.every((o) => o.owner.thread)) return undefined;
   const { table } = env.model;
   const short = (l.process ? [l.process] : table.processes).filter((p) => p.activeThreads !== undefined && p.activeThreads > p.threads.length);
   if (!short.length) return undefined;
-  const named = short.slice(0, 3).map((p) => `${p.name} lists ${p.threads.length} of its ${p.activeThreads} threads`);
-  return `Caution: ${named.join('; ')}${short.length > 3 ? ` (and ${short.length - 3} more processes)` : ''}: the owner may be among the threads not listed`;
-}
-
-function nextCommand(l: OwnedLock, env: StaleEnv): string {
-  const { k } = env.model;
-  const at = formatAddr(l.lock, k.pointerSize);
-  switch (l.kind) {
-    case 'resource':
-      return `!locks ${at}`;
-    case 'critical-section':
-      return l.process ? `.process /r /p ${formatAddr(l.process.address, k.pointerSize)}; !cs ${at}` : `!cs ${at}`;
-    case 'fast-mutex':
-      return `dt nt!_FAST_MUTEX ${at}`;
-    case 'guarded-mutex':
-      return `dt nt!${k.type('_KGUARDED_MUTEX') ? '_KGUARDED_MUTEX' : '_FAST_MUTEX'} ${at}`;
-    default:
-      return `dt nt!_KMUTANT ${at}`;
-  }
+  return { shown: short.slice(0, 3).map((p) => ({ name: p.name, listed: p.threads.length, active: p.activeThreads! })), more: Math.max(0, short.length - 3) };
 }

@@ -3,12 +3,13 @@
 // has returned). Kernel stacks are [StackLimit, StackBase) of every thread, indexed once per run; user
 // stacks are the TEB's NtTib bounds of the issuing process's threads (complete dumps only), read once per
 // thread when an IRP of that process points into user space. Shared by stale-iosb and the APC rule.
-import { addrCompare, addrDiff, addrInRange, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
+import { addrCompare, addrDiff, addrInRange, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import { cacheKey, getOrBuild } from '../../core/runCache';
 import type { FrameInfo } from '../../core/target';
 import { majorFunctionName, type IrpInfo } from '../../kernel/irps';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { RuleEnv } from '../waits/waitgraph';
+import type { IrpTargetFacts, StackPointerSource } from './model';
 
 /** A stack range larger than this is damage, not a stack (kernel stacks are at most 72 KB; user stacks reserve 1 MB by default, rarely more than a few MB). */
 const MAX_STACK_SIZE = 0x4000000;
@@ -35,8 +36,8 @@ export interface StackPosition {
   range: StackRange;
   /** The stack pointer compared against; undefined when the dump does not give it. */
   sp: Addr | undefined;
-  /** Where sp came from ("saved stack pointer (KernelStack)", "innermost frame"), or why it is unknown. */
-  spSource: string;
+  /** Where sp came from (the saved KernelStack, the innermost frame), or why it is unknown. */
+  spSource: StackPointerSource;
   state: FrameState;
   /** sp − address in bytes (positive: below sp). */
   below: number | undefined;
@@ -110,16 +111,16 @@ function userStacksOf(process: ProcessInfo, env: RuleEnv): StackRange[] {
  * running thread's real one is in the processor, so the innermost frame the debugger unwound is used.
  * User: the innermost user-mode frame (the data model gives no user registers otherwise).
  */
-function stackPointer(range: StackRange, env: RuleEnv): { sp: Addr | undefined; source: string } {
+function stackPointer(range: StackRange, env: RuleEnv): { sp: Addr | undefined; source: StackPointerSource } {
   const t = range.thread;
   const inRange = (a: Addr | undefined) => a !== undefined && addrCompare(a, range.limit) >= 0 && addrCompare(a, range.base) <= 0;
   if (!range.user && t.state !== 'Running') {
-    return inRange(t.kernelStack) ? { sp: t.kernelStack, source: 'saved stack pointer (KernelStack)' } : { sp: undefined, source: 'KernelStack outside the stack' };
+    return inRange(t.kernelStack) ? { sp: t.kernelStack, source: { kind: 'saved-kernel-stack' } } : { sp: undefined, source: { kind: 'kernel-stack-outside' } };
   }
   const frames = env.stacks.frames(t);
   const innermost = frames && innermostFrameIn(frames, range.limit, range.base);
-  if (innermost) return { sp: innermost.stackOffset, source: `innermost ${range.user ? 'user-mode ' : ''}frame ${innermost.text}` };
-  return { sp: undefined, source: range.user ? 'no user-mode frames' : 'running, and no frames give its stack pointer' };
+  if (innermost) return { sp: innermost.stackOffset, source: { kind: 'innermost-frame', user: range.user, frame: innermost.text } };
+  return { sp: undefined, source: { kind: range.user ? 'no-user-frames' : 'running-no-frames' } };
 }
 
 function innermostFrameIn(frames: readonly FrameInfo[], limit: Addr, base: Addr): FrameInfo | undefined {
@@ -160,13 +161,12 @@ export function irpsByThread(env: RuleEnv): ThreadIrps[] {
   });
 }
 
-/** "IRP_MJ_WRITE to \FileSystem\Ntfs", or why no driver is named. */
-export function irpTarget(irp: IrpInfo, env: RuleEnv): string {
+/** The IRP's current major function and driver (IRP_MJ_WRITE, \FileSystem\Ntfs), or why no driver is named. */
+export function irpTarget(irp: IrpInfo, env: RuleEnv): IrpTargetFacts {
   const location = irp.current;
-  if (!location) return irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed back by its drivers' : 'not sent to a driver';
+  if (!location) return { kind: irp.stackCount > 0 && irp.currentLocation > irp.stackCount ? 'completed-back' : 'not-sent' };
   const target = location.deviceObject ? env.kernel.irps.deviceTarget(location.deviceObject) : undefined;
-  const driver = target && target.driverName ? target.driverName : location.deviceObject ? `device ${formatAddr(location.deviceObject, env.k.pointerSize)}` : 'no device';
-  return `${majorFunctionName(location.majorFunction)} to ${driver}`;
+  return { kind: 'sent', majorFunction: majorFunctionName(location.majorFunction), driverName: target && target.driverName ? target.driverName : undefined, deviceObject: location.deviceObject };
 }
 
 /** FILE_OBJECT.Event of the IRP's file object (synchronous file I/O waits there): address arithmetic from the symbols, no read. */
@@ -183,9 +183,4 @@ export function waitsOnIrpEvent(t: ThreadInfo, irp: IrpInfo, env: RuleEnv): bool
   if (irp.userEvent && objects.indexOf(irp.userEvent) >= 0) return true;
   const fileEvent = fileObjectEvent(irp, env);
   return !!fileEvent && objects.indexOf(fileEvent) >= 0;
-}
-
-/** "0x44" */
-export function hexBytes(n: number): string {
-  return `0x${n.toString(16)}`;
 }

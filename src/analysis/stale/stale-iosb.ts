@@ -11,18 +11,15 @@
 // Silent: an IoStatusBlock/event in a live frame of the issuer (the synchronous-request pattern), an
 // address on no known stack (pool), a running issuer whose stack pointer the dump does not give, a
 // user-mode request whose issuer waits on its event or its file object's event (synchronous I/O).
-import { formatAddr, isKernelAddress, type Addr } from '../../core/addr';
+import { isKernelAddress, type Addr } from '../../core/addr';
 import { cacheKey } from '../../core/runCache';
 import type { IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
 import type { RuleEnv } from '../waits/waitgraph';
-import type { Finding, Severity, StaleRule } from './model';
-import { hexBytes, irpsByThread, irpTarget, locateOnStacks, waitsOnIrpEvent, type StackPlace, type StackPosition } from './stackRefs';
+import { threadFacts, type ReferenceField, type Severity, type StaleReason, type StaleReferenceFacts, type StaleRule } from './model';
+import { irpsByThread, irpTarget, locateOnStacks, waitsOnIrpEvent, type StackPlace, type StackPosition } from './stackRefs';
 
-export type ReferenceField = 'UserIosb' | 'UserEvent';
-
-/** Why a reference is stale. */
-export type StaleReason = 'returned' | 'terminated' | 'other-thread';
+export type { ReferenceField, StaleReason } from './model';
 
 export interface StaleReference {
   issuer: ThreadInfo;
@@ -86,11 +83,9 @@ export function staleIrpAddresses(env: RuleEnv): Set<Addr> {
   return s;
 }
 
-const WHAT: Record<ReferenceField, string> = { UserIosb: 'IoStatusBlock', UserEvent: 'event' };
-
-export const staleIosbRule: StaleRule = {
+export const staleIosbRule: StaleRule<'stale-iosb'> = {
   id: 'stale-iosb',
-  run({ model }): Finding[] {
+  run({ model }) {
     const env = model.env;
     const byIrp = new Map<Addr, StaleReference[]>();
     for (const r of staleReferences(env)) {
@@ -98,61 +93,45 @@ export const staleIosbRule: StaleRule = {
       if (list) list.push(r);
       else byIrp.set(r.irp.address, [r]);
     }
-    const findings: Finding[] = [];
+    const findings: ReturnType<StaleRule<'stale-iosb'>['run']> = [];
     byIrp.forEach((refs) => findings.push(findingOf(refs, env)));
     return findings;
   },
 };
 
-function findingOf(refs: StaleReference[], env: RuleEnv): Finding {
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
+function findingOf(refs: StaleReference[], env: RuleEnv): ReturnType<StaleRule<'stale-iosb'>['run']>[number] {
   const { issuer, irp } = refs[0];
   const severity: Severity = refs.some((r) => r.severity === 'error') ? 'error' : 'warning';
-  const evidence: string[] = [
-    `IRP ${a(irp.address)} (${irpTarget(irp, env)}${irp.pendingReturned ? ', PendingReturned' : ''}) is on the IRP list of thread ${a(issuer.address)} (${issuer.process.name}), ${stateText(issuer, env)}`,
-  ];
-  if (irp.thread && irp.thread !== issuer.address) evidence.push(`its Tail.Overlay.Thread reads ${a(irp.thread)} (overlaid by the completion APC once completion has begun, or damage)`);
-  for (const r of refs) evidence.push(...referenceEvidence(r, env));
-  const first = refs[0];
-  const target = first.position.range.thread;
-  const stack = first.place.kernel ? 'kernel stack' : 'user-mode stack';
-  const what = refs.map((r) => WHAT[r.field]).filter((w, i, all) => all.indexOf(w) === i).join(' and ');
-  const summary =
-    first.reason === 'returned'
-      ? `IRP ${a(irp.address)}'s ${what} lies in a returned frame of thread ${a(issuer.address)}'s ${stack}: its completion will write into dead stack`
-      : first.reason === 'terminated'
-        ? `IRP ${a(irp.address)}'s ${what} lies on the ${stack} of thread ${a(issuer.address)}, which has terminated`
-        : `IRP ${a(irp.address)} of thread ${a(issuer.address)} has its ${what} on the ${stack} of another thread, ${a(target.address)}`;
-  return { rule: 'stale-iosb', severity, summary, thread: issuer.address, irp: irp.address, object: first.place.address, evidence, next: `!irp ${a(irp.address)}` };
+  return {
+    rule: 'stale-iosb',
+    severity,
+    thread: issuer.address,
+    irp: irp.address,
+    object: refs[0].place.address,
+    issuer: threadFacts(issuer),
+    irpTarget: irpTarget(irp, env),
+    pendingReturned: !!irp.pendingReturned,
+    overlayThread: irp.thread && irp.thread !== issuer.address ? irp.thread : undefined,
+    references: refs.map(referenceFacts),
+  };
 }
 
-function referenceEvidence(r: StaleReference, env: RuleEnv): string[] {
-  const a = (x: Addr) => formatAddr(x, env.k.pointerSize);
+function referenceFacts(r: StaleReference): StaleReferenceFacts {
   const p = r.position;
-  const t = p.range.thread;
-  const stack = r.place.kernel ? 'kernel stack' : 'user-mode stack (TEB bounds)';
-  const owner = t === r.issuer ? 'the issuing thread' : `thread ${a(t.address)} (${t.process.name}), not the issuing thread`;
-  const lines = [`${r.field} ${a(r.place.address)} lies on the ${stack} of ${owner}: [${a(p.range.limit)}, ${a(p.range.base)})${p.sp ? `, ${p.spSource} ${a(p.sp)}` : ` (${p.spSource})`}`];
-  if (p.state === 'returned' && p.below !== undefined) lines.push(`${r.field} is ${hexBytes(p.below)} bytes below the ${p.range.user ? 'innermost frame' : 'saved stack pointer'}: in a frame that has returned`);
-  else if (p.state === 'live' && p.below !== undefined && r.reason !== 'terminated') lines.push(`${r.field} is ${hexBytes(-p.below)} bytes above that thread's stack pointer, in one of its live frames`);
-  if (r.reason === 'terminated') lines.push(`the issuing thread has terminated: its stack is freed or about to be`);
-  if (r.reason === 'other-thread') {
-    lines.push(
-      r.severity === 'warning'
-        ? `that thread waits on the IRP's UserEvent in a live frame: a request handed to another thread; it is safe only while that thread stays in the frame`
-        : `${t.terminated ? 'that thread has terminated' : `that thread is ${stateText(t, env)}`}: nothing ties its frames to this IRP`,
-    );
-  }
-  lines.push(
-    r.field === 'UserIosb'
-      ? 'completing the IRP (nt!IopCompleteRequest) writes the IO_STATUS_BLOCK there, over whatever that stack holds by then'
-      : 'completing the IRP (nt!IopCompleteRequest) signals a KEVENT there: KeSetEvent on whatever that stack holds by then',
-  );
-  return lines;
-}
-
-function stateText(t: ThreadInfo, env: RuleEnv): string {
-  if (t.state !== 'Waiting') return t.state;
-  const on = t.waits.map((w) => formatAddr(w.object, env.k.pointerSize));
-  return `Waiting (${t.waitReason}${t.alertable ? ', alertable' : ''})${on.length ? ` on ${on.join(', ')}` : ''}`;
+  return {
+    field: r.field,
+    address: r.place.address,
+    kernelStack: r.place.kernel,
+    reason: r.reason,
+    severity: r.severity,
+    stackOwner: threadFacts(p.range.thread),
+    ownerIsIssuer: p.range.thread === r.issuer,
+    stackLimit: p.range.limit,
+    stackBase: p.range.base,
+    userStack: p.range.user,
+    sp: p.sp,
+    spSource: p.spSource,
+    frameState: p.state,
+    below: p.below,
+  };
 }

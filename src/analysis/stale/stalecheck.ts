@@ -1,8 +1,9 @@
-// !stalecheck's analysis: run the chosen rules over the shared wait model, most severe first.
+// !stalecheck's analysis: run the chosen rules over the shared wait model, in the declared order
+// (src/analysis/stale/model.ts, RULE_IDS), most severe first.
 import type { KernelReaders } from '../../kernel/readers';
 import { messageOfError } from '../../core/warnings';
 import { STALE_RULES } from './';
-import { SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions } from './model';
+import { RULE_IDS, SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions, type AnyStaleRule } from './model';
 import { readWaitModel } from '../waits/waitModel';
 
 export interface StaleReport {
@@ -16,8 +17,9 @@ export function runStaleCheck(kernel: KernelReaders, rules: readonly RuleId[], o
   const k = kernel.k;
   const model = readWaitModel(kernel);
   const findings: Finding[] = [];
-  for (const rule of STALE_RULES) {
-    if (rules.indexOf(rule.id) < 0) continue;
+  for (const id of RULE_IDS) {
+    if (rules.indexOf(id) < 0) continue;
+    const rule: AnyStaleRule = STALE_RULES[id];
     try {
       findings.push(...rule.run({ model, options }));
     } catch (e) {
@@ -25,10 +27,6 @@ export function runStaleCheck(kernel: KernelReaders, rules: readonly RuleId[], o
       k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
     }
   }
-  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));
+  findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule));
   return { findings, rulesRun: rules.slice(), threadsScanned: model.table.threads.length, warnings: k.warnings.summary() };
-}
-
-function RULE_RANK(id: RuleId): number {
-  return STALE_RULES.findIndex((r) => r.id === id);
 }

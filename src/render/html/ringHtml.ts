@@ -3,21 +3,22 @@
 import type { RingReport, RingResult } from '../../analysis/rings/ringdump';
 import { formatAddr } from '../../core/addr';
 import { isFrameList, frames, valueText } from '../ringFormat';
+import { arrayText, ringNotesText, ringProblemText, ringWarningsText } from '../ringWords';
 import { esc } from './escape';
 import { htmlPage, table, type Cell } from './page';
 
 export function renderRingHtml(result: RingResult, pointerSize: number, text: string): string {
   const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
-  if (result.notes.length) sections.push(`<pre>${esc(result.notes.join('\n'))}</pre>`);
+  if (result.notes.length) sections.push(`<pre>${esc(ringNotesText(result.notes, pointerSize).join('\n'))}</pre>`);
   const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
   return htmlPage({ title: '!ringdump', headline, sections, text });
 }
 
 function ringSection(r: RingReport, i: number, pointerSize: number): string {
-  const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : r.array;
+  const what = r.devnode ? `devnode ${formatAddr(r.devnode.address, pointerSize)} ${r.devnode.instancePath} StateHistory` : arrayText(r.array, pointerSize);
   const out = [`<h2>${esc(what)}${r.elementType ? esc(`: ${r.elementType}[${r.capacity}]`) : ''}${r.address ? esc(` at ${formatAddr(r.address, pointerSize)}`) : ''}</h2>`];
-  if (r.error) return out.concat(`<p class="verdict">${esc(`ERROR: ${r.error}`)}</p>`).join('\n');
-  for (const w of r.warnings) out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
+  if (r.error) return out.concat(`<p class="verdict">${esc(`ERROR: ${ringProblemText(r.error, pointerSize)}`)}</p>`).join('\n');
+  for (const w of ringWarningsText(r, pointerSize)) out.push(`<p class="summary">${esc(`WARNING: ${w}`)}</p>`);
   const paths: string[] = [];
   for (const e of r.entries) for (const f of e.fields) if (paths.indexOf(f.path) < 0) paths.push(f.path);
   const seq = r.entries.some((e) => e.sequence !== undefined);

@@ -8,7 +8,7 @@ const thread = (address: string, more: Partial<ThreadInfo> = {}) => ({ address, 
 const position = (t: ThreadInfo, state: StackPosition['state']): StackPosition => ({
   range: { thread: t, limit: 'a974e000', base: 'a9751000', user: false },
   sp: 'a9750d20',
-  spSource: 'saved stack pointer (KernelStack)',
+  spSource: { kind: 'saved-kernel-stack' },
   state,
   below: state === 'returned' ? 0x44 : -0x10,
 });
