@@ -10,6 +10,7 @@ import type { Ref } from '../kernel/ringSource';
 import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
+import { warningLines } from '../render/vocabulary';
 import { describeArgument, print } from '../host/hostIo';
 import { parseCount, tokenize, TokenStream, UsageError } from './options';
 import { htmlOption, HTML_USAGE, writeHtmlReport, type HtmlOptions } from './htmlOption';
@@ -194,6 +195,7 @@ export function ringdumpCommand(...args: unknown[]): unknown {
       }
       const k = new KernelContext(target);
       const result = analyzeRings(k, options.request, (e, r) => entryLine(e, r, target.pointerSize));
+      if (result.damage) result.notes.push(...warningLines(result.damage));
       const text = renderRingText(result, target.pointerSize);
       print(text);
       writeHtmlReport('ringdump', options, () => renderRingHtml(result, target.pointerSize, text));

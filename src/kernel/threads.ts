@@ -157,7 +157,7 @@ function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first
     if (!next || isNull(next) || next === first) return out;
     at = next;
   }
-  k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
+  k.warnings.add('wait-block-ring-cut', { object: 'thread', address: thread.address });
   return out;
 }
 
@@ -166,7 +166,7 @@ function arrayBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, kt: 
   const count = declared === undefined ? 1 : declared;
   if (count === 0) return [];
   if (count > MAX_WAIT_BLOCKS) {
-    k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
+    k.warnings.add('wait-block-count-bad', { object: 'thread', address: thread.address, member: 'WaitBlockCount', value: count });
     return [];
   }
   const all = blockAt(k, r, thread, first, count);

@@ -2,7 +2,7 @@
 // next command to run, and a summary line.
 import { formatAddr } from '../core/addr';
 import type { StaleReport } from '../analysis/stale/stalecheck';
-import { count, warningsText } from './vocabulary';
+import { count, warningLines, warningsText } from './vocabulary';
 
 export function renderStaleText(r: StaleReport, pointerSize: number): string {
   const out: string[] = [];
@@ -16,6 +16,6 @@ export function renderStaleText(r: StaleReport, pointerSize: number): string {
     out.push(`     next: ${f.next}`);
   });
   const counts = (['error', 'warning', 'info'] as const).map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
-  out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
+  out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(warningLines(r.warnings))}`);
   return out.join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
 // addresses as lower-case hex without 0x or backtick.
 import type { WaitChainReport } from '../analysis/waits/waitchain';
 import type { Hop } from '../analysis/waits/waitgraph';
+import { warningLines } from './vocabulary';
 
 export interface HopJson {
   from: string;
@@ -47,7 +48,7 @@ export function waitChainJson(r: WaitChainReport): object {
     inChains: r.inChains,
     currentTick: r.clock.currentTick,
     tickIncrement: r.clock.increment,
-    warnings: r.warnings,
+    warnings: warningLines(r.warnings),
     error: r.scopeError,
     // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
     unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),

@@ -6,6 +6,7 @@
 import { addrAdd, formatAddr, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import { rangeSet } from '../../core/ranges';
 import type { TypeShape } from '../../core/target';
+import type { WarningSummary } from '../../core/warnings';
 import type { KernelContext } from '../../kernel/context';
 import { readAllDevnodes, readDevnode, type DevnodeInfo } from '../../kernel/devnodes';
 import { locateRing, readIndex, readRing, type IndexVariable, type Ref } from '../../kernel/ringSource';
@@ -95,6 +96,8 @@ export interface RingResult {
   notes: string[];
   /** A walk over many rings (-devnode all), even when one or none has entries. */
   multiple?: boolean;
+  /** Damage counted while reading (devnodes, strings), shown after the notes; none when a lone failure already says it. */
+  damage?: WarningSummary;
 }
 
 /** One line of an entry's text, for -grep (the renderer's own wording). */
@@ -103,7 +106,7 @@ export type EntryText = (entry: RingEntry, report: RingReport) => string;
 export function analyzeRings(k: KernelContext, req: RingRequest, textOf: EntryText): RingResult {
   const result: RingResult = req.devnode !== undefined ? devnodeRings(k, req, textOf) : { reports: [driverRing(k, req, textOf)], notes: [] };
   // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
-  if (result.reports.some((r) => !r.error)) result.notes.push(...k.warnings.summary());
+  if (result.reports.some((r) => !r.error)) result.damage = k.warnings.summary();
   return result;
 }
 

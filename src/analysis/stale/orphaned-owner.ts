@@ -152,12 +152,12 @@ function addMutantsOfDyingThreads(env: StaleEnv, lockOf: (kind: HopKind, lock: A
     const head = t.view.addressOf('Tcb.MutantListHead');
     const first = t.view.ptr('Tcb.MutantListHead.Flink');
     if (!head || !first || isNull(first) || first === head) continue;
-    walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+    walkList(k, head, { list: 'mutant-list', owner: t.address }, (entry) => {
       const mutant = k.containing(entry, mutantType, 'MutantListEntry');
       const object = ruleEnv.dispatcher.read(mutant);
       if (object && object.kind === 'Mutant' && object.owner === t.address) addOwner(lockOf('mutant', mutant), { thread: t });
       return undefined;
-    }, headLinks(t.view, 'Tcb.MutantListHead'));
+    }, { links: headLinks(t.view, 'Tcb.MutantListHead') });
   }
 }
 

@@ -1,6 +1,6 @@
 // !stalecheck's analysis: run the chosen rules over the shared wait model, most severe first.
 import type { KernelContext } from '../../kernel/context';
-import { messageOfError } from '../../core/warnings';
+import { messageOfError, type WarningSummary } from '../../core/warnings';
 import { STALE_RULES } from './';
 import { SEVERITY_ORDER, type Finding, type RuleId, type StaleOptions } from './model';
 import { readWaitModel } from '../waits/waitModel';
@@ -9,7 +9,8 @@ export interface StaleReport {
   findings: Finding[];
   rulesRun: RuleId[];
   threadsScanned: number;
-  warnings: string[];
+  /** Damage counted while reading (render/vocabulary.ts warningLines writes the words). */
+  warnings: WarningSummary;
 }
 
 export function runStaleCheck(k: KernelContext, rules: readonly RuleId[], options: StaleOptions): StaleReport {
@@ -21,7 +22,7 @@ export function runStaleCheck(k: KernelContext, rules: readonly RuleId[], option
       findings.push(...rule.run({ model, options }));
     } catch (e) {
       // A rule that trips over damage it did not expect loses its findings, not the whole report.
-      k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
+      k.warnings.add('rule-stopped', { object: rule.id, value: messageOfError(e) });
     }
   }
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || RULE_RANK(a.rule) - RULE_RANK(b.rule));

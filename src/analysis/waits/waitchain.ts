@@ -1,6 +1,7 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
 import { formatAddr, type Addr } from '../../core/addr';
+import type { WarningSummary } from '../../core/warnings';
 import type { KernelContext } from '../../kernel/context';
 import type { ProcessInfo, ThreadInfo } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
@@ -111,7 +112,8 @@ export interface WaitChainReport {
   scanned: number;
   waiting: number;
   inChains: number;
-  readonly warnings: string[];
+  /** Damage counted while reading (render/vocabulary.ts warningLines writes the words). */
+  readonly warnings: WarningSummary;
   scopeError?: string;
   /** `!waitchain <thread>`: the thread asked about (the first, when several were). */
   focus?: Addr;
@@ -211,7 +213,7 @@ export function analyzeWaitChains(k: KernelContext, scope: Scope): WaitChainRepo
     waiting: waitingThreads.length,
     inChains: inChains.size,
     // Live: describing a chain's end may read (and find damage in) IRPs and stacks while rendering.
-    get warnings(): string[] {
+    get warnings(): WarningSummary {
       return k.warnings.summary();
     },
     scopeError: scoped.error,

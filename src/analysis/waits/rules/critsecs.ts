@@ -127,7 +127,7 @@ function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found
   outcome.lock = cs.address;
   outcome.carriedWaiters = cs.state.waiters;
   const damaged = cs.state.inconsistent ? ` (LockCount ${cs.lockCount} is not a valid ${cs.state.encoding} value: damaged?)` : '';
-  if (cs.state.inconsistent) k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
+  if (cs.state.inconsistent) k.warnings.add('critical-section-lock-count-impossible', { object: 'critical-section', address: cs.address, name: thread.process.name, member: 'LockCount', value: cs.lockCount });
   if (!cs.state.locked) return deadEnd(`critical section ${name} is free${damaged}`);
   if (cs.badOwner || cs.ownerTid === 0) return deadEnd(`critical section ${name} is locked but records no owning thread${damaged}`);
   const owner = threadOfProcess(thread.process, cs.ownerTid, env);
@@ -179,7 +179,7 @@ export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, c
     // No address, no argument: the process's contended sections, when only one can be it.
     const contended = list.sections ? lockedSections(k, thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
     if (contended.length === 1 && !list.cut) {
-      k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
+      k.warnings.add('critical-section-found-by-elimination', { object: 'thread', address: thread.address, value: contended[0].address, name: thread.process.name });
       return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, `, the only locked section of ${thread.process.name} with waiters (no wait address or frame argument names it)`);
     }
     const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';

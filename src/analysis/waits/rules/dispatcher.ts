@@ -13,7 +13,7 @@ export const mutantRule: EdgeRule = (thread, wait, object, env) => {
   }
   const owner = env.table.threadByAddress.get(object.owner);
   if (!owner) {
-    env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
+    env.k.warnings.add('owner-not-a-thread', { object: 'mutant', address: wait.object, value: object.owner });
     outcome.deadEnds.push({
       object: wait.object,
       text: `mutant ${formatAddr(wait.object, env.k.pointerSize)} owned by ${formatAddr(object.owner, env.k.pointerSize)}, which is not a thread of any listed process${abandoned}`,

@@ -58,7 +58,7 @@ export const lpcRule: EdgeRule = (thread, wait, object, env) => {
   if (port) outcome.lock = port.connectionPort;
 
   const servers = (index.servers.get(f.replyMessageId) || []).filter((s) => s.address !== thread.address);
-  if (servers.length > 1) k.warnings.add('LPC messages claimed by several threads', `LPC message ${id}: ${servers.map((s) => s.address).join(', ')}`);
+  if (servers.length > 1) k.warnings.add('lpc-message-claimed-twice', { object: 'lpc', value: f.replyMessageId, others: servers.map((s) => s.address) });
   for (const s of servers) {
     outcome.hops.push({ from: thread.address, kind: 'lpc', object: id, to: s.address, detail: `served by ${s.process.name}` });
   }
@@ -167,7 +167,7 @@ export const alpcRule: EdgeRule = (thread, wait, object, env) => {
   if (!m) return dead(`waiting for a reply to ALPC message ${at}, which is unreadable`);
   const idText = formatMessageId(m.id);
   if (!messageBelongsTo(m, thread.address, f.messageId)) {
-    k.warnings.add('stale ALPC messages', `thread ${thread.address}: AlpcMessage ${f.message} names waiter ${m.waitingThread || '0'}, id ${idText}`);
+    k.warnings.add('alpc-message-stale', { object: 'thread', address: thread.address, member: 'AlpcMessage', value: f.message, others: [m.waitingThread || '0'], expected: m.id });
     const names: string[] = [];
     if (m.waitingThread && m.waitingThread !== thread.address) names.push(`waiter ${formatAddr(m.waitingThread, k.pointerSize)}`);
     if (f.messageId && m.id !== f.messageId) names.push(`id ${idText} (this thread waits for id ${formatMessageId(f.messageId)})`);
@@ -181,7 +181,7 @@ export const alpcRule: EdgeRule = (thread, wait, object, env) => {
       return outcome;
     }
     if (!server) {
-      k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
+      k.warnings.add('owner-not-a-thread', { object: 'alpc', address: f.message, member: 'ServerThread', value: m.serverThread });
       outcome.deadEnds.push({
         object: wait.object,
         text: `ALPC message ${at} (id ${idText}) served by thread ${formatAddr(m.serverThread, k.pointerSize)}, which is not a thread of any listed process`,

@@ -39,7 +39,7 @@ export const fastMutexRule: EdgeRule = (thread, wait, object, env) => {
   }
   const owner = table.threadByAddress.get(mutex.owner);
   if (!owner) {
-    k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
+    k.warnings.add('owner-not-a-thread', { object: kind, address: mutex.address, value: mutex.owner });
     outcome.deadEnds.push({
       object: wait.object,
       text: `${label} ${fmt(mutex.address)} (waiters: ${waiters}) owned by ${fmt(mutex.owner)}, which is not a thread of any listed process`,

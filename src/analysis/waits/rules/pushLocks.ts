@@ -63,7 +63,7 @@ export const pushLockRule: EdgeRule = (thread, wait, _object, env) => {
   const state = pushLockState(lock, env);
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
   if (!locks.reader) {
-    k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: ${name}`);
+    k.warnings.add('push-lock-owner-not-recorded', { object: 'thread', address: thread.address, value: lock });
     outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, text: `${name} (${state}), owner not recorded (this build's threads keep no AutoBoost lock entries)` });
     return outcome;
   }

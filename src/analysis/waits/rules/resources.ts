@@ -62,7 +62,7 @@ function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInf
       }
       detail += ` (owner pointer ${fmt(o.value)}, not a thread; actual thread ${fmt(owner.address)})`;
     } else if (!owner) {
-      k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
+      k.warnings.add('owner-not-a-thread', { object: 'resource', address: resource.address, member: `${o.mode} owner`, value: o.value });
       outcome.deadEnds.push({
         object: waited,
         text: `${name}${wants} ${o.mode} owner ${fmt(o.value)}, which is not a thread of any listed process`,
@@ -88,7 +88,7 @@ function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader
   const found = frames && resourceFromWaitFrame(k, thread, frames);
   const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
   if (found && resource) {
-    k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
+    k.warnings.add('resource-waiter-from-stack', { object: 'thread', address: thread.address, value: resource.address, name: found.frame });
     return resourceOutcome(thread, waited, resource, undefined, env, `, resource from ${found.frame.replace(/\+.*$/, '')}`);
   }
   return {
