@@ -669,11 +669,21 @@ var __waitchain = (function (exports) {
             items.push(tail[i]);
         return { items, walk };
     }
-    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+    /**
+     * The links of the LIST_ENTRY `path` inside a structure already read (undefined when the build lacks it).
+     * Blink is decoded only when a walk goes backwards: an intact list never asks for the member's layout
+     * (a type query to the debugger), so walking costs what it did before recovery existed.
+     */
     function headLinks(view, path) {
         const flink = view.ptr(`${path}.Flink`);
-        const blink = view.ptr(`${path}.Blink`);
-        return flink !== undefined ? { flink, blink } : undefined;
+        if (flink === undefined)
+            return undefined;
+        return {
+            flink,
+            get blink() {
+                return view.ptr(`${path}.Blink`);
+            },
+        };
     }
     function readLinks(k, entry, context) {
         const p = k.pointerSize;
@@ -863,7 +873,7 @@ var __waitchain = (function (exports) {
                 inserted: view.num('Inserted') !== 0,
                 special: mode === kernelModeIndex(k) && normalRoutine === undefined,
             };
-            return { item: apc, links: { flink: view.ptr('ApcListEntry.Flink') || '0', blink: view.ptr('ApcListEntry.Blink') } };
+            return { item: apc, links: headLinks(view, 'ApcListEntry') || '0' };
         };
         const list = readList(k, h.head, { list: 'kernel-apc-list', owner: thread.address }, read, { links: { flink: h.flink, blink: h.blink }, cap: MAX_APCS_PER_THREAD - out.length });
         for (const apc of list.items)
@@ -1096,7 +1106,7 @@ var __waitchain = (function (exports) {
                 status: view.num('IoStatus.Status'),
                 originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
             };
-            const links = { flink: view.ptr('ThreadListEntry.Flink') || '0', blink: view.ptr('ThreadListEntry.Blink') };
+            const links = headLinks(view, 'ThreadListEntry') || { flink: '0' };
             if (stackCount > MAX_STACK_COUNT) {
                 k.warnings.add('irp-stack-count-bad', { object: 'IRP', address, member: 'StackCount', value: stackCount });
                 return { info, links };
@@ -3540,7 +3550,7 @@ var __waitchain = (function (exports) {
             }
             const cs = v.ptr('CriticalSection');
             const item = isUserPointer(k, cs) ? { address: cs, contentionCount: v.num('ContentionCount') } : undefined;
-            return { item, links: { flink: v.ptr('ProcessLocksList.Flink') || '0', blink: v.ptr('ProcessLocksList.Blink') } };
+            return { item, links: headLinks(v, 'ProcessLocksList') || '0' };
         };
         // Sections past a smashed link are recovered backwards through Blink; the list still counts as cut (its elimination is not trusted).
         const walk = readList(k, head, list, read, {

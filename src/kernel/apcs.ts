@@ -6,7 +6,7 @@ import { addrAdd, isNull, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
-import { readList } from './lists';
+import { headLinks, readList } from './lists';
 import type { ThreadInfo } from './model';
 
 /** APCs walked per thread: a thread with more queued kernel APCs than this is described by the first ones. */
@@ -154,7 +154,7 @@ function walkApcs(k: KernelContext, thread: ThreadInfo, layout: TypeLayout, h: A
       inserted: view.num('Inserted') !== 0,
       special: mode === kernelModeIndex(k) && normalRoutine === undefined,
     };
-    return { item: apc, links: { flink: view.ptr('ApcListEntry.Flink') || '0', blink: view.ptr('ApcListEntry.Blink') } };
+    return { item: apc, links: headLinks(view, 'ApcListEntry') || '0' };
   };
   const list = readList(k, h.head, { list: 'kernel-apc-list', owner: thread.address }, read, { links: { flink: h.flink, blink: h.blink }, cap: MAX_APCS_PER_THREAD - out.length });
   for (const apc of list.items) out.push(apc);

@@ -9,7 +9,7 @@ import type { TypeLayout } from '../core/target';
 import type { ListRef } from '../core/warnings';
 import type { KernelContext } from './context';
 import { processContext } from './frames';
-import { readList } from './lists';
+import { headLinks, readList } from './lists';
 import type { ProcessInfo } from './model';
 import { readOsVersion, type OsVersion } from './version';
 
@@ -196,7 +196,7 @@ export function readCriticalSectionList(k: KernelContext, process: ProcessInfo):
     }
     const cs = v.ptr('CriticalSection');
     const item: CritSecListEntry | undefined = isUserPointer(k, cs) ? { address: cs, contentionCount: v.num('ContentionCount') } : undefined;
-    return { item, links: { flink: v.ptr('ProcessLocksList.Flink') || '0', blink: v.ptr('ProcessLocksList.Blink') } };
+    return { item, links: headLinks(v, 'ProcessLocksList') || '0' };
   };
   // Sections past a smashed link are recovered backwards through Blink; the list still counts as cut (its elimination is not trusted).
   const walk = readList(k, head, list, read, {

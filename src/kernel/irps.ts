@@ -247,7 +247,7 @@ export class IrpReader {
       status: view.num('IoStatus.Status'),
       originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
     };
-    const links: ListLinks = { flink: view.ptr('ThreadListEntry.Flink') || '0', blink: view.ptr('ThreadListEntry.Blink') };
+    const links: ListLinks = headLinks(view, 'ThreadListEntry') || { flink: '0' };
     if (stackCount > MAX_STACK_COUNT) {
       k.warnings.add('irp-stack-count-bad', { object: 'IRP', address, member: 'StackCount', value: stackCount });
       return { info, links };

@@ -143,11 +143,20 @@ export function readList<T>(
   return { items, walk };
 }
 
-/** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+/**
+ * The links of the LIST_ENTRY `path` inside a structure already read (undefined when the build lacks it).
+ * Blink is decoded only when a walk goes backwards: an intact list never asks for the member's layout
+ * (a type query to the debugger), so walking costs what it did before recovery existed.
+ */
 export function headLinks(view: StructView, path: string): ListLinks | undefined {
   const flink = view.ptr(`${path}.Flink`);
-  const blink = view.ptr(`${path}.Blink`);
-  return flink !== undefined ? { flink, blink } : undefined;
+  if (flink === undefined) return undefined;
+  return {
+    flink,
+    get blink(): Addr | undefined {
+      return view.ptr(`${path}.Blink`);
+    },
+  };
 }
 
 function readLinks(k: KernelContext, entry: Addr, context: ProcessContext | undefined): ListLinks | undefined {
