@@ -31,7 +31,7 @@ var __waitchain = (function (exports) {
         }
         /** The damage counted so far and the host's failed categories (computed now: stacks asked late count). */
         summary() {
-            return { tally: this.tally(), host: hostWarnings(this.hostFacts ? this.hostFacts() : undefined) };
+            return { tally: this.tally(), fromHost: hostWarnings(this.hostFacts ? this.hostFacts() : undefined) };
         }
         /** The structured details, first MAX_DETAILS. */
         details() {
@@ -2425,7 +2425,7 @@ var __waitchain = (function (exports) {
     }
     /** The summary lines of a report: one per kind counted, then one per host category that failed. */
     function warningLines(s) {
-        return s.tally.map(warningCount).concat(s.host.map(hostWarningLine));
+        return s.tally.map(warningCount).concat(s.fromHost.map(hostWarningLine));
     }
     /** One line per debugger category that failed or fell back as a whole. */
     function hostWarningLine(w) {

@@ -133,7 +133,7 @@ export type HostWarning =
 /** What a report's warning line is made of: the damage counted, then the host's failed categories. */
 export interface WarningSummary {
   tally: WarningTally[];
-  host: HostWarning[];
+  fromHost: HostWarning[];
 }
 
 /** Details kept per run; the counts go on past it. */
@@ -159,7 +159,7 @@ export class Warnings {
 
   /** The damage counted so far and the host's failed categories (computed now: stacks asked late count). */
   summary(): WarningSummary {
-    return { tally: this.tally(), host: hostWarnings(this.hostFacts ? this.hostFacts() : undefined) };
+    return { tally: this.tally(), fromHost: hostWarnings(this.hostFacts ? this.hostFacts() : undefined) };
   }
 
   /** The structured details, first MAX_DETAILS. */

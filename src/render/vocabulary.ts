@@ -143,7 +143,7 @@ export function warningCount(t: WarningTally): string {
 
 /** The summary lines of a report: one per kind counted, then one per host category that failed. */
 export function warningLines(s: WarningSummary): string[] {
-  return s.tally.map(warningCount).concat(s.host.map(hostWarningLine));
+  return s.tally.map(warningCount).concat(s.fromHost.map(hostWarningLine));
 }
 
 /** One line per debugger category that failed or fell back as a whole. */
