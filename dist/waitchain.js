@@ -642,8 +642,9 @@ var __waitchain = (function (exports) {
         return walk;
     }
     /**
-     * Walks a null-terminated chain (one link per element, as _KWAIT_CHAIN_ENTRY.ListEntry.Next): forward
-     * only, nothing to recover backwards.
+     * Walks a null-terminated chain (one link per element, as _KWAIT_CHAIN_ENTRY.ListEntry.Next), or a ring
+     * without a head that closes on its first element (`end`, as KWAIT_BLOCK.NextWaitBlock): forward only,
+     * nothing to recover backwards.
      */
     function walkChain(k, first, list, visit, options = {}) {
         const walk = { closed: false, capped: false, visited: 0, recovered: 0 };
@@ -699,7 +700,7 @@ var __waitchain = (function (exports) {
         let entry = first;
         let previous;
         while (entry !== head) {
-            if (head === undefined && isNull(entry))
+            if (head === undefined && (isNull(entry) || (entry === options.end && previous !== undefined)))
                 break;
             const step = guard.step(entry);
             if (step === 'bad') {
@@ -3128,20 +3129,16 @@ var __waitchain = (function (exports) {
         }
         return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
     }
+    /** The blocks of a NextWaitBlock ring, which closes on the first block (a NULL link ends it too): the one list walker, bounded. */
     function ringBlocks(k, r, thread, first) {
         const out = [];
-        let at = first;
-        for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+        walkChain(k, first, { list: 'wait-block-ring', owner: thread.address }, (at) => {
             const b = blockAt(k, r, thread, at);
             if (!b)
-                return out;
+                return null;
             out.push(b);
-            const next = b.ptr('NextWaitBlock');
-            if (!next || isNull(next) || next === first)
-                return out;
-            at = next;
-        }
-        k.warnings.add('wait-block-ring-cut', { object: 'thread', address: thread.address });
+            return b.ptr('NextWaitBlock') || '0';
+        }, { end: first, cap: MAX_WAIT_BLOCKS, capIsDamage: true, cutKind: 'wait-block-ring-cut' });
         return out;
     }
     function arrayBlocks(k, r, thread, kt, first) {

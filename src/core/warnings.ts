@@ -57,6 +57,7 @@ export type ListKind =
   | 'resource-wait-chain'
   | 'lpc-message-queue'
   | 'critical-section-list'
+  | 'wait-block-ring'
   | 'device-tree';
 
 /** One list: its kind and whose it is (a thread, a port, a process by name, a resource and waiter mode). */

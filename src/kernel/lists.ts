@@ -39,6 +39,8 @@ export interface ListWalkOptions {
   context?: ProcessContext;
   /** The kind the cuts are counted under, where a list has its own (critical section lists). */
   cutKind?: WarningKind;
+  /** walkChain: a ring's first element, where it closes (a wait block ring); a NULL link ends a chain too. */
+  end?: Addr;
 }
 
 /** How a walk ended. */
@@ -110,8 +112,9 @@ export function walkList(k: KernelContext, head: Addr, list: ListRef, visit: (en
 }
 
 /**
- * Walks a null-terminated chain (one link per element, as _KWAIT_CHAIN_ENTRY.ListEntry.Next): forward
- * only, nothing to recover backwards.
+ * Walks a null-terminated chain (one link per element, as _KWAIT_CHAIN_ENTRY.ListEntry.Next), or a ring
+ * without a head that closes on its first element (`end`, as KWAIT_BLOCK.NextWaitBlock): forward only,
+ * nothing to recover backwards.
  */
 export function walkChain(k: KernelContext, first: Addr, list: ListRef, visit: (entry: Addr) => Visited, options: ListWalkOptions = {}): ListWalk {
   const walk: ListWalk = { closed: false, capped: false, visited: 0, recovered: 0 };
@@ -183,7 +186,7 @@ function walkForward(
   let entry = first;
   let previous: Addr | undefined;
   while (entry !== head) {
-    if (head === undefined && isNull(entry)) break;
+    if (head === undefined && (isNull(entry) || (entry === options.end && previous !== undefined))) break;
     const step = guard.step(entry);
     if (step === 'bad') {
       if (head !== undefined && isNull(entry)) return cut('list-cut', { address: previous, reason: 'link-null' });

@@ -5,6 +5,7 @@ import { addrAdd, addrDiff, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { walkChain } from './lists';
 import type { ProcessInfo, ThreadInfo, WaitBlockInfo } from './model';
 
 /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
@@ -146,18 +147,15 @@ function blockAt(k: KernelContext, r: ThreadReader, thread: ThreadInfo, address:
   return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
 }
 
+/** The blocks of a NextWaitBlock ring, which closes on the first block (a NULL link ends it too): the one list walker, bounded. */
 function ringBlocks(k: KernelContext, r: ThreadReader, thread: ThreadInfo, first: Addr): StructView[] {
   const out: StructView[] = [];
-  let at = first;
-  for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+  walkChain(k, first, { list: 'wait-block-ring', owner: thread.address }, (at) => {
     const b = blockAt(k, r, thread, at);
-    if (!b) return out;
+    if (!b) return null;
     out.push(b);
-    const next = b.ptr('NextWaitBlock');
-    if (!next || isNull(next) || next === first) return out;
-    at = next;
-  }
-  k.warnings.add('wait-block-ring-cut', { object: 'thread', address: thread.address });
+    return b.ptr('NextWaitBlock') || '0';
+  }, { end: first, cap: MAX_WAIT_BLOCKS, capIsDamage: true, cutKind: 'wait-block-ring-cut' });
   return out;
 }
 

@@ -174,6 +174,7 @@ export function listName(l: ListRef): string {
     case 'resource-wait-chain': return `ERESOURCE ${l.owner} ${l.mode} waiters`;
     case 'lpc-message-queue': return `message queue of LPC port ${l.owner}`;
     case 'critical-section-list': return `critical section list of ${l.ownerName}`;
+    case 'wait-block-ring': return `wait block ring of thread ${l.owner}`;
     case 'device-tree': return 'device tree';
   }
 }
@@ -247,7 +248,7 @@ export function warningDetailText(f: WarningFact): string {
     case 'io-object-wrong-type':
       return `${subject}: Type ${f.value}, expected ${f.expected}`;
     case 'wait-block-ring-cut':
-      return `${subject}: wait block ring does not close`;
+      return `${subject}: ${f.reason === 'cap' ? `does not close within ${f.expected} blocks` : listDamage(f)}`;
     case 'processor-count-implausible':
       return f.reason === 'processor-count-exceeds-block' ? `nt!KeNumberProcessors ${f.value} exceeds nt!KiProcessorBlock's ${f.expected} entries` : `nt!KeNumberProcessors = ${f.value}`;
     case 'processor-block-entry-bad':

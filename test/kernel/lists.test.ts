@@ -156,6 +156,23 @@ describe('walkChain', () => {
   });
 });
 
+describe('walkChain over a ring without a head (KWAIT_BLOCK.NextWaitBlock)', () => {
+  it('closes on its first element; a ring that loops elsewhere is cut once, each element visited once', () => {
+    const words = new Map([[0x100, 0x200], [0x200, 0x300], [0x300, 0x100]]);
+    const f = fakeKernel(words);
+    const seen: string[] = [];
+    const ring = { list: 'wait-block-ring' as const, owner: '87000000' };
+    expect(walkChain(f.k, '100', ring, (e) => void seen.push(e), { end: '100', cutKind: 'wait-block-ring-cut' }).closed).toBe(true);
+    expect(seen).toEqual(['100', '200', '300']);
+    expect(f.lines()).toEqual([]);
+    words.set(0x300, 0x200);
+    seen.length = 0;
+    expect(walkChain(f.k, '100', ring, (e) => void seen.push(e), { end: '100', cutKind: 'wait-block-ring-cut' }).closed).toBe(false);
+    expect(seen).toEqual(['100', '200', '300']);
+    expect(f.lines()).toEqual(['1 wait block ring cut']);
+  });
+});
+
 describe('LinkGuard (shared with the device tree walk)', () => {
   it('takes a step once per address, refuses implausible ones and stops at its bound', () => {
     const g = new LinkGuard((a) => a !== '0', 2);
