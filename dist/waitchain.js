@@ -716,7 +716,7 @@ var __waitchain = (function (exports) {
         const result = req.devnode !== undefined ? devnodeRings(kernel, req, textOf) : { reports: [driverRing(kernel, req, textOf)], notes: [] };
         // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
         if (result.reports.some((r) => !r.error))
-            result.notes.push(...k.warnings.summary());
+            result.damage = k.warnings.summary();
         return result;
     }
     // ---- driver rings ----
@@ -1101,256 +1101,66 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model): how each kind of
-    // waited object and hop is named, how counts agree with their noun, how threads and durations read.
-    // Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
-    // "ERESOURCE", "ALPC message" are spelled here and only here.
-    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
-    const HOP_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC message',
-        alpc: 'ALPC message',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
-    const WAITED_NOUNS = {
-        mutant: 'mutant',
-        process: 'process',
-        thread: 'thread object',
-        resource: 'ERESOURCE',
-        'fast-mutex': 'fast mutex',
-        'guarded-mutex': 'guarded mutex',
-        'critical-section': 'critical section',
-        lpc: 'LPC port',
-        alpc: 'ALPC port',
-        'srw-lock': 'SRW lock',
-        'push-lock': 'push lock',
-        'condition-variable': 'condition variable',
-        'wait-on-address': 'address',
-    };
-    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
-    function hopNoun(kind) {
-        return HOP_NOUNS[kind] || readable(kind);
-    }
-    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops); dispatcher type names stay as they are. */
-    function waitedNoun(kind) {
-        return WAITED_NOUNS[kind] || readable(kind);
-    }
-    /** A process and thread id pair, "0abc.0def" (Cid). */
-    function threadId(pid, tid) {
-        return `${hex4(pid)}.${hex4(tid)}`;
-    }
     /**
-     * The one thread label, in its three forms: `line` "87f0d790 ProcessA.exe 0abc.0def" (a thread the report
-     * does not name: "thread 87f0d790"); `verdict` "87f0d790 (ProcessA.exe 0abc.0def)"; `short` "ProcessA.exe 0abc.0def".
-     * `address` is already formatted.
+     * Every warning category, once. The renderer's table (WARNING_WORDS, render/vocabulary.ts) is keyed by
+     * this union, so a kind added here without words does not compile (and test/render/vocabulary.test.ts
+     * checks each kind at run time).
      */
-    function threadLabel(address, who, form = 'line') {
-        if (!who)
-            return form === 'verdict' ? address : `thread ${address}`;
-        const name = `${who.processName} ${threadId(who.pid, who.tid)}`;
-        if (form === 'short')
-            return name;
-        return form === 'verdict' ? `${address} (${name})` : `${address} ${name}`;
-    }
-    /** A waiting time as WinDbg prints it after "Ticks: 711678": d:hh:mm:ss.mmm, milliseconds truncated (increment in 100 ns units). */
-    function formatTicks(ticks, increment) {
-        const ms = Math.floor((ticks * increment) / 10000);
-        const days = Math.floor(ms / 86400000);
-        const hours = Math.floor(ms / 3600000) % 24;
-        const minutes = Math.floor(ms / 60000) % 60;
-        const seconds = Math.floor(ms / 1000) % 60;
-        const millis = ms % 1000;
-        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
-    }
-    function pad(n, width) {
-        return String(n).padStart(width, '0');
-    }
-    /** An address at the target's pointer width ("ffffe001`2345a080", "87f0d790"). */
-    function addrText(a, pointerSize) {
-        return formatAddr(a, pointerSize);
-    }
-    /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
-    function messageIdText$1(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
-    }
-    /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
-    function lockStateText(state) {
-        if (typeof state === 'object')
-            return `held shared by ${count(state.sharedBy, 'thread')}`;
-        return LOCK_STATES[state];
-    }
-    const LOCK_STATES = {
-        unreadable: 'lock word unreadable',
-        unknown: 'state unknown',
-        free: 'free',
-        held: 'held',
-        'held-exclusive': 'held exclusive',
-        'held-shared-by-several': 'held shared by several threads',
-        'held-exclusive-or-one-shared': 'held exclusive or by one shared owner',
-    };
-    /** "a", "a and b", "a, b and c". */
-    function listWords(items) {
-        if (items.length < 2)
-            return items.join('');
-        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-    }
-    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
-    function readable(kind) {
-        return kind.replace(/-/g, ' ');
-    }
-    /** Nouns whose plural is not noun + "s". */
-    const IRREGULAR = {
-        process: 'processes',
-        'device node': 'device nodes',
-        'critical section': 'critical sections',
-        ERESOURCE: 'ERESOURCEs',
-        info: 'info',
-        entry: 'entries',
-        'fast mutex': 'fast mutexes',
-        'guarded mutex': 'guarded mutexes',
-        'SRW lock': 'SRW locks',
-        'address': 'addresses',
-    };
-    function pluralOf(noun) {
-        if (IRREGULAR[noun])
-            return IRREGULAR[noun];
-        if (/(s|x|ch|sh)$/.test(noun))
-            return `${noun}es`;
-        if (/[^aeiou]y$/.test(noun))
-            return `${noun.slice(0, -1)}ies`;
-        return `${noun}s`;
-    }
-    /** "1 thread", "2 threads", "1 process", "3 processes". */
-    function count(n, noun) {
-        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
-    }
-    /**
-     * Warning kinds are registered in their plural form ("objects unreadable", "list cycles cut",
-     * src/core/warnings.ts): the singular each takes after "1" (test/render/vocabulary.test.ts checks every
-     * kind src/ registers is here).
-     */
-    const WARNING_SINGULAR = {
-        'I/O objects of the wrong type': 'I/O object of the wrong type',
-        'LPC messages claimed by several threads': 'LPC message claimed by several threads',
-        'bad IRP stack counts': 'bad IRP stack count',
-        'bad processor block entries': 'bad processor block entry',
-        'bad strings': 'bad string',
-        'bad wait block counts': 'bad wait block count',
-        'clock values assumed': 'clock value assumed',
-        'critical section lists cut': 'critical section list cut',
-        'critical sections found by elimination': 'critical section found by elimination',
-        'critical sections with impossible lock counts': 'critical section with an impossible lock count',
-        'devnode links cut at a bad pointer': 'devnode link cut at a bad pointer',
-        'devnode tree cycles cut': 'devnode tree cycle cut',
-        'list cycles cut': 'list cycle cut',
-        'list elements recovered backwards': 'list element recovered backwards',
-        'list heads unreadable': 'list head unreadable',
-        'lists cut at a bad link': 'list cut at a bad link',
-        'mutex counts not decoded': 'mutex count not decoded',
-        'objects unreadable': 'object unreadable',
-        'owner entries not threads': 'owner entry not a thread',
-        'owners not found among threads': 'owner not found among threads',
-        'processor control regions inconsistent': 'processor control region inconsistent',
-        'processor counts implausible': 'processor count implausible',
-        'processor IRQLs unknown': 'processor IRQL unknown',
-        'push-lock owners not recorded by this build': 'push-lock owner not recorded by this build',
-        'processors unknown': 'processor unknown',
-        'resource lists missing': 'resource list missing',
-        'resource owner tables unreadable': 'resource owner table unreadable',
-        'resource waiters recovered from stacks': 'resource waiter recovered from stacks',
-        'resources not valid': 'resource not valid',
-        'rules stopped by bad data': 'rule stopped by bad data',
-        'stale ALPC messages': 'stale ALPC message',
-        'strings unreadable': 'string unreadable',
-        'wait block rings cut': 'wait block ring cut',
-        'warnings': 'warning',
-    };
-    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
-    function warningCount(n, pluralKind) {
-        if (n !== 1)
-            return `${n} ${pluralKind}`;
-        if (WARNING_SINGULAR[pluralKind])
-            return `1 ${WARNING_SINGULAR[pluralKind]}`;
-        // An unlisted kind: singularise its first word when that is a plain plural ("frames skipped" -> "frame skipped").
-        return `1 ${pluralKind.replace(/^(\w+?)s\b/, '$1')}`;
-    }
-    /** "0 warnings" or the warning counts, for summary lines. */
-    function warningsText(summary) {
-        return summary.length ? summary.join(', ') : '0 warnings';
-    }
-
-    // Damage found while reading, counted by kind so a report can end with one summary line
-    // ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
+    /** Details kept per run; the counts go on past it. */
+    const MAX_DETAILS = 200;
     class Warnings {
-        /** `extra`: summary lines computed when the summary is asked for (the host facts). */
-        constructor(extra) {
-            this.extra = extra;
+        /** `hostFacts`: what the target found out about the debugger, asked when the summary is. */
+        constructor(hostFacts) {
+            this.hostFacts = hostFacts;
             this.counts = new Map();
-            this.details = [];
+            this.facts = [];
         }
-        /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
-        add(kind, detail) {
+        add(kind, fact) {
             this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
-            if (detail !== undefined && this.details.length < 200)
-                this.details.push(detail);
+            if (fact !== undefined && this.facts.length < MAX_DETAILS)
+                this.facts.push(Object.assign({ kind }, fact));
         }
-        get total() {
-            let n = 0;
-            this.counts.forEach((c) => (n += c));
-            return n + (this.extra ? this.extra().length : 0);
-        }
-        summary() {
+        tally() {
             const out = [];
-            this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
-            if (this.extra)
-                out.push(...this.extra());
+            this.counts.forEach((count, kind) => out.push({ kind, count }));
             return out;
         }
-        list() {
-            return this.details.slice();
+        /** The damage counted so far and the host's failed categories (computed now: stacks asked late count). */
+        summary() {
+            return { tally: this.tally(), fromHost: hostWarnings(this.hostFacts ? this.hostFacts() : undefined) };
+        }
+        /** The structured details, first MAX_DETAILS. */
+        details() {
+            return this.facts.slice();
         }
     }
     function messageOfError(e) {
         return e instanceof Error ? e.message : String(e);
     }
-    /** The one summary warning per category that failed or fell back as a whole. */
+    /** The one warning per category that failed or fell back as a whole. */
     function hostWarnings(f) {
         if (!f)
             return [];
         const out = [];
-        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
-            out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
-        }
-        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
-            out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
-        }
+        if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked)
+            out.push({ kind: 'stacks-unavailable', asked: f.stacksAsked });
+        if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried)
+            out.push({ kind: 'user-memory-unreadable', tried: f.userProcessesTried });
         const fell = [];
         const none = [];
         for (const type of Object.keys(f.enumSources).sort()) {
             const how = f.enumSources[type];
-            if (how === 'dt')
-                fell.push(`${type} from dt output`);
-            else if (how === 'table')
-                fell.push(`${type} from the built-in table`);
+            if (how === 'dt' || how === 'table')
+                fell.push({ type, source: how });
             else if (how === 'none')
                 none.push(type);
         }
         if (fell.length)
-            out.push(`enum names fell back (${fell.join(', ')})`);
+            out.push({ kind: 'enum-names-fell-back', types: fell });
         if (none.length)
-            out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
+            out.push({ kind: 'enum-names-unknown', types: none });
         if (f.symbolsWithoutModule > 0)
-            out.push(`${f.symbolsWithoutModule} symbols without a module name`);
+            out.push({ kind: 'symbols-without-module', count: f.symbolsWithoutModule });
         return out;
     }
 
@@ -1365,7 +1175,7 @@ var __waitchain = (function (exports) {
             this.cache = new RunCache();
             this.enumCache = new Map();
             this.enumValueCache = new Map();
-            this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
+            this.warnings = new Warnings(() => (target.hostFacts ? target.hostFacts() : undefined));
         }
         get pointerSize() {
             return this.target.pointerSize;
@@ -1412,7 +1222,7 @@ var __waitchain = (function (exports) {
         readStruct(layout, address, what, context, size = layout.size) {
             const bytes = this.target.read(address, size, context);
             if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                this.warnings.add('object-unreadable', { object: what, address });
                 return undefined;
             }
             return new StructView(layout, address, bytes, this.pointerSize);
@@ -1426,13 +1236,13 @@ var __waitchain = (function (exports) {
                 return this.readStruct(layout, address, what);
             const bytes = this.target.read(address, prefix);
             if (!bytes) {
-                this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+                this.warnings.add('object-unreadable', { object: what, address });
                 return undefined;
             }
             return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
                 const whole = this.target.read(address, layout.size);
                 if (!whole)
-                    this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+                    this.warnings.add('object-unreadable', { object: what, address, part: 'rest' });
                 return whole;
             });
         }
@@ -1445,84 +1255,180 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // Bounded LIST_ENTRY walking: a visited set and a cap, so a corrupt or cyclic list ends the walk
-    // with a warning instead of a hang. When damage cuts the forward walk, the rest of the list is
-    // recovered backwards from the head through Blink: one smashed Flink does not hide every element
-    // after it.
+    // The one bounded walk over linked structures in the dump: a visited set, a bound and a plausibility
+    // check per link, so a corrupt or cyclic list ends with a warning instead of a hang. Circular
+    // LIST_ENTRY lists (walkList) are walked forward along Flink; when damage cuts the forward walk, the
+    // rest of the list is recovered backwards from the head through Blink, so one smashed Flink does not
+    // hide every element after it. Null-terminated chains (walkChain: one link per element, no Blink)
+    // share the forward walk. A tree (the device tree: two links per node, no head to return to, nothing
+    // to recover backwards) keeps its own depth-first loop over the same guard (LinkGuard).
     /**
-     * Walks a circular list from its head. `visit(entry)` receives each entry address and returns the
-     * entry's Flink when it already read it (one read per element), undefined to let the walker read
-     * the LIST_ENTRY itself, or null when the element is unreadable. `links` spares the head's read.
+     * The checks every step of every walk makes: a plausible link, not seen before, under the bound.
+     * Shared by the list walks here and the device tree walk (kernel/devnodes.ts).
      */
-    function walkList(k, head, what, visit, links) {
-        let known = links;
-        if (!known) {
-            const p = k.pointerSize;
-            const headBytes = k.target.read(head, 2 * p);
-            if (!headBytes) {
-                k.warnings.add('list heads unreadable', `${what} head ${head} is unreadable`);
-                return;
-            }
-            known = { flink: ptr(headBytes, 0, p), blink: ptr(headBytes, p, p) };
+    class LinkGuard {
+        constructor(plausible, cap) {
+            this.plausible = plausible;
+            this.cap = cap;
+            this.seen = new Set();
         }
-        const seen = new Set();
-        if (walkForward(k, head, known.flink, what, visit, seen))
-            return;
-        walkBackward(k, head, known.blink, what, visit, seen);
+        /** 'ok' (and the address is now seen), or why the step may not be taken. */
+        step(a) {
+            if (!this.plausible(a))
+                return 'bad';
+            if (this.seen.has(a))
+                return 'seen';
+            if (this.seen.size >= this.cap)
+                return 'cap';
+            this.seen.add(a);
+            return 'ok';
+        }
+        has(a) {
+            return this.seen.has(a);
+        }
+        get size() {
+            return this.seen.size;
+        }
     }
-    /** The links of the list head `path` inside a structure already read (undefined when the build lacks it). */
+    /**
+     * Walks a circular LIST_ENTRY list from its head: `visit(entry, backward)` receives each entry's
+     * address, forward in list order, then (after a cut) backwards from the tail.
+     */
+    function walkList(k, head, list, visit, options = {}) {
+        const walk = { closed: false, capped: false, visited: 0, recovered: 0 };
+        let links = options.links;
+        if (!links) {
+            links = readLinks(k, head, options.context);
+            if (!links) {
+                k.warnings.add('list-head-unreadable', { list, address: head });
+                return walk;
+            }
+        }
+        const guard = new LinkGuard(options.plausible || ((a) => k.plausible(a)), options.cap === undefined ? LIST_WALK_CAP : options.cap);
+        const forward = walkForward(k, head, links.flink, list, visit, guard, walk, options);
+        if (forward.closed || walk.capped)
+            return walk;
+        let blink = links.blink;
+        if (blink === undefined) {
+            const again = readLinks(k, head, options.context);
+            blink = again && again.blink;
+        }
+        if (blink !== undefined)
+            walkBackward(k, head, blink, list, visit, guard, walk, options);
+        return walk;
+    }
+    /**
+     * Walks a null-terminated chain (one link per element, as _KWAIT_CHAIN_ENTRY.ListEntry.Next), or a ring
+     * without a head that closes on its first element (`end`, as KWAIT_BLOCK.NextWaitBlock): forward only,
+     * nothing to recover backwards.
+     */
+    function walkChain(k, first, list, visit, options = {}) {
+        const walk = { closed: false, capped: false, visited: 0, recovered: 0 };
+        const guard = new LinkGuard(options.plausible || ((a) => k.plausible(a)), options.cap === undefined ? LIST_WALK_CAP : options.cap);
+        walkForward(k, undefined, first, list, (entry) => visit(entry), guard, walk, options);
+        return walk;
+    }
+    /**
+     * The elements of a circular list in list order (those recovered backwards put back in place), with how
+     * the walk ended. `read` returns the element and the links its read held, or null when unreadable.
+     */
+    function readList(k, head, list, read, options = {}) {
+        const items = [];
+        const tail = [];
+        const walk = walkList(k, head, list, (entry, backward) => {
+            const got = read(entry);
+            if (!got)
+                return null;
+            (backward ? tail : items).push(got.item);
+            return got.links;
+        }, options);
+        for (let i = tail.length - 1; i >= 0; i--)
+            items.push(tail[i]);
+        return { items, walk };
+    }
+    /**
+     * The links of the LIST_ENTRY `path` inside a structure already read (undefined when the build lacks it).
+     * Blink is decoded only when a walk goes backwards: an intact list never asks for the member's layout
+     * (a type query to the debugger), so walking costs what it did before recovery existed.
+     */
     function headLinks(view, path) {
         const flink = view.ptr(`${path}.Flink`);
-        const blink = view.ptr(`${path}.Blink`);
-        return flink !== undefined && blink !== undefined ? { flink, blink } : undefined;
+        if (flink === undefined)
+            return undefined;
+        return {
+            flink,
+            get blink() {
+                return view.ptr(`${path}.Blink`);
+            },
+        };
     }
-    /** True when the walk came back to the head. */
-    function walkForward(k, head, first, what, visit, seen) {
+    function readLinks(k, entry, context) {
+        const p = k.pointerSize;
+        const bytes = k.target.read(entry, 2 * p, context);
+        return bytes ? { flink: ptr(bytes, 0, p), blink: ptr(bytes, p, p) } : undefined;
+    }
+    /** Forward along the links from `first` until `head` (a list) or a null link (a chain, head undefined). */
+    function walkForward(k, head, first, list, visit, guard, walk, options) {
+        const cut = (kind, fact) => {
+            k.warnings.add(options.cutKind || kind, Object.assign({ list }, fact));
+            return { closed: false };
+        };
         let entry = first;
+        let previous;
         while (entry !== head) {
-            if (!k.plausible(entry)) {
-                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                return false;
+            if (head === undefined && (isNull(entry) || (entry === options.end && previous !== undefined)))
+                break;
+            const step = guard.step(entry);
+            if (step === 'bad') {
+                if (head !== undefined && isNull(entry))
+                    return cut('list-cut', { address: previous, reason: 'link-null' });
+                return cut('list-cut', { value: entry, reason: 'link-bad' });
             }
-            if (seen.has(entry) || seen.size >= LIST_WALK_CAP) {
-                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                return false;
+            if (step === 'seen')
+                return cut('list-cycle-cut', { value: entry, reason: 'cycle' });
+            if (step === 'cap') {
+                walk.capped = true;
+                return options.capIsDamage || options.cap === undefined ? cut('list-cycle-cut', { value: entry, expected: guard.cap, reason: 'cap' }) : { closed: false };
             }
-            seen.add(entry);
-            let next = visit(entry);
-            if (next === null)
-                return false;
+            walk.visited++;
+            const got = visit(entry, false);
+            if (got === null)
+                return { closed: false };
+            let next = typeof got === 'string' ? got : got && got.flink;
             if (next === undefined) {
-                const bytes = k.target.read(entry, k.pointerSize);
-                if (!bytes) {
-                    k.warnings.add('lists cut at a bad link', `${what}: entry ${entry} is unreadable`);
-                    return false;
-                }
+                const bytes = k.target.read(entry, k.pointerSize, options.context);
+                if (!bytes)
+                    return cut('list-cut', { address: entry, reason: 'entry-unreadable' });
                 next = ptr(bytes, 0, k.pointerSize);
             }
-            if (isNull(next)) {
-                k.warnings.add('lists cut at a bad link', `${what}: null link after ${entry}`);
-                return false;
-            }
+            previous = entry;
             entry = next;
         }
-        return true;
+        walk.closed = true;
+        return { closed: true };
     }
     /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
-    function walkBackward(k, head, last, what, visit, seen) {
+    function walkBackward(k, head, last, list, visit, guard, walk, options) {
         let entry = last;
         let recovered = 0;
-        while (entry !== head && k.plausible(entry) && !seen.has(entry) && seen.size < LIST_WALK_CAP) {
-            seen.add(entry);
-            const links = k.target.read(entry, 2 * k.pointerSize);
-            if (!links)
+        while (entry !== head && guard.step(entry) === 'ok') {
+            walk.visited++;
+            const got = visit(entry, true);
+            if (got === null)
                 break;
-            visit(entry);
             recovered++;
-            entry = ptr(links, k.pointerSize, k.pointerSize);
+            let blink = typeof got === 'object' && got ? got.blink : undefined;
+            if (blink === undefined) {
+                const links = readLinks(k, entry, options.context);
+                if (!links)
+                    break;
+                blink = links.blink;
+            }
+            entry = blink;
         }
+        walk.recovered = recovered;
         if (recovered)
-            k.warnings.add('list elements recovered backwards', `${what}: ${recovered} element(s) reached through Blink after a cut`);
+            k.warnings.add('list-elements-recovered', { list, count: recovered });
     }
 
     /**
@@ -1692,20 +1598,16 @@ var __waitchain = (function (exports) {
         }
         return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
     }
+    /** The blocks of a NextWaitBlock ring, which closes on the first block (a NULL link ends it too): the one list walker, bounded. */
     function ringBlocks(k, r, thread, first) {
         const out = [];
-        let at = first;
-        for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+        walkChain(k, first, { list: 'wait-block-ring', owner: thread.address }, (at) => {
             const b = blockAt(k, r, thread, at);
             if (!b)
-                return out;
+                return null;
             out.push(b);
-            const next = b.ptr('NextWaitBlock');
-            if (!next || isNull(next) || next === first)
-                return out;
-            at = next;
-        }
-        k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
+            return b.ptr('NextWaitBlock') || '0';
+        }, { end: first, cap: MAX_WAIT_BLOCKS, capIsDamage: true, cutKind: 'wait-block-ring-cut' });
         return out;
     }
     function arrayBlocks(k, r, thread, kt, first) {
@@ -1714,7 +1616,7 @@ var __waitchain = (function (exports) {
         if (count === 0)
             return [];
         if (count > MAX_WAIT_BLOCKS) {
-            k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
+            k.warnings.add('wait-block-count-bad', { object: 'thread', address: thread.address, member: 'WaitBlockCount', value: count });
             return [];
         }
         const all = blockAt(k, r, thread, first, count);
@@ -1742,10 +1644,10 @@ var __waitchain = (function (exports) {
             const first = view.ptr('Tcb.MutantListHead.Flink');
             if (!head || !first || isNull(first) || first === head)
                 continue;
-            walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+            walkList(k, head, { list: 'mutant-list', owner: t.address }, (entry) => {
                 visit(t, k.containing(entry, mutantType, 'MutantListEntry'));
                 return undefined;
-            }, headLinks(view, 'Tcb.MutantListHead'));
+            }, { links: headLinks(view, 'Tcb.MutantListHead') });
         }
     }
 
@@ -1978,7 +1880,7 @@ var __waitchain = (function (exports) {
             return false;
         return true;
     }
-    /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
+    /** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its links, from the ETHREAD as read. */
     function listHead(k, thread, state, mode) {
         const view = ethreadView(thread);
         const f = view.layout.field(`Tcb.${state}.ApcListHead`);
@@ -1986,9 +1888,12 @@ var __waitchain = (function (exports) {
             return undefined;
         const element = f.elementSize || 2 * k.pointerSize;
         const offset = f.offset + mode * element;
-        if (offset + k.pointerSize > view.bytes.length - view.base)
+        const held = view.bytes.length - view.base;
+        if (offset + k.pointerSize > held)
             return undefined;
-        return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, view.base + offset, k.pointerSize) };
+        const at = view.base + offset;
+        const blink = offset + 2 * k.pointerSize <= held ? ptr(view.bytes, at + k.pointerSize, k.pointerSize) : undefined;
+        return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, at, k.pointerSize), blink };
     }
     /**
      * The APC states whose kernel lists hold APCs for this thread: ApcState, plus SavedApcState while the
@@ -2024,29 +1929,18 @@ var __waitchain = (function (exports) {
             walkApcs(k, thread, layout, h, out);
         return out;
     }
+    /** One kernel APC list, in list order; APCs past a smashed link are recovered backwards through Blink (kernel/lists.ts). */
     function walkApcs(k, thread, layout, h, out) {
-        const what = `kernel APC list of thread ${thread.address}`;
-        const seen = new Set();
-        let entry = h.flink;
-        while (entry !== h.head) {
-            if (!k.plausible(entry)) {
-                k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                return;
-            }
-            if (seen.has(entry)) {
-                k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                return;
-            }
-            if (out.length >= MAX_APCS_PER_THREAD)
-                return;
-            seen.add(entry);
+        if (out.length >= MAX_APCS_PER_THREAD)
+            return;
+        const read = (entry) => {
             const address = k.containing(entry, layout, 'ApcListEntry');
             const view = k.readStruct(layout, address, 'APC');
             if (!view)
-                return;
+                return null;
             const normalRoutine = nonNull$1(view.ptr('NormalRoutine'));
             const mode = view.num('ApcMode');
-            out.push({
+            const apc = {
                 address,
                 kernelRoutine: nonNull$1(view.ptr('KernelRoutine')),
                 normalRoutine,
@@ -2055,14 +1949,12 @@ var __waitchain = (function (exports) {
                 mode,
                 inserted: view.num('Inserted') !== 0,
                 special: mode === kernelModeIndex(k) && normalRoutine === undefined,
-            });
-            const next = view.ptr('ApcListEntry.Flink');
-            if (!next || isNull(next)) {
-                k.warnings.add('lists cut at a bad link', `${what}: null link after ${address}`);
-                return;
-            }
-            entry = next;
-        }
+            };
+            return { item: apc, links: headLinks(view, 'ApcListEntry') || '0' };
+        };
+        const list = readList(k, h.head, { list: 'kernel-apc-list', owner: thread.address }, read, { links: { flink: h.flink, blink: h.blink }, cap: MAX_APCS_PER_THREAD - out.length });
+        for (const apc of list.items)
+            out.push(apc);
     }
     function nonNull$1(a) {
         return a === undefined || isNull(a) ? undefined : a;
@@ -2313,39 +2205,39 @@ var __waitchain = (function (exports) {
         if (!debug.field('ProcessLocksList') || !debug.field('CriticalSection'))
             return { sections: undefined, cut: false };
         const context = processContext(process);
-        const what = `critical section list of ${process.name}`;
         // No user space (System, Idle, a kernel dump): nothing to walk, and nothing to warn about.
         const headBytes = k.target.read(head, k.pointerSize, context);
         if (!headBytes)
             return { sections: undefined, cut: false };
-        const sections = [];
-        const seen = new Set();
-        let entry = ptr(headBytes, 0, k.pointerSize);
-        while (entry !== head) {
-            if (!isUserPointer(k, entry))
-                return cutAt(k, sections, `${what}: bad link ${entry}`);
-            if (seen.has(entry))
-                return cutAt(k, sections, `${what}: cycle at ${entry}`);
-            if (seen.size >= MAX_SECTIONS_PER_PROCESS)
-                return cutAt(k, sections, `${what}: more than ${MAX_SECTIONS_PER_PROCESS} sections`);
-            seen.add(entry);
+        const list = { list: 'critical-section-list', ownerName: process.name };
+        const read = (entry) => {
             const v = k.readStruct(debug, k.containing(entry, debug, 'ProcessLocksList'), 'critical section debug info', context);
-            if (!v)
-                return cutAt(k, sections, `${what}: entry ${entry} is unreadable`);
+            if (!v) {
+                k.warnings.add('critical-section-list-cut', { list, address: entry, reason: 'entry-unreadable' });
+                return null;
+            }
             const cs = v.ptr('CriticalSection');
-            if (isUserPointer(k, cs))
-                sections.push({ address: cs, contentionCount: v.num('ContentionCount') });
-            entry = v.ptr('ProcessLocksList.Flink') || '0';
-        }
-        return { sections, cut: false };
+            const item = isUserPointer(k, cs) ? { address: cs, contentionCount: v.num('ContentionCount') } : undefined;
+            return { item, links: headLinks(v, 'ProcessLocksList') || '0' };
+        };
+        // Sections past a smashed link are recovered backwards through Blink; the list still counts as cut (its elimination is not trusted).
+        const walk = readList(k, head, list, read, {
+            links: { flink: ptr(headBytes, 0, k.pointerSize) },
+            cap: MAX_SECTIONS_PER_PROCESS,
+            capIsDamage: true,
+            plausible: (a) => isUserPointer(k, a),
+            context,
+            cutKind: 'critical-section-list-cut',
+        });
+        const sections = [];
+        for (const e of walk.items)
+            if (e)
+                sections.push(e);
+        return { sections, cut: !walk.walk.closed };
     }
     /** True when the list holds the section. */
     function listHolds(list, address) {
         return !!list.sections && list.sections.some((e) => e.address === address);
-    }
-    function cutAt(k, sections, detail) {
-        k.warnings.add('critical section lists cut', detail);
-        return { sections, cut: true };
     }
     /**
      * The locked sections on the process's list, like `!cs -l -o -s`: list order, one read each.
@@ -2422,14 +2314,17 @@ var __waitchain = (function (exports) {
             return '';
         const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
         if (!bytes) {
-            k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+            k.warnings.add('string-unreadable', { object: 'devnode', address: view.address, member, value: buffer });
             return '';
         }
         return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
     }
     /**
      * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
-     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+     * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP. A tree, not a list:
+     * two links per node, no head to come back to and no Blink to recover through, so it keeps its own
+     * loop (an explicit stack: a corrupt tree as deep as the cap must not overflow the call stack) over the
+     * list walks' step checks (LinkGuard, kernel/lists.ts).
      */
     function readAllDevnodes(k, onRootUnreadable) {
         const dl = devnodeLayout(k);
@@ -2441,20 +2336,21 @@ var __waitchain = (function (exports) {
             throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
         const root = ptr(rootBytes, 0, k.pointerSize);
         const out = [];
-        const seen = new Set();
+        const guard = new LinkGuard((a) => k.plausible(a, 4), DEVNODE_WALK_CAP);
+        const tree = { list: 'device-tree' };
         const stack = [root];
         while (stack.length) {
             const address = stack.pop();
-            if (!k.plausible(address, 4)) {
+            const step = guard.step(address);
+            if (step === 'bad') {
                 if (!isNull(address))
-                    k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+                    k.warnings.add('devnode-link-cut', { list: tree, value: address, reason: 'link-bad' });
                 continue;
             }
-            if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
-                k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+            if (step !== 'ok') {
+                k.warnings.add('devnode-cycle-cut', { list: tree, value: address, reason: step === 'cap' ? 'cap' : 'cycle' });
                 continue;
             }
-            seen.add(address);
             const view = k.readStruct(dl.layout, address, 'device node');
             // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
             if (!view && address === root && onRootUnreadable)
@@ -2587,33 +2483,33 @@ var __waitchain = (function (exports) {
         if (length === 0)
             return { bytes: 0 };
         if (length % 2 !== 0)
-            return { invalid: `odd Length ${length}` };
+            return { invalid: 'odd-length' };
         if (maximumLength !== undefined && length > maximumLength)
-            return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
+            return { invalid: 'length-above-maximum' };
         if (!bufferPlausible)
-            return { invalid: 'bad Buffer' };
+            return { invalid: 'buffer-bad' };
         return { bytes: length };
     }
     /** The characters of a UNICODE_STRING buffer (Length bytes of UTF-16LE). */
     function decodeUnicodeString(bytes, length) {
         return utf16(bytes, 0, length);
     }
-    /** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
-    function readUnicodeString(k, view, path, what) {
+    /** Reads the UNICODE_STRING member `path` of a structure already read (`object` names its type): one read of its buffer. */
+    function readUnicodeString(k, view, path, object) {
         const length = view.num(`${path}.Length`);
         const buffer = view.ptr(`${path}.Buffer`);
         if (length === undefined || buffer === undefined)
             return undefined;
         const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
         if ('invalid' in span) {
-            k.warnings.add('bad strings', `${what}: ${span.invalid}`);
+            k.warnings.add('string-bad', { object, address: view.address, member: path, value: length, expected: view.num(`${path}.MaximumLength`), reason: span.invalid });
             return undefined;
         }
         if (span.bytes === 0)
             return '';
         const bytes = k.target.read(buffer, span.bytes);
         if (!bytes) {
-            k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
+            k.warnings.add('object-unreadable', { object, address: view.address, member: path, value: buffer, part: 'buffer' });
             return undefined;
         }
         return decodeUnicodeString(bytes, span.bytes);
@@ -2629,39 +2525,22 @@ var __waitchain = (function (exports) {
             const location = k.type('_IO_STACK_LOCATION');
             this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
         }
-        /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
+        /**
+         * The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read.
+         * After a smashed link, the IRPs past it are recovered backwards through Blink (kernel/lists.ts).
+         */
         threadIrps(thread) {
-            const out = [];
             const types = this.types;
-            const head = ethreadView(thread).addressOf('IrpList');
-            let entry = ethreadView(thread).ptr('IrpList.Flink');
-            if (!types || !head || !entry)
-                return out;
-            const what = `IRP list of thread ${thread.address}`;
-            const seen = new Set();
-            while (entry !== head) {
-                if (!this.k.plausible(entry)) {
-                    this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-                    break;
-                }
-                if (seen.has(entry)) {
-                    this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-                    break;
-                }
-                if (seen.size >= MAX_IRPS_PER_THREAD)
-                    break;
-                seen.add(entry);
+            const view = ethreadView(thread);
+            const head = view.addressOf('IrpList');
+            const links = headLinks(view, 'IrpList');
+            if (!types || !head || !links)
+                return [];
+            const read = (entry) => {
                 const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
-                if (!irp)
-                    break;
-                out.push(irp.info);
-                entry = irp.next;
-                if (isNull(entry)) {
-                    this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
-                    break;
-                }
-            }
-            return out;
+                return irp ? { item: irp.info, links: irp.links } : null;
+            };
+            return readList(this.k, head, { list: 'irp-list', owner: thread.address }, read, { links, cap: MAX_IRPS_PER_THREAD }).items;
         }
         /** The IRP whose Tail.Apc is the APC at `apc` (CONTAINING_RECORD from the symbols, no read); undefined without Tail.Apc. */
         irpOfTailApc(apc) {
@@ -2703,7 +2582,7 @@ var __waitchain = (function (exports) {
                 const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
                 if (!view || !this.typed(view, IO_TYPE_FILE, 'file object'))
                     return undefined;
-                return readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || undefined;
+                return readUnicodeString(this.k, view, 'FileName', 'file object') || undefined;
             });
         }
         readDeviceTarget(device) {
@@ -2724,14 +2603,14 @@ var __waitchain = (function (exports) {
             const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
             if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object'))
                 return undefined;
-            return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
+            return readUnicodeString(this.k, view, 'DriverName', 'driver object');
         }
         /** The I/O manager's Type header says what a structure is; anything else is damage. */
         typed(view, expected, what) {
             const type = view.num('Type');
             if (type === expected)
                 return true;
-            this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
+            this.k.warnings.add('io-object-wrong-type', { object: what, address: view.address, member: 'Type', value: type, expected });
             return false;
         }
         /**
@@ -2767,14 +2646,14 @@ var __waitchain = (function (exports) {
                 status: view.num('IoStatus.Status'),
                 originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
             };
-            const next = view.ptr('ThreadListEntry.Flink') || '0';
+            const links = headLinks(view, 'ThreadListEntry') || { flink: '0' };
             if (stackCount > MAX_STACK_COUNT) {
-                k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
-                return { info, next };
+                k.warnings.add('irp-stack-count-bad', { object: 'IRP', address, member: 'StackCount', value: stackCount });
+                return { info, links };
             }
             const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
             if (!locationBytes)
-                return { info, next };
+                return { info, links };
             for (let index = 1; index <= stackCount; index++) {
                 const offset = stackLocationOffset(irpSize, locationSize, index);
                 const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
@@ -2793,7 +2672,7 @@ var __waitchain = (function (exports) {
             const current = currentLocationIndex(stackCount, currentLocation);
             if (current !== undefined)
                 info.current = info.locations[current - 1];
-            return { info, next };
+            return { info, links };
         }
         /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
         locationBytes(address, have, end, irpSize, locationSize) {
@@ -2803,7 +2682,7 @@ var __waitchain = (function (exports) {
             const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
             const rest = this.k.target.read(addrAdd(address, kept), end - kept);
             if (!rest) {
-                this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
+                this.k.warnings.add('object-unreadable', { object: 'IRP', address, part: 'stack-locations' });
                 return undefined;
             }
             const joined = [];
@@ -2934,10 +2813,6 @@ var __waitchain = (function (exports) {
             return { kind: 'none' };
         return addrAnd(value, LPCP_PORT_BIT) ? { kind: 'port', port: pointer } : { kind: 'untagged', pointer };
     }
-    /** An LPC message id as `!lpc message` takes it: 8 hex digits. */
-    function formatMessageId(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
-    }
     /** True when this build has the legacy LPC thread fields (XP/2003). */
     function hasLegacyLpc(view) {
         return view.has('LpcReplyMessageId');
@@ -3022,55 +2897,41 @@ var __waitchain = (function (exports) {
         portOfReplyChainHead(head) {
             return this.port && this.port.field('LpcReplyChainHead') ? this.k.containing(head, this.port, 'LpcReplyChainHead') : undefined;
         }
-        /** The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. */
+        /**
+         * The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. Messages past a
+         * smashed link are recovered backwards through Blink (kernel/lists.ts); the count stays "at least" then.
+         */
         queue(portAddress) {
             const cached = this.queues.get(portAddress);
             if (cached)
                 return cached;
             const view = this.view(portAddress);
             const head = view && view.addressOf('MsgQueue.ReceiveHead');
-            if (!view || !head)
+            const links = view && headLinks(view, 'MsgQueue.ReceiveHead');
+            if (!view || !head || !links)
                 return undefined;
             const q = { count: 0, cut: false, ids: new Set() };
-            const seen = new Set();
-            let entry = view.ptr('MsgQueue.ReceiveHead.Flink');
-            while (entry !== head) {
-                if (q.count >= LPC_QUEUE_WALK_CAP) {
-                    q.cut = true; // long, not damaged: the text says "at least"
-                    break;
-                }
-                if (!this.k.plausible(entry) || seen.has(entry)) {
-                    const kind = entry !== undefined && seen.has(entry) ? 'list cycles cut' : 'lists cut at a bad link';
-                    this.k.warnings.add(kind, `LPC port ${portAddress}: message queue cut at ${entry}`);
-                    q.cut = true;
-                    break;
-                }
-                seen.add(entry);
+            const walk = walkList(this.k, head, { list: 'lpc-message-queue', owner: portAddress }, (entry) => {
                 q.count++;
-                const next = this.messageAt(entry, q);
-                if (next === undefined) {
-                    q.cut = true;
-                    break;
-                }
-                entry = next;
-            }
+                return this.messageAt(entry, q);
+            }, { links, cap: LPC_QUEUE_WALK_CAP });
+            // Long (the cap), or damaged: the text says "at least".
+            q.cut = !walk.closed;
             this.queues.set(portAddress, q);
             return q;
         }
-        /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its Flink. */
+        /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its links (null: unreadable). */
         messageAt(entry, q) {
-            if (!this.message || !this.message.field('Entry')) {
-                // No message type in the symbols: still count, from the links alone.
-                const bytes = this.k.target.read(entry, this.k.pointerSize);
-                return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
-            }
+            // No message type in the symbols: still count, from the links alone (the walker reads them).
+            if (!this.message || !this.message.field('Entry'))
+                return undefined;
             const m = this.k.readStruct(this.message, this.k.containing(entry, this.message, 'Entry'), 'LPC message');
             if (!m)
-                return undefined;
+                return null;
             const id = m.num('Request.MessageId');
             if (id)
                 q.ids.add(id);
-            return m.ptr('Entry.Flink');
+            return headLinks(m, 'Entry') || null;
         }
         view(address) {
             const port = this.port;
@@ -3133,7 +2994,7 @@ var __waitchain = (function (exports) {
                 contention: v.num('Contention') || 0,
             };
             if (this.version === undefined) {
-                this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
+                this.k.warnings.add('mutex-count-not-decoded', { object: kind, address, member: 'Count', value: count, reason: 'os-version-unknown' });
             }
             return info;
         }
@@ -3159,7 +3020,7 @@ var __waitchain = (function (exports) {
             throw new TargetUnsupported('_EPROCESS has no ActiveProcessLinks/ImageFileName in these symbols');
         const reader = threadReader(k);
         const table = { processes: [], threads: [], threadByAddress: new Map(), processByAddress: new Map() };
-        walkList(k, head, 'process list', (entry) => {
+        walkList(k, head, { list: 'process-list' }, (entry) => {
             const address = k.containing(entry, eprocess, 'ActiveProcessLinks');
             const view = k.readStruct(eprocess, address, 'process');
             if (!view)
@@ -3176,14 +3037,14 @@ var __waitchain = (function (exports) {
             table.processes.push(process);
             table.processByAddress.set(address, process);
             readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
-            return view.ptr('ActiveProcessLinks.Flink');
+            return headLinks(view, 'ActiveProcessLinks');
         });
         return table;
     }
     function readThreadsOf(k, reader, process, head, links, table) {
         if (!head)
             return;
-        walkList(k, head, `thread list of ${process.name}`, (entry) => {
+        walkList(k, head, { list: 'thread-list', ownerName: process.name }, (entry) => {
             const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
             const thread = readThread(k, reader, address, process);
             if (!thread)
@@ -3191,8 +3052,8 @@ var __waitchain = (function (exports) {
             process.threads.push(thread);
             table.threads.push(thread);
             table.threadByAddress.set(address, thread);
-            return ethreadView(thread).ptr('ThreadListEntry.Flink');
-        }, links);
+            return headLinks(ethreadView(thread), 'ThreadListEntry');
+        }, { links });
     }
 
     // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
@@ -3208,7 +3069,7 @@ var __waitchain = (function (exports) {
         const ethread = k.type('_ETHREAD');
         const block = k.symbol('KiProcessorBlock');
         if (!prcbType || !ethread || !block) {
-            k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
+            k.warnings.add('processors-unknown', { reason: 'processor-block-missing' });
             return table;
         }
         const declared = processorCount(k);
@@ -3217,15 +3078,15 @@ var __waitchain = (function (exports) {
         const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
         const entries = entryCount(declared, capacity);
         if (entries === undefined) {
-            k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
+            k.warnings.add('processors-unknown', { reason: 'processor-count-unknown' });
             return table;
         }
         if (declared !== undefined && capacity !== undefined && declared > capacity) {
-            k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
+            k.warnings.add('processor-count-implausible', { object: 'nt!KeNumberProcessors', value: declared, expected: capacity, reason: 'processor-count-exceeds-block' });
         }
         const pointers = k.target.read(block, entries * k.pointerSize);
         if (!pointers) {
-            k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
+            k.warnings.add('object-unreadable', { object: 'nt!KiProcessorBlock', address: block });
             return table;
         }
         table.known = true;
@@ -3233,7 +3094,7 @@ var __waitchain = (function (exports) {
         if (!pcr && entries > 0) {
             // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
             // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
-            k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
+            k.warnings.add('processor-irqls-unknown', { reason: 'kpcr-lacks-kprcb' });
         }
         const span = prcbSpan(prcbType);
         for (let i = 0; i < entries; i++) {
@@ -3241,7 +3102,7 @@ var __waitchain = (function (exports) {
             if (isNull(prcb))
                 break; // the array ends at the first NULL entry
             if (!k.plausible(prcb)) {
-                k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
+                k.warnings.add('processor-block-entry-bad', { object: 'nt!KiProcessorBlock', index: i, value: prcb });
                 table.unreadable.push(i);
                 continue;
             }
@@ -3288,7 +3149,7 @@ var __waitchain = (function (exports) {
         const n = uint(b, 0, type.size);
         if (n > 0 && n <= MAX_PROCESSORS)
             return n;
-        k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
+        k.warnings.add('processor-count-implausible', { object: 'nt!KeNumberProcessors', value: n });
         return undefined;
     }
     /** A global's declared type (undefined with public symbols only). */
@@ -3333,7 +3194,7 @@ var __waitchain = (function (exports) {
                 if (pcrConsistent(pcrView, pcrAddress, prcb))
                     irql = pcrView.num('Irql');
                 else
-                    k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
+                    k.warnings.add('processor-control-region-inconsistent', { object: 'processor', index, address: prcb });
             }
         }
         if (!view)
@@ -3563,7 +3424,7 @@ var __waitchain = (function (exports) {
             const eresource = k.type('_ERESOURCE');
             const owner = k.type('_OWNER_ENTRY');
             if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
-                k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
+                k.warnings.add('resource-lists-missing', { reason: 'resource-types-missing' });
                 return undefined;
             }
             return new ResourceReader(k, eresource, owner);
@@ -3577,10 +3438,10 @@ var __waitchain = (function (exports) {
             const index = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
             const head = k.symbol('ExpSystemResourcesList');
             if (!head) {
-                k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
+                k.warnings.add('resource-lists-missing', { reason: 'system-resources-list-missing' });
                 return index;
             }
-            walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
+            walkList(k, head, { list: 'system-resources-list' }, (entry) => {
                 const address = k.containing(entry, this.eresource, 'SystemResourcesList');
                 const view = k.readStruct(this.eresource, address, 'ERESOURCE');
                 if (!view)
@@ -3590,7 +3451,7 @@ var __waitchain = (function (exports) {
                     index.byAddress.set(address, info);
                     this.indexWaiters(view, info, index, dispatcher);
                 }
-                return view.ptr('SystemResourcesList.Flink');
+                return headLinks(view, 'SystemResourcesList');
             });
             return index;
         }
@@ -3601,7 +3462,7 @@ var __waitchain = (function (exports) {
                 return undefined;
             // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
             if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
-                this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
+                this.k.warnings.add('resource-not-valid', { object: 'ERESOURCE', address });
                 return undefined;
             }
             return this.decode(view);
@@ -3644,17 +3505,16 @@ var __waitchain = (function (exports) {
                 return;
             const owner = decodeOwnerValue(value);
             if (owner.ownerPointer) {
-                this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
+                this.k.warnings.add('owner-entry-not-thread', { object: 'ERESOURCE', address: info.address, value });
             }
             info.owners.push(Object.assign(Object.assign({ value }, owner), { count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' }));
         }
         /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
         readOwnerTable(info, table) {
             const k = this.k;
-            const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
             if (!k.plausible(table)) {
                 info.damage = { kind: 'bad-pointer', table };
-                k.warnings.add('resource owner tables unreadable', `${where}: owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`);
+                k.warnings.add('resource-owner-table-unreadable', { object: 'ERESOURCE', address: info.address, member: 'OwnerTable', value: table, reason: 'owner-table-pointer-bad' });
                 return;
             }
             const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
@@ -3667,7 +3527,7 @@ var __waitchain = (function (exports) {
                 return;
             if (size > MAX_OWNER_TABLE) {
                 info.damage = { kind: 'implausible-size', size };
-                k.warnings.add('resource owner tables unreadable', `${where}: owner table size ${size} is not plausible`);
+                k.warnings.add('resource-owner-table-unreadable', { object: 'ERESOURCE', address: info.address, member: 'TableSize', value: size, reason: 'owner-table-size-implausible' });
                 return;
             }
             const esize = this.owner.size;
@@ -3692,7 +3552,7 @@ var __waitchain = (function (exports) {
                 index.byWaitObject.set(value, link);
                 return;
             }
-            this.walkChain(value, link, index, dispatcher);
+            this.indexWaitChain(value, link, index, dispatcher);
         }
         /**
          * A field typed as the dispatcher object (KEVENT* / KSEMAPHORE*) is waited on directly. A _KWAIT_CHAIN or an
@@ -3705,25 +3565,14 @@ var __waitchain = (function (exports) {
             const f = this.eresource.field(field);
             return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
         }
-        walkChain(first, link, index, dispatcher) {
+        indexWaitChain(first, link, index, dispatcher) {
             const k = this.k;
             const layout = this.chainEntry;
-            const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
-            const seen = new Set();
-            let at = first;
-            while (!isNull(at)) {
-                if (!k.plausible(at)) {
-                    k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
-                    return;
-                }
-                if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
-                    k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
-                    return;
-                }
-                seen.add(at);
+            const list = { list: 'resource-wait-chain', owner: link.resource.address, mode: link.mode };
+            walkChain(k, first, list, (at) => {
                 const entry = k.readStruct(layout, at, 'wait-chain entry');
                 if (!entry)
-                    return;
+                    return null;
                 const event = entry.addressOf('Event');
                 if (event) {
                     index.byWaitObject.set(event, link);
@@ -3735,8 +3584,8 @@ var __waitchain = (function (exports) {
                 if (thread && !isNull(thread))
                     index.byWaiterThread.set(thread, link);
                 // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
-                at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
-            }
+                return entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
+            }, { cap: MAX_CHAIN_ENTRIES, capIsDamage: true });
         }
     }
     /** The kernel's resource wait routines (compared through core/symbolName: x86 `_ExpWaitForResource@8`, any kernel image name). */
@@ -4046,7 +3895,7 @@ var __waitchain = (function (exports) {
             }
         }
         if (!incrementKnown)
-            k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
+            k.warnings.add('clock-value-assumed', { object: 'nt!KeMaximumIncrement', reason: 'increment-unreadable' });
         return { currentTick: readTick(k), increment, incrementKnown };
     }
     function readTick(k) {
@@ -4237,6 +4086,204 @@ var __waitchain = (function (exports) {
         if (!teb || !baseField || !limitField)
             return undefined;
         return { base: baseField.offset, limit: limitField.offset, span: Math.max(baseField.offset + baseField.size, limitField.offset + limitField.size) };
+    }
+
+    // The one vocabulary every output uses (text, DOT, JSON messages, the dx model): how each kind of
+    // waited object and hop is named, how counts agree with their noun, how threads and durations read.
+    // Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
+    // "ERESOURCE", "ALPC message" are spelled here and only here.
+    /** What a hop goes through, by hop kind: "mutant 85e9ba00", "LPC message 064a90f1". */
+    const HOP_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC message',
+        alpc: 'ALPC message',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** What the waiters of an object wait on, by waited-object kind: "2 threads wait on LPC port 95001d70". */
+    const WAITED_NOUNS = {
+        mutant: 'mutant',
+        process: 'process',
+        thread: 'thread object',
+        resource: 'ERESOURCE',
+        'fast-mutex': 'fast mutex',
+        'guarded-mutex': 'guarded mutex',
+        'critical-section': 'critical section',
+        lpc: 'LPC port',
+        alpc: 'ALPC port',
+        'srw-lock': 'SRW lock',
+        'push-lock': 'push lock',
+        'condition-variable': 'condition variable',
+        'wait-on-address': 'address',
+    };
+    /** The reader's name of a hop kind ("critical section"); an unknown kind is made readable, never shown raw. */
+    function hopNoun(kind) {
+        return HOP_NOUNS[kind] || readable(kind);
+    }
+    /** The reader's name of a waited object kind ("ALPC port" for the waiters of ALPC hops); dispatcher type names stay as they are. */
+    function waitedNoun(kind) {
+        return WAITED_NOUNS[kind] || readable(kind);
+    }
+    /** A process and thread id pair, "0abc.0def" (Cid). */
+    function threadId(pid, tid) {
+        return `${hex4(pid)}.${hex4(tid)}`;
+    }
+    /**
+     * The one thread label, in its three forms: `line` "87f0d790 ProcessA.exe 0abc.0def" (a thread the report
+     * does not name: "thread 87f0d790"); `verdict` "87f0d790 (ProcessA.exe 0abc.0def)"; `short` "ProcessA.exe 0abc.0def".
+     * `address` is already formatted.
+     */
+    function threadLabel(address, who, form = 'line') {
+        if (!who)
+            return form === 'verdict' ? address : `thread ${address}`;
+        const name = `${who.processName} ${threadId(who.pid, who.tid)}`;
+        if (form === 'short')
+            return name;
+        return form === 'verdict' ? `${address} (${name})` : `${address} ${name}`;
+    }
+    /** A waiting time as WinDbg prints it after "Ticks: 711678": d:hh:mm:ss.mmm, milliseconds truncated (increment in 100 ns units). */
+    function formatTicks(ticks, increment) {
+        const ms = Math.floor((ticks * increment) / 10000);
+        const days = Math.floor(ms / 86400000);
+        const hours = Math.floor(ms / 3600000) % 24;
+        const minutes = Math.floor(ms / 60000) % 60;
+        const seconds = Math.floor(ms / 1000) % 60;
+        const millis = ms % 1000;
+        return `${days}:${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}`;
+    }
+    function pad(n, width) {
+        return String(n).padStart(width, '0');
+    }
+    /** An address at the target's pointer width ("ffffe001`2345a080", "87f0d790"). */
+    function addrText(a, pointerSize) {
+        return formatAddr(a, pointerSize);
+    }
+    /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
+    function messageIdText$1(id) {
+        return (id >>> 0).toString(16).padStart(8, '0');
+    }
+    /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
+    function lockStateText(state) {
+        if (typeof state === 'object')
+            return `held shared by ${count(state.sharedBy, 'thread')}`;
+        return LOCK_STATES[state];
+    }
+    const LOCK_STATES = {
+        unreadable: 'lock word unreadable',
+        unknown: 'state unknown',
+        free: 'free',
+        held: 'held',
+        'held-exclusive': 'held exclusive',
+        'held-shared-by-several': 'held shared by several threads',
+        'held-exclusive-or-one-shared': 'held exclusive or by one shared owner',
+    };
+    /** "a", "a and b", "a, b and c". */
+    function listWords(items) {
+        if (items.length < 2)
+            return items.join('');
+        return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+    }
+    /** A dispatcher type or other id as words: "critical-section" -> "critical section". Object type names (SynchronizationEvent) stay as they are. */
+    function readable(kind) {
+        return kind.replace(/-/g, ' ');
+    }
+    /** Nouns whose plural is not noun + "s". */
+    const IRREGULAR = {
+        process: 'processes',
+        'device node': 'device nodes',
+        'critical section': 'critical sections',
+        ERESOURCE: 'ERESOURCEs',
+        info: 'info',
+        entry: 'entries',
+        'fast mutex': 'fast mutexes',
+        'guarded mutex': 'guarded mutexes',
+        'SRW lock': 'SRW locks',
+        'address': 'addresses',
+    };
+    function pluralOf(noun) {
+        if (IRREGULAR[noun])
+            return IRREGULAR[noun];
+        if (/(s|x|ch|sh)$/.test(noun))
+            return `${noun}es`;
+        if (/[^aeiou]y$/.test(noun))
+            return `${noun.slice(0, -1)}ies`;
+        return `${noun}s`;
+    }
+    /** "1 thread", "2 threads", "1 process", "3 processes". */
+    function count(n, noun) {
+        return `${n} ${n === 1 ? noun : pluralOf(noun)}`;
+    }
+    /** "0 warnings" or the warning counts, for summary lines. */
+    function warningsText(summary) {
+        return summary.length ? summary.join(', ') : '0 warnings';
+    }
+    /** How a count of each warning kind reads: "1 object unreadable", "2 objects unreadable". Keyed by the union: a kind without words does not compile. */
+    const WARNING_WORDS = {
+        'object-unreadable': { one: 'object unreadable', many: 'objects unreadable' },
+        'list-head-unreadable': { one: 'list head unreadable', many: 'list heads unreadable' },
+        'list-cut': { one: 'list cut at a bad link', many: 'lists cut at a bad link' },
+        'list-cycle-cut': { one: 'list cycle cut', many: 'list cycles cut' },
+        'list-elements-recovered': { one: 'list element recovered backwards', many: 'list elements recovered backwards' },
+        'string-bad': { one: 'bad string', many: 'bad strings' },
+        'string-unreadable': { one: 'string unreadable', many: 'strings unreadable' },
+        'io-object-wrong-type': { one: 'I/O object of the wrong type', many: 'I/O objects of the wrong type' },
+        'irp-stack-count-bad': { one: 'bad IRP stack count', many: 'bad IRP stack counts' },
+        'wait-block-ring-cut': { one: 'wait block ring cut', many: 'wait block rings cut' },
+        'wait-block-count-bad': { one: 'bad wait block count', many: 'bad wait block counts' },
+        'devnode-link-cut': { one: 'devnode link cut at a bad pointer', many: 'devnode links cut at a bad pointer' },
+        'devnode-cycle-cut': { one: 'devnode tree cycle cut', many: 'devnode tree cycles cut' },
+        'processors-unknown': { one: 'processor unknown', many: 'processors unknown' },
+        'processor-count-implausible': { one: 'processor count implausible', many: 'processor counts implausible' },
+        'processor-irqls-unknown': { one: 'processor IRQL unknown', many: 'processor IRQLs unknown' },
+        'processor-block-entry-bad': { one: 'bad processor block entry', many: 'bad processor block entries' },
+        'processor-control-region-inconsistent': { one: 'processor control region inconsistent', many: 'processor control regions inconsistent' },
+        'clock-value-assumed': { one: 'clock value assumed', many: 'clock values assumed' },
+        'critical-section-list-cut': { one: 'critical section list cut', many: 'critical section lists cut' },
+        'critical-section-lock-count-impossible': { one: 'critical section with an impossible lock count', many: 'critical sections with impossible lock counts' },
+        'critical-section-found-by-elimination': { one: 'critical section found by elimination', many: 'critical sections found by elimination' },
+        'resource-lists-missing': { one: 'resource list missing', many: 'resource lists missing' },
+        'resource-not-valid': { one: 'resource not valid', many: 'resources not valid' },
+        'owner-entry-not-thread': { one: 'owner entry not a thread', many: 'owner entries not threads' },
+        'resource-owner-table-unreadable': { one: 'resource owner table unreadable', many: 'resource owner tables unreadable' },
+        'resource-waiter-from-stack': { one: 'resource waiter recovered from stacks', many: 'resource waiters recovered from stacks' },
+        'mutex-count-not-decoded': { one: 'mutex count not decoded', many: 'mutex counts not decoded' },
+        'owner-not-a-thread': { one: 'owner not found among threads', many: 'owners not found among threads' },
+        'push-lock-owner-not-recorded': { one: 'push-lock owner not recorded by this build', many: 'push-lock owners not recorded by this build' },
+        'lpc-message-claimed-twice': { one: 'LPC message claimed by several threads', many: 'LPC messages claimed by several threads' },
+        'alpc-message-stale': { one: 'stale ALPC message', many: 'stale ALPC messages' },
+        'rule-stopped': { one: 'rule stopped by bad data', many: 'rules stopped by bad data' },
+    };
+    /** "1 object unreadable", "2 objects unreadable": a warning count agreeing with its number. */
+    function warningCount(t) {
+        const words = WARNING_WORDS[t.kind];
+        return `${t.count} ${t.count === 1 ? words.one : words.many}`;
+    }
+    /** The summary lines of a report: one per kind counted, then one per host category that failed. */
+    function warningLines(s) {
+        return s.tally.map(warningCount).concat(s.fromHost.map(hostWarningLine));
+    }
+    /** One line per debugger category that failed or fell back as a whole. */
+    function hostWarningLine(w) {
+        switch (w.kind) {
+            case 'stacks-unavailable':
+                return `stacks unavailable for ${w.asked === 1 ? 'the one thread' : `all ${w.asked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`;
+            case 'user-memory-unreadable':
+                return `user memory unreadable in ${w.tried === 1 ? 'the one process' : `all ${w.tried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`;
+            case 'enum-names-fell-back':
+                return `enum names fell back (${w.types.map((t) => `${t.type} ${t.source === 'dt' ? 'from dt output' : 'from the built-in table'}`).join(', ')})`;
+            case 'enum-names-unknown':
+                return `enum names unknown (${w.types.join(', ')}): states, wait reasons or object types show as #<n>`;
+            case 'symbols-without-module':
+                return `${w.count} symbols without a module name`;
+        }
     }
 
     // The words of !ringdump's reports: how a ring and its index are named, why one cannot be shown,
@@ -5301,6 +5348,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         const k = new KernelContext(target);
         const result = analyzeRings(new KernelReaders(k), options.request, (e, r) => entryLine(e, r, target.pointerSize));
+        if (result.damage)
+            result.notes.push(...warningLines(result.damage));
         const text = renderRingText(result, target.pointerSize);
         print(text);
         session.html(() => renderRingHtml(result, target.pointerSize, text));
@@ -8376,7 +8425,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             catch (e) {
                 // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
                 failed.add(i);
-                env.k.warnings.add('rules stopped by bad data', `wait rule ${rules[i].id}, thread ${thread.address}: ${messageOfError(e)}`);
+                env.k.warnings.add('rule-stopped', { object: rules[i].id, address: thread.address, value: messageOfError(e) });
             }
         }
         return { wait, object, outcome: undefined };
@@ -8524,17 +8573,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return m && parseInt(m[1], 16) >= MAX_SYMBOL_OFFSET ? undefined : s;
     }
 
-    // Edges through user-mode critical sections, what `kv` + `!cs -l -o -s` give by hand: a thread waiting
-    // (UserMode) on an event/semaphore with RtlEnterCriticalSection / RtlpWaitForCriticalSection /
-    // RtlpWaitOnCriticalSection / RtlpEnterCriticalSectionContended on its stack wants the section named by
-    // that frame's first argument; the section's OwningThread is a TID of the SAME process.
-    //
-    // Only such waiters have their stacks unwound (never every thread), once per thread.
-    //
-    // Windows 10/11 waiters block in NtWaitForAlertByThreadId instead (wait reason WrAlertByThreadId, no
-    // dispatcher object; docs/scenario-extensions.md "Critical-section waits per build"): criticalSectionOfAddressWait
-    // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
-    // locked sections, and says which evidence it used.
     /** ntdll routines whose first argument is the critical section the thread is entering (compared through core/symbolName). */
     const CS_ROUTINES = ['RtlEnterCriticalSection', 'RtlpWaitForCriticalSection', 'RtlpWaitOnCriticalSection', 'RtlpEnterCriticalSectionContended'];
     const isCsFrame = (f) => isRoutine(f.text, 'ntdll', CS_ROUTINES);
@@ -8636,7 +8674,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         outcome.carriedWaiters = cs.state.waiters;
         const damaged = cs.state.inconsistent ? { lockCount: cs.lockCount, encoding: cs.state.encoding } : undefined;
         if (cs.state.inconsistent)
-            k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
+            k.warnings.add('critical-section-lock-count-impossible', { object: 'critical-section', address: cs.address, name: thread.process.name, member: 'LockCount', value: cs.lockCount });
         if (!cs.state.locked)
             return deadEnd({ reason: 'cs-free', section, damaged });
         if (cs.badOwner || cs.ownerTid === 0)
@@ -8691,7 +8729,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             // No address, no argument: the process's contended sections, when only one can be it.
             const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
             if (contended.length === 1 && !list.cut) {
-                k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
+                k.warnings.add('critical-section-found-by-elimination', { object: 'thread', address: thread.address, value: contended[0].address, name: thread.process.name });
                 return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, { by: 'elimination', processName: thread.process.name });
             }
             const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';
@@ -8973,7 +9011,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         const owner = env.table.threadByAddress.get(object.owner);
         if (!owner) {
-            env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
+            env.k.warnings.add('owner-not-a-thread', { object: 'mutant', address: wait.object, value: object.owner });
             outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'mutant', lock: wait.object, owner: object.owner, abandoned }));
             return outcome;
         }
@@ -9054,7 +9092,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         if (thread.waitReason !== 'WrPushLock')
             return undefined;
         const { k } = env;
-        const a = (x) => formatAddr(x, k.pointerSize);
         const locks = pushLocksOf(env);
         const found = waitedLock(thread, locks.reader, env);
         if (!found) {
@@ -9065,7 +9102,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const state = pushLockState(lock, env);
         const outcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
         if (!locks.reader) {
-            k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: push lock ${a(lock)}${named.symbol ? ` ${named.symbol}` : ''}`);
+            k.warnings.add('push-lock-owner-not-recorded', { object: 'thread', address: thread.address, value: lock });
             outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, reason: { reason: 'push-lock-owner-not-recorded', lock: named, state, why: 'no-lock-entries' } });
             return outcome;
         }
@@ -9146,7 +9183,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             outcome.lock = port.connectionPort;
         const servers = (index.servers.get(f.replyMessageId) || []).filter((s) => s.address !== thread.address);
         if (servers.length > 1)
-            k.warnings.add('LPC messages claimed by several threads', `LPC message ${id}: ${servers.map((s) => s.address).join(', ')}`);
+            k.warnings.add('lpc-message-claimed-twice', { object: 'lpc', value: f.replyMessageId, others: servers.map((s) => s.address) });
         for (const s of servers) {
             outcome.hops.push({ from: thread.address, kind: 'lpc', messageId: id, to: s.address, serverProcess: s.process.name });
         }
@@ -9249,9 +9286,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const m = reader.message(message);
         if (!m)
             return dead({ reason: 'alpc-unreadable', message });
-        const idText = formatMessageId(m.id); // the warning's detail
         if (!messageBelongsTo(m, thread.address, f.messageId)) {
-            k.warnings.add('stale ALPC messages', `thread ${thread.address}: AlpcMessage ${f.message} names waiter ${m.waitingThread || '0'}, id ${idText}`);
+            k.warnings.add('alpc-message-stale', { object: 'thread', address: thread.address, member: 'AlpcMessage', value: f.message, others: [m.waitingThread || '0'], expected: m.id });
             const otherWaiter = m.waitingThread && m.waitingThread !== thread.address ? m.waitingThread : undefined;
             const otherId = f.messageId && m.id !== f.messageId ? { id: m.id, own: f.messageId } : undefined;
             return dead({ reason: 'alpc-recycled', message, otherWaiter, otherId });
@@ -9265,7 +9301,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 return outcome;
             }
             if (!server) {
-                k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
+                k.warnings.add('owner-not-a-thread', { object: 'alpc', address: f.message, member: 'ServerThread', value: m.serverThread });
                 outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'alpc', lock: message, owner: m.serverThread, messageId: m.id }, unservedAlpc(m, env, m.serverThread)));
                 return outcome;
             }
@@ -9303,10 +9339,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return reason;
     }
 
-    // Edges through fast and guarded mutexes: a kernel-mode waiter on a mutex's Event/Gate waits for the
-    // mutex's Owner. Which waits are mutex waits: the wait reason says so (WrFastMutex / WrGuardedMutex,
-    // by enumerator name), or, where it does not (XP waits with Executive), the thread is inside an
-    // acquire routine that called the wait directly. Stacks are asked for only in that second case.
     const KIND_BY_REASON = { WrFastMutex: 'fast-mutex', WrGuardedMutex: 'guarded-mutex' };
     /** nt/hal routines that wait for a fast or guarded mutex (hal exports ExAcquireFastMutex on x86 XP). */
     const ACQUIRE_FRAME = /^(nt\w*|hal\w*)!(Ki|Ke|Kx|Ex|Exf|Exi|Exp)Acquire(FastMutex|GuardedMutex)\w*(\+|$)/i;
@@ -9324,7 +9356,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const reader = env.kernel.mutexes;
         const mutex = reader.fromWaitObject(wait.object, kind);
         const { k, table } = env;
-        const fmt = (a) => formatAddr(a, k.pointerSize);
         if (!mutex) {
             return { hops: [], deadEnds: [{ object: wait.object, reason: { reason: 'mutex-unreadable', kind, objectKind: object.kind, object: wait.object } }], objectKind: kind };
         }
@@ -9337,8 +9368,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         const owner = table.threadByAddress.get(mutex.owner);
         if (!owner) {
-            const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex'; // the warning's detail
-            k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
+            k.warnings.add('owner-not-a-thread', { object: kind, address: mutex.address, value: mutex.owner });
             outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind, lock: mutex.address, owner: mutex.owner, waiters }));
             return outcome;
         }
@@ -9369,10 +9399,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return false;
     }
 
-    // Edges through executive resources: a thread waiting on a resource's waiter object (the
-    // ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
-    // entry) waits for every owner of that resource. The index of waiter objects is built once per run.
-    // A WrResource waiter the index does not know is recovered from its nt!ExpWaitForResource frame.
     /**
      * Objects resource waiters block on: the exclusive-waiters event, the shared-waiters semaphore, a wait-chain entry's
      * event (whose event type is unconfirmed, hence both kinds). Only a pre-filter: the index lookup decides.
@@ -9406,8 +9432,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     /** Dead ends name the object waited on (as terminals match them to the thread's waits); hops name the resource. */
     function resourceOutcome(thread, waited, resource, mode, env, resourceFrom) {
         const { k, table } = env;
-        const fmt = (a) => formatAddr(a, k.pointerSize);
-        const name = `ERESOURCE ${fmt(resource.address)}`; // the warning's detail
         const lock = resource.address;
         const outcome = {
             hops: [],
@@ -9427,7 +9451,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 ownerPointer = o.value;
             }
             else if (!owner) {
-                k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
+                k.warnings.add('owner-not-a-thread', { object: 'resource', address: resource.address, member: `${o.mode} owner`, value: o.value });
                 outcome.deadEnds.push(ownerNotAThread(waited, { reason: 'owner-not-a-thread', kind: 'resource', lock, owner: o.value, mode: o.mode, wanted: mode }));
                 continue;
             }
@@ -9450,7 +9474,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const found = frames && env.kernel.resourceFromWaitFrame(thread, frames);
         const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
         if (found && resource) {
-            k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
+            k.warnings.add('resource-waiter-from-stack', { object: 'thread', address: thread.address, value: resource.address, name: found.frame });
             return resourceOutcome(thread, waited, resource, undefined, env, found.frame);
         }
         return {
@@ -9615,7 +9639,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             scanned: table.threads.length,
             waiting: waitingThreads.length,
             inChains: inChains.size,
-            warnings: [],
+            warnings: { tally: [], fromHost: [] },
             scopeError: scoped.error,
             terminalOf,
             focus: scope.kind === 'thread' ? scope.thread : undefined,
@@ -10237,7 +10261,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             }
             catch (e) {
                 // A rule that trips over damage it did not expect loses its findings, not the whole report.
-                k.warnings.add('rules stopped by bad data', `${rule.id}: ${messageOfError(e)}`);
+                k.warnings.add('rule-stopped', { object: rule.id, value: messageOfError(e) });
             }
         }
         findings.sort((a, b) => SEVERITY_ORDER$1[a.severity] - SEVERITY_ORDER$1[b.severity] || RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule));
@@ -11123,7 +11147,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             out.push(`     next: ${w.next}`);
         });
         const counts = ['error', 'warning', 'info'].map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
-        out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
+        out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(warningLines(r.warnings))}`);
         return out.join('\n') + '\n';
     }
 
@@ -11135,7 +11159,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             }),
             rulesRun: r.rulesRun,
             threadsScanned: r.threadsScanned,
-            warnings: r.warnings,
+            warnings: warningLines(r.warnings),
         };
     }
 
@@ -11424,7 +11448,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             inChains: r.inChains,
             currentTick: r.clock.currentTick,
             tickIncrement: r.clock.increment,
-            warnings: r.warnings,
+            warnings: warningLines(r.warnings),
             error: r.scopeError && scopeErrorText(r.scopeError),
             // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
             unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),
@@ -11653,10 +11677,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             out.push(waiterLine(L, w, !!report.scope));
         if (report.scope) {
             const sc = report.scope;
-            out.push(`Summary: ${count(sc.members, 'thread')} in this scope (${report.scanned} scanned), ${sc.waiting} waiting, ${sc.inChains} in chains, ${warningsText(report.warnings)}`);
+            out.push(`Summary: ${count(sc.members, 'thread')} in this scope (${report.scanned} scanned), ${sc.waiting} waiting, ${sc.inChains} in chains, ${warningsText(warningLines(report.warnings))}`);
         }
         else
-            out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(report.warnings)}`);
+            out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(warningLines(report.warnings))}`);
         return out.join('\n') + '\n';
     }
     /**
@@ -12398,7 +12422,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return finish(t, k);
     }
     function finish(t, k) {
-        for (const w of k.warnings.summary())
+        for (const w of warningLines(k.warnings.summary()))
             t.add('info', `warning: ${w}`);
         t.add('info', 'debugLog: text reaches it one line a call, a percent sign written as \\x25 (whether debugLog formats a percent sign is undocumented)');
         return `waitchain self-test: what this debugger and target answer (ok / FAIL / fell back / info)\n${t.lines.join('\n')}\n${t.summary()}\n`;

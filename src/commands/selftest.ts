@@ -11,7 +11,7 @@ import { KernelReaders } from '../kernel/readers';
 import { ethreadView } from '../kernel/threads';
 import { HostTarget, type TypedValue } from '../host/hostTarget';
 import { API_VERSION } from '../host/registrations';
-import { count } from '../render/vocabulary';
+import { count, warningLines } from '../render/vocabulary';
 import { RecordingTarget } from '../record/recordingTarget';
 import { print } from '../host/hostIo';
 import type { ModeDeclaration } from './declaration';
@@ -152,7 +152,7 @@ export function runSelfTest(k: KernelContext): string {
 }
 
 function finish(t: SelfTest, k: KernelContext): string {
-  for (const w of k.warnings.summary()) t.add('info', `warning: ${w}`);
+  for (const w of warningLines(k.warnings.summary())) t.add('info', `warning: ${w}`);
   t.add('info', 'debugLog: text reaches it one line a call, a percent sign written as \\x25 (whether debugLog formats a percent sign is undocumented)');
   return `waitchain self-test: what this debugger and target answer (ok / FAIL / fell back / info)\n${t.lines.join('\n')}\n${t.summary()}\n`;
 }

@@ -1,36 +1,171 @@
-// Damage found while reading, counted by kind so a report can end with one summary line
-// ("12 objects unreadable, 1 list cycle cut") instead of failing at the first bad pointer.
+// Damage found while reading, counted by kind so a report can end with one summary line instead of
+// failing at the first bad pointer. Facts only: each kind is one of WARNING_KINDS, each detail names
+// the object (or list), its address and the bad value; src/render/vocabulary.ts holds every word.
+import type { Addr } from './addr';
 
-import { warningCount } from '../render/vocabulary';
+/**
+ * Every warning category, once. The renderer's table (WARNING_WORDS, render/vocabulary.ts) is keyed by
+ * this union, so a kind added here without words does not compile (and test/render/vocabulary.test.ts
+ * checks each kind at run time).
+ */
+export const WARNING_KINDS = [
+  'object-unreadable',
+  'list-head-unreadable',
+  'list-cut',
+  'list-cycle-cut',
+  'list-elements-recovered',
+  'string-bad',
+  'string-unreadable',
+  'io-object-wrong-type',
+  'irp-stack-count-bad',
+  'wait-block-ring-cut',
+  'wait-block-count-bad',
+  'devnode-link-cut',
+  'devnode-cycle-cut',
+  'processors-unknown',
+  'processor-count-implausible',
+  'processor-irqls-unknown',
+  'processor-block-entry-bad',
+  'processor-control-region-inconsistent',
+  'clock-value-assumed',
+  'critical-section-list-cut',
+  'critical-section-lock-count-impossible',
+  'critical-section-found-by-elimination',
+  'resource-lists-missing',
+  'resource-not-valid',
+  'owner-entry-not-thread',
+  'resource-owner-table-unreadable',
+  'resource-waiter-from-stack',
+  'mutex-count-not-decoded',
+  'owner-not-a-thread',
+  'push-lock-owner-not-recorded',
+  'lpc-message-claimed-twice',
+  'alpc-message-stale',
+  'rule-stopped',
+] as const;
+
+export type WarningKind = (typeof WARNING_KINDS)[number];
+
+/** The lists a walk follows (kernel/lists.ts): the renderer names them ("IRP list of thread 87000000"). */
+export type ListKind =
+  | 'process-list'
+  | 'thread-list'
+  | 'irp-list'
+  | 'kernel-apc-list'
+  | 'mutant-list'
+  | 'system-resources-list'
+  | 'resource-wait-chain'
+  | 'lpc-message-queue'
+  | 'critical-section-list'
+  | 'wait-block-ring'
+  | 'device-tree';
+
+/** One list: its kind and whose it is (a thread, a port, a process by name, a resource and waiter mode). */
+export interface ListRef {
+  list: ListKind;
+  owner?: Addr;
+  ownerName?: string;
+  mode?: 'exclusive' | 'shared';
+}
+
+/** Why a fact holds, where the kind alone does not say it. */
+export type WarningReason =
+  | 'processor-block-missing'
+  | 'processor-count-unknown'
+  | 'processor-count-exceeds-block'
+  | 'kpcr-lacks-kprcb'
+  | 'increment-unreadable'
+  | 'resource-types-missing'
+  | 'system-resources-list-missing'
+  | 'owner-table-pointer-bad'
+  | 'owner-table-size-implausible'
+  | 'os-version-unknown'
+  | 'link-bad'
+  | 'link-null'
+  | 'entry-unreadable'
+  | 'cycle'
+  | 'cap'
+  | 'odd-length'
+  | 'length-above-maximum'
+  | 'buffer-bad';
+
+/** One warning as facts: what kind, about which object or list, where, and the bad value found. */
+export interface WarningFact {
+  kind: WarningKind;
+  /** The object it is about, by the name its reader gives its type ('IRP', 'process', 'nt!KiProcessorBlock'). */
+  object?: string;
+  /** Or the list it is about. */
+  list?: ListRef;
+  /** The object's address, or the list element where the damage is. */
+  address?: Addr;
+  /** The member of the object involved ('StackCount', 'FileName', 'LockCount'). */
+  member?: string;
+  /** An index into the object (a processor number, an array slot). */
+  index?: number;
+  /** The bad value found: a link, a count, an owner, a type, an id; or an error's message. */
+  value?: Addr | number | string;
+  /** What the value should have been, or the bound it broke. */
+  expected?: Addr | number;
+  /** Other objects the fact names (the threads claiming one message, the waiter a message names). */
+  others?: Addr[];
+  /** A name that goes with the object: its process's image name, the frame it was found in. */
+  name?: string;
+  /** A part of the object rather than the whole: the rest past a prefix, a string's buffer, IRP stack locations. */
+  part?: 'rest' | 'buffer' | 'stack-locations';
+  reason?: WarningReason;
+  /** list-elements-recovered: how many. */
+  count?: number;
+}
+
+/** How many warnings of one kind, in the order kinds were first seen. */
+export interface WarningTally {
+  kind: WarningKind;
+  count: number;
+}
+
+/** A category the debugger failed (or fell back on) as a whole: one summary line each. */
+export type HostWarning =
+  | { kind: 'stacks-unavailable'; asked: number }
+  | { kind: 'user-memory-unreadable'; tried: number }
+  | { kind: 'enum-names-fell-back'; types: { type: string; source: 'dt' | 'table' }[] }
+  | { kind: 'enum-names-unknown'; types: string[] }
+  | { kind: 'symbols-without-module'; count: number };
+
+/** What a report's warning line is made of: the damage counted, then the host's failed categories. */
+export interface WarningSummary {
+  tally: WarningTally[];
+  fromHost: HostWarning[];
+}
+
+/** Details kept per run; the counts go on past it. */
+const MAX_DETAILS = 200;
 
 export class Warnings {
-  private readonly counts = new Map<string, number>();
-  private readonly details: string[] = [];
+  private readonly counts = new Map<WarningKind, number>();
+  private readonly facts: WarningFact[] = [];
 
-  /** `extra`: summary lines computed when the summary is asked for (the host facts). */
-  constructor(private readonly extra?: () => string[]) {}
+  /** `hostFacts`: what the target found out about the debugger, asked when the summary is. */
+  constructor(private readonly hostFacts?: () => HostFacts | undefined) {}
 
-  /** kind: a plural noun phrase such as "objects unreadable"; detail: one line naming the address. */
-  add(kind: string, detail?: string): void {
+  add(kind: WarningKind, fact?: Omit<WarningFact, 'kind'>): void {
     this.counts.set(kind, (this.counts.get(kind) || 0) + 1);
-    if (detail !== undefined && this.details.length < 200) this.details.push(detail);
+    if (fact !== undefined && this.facts.length < MAX_DETAILS) this.facts.push({ kind, ...fact });
   }
 
-  get total(): number {
-    let n = 0;
-    this.counts.forEach((c) => (n += c));
-    return n + (this.extra ? this.extra().length : 0);
-  }
-
-  summary(): string[] {
-    const out: string[] = [];
-    this.counts.forEach((c, kind) => out.push(warningCount(c, kind)));
-    if (this.extra) out.push(...this.extra());
+  tally(): WarningTally[] {
+    const out: WarningTally[] = [];
+    this.counts.forEach((count, kind) => out.push({ kind, count }));
     return out;
   }
 
-  list(): string[] {
-    return this.details.slice();
+  /** The damage counted so far and the host's failed categories (computed now: stacks asked late count). */
+  summary(): WarningSummary {
+    return { tally: this.tally(), fromHost: hostWarnings(this.hostFacts ? this.hostFacts() : undefined) };
+  }
+
+  /** The structured details, first MAX_DETAILS. */
+  details(): WarningFact[] {
+    return this.facts.slice();
   }
 }
 
@@ -56,26 +191,21 @@ export interface HostFacts {
   symbolsWithoutModule: number;
 }
 
-/** The one summary warning per category that failed or fell back as a whole. */
-export function hostWarnings(f: HostFacts | undefined): string[] {
+/** The one warning per category that failed or fell back as a whole. */
+export function hostWarnings(f: HostFacts | undefined): HostWarning[] {
   if (!f) return [];
-  const out: string[] = [];
-  if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) {
-    out.push(`stacks unavailable for ${f.stacksAsked === 1 ? 'the one thread' : `all ${f.stacksAsked} threads`} asked (frame-based facts unknown: !waitchain "-selftest")`);
-  }
-  if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) {
-    out.push(`user memory unreadable in ${f.userProcessesTried === 1 ? 'the one process' : `all ${f.userProcessesTried} processes`} tried (a kernel dump has none; else see !waitchain "-selftest")`);
-  }
-  const fell: string[] = [];
+  const out: HostWarning[] = [];
+  if (f.stacksAsked > 0 && f.stacksFailed === f.stacksAsked) out.push({ kind: 'stacks-unavailable', asked: f.stacksAsked });
+  if (f.userProcessesTried > 0 && f.userProcessesFailed === f.userProcessesTried) out.push({ kind: 'user-memory-unreadable', tried: f.userProcessesTried });
+  const fell: { type: string; source: 'dt' | 'table' }[] = [];
   const none: string[] = [];
   for (const type of Object.keys(f.enumSources).sort()) {
     const how = f.enumSources[type];
-    if (how === 'dt') fell.push(`${type} from dt output`);
-    else if (how === 'table') fell.push(`${type} from the built-in table`);
+    if (how === 'dt' || how === 'table') fell.push({ type, source: how });
     else if (how === 'none') none.push(type);
   }
-  if (fell.length) out.push(`enum names fell back (${fell.join(', ')})`);
-  if (none.length) out.push(`enum names unknown (${none.join(', ')}): states, wait reasons or object types show as #<n>`);
-  if (f.symbolsWithoutModule > 0) out.push(`${f.symbolsWithoutModule} symbols without a module name`);
+  if (fell.length) out.push({ kind: 'enum-names-fell-back', types: fell });
+  if (none.length) out.push({ kind: 'enum-names-unknown', types: none });
+  if (f.symbolsWithoutModule > 0) out.push({ kind: 'symbols-without-module', count: f.symbolsWithoutModule });
   return out;
 }

@@ -6,6 +6,7 @@ import { addrAdd, isNull, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { headLinks, readList } from './lists';
 import type { ThreadInfo } from './model';
 import { ethreadView } from './threads';
 import { getOrRead } from '../core/runCache';
@@ -81,15 +82,25 @@ export function specialApcDeliverable(c: ApcControls): boolean | undefined {
   return true;
 }
 
-/** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its Flink, from the ETHREAD as read. */
-function listHead(k: KernelContext, thread: ThreadInfo, state: string, mode: number): { head: Addr; flink: Addr } | undefined {
+/** A kernel APC list head inside the ETHREAD as read: its address and links (Blink when the bytes read hold it). */
+interface ApcListHead {
+  head: Addr;
+  flink: Addr;
+  blink: Addr | undefined;
+}
+
+/** Address of ApcListHead[mode] of an embedded _KAPC_STATE (`state`: ApcState or SavedApcState) and its links, from the ETHREAD as read. */
+function listHead(k: KernelContext, thread: ThreadInfo, state: string, mode: number): ApcListHead | undefined {
   const view = ethreadView(thread);
   const f = view.layout.field(`Tcb.${state}.ApcListHead`);
   if (!f) return undefined;
   const element = f.elementSize || 2 * k.pointerSize;
   const offset = f.offset + mode * element;
-  if (offset + k.pointerSize > view.bytes.length - view.base) return undefined;
-  return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, view.base + offset, k.pointerSize) };
+  const held = view.bytes.length - view.base;
+  if (offset + k.pointerSize > held) return undefined;
+  const at = view.base + offset;
+  const blink = offset + 2 * k.pointerSize <= held ? ptr(view.bytes, at + k.pointerSize, k.pointerSize) : undefined;
+  return { head: addrAdd(thread.address, offset), flink: ptr(view.bytes, at, k.pointerSize), blink };
 }
 
 /**
@@ -97,9 +108,9 @@ function listHead(k: KernelContext, thread: ThreadInfo, state: string, mode: num
  * thread is attached to another process (ApcStateIndex 1): an APC for its own process environment,
  * such as an I/O completion, is queued there meanwhile. SavedApcState is stale when not attached.
  */
-function kernelLists(k: KernelContext, thread: ThreadInfo): { head: Addr; flink: Addr }[] {
+function kernelLists(k: KernelContext, thread: ThreadInfo): ApcListHead[] {
   const mode = kernelModeIndex(k);
-  const out: { head: Addr; flink: Addr }[] = [];
+  const out: ApcListHead[] = [];
   const states = ethreadView(thread).num('Tcb.ApcStateIndex') === 1 ? ['ApcState', 'SavedApcState'] : ['ApcState'];
   for (const state of states) {
     const h = listHead(k, thread, state, mode);
@@ -127,27 +138,16 @@ export function readKernelApcs(k: KernelContext, thread: ThreadInfo): ApcInfo[] 
   return out;
 }
 
-function walkApcs(k: KernelContext, thread: ThreadInfo, layout: TypeLayout, h: { head: Addr; flink: Addr }, out: ApcInfo[]): void {
-  const what = `kernel APC list of thread ${thread.address}`;
-  const seen = new Set<Addr>();
-  let entry = h.flink;
-  while (entry !== h.head) {
-    if (!k.plausible(entry)) {
-      k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-      return;
-    }
-    if (seen.has(entry)) {
-      k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-      return;
-    }
-    if (out.length >= MAX_APCS_PER_THREAD) return;
-    seen.add(entry);
+/** One kernel APC list, in list order; APCs past a smashed link are recovered backwards through Blink (kernel/lists.ts). */
+function walkApcs(k: KernelContext, thread: ThreadInfo, layout: TypeLayout, h: ApcListHead, out: ApcInfo[]): void {
+  if (out.length >= MAX_APCS_PER_THREAD) return;
+  const read = (entry: Addr) => {
     const address = k.containing(entry, layout, 'ApcListEntry');
     const view = k.readStruct(layout, address, 'APC');
-    if (!view) return;
+    if (!view) return null;
     const normalRoutine = nonNull(view.ptr('NormalRoutine'));
     const mode = view.num('ApcMode');
-    out.push({
+    const apc: ApcInfo = {
       address,
       kernelRoutine: nonNull(view.ptr('KernelRoutine')),
       normalRoutine,
@@ -156,14 +156,11 @@ function walkApcs(k: KernelContext, thread: ThreadInfo, layout: TypeLayout, h: {
       mode,
       inserted: view.num('Inserted') !== 0,
       special: mode === kernelModeIndex(k) && normalRoutine === undefined,
-    });
-    const next = view.ptr('ApcListEntry.Flink');
-    if (!next || isNull(next)) {
-      k.warnings.add('lists cut at a bad link', `${what}: null link after ${address}`);
-      return;
-    }
-    entry = next;
-  }
+    };
+    return { item: apc, links: headLinks(view, 'ApcListEntry') || '0' };
+  };
+  const list = readList(k, h.head, { list: 'kernel-apc-list', owner: thread.address }, read, { links: { flink: h.flink, blink: h.blink }, cap: MAX_APCS_PER_THREAD - out.length });
+  for (const apc of list.items) out.push(apc);
 }
 
 function nonNull(a: Addr | undefined): Addr | undefined {

@@ -4,7 +4,7 @@ import { addrAdd, isCanonical, isNull, type Addr } from '../core/addr';
 import { getOrBuild, RunCache } from '../core/runCache';
 import { StructView } from '../core/struct';
 import { TargetUnsupported, type ProcessContext, type Target, type TypeLayout } from '../core/target';
-import { hostWarnings, Warnings } from '../core/warnings';
+import { Warnings } from '../core/warnings';
 
 /** Upper bound on any list walk; a corrupt list is cut here at the latest. */
 export const LIST_WALK_CAP = 1000000;
@@ -17,7 +17,7 @@ export class KernelContext {
   private readonly enumValueCache = new Map<string, Map<string, number>>();
 
   constructor(readonly target: Target) {
-    this.warnings = new Warnings(() => hostWarnings(target.hostFacts ? target.hostFacts() : undefined));
+    this.warnings = new Warnings(() => (target.hostFacts ? target.hostFacts() : undefined));
   }
 
   get pointerSize(): number {
@@ -68,7 +68,7 @@ export class KernelContext {
   readStruct(layout: TypeLayout, address: Addr, what: string, context?: ProcessContext, size = layout.size): StructView | undefined {
     const bytes = this.target.read(address, size, context);
     if (!bytes) {
-      this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+      this.warnings.add('object-unreadable', { object: what, address });
       return undefined;
     }
     return new StructView(layout, address, bytes, this.pointerSize);
@@ -82,12 +82,12 @@ export class KernelContext {
     if (prefix >= layout.size) return this.readStruct(layout, address, what);
     const bytes = this.target.read(address, prefix);
     if (!bytes) {
-      this.warnings.add('objects unreadable', `${what} at ${address} is unreadable`);
+      this.warnings.add('object-unreadable', { object: what, address });
       return undefined;
     }
     return new StructView(layout, address, bytes, this.pointerSize, 0, () => {
       const whole = this.target.read(address, layout.size);
-      if (!whole) this.warnings.add('objects unreadable', `the rest of ${what} at ${address} is unreadable`);
+      if (!whole) this.warnings.add('object-unreadable', { object: what, address, part: 'rest' });
       return whole;
     });
   }

@@ -7,8 +7,10 @@ import { ptr } from '../core/bytes';
 import { cacheKey } from '../core/runCache';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
+import type { ListRef } from '../core/warnings';
 import type { KernelContext } from './context';
 import { processContext } from './frames';
+import { headLinks, readList } from './lists';
 import type { ProcessInfo } from './model';
 import { readOsVersion, type OsVersion } from './version';
 
@@ -177,35 +179,37 @@ export function readCriticalSectionList(k: KernelContext, process: ProcessInfo):
   const debug = types.debug;
   if (!debug.field('ProcessLocksList') || !debug.field('CriticalSection')) return { sections: undefined, cut: false };
   const context = processContext(process);
-  const what = `critical section list of ${process.name}`;
   // No user space (System, Idle, a kernel dump): nothing to walk, and nothing to warn about.
   const headBytes = k.target.read(head, k.pointerSize, context);
   if (!headBytes) return { sections: undefined, cut: false };
-  const sections: CritSecListEntry[] = [];
-  const seen = new Set<Addr>();
-  let entry = ptr(headBytes, 0, k.pointerSize);
-  while (entry !== head) {
-    if (!isUserPointer(k, entry)) return cutAt(k, sections, `${what}: bad link ${entry}`);
-    if (seen.has(entry)) return cutAt(k, sections, `${what}: cycle at ${entry}`);
-    if (seen.size >= MAX_SECTIONS_PER_PROCESS) return cutAt(k, sections, `${what}: more than ${MAX_SECTIONS_PER_PROCESS} sections`);
-    seen.add(entry);
+  const list: ListRef = { list: 'critical-section-list', ownerName: process.name };
+  const read = (entry: Addr) => {
     const v = k.readStruct(debug, k.containing(entry, debug, 'ProcessLocksList'), 'critical section debug info', context);
-    if (!v) return cutAt(k, sections, `${what}: entry ${entry} is unreadable`);
+    if (!v) {
+      k.warnings.add('critical-section-list-cut', { list, address: entry, reason: 'entry-unreadable' });
+      return null;
+    }
     const cs = v.ptr('CriticalSection');
-    if (isUserPointer(k, cs)) sections.push({ address: cs, contentionCount: v.num('ContentionCount') });
-    entry = v.ptr('ProcessLocksList.Flink') || '0';
-  }
-  return { sections, cut: false };
+    const item: CritSecListEntry | undefined = isUserPointer(k, cs) ? { address: cs, contentionCount: v.num('ContentionCount') } : undefined;
+    return { item, links: headLinks(v, 'ProcessLocksList') || '0' };
+  };
+  // Sections past a smashed link are recovered backwards through Blink; the list still counts as cut (its elimination is not trusted).
+  const walk = readList(k, head, list, read, {
+    links: { flink: ptr(headBytes, 0, k.pointerSize) },
+    cap: MAX_SECTIONS_PER_PROCESS,
+    capIsDamage: true,
+    plausible: (a) => isUserPointer(k, a),
+    context,
+    cutKind: 'critical-section-list-cut',
+  });
+  const sections: CritSecListEntry[] = [];
+  for (const e of walk.items) if (e) sections.push(e);
+  return { sections, cut: !walk.walk.closed };
 }
 
 /** True when the list holds the section. */
 export function listHolds(list: CritSecList, address: Addr): boolean {
   return !!list.sections && list.sections.some((e) => e.address === address);
-}
-
-function cutAt(k: KernelContext, sections: CritSecListEntry[], detail: string): CritSecList {
-  k.warnings.add('critical section lists cut', detail);
-  return { sections, cut: true };
 }
 
 /**

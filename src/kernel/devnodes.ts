@@ -6,7 +6,9 @@ import { addrAdd, isNull, type Addr } from '../core/addr';
 import { ptr, uint, utf16 } from '../core/bytes';
 import type { StructView } from '../core/struct';
 import { TargetUnsupported, type TypeLayout } from '../core/target';
+import type { ListRef } from '../core/warnings';
 import type { KernelContext } from './context';
+import { LinkGuard } from './lists';
 
 /** More device nodes than any real machine has: a corrupt tree is cut here. */
 export const DEVNODE_WALK_CAP = 20000;
@@ -86,7 +88,7 @@ function unicodeString(k: KernelContext, view: StructView, member: string, ustr:
   if (!length || !buffer || isNull(buffer)) return '';
   const bytes = k.target.read(buffer, Math.min(length, MAX_PATH_BYTES));
   if (!bytes) {
-    k.warnings.add('strings unreadable', `${member} of devnode ${view.address} at ${buffer} is unreadable`);
+    k.warnings.add('string-unreadable', { object: 'devnode', address: view.address, member, value: buffer });
     return '';
   }
   return utf16(bytes, 0, Math.min(length, MAX_PATH_BYTES));
@@ -94,7 +96,10 @@ function unicodeString(k: KernelContext, view: StructView, member: string, ustr:
 
 /**
  * Every device node under nt!IopRootDeviceNode, depth first (a parent before its children, children
- * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP.
+ * before the parent's next sibling), bounded by a visited set and DEVNODE_WALK_CAP. A tree, not a list:
+ * two links per node, no head to come back to and no Blink to recover through, so it keeps its own
+ * loop (an explicit stack: a corrupt tree as deep as the cap must not overflow the call stack) over the
+ * list walks' step checks (LinkGuard, kernel/lists.ts).
  */
 export function readAllDevnodes(k: KernelContext, onRootUnreadable?: (root: Addr) => void): DevnodeInfo[] {
   const dl = devnodeLayout(k);
@@ -104,19 +109,20 @@ export function readAllDevnodes(k: KernelContext, onRootUnreadable?: (root: Addr
   if (!rootBytes) throw new TargetUnsupported('nt!IopRootDeviceNode is unreadable in this dump');
   const root = ptr(rootBytes, 0, k.pointerSize);
   const out: DevnodeInfo[] = [];
-  const seen = new Set<Addr>();
+  const guard = new LinkGuard((a) => k.plausible(a, 4), DEVNODE_WALK_CAP);
+  const tree: ListRef = { list: 'device-tree' };
   const stack: Addr[] = [root];
   while (stack.length) {
     const address = stack.pop()!;
-    if (!k.plausible(address, 4)) {
-      if (!isNull(address)) k.warnings.add('devnode links cut at a bad pointer', `device tree: bad link ${address}`);
+    const step = guard.step(address);
+    if (step === 'bad') {
+      if (!isNull(address)) k.warnings.add('devnode-link-cut', { list: tree, value: address, reason: 'link-bad' });
       continue;
     }
-    if (seen.has(address) || seen.size >= DEVNODE_WALK_CAP) {
-      k.warnings.add('devnode tree cycles cut', `device tree: ${address} reached twice`);
+    if (step !== 'ok') {
+      k.warnings.add('devnode-cycle-cut', { list: tree, value: address, reason: step === 'cap' ? 'cap' : 'cycle' });
       continue;
     }
-    seen.add(address);
     const view = k.readStruct(dl.layout, address, 'device node');
     // An unreadable root is not an empty tree: "0 device nodes" would be a wrong answer that looks right.
     if (!view && address === root && onRootUnreadable) onRootUnreadable(root);

@@ -7,6 +7,7 @@ import { uint, utf16, type Bytes } from '../core/bytes';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { headLinks, readList, type ListLinks } from './lists';
 import type { ThreadInfo } from './model';
 import { ethreadView } from './threads';
 import { getOrRead } from '../core/runCache';
@@ -89,11 +90,11 @@ export interface DeviceTarget {
 }
 
 /** UNICODE_STRING sanity: the byte count to read, or why not (Length odd, above MaximumLength, no buffer). */
-export function unicodeStringSpan(length: number, maximumLength: number | undefined, bufferPlausible: boolean): { bytes: number } | { invalid: string } {
+export function unicodeStringSpan(length: number, maximumLength: number | undefined, bufferPlausible: boolean): { bytes: number } | { invalid: 'odd-length' | 'length-above-maximum' | 'buffer-bad' } {
   if (length === 0) return { bytes: 0 };
-  if (length % 2 !== 0) return { invalid: `odd Length ${length}` };
-  if (maximumLength !== undefined && length > maximumLength) return { invalid: `Length ${length} above MaximumLength ${maximumLength}` };
-  if (!bufferPlausible) return { invalid: 'bad Buffer' };
+  if (length % 2 !== 0) return { invalid: 'odd-length' };
+  if (maximumLength !== undefined && length > maximumLength) return { invalid: 'length-above-maximum' };
+  if (!bufferPlausible) return { invalid: 'buffer-bad' };
   return { bytes: length };
 }
 
@@ -102,20 +103,20 @@ export function decodeUnicodeString(bytes: Bytes, length: number): string {
   return utf16(bytes, 0, length);
 }
 
-/** Reads the UNICODE_STRING member `path` of a structure already read: one read of its buffer. */
-export function readUnicodeString(k: KernelContext, view: StructView, path: string, what: string): string | undefined {
+/** Reads the UNICODE_STRING member `path` of a structure already read (`object` names its type): one read of its buffer. */
+export function readUnicodeString(k: KernelContext, view: StructView, path: string, object: string): string | undefined {
   const length = view.num(`${path}.Length`);
   const buffer = view.ptr(`${path}.Buffer`);
   if (length === undefined || buffer === undefined) return undefined;
   const span = unicodeStringSpan(length, view.num(`${path}.MaximumLength`), k.plausible(buffer, 2));
   if ('invalid' in span) {
-    k.warnings.add('bad strings', `${what}: ${span.invalid}`);
+    k.warnings.add('string-bad', { object, address: view.address, member: path, value: length, expected: view.num(`${path}.MaximumLength`), reason: span.invalid });
     return undefined;
   }
   if (span.bytes === 0) return '';
   const bytes = k.target.read(buffer, span.bytes);
   if (!bytes) {
-    k.warnings.add('objects unreadable', `${what} buffer at ${buffer} is unreadable`);
+    k.warnings.add('object-unreadable', { object, address: view.address, member: path, value: buffer, part: 'buffer' });
     return undefined;
   }
   return decodeUnicodeString(bytes, span.bytes);
@@ -142,36 +143,21 @@ export class IrpReader {
     this.types = irp && location && irp.field('ThreadListEntry') ? { irp, location, device: k.type('_DEVICE_OBJECT'), driver: k.type('_DRIVER_OBJECT'), file: k.type('_FILE_OBJECT') } : undefined;
   }
 
-  /** The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read. */
+  /**
+   * The thread's IRP list in list order, bounded; read from the IrpList head inside the ETHREAD already read.
+   * After a smashed link, the IRPs past it are recovered backwards through Blink (kernel/lists.ts).
+   */
   threadIrps(thread: ThreadInfo): IrpInfo[] {
-    const out: IrpInfo[] = [];
     const types = this.types;
-    const head = ethreadView(thread).addressOf('IrpList');
-    let entry = ethreadView(thread).ptr('IrpList.Flink');
-    if (!types || !head || !entry) return out;
-    const what = `IRP list of thread ${thread.address}`;
-    const seen = new Set<Addr>();
-    while (entry !== head) {
-      if (!this.k.plausible(entry)) {
-        this.k.warnings.add('lists cut at a bad link', `${what}: bad link ${entry}`);
-        break;
-      }
-      if (seen.has(entry)) {
-        this.k.warnings.add('list cycles cut', `${what}: cycle at ${entry}`);
-        break;
-      }
-      if (seen.size >= MAX_IRPS_PER_THREAD) break;
-      seen.add(entry);
+    const view = ethreadView(thread);
+    const head = view.addressOf('IrpList');
+    const links = headLinks(view, 'IrpList');
+    if (!types || !head || !links) return [];
+    const read = (entry: Addr) => {
       const irp = this.readIrpAt(this.k.containing(entry, types.irp, 'ThreadListEntry'), types);
-      if (!irp) break;
-      out.push(irp.info);
-      entry = irp.next;
-      if (isNull(entry)) {
-        this.k.warnings.add('lists cut at a bad link', `${what}: null link after ${irp.info.address}`);
-        break;
-      }
-    }
-    return out;
+      return irp ? { item: irp.info, links: irp.links } : null;
+    };
+    return readList(this.k, head, { list: 'irp-list', owner: thread.address }, read, { links, cap: MAX_IRPS_PER_THREAD }).items;
   }
 
   /** The IRP whose Tail.Apc is the APC at `apc` (CONTAINING_RECORD from the symbols, no read); undefined without Tail.Apc. */
@@ -217,7 +203,7 @@ export class IrpReader {
       const layout = this.types && this.types.file;
       const view = layout && this.k.plausible(file) ? this.k.readStruct(layout, file, 'file object') : undefined;
       if (!view || !this.typed(view, IO_TYPE_FILE, 'file object')) return undefined;
-      return readUnicodeString(this.k, view, 'FileName', `FileName of file object ${file}`) || undefined;
+      return readUnicodeString(this.k, view, 'FileName', 'file object') || undefined;
     });
   }
 
@@ -236,14 +222,14 @@ export class IrpReader {
     const layout = this.types && this.types.driver;
     const view = layout ? this.k.readStruct(layout, driver, 'driver object') : undefined;
     if (!view || !this.typed(view, IO_TYPE_DRIVER, 'driver object')) return undefined;
-    return readUnicodeString(this.k, view, 'DriverName', `DriverName of driver object ${driver}`);
+    return readUnicodeString(this.k, view, 'DriverName', 'driver object');
   }
 
   /** The I/O manager's Type header says what a structure is; anything else is damage. */
   private typed(view: StructView, expected: number, what: string): boolean {
     const type = view.num('Type');
     if (type === expected) return true;
-    this.k.warnings.add('I/O objects of the wrong type', `${what} ${view.address}: Type ${type}, expected ${expected}`);
+    this.k.warnings.add('io-object-wrong-type', { object: what, address: view.address, member: 'Type', value: type, expected });
     return false;
   }
 
@@ -252,7 +238,7 @@ export class IrpReader {
    * IRP, so it is not known before the read); a deeper stack costs one more read, a read that runs into
    * unreadable memory falls back to the IRP alone.
    */
-  private readIrpAt(address: Addr, types: IoTypes): { info: IrpInfo; next: Addr } | undefined {
+  private readIrpAt(address: Addr, types: IoTypes): { info: IrpInfo; links: ListLinks } | undefined {
     const k = this.k;
     const irpSize = types.irp.size;
     const locationSize = types.location.size;
@@ -277,13 +263,13 @@ export class IrpReader {
       status: view.num('IoStatus.Status'),
       originalFileObject: nonNull(view.ptr('Tail.Overlay.OriginalFileObject')),
     };
-    const next = view.ptr('ThreadListEntry.Flink') || '0';
+    const links: ListLinks = headLinks(view, 'ThreadListEntry') || { flink: '0' };
     if (stackCount > MAX_STACK_COUNT) {
-      k.warnings.add('bad IRP stack counts', `IRP ${address}: StackCount ${stackCount}`);
-      return { info, next };
+      k.warnings.add('irp-stack-count-bad', { object: 'IRP', address, member: 'StackCount', value: stackCount });
+      return { info, links };
     }
     const locationBytes = this.locationBytes(address, view.bytes, stackLocationOffset(irpSize, locationSize, stackCount + 1), irpSize, locationSize);
-    if (!locationBytes) return { info, next };
+    if (!locationBytes) return { info, links };
     for (let index = 1; index <= stackCount; index++) {
       const offset = stackLocationOffset(irpSize, locationSize, index);
       const sl = new StructView(types.location, addrAdd(address, offset), locationBytes, k.pointerSize, offset);
@@ -301,7 +287,7 @@ export class IrpReader {
     }
     const current = currentLocationIndex(stackCount, currentLocation);
     if (current !== undefined) info.current = info.locations[current - 1];
-    return { info, next };
+    return { info, links };
   }
 
   /** The IRP's bytes through its last stack location: those in hand, plus one read of the rest when the stack is deeper. */
@@ -311,7 +297,7 @@ export class IrpReader {
     const kept = irpSize + Math.floor((have.length - irpSize) / locationSize) * locationSize;
     const rest = this.k.target.read(addrAdd(address, kept), end - kept);
     if (!rest) {
-      this.k.warnings.add('objects unreadable', `stack locations of IRP ${address} are unreadable`);
+      this.k.warnings.add('object-unreadable', { object: 'IRP', address, part: 'stack-locations' });
       return undefined;
     }
     const joined: number[] = [];

@@ -7,10 +7,10 @@
 // which shares storage with Win32StartAddress and is only meaningful while LpcReceivedMsgIdValid is set.
 // Thread facts are decoded from the ETHREAD bytes already read; ports are read on demand, once each.
 import { addrAnd, addrClearLow, isNull, type Addr } from '../core/addr';
-import { ptr } from '../core/bytes';
 import type { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
+import { headLinks, type Visited, walkList } from './lists';
 import type { ThreadInfo } from './model';
 import { ethreadView } from './threads';
 import { getOrBuild, getOrRead } from '../core/runCache';
@@ -165,52 +165,37 @@ export class LpcPortReader {
     return this.port && this.port.field('LpcReplyChainHead') ? this.k.containing(head, this.port, 'LpcReplyChainHead') : undefined;
   }
 
-  /** The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. */
+  /**
+   * The messages queued on a port's MsgQueue.ReceiveHead: one read per message, bounded. Messages past a
+   * smashed link are recovered backwards through Blink (kernel/lists.ts); the count stays "at least" then.
+   */
   queue(portAddress: Addr): LpcQueue | undefined {
     const cached = this.queues.get(portAddress);
     if (cached) return cached;
     const view = this.view(portAddress);
     const head = view && view.addressOf('MsgQueue.ReceiveHead');
-    if (!view || !head) return undefined;
+    const links = view && headLinks(view, 'MsgQueue.ReceiveHead');
+    if (!view || !head || !links) return undefined;
     const q: LpcQueue = { count: 0, cut: false, ids: new Set() };
-    const seen = new Set<Addr>();
-    let entry = view.ptr('MsgQueue.ReceiveHead.Flink');
-    while (entry !== head) {
-      if (q.count >= LPC_QUEUE_WALK_CAP) {
-        q.cut = true; // long, not damaged: the text says "at least"
-        break;
-      }
-      if (!this.k.plausible(entry) || seen.has(entry)) {
-        const kind = entry !== undefined && seen.has(entry) ? 'list cycles cut' : 'lists cut at a bad link';
-        this.k.warnings.add(kind, `LPC port ${portAddress}: message queue cut at ${entry}`);
-        q.cut = true;
-        break;
-      }
-      seen.add(entry);
+    const walk = walkList(this.k, head, { list: 'lpc-message-queue', owner: portAddress }, (entry) => {
       q.count++;
-      const next = this.messageAt(entry, q);
-      if (next === undefined) {
-        q.cut = true;
-        break;
-      }
-      entry = next;
-    }
+      return this.messageAt(entry, q);
+    }, { links, cap: LPC_QUEUE_WALK_CAP });
+    // Long (the cap), or damaged: the text says "at least".
+    q.cut = !walk.closed;
     this.queues.set(portAddress, q);
     return q;
   }
 
-  /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its Flink. */
-  private messageAt(entry: Addr, q: LpcQueue): Addr | undefined {
-    if (!this.message || !this.message.field('Entry')) {
-      // No message type in the symbols: still count, from the links alone.
-      const bytes = this.k.target.read(entry, this.k.pointerSize);
-      return bytes ? ptr(bytes, 0, this.k.pointerSize) : undefined;
-    }
+  /** Reads the queued _LPCP_MESSAGE whose Entry is at `entry`; records its id, returns its links (null: unreadable). */
+  private messageAt(entry: Addr, q: LpcQueue): Visited {
+    // No message type in the symbols: still count, from the links alone (the walker reads them).
+    if (!this.message || !this.message.field('Entry')) return undefined;
     const m = this.k.readStruct(this.message, this.k.containing(entry, this.message, 'Entry'), 'LPC message');
-    if (!m) return undefined;
+    if (!m) return null;
     const id = m.num('Request.MessageId');
     if (id) q.ids.add(id);
-    return m.ptr('Entry.Flink');
+    return headLinks(m, 'Entry') || null;
   }
 
   private view(address: Addr): StructView | undefined {

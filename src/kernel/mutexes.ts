@@ -2,7 +2,7 @@
 // structure that embeds that object (CONTAINING_RECORD through _FAST_MUTEX.Event, or
 // _KGUARDED_MUTEX.Gate where the build has that type). Owner is the owning KTHREAD; Count's encoding
 // changed in NT 6.0 without any change to the field, so only it is decoded by the OS version.
-import { formatAddr, isNull, type Addr } from '../core/addr';
+import { isNull, type Addr } from '../core/addr';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
 import type { OsVersion } from './version';
@@ -89,7 +89,7 @@ export class MutexReader {
       contention: v.num('Contention') || 0,
     };
     if (this.version === undefined) {
-      this.k.warnings.add('mutex counts not decoded', `${kind} ${formatAddr(address, this.k.pointerSize)}: OS version unknown, Count ${count} not decoded`);
+      this.k.warnings.add('mutex-count-not-decoded', { object: kind, address, member: 'Count', value: count, reason: 'os-version-unknown' });
     }
     return info;
   }

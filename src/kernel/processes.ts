@@ -26,7 +26,7 @@ export function readProcesses(k: KernelContext): ProcessTable {
   const reader = threadReader(k);
   const table: ProcessTable = { processes: [], threads: [], threadByAddress: new Map(), processByAddress: new Map() };
 
-  walkList(k, head, 'process list', (entry) => {
+  walkList(k, head, { list: 'process-list' }, (entry) => {
     const address = k.containing(entry, eprocess, 'ActiveProcessLinks');
     const view = k.readStruct(eprocess, address, 'process');
     if (!view) return null;
@@ -42,20 +42,20 @@ export function readProcesses(k: KernelContext): ProcessTable {
     table.processes.push(process);
     table.processByAddress.set(address, process);
     readThreadsOf(k, reader, process, view.addressOf('ThreadListHead'), headLinks(view, 'ThreadListHead'), table);
-    return view.ptr('ActiveProcessLinks.Flink');
+    return headLinks(view, 'ActiveProcessLinks');
   });
   return table;
 }
 
 function readThreadsOf(k: KernelContext, reader: ThreadReader, process: ProcessInfo, head: Addr | undefined, links: ListLinks | undefined, table: ProcessTable): void {
   if (!head) return;
-  walkList(k, head, `thread list of ${process.name}`, (entry) => {
+  walkList(k, head, { list: 'thread-list', ownerName: process.name }, (entry) => {
     const address = k.containing(entry, reader.ethread, 'ThreadListEntry');
     const thread = readThread(k, reader, address, process);
     if (!thread) return null;
     process.threads.push(thread);
     table.threads.push(thread);
     table.threadByAddress.set(address, thread);
-    return ethreadView(thread).ptr('ThreadListEntry.Flink');
-  }, links);
+    return headLinks(ethreadView(thread), 'ThreadListEntry');
+  }, { links });
 }

@@ -47,7 +47,7 @@ export function readProcessors(k: KernelContext): ProcessorTable {
   const ethread = k.type('_ETHREAD');
   const block = k.symbol('KiProcessorBlock');
   if (!prcbType || !ethread || !block) {
-    k.warnings.add('processors unknown', 'nt!KiProcessorBlock or _KPRCB not found: processors are not described');
+    k.warnings.add('processors-unknown', { reason: 'processor-block-missing' });
     return table;
   }
   const declared = processorCount(k);
@@ -56,15 +56,15 @@ export function readProcessors(k: KernelContext): ProcessorTable {
   const capacity = declaredLength !== undefined && declaredLength <= MAX_PROCESSORS ? declaredLength : undefined;
   const entries = entryCount(declared, capacity);
   if (entries === undefined) {
-    k.warnings.add('processors unknown', 'neither nt!KeNumberProcessors nor the length of nt!KiProcessorBlock is known');
+    k.warnings.add('processors-unknown', { reason: 'processor-count-unknown' });
     return table;
   }
   if (declared !== undefined && capacity !== undefined && declared > capacity) {
-    k.warnings.add('processor counts implausible', `nt!KeNumberProcessors ${declared} exceeds nt!KiProcessorBlock's ${capacity} entries`);
+    k.warnings.add('processor-count-implausible', { object: 'nt!KeNumberProcessors', value: declared, expected: capacity, reason: 'processor-count-exceeds-block' });
   }
   const pointers = k.target.read(block, entries * k.pointerSize);
   if (!pointers) {
-    k.warnings.add('objects unreadable', `nt!KiProcessorBlock at ${block} is unreadable`);
+    k.warnings.add('object-unreadable', { object: 'nt!KiProcessorBlock', address: block });
     return table;
   }
   table.known = true;
@@ -72,14 +72,14 @@ export function readProcessors(k: KernelContext): ProcessorTable {
   if (!pcr && entries > 0) {
     // Windows 11 24H2's _KPCR (0x178 bytes) no longer embeds the _KPRCB, so the KPCR holding a processor's Irql
     // cannot be found from nt!KiProcessorBlock: say so rather than judge every processor preemptible.
-    k.warnings.add('processor IRQLs unknown', 'this build\'s _KPCR does not embed the _KPRCB: the IRQL of each processor cannot be read (dispatch-level spins are judged from spin frames only)');
+    k.warnings.add('processor-irqls-unknown', { reason: 'kpcr-lacks-kprcb' });
   }
   const span = prcbSpan(prcbType);
   for (let i = 0; i < entries; i++) {
     const prcb = ptr(pointers, i * k.pointerSize, k.pointerSize);
     if (isNull(prcb)) break; // the array ends at the first NULL entry
     if (!k.plausible(prcb)) {
-      k.warnings.add('bad processor block entries', `nt!KiProcessorBlock[${i}] = ${prcb}`);
+      k.warnings.add('processor-block-entry-bad', { object: 'nt!KiProcessorBlock', index: i, value: prcb });
       table.unreadable.push(i);
       continue;
     }
@@ -121,7 +121,7 @@ function processorCount(k: KernelContext): number | undefined {
   if (!b) return undefined;
   const n = uint(b, 0, type.size);
   if (n > 0 && n <= MAX_PROCESSORS) return n;
-  k.warnings.add('processor counts implausible', `nt!KeNumberProcessors = ${n}`);
+  k.warnings.add('processor-count-implausible', { object: 'nt!KeNumberProcessors', value: n });
   return undefined;
 }
 
@@ -180,7 +180,7 @@ function readProcessor(
       const pcrView = new StructView(pcr.layout, pcrAddress, bytes, k.pointerSize);
       view = new StructView(prcbType, prcb, bytes, k.pointerSize, pcr.prcbOffset);
       if (pcrConsistent(pcrView, pcrAddress, prcb)) irql = pcrView.num('Irql');
-      else k.warnings.add('processor control regions inconsistent', `processor ${index}: the _KPCR around _KPRCB ${prcb} does not point back at it`);
+      else k.warnings.add('processor-control-region-inconsistent', { object: 'processor', index, address: prcb });
     }
   }
   if (!view) view = k.readStruct(prcbType, prcb, `_KPRCB of processor ${index}`, undefined, span);

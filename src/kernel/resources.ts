@@ -5,13 +5,14 @@
 // entries on the waiters' own stacks there instead, each with the waiting thread and the event it
 // waits on. Which of the two a field holds is probed from its type, never from a build number.
 import { isRoutine } from '../core/symbolName';
-import { addrAdd, addrAnd, addrClearLow, formatAddr, isNull, type Addr } from '../core/addr';
+import { addrAdd, addrAnd, addrClearLow, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { FrameInfo, TypeLayout } from '../core/target';
+import type { ListRef } from '../core/warnings';
 import type { KernelContext } from './context';
 import type { DispatcherReader } from './dispatcher';
 import { frameArguments } from './frames';
-import { walkList } from './lists';
+import { headLinks, walkChain, walkList } from './lists';
 import type { ThreadInfo } from './model';
 
 /** ERESOURCE.Flag value (WDK ResourceOwnedExclusive): a documented flag, not an offset. */
@@ -94,7 +95,7 @@ export class ResourceReader {
     const eresource = k.type('_ERESOURCE');
     const owner = k.type('_OWNER_ENTRY');
     if (!eresource || !owner || !eresource.field('SystemResourcesList')) {
-      k.warnings.add('resource lists missing', '_ERESOURCE/_OWNER_ENTRY not in the symbols: executive resources are not followed');
+      k.warnings.add('resource-lists-missing', { reason: 'resource-types-missing' });
       return undefined;
     }
     return new ResourceReader(k, eresource, owner);
@@ -109,10 +110,10 @@ export class ResourceReader {
     const index: ResourceIndex = { byAddress: new Map(), byWaitObject: new Map(), byWaiterThread: new Map() };
     const head = k.symbol('ExpSystemResourcesList');
     if (!head) {
-      k.warnings.add('resource lists missing', 'nt!ExpSystemResourcesList not found: executive resources cannot be listed');
+      k.warnings.add('resource-lists-missing', { reason: 'system-resources-list-missing' });
       return index;
     }
-    walkList(k, head, 'nt!ExpSystemResourcesList', (entry) => {
+    walkList(k, head, { list: 'system-resources-list' }, (entry) => {
       const address = k.containing(entry, this.eresource, 'SystemResourcesList');
       const view = k.readStruct(this.eresource, address, 'ERESOURCE');
       if (!view) return null;
@@ -121,7 +122,7 @@ export class ResourceReader {
         index.byAddress.set(address, info);
         this.indexWaiters(view, info, index, dispatcher);
       }
-      return view.ptr('SystemResourcesList.Flink');
+      return headLinks(view, 'SystemResourcesList');
     });
     return index;
   }
@@ -132,7 +133,7 @@ export class ResourceReader {
     if (!view) return undefined;
     // An initialised resource is always linked on the system list: an unlinked one is not an ERESOURCE.
     if (!this.k.plausible(view.ptr('SystemResourcesList.Flink')) || (view.num('ActiveCount') || 0) < 0) {
-      this.k.warnings.add('resources not valid', `${formatAddr(address, this.k.pointerSize)} does not look like an ERESOURCE`);
+      this.k.warnings.add('resource-not-valid', { object: 'ERESOURCE', address });
       return undefined;
     }
     return this.decode(view);
@@ -172,7 +173,7 @@ export class ResourceReader {
     if (!value || isNull(value)) return;
     const owner = decodeOwnerValue(value);
     if (owner.ownerPointer) {
-      this.k.warnings.add('owner entries not threads', `ERESOURCE ${formatAddr(info.address, this.k.pointerSize)}: owner pointer ${formatAddr(value, this.k.pointerSize)}`);
+      this.k.warnings.add('owner-entry-not-thread', { object: 'ERESOURCE', address: info.address, value });
     }
     info.owners.push({ value, ...owner, count: entry.num('OwnerCount') || 0, mode: info.exclusive ? 'exclusive' : 'shared' });
   }
@@ -180,10 +181,9 @@ export class ResourceReader {
   /** Entry 0's TableSize is the number of entries; owners are in entries 1..TableSize-1 (read in one piece). */
   private readOwnerTable(info: ResourceInfo, table: Addr): void {
     const k = this.k;
-    const where = `ERESOURCE ${formatAddr(info.address, k.pointerSize)}`;
     if (!k.plausible(table)) {
       info.damage = { kind: 'bad-pointer', table };
-      k.warnings.add('resource owner tables unreadable', `${where}: owner table pointer ${formatAddr(table, k.pointerSize)} is not valid`);
+      k.warnings.add('resource-owner-table-unreadable', { object: 'ERESOURCE', address: info.address, member: 'OwnerTable', value: table, reason: 'owner-table-pointer-bad' });
       return;
     }
     const head = k.readStruct(this.owner, table, 'ERESOURCE owner table');
@@ -195,7 +195,7 @@ export class ResourceReader {
     if (size <= 1) return;
     if (size > MAX_OWNER_TABLE) {
       info.damage = { kind: 'implausible-size', size };
-      k.warnings.add('resource owner tables unreadable', `${where}: owner table size ${size} is not plausible`);
+      k.warnings.add('resource-owner-table-unreadable', { object: 'ERESOURCE', address: info.address, member: 'TableSize', value: size, reason: 'owner-table-size-implausible' });
       return;
     }
     const esize = this.owner.size;
@@ -221,7 +221,7 @@ export class ResourceReader {
       index.byWaitObject.set(value, link);
       return;
     }
-    this.walkChain(value, link, index, dispatcher);
+    this.indexWaitChain(value, link, index, dispatcher);
   }
 
   /**
@@ -235,24 +235,13 @@ export class ResourceReader {
     return !!f && !/KEVENT|KSEMAPHORE/i.test(f.typeName);
   }
 
-  private walkChain(first: Addr, link: WaiterLink, index: ResourceIndex, dispatcher: DispatcherReader | undefined): void {
+  private indexWaitChain(first: Addr, link: WaiterLink, index: ResourceIndex, dispatcher: DispatcherReader | undefined): void {
     const k = this.k;
     const layout = this.chainEntry!;
-    const where = `ERESOURCE ${formatAddr(link.resource.address, k.pointerSize)} ${link.mode} waiters`;
-    const seen = new Set<Addr>();
-    let at = first;
-    while (!isNull(at)) {
-      if (!k.plausible(at)) {
-        k.warnings.add('lists cut at a bad link', `${where}: bad wait-chain link ${formatAddr(at, k.pointerSize)}`);
-        return;
-      }
-      if (seen.has(at) || seen.size >= MAX_CHAIN_ENTRIES) {
-        k.warnings.add('list cycles cut', `${where}: wait chain cycle at ${formatAddr(at, k.pointerSize)}`);
-        return;
-      }
-      seen.add(at);
+    const list: ListRef = { list: 'resource-wait-chain', owner: link.resource.address, mode: link.mode };
+    walkChain(k, first, list, (at) => {
       const entry = k.readStruct(layout, at, 'wait-chain entry');
-      if (!entry) return;
+      if (!entry) return null;
       const event = entry.addressOf('Event');
       if (event) {
         index.byWaitObject.set(event, link);
@@ -262,8 +251,8 @@ export class ResourceReader {
       const thread = entry.ptr('Thread');
       if (thread && !isNull(thread)) index.byWaiterThread.set(thread, link);
       // ListEntry is a _LIST_ENTRY on most builds, a _SINGLE_LIST_ENTRY on 14393 (probed by name).
-      at = entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
-    }
+      return entry.ptr('ListEntry.Flink') || entry.ptr('ListEntry.Next') || '0';
+    }, { cap: MAX_CHAIN_ENTRIES, capIsDamage: true });
   }
 }
 

@@ -1,11 +1,11 @@
 // ETHREAD/KTHREAD decoding and wait blocks. Wait blocks form a ring through NextWaitBlock up to
 // Windows 7 and an array of WaitBlockCount blocks from Windows 8; which one is probed from the
 // symbols (_KWAIT_BLOCK.NextWaitBlock), never from a build number.
-import { addrAdd, addrDiff, formatAddr, isNull, type Addr } from '../core/addr';
+import { addrAdd, addrDiff, isNull, type Addr } from '../core/addr';
 import { StructView } from '../core/struct';
 import type { TypeLayout } from '../core/target';
 import type { KernelContext } from './context';
-import { headLinks, walkList } from './lists';
+import { headLinks, walkChain, walkList } from './lists';
 import { THREAD_STATES, WAIT_REASONS, type ProcessInfo, type ThreadInfo, type ThreadState, type WaitBlockInfo, type WaitReason } from './model';
 
 /** STATUS_TIMEOUT: the WaitKey of a thread's own timeout block. */
@@ -193,18 +193,15 @@ function blockAt(k: KernelContext, r: ThreadReader, thread: KernelThread, addres
   return k.readStruct(r.waitBlock, address, 'wait block', undefined, size);
 }
 
+/** The blocks of a NextWaitBlock ring, which closes on the first block (a NULL link ends it too): the one list walker, bounded. */
 function ringBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, first: Addr): StructView[] {
   const out: StructView[] = [];
-  let at = first;
-  for (let i = 0; i < MAX_WAIT_BLOCKS; i++) {
+  walkChain(k, first, { list: 'wait-block-ring', owner: thread.address }, (at) => {
     const b = blockAt(k, r, thread, at);
-    if (!b) return out;
+    if (!b) return null;
     out.push(b);
-    const next = b.ptr('NextWaitBlock');
-    if (!next || isNull(next) || next === first) return out;
-    at = next;
-  }
-  k.warnings.add('wait block rings cut', `thread ${thread.address}: wait block ring does not close`);
+    return b.ptr('NextWaitBlock') || '0';
+  }, { end: first, cap: MAX_WAIT_BLOCKS, capIsDamage: true, cutKind: 'wait-block-ring-cut' });
   return out;
 }
 
@@ -213,7 +210,7 @@ function arrayBlocks(k: KernelContext, r: ThreadReader, thread: KernelThread, kt
   const count = declared === undefined ? 1 : declared;
   if (count === 0) return [];
   if (count > MAX_WAIT_BLOCKS) {
-    k.warnings.add('bad wait block counts', `thread ${thread.address}: WaitBlockCount ${count}`);
+    k.warnings.add('wait-block-count-bad', { object: 'thread', address: thread.address, member: 'WaitBlockCount', value: count });
     return [];
   }
   const all = blockAt(k, r, thread, first, count);
@@ -238,9 +235,9 @@ export function walkMutantLists(k: KernelContext, threads: readonly ThreadInfo[]
     const head = view.addressOf('Tcb.MutantListHead');
     const first = view.ptr('Tcb.MutantListHead.Flink');
     if (!head || !first || isNull(first) || first === head) continue;
-    walkList(k, head, `mutant list of thread ${formatAddr(t.address, k.pointerSize)}`, (entry) => {
+    walkList(k, head, { list: 'mutant-list', owner: t.address }, (entry) => {
       visit(t, k.containing(entry, mutantType, 'MutantListEntry'));
       return undefined;
-    }, headLinks(view, 'Tcb.MutantListHead'));
+    }, { links: headLinks(view, 'Tcb.MutantListHead') });
   }
 }

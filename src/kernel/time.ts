@@ -24,7 +24,7 @@ export function readClock(k: KernelContext): KernelClock {
       incrementKnown = true;
     }
   }
-  if (!incrementKnown) k.warnings.add('clock values assumed', 'nt!KeMaximumIncrement unreadable: assuming 15.625 ms ticks');
+  if (!incrementKnown) k.warnings.add('clock-value-assumed', { object: 'nt!KeMaximumIncrement', reason: 'increment-unreadable' });
   return { currentTick: readTick(k), increment, incrementKnown };
 }
 

@@ -2,6 +2,7 @@
 // summary, evidence and next are the words src/render/staleWords.ts writes from each finding's facts.
 import type { StaleReport } from '../analysis/stale/stalecheck';
 import { findingWords } from './staleWords';
+import { warningLines } from './vocabulary';
 
 export function staleJson(r: StaleReport, pointerSize: number): object {
   return {
@@ -11,6 +12,6 @@ export function staleJson(r: StaleReport, pointerSize: number): object {
     }),
     rulesRun: r.rulesRun,
     threadsScanned: r.threadsScanned,
-    warnings: r.warnings,
+    warnings: warningLines(r.warnings),
   };
 }

@@ -3,7 +3,7 @@
 import { formatAddr } from '../core/addr';
 import type { StaleReport } from '../analysis/stale/stalecheck';
 import { findingWords } from './staleWords';
-import { count, warningsText } from './vocabulary';
+import { count, warningLines, warningsText } from './vocabulary';
 
 export function renderStaleText(r: StaleReport, pointerSize: number): string {
   const out: string[] = [];
@@ -18,6 +18,6 @@ export function renderStaleText(r: StaleReport, pointerSize: number): string {
     out.push(`     next: ${w.next}`);
   });
   const counts = (['error', 'warning', 'info'] as const).map((s) => count(r.findings.filter((f) => f.severity === s).length, s));
-  out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(r.warnings)}`);
+  out.push(`Summary: ${count(r.findings.length, 'finding')} (${counts.join(', ')}), ${count(r.threadsScanned, 'thread')} scanned, ${warningsText(warningLines(r.warnings))}`);
   return out.join('\n') + '\n';
 }

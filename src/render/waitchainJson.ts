@@ -3,6 +3,7 @@
 import type { ThreadSummary, WaitChainReport } from '../analysis/waits/waitchain';
 import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
 import { deadEndText, hopDetail, scopeErrorText, terminalText, verdictText } from './waitchainWords';
+import { warningLines } from './vocabulary';
 
 export interface HopJson {
   from: string;
@@ -49,7 +50,7 @@ export function waitChainJson(r: WaitChainReport): object {
     inChains: r.inChains,
     currentTick: r.clock.currentTick,
     tickIncrement: r.clock.increment,
-    warnings: r.warnings,
+    warnings: warningLines(r.warnings),
     error: r.scopeError && scopeErrorText(r.scopeError),
     // Extensions (issue 18): waits on servers that do not serve, listed-vs-counted waiters, the scope.
     unserved: r.unserved.map((u) => ({ thread: u.thread, object: u.object, kind: u.message.kind, message: u.message.message, port: u.message.port, queued: u.message.queued })),

@@ -6,7 +6,7 @@ import type { Addr } from '../core/addr';
 import { ROOTS_LISTED, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waits/waitchain';
 import { hopObjectKey, type Hop } from '../analysis/waits/waitgraph';
 import { Labels } from './labels';
-import { count, pluralOf, waitedNoun, warningsText } from './vocabulary';
+import { count, pluralOf, waitedNoun, warningLines, warningsText } from './vocabulary';
 import { deadEndText, verdictText } from './waitchainWords';
 
 const MAX_CHILDREN = 12;
@@ -73,8 +73,8 @@ export function renderWaitChainText(report: WaitChainReport, pointerSize: number
   for (const w of busy) out.push(waiterLine(L, w, !!report.scope));
   if (report.scope) {
     const sc = report.scope;
-    out.push(`Summary: ${count(sc.members, 'thread')} in this scope (${report.scanned} scanned), ${sc.waiting} waiting, ${sc.inChains} in chains, ${warningsText(report.warnings)}`);
-  } else out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(report.warnings)}`);
+    out.push(`Summary: ${count(sc.members, 'thread')} in this scope (${report.scanned} scanned), ${sc.waiting} waiting, ${sc.inChains} in chains, ${warningsText(warningLines(report.warnings))}`);
+  } else out.push(`Summary: ${count(report.scanned, 'thread')} scanned, ${report.waiting} waiting, ${report.inChains} in chains, ${warningsText(warningLines(report.warnings))}`);
   return out.join('\n') + '\n';
 }
 

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtInEnum, enumFromDt, moduleNameOfImage } from '../../src/host/hostShapes';
 import { hostWarnings } from '../../src/core/warnings';
+import { hostWarningLine } from '../../src/render/vocabulary';
 
 describe('enum fallbacks and module names', () => {
   it('parses dt output of an enum type ("   Waiting = 0n5"), ignoring other lines', () => {
@@ -26,7 +27,7 @@ describe('enum fallbacks and module names', () => {
   });
 
   it('one summary warning per category that failed or fell back as a whole', () => {
-    expect(hostWarnings({ stacksAsked: 3, stacksFailed: 3, userProcessesTried: 2, userProcessesFailed: 1, enumSources: { _KTHREAD_STATE: 'fields', _KOBJECTS: 'dt', _MODE: 'table', _KWAIT_REASON: 'none' }, symbolsWithoutModule: 2 })).toEqual([
+    expect(hostWarnings({ stacksAsked: 3, stacksFailed: 3, userProcessesTried: 2, userProcessesFailed: 1, enumSources: { _KTHREAD_STATE: 'fields', _KOBJECTS: 'dt', _MODE: 'table', _KWAIT_REASON: 'none' }, symbolsWithoutModule: 2 }).map(hostWarningLine)).toEqual([
       'stacks unavailable for all 3 threads asked (frame-based facts unknown: !waitchain "-selftest")',
       'enum names fell back (_KOBJECTS from dt output, _MODE from the built-in table)',
       'enum names unknown (_KWAIT_REASON): states, wait reasons or object types show as #<n>',

@@ -95,7 +95,7 @@ function hostileReport(): WaitChainReport {
     scanned: 3,
     waiting: 3,
     inChains: 3,
-    warnings: [HOSTILE[3]],
+    warnings: { tally: [{ kind: 'object-unreadable', count: 2 }], fromHost: [{ kind: 'enum-names-unknown', types: [HOSTILE[3]] }] },
     terminalOf: () => undefined,
   };
 }
@@ -156,7 +156,7 @@ describe('hostile strings in every field the renderers show', () => {
       ],
       rulesRun: ['long-wait', 'unserved-message'],
       threadsScanned: 1,
-      warnings: [HOSTILE[2]],
+      warnings: { tally: [], fromHost: [{ kind: 'enum-names-unknown', types: [HOSTILE[2]] }] },
     };
     const html = renderStaleHtml(report, 4, `Summary: ${HOSTILE[3]}\n`);
     const doc = expectInert(html);

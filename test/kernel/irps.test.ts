@@ -1,12 +1,14 @@
-// Pure IRP arithmetic and UNICODE_STRING decoding (src/kernel/irps.ts).
+// Pure IRP arithmetic and UNICODE_STRING decoding (src/kernel/irps.ts), and the IRP list walk over a laid-out scenario.
 import { describe, expect, it } from 'vitest';
 import {
   currentLocationIndex,
   decodeUnicodeString,
+  IrpReader,
   majorFunctionName,
   stackLocationOffset,
   unicodeStringSpan,
 } from '../../src/kernel/irps';
+import { entries, layOut, readSnapshot, smash, type InlineScenario } from './inProcess';
 
 describe('current stack location', () => {
   it('is CurrentLocation while it lies within 1..StackCount', () => {
@@ -77,5 +79,37 @@ describe('UNICODE_STRING', () => {
 
   it('decodes characters beyond Latin-1', () => {
     expect(decodeUnicodeString([0x1f, 0x04, 0x30, 0x04], 4)).toBe('Па');
+  });
+});
+
+describe('a thread\'s IRP list with a smashed link (in-process over a laid-out scenario)', () => {
+  const irps = ['89000000', '89001000', '89002000', '89003000', '89004000'];
+  const scenario: InlineScenario = {
+    processes: [{ address: '86000000', name: 'App.exe', pid: '100' }],
+    threads: [{ address: '87000000', process: '86000000', tid: '104', state: 'Waiting', waitReason: 'Executive', waitMode: 'KernelMode', waits: [{ object: '88000000' }], irps }],
+    objects: [{ address: '88000000', type: 'NotificationEvent' }],
+    irps: irps.map((address) => ({ address, thread: '87000000', pending: true, stack: [{ major: 'IRP_MJ_READ', device: '8a000000', driver: '\\Driver\\DriverA' }] })),
+  };
+
+  it.each(['xpsp3-x86', 'win7sp1-x86', 'win10-19041-x64'])('recovers the IRPs past the cut through Blink, in list order, on %s', (layout) => {
+    const l = layOut(scenario, layout);
+    const thread = l.at('87000000');
+    const listed = entries(l.reader, thread + l.reader.off('_ETHREAD', 'IrpList'));
+    expect(listed.length).toBe(5);
+    smash(l.reader, listed[1], 3n); // the second IRP's Flink: misaligned, not a pointer
+    const run = readSnapshot(l.snapshot);
+    const t = run.table.threadByAddress.get(l.at('87000000').toString(16))!;
+    const found = new IrpReader(run.k).threadIrps(t).map((i) => l.back(i.address));
+    expect(found).toEqual(irps);
+    // one count per list walk that needed Blink (as for process and thread lists since issue 12)
+    expect(run.warnings()).toEqual(['1 list cut at a bad link', '1 list element recovered backwards']);
+  });
+
+  it('reads an intact list with no warning', () => {
+    const l = layOut(scenario, 'win7sp1-x86');
+    const run = readSnapshot(l.snapshot);
+    const t = run.table.threadByAddress.get('87000000')!;
+    expect(new IrpReader(run.k).threadIrps(t).map((i) => i.address)).toEqual(irps);
+    expect(run.warnings()).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StructView } from '../../src/core/struct';
 import type { FieldLayout, TypeLayout } from '../../src/core/target';
-import { buildLpcIndex, decodeWaitingOnPort, formatMessageId, lpcFacts, replyChainHead } from '../../src/kernel/lpc';
+import { buildLpcIndex, decodeWaitingOnPort, formatMessageId, lpcFacts, LpcPortReader, replyChainHead } from '../../src/kernel/lpc';
+import { entries, layOut, readSnapshot, smash, type InlineScenario } from './inProcess';
 import type { ThreadInfo } from '../../src/kernel/model';
 
 describe('LpcWaitingOnPort / LpcReplyMessage union (WRK lpcp.h tag bits)', () => {
@@ -96,5 +97,41 @@ describe('LPC facts of a thread', () => {
     const index = buildLpcIndex([a, stale]);
     expect(index.servers.get(0x100)).toEqual([a]);
     expect(index.chainOwners.get('87001024')).toBe(stale);
+  });
+});
+
+describe('an LPC port\'s message queue with a smashed link (in-process over a laid-out scenario)', () => {
+  const ids = ['00000200', '00000204', '00000208', '0000020c', '00000210'];
+  const scenario: InlineScenario = {
+    processes: [{ address: '86100000', name: 'svc.exe', pid: '500' }, { address: '86101000', name: 'app.exe', pid: '600' }],
+    threads: [
+      { address: '87100000', process: '86100000', tid: '504', state: 'Waiting', waitReason: 'UserRequest', waitMode: 'UserMode', waits: [{ object: '88100000' }] },
+      ...ids.map((id, i) => ({ address: (0x87101000 + i * 0x1000).toString(16), process: '86101000', tid: (0x604 + 4 * i).toString(16), state: 'Waiting', waitMode: 'UserMode' as const, lpc: { replyMessageId: id } })),
+    ],
+    objects: [{ address: '88100000', type: 'NotificationEvent' }],
+    lpcPorts: [{ address: '89100000', name: 'SvcPort', serverProcess: '86100000', kind: 'connection' }],
+    lpcMessages: ids.map((id, i) => ({ id, client: (0x87101000 + i * 0x1000).toString(16), server: null, port: '89100000' })),
+  };
+
+  it.each(['xpsp3-x86', 'srv2003sp2-3790-x64'])('recovers the messages past the cut through Blink on %s (the count stays "at least")', (layout) => {
+    const l = layOut(scenario, layout);
+    const port = l.at('89100000');
+    const listed = entries(l.reader, port + l.reader.off('_LPCP_PORT_OBJECT', 'MsgQueue.ReceiveHead'));
+    expect(listed.length).toBe(5);
+    smash(l.reader, listed[1], 3n); // the second message's Flink
+    const run = readSnapshot(l.snapshot);
+    const q = new LpcPortReader(run.k).queue(port.toString(16))!;
+    expect(q.count).toBe(5);
+    expect([...q.ids].map(formatMessageId).sort()).toEqual(ids);
+    expect(q.cut).toBe(true);
+    expect(run.warnings()).toEqual(['1 list cut at a bad link', '1 list element recovered backwards']);
+  });
+
+  it('reads an intact queue whole, with no warning', () => {
+    const l = layOut(scenario, 'xpsp3-x86');
+    const run = readSnapshot(l.snapshot);
+    const q = new LpcPortReader(run.k).queue('89100000')!;
+    expect([q.count, q.cut, q.ids.size]).toEqual([5, false, 5]);
+    expect(run.warnings()).toEqual([]);
   });
 });

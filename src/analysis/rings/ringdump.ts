@@ -6,6 +6,7 @@
 import { addrAdd, isKernelAddress, isNull, type Addr } from '../../core/addr';
 import { rangeSet } from '../../core/ranges';
 import type { TypeShape } from '../../core/target';
+import type { WarningSummary } from '../../core/warnings';
 import type { KernelContext } from '../../kernel/context';
 import type { DevnodeInfo } from '../../kernel/devnodes';
 import type { KernelReaders } from '../../kernel/readers';
@@ -123,6 +124,8 @@ export interface RingResult {
   notes: RingNote[];
   /** A walk over many rings (-devnode all), even when one or none has entries. */
   multiple?: boolean;
+  /** Damage counted while reading (devnodes, strings), shown after the notes; none when a lone failure already says it. */
+  damage?: WarningSummary;
 }
 
 /** One line of an entry's text, for -grep (the renderer's own wording). */
@@ -132,7 +135,7 @@ export function analyzeRings(kernel: KernelReaders, req: RingRequest, textOf: En
   const k = kernel.k;
   const result: RingResult = req.devnode !== undefined ? devnodeRings(kernel, req, textOf) : { reports: [driverRing(kernel, req, textOf)], notes: [] };
   // damage counted while reading (devnodes, strings); a lone failure already says it in its one line
-  if (result.reports.some((r) => !r.error)) result.notes.push(...k.warnings.summary());
+  if (result.reports.some((r) => !r.error)) result.damage = k.warnings.summary();
   return result;
 }
 

@@ -1,6 +1,7 @@
 // !waitchain's analysis: read threads, build the wait graph, conclude, and describe every thread
 // a report names. Returns plain data; rendering is elsewhere.
 import type { Addr } from '../../core/addr';
+import type { WarningSummary } from '../../core/warnings';
 import type { KernelReaders } from '../../kernel/readers';
 import type { ProcessInfo, ThreadInfo, ThreadState, WaitReason } from '../../kernel/model';
 import type { ProcessTable } from '../../kernel/processes';
@@ -130,7 +131,7 @@ export interface WaitChainReport {
   waiting: number;
   inChains: number;
   /** The warning summary, taken when the analysis (chain ends included) is done. */
-  warnings: string[];
+  warnings: WarningSummary;
   scopeError?: ScopeError;
   /**
    * The chain end of any thread of the report, read on demand (memoized) where `terminal` is not set: JSON's
@@ -244,7 +245,7 @@ export function analyzeWaitChains(kernel: KernelReaders, scope: Scope): WaitChai
     scanned: table.threads.length,
     waiting: waitingThreads.length,
     inChains: inChains.size,
-    warnings: [],
+    warnings: { tally: [], fromHost: [] },
     scopeError: scoped.error,
     terminalOf,
     focus: scope.kind === 'thread' ? scope.thread : undefined,

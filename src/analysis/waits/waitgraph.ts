@@ -335,7 +335,7 @@ function resolveWait(thread: ThreadInfo, wait: WaitBlockInfo, byAddress: boolean
     } catch (e) {
       // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
       failed.add(i);
-      env.k.warnings.add('rules stopped by bad data', `wait rule ${rules[i].id}, thread ${thread.address}: ${messageOfError(e)}`);
+      env.k.warnings.add('rule-stopped', { object: rules[i].id, address: thread.address, value: messageOfError(e) });
     }
   }
   return { wait, object, outcome: undefined };

@@ -1,6 +1,7 @@
 // buildWaitGraph runs each edge rule under its own try/catch (as !stalecheck runs its rules): a rule that
 // throws on a thread loses its own edges for that thread and leaves a warning; the other rules' edges stay.
 import { describe, expect, it } from 'vitest';
+import { warningLines } from '../../../src/render/vocabulary';
 import { Warnings } from '../../../src/core/warnings';
 import type { ThreadInfo, WaitBlockInfo } from '../../../src/kernel/model';
 import { buildWaitGraph, hopObjectKey, type NamedEdgeRule, type RuleEnv, type WaitOutcome } from '../../../src/analysis/waits/waitgraph';
@@ -44,8 +45,8 @@ describe('edge rule isolation', () => {
     expect((graph.out.get('a0') || []).map((h) => `${hopObjectKey(h)}>${h.to}`)).toEqual(['o2>e0']);
     // b0: untouched by a0's failure.
     expect((graph.out.get('b0') || []).map((h) => `${hopObjectKey(h)}>${h.to}`)).toEqual(['o2>d0']);
-    expect(warnings.summary()).toEqual(['1 rule stopped by bad data']);
-    expect(warnings.list()).toEqual(['wait rule mutant, thread a0: bad owner pointer']);
+    expect(warningLines(warnings.summary())).toEqual(['1 rule stopped by bad data']);
+    expect(warnings.details()).toEqual([{ kind: 'rule-stopped', object: 'mutant', address: 'a0', value: 'bad owner pointer' }]);
     expect(calls).toBeGreaterThan(0);
   });
 });

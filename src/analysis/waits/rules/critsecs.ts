@@ -9,7 +9,7 @@
 // dispatcher object; docs/scenario-extensions.md "Critical-section waits per build"): criticalSectionOfAddressWait
 // resolves their section from the wait block's address, else the ntdll frames' arguments, else the process's
 // locked sections, and says which evidence it used.
-import { formatAddr, type Addr } from '../../../core/addr';
+import type { Addr } from '../../../core/addr';
 import { cacheKey, getOrBuild, getOrRead } from '../../../core/runCache';
 import { listHolds, type CriticalSection, type CritSecList } from '../../../kernel/critsecs';
 import { isRoutine } from '../../../core/symbolName';
@@ -119,7 +119,7 @@ function outcomeOf(thread: ThreadInfo, waitObject: Addr, waitKind: string, found
   outcome.lock = cs.address;
   outcome.carriedWaiters = cs.state.waiters;
   const damaged = cs.state.inconsistent ? { lockCount: cs.lockCount, encoding: cs.state.encoding } : undefined;
-  if (cs.state.inconsistent) k.warnings.add('critical sections with impossible lock counts', `critical section ${cs.address} in ${thread.process.name}: LockCount ${cs.lockCount}`);
+  if (cs.state.inconsistent) k.warnings.add('critical-section-lock-count-impossible', { object: 'critical-section', address: cs.address, name: thread.process.name, member: 'LockCount', value: cs.lockCount });
   if (!cs.state.locked) return deadEnd({ reason: 'cs-free', section, damaged });
   if (cs.badOwner || cs.ownerTid === 0) return deadEnd({ reason: 'cs-no-owner', section, damaged });
   const owner = threadOfProcess(thread.process, cs.ownerTid, env);
@@ -169,7 +169,7 @@ export function criticalSectionOfAddressWait(thread: ThreadInfo, waited: Addr, c
     // No address, no argument: the process's contended sections, when only one can be it.
     const contended = list.sections ? env.kernel.lockedSections(thread.process, list, true).filter((cs) => cs.state.waiters > 0) : [];
     if (contended.length === 1 && !list.cut) {
-      k.warnings.add('critical sections found by elimination', `thread ${formatAddr(thread.address, k.pointerSize)}: ${formatAddr(contended[0].address, k.pointerSize)}, the only locked section of ${thread.process.name} with waiters`);
+      k.warnings.add('critical-section-found-by-elimination', { object: 'thread', address: thread.address, value: contended[0].address, name: thread.process.name });
       return outcomeOf(thread, waited, 'critical-section', { kind: 'section', frame: '', cs: contended[0] }, env, { by: 'elimination', processName: thread.process.name });
     }
     const frame = found ? found.frame : 'ntdll!RtlEnterCriticalSection';

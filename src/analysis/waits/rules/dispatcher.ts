@@ -1,6 +1,5 @@
 // Edges through dispatcher objects that name a thread: a mutant's owner, a process object's
 // remaining threads (the waiter waits for that process to exit), a thread object itself.
-import { formatAddr } from '../../../core/addr';
 import { ownerNotAThread, type EdgeRule, type WaitOutcome } from '../waitgraph';
 
 export const mutantRule: EdgeRule = (thread, wait, object, env) => {
@@ -13,7 +12,7 @@ export const mutantRule: EdgeRule = (thread, wait, object, env) => {
   }
   const owner = env.table.threadByAddress.get(object.owner);
   if (!owner) {
-    env.k.warnings.add('owners not found among threads', `mutant ${formatAddr(wait.object, env.k.pointerSize)}: owner ${formatAddr(object.owner, env.k.pointerSize)} is not a thread of any process`);
+    env.k.warnings.add('owner-not-a-thread', { object: 'mutant', address: wait.object, value: object.owner });
     outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'mutant', lock: wait.object, owner: object.owner, abandoned }));
     return outcome;
   }

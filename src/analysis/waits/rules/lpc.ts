@@ -12,7 +12,6 @@
 import type { Addr } from '../../../core/addr';
 import { messageBelongsTo, type AlpcMessageInfo } from '../../../kernel/alpc';
 import {
-  formatMessageId,
   replyChainHead,
   type LpcIndex,
   type LpcPortInfo,
@@ -55,7 +54,7 @@ export const lpcRule: EdgeRule = (thread, wait, object, env) => {
   if (port) outcome.lock = port.connectionPort;
 
   const servers = (index.servers.get(f.replyMessageId) || []).filter((s) => s.address !== thread.address);
-  if (servers.length > 1) k.warnings.add('LPC messages claimed by several threads', `LPC message ${id}: ${servers.map((s) => s.address).join(', ')}`);
+  if (servers.length > 1) k.warnings.add('lpc-message-claimed-twice', { object: 'lpc', value: f.replyMessageId, others: servers.map((s) => s.address) });
   for (const s of servers) {
     outcome.hops.push({ from: thread.address, kind: 'lpc', messageId: id, to: s.address, serverProcess: s.process.name });
   }
@@ -153,9 +152,8 @@ export const alpcRule: EdgeRule = (thread, wait, object, env) => {
   if (!reader.hasMessageType) return dead({ reason: 'alpc-no-message-type', message });
   const m = reader.message(message);
   if (!m) return dead({ reason: 'alpc-unreadable', message });
-  const idText = formatMessageId(m.id); // the warning's detail
   if (!messageBelongsTo(m, thread.address, f.messageId)) {
-    k.warnings.add('stale ALPC messages', `thread ${thread.address}: AlpcMessage ${f.message} names waiter ${m.waitingThread || '0'}, id ${idText}`);
+    k.warnings.add('alpc-message-stale', { object: 'thread', address: thread.address, member: 'AlpcMessage', value: f.message, others: [m.waitingThread || '0'], expected: m.id });
     const otherWaiter = m.waitingThread && m.waitingThread !== thread.address ? m.waitingThread : undefined;
     const otherId = f.messageId && m.id !== f.messageId ? { id: m.id, own: f.messageId } : undefined;
     return dead({ reason: 'alpc-recycled', message, otherWaiter, otherId });
@@ -168,7 +166,7 @@ export const alpcRule: EdgeRule = (thread, wait, object, env) => {
       return outcome;
     }
     if (!server) {
-      k.warnings.add('owners not found among threads', `ALPC message ${f.message}: server thread ${m.serverThread} is not a thread of any process`);
+      k.warnings.add('owner-not-a-thread', { object: 'alpc', address: f.message, member: 'ServerThread', value: m.serverThread });
       outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind: 'alpc', lock: message, owner: m.serverThread, messageId: m.id }, unservedAlpc(m, env, m.serverThread)));
       return outcome;
     }

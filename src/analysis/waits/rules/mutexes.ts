@@ -2,7 +2,6 @@
 // mutex's Owner. Which waits are mutex waits: the wait reason says so (WrFastMutex / WrGuardedMutex,
 // by enumerator name), or, where it does not (XP waits with Executive), the thread is inside an
 // acquire routine that called the wait directly. Stacks are asked for only in that second case.
-import { formatAddr, type Addr } from '../../../core/addr';
 import type { FrameInfo } from '../../../core/target';
 import type { ThreadInfo } from '../../../kernel/model';
 import type { MutexKind } from '../../../kernel/mutexes';
@@ -24,7 +23,6 @@ export const fastMutexRule: EdgeRule = (thread, wait, object, env) => {
   const reader = env.kernel.mutexes;
   const mutex = reader.fromWaitObject(wait.object, kind);
   const { k, table } = env;
-  const fmt = (a: Addr) => formatAddr(a, k.pointerSize);
   if (!mutex) {
     return { hops: [], deadEnds: [{ object: wait.object, reason: { reason: 'mutex-unreadable', kind, objectKind: object.kind, object: wait.object } }], objectKind: kind };
   }
@@ -37,8 +35,7 @@ export const fastMutexRule: EdgeRule = (thread, wait, object, env) => {
   }
   const owner = table.threadByAddress.get(mutex.owner);
   if (!owner) {
-    const label = kind === 'guarded-mutex' ? 'guarded mutex' : 'fast mutex'; // the warning's detail
-    k.warnings.add('owners not found among threads', `${label} ${fmt(mutex.address)}: owner ${fmt(mutex.owner)} is not a thread of any process`);
+    k.warnings.add('owner-not-a-thread', { object: kind, address: mutex.address, value: mutex.owner });
     outcome.deadEnds.push(ownerNotAThread(wait.object, { reason: 'owner-not-a-thread', kind, lock: mutex.address, owner: mutex.owner, waiters }));
     return outcome;
   }

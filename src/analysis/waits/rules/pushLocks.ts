@@ -3,7 +3,7 @@
 // as acquired is an owner (several, for a lock held shared). The waited lock is the waiter's own entry marked
 // waiting, else the first argument of its nt!ExfAcquirePushLock* / ExAcquirePushLock* frame. Where no entry names an
 // owner the chain ends at the lock, its waiters grouped; a build without lock entries says so.
-import { formatAddr, isKernelAddress, isNull, type Addr } from '../../../core/addr';
+import { isKernelAddress, isNull, type Addr } from '../../../core/addr';
 import { cacheKey, getOrBuild } from '../../../core/runCache';
 import { findRoutine, plainRoutine } from '../../../core/symbolName';
 import type { LockEntryReader } from '../../../kernel/lockEntries';
@@ -53,7 +53,6 @@ function pushLocksOf(env: RuleEnv): PushLocks {
 export const pushLockRule: EdgeRule = (thread, wait, _object, env) => {
   if (thread.waitReason !== 'WrPushLock') return undefined;
   const { k } = env;
-  const a = (x: Addr) => formatAddr(x, k.pointerSize);
   const locks = pushLocksOf(env);
   const found = waitedLock(thread, locks.reader, env);
   if (!found) {
@@ -64,7 +63,7 @@ export const pushLockRule: EdgeRule = (thread, wait, _object, env) => {
   const state = pushLockState(lock, env);
   const outcome: WaitOutcome = { hops: [], deadEnds: [], objectKind: 'push-lock', lock };
   if (!locks.reader) {
-    k.warnings.add('push-lock owners not recorded by this build', `thread ${a(thread.address)}: push lock ${a(lock)}${named.symbol ? ` ${named.symbol}` : ''}`);
+    k.warnings.add('push-lock-owner-not-recorded', { object: 'thread', address: thread.address, value: lock });
     outcome.deadEnds.push({ object: wait.object, kind: 'push-lock', lock, reason: { reason: 'push-lock-owner-not-recorded', lock: named, state, why: 'no-lock-entries' } });
     return outcome;
   }

@@ -2,7 +2,7 @@
 // ExclusiveWaiters event / SharedWaiters semaphore, or on Win10+ the event of its own wait-chain
 // entry) waits for every owner of that resource. The index of waiter objects is built once per run.
 // A WrResource waiter the index does not know is recovered from its nt!ExpWaitForResource frame.
-import { formatAddr, type Addr } from '../../../core/addr';
+import type { Addr } from '../../../core/addr';
 import type { ThreadInfo } from '../../../kernel/model';
 import { cacheKey } from '../../../core/runCache';
 import type { ResourceIndex, ResourceInfo, ResourceMode, ResourceReader } from '../../../kernel/resources';
@@ -45,8 +45,6 @@ export const resourceRule: EdgeRule = (thread, wait, object, env) => {
 /** Dead ends name the object waited on (as terminals match them to the thread's waits); hops name the resource. */
 function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInfo, mode: ResourceMode | undefined, env: RuleEnv, resourceFrom?: string): WaitOutcome {
   const { k, table } = env;
-  const fmt = (a: Addr) => formatAddr(a, k.pointerSize);
-  const name = `ERESOURCE ${fmt(resource.address)}`; // the warning's detail
   const lock = resource.address;
   const outcome: WaitOutcome = {
     hops: [],
@@ -65,7 +63,7 @@ function resourceOutcome(thread: ThreadInfo, waited: Addr, resource: ResourceInf
       }
       ownerPointer = o.value;
     } else if (!owner) {
-      k.warnings.add('owners not found among threads', `${name}: ${o.mode} owner ${fmt(o.value)} is not a thread of any process`);
+      k.warnings.add('owner-not-a-thread', { object: 'resource', address: resource.address, member: `${o.mode} owner`, value: o.value });
       outcome.deadEnds.push(ownerNotAThread(waited, { reason: 'owner-not-a-thread', kind: 'resource', lock, owner: o.value, mode: o.mode, wanted: mode }));
       continue;
     }
@@ -87,7 +85,7 @@ function recoverFromStack(thread: ThreadInfo, waited: Addr, kind: string, reader
   const found = frames && env.kernel.resourceFromWaitFrame(thread, frames);
   const resource = found && (index.byAddress.get(found.resource) || reader.read(found.resource));
   if (found && resource) {
-    k.warnings.add('resource waiters recovered from stacks', `thread ${formatAddr(thread.address, k.pointerSize)}: ERESOURCE ${formatAddr(resource.address, k.pointerSize)} from ${found.frame}`);
+    k.warnings.add('resource-waiter-from-stack', { object: 'thread', address: thread.address, value: resource.address, name: found.frame });
     return resourceOutcome(thread, waited, resource, undefined, env, found.frame);
   }
   return {
