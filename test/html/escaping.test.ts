@@ -186,7 +186,7 @@ describe('hostile strings in every field the renderers show', () => {
           warnings: [{ kind: 'element-without-fields', elementName: HOSTILE[0] }],
         },
       ],
-      notes: [HOSTILE[1], { kind: 'no-devnode-read', why: HOSTILE[2] }],
+      notes: [HOSTILE[1], { kind: 'no-devnode-read', root: '8b56f5d0' }],
     } as unknown as RingResult;
     const doc = expectInert(renderRingHtml(result, 4, `${HOSTILE[0]}\n`));
     expect(doc.querySelector('#ring0 thead')!.textContent).toContain(HOSTILE[2]);
