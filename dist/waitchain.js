@@ -1651,7 +1651,7 @@ var __waitchain = (function (exports) {
         }
     }
 
-    // ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
+    // ALPC (Vista+, docs/kernel-structures.md §ALPC): what `!alpc /m` and `!alpc /p` show by hand.
     //
     // A client waiting for a reply (WrLpcReply) waits on the AlpcWaitSemaphore inside its own ETHREAD;
     // ETHREAD.AlpcMessage points at the _KALPC_MESSAGE it sent (AlpcMessageId = its PortMessage.MessageId).
@@ -2256,7 +2256,7 @@ var __waitchain = (function (exports) {
         return out;
     }
 
-    // PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+    // PnP device nodes and the state-history ring each one keeps (docs/kernel-structures.md §Devnode state history):
     // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
     // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
     // Child/Sibling with a visited set and a cap.
@@ -2793,7 +2793,7 @@ var __waitchain = (function (exports) {
         };
     }
 
-    // Legacy LPC (XP/2003, kernel-structures.md §5.1): what `!lpc message` and `!lpc thread` find by hand.
+    // Legacy LPC (XP/2003, docs/kernel-structures.md §LPC): what `!lpc message` and `!lpc thread` find by hand.
     //
     // A client in NtRequestWaitReplyPort records the message id in ETHREAD.LpcReplyMessageId, the port in
     // LpcWaitingOnPort (tagged with bit 0, WRK lpcp.h LpcpSetPortToThread), links its LpcReplyChain into the
@@ -2949,7 +2949,7 @@ var __waitchain = (function (exports) {
     const LOCK_BIT = 1;
     const WAITER_SHIFT = 2;
     /**
-     * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
+     * Count, per docs/kernel-structures.md §Fast and guarded mutexes. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
      * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
      */
     function decodeMutexCount(count, ntMajor) {
@@ -3244,7 +3244,7 @@ var __waitchain = (function (exports) {
         return true;
     }
 
-    // Queued spin locks as the kernel keeps them (kernel-structures.md §3.4): each acquirer links a
+    // Queued spin locks as the kernel keeps them (docs/kernel-structures.md §Spin locks): each acquirer links a
     // _KSPIN_LOCK_QUEUE { Next, Lock } (for in-stack queued locks the LockQueue of a KLOCK_QUEUE_HANDLE on
     // its own stack) into a queue whose TAIL the lock word holds. Entry.Lock is the lock's address with two
     // documented flags in its low bits: LOCK_QUEUE_WAIT (1) = still spinning for the predecessor to hand the
@@ -4802,7 +4802,7 @@ var __waitchain = (function (exports) {
     }
     /**
      * An address as the host takes it: a plain number while it is exact in a double (every x86 address,
-     * x64 user addresses), an Int64 above that. Locations accept both (reference §2.3), and a number
+     * x64 user addresses), an Int64 above that. Locations accept both (docs/jsprovider.md §host.memory), and a number
      * costs the debugger no Int64 object.
      */
     function toHostAddress(a) {
@@ -5206,7 +5206,7 @@ rs.forEach(function(r){tb.appendChild(r)})});
     }
 
     // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
-    // Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
+    // Arguments are dx values (docs/jsprovider.md §Function aliases): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
     // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
     // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
     const RINGDUMP_USAGE = withCommonOptions(`usage: !ringdump (<array>, <index>)             a driver ring, oldest to newest: the array and its
@@ -5863,7 +5863,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             });
         }
         /** The declared type of a global: a struct or array global arrives as a native object with
-         *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
+         *  targetType; a scalar one arrives as a plain value (§Numbers and Int64), so its type comes from the symbol
          *  information at its address. */
         globalType(module, name, address) {
             try {
@@ -6152,7 +6152,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     function addrOf(value) {
         return value === undefined ? addrFromParts(0, 0) : toAddr(value);
     }
-    /** A module's type, null when there is none: API < 1.1 throws instead of returning null (reference §1.5). */
+    /** A module's type, null when there is none: API < 1.1 throws instead of returning null (docs/jsprovider.md §API versions). */
     function moduleType(module, name) {
         try {
             return host.getModuleType(module, name);
@@ -12256,7 +12256,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return out.join('\n');
     }
 
-    // The records initializeScript hands to the JavaScript provider (reference §1.4): the API version
+    // The records initializeScript hands to the JavaScript provider (docs/jsprovider.md §Registrations): the API version
     // the script is written against and one function alias per command (`!name` and `@$name()`).
     /**
      * 1.1 is the lowest version with the semantics the script relies on: getModuleType/getModuleSymbol

@@ -1,24 +1,24 @@
-// Runs a classic script (dist/waitchain.js) the way WinDbg's JsProvider does (§1.1–§1.4, §1.6):
+// Runs a classic script (dist/waitchain.js) the way WinDbg's JsProvider does (docs/jsprovider.md §Phases–§Registrations, §Function aliases):
 //   .scriptload: a FRESH node:vm context whose only non-standard global is `host` (no console,
-//   require, process, timers — §6 "Host limits"), root code in phase 1, initializeScript() in
+//   require, process, timers — §Host limits), root code in phase 1, initializeScript() in
 //   phase 1, its records applied (apiVersionSupport, functionAlias, ...), then phase 2.
-//   run('!name args' | 'dx @$name(args)'): parse the dx arguments (§1.6), clear the output,
+//   run('!name args' | 'dx @$name(args)'): parse the dx arguments (§Function aliases), clear the output,
 //   call the alias, return what debugLog printed, the value, and the error as WinDbg prints it.
-//   invokeScript(): what .scriptrun adds (only .scriptrun calls it, §1.2 table).
+//   invokeScript(): what .scriptrun adds (only .scriptrun calls it, §Script commands table).
 //   unload(): .scriptunload → uninitializeScript(), aliases gone.
 // Decisions:
 //   - Error text: "Error: <message> [at <scriptName> (line L col C)]" with L/C from the innermost
 //     frame of the script in the V8 stack (1-based, as V8 counts), without the suffix when the
 //     stack names no script line. (WinDbg prints `!alias` errors as "Error: Error: ..." in one
-//     report, §7; the brief's single prefix is used.) Non-Error throws print String(value).
+//     report, §Errors; the brief's single prefix is used.) Non-Error throws print String(value).
 //   - Unknown alias: `!name` → "No export name found" (dbgeng's text for an unknown bang command);
 //     `dx @$name(...)` → "Error: Couldn't resolve error at '@$name'" (dx's unknown-name text).
 //   - An argument error (dx syntax) → "Error: <DxError message>"; the function is not called.
 //   - A load failure (syntax error, root code or initializeScript throwing, a bad record) throws
 //     ScriptLoadError "Error: Unable to execute JavaScript script '<name>.js': <detail>"
-//     (the .scriptload page's wording, §1.2).
+//     (the .scriptload page's wording, §Script commands).
 //   - Without an apiVersionSupport record the script gets API 1.0 (DTS-MS), which changes
-//     getModuleType/getModuleSymbol "not found" from null to a throw (§1.5).
+//     getModuleType/getModuleSymbol "not found" from null to a throw (§API versions).
 import vm from 'node:vm';
 import type { Snapshot } from './format/snapshot';
 import { createMockHost, type MockHost } from './host/host';
@@ -93,7 +93,7 @@ export function loadScript(code: string, snapshot: Snapshot, options: LoadOption
   const scriptName = options.scriptName ?? 'waitchain';
   const filename = `${scriptName}.js`;
   const context = vm.createContext({}, { name: filename });
-  // V8 installs its own `console` in every context; WinDbg's engine has none (§5.1, §6): remove it.
+  // V8 installs its own `console` in every context; WinDbg's engine has none (§Printing, §Host limits): remove it.
   vm.runInContext('delete globalThis.console;', context);
   const realm = vm.runInContext(REALM_PROBE_SOURCE, context) as Realm;
   // Deeper stacks so the script frame is found under the host's own frames.
@@ -140,7 +140,7 @@ export function loadScript(code: string, snapshot: Snapshot, options: LoadOption
         else if (record instanceof records.functionAlias) aliases.set(record.name, record.func);
         else if (isRecord(record)) registrations.others.push(record);
         else if (!optional) loadFailure(`initializeScript returned an object that is not a registration record`);
-        else continue; // a failed optional registration does not fail the load (§1.4)
+        else continue; // a failed optional registration does not fail the load (§Registrations)
         registrations.records.push(record);
       }
     }
@@ -237,7 +237,7 @@ function messageOf(e: unknown): string {
   return String(e);
 }
 
-/** "Error: <message> [at <script> (line L col C)]" (§7), the location from the V8 stack. */
+/** "Error: <message> [at <script> (line L col C)]" (§Errors), the location from the V8 stack. */
 export function formatError(e: unknown, filename: string, scriptName: string): string {
   const stack = typeof e === 'object' && e !== null ? (e as { stack?: unknown }).stack : undefined;
   const escaped = filename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,5 +1,5 @@
 // Sanity checks of the x64 kernel layouts (win10-19041-x64, win11-24h2-x64): internal consistency of every
-// TypeDef plus spot checks of offsets quoted in shared/reference/kernel-structures.md.
+// TypeDef plus spot checks of offsets from the PDB-derived tables (docs/kernel-structures.md §Offsets).
 import { describe, expect, it } from 'vitest';
 import type { FieldDef, Layout, TypeDef } from '../mocks/format/typedef';
 import { layout as win10 } from '../mocks/layouts/win10-19041-x64';
@@ -229,7 +229,7 @@ for (const layout of LAYOUTS) {
       expect(e('_WAIT_TYPE')).toMatchObject({ WaitAll: 0, WaitAny: 1 });
     });
 
-    it('IRP tail paths resolve (reference §6)', () => {
+    it('IRP tail paths resolve (docs/kernel-structures.md §IRPs)', () => {
       expect(path(layout, '_IRP', 'Tail.Overlay.Thread')).toEqual([0x98, '_ETHREAD*']);
       expect(path(layout, '_IRP', 'Tail.Overlay.ListEntry')).toEqual([0xa8, '_LIST_ENTRY']);
       expect(path(layout, '_IRP', 'Tail.Overlay.CurrentStackLocation')).toEqual([0xb8, '_IO_STACK_LOCATION*']);
@@ -239,7 +239,7 @@ for (const layout of LAYOUTS) {
       expect(typeDef(layout, '_IRP::<Tail>').kind).toBe('union');
     });
 
-    it('shared offsets (reference §1-§9, identical in 19041 and 24H2)', () => {
+    it('shared offsets (docs/kernel-structures.md §Offsets, identical in 19041 and 24H2)', () => {
       const off = (t: string, f: string) => field(layout, t, f).offset;
       expect(off('_KTHREAD', 'WaitReason')).toBe(0x283);
       expect(off('_KTHREAD', 'WaitBlockCount')).toBe(0x24b);
@@ -291,7 +291,7 @@ for (const layout of LAYOUTS) {
   });
 }
 
-describe('win10-19041-x64 specifics (reference §1.1, §1.2, §8.1, §8.3)', () => {
+describe('win10-19041-x64 specifics (docs/kernel-structures.md §KTHREAD, §ETHREAD, §Processes, §Offsets)', () => {
   const off = (t: string, f: string) => field(win10, t, f).offset;
   it('build identity', () => {
     expect(win10.name).toBe('win10-19041-x64');
@@ -327,7 +327,7 @@ describe('win10-19041-x64 specifics (reference §1.1, §1.2, §8.1, §8.3)', () 
   });
 });
 
-describe('win11-24h2-x64 specifics (ntdiff/headers Win11_2409_24H2; reference §1.1, §1.2, §8.1, §8.3)', () => {
+describe('win11-24h2-x64 specifics (ntdiff/headers Win11_2409_24H2; docs/kernel-structures.md §KTHREAD, §ETHREAD, §Processes, §Offsets)', () => {
   const off = (t: string, f: string) => field(win11, t, f).offset;
   it('build identity', () => {
     expect(win11.name).toBe('win11-24h2-x64');

@@ -1,6 +1,6 @@
 // Sanity of the 32-bit kernel layouts (mocks/layouts/xpsp3-x86.ts, win7sp1-x86.ts): every TypeRef resolves,
 // every member lies inside its type, struct members overlap only the way flattened unions / bit fields do,
-// and spot checks of the offsets and sizes in shared/reference/kernel-structures.md.
+// and spot checks of the offsets and sizes from the PDB-derived tables (docs/kernel-structures.md §Offsets).
 import { describe, expect, it } from 'vitest';
 import type { FieldDef, Layout, TypeDef } from '../mocks/format/typedef';
 import { layout as xp } from '../mocks/layouts/xpsp3-x86';
@@ -185,7 +185,7 @@ describe.each(LAYOUTS)('%s: structural sanity', (_label, layout) => {
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Spot checks against shared/reference/kernel-structures.md.
+// Spot checks against the PDB-derived tables (docs/kernel-structures.md §Sources).
 
 /** Offset and type of a dotted member path ("Tail.Overlay.Thread", "ApcState.Process"). */
 function member(layout: Layout, module: string, typeName: string, path: string): { offset: number; field: FieldDef } | undefined {
@@ -691,7 +691,7 @@ const SIZES: [string, number, number | null][] = [
   ['_ALPC_PORT', -1, 0xfc], ['_ALPC_COMMUNICATION_INFO', -1, 0x24], ['_KALPC_MESSAGE', -1, 0x88],
 ];
 
-describe.each([['xpsp3-x86', xp, 0], ['win7sp1-x86', w7, 1]] as const)('%s: kernel-structures.md spot checks', (_label, layout, col) => {
+describe.each([['xpsp3-x86', xp, 0], ['win7sp1-x86', w7, 1]] as const)('%s: docs/kernel-structures.md §Offsets spot checks', (_label, layout, col) => {
   it.each(SPOTS.map((s) => [`${s[0]}.${s[1]}`, s] as const))('%s', (_name, spot) => {
     const expected = col === 0 ? spot[2] : spot[3];
     const found = member(layout, 'nt', spot[0], spot[1]);

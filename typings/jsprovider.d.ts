@@ -1,11 +1,11 @@
 // Declarations of WinDbg's JavaScript provider (JsProvider) `host` object, as waitchain uses it.
-// Written from shared/reference/jsprovider-api.md (cited below as §N); Microsoft's JsProvider.d.ts is
-// incomplete (no Int64 methods, no Debugger.Utility) and malformed (§8), so it is not vendored.
+// Written from docs/jsprovider.md (cited below as §<heading>); Microsoft's JsProvider.d.ts is
+// incomplete (no Int64 methods, no Debugger.Utility) and malformed (§JsProvider.d.ts), so it is not vendored.
 // Only src/host/ may touch `host`; these types are ambient so that rule is enforced by review and
 // by the test that greps src/ (test/architecture.test.ts).
 
 declare namespace host {
-  /** §2.4: a 64-bit value. Equal values are the same object; valueOf throws beyond 53 bits. */
+  /** §Int64: a 64-bit value. Equal values are the same object; valueOf throws beyond 53 bits. */
   interface Int64 {
     add(v: number | Int64): Int64;
     subtract(v: number | Int64): Int64;
@@ -34,10 +34,10 @@ declare namespace host {
     (low: number, high: number): Int64;
   }
   const Int64: Int64Constructor;
-  /** §2.4: like parseInt, returns an Int64; radix 16 accepts a 0x prefix. */
+  /** §Int64: like parseInt, returns an Int64; radix 16 accepts a 0x prefix. */
   function parseInt64(text: string, radix?: number): Int64;
 
-  /** §1.4 registration records returned from initializeScript. */
+  /** §Registrations registration records returned from initializeScript. */
   class apiVersionSupport {
     constructor(major: number, minor?: number);
   }
@@ -50,17 +50,17 @@ declare namespace host {
   class optionalRecord {
     constructor(record: object);
   }
-  /** §5.3: an element with its own index in a collection. */
+  /** §Returned values: an element with its own index in a collection. */
   class indexedValue {
     constructor(value: unknown, indices: unknown[]);
   }
 
-  /** §2.2 */
+  /** §debugLog */
   namespace diagnostics {
     function debugLog(...args: unknown[]): void;
   }
 
-  /** §2.3: sizes 1/2/4 give typed arrays of numbers, 8 gives an array of Int64. */
+  /** §host.memory: sizes 1/2/4 give typed arrays of numbers, 8 gives an array of Int64. */
   namespace memory {
     function readMemoryValues(
       location: number | Int64 | NativeObject,
@@ -73,7 +73,7 @@ declare namespace host {
     function readWideString(location: number | Int64 | NativeObject, length?: number, contextInheritor?: unknown): string;
   }
 
-  /** §3.5 type objects. */
+  /** §Type objects type objects. */
   interface TypeField {
     name: string;
     type: TypeObject;
@@ -92,7 +92,7 @@ declare namespace host {
     arrayDimensions?: { lowerBound: number; length: number; stride: number }[];
   }
 
-  /** §3.2 names projected onto every native object; fields are reached by name (§3.1). */
+  /** §Projected names names projected onto every native object; fields are reached by name (§Property lookup). */
   interface NativeObject {
     readonly address: Int64;
     readonly targetLocation: unknown;
@@ -104,7 +104,7 @@ declare namespace host {
     [field: string]: any;
   }
 
-  /** §4: data-model objects. */
+  /** §Data model: data-model objects. */
   interface StackFrame {
     /** toString() is the documented conversion; ToDisplayString may be absent (host variant no-frame-todisplaystring). */
     toString(): string;
@@ -132,7 +132,7 @@ declare namespace host {
     Name: string;
     KernelObject: NativeObject;
     Threads: ModelCollection<Thread>;
-    /** §4 Modules: Name (may be a full path), BaseAddress and Size (Int64). */
+    /** §Data model Modules: Name (may be a full path), BaseAddress and Size (Int64). */
     Modules: ModelCollection<{ Name: string; BaseAddress: Int64 | number; Size: Int64 | number }>;
   }
   interface Session {
@@ -147,11 +147,11 @@ declare namespace host {
   const currentProcess: Process;
   const currentThread: Thread;
 
-  /** §2.1: globals as typed objects; null when not found (API 1.1+). */
+  /** §host members: globals as typed objects; null when not found (API 1.1+). */
   function getModuleSymbol(module: string, symbol: string, typeName?: string, contextInheritor?: unknown): NativeObject | null;
   function getModuleSymbolAddress(module: string, symbol: string, typeName?: string, contextInheritor?: unknown): Int64 | null;
   function getModuleType(module: string, typeName: string, contextInheritor?: unknown): TypeObject | null;
-  /** §2.1: nearest symbol containing an address. */
+  /** §host members: nearest symbol containing an address. */
   function getModuleContainingSymbolInformation(
     location: number | Int64,
     contextInheritor?: unknown,
@@ -159,7 +159,7 @@ declare namespace host {
   function createTypedObject(location: number | Int64, module: string, typeName: string, contextInheritor?: unknown): NativeObject;
   function createPointerObject(address: number | Int64, module: string, typeName: string, contextInheritor?: unknown): NativeObject;
 
-  /** §2.7 Debugger.Utility as seen from JS. */
+  /** §Debugger.Utility Debugger.Utility as seen from JS. */
   interface TextWriter {
     WriteLine(line: string): void;
     Close(): void;

@@ -1,4 +1,4 @@
-// User-mode critical sections (kernel-structures.md §4): complete dumps only, in the process's user space.
+// User-mode critical sections (docs/kernel-structures.md §Critical sections): complete dumps only, in the process's user space.
 import type { Ctx } from './context';
 import { fmt, parseHex } from './hex';
 import { dispatcherHeader } from './objects';

@@ -1,4 +1,4 @@
-// PnP device nodes (kernel-structures.md §9.1): children of nt!IopRootDeviceNode with the StateHistory ring.
+// PnP device nodes (docs/kernel-structures.md §Devnode state history): children of nt!IopRootDeviceNode with the StateHistory ring.
 // `stateHistory` lists the ring in slot order (slot 0 first); StateHistoryEntry is the next slot to write.
 import type { Ctx } from './context';
 

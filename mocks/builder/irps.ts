@@ -1,4 +1,4 @@
-// IRPs (kernel-structures.md §6): _IRP + its _IO_STACK_LOCATIONs, devices, drivers, file objects, thread IRP lists.
+// IRPs (docs/kernel-structures.md §IRPs): _IRP + its _IO_STACK_LOCATIONs, devices, drivers, file objects, thread IRP lists.
 import type { Ctx } from './context';
 import { fmt } from './hex';
 import { objectHeader } from './objects';

@@ -1,4 +1,4 @@
-// LPC (layouts with _ETHREAD.LpcReplyMessageId, kernel-structures.md §5.1) and ALPC (§5.2).
+// LPC (layouts with _ETHREAD.LpcReplyMessageId, docs/kernel-structures.md §LPC) and ALPC (§ALPC).
 // Legacy `lpcMessages` and `thread.lpc` become ALPC messages on layouts without the legacy fields.
 import type { Ctx } from './context';
 import { fmt, parseHex } from './hex';

@@ -1,4 +1,4 @@
-// Fast and guarded mutexes (kernel-structures.md §3.2): Owner, Count (per-version encoding), Contention, waiters on
+// Fast and guarded mutexes (docs/kernel-structures.md §Fast and guarded mutexes): Owner, Count (per-version encoding), Contention, waiters on
 // the mutex's Event/Gate with WrFastMutex / WrGuardedMutex where the layout's _KWAIT_REASON has them, else Executive.
 import type { Ctx } from './context';
 import { dispatcherHeader } from './objects';

@@ -47,7 +47,7 @@ export function objectType(ctx: Ctx, name: string): bigint {
 export function createStandardObjectTypes(ctx: Ctx): void {
   const table = ctx.globalAddr('nt', 'ObTypeIndexTable');
   if (table !== undefined) {
-    // Slot 1 holds the 0xbad0b0b0 marker on real systems (kernel-structures.md §2.4, unconfirmed); slot 0 is NULL.
+    // Slot 1 holds the 0xbad0b0b0 marker on real systems (docs/kernel-structures.md §Object headers, unconfirmed); slot 0 is NULL.
     ctx.writePtr(ctx.kernel, table + BigInt(ctx.ptr), ctx.x64 ? 0xbad0b0b0n : 0xbad0b0b0n);
   }
   const cookie = ctx.globalAddr('nt', 'ObHeaderCookie');

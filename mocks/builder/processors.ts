@@ -1,4 +1,4 @@
-// Processors (kernel-structures.md §3.4): a _KPCR per processor with its embedded _KPRCB, nt!KiProcessorBlock,
+// Processors (docs/kernel-structures.md §Processors): a _KPCR per processor with its embedded _KPRCB, nt!KiProcessorBlock,
 // nt!KeNumberProcessors, idle threads (of an idle process that is not on PsActiveProcessHead).
 import type { Ctx, ProcInfo, ThreadInfo } from './context';
 import { fmt } from './hex';

@@ -1,4 +1,4 @@
-// Push locks (kernel-structures.md §3.3): value bits only; push locks record no owner.
+// Push locks (docs/kernel-structures.md §Push locks): value bits only; push locks record no owner.
 // Waiters wait WrPushLock on an event standing for their _EX_PUSH_LOCK_WAIT_BLOCK's WakeEvent (pool-allocated here;
 // the wait-block chain hanging off the lock value is not modelled).
 // Windows 8+: the owners a scenario names in `autoBoostOwners` and every waiter get a _KLOCK_ENTRY for the lock in

@@ -1,4 +1,4 @@
-// Executive resources (kernel-structures.md §3.1): _ERESOURCE on nt!ExpSystemResourcesList, owners, waiters.
+// Executive resources (docs/kernel-structures.md §ERESOURCE): _ERESOURCE on nt!ExpSystemResourcesList, owners, waiters.
 // Waiters up to 8.1 wait on the resource's ExclusiveWaiters event / SharedWaiters semaphore (WrResource).
 // Layouts with _KWAIT_CHAIN_ENTRY (Win10+), modelled interpretation: each waiter has a _KWAIT_CHAIN_ENTRY on its own
 // kernel stack (inside [KernelStack, StackBase), as a local of an nt!ExpWaitForResource frame whose first argument is the

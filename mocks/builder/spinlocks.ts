@@ -1,4 +1,4 @@
-// Spin locks and in-stack queued spin locks (kernel-structures.md §3.4).
+// Spin locks and in-stack queued spin locks (docs/kernel-structures.md §Spin locks).
 import type { Ctx } from './context';
 
 const LQ = '_KLOCK_QUEUE_HANDLE';

@@ -1,4 +1,4 @@
-// Time (kernel-structures.md §7): nt!KeTickCount (x86 _KSYSTEM_TIME), _KUSER_SHARED_DATA (kernel VA and the
+// Time (docs/kernel-structures.md §Time): nt!KeTickCount (x86 _KSYSTEM_TIME), _KUSER_SHARED_DATA (kernel VA and the
 // 0x7ffe0000 user alias in every process), nt!KeMaximumIncrement / KeTimeIncrement.
 import type { Ctx } from './context';
 import { parseHex } from './hex';

@@ -1,4 +1,4 @@
-// Wait blocks and thread scheduling state (kernel-structures.md §1.6).
+// Wait blocks and thread scheduling state (docs/kernel-structures.md §Wait blocks).
 // Ring layouts (_KWAIT_BLOCK.NextWaitBlock): WaitBlockList -> first block, NextWaitBlock circular.
 // Array layouts: WaitBlockList -> contiguous array, _KTHREAD.WaitBlockCount blocks.
 // <= 3 objects use the built-in _KTHREAD.WaitBlock[]; more get an allocated array. A timed wait adds the block for the
@@ -46,7 +46,7 @@ function blockActive(ctx: Ctx): number {
   const v = ctx.types.enumValue(['_KWAIT_BLOCK_STATE'], 'WaitBlockActive');
   if (v !== undefined) return v;
   const guess = ctx.layout.ntMajor >= 10 ? 4 : 2;
-  ctx.note(`layout ${ctx.layout.name} has _KWAIT_BLOCK.BlockState but no _KWAIT_BLOCK_STATE enum: WaitBlockActive taken as ${guess} (kernel-structures.md §1.6 numbering for NT ${ctx.layout.ntMajor}.x)`);
+  ctx.note(`layout ${ctx.layout.name} has _KWAIT_BLOCK.BlockState but no _KWAIT_BLOCK_STATE enum: WaitBlockActive taken as ${guess} (docs/kernel-structures.md §Wait blocks numbering for NT ${ctx.layout.ntMajor}.x)`);
   return guess;
 }
 

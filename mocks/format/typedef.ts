@@ -33,7 +33,7 @@ export interface Layout {
   release?: string;
   /** The symbol table the layout was generated from (path under the shared symbols folder). */
   source?: string;
-  /** Where every number came from (file, commit, section of shared/reference/kernel-structures.md). */
+  /** Where every number came from (file, commit, section of docs/kernel-structures.md). */
   provenance: string[];
   /** Types per module ("nt", "ntdll"). Only the fields the product and the builder use need be listed, at their real offsets, with the real sizes. */
   types: Record<string, TypeDef[]>;

@@ -1,4 +1,4 @@
-// Data-model collections and objects (§3.4, §4): iterable, optionally ordinal-indexable
+// Data-model collections and objects (docs/jsprovider.md §Arrays and iteration, §Data model): iterable, optionally ordinal-indexable
 // (`Sessions[0]`, `Frames[0]`), optionally keyed through getValueAt(...), with the LINQ methods
 // scripts call from JS (First, Last, Count, Where, Select, Any, All, Take, Skip).
 // Counters: dataModel.<Collection>.iterate per element, .index, .getValueAt; and
@@ -7,7 +7,7 @@ import type { Env, ModelInfo } from './env';
 
 export interface CollectionOptions<T> {
   getValueAt?: (...keys: unknown[]) => T;
-  /** `[i]` indexing (Sessions, Frames). Processes/Threads are not: [UNCONFIRMED] in JS, §4. */
+  /** `[i]` indexing (Sessions, Frames). Processes/Threads are not: [UNCONFIRMED] in JS, §Data model. */
   indexable?: boolean;
 }
 

@@ -1,6 +1,6 @@
 // Round-trip counters for the benchmark: one count per host call or per property access on a
 // native or data-model object, i.e. each time the real debugger would cross from the script
-// engine into the debugger engine (§4 "Laziness and cost"). Internal work of the mock (walking
+// engine into the debugger engine (docs/jsprovider.md §Data model "Laziness and cost"). Internal work of the mock (walking
 // kernel lists to build the process list, resolving types) is not counted: the real debugger
 // does that natively, not through script round trips.
 

@@ -1,7 +1,7 @@
-// The kernel-mode data model reachable from a script (§4): sessions, processes, threads, stack
+// The kernel-mode data model reachable from a script (docs/jsprovider.md §Data model): sessions, processes, threads, stack
 // frames, modules, registers. Processes and threads are derived from target memory on every
 // access (kernelWalk.ts), so linking/unlinking in memory is what makes them appear/disappear.
-// Decisions ([UNCONFIRMED] in §4 / open questions):
+// Decisions ([UNCONFIRMED] in §Data model / open questions):
 //   - Process.Id and Thread.Id are JS numbers (brief; KDEXTS-JS code accepts both).
 //   - Processes/Threads: iterable and getValueAt(id) only; `Processes[pid]` is NOT supported (the
 //     mock refuses what is unconfirmed). getValueAt(absent) throws RangeError("No process with Id

@@ -1,9 +1,9 @@
-// How WinDbg marshals `!name args` and `dx @$name(args)` (§1.6): the text after the alias is a
+// How WinDbg marshals `!name args` and `dx @$name(args)` (docs/jsprovider.md §Function aliases): the text after the alias is a
 // dx (C++-style) expression. Supported forms:
 //   integers   42 (decimal, C++ rules), 0x2a, 0n42, 052 (octal, C++), ffffe001`2345a080 and
 //              0xffffe001`2345a080 (backtick-split 64-bit hex), a leading '-'.
 //              Values in [-0x80000000, 0x80000000) arrive as JS numbers, others as Int64 (the
-//              two's-complement pattern for negatives) (§1.6, §2.5).
+//              two's-complement pattern for negatives) (§Function aliases, §Numbers and Int64).
 //   strings    "..." with C escapes (\\ \" \' \n \r \t \0 \a \b \f \v \xHH \uHHHH).
 //   module!symbol  → the global as dx evaluates it: the native object (or the scalar value);
 //              code symbols (no type) → their address as an Int64 (our choice).

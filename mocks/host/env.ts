@@ -61,7 +61,7 @@ export const atLeast = (v: ApiVersion, major: number, minor: number): boolean =>
 export const hex0x = (v: bigint): string => '0x' + v.toString(16);
 
 /**
- * The process context for an API taking a contextInheritor (§2.1): a data-model process or
+ * The process context for an API taking a contextInheritor (docs/jsprovider.md §host members): a data-model process or
  * thread, a native object (its own context), a hostContext or location object; else `fallback`.
  */
 export function contextOf(env: Env, inheritor: unknown, fallback: () => bigint | undefined): bigint | undefined {
@@ -78,7 +78,7 @@ export function contextOf(env: Env, inheritor: unknown, fallback: () => bigint |
 }
 
 export function makeLocation(env: Env, address: bigint, process: bigint | undefined): object {
-  // A location object (§3.2 targetLocation): supports add/subtract of byte counts.
+  // A location object (§Projected names targetLocation): supports add/subtract of byte counts.
   const loc = {
     add(n: unknown) { return makeLocation(env, address + env.i64.toBigInt(n, 'add'), process); },
     subtract(n: unknown) { return makeLocation(env, address - env.i64.toBigInt(n, 'subtract'), process); },

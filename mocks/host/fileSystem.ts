@@ -1,4 +1,4 @@
-// Debugger.Utility.FileSystem (§2.7), in memory. Tests read what the script wrote through
+// Debugger.Utility.FileSystem (docs/jsprovider.md §Debugger.Utility), in memory. Tests read what the script wrote through
 // MockFileSystem.files()/read(). Paths are case-insensitive (Windows) and kept as first written.
 // Our choices: WriteLine appends "\n"; CreateFile's default disposition is "CreateAlways";
 // TempDirectory is C:\Users\mock\AppData\Local\Temp, CurrentDirectory C:\mock.

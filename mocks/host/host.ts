@@ -1,6 +1,6 @@
-// The mock of WinDbg's JsProvider `host` object (§2), assembled from the parts in this folder.
+// The mock of WinDbg's JsProvider `host` object (docs/jsprovider.md §host members), assembled from the parts in this folder.
 //
-// Phase rule (§1.1, DOC-OBJ "Host APIs"): the provider fills `host` in two phases. In phase 1
+// Phase rule (§Phases, DOC-OBJ "Host APIs"): the provider fills `host` in two phases. In phase 1
 // (root code and initializeScript) `host` has ONLY Int64, parseInt64, diagnostics.debugLog,
 // metadata and the record constructors; every target member (memory, currentSession/Process/
 // Thread, namespace, getModule*, createTypedObject, createPointerObject, evaluateExpression, ...)
@@ -34,7 +34,7 @@ export interface MockHostOptions {
   apiVersion?: ApiVersion;
   /** Start in phase 2 (for tests driving the host directly). Default: phase 1. */
   phase?: 1 | 2;
-  /** Also give the realm's numbers the Int64 math methods (§1.5). Default: only when realm is given. */
+  /** Also give the realm's numbers the Int64 math methods (§API versions). Default: only when realm is given. */
   numberMethods?: boolean;
   /** Host variants (variants.ts); default none: the documented behaviour. */
   variants?: VariantSet;
@@ -61,7 +61,7 @@ export interface MockHost {
   setApiVersion(major: number, minor: number): void;
   /** Data model (created on first use; phase-independent, for tests and the loader). */
   dataModel(): DataModel;
-  /** Evaluator for alias arguments (§1.6) against this target. */
+  /** Evaluator for alias arguments (§Function aliases) against this target. */
   dxEvaluator(): DxEvaluator;
   /** parseAliasArguments against this target. */
   parseArguments(text: string): unknown[];
@@ -117,7 +117,7 @@ export function createMockHost(snapshot: Snapshot, options: MockHostOptions = {}
     Int64: i64.ctor,
     parseInt64: (text: string, radix?: number) => i64.parseInt64(text, radix),
     diagnostics: {
-      // §2.2: String() of every argument, no separator, no newline added.
+      // §debugLog: String() of every argument, no separator, no newline added.
       // Under debuglog-printf each argument is a format string (variants.ts).
       debugLog: (...args: unknown[]) => {
         const printf = env.variants.has('debuglog-printf');

@@ -1,6 +1,6 @@
-// host.memory (§2.3). Errors (§7): a failed read throws
+// host.memory (docs/jsprovider.md §host.memory). Errors (§Errors): a failed read throws
 //   Error("Unable to read target memory at '0x<location>' in method '<method>'")
-// with the REQUESTED location (§7 quotes only requested locations), for readMemoryValues,
+// with the REQUESTED location (§Errors quotes only requested locations), for readMemoryValues,
 // readString and readWideString alike (the latter two [UNCONFIRMED], same form).
 // Locations: a number, an Int64, a location object (targetLocation), a native pointer (its value)
 // or another native object (its address). The address space is the contextInheritor's process,

@@ -1,23 +1,23 @@
-// host.Int64 and host.parseInt64 (§2.4).
+// host.Int64 and host.parseInt64 (docs/jsprovider.md §Int64).
 //
-// Decisions (each an [UNCONFIRMED]/[AMBIGUOUS] point of §2.4, chosen here):
+// Decisions (each an [UNCONFIRMED]/[AMBIGUOUS] point of §Int64, chosen here):
 // - ONE RULE FOR THE VALUE: an Int64 holds a 64-bit pattern and every numeric interpretation of it
 //   is UNSIGNED: valueOf/asNumber/convertToNumber, compareTo, divide, toString(any radix).
 //   Evidence: DOARE `parseInt64('0xdeadbeefbaadc0de').convertToNumber()+1` gives the positive
-//   16045690984229355000 (§2.4 table), and `0xffffffffffffffff` prints `ffffffffffffffff` (LLD).
+//   16045690984229355000 (§Int64 table), and `0xffffffffffffffff` prints `ffffffffffffffff` (LLD).
 //   Consequence (a real quirk the product must survive): kernel addresses such as
 //   ffffe001`2345a080 are above 2^53, so `addr + 8`, `addr < x`, `"x" + addr` THROW.
 //   Negative JS numbers given to the constructor or to add/compareTo… are taken as their 64-bit
 //   two's-complement pattern (host.Int64(-1) is ffffffffffffffff).
-// - valueOf/asNumber throw when value >= 2^53-1 (the documented DOC-JS example, §2.4 [AMBIGUOUS]).
-// - toString() without a radix is decimal (§2.4 [UNCONFIRMED], "probably decimal").
-// - bitwiseShiftRight is ARITHMETIC: bit 63 is replicated (DTS-HUGSY calls it arithmetic, §2.4
+// - valueOf/asNumber throw when value >= 2^53-1 (the documented DOC-JS example, §Int64 [AMBIGUOUS]).
+// - toString() without a radix is decimal (§Int64 [UNCONFIRMED], "probably decimal").
+// - bitwiseShiftRight is ARITHMETIC: bit 63 is replicated (DTS-HUGSY calls it arithmetic, §Int64
 //   [UNCONFIRMED]). Shift counts outside 0..63 throw a RangeError.
 // - equals(v) exists (RELNOTES 1.2, [UNCONFIRMED] on Int64 itself). No `modulo` method: its name
 //   is [UNCONFIRMED], so the mock refuses to guess (a script calling it fails here first).
 // - parseInt64 is stricter than parseInt: the whole string must be digits of the radix (after an
 //   optional '-' and, for radix 16 or no radix, an optional 0x); otherwise it throws.
-// - Identity: equal values are the same frozen object while alive (§2.4 "Identity"): a Map of
+// - Identity: equal values are the same frozen object while alive (§Int64 "Identity"): a Map of
 //   WeakRefs, cleaned by a FinalizationRegistry.
 import type { Realm } from './realm';
 
@@ -111,7 +111,7 @@ export function createInt64Factory(realm: Realm): Int64Factory {
     return obj;
   }
 
-  // Callable with or without `new` (§2.4): returning an object from a constructor replaces `this`.
+  // Callable with or without `new` (§Int64): returning an object from a constructor replaces `this`.
   const Int64Ctor = function Int64(this: unknown, value?: unknown, high?: unknown): Int64 {
     if (isInt64(value) && high === undefined) return value;
     if (typeof value !== 'number') throw new realm.TypeError('Int64: expected a number or an Int64');
@@ -206,7 +206,7 @@ export function createInt64Factory(realm: Realm): Int64Factory {
 }
 
 /**
- * RELNOTES (§1.5, §2.4): JS numbers also get add/subtract/multiply/divide, and (V8WINDBG)
+ * RELNOTES (§API versions, §Int64): JS numbers also get add/subtract/multiply/divide, and (V8WINDBG)
  * asNumber/convertToNumber. compareTo, the bitwise methods and getLowPart on numbers are [UNCONFIRMED] and not
  * installed. Results stay numbers unless the argument is an Int64 (then the Int64 result).
  */

@@ -1,5 +1,5 @@
 // The data model's processes and threads come from the kernel's own lists, as the real debugger
-// derives them (§4): nt!PsActiveProcessHead → _EPROCESS.ActiveProcessLinks, and each process's
+// derives them (docs/jsprovider.md §Data model): nt!PsActiveProcessHead → _EPROCESS.ActiveProcessLinks, and each process's
 // _EPROCESS.ThreadListHead → _ETHREAD.ThreadListEntry (falling back to the KPROCESS/KTHREAD pair
 // Pcb.ThreadListHead → Tcb.ThreadListEntry when a layout lists only those). pid from
 // UniqueProcessId, name from ImageFileName, tid from Cid.UniqueThread; offsets from the

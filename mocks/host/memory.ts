@@ -1,4 +1,4 @@
-// The target's memory, as the snapshot describes it (§2.3 semantics live in hostMemory.ts).
+// The target's memory, as the snapshot describes it (docs/jsprovider.md §host.memory semantics live in hostMemory.ts).
 // Address spaces: kernel addresses are global; user-mode addresses (below the user limit) belong
 // to one process, identified by its EPROCESS address (MemoryRange.process). A user range without
 // `process` is visible in every process (like KUSER_SHARED_DATA): our choice, the format allows it.

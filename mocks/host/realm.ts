@@ -15,7 +15,7 @@ export interface Realm {
   Int8Array: Int8ArrayConstructor;
   Int16Array: Int16ArrayConstructor;
   Int32Array: Int32ArrayConstructor;
-  /** Number.prototype of the realm: the loader adds the Int64 math methods there (§1.5, §2.4). */
+  /** Number.prototype of the realm: the loader adds the Int64 math methods there (docs/jsprovider.md §API versions, §Int64). */
   NumberPrototype: object;
 }
 

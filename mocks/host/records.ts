@@ -1,6 +1,6 @@
-// Registration records returned from initializeScript (§1.4) and host.indexedValue (§5.3):
+// Registration records returned from initializeScript (docs/jsprovider.md §Registrations) and host.indexedValue (§Returned values):
 // plain classes with readable fields so tests can inspect what a script registered.
-// All are phase-1 members (§1.1 [INFERRED]; indexedValue too, although DOC-OBJ lists it in phase 2:
+// All are phase-1 members (§Phases [INFERRED]; indexedValue too, although DOC-OBJ lists it in phase 2:
 // the brief asks for it in phase 1 and iterators can only run in phase 2 anyway).
 
 export class apiVersionSupport {
@@ -49,7 +49,7 @@ export class indexedValue {
   constructor(readonly value: unknown, readonly indicies: unknown[]) {}
 }
 
-/** host.metadata.valueWithMetadata (§2.6). */
+/** host.metadata.valueWithMetadata (§typeSystem and metadata). */
 export class valueWithMetadata {
   constructor(readonly value: unknown, readonly metadata: unknown) {}
 }

@@ -1,5 +1,5 @@
 // Low-level string reads shared by host.memory.readString/readWideString and display formats.
-// Narrow strings decode as Latin-1 (a fixed stand-in for "the current code page", §2.3).
+// Narrow strings decode as Latin-1 (a fixed stand-in for "the current code page", docs/jsprovider.md §host.memory).
 import { MemoryFault } from './memory';
 import type { Env } from './env';
 

@@ -1,11 +1,11 @@
 // host.getModuleType / getModuleSymbol / getModuleSymbolAddress / getModuleContainingSymbolInformation /
-// createTypedObject / createPointerObject (§2.1, §3).
+// createTypedObject / createPointerObject (docs/jsprovider.md §host members, §Property lookup).
 // - Not found: null from API 1.1 on; before 1.1 (no apiVersionSupport record) getModuleType and
-//   getModuleSymbol throw Error("Unable to find type|symbol '<mod>!<name>'") (§1.5; message ours).
+//   getModuleSymbol throw Error("Unable to find type|symbol '<mod>!<name>'") (§API versions; message ours).
 //   getModuleSymbolAddress returns null whatever the version (only the two above are documented
 //   as changing).
 // - getModuleSymbol of a global whose type is unknown (public symbols only, no typeName) throws
-//   Error("Unable to determine the type of '<mod>!<name>': pass a type name") (message ours, §2.1).
+//   Error("Unable to determine the type of '<mod>!<name>': pass a type name") (message ours, §host members).
 //   Scalar globals arrive as values (number/Int64), struct globals as native objects.
 // - getModuleContainingSymbolInformation(location) → { name, address, type, value, module } or null:
 //   `name` is the bare symbol name (no "mod!"); there is no `module` member (JsProvider.d.ts lists
@@ -13,7 +13,7 @@
 //   null under the host variant `no-symbol-info-type`);
 //   `value` undefined. The symbol is the nearest one at or before the address, within its size
 //   when the size is known (as `ln` picks it).
-// - getModuleContainingSymbol needs private symbols (§2.1): the mock throws "not supported".
+// - getModuleContainingSymbol needs private symbols (§host members): the mock throws "not supported".
 import type { Env } from './env';
 import { atLeast, contextOf } from './env';
 import { resolveLocation } from './hostMemory';

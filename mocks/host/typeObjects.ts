@@ -1,6 +1,6 @@
-// Type objects (§3.5) as the script sees them. Decisions:
-// - `size` and field `offset` are Int64 (§2.5 lists type size and field offset as 64-bit values).
-// - `fields` of an enum type (§3.6 [UNCONFIRMED]): one property per enumerator, a field object
+// Type objects (docs/jsprovider.md §Type objects) as the script sees them. Decisions:
+// - `size` and field `offset` are Int64 (§Numbers and Int64 lists type size and field offset as 64-bit values).
+// - `fields` of an enum type (§Enums and bit fields [UNCONFIRMED]): one property per enumerator, a field object
 //   { name, type (the enum type), locationKind: 'constant', value: number }.
 // - Bit-field members: field.type is the underlying intrinsic with isBitField true and
 //   bitFieldPositions { lsb, length } (DTS-MS bitFieldInterface).

@@ -1,10 +1,10 @@
-// Native (typed) objects (§3.1–§3.4, §3.6), implemented as Proxies over NativeState.
+// Native (typed) objects (docs/jsprovider.md §Property lookup–§Arrays and iteration, §Enums and bit fields), implemented as Proxies over NativeState.
 //
-// Property lookup order (§3.1): projected names, then native fields, then through pointers.
-// Values of members (§2.5, by native type width):
+// Property lookup order (§Property lookup): projected names, then native fields, then through pointers.
+// Values of members (§Numbers and Int64, by native type width):
 //   1/2/4-byte integers → JS numbers (signed types sign-extended); 8-byte integers → Int64;
 //   `bool` → JS boolean; pointers → pointer objects; structs/unions/arrays → native objects.
-// Decisions for [UNCONFIRMED] facts (§3.6):
+// Decisions for [UNCONFIRMED] facts (§Enums and bit fields):
 //   - Bit fields read already extracted (shifted and masked; signed types sign-extended), with the
 //     width rule of the underlying type (a bit field of a ULONG64 is an Int64).
 //   - Enum members are native objects whose valueOf() is the number (so ==, <, + work, === does
@@ -16,9 +16,9 @@
 //   - Display strings: pointers "0x<hex>", structs "[Type: <name>]", _UNICODE_STRING/_STRING
 //     "\"text\"" (dx's built-in visualizer), char arrays/pointers with 's'/'sb'/'su'/'sub'.
 //   - `.address` of an object without an address throws Error('Object does not have an address')
-//     (wording modelled on V8WINDBG's "Object does not have a size", §7).
+//     (wording modelled on V8WINDBG's "Object does not have a size", §Errors).
 // Failed reads throw Error('Unable to read memory at Address 0x<addr>') with the address of the
-// read that failed (§3.3, §7).
+// read that failed (§Pointers, §Errors).
 // Counters: typedObject.field (member reads, also through pointers), typedObject.index,
 // typedObject.iterate (per element), typedObject.<projected name>.
 import { MemoryFault, readUnsigned } from './memory';

@@ -1,7 +1,7 @@
 // The mock's type system: resolves TypeRefs (mocks/format/typedef.ts) of a module into MType
 // records. Names follow what WinDbg's type system reports from PDBs: intrinsics under their C
 // names (ULONG is "unsigned long"), pointers "T *", arrays "T [N]". PDB base types collapse the
-// Windows typedefs, so the mock never reports typeKind 'typedef' (our choice; §3.5 lists it).
+// Windows typedefs, so the mock never reports typeKind 'typedef' (our choice; docs/jsprovider.md §Type objects lists it).
 import type { Snapshot } from '../format/snapshot';
 import type { FieldDef, TypeDef } from '../format/typedef';
 import { normalizeModuleName } from './modules';
@@ -24,7 +24,7 @@ export interface MType {
   def?: TypeDef;
   /** Character intrinsics, for string display formats. */
   charKind?: 'narrow' | 'wide';
-  /** Set on the type of a bit-field member (§3.5 isBitField / bitFieldPositions). */
+  /** Set on the type of a bit-field member (§Type objects isBitField / bitFieldPositions). */
   bitField?: { lsb: number; length: number };
 }
 

@@ -1,4 +1,4 @@
-// Debugger.Utility.Control.ExecuteCommand and Debugger.Utility.Collections (§2.7).
+// Debugger.Utility.Control.ExecuteCommand and Debugger.Utility.Collections (docs/jsprovider.md §Debugger.Utility).
 // ExecuteCommand supports only what the snapshot determines:
 //   ln <address>   → WinDbg's `ln` lines: "(<start>)   mod!sym+0xNN   |  (<next>)   mod!next"
 //                    then "Exact matches:" / "    mod!sym (<no parameter info>)" for exact hits;

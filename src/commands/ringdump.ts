@@ -1,5 +1,5 @@
 // !ringdump: a driver's in-memory trace ring (or the kernel's PnP state history), oldest to newest.
-// Arguments are dx values (reference §1.6): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
+// Arguments are dx values (docs/jsprovider.md §Function aliases): `!ringdump (mydriver!g_History, mydriver!g_Index)` hands
 // over the typed array and the index's value; `!ringdump "mydriver!g_History mydriver!g_Index -n 20"`
 // names them in a string with options; both may be mixed (`(mydriver!g_History, mydriver!g_Index, "-n 4")`).
 import { parseAddr, type Addr } from '../core/addr';

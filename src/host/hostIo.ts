@@ -1,5 +1,5 @@
 // What crosses between WinDbg and a command: alias arguments in, text out.
-// Arguments arrive as dx values (reference §1.6): numbers, Int64, strings, native objects, model objects.
+// Arguments arrive as dx values (docs/jsprovider.md §Function aliases): numbers, Int64, strings, native objects, model objects.
 import type { Addr } from '../core/addr';
 import { isInt64, toAddr } from './int64';
 

@@ -152,7 +152,7 @@ export class HostTarget implements Target {
   }
 
   /** The declared type of a global: a struct or array global arrives as a native object with
-   *  targetType; a scalar one arrives as a plain value (§2.5), so its type comes from the symbol
+   *  targetType; a scalar one arrives as a plain value (§Numbers and Int64), so its type comes from the symbol
    *  information at its address. */
   private globalType(module: string, name: string, address: Addr): TypeShape | undefined {
     try {
@@ -426,7 +426,7 @@ function addrOf(value: number | host.Int64 | undefined): Addr {
   return value === undefined ? addrFromParts(0, 0) : toAddr(value);
 }
 
-/** A module's type, null when there is none: API < 1.1 throws instead of returning null (reference §1.5). */
+/** A module's type, null when there is none: API < 1.1 throws instead of returning null (docs/jsprovider.md §API versions). */
 function moduleType(module: string, name: string): host.TypeObject | null {
   try {
     return host.getModuleType(module, name);

@@ -25,7 +25,7 @@ export function toAddr(value: number | host.Int64): Addr {
 
 /**
  * An address as the host takes it: a plain number while it is exact in a double (every x86 address,
- * x64 user addresses), an Int64 above that. Locations accept both (reference §2.3), and a number
+ * x64 user addresses), an Int64 above that. Locations accept both (docs/jsprovider.md §host.memory), and a number
  * costs the debugger no Int64 object.
  */
 export function toHostAddress(a: Addr): number | host.Int64 {

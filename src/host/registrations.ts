@@ -1,4 +1,4 @@
-// The records initializeScript hands to the JavaScript provider (reference §1.4): the API version
+// The records initializeScript hands to the JavaScript provider (docs/jsprovider.md §Registrations): the API version
 // the script is written against and one function alias per command (`!name` and `@$name()`).
 
 /**

@@ -1,5 +1,5 @@
 // What a recording needs from the debugger besides the Target: the current process and thread, a
-// name for the session, and a file to write (Debugger.Utility.FileSystem, reference §2.7). Called
+// name for the session, and a file to write (Debugger.Utility.FileSystem, docs/jsprovider.md §Debugger.Utility). Called
 // only by `-record`, once, when the command is done.
 import type { Addr } from '../core/addr';
 import { toAddr } from './int64';

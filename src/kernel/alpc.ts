@@ -1,4 +1,4 @@
-// ALPC (Vista+, kernel-structures.md §5.2): what `!alpc /m` and `!alpc /p` show by hand.
+// ALPC (Vista+, docs/kernel-structures.md §ALPC): what `!alpc /m` and `!alpc /p` show by hand.
 //
 // A client waiting for a reply (WrLpcReply) waits on the AlpcWaitSemaphore inside its own ETHREAD;
 // ETHREAD.AlpcMessage points at the _KALPC_MESSAGE it sent (AlpcMessageId = its PortMessage.MessageId).

@@ -21,7 +21,7 @@ const LOWEST_USER_ADDRESS = '10000';
 
 /**
  * How LockCount is kept. The encoding changed in Windows Server 2003 SP1 without any change to the
- * structure, so it is chosen from the OS version (reference §4.2):
+ * structure, so it is chosen from the OS version (docs/kernel-structures.md §LockCount):
  * - 'raw' (NT 5.0/5.1, and 2003 RTM): -1 free; locked >= 0, = (RecursionCount - 1) + waiters.
  * - 'bits' (2003 SP1 and later): bit 0 clear = locked, bit 1 clear = a waiter was woken,
  *   waiters = ((-1) - LockCount) >> 2; -1 free.

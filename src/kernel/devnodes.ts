@@ -1,4 +1,4 @@
-// PnP device nodes and the state-history ring each one keeps (kernel-structures.md §9.1):
+// PnP device nodes and the state-history ring each one keeps (docs/kernel-structures.md §Devnode state history):
 // `_DEVICE_NODE.StateHistory[20]` with `StateHistoryEntry` as the NEXT slot to write. One read per
 // devnode (plus its InstancePath buffer); the tree from nt!IopRootDeviceNode is walked through
 // Child/Sibling with a visited set and a cap.

@@ -1,4 +1,4 @@
-// Legacy LPC (XP/2003, kernel-structures.md §5.1): what `!lpc message` and `!lpc thread` find by hand.
+// Legacy LPC (XP/2003, docs/kernel-structures.md §LPC): what `!lpc message` and `!lpc thread` find by hand.
 //
 // A client in NtRequestWaitReplyPort records the message id in ETHREAD.LpcReplyMessageId, the port in
 // LpcWaitingOnPort (tagged with bit 0, WRK lpcp.h LpcpSetPortToThread), links its LpcReplyChain into the

@@ -35,7 +35,7 @@ const LOCK_BIT = 1;
 const WAITER_SHIFT = 2;
 
 /**
- * Count, per kernel-structures.md §3.2. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
+ * Count, per docs/kernel-structures.md §Fast and guarded mutexes. NT 6.0+: bit 0 set = unlocked, waiters = Count >> 2. NT 5.x fast mutex:
  * a decrementing counter, 1 free, 0 owned, -n owned with n waiters.
  */
 export function decodeMutexCount(count: number, ntMajor: number | undefined): MutexCount {

@@ -1,4 +1,4 @@
-// Queued spin locks as the kernel keeps them (kernel-structures.md §3.4): each acquirer links a
+// Queued spin locks as the kernel keeps them (docs/kernel-structures.md §Spin locks): each acquirer links a
 // _KSPIN_LOCK_QUEUE { Next, Lock } (for in-stack queued locks the LockQueue of a KLOCK_QUEUE_HANDLE on
 // its own stack) into a queue whose TAIL the lock word holds. Entry.Lock is the lock's address with two
 // documented flags in its low bits: LOCK_QUEUE_WAIT (1) = still spinning for the predecessor to hand the

@@ -1,4 +1,4 @@
-// LockCount decoding (reference §4.2): the raw counter of NT 5.0/5.1 (and 2003 RTM) and the bit
+// LockCount decoding (docs/kernel-structures.md §LockCount): the raw counter of NT 5.0/5.1 (and 2003 RTM) and the bit
 // encoding of 2003 SP1 and later must give the same waiter count for the same state.
 import { describe, expect, it } from 'vitest';
 import { decodeLockCount, lockCountEncoding } from '../../src/kernel/critsecs';

@@ -1,4 +1,4 @@
-// Fast/guarded mutex Count decoding (kernel-structures.md §3.2): the NT 6.0 encoding switch.
+// Fast/guarded mutex Count decoding (docs/kernel-structures.md §Fast and guarded mutexes): the NT 6.0 encoding switch.
 import { describe, expect, it } from 'vitest';
 import { decodeMutexCount } from '../../src/kernel/mutexes';
 

@@ -4,8 +4,8 @@ import { createMockHost } from '../../mocks/host';
 
 const I = (host: any, v: bigint) => host.parseInt64(v.toString(16), 16);
 
-describe('data model (§4)', () => {
-  it('§4 processes are derived from memory: PsActiveProcessHead → ActiveProcessLinks', () => {
+describe('data model (docs/jsprovider.md §Data model)', () => {
+  it('§Data model: processes are derived from memory: PsActiveProcessHead → ActiveProcessLinks', () => {
     const { host } = host2();
     const procs = Array.from(host.currentSession.Processes as Iterable<any>);
     expect(procs.map((p) => p.Name)).toEqual(['System', 'foo.exe', 'bar.exe']);
@@ -13,7 +13,7 @@ describe('data model (§4)', () => {
     expect(typeof procs[0].Id).toBe('number');
   });
 
-  it('§4 a process unlinked in memory disappears from Processes (and getValueAt throws)', () => {
+  it('§Data model: a process unlinked in memory disappears from Processes (and getValueAt throws)', () => {
     const { host } = host2('x64', { unlink: ['foo.exe'] });
     const names = Array.from(host.currentSession.Processes as Iterable<any>).map((p) => p.Name);
     expect(names).toEqual(['System', 'bar.exe']);
@@ -21,12 +21,12 @@ describe('data model (§4)', () => {
     expect(() => host.currentSession.Processes.getValueAt(0x1b4)).toThrow('No process with Id 0x1b4');
   });
 
-  it('§4 a corrupt (non-closing) process list does not hang the mock', () => {
+  it('§Data model: a corrupt (non-closing) process list does not hang the mock', () => {
     const { host } = host2('x64', { corruptProcessList: true });
     expect(Array.from(host.currentSession.Processes as Iterable<any>).map((p) => p.Name)).toEqual(['System', 'foo.exe', 'bar.exe']);
   });
 
-  it('§4 Processes.getValueAt(pid) finds a process; bracket indexing is not supported [UNCONFIRMED]', () => {
+  it('§Data model: Processes.getValueAt(pid) finds a process; bracket indexing is not supported [UNCONFIRMED]', () => {
     const { host, a } = host2();
     const p = host.currentSession.Processes.getValueAt(0x2c0);
     expect(p.Name).toBe('bar.exe');
@@ -36,7 +36,7 @@ describe('data model (§4)', () => {
     expect(host.currentSession.Processes.getValueAt(host.Int64(4)).Name).toBe('System');
   });
 
-  it('§4 threads are derived from ThreadListHead → ThreadListEntry; tid from Cid.UniqueThread', () => {
+  it('§Data model: threads are derived from ThreadListHead → ThreadListEntry; tid from Cid.UniqueThread', () => {
     const { host, a } = host2('x86');
     const foo = host.currentSession.Processes.getValueAt(0x1b4);
     const threads = Array.from(foo.Threads as Iterable<any>);
@@ -46,7 +46,7 @@ describe('data model (§4)', () => {
     expect(() => foo.Threads.getValueAt(0x999)).toThrow(RangeError);
   });
 
-  it('§4 currentSession/currentProcess/currentThread and Debugger.Sessions', () => {
+  it('§Data model: currentSession/currentProcess/currentThread and Debugger.Sessions', () => {
     const { host } = host2();
     expect(host.currentProcess.Name).toBe('foo.exe');
     expect(host.currentThread.Id).toBe(0x1c0);
@@ -58,14 +58,14 @@ describe('data model (§4)', () => {
     expect(host.namespace.Debugger.State.DebuggerVariables.curprocess.Id).toBe(0x1b4);
   });
 
-  it('§4 without a current block: the first process and its first thread', () => {
+  it('§Data model: without a current block: the first process and its first thread', () => {
     const mock = createMockHost(buildSystem('x64', { noCurrent: true }), { phase: 2 });
     const host = mock.host as any;
     expect(host.currentProcess.Name).toBe('System');
     expect(host.currentThread.Id).toBe(8);
   });
 
-  it('§4 Attributes.Target and Attributes.Machine (PointerSize a JS number as in real scripts, PageSize Int64)', () => {
+  it('§Data model: Attributes.Target and Attributes.Machine (PointerSize a JS number as in real scripts, PageSize Int64)', () => {
     const { host } = host2('x86');
     const attr = host.currentSession.Attributes;
     expect(attr.Target.IsKernelTarget).toBe(true);
@@ -75,7 +75,7 @@ describe('data model (§4)', () => {
     expect(attr.Machine.PageSize.asNumber()).toBe(0x1000);
   });
 
-  it('§4 Stack.Frames: indexable, iterable; toString/ToDisplayString are the frame text as dx shows it', () => {
+  it('§Data model: Stack.Frames: indexable, iterable; toString/ToDisplayString are the frame text as dx shows it', () => {
     const { host } = host2();
     const frames = host.currentThread.Stack.Frames;
     expect(Array.from(frames as Iterable<any>).map((f) => f.toString())).toEqual([
@@ -85,7 +85,7 @@ describe('data model (§4)', () => {
     expect(() => frames[3]).toThrow(RangeError);
   });
 
-  it('§4 frame Attributes are Int64: InstructionOffset, FrameOffset, StackOffset, ReturnOffset, FrameNumber', () => {
+  it('§Data model: frame Attributes are Int64: InstructionOffset, FrameOffset, StackOffset, ReturnOffset, FrameNumber', () => {
     const { host, a } = host2();
     const frames = host.currentThread.Stack.Frames;
     const at = frames[0].Attributes;
@@ -97,19 +97,19 @@ describe('data model (§4)', () => {
     expect(frames[2].Attributes.ReturnOffset).toBe(host.Int64(0));
   });
 
-  it('§4 a thread without a snapshot stack has no frames', () => {
+  it('§Data model: a thread without a snapshot stack has no frames', () => {
     const { host } = host2();
     const t = host.currentSession.Processes.getValueAt(4).Threads.getValueAt(8);
     expect(Array.from(t.Stack.Frames as Iterable<unknown>)).toEqual([]);
   });
 
-  it('§4 Registers.User holds the snapshot registers as Int64', () => {
+  it('§Data model: Registers.User holds the snapshot registers as Int64', () => {
     const { host, a } = host2();
     expect(host.currentThread.Registers.User.rsp).toBe(host.Int64(0x1000));
     expect(host.currentThread.Registers.Kernel.rip).toBe(I(host, a.ntBase + 0x107an));
   });
 
-  it('§4 Process.Modules: kernel modules then user modules, Name/BaseAddress/Size', () => {
+  it('§Data model: Process.Modules: kernel modules then user modules, Name/BaseAddress/Size', () => {
     const { host, a } = host2();
     const mods = Array.from(host.currentProcess.Modules as Iterable<any>);
     expect(mods.map((m) => m.Name)).toEqual(['ntkrnlmp.exe', 'mydriver.sys', 'ntdll.dll']);
@@ -118,7 +118,7 @@ describe('data model (§4)', () => {
     expect(host.currentProcess.Modules.getValueAt('ntdll.dll').Name).toBe('ntdll.dll');
   });
 
-  it('§4 LINQ on model collections: First, Where, Select, Count', () => {
+  it('§Data model: LINQ on model collections: First, Where, Select, Count', () => {
     const { host } = host2();
     const ps = host.currentSession.Processes;
     expect(ps.Count()).toBe(3);
@@ -126,7 +126,7 @@ describe('data model (§4)', () => {
     expect(ps.First((p: any) => p.Name === 'bar.exe').Id).toBe(0x2c0);
   });
 
-  it('§4 counters: data-model property reads and iteration steps', () => {
+  it('§Data model: counters: data-model property reads and iteration steps', () => {
     const { host, mock } = host2();
     mock.counters.reset();
     for (const p of host.currentSession.Processes) void p.Name;

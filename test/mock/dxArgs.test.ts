@@ -4,13 +4,13 @@ import { host2 } from './fixtures';
 
 const parse = (text: string, arch: 'x64' | 'x86' = 'x64') => host2(arch).mock.parseArguments(text);
 
-describe('alias arguments as dx expressions (§1.6)', () => {
-  it('§1.6 no argument text → no arguments', () => {
+describe('alias arguments as dx expressions (docs/jsprovider.md §Function aliases)', () => {
+  it('§Function aliases: no argument text → no arguments', () => {
     expect(parse('')).toEqual([]);
     expect(parse('()')).toEqual([]);
   });
 
-  it('§1.6 small integers arrive as numbers: decimal, 0x, 0n, octal, negative', () => {
+  it('§Function aliases: small integers arrive as numbers: decimal, 0x, 0n, octal, negative', () => {
     expect(parse('42')).toEqual([42]);
     expect(parse('0x2a')).toEqual([42]);
     expect(parse('0n42')).toEqual([42]);
@@ -19,7 +19,7 @@ describe('alias arguments as dx expressions (§1.6)', () => {
     expect(parse('0x7fffffff')).toEqual([0x7fffffff]);
   });
 
-  it('§1.6 integers ≥ 0x80000000 arrive as Int64, incl. backtick-split 64-bit values', () => {
+  it('§Function aliases: integers ≥ 0x80000000 arrive as Int64, incl. backtick-split 64-bit values', () => {
     const { mock } = host2();
     const host = mock.host as any;
     const [a] = mock.parseArguments('0x80000000');
@@ -32,13 +32,13 @@ describe('alias arguments as dx expressions (§1.6)', () => {
     expect(d.toString(16)).toBe('ffffffffffffffff');
   });
 
-  it('§1.6 quoted strings with dx/C escapes', () => {
+  it('§Function aliases: quoted strings with dx/C escapes', () => {
     expect(parse('"C:\\\\dumps\\\\x.json"')).toEqual(['C:\\dumps\\x.json']);
     expect(parse('"say \\"hi\\"\\n"')).toEqual(['say "hi"\n']);
     expect(parse('"-p x"')).toEqual(['-p x']);
   });
 
-  it('§1.6 module!symbol evaluates to the global as dx does (typed object or value)', () => {
+  it('§Function aliases: module!symbol evaluates to the global as dx does (typed object or value)', () => {
     const { mock } = host2();
     const [hist, idx] = mock.parseArguments('(mydriver!g_History, mydriver!g_Index)');
     expect(mock.counters.snapshot().total).toBe(0); // dx evaluation is not a script round trip
@@ -52,11 +52,11 @@ describe('alias arguments as dx expressions (§1.6)', () => {
     expect((code as any).toString(16)).toBe('fffff80000002000');
   });
 
-  it('§1.6 unknown module!symbol → dx error', () => {
+  it('§Function aliases: unknown module!symbol → dx error', () => {
     expect(() => parse('mydriver!g_Nope')).toThrow(new DxError("Couldn't resolve error at 'mydriver!g_Nope'"));
   });
 
-  it('§1.6 @$curthread, @$curprocess, @$cursession are data-model objects; @reg the register', () => {
+  it('§Function aliases: @$curthread, @$curprocess, @$cursession are data-model objects; @reg the register', () => {
     const { mock } = host2();
     const [t, p, s] = mock.parseArguments('(@$curthread, @$curprocess, @$cursession)') as any[];
     expect(t.Id).toBe(0x1c0);
@@ -66,14 +66,14 @@ describe('alias arguments as dx expressions (§1.6)', () => {
     expect(() => mock.parseArguments('@$nothing')).toThrow("Couldn't resolve error at '@$nothing'");
   });
 
-  it('§1.6 several arguments only in parentheses with commas; a single one may be parenthesized', () => {
+  it('§Function aliases: several arguments only in parentheses with commas; a single one may be parenthesized', () => {
     expect(parse('(5, 7)')).toEqual([5, 7]);
     expect(parse('(5)')).toEqual([5]);
     expect(parse('((5))')).toEqual([5]);
     expect(parse('("a", -1, 0x10)')).toEqual(['a', -1, 16]);
   });
 
-  it('§1.6 anything else is a dx syntax error (messages: ours, dx-like)', () => {
+  it('§Function aliases: anything else is a dx syntax error (messages: ours, dx-like)', () => {
     expect(() => parse('1 2')).toThrow("Unexpected token at '2'");
     expect(() => parse('5, 7')).toThrow("Unexpected token at ', 7'");
     expect(() => parse('(5,')).toThrow('Unexpected end of expression');
@@ -85,7 +85,7 @@ describe('alias arguments as dx expressions (§1.6)', () => {
     expect(() => parse('0x1ffffffffffffffff')).toThrow('Integer literal is too large');
   });
 
-  it('§1.6 command lines: !name args, !name(args), dx @$name(args)', () => {
+  it('§Function aliases: command lines: !name args, !name(args), dx @$name(args)', () => {
     expect(parseAliasCommand('!waitchain "-p x"')).toEqual({ name: 'waitchain', argText: '"-p x"', form: 'bang' });
     expect(parseAliasCommand('!rs(0x2fb14780000, 1)')).toEqual({ name: 'rs', argText: '(0x2fb14780000, 1)', form: 'bang' });
     expect(parseAliasCommand('!waitchain')).toEqual({ name: 'waitchain', argText: '', form: 'bang' });

@@ -72,7 +72,7 @@ export function ntTypes(P: 4 | 8): TypeDef[] {
       { name: 'Peb', offset: 0x80, type: 'VOID*' },
       { name: 'CreateTime', offset: 0x88, type: 'LONGLONG' },
       { name: 'Flags', offset: 0x90, type: 'ULONG' },
-      // A member whose name clashes with a projected name (§3.1): reachable via getObjectValue.
+      // A member whose name clashes with a projected name (docs/jsprovider.md §Property lookup): reachable via getObjectValue.
       { name: 'address', offset: 0x94, type: 'ULONG' }] },
     { name: '_ETHREAD', kind: 'struct', size: 0x100, fields: [
       { name: 'State', offset: 0, type: 'UCHAR' },

@@ -5,21 +5,21 @@ import { load } from './fixtures';
 const f = createInt64Factory(nodeRealm);
 const I = f.ctor as any;
 
-describe('host.Int64 (§2.4)', () => {
-  it('§2.4 Int64 is callable with and without new', () => {
+describe('host.Int64 (docs/jsprovider.md §Int64)', () => {
+  it('§Int64: Int64 is callable with and without new', () => {
     expect(new I(1337).toString(16)).toBe('539');
     expect(I(1337).toString(16)).toBe('539');
     expect(I(1337) instanceof I).toBe(true);
   });
 
-  it('§2.4 Int64(low32, high32) and Int64(Int64)', () => {
+  it('§Int64: Int64(low32, high32) and Int64(Int64)', () => {
     expect(I(0xffffffff, 0xffffffff).toString(16)).toBe('ffffffffffffffff');
     expect(I(0x2345a080, 0xffffe001).toString(16)).toBe('ffffe0012345a080');
     const x = I(5);
     expect(I(x)).toBe(x);
   });
 
-  it('§2.4 equal values are the same object (interned), large values too', () => {
+  it('§Int64: equal values are the same object (interned), large values too', () => {
     expect(I(5)).toBe(I(5));
     expect(new I(5)).toBe(I(5));
     expect(I(0x2345a080, 0xffffe001)).toBe(f.parseInt64('ffffe0012345a080', 16));
@@ -30,14 +30,14 @@ describe('host.Int64 (§2.4)', () => {
     expect(m.size).toBe(1);
   });
 
-  it('§2.4 Int64 objects are frozen objects, typeof object, not integers', () => {
+  it('§Int64: Int64 objects are frozen objects, typeof object, not integers', () => {
     const x = I(7);
     expect(typeof x).toBe('object');
     expect(Number.isInteger(x)).toBe(false);
     expect(Object.isFrozen(x)).toBe(true);
   });
 
-  it('§2.4 valueOf converts small values for +, <, == with numbers', () => {
+  it('§Int64: valueOf converts small values for +, <, == with numbers', () => {
     const x = I(1337) as any;
     expect(x + 1).toBe(1338);
     expect(x < 2000).toBe(true);
@@ -45,7 +45,7 @@ describe('host.Int64 (§2.4)', () => {
     expect('v=' + x).toBe('v=1337');
   });
 
-  it('§2.4 Int64 valueOf throws beyond 53 bits: +, <, ==, concatenation', () => {
+  it('§Int64: Int64 valueOf throws beyond 53 bits: +, <, ==, concatenation', () => {
     const big = f.parseInt64('0xdeadbeefbaadc0de', 16) as any;
     expect(() => big + 1).toThrow(PRECISION_MESSAGE);
     expect(() => big < 1).toThrow(PRECISION_MESSAGE);
@@ -54,38 +54,38 @@ describe('host.Int64 (§2.4)', () => {
     expect(() => big.asNumber()).toThrow('64 bit value loses precision on conversion to number');
   });
 
-  it('§2.4 the precision edge: 2^53-2 converts, 2^53-1 throws [AMBIGUOUS, documented example]', () => {
+  it('§Int64: the precision edge: 2^53-2 converts, 2^53-1 throws [AMBIGUOUS, documented example]', () => {
     expect(f.make(2n ** 53n - 2n).asNumber()).toBe(2 ** 53 - 2);
     expect(() => f.make(2n ** 53n - 1n).asNumber()).toThrow(PRECISION_MESSAGE);
   });
 
-  it('§2.4 kernel addresses are unsigned: valueOf throws, convertToNumber is positive', () => {
+  it('§Int64: kernel addresses are unsigned: valueOf throws, convertToNumber is positive', () => {
     const k = I(0x2345a080, 0xffffe001) as any;
     expect(() => k + 8).toThrow(PRECISION_MESSAGE);
     expect(f.parseInt64('0xdeadbeefbaadc0de', 16).convertToNumber() + 1).toBe(16045690984229355000);
     expect(I(-1).toString(16)).toBe('ffffffffffffffff');
   });
 
-  it('§2.4 template literals use toString(), decimal by default [UNCONFIRMED: our choice]', () => {
+  it('§Int64: template literals use toString(), decimal by default [UNCONFIRMED: our choice]', () => {
     const big = f.parseInt64('0xffffffffffffffff', 16);
     expect(`${big}`).toBe('18446744073709551615');
     expect(String(I(255))).toBe('255');
   });
 
-  it('§2.4 toString(16) is lower-case hex without 0x', () => {
+  it('§Int64: toString(16) is lower-case hex without 0x', () => {
     expect(f.parseInt64('0xDEADBEEFBAADC0DE', 16).toString(16)).toBe('deadbeefbaadc0de');
     expect(I(0x5be1ffcec0 % 2 ** 32, Math.floor(0x5be1ffcec0 / 2 ** 32)).toString(16)).toBe('5be1ffcec0');
     expect(I(10).toString(2)).toBe('1010');
   });
 
-  it('§2.4 getLowPart/getHighPart are unsigned 32-bit numbers', () => {
+  it('§Int64: getLowPart/getHighPart are unsigned 32-bit numbers', () => {
     const x = I(0x2345a080, 0xffffe001);
     expect(x.getLowPart()).toBe(0x2345a080);
     expect(x.getHighPart()).toBe(0xffffe001);
     expect(I(-1).getLowPart()).toBe(0xffffffff);
   });
 
-  it('§2.4 compareTo returns 1/0/-1 against numbers and Int64', () => {
+  it('§Int64: compareTo returns 1/0/-1 against numbers and Int64', () => {
     const a = I(1337);
     expect(a.compareTo(1)).toBe(1);
     expect(a.compareTo(1337)).toBe(0);
@@ -95,7 +95,7 @@ describe('host.Int64 (§2.4)', () => {
     expect(a.equals(I(1338))).toBe(false);
   });
 
-  it('§2.4 arithmetic wraps at 64 bits and accepts numbers or Int64', () => {
+  it('§Int64: arithmetic wraps at 64 bits and accepts numbers or Int64', () => {
     expect(I(-1).add(1)).toBe(I(0));
     expect(I(0).subtract(1).toString(16)).toBe('ffffffffffffffff');
     expect(I(0x10).multiply(I(0x10)).asNumber()).toBe(0x100);
@@ -106,7 +106,7 @@ describe('host.Int64 (§2.4)', () => {
     expect(p.add(p).toString(16)).toBe('fffffffffffffffe');
   });
 
-  it('§2.4 bitwise methods; bitwiseShiftRight is arithmetic [UNCONFIRMED: our choice]', () => {
+  it('§Int64: bitwise methods; bitwiseShiftRight is arithmetic [UNCONFIRMED: our choice]', () => {
     expect(I(0xf0).bitwiseAnd(0x3c).asNumber()).toBe(0x30);
     expect(I(0xf0).bitwiseOr(0x0f).asNumber()).toBe(0xff);
     expect(I(0xff).bitwiseXor(0x0f).asNumber()).toBe(0xf0);
@@ -117,7 +117,7 @@ describe('host.Int64 (§2.4)', () => {
     expect(() => I(1).bitwiseShiftLeft(64)).toThrow(RangeError);
   });
 
-  it('§2.4 parseInt64 with radix 2/8/10/16 and 0x with 16 or no radix', () => {
+  it('§Int64: parseInt64 with radix 2/8/10/16 and 0x with 16 or no radix', () => {
     expect(f.parseInt64('0xdeadbeefbaadc0de', 16).toString(16)).toBe('deadbeefbaadc0de');
     expect(f.parseInt64('0x10').asNumber()).toBe(16);
     expect(f.parseInt64('1010', 2).asNumber()).toBe(10);
@@ -129,7 +129,7 @@ describe('host.Int64 (§2.4)', () => {
     expect(() => f.parseInt64('1'.repeat(30), 16)).toThrow(RangeError);
   });
 
-  it('§1.5 numbers get add/subtract/multiply/divide/asNumber/convertToNumber (in the script realm)', () => {
+  it('§API versions: numbers get add/subtract/multiply/divide/asNumber/convertToNumber (in the script realm)', () => {
     const s = load(`
       function t() { return [(5).add(3), (5).subtract(1), (6).multiply(7), (7).divide(2), (9).asNumber(),
         (1).add(host.Int64(0xffffffff, 0)).toString(16)]; }

@@ -3,8 +3,8 @@ import { ScriptLoadError } from '../../mocks/loader';
 import { ALIAS_ECHO, buildSystem, load } from './fixtures';
 import { loadScript } from '../../mocks/loader';
 
-describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
-  it('§6 the vm context has no console, require, process, timers; host is the only extra global', () => {
+describe('loader (docs/jsprovider.md §Phases–§Registrations, §Function aliases, §Host limits, §Errors)', () => {
+  it('§Host limits: the vm context has no console, require, process, timers; host is the only extra global', () => {
     const s = load(`
       function g() {
         return [typeof console, typeof require, typeof process, typeof setTimeout, typeof setInterval,
@@ -27,7 +27,7 @@ describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
     expect(extra.sort()).toEqual(['g', 'host', 'initializeScript', 'names']);
   });
 
-  it('§6 each load gets a fresh context (no state shared between loads)', () => {
+  it('§Host limits: each load gets a fresh context (no state shared between loads)', () => {
     const code = `var n = (typeof n === 'number' ? n : 0) + 1; globalThis.leak = (globalThis.leak || 0) + 1;
       function get() { return n * 10 + leak; }
       function initializeScript() { return [new host.functionAlias(get, 'get')]; }`;
@@ -35,7 +35,7 @@ describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
     expect(load(code).run('!get').value).toBe(11);
   });
 
-  it('§1.4 registrations: apiVersionSupport, functionAlias names, other records, optionalRecord', () => {
+  it('§Registrations: registrations: apiVersionSupport, functionAlias names, other records, optionalRecord', () => {
     const s = load(`
       class Vis { get x() { return 1; } }
       function a() {} function b() {}
@@ -51,14 +51,14 @@ describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
     expect(s.mock.env.apiVersion).toEqual({ major: 1, minor: 7 });
   });
 
-  it('§1.4 no apiVersionSupport → API 1.0 (getModuleType throws when not found, §1.5)', () => {
+  it('§Registrations: no apiVersionSupport → API 1.0 (getModuleType throws when not found, §API versions)', () => {
     const s = load(`function t() { return host.getModuleType('nt', '_NOPE'); }
       function initializeScript() { return [new host.functionAlias(t, 't')]; }`);
     expect(s.registrations.apiVersion).toBeUndefined();
     expect(s.run('!t').error).toMatch(/^Error: Unable to find type 'nt!_NOPE' \[at waitchain \(line 1 col \d+\)\]$/);
   });
 
-  it('§1.6 run: arguments parsed as dx, output = debugLog text, value = return value', () => {
+  it('§Function aliases: run: arguments parsed as dx, output = debugLog text, value = return value', () => {
     const s = load(ALIAS_ECHO);
     let r = s.run('!echo');
     expect(Array.from(r.value as unknown[])).toEqual([]);
@@ -72,7 +72,7 @@ describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
     expect(Array.from(r.value as unknown[])).toEqual([]);
   });
 
-  it('§1.6 no argument → the function is called with no arguments (undefined)', () => {
+  it('§Function aliases: no argument → the function is called with no arguments (undefined)', () => {
     const s = load(`function f(x) { host.diagnostics.debugLog(arguments.length, ' ', typeof x); }
       function initializeScript() { return [new host.apiVersionSupport(1, 9), new host.functionAlias(f, 'f')]; }`);
     const r = s.run('!f');
@@ -81,7 +81,7 @@ describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
     expect(r.error).toBeUndefined();
   });
 
-  it('§1.6 the output buffer is cleared per run', () => {
+  it('§Function aliases: the output buffer is cleared per run', () => {
     const s = load(`function f(x) { host.diagnostics.debugLog('run ', x, '\\n'); }
       host.diagnostics.debugLog('loaded\\n');
       function initializeScript() { return [new host.apiVersionSupport(1, 9), new host.functionAlias(f, 'f')]; }`);
@@ -91,7 +91,7 @@ describe('loader (§1.1–§1.4, §1.6, §6, §7)', () => {
     expect(s.output()).toBe('run 2\n');
   });
 
-  it('§7 errors print as "Error: <message> [at <script> (line L col C)]"', () => {
+  it('§Errors: errors print as "Error: <message> [at <script> (line L col C)]"', () => {
     const s = load(`"use strict";
 function f() {
   host.diagnostics.debugLog('before\\n');
@@ -108,19 +108,19 @@ function initializeScript() { return [new host.apiVersionSupport(1, 9), new host
     expect(s.run('!h').error).toBe('Error: plain');
   });
 
-  it('§1.6 argument errors are reported as dx errors and the function is not called', () => {
+  it('§Function aliases: argument errors are reported as dx errors and the function is not called', () => {
     const s = load(ALIAS_ECHO);
     expect(s.run('!echo 1 2')).toMatchObject({ output: '', value: undefined, error: "Error: Unexpected token at '2'" });
     expect(s.run('!echo mydriver!nope').error).toBe("Error: Couldn't resolve error at 'mydriver!nope'");
   });
 
-  it('§1.6 unknown alias: "No export <name> found" (! form), dx resolve error (dx form)', () => {
+  it('§Function aliases: unknown alias: "No export <name> found" (! form), dx resolve error (dx form)', () => {
     const s = load(ALIAS_ECHO);
     expect(s.run('!nosuch').error).toBe('No export nosuch found');
     expect(s.run('dx @$nosuch()').error).toBe("Error: Couldn't resolve error at '@$nosuch'");
   });
 
-  it('§1.2 invokeScript only on demand (.scriptrun); unload calls uninitializeScript and drops aliases', () => {
+  it('§Script commands: invokeScript only on demand (.scriptrun); unload calls uninitializeScript and drops aliases', () => {
     const s = load(`var calls = [];
       function invokeScript() { calls.push('invoke'); host.diagnostics.debugLog('invoked'); return 7; }
       function uninitializeScript() { calls.push('uninit'); }
@@ -134,7 +134,7 @@ function initializeScript() { return [new host.apiVersionSupport(1, 9), new host
     expect(s.context.calls.join(',')).toBe('init,invoke,uninit');
   });
 
-  it('§1.2 load failures: syntax error, throwing root code, bad record', () => {
+  it('§Script commands: load failures: syntax error, throwing root code, bad record', () => {
     expect(() => loadScript('function (', buildSystem())).toThrow(ScriptLoadError);
     expect(() => loadScript('function (', buildSystem())).toThrow(/^Error: Unable to execute JavaScript script 'waitchain.js': /);
     expect(() => loadScript('throw new Error("boom");', buildSystem())).toThrow(/boom \[at waitchain \(line 1 col 7\)\]/);
@@ -142,12 +142,12 @@ function initializeScript() { return [new host.apiVersionSupport(1, 9), new host
     expect(() => loadScript('function initializeScript() { return [new host.optionalRecord({})]; }', buildSystem())).not.toThrow();
   });
 
-  it('§1.1 scripts declared with let/const/class at the root still expose initializeScript', () => {
+  it('§Phases: scripts declared with let/const/class at the root still expose initializeScript', () => {
     const s = loadScript(`const initializeScript = () => [new host.functionAlias(() => 5, 'five')];`, buildSystem());
     expect(s.run('!five').value).toBe(5);
   });
 
-  it('§1.1 a realistic bundle shape: IIFE that assigns globals (rollup iife/classic output)', () => {
+  it('§Phases: a realistic bundle shape: IIFE that assigns globals (rollup iife/classic output)', () => {
     const s = loadScript(`var waitchain = (function () {
         'use strict';
         function waitchain(opts) {

@@ -3,8 +3,8 @@ import { addressesFor, host2, load } from './fixtures';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 
-describe('host.memory (§2.3, §7)', () => {
-  it('§2.3 readMemoryValues sizes 1/2/4 return typed arrays (unsigned by default)', () => {
+describe('host.memory (docs/jsprovider.md §host.memory, §Errors)', () => {
+  it('§host.memory: readMemoryValues sizes 1/2/4 return typed arrays (unsigned by default)', () => {
     const { host, a } = host2();
     const at = host.Int64(Number(a.kernelBlob & 0xffffffffn), Number(a.kernelBlob >> 32n)).add(0x100);
     const b = host.memory.readMemoryValues(at, 4);
@@ -18,7 +18,7 @@ describe('host.memory (§2.3, §7)', () => {
     expect(d[0]).toBe(0x03020100);
   });
 
-  it('§2.3 isSigned gives Int8Array/Int16Array/Int32Array', () => {
+  it('§host.memory: isSigned gives Int8Array/Int16Array/Int32Array', () => {
     const { host, a } = host2();
     const t = host.parseInt64(a.processes[1].threads[0].ethread.toString(16), 16);
     const c = host.memory.readMemoryValues(t.add(0xc), 1, 1, true);
@@ -28,7 +28,7 @@ describe('host.memory (§2.3, §7)', () => {
     expect(host.memory.readMemoryValues(t.add(0xc), 1, 4, true)).toBeInstanceOf(Int32Array);
   });
 
-  it('§2.3 8-byte elements arrive as an array of Int64', () => {
+  it('§host.memory: 8-byte elements arrive as an array of Int64', () => {
     const { host, a } = host2();
     const t = host.parseInt64(a.processes[1].threads[0].ethread.toString(16), 16);
     const q = host.memory.readMemoryValues(t.add(0x50), 2, 8);
@@ -37,7 +37,7 @@ describe('host.memory (§2.3, §7)', () => {
     expect(q[0]).toBe(host.parseInt64('fedcba9876543210', 16));
   });
 
-  it('§2.3 location may be a number, an Int64, a location object or a native pointer', () => {
+  it('§host.memory: location may be a number, an Int64, a location object or a native pointer', () => {
     const { host, a } = host2('x86');
     const eth = a.processes[1].threads[0].ethread;
     expect(host.memory.readMemoryValues(Number(eth) + 0x48, 1, 4)[0]).toBe(0x1234);
@@ -47,7 +47,7 @@ describe('host.memory (§2.3, §7)', () => {
     expect(host.memory.readMemoryValues(obj.Self, 1, 1)[0]).toBe(5); // State via the pointer's value
   });
 
-  it('§7 unreadable memory throws the exact readMemoryValues message with the requested location', () => {
+  it('§Errors: unreadable memory throws the exact readMemoryValues message with the requested location', () => {
     const { host, a } = host2();
     const at = host.parseInt64(a.hole.toString(16), 16).subtract(4);
     // The range starts readable and runs into the hole: the requested location is reported.
@@ -57,7 +57,7 @@ describe('host.memory (§2.3, §7)', () => {
       "Unable to read target memory at '0x1000' in method 'readMemoryValues'");
   });
 
-  it('§2.3 user addresses are read in the current process, or the contextInheritor\'s', () => {
+  it('§host.memory: user addresses are read in the current process, or the contextInheritor\'s', () => {
     const { host, a } = host2();
     const text = (arr: ArrayLike<number>) => String.fromCharCode(...Array.from(arr));
     // Current process: foo.exe
@@ -76,7 +76,7 @@ describe('host.memory (§2.3, §7)', () => {
     expect(host.memory.readString(host.parseInt64(a.kernelBlob.toString(16), 16).add(0x200), undefined, system)).toBe('narrow text');
   });
 
-  it('§2.3 readString stops at NUL; a length bounds it', () => {
+  it('§host.memory: readString stops at NUL; a length bounds it', () => {
     const { host, a } = host2();
     const at = host.parseInt64(a.kernelBlob.toString(16), 16).add(0x200);
     expect(host.memory.readString(at)).toBe('narrow text');
@@ -84,27 +84,27 @@ describe('host.memory (§2.3, §7)', () => {
     expect(host.memory.readString(at, 100)).toBe('narrow text');
   });
 
-  it('§2.3 readWideString reads UTF-16 up to NUL', () => {
+  it('§host.memory: readWideString reads UTF-16 up to NUL', () => {
     const { host, a } = host2();
     const at = host.parseInt64(a.wideString.toString(16), 16);
     expect(host.memory.readWideString(at)).toBe('Hello');
     expect(host.memory.readWideString(at, 4)).toBe('Hell');
   });
 
-  it('§7 readString/readWideString failures use the same message with their method name [UNCONFIRMED]', () => {
+  it('§Errors: readString/readWideString failures use the same message with their method name [UNCONFIRMED]', () => {
     const { host, a } = host2();
     expect(() => host.memory.readString(0x1000)).toThrow("Unable to read target memory at '0x1000' in method 'readString'");
     expect(() => host.memory.readWideString(host.parseInt64(a.hole.toString(16), 16))).toThrow(
       `Unable to read target memory at '${hex(a.hole)}' in method 'readWideString'`);
   });
 
-  it('§2.3 readString without length stops quietly at the end of readable memory (our choice)', () => {
+  it('§host.memory: readString without length stops quietly at the end of readable memory (our choice)', () => {
     const { host, a } = host2();
     expect(host.memory.readString(host.parseInt64(a.kernelBlob.toString(16), 16).add(0x1fffb))).toBe('edge!');
     expect(() => host.memory.readString(host.parseInt64(a.kernelBlob.toString(16), 16).add(0x1fffb), 8)).toThrow(/in method 'readString'/);
   });
 
-  it('§2.3 errors are created in the script realm (instanceof Error inside the vm)', () => {
+  it('§host.memory: errors are created in the script realm (instanceof Error inside the vm)', () => {
     const s = load(`
       function t() { try { host.memory.readMemoryValues(0x1000, 1); } catch (e) { return e instanceof Error && e.message; } }
       function u() { return host.memory.readMemoryValues(0x${addressesFor('x64').shared.toString(16)}, 2) instanceof Uint8Array; }
@@ -113,7 +113,7 @@ describe('host.memory (§2.3, §7)', () => {
     expect(s.run('!u').value).toBe(true);
   });
 
-  it('§4 counters: readMemoryValues calls and bytes read', () => {
+  it('§Data model: counters: readMemoryValues calls and bytes read', () => {
     const { host, mock, a } = host2();
     mock.counters.reset();
     host.memory.readMemoryValues(host.parseInt64(a.kernelBlob.toString(16), 16), 16);

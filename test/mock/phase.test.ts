@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { load } from './fixtures';
 
-// What the script sees of `host` during root code and initializeScript (phase 1, §1.1).
+// What the script sees of `host` during root code and initializeScript (phase 1, docs/jsprovider.md §Phases).
 const PROBE = `
 "use strict";
 var seen = {};
@@ -25,11 +25,11 @@ function initializeScript() {
   return [new host.apiVersionSupport(1, 9), new host.functionAlias(function () { probe('run'); return seen; }, 'probe')];
 }`;
 
-describe('phase rule (§1.1)', () => {
+describe('phase rule (§Phases)', () => {
   const s = load(PROBE);
   const seen = s.run('!probe').value as Record<string, Record<string, unknown>>;
 
-  it('§1.1 phase 1 exposes only Int64, parseInt64, diagnostics, metadata and the record constructors', () => {
+  it('§Phases: phase 1 exposes only Int64, parseInt64, diagnostics, metadata and the record constructors', () => {
     const expected = ['Int64', 'apiVersionSupport', 'diagnostics', 'functionAlias', 'indexedValue', 'metadata',
       'namedModelParent', 'namedModelRegistration', 'namespacePropertyParent', 'optionalRecord', 'parseInt64',
       'typeSignatureExtension', 'typeSignatureRegistration'].join(',');
@@ -39,7 +39,7 @@ describe('phase rule (§1.1)', () => {
     expect(seen.init.parse).toBe(16);
   });
 
-  it('§1.1 target members are absent in phase 1: using them is a TypeError (member undefined)', () => {
+  it('§Phases: target members are absent in phase 1: using them is a TypeError (member undefined)', () => {
     for (const tag of ['root', 'init']) {
       expect(seen[tag].memory).toBe('undefined');
       expect(seen[tag].currentProcess).toBe('undefined');
@@ -50,14 +50,14 @@ describe('phase rule (§1.1)', () => {
     }
   });
 
-  it('§1.1 phase 2 starts after initializeScript returns', () => {
+  it('§Phases: phase 2 starts after initializeScript returns', () => {
     expect(seen.run.memory).toBe('object');
     expect(seen.run.currentProcess).toBe('object');
     expect(seen.run.type).toBe('ok');
     expect(String(seen.run.read)).toMatch(/^Error: Unable to read target memory at '0x0'/);
   });
 
-  it('§2.2 debugLog works in phase 1 (root code and initializeScript)', () => {
+  it('§debugLog: debugLog works in phase 1 (root code and initializeScript)', () => {
     expect(s.mock.output.text()).toBe('log in run\n'); // run() cleared the load-time output
     const fresh = load(PROBE);
     expect(fresh.output()).toBe('log in root\nlog in init\n');

@@ -10,8 +10,8 @@ function thread(arch: 'x64' | 'x86' = 'x64') {
   return { ...h, addr, t: h.host.createTypedObject(I(h.host, addr), 'nt', '_ETHREAD') };
 }
 
-describe('typed objects (§3.1–§3.4, §3.6)', () => {
-  it('§2.5 integer fields: ≤4 bytes as numbers (signed types sign-extended), 8 bytes as Int64', () => {
+describe('typed objects (docs/jsprovider.md §Property lookup–§Arrays and iteration, §Enums and bit fields)', () => {
+  it('§Numbers and Int64: integer fields: ≤4 bytes as numbers (signed types sign-extended), 8 bytes as Int64', () => {
     const { host, t } = thread();
     expect(t.State).toBe(5);
     expect(t.WaitTime).toBe(0x1234);
@@ -19,13 +19,13 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.Counter).toBe(host.parseInt64('fedcba9876543210', 16));
   });
 
-  it('§3.1 nested structs are typed objects; fields read through them', () => {
+  it('§Property lookup: nested structs are typed objects; fields read through them', () => {
     const { t } = thread();
     expect(t.Cid.UniqueThread.address.asNumber()).toBe(0x1c0);
     expect(t.Cid.targetType.name).toBe('_CLIENT_ID');
   });
 
-  it('§3.3 pointer fields are pointer objects; fields resolve through pointers (auto-deref)', () => {
+  it('§Pointers: pointer fields are pointer objects; fields resolve through pointers (auto-deref)', () => {
     const { host, t, a } = thread();
     expect(t.Process.targetType.typeKind).toBe('pointer');
     expect(t.Process.address).toBe(I(host, a.processes[1].eprocess));
@@ -35,7 +35,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.SelfRef.WaitTime).toBe(0x1234); // through a pointer to a pointer
   });
 
-  it('§3.3 dereference(), isNull, add(n) in units of the pointee', () => {
+  it('§Pointers: dereference(), isNull, add(n) in units of the pointee', () => {
     const { host, t, addr } = thread();
     const e = t.Self.dereference();
     expect(e.address).toBe(I(host, addr));
@@ -48,7 +48,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(p.add(-1).add(1).address).toBe(p.address);
   });
 
-  it('§7 dereferencing an unreadable pointer throws "Unable to read memory at Address 0x…"', () => {
+  it('§Errors: dereferencing an unreadable pointer throws "Unable to read memory at Address 0x…"', () => {
     const { t, a } = thread();
     expect(() => t.Null.dereference()).toThrow(/^Unable to read memory at Address 0x0$/);
     expect(() => t.Wild.dereference()).toThrow(`Unable to read memory at Address 0x${(a.hole + 0x10n).toString(16)}`);
@@ -56,13 +56,13 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(() => t.Null.Flags).toThrow('Unable to read memory at Address 0x90');
   });
 
-  it('§7 reading a field of unreadable memory throws the same message', () => {
+  it('§Errors: reading a field of unreadable memory throws the same message', () => {
     const { host, a } = thread();
     const o = host.createTypedObject(I(host, a.hole), 'nt', '_ETHREAD'); // creating does not read
     expect(() => o.WaitTime).toThrow(`Unable to read memory at Address 0x${(a.hole + 0x48n).toString(16)}`);
   });
 
-  it('§3.4 arrays are indexable [i] and iterable; out of range is a RangeError', () => {
+  it('§Arrays and iteration: arrays are indexable [i] and iterable; out of range is a RangeError', () => {
     const { t } = thread();
     expect(t.Name[0]).toBe('W'.charCodeAt(0));
     expect(Array.from(t.Name).slice(0, 6)).toEqual([...'Worker'].map((c) => c.charCodeAt(0)));
@@ -71,14 +71,14 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(() => t.Name[8]).toThrow(RangeError);
   });
 
-  it('§3.3 pointers index like C: ptr[i]', () => {
+  it('§Pointers: pointers index like C: ptr[i]', () => {
     const { host, addr } = thread();
     const p = host.createPointerObject(I(host, addr + 0x80n), 'nt', 'USHORT*');
     expect(p[0]).toBe(0x10);
     expect(p[5]).toBe(0x60);
   });
 
-  it('§3.6 bit fields read extracted (shifted and masked) [UNCONFIRMED: our choice]', () => {
+  it('§Enums and bit fields: bit fields read extracted (shifted and masked) [UNCONFIRMED: our choice]', () => {
     const { host, t } = thread();
     expect(t.MiscFlags).toBe(0b1011101);
     expect(t.AutoAlignment).toBe(1);
@@ -88,7 +88,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.HighBits).toBe(host.Int64(0x12345)); // ULONG64 bit field: Int64 (type width rule)
   });
 
-  it('§3.6 enums: valueOf is the number, ToDisplayString the enumerator name [UNCONFIRMED: our choice]', () => {
+  it('§Enums and bit fields: enums: valueOf is the number, ToDisplayString the enumerator name [UNCONFIRMED: our choice]', () => {
     const { t } = thread();
     const r = t.WaitReason;
     expect(typeof r).toBe('object');
@@ -103,7 +103,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.Reasons[1].ToDisplayString()).toBe('99'); // no enumerator
   });
 
-  it('§3.2 address, targetLocation, targetSize, targetType', () => {
+  it('§Projected names: address, targetLocation, targetSize, targetType', () => {
     const { host, t, addr } = thread();
     expect(t.address).toBe(I(host, addr));
     expect(t.targetSize).toBe(host.Int64(0x100));
@@ -115,7 +115,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.WaitReason.address).toBe(I(host, addr + 4n));
   });
 
-  it('§1.5 .address throws on an object without an address', () => {
+  it('§API versions: .address throws on an object without an address', () => {
     const { host, t } = thread();
     // A pointer created from a value has no location of its own.
     const p = host.createPointerObject(t.address, 'nt', '_ETHREAD*');
@@ -130,7 +130,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(() => valueOnly.targetLocation).toThrow('Object does not have a location');
   });
 
-  it('§3.1 projected names win over fields; getObjectValue reaches the field', () => {
+  it('§Property lookup: projected names win over fields; getObjectValue reaches the field', () => {
     const { host, a } = thread();
     const p = host.createTypedObject(I(host, a.processes[1].eprocess), 'nt', '_EPROCESS');
     expect(p.address).toBe(I(host, a.processes[1].eprocess));
@@ -138,7 +138,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(() => p.getObjectValue('nope')).toThrow("Object has no field 'nope'");
   });
 
-  it('§3.2 ToDisplayString: pointers hex, structs [Type: …], UNICODE_STRING text, string formats', () => {
+  it('§Projected names: ToDisplayString: pointers hex, structs [Type: …], UNICODE_STRING text, string formats', () => {
     const { t, addr } = thread();
     expect(t.Self.ToDisplayString()).toBe('0x' + addr.toString(16));
     expect(String(t.Self)).toBe('0x' + addr.toString(16));
@@ -150,7 +150,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.Process.ImageFileName.ToDisplayString('sb')).toBe('foo.exe');
   });
 
-  it('§1.5 compareTo and equals on native objects (API 1.2)', () => {
+  it('§API versions: compareTo and equals on native objects (API 1.2)', () => {
     const { host, t, addr } = thread();
     const same = host.createTypedObject(I(host, addr), 'nt', '_ETHREAD');
     expect(t.equals(same)).toBe(true);
@@ -159,7 +159,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(t.Self.equals(t)).toBe(true);
   });
 
-  it('§3.1 unknown names are undefined; native objects are read-only', () => {
+  it('§Property lookup: unknown names are undefined; native objects are read-only', () => {
     const { t } = thread();
     expect(t.NoSuchField).toBeUndefined();
     expect('State' in t).toBe(true);
@@ -167,7 +167,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(() => { 'use strict'; t.State = 1; }).toThrow(TypeError);
   });
 
-  it('§2.1 createTypedObject/createPointerObject accept a type object', () => {
+  it('§host members: createTypedObject/createPointerObject accept a type object', () => {
     const { host, addr } = thread();
     const type = host.getModuleType('nt', '_ETHREAD');
     expect(host.createTypedObject(I(host, addr), type).State).toBe(5);
@@ -175,7 +175,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(() => host.createPointerObject(I(host, addr), type)).toThrow(/not a pointer type/);
   });
 
-  it('§2.1 getModuleSymbol: struct globals as objects, scalars as values; null when unknown', () => {
+  it('§host members: getModuleSymbol: struct globals as objects, scalars as values; null when unknown', () => {
     const { host, a } = thread();
     const head = host.getModuleSymbol('nt', 'PsActiveProcessHead');
     expect(head.targetType.name).toBe('_LIST_ENTRY');
@@ -187,14 +187,14 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(host.getModuleSymbol('nt', 'KeNumberProcessors', 'ULONG')).toBe(0);
   });
 
-  it('§2.1 getModuleSymbolAddress → Int64, null when unknown', () => {
+  it('§host members: getModuleSymbolAddress → Int64, null when unknown', () => {
     const { host, a } = thread();
     expect(host.getModuleSymbolAddress('nt', 'PsActiveProcessHead')).toBe(I(host, a.psHead));
     expect(host.getModuleSymbolAddress('nt', 'psactiveprocesshead')).toBe(I(host, a.psHead));
     expect(host.getModuleSymbolAddress('nt', 'Nope')).toBeNull();
   });
 
-  it('§2.1 getModuleContainingSymbolInformation: bare name, no module (JsProvider.d.ts), Int64 address; within size', () => {
+  it('§host members: getModuleContainingSymbolInformation: bare name, no module (JsProvider.d.ts), Int64 address; within size', () => {
     const { host, a } = thread();
     const info = host.getModuleContainingSymbolInformation(I(host, a.ntBase + 0x2346n));
     expect(info.name).toBe('KeWaitForSingleObject');
@@ -207,7 +207,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(host.getModuleContainingSymbolInformation(I(host, a.g_Index)).type.name).toBe('unsigned long');
   });
 
-  it('§4 counters: typedObject.field per member read, projected names by name', () => {
+  it('§Data model: counters: typedObject.field per member read, projected names by name', () => {
     const { mock, t } = thread();
     mock.counters.reset();
     void t.State;
@@ -221,7 +221,7 @@ describe('typed objects (§3.1–§3.4, §3.6)', () => {
     expect(c.bytesRead).toBe(1 + 8 + 8 + 2);
   });
 
-  it('§2.5 x86: pointers are 4 bytes, addresses still Int64', () => {
+  it('§Numbers and Int64: x86: pointers are 4 bytes, addresses still Int64', () => {
     const { host, t, a } = thread('x86');
     expect(t.Process.address).toBe(I(host, a.processes[1].eprocess));
     expect(t.Process.targetSize.asNumber()).toBe(4);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createMockHost } from '../../mocks/host';
 import { buildSystem, host2 } from './fixtures';
 
-describe('type objects (§3.5, §3.6)', () => {
-  it('§3.5 getModuleType gives name, size (Int64), typeKind and fields with Int64 offsets', () => {
+describe('type objects (docs/jsprovider.md §Type objects, §Enums and bit fields)', () => {
+  it('§Type objects: getModuleType gives name, size (Int64), typeKind and fields with Int64 offsets', () => {
     const { host } = host2();
     const t = host.getModuleType('nt', '_EPROCESS');
     expect(t.name).toBe('_EPROCESS');
@@ -18,7 +18,7 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(f.type.fields.Blink.offset.asNumber()).toBe(8);
   });
 
-  it('§3.5 pointers, arrays and intrinsics: names, baseType, sizes', () => {
+  it('§Type objects: pointers, arrays and intrinsics: names, baseType, sizes', () => {
     const { host } = host2('x86');
     const e = host.getModuleType('nt', '_ETHREAD');
     const p = e.fields.Process.type;
@@ -40,7 +40,7 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(e.fields.Teb.type.name).toBe('void *');
   });
 
-  it('§3.5 bit fields: isBitField and bitFieldPositions { lsb, length }', () => {
+  it('§Type objects: bit fields: isBitField and bitFieldPositions { lsb, length }', () => {
     const { host } = host2();
     const f = host.getModuleType('nt', '_ETHREAD').fields;
     expect(f.Spare.type.isBitField).toBe(true);
@@ -48,7 +48,7 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(f.MiscFlags.type.isBitField).toBe(false);
   });
 
-  it('§3.6 enum types: fields are constants with a value [UNCONFIRMED: our representation]', () => {
+  it('§Enums and bit fields: enum types: fields are constants with a value [UNCONFIRMED: our representation]', () => {
     const { host } = host2();
     const t = host.getModuleType('nt', '_KWAIT_REASON');
     expect(t.typeKind).toBe('enum');
@@ -58,7 +58,7 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(t.fields.WrQueue).toMatchObject({ name: 'WrQueue', locationKind: 'constant', value: 15 });
   });
 
-  it('§3.5 createPointerTo and createArrayOf', () => {
+  it('§Type objects: createPointerTo and createArrayOf', () => {
     const { host } = host2();
     const t = host.getModuleType('nt', '_LIST_ENTRY');
     expect(t.createPointerTo().name).toBe('_LIST_ENTRY *');
@@ -66,7 +66,7 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(t.createArrayOf({ lowerBound: 0, length: 2, stride: 16 }).name).toBe('_LIST_ENTRY [2]');
   });
 
-  it('§2.1 getModuleType: module names case-insensitive, with extension, nt alias; C spellings', () => {
+  it('§host members: getModuleType: module names case-insensitive, with extension, nt alias; C spellings', () => {
     const { host } = host2(); // the kernel module is named ntkrnlmp.exe, types under "nt"
     expect(host.getModuleType('NT', '_EPROCESS').name).toBe('_EPROCESS');
     expect(host.getModuleType('ntkrnlmp', '_EPROCESS').name).toBe('_EPROCESS');
@@ -75,13 +75,13 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(host.getModuleType('nt', 'unsigned long').size.asNumber()).toBe(4);
   });
 
-  it('§1.5 getModuleType returns null for an unknown type or module (API ≥ 1.1)', () => {
+  it('§API versions: getModuleType returns null for an unknown type or module (API ≥ 1.1)', () => {
     const { host } = host2();
     expect(host.getModuleType('nt', '_NOPE')).toBeNull();
     expect(host.getModuleType('nosuchmodule', '_EPROCESS')).toBeNull();
   });
 
-  it('§1.5 before API 1.1 getModuleType and getModuleSymbol throw when not found', () => {
+  it('§API versions: before API 1.1 getModuleType and getModuleSymbol throw when not found', () => {
     const mock = createMockHost(buildSystem(), { phase: 2 }); // no apiVersionSupport → 1.0
     const host = mock.host as any;
     expect(() => host.getModuleType('nt', '_NOPE')).toThrow("Unable to find type 'nt!_NOPE'");
@@ -90,7 +90,7 @@ describe('type objects (§3.5, §3.6)', () => {
     expect(host.getModuleSymbol('nt', 'Nope')).toBeNull();
   });
 
-  it('§4 counters: getModuleType calls and type-object property reads', () => {
+  it('§Data model: counters: getModuleType calls and type-object property reads', () => {
     const { host, mock } = host2();
     mock.counters.reset();
     const t = host.getModuleType('nt', '_EPROCESS');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { host2, load } from './fixtures';
 
-describe('diagnostics and Debugger.Utility (§2.2, §2.7)', () => {
-  it('§2.2 debugLog joins String(arg) with no separator and adds no newline', () => {
+describe('diagnostics and Debugger.Utility (docs/jsprovider.md §debugLog, §Debugger.Utility)', () => {
+  it('§debugLog: debugLog joins String(arg) with no separator and adds no newline', () => {
     const { host, mock } = host2();
     host.diagnostics.debugLog('a', 1, true, null, undefined, host.Int64(255));
     host.diagnostics.debugLog('b');
@@ -11,13 +11,13 @@ describe('diagnostics and Debugger.Utility (§2.2, §2.7)', () => {
     expect(mock.output.text()).toBe('');
   });
 
-  it('§2.2 debugLog of a large Int64 uses toString (decimal), not valueOf', () => {
+  it('§debugLog: debugLog of a large Int64 uses toString (decimal), not valueOf', () => {
     const { host, mock } = host2();
     host.diagnostics.debugLog(host.parseInt64('ffffffffffffffff', 16));
     expect(mock.output.text()).toBe('18446744073709551615');
   });
 
-  it('§2.7 ExecuteCommand("ln <addr>") gives WinDbg ln lines; iterable with First()', () => {
+  it('§Debugger.Utility: ExecuteCommand("ln <addr>") gives WinDbg ln lines; iterable with First()', () => {
     const { host, a } = host2();
     const exec = (c: string) => Array.from(host.namespace.Debugger.Utility.Control.ExecuteCommand(c) as Iterable<string>);
     const ip = (a.ntBase + 0x2346n).toString(16);
@@ -31,13 +31,13 @@ describe('diagnostics and Debugger.Utility (§2.2, §2.7)', () => {
     expect(host.namespace.Debugger.Utility.Control.ExecuteCommand('.echo hi').First()).toBe('hi');
   });
 
-  it('§2.7 ExecuteCommand of anything else throws a clear "not supported by the mock" error', () => {
+  it('§Debugger.Utility: ExecuteCommand of anything else throws a clear "not supported by the mock" error', () => {
     const { host } = host2();
     expect(() => host.namespace.Debugger.Utility.Control.ExecuteCommand('!process 0 0')).toThrow(
       "mock: ExecuteCommand('!process 0 0') is not supported by the mock");
   });
 
-  it('§2.7 FileSystem: CreateFile/CreateTextWriter/WriteLine/Close/FileExists/TempDirectory into memory', () => {
+  it('§Debugger.Utility: FileSystem: CreateFile/CreateTextWriter/WriteLine/Close/FileExists/TempDirectory into memory', () => {
     const s = load(`
       function save(path, text) {
         var fs = host.namespace.Debugger.Utility.FileSystem;
@@ -56,7 +56,7 @@ describe('diagnostics and Debugger.Utility (§2.2, §2.7)', () => {
     expect(s.fileSystem.read('c:\\DUMPS\\x.json')).toBe('first\nsecond\n');
   });
 
-  it('§2.7 Collections.FromListEntry iterates a LIST_ENTRY list as typed records', () => {
+  it('§Debugger.Utility: Collections.FromListEntry iterates a LIST_ENTRY list as typed records', () => {
     const { host } = host2();
     const head = host.getModuleSymbol('nt', 'PsActiveProcessHead');
     const names = Array.from(host.namespace.Debugger.Utility.Collections.FromListEntry(head, 'nt!_EPROCESS', 'ActiveProcessLinks') as Iterable<any>)
@@ -64,7 +64,7 @@ describe('diagnostics and Debugger.Utility (§2.2, §2.7)', () => {
     expect(names).toEqual(['System', 'foo.exe', 'bar.exe']);
   });
 
-  it('§4 counters: ExecuteCommand and FileSystem calls are counted', () => {
+  it('§Data model: counters: ExecuteCommand and FileSystem calls are counted', () => {
     const { host, mock } = host2();
     mock.counters.reset();
     host.namespace.Debugger.Utility.Control.ExecuteCommand('.echo x');

@@ -3,7 +3,7 @@ import { waitAge } from '../../../src/analysis/waits/ticks';
 import { formatTicks } from '../../../src/render/vocabulary';
 
 describe('waiting time as WinDbg prints it', () => {
-  it('matches the !thread examples of the reference (§7)', () => {
+  it('matches the !thread examples of docs/kernel-structures.md §Time', () => {
     expect(formatTicks(197682, 156250)).toBe('0:00:51:28.781');
     expect(formatTicks(109779, 156001)).toBe('0:00:28:32.563');
   });

@@ -2,7 +2,7 @@
 // server thread working on its message, across processes (`!lpc message`, `!alpc /m` by hand).
 //
 // Both clients wait on a semaphore inside their OWN ETHREAD (LpcReplySemaphore / AlpcWaitSemaphore,
-// kernel-structures.md §1.6), never an ordinary semaphore with an owner to look for. The wait object is
+// docs/kernel-structures.md §Wait blocks), never an ordinary semaphore with an owner to look for. The wait object is
 // recognised by address (thread + the member's offset, compared as Addr strings), so a thread waiting
 // on ANOTHER thread's reply semaphore is not taken for a client.
 //
