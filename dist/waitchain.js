@@ -1002,6 +1002,14 @@ var __waitchain = (function (exports) {
             return this.values.has(key);
         }
     }
+    /** Adds `item` to the list under `key` (grouping: the list is made on the first item). */
+    function appendTo(map, key, item) {
+        const list = map.get(key);
+        if (list)
+            list.push(item);
+        else
+            map.set(key, [item]);
+    }
     /** The value under `key`, built and remembered on first use (`build` must not return undefined). */
     function getOrBuild(map, key, build) {
         let value = map.get(key);
@@ -3128,11 +3136,7 @@ var __waitchain = (function (exports) {
         table.processors.push(info);
         table.byNumber.set(info.number, info);
         if (info.currentThread) {
-            const list = table.runningOn.get(info.currentThread);
-            if (list)
-                list.push(info);
-            else
-                table.runningOn.set(info.currentThread, [info]);
+            appendTo(table.runningOn, info.currentThread, info);
         }
         if (info.nextThread)
             table.nextOn.set(info.nextThread, info);
@@ -7494,11 +7498,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             const env = model.env;
             const byIrp = new Map();
             for (const r of staleReferences(env)) {
-                const list = byIrp.get(r.irp.address);
-                if (list)
-                    list.push(r);
-                else
-                    byIrp.set(r.irp.address, [r]);
+                appendTo(byIrp, r.irp.address, r);
             }
             const findings = [];
             byIrp.forEach((refs) => findings.push(findingOf$4(refs, env)));
@@ -9857,6 +9857,19 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         };
     }
 
+    // !stalecheck rule 'long-wait': threads that have waited longer than the threshold (option -t,
+    // default 600 s) in a wait that matters, grouped by the module they block in (the first frame
+    // outside nt/hal and the Win32 wait wrappers, as !stacks names the blocking module).
+    //
+    // Not long waits (a server waiting for work waits forever by design):
+    // - the idle wait reasons !waitchain never ranks: a queue (worker threads, I/O completion ports,
+    //   worker factories: WrQueue), an LPC/ALPC receive (WrLpcReceive), event pairs, ...;
+    // - the idle threads (the pid 0 process);
+    // - a thread pool waiting for work whose wait reason the dump does not record: its innermost
+    //   system call is the worker-factory / completion-port wait (frames are asked for only for
+    //   threads already past the threshold);
+    // - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
+    //   recorded (WaitTime 0): no age at all.
     /** 100 ns units per second (tick lengths are in 100 ns units). */
     const UNITS_PER_SECOND = 10000000;
     /** User-mode wait wrappers and the RPC runtime: the blocking module is their caller (an RPC client stub's module). */
@@ -9933,11 +9946,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const byGroup = new Map();
         for (const w of waits) {
             const key = groupKey(w.group);
-            const list = byGroup.get(key);
-            if (list)
-                list.push(w);
-            else
-                byGroup.set(key, [w]);
+            appendTo(byGroup, key, w);
         }
         const groups = [];
         byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));
@@ -11731,11 +11740,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
         const children = new Map();
         for (const h of root.tree) {
-            const list = children.get(h.to);
-            if (list)
-                list.push(h);
-            else
-                children.set(h.to, [h]);
+            appendTo(children, h.to, h);
         }
         const starts = root.cycle || [root.thread];
         for (const start of starts) {
@@ -11774,11 +11779,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     inner.push(h);
                 else {
                     const key = `${h.kind}:${hopObjectKey(h)}`;
-                    const list = leaves.get(key);
-                    if (list)
-                        list.push(h);
-                    else
-                        leaves.set(key, [h]);
+                    appendTo(leaves, key, h);
                 }
             }
             const items = [];
@@ -11814,6 +11815,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         return `${pad}<- ${L.thread(h.from)} waits on ${L.hop(h)}${s ? `  ${L.age(s)}` : ''}`;
     }
 
+    // The wait graph as a drawing: a layered tree per root blocker, roots (or a deadlock's threads) in
+    // column 0 and their waiters to the right, one node per thread, leaves with the same hop folded into
+    // one node, long child lists and deep or huge trees cut into "N more" nodes, so a 5,000-thread system
+    // still draws a few hundred boxes. Rows are handed out in tree order (a parent centred on its
+    // children's rows, every node on a row of its own within its column), so boxes cannot overlap.
     const LIMITS = { roots: 40, nodes: 400, children: 16, depth: 24, foldAt: 4, crossEdges: 2000 };
     function layoutWaitGraph(report, limits = LIMITS) {
         const nodes = [];
@@ -11839,11 +11845,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         for (const root of roots) {
             const children = new Map();
             for (const h of root.tree) {
-                const list = children.get(h.to);
-                if (list)
-                    list.push(h);
-                else
-                    children.set(h.to, [h]);
+                appendTo(children, h.to, h);
             }
             const subtreeSize = (from) => {
                 const out = [];
@@ -11888,11 +11890,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                         inner.push(h);
                     else {
                         const key = `${h.kind}:${hopObjectKey(h)}`;
-                        const list = leaves.get(key);
-                        if (list)
-                            list.push(h);
-                        else
-                            leaves.set(key, [h]);
+                        appendTo(leaves, key, h);
                     }
                 }
                 const items = inner.map((hop) => ({ hop }));
@@ -12166,11 +12164,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         const outs = new Map();
         const ins = new Map();
         const push = (m, k, h) => {
-            const l = m.get(k);
-            if (l)
-                l.push(h);
-            else
-                m.set(k, [h]);
+            appendTo(m, k, h);
         };
         for (const h of report.edges) {
             if (report.threads.has(h.from))

@@ -32,6 +32,13 @@ export class RunCache {
   }
 }
 
+/** Adds `item` to the list under `key` (grouping: the list is made on the first item). */
+export function appendTo<K, V>(map: Map<K, V[]>, key: K, item: V): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
 /** The value under `key`, built and remembered on first use (`build` must not return undefined). */
 export function getOrBuild<K, V>(map: Map<K, V>, key: K, build: (key: K) => V): V {
   let value = map.get(key);

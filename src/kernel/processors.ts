@@ -1,6 +1,7 @@
 // Processors: which thread each one runs, which are idle, and at what IRQL, from nt!KiProcessorBlock
 // (an array of _KPRCB pointers) and nt!KeNumberProcessors. Built once per run; used for "running on
 // processor N", "processor N is idle", and to notice a dump whose threads and processors disagree.
+import { appendTo } from '../core/runCache';
 import { addrAdd, isNull, type Addr } from '../core/addr';
 import { ptr, uint } from '../core/bytes';
 import { StructView } from '../core/struct';
@@ -105,9 +106,7 @@ function addProcessor(table: ProcessorTable, info: ProcessorInfo): void {
   table.processors.push(info);
   table.byNumber.set(info.number, info);
   if (info.currentThread) {
-    const list = table.runningOn.get(info.currentThread);
-    if (list) list.push(info);
-    else table.runningOn.set(info.currentThread, [info]);
+    appendTo(table.runningOn, info.currentThread, info);
   }
   if (info.nextThread) table.nextOn.set(info.nextThread, info);
 }

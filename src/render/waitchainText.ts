@@ -1,6 +1,7 @@
 // The !waitchain text report: verdict first, then deadlocks, then each root blocker's wait tree
 // (largest first), then a summary line. Stays readable with thousands of waiters: leaves with the
 // same hop fold into one line with a count, long child lists end with "and N more".
+import { appendTo } from '../core/runCache';
 import { hex4 } from '../core/numbers';
 import type { Addr } from '../core/addr';
 import { ROOTS_LISTED, type RootBlockerReport, type ScopeInfo, type WaitChainReport, type WaiterCount } from '../analysis/waits/waitchain';
@@ -125,9 +126,7 @@ function renderRoot(out: string[], L: Labels, report: WaitChainReport, root: Roo
   if (first && first !== root.thread) out.push(`     blocked first: ${L.thread(first)}  ${L.age(report.threads.get(first))}`);
   const children = new Map<Addr, Hop[]>();
   for (const h of root.tree) {
-    const list = children.get(h.to);
-    if (list) list.push(h);
-    else children.set(h.to, [h]);
+    appendTo(children, h.to, h);
   }
   const starts = root.cycle || [root.thread];
   for (const start of starts) {
@@ -168,9 +167,7 @@ function renderChildren(out: string[], L: Labels, report: WaitChainReport, child
       if (children.has(h.from)) inner.push(h);
       else {
         const key = `${h.kind}:${hopObjectKey(h)}`;
-        const list = leaves.get(key);
-        if (list) list.push(h);
-        else leaves.set(key, [h]);
+        appendTo(leaves, key, h);
       }
     }
     const items: Item[] = [];

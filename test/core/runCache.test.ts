@@ -1,6 +1,6 @@
 // The one caching mechanism (src/core/runCache.ts): typed per-run keys, and get-or-build on plain Maps.
 import { describe, expect, it } from 'vitest';
-import { cacheKey, getOrBuild, getOrRead, RunCache } from '../../src/core/runCache';
+import { appendTo, cacheKey, getOrBuild, getOrRead, RunCache } from '../../src/core/runCache';
 
 describe('RunCache', () => {
   it('builds a value once per key and hands it back with the key’s type', () => {
@@ -73,5 +73,18 @@ describe('getOrBuild / getOrRead', () => {
     expect(getOrRead(map, 'bad', read)).toBeUndefined();
     expect(reads).toEqual(['good', 'bad']);
     expect(map.get('bad')).toBeNull();
+  });
+});
+
+describe('appendTo', () => {
+  it('groups items by key in arrival order, making each list on its first item', () => {
+    const groups = new Map<string, number[]>();
+    appendTo(groups, 'a', 1);
+    appendTo(groups, 'b', 2);
+    appendTo(groups, 'a', 3);
+    expect([...groups.entries()]).toEqual([
+      ['a', [1, 3]],
+      ['b', [2]],
+    ]);
   });
 });

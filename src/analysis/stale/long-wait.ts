@@ -11,6 +11,7 @@
 //   threads already past the threshold);
 // - a wait that starts after the current tick (an inconsistent live dump), or whose start was never
 //   recorded (WaitTime 0): no age at all.
+import { appendTo } from '../../core/runCache';
 import type { FrameInfo } from '../../core/target';
 import type { ThreadInfo } from '../../kernel/model';
 import { describeTerminal } from '../waits/terminals';
@@ -100,9 +101,7 @@ function groupsOf(waits: LongWait[]): LongWait[][] {
   const byGroup = new Map<string, LongWait[]>();
   for (const w of waits) {
     const key = groupKey(w.group);
-    const list = byGroup.get(key);
-    if (list) list.push(w);
-    else byGroup.set(key, [w]);
+    appendTo(byGroup, key, w);
   }
   const groups: LongWait[][] = [];
   byGroup.forEach((list) => groups.push(list.sort((a, b) => b.ticks - a.ticks)));

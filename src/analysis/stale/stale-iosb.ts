@@ -12,7 +12,7 @@
 // address on no known stack (pool), a running issuer whose stack pointer the dump does not give, a
 // user-mode request whose issuer waits on its event or its file object's event (synchronous I/O).
 import { isKernelAddress, type Addr } from '../../core/addr';
-import { cacheKey } from '../../core/runCache';
+import { appendTo, cacheKey } from '../../core/runCache';
 import type { IrpInfo } from '../../kernel/irps';
 import type { ThreadInfo } from '../../kernel/model';
 import type { RuleEnv } from '../waits/waitgraph';
@@ -89,9 +89,7 @@ export const staleIosbRule: StaleRule<'stale-iosb'> = {
     const env = model.env;
     const byIrp = new Map<Addr, StaleReference[]>();
     for (const r of staleReferences(env)) {
-      const list = byIrp.get(r.irp.address);
-      if (list) list.push(r);
-      else byIrp.set(r.irp.address, [r]);
+      appendTo(byIrp, r.irp.address, r);
     }
     const findings: ReturnType<StaleRule<'stale-iosb'>['run']> = [];
     byIrp.forEach((refs) => findings.push(findingOf(refs, env)));

@@ -3,6 +3,7 @@
 // one node, long child lists and deep or huge trees cut into "N more" nodes, so a 5,000-thread system
 // still draws a few hundred boxes. Rows are handed out in tree order (a parent centred on its
 // children's rows, every node on a row of its own within its column), so boxes cannot overlap.
+import { appendTo } from '../../core/runCache';
 import type { Addr } from '../../core/addr';
 import type { WaitChainReport } from '../../analysis/waits/waitchain';
 import { hopObjectKey, type Hop } from '../../analysis/waits/waitgraph';
@@ -67,9 +68,7 @@ export function layoutWaitGraph(report: WaitChainReport, limits = LIMITS): WaitD
   for (const root of roots) {
     const children = new Map<Addr, Hop[]>();
     for (const h of root.tree) {
-      const list = children.get(h.to);
-      if (list) list.push(h);
-      else children.set(h.to, [h]);
+      appendTo(children, h.to, h);
     }
     const subtreeSize = (from: Addr): Addr[] => {
       const out: Addr[] = [];
@@ -108,9 +107,7 @@ export function layoutWaitGraph(report: WaitChainReport, limits = LIMITS): WaitD
         if (children.has(h.from)) inner.push(h);
         else {
           const key = `${h.kind}:${hopObjectKey(h)}`;
-          const list = leaves.get(key);
-          if (list) list.push(h);
-          else leaves.set(key, [h]);
+          appendTo(leaves, key, h);
         }
       }
       type Item = { hop: Hop } | { fold: Hop[] };

@@ -2,6 +2,7 @@
 // SVG (layout: waitGraphLayout.ts), thread details on click, search, and the report's tables. Built
 // only from the analysis result the text and JSON renderers use: no memory is read here (a chain's
 // end is described only for the threads the text report describes: reading one may read its stack).
+import { appendTo } from '../../core/runCache';
 import { hex4 } from '../../core/numbers';
 import type { Addr } from '../../core/addr';
 import type { ThreadSummary, WaitChainReport } from '../../analysis/waits/waitchain';
@@ -190,9 +191,7 @@ function threadData(report: WaitChainReport, L: Labels, ends: Set<Addr>): { [add
   const outs = new Map<Addr, Hop[]>();
   const ins = new Map<Addr, Hop[]>();
   const push = (m: Map<Addr, Hop[]>, k: Addr, h: Hop) => {
-    const l = m.get(k);
-    if (l) l.push(h);
-    else m.set(k, [h]);
+    appendTo(m, k, h);
   };
   for (const h of report.edges) {
     if (report.threads.has(h.from)) push(outs, h.from, h);
