@@ -2170,7 +2170,7 @@ var __waitchain = (function (exports) {
             v = bytes && new StructView(types.section, address, bytes, k.pointerSize);
         }
         else {
-            v = k.readStruct(types.section, address, `critical section in ${process.name}`, processContext(process));
+            v = k.readStruct(types.section, address, 'critical section', processContext(process));
         }
         if (!v)
             return undefined;
@@ -2196,7 +2196,7 @@ var __waitchain = (function (exports) {
         const types = critSecTypes(k);
         if (!types || !types.debug || !isUserPointer(k, cs.debugInfo))
             return false;
-        const v = k.readStruct(types.debug, cs.debugInfo, `critical section debug info in ${cs.process.name}`, processContext(cs.process));
+        const v = k.readStruct(types.debug, cs.debugInfo, 'critical section debug info', processContext(cs.process));
         return !!v && v.ptr('CriticalSection') === cs.address;
     }
     /**

@@ -125,7 +125,7 @@ export function readCriticalSection(k: KernelContext, address: Addr, process: Pr
     const bytes = k.target.read(address, types.section.size, processContext(process));
     v = bytes && new StructView(types.section, address, bytes, k.pointerSize);
   } else {
-    v = k.readStruct(types.section, address, `critical section in ${process.name}`, processContext(process));
+    v = k.readStruct(types.section, address, 'critical section', processContext(process));
   }
   if (!v) return undefined;
   const owner = v.ptr('OwningThread') || '0';
@@ -150,7 +150,7 @@ export function readCriticalSection(k: KernelContext, address: Addr, process: Pr
 export function debugInfoPointsBack(k: KernelContext, cs: CriticalSection): boolean {
   const types = critSecTypes(k);
   if (!types || !types.debug || !isUserPointer(k, cs.debugInfo)) return false;
-  const v = k.readStruct(types.debug, cs.debugInfo, `critical section debug info in ${cs.process.name}`, processContext(cs.process));
+  const v = k.readStruct(types.debug, cs.debugInfo, 'critical section debug info', processContext(cs.process));
   return !!v && v.ptr('CriticalSection') === cs.address;
 }
 
