@@ -1183,6 +1183,8 @@ var __waitchain = (function (exports) {
             this.cache = new RunCache();
             this.enumCache = new Map();
             this.enumValueCache = new Map();
+            /** `plausible` with the default alignment, as one function per run (list walks take it without a closure each). */
+            this.plausibleLink = (a) => this.plausible(a);
             this.warnings = new Warnings(() => (target.hostFacts ? target.hostFacts() : undefined));
         }
         get pointerSize() {
@@ -1270,6 +1272,8 @@ var __waitchain = (function (exports) {
     // hide every element after it. Null-terminated chains (walkChain: one link per element, no Blink)
     // share the forward walk. A tree (the device tree: two links per node, no head to return to, nothing
     // to recover backwards) keeps its own depth-first loop over the same guard (LinkGuard).
+    /** Up to this many steps a walk remembers its addresses in an array (linear search beats a Set there). */
+    const SMALL_WALK = 16;
     /**
      * The checks every step of every walk makes: a plausible link, not seen before, under the bound.
      * Shared by the list walks here and the device tree walk (kernel/devnodes.ts).
@@ -1278,24 +1282,34 @@ var __waitchain = (function (exports) {
         constructor(plausible, cap) {
             this.plausible = plausible;
             this.cap = cap;
-            this.seen = new Set();
+            // Most walks are short (a thread's wait blocks: one to four): an array until it grows, then a Set,
+            // so a walk per thread allocates little (bench: 100k threads).
+            this.few = [];
         }
         /** 'ok' (and the address is now seen), or why the step may not be taken. */
         step(a) {
             if (!this.plausible(a))
                 return 'bad';
-            if (this.seen.has(a))
+            if (this.has(a))
                 return 'seen';
-            if (this.seen.size >= this.cap)
+            if (this.size >= this.cap)
                 return 'cap';
-            this.seen.add(a);
+            if (this.few) {
+                this.few.push(a);
+                if (this.few.length > SMALL_WALK) {
+                    this.many = new Set(this.few);
+                    this.few = undefined;
+                }
+            }
+            else
+                this.many.add(a);
             return 'ok';
         }
         has(a) {
-            return this.seen.has(a);
+            return this.few ? this.few.indexOf(a) >= 0 : this.many.has(a);
         }
         get size() {
-            return this.seen.size;
+            return this.few ? this.few.length : this.many.size;
         }
     }
     /**
@@ -1312,7 +1326,7 @@ var __waitchain = (function (exports) {
                 return walk;
             }
         }
-        const guard = new LinkGuard(options.plausible || ((a) => k.plausible(a)), options.cap === undefined ? LIST_WALK_CAP : options.cap);
+        const guard = new LinkGuard(options.plausible || k.plausibleLink, options.cap === undefined ? LIST_WALK_CAP : options.cap);
         const forward = walkForward(k, head, links.flink, list, visit, guard, walk, options);
         if (forward.closed || walk.capped)
             return walk;
@@ -1332,8 +1346,8 @@ var __waitchain = (function (exports) {
      */
     function walkChain(k, first, list, visit, options = {}) {
         const walk = { closed: false, capped: false, visited: 0, recovered: 0 };
-        const guard = new LinkGuard(options.plausible || ((a) => k.plausible(a)), options.cap === undefined ? LIST_WALK_CAP : options.cap);
-        walkForward(k, undefined, first, list, (entry) => visit(entry), guard, walk, options);
+        const guard = new LinkGuard(options.plausible || k.plausibleLink, options.cap === undefined ? LIST_WALK_CAP : options.cap);
+        walkForward(k, undefined, first, list, visit, guard, walk, options);
         return walk;
     }
     /**
@@ -1361,14 +1375,18 @@ var __waitchain = (function (exports) {
      */
     function headLinks(view, path) {
         const flink = view.ptr(`${path}.Flink`);
-        if (flink === undefined)
-            return undefined;
-        return {
-            flink,
-            get blink() {
-                return view.ptr(`${path}.Blink`);
-            },
-        };
+        return flink === undefined ? undefined : new LazyLinks(view, path, flink);
+    }
+    /** Links whose Blink is decoded on first use (a class: one per thread, its getter on the prototype). */
+    class LazyLinks {
+        constructor(view, path, flink) {
+            this.view = view;
+            this.path = path;
+            this.flink = flink;
+        }
+        get blink() {
+            return this.view.ptr(`${this.path}.Blink`);
+        }
     }
     function readLinks(k, entry, context) {
         const p = k.pointerSize;
@@ -1377,10 +1395,6 @@ var __waitchain = (function (exports) {
     }
     /** Forward along the links from `first` until `head` (a list) or a null link (a chain, head undefined). */
     function walkForward(k, head, first, list, visit, guard, walk, options) {
-        const cut = (kind, fact) => {
-            k.warnings.add(options.cutKind || kind, Object.assign({ list }, fact));
-            return { closed: false };
-        };
         let entry = first;
         let previous;
         while (entry !== head) {
@@ -1389,31 +1403,39 @@ var __waitchain = (function (exports) {
             const step = guard.step(entry);
             if (step === 'bad') {
                 if (head !== undefined && isNull(entry))
-                    return cut('list-cut', { address: previous, reason: 'link-null' });
-                return cut('list-cut', { value: entry, reason: 'link-bad' });
+                    return cut(k, options, 'list-cut', { list, address: previous, reason: 'link-null' });
+                return cut(k, options, 'list-cut', { list, value: entry, reason: 'link-bad' });
             }
             if (step === 'seen')
-                return cut('list-cycle-cut', { value: entry, reason: 'cycle' });
+                return cut(k, options, 'list-cycle-cut', { list, value: entry, reason: 'cycle' });
             if (step === 'cap') {
                 walk.capped = true;
-                return options.capIsDamage || options.cap === undefined ? cut('list-cycle-cut', { value: entry, expected: guard.cap, reason: 'cap' }) : { closed: false };
+                return options.capIsDamage || options.cap === undefined ? cut(k, options, 'list-cycle-cut', { list, value: entry, expected: guard.cap, reason: 'cap' }) : OPEN;
             }
             walk.visited++;
             const got = visit(entry, false);
             if (got === null)
-                return { closed: false };
+                return OPEN;
             let next = typeof got === 'string' ? got : got && got.flink;
             if (next === undefined) {
                 const bytes = k.target.read(entry, k.pointerSize, options.context);
                 if (!bytes)
-                    return cut('list-cut', { address: entry, reason: 'entry-unreadable' });
+                    return cut(k, options, 'list-cut', { list, address: entry, reason: 'entry-unreadable' });
                 next = ptr(bytes, 0, k.pointerSize);
             }
             previous = entry;
             entry = next;
         }
         walk.closed = true;
-        return { closed: true };
+        return CLOSED;
+    }
+    // A forward walk's ending (shared constants: a walk per thread allocates nothing for it).
+    const CLOSED = { closed: true };
+    const OPEN = { closed: false };
+    /** Counts the damage that cut a forward walk (under the walk's own kind when it names one). */
+    function cut(k, options, kind, fact) {
+        k.warnings.add(options.cutKind || kind, fact);
+        return OPEN;
     }
     /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */
     function walkBackward(k, head, last, list, visit, guard, walk, options) {
@@ -9536,8 +9558,10 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         for (const u of resourcesWithUnseenWaiters(env, visible)) {
             addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, mode: u.mode });
         }
+        // Asked in every ranking comparison: one Map lookup, no closure per ask.
         const ages = new Map();
-        const ageOf = (t) => getOrBuild(ages, t.address, () => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false }));
+        const ageNow = (t) => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false });
+        const ageOf = (t) => getOrBuild(ages, t, ageNow);
         const ticksOf = (addr) => {
             const t = table.threadByAddress.get(addr);
             const a = t && ageOf(t);

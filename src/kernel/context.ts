@@ -57,6 +57,9 @@ export class KernelContext {
     return this.target.symbolAddress(module, name);
   }
 
+  /** `plausible` with the default alignment, as one function per run (list walks take it without a closure each). */
+  readonly plausibleLink = (a: Addr): boolean => this.plausible(a);
+
   /** A pointer worth following: non-null, canonical, aligned to `alignment`. */
   plausible(a: Addr | undefined, alignment = 4): a is Addr {
     if (a === undefined || isNull(a)) return false;

@@ -9,7 +9,7 @@ import { isNull, type Addr } from '../core/addr';
 import { ptr } from '../core/bytes';
 import type { StructView } from '../core/struct';
 import type { ProcessContext } from '../core/target';
-import type { ListRef, WarningKind } from '../core/warnings';
+import type { ListRef, WarningFact, WarningKind } from '../core/warnings';
 import { LIST_WALK_CAP, type KernelContext } from './context';
 
 /** A LIST_ENTRY's links. Blink may be left out where the walk does not need it before a cut. */
@@ -55,12 +55,18 @@ export interface ListWalk {
   recovered: number;
 }
 
+/** Up to this many steps a walk remembers its addresses in an array (linear search beats a Set there). */
+const SMALL_WALK = 16;
+
 /**
  * The checks every step of every walk makes: a plausible link, not seen before, under the bound.
  * Shared by the list walks here and the device tree walk (kernel/devnodes.ts).
  */
 export class LinkGuard {
-  private readonly seen = new Set<Addr>();
+  // Most walks are short (a thread's wait blocks: one to four): an array until it grows, then a Set,
+  // so a walk per thread allocates little (bench: 100k threads).
+  private few: Addr[] | undefined = [];
+  private many: Set<Addr> | undefined;
 
   constructor(
     private readonly plausible: (a: Addr) => boolean,
@@ -70,18 +76,24 @@ export class LinkGuard {
   /** 'ok' (and the address is now seen), or why the step may not be taken. */
   step(a: Addr): 'ok' | 'bad' | 'seen' | 'cap' {
     if (!this.plausible(a)) return 'bad';
-    if (this.seen.has(a)) return 'seen';
-    if (this.seen.size >= this.cap) return 'cap';
-    this.seen.add(a);
+    if (this.has(a)) return 'seen';
+    if (this.size >= this.cap) return 'cap';
+    if (this.few) {
+      this.few.push(a);
+      if (this.few.length > SMALL_WALK) {
+        this.many = new Set(this.few);
+        this.few = undefined;
+      }
+    } else this.many!.add(a);
     return 'ok';
   }
 
   has(a: Addr): boolean {
-    return this.seen.has(a);
+    return this.few ? this.few.indexOf(a) >= 0 : this.many!.has(a);
   }
 
   get size(): number {
-    return this.seen.size;
+    return this.few ? this.few.length : this.many!.size;
   }
 }
 
@@ -99,7 +111,7 @@ export function walkList(k: KernelContext, head: Addr, list: ListRef, visit: (en
       return walk;
     }
   }
-  const guard = new LinkGuard(options.plausible || ((a) => k.plausible(a)), options.cap === undefined ? LIST_WALK_CAP : options.cap);
+  const guard = new LinkGuard(options.plausible || k.plausibleLink, options.cap === undefined ? LIST_WALK_CAP : options.cap);
   const forward = walkForward(k, head, links.flink, list, visit, guard, walk, options);
   if (forward.closed || walk.capped) return walk;
   let blink = links.blink;
@@ -118,8 +130,8 @@ export function walkList(k: KernelContext, head: Addr, list: ListRef, visit: (en
  */
 export function walkChain(k: KernelContext, first: Addr, list: ListRef, visit: (entry: Addr) => Visited, options: ListWalkOptions = {}): ListWalk {
   const walk: ListWalk = { closed: false, capped: false, visited: 0, recovered: 0 };
-  const guard = new LinkGuard(options.plausible || ((a) => k.plausible(a)), options.cap === undefined ? LIST_WALK_CAP : options.cap);
-  walkForward(k, undefined, first, list, (entry) => visit(entry), guard, walk, options);
+  const guard = new LinkGuard(options.plausible || k.plausibleLink, options.cap === undefined ? LIST_WALK_CAP : options.cap);
+  walkForward(k, undefined, first, list, visit, guard, walk, options);
   return walk;
 }
 
@@ -153,13 +165,20 @@ export function readList<T>(
  */
 export function headLinks(view: StructView, path: string): ListLinks | undefined {
   const flink = view.ptr(`${path}.Flink`);
-  if (flink === undefined) return undefined;
-  return {
-    flink,
-    get blink(): Addr | undefined {
-      return view.ptr(`${path}.Blink`);
-    },
-  };
+  return flink === undefined ? undefined : new LazyLinks(view, path, flink);
+}
+
+/** Links whose Blink is decoded on first use (a class: one per thread, its getter on the prototype). */
+class LazyLinks implements ListLinks {
+  constructor(
+    private readonly view: StructView,
+    private readonly path: string,
+    readonly flink: Addr,
+  ) {}
+
+  get blink(): Addr | undefined {
+    return this.view.ptr(`${this.path}.Blink`);
+  }
 }
 
 function readLinks(k: KernelContext, entry: Addr, context: ProcessContext | undefined): ListLinks | undefined {
@@ -179,38 +198,44 @@ function walkForward(
   walk: ListWalk,
   options: ListWalkOptions,
 ): { closed: boolean } {
-  const cut = (kind: WarningKind, fact: { address?: Addr; value?: Addr; expected?: number; reason: 'link-bad' | 'link-null' | 'entry-unreadable' | 'cycle' | 'cap' }) => {
-    k.warnings.add(options.cutKind || kind, { list, ...fact });
-    return { closed: false };
-  };
   let entry = first;
   let previous: Addr | undefined;
   while (entry !== head) {
     if (head === undefined && (isNull(entry) || (entry === options.end && previous !== undefined))) break;
     const step = guard.step(entry);
     if (step === 'bad') {
-      if (head !== undefined && isNull(entry)) return cut('list-cut', { address: previous, reason: 'link-null' });
-      return cut('list-cut', { value: entry, reason: 'link-bad' });
+      if (head !== undefined && isNull(entry)) return cut(k, options, 'list-cut', { list, address: previous, reason: 'link-null' });
+      return cut(k, options, 'list-cut', { list, value: entry, reason: 'link-bad' });
     }
-    if (step === 'seen') return cut('list-cycle-cut', { value: entry, reason: 'cycle' });
+    if (step === 'seen') return cut(k, options, 'list-cycle-cut', { list, value: entry, reason: 'cycle' });
     if (step === 'cap') {
       walk.capped = true;
-      return options.capIsDamage || options.cap === undefined ? cut('list-cycle-cut', { value: entry, expected: guard.cap, reason: 'cap' }) : { closed: false };
+      return options.capIsDamage || options.cap === undefined ? cut(k, options, 'list-cycle-cut', { list, value: entry, expected: guard.cap, reason: 'cap' }) : OPEN;
     }
     walk.visited++;
     const got = visit(entry, false);
-    if (got === null) return { closed: false };
+    if (got === null) return OPEN;
     let next = typeof got === 'string' ? got : got && got.flink;
     if (next === undefined) {
       const bytes = k.target.read(entry, k.pointerSize, options.context);
-      if (!bytes) return cut('list-cut', { address: entry, reason: 'entry-unreadable' });
+      if (!bytes) return cut(k, options, 'list-cut', { list, address: entry, reason: 'entry-unreadable' });
       next = ptr(bytes, 0, k.pointerSize);
     }
     previous = entry;
     entry = next;
   }
   walk.closed = true;
-  return { closed: true };
+  return CLOSED;
+}
+
+// A forward walk's ending (shared constants: a walk per thread allocates nothing for it).
+const CLOSED: { readonly closed: boolean } = { closed: true };
+const OPEN: { readonly closed: boolean } = { closed: false };
+
+/** Counts the damage that cut a forward walk (under the walk's own kind when it names one). */
+function cut(k: KernelContext, options: ListWalkOptions, kind: WarningKind, fact: Omit<WarningFact, 'kind'>): { readonly closed: boolean } {
+  k.warnings.add(options.cutKind || kind, fact);
+  return OPEN;
 }
 
 /** From the head's Blink back towards the cut; every element reached is one the forward walk missed. */

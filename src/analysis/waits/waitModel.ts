@@ -43,9 +43,10 @@ export function readWaitModel(kernel: KernelReaders): WaitModel {
   for (const u of resourcesWithUnseenWaiters(env, visible)) {
     addHeldLock(graph, u.owner, { lock: u.lock, kind: 'resource', carried: u.carried, mode: u.mode });
   }
-  const ages = new Map<Addr, WaitAge>();
-  const ageOf = (t: ThreadInfo): WaitAge =>
-    getOrBuild(ages, t.address, () => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false }));
+  // Asked in every ranking comparison: one Map lookup, no closure per ask.
+  const ages = new Map<ThreadInfo, WaitAge>();
+  const ageNow = (t: ThreadInfo): WaitAge => (t.state === 'Waiting' ? waitAge(clock.currentTick, t.waitTime) : { ticks: undefined, inconsistent: false });
+  const ageOf = (t: ThreadInfo): WaitAge => getOrBuild(ages, t, ageNow);
   const ticksOf = (addr: Addr): number => {
     const t = table.threadByAddress.get(addr);
     const a = t && ageOf(t);
