@@ -8403,6 +8403,8 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     const NO_WAIT_BLOCK = { object: NULL_ADDR, waitKey: 0, waitType: 1 };
     function buildWaitGraph(threads, rules, env) {
         const graph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+        // Rules that threw on the thread at hand (indexes into `rules`): one array for the whole run, emptied per thread.
+        const failed = [];
         for (const thread of threads) {
             if (thread.state !== 'Waiting')
                 continue;
@@ -8412,14 +8414,16 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
             // A rule that throws on one of the thread's waits loses every edge it gave this thread: its waits are
             // resolved again without it (failures are rare; rules cache their reads per run).
-            const failed = new Set();
+            failed.length = 0;
             let resolved;
             do {
-                const before = failed.size;
-                resolved = waits.map((wait) => resolveWait(thread, wait, byAddress, rules, failed, env));
-                if (failed.size === before)
+                const before = failed.length;
+                resolved = [];
+                for (const wait of waits)
+                    resolved.push(resolveWait(thread, wait, byAddress, rules, failed, env));
+                if (failed.length === before)
                     break;
-            } while (failed.size < rules.length);
+            } while (failed.length < rules.length);
             for (const { wait, object, outcome } of resolved) {
                 const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
                 countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
@@ -8428,16 +8432,17 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 for (const hop of outcome.hops)
                     addHop(graph, hop);
                 if (outcome.deadEnds.length)
-                    getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
+                    getOrBuild(graph.deadEnds, thread.address, newList).push(...outcome.deadEnds);
             }
         }
         return graph;
     }
+    const newList = () => [];
     /** The first rule (not failed on this thread) that claims the wait; a rule that throws is marked failed, with a warning. */
     function resolveWait(thread, wait, byAddress, rules, failed, env) {
         const object = byAddress ? undefined : env.dispatcher.read(wait.object);
         for (let i = 0; i < rules.length; i++) {
-            if (failed.has(i))
+            if (failed.length && failed.indexOf(i) >= 0)
                 continue;
             try {
                 const outcome = rules[i].rule(thread, wait, object, env);
@@ -8446,7 +8451,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             }
             catch (e) {
                 // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
-                failed.add(i);
+                failed.push(i);
                 env.k.warnings.add('rule-stopped', { object: rules[i].id, address: thread.address, value: messageOfError(e) });
             }
         }

@@ -15,6 +15,7 @@ function fakeKernel(words: Map<number, number>) {
     pointerSize: 4,
     warnings: new Warnings(),
     plausible: (a: string | undefined) => a !== undefined && a !== '0' && (parseInt(a, 16) & 3) === 0,
+    plausibleLink: (a: string) => k.plausible(a),
     target: {
       read(address: string, size: number) {
         reads++;
@@ -177,5 +178,12 @@ describe('LinkGuard (shared with the device tree walk)', () => {
   it('takes a step once per address, refuses implausible ones and stops at its bound', () => {
     const g = new LinkGuard((a) => a !== '0', 2);
     expect([g.step('10'), g.step('10'), g.step('0'), g.step('20'), g.step('30')]).toEqual(['ok', 'seen', 'bad', 'ok', 'cap']);
+  });
+
+  it('remembers every address of a long walk too (past the short-walk array), and counts them', () => {
+    const g = new LinkGuard(() => true, 100);
+    const addresses = Array.from({ length: 40 }, (_, i) => (0x1000 + i * 8).toString(16));
+    expect(addresses.map((a) => g.step(a)).every((s) => s === 'ok')).toBe(true);
+    expect([g.size, g.step(addresses[0]), g.step(addresses[20]), g.has(addresses[39]), g.has('1')]).toEqual([40, 'seen', 'seen', true, false]);
   });
 });

@@ -292,6 +292,8 @@ const NO_WAIT_BLOCK: WaitBlockInfo = { object: NULL_ADDR, waitKey: 0, waitType: 
 
 export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly NamedEdgeRule[], env: RuleEnv): WaitGraph {
   const graph: WaitGraph = { hops: [], holders: new Map(), out: new Map(), into: new Map(), deadEnds: new Map(), waiters: new Map() };
+  // Rules that threw on the thread at hand (indexes into `rules`): one array for the whole run, emptied per thread.
+  const failed: number[] = [];
   for (const thread of threads) {
     if (thread.state !== 'Waiting') continue;
     // NtWaitForAlertByThreadId keeps a user address (or nothing) in its wait block, never a dispatcher object:
@@ -300,19 +302,20 @@ export function buildWaitGraph(threads: readonly ThreadInfo[], rules: readonly N
     const waits = byAddress && !thread.waits.length ? [NO_WAIT_BLOCK] : thread.waits;
     // A rule that throws on one of the thread's waits loses every edge it gave this thread: its waits are
     // resolved again without it (failures are rare; rules cache their reads per run).
-    const failed = new Set<number>();
+    failed.length = 0;
     let resolved: ResolvedWait[];
     do {
-      const before = failed.size;
-      resolved = waits.map((wait) => resolveWait(thread, wait, byAddress, rules, failed, env));
-      if (failed.size === before) break;
-    } while (failed.size < rules.length);
+      const before = failed.length;
+      resolved = [];
+      for (const wait of waits) resolved.push(resolveWait(thread, wait, byAddress, rules, failed, env));
+      if (failed.length === before) break;
+    } while (failed.length < rules.length);
     for (const { wait, object, outcome } of resolved) {
       const kind = outcome ? outcome.objectKind : object ? object.kind : 'object';
       countWaiter(graph, outcome && outcome.lock ? outcome.lock : wait.object, kind, thread.address, outcome && outcome.carriedWaiters);
       if (!outcome) continue;
       for (const hop of outcome.hops) addHop(graph, hop);
-      if (outcome.deadEnds.length) getOrBuild(graph.deadEnds, thread.address, () => []).push(...outcome.deadEnds);
+      if (outcome.deadEnds.length) getOrBuild(graph.deadEnds, thread.address, newList).push(...outcome.deadEnds);
     }
   }
   return graph;
@@ -324,17 +327,19 @@ interface ResolvedWait {
   outcome: WaitOutcome | undefined;
 }
 
+const newList = (): DeadEnd[] => [];
+
 /** The first rule (not failed on this thread) that claims the wait; a rule that throws is marked failed, with a warning. */
-function resolveWait(thread: ThreadInfo, wait: WaitBlockInfo, byAddress: boolean, rules: readonly NamedEdgeRule[], failed: Set<number>, env: RuleEnv): ResolvedWait {
+function resolveWait(thread: ThreadInfo, wait: WaitBlockInfo, byAddress: boolean, rules: readonly NamedEdgeRule[], failed: number[], env: RuleEnv): ResolvedWait {
   const object = byAddress ? undefined : env.dispatcher.read(wait.object);
   for (let i = 0; i < rules.length; i++) {
-    if (failed.has(i)) continue;
+    if (failed.length && failed.indexOf(i) >= 0) continue;
     try {
       const outcome = rules[i].rule(thread, wait, object, env);
       if (outcome) return { wait, object, outcome };
     } catch (e) {
       // As !stalecheck's rules: damage a rule did not expect costs that rule's edges, not the report.
-      failed.add(i);
+      failed.push(i);
       env.k.warnings.add('rule-stopped', { object: rules[i].id, address: thread.address, value: messageOfError(e) });
     }
   }
