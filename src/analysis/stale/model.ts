@@ -2,6 +2,7 @@
 // the next command to run. Rule ids are stable: other tools match on them. A rule returns facts
 // (addresses, counts, frames, reasons as unions); src/render/staleWords.ts writes every word.
 import type { Addr } from '../../core/addr';
+import type { ThreadInfo } from '../../kernel/model';
 import type { Terminal } from '../waits/terminals';
 import type { WaitModel } from '../waits/waitModel';
 import type { HopKind, UnservedMessage } from '../waits/waitgraph';
@@ -324,17 +325,7 @@ export interface AnyStaleRule {
 }
 
 /** A thread's facts as findings name it. */
-export function threadFacts(t: {
-  address: Addr;
-  process: { name: string; pid: number };
-  tid: number;
-  state: string;
-  waitReason: string;
-  waitMode: string;
-  alertable: boolean;
-  terminated: boolean;
-  waits: readonly { object: Addr }[];
-}): ThreadFacts {
+export function threadFacts(t: ThreadInfo): ThreadFacts {
   return {
     address: t.address,
     processName: t.process.name,
