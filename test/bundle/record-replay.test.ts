@@ -6,7 +6,7 @@
 // same conclusions with names hashed; the recording is bounded; its header says what it came from.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot, loadScenario } from '../../mocks/builder';
 import type { MemoryRange, Snapshot, SnapshotFile } from '../../mocks/format/snapshot';
 import { snapshotFileProblems } from '../../mocks/format/validate';
@@ -27,43 +27,11 @@ import { RecordingTarget, WAITCHAIN_VERSION } from '../../src/record/recordingTa
 import { nameHash, redactModuleName, redactProcessName } from '../../src/record/redact';
 import type { FieldLayout, Target } from '../../src/core/target';
 import { irqlReadable, lpcOnly, testLayoutsOf } from '../layoutMatrix';
+import { describeRecordReplayMatrix, SCENARIOS, short } from './record-replay-matrix';
 
-const SEEDS = readdirSync(join(__dirname, '..', '..', 'mocks', 'scenarios'))
-  .filter((f) => f.endsWith('.json'))
-  .map((f) => f.replace(/\.json$/, ''));
-const OWN_DIR = join(__dirname, '..', 'scenarios');
-const OWN = readdirSync(OWN_DIR).filter((f) => f.endsWith('.json')).map((f) => join(OWN_DIR, f));
-const SCENARIOS = [...SEEDS, ...OWN];
-const short = (id: string) => id.replace(/^.*[\\/]/, '');
-
-function commandsOf(id: string): string[] {
-  const ring = ringCommandOf(loadScenario(id));
-  return ['!waitchain', '!stalecheck', ...(ring ? [ring] : [])];
-}
-
-describe.each(SCENARIOS.map((id) => [short(id), id]))('%s', (_name, id) => {
-  describe.each(testLayoutsOf(id))('%s', (layout) => {
-    const snapshot = buildSnapshot(loadScenario(id), layout);
-    it.each(commandsOf(id))('%s: recorded, replayed, the same output and result', (command) => {
-      const normal = runOnSnapshot(snapshot, command);
-      const recording = recordOnSnapshot(snapshot, command);
-      // Recording changes nothing the analysis sees: the same output, then one line saying where it went.
-      expect(recording.run.error).toBeUndefined();
-      expect(recording.run.output.startsWith(normal.output)).toBe(true);
-      expect(recording.run.output.slice(normal.output.length)).toMatch(RECORD_NOTE);
-      expect(withoutRecordNote(recording.run.output)).toBe(normal.output);
-      expect(recording.run.json).toEqual(normal.json);
-      // The replay reads only the snapshot, and reads it exactly as the recording session read the dump.
-      const replay = runOnSnapshot(decodeSnapshotJson(recording.json), recording.json.header.recording!.command);
-      expect(replay.error).toBeUndefined();
-      expect(replay.output).toBe(normal.output);
-      expect(replay.json).toEqual(normal.json);
-      // Symbols are named from the module list (symbol answers carry no module); a recording keeps only
-      // the modules it saw symbols in, so the replay enumerates a shorter list: at most as many calls.
-      expect(replay.hostCalls).toBeLessThanOrEqual(normal.hostCalls);
-    });
-  });
-});
+// The whole matrix (every scenario, layout and command) runs in three files, a third each
+// (record-replay-matrix.ts): one worker holding all of it outgrows the default V8 heap on the full layout matrix.
+describeRecordReplayMatrix(0, 3);
 
 describe('normal runs', () => {
   it('make no file-system call and read the same as before recording existed', () => {
