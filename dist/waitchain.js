@@ -37,6 +37,7 @@ var __waitchain = (function (exports) {
     for (let i = 0; i < 16; i++)
         HEX_CODES.push(NIBBLE_HEX.charCodeAt(i));
     const X = HEX_CODES;
+    /** Eight hex digits of a 32-bit value, zero-padded (also LPC/ALPC message ids as `!lpc message` takes them). */
     function hex8(v) {
         return String.fromCharCode(X[v >>> 28], X[(v >>> 24) & 15], X[(v >>> 20) & 15], X[(v >>> 16) & 15], X[(v >>> 12) & 15], X[(v >>> 8) & 15], X[(v >>> 4) & 15], X[v & 15]);
     }
@@ -4193,8 +4194,8 @@ var __waitchain = (function (exports) {
         return formatAddr(a, pointerSize);
     }
     /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
-    function messageIdText$1(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
+    function messageIdText(id) {
+        return hex8(id);
     }
     /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */
     function lockStateText(state) {
@@ -8386,7 +8387,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
     // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
     // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
     function lpcMessageId(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
+        return hex8(id);
     }
     /** What a hop goes through as one key: the object's address, or an LPC hop's message id. */
     function hopObjectKey(h) {
@@ -10337,7 +10338,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
             case 'lpc':
                 return `served by ${h.serverProcess}`;
             case 'alpc':
-                return `id ${messageIdText$1(h.messageId)}, served by ${h.serverProcess}`;
+                return `id ${messageIdText(h.messageId)}, served by ${h.serverProcess}`;
             case 'push-lock':
                 return `${lockStateText(h.state)}, AutoBoost lock entry${h.lockFrom ? `; lock from ${h.lockFrom}` : ''}`;
         }
@@ -10385,7 +10386,7 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                     case 'resource':
                         return `ERESOURCE ${at(d.lock)}${wants(d.wanted)} ${d.mode} owner ${at(d.owner)}, ${notAThread}`;
                     case 'alpc':
-                        return `ALPC message ${at(d.lock)} (id ${messageIdText$1(d.messageId)}) served by thread ${at(d.owner)}, ${notAThread}`;
+                        return `ALPC message ${at(d.lock)} (id ${messageIdText(d.messageId)}) served by thread ${at(d.owner)}, ${notAThread}`;
                 }
                 break;
             case 'process-not-listed':
@@ -10458,11 +10459,11 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
                 if (d.otherWaiter)
                     names.push(`waiter ${at(d.otherWaiter)}`);
                 if (d.otherId)
-                    names.push(`id ${messageIdText$1(d.otherId.id)} (this thread waits for id ${messageIdText$1(d.otherId.own)})`);
+                    names.push(`id ${messageIdText(d.otherId.id)} (this thread waits for id ${messageIdText(d.otherId.own)})`);
                 return `waiting for a reply to ALPC message ${at(d.message)}, which now names ${names.join(' and ')}: recycled or damaged`;
             }
             case 'alpc-unserved': {
-                const message = `ALPC message ${at(d.message)} (id ${messageIdText$1(d.messageId)})`;
+                const message = `ALPC message ${at(d.message)} (id ${messageIdText(d.messageId)})`;
                 if (!d.port)
                     return `${message} is on no port's queue and no thread is working on it`;
                 const f = d.portFacts;
@@ -11059,10 +11060,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
     }
     // ---- unserved-message ----
-    /** A message id as `!lpc message` and `!alpc` print it: 8 hex digits. */
-    function messageIdText(id) {
-        return (id >>> 0).toString(16).padStart(8, '0');
-    }
     /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
     function queueText(m) {
         if (m.kind === 'alpc') {

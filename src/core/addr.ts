@@ -23,7 +23,8 @@ const HEX_CODES: number[] = [];
 for (let i = 0; i < 16; i++) HEX_CODES.push(NIBBLE_HEX.charCodeAt(i));
 const X = HEX_CODES;
 
-function hex8(v: number): string {
+/** Eight hex digits of a 32-bit value, zero-padded (also LPC/ALPC message ids as `!lpc message` takes them). */
+export function hex8(v: number): string {
   return String.fromCharCode(X[v >>> 28], X[(v >>> 24) & 15], X[(v >>> 20) & 15], X[(v >>> 16) & 15],
     X[(v >>> 12) & 15], X[(v >>> 8) & 15], X[(v >>> 4) & 15], X[v & 15]);
 }

@@ -49,10 +49,6 @@ export function decodeWaitingOnPort(value: Addr | undefined): WaitingOnPort {
   return addrAnd(value, LPCP_PORT_BIT) ? { kind: 'port', port: pointer } : { kind: 'untagged', pointer };
 }
 
-/** An LPC message id as `!lpc message` takes it: 8 hex digits. */
-export function formatMessageId(id: number): string {
-  return (id >>> 0).toString(16).padStart(8, '0');
-}
 
 /** True when this build has the legacy LPC thread fields (XP/2003). */
 export function hasLegacyLpc(view: StructView): boolean {

@@ -25,7 +25,7 @@ import type {
 import { hex4 } from '../core/numbers';
 import { terminalText } from './waitchainWords';
 import type { UnservedMessage } from '../analysis/waits/waitgraph';
-import { count, formatTicks, hopNoun } from './vocabulary';
+import { count, formatTicks, hopNoun, messageIdText } from './vocabulary';
 
 /** What a reader sees of one finding. */
 export interface FindingWords {
@@ -402,10 +402,6 @@ function orphanedNext(l: OrphanedOwnerFacts['lock'], a: (x: Addr) => string): st
 
 // ---- unserved-message ----
 
-/** A message id as `!lpc message` and `!alpc` print it: 8 hex digits. */
-function messageIdText(id: number): string {
-  return (id >>> 0).toString(16).padStart(8, '0');
-}
 
 /** The queue depths as the port records them (ALPC) or as counted on it (LPC). */
 function queueText(m: UnservedMessage): string {

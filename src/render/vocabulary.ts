@@ -2,7 +2,7 @@
 // waited object and hop is named, how counts agree with their noun, how threads and durations read.
 // Internal kind ids ('critical-section', 'alpc') never reach a reader; "critical section",
 // "ERESOURCE", "ALPC message" are spelled here and only here.
-import { formatAddr, type Addr } from '../core/addr';
+import { formatAddr, hex8, type Addr } from '../core/addr';
 import { hex4 } from '../core/numbers';
 import type { HopKind, LockWordState } from '../analysis/waits/waitgraph';
 
@@ -96,7 +96,7 @@ export function addrText(a: Addr, pointerSize: number): string {
 
 /** An LPC/ALPC message id as `!lpc message` takes it: 8 hex digits. */
 export function messageIdText(id: number): string {
-  return (id >>> 0).toString(16).padStart(8, '0');
+  return hex8(id);
 }
 
 /** A push lock's or SRW lock's word: "held exclusive", "held shared by 3 threads". */

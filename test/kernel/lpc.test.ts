@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { StructView } from '../../src/core/struct';
 import type { FieldLayout, TypeLayout } from '../../src/core/target';
-import { buildLpcIndex, decodeWaitingOnPort, formatMessageId, lpcFacts, LpcPortReader, replyChainHead } from '../../src/kernel/lpc';
+import { hex8 } from '../../src/core/addr';
+import { buildLpcIndex, decodeWaitingOnPort, lpcFacts, LpcPortReader, replyChainHead } from '../../src/kernel/lpc';
 import { entries, layOut, readSnapshot, smash, type InlineScenario } from './inProcess';
 import type { ThreadInfo } from '../../src/kernel/model';
 
@@ -25,8 +26,8 @@ describe('LpcWaitingOnPort / LpcReplyMessage union (WRK lpcp.h tag bits)', () =>
 
 describe('message ids', () => {
   it('print as 8 hex digits, as !lpc message takes them', () => {
-    expect(formatMessageId(0x5bbdf)).toBe('0005bbdf');
-    expect(formatMessageId(0xa7531ec4)).toBe('a7531ec4');
+    expect(hex8(0x5bbdf)).toBe('0005bbdf');
+    expect(hex8(0xa7531ec4)).toBe('a7531ec4');
   });
 });
 
@@ -122,7 +123,7 @@ describe('an LPC port\'s message queue with a smashed link (in-process over a la
     const run = readSnapshot(l.snapshot);
     const q = new LpcPortReader(run.k).queue(port.toString(16))!;
     expect(q.count).toBe(5);
-    expect([...q.ids].map(formatMessageId).sort()).toEqual(ids);
+    expect([...q.ids].map((id) => hex8(id)).sort()).toEqual(ids);
     expect(q.cut).toBe(true);
     expect(run.warnings()).toEqual(['1 list cut at a bad link', '1 list element recovered backwards']);
   });

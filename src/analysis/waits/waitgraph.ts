@@ -1,6 +1,6 @@
 // The wait graph: thread -> thread edges, each carrying the object and the evidence it came from.
 // Edge rules (one module per object kind, in rules/) turn a waiting thread's wait blocks into hops.
-import { NULL_ADDR, type Addr } from '../../core/addr';
+import { hex8, NULL_ADDR, type Addr } from '../../core/addr';
 import type { DispatcherObject, DispatcherReader } from '../../kernel/dispatcher';
 import type { RunCache } from '../../core/runCache';
 import type { KernelContext } from '../../kernel/context';
@@ -38,7 +38,7 @@ export type OwnerlessKind = 'srw-lock' | 'push-lock' | 'condition-variable' | 'w
 export type LpcMessageId = string & { readonly lpcMessageId: true };
 
 export function lpcMessageId(id: number): LpcMessageId {
-  return (id >>> 0).toString(16).padStart(8, '0') as LpcMessageId;
+  return hex8(id) as LpcMessageId;
 }
 
 /** A lock word as the lock's bit layout reads (push locks, SRW locks). */
