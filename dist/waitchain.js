@@ -4448,8 +4448,10 @@ var __waitchain = (function (exports) {
             return n;
         return n.kind === 'devnodes' ? `${count(n.total, 'device node')}, ${n.withHistory} with a state history` : `no device node read: the root device node ${formatAddr(n.root, pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`;
     }
-    function ringNotesText(notes, pointerSize) {
-        return notes.map((n) => ringNoteText(n, pointerSize));
+    /** The lines about a whole run: its notes, then the damage counted while reading. */
+    function ringNotesText(result, pointerSize) {
+        const lines = result.notes.map((n) => ringNoteText(n, pointerSize));
+        return result.damage ? lines.concat(warningLines(result.damage)) : lines;
     }
 
     // How a ring entry's field values read, in every output: enums as dt prints them
@@ -4542,7 +4544,7 @@ var __waitchain = (function (exports) {
     // `enumValues`), pointers as addresses (lower-case hex, no 0x; their `ln` names in `symbols`), char
     // arrays as text, lists as arrays. Several rings (-devnode all): { rings: [...], notes }.
     function ringResultJson(result, pointerSize) {
-        const notes = ringNotesText(result.notes, pointerSize);
+        const notes = ringNotesText(result, pointerSize);
         if (result.reports.length === 1 && !result.multiple) {
             const one = ringJson(result.reports[0], pointerSize);
             if (notes.length)
@@ -4696,7 +4698,8 @@ var __waitchain = (function (exports) {
     function ringModel(result, target) {
         const value = result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
         if (!(result.reports.length === 1 && !result.multiple)) {
-            const text = `${result.reports.length} rings${result.notes.length ? ` (${ringNotesText(result.notes, target.pointerSize).join('; ')})` : ''}`;
+            const notes = ringNotesText(result, target.pointerSize);
+            const text = `${result.reports.length} rings${notes.length ? ` (${notes.join('; ')})` : ''}`;
             Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
         }
         Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result, target.pointerSize), enumerable: false });
@@ -4713,7 +4716,7 @@ var __waitchain = (function (exports) {
                 out.push('');
             renderReport(out, r, pointerSize);
         });
-        for (const n of ringNotesText(result.notes, pointerSize))
+        for (const n of ringNotesText(result, pointerSize))
             out.push(n);
         return out.join('\n') + '\n';
     }
@@ -5093,8 +5096,9 @@ rs.forEach(function(r){tb.appendChild(r)})});
 
     function renderRingHtml(result, pointerSize, text) {
         const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
-        if (result.notes.length)
-            sections.push(`<pre>${esc(ringNotesText(result.notes, pointerSize).join('\n'))}</pre>`);
+        const notes = ringNotesText(result, pointerSize);
+        if (notes.length)
+            sections.push(`<pre>${esc(notes.join('\n'))}</pre>`);
         const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
         return htmlPage({ title: '!ringdump', headline, sections, text });
     }
@@ -5375,8 +5379,6 @@ also be a number (hex, as WinDbg prints it; 0n for decimal). -n and -count are c
         }
         const k = new KernelContext(target);
         const result = analyzeRings(new KernelReaders(k), options.request, (e, r) => entryLine(e, r, target.pointerSize));
-        if (result.damage)
-            result.notes.push(...warningLines(result.damage));
         const text = renderRingText(result, target.pointerSize);
         print(text);
         session.html(() => renderRingHtml(result, target.pointerSize, text));

@@ -12,7 +12,6 @@ import type { Ref } from '../kernel/ringSource';
 import { entryLine } from '../render/ringFormat';
 import { ringModel } from '../render/ringModel';
 import { renderRingText } from '../render/ringText';
-import { warningLines } from '../render/vocabulary';
 import { describeArgument, print } from '../host/hostIo';
 import { parseCount, UsageError } from './options';
 import { renderRingHtml } from '../render/html/ringHtml';
@@ -168,7 +167,6 @@ function runRingdump(options: RingdumpOptions, session: CommandSession): unknown
   }
   const k = new KernelContext(target);
   const result = analyzeRings(new KernelReaders(k), options.request, (e, r) => entryLine(e, r, target.pointerSize));
-  if (result.damage) result.notes.push(...warningLines(result.damage));
   const text = renderRingText(result, target.pointerSize);
   print(text);
   session.html(() => renderRingHtml(result, target.pointerSize, text));

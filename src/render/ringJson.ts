@@ -13,7 +13,7 @@ import { devnodeJson, notShownText, arrayText, indexNameText, ringNotesText, rin
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 export function ringResultJson(result: RingResult, pointerSize: number): object {
-  const notes = ringNotesText(result.notes, pointerSize);
+  const notes = ringNotesText(result, pointerSize);
   if (result.reports.length === 1 && !result.multiple) {
     const one = ringJson(result.reports[0], pointerSize) as { [k: string]: unknown };
     if (notes.length) one.notes = notes;

@@ -81,7 +81,8 @@ export function ringModel(result: RingResult, target: Target): unknown {
   const value: unknown[] =
     result.reports.length === 1 && !result.multiple ? entries(result.reports[0], target) : result.reports.map((r) => new RingNode(r, target));
   if (!(result.reports.length === 1 && !result.multiple)) {
-    const text = `${result.reports.length} rings${result.notes.length ? ` (${ringNotesText(result.notes, target.pointerSize).join('; ')})` : ''}`;
+    const notes = ringNotesText(result, target.pointerSize);
+    const text = `${result.reports.length} rings${notes.length ? ` (${notes.join('; ')})` : ''}`;
     Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
   }
   Object.defineProperty(value, '__toJSON', { value: () => ringResultJson(result, target.pointerSize), enumerable: false });

@@ -13,7 +13,7 @@ export function renderRingText(result: RingResult, pointerSize: number): string 
     if (i > 0) out.push('');
     renderReport(out, r, pointerSize);
   });
-  for (const n of ringNotesText(result.notes, pointerSize)) out.push(n);
+  for (const n of ringNotesText(result, pointerSize)) out.push(n);
   return out.join('\n') + '\n';
 }
 

@@ -3,8 +3,8 @@
 // (src/kernel/ringSource.ts) return these as typed facts; every output (text, JSON, dx, HTML) writes
 // them here.
 import { formatAddr } from '../core/addr';
-import type { ArrayName, DevnodeHeader, DevnodeState, RingName, RingNote, RingProblem, RingReport, RingWarning, SeqProblem } from '../analysis/rings/ringdump';
-import { count } from './vocabulary';
+import type { ArrayName, DevnodeHeader, DevnodeState, RingName, RingNote, RingProblem, RingReport, RingResult, RingWarning, SeqProblem } from '../analysis/rings/ringdump';
+import { count, warningLines } from './vocabulary';
 
 /** "(12 more not shown)": the elements of a long array of structures past those decoded. */
 export function notShownText(n: number): string {
@@ -147,6 +147,8 @@ export function ringNoteText(n: RingNote, pointerSize: number): string {
   return n.kind === 'devnodes' ? `${count(n.total, 'device node')}, ${n.withHistory} with a state history` : `no device node read: the root device node ${formatAddr(n.root, pointerSize)} (nt!IopRootDeviceNode) is unreadable in this dump`;
 }
 
-export function ringNotesText(notes: readonly RingNote[], pointerSize: number): string[] {
-  return notes.map((n) => ringNoteText(n, pointerSize));
+/** The lines about a whole run: its notes, then the damage counted while reading. */
+export function ringNotesText(result: Pick<RingResult, 'notes' | 'damage'>, pointerSize: number): string[] {
+  const lines = result.notes.map((n) => ringNoteText(n, pointerSize));
+  return result.damage ? lines.concat(warningLines(result.damage)) : lines;
 }

@@ -9,7 +9,8 @@ import { htmlPage, table, type Cell } from './page';
 
 export function renderRingHtml(result: RingResult, pointerSize: number, text: string): string {
   const sections = result.reports.map((r, i) => ringSection(r, i, pointerSize));
-  if (result.notes.length) sections.push(`<pre>${esc(ringNotesText(result.notes, pointerSize).join('\n'))}</pre>`);
+  const notes = ringNotesText(result, pointerSize);
+  if (notes.length) sections.push(`<pre>${esc(notes.join('\n'))}</pre>`);
   const headline = [result.reports.length === 1 ? text.split('\n')[0] : `${result.reports.length} rings`];
   return htmlPage({ title: '!ringdump', headline, sections, text });
 }
